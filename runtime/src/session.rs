@@ -1,0 +1,150 @@
+//! The session wrapper: one connected driver session plus corm's defaults.
+
+use std::sync::Arc;
+
+use scylla::client::execution_profile::ExecutionProfile;
+use scylla::client::session::Session as DriverSession;
+use scylla::client::session_builder::SessionBuilder;
+use scylla::policies::load_balancing::DefaultPolicy;
+use scylla::response::query_result::QueryResult;
+use scylla::serialize::row::SerializeRow;
+use scylla::statement::prepared::PreparedStatement;
+
+use crate::{Config, Error, Result};
+
+/// A connected session, cheap to clone and share between tasks.
+///
+/// It wraps the driver's session (reachable through [`Session::driver`]) and
+/// adds context to every error: the statement text, the keyspace or the
+/// contact points.
+#[derive(Clone, Debug)]
+pub struct Session {
+    driver: Arc<DriverSession>,
+}
+
+impl Session {
+    /// Opens a session as `config` says.
+    ///
+    /// # Errors
+    /// [`Error::Connect`] when no contact point answers or the handshake
+    /// fails; [`Error::UseKeyspace`] when the configured keyspace is missing.
+    pub async fn connect(config: &Config) -> Result<Self> {
+        let mut load_balancing = DefaultPolicy::builder().token_aware(true);
+        if let Some(datacenter) = &config.local_datacenter {
+            load_balancing = load_balancing.prefer_datacenter(datacenter.clone());
+        }
+        let profile = ExecutionProfile::builder()
+            .consistency(config.consistency)
+            .request_timeout(Some(config.request_timeout))
+            .load_balancing_policy(load_balancing.build())
+            .build();
+        let mut builder = SessionBuilder::new()
+            .known_nodes(&config.contact_points)
+            .connection_timeout(config.connect_timeout)
+            .default_execution_profile_handle(profile.into_handle());
+        if let Some(credentials) = &config.credentials {
+            builder = builder.user(&credentials.username, &credentials.password);
+        }
+        let driver = builder.build().await.map_err(|source| Error::Connect {
+            contact_points: config.contact_points.join(","),
+            source: Box::new(source),
+        })?;
+        let session = Self {
+            driver: Arc::new(driver),
+        };
+        if let Some(keyspace) = &config.keyspace {
+            session.use_keyspace(keyspace).await?;
+        }
+        Ok(session)
+    }
+
+    /// The driver's session, for anything corm does not wrap.
+    pub fn driver(&self) -> &DriverSession {
+        &self.driver
+    }
+
+    /// The keyspace unqualified table names resolve to, if one is in use.
+    pub fn keyspace(&self) -> Option<String> {
+        self.driver
+            .get_keyspace()
+            .map(|name| name.as_str().to_owned())
+    }
+
+    /// Makes `keyspace` the session's keyspace on every connection.
+    ///
+    /// # Errors
+    /// [`Error::UseKeyspace`] when the keyspace does not exist.
+    pub async fn use_keyspace(&self, keyspace: &str) -> Result<()> {
+        self.driver
+            .use_keyspace(keyspace, true)
+            .await
+            .map_err(|source| Error::UseKeyspace {
+                keyspace: keyspace.to_owned(),
+                source: Box::new(source),
+            })
+    }
+
+    /// Runs a schema change and waits until every node agrees on the schema.
+    ///
+    /// # Errors
+    /// [`Error::Execute`] when the cluster refuses the statement;
+    /// [`Error::SchemaAgreement`] when the nodes do not converge in time.
+    pub async fn run_ddl(&self, statement: &str) -> Result<()> {
+        self.query(statement, ()).await?;
+        self.driver
+            .await_schema_agreement()
+            .await
+            .map_err(|source| Error::SchemaAgreement {
+                statement: statement.to_owned(),
+                source: Box::new(source),
+            })?;
+        Ok(())
+    }
+
+    /// Runs an unprepared statement, unpaged. Meant for one-off statements;
+    /// anything run repeatedly should be [prepared](Session::prepare).
+    ///
+    /// # Errors
+    /// [`Error::Execute`] with the statement text.
+    pub async fn query(&self, statement: &str, values: impl SerializeRow) -> Result<QueryResult> {
+        self.driver
+            .query_unpaged(statement, values)
+            .await
+            .map_err(|source| Error::Execute {
+                statement: statement.to_owned(),
+                source: Box::new(source),
+            })
+    }
+
+    /// Prepares a statement once, to be executed many times.
+    ///
+    /// # Errors
+    /// [`Error::Prepare`] with the statement text (usually a CQL error).
+    pub async fn prepare(&self, statement: &str) -> Result<PreparedStatement> {
+        self.driver
+            .prepare(statement)
+            .await
+            .map_err(|source| Error::Prepare {
+                statement: statement.to_owned(),
+                source: Box::new(source),
+            })
+    }
+
+    /// Executes a prepared statement, unpaged.
+    ///
+    /// # Errors
+    /// [`Error::Execute`] with the statement text.
+    pub async fn execute(
+        &self,
+        prepared: &PreparedStatement,
+        values: impl SerializeRow,
+    ) -> Result<QueryResult> {
+        self.driver
+            .execute_unpaged(prepared, values)
+            .await
+            .map_err(|source| Error::Execute {
+                statement: prepared.get_statement().to_owned(),
+                source: Box::new(source),
+            })
+    }
+}
