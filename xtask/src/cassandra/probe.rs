@@ -1,0 +1,37 @@
+//! Asking the node whether it answers CQL.
+
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+use std::time::Duration;
+
+/// The node's `release_version` when it answers a CQL query on `port`,
+/// within a few seconds; otherwise why not.
+pub fn release_version(port: u16) -> Result<String, String> {
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    // A refused TCP connection is the common case while starting: skip the
+    // driver for it.
+    TcpStream::connect_timeout(&address, Duration::from_secs(1))
+        .map_err(|err| format!("port {port}: {err}"))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| format!("cannot start a tokio runtime: {err}"))?;
+    runtime.block_on(async {
+        let config = corm::Config::new([address.to_string()])
+            .connect_timeout(Duration::from_secs(3))
+            .request_timeout(Duration::from_secs(5))
+            .consistency(corm::Consistency::One);
+        let session = corm::Session::connect(&config)
+            .await
+            .map_err(|err| err.to_string())?;
+        let statement = "SELECT release_version FROM system.local";
+        let (version,): (String,) = session
+            .query(statement, ())
+            .await
+            .map_err(|err| err.to_string())?
+            .into_rows_result()
+            .map_err(|err| err.to_string())?
+            .single_row()
+            .map_err(|err| err.to_string())?;
+        Ok(version)
+    })
+}

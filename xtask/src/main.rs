@@ -1,0 +1,71 @@
+//! `cargo xtask`: the project's automation, in Rust so that it runs wherever
+//! cargo does.
+//!
+//! - `cargo xtask cassandra start|stop|status|logs|wipe`: a local Cassandra 5 node.
+//! - `cargo xtask test`: formatting, lints and every test, against that node.
+//! - `cargo xtask example`: the example program, against that node.
+
+mod cargo;
+mod cassandra;
+mod example;
+mod paths;
+mod test;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Project automation for corm.
+#[derive(Parser)]
+#[command(name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a local single-node Cassandra for tests and examples.
+    Cassandra(cassandra::Args),
+    /// Check formatting and lints, then run every test against the local node
+    /// (started first when it is not running).
+    Test(test::Args),
+    /// Run the example program against the local node (started first when it
+    /// is not running).
+    Example(example::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Cassandra(args) => cassandra::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Example(args) => example::run(args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What an xtask command reports when it fails: a message for a person.
+#[derive(Debug)]
+pub struct Failure(String);
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<T: Into<String>> From<T> for Failure {
+    fn from(message: T) -> Self {
+        Self(message.into())
+    }
+}
+
+/// The result of an xtask command.
+pub type Outcome<T = ()> = Result<T, Failure>;
