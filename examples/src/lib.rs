@@ -1,0 +1,1 @@
+//! Runnable programs that use corm against a local node; see `src/bin/`.
