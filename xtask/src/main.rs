@@ -4,11 +4,13 @@
 //! - `cargo xtask cassandra start|stop|status|logs|wipe`: a local Cassandra 5 node.
 //! - `cargo xtask test`: formatting, lints and every test, against that node.
 //! - `cargo xtask example`: the example program, against that node.
+//! - `cargo xtask synthetic`: a large schema for measuring the compiler.
 
 mod cargo;
 mod cassandra;
 mod example;
 mod paths;
+mod synthetic;
 mod test;
 
 use std::process::ExitCode;
@@ -33,6 +35,8 @@ enum Command {
     /// Run the example program against the local node (started first when it
     /// is not running).
     Example(example::Args),
+    /// Write a large synthetic schema, for measuring the compiler.
+    Synthetic(synthetic::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         Command::Cassandra(args) => cassandra::run(args),
         Command::Test(args) => test::run(args),
         Command::Example(args) => example::run(args),
+        Command::Synthetic(args) => synthetic::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
