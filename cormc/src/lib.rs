@@ -1,5 +1,22 @@
 //! `cormc`: the corm schema compiler.
 //!
 //! It reads `.corm` schema files and turns them into a typed Rust data layer
-//! for Cassandra (see the project's `docs/`). The stages (parse, check,
-//! generate, migrate) land one issue at a time.
+//! for Cassandra (see the project's `docs/`). The stages, each with one input
+//! type:
+//!
+//! | stage | input | output |
+//! | --- | --- | --- |
+//! | [`parse`] | [`SourceMap`](diagnostics::SourceMap) | [`ast::Schema`] |
+//! | [`check`] | [`ast::Schema`] | [`ir::Schema`] and diagnostics |
+//!
+//! [`cql`] models Cassandra's own schema (DDL parsing, replay, diff,
+//! rendering) for the drift check and generated DDL. Generation and
+//! migrations land one issue at a time.
+
+pub mod ast;
+pub mod check;
+pub mod cli;
+pub mod cql;
+pub mod diagnostics;
+pub mod ir;
+pub mod parse;

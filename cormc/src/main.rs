@@ -1,6 +1,5 @@
-//! The `cormc` command line.
+//! The `cormc` command line; everything is in [`cormc::cli`].
 
-fn main() {
-    eprintln!("cormc: no commands yet; the front end lands with `cormc check`");
-    std::process::exit(2);
+fn main() -> std::process::ExitCode {
+    cormc::cli::main()
 }

@@ -1,0 +1,42 @@
+//! `events Name { id: T  snapshot every N  event X { … } … }`.
+
+use super::{Doc, Field, Ident, Span, UintLit};
+
+/// An event-sourced aggregate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventStore {
+    /// The doc comment before it.
+    pub doc: Option<Doc>,
+    /// The aggregate's name.
+    pub name: Ident,
+    /// Its fields (the stream id `id`).
+    pub fields: Vec<Field>,
+    /// `snapshot every N`
+    pub snapshot: Option<SnapshotClause>,
+    /// The events in source order.
+    pub events: Vec<EventDecl>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// `snapshot every N`
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SnapshotClause {
+    /// `N`
+    pub every: UintLit,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `event Name { fields }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventDecl {
+    /// The doc comment before it.
+    pub doc: Option<Doc>,
+    /// The event's name.
+    pub name: Ident,
+    /// Its fields (may be none).
+    pub fields: Vec<Field>,
+    /// The whole event, from its doc comment (or `event`) to `}`.
+    pub span: Span,
+}

@@ -1,0 +1,120 @@
+//! `model Name { fields and clauses }` and the model-only clauses.
+
+use super::{Doc, DurationLit, Field, Ident, KeyClause, Relation, Span};
+
+/// A model: one CQL table and its repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Model {
+    /// The doc comment before it.
+    pub doc: Option<Doc>,
+    /// The model's name.
+    pub name: Ident,
+    /// Fields in source order.
+    pub fields: Vec<Field>,
+    /// `key (…)` (required by the language; checked later).
+    pub key: Option<KeyClause>,
+    /// `index (col)` clauses.
+    pub indexes: Vec<IndexClause>,
+    /// `has_many`, `has_one`, `belongs_to` clauses.
+    pub relations: Vec<Relation>,
+    /// `table name`
+    pub table: Option<TableClause>,
+    /// `ttl 90d`
+    pub ttl: Option<TtlClause>,
+    /// `compaction …`
+    pub compaction: Option<CompactionClause>,
+    /// `vector_index col similarity …` clauses.
+    pub vector_indexes: Vec<VectorIndexClause>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// `index (col)`: a secondary (SAI) index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexClause {
+    /// The indexed field.
+    pub column: Ident,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `table name`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableClause {
+    /// The CQL table name.
+    pub name: Ident,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `ttl <duration>` (`default_time_to_live`; also used by time series).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TtlClause {
+    /// The duration.
+    pub duration: DurationLit,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `compaction <strategy>`
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompactionClause {
+    /// The strategy.
+    pub strategy: Compaction,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// A compaction strategy as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Compaction {
+    /// Which strategy.
+    pub kind: CompactionKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// The compaction strategies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompactionKind {
+    /// `size_tiered`
+    SizeTiered,
+    /// `leveled`
+    Leveled,
+    /// `unified`
+    Unified,
+    /// `time_window(<duration>)`
+    TimeWindow(DurationLit),
+}
+
+/// `vector_index col [similarity cosine|dot_product|euclidean]`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VectorIndexClause {
+    /// The indexed `vector<…>` field.
+    pub column: Ident,
+    /// The similarity function if written (cosine when not).
+    pub similarity: Option<Similarity>,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// A similarity function as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Similarity {
+    /// Which function.
+    pub kind: SimilarityKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// The vector similarity functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SimilarityKind {
+    /// `cosine` (the default)
+    #[default]
+    Cosine,
+    /// `dot_product`
+    DotProduct,
+    /// `euclidean`
+    Euclidean,
+}

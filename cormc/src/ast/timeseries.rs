@@ -1,0 +1,40 @@
+//! `timeseries Name { series … bucket … ttl … fields }`.
+
+use super::{Doc, DurationLit, Field, Ident, Span, TtlClause};
+
+/// A time series.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeSeries {
+    /// The doc comment before it.
+    pub doc: Option<Doc>,
+    /// The series' name.
+    pub name: Ident,
+    /// `series a: T, …`: the series identity.
+    pub series: Option<SeriesClause>,
+    /// `bucket <duration>`: the partition width.
+    pub bucket: Option<BucketClause>,
+    /// `ttl <duration>`
+    pub ttl: Option<TtlClause>,
+    /// The value fields in source order.
+    pub fields: Vec<Field>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// `series host: text, name: text`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesClause {
+    /// The identity fields in order.
+    pub fields: Vec<Field>,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `bucket 1h`
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BucketClause {
+    /// The bucket width.
+    pub width: DurationLit,
+    /// The whole clause.
+    pub span: Span,
+}

@@ -1,0 +1,124 @@
+//! `events` items: the stream id, snapshots and the event bodies.
+
+use std::collections::HashMap;
+
+use heck::ToSnakeCase;
+
+use super::context::{Annotate, Context};
+use super::fields::{Owner, resolve_fields};
+use super::models::key_field_allowed;
+use super::names::{Symbols, check_upper_camel, unique_member};
+use super::types::Place;
+use crate::ast;
+use crate::diagnostics::Code;
+use crate::ir;
+
+/// Checks one event store.
+pub(super) fn check_event_store(
+    decl: &ast::EventStore,
+    symbols: &Symbols<'_>,
+    ctx: &mut Context,
+) -> Option<ir::EventStore> {
+    let mut id = None;
+    for field in &decl.fields {
+        if field.name.name != "id" {
+            ctx.error(
+                Code::ReservedName,
+                format!(
+                    "an event store declares only its stream `id`, not `{}`",
+                    field.name.name
+                ),
+                field.name.span,
+                "not allowed here",
+            )
+            .help("put data in an `event`; the stream is identified by `id`");
+        } else if id.is_some() {
+            ctx.error(
+                Code::DuplicateMember,
+                "`id` is declared twice",
+                field.name.span,
+                "again here",
+            );
+        } else {
+            id = Some(field);
+        }
+    }
+    let Some(id) = id else {
+        ctx.error(
+            Code::MissingClause,
+            format!("event store `{}` has no `id`", decl.name.name),
+            decl.name.span,
+            "no stream id",
+        )
+        .help("add e.g. `id: uuid`");
+        return None;
+    };
+    let id_field = resolve_fields(
+        std::slice::from_ref(id),
+        Owner::Other("events"),
+        Place::Column,
+        symbols,
+        ctx,
+    )
+    .into_iter()
+    .next()?;
+    if !key_field_allowed(&id_field, id.span, ctx) {
+        return None;
+    }
+    let snapshot_every = match &decl.snapshot {
+        Some(snapshot) => match u32::try_from(snapshot.every.value) {
+            Ok(n @ 1..) => Some(n),
+            _ => {
+                ctx.error(
+                    Code::InvalidValue,
+                    "`snapshot every` takes a count of at least 1",
+                    snapshot.every.span,
+                    "out of range",
+                );
+                return None;
+            }
+        },
+        None => None,
+    };
+    if decl.events.is_empty() {
+        ctx.error(
+            Code::MissingClause,
+            format!("event store `{}` has no events", decl.name.name),
+            decl.name.span,
+            "no `event`",
+        )
+        .help("add e.g. `event Opened { owner: text }`");
+    }
+    let mut seen = HashMap::new();
+    let mut events = Vec::new();
+    for event in &decl.events {
+        if !unique_member(&mut seen, &event.name, "event", ctx) {
+            continue;
+        }
+        check_upper_camel(&event.name, "event", ctx);
+        let fields = resolve_fields(
+            &event.fields,
+            Owner::Other("event"),
+            Place::Nested,
+            symbols,
+            ctx,
+        );
+        events.push(ir::Event {
+            name: event.name.name.clone(),
+            doc: event.doc.as_ref().map(|doc| doc.text.clone()),
+            fields,
+            span: event.span,
+        });
+    }
+    let snake = decl.name.name.to_snake_case();
+    Some(ir::EventStore {
+        name: decl.name.name.clone(),
+        doc: decl.doc.as_ref().map(|doc| doc.text.clone()),
+        id_type: id_field.ty,
+        snapshot_every,
+        events,
+        events_table: format!("{snake}_events"),
+        snapshots_table: format!("{snake}_snapshots"),
+        span: decl.span,
+    })
+}

@@ -1,0 +1,577 @@
+//! Fields and their attributes: `@default`, `@on_update`, `@unique`,
+//! `@validate`, `@static`, `@cql`, each checked against the field's type.
+
+use std::collections::HashMap;
+
+use heck::ToSnakeCase;
+
+use super::context::{Annotate, Context};
+use super::names::{Symbols, check_snake, unique_member};
+use super::types::{Place, resolve};
+use crate::ast;
+use crate::diagnostics::{Code, Span};
+use crate::ir::{self, Literal, Scalar, Type};
+
+/// What holds the fields: decides which attributes are allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Owner {
+    /// A model: every attribute.
+    Model,
+    /// A UDT, time series or event: no `@unique`, no `@static`.
+    Other(&'static str),
+}
+
+/// Resolves the fields of one block, reporting duplicates (also of CQL
+/// names) and every attribute problem. Fields whose type does not resolve
+/// are left out.
+pub(super) fn resolve_fields(
+    fields: &[ast::Field],
+    owner: Owner,
+    place: Place,
+    symbols: &Symbols<'_>,
+    ctx: &mut Context,
+) -> Vec<ir::Field> {
+    let mut seen = HashMap::new();
+    let mut cql_names: HashMap<String, Span> = HashMap::new();
+    let mut resolved = Vec::new();
+    for field in fields {
+        if !unique_member(&mut seen, &field.name, "field", ctx) {
+            continue;
+        }
+        check_snake(&field.name, "field", ctx);
+        let Some(ir_field) = resolve_field(field, owner, place, symbols, ctx) else {
+            continue;
+        };
+        if let Some(first) = cql_names.get(&ir_field.cql_name) {
+            ctx.error(
+                Code::DuplicateMember,
+                format!(
+                    "two fields are stored in the CQL column `{}`",
+                    ir_field.cql_name
+                ),
+                field.span,
+                "this field's column",
+            )
+            .label(*first, "is also this field's column")
+            .help("give one of them another `@cql(\"…\")` name");
+            continue;
+        }
+        cql_names.insert(ir_field.cql_name.clone(), field.name.span);
+        resolved.push(ir_field);
+    }
+    resolved
+}
+
+fn resolve_field(
+    field: &ast::Field,
+    owner: Owner,
+    place: Place,
+    symbols: &Symbols<'_>,
+    ctx: &mut Context,
+) -> Option<ir::Field> {
+    let ty = resolve(&field.ty, place, symbols, ctx);
+    let mut out = ir::Field {
+        name: field.name.name.clone(),
+        cql_name: field.name.name.to_snake_case(),
+        doc: field.doc.as_ref().map(|doc| doc.text.clone()),
+        ty: ty.clone().unwrap_or(Type::Scalar(Scalar::Text)),
+        optional: field.ty.is_optional(),
+        default: None,
+        on_update_now: false,
+        unique: false,
+        is_static: false,
+        validations: Vec::new(),
+        span: field.span,
+    };
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    for attribute in &field.attributes {
+        if let Some(first) = seen.insert(attribute.name(), attribute.name_span) {
+            ctx.error(
+                Code::DuplicateAttribute,
+                format!("`@{}` is given twice", attribute.name()),
+                attribute.name_span,
+                "again here",
+            )
+            .label(first, "first here");
+            continue;
+        }
+        apply_attribute(attribute, &mut out, ty.as_ref(), owner, symbols, ctx);
+    }
+    ty.map(|_| out)
+}
+
+fn apply_attribute(
+    attribute: &ast::Attribute,
+    field: &mut ir::Field,
+    ty: Option<&Type>,
+    owner: Owner,
+    symbols: &Symbols<'_>,
+    ctx: &mut Context,
+) {
+    let model_only = |ctx: &mut Context, what: &str| {
+        if let Owner::Other(kind) = owner {
+            ctx.error(
+                Code::MisplacedAttribute,
+                format!("`@{what}` applies to model fields only"),
+                attribute.name_span,
+                format!("in a {kind}"),
+            );
+            return true;
+        }
+        false
+    };
+    match &attribute.kind {
+        ast::AttributeKind::Default(value) => {
+            if let Some(ty) = ty {
+                field.default = default_value(value, ty, symbols, ctx);
+            }
+        }
+        ast::AttributeKind::OnUpdateNow { now } => {
+            let fits = ty.is_none_or(|ty| {
+                matches!(
+                    ty,
+                    Type::Scalar(Scalar::Timestamp | Scalar::Date | Scalar::Timeuuid)
+                )
+            });
+            if fits {
+                field.on_update_now = true;
+            } else {
+                ctx.error(
+                    Code::AttributeTypeMismatch,
+                    "`@on_update(now)` needs a `timestamp`, `date` or `timeuuid` field",
+                    *now,
+                    format!("field `{}` is `{}`", field.name, field.ty),
+                );
+            }
+        }
+        ast::AttributeKind::Unique => {
+            if model_only(ctx, "unique") {
+                return;
+            }
+            let unsuitable = ty.and_then(|ty| match ty.unfrozen() {
+                Type::List(_) | Type::Set(_) | Type::Map(..) => Some("a collection"),
+                Type::Scalar(Scalar::Counter) => Some("a counter"),
+                Type::Vector(_) => Some("a vector"),
+                Type::Scalar(_)
+                | Type::Tuple(_)
+                | Type::Frozen(_)
+                | Type::Udt(_)
+                | Type::Enum(_) => None,
+            });
+            match unsuitable {
+                Some(what) => {
+                    ctx.error(
+                        Code::AttributeTypeMismatch,
+                        format!("`@unique` can't apply to {what}"),
+                        attribute.span,
+                        format!("field `{}` is `{}`", field.name, field.ty),
+                    );
+                }
+                None => field.unique = true,
+            }
+        }
+        ast::AttributeKind::Static => {
+            if !model_only(ctx, "static") {
+                field.is_static = true;
+            }
+        }
+        ast::AttributeKind::Cql(name) => {
+            if name.value.is_empty() {
+                ctx.error(
+                    Code::InvalidValue,
+                    "a CQL column name can't be empty",
+                    name.span,
+                    "empty",
+                );
+            } else {
+                field.cql_name = name.value.clone();
+            }
+        }
+        ast::AttributeKind::Validate(rules) => {
+            for rule in rules {
+                if let Some(validation) = validation(rule, field, ty, ctx) {
+                    field.validations.push(validation);
+                }
+            }
+        }
+    }
+}
+
+fn default_value(
+    value: &ast::DefaultValue,
+    ty: &Type,
+    symbols: &Symbols<'_>,
+    ctx: &mut Context,
+) -> Option<ir::Default> {
+    let mismatch = |ctx: &mut Context, what: &str, expected: &str| {
+        ctx.error(
+            Code::AttributeTypeMismatch,
+            format!("`@default({what})` does not fit a `{ty}` field"),
+            value.span,
+            format!("needs {expected}"),
+        );
+        None
+    };
+    match &value.kind {
+        ast::DefaultValueKind::Uuid => match ty {
+            Type::Scalar(Scalar::Uuid) => Some(ir::Default::Uuid),
+            _ => mismatch(ctx, "uuid", "a `uuid` field"),
+        },
+        ast::DefaultValueKind::Timeuuid => match ty {
+            Type::Scalar(Scalar::Timeuuid) => Some(ir::Default::Timeuuid),
+            _ => mismatch(ctx, "timeuuid", "a `timeuuid` field"),
+        },
+        ast::DefaultValueKind::Now => match ty {
+            Type::Scalar(Scalar::Timestamp | Scalar::Date | Scalar::Time | Scalar::Timeuuid) => {
+                Some(ir::Default::Now)
+            }
+            _ => mismatch(
+                ctx,
+                "now",
+                "a `timestamp`, `date`, `time` or `timeuuid` field",
+            ),
+        },
+        ast::DefaultValueKind::Literal(literal) => {
+            literal_for(literal, ty, ctx).map(ir::Default::Literal)
+        }
+        ast::DefaultValueKind::Enum(value) => {
+            enum_literal(value, Some(ty), symbols, ctx).map(ir::Default::Literal)
+        }
+    }
+}
+
+/// A literal checked against the type it is compared to or stored in.
+pub(super) fn literal_for(literal: &ast::Literal, ty: &Type, ctx: &mut Context) -> Option<Literal> {
+    let scalar = match ty {
+        Type::Scalar(scalar) => Some(*scalar),
+        Type::Enum(_) => None,
+        Type::List(_)
+        | Type::Set(_)
+        | Type::Map(..)
+        | Type::Tuple(_)
+        | Type::Frozen(_)
+        | Type::Vector(_)
+        | Type::Udt(_) => {
+            ctx.error(
+                Code::LiteralTypeMismatch,
+                format!("a `{ty}` value can't be written as a literal here"),
+                literal.span,
+                "use a parameter instead",
+            );
+            return None;
+        }
+    };
+    let fits = |ok: bool, ctx: &mut Context, expected: &str| {
+        if !ok {
+            ctx.error(
+                Code::LiteralTypeMismatch,
+                format!("this literal does not fit a `{ty}`"),
+                literal.span,
+                format!("expected {expected}"),
+            );
+        }
+        ok
+    };
+    match &literal.kind {
+        ast::LiteralKind::String(string) => {
+            let ok = match scalar {
+                Some(scalar) => {
+                    scalar.is_text()
+                        || matches!(
+                            scalar,
+                            Scalar::Inet
+                                | Scalar::Date
+                                | Scalar::Time
+                                | Scalar::Timestamp
+                                | Scalar::Uuid
+                                | Scalar::Timeuuid
+                        )
+                }
+                None => false,
+            };
+            let expected = if scalar.is_none() {
+                "`Enum.variant`"
+            } else {
+                "a value of this type"
+            };
+            fits(ok, ctx, expected).then(|| Literal::String(string.value.clone()))
+        }
+        ast::LiteralKind::Number(number) => {
+            let integer_type = matches!(
+                scalar,
+                Some(
+                    Scalar::Tinyint
+                        | Scalar::Smallint
+                        | Scalar::Int
+                        | Scalar::Bigint
+                        | Scalar::Varint
+                        | Scalar::Counter
+                )
+            );
+            let float_type = matches!(
+                scalar,
+                Some(Scalar::Float | Scalar::Double | Scalar::Decimal)
+            );
+            if number.decimal {
+                fits(float_type, ctx, "an integer").then(|| Literal::Decimal(number.text.clone()))
+            } else if integer_type || float_type {
+                let value: Option<i128> = number
+                    .text
+                    .strip_prefix('+')
+                    .unwrap_or(&number.text)
+                    .parse()
+                    .ok();
+                match (value, scalar) {
+                    (Some(value), Some(scalar)) if integer_in_range(value, scalar) => {
+                        Some(Literal::Integer(value))
+                    }
+                    _ => {
+                        ctx.error(
+                            Code::InvalidValue,
+                            format!("{} is out of range for `{ty}`", number.text),
+                            literal.span,
+                            "out of range",
+                        );
+                        None
+                    }
+                }
+            } else {
+                fits(false, ctx, "a number type");
+                None
+            }
+        }
+        ast::LiteralKind::Bool(value) => {
+            fits(scalar == Some(Scalar::Boolean), ctx, "a `boolean` field")
+                .then_some(Literal::Boolean(value.value))
+        }
+        ast::LiteralKind::Duration(_) => {
+            fits(false, ctx, "a literal CQL accepts");
+            None
+        }
+    }
+}
+
+fn integer_in_range(value: i128, scalar: Scalar) -> bool {
+    match scalar {
+        Scalar::Tinyint => i8::try_from(value).is_ok(),
+        Scalar::Smallint => i16::try_from(value).is_ok(),
+        Scalar::Int => i32::try_from(value).is_ok(),
+        Scalar::Bigint | Scalar::Counter => i64::try_from(value).is_ok(),
+        _ => true,
+    }
+}
+
+/// `Enum.variant`, checked to exist (and to fit `ty` when given).
+pub(super) fn enum_literal(
+    value: &ast::EnumValue,
+    ty: Option<&Type>,
+    symbols: &Symbols<'_>,
+    ctx: &mut Context,
+) -> Option<Literal> {
+    let Some(decl) = symbols.enum_named(&value.enum_name.name) else {
+        let help = super::context::did_you_mean(
+            &value.enum_name.name,
+            symbols.enums.iter().map(|e| e.name.name.as_str()),
+        );
+        let diagnostic = ctx.error(
+            Code::UnknownType,
+            format!("unknown enum `{}`", value.enum_name.name),
+            value.enum_name.span,
+            "not an enum",
+        );
+        if let Some(help) = help {
+            diagnostic.help(help);
+        }
+        return None;
+    };
+    if !decl
+        .variants
+        .iter()
+        .any(|v| v.name.name == value.variant.name)
+    {
+        let help = super::context::did_you_mean(
+            &value.variant.name,
+            decl.variants.iter().map(|v| v.name.name.as_str()),
+        );
+        let diagnostic = ctx.error(
+            Code::UnknownVariant,
+            format!(
+                "enum `{}` has no variant `{}`",
+                decl.name.name, value.variant.name
+            ),
+            value.variant.span,
+            "no such variant",
+        );
+        diagnostic.label(decl.name.span, "enum declared here");
+        if let Some(help) = help {
+            diagnostic.help(help);
+        }
+        return None;
+    }
+    if let Some(ty) = ty {
+        if *ty != Type::Enum(decl.name.name.clone()) {
+            ctx.error(
+                Code::LiteralTypeMismatch,
+                format!(
+                    "`{}.{}` does not fit a `{ty}`",
+                    decl.name.name, value.variant.name
+                ),
+                value.span,
+                "an enum value",
+            );
+            return None;
+        }
+    }
+    Some(Literal::EnumValue {
+        ty: decl.name.name.clone(),
+        variant: value.variant.name.clone(),
+    })
+}
+
+fn validation(
+    rule: &ast::ValidateRule,
+    field: &ir::Field,
+    ty: Option<&Type>,
+    ctx: &mut Context,
+) -> Option<ir::Validation> {
+    let ty = ty?;
+    let is_text = matches!(ty, Type::Scalar(scalar) if scalar.is_text());
+    let has_length = is_text
+        || matches!(
+            ty.unfrozen(),
+            Type::List(_) | Type::Set(_) | Type::Map(..) | Type::Scalar(Scalar::Blob)
+        );
+    let is_number =
+        matches!(ty, Type::Scalar(scalar) if scalar.is_numeric() && *scalar != Scalar::Counter);
+    let (name, fits, expected) = match &rule.kind {
+        ast::ValidateRuleKind::Email => ("email", is_text, "a text field"),
+        ast::ValidateRuleKind::Url => ("url", is_text, "a text field"),
+        ast::ValidateRuleKind::Regex(_) => ("regex", is_text, "a text field"),
+        ast::ValidateRuleKind::NotEmpty => {
+            ("not_empty", has_length, "a text, blob or collection field")
+        }
+        ast::ValidateRuleKind::Length { .. } => {
+            ("length", has_length, "a text, blob or collection field")
+        }
+        ast::ValidateRuleKind::Range { .. } => ("range", is_number, "a number field"),
+        ast::ValidateRuleKind::OneOf(_) => {
+            ("one_of", is_text || is_number, "a text or number field")
+        }
+    };
+    if !fits {
+        ctx.error(
+            Code::AttributeTypeMismatch,
+            format!("`{name}` validates {expected}"),
+            rule.span,
+            format!("field `{}` is `{ty}`", field.name),
+        );
+        return None;
+    }
+    match &rule.kind {
+        ast::ValidateRuleKind::Email => Some(ir::Validation::Email),
+        ast::ValidateRuleKind::Url => Some(ir::Validation::Url),
+        ast::ValidateRuleKind::NotEmpty => Some(ir::Validation::NotEmpty),
+        ast::ValidateRuleKind::Regex(pattern) => {
+            match regex_syntax::Parser::new().parse(&pattern.value) {
+                Ok(_) => Some(ir::Validation::Regex(pattern.value.clone())),
+                Err(err) => {
+                    ctx.error(
+                        Code::InvalidValue,
+                        "invalid regular expression",
+                        pattern.span,
+                        err.to_string()
+                            .lines()
+                            .last()
+                            .unwrap_or("")
+                            .trim()
+                            .to_owned(),
+                    )
+                    .note(err.to_string());
+                    None
+                }
+            }
+        }
+        ast::ValidateRuleKind::Length { min, max } => {
+            let (Ok(low), Ok(high)) = (u64::try_from(min.value), u64::try_from(max.value)) else {
+                ctx.error(
+                    Code::InvalidValue,
+                    "lengths can't be negative",
+                    rule.span,
+                    "negative length",
+                );
+                return None;
+            };
+            if low > high {
+                ctx.error(
+                    Code::InvalidValue,
+                    format!("`length({low}, {high})` allows nothing"),
+                    rule.span,
+                    "min is above max",
+                )
+                .help(format!("write `length({high}, {low})`"));
+                return None;
+            }
+            Some(ir::Validation::Length {
+                min: low,
+                max: high,
+            })
+        }
+        ast::ValidateRuleKind::Range { min, max } => {
+            let integer = matches!(
+                ty,
+                Type::Scalar(
+                    Scalar::Tinyint
+                        | Scalar::Smallint
+                        | Scalar::Int
+                        | Scalar::Bigint
+                        | Scalar::Varint
+                )
+            );
+            for bound in [min, max] {
+                if integer && bound.decimal {
+                    ctx.error(
+                        Code::LiteralTypeMismatch,
+                        format!("`{}` is not an integer", bound.text),
+                        bound.span,
+                        format!("field `{}` is `{ty}`", field.name),
+                    );
+                    return None;
+                }
+            }
+            if let (Some(low), Some(high)) = (min.as_f64(), max.as_f64()) {
+                if low > high {
+                    ctx.error(
+                        Code::InvalidValue,
+                        format!("`range({}, {})` allows nothing", min.text, max.text),
+                        rule.span,
+                        "min is above max",
+                    );
+                    return None;
+                }
+            }
+            Some(ir::Validation::Range {
+                min: min.text.clone(),
+                max: max.text.clone(),
+            })
+        }
+        ast::ValidateRuleKind::OneOf(values) => {
+            let mut allowed = Vec::new();
+            for value in values {
+                match (&value.kind, is_text) {
+                    (ast::LiteralKind::String(string), true) => allowed.push(string.value.clone()),
+                    (ast::LiteralKind::Number(number), false) => allowed.push(number.text.clone()),
+                    _ => {
+                        ctx.error(
+                            Code::LiteralTypeMismatch,
+                            format!("this value does not fit a `{ty}`"),
+                            value.span,
+                            format!("field `{}` is `{ty}`", field.name),
+                        );
+                        return None;
+                    }
+                }
+            }
+            Some(ir::Validation::OneOf(allowed))
+        }
+    }
+}

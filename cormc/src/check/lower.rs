@@ -1,0 +1,369 @@
+//! The desired CQL schema: every table, type and index the checked items
+//! need, including the tables corm generates on its own (unique lookups,
+//! time series, event stores). Migrations must reach exactly this.
+
+use std::collections::BTreeMap;
+
+use crate::cql::{
+    ClusteringColumn, ColumnDef, Compaction, CompactionStrategy, CqlSchema, CqlType, Ident,
+    IndexClass, IndexDef, IndexTarget, KeyspaceDef, NativeType, Replication, SortOrder, TableDef,
+    UdtDef, UdtField, WindowUnit,
+};
+use crate::ir::{self, Order, Scalar, Type};
+
+/// The parts of the IR the desired schema is made from.
+pub(super) struct Items<'a> {
+    pub keyspace: Option<&'a ir::Keyspace>,
+    pub udts: &'a [ir::Udt],
+    pub models: &'a [ir::Model],
+    pub time_series: &'a [ir::TimeSeries],
+    pub event_stores: &'a [ir::EventStore],
+}
+
+/// The CQL schema `items` need.
+pub(super) fn desired_schema(items: &Items<'_>) -> CqlSchema {
+    let mut schema = CqlSchema::new();
+    schema.keyspace = items.keyspace.map(keyspace);
+    let udt_names: BTreeMap<&str, &str> = items
+        .udts
+        .iter()
+        .map(|u| (u.name.as_str(), u.cql_name.as_str()))
+        .collect();
+    let lower = TypeLowering { udts: &udt_names };
+    for udt in items.udts {
+        schema.insert_type(UdtDef {
+            name: Ident::new(&udt.cql_name),
+            fields: udt
+                .fields
+                .iter()
+                .map(|field| UdtField {
+                    name: Ident::new(&field.cql_name),
+                    ty: lower.nested(&field.ty),
+                })
+                .collect(),
+        });
+    }
+    for model in items.models {
+        lower_model(model, &lower, &mut schema);
+    }
+    for series in items.time_series {
+        lower_time_series(series, &lower, &mut schema);
+    }
+    for store in items.event_stores {
+        lower_event_store(store, &lower, &mut schema);
+    }
+    schema
+}
+
+fn keyspace(keyspace: &ir::Keyspace) -> KeyspaceDef {
+    KeyspaceDef {
+        name: Ident::new(&keyspace.name),
+        replication: match &keyspace.replication {
+            ir::Replication::Simple(factor) => Replication::Simple {
+                replication_factor: *factor,
+            },
+            ir::Replication::NetworkTopology(dcs) => Replication::NetworkTopology {
+                data_centers: dcs.iter().cloned().collect(),
+            },
+        },
+        durable_writes: keyspace.durable_writes.unwrap_or(true),
+    }
+}
+
+/// Maps IR types to CQL types.
+pub(super) struct TypeLowering<'a> {
+    udts: &'a BTreeMap<&'a str, &'a str>,
+}
+
+impl TypeLowering<'_> {
+    /// The type of a table column.
+    pub fn column(&self, ty: &Type) -> CqlType {
+        self.lower(ty, false)
+    }
+
+    /// The type of a UDT field: collections and UDTs in it are frozen, as
+    /// CQL requires for non-top-level values.
+    pub fn nested(&self, ty: &Type) -> CqlType {
+        self.lower(ty, true)
+    }
+
+    fn lower(&self, ty: &Type, freeze: bool) -> CqlType {
+        let lowered = match ty {
+            Type::Scalar(scalar) => CqlType::Native(native(*scalar)),
+            Type::Enum(_) => CqlType::Native(NativeType::Text),
+            Type::Udt(name) => CqlType::udt(Ident::new(
+                self.udts.get(name.as_str()).copied().unwrap_or(name),
+            )),
+            Type::List(item) => CqlType::list(self.lower(item, false)),
+            Type::Set(item) => CqlType::set(self.lower(item, false)),
+            Type::Map(key, value) => CqlType::map(self.lower(key, false), self.lower(value, false)),
+            Type::Tuple(items) => {
+                CqlType::tuple(items.iter().map(|item| self.lower(item, false)).collect())
+            }
+            Type::Frozen(inner) => return CqlType::frozen(self.lower(inner, false)),
+            Type::Vector(dimensions) => {
+                CqlType::vector(CqlType::Native(NativeType::Float), *dimensions)
+            }
+        };
+        let freezable = matches!(
+            ty,
+            Type::Udt(_) | Type::List(_) | Type::Set(_) | Type::Map(..)
+        );
+        if freeze && freezable {
+            CqlType::frozen(lowered)
+        } else {
+            lowered
+        }
+    }
+}
+
+fn native(scalar: Scalar) -> NativeType {
+    match scalar {
+        Scalar::Ascii => NativeType::Ascii,
+        Scalar::Bigint => NativeType::Bigint,
+        Scalar::Blob => NativeType::Blob,
+        Scalar::Boolean => NativeType::Boolean,
+        Scalar::Counter => NativeType::Counter,
+        Scalar::Date => NativeType::Date,
+        Scalar::Decimal => NativeType::Decimal,
+        Scalar::Double => NativeType::Double,
+        Scalar::Duration => NativeType::Duration,
+        Scalar::Float => NativeType::Float,
+        Scalar::Inet => NativeType::Inet,
+        Scalar::Int => NativeType::Int,
+        Scalar::Smallint => NativeType::Smallint,
+        Scalar::Text | Scalar::Varchar => NativeType::Text,
+        Scalar::Time => NativeType::Time,
+        Scalar::Timestamp => NativeType::Timestamp,
+        Scalar::Timeuuid => NativeType::Timeuuid,
+        Scalar::Tinyint => NativeType::Tinyint,
+        Scalar::Uuid => NativeType::Uuid,
+        Scalar::Varint => NativeType::Varint,
+    }
+}
+
+fn column(field: &ir::Field, lower: &TypeLowering<'_>) -> ColumnDef {
+    ColumnDef {
+        name: Ident::new(&field.cql_name),
+        ty: lower.column(&field.ty),
+        is_static: field.is_static,
+    }
+}
+
+fn sort(order: Order) -> SortOrder {
+    match order {
+        Order::Asc => SortOrder::Asc,
+        Order::Desc => SortOrder::Desc,
+    }
+}
+
+/// The CQL name of a model's field.
+fn cql_name<'a>(model: &'a ir::Model, field: &'a str) -> &'a str {
+    model.field(field).map_or(field, |f| f.cql_name.as_str())
+}
+
+fn lower_model(model: &ir::Model, lower: &TypeLowering<'_>, schema: &mut CqlSchema) {
+    let table_name = Ident::new(&model.table);
+    let mut table = TableDef::new(
+        table_name.clone(),
+        model
+            .fields
+            .iter()
+            .map(|field| column(field, lower))
+            .collect(),
+        model
+            .key
+            .partition
+            .iter()
+            .map(|p| Ident::new(cql_name(model, p)))
+            .collect(),
+        model
+            .key
+            .clustering
+            .iter()
+            .map(|c| ClusteringColumn {
+                name: Ident::new(cql_name(model, &c.field)),
+                order: sort(c.order),
+            })
+            .collect(),
+    );
+    table.options.default_time_to_live = model.ttl_seconds.and_then(|s| u32::try_from(s).ok());
+    table.options.compaction = model.compaction.map(compaction);
+    table.options.comment = model.doc.clone().filter(|doc| !doc.is_empty());
+    schema.insert_table(table);
+    for index in &model.indexes {
+        schema.insert_index(IndexDef {
+            name: Ident::new(&index.name),
+            table: table_name.clone(),
+            target: IndexTarget::Column(Ident::new(cql_name(model, &index.field))),
+            class: IndexClass::Sai,
+            options: BTreeMap::new(),
+        });
+    }
+    for index in &model.vector_indexes {
+        schema.insert_index(IndexDef {
+            name: Ident::new(&index.name),
+            table: table_name.clone(),
+            target: IndexTarget::Column(Ident::new(cql_name(model, &index.field))),
+            class: IndexClass::Sai,
+            options: BTreeMap::from([(
+                "similarity_function".to_owned(),
+                index.similarity.cql().to_owned(),
+            )]),
+        });
+    }
+    for unique in model.unique_fields() {
+        schema.insert_table(unique_lookup_table(model, unique, lower));
+    }
+}
+
+/// The name of the lookup table that enforces `@unique` on `field`.
+#[must_use]
+pub fn unique_table_name(model: &ir::Model, field: &ir::Field) -> String {
+    format!("{}_by_{}", model.table, field.cql_name)
+}
+
+/// `<table>_by_<field>`: the unique value as the partition key, and the
+/// owning row's key beside it.
+fn unique_lookup_table(
+    model: &ir::Model,
+    unique: &ir::Field,
+    lower: &TypeLowering<'_>,
+) -> TableDef {
+    let mut columns = vec![ColumnDef {
+        name: Ident::new(&unique.cql_name),
+        ty: frozen_if_needed(lower.column(&unique.ty)),
+        is_static: false,
+    }];
+    for key_field in model.key.fields().filter_map(|name| model.field(name)) {
+        columns.push(column(key_field, lower));
+    }
+    TableDef::new(
+        Ident::new(unique_table_name(model, unique)),
+        columns,
+        vec![Ident::new(&unique.cql_name)],
+        Vec::new(),
+    )
+}
+
+fn frozen_if_needed(ty: CqlType) -> CqlType {
+    if ty.is_udt() || ty.is_collection() && !ty.is_frozen_collection() {
+        CqlType::frozen(ty)
+    } else {
+        ty
+    }
+}
+
+fn compaction(compaction: ir::Compaction) -> Compaction {
+    Compaction::new(match compaction {
+        ir::Compaction::SizeTiered => CompactionStrategy::SizeTiered,
+        ir::Compaction::Leveled => CompactionStrategy::Leveled,
+        ir::Compaction::Unified => CompactionStrategy::Unified,
+        ir::Compaction::TimeWindow { window_seconds } => time_window(window_seconds),
+    })
+}
+
+/// A time window in the largest unit that divides it (at least a minute).
+fn time_window(seconds: u64) -> CompactionStrategy {
+    let (unit, size) = if seconds % 86_400 == 0 {
+        (WindowUnit::Days, seconds / 86_400)
+    } else if seconds % 3_600 == 0 {
+        (WindowUnit::Hours, seconds / 3_600)
+    } else {
+        (WindowUnit::Minutes, (seconds / 60).max(1))
+    };
+    CompactionStrategy::TimeWindow {
+        unit,
+        size: u32::try_from(size).unwrap_or(u32::MAX),
+    }
+}
+
+fn timestamp(name: &str) -> ColumnDef {
+    ColumnDef {
+        name: Ident::new(name),
+        ty: CqlType::Native(NativeType::Timestamp),
+        is_static: false,
+    }
+}
+
+fn native_column(name: &str, native: NativeType) -> ColumnDef {
+    ColumnDef {
+        name: Ident::new(name),
+        ty: CqlType::Native(native),
+        is_static: false,
+    }
+}
+
+/// `((series…, bucket), ts DESC)` with time-window compaction per bucket.
+fn lower_time_series(series: &ir::TimeSeries, lower: &TypeLowering<'_>, schema: &mut CqlSchema) {
+    let mut columns: Vec<ColumnDef> = series
+        .series
+        .iter()
+        .map(|field| column(field, lower))
+        .collect();
+    columns.push(timestamp("bucket"));
+    columns.push(timestamp("ts"));
+    columns.extend(series.fields.iter().map(|field| column(field, lower)));
+    let mut partition: Vec<Ident> = series
+        .series
+        .iter()
+        .map(|field| Ident::new(&field.cql_name))
+        .collect();
+    partition.push(Ident::new("bucket"));
+    let mut table = TableDef::new(
+        Ident::new(&series.table),
+        columns,
+        partition,
+        vec![ClusteringColumn {
+            name: Ident::new("ts"),
+            order: SortOrder::Desc,
+        }],
+    );
+    table.options.default_time_to_live = series.ttl_seconds.and_then(|s| u32::try_from(s).ok());
+    table.options.compaction = Some(Compaction::new(time_window(series.bucket_seconds.max(60))));
+    table.options.comment = series.doc.clone().filter(|doc| !doc.is_empty());
+    schema.insert_table(table);
+}
+
+/// `<name>_events ((id), version)` and, with snapshots,
+/// `<name>_snapshots ((id), version DESC)`.
+fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &mut CqlSchema) {
+    let id = ColumnDef {
+        name: Ident::new("id"),
+        ty: lower.column(&store.id_type),
+        is_static: false,
+    };
+    let mut events = TableDef::new(
+        Ident::new(&store.events_table),
+        vec![
+            id.clone(),
+            native_column("version", NativeType::Bigint),
+            native_column("event_type", NativeType::Text),
+            native_column("payload", NativeType::Text),
+            timestamp("recorded_at"),
+        ],
+        vec![Ident::new("id")],
+        vec![ClusteringColumn {
+            name: Ident::new("version"),
+            order: SortOrder::Asc,
+        }],
+    );
+    events.options.comment = store.doc.clone().filter(|doc| !doc.is_empty());
+    schema.insert_table(events);
+    if store.snapshot_every.is_some() {
+        schema.insert_table(TableDef::new(
+            Ident::new(&store.snapshots_table),
+            vec![
+                id,
+                native_column("version", NativeType::Bigint),
+                native_column("state", NativeType::Text),
+                timestamp("taken_at"),
+            ],
+            vec![Ident::new("id")],
+            vec![ClusteringColumn {
+                name: Ident::new("version"),
+                order: SortOrder::Desc,
+            }],
+        ));
+    }
+}

@@ -1,0 +1,238 @@
+//! Migrations: numbering, DDL syntax, replay with Cassandra's rules, and
+//! the drift check against the desired schema.
+
+use std::collections::BTreeMap;
+
+use super::context::{Annotate, Context};
+use crate::ast;
+use crate::cql::{self, CqlSchema, Replayer};
+use crate::diagnostics::{Code, Span};
+use crate::ir;
+
+/// Checks and replays the migrations, then compares the result with
+/// `desired`. Returns the migrations in id order.
+pub(super) fn check_migrations(
+    written: &[&ast::Migration],
+    desired: &CqlSchema,
+    table_owners: &BTreeMap<String, Span>,
+    first_item: Option<Span>,
+    ctx: &mut Context,
+) -> Vec<ir::Migration> {
+    if written.is_empty() {
+        if let Some(at) = first_item {
+            ctx.push(crate::diagnostics::Diagnostic::new(
+                crate::diagnostics::Severity::Note,
+                Code::NoMigrations,
+                "the schema has no migrations, so it is not checked for drift",
+                at,
+                "",
+            ))
+            .help("run `cormc migrate new init` to write the first migration");
+        }
+        return Vec::new();
+    }
+    let mut ordered: Vec<&ast::Migration> = written.to_vec();
+    ordered.sort_by_key(|m| m.number.value);
+    let mut ok = true;
+    for pair in ordered.windows(2) {
+        if let [first, second] = pair {
+            if first.number.value == second.number.value {
+                ctx.error(
+                    Code::MigrationOrder,
+                    format!("two migrations are numbered {}", second.number.value),
+                    second.number.span,
+                    "again here",
+                )
+                .label(first.number.span, "first here")
+                .help("number each migration once, strictly increasing");
+                ok = false;
+            }
+        }
+    }
+    for migration in &ordered {
+        if migration.number.value == 0 || u32::try_from(migration.number.value).is_err() {
+            ctx.error(
+                Code::MigrationOrder,
+                "migration numbers are positive integers",
+                migration.number.span,
+                "out of range",
+            );
+            ok = false;
+        }
+    }
+    // Keyspaces are bound at run time, so statements may not name them:
+    // replay against the schema's keyspace (or whichever the first
+    // statement names).
+    let mut replayer = desired
+        .keyspace
+        .as_ref()
+        .map_or_else(Replayer::new, |keyspace| {
+            Replayer::with_keyspace(keyspace.name.clone())
+        });
+    let mut out = Vec::new();
+    for migration in &ordered {
+        let mut steps = Vec::new();
+        for step in &migration.steps {
+            match step {
+                ast::MigrationStep::Cql(cql_step) => steps.push(ir::MigrationStep::Cql {
+                    text: cql_step.body.value.clone(),
+                }),
+                ast::MigrationStep::Ddl(ddl) => match cql::parse_statement(&ddl.text) {
+                    Err(err) => {
+                        let diagnostic = ctx.error(
+                            Code::DdlSyntax,
+                            format!("in migration {}: {}", migration.number.value, err.message),
+                            shifted(ddl.text_span, &err.span),
+                            "here",
+                        );
+                        if let Some(help) = err.help {
+                            diagnostic.help(help);
+                        }
+                        ok = false;
+                    }
+                    Ok(statement) => {
+                        if let Err(err) = replayer.apply(&statement) {
+                            let help = err.help();
+                            let diagnostic = ctx.error(
+                                Code::ReplayFailed,
+                                format!("migration {} would fail: {err}", migration.number.value),
+                                shifted(ddl.text_span, &err.span),
+                                "Cassandra refuses this",
+                            );
+                            if let Some(help) = help {
+                                diagnostic.help(help);
+                            }
+                            ok = false;
+                        }
+                        steps.push(ir::MigrationStep::Ddl {
+                            text: ddl.text.clone(),
+                            statement: Box::new(statement),
+                        });
+                    }
+                },
+            }
+        }
+        out.push(ir::Migration {
+            id: u32::try_from(migration.number.value).unwrap_or(u32::MAX),
+            name: migration.name.name.clone(),
+            steps,
+            span: migration.span,
+        });
+    }
+    if ok {
+        check_drift(
+            replayer.schema(),
+            desired,
+            table_owners,
+            ordered.last().map(|m| m.span),
+            ctx,
+        );
+    }
+    out
+}
+
+fn shifted(text: Span, inner: &std::ops::Range<usize>) -> Span {
+    let start = text.start.saturating_add(inner.start).min(text.end);
+    let end = text
+        .start
+        .saturating_add(inner.end)
+        .min(text.end)
+        .max(start);
+    Span::new(text.file, start, end)
+}
+
+/// Reports every difference between what the migrations build and what
+/// the models need, with the CQL that closes it.
+fn check_drift(
+    replayed: &CqlSchema,
+    desired: &CqlSchema,
+    table_owners: &BTreeMap<String, Span>,
+    last_migration: Option<Span>,
+    ctx: &mut Context,
+) {
+    let mut replayed = replayed.clone();
+    let mut desired = desired.clone();
+    // The keyspace is created by whoever runs the migrations (it is bound at
+    // run time), so it is not part of the drift check.
+    replayed.keyspace = None;
+    desired.keyspace = None;
+    // Materialized views exist only in migrations (models can't declare
+    // them), so they are the migrations' own business.
+    desired.views = replayed.views.clone();
+    let changes = cql::diff(&replayed, &desired);
+    if changes.is_empty() {
+        return;
+    }
+    let Some(at) = last_migration else {
+        return;
+    };
+    // Group the changes by the item that needs them.
+    let mut by_owner: BTreeMap<Span, Vec<&cql::Change>> = BTreeMap::new();
+    for change in &changes {
+        let owner = change_table(change)
+            .and_then(|table| table_owners.get(table))
+            .copied()
+            .unwrap_or(at);
+        by_owner.entry(owner).or_default().push(change);
+    }
+    for (owner, changes) in by_owner {
+        let statements: Vec<String> = changes.iter().flat_map(|c| c.statements()).collect();
+        let diagnostic = ctx.error(
+            Code::MigrationDrift,
+            "the migrations do not build the schema this needs",
+            owner,
+            "differs from what the migrations create",
+        );
+        if owner != at {
+            diagnostic.label(at, "the last migration");
+        }
+        let steps: Vec<String> = statements
+            .iter()
+            .map(|statement| format!("    {};", statement.replace('\n', "\n    ")))
+            .collect();
+        diagnostic.note(format!("missing steps:\n{}", steps.join("\n")));
+        for change in &changes {
+            if let Some(explanation) = change.explanation() {
+                diagnostic.note(explanation);
+            }
+        }
+        diagnostic
+            .help("run `cormc migrate new <name>` to write these steps as the next migration");
+    }
+}
+
+/// The table a change is about, when it is about one.
+fn change_table(change: &cql::Change) -> Option<&str> {
+    use cql::Change;
+    let table = match change {
+        Change::CreateTable(table) => &table.name,
+        Change::CreateIndex(index) => &index.table,
+        Change::DropTable(table)
+        | Change::AddColumn { table, .. }
+        | Change::DropColumn { table, .. }
+        | Change::ReplaceColumn { table, .. }
+        | Change::RenameColumn { table, .. }
+        | Change::ChangeColumnType { table, .. }
+        | Change::ChangeColumnKind { table, .. }
+        | Change::ReAddDroppedColumn { table, .. }
+        | Change::DropUdtColumn { table, .. }
+        | Change::ChangePrimaryKey { table, .. }
+        | Change::ChangeClusteringOrder { table, .. }
+        | Change::ChangeCounterKind { table, .. }
+        | Change::AlterTableOptions { table, .. } => table,
+        Change::CreateKeyspace(_)
+        | Change::AlterKeyspace(_)
+        | Change::RenameKeyspace { .. }
+        | Change::CreateType(_)
+        | Change::AddTypeField { .. }
+        | Change::RenameTypeField { .. }
+        | Change::ChangeTypeField { .. }
+        | Change::ReshapeType { .. }
+        | Change::DropType(_)
+        | Change::DropIndex(_)
+        | Change::CreateView(_)
+        | Change::DropView(_)
+        | Change::AlterViewOptions { .. } => return None,
+    };
+    Some(table.as_str())
+}

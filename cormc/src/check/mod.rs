@@ -1,0 +1,220 @@
+//! Check stage: the parsed schema to the checked schema ([`ir::Schema`]).
+//!
+//! One pass per rule family, each reporting every problem it finds rather
+//! than stopping at the first:
+//!
+//! | pass | module |
+//! | --- | --- |
+//! | names, duplicates, conventions | [`names`] |
+//! | types, frozen nesting, vectors, counters | [`types`] |
+//! | fields and attributes | [`fields`] |
+//! | keyspace | [`keyspace`] |
+//! | UDTs and enums | [`user_types`] |
+//! | models: keys, indexes, counters, static, options | [`models`] |
+//! | relations | [`relations`] |
+//! | queries and their restrictions | [`queries`], [`restrictions`] |
+//! | aggregates | [`aggregates`] |
+//! | time series | [`time_series`] |
+//! | event stores | [`events`] |
+//! | the desired CQL schema | [`lower`] |
+//! | migration replay and drift | [`migrations`] |
+//!
+//! The IR is returned only when there is no error; warnings never block it.
+
+mod aggregates;
+mod context;
+mod durations;
+mod events;
+mod fields;
+mod keyspace;
+pub mod lower;
+mod migrations;
+mod models;
+mod names;
+mod queries;
+mod relations;
+mod restrictions;
+mod time_series;
+mod types;
+mod user_types;
+
+use std::collections::BTreeMap;
+
+use crate::ast::Schema;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::ir;
+
+use self::context::Context;
+use self::names::Symbols;
+
+/// The result of checking: the IR when there were no errors, and every
+/// diagnostic (errors, warnings, notes) in source order.
+#[derive(Debug)]
+pub struct Checked {
+    /// The checked schema, present when no error was found.
+    pub schema: Option<ir::Schema>,
+    /// Everything the checker reported.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks a parsed schema.
+#[must_use]
+pub fn check(schema: &Schema) -> Checked {
+    let mut ctx = Context::default();
+    let symbols = Symbols::collect(schema, &mut ctx);
+
+    let keyspace = symbols
+        .keyspace
+        .and_then(|k| keyspace::check_keyspace(k, &mut ctx));
+    let udts: Vec<ir::Udt> = symbols
+        .udts
+        .iter()
+        .map(|u| user_types::check_udt(u, &symbols, &mut ctx))
+        .collect();
+    types::check_udt_cycles(&udts, &mut ctx);
+    let enums: Vec<ir::Enum> = symbols
+        .enums
+        .iter()
+        .map(|e| user_types::check_enum(e, &mut ctx))
+        .collect();
+    let mut models: Vec<ir::Model> = symbols
+        .models
+        .iter()
+        .filter_map(|m| models::check_model(m, &symbols, &mut ctx))
+        .collect();
+    relations::check_relations(&symbols.models, &mut models, &mut ctx);
+    let queries: Vec<ir::Query> = symbols
+        .queries
+        .iter()
+        .filter_map(|q| queries::check_query(q, &models, &symbols, &mut ctx))
+        .collect();
+    let aggregates: Vec<ir::Aggregate> = symbols
+        .aggregates
+        .iter()
+        .filter_map(|a| aggregates::check_aggregate(a, &models, &symbols, &mut ctx))
+        .collect();
+    let time_series: Vec<ir::TimeSeries> = symbols
+        .time_series
+        .iter()
+        .filter_map(|t| time_series::check_time_series(t, &symbols, &mut ctx))
+        .collect();
+    let event_stores: Vec<ir::EventStore> = symbols
+        .event_stores
+        .iter()
+        .filter_map(|e| events::check_event_store(e, &symbols, &mut ctx))
+        .collect();
+
+    let table_owners = table_owners(&symbols, &models, &time_series, &event_stores, &mut ctx);
+    let desired = lower::desired_schema(&lower::Items {
+        keyspace: keyspace.as_ref(),
+        udts: &udts,
+        models: &models,
+        time_series: &time_series,
+        event_stores: &event_stores,
+    });
+    let first_item = schema.items().next().map(|item| item.name().span);
+    // Drift is only meaningful when the models themselves are sound.
+    let migrations = if ctx.has_errors() {
+        Vec::new()
+    } else {
+        migrations::check_migrations(
+            &symbols.migrations,
+            &desired,
+            &table_owners,
+            first_item,
+            &mut ctx,
+        )
+    };
+
+    let mut diagnostics = ctx.diagnostics;
+    diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start));
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    Checked {
+        schema: (!failed).then_some(ir::Schema {
+            keyspace,
+            udts,
+            enums,
+            models,
+            queries,
+            aggregates,
+            time_series,
+            event_stores,
+            migrations,
+            desired,
+        }),
+        diagnostics,
+    }
+}
+
+/// Which item owns each generated CQL table; two items may not share one.
+fn table_owners(
+    symbols: &Symbols<'_>,
+    models: &[ir::Model],
+    time_series: &[ir::TimeSeries],
+    event_stores: &[ir::EventStore],
+    ctx: &mut Context,
+) -> BTreeMap<String, Span> {
+    let mut owners: BTreeMap<String, Span> = BTreeMap::new();
+    let mut claim = |table: String, span: Span, what: String, ctx: &mut Context| {
+        if let Some(first) = owners.get(&table) {
+            use self::context::Annotate;
+            ctx.error(
+                crate::diagnostics::Code::DuplicateTable,
+                format!("two items are stored in the CQL table `{table}`"),
+                span,
+                what,
+            )
+            .label(*first, "also stored there")
+            .help("give one of them another name, or a `table` clause");
+        } else {
+            owners.insert(table, span);
+        }
+    };
+    let name_span = |name: &str, whole: Span| {
+        symbols
+            .types
+            .get(name)
+            .map_or(whole, |decl| decl.name().span)
+    };
+    for model in models {
+        claim(
+            model.table.clone(),
+            name_span(&model.name, model.span),
+            format!("model `{}`", model.name),
+            ctx,
+        );
+        for field in model.unique_fields() {
+            claim(
+                lower::unique_table_name(model, field),
+                field.span,
+                format!("the `@unique` lookup of `{}`", field.name),
+                ctx,
+            );
+        }
+    }
+    for series in time_series {
+        claim(
+            series.table.clone(),
+            name_span(&series.name, series.span),
+            format!("time series `{}`", series.name),
+            ctx,
+        );
+    }
+    for store in event_stores {
+        claim(
+            store.events_table.clone(),
+            name_span(&store.name, store.span),
+            format!("the events of `{}`", store.name),
+            ctx,
+        );
+        if store.snapshot_every.is_some() {
+            claim(
+                store.snapshots_table.clone(),
+                name_span(&store.name, store.span),
+                format!("the snapshots of `{}`", store.name),
+                ctx,
+            );
+        }
+    }
+    owners
+}

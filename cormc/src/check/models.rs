@@ -1,0 +1,427 @@
+//! Models: fields, the primary key, indexes, vector indexes, counters,
+//! static columns and table options.
+
+use std::collections::HashMap;
+
+use heck::ToSnakeCase;
+
+use super::context::{Annotate, Context, did_you_mean};
+use super::fields::{Owner, resolve_fields};
+use super::names::{Symbols, unique_member};
+use super::types::Place;
+use crate::ast;
+use crate::diagnostics::{Code, Span};
+use crate::ir::{self, Order, Type};
+
+/// Checks one model and lowers it to the IR (relations come later, once
+/// every model is known).
+pub(super) fn check_model(
+    model: &ast::Model,
+    symbols: &Symbols<'_>,
+    ctx: &mut Context,
+) -> Option<ir::Model> {
+    let fields = resolve_fields(&model.fields, Owner::Model, Place::Column, symbols, ctx);
+    let table = model.table.as_ref().map_or_else(
+        || model.name.name.to_snake_case(),
+        |table| table.name.name.clone(),
+    );
+    let key = match &model.key {
+        Some(key) => check_key(key, &fields, &model.fields, ctx),
+        None => {
+            ctx.error(
+                Code::MissingClause,
+                format!("model `{}` has no `key`", model.name.name),
+                model.name.span,
+                "every model declares its primary key",
+            )
+            .help(match fields.first() {
+                Some(first) => format!(
+                    "add `key ({})` (partition key first, then clustering columns)",
+                    first.name
+                ),
+                None => "add fields and a `key (…)`".to_owned(),
+            });
+            None
+        }
+    }?;
+    check_static_columns(&fields, &key, model, ctx);
+    for field in fields
+        .iter()
+        .filter(|field| field.unique && key.contains(&field.name))
+    {
+        ctx.error(
+            Code::AttributeTypeMismatch,
+            format!("key field `{}` can't be `@unique`", field.name),
+            field.span,
+            "part of the primary key",
+        )
+        .help("the key identifies a row already; `@unique` is for other fields");
+    }
+    check_counters(&fields, &key, model, ctx);
+    let indexes = check_indexes(model, &fields, &key, &table, ctx);
+    let vector_indexes = check_vector_indexes(model, &fields, &table, ctx);
+    let ttl_seconds = model
+        .ttl
+        .as_ref()
+        .and_then(|ttl| super::durations::ttl_seconds(ttl, ctx));
+    if ttl_seconds.is_some() && fields.iter().any(|field| field.ty.is_counter()) {
+        if let Some(ttl) = &model.ttl {
+            ctx.error(
+                Code::InvalidCounter,
+                "a counter table can't have a `ttl`",
+                ttl.span,
+                "counter table",
+            )
+            .help("Cassandra refuses default_time_to_live on counter tables; remove the `ttl`");
+        }
+    }
+    let compaction = model
+        .compaction
+        .as_ref()
+        .and_then(|clause| compaction(&clause.strategy, ctx));
+    Some(ir::Model {
+        name: model.name.name.clone(),
+        doc: model.doc.as_ref().map(|doc| doc.text.clone()),
+        table,
+        fields,
+        key,
+        indexes,
+        vector_indexes,
+        relations: Vec::new(),
+        ttl_seconds,
+        compaction,
+        span: model.span,
+    })
+}
+
+/// Resolves the key's columns and checks what a key column may be.
+pub(super) fn check_key(
+    key: &ast::KeyClause,
+    fields: &[ir::Field],
+    written: &[ast::Field],
+    ctx: &mut Context,
+) -> Option<ir::Key> {
+    let mut seen: HashMap<String, Span> = HashMap::new();
+    let mut ok = true;
+    let mut column = |column: &ast::KeyColumn, ctx: &mut Context| -> bool {
+        if let Some(first) = seen.insert(column.name.name.clone(), column.name.span) {
+            ctx.error(
+                Code::InvalidKey,
+                format!("`{}` is in the key twice", column.name.name),
+                column.name.span,
+                "again here",
+            )
+            .label(first, "first here");
+            return false;
+        }
+        let Some(field) = fields.iter().find(|field| field.name == column.name.name) else {
+            // A field whose type failed to resolve was reported already.
+            if !written
+                .iter()
+                .any(|field| field.name.name == column.name.name)
+            {
+                let diagnostic = ctx.error(
+                    Code::UnknownField,
+                    format!("the key names `{}`, which is not a field", column.name.name),
+                    column.name.span,
+                    "no such field",
+                );
+                if let Some(help) =
+                    did_you_mean(&column.name.name, fields.iter().map(|f| f.name.as_str()))
+                {
+                    diagnostic.help(help);
+                }
+            }
+            return false;
+        };
+        key_field_allowed(field, column.name.span, ctx)
+    };
+    for partition_column in &key.partition.columns {
+        ok &= column(partition_column, ctx);
+        if let Some(order) = partition_column.order {
+            ctx.error(
+                Code::InvalidKey,
+                "only clustering columns take an order",
+                order.span,
+                format!("`{}` is in the partition key", partition_column.name.name),
+            )
+            .help("rows are ordered within a partition; partitions are placed by token");
+            ok = false;
+        }
+    }
+    for clustering_column in &key.clustering {
+        ok &= column(clustering_column, ctx);
+    }
+    ok.then(|| ir::Key {
+        partition: key
+            .partition
+            .columns
+            .iter()
+            .map(|c| c.name.name.clone())
+            .collect(),
+        clustering: key
+            .clustering
+            .iter()
+            .map(|c| ir::Clustering {
+                field: c.name.name.clone(),
+                order: match c.order.map(|o| o.direction) {
+                    Some(ast::SortDirection::Desc) => Order::Desc,
+                    Some(ast::SortDirection::Asc) | None => Order::Asc,
+                },
+            })
+            .collect(),
+    })
+}
+
+/// Whether `field` may be a primary-key column; reports why not.
+pub(super) fn key_field_allowed(field: &ir::Field, at: Span, ctx: &mut Context) -> bool {
+    let problem = if field.optional {
+        Some(("optional", format!("make it `{}` (without `?`)", field.ty)))
+    } else if field.ty.is_unfrozen_collection() {
+        Some((
+            "a non-frozen collection",
+            format!("write `frozen<{}>`", field.ty),
+        ))
+    } else if matches!(field.ty, Type::Udt(_)) {
+        Some((
+            "a non-frozen user-defined type",
+            format!("write `frozen<{}>`", field.ty),
+        ))
+    } else if field.ty.is_counter() {
+        Some((
+            "a counter",
+            "counters can only be regular columns".to_owned(),
+        ))
+    } else if matches!(field.ty, Type::Vector(_)) {
+        Some(("a vector", "vectors can't be key columns".to_owned()))
+    } else if field.is_static {
+        Some(("static", "remove `@static`".to_owned()))
+    } else {
+        None
+    };
+    match problem {
+        Some((what, help)) => {
+            ctx.error(
+                Code::InvalidKey,
+                format!("key column `{}` can't be {what}", field.name),
+                at,
+                "in the key",
+            )
+            .label(
+                field.span,
+                format!(
+                    "declared `{}{}` here",
+                    field.ty,
+                    if field.optional { "?" } else { "" }
+                ),
+            )
+            .help(help);
+            false
+        }
+        None => true,
+    }
+}
+
+fn check_static_columns(
+    fields: &[ir::Field],
+    key: &ir::Key,
+    model: &ast::Model,
+    ctx: &mut Context,
+) {
+    for field in fields.iter().filter(|field| field.is_static) {
+        if key.clustering.is_empty() {
+            ctx.error(
+                Code::InvalidStatic,
+                format!("`@static` needs clustering columns, and model `{}` has none", model.name.name),
+                field.span,
+                "static column",
+            )
+            .help("a static column is shared by the rows of a partition; without clustering columns every partition has one row");
+        }
+    }
+}
+
+fn check_counters(fields: &[ir::Field], key: &ir::Key, model: &ast::Model, ctx: &mut Context) {
+    let Some(counter) = fields.iter().find(|field| field.ty.is_counter()) else {
+        return;
+    };
+    for field in fields
+        .iter()
+        .filter(|field| !key.contains(&field.name) && !field.ty.is_counter())
+    {
+        ctx.error(
+            Code::InvalidCounter,
+            format!(
+                "model `{}` has counters, so every field outside its key must be a counter",
+                model.name.name
+            ),
+            field.span,
+            format!("`{}` is not a counter", field.name),
+        )
+        .label(counter.span, "counter field here")
+        .help("move the non-counter fields to a model of their own");
+    }
+    for field in fields.iter().filter(|field| field.ty.is_counter()) {
+        if field.default.is_some() || !field.validations.is_empty() || field.unique {
+            ctx.error(
+                Code::InvalidCounter,
+                format!(
+                    "counter `{}` takes no `@default`, `@validate` or `@unique`",
+                    field.name
+                ),
+                field.span,
+                "counters change only by increments",
+            );
+        }
+    }
+}
+
+fn check_indexes(
+    model: &ast::Model,
+    fields: &[ir::Field],
+    key: &ir::Key,
+    table: &str,
+    ctx: &mut Context,
+) -> Vec<ir::Index> {
+    let mut seen = HashMap::new();
+    let mut indexes = Vec::new();
+    for clause in &model.indexes {
+        if !unique_member(&mut seen, &clause.column, "index on", ctx) {
+            continue;
+        }
+        let Some(field) = known_field(&clause.column, fields, &model.fields, ctx) else {
+            continue;
+        };
+        if key.partition.len() == 1 && key.partition[0] == field.name {
+            ctx.error(
+                Code::InvalidIndex,
+                format!(
+                    "`{}` is the whole partition key; it needs no index",
+                    field.name
+                ),
+                clause.span,
+                "redundant index",
+            )
+            .help("queries on the partition key are served directly");
+            continue;
+        }
+        if field.ty.is_counter() || matches!(field.ty, Type::Vector(_)) {
+            ctx.error(
+                Code::InvalidIndex,
+                format!("`index` can't index `{}`", field.ty),
+                clause.span,
+                "unsupported column type",
+            )
+            .help("use `vector_index` for vectors; counters can't be indexed");
+            continue;
+        }
+        indexes.push(ir::Index {
+            field: field.name.clone(),
+            name: format!("{table}_{}_idx", field.cql_name),
+        });
+    }
+    indexes
+}
+
+fn check_vector_indexes(
+    model: &ast::Model,
+    fields: &[ir::Field],
+    table: &str,
+    ctx: &mut Context,
+) -> Vec<ir::VectorIndex> {
+    let mut seen = HashMap::new();
+    let mut indexes = Vec::new();
+    for clause in &model.vector_indexes {
+        if !unique_member(&mut seen, &clause.column, "vector index on", ctx) {
+            continue;
+        }
+        let Some(field) = known_field(&clause.column, fields, &model.fields, ctx) else {
+            continue;
+        };
+        if !matches!(field.ty, Type::Vector(_)) {
+            ctx.error(
+                Code::InvalidIndex,
+                format!(
+                    "`vector_index` needs a `vector<float, N>` field; `{}` is `{}`",
+                    field.name, field.ty
+                ),
+                clause.column.span,
+                "not a vector",
+            );
+            continue;
+        }
+        if model
+            .indexes
+            .iter()
+            .any(|index| index.column.name == field.name)
+        {
+            ctx.error(
+                Code::InvalidIndex,
+                format!("`{}` has both `index` and `vector_index`", field.name),
+                clause.span,
+                "second index",
+            );
+            continue;
+        }
+        let similarity = match clause.similarity.map(|s| s.kind).unwrap_or_default() {
+            ast::SimilarityKind::Cosine => ir::Similarity::Cosine,
+            ast::SimilarityKind::DotProduct => ir::Similarity::DotProduct,
+            ast::SimilarityKind::Euclidean => ir::Similarity::Euclidean,
+        };
+        indexes.push(ir::VectorIndex {
+            field: field.name.clone(),
+            similarity,
+            name: format!("{table}_{}_idx", field.cql_name),
+        });
+    }
+    indexes
+}
+
+/// The resolved field named `name`; reports an unknown name (with a
+/// suggestion) unless the field exists but failed to resolve.
+pub(super) fn known_field<'f>(
+    name: &ast::Ident,
+    fields: &'f [ir::Field],
+    written: &[ast::Field],
+    ctx: &mut Context,
+) -> Option<&'f ir::Field> {
+    let found = fields.iter().find(|field| field.name == name.name);
+    if found.is_none() && !written.iter().any(|field| field.name.name == name.name) {
+        let diagnostic = ctx.error(
+            Code::UnknownField,
+            format!("unknown field `{}`", name.name),
+            name.span,
+            "no such field",
+        );
+        if let Some(help) = did_you_mean(&name.name, fields.iter().map(|f| f.name.as_str())) {
+            diagnostic.help(help);
+        }
+    }
+    found
+}
+
+fn compaction(strategy: &ast::Compaction, ctx: &mut Context) -> Option<ir::Compaction> {
+    match strategy.kind {
+        ast::CompactionKind::SizeTiered => Some(ir::Compaction::SizeTiered),
+        ast::CompactionKind::Leveled => Some(ir::Compaction::Leveled),
+        ast::CompactionKind::Unified => Some(ir::Compaction::Unified),
+        ast::CompactionKind::TimeWindow(window) => {
+            let seconds = window.as_secs().filter(|s| {
+                *s >= 60 && s % 60 == 0 && window.as_millis().is_some_and(|ms| ms % 1000 == 0)
+            });
+            match seconds {
+                Some(window_seconds) => Some(ir::Compaction::TimeWindow { window_seconds }),
+                None => {
+                    ctx.error(
+                        Code::InvalidValue,
+                        "a compaction window is a whole number of minutes",
+                        window.span,
+                        "too small or not whole minutes",
+                    )
+                    .help("write e.g. `time_window(1d)` or `time_window(30m)`");
+                    None
+                }
+            }
+        }
+    }
+}

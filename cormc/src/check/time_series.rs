@@ -1,0 +1,107 @@
+//! `timeseries` items: series identity, bucket width, reserved columns.
+
+use heck::ToSnakeCase;
+
+use super::context::{Annotate, Context};
+use super::durations::{ttl_seconds, whole_seconds};
+use super::fields::{Owner, resolve_fields};
+use super::models::key_field_allowed;
+use super::names::Symbols;
+use super::types::Place;
+use crate::ast;
+use crate::diagnostics::Code;
+use crate::ir;
+
+/// The columns every time series table has.
+pub(super) const RESERVED: [&str; 2] = ["bucket", "ts"];
+
+/// Checks one time series.
+pub(super) fn check_time_series(
+    decl: &ast::TimeSeries,
+    symbols: &Symbols<'_>,
+    ctx: &mut Context,
+) -> Option<ir::TimeSeries> {
+    let owner = Owner::Other("timeseries");
+    let Some(series_clause) = &decl.series else {
+        ctx.error(
+            Code::MissingClause,
+            format!("time series `{}` has no `series`", decl.name.name),
+            decl.name.span,
+            "no series identity",
+        )
+        .help("add e.g. `series host: text, name: text`");
+        return None;
+    };
+    let Some(bucket) = &decl.bucket else {
+        ctx.error(
+            Code::MissingClause,
+            format!("time series `{}` has no `bucket`", decl.name.name),
+            decl.name.span,
+            "no partition width",
+        )
+        .help("add e.g. `bucket 1h`: one partition per series per hour");
+        return None;
+    };
+    let all: Vec<ast::Field> = series_clause
+        .fields
+        .iter()
+        .chain(&decl.fields)
+        .cloned()
+        .collect();
+    for field in &all {
+        if RESERVED.contains(&field.name.name.as_str()) {
+            ctx.error(
+                Code::ReservedName,
+                format!("`{}` is a generated column of every time series", field.name.name),
+                field.name.span,
+                "reserved",
+            )
+            .help("`bucket` is the start of the partition's bucket and `ts` the point's time; rename this field");
+        }
+    }
+    let resolved = resolve_fields(&all, owner, Place::Column, symbols, ctx);
+    let series_count = series_clause.fields.len();
+    let (series, fields): (Vec<ir::Field>, Vec<ir::Field>) = resolved
+        .into_iter()
+        .filter(|field| !RESERVED.contains(&field.name.as_str()))
+        .partition(|field| {
+            series_clause
+                .fields
+                .iter()
+                .any(|s| s.name.name == field.name)
+        });
+    let mut ok = series.len() == series_count;
+    for field in &series {
+        ok &= key_field_allowed(field, field.span, ctx);
+    }
+    for field in &fields {
+        if field.ty.is_counter() {
+            ctx.error(
+                Code::InvalidCounter,
+                "time series values can't be counters",
+                field.span,
+                "counter",
+            )
+            .help("use `bigint` and the generated roll-ups (`sum`, `count`)");
+            ok = false;
+        }
+    }
+    let bucket_seconds = whole_seconds(&bucket.width, "a `bucket`", ctx);
+    let ttl = match &decl.ttl {
+        Some(ttl) => Some(ttl_seconds(ttl, ctx)?),
+        None => None,
+    };
+    if !ok {
+        return None;
+    }
+    Some(ir::TimeSeries {
+        name: decl.name.name.clone(),
+        doc: decl.doc.as_ref().map(|doc| doc.text.clone()),
+        table: decl.name.name.to_snake_case(),
+        series,
+        bucket_seconds: bucket_seconds?,
+        ttl_seconds: ttl,
+        fields,
+        span: decl.span,
+    })
+}

@@ -1,0 +1,69 @@
+//! `type` (UDT) and `enum` items.
+
+use std::collections::HashMap;
+
+use heck::ToSnakeCase;
+
+use super::context::Context;
+use super::fields::{Owner, resolve_fields};
+use super::names::{Symbols, check_snake, unique_member};
+use super::types::Place;
+use crate::ast;
+use crate::diagnostics::Code;
+use crate::ir;
+
+/// Checks a UDT's fields.
+pub(super) fn check_udt(decl: &ast::TypeDecl, symbols: &Symbols<'_>, ctx: &mut Context) -> ir::Udt {
+    if decl.fields.is_empty() {
+        ctx.error(
+            Code::MissingClause,
+            format!("type `{}` has no fields", decl.name.name),
+            decl.name.span,
+            "empty type",
+        )
+        .help = Some("CQL user-defined types need at least one field".to_owned());
+    }
+    ir::Udt {
+        name: decl.name.name.clone(),
+        cql_name: decl.name.name.to_snake_case(),
+        doc: decl.doc.as_ref().map(|doc| doc.text.clone()),
+        fields: resolve_fields(
+            &decl.fields,
+            Owner::Other("type"),
+            Place::Nested,
+            symbols,
+            ctx,
+        ),
+        span: decl.span,
+    }
+}
+
+/// Checks an enum's variants.
+pub(super) fn check_enum(decl: &ast::EnumDecl, ctx: &mut Context) -> ir::Enum {
+    if decl.variants.is_empty() {
+        ctx.error(
+            Code::MissingClause,
+            format!("enum `{}` has no variants", decl.name.name),
+            decl.name.span,
+            "empty enum",
+        );
+    }
+    let mut seen = HashMap::new();
+    let mut variants = Vec::new();
+    for variant in &decl.variants {
+        if unique_member(&mut seen, &variant.name, "variant", ctx) {
+            check_snake(&variant.name, "enum variant", ctx);
+            variants.push(ir::Variant {
+                name: variant.name.name.clone(),
+                doc: variant.doc.as_ref().map(|doc| doc.text.clone()),
+                span: variant.span,
+            });
+        }
+    }
+    ir::Enum {
+        name: decl.name.name.clone(),
+        doc: decl.doc.as_ref().map(|doc| doc.text.clone()),
+        variants,
+        span: decl.span,
+    }
+}

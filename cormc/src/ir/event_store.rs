@@ -1,0 +1,39 @@
+//! Event-sourced aggregates: event streams with snapshots.
+
+use super::model::Field;
+use super::types::Type;
+use crate::diagnostics::Span;
+
+/// An `events` item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventStore {
+    /// Its name as written.
+    pub name: String,
+    /// `///` documentation.
+    pub doc: Option<String>,
+    /// The stream id's type (`id: T`).
+    pub id_type: Type,
+    /// `snapshot every N`.
+    pub snapshot_every: Option<u32>,
+    /// The events, in declaration order.
+    pub events: Vec<Event>,
+    /// The events table (`<name>_events`).
+    pub events_table: String,
+    /// The snapshots table (`<name>_snapshots`).
+    pub snapshots_table: String,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// One `event Name { … }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Its name as written.
+    pub name: String,
+    /// `///` documentation.
+    pub doc: Option<String>,
+    /// Its fields (may be none).
+    pub fields: Vec<Field>,
+    /// Where it was declared.
+    pub span: Span,
+}

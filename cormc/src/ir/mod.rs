@@ -1,0 +1,145 @@
+//! The checked schema: what code generation and migrations read.
+//!
+//! Everything here has passed every check: names resolve, types are valid,
+//! keys work, queries are servable. Codegen never looks at the AST; it reads
+//! only this. Items keep their order of declaration (files in the order given,
+//! items in file order), so output is deterministic.
+
+mod aggregate;
+mod event_store;
+mod model;
+mod query;
+mod time_series;
+mod types;
+
+pub use aggregate::{Aggregate, AggregateFunction, AggregateItem, Execution, Having};
+pub use event_store::{Event, EventStore};
+pub use model::{
+    Clustering, Compaction, Default, Field, Index, Key, Model, Relation, RelationKind, Similarity,
+    Validation, VectorIndex,
+};
+pub use query::{Condition, Limit, Literal, Operand, Operator, Ordering, Param, Query};
+pub use time_series::TimeSeries;
+pub use types::{Order, Scalar, Type};
+
+use crate::cql::{CqlSchema, DdlStatement};
+use crate::diagnostics::Span;
+
+/// A whole checked schema (all files compiled together).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    /// The keyspace item, when the schema has one.
+    pub keyspace: Option<Keyspace>,
+    /// User-defined types, in declaration order.
+    pub udts: Vec<Udt>,
+    /// Enums, in declaration order.
+    pub enums: Vec<Enum>,
+    /// Models, in declaration order.
+    pub models: Vec<Model>,
+    /// Named queries.
+    pub queries: Vec<Query>,
+    /// Aggregates.
+    pub aggregates: Vec<Aggregate>,
+    /// Time series.
+    pub time_series: Vec<TimeSeries>,
+    /// Event-sourced aggregates.
+    pub event_stores: Vec<EventStore>,
+    /// Migration blocks, by increasing id.
+    pub migrations: Vec<Migration>,
+    /// The CQL schema the items above need: the desired state that the
+    /// migrations must reach.
+    pub desired: CqlSchema,
+}
+
+/// The `keyspace` item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keyspace {
+    /// Its name (the default; the runtime may bind another).
+    pub name: String,
+    /// `///` documentation.
+    pub doc: Option<String>,
+    /// How data is replicated.
+    pub replication: Replication,
+    /// `durable_writes`, when given.
+    pub durable_writes: Option<bool>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A keyspace's replication strategy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Replication {
+    /// `simple(n)`: SimpleStrategy with a replication factor.
+    Simple(u32),
+    /// `network_topology(dc: n, …)`: NetworkTopologyStrategy.
+    NetworkTopology(Vec<(String, u32)>),
+}
+
+/// A `type` item: a CQL user-defined type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Udt {
+    /// Its name as written (`UpperCamel`).
+    pub name: String,
+    /// Its CQL name (snake_case).
+    pub cql_name: String,
+    /// `///` documentation.
+    pub doc: Option<String>,
+    /// Its fields, in order.
+    pub fields: Vec<Field>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// An `enum` item, stored as text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// Its name as written.
+    pub name: String,
+    /// `///` documentation.
+    pub doc: Option<String>,
+    /// Its variants, in order.
+    pub variants: Vec<Variant>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// One variant of an [`Enum`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// Its name, which is also the stored text.
+    pub name: String,
+    /// `///` documentation.
+    pub doc: Option<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A `migration N name { … }` block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Migration {
+    /// N: positive, strictly increasing.
+    pub id: u32,
+    /// Its name.
+    pub name: String,
+    /// Its steps, in order.
+    pub steps: Vec<MigrationStep>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// One step of a migration.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MigrationStep {
+    /// A DDL statement the compiler replays.
+    Ddl {
+        /// The statement as written, without its `;`.
+        text: String,
+        /// The statement, parsed (boxed: it is large and steps are many).
+        statement: Box<DdlStatement>,
+    },
+    /// A raw `cql """…"""` data step: run, not replayed.
+    Cql {
+        /// The statements as written.
+        text: String,
+    },
+}

@@ -1,0 +1,413 @@
+//! Keyspaces, user-defined types, enums, time series and event stores.
+
+use super::{Builder, P, describe_block};
+use crate::ast::{
+    BucketClause, DataCenterFactor, Doc, DurableWrites, EnumDecl, EventDecl, EventStore, Field,
+    Ident, Keyspace, Replication, ReplicationStrategy, SeriesClause, SnapshotClause, Span,
+    TimeSeries, TypeDecl, UintLit, Variant,
+};
+use crate::parse::grammar::Rule;
+
+impl Builder<'_> {
+    /// The doc and name of an item, and its remaining children.
+    fn doc_and_name<'i>(&mut self, pair: P<'i>, keyword: Rule) -> (Option<Doc>, Ident, Vec<P<'i>>) {
+        let span = self.span(&pair);
+        let mut doc = None;
+        let mut name = None;
+        let mut rest = Vec::new();
+        for p in pair.into_inner() {
+            let rule = p.as_rule();
+            if rule == Rule::doc {
+                doc = Some(self.doc(p));
+            } else if rule == Rule::ident && name.is_none() {
+                name = Some(self.ident(&p));
+            } else if rule != keyword {
+                rest.push(p);
+            }
+        }
+        let name = name.unwrap_or_else(|| self.missing_ident(span, "an item"));
+        (doc, name, rest)
+    }
+
+    pub(super) fn keyspace(&mut self, pair: P<'_>) -> Keyspace {
+        let span = self.span(&pair);
+        let (doc, name, rest) = self.doc_and_name(pair, Rule::kw_keyspace);
+        let mut keyspace = Keyspace {
+            doc,
+            name,
+            replication: None,
+            durable_writes: None,
+            span,
+        };
+        let block = describe_block("keyspace", &keyspace.name);
+        for body in rest {
+            if body.as_rule() != Rule::keyspace_body {
+                self.unexpected(&body);
+                continue;
+            }
+            let mut open = span;
+            for p in body.into_inner() {
+                match p.as_rule() {
+                    Rule::lbrace => open = self.span(&p),
+                    Rule::keyspace_member => {
+                        for clause in p.into_inner() {
+                            match clause.as_rule() {
+                                Rule::replication_clause => {
+                                    if let Some(r) = self.replication(clause) {
+                                        self.once(
+                                            &mut keyspace.replication,
+                                            r,
+                                            "replication",
+                                            &block,
+                                        );
+                                    }
+                                }
+                                Rule::durable_writes_clause => {
+                                    let clause_span = self.span(&clause);
+                                    match clause.into_inner().find(|c| c.as_rule() == Rule::boolean)
+                                    {
+                                        Some(b) => {
+                                            let value = self.boolean(b);
+                                            let d = DurableWrites {
+                                                value,
+                                                span: clause_span,
+                                            };
+                                            self.once(
+                                                &mut keyspace.durable_writes,
+                                                d,
+                                                "durable_writes",
+                                                &block,
+                                            );
+                                        }
+                                        None => self
+                                            .bug(clause_span, "`durable_writes` without a value"),
+                                    }
+                                }
+                                _ => self.unexpected(&clause),
+                            }
+                        }
+                    }
+                    Rule::block_close => self.block_close(p, open, &block),
+                    _ => self.unexpected(&p),
+                }
+            }
+        }
+        keyspace
+    }
+
+    fn replication(&mut self, pair: P<'_>) -> Option<Replication> {
+        let span = self.span(&pair);
+        let strategy = pair
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::replication_strategy)?
+            .into_inner()
+            .next()?;
+        let strategy = match strategy.as_rule() {
+            Rule::simple_strategy => {
+                let s_span = self.span(&strategy);
+                let factor = match strategy.into_inner().find(|p| p.as_rule() == Rule::uint) {
+                    Some(f) => self.uint(&f),
+                    None => {
+                        self.bug(s_span, "`simple` without a factor");
+                        UintLit {
+                            value: 0,
+                            span: s_span,
+                        }
+                    }
+                };
+                ReplicationStrategy::Simple { factor }
+            }
+            Rule::network_topology_strategy => {
+                let mut data_centers = Vec::new();
+                for p in strategy.into_inner() {
+                    match p.as_rule() {
+                        Rule::dc_factor => {
+                            if let Some(dc) = self.dc_factor(p) {
+                                data_centers.push(dc);
+                            }
+                        }
+                        Rule::kw_network_topology | Rule::lparen | Rule::rparen | Rule::comma => {}
+                        _ => self.unexpected(&p),
+                    }
+                }
+                ReplicationStrategy::NetworkTopology { data_centers }
+            }
+            _ => {
+                self.unexpected(&strategy);
+                return None;
+            }
+        };
+        Some(Replication { strategy, span })
+    }
+
+    fn dc_factor(&mut self, pair: P<'_>) -> Option<DataCenterFactor> {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut quoted = None;
+        let mut factor = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::dc_name => {
+                    let inner = p.into_inner().next()?;
+                    match inner.as_rule() {
+                        Rule::ident => name = Some(inner.as_str().to_owned()),
+                        Rule::string => {
+                            let s = self.string(inner);
+                            name = Some(s.value.clone());
+                            quoted = Some(s);
+                        }
+                        _ => self.unexpected(&inner),
+                    }
+                }
+                Rule::uint => factor = Some(self.uint(&p)),
+                Rule::colon => {}
+                _ => self.unexpected(&p),
+            }
+        }
+        let (Some(name), Some(factor)) = (name, factor) else {
+            self.bug(span, "an incomplete data centre factor");
+            return None;
+        };
+        Some(DataCenterFactor {
+            name,
+            quoted,
+            factor,
+            span,
+        })
+    }
+
+    pub(super) fn type_decl(&mut self, pair: P<'_>) -> TypeDecl {
+        let span = self.span(&pair);
+        let (doc, name, rest) = self.doc_and_name(pair, Rule::kw_type);
+        let block = describe_block("type", &name);
+        let mut fields = Vec::new();
+        for p in rest {
+            if p.as_rule() == Rule::field_list {
+                fields = self.field_list(p, &block);
+            } else {
+                self.unexpected(&p);
+            }
+        }
+        TypeDecl {
+            doc,
+            name,
+            fields,
+            span,
+        }
+    }
+
+    /// `{ field, field … }` of a `type` or `event`.
+    fn field_list(&mut self, pair: P<'_>, block: &str) -> Vec<Field> {
+        let mut fields = Vec::new();
+        let mut open = self.span(&pair);
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::lbrace => open = self.span(&p),
+                Rule::field => fields.push(self.field(p)),
+                Rule::comma => {}
+                Rule::block_close => self.block_close(p, open, block),
+                _ => self.unexpected(&p),
+            }
+        }
+        fields
+    }
+
+    pub(super) fn enum_decl(&mut self, pair: P<'_>) -> EnumDecl {
+        let span = self.span(&pair);
+        let (doc, name, rest) = self.doc_and_name(pair, Rule::kw_enum);
+        let block = describe_block("enum", &name);
+        let mut variants = Vec::new();
+        for body in rest {
+            if body.as_rule() != Rule::enum_body {
+                self.unexpected(&body);
+                continue;
+            }
+            let mut open = span;
+            for p in body.into_inner() {
+                match p.as_rule() {
+                    Rule::lbrace => open = self.span(&p),
+                    Rule::variant => {
+                        let mut doc = None;
+                        let mut name = None;
+                        for v in p.into_inner() {
+                            match v.as_rule() {
+                                Rule::doc => doc = Some(self.doc(v)),
+                                Rule::ident => name = Some(self.ident(&v)),
+                                _ => self.unexpected(&v),
+                            }
+                        }
+                        if let Some(name) = name {
+                            let span = name.span;
+                            variants.push(Variant { doc, name, span });
+                        }
+                    }
+                    Rule::comma => {}
+                    Rule::block_close => self.block_close(p, open, &block),
+                    _ => self.unexpected(&p),
+                }
+            }
+        }
+        EnumDecl {
+            doc,
+            name,
+            variants,
+            span,
+        }
+    }
+
+    pub(super) fn timeseries(&mut self, pair: P<'_>) -> TimeSeries {
+        let span = self.span(&pair);
+        let (doc, name, rest) = self.doc_and_name(pair, Rule::kw_timeseries);
+        let mut series = TimeSeries {
+            doc,
+            name,
+            series: None,
+            bucket: None,
+            ttl: None,
+            fields: Vec::new(),
+            span,
+        };
+        let block = describe_block("timeseries", &series.name);
+        for body in rest {
+            if body.as_rule() != Rule::timeseries_body {
+                self.unexpected(&body);
+                continue;
+            }
+            let mut open = span;
+            for p in body.into_inner() {
+                match p.as_rule() {
+                    Rule::lbrace => open = self.span(&p),
+                    Rule::timeseries_member => {
+                        for member in p.into_inner() {
+                            self.timeseries_member(member, &mut series, &block);
+                        }
+                    }
+                    Rule::block_close => self.block_close(p, open, &block),
+                    _ => self.unexpected(&p),
+                }
+            }
+        }
+        series
+    }
+
+    fn timeseries_member(&mut self, member: P<'_>, series: &mut TimeSeries, block: &str) {
+        match member.as_rule() {
+            Rule::field => {
+                let field = self.field(member);
+                series.fields.push(field);
+            }
+            Rule::series_clause => {
+                let span = self.span(&member);
+                let mut fields = Vec::new();
+                for p in member.into_inner() {
+                    match p.as_rule() {
+                        Rule::field => fields.push(self.field(p)),
+                        Rule::kw_series | Rule::comma => {}
+                        _ => self.unexpected(&p),
+                    }
+                }
+                self.once(
+                    &mut series.series,
+                    SeriesClause { fields, span },
+                    "series",
+                    block,
+                );
+            }
+            Rule::bucket_clause => {
+                let span = self.span(&member);
+                if let Some(width) = self.child_duration(member) {
+                    self.once(
+                        &mut series.bucket,
+                        BucketClause { width, span },
+                        "bucket",
+                        block,
+                    );
+                }
+            }
+            Rule::ttl_clause => {
+                if let Some(ttl) = self.ttl_clause(member) {
+                    self.once(&mut series.ttl, ttl, "ttl", block);
+                }
+            }
+            _ => self.unexpected(&member),
+        }
+    }
+
+    pub(super) fn events(&mut self, pair: P<'_>) -> EventStore {
+        let span = self.span(&pair);
+        let (doc, name, rest) = self.doc_and_name(pair, Rule::kw_events);
+        let mut store = EventStore {
+            doc,
+            name,
+            fields: Vec::new(),
+            snapshot: None,
+            events: Vec::new(),
+            span,
+        };
+        let block = describe_block("events", &store.name);
+        for body in rest {
+            if body.as_rule() != Rule::events_body {
+                self.unexpected(&body);
+                continue;
+            }
+            let mut open = span;
+            for p in body.into_inner() {
+                match p.as_rule() {
+                    Rule::lbrace => open = self.span(&p),
+                    Rule::events_member => {
+                        for member in p.into_inner() {
+                            self.events_member(member, &mut store, &block);
+                        }
+                    }
+                    Rule::block_close => self.block_close(p, open, &block),
+                    _ => self.unexpected(&p),
+                }
+            }
+        }
+        store
+    }
+
+    fn events_member(&mut self, member: P<'_>, store: &mut EventStore, block: &str) {
+        match member.as_rule() {
+            Rule::field => {
+                let field = self.field(member);
+                store.fields.push(field);
+            }
+            Rule::snapshot_clause => {
+                let span = self.span(&member);
+                match member.into_inner().find(|p| p.as_rule() == Rule::uint) {
+                    Some(n) => {
+                        let every = self.uint(&n);
+                        self.once(
+                            &mut store.snapshot,
+                            SnapshotClause { every, span },
+                            "snapshot",
+                            block,
+                        );
+                    }
+                    None => self.bug(span, "`snapshot every` without a number"),
+                }
+            }
+            Rule::event_decl => {
+                let span: Span = self.span(&member);
+                let (doc, name, rest) = self.doc_and_name(member, Rule::kw_event);
+                let event_block = describe_block("event", &name);
+                let mut fields = Vec::new();
+                for p in rest {
+                    if p.as_rule() == Rule::field_list {
+                        fields = self.field_list(p, &event_block);
+                    } else {
+                        self.unexpected(&p);
+                    }
+                }
+                store.events.push(EventDecl {
+                    doc,
+                    name,
+                    fields,
+                    span,
+                });
+            }
+            _ => self.unexpected(&member),
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! Models: fields, `key`, `index`, relations, `table`, `ttl`, `compaction`,
+//! `vector_index`.
+
+use super::{Builder, P, describe_block};
+use crate::ast::{
+    Compaction, CompactionClause, CompactionKind, DurationLit, DurationUnit, IndexClause,
+    KeyClause, KeyColumn, Model, PartitionKey, Relation, RelationKind, Similarity, SimilarityKind,
+    SortDirection, SortOrder, Span, TableClause, TtlClause, VectorIndexClause,
+};
+use crate::parse::grammar::Rule;
+
+impl Builder<'_> {
+    pub(super) fn model(&mut self, pair: P<'_>) -> Model {
+        let span = self.span(&pair);
+        let mut model = Model {
+            doc: None,
+            name: crate::ast::Ident {
+                name: String::new(),
+                span,
+            },
+            fields: Vec::new(),
+            key: None,
+            indexes: Vec::new(),
+            relations: Vec::new(),
+            table: None,
+            ttl: None,
+            compaction: None,
+            vector_indexes: Vec::new(),
+            span,
+        };
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::doc => model.doc = Some(self.doc(p)),
+                Rule::kw_model => {}
+                Rule::ident => model.name = self.ident(&p),
+                Rule::model_body => self.model_body(p, &mut model),
+                _ => self.unexpected(&p),
+            }
+        }
+        model
+    }
+
+    fn model_body(&mut self, pair: P<'_>, model: &mut Model) {
+        let block = describe_block("model", &model.name);
+        let mut open = self.span(&pair);
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::lbrace => open = self.span(&p),
+                Rule::model_member => {
+                    for member in p.into_inner() {
+                        match member.as_rule() {
+                            Rule::field => {
+                                let field = self.field(member);
+                                model.fields.push(field);
+                            }
+                            Rule::model_clause => {
+                                for clause in member.into_inner() {
+                                    self.model_clause(clause, model, &block);
+                                }
+                            }
+                            _ => self.unexpected(&member),
+                        }
+                    }
+                }
+                Rule::block_close => self.block_close(p, open, &block),
+                _ => self.unexpected(&p),
+            }
+        }
+    }
+
+    fn model_clause(&mut self, clause: P<'_>, model: &mut Model, block: &str) {
+        match clause.as_rule() {
+            Rule::key_clause => {
+                let key = self.key_clause(clause);
+                self.once(&mut model.key, key, "key", block);
+            }
+            Rule::index_clause => {
+                let span = self.span(&clause);
+                match clause.into_inner().find(|p| p.as_rule() == Rule::ident) {
+                    Some(column) => {
+                        let column = self.ident(&column);
+                        model.indexes.push(IndexClause { column, span });
+                    }
+                    None => self.bug(span, "`index` without a column"),
+                }
+            }
+            Rule::relation_clause => {
+                if let Some(relation) = self.relation(clause) {
+                    model.relations.push(relation);
+                }
+            }
+            Rule::table_clause => {
+                let span = self.span(&clause);
+                match clause.into_inner().find(|p| p.as_rule() == Rule::ident) {
+                    Some(name) => {
+                        let name = self.ident(&name);
+                        self.once(&mut model.table, TableClause { name, span }, "table", block);
+                    }
+                    None => self.bug(span, "`table` without a name"),
+                }
+            }
+            Rule::ttl_clause => {
+                if let Some(ttl) = self.ttl_clause(clause) {
+                    self.once(&mut model.ttl, ttl, "ttl", block);
+                }
+            }
+            Rule::compaction_clause => {
+                if let Some(compaction) = self.compaction_clause(clause) {
+                    self.once(&mut model.compaction, compaction, "compaction", block);
+                }
+            }
+            Rule::vector_index_clause => {
+                if let Some(index) = self.vector_index(clause) {
+                    model.vector_indexes.push(index);
+                }
+            }
+            _ => self.unexpected(&clause),
+        }
+    }
+
+    /// `key_clause = { kw_key ~ key_open ~ partition_key ~ (comma ~ key_column)* ~ key_close }`
+    fn key_clause(&mut self, pair: P<'_>) -> KeyClause {
+        let span = self.span(&pair);
+        let mut partition = PartitionKey {
+            columns: Vec::new(),
+            parenthesized: false,
+            span,
+        };
+        let mut clustering = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::partition_key => partition = self.partition_key(p),
+                Rule::key_column => clustering.push(self.key_column(p)),
+                Rule::kw_key | Rule::key_open | Rule::key_close | Rule::comma => {}
+                _ => self.unexpected(&p),
+            }
+        }
+        KeyClause {
+            partition,
+            clustering,
+            span,
+        }
+    }
+
+    fn partition_key(&mut self, pair: P<'_>) -> PartitionKey {
+        let span = self.span(&pair);
+        let mut columns = Vec::new();
+        let mut parenthesized = false;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::key_column => columns.push(self.key_column(p)),
+                Rule::composite_partition => {
+                    parenthesized = true;
+                    for c in p.into_inner() {
+                        match c.as_rule() {
+                            Rule::key_column => columns.push(self.key_column(c)),
+                            Rule::partition_open | Rule::partition_close | Rule::comma => {}
+                            _ => self.unexpected(&c),
+                        }
+                    }
+                }
+                _ => self.unexpected(&p),
+            }
+        }
+        PartitionKey {
+            columns,
+            parenthesized,
+            span,
+        }
+    }
+
+    fn key_column(&mut self, pair: P<'_>) -> KeyColumn {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut order = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => name = Some(self.ident(&p)),
+                Rule::sort_order => order = self.sort_order(p),
+                _ => self.unexpected(&p),
+            }
+        }
+        let name = name.unwrap_or_else(|| self.missing_ident(span, "a key column"));
+        KeyColumn { name, order, span }
+    }
+
+    pub(super) fn sort_order(&mut self, pair: P<'_>) -> Option<SortOrder> {
+        let span = self.span(&pair);
+        let direction = match pair.into_inner().next().map(|p| p.as_rule()) {
+            Some(Rule::kw_asc) => SortDirection::Asc,
+            Some(Rule::kw_desc) => SortDirection::Desc,
+            _ => {
+                self.bug(span, "a sort order that is neither `asc` nor `desc`");
+                return None;
+            }
+        };
+        Some(SortOrder { direction, span })
+    }
+
+    fn relation(&mut self, pair: P<'_>) -> Option<Relation> {
+        let span = self.span(&pair);
+        let mut kind = None;
+        let mut names = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::relation_kind => {
+                    let kind_span = self.span(&p);
+                    kind = match p.into_inner().next().map(|k| k.as_rule()) {
+                        Some(Rule::kw_has_many) => Some((RelationKind::HasMany, kind_span)),
+                        Some(Rule::kw_has_one) => Some((RelationKind::HasOne, kind_span)),
+                        Some(Rule::kw_belongs_to) => Some((RelationKind::BelongsTo, kind_span)),
+                        _ => None,
+                    };
+                }
+                Rule::ident => names.push(self.ident(&p)),
+                Rule::relation_colon | Rule::lparen | Rule::rparen | Rule::comma => {}
+                _ => self.unexpected(&p),
+            }
+        }
+        let Some((kind, kind_span)) = kind else {
+            self.bug(span, "a relation without its kind");
+            return None;
+        };
+        let mut names = names.into_iter();
+        let (Some(name), Some(target)) = (names.next(), names.next()) else {
+            self.bug(span, "a relation without a name or target");
+            return None;
+        };
+        Some(Relation {
+            kind,
+            kind_span,
+            name,
+            target,
+            fields: names.collect(),
+            span,
+        })
+    }
+
+    pub(super) fn ttl_clause(&mut self, pair: P<'_>) -> Option<TtlClause> {
+        let span = self.span(&pair);
+        let duration = self.child_duration(pair)?;
+        Some(TtlClause { duration, span })
+    }
+
+    /// The `duration` child of a clause.
+    pub(super) fn child_duration(&mut self, pair: P<'_>) -> Option<DurationLit> {
+        let span = self.span(&pair);
+        match pair.into_inner().find(|p| p.as_rule() == Rule::duration) {
+            Some(d) => Some(self.duration(&d)),
+            None => {
+                self.bug(span, "a clause without its duration");
+                None
+            }
+        }
+    }
+
+    fn compaction_clause(&mut self, pair: P<'_>) -> Option<CompactionClause> {
+        let span = self.span(&pair);
+        let strategy = pair
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::compaction_strategy);
+        let Some(strategy) = strategy else {
+            self.bug(span, "`compaction` without a strategy");
+            return None;
+        };
+        let strategy_span = self.span(&strategy);
+        let inner = strategy.into_inner().next()?;
+        let kind = match inner.as_rule() {
+            Rule::kw_size_tiered => CompactionKind::SizeTiered,
+            Rule::kw_leveled => CompactionKind::Leveled,
+            Rule::kw_unified => CompactionKind::Unified,
+            Rule::time_window_strategy => {
+                let window = self.child_duration(inner).unwrap_or(DurationLit {
+                    value: 0,
+                    unit: DurationUnit::Days,
+                    span: strategy_span,
+                });
+                CompactionKind::TimeWindow(window)
+            }
+            _ => {
+                self.unexpected(&inner);
+                return None;
+            }
+        };
+        Some(CompactionClause {
+            strategy: Compaction {
+                kind,
+                span: strategy_span,
+            },
+            span,
+        })
+    }
+
+    fn vector_index(&mut self, pair: P<'_>) -> Option<VectorIndexClause> {
+        let span = self.span(&pair);
+        let mut column = None;
+        let mut similarity = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => column = Some(self.ident(&p)),
+                Rule::similarity_fn => {
+                    let fn_span: Span = self.span(&p);
+                    let kind = match p.into_inner().next().map(|k| k.as_rule()) {
+                        Some(Rule::kw_cosine) => SimilarityKind::Cosine,
+                        Some(Rule::kw_dot_product) => SimilarityKind::DotProduct,
+                        Some(Rule::kw_euclidean) => SimilarityKind::Euclidean,
+                        _ => {
+                            self.bug(fn_span, "an unknown similarity function");
+                            SimilarityKind::Cosine
+                        }
+                    };
+                    similarity = Some(Similarity {
+                        kind,
+                        span: fn_span,
+                    });
+                }
+                Rule::kw_vector_index | Rule::kw_similarity => {}
+                _ => self.unexpected(&p),
+            }
+        }
+        let Some(column) = column else {
+            self.bug(span, "`vector_index` without a column");
+            return None;
+        };
+        Some(VectorIndexClause {
+            column,
+            similarity,
+            span,
+        })
+    }
+}
