@@ -26,7 +26,11 @@ pub struct Args {
 /// Writes the schema and prints its path.
 pub fn run(args: Args) -> Outcome {
     let path = args.out.map_or_else(
-        || target_dir().join("synthetic").join(format!("models-{}.corm", args.models)),
+        || {
+            target_dir()
+                .join("synthetic")
+                .join(format!("models-{}.corm", args.models))
+        },
         absolute,
     );
     if let Some(parent) = path.parent() {
@@ -78,7 +82,11 @@ pub fn schema(models: usize) -> String {
                index (name)\n"
         );
         if m > 0 {
-            let _ = writeln!(out, "  belongs_to parent: Entity{}(tenant, parent_id)", m - 1);
+            let _ = writeln!(
+                out,
+                "  belongs_to parent: Entity{}(tenant, parent_id)",
+                m - 1
+            );
         }
         let _ = writeln!(out, "}}\n");
         let _ = writeln!(
