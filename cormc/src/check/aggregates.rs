@@ -15,7 +15,7 @@ use crate::ir::{self, AggregateFunction, Execution, Operator, Order, Scalar, Typ
 /// Checks one aggregate against the checked models.
 pub(super) fn check_aggregate(
     aggregate: &ast::Aggregate,
-    models: &[ir::Model],
+    models: &HashMap<&str, &ir::Model>,
     symbols: &Symbols<'_>,
     ctx: &mut Context,
 ) -> Option<ir::Aggregate> {

@@ -3,8 +3,6 @@
 
 use std::collections::HashMap;
 
-use heck::ToSnakeCase;
-
 use super::context::{Annotate, Context};
 use super::names::{Symbols, check_snake, unique_member};
 use super::types::{Place, resolve};
@@ -72,7 +70,7 @@ fn resolve_field(
     let ty = resolve(&field.ty, place, symbols, ctx);
     let mut out = ir::Field {
         name: field.name.name.clone(),
-        cql_name: field.name.name.to_snake_case(),
+        cql_name: super::names::snake_case(&field.name.name).into_owned(),
         doc: field.doc.as_ref().map(|doc| doc.text.clone()),
         ty: ty.clone().unwrap_or(Type::Scalar(Scalar::Text)),
         optional: field.ty.is_optional(),

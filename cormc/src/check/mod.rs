@@ -38,7 +38,7 @@ mod time_series;
 mod types;
 mod user_types;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::ast::Schema;
 use crate::diagnostics::{Diagnostic, Span};
@@ -83,15 +83,19 @@ pub fn check(schema: &Schema) -> Checked {
         .filter_map(|m| models::check_model(m, &symbols, &mut ctx))
         .collect();
     relations::check_relations(&symbols.models, &mut models, &mut ctx);
+    let model_index: HashMap<&str, &ir::Model> = models
+        .iter()
+        .map(|model| (model.name.as_str(), model))
+        .collect();
     let queries: Vec<ir::Query> = symbols
         .queries
         .iter()
-        .filter_map(|q| queries::check_query(q, &models, &symbols, &mut ctx))
+        .filter_map(|q| queries::check_query(q, &model_index, &symbols, &mut ctx))
         .collect();
     let aggregates: Vec<ir::Aggregate> = symbols
         .aggregates
         .iter()
-        .filter_map(|a| aggregates::check_aggregate(a, &models, &symbols, &mut ctx))
+        .filter_map(|a| aggregates::check_aggregate(a, &model_index, &symbols, &mut ctx))
         .collect();
     let time_series: Vec<ir::TimeSeries> = symbols
         .time_series

@@ -223,7 +223,7 @@ pub(super) fn check_upper_camel(name: &ast::Ident, kind: &str, ctx: &mut Context
 
 /// Warns when a field-like name is not `snake_case`.
 pub(super) fn check_snake(name: &ast::Ident, kind: &str, ctx: &mut Context) {
-    let expected = name.name.to_snake_case();
+    let expected = snake_case(&name.name);
     if expected != name.name && !expected.is_empty() && !name.name.starts_with('_') {
         ctx.warning(
             Code::NamingConvention,
@@ -254,4 +254,19 @@ pub(super) fn unique_member<'a>(
     }
     seen.insert(&name.name, name.span);
     true
+}
+
+/// `name` in snake_case, without allocating when it already is.
+pub(super) fn snake_case(name: &str) -> std::borrow::Cow<'_, str> {
+    let already = name.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !name.contains("__")
+        && !name.ends_with('_');
+    if already {
+        std::borrow::Cow::Borrowed(name)
+    } else {
+        std::borrow::Cow::Owned(name.to_snake_case())
+    }
 }

@@ -1,6 +1,8 @@
 //! Named queries: target, conditions (see [`restrictions`](super::restrictions)),
 //! `order` along the clustering key, and `limit`.
 
+use std::collections::HashMap;
+
 use super::context::{Annotate, Context, did_you_mean};
 use super::names::{Symbols, TypeDecl};
 use super::restrictions::{Params, Restrictions, check_where};
@@ -11,7 +13,7 @@ use crate::ir::{self, Order, Scalar, Type};
 /// Checks one query against the checked models.
 pub(super) fn check_query(
     query: &ast::Query,
-    models: &[ir::Model],
+    models: &HashMap<&str, &ir::Model>,
     symbols: &Symbols<'_>,
     ctx: &mut Context,
 ) -> Option<ir::Query> {
@@ -52,12 +54,12 @@ pub(super) fn check_query(
 /// The model a query or aggregate reads.
 pub(super) fn target_model<'m>(
     target: &ast::Ident,
-    models: &'m [ir::Model],
+    models: &HashMap<&str, &'m ir::Model>,
     symbols: &Symbols<'_>,
     ctx: &mut Context,
 ) -> Option<&'m ir::Model> {
-    if let Some(model) = models.iter().find(|m| m.name == target.name) {
-        return Some(model);
+    if let Some(model) = models.get(target.name.as_str()) {
+        return Some(*model);
     }
     match symbols.types.get(target.name.as_str()) {
         Some(decl @ (TypeDecl::TimeSeries(_) | TypeDecl::Events(_))) => {

@@ -15,11 +15,22 @@ pub(super) fn check_relations(
     models: &mut [ir::Model],
     ctx: &mut Context,
 ) {
+    let declared: HashMap<&str, &ast::Model> = written
+        .iter()
+        .map(|decl| (decl.name.name.as_str(), *decl))
+        .collect();
+    let by_name: HashMap<&str, &ir::Model> = models
+        .iter()
+        .map(|model| (model.name.as_str(), model))
+        .collect();
     let mut resolved: Vec<(usize, ir::Relation)> = Vec::new();
     for (index, model) in models.iter().enumerate() {
-        let Some(decl) = written.iter().find(|decl| decl.name.name == model.name) else {
+        let Some(decl) = declared.get(model.name.as_str()) else {
             continue;
         };
+        if decl.relations.is_empty() {
+            continue;
+        }
         let mut seen = HashMap::new();
         for field in &decl.fields {
             seen.insert(field.name.name.as_str(), field.name.span);
@@ -28,7 +39,7 @@ pub(super) fn check_relations(
             if !unique_member(&mut seen, &relation.name, "relation or field", ctx) {
                 continue;
             }
-            if let Some(relation) = check_relation(relation, model, models, ctx) {
+            if let Some(relation) = check_relation(relation, model, &by_name, ctx) {
                 resolved.push((index, relation));
             }
         }
@@ -43,20 +54,17 @@ pub(super) fn check_relations(
 fn check_relation(
     relation: &ast::Relation,
     model: &ir::Model,
-    models: &[ir::Model],
+    models: &HashMap<&str, &ir::Model>,
     ctx: &mut Context,
 ) -> Option<ir::Relation> {
-    let Some(target) = models.iter().find(|m| m.name == relation.target.name) else {
+    let Some(target) = models.get(relation.target.name.as_str()).copied() else {
         let diagnostic = ctx.error(
             Code::UnknownModel,
             format!("unknown model `{}`", relation.target.name),
             relation.target.span,
             "relations point at models",
         );
-        if let Some(help) = did_you_mean(
-            &relation.target.name,
-            models.iter().map(|m| m.name.as_str()),
-        ) {
+        if let Some(help) = did_you_mean(&relation.target.name, models.keys().copied()) {
             diagnostic.help(help);
         }
         return None;

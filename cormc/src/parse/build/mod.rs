@@ -138,6 +138,18 @@ impl<'a> Builder<'a> {
     /// inside the pair).
     fn span(&self, pair: &P<'_>) -> Span {
         let start = pair.as_span().start();
+        // Fast path: no trivia can end a pair whose text ends in neither
+        // whitespace nor a comment (checked on its last line).
+        let text = pair.as_str();
+        let last_line = text.rsplit('\n').next().unwrap_or(text);
+        if !text.ends_with(|c: char| c.is_whitespace())
+            && !last_line.contains("//")
+            && !last_line.contains("*/")
+        {
+            return self
+                .file
+                .span(self.offset + start, self.offset + pair.as_span().end());
+        }
         // The ends along the chain of last children, outermost first.
         let mut ends = vec![pair.as_span().end()];
         let mut current = pair.clone();
