@@ -5,10 +5,12 @@
 //! - `cargo xtask test`: formatting, lints and every test, against that node.
 //! - `cargo xtask example`: the example program, against that node.
 //! - `cargo xtask synthetic`: a large schema for measuring the compiler.
+//! - `cargo xtask fuzz`: libFuzzer over the compiler's front end.
 
 mod cargo;
 mod cassandra;
 mod example;
+mod fuzz;
 mod paths;
 mod synthetic;
 mod test;
@@ -37,6 +39,8 @@ enum Command {
     Example(example::Args),
     /// Write a large synthetic schema, for measuring the compiler.
     Synthetic(synthetic::Args),
+    /// Fuzz the compiler's parse and check stages (needs nightly).
+    Fuzz(fuzz::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Example(args) => example::run(args),
         Command::Synthetic(args) => synthetic::run(args),
+        Command::Fuzz(args) => fuzz::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
