@@ -7,7 +7,7 @@ use super::context::{Annotate, Context, did_you_mean};
 use super::fields::{enum_literal, literal_for};
 use super::names::{Symbols, check_snake, unique_member};
 use super::queries::{check_limit, target_model};
-use super::restrictions::{Params, check_where, operator};
+use super::restrictions::{Params, Restrictions, check_where, operator};
 use crate::ast;
 use crate::diagnostics::Code;
 use crate::ir::{self, AggregateFunction, Execution, Operator, Order, Scalar, Type};
@@ -63,13 +63,10 @@ pub(super) fn check_aggregate(
         (restrictions?, group_by?, items?, having?, order?);
 
     let key: Vec<&str> = model.key.fields().collect();
-    let prefix = group_by.len() <= key.len()
-        && group_by.iter().zip(&key).all(|(g, k)| g == k)
-        && (group_by.is_empty() || group_by.len() >= model.key.partition.len());
     let mut client_side_reasons = Vec::new();
-    if !prefix {
+    if !native_grouping(&group_by, model, &restrictions) {
         client_side_reasons.push(format!(
-            "`group by {}` is not a primary-key prefix of `{}` ({})",
+            "`group by {}` does not follow the primary key of `{}` ({}): CQL groups only by the partition key and then clustering columns in key order, skipping columns restricted by `=`",
             group_by.join(", "),
             model.name,
             key.join(", ")
@@ -117,6 +114,32 @@ pub(super) fn check_aggregate(
         execution,
         span: aggregate.span,
     })
+}
+
+/// Whether CQL's `GROUP BY` can compute the grouping (`SelectStatement`'s
+/// rules): the columns follow the primary key in order, a key column
+/// restricted by `=` may be left out, and the whole partition key is covered.
+fn native_grouping(group_by: &[String], model: &ir::Model, restrictions: &Restrictions) -> bool {
+    if group_by.is_empty() {
+        return true;
+    }
+    let key: Vec<&str> = model.key.fields().collect();
+    let mut next = 0usize;
+    for column in group_by {
+        loop {
+            let Some(key_column) = key.get(next) else {
+                return false;
+            };
+            next += 1;
+            if key_column == column {
+                break;
+            }
+            if !restrictions.is_eq(key_column) {
+                return false;
+            }
+        }
+    }
+    next >= model.key.partition.len()
 }
 
 fn group_columns(
@@ -247,7 +270,11 @@ fn select_items(
                         ),
                         column.span,
                         "wrong column type",
-                    );
+                    )
+                    .help(format!(
+                        "`count({})` counts its values; `sum` and `avg` take number columns, `min` and `max` ordered ones",
+                        field.name
+                    ));
                     ok = false;
                     continue;
                 };
@@ -287,12 +314,17 @@ fn having_conditions(
                 condition.column.span,
                 "no such alias",
             );
-            if let Some(help) = did_you_mean(
-                &condition.column.name,
-                items.iter().map(|i| i.alias.as_str()),
-            ) {
-                diagnostic.help(help);
-            }
+            let aliases = items.iter().map(|i| i.alias.as_str());
+            let help = did_you_mean(&condition.column.name, aliases.clone()).unwrap_or_else(|| {
+                format!(
+                    "`having` compares select aliases: {}",
+                    aliases
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            });
+            diagnostic.help(help);
             ok = false;
             continue;
         };

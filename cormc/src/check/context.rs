@@ -73,10 +73,16 @@ impl Annotate for Diagnostic {
     }
 }
 
-/// `help: did you mean `x`?` when a candidate is close to `word`.
+/// `help: did you mean `x`?` when a candidate is close to `word` (and has
+/// something in common with it: `x` is no suggestion for `n`).
 pub(super) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    crate::cql::suggest::closest(word, candidates).map(|best| format!("did you mean `{best}`?"))
+    crate::cql::suggest::closest(word, candidates)
+        .filter(|best| {
+            let longest = word.chars().count().max(best.chars().count());
+            crate::cql::suggest::edit_distance(word, best) < longest
+        })
+        .map(|best| format!("did you mean `{best}`?"))
 }

@@ -1,12 +1,26 @@
 //! Durations in clauses: `ttl`, `bucket`.
 
-use super::context::Context;
+use super::context::{Annotate, Context};
 use crate::ast;
 use crate::diagnostics::Code;
 
-/// A `ttl` in whole seconds (at least 1 s).
+/// The longest `ttl` Cassandra accepts: 20 years (`Attributes.MAX_TTL`).
+const MAX_TTL_SECONDS: u64 = 630_720_000;
+
+/// A `ttl` in whole seconds (at least 1 s, at most 20 years).
 pub(super) fn ttl_seconds(ttl: &ast::TtlClause, ctx: &mut Context) -> Option<u64> {
-    whole_seconds(&ttl.duration, "a `ttl`", ctx)
+    let seconds = whole_seconds(&ttl.duration, "a `ttl`", ctx)?;
+    if seconds > MAX_TTL_SECONDS {
+        ctx.error(
+            Code::InvalidValue,
+            "a `ttl` is at most 20 years (630720000 seconds)",
+            ttl.duration.span,
+            "longer than Cassandra allows",
+        )
+        .help("drop the `ttl` to keep rows until they are deleted");
+        return None;
+    }
+    Some(seconds)
 }
 
 /// A duration that must be a whole number of seconds, at least one.
@@ -15,8 +29,7 @@ pub(super) fn whole_seconds(
     what: &str,
     ctx: &mut Context,
 ) -> Option<u64> {
-    let millis = duration.as_millis();
-    match millis {
+    match duration.as_millis() {
         Some(ms) if ms >= 1000 && ms % 1000 == 0 => {
             u32::try_from(ms / 1000).ok().map(u64::from).or_else(|| {
                 ctx.error(
@@ -28,12 +41,27 @@ pub(super) fn whole_seconds(
                 None
             })
         }
-        _ => {
+        Some(ms) => {
+            let label = if ms < 1000 {
+                "shorter than `1s`"
+            } else {
+                "not a whole number of seconds"
+            };
             ctx.error(
                 Code::InvalidValue,
                 format!("{what} is a whole number of seconds, at least `1s`"),
                 duration.span,
-                "too short or not whole seconds",
+                label,
+            )
+            .help("write it in whole seconds or larger units, e.g. `30s`, `15m`, `1h`, `7d`");
+            None
+        }
+        None => {
+            ctx.error(
+                Code::InvalidValue,
+                format!("{what} is too long"),
+                duration.span,
+                "out of range",
             );
             None
         }

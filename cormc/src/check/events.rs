@@ -55,14 +55,14 @@ pub(super) fn check_event_store(
     };
     let id_field = resolve_fields(
         std::slice::from_ref(id),
-        Owner::Other("events"),
+        Owner::Other("an event store"),
         Place::Column,
         symbols,
         ctx,
     )
     .into_iter()
     .next()?;
-    if !key_field_allowed(&id_field, id.span, ctx) {
+    if !key_field_allowed(&id_field, "stream id", id.span, ctx) {
         return None;
     }
     let snapshot_every = match &decl.snapshot {
@@ -98,7 +98,7 @@ pub(super) fn check_event_store(
         check_upper_camel(&event.name, "event", ctx);
         let fields = resolve_fields(
             &event.fields,
-            Owner::Other("event"),
+            Owner::Other("an event"),
             Place::Nested,
             symbols,
             ctx,

@@ -15,7 +15,8 @@ use crate::ir::{self, Literal, Scalar, Type};
 pub(super) enum Owner {
     /// A model: every attribute.
     Model,
-    /// A UDT, time series or event: no `@unique`, no `@static`.
+    /// A UDT, time series, event store or event (described with an article,
+    /// `a type`): no `@unique`, no `@static`.
     Other(&'static str),
 }
 
@@ -30,7 +31,7 @@ pub(super) fn resolve_fields(
     ctx: &mut Context,
 ) -> Vec<ir::Field> {
     let mut seen = HashMap::new();
-    let mut cql_names: HashMap<String, Span> = HashMap::new();
+    let mut cql_names: HashMap<String, (Span, String)> = HashMap::new();
     let mut resolved = Vec::new();
     for field in fields {
         if !unique_member(&mut seen, &field.name, "field", ctx) {
@@ -40,21 +41,24 @@ pub(super) fn resolve_fields(
         let Some(ir_field) = resolve_field(field, owner, place, symbols, ctx) else {
             continue;
         };
-        if let Some(first) = cql_names.get(&ir_field.cql_name) {
+        if let Some((first, first_name)) = cql_names.get(&ir_field.cql_name) {
             ctx.error(
                 Code::DuplicateMember,
                 format!(
-                    "two fields are stored in the CQL column `{}`",
-                    ir_field.cql_name
+                    "fields `{first_name}` and `{}` are both stored in the CQL column `{}`",
+                    ir_field.name, ir_field.cql_name
                 ),
-                field.span,
-                "this field's column",
+                field.name.span,
+                format!("stored in `{}`", ir_field.cql_name),
             )
-            .label(*first, "is also this field's column")
+            .label(*first, format!("also stored in `{}`", ir_field.cql_name))
             .help("give one of them another `@cql(\"…\")` name");
             continue;
         }
-        cql_names.insert(ir_field.cql_name.clone(), field.name.span);
+        cql_names.insert(
+            ir_field.cql_name.clone(),
+            (field.name.span, ir_field.name.clone()),
+        );
         resolved.push(ir_field);
     }
     resolved
@@ -90,7 +94,12 @@ fn resolve_field(
                 attribute.name_span,
                 "again here",
             )
-            .label(first, "first here");
+            .label(first, "first here")
+            .help(if attribute.name() == "validate" {
+                "list every rule in one `@validate(…)`, e.g. `@validate(email, length(3, 100))`"
+            } else {
+                "remove one of them"
+            });
             continue;
         }
         apply_attribute(attribute, &mut out, ty.as_ref(), owner, symbols, ctx);
@@ -112,8 +121,14 @@ fn apply_attribute(
                 Code::MisplacedAttribute,
                 format!("`@{what}` applies to model fields only"),
                 attribute.name_span,
-                format!("in a {kind}"),
-            );
+                format!("in {kind}"),
+            )
+            .help(match what {
+                "unique" => {
+                    "`@unique` is enforced with a lookup table, which only a model's rows have"
+                }
+                _ => "a static column belongs to a model with clustering columns",
+            });
             return true;
         }
         false
@@ -204,10 +219,14 @@ fn default_value(
     let mismatch = |ctx: &mut Context, what: &str, expected: &str| {
         ctx.error(
             Code::AttributeTypeMismatch,
-            format!("`@default({what})` does not fit a `{ty}` field"),
+            format!("`@default({what})` does not fit the field's type `{ty}`"),
             value.span,
             format!("needs {expected}"),
-        );
+        )
+        .help(format!(
+            "give a default of type `{ty}` ({}), or remove `@default`",
+            expected_literal(ty)
+        ));
         None
     };
     match &value.kind {
@@ -252,47 +271,40 @@ pub(super) fn literal_for(literal: &ast::Literal, ty: &Type, ctx: &mut Context) 
         | Type::Udt(_) => {
             ctx.error(
                 Code::LiteralTypeMismatch,
-                format!("a `{ty}` value can't be written as a literal here"),
+                format!("values of type `{ty}` can't be written as literals here"),
                 literal.span,
                 "use a parameter instead",
             );
             return None;
         }
     };
-    let fits = |ok: bool, ctx: &mut Context, expected: &str| {
+    let fits = |ok: bool, ctx: &mut Context| {
         if !ok {
             ctx.error(
                 Code::LiteralTypeMismatch,
-                format!("this literal does not fit a `{ty}`"),
+                format!("this literal does not fit the type `{ty}`"),
                 literal.span,
-                format!("expected {expected}"),
-            );
+                format!("expected {}", expected_literal(ty)),
+            )
+            .help("write a value of that type, or use a `?parameter`");
         }
         ok
     };
     match &literal.kind {
         ast::LiteralKind::String(string) => {
-            let ok = match scalar {
-                Some(scalar) => {
-                    scalar.is_text()
-                        || matches!(
-                            scalar,
-                            Scalar::Inet
-                                | Scalar::Date
-                                | Scalar::Time
-                                | Scalar::Timestamp
-                                | Scalar::Uuid
-                                | Scalar::Timeuuid
-                        )
-                }
-                None => false,
-            };
-            let expected = if scalar.is_none() {
-                "`Enum.variant`"
-            } else {
-                "a value of this type"
-            };
-            fits(ok, ctx, expected).then(|| Literal::String(string.value.clone()))
+            let ok = scalar.is_some_and(|scalar| {
+                scalar.is_text()
+                    || matches!(
+                        scalar,
+                        Scalar::Inet
+                            | Scalar::Date
+                            | Scalar::Time
+                            | Scalar::Timestamp
+                            | Scalar::Uuid
+                            | Scalar::Timeuuid
+                    )
+            });
+            fits(ok, ctx).then(|| Literal::String(string.value.clone()))
         }
         ast::LiteralKind::Number(number) => {
             let integer_type = matches!(
@@ -311,7 +323,7 @@ pub(super) fn literal_for(literal: &ast::Literal, ty: &Type, ctx: &mut Context) 
                 Some(Scalar::Float | Scalar::Double | Scalar::Decimal)
             );
             if number.decimal {
-                fits(float_type, ctx, "an integer").then(|| Literal::Decimal(number.text.clone()))
+                fits(float_type, ctx).then(|| Literal::Decimal(number.text.clone()))
             } else if integer_type || float_type {
                 let value: Option<i128> = number
                     .text
@@ -334,18 +346,48 @@ pub(super) fn literal_for(literal: &ast::Literal, ty: &Type, ctx: &mut Context) 
                     }
                 }
             } else {
-                fits(false, ctx, "a number type");
+                fits(false, ctx);
                 None
             }
         }
         ast::LiteralKind::Bool(value) => {
-            fits(scalar == Some(Scalar::Boolean), ctx, "a `boolean` field")
-                .then_some(Literal::Boolean(value.value))
+            fits(scalar == Some(Scalar::Boolean), ctx).then_some(Literal::Boolean(value.value))
         }
         ast::LiteralKind::Duration(_) => {
-            fits(false, ctx, "a literal CQL accepts");
+            fits(false, ctx);
             None
         }
+    }
+}
+
+/// How a literal of `ty` is written, for "expected …" labels.
+fn expected_literal(ty: &Type) -> &'static str {
+    match ty {
+        Type::Scalar(scalar) => match scalar {
+            Scalar::Tinyint
+            | Scalar::Smallint
+            | Scalar::Int
+            | Scalar::Bigint
+            | Scalar::Varint
+            | Scalar::Counter => "an integer",
+            Scalar::Float | Scalar::Double | Scalar::Decimal => "a number",
+            Scalar::Ascii | Scalar::Text | Scalar::Varchar => "a string",
+            Scalar::Boolean => "`true` or `false`",
+            Scalar::Uuid | Scalar::Timeuuid => "a UUID string",
+            Scalar::Date => "a date string such as \"2024-01-31\"",
+            Scalar::Time => "a time string such as \"08:30:00\"",
+            Scalar::Timestamp => "a timestamp string such as \"2024-01-31T08:30:00Z\"",
+            Scalar::Inet => "an IP address string",
+            Scalar::Blob | Scalar::Duration => "a parameter (this type has no literal here)",
+        },
+        Type::Enum(_) => "`Enum.variant`",
+        Type::List(_)
+        | Type::Set(_)
+        | Type::Map(..)
+        | Type::Tuple(_)
+        | Type::Frozen(_)
+        | Type::Vector(_)
+        | Type::Udt(_) => "a parameter",
     }
 }
 
@@ -411,7 +453,7 @@ pub(super) fn enum_literal(
             ctx.error(
                 Code::LiteralTypeMismatch,
                 format!(
-                    "`{}.{}` does not fit a `{ty}`",
+                    "`{}.{}` does not fit the type `{ty}`",
                     decl.name.name, value.variant.name
                 ),
                 value.span,
@@ -462,7 +504,16 @@ fn validation(
             format!("`{name}` validates {expected}"),
             rule.span,
             format!("field `{}` is `{ty}`", field.name),
-        );
+        )
+        .help(if is_text {
+            "text fields take `email`, `url`, `regex(\"…\")`, `length(min, max)`, `not_empty` and `one_of(…)`"
+        } else if is_number {
+            "number fields take `range(min, max)` and `one_of(…)`"
+        } else if has_length {
+            "blob and collection fields take `length(min, max)` and `not_empty`"
+        } else {
+            "no validation rule applies to fields of this type; remove it"
+        });
         return None;
     }
     match &rule.kind {
@@ -473,18 +524,14 @@ fn validation(
             match regex_syntax::Parser::new().parse(&pattern.value) {
                 Ok(_) => Some(ir::Validation::Regex(pattern.value.clone())),
                 Err(err) => {
+                    let (what, at) = regex_problem(&err, pattern);
                     ctx.error(
                         Code::InvalidValue,
                         "invalid regular expression",
-                        pattern.span,
-                        err.to_string()
-                            .lines()
-                            .last()
-                            .unwrap_or("")
-                            .trim()
-                            .to_owned(),
+                        at,
+                        what,
                     )
-                    .note(err.to_string());
+                    .help("`regex` takes Rust `regex` syntax; in `\"…\"` only `\\\"` and `\\\\` are escapes, so `\"\\d+\"` is the pattern `\\d+`");
                     None
                 }
             }
@@ -561,7 +608,7 @@ fn validation(
                     _ => {
                         ctx.error(
                             Code::LiteralTypeMismatch,
-                            format!("this value does not fit a `{ty}`"),
+                            format!("this value does not fit the type `{ty}`"),
                             value.span,
                             format!("field `{}` is `{ty}`", field.name),
                         );
@@ -572,4 +619,35 @@ fn validation(
             Some(ir::Validation::OneOf(allowed))
         }
     }
+}
+
+/// What is wrong with a regular expression, and where in the string
+/// literal: the exact place when the literal has no escapes (its text is
+/// the pattern), else the whole string.
+fn regex_problem(err: &regex_syntax::Error, pattern: &ast::StringLit) -> (String, Span) {
+    let (kind, span) = match err {
+        regex_syntax::Error::Parse(err) => (err.kind().to_string(), Some(err.span())),
+        regex_syntax::Error::Translate(err) => (err.kind().to_string(), Some(err.span())),
+        other => (other.to_string(), None),
+    };
+    let quote = if pattern.triple { 3 } else { 1 };
+    let verbatim = pattern.span.len() == pattern.value.len() + 2 * quote;
+    let at = match span {
+        Some(span) if verbatim => {
+            let inner_start = pattern.span.start.saturating_add(quote);
+            let inner_end = pattern.span.end.saturating_sub(quote);
+            let start = inner_start.saturating_add(span.start.offset).min(inner_end);
+            let end = inner_start
+                .saturating_add(span.end.offset)
+                .max(start.saturating_add(1))
+                .min(inner_end);
+            if start < end {
+                Span::new(pattern.span.file, start, end)
+            } else {
+                pattern.span
+            }
+        }
+        Some(_) | None => pattern.span,
+    };
+    (kind, at)
 }

@@ -1,6 +1,14 @@
 //! The desired CQL schema: every table, type and index the checked items
 //! need, including the tables corm generates on its own (unique lookups,
 //! time series, event stores). Migrations must reach exactly this.
+//!
+//! Names: a model's table is its `table` clause or its name in snake_case;
+//! `@unique` lookups are `<table>_by_<column>`; time series tables are the
+//! name in snake_case; event stores have `<name>_events` and, with
+//! snapshots, `<name>_snapshots`; indexes are `<table>_<column>_idx`, created
+//! `using 'sai'` (on a collection: `values(col)`, on a frozen collection:
+//! `full(col)`, as Cassandra records them); a `///` doc becomes the table's
+//! `comment`.
 
 use std::collections::BTreeMap;
 
@@ -195,7 +203,7 @@ fn lower_model(model: &ir::Model, lower: &TypeLowering<'_>, schema: &mut CqlSche
         schema.insert_index(IndexDef {
             name: Ident::new(&index.name),
             table: table_name.clone(),
-            target: IndexTarget::Column(Ident::new(cql_name(model, &index.field))),
+            target: index_target(model, &index.field),
             class: IndexClass::Sai,
             options: BTreeMap::new(),
         });
@@ -214,6 +222,22 @@ fn lower_model(model: &ir::Model, lower: &TypeLowering<'_>, schema: &mut CqlSche
     }
     for unique in model.unique_fields() {
         schema.insert_table(unique_lookup_table(model, unique, lower));
+    }
+}
+
+/// What `index (field)` indexes, as Cassandra records it: the values of a
+/// non-frozen collection (`values(col)`, what `(col)` means on one), a frozen
+/// collection whole (`full(col)`), else the column.
+fn index_target(model: &ir::Model, field: &str) -> IndexTarget {
+    let column = Ident::new(cql_name(model, field));
+    match model.field(field).map(|f| &f.ty) {
+        Some(Type::List(_) | Type::Set(_) | Type::Map(..)) => IndexTarget::Values(column),
+        Some(Type::Frozen(inner))
+            if matches!(**inner, Type::List(_) | Type::Set(_) | Type::Map(..)) =>
+        {
+            IndexTarget::Full(column)
+        }
+        Some(_) | None => IndexTarget::Column(column),
     }
 }
 

@@ -9,17 +9,26 @@ use crate::cql::{self, CqlSchema, Replayer};
 use crate::diagnostics::{Code, Span};
 use crate::ir;
 
+/// What the migrations must build, and whether to compare.
+pub(super) struct Desired<'a> {
+    /// The CQL schema the items need.
+    pub schema: &'a CqlSchema,
+    /// Which item owns each table (where a difference is reported).
+    pub table_owners: &'a BTreeMap<String, Span>,
+    /// Whether to compare at all (not when the items have errors).
+    pub check_drift: bool,
+}
+
 /// Checks and replays the migrations, then compares the result with
 /// `desired`. Returns the migrations in id order.
 pub(super) fn check_migrations(
     written: &[&ast::Migration],
-    desired: &CqlSchema,
-    table_owners: &BTreeMap<String, Span>,
+    desired: &Desired<'_>,
     first_item: Option<Span>,
     ctx: &mut Context,
 ) -> Vec<ir::Migration> {
     if written.is_empty() {
-        if let Some(at) = first_item {
+        if let (Some(at), true) = (first_item, desired.check_drift) {
             ctx.push(crate::diagnostics::Diagnostic::new(
                 crate::diagnostics::Severity::Note,
                 Code::NoMigrations,
@@ -51,11 +60,16 @@ pub(super) fn check_migrations(
     }
     for migration in &ordered {
         if migration.number.value == 0 || u32::try_from(migration.number.value).is_err() {
+            let label = if migration.number.value == 0 {
+                "migrations are numbered from 1"
+            } else {
+                "at most 4294967295"
+            };
             ctx.error(
                 Code::MigrationOrder,
                 "migration numbers are positive integers",
                 migration.number.span,
-                "out of range",
+                label,
             );
             ok = false;
         }
@@ -64,6 +78,7 @@ pub(super) fn check_migrations(
     // replay against the schema's keyspace (or whichever the first
     // statement names).
     let mut replayer = desired
+        .schema
         .keyspace
         .as_ref()
         .map_or_else(Replayer::new, |keyspace| {
@@ -119,11 +134,11 @@ pub(super) fn check_migrations(
             span: migration.span,
         });
     }
-    if ok {
+    if ok && desired.check_drift {
         check_drift(
             replayer.schema(),
-            desired,
-            table_owners,
+            desired.schema,
+            desired.table_owners,
             ordered.last().map(|m| m.span),
             ctx,
         );
@@ -177,12 +192,18 @@ fn check_drift(
     }
     for (owner, changes) in by_owner {
         let statements: Vec<String> = changes.iter().flat_map(|c| c.statements()).collect();
-        let diagnostic = ctx.error(
-            Code::MigrationDrift,
-            "the migrations do not build the schema this needs",
-            owner,
-            "differs from what the migrations create",
-        );
+        let (message, label) = if owner == at {
+            (
+                "the migrations do not build exactly the types and tables the schema needs",
+                "the schema differs after this migration",
+            )
+        } else {
+            (
+                "the migrations do not build the table this needs",
+                "differs from what the migrations create",
+            )
+        };
+        let diagnostic = ctx.error(Code::MigrationDrift, message, owner, label);
         if owner != at {
             diagnostic.label(at, "the last migration");
         }

@@ -16,6 +16,7 @@
 //! | aggregates | [`aggregates`] |
 //! | time series | [`time_series`] |
 //! | event stores | [`events`] |
+//! | what a secondary index serves | [`index_support`] |
 //! | the desired CQL schema | [`lower`] |
 //! | migration replay and drift | [`migrations`] |
 //!
@@ -26,6 +27,7 @@ mod context;
 mod durations;
 mod events;
 mod fields;
+mod index_support;
 mod keyspace;
 pub mod lower;
 mod migrations;
@@ -117,18 +119,19 @@ pub fn check(schema: &Schema) -> Checked {
         event_stores: &event_stores,
     });
     let first_item = schema.items().next().map(|item| item.name().span);
-    // Drift is only meaningful when the models themselves are sound.
-    let migrations = if ctx.has_errors() {
-        Vec::new()
-    } else {
-        migrations::check_migrations(
-            &symbols.migrations,
-            &desired,
-            &table_owners,
-            first_item,
-            &mut ctx,
-        )
-    };
+    // Drift is only meaningful when the items themselves are sound; the
+    // migrations' own numbering, syntax and replay are checked regardless.
+    let drift = !ctx.has_errors();
+    let migrations = migrations::check_migrations(
+        &symbols.migrations,
+        &migrations::Desired {
+            schema: &desired,
+            table_owners: &table_owners,
+            check_drift: drift,
+        },
+        first_item,
+        &mut ctx,
+    );
 
     let mut diagnostics = ctx.diagnostics;
     diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start));
@@ -169,7 +172,7 @@ fn table_owners(
                 what,
             )
             .label(*first, "also stored there")
-            .help("give one of them another name, or a `table` clause");
+            .help("every item needs a CQL table of its own: rename one, or give it another `table` name");
         } else {
             owners.insert(table, span);
         }

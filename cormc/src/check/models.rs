@@ -8,10 +8,10 @@ use heck::ToSnakeCase;
 use super::context::{Annotate, Context, did_you_mean};
 use super::fields::{Owner, resolve_fields};
 use super::names::{Symbols, unique_member};
-use super::types::Place;
+use super::types::{Place, contains_duration};
 use crate::ast;
 use crate::diagnostics::{Code, Span};
-use crate::ir::{self, Order, Type};
+use crate::ir::{self, Order, Scalar, Type};
 
 /// Checks one model and lowers it to the IR (relations come later, once
 /// every model is known).
@@ -45,18 +45,7 @@ pub(super) fn check_model(
         }
     }?;
     check_static_columns(&fields, &key, model, ctx);
-    for field in fields
-        .iter()
-        .filter(|field| field.unique && key.contains(&field.name))
-    {
-        ctx.error(
-            Code::AttributeTypeMismatch,
-            format!("key field `{}` can't be `@unique`", field.name),
-            field.span,
-            "part of the primary key",
-        )
-        .help("the key identifies a row already; `@unique` is for other fields");
-    }
+    check_key_attributes(&fields, &key, model, ctx);
     check_counters(&fields, &key, model, ctx);
     let indexes = check_indexes(model, &fields, &key, &table, ctx);
     let vector_indexes = check_vector_indexes(model, &fields, &table, ctx);
@@ -134,7 +123,7 @@ pub(super) fn check_key(
             }
             return false;
         };
-        key_field_allowed(field, column.name.span, ctx)
+        key_field_allowed(field, "key column", column.name.span, ctx)
     };
     for partition_column in &key.partition.columns {
         ok &= column(partition_column, ctx);
@@ -173,8 +162,15 @@ pub(super) fn check_key(
     })
 }
 
-/// Whether `field` may be a primary-key column; reports why not.
-pub(super) fn key_field_allowed(field: &ir::Field, at: Span, ctx: &mut Context) -> bool {
+/// Whether `field` may be a primary-key column; reports why not. `what`
+/// names the column's role (`key column`, `series field`, `stream id`) and
+/// `at` is where it is put in the key.
+pub(super) fn key_field_allowed(
+    field: &ir::Field,
+    what: &str,
+    at: Span,
+    ctx: &mut Context,
+) -> bool {
     let problem = if field.optional {
         Some(("optional", format!("make it `{}` (without `?`)", field.ty)))
     } else if field.ty.is_unfrozen_collection() {
@@ -194,28 +190,40 @@ pub(super) fn key_field_allowed(field: &ir::Field, at: Span, ctx: &mut Context) 
         ))
     } else if matches!(field.ty, Type::Vector(_)) {
         Some(("a vector", "vectors can't be key columns".to_owned()))
+    } else if contains_duration(&field.ty) {
+        Some((
+            "a duration",
+            "durations have no order, so Cassandra refuses them in a primary key; store a number of seconds or a timestamp instead".to_owned(),
+        ))
     } else if field.is_static {
         Some(("static", "remove `@static`".to_owned()))
     } else {
         None
     };
     match problem {
-        Some((what, help)) => {
-            ctx.error(
-                Code::InvalidKey,
-                format!("key column `{}` can't be {what}", field.name),
-                at,
-                "in the key",
-            )
-            .label(
-                field.span,
-                format!(
-                    "declared `{}{}` here",
-                    field.ty,
-                    if field.optional { "?" } else { "" }
-                ),
-            )
-            .help(help);
+        Some((problem, help)) => {
+            let declared = format!(
+                "declared `{}{}` here",
+                field.ty,
+                if field.optional { "?" } else { "" }
+            );
+            let diagnostic = if at == field.span {
+                ctx.error(
+                    Code::InvalidKey,
+                    format!("{what} `{}` can't be {problem}", field.name),
+                    at,
+                    declared,
+                )
+            } else {
+                ctx.error(
+                    Code::InvalidKey,
+                    format!("{what} `{}` can't be {problem}", field.name),
+                    at,
+                    "in the key",
+                )
+                .label(field.span, declared)
+            };
+            diagnostic.help(help);
             false
         }
         None => true,
@@ -239,6 +247,62 @@ fn check_static_columns(
             .help("a static column is shared by the rows of a partition; without clustering columns every partition has one row");
         }
     }
+}
+
+/// `@unique` and `@on_update` don't apply to key fields: the key already
+/// identifies the row, and Cassandra can't update a key column.
+fn check_key_attributes(
+    fields: &[ir::Field],
+    key: &ir::Key,
+    model: &ast::Model,
+    ctx: &mut Context,
+) {
+    for field in fields.iter().filter(|field| key.contains(&field.name)) {
+        let Some(written) = model.fields.iter().find(|w| w.name.name == field.name) else {
+            continue;
+        };
+        for attribute in &written.attributes {
+            let problem = match &attribute.kind {
+                ast::AttributeKind::Unique => Some((
+                    "can't be `@unique`",
+                    "the key identifies a row already; `@unique` is for other fields",
+                )),
+                ast::AttributeKind::OnUpdateNow { .. } => Some((
+                    "can't take `@on_update(now)`",
+                    "Cassandra can't change a key column in an update; remove `@on_update` or move the field out of the key",
+                )),
+                ast::AttributeKind::Default(_)
+                | ast::AttributeKind::Validate(_)
+                | ast::AttributeKind::Static
+                | ast::AttributeKind::Cql(_) => None,
+            };
+            if let Some((what, help)) = problem {
+                ctx.error(
+                    Code::MisplacedAttribute,
+                    format!("key field `{}` {what}", field.name),
+                    attribute.span,
+                    "on a key field",
+                )
+                .label(key_span(model, &field.name), "in the key")
+                .help(help);
+            }
+        }
+    }
+}
+
+/// Where `field` is named in the model's `key` clause (or the model name).
+fn key_span(model: &ast::Model, field: &str) -> Span {
+    model
+        .key
+        .as_ref()
+        .and_then(|key| {
+            key.partition
+                .columns
+                .iter()
+                .chain(&key.clustering)
+                .find(|column| column.name.name == field)
+        })
+        .map_or(model.name.span, |column| column.name.span)
 }
 
 fn check_counters(fields: &[ir::Field], key: &ir::Key, model: &ast::Model, ctx: &mut Context) {
@@ -305,14 +369,34 @@ fn check_indexes(
             .help("queries on the partition key are served directly");
             continue;
         }
-        if field.ty.is_counter() || matches!(field.ty, Type::Vector(_)) {
+        let unsupported = match &field.ty {
+            Type::Scalar(Scalar::Counter) => Some("counters can't be indexed".to_owned()),
+            Type::Vector(_) => Some(format!(
+                "index a vector with `vector_index {}` instead",
+                field.name
+            )),
+            Type::Udt(name) => Some(format!(
+                "a non-frozen user-defined type can't be indexed; declare the field `frozen<{name}>`"
+            )),
+            other if contains_duration(other) => {
+                Some("secondary indexes don't support durations".to_owned())
+            }
+            Type::Scalar(_)
+            | Type::List(_)
+            | Type::Set(_)
+            | Type::Map(..)
+            | Type::Tuple(_)
+            | Type::Frozen(_)
+            | Type::Enum(_) => None,
+        };
+        if let Some(help) = unsupported {
             ctx.error(
                 Code::InvalidIndex,
-                format!("`index` can't index `{}`", field.ty),
+                format!("`{}` can't be indexed: it is `{}`", field.name, field.ty),
                 clause.span,
                 "unsupported column type",
             )
-            .help("use `vector_index` for vectors; counters can't be indexed");
+            .help(help);
             continue;
         }
         indexes.push(ir::Index {
@@ -347,22 +431,11 @@ fn check_vector_indexes(
                 ),
                 clause.column.span,
                 "not a vector",
-            );
+            )
+            .help("a vector index needs a `vector<float, N>` field; use `index (…)` for other columns");
             continue;
         }
-        if model
-            .indexes
-            .iter()
-            .any(|index| index.column.name == field.name)
-        {
-            ctx.error(
-                Code::InvalidIndex,
-                format!("`{}` has both `index` and `vector_index`", field.name),
-                clause.span,
-                "second index",
-            );
-            continue;
-        }
+        // An `index` on the same (vector) field is refused by `check_indexes`.
         let similarity = match clause.similarity.map(|s| s.kind).unwrap_or_default() {
             ast::SimilarityKind::Cosine => ir::Similarity::Cosine,
             ast::SimilarityKind::DotProduct => ir::Similarity::DotProduct,
@@ -412,11 +485,16 @@ fn compaction(strategy: &ast::Compaction, ctx: &mut Context) -> Option<ir::Compa
             match seconds {
                 Some(window_seconds) => Some(ir::Compaction::TimeWindow { window_seconds }),
                 None => {
+                    let label = if window.as_millis().is_some_and(|ms| ms < 60_000) {
+                        "shorter than a minute"
+                    } else {
+                        "not a whole number of minutes"
+                    };
                     ctx.error(
                         Code::InvalidValue,
                         "a compaction window is a whole number of minutes",
                         window.span,
-                        "too small or not whole minutes",
+                        label,
                     )
                     .help("write e.g. `time_window(1d)` or `time_window(30m)`");
                     None

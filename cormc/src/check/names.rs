@@ -33,14 +33,25 @@ impl<'a> TypeDecl<'a> {
         }
     }
 
-    /// The keyword that declares it.
-    pub fn kind(self) -> &'static str {
+    /// What it is, as a noun: `time series`, `event store`, …
+    pub fn noun(self) -> &'static str {
         match self {
             Self::Udt(_) => "type",
             Self::Enum(_) => "enum",
             Self::Model(_) => "model",
-            Self::TimeSeries(_) => "timeseries",
-            Self::Events(_) => "events",
+            Self::TimeSeries(_) => "time series",
+            Self::Events(_) => "event store",
+        }
+    }
+
+    /// What it is, with an article: `a model`, `an enum`, …
+    pub fn described(self) -> &'static str {
+        match self {
+            Self::Udt(_) => "a type",
+            Self::Enum(_) => "an enum",
+            Self::Model(_) => "a model",
+            Self::TimeSeries(_) => "a time series",
+            Self::Events(_) => "an event store",
         }
     }
 }
@@ -132,9 +143,9 @@ impl<'a> Symbols<'a> {
             ctx.error(
                 Code::ReservedName,
                 format!(
-                    "`{}` is a scalar type and can't name a {}",
+                    "`{}` is a scalar type and can't name {}",
                     name.name,
-                    decl.kind()
+                    decl.described()
                 ),
                 name.span,
                 "scalar type name",
@@ -150,15 +161,16 @@ impl<'a> Symbols<'a> {
                 Code::DuplicateName,
                 format!("`{}` is declared twice", name.name),
                 name.span,
-                format!("this {} redeclares it", decl.kind()),
+                format!("this {} redeclares it", decl.noun()),
             )
             .label(
                 first.name().span,
-                format!("first declared here as a {}", first.kind()),
-            );
+                format!("first declared here as {}", first.described()),
+            )
+            .help("models, types, enums, time series and event stores share one namespace (all become Rust types); rename one of them");
             return false;
         }
-        check_upper_camel(name, decl.kind(), ctx);
+        check_upper_camel(name, decl.noun(), ctx);
         self.types.insert(&name.name, decl);
         true
     }
@@ -214,9 +226,12 @@ pub(super) fn check_upper_camel(name: &ast::Ident, kind: &str, ctx: &mut Context
     if expected != name.name && !expected.is_empty() {
         ctx.warning(
             Code::NamingConvention,
-            format!("{kind} names are UpperCamelCase"),
+            format!("{kind} name `{}` is not UpperCamelCase", name.name),
             name.span,
             format!("rename to `{expected}`"),
+        )
+        .help(
+            "the Rust and GraphQL names are derived from it; the CQL name is its snake_case form",
         );
     }
 }
@@ -227,10 +242,11 @@ pub(super) fn check_snake(name: &ast::Ident, kind: &str, ctx: &mut Context) {
     if expected != name.name && !expected.is_empty() && !name.name.starts_with('_') {
         ctx.warning(
             Code::NamingConvention,
-            format!("{kind} names are snake_case"),
+            format!("{kind} name `{}` is not snake_case", name.name),
             name.span,
             format!("rename to `{expected}`"),
-        );
+        )
+        .help("the Rust, GraphQL and CQL names are derived from it");
     }
 }
 
@@ -249,7 +265,12 @@ pub(super) fn unique_member<'a>(
             name.span,
             "declared again here",
         )
-        .label(*first, "first declared here");
+        .label(*first, "first declared here")
+        .help(if what.contains("index") || what.starts_with("group by") {
+            "remove one"
+        } else {
+            "remove one, or rename it"
+        });
         return false;
     }
     seen.insert(&name.name, name.span);

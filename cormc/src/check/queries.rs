@@ -66,9 +66,9 @@ pub(super) fn target_model<'m>(
             ctx.error(
                 Code::UnknownModel,
                 format!(
-                    "queries target models, and `{}` is a {}",
+                    "queries and aggregates target models, and `{}` is {}",
                     target.name,
-                    decl.kind()
+                    decl.described()
                 ),
                 target.span,
                 "not a model",
@@ -80,9 +80,9 @@ pub(super) fn target_model<'m>(
             ctx.error(
                 Code::UnknownModel,
                 format!(
-                    "queries target models, and `{}` is a {}",
+                    "queries and aggregates target models, and `{}` is {}",
                     target.name,
-                    decl.kind()
+                    decl.described()
                 ),
                 target.span,
                 "not a model",
@@ -106,8 +106,11 @@ pub(super) fn target_model<'m>(
     None
 }
 
-/// `order` follows the clustering key: the first clustering column first,
-/// all in the table's order or all reversed, within one partition.
+/// `order` follows the clustering key, as Cassandra's `SelectStatement`
+/// wants it: the rows of one partition (or of the partitions an `in` lists)
+/// are read, not through an index; the columns are clustering columns in key
+/// order, where a clustering column restricted by `=` may be left out; and
+/// all keep the table's order or all reverse it.
 pub(super) fn check_order(
     order: &ast::OrderClause,
     model: &ir::Model,
@@ -115,14 +118,15 @@ pub(super) fn check_order(
     ctx: &mut Context,
 ) -> Option<Vec<ir::Ordering>> {
     if let Some(restrictions) = restrictions {
-        if restrictions.uses_index && !restrictions.partition_restricted {
+        if let Some(index) = restrictions.index_used {
             ctx.error(
                 Code::InvalidOrder,
-                "an index query can't be ordered",
+                "a query served by an index can't be ordered",
                 order.span,
-                "Cassandra orders rows only within a partition",
+                "Cassandra refuses ORDER BY with secondary indexes",
             )
-            .help("restrict the partition key by `=`, or sort the results in your code");
+            .label(index, "served by an index")
+            .help("drop `order` and sort the rows in your code, or restrict only key columns");
             return None;
         }
         if !restrictions.partition_restricted {
@@ -131,22 +135,63 @@ pub(super) fn check_order(
                 "`order` needs the partition key restricted by `=` or `in`",
                 order.span,
                 "rows are ordered only within a partition",
-            );
+            )
+            .help(format!(
+                "restrict every partition key column of `{}` ({}), or drop `order`",
+                model.name,
+                model.key.partition.join(", ")
+            ));
+            return None;
+        }
+        if let Some(in_span) = restrictions.partition_in {
+            ctx.error(
+                Code::InvalidOrder,
+                "`order` can't be combined with `in` on the partition key",
+                order.span,
+                "Cassandra refuses to page such a query",
+            )
+            .label(in_span, "`in` on the partition key")
+            .help("restrict the partition key with `=` (one query per key), or drop `order` and sort the rows in your code");
             return None;
         }
     }
+    let is_eq = |field: &str| restrictions.is_some_and(|r| r.is_eq(field));
     let mut out = Vec::new();
-    let mut reversed: Option<bool> = None;
-    for (position, item) in order.items.iter().enumerate() {
+    // The clustering position after the last ordered column, and that column.
+    let mut next = 0usize;
+    let mut previous: Option<&ast::OrderItem> = None;
+    // The first ordered column and whether it reverses the table's order.
+    let mut direction_of: Option<(&ast::OrderItem, bool)> = None;
+    for item in &order.items {
         let direction = match item.order.map(|o| o.direction) {
             Some(ast::SortDirection::Desc) => Order::Desc,
             Some(ast::SortDirection::Asc) | None => Order::Asc,
         };
-        let Some(clustering) = model.key.clustering.get(position) else {
+        let Some(position) = model
+            .key
+            .clustering
+            .iter()
+            .position(|c| c.field == item.column.name)
+        else {
+            if model.field(&item.column.name).is_none() {
+                let diagnostic = ctx.error(
+                    Code::UnknownField,
+                    format!("model `{}` has no field `{}`", model.name, item.column.name),
+                    item.column.span,
+                    "no such field",
+                );
+                if let Some(help) = did_you_mean(
+                    &item.column.name,
+                    model.key.clustering.iter().map(|c| c.field.as_str()),
+                ) {
+                    diagnostic.help(help);
+                }
+                return None;
+            }
             ctx.error(
                 Code::InvalidOrder,
                 format!(
-                    "`{}` can't be ordered by: it is not a clustering column of `{}`",
+                    "can't order by `{}`: it is not a clustering column of `{}`",
                     item.column.name, model.name
                 ),
                 item.column.span,
@@ -155,37 +200,71 @@ pub(super) fn check_order(
             .help(clustering_help(model));
             return None;
         };
-        if clustering.field != item.column.name {
-            let what = if position == 0 {
-                "the first clustering column".to_owned()
+        if let (true, Some(previous)) = (position < next, previous) {
+            let (problem, label) = if previous.column.name == item.column.name {
+                (
+                    format!("`{}` is ordered twice", item.column.name),
+                    "ordered again",
+                )
             } else {
-                format!("clustering column {}", position + 1)
+                (
+                    format!(
+                        "`{}` comes before `{}` in the clustering key",
+                        item.column.name, previous.column.name
+                    ),
+                    "out of key order",
+                )
             };
             ctx.error(
                 Code::InvalidOrder,
-                format!(
-                    "`order` must follow the clustering key: {what} is `{}`",
-                    clustering.field
-                ),
+                format!("`order` must follow the clustering key: {problem}"),
                 item.column.span,
-                format!("expected `{}`", clustering.field),
+                label,
             )
+            .label(previous.column.span, "ordered before it")
             .help(clustering_help(model));
             return None;
         }
-        let is_reversed = direction != clustering.order;
-        match reversed {
-            Some(earlier) if earlier != is_reversed => {
+        previous = Some(item);
+        if let Some(skipped) = model
+            .key
+            .clustering
+            .get(next..position)
+            .and_then(|between| between.iter().find(|c| !is_eq(&c.field)))
+        {
+            ctx.error(
+                Code::InvalidOrder,
+                format!(
+                    "`order` must follow the clustering key: `{}` comes after `{}`, which is neither ordered nor restricted by `=`",
+                    item.column.name, skipped.field
+                ),
+                item.column.span,
+                format!("skips `{}`", skipped.field),
+            )
+            .help(format!(
+                "order by `{}` first, or restrict it by `=`",
+                skipped.field
+            ));
+            return None;
+        }
+        next = position + 1;
+        let clustering = model.key.clustering.get(position)?;
+        let reversed = direction != clustering.order;
+        match direction_of {
+            Some((first, first_reversed)) if first_reversed != reversed => {
+                let verb = |reversed: bool| if reversed { "reverses" } else { "keeps" };
                 ctx.error(
                     Code::InvalidOrder,
-                    "ordering must keep the clustering order for every column, or reverse it for every column",
+                    "`order` must keep the clustering order for every column, or reverse it for every column",
                     item.span,
-                    "mixes kept and reversed order",
+                    format!("{} the table's order", verb(reversed)),
                 )
+                .label(first.span, format!("{} it", verb(first_reversed)))
                 .help(clustering_help(model));
                 return None;
             }
-            _ => reversed = Some(is_reversed),
+            Some(_) => {}
+            None => direction_of = Some((item, reversed)),
         }
         out.push(ir::Ordering {
             column: item.column.name.clone(),

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::context::{Annotate, Context, did_you_mean};
-use super::names::unique_member;
+use super::names::{check_snake, unique_member};
 use crate::ast;
 use crate::diagnostics::Code;
 use crate::ir::{self, RelationKind};
@@ -39,6 +39,7 @@ pub(super) fn check_relations(
             if !unique_member(&mut seen, &relation.name, "relation or field", ctx) {
                 continue;
             }
+            check_snake(&relation.name, "relation", ctx);
             if let Some(relation) = check_relation(relation, model, &by_name, ctx) {
                 resolved.push((index, relation));
             }
@@ -93,11 +94,17 @@ fn check_relation(
         ctx.error(
             Code::RelationMismatch,
             format!(
-                "`{}` names {} field(s), but the key of `{}` has {}",
+                "relation `{}` names {} {}, but the key of `{}` has {} {}",
                 relation.name.name,
                 relation.fields.len(),
+                if relation.fields.len() == 1 {
+                    "field"
+                } else {
+                    "fields"
+                },
                 referenced.name,
-                key.len()
+                key.len(),
+                if key.len() == 1 { "column" } else { "columns" },
             ),
             relation.span,
             format!("{} must hold ({key_text})", holder.name),

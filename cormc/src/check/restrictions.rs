@@ -1,19 +1,27 @@
 //! `where` clauses: what Cassandra serves directly, what an index serves,
 //! and what it would serve only with `ALLOW FILTERING`.
 //!
-//! The rules (Cassandra 5 with storage-attached indexes):
-//! - the partition key is fully restricted by `=` or `in`, or an indexed
-//!   column is restricted, or there is no condition at all (a paged scan);
-//! - restricted clustering columns form a prefix of the clustering key, and
-//!   only the last restricted one may use a range (`<`, `<=`, `>`, `>=`);
-//! - any other column is restricted only when it is indexed;
+//! The rules (Cassandra 5 with storage-attached indexes, after
+//! `StatementRestrictions`):
+//! - the partition key is served when every column of it is restricted by
+//!   `=` or `in`;
+//! - restricted clustering columns are served when the partition key is,
+//!   they form a prefix of the clustering key, only the last restricted one
+//!   uses a range (`<`, `<=`, `>`, `>=`), and none uses `contains`;
+//! - any other condition is served when its column is indexed and the index
+//!   serves its operator (see [`index_support`](super::index_support));
+//! - no condition at all is a paged scan, which is served;
 //! - anything else needs `allow filtering`, which turns the error into a
-//!   warning.
+//!   warning;
+//! - refused outright, whatever the filtering: `in` on the partition key
+//!   together with an index lookup, and any condition on a column with a
+//!   `vector_index` (those serve only nearest-neighbour search).
 
 use std::collections::HashMap;
 
 use super::context::{Annotate, Context, did_you_mean};
 use super::fields::{enum_literal, literal_for};
+use super::index_support::{is_indexed, is_vector_indexed, serves};
 use super::names::Symbols;
 use crate::ast;
 use crate::diagnostics::{Code, Span};
@@ -78,8 +86,39 @@ pub(super) struct Restrictions {
     pub conditions: Vec<ir::Condition>,
     /// Every partition key column is restricted by `=` or `in`.
     pub partition_restricted: bool,
-    /// An indexed column is restricted.
-    pub uses_index: bool,
+    /// A partition key column is restricted by `in` (where the condition is).
+    pub partition_in: Option<Span>,
+    /// A condition is served by a secondary index (where the first one is).
+    pub index_used: Option<Span>,
+}
+
+impl Restrictions {
+    /// Whether `field` is restricted by `=`.
+    pub fn is_eq(&self, field: &str) -> bool {
+        self.conditions
+            .iter()
+            .any(|c| c.field == field && c.op == Operator::Eq)
+    }
+}
+
+/// How one condition is served.
+#[derive(Debug)]
+enum Served {
+    /// By the primary key.
+    Key,
+    /// By the column's secondary index.
+    Index,
+    /// Only by filtering, for this reason.
+    Filtering(Reason),
+}
+
+/// Why Cassandra would want ALLOW FILTERING for one condition.
+#[derive(Debug, Clone)]
+struct Reason {
+    span: Span,
+    message: String,
+    label: String,
+    help: String,
 }
 
 /// Checks the conditions of a query or aggregate on `model`.
@@ -105,94 +144,71 @@ pub(super) fn check_where(
         return None;
     }
     check_conflicts(&conditions, ctx)?;
+    check_vector_columns(&conditions, model, ctx)?;
 
-    let indexed = |field: &str| model.indexes.iter().any(|index| index.field == field);
-    let restricted = |field: &str, pred: &dyn Fn(Operator) -> bool| {
+    let eq_or_in = |field: &str| {
         conditions
             .iter()
-            .any(|(_, c)| c.field == field && pred(c.op))
+            .any(|(_, c)| c.field == field && matches!(c.op, Operator::Eq | Operator::In))
     };
-    let partition_restricted = model
-        .key
-        .partition
+    let partition_restricted = model.key.partition.iter().all(|p| eq_or_in(p));
+    let partition_in = conditions
         .iter()
-        .all(|p| restricted(p, &|op| matches!(op, Operator::Eq | Operator::In)));
-    let uses_index = conditions.iter().any(|(_, c)| indexed(&c.field));
+        .find(|(_, c)| c.op == Operator::In && model.key.partition.contains(&c.field))
+        .map(|(written, _)| written.span);
 
-    // Why Cassandra would want ALLOW FILTERING: (span, message, label).
-    let mut reasons: Vec<(Span, String, String)> = Vec::new();
-    if !conditions.is_empty() && !partition_restricted {
-        for (written, condition) in &conditions {
-            if indexed(&condition.field) {
-                continue;
-            }
-            let role = if model.key.partition.contains(&condition.field) {
-                "partition key column"
-            } else if model
-                .key
-                .clustering
-                .iter()
-                .any(|c| c.field == condition.field)
-            {
-                "clustering column"
-            } else {
-                "column"
-            };
-            let missing = model
-                .key
-                .partition
-                .iter()
-                .find(|p| !restricted(p, &|op| matches!(op, Operator::Eq | Operator::In)))
-                .cloned()
-                .unwrap_or_default();
-            let message = if uses_index {
-                format!(
-                    "{role} `{}` is not indexed, so it is filtered after the index lookup",
-                    condition.field
+    let clustering = clustering_served(model, &conditions, partition_restricted);
+    // Which index serves a condition does not depend on the others; how an
+    // unserved condition is explained does (filtered after an index lookup).
+    let serve_all = |index_used: bool| -> Vec<Served> {
+        conditions
+            .iter()
+            .enumerate()
+            .map(|(i, (written, condition))| {
+                serve(
+                    &Situation {
+                        model,
+                        conditions: &conditions,
+                        partition_restricted,
+                        index_used,
+                    },
+                    written,
+                    condition,
+                    clustering.get(i),
                 )
-            } else if model.key.partition.contains(&condition.field) {
-                format!(
-                    "partition key column `{}` is restricted by `{}`, and `{missing}` is not restricted by `=` or `in`",
-                    condition.field,
-                    condition.op.as_str()
-                )
-            } else {
-                format!(
-                    "the partition key is not restricted (`{missing}` has no `=` or `in`), so `{}` scans every partition",
-                    condition.field
-                )
-            };
-            reasons.push((
-                written.span,
-                message,
-                format!("{role} `{}`", condition.field),
-            ));
-        }
-    } else if partition_restricted {
-        clustering_reasons(model, &conditions, &mut reasons);
-        for (written, condition) in &conditions {
-            if model.key.contains(&condition.field) || indexed(&condition.field) {
-                continue;
-            }
-            reasons.push((
-                written.span,
-                format!("`{}` is neither a key column nor indexed", condition.field),
-                "not served by the key or an index".to_owned(),
-            ));
-        }
+            })
+            .collect()
+    };
+    let index_used = conditions
+        .iter()
+        .zip(serve_all(false))
+        .find(|(_, served)| matches!(served, Served::Index))
+        .map(|((written, _), _)| written.span);
+    let served = serve_all(index_used.is_some());
+
+    if let (Some(in_span), Some(index_span)) = (partition_in, index_used) {
+        ctx.error(
+            Code::OperatorMismatch,
+            format!(
+                "`{}` restricts the partition key with `in` and also uses an index, which Cassandra refuses",
+                item.name
+            ),
+            in_span,
+            "`in` on the partition key",
+        )
+        .label(index_span, "served by an index")
+        .help("restrict the partition key with `=` (one query per key), or drop the indexed condition");
+        return None;
     }
 
-    let fix = match reasons_first_field(&conditions, model) {
-        Some(field) => format!(
-            "add `index ({field})` to model `{}`, restrict the key, or write `allow filtering` to accept the scan",
-            model.name
-        ),
-        None => format!(
-            "restrict the key of `{}` ({}) in order, or write `allow filtering` to accept the scan",
-            model.name,
-            model.key.fields().collect::<Vec<_>>().join(", ")
-        ),
-    };
+    let reasons: Vec<Reason> = served
+        .into_iter()
+        .filter_map(|served| match served {
+            Served::Filtering(reason) => Some(reason),
+            Served::Key | Served::Index => None,
+        })
+        .collect();
+
     match allow_filtering {
         Some(at) if reasons.is_empty() => {
             ctx.warning(
@@ -210,22 +226,24 @@ pub(super) fn check_where(
                 at,
                 "accepted because of this",
             );
-            for (span, message, label) in &reasons {
-                diagnostic.label(*span, label.clone()).note(message.clone());
+            for reason in &reasons {
+                diagnostic
+                    .label(reason.span, reason.label.clone())
+                    .note(reason.message.clone());
             }
         }
         None => {
-            for (span, message, label) in &reasons {
+            for reason in &reasons {
                 ctx.error(
                     Code::NeedsFiltering,
                     format!(
-                        "Cassandra would serve `{}` only with ALLOW FILTERING: {message}",
-                        item.name
+                        "Cassandra would serve `{}` only with ALLOW FILTERING: {}",
+                        item.name, reason.message
                     ),
-                    *span,
-                    label.clone(),
+                    reason.span,
+                    reason.label.clone(),
                 )
-                .help(fix.clone());
+                .help(reason.help.clone());
             }
         }
     }
@@ -235,62 +253,279 @@ pub(super) fn check_where(
     Some(Restrictions {
         conditions: conditions.into_iter().map(|(_, c)| c).collect(),
         partition_restricted,
-        uses_index,
+        partition_in,
+        index_used,
     })
 }
 
-fn reasons_first_field<'a>(
-    conditions: &'a [(&ast::Condition, ir::Condition)],
+/// A column with a `vector_index` takes no condition: Cassandra serves it
+/// only by nearest-neighbour search (the generated search method).
+fn check_vector_columns(
+    conditions: &[(&ast::Condition, ir::Condition)],
     model: &ir::Model,
-) -> Option<&'a str> {
-    conditions
-        .iter()
-        .map(|(_, c)| c.field.as_str())
-        .find(|field| !model.key.contains(field))
+    ctx: &mut Context,
+) -> Option<()> {
+    let mut ok = true;
+    for (written, condition) in conditions {
+        if is_vector_indexed(model, &condition.field) {
+            ctx.error(
+                Code::OperatorMismatch,
+                format!(
+                    "`{}` has a `vector_index`, which serves only nearest-neighbour search",
+                    condition.field
+                ),
+                written.span,
+                "Cassandra refuses conditions on vector-indexed columns",
+            )
+            .help(
+                "use the generated nearest-neighbour search method instead of a `where` condition",
+            );
+            ok = false;
+        }
+    }
+    ok.then_some(())
 }
 
-/// Clustering restrictions must form a prefix; only the last may be a range.
-fn clustering_reasons(
+/// For each condition, `Some(Ok(()))` when it is on a clustering column and
+/// the primary key serves it, `Some(Err(reason))` when it is on a clustering
+/// column and the key does not, `None` for other columns.
+fn clustering_served(
     model: &ir::Model,
     conditions: &[(&ast::Condition, ir::Condition)],
-    reasons: &mut Vec<(Span, String, String)>,
-) {
-    let mut previous: Option<(&str, bool)> = None; // (column, restricted by a range)
+    partition_restricted: bool,
+) -> Vec<Option<Result<(), Reason>>> {
+    let mut out: Vec<Option<Result<(), Reason>>> = vec![None; conditions.len()];
+    let key_order = model
+        .key
+        .clustering
+        .iter()
+        .map(|c| c.field.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let help = format!(
+        "restrict the clustering columns of `{}` in key order ({key_order}), with a range only on the last one, or write `allow filtering` to accept the scan",
+        model.name
+    );
     let mut gap: Option<&str> = None;
+    let mut range_before: Option<&str> = None;
     for clustering in &model.key.clustering {
-        let on_column: Vec<&(&ast::Condition, ir::Condition)> = conditions
+        let on_column: Vec<usize> = conditions
             .iter()
-            .filter(|(_, c)| c.field == clustering.field)
+            .enumerate()
+            .filter(|(_, (_, c))| c.field == clustering.field)
+            .map(|(i, _)| i)
             .collect();
         if on_column.is_empty() {
-            if gap.is_none() {
-                gap = Some(&clustering.field);
-            }
-            previous = None;
+            gap.get_or_insert(&clustering.field);
             continue;
         }
-        let first_span = on_column[0].0.span;
-        if let Some(missing) = gap {
-            reasons.push((
-                first_span,
-                format!(
-                    "clustering column `{}` is restricted, but `{missing}` before it is not (restrictions must follow the clustering order)",
-                    clustering.field
-                ),
-                format!("skips `{missing}`"),
-            ));
-        } else if let Some((range_column, true)) = previous {
-            reasons.push((
-                first_span,
-                format!(
-                    "`{range_column}` is restricted by a range, so no clustering column after it can be restricted"
-                ),
-                format!("after the range on `{range_column}`"),
-            ));
+        let mut is_range = false;
+        for &i in &on_column {
+            let Some((written, condition)) = conditions.get(i) else {
+                continue;
+            };
+            let reason = |message: String, label: String, help: String| Reason {
+                span: written.span,
+                message,
+                label,
+                help,
+            };
+            let verdict = if matches!(condition.op, Operator::Contains | Operator::ContainsKey) {
+                Err(reason(
+                    format!(
+                        "clustering column `{}` is restricted by `{}`, which the key can't serve",
+                        condition.field,
+                        condition.op.as_str()
+                    ),
+                    format!("`{}` on a clustering column", condition.op.as_str()),
+                    format!(
+                        "add `index ({})` to model `{}`, or write `allow filtering` to accept the scan",
+                        condition.field, model.name
+                    ),
+                ))
+            } else if !partition_restricted {
+                Err(reason(
+                    partition_message(model, conditions, &condition.field, condition.op),
+                    format!("clustering column `{}`", condition.field),
+                    partition_help(model, conditions, &condition.field, condition.op),
+                ))
+            } else if let Some(missing) = gap {
+                Err(reason(
+                    format!(
+                        "clustering column `{}` is restricted, but `{missing}` before it is not (restrictions must follow the clustering order)",
+                        condition.field
+                    ),
+                    format!("skips `{missing}`"),
+                    help.clone(),
+                ))
+            } else if let Some(range_column) = range_before {
+                Err(reason(
+                    format!(
+                        "`{range_column}` is restricted by a range, so no clustering column after it can be restricted"
+                    ),
+                    format!("after the range on `{range_column}`"),
+                    help.clone(),
+                ))
+            } else {
+                Ok(())
+            };
+            is_range |= condition.op.is_range();
+            if let Some(slot) = out.get_mut(i) {
+                *slot = Some(verdict);
+            }
         }
-        let is_range = on_column.iter().any(|(_, c)| c.op.is_range());
-        previous = Some((&clustering.field, is_range));
+        if is_range {
+            range_before.get_or_insert(&clustering.field);
+        }
     }
+    out
+}
+
+/// What [`serve`] needs to know about the whole `where` clause.
+struct Situation<'a> {
+    model: &'a ir::Model,
+    conditions: &'a [(&'a ast::Condition, ir::Condition)],
+    partition_restricted: bool,
+    /// Another condition is served by an index.
+    index_used: bool,
+}
+
+/// How one condition is served: by the key, by an index, or only by
+/// filtering (and why).
+fn serve(
+    situation: &Situation<'_>,
+    written: &ast::Condition,
+    condition: &ir::Condition,
+    clustering: Option<&Option<Result<(), Reason>>>,
+) -> Served {
+    let model = situation.model;
+    let field = condition.field.as_str();
+    let is_partition = model.key.partition.iter().any(|p| p == field);
+    let key_reason = if is_partition {
+        if situation.partition_restricted && matches!(condition.op, Operator::Eq | Operator::In) {
+            return Served::Key;
+        }
+        Reason {
+            span: written.span,
+            message: partition_message(model, situation.conditions, field, condition.op),
+            label: format!("partition key column `{field}`"),
+            help: partition_help(model, situation.conditions, field, condition.op),
+        }
+    } else if let Some(Some(verdict)) = clustering {
+        match verdict {
+            Ok(()) => return Served::Key,
+            Err(reason) => reason.clone(),
+        }
+    } else {
+        let message = if situation.index_used {
+            format!("`{field}` is not indexed, so it is filtered after the index lookup")
+        } else if situation.partition_restricted {
+            format!("`{field}` is neither a key column nor indexed")
+        } else {
+            partition_message(model, situation.conditions, field, condition.op)
+        };
+        Reason {
+            span: written.span,
+            message,
+            label: format!("column `{field}`"),
+            help: format!(
+                "add `index ({field})` to model `{}`, or write `allow filtering` to accept the scan",
+                model.name
+            ),
+        }
+    };
+    let by_index = match model.field(field) {
+        Some(declared) if is_indexed(model, field) => {
+            Some(serves(field, &declared.ty, condition.op))
+        }
+        Some(_) | None => None,
+    };
+    match by_index {
+        Some(Ok(())) => Served::Index,
+        Some(Err(unsupported)) => Served::Filtering(Reason {
+            span: written.span,
+            message: unsupported.reason,
+            label: format!("`{}` is not served by the index", condition.op.as_str()),
+            help: format!(
+                "{}, or write `allow filtering` to accept the scan",
+                unsupported.fix
+            ),
+        }),
+        None => Served::Filtering(key_reason),
+    }
+}
+
+/// Why a condition on `field` (by `op`) is not served when the partition
+/// key is not fully restricted by `=` or `in`.
+fn partition_message(
+    model: &ir::Model,
+    conditions: &[(&ast::Condition, ir::Condition)],
+    field: &str,
+    op: Operator,
+) -> String {
+    let missing: Vec<String> = model
+        .key
+        .partition
+        .iter()
+        .filter(|p| {
+            !conditions
+                .iter()
+                .any(|(_, c)| &c.field == *p && matches!(c.op, Operator::Eq | Operator::In))
+        })
+        .map(|p| format!("`{p}`"))
+        .collect();
+    let missing_text = match missing.as_slice() {
+        [one] => format!("{one} has"),
+        [init @ .., last] => format!("{} and {last} have", init.join(", ")),
+        [] => "nothing has".to_owned(),
+    };
+    let is_partition = model.key.partition.iter().any(|p| p == field);
+    if is_partition && !matches!(op, Operator::Eq | Operator::In) {
+        format!(
+            "partition key column `{field}` is restricted by `{}`, but the partition key takes only `=` or `in`, so every partition is read",
+            op.as_str(),
+        )
+    } else if is_partition {
+        format!(
+            "partition key column `{field}` is restricted, but {missing_text} no `=` or `in`, so every partition is read"
+        )
+    } else {
+        format!(
+            "the partition key is not restricted ({missing_text} no `=` or `in`), so `{field}` is compared in every partition"
+        )
+    }
+}
+
+/// How to serve a condition that fails on the partition key.
+fn partition_help(
+    model: &ir::Model,
+    conditions: &[(&ast::Condition, ir::Condition)],
+    field: &str,
+    op: Operator,
+) -> String {
+    if model.key.partition.iter().any(|p| p == field) && !matches!(op, Operator::Eq | Operator::In)
+    {
+        return format!(
+            "compare `{field}` with `=` or `in`, or write `allow filtering` to accept the scan"
+        );
+    }
+    let missing: Vec<String> = model
+        .key
+        .partition
+        .iter()
+        .filter(|p| {
+            !conditions
+                .iter()
+                .any(|(_, c)| &c.field == *p && matches!(c.op, Operator::Eq | Operator::In))
+        })
+        .map(|p| format!("`{p}`"))
+        .collect();
+    format!(
+        "restrict {} with `=` or `in` too (the partition key of `{}` is ({})), or write `allow filtering` to accept the scan",
+        missing.join(" and "),
+        model.name,
+        model.key.partition.join(", ")
+    )
 }
 
 fn resolve_condition(
@@ -419,7 +654,32 @@ fn operator_mismatch(
         ),
         condition.operator.span,
         "operator does not fit the column",
-    );
+    )
+    .help(match condition.operator.kind {
+        ast::OperatorKind::Contains => format!(
+            "`contains` tests the elements of a collection; compare `{}` with `=`",
+            field.name
+        ),
+        ast::OperatorKind::ContainsKey => format!(
+            "`contains key` tests the keys of a map; use `contains` for the elements of other collections, `=` for other values (`{}`)",
+            field.name
+        ),
+        ast::OperatorKind::Eq | ast::OperatorKind::In if field.ty.is_unfrozen_collection() => {
+            format!("test an element with `{} contains ?value`", field.name)
+        }
+        ast::OperatorKind::Eq
+        | ast::OperatorKind::In
+        | ast::OperatorKind::Lt
+        | ast::OperatorKind::Le
+        | ast::OperatorKind::Gt
+        | ast::OperatorKind::Ge => {
+            if field.ty.is_counter() {
+                "counters are not compared in queries; read the row by its key".to_owned()
+            } else {
+                format!("`{ty}` values have no order; compare `{}` with `=`", field.name)
+            }
+        }
+    });
     None
 }
 

@@ -21,7 +21,7 @@ pub(super) fn check_time_series(
     symbols: &Symbols<'_>,
     ctx: &mut Context,
 ) -> Option<ir::TimeSeries> {
-    let owner = Owner::Other("timeseries");
+    let owner = Owner::Other("a time series");
     let Some(series_clause) = &decl.series else {
         ctx.error(
             Code::MissingClause,
@@ -72,7 +72,7 @@ pub(super) fn check_time_series(
         });
     let mut ok = series.len() == series_count;
     for field in &series {
-        ok &= key_field_allowed(field, field.span, ctx);
+        ok &= key_field_allowed(field, "series field", field.span, ctx);
     }
     for field in &fields {
         if field.ty.is_counter() {

@@ -31,7 +31,7 @@ pub(super) fn resolve(
     if let (Some(question), Place::Element { .. }) = (ty.optional, place) {
         ctx.error(
             Code::InvalidType,
-            "a value inside a collection can't be optional",
+            "a value inside a collection, tuple or `frozen<…>` can't be optional",
             question,
             "remove this `?`",
         )
@@ -48,14 +48,17 @@ pub(super) fn resolve(
         }
         ast::TypeKind::Set(item) => {
             require_frozen(ty, place, "set", ctx);
-            let item = resolve(item, inside_collection(frozen_here), symbols, ctx)?;
-            Some(Type::Set(Box::new(item)))
+            let resolved = resolve(item, inside_collection(frozen_here), symbols, ctx)?;
+            unordered_duration(&resolved, item, "set elements", ctx)?;
+            Some(Type::Set(Box::new(resolved)))
         }
         ast::TypeKind::Map { key, value } => {
             require_frozen(ty, place, "map", ctx);
-            let key = resolve(key, inside_collection(frozen_here), symbols, ctx);
+            let resolved_key = resolve(key, inside_collection(frozen_here), symbols, ctx);
             let value = resolve(value, inside_collection(frozen_here), symbols, ctx);
-            Some(Type::Map(Box::new(key?), Box::new(value?)))
+            let resolved_key = resolved_key?;
+            unordered_duration(&resolved_key, key, "map keys", ctx)?;
+            Some(Type::Map(Box::new(resolved_key), Box::new(value?)))
         }
         ast::TypeKind::Tuple(items) => {
             let items: Vec<Option<Type>> = items
@@ -86,11 +89,12 @@ pub(super) fn resolve(
             }
         }
         ast::TypeKind::Vector { element, dimension } => {
-            let element_ok = matches!(
+            let is_float = matches!(
                 &element.kind,
                 ast::TypeKind::Named(name) if name.name == "float"
-            ) && element.optional.is_none();
-            if !element_ok {
+            );
+            let element_ok = is_float && element.optional.is_none();
+            if !is_float {
                 ctx.error(
                     Code::InvalidType,
                     "vectors hold `float` values",
@@ -98,15 +102,29 @@ pub(super) fn resolve(
                     "not `float`",
                 )
                 .help(format!("write `vector<float, {}>`", dimension.value));
-            }
-            let dimensions = u32::try_from(dimension.value).ok().filter(|n| *n >= 1);
-            if dimensions.is_none() {
+            } else if let Some(question) = element.optional {
                 ctx.error(
-                    Code::InvalidValue,
-                    "a vector has at least 1 and at most 4294967295 dimensions",
-                    dimension.span,
-                    "out of range",
-                );
+                    Code::InvalidType,
+                    "a vector's values can't be optional",
+                    question,
+                    "remove this `?`",
+                )
+                .help("make the whole field optional instead");
+            }
+            let dimensions = u32::try_from(dimension.value)
+                .ok()
+                .filter(|n| (1..=MAX_VECTOR_DIMENSIONS).contains(n));
+            if dimensions.is_none() {
+                let (message, label) = if dimension.value == 0 {
+                    ("a vector has at least 1 dimension", "no dimensions")
+                } else {
+                    (
+                        "a vector has at most 2147483647 dimensions (CQL's `int`)",
+                        "too many dimensions",
+                    )
+                };
+                ctx.error(Code::InvalidValue, message, dimension.span, label)
+                    .help("give the length of the embeddings, e.g. `vector<float, 384>`");
             }
             if element_ok {
                 dimensions.map(Type::Vector)
@@ -115,6 +133,30 @@ pub(super) fn resolve(
             }
         }
     }
+}
+
+/// The most dimensions CQL accepts in `vector<float, N>` (a Java `int`).
+const MAX_VECTOR_DIMENSIONS: u32 = 2_147_483_647;
+
+/// Durations have no order, so CQL refuses them as set elements and map
+/// keys (also frozen, also nested in a tuple).
+fn unordered_duration(
+    resolved: &Type,
+    written: &ast::TypeExpr,
+    what: &str,
+    ctx: &mut Context,
+) -> Option<()> {
+    if contains_duration(resolved) {
+        ctx.error(
+            Code::InvalidType,
+            format!("durations can't be {what}"),
+            written.span,
+            "holds a duration",
+        )
+        .help("durations have no order, which sets and map keys need; store a number of seconds instead");
+        return None;
+    }
+    Some(())
 }
 
 fn resolve_named(
@@ -126,13 +168,18 @@ fn resolve_named(
 ) -> Option<Type> {
     if let Some(scalar) = Scalar::from_name(&name.name) {
         if scalar == Scalar::Counter && place != Place::Column {
-            ctx.error(
-                Code::InvalidCounter,
-                "a counter can only be a column of its own",
-                ty.span,
-                "counter inside another value",
-            )
-            .help("counters can't be in collections, tuples, user-defined types or events");
+            let (message, label) = match place {
+                Place::Nested => (
+                    "a counter can't be a field of a type or an event",
+                    "counter field",
+                ),
+                Place::Element { .. } | Place::Column => (
+                    "a counter can't be inside a collection, tuple or `frozen<…>`",
+                    "counter inside another value",
+                ),
+            };
+            ctx.error(Code::InvalidCounter, message, ty.span, label)
+                .help("counters can only be columns of a model (all of whose non-key fields are counters)");
             return None;
         }
         return Some(Type::Scalar(scalar));
@@ -154,7 +201,7 @@ fn resolve_named(
         Some(other @ (TypeDecl::Model(_) | TypeDecl::TimeSeries(_) | TypeDecl::Events(_))) => {
             ctx.error(
                 Code::UnknownType,
-                format!("`{}` is a {}, not a type a field can hold", name.name, other.kind()),
+                format!("`{}` is {}, not a type a field can hold", name.name, other.described()),
                 name.span,
                 "not a type",
             )
@@ -215,19 +262,42 @@ fn ty_text(ty: &ast::TypeExpr) -> String {
     }
 }
 
-/// Reports user-defined types that contain themselves (CQL refuses them).
+/// Reports user-defined types that contain themselves (CQL refuses them):
+/// each cycle once, at the field of its first type that starts it.
 pub(super) fn check_udt_cycles(udts: &[crate::ir::Udt], ctx: &mut Context) {
+    let mut reported: Vec<Vec<String>> = Vec::new();
     for udt in udts {
         let mut stack: Vec<&str> = vec![&udt.name];
-        if let Some(path) = find_cycle(&udt.name, udts, &mut stack) {
-            ctx.error(
-                Code::RecursiveType,
-                format!("type `{}` contains itself", udt.name),
-                udt.span,
-                format!("through {}", path.join(" -> ")),
-            )
-            .help("CQL types can't be recursive; store the nested part in its own table");
+        let Some(path) = find_cycle(&udt.name, udts, &mut stack) else {
+            continue;
+        };
+        let mut members: Vec<String> = path.iter().skip(1).cloned().collect();
+        members.sort();
+        if reported.contains(&members) {
+            continue;
         }
+        reported.push(members);
+        let next = path.get(1).map_or(udt.name.as_str(), String::as_str);
+        let field_span = udt
+            .fields
+            .iter()
+            .find(|field| referenced_udts(&field.ty).contains(&next))
+            .map_or(udt.span, |field| field.span);
+        ctx.error(
+            Code::RecursiveType,
+            format!("type `{}` contains itself", udt.name),
+            field_span,
+            format!(
+                "{} contains {}",
+                udt.name,
+                path.iter()
+                    .skip(1)
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", which contains ")
+            ),
+        )
+        .help("CQL types can't be recursive; store the nested part in a table of its own");
     }
 }
 
@@ -272,5 +342,17 @@ pub(super) fn referenced_udts(ty: &Type) -> Vec<&str> {
         }
         Type::Tuple(items) => items.iter().flat_map(referenced_udts).collect(),
         Type::Scalar(_) | Type::Vector(_) | Type::Enum(_) => Vec::new(),
+    }
+}
+
+/// Whether `ty` is or holds a `duration` (user-defined types are not
+/// looked into).
+pub(super) fn contains_duration(ty: &Type) -> bool {
+    match ty {
+        Type::Scalar(scalar) => *scalar == Scalar::Duration,
+        Type::List(item) | Type::Set(item) | Type::Frozen(item) => contains_duration(item),
+        Type::Map(key, value) => contains_duration(key) || contains_duration(value),
+        Type::Tuple(items) => items.iter().any(contains_duration),
+        Type::Vector(_) | Type::Udt(_) | Type::Enum(_) => false,
     }
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use heck::ToSnakeCase;
 
-use super::context::Context;
+use super::context::{Annotate, Context};
 use super::fields::{Owner, resolve_fields};
 use super::names::{Symbols, check_snake, unique_member};
 use super::types::Place;
@@ -21,7 +21,7 @@ pub(super) fn check_udt(decl: &ast::TypeDecl, symbols: &Symbols<'_>, ctx: &mut C
             decl.name.span,
             "empty type",
         )
-        .help = Some("CQL user-defined types need at least one field".to_owned());
+        .help("CQL user-defined types need at least one field, e.g. `street: text`");
     }
     ir::Udt {
         name: decl.name.name.clone(),
@@ -29,7 +29,7 @@ pub(super) fn check_udt(decl: &ast::TypeDecl, symbols: &Symbols<'_>, ctx: &mut C
         doc: decl.doc.as_ref().map(|doc| doc.text.clone()),
         fields: resolve_fields(
             &decl.fields,
-            Owner::Other("type"),
+            Owner::Other("a type"),
             Place::Nested,
             symbols,
             ctx,
@@ -46,7 +46,8 @@ pub(super) fn check_enum(decl: &ast::EnumDecl, ctx: &mut Context) -> ir::Enum {
             format!("enum `{}` has no variants", decl.name.name),
             decl.name.span,
             "empty enum",
-        );
+        )
+        .help("list its values, e.g. `{ pending, paid }`");
     }
     let mut seen = HashMap::new();
     let mut variants = Vec::new();

@@ -10,6 +10,7 @@
 mod build;
 mod expected;
 mod grammar;
+mod nesting;
 mod recovery;
 pub(crate) mod suggest;
 
@@ -46,6 +47,9 @@ pub fn parse(sources: &SourceMap) -> Result<ast::Schema, Vec<Diagnostic>> {
 /// # Errors
 /// Its syntax errors (at least one when it does not parse), in source order.
 pub fn parse_file(file: &SourceFile) -> Result<ast::File, Vec<Diagnostic>> {
+    if let Some(diagnostic) = nesting::too_deep(file) {
+        return Err(vec![diagnostic]);
+    }
     let text = file.text();
     match CormParser::parse(Rule::schema, text) {
         Ok(pairs) => {
