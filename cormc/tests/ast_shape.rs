@@ -154,10 +154,10 @@ fn types_are_trees() {
         ]
     );
     assert_eq!(
-        ScalarType::from_name("timeuuid"),
-        Some(ScalarType::Timeuuid)
+        cormc::ir::Scalar::from_name("timeuuid"),
+        Some(cormc::ir::Scalar::Timeuuid)
     );
-    assert_eq!(ScalarType::from_name("Address"), None);
+    assert_eq!(cormc::ir::Scalar::from_name("Address"), None);
 }
 
 #[test]

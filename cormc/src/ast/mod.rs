@@ -52,7 +52,7 @@ pub use query::{
 pub use relation::{Relation, RelationKind};
 pub use timeseries::{BucketClause, SeriesClause, TimeSeries};
 pub use type_decl::TypeDecl;
-pub use types::{ScalarType, TypeExpr, TypeKind};
+pub use types::{TypeExpr, TypeKind};
 
 pub use crate::diagnostics::{FileId, Span};
 
