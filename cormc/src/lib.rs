@@ -8,6 +8,7 @@
 //! | --- | --- | --- |
 //! | [`parse`] | [`SourceMap`](diagnostics::SourceMap) | [`ast::Schema`] |
 //! | [`check`] | [`ast::Schema`] | [`ir::Schema`] and diagnostics |
+//! | [`format`](mod@format) | [`ast::File`] and its source text | canonical `.corm` text |
 //!
 //! [`cql`] models Cassandra's own schema (DDL parsing, replay, diff,
 //! rendering) for the drift check and generated DDL. Generation and
@@ -18,5 +19,6 @@ pub mod check;
 pub mod cli;
 pub mod cql;
 pub mod diagnostics;
+pub mod format;
 pub mod ir;
 pub mod parse;

@@ -88,3 +88,138 @@ fn help_shows_examples() {
     assert!(help.contains("cormc check schema.corm"), "{help}");
     assert!(help.contains("Exit status"), "{help}");
 }
+
+// ───────────── cormc fmt ─────────────
+
+/// A fresh folder for one test, under Cargo's temporary folder for tests.
+fn scratch(test: &str) -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-fmt-{test}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const UNFORMATTED: &str = "model  User{id:uuid   key(id)} // users\n";
+const FORMATTED: &str = "model User {\n  id: uuid\n  key (id)\n} // users\n";
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn fmt_check_exits_0_when_formatted() {
+    let dir = scratch("check-clean");
+    let file = write(&dir, "a.corm", FORMATTED);
+    let output = cormc(&["fmt", "--check", &file]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+    assert!(stderr(&output).contains("1 file checked: 0 would change"));
+}
+
+#[test]
+fn fmt_check_exits_1_with_a_diff_and_writes_nothing() {
+    let dir = scratch("check-dirty");
+    let clean = write(&dir, "clean.corm", FORMATTED);
+    let dirty = write(&dir, "dirty.corm", UNFORMATTED);
+    let output = cormc(&["fmt", "--check", &clean, &dirty]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(out.contains(&format!("would reformat `{dirty}`")), "{out}");
+    assert!(!out.contains("clean.corm"), "{out}");
+    assert!(out.contains(&format!("--- {dirty}\n")), "{out}");
+    assert!(out.contains("@@ -1,1 +1,4 @@"), "{out}");
+    assert!(
+        out.contains("-model  User{id:uuid   key(id)} // users\n"),
+        "{out}"
+    );
+    assert!(out.contains("+model User {\n+  id: uuid\n"), "{out}");
+    assert!(stderr(&output).contains("2 files checked: 1 would change"));
+    assert_eq!(std::fs::read_to_string(&dirty).unwrap(), UNFORMATTED);
+}
+
+#[test]
+fn fmt_rewrites_in_place() {
+    let dir = scratch("rewrite");
+    let file = write(&dir, "a.corm", UNFORMATTED);
+    let output = cormc(&["fmt", &file]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), FORMATTED);
+    assert!(stderr(&output).contains("1 file formatted: 1 changed"));
+    // Nothing else is left in the folder (the temporary file was renamed).
+    let entries: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(entries.len(), 1);
+    // And now it is formatted.
+    assert_eq!(cormc(&["fmt", "--check", &file]).status.code(), Some(0));
+}
+
+#[cfg(unix)]
+#[test]
+fn fmt_leaves_formatted_files_alone() {
+    use std::os::unix::fs::MetadataExt as _;
+    let dir = scratch("untouched");
+    let file = write(&dir, "a.corm", FORMATTED);
+    let before = std::fs::metadata(&file).unwrap();
+    let output = cormc(&["fmt", &file]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let after = std::fs::metadata(&file).unwrap();
+    // Not replaced: same inode and modification time.
+    assert_eq!(before.ino(), after.ino());
+    assert_eq!(before.mtime_nsec(), after.mtime_nsec());
+    assert!(stderr(&output).contains("0 changed"));
+}
+
+#[test]
+fn fmt_keeps_files_with_syntax_errors_and_exits_1() {
+    let dir = scratch("syntax");
+    let broken_text = "model  User { id uuid }\n";
+    let broken = write(&dir, "broken.corm", broken_text);
+    let fine = write(&dir, "fine.corm", UNFORMATTED);
+    let output = cormc(&["fmt", &broken, &fine]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains(&format!("{broken}:1:")), "{err}");
+    assert!(err.contains("1 with errors"), "{err}");
+    assert_eq!(std::fs::read_to_string(&broken).unwrap(), broken_text);
+    // The other file is still formatted.
+    assert_eq!(std::fs::read_to_string(&fine).unwrap(), FORMATTED);
+    assert_eq!(cormc(&["fmt", "--check", &broken]).status.code(), Some(1));
+}
+
+#[test]
+fn fmt_exits_2_when_a_file_cannot_be_read() {
+    let dir = scratch("missing");
+    let fine = write(&dir, "fine.corm", UNFORMATTED);
+    let missing = dir.join("missing.corm").to_string_lossy().into_owned();
+    let output = cormc(&["fmt", &missing, &fine]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(&format!("cannot read `{missing}`")),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(std::fs::read_to_string(&fine).unwrap(), FORMATTED);
+    assert_eq!(cormc(&["fmt", "--check", &missing]).status.code(), Some(2));
+}
+
+#[test]
+fn fmt_needs_a_file() {
+    assert_eq!(cormc(&["fmt"]).status.code(), Some(2));
+    assert_eq!(cormc(&["fmt", "--check"]).status.code(), Some(2));
+}
+
+#[test]
+fn fmt_help_shows_examples() {
+    let help = stdout(&cormc(&["--help"]));
+    assert!(help.contains("cormc fmt --check"), "{help}");
+    let output = cormc(&["fmt", "--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    let help = stdout(&output);
+    assert!(help.contains("--check"), "{help}");
+    assert!(help.contains("cormc fmt schema.corm"), "{help}");
+}

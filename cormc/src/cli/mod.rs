@@ -1,26 +1,31 @@
 //! The `cormc` command line: argument parsing and the subcommands.
 //!
-//! Exit codes: 0 clean (warnings allowed), 1 when the schema has errors, 2 on
-//! a usage error or when a file can't be read.
+//! Exit codes: 0 clean (warnings allowed), 1 when the schema has errors (or,
+//! for `fmt --check`, when a file is not formatted), 2 on a usage error or
+//! when a file can't be read or written.
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use camino::Utf8PathBuf;
+use camino::{Utf8Path, Utf8PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostics::{RenderOptions, Severity, SourceMap, render};
+use crate::format::{FormatError, format_source, short_diff};
 
 const EXAMPLES: &str = "\
 Examples:
   cormc check schema.corm                 check one file
   cormc check schema/*.corm               check a schema split over files
   cormc check --color never app.corm      plain output (also: NO_COLOR=1)
+  cormc fmt schema/*.corm                 rewrite files in the canonical layout
+  cormc fmt --check schema/*.corm         only report files that are not formatted (CI)
 
-Exit status: 0 when clean (warnings allowed), 1 when the schema has errors,
-2 on a usage error or when a file can't be read.";
+Exit status: 0 when clean (warnings allowed), 1 when the schema has errors
+(or, with `fmt --check`, a file is not formatted), 2 on a usage error or when
+a file can't be read or written.";
 
 /// The corm schema compiler: `.corm` schemas to a typed Rust data layer for
 /// Cassandra.
@@ -47,7 +52,34 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Rewrite schema files in the canonical layout, keeping every comment.
+    ///
+    /// A file is rewritten in place only when its text changes (through a
+    /// temporary file in the same folder, then a rename). A file that does not
+    /// parse is left untouched and its errors are printed.
+    #[command(after_help = FMT_EXAMPLES)]
+    Fmt {
+        /// The `.corm` files to format.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Write nothing: list the files that are not formatted with their
+        /// first differing lines, and exit 1 if there is any.
+        #[arg(long)]
+        check: bool,
+    },
 }
+
+const FMT_EXAMPLES: &str = "\
+Examples:
+  cormc fmt schema.corm
+  cormc fmt --check schema/*.corm     in CI: exit 1 when a file is not formatted
+
+Exit status: 0 when every file is (or now is) formatted; 1 when a file does
+not parse or, with --check, would change; 2 when a file can't be read or
+written.";
+
+/// Lines of each side shown by `fmt --check` for a file that would change.
+const DIFF_LINES: usize = 12;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Color {
@@ -99,7 +131,154 @@ pub fn run(
     };
     match cli.command {
         Command::Check { files } => check(&files, color, err),
+        Command::Fmt { files, check } => fmt(&files, FmtMode::from_check(check), color, out, err),
     }
+}
+
+/// Whether `fmt` writes files or only reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FmtMode {
+    /// Rewrite files that change.
+    Write,
+    /// Report files that would change.
+    Check,
+}
+
+impl FmtMode {
+    const fn from_check(check: bool) -> Self {
+        if check { Self::Check } else { Self::Write }
+    }
+}
+
+/// `cormc fmt [--check] FILE…`
+fn fmt(
+    paths: &[PathBuf],
+    mode: FmtMode,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let options = RenderOptions {
+        color,
+        ..RenderOptions::default()
+    };
+    let mut sources = SourceMap::new();
+    let mut io_errors = 0usize;
+    let mut broken = 0usize;
+    let mut changed = 0usize;
+    for path in paths {
+        let Ok(path) = Utf8PathBuf::from_path_buf(path.clone()) else {
+            let _ = writeln!(
+                err,
+                "error: cannot read `{}`: the path is not valid UTF-8",
+                path.display()
+            );
+            io_errors += 1;
+            continue;
+        };
+        let id = match sources.load(path) {
+            Ok(id) => id,
+            Err(error) => {
+                let _ = writeln!(err, "error: {error}");
+                io_errors += 1;
+                continue;
+            }
+        };
+        let Some(file) = sources.get(id) else {
+            continue;
+        };
+        let formatted = match format_source(file) {
+            Ok(text) => text,
+            Err(FormatError::Syntax { diagnostics, .. }) => {
+                for diagnostic in &diagnostics {
+                    let _ = writeln!(err, "{}", render(diagnostic, &sources, options));
+                }
+                broken += 1;
+                continue;
+            }
+            Err(error @ FormatError::Internal { .. }) => {
+                let _ = writeln!(err, "error: {error}");
+                broken += 1;
+                continue;
+            }
+        };
+        if formatted == file.text() {
+            continue;
+        }
+        changed += 1;
+        match mode {
+            FmtMode::Check => {
+                let _ = writeln!(out, "would reformat `{}`:", file.path());
+                let _ = write!(
+                    out,
+                    "{}",
+                    short_diff(file.path().as_str(), file.text(), &formatted, DIFF_LINES)
+                );
+            }
+            FmtMode::Write => {
+                if let Err(error) = replace_file(file.path(), &formatted) {
+                    let _ = writeln!(err, "error: cannot write `{}`: {error}", file.path());
+                    io_errors += 1;
+                }
+            }
+        }
+    }
+
+    let files = paths.len();
+    let mut summary = format!("{files} {} ", plural(files, "file", "files"));
+    summary.push_str(match mode {
+        FmtMode::Check => "checked: ",
+        FmtMode::Write => "formatted: ",
+    });
+    summary.push_str(&match mode {
+        FmtMode::Check => format!("{changed} would change"),
+        FmtMode::Write => format!("{changed} changed"),
+    });
+    if broken > 0 {
+        summary.push_str(&format!(
+            ", {broken} with errors (left as {})",
+            plural(broken, "it is", "they are")
+        ));
+    }
+    if io_errors > 0 {
+        summary.push_str(&format!(", {io_errors} could not be read or written"));
+    }
+    let _ = writeln!(err, "cormc: {summary}");
+    if io_errors > 0 {
+        2
+    } else if broken > 0 || (mode == FmtMode::Check && changed > 0) {
+        1
+    } else {
+        0
+    }
+}
+
+/// Replaces the file at `path` by `text`: written to a temporary file in the
+/// same folder (so the rename stays on one file system), which then takes
+/// the file's place; a symbolic link is followed, not replaced.
+fn replace_file(path: &Utf8Path, text: &str) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let dir = target
+        .parent()
+        .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf);
+    let name = target
+        .file_name()
+        .map_or_else(|| "schema".into(), |n| n.to_string_lossy().into_owned());
+    let temp = dir.join(format!(".{name}.cormc-fmt-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        drop(file);
+        if let Ok(metadata) = std::fs::metadata(&target) {
+            std::fs::set_permissions(&temp, metadata.permissions())?;
+        }
+        std::fs::rename(&temp, &target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
 }
 
 /// `cormc check FILE…`

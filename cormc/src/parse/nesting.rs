@@ -92,8 +92,16 @@ mod tests {
 
     #[test]
     fn deep_generics_are_refused_shallow_ones_pass() {
-        let deep = format!("{}int{}", "list<".repeat(MAX_DEPTH + 1), ">".repeat(MAX_DEPTH + 1));
-        let fine = format!("{}int{}", "list<".repeat(MAX_DEPTH - 1), ">".repeat(MAX_DEPTH - 1));
+        let deep = format!(
+            "{}int{}",
+            "list<".repeat(MAX_DEPTH + 1),
+            ">".repeat(MAX_DEPTH + 1)
+        );
+        let fine = format!(
+            "{}int{}",
+            "list<".repeat(MAX_DEPTH - 1),
+            ">".repeat(MAX_DEPTH - 1)
+        );
         assert!(depth_error(&deep));
         assert!(!depth_error(&fine));
     }

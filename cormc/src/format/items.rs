@@ -1,0 +1,327 @@
+//! Top-level items and the members of their blocks.
+//!
+//! Items are separated by exactly one blank line. A block is `{`, one member
+//! per line indented one level, `}`; an empty block is `{}`. Members keep
+//! their source order (the AST files them by kind, so they are put back in
+//! order by their offsets), and one blank line is kept where the source has
+//! one or more between two members. `type` and `event` fields are one per
+//! line without commas; enum variants are `enum E { a, b }` on one line when
+//! that fits in [`MAX_WIDTH`] columns and no variant has a doc comment and no
+//! comment stands inside the braces, else one per line with a trailing
+//! comma. Migration steps are one per line: DDL statements exactly as
+//! written (only the indentation before their first line is set), `cql`
+//! steps with their string kept as written.
+
+use super::literals::string_text;
+use super::printer::{Blanks, Printer};
+use crate::ast::{
+    Aggregate, AllowFiltering, BucketClause, CompactionClause, DurableWrites, EnumDecl, EventDecl,
+    EventStore, Field, GroupBy, Having, IndexClause, Item, KeyClause, Keyspace, LimitClause,
+    Migration, MigrationStep, Model, OrderClause, Query, Relation, Replication, Select,
+    SeriesClause, SnapshotClause, TableClause, TimeSeries, TtlClause, TypeDecl, VectorIndexClause,
+    WhereClause,
+};
+
+/// The widest one-line `enum`.
+pub const MAX_WIDTH: usize = 100;
+
+/// One member of a block, whatever its kind.
+#[derive(Clone, Copy)]
+enum Member<'a> {
+    Field(&'a Field),
+    Key(&'a KeyClause),
+    Index(&'a IndexClause),
+    Relation(&'a Relation),
+    Table(&'a TableClause),
+    Ttl(&'a TtlClause),
+    Compaction(&'a CompactionClause),
+    VectorIndex(&'a VectorIndexClause),
+    Replication(&'a Replication),
+    DurableWrites(&'a DurableWrites),
+    Where(&'a WhereClause),
+    GroupBy(&'a GroupBy),
+    Select(&'a Select),
+    Having(&'a Having),
+    Order(&'a OrderClause),
+    Limit(&'a LimitClause),
+    AllowFiltering(&'a AllowFiltering),
+    Series(&'a SeriesClause),
+    Bucket(&'a BucketClause),
+    Snapshot(&'a SnapshotClause),
+    Event(&'a EventDecl),
+    Step(&'a MigrationStep),
+}
+
+impl Member<'_> {
+    /// Where the member's text starts (its doc comment included).
+    fn start(&self) -> usize {
+        match self {
+            Self::Field(f) => f.doc.as_ref().map_or(f.span.start, |d| d.span.start),
+            Self::Key(c) => c.span.start,
+            Self::Index(c) => c.span.start,
+            Self::Relation(c) => c.span.start,
+            Self::Table(c) => c.span.start,
+            Self::Ttl(c) => c.span.start,
+            Self::Compaction(c) => c.span.start,
+            Self::VectorIndex(c) => c.span.start,
+            Self::Replication(c) => c.span.start,
+            Self::DurableWrites(c) => c.span.start,
+            Self::Where(c) => c.span.start,
+            Self::GroupBy(c) => c.span.start,
+            Self::Select(c) => c.span.start,
+            Self::Having(c) => c.span.start,
+            Self::Order(c) => c.span.start,
+            Self::Limit(c) => c.span.start,
+            Self::AllowFiltering(c) => c.span.start,
+            Self::Series(c) => c.span.start,
+            Self::Bucket(c) => c.span.start,
+            Self::Snapshot(c) => c.span.start,
+            Self::Event(e) => e.span.start,
+            Self::Step(s) => s.span().start,
+        }
+    }
+}
+
+/// Members in source order.
+fn in_order(mut members: Vec<Member<'_>>) -> Vec<Member<'_>> {
+    members.sort_by_key(Member::start);
+    members
+}
+
+impl Printer<'_> {
+    /// Every item of a file, then the comments after the last one.
+    pub(super) fn items(&mut self, items: &[Item]) {
+        for (i, item) in items.iter().enumerate() {
+            let blanks = if i == 0 { Blanks::Keep } else { Blanks::Force };
+            self.line(item.span().start, blanks);
+            self.item(item);
+        }
+    }
+
+    fn item(&mut self, item: &Item) {
+        match item {
+            Item::Keyspace(keyspace) => self.keyspace(keyspace),
+            Item::Type(ty) => self.type_decl(ty),
+            Item::Enum(decl) => self.enum_decl(decl),
+            Item::Model(model) => self.model(model),
+            Item::Query(query) => self.query(query),
+            Item::Aggregate(aggregate) => self.aggregate(aggregate),
+            Item::TimeSeries(series) => self.timeseries(series),
+            Item::Events(store) => self.events(store),
+            Item::Migration(migration) => self.migration(migration),
+        }
+    }
+
+    /// The doc comment and `keyword Name` of an item.
+    fn head(&mut self, doc: Option<&crate::ast::Doc>, keyword: &str, name: &crate::ast::Ident) {
+        let at = self.find(keyword).unwrap_or(name.span.start);
+        self.doc(doc, at);
+        self.tok_at(keyword, at, at + keyword.len());
+        self.sp();
+        self.tok(&name.name, name.span);
+    }
+
+    /// `{ members }` of a block that ends at `end`.
+    fn block(&mut self, members: &[Member<'_>], end: usize) {
+        if members.is_empty() && self.empty_block(end) {
+            return;
+        }
+        self.open_block();
+        for member in members {
+            self.line(member.start(), Blanks::Keep);
+            self.member(member);
+        }
+        self.close_block(end);
+    }
+
+    fn member(&mut self, member: &Member<'_>) {
+        match *member {
+            Member::Field(f) => self.field(f),
+            Member::Key(c) => self.key_clause(c),
+            Member::Index(c) => self.index_clause(c),
+            Member::Relation(c) => self.relation(c),
+            Member::Table(c) => self.table_clause(c.span, &c.name),
+            Member::Ttl(c) => self.duration_clause("ttl", c.span, &c.duration),
+            Member::Compaction(c) => self.compaction(c),
+            Member::VectorIndex(c) => self.vector_index(c),
+            Member::Replication(c) => self.replication(c),
+            Member::DurableWrites(c) => self.durable_writes(c),
+            Member::Where(c) => self.where_clause(c),
+            Member::GroupBy(c) => self.group_by(c),
+            Member::Select(c) => self.select(c),
+            Member::Having(c) => self.having(c),
+            Member::Order(c) => self.order_clause(c),
+            Member::Limit(c) => self.limit(c),
+            Member::AllowFiltering(c) => self.allow_filtering(c.span),
+            Member::Series(c) => self.series(c),
+            Member::Bucket(c) => self.duration_clause("bucket", c.span, &c.width),
+            Member::Snapshot(c) => self.snapshot(c),
+            Member::Event(e) => self.event(e),
+            Member::Step(s) => self.step(s),
+        }
+    }
+
+    fn keyspace(&mut self, keyspace: &Keyspace) {
+        self.head(keyspace.doc.as_ref(), "keyspace", &keyspace.name);
+        let mut members = Vec::new();
+        members.extend(keyspace.replication.as_ref().map(Member::Replication));
+        members.extend(keyspace.durable_writes.as_ref().map(Member::DurableWrites));
+        self.block(&in_order(members), keyspace.span.end);
+    }
+
+    fn type_decl(&mut self, ty: &TypeDecl) {
+        self.head(ty.doc.as_ref(), "type", &ty.name);
+        self.field_block(&ty.fields, ty.span.end);
+    }
+
+    /// The `{ a: T  b: U }` of a `type` or `event`: one field per line, the
+    /// optional commas of the source dropped.
+    fn field_block(&mut self, fields: &[Field], end: usize) {
+        if fields.is_empty() && self.empty_block(end) {
+            return;
+        }
+        self.open_block();
+        for field in fields {
+            self.field_line(field);
+            self.optional_comma(false);
+        }
+        self.close_block(end);
+    }
+
+    fn enum_decl(&mut self, decl: &EnumDecl) {
+        self.head(decl.doc.as_ref(), "enum", &decl.name);
+        if decl.variants.is_empty() && self.empty_block(decl.span.end) {
+            return;
+        }
+        let open = self.find("{").unwrap_or(decl.name.span.end);
+        let names: Vec<&str> = decl.variants.iter().map(|v| v.name.name.as_str()).collect();
+        let one_line = format!("enum {} {{ {} }}", decl.name.name, names.join(", "));
+        let fits = one_line.chars().count() <= MAX_WIDTH
+            && decl.variants.iter().all(|v| v.doc.is_none())
+            && !self.has_comment_in(open, decl.span.end);
+        if fits {
+            self.sp();
+            self.punct("{");
+        } else {
+            self.open_block();
+        }
+        let last = decl.variants.len().saturating_sub(1);
+        for (i, variant) in decl.variants.iter().enumerate() {
+            if fits {
+                self.sp();
+            } else {
+                let start = variant
+                    .doc
+                    .as_ref()
+                    .map_or(variant.span.start, |d| d.span.start);
+                self.line(start, Blanks::Keep);
+                self.doc(variant.doc.as_ref(), variant.name.span.start);
+            }
+            self.tok(&variant.name.name, variant.name.span);
+            self.optional_comma(i < last || !fits);
+        }
+        if fits {
+            self.sp();
+            self.punct("}");
+        } else {
+            self.close_block(decl.span.end);
+        }
+    }
+
+    fn model(&mut self, model: &Model) {
+        self.head(model.doc.as_ref(), "model", &model.name);
+        let mut members: Vec<Member<'_>> = model.fields.iter().map(Member::Field).collect();
+        members.extend(model.key.as_ref().map(Member::Key));
+        members.extend(model.indexes.iter().map(Member::Index));
+        members.extend(model.relations.iter().map(Member::Relation));
+        members.extend(model.table.as_ref().map(Member::Table));
+        members.extend(model.ttl.as_ref().map(Member::Ttl));
+        members.extend(model.compaction.as_ref().map(Member::Compaction));
+        members.extend(model.vector_indexes.iter().map(Member::VectorIndex));
+        self.block(&in_order(members), model.span.end);
+    }
+
+    fn query(&mut self, query: &Query) {
+        self.head(query.doc.as_ref(), "query", &query.name);
+        self.kw("on");
+        self.sp();
+        self.tok(&query.target.name, query.target.span);
+        let mut members = Vec::new();
+        members.extend(query.where_clause.as_ref().map(Member::Where));
+        members.extend(query.order.as_ref().map(Member::Order));
+        members.extend(query.limit.as_ref().map(Member::Limit));
+        members.extend(query.allow_filtering.as_ref().map(Member::AllowFiltering));
+        self.block(&in_order(members), query.span.end);
+    }
+
+    fn aggregate(&mut self, aggregate: &Aggregate) {
+        self.head(aggregate.doc.as_ref(), "aggregate", &aggregate.name);
+        self.kw("on");
+        self.sp();
+        self.tok(&aggregate.target.name, aggregate.target.span);
+        let mut members = Vec::new();
+        members.extend(aggregate.where_clause.as_ref().map(Member::Where));
+        members.extend(aggregate.group_by.as_ref().map(Member::GroupBy));
+        members.extend(aggregate.select.as_ref().map(Member::Select));
+        members.extend(aggregate.having.as_ref().map(Member::Having));
+        members.extend(aggregate.order.as_ref().map(Member::Order));
+        members.extend(aggregate.limit.as_ref().map(Member::Limit));
+        members.extend(
+            aggregate
+                .allow_filtering
+                .as_ref()
+                .map(Member::AllowFiltering),
+        );
+        self.block(&in_order(members), aggregate.span.end);
+    }
+
+    fn timeseries(&mut self, series: &TimeSeries) {
+        self.head(series.doc.as_ref(), "timeseries", &series.name);
+        let mut members: Vec<Member<'_>> = series.fields.iter().map(Member::Field).collect();
+        members.extend(series.series.as_ref().map(Member::Series));
+        members.extend(series.bucket.as_ref().map(Member::Bucket));
+        members.extend(series.ttl.as_ref().map(Member::Ttl));
+        self.block(&in_order(members), series.span.end);
+    }
+
+    fn events(&mut self, store: &EventStore) {
+        self.head(store.doc.as_ref(), "events", &store.name);
+        let mut members: Vec<Member<'_>> = store.fields.iter().map(Member::Field).collect();
+        members.extend(store.snapshot.as_ref().map(Member::Snapshot));
+        members.extend(store.events.iter().map(Member::Event));
+        self.block(&in_order(members), store.span.end);
+    }
+
+    fn event(&mut self, event: &EventDecl) {
+        self.head(event.doc.as_ref(), "event", &event.name);
+        self.field_block(&event.fields, event.span.end);
+    }
+
+    fn migration(&mut self, migration: &Migration) {
+        let at = self
+            .find("migration")
+            .unwrap_or(migration.number.span.start);
+        self.doc(migration.doc.as_ref(), at);
+        self.tok_at("migration", at, at + "migration".len());
+        self.sp();
+        self.tok(&migration.number.value.to_string(), migration.number.span);
+        self.sp();
+        self.tok(&migration.name.name, migration.name.span);
+        let members: Vec<Member<'_>> = migration.steps.iter().map(Member::Step).collect();
+        self.block(&in_order(members), migration.span.end);
+    }
+
+    fn step(&mut self, step: &MigrationStep) {
+        match step {
+            MigrationStep::Ddl(ddl) => {
+                let text = format!("{};", ddl.text);
+                self.tok(&text, ddl.span);
+            }
+            MigrationStep::Cql(cql) => {
+                self.keyword_at("cql", cql.span);
+                self.sp();
+                self.tok(&string_text(&cql.body), cql.body.span);
+            }
+        }
+    }
+}
