@@ -1,7 +1,7 @@
 //! Aggregates: select items fit their columns, grouping decides where the
 //! aggregate runs, `having` and `order` name aliases or grouped columns.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::context::{Annotate, Context, did_you_mean};
 use super::fields::{enum_literal, literal_for};
@@ -15,7 +15,7 @@ use crate::ir::{self, AggregateFunction, Execution, Operator, Order, Scalar, Typ
 /// Checks one aggregate against the checked models.
 pub(super) fn check_aggregate(
     aggregate: &ast::Aggregate,
-    models: &HashMap<&str, &ir::Model>,
+    models: &FxHashMap<&str, &ir::Model>,
     symbols: &Symbols<'_>,
     ctx: &mut Context,
 ) -> Option<ir::Aggregate> {
@@ -148,7 +148,7 @@ fn group_columns(
     ctx: &mut Context,
 ) -> Option<Vec<String>> {
     let mut out = Vec::new();
-    let mut seen = HashMap::new();
+    let mut seen = FxHashMap::default();
     let mut ok = true;
     for column in &group.columns {
         if !unique_member(&mut seen, column, "group by column", ctx) {
@@ -192,7 +192,7 @@ fn select_items(
     model: &ir::Model,
     ctx: &mut Context,
 ) -> Option<Vec<ir::AggregateItem>> {
-    let mut seen = HashMap::new();
+    let mut seen = FxHashMap::default();
     let mut out = Vec::new();
     let mut ok = true;
     for item in &select.items {

@@ -1,6 +1,6 @@
 //! `events` items: the stream id, snapshots and the event bodies.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use heck::ToSnakeCase;
 
@@ -89,7 +89,7 @@ pub(super) fn check_event_store(
         )
         .help("add e.g. `event Opened { owner: text }`");
     }
-    let mut seen = HashMap::new();
+    let mut seen = FxHashMap::default();
     let mut events = Vec::new();
     for event in &decl.events {
         if !unique_member(&mut seen, &event.name, "event", ctx) {

@@ -1,7 +1,7 @@
 //! Fields and their attributes: `@default`, `@on_update`, `@unique`,
 //! `@validate`, `@static`, `@cql`, each checked against the field's type.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::context::{Annotate, Context};
 use super::names::{Symbols, check_snake, unique_member};
@@ -30,8 +30,8 @@ pub(super) fn resolve_fields(
     symbols: &Symbols<'_>,
     ctx: &mut Context,
 ) -> Vec<ir::Field> {
-    let mut seen = HashMap::new();
-    let mut cql_names: HashMap<String, (Span, String)> = HashMap::new();
+    let mut seen = FxHashMap::default();
+    let mut cql_names: FxHashMap<String, (Span, String)> = FxHashMap::default();
     let mut resolved = Vec::new();
     for field in fields {
         if !unique_member(&mut seen, &field.name, "field", ctx) {
@@ -85,7 +85,7 @@ fn resolve_field(
         validations: Vec::new(),
         span: field.span,
     };
-    let mut seen: HashMap<&str, Span> = HashMap::new();
+    let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
     for attribute in &field.attributes {
         if let Some(first) = seen.insert(attribute.name(), attribute.name_span) {
             ctx.error(

@@ -40,7 +40,9 @@ mod time_series;
 mod types;
 mod user_types;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use crate::ast::Schema;
 use crate::diagnostics::{Diagnostic, Span};
@@ -85,7 +87,7 @@ pub fn check(schema: &Schema) -> Checked {
         .filter_map(|m| models::check_model(m, &symbols, &mut ctx))
         .collect();
     relations::check_relations(&symbols.models, &mut models, &mut ctx);
-    let model_index: HashMap<&str, &ir::Model> = models
+    let model_index: FxHashMap<&str, &ir::Model> = models
         .iter()
         .map(|model| (model.name.as_str(), model))
         .collect();

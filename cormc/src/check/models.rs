@@ -1,7 +1,7 @@
 //! Models: fields, the primary key, indexes, vector indexes, counters,
 //! static columns and table options.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use heck::ToSnakeCase;
 
@@ -90,7 +90,7 @@ pub(super) fn check_key(
     written: &[ast::Field],
     ctx: &mut Context,
 ) -> Option<ir::Key> {
-    let mut seen: HashMap<String, Span> = HashMap::new();
+    let mut seen: FxHashMap<String, Span> = FxHashMap::default();
     let mut ok = true;
     let mut column = |column: &ast::KeyColumn, ctx: &mut Context| -> bool {
         if let Some(first) = seen.insert(column.name.name.clone(), column.name.span) {
@@ -347,7 +347,7 @@ fn check_indexes(
     table: &str,
     ctx: &mut Context,
 ) -> Vec<ir::Index> {
-    let mut seen = HashMap::new();
+    let mut seen = FxHashMap::default();
     let mut indexes = Vec::new();
     for clause in &model.indexes {
         if !unique_member(&mut seen, &clause.column, "index on", ctx) {
@@ -413,7 +413,7 @@ fn check_vector_indexes(
     table: &str,
     ctx: &mut Context,
 ) -> Vec<ir::VectorIndex> {
-    let mut seen = HashMap::new();
+    let mut seen = FxHashMap::default();
     let mut indexes = Vec::new();
     for clause in &model.vector_indexes {
         if !unique_member(&mut seen, &clause.column, "vector index on", ctx) {

@@ -1,7 +1,7 @@
 //! Names: one declaration per name, naming conventions, and the symbol
 //! table the other passes resolve against.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -61,7 +61,7 @@ impl<'a> TypeDecl<'a> {
 #[derive(Debug, Default)]
 pub(super) struct Symbols<'a> {
     pub keyspace: Option<&'a ast::Keyspace>,
-    pub types: HashMap<&'a str, TypeDecl<'a>>,
+    pub types: FxHashMap<&'a str, TypeDecl<'a>>,
     pub udts: Vec<&'a ast::TypeDecl>,
     pub enums: Vec<&'a ast::EnumDecl>,
     pub models: Vec<&'a ast::Model>,
@@ -76,7 +76,7 @@ impl<'a> Symbols<'a> {
     /// Collects the items, reporting duplicates and convention breaks.
     pub fn collect(schema: &'a ast::Schema, ctx: &mut Context) -> Self {
         let mut symbols = Self::default();
-        let mut methods: HashMap<&str, Span> = HashMap::new();
+        let mut methods: FxHashMap<&str, Span> = FxHashMap::default();
         for item in schema.items() {
             match item {
                 ast::Item::Keyspace(keyspace) => match symbols.keyspace {
@@ -199,7 +199,7 @@ impl<'a> Symbols<'a> {
 }
 
 fn declare_method<'a>(
-    methods: &mut HashMap<&'a str, Span>,
+    methods: &mut FxHashMap<&'a str, Span>,
     name: &'a ast::Ident,
     kind: &str,
     ctx: &mut Context,
@@ -253,7 +253,7 @@ pub(super) fn check_snake(name: &ast::Ident, kind: &str, ctx: &mut Context) {
 /// Reports a second member with the same name inside one block; returns
 /// whether `name` is new.
 pub(super) fn unique_member<'a>(
-    seen: &mut HashMap<&'a str, Span>,
+    seen: &mut FxHashMap<&'a str, Span>,
     name: &'a ast::Ident,
     what: &str,
     ctx: &mut Context,

@@ -1,7 +1,7 @@
 //! Named queries: target, conditions (see [`restrictions`](super::restrictions)),
 //! `order` along the clustering key, and `limit`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::context::{Annotate, Context, did_you_mean};
 use super::names::{Symbols, TypeDecl};
@@ -13,7 +13,7 @@ use crate::ir::{self, Order, Scalar, Type};
 /// Checks one query against the checked models.
 pub(super) fn check_query(
     query: &ast::Query,
-    models: &HashMap<&str, &ir::Model>,
+    models: &FxHashMap<&str, &ir::Model>,
     symbols: &Symbols<'_>,
     ctx: &mut Context,
 ) -> Option<ir::Query> {
@@ -54,7 +54,7 @@ pub(super) fn check_query(
 /// The model a query or aggregate reads.
 pub(super) fn target_model<'m>(
     target: &ast::Ident,
-    models: &HashMap<&str, &'m ir::Model>,
+    models: &FxHashMap<&str, &'m ir::Model>,
     symbols: &Symbols<'_>,
     ctx: &mut Context,
 ) -> Option<&'m ir::Model> {

@@ -1,7 +1,7 @@
 //! Relations: the target exists, and the named fields line up with the
 //! referenced key in number and type.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::context::{Annotate, Context, did_you_mean};
 use super::names::{check_snake, unique_member};
@@ -15,11 +15,11 @@ pub(super) fn check_relations(
     models: &mut [ir::Model],
     ctx: &mut Context,
 ) {
-    let declared: HashMap<&str, &ast::Model> = written
+    let declared: FxHashMap<&str, &ast::Model> = written
         .iter()
         .map(|decl| (decl.name.name.as_str(), *decl))
         .collect();
-    let by_name: HashMap<&str, &ir::Model> = models
+    let by_name: FxHashMap<&str, &ir::Model> = models
         .iter()
         .map(|model| (model.name.as_str(), model))
         .collect();
@@ -31,7 +31,7 @@ pub(super) fn check_relations(
         if decl.relations.is_empty() {
             continue;
         }
-        let mut seen = HashMap::new();
+        let mut seen = FxHashMap::default();
         for field in &decl.fields {
             seen.insert(field.name.name.as_str(), field.name.span);
         }
@@ -55,7 +55,7 @@ pub(super) fn check_relations(
 fn check_relation(
     relation: &ast::Relation,
     model: &ir::Model,
-    models: &HashMap<&str, &ir::Model>,
+    models: &FxHashMap<&str, &ir::Model>,
     ctx: &mut Context,
 ) -> Option<ir::Relation> {
     let Some(target) = models.get(relation.target.name.as_str()).copied() else {

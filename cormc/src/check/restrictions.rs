@@ -17,7 +17,7 @@
 //!   together with an index lookup, and any condition on a column with a
 //!   `vector_index` (those serve only nearest-neighbour search).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::context::{Annotate, Context, did_you_mean};
 use super::fields::{enum_literal, literal_for};
@@ -31,7 +31,7 @@ use crate::ir::{self, Operator, Scalar, Type};
 #[derive(Debug, Default)]
 pub(super) struct Params {
     list: Vec<ir::Param>,
-    spans: HashMap<String, Span>,
+    spans: FxHashMap<String, Span>,
 }
 
 impl Params {

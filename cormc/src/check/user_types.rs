@@ -1,6 +1,6 @@
 //! `type` (UDT) and `enum` items.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use heck::ToSnakeCase;
 
@@ -49,7 +49,7 @@ pub(super) fn check_enum(decl: &ast::EnumDecl, ctx: &mut Context) -> ir::Enum {
         )
         .help("list its values, e.g. `{ pending, paid }`");
     }
-    let mut seen = HashMap::new();
+    let mut seen = FxHashMap::default();
     let mut variants = Vec::new();
     for variant in &decl.variants {
         if unique_member(&mut seen, &variant.name, "variant", ctx) {
