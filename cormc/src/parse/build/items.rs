@@ -45,54 +45,36 @@ impl Builder<'_> {
                 self.unexpected(&body);
                 continue;
             }
-            let mut open = span;
-            for p in body.into_inner() {
-                match p.as_rule() {
-                    Rule::lbrace => open = self.span(&p),
-                    Rule::keyspace_member => {
-                        for clause in p.into_inner() {
-                            match clause.as_rule() {
-                                Rule::replication_clause => {
-                                    if let Some(r) = self.replication(clause) {
-                                        self.once(
-                                            &mut keyspace.replication,
-                                            r,
-                                            "replication",
-                                            &block,
-                                        );
-                                    }
-                                }
-                                Rule::durable_writes_clause => {
-                                    let clause_span = self.span(&clause);
-                                    match clause.into_inner().find(|c| c.as_rule() == Rule::boolean)
-                                    {
-                                        Some(b) => {
-                                            let value = self.boolean(b);
-                                            let d = DurableWrites {
-                                                value,
-                                                span: clause_span,
-                                            };
-                                            self.once(
-                                                &mut keyspace.durable_writes,
-                                                d,
-                                                "durable_writes",
-                                                &block,
-                                            );
-                                        }
-                                        None => self
-                                            .bug(clause_span, "`durable_writes` without a value"),
-                                    }
-                                }
-                                _ => self.unexpected(&clause),
-                            }
-                        }
-                    }
-                    Rule::block_close => self.block_close(p, open, &block),
-                    _ => self.unexpected(&p),
-                }
-            }
+            self.block_body(body, Rule::keyspace_member, &block, |this, clause| {
+                this.keyspace_clause(clause, &mut keyspace, &block);
+            });
         }
         keyspace
+    }
+
+    fn keyspace_clause(&mut self, clause: P<'_>, keyspace: &mut Keyspace, block: &str) {
+        match clause.as_rule() {
+            Rule::replication_clause => {
+                if let Some(r) = self.replication(clause) {
+                    self.once(&mut keyspace.replication, r, "replication", block);
+                }
+            }
+            Rule::durable_writes_clause => {
+                let clause_span = self.span(&clause);
+                match clause.into_inner().find(|c| c.as_rule() == Rule::boolean) {
+                    Some(b) => {
+                        let value = self.boolean(b);
+                        let d = DurableWrites {
+                            value,
+                            span: clause_span,
+                        };
+                        self.once(&mut keyspace.durable_writes, d, "durable_writes", block);
+                    }
+                    None => self.bug(clause_span, "`durable_writes` without a value"),
+                }
+            }
+            _ => self.unexpected(&clause),
+        }
     }
 
     fn replication(&mut self, pair: P<'_>) -> Option<Replication> {
@@ -273,19 +255,9 @@ impl Builder<'_> {
                 self.unexpected(&body);
                 continue;
             }
-            let mut open = span;
-            for p in body.into_inner() {
-                match p.as_rule() {
-                    Rule::lbrace => open = self.span(&p),
-                    Rule::timeseries_member => {
-                        for member in p.into_inner() {
-                            self.timeseries_member(member, &mut series, &block);
-                        }
-                    }
-                    Rule::block_close => self.block_close(p, open, &block),
-                    _ => self.unexpected(&p),
-                }
-            }
+            self.block_body(body, Rule::timeseries_member, &block, |this, member| {
+                this.timeseries_member(member, &mut series, &block);
+            });
         }
         series
     }
@@ -350,19 +322,9 @@ impl Builder<'_> {
                 self.unexpected(&body);
                 continue;
             }
-            let mut open = span;
-            for p in body.into_inner() {
-                match p.as_rule() {
-                    Rule::lbrace => open = self.span(&p),
-                    Rule::events_member => {
-                        for member in p.into_inner() {
-                            self.events_member(member, &mut store, &block);
-                        }
-                    }
-                    Rule::block_close => self.block_close(p, open, &block),
-                    _ => self.unexpected(&p),
-                }
-            }
+            self.block_body(body, Rule::events_member, &block, |this, member| {
+                this.events_member(member, &mut store, &block);
+            });
         }
         store
     }

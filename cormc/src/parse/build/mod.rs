@@ -231,6 +231,31 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Walks a `{ … }` body: remembers where it opened, hands every pair
+    /// inside a `member_rule` pair to `member`, and reports a missing `}`
+    /// for `block` (e.g. ``"`model User`"``).
+    fn block_body(
+        &mut self,
+        body: P<'_>,
+        member_rule: Rule,
+        block: &str,
+        mut member: impl FnMut(&mut Self, P<'_>),
+    ) {
+        let mut open = self.span(&body);
+        for p in body.into_inner() {
+            match p.as_rule() {
+                Rule::lbrace => open = self.span(&p),
+                Rule::block_close => self.block_close(p, open, block),
+                rule if rule == member_rule => {
+                    for inner in p.into_inner() {
+                        member(self, inner);
+                    }
+                }
+                _ => self.unexpected(&p),
+            }
+        }
+    }
+
     /// Handles the `block_close` of a block opened by `open` (the `{` span)
     /// for `what` (e.g. ``"`model User`"``).
     fn block_close(&mut self, pair: P<'_>, open: Span, what: &str) {

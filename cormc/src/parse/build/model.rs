@@ -42,30 +42,23 @@ impl Builder<'_> {
 
     fn model_body(&mut self, pair: P<'_>, model: &mut Model) {
         let block = describe_block("model", &model.name);
-        let mut open = self.span(&pair);
-        for p in pair.into_inner() {
-            match p.as_rule() {
-                Rule::lbrace => open = self.span(&p),
-                Rule::model_member => {
-                    for member in p.into_inner() {
-                        match member.as_rule() {
-                            Rule::field => {
-                                let field = self.field(member);
-                                model.fields.push(field);
-                            }
-                            Rule::model_clause => {
-                                for clause in member.into_inner() {
-                                    self.model_clause(clause, model, &block);
-                                }
-                            }
-                            _ => self.unexpected(&member),
-                        }
+        self.block_body(
+            pair,
+            Rule::model_member,
+            &block,
+            |this, member| match member.as_rule() {
+                Rule::field => {
+                    let field = this.field(member);
+                    model.fields.push(field);
+                }
+                Rule::model_clause => {
+                    for clause in member.into_inner() {
+                        this.model_clause(clause, model, &block);
                     }
                 }
-                Rule::block_close => self.block_close(p, open, &block),
-                _ => self.unexpected(&p),
-            }
-        }
+                _ => this.unexpected(&member),
+            },
+        );
     }
 
     fn model_clause(&mut self, clause: P<'_>, model: &mut Model, block: &str) {

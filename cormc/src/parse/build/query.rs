@@ -64,40 +64,33 @@ impl Builder<'_> {
             self.bug(span, "a query without a body");
             return query;
         };
-        let mut open = span;
-        for p in body.into_inner() {
-            match p.as_rule() {
-                Rule::lbrace => open = self.span(&p),
-                Rule::query_member => {
-                    for clause in p.into_inner() {
-                        match clause.as_rule() {
-                            Rule::where_clause => {
-                                let w = self.where_clause(clause);
-                                self.once(&mut query.where_clause, w, "where", &block);
-                            }
-                            Rule::order_clause => {
-                                let o = self.order_clause(clause);
-                                self.once(&mut query.order, o, "order", &block);
-                            }
-                            Rule::limit_clause => {
-                                if let Some(l) = self.limit_clause(clause) {
-                                    self.once(&mut query.limit, l, "limit", &block);
-                                }
-                            }
-                            Rule::allow_filtering => {
-                                let a = AllowFiltering {
-                                    span: self.span(&clause),
-                                };
-                                self.once(&mut query.allow_filtering, a, "allow filtering", &block);
-                            }
-                            _ => self.unexpected(&clause),
-                        }
+        self.block_body(
+            body,
+            Rule::query_member,
+            &block,
+            |this, clause| match clause.as_rule() {
+                Rule::where_clause => {
+                    let w = this.where_clause(clause);
+                    this.once(&mut query.where_clause, w, "where", &block);
+                }
+                Rule::order_clause => {
+                    let o = this.order_clause(clause);
+                    this.once(&mut query.order, o, "order", &block);
+                }
+                Rule::limit_clause => {
+                    if let Some(l) = this.limit_clause(clause) {
+                        this.once(&mut query.limit, l, "limit", &block);
                     }
                 }
-                Rule::block_close => self.block_close(p, open, &block),
-                _ => self.unexpected(&p),
-            }
-        }
+                Rule::allow_filtering => {
+                    let a = AllowFiltering {
+                        span: this.span(&clause),
+                    };
+                    this.once(&mut query.allow_filtering, a, "allow filtering", &block);
+                }
+                _ => this.unexpected(&clause),
+            },
+        );
         query
     }
 
@@ -122,19 +115,9 @@ impl Builder<'_> {
             self.bug(span, "an aggregate without a body");
             return aggregate;
         };
-        let mut open = span;
-        for p in body.into_inner() {
-            match p.as_rule() {
-                Rule::lbrace => open = self.span(&p),
-                Rule::aggregate_member => {
-                    for clause in p.into_inner() {
-                        self.aggregate_clause(clause, &mut aggregate, &block);
-                    }
-                }
-                Rule::block_close => self.block_close(p, open, &block),
-                _ => self.unexpected(&p),
-            }
-        }
+        self.block_body(body, Rule::aggregate_member, &block, |this, clause| {
+            this.aggregate_clause(clause, &mut aggregate, &block);
+        });
         aggregate
     }
 
