@@ -1,7 +1,9 @@
 //! The runtime's error type: every failure names what was being done.
 
 use scylla::errors::{
-    ExecutionError, NewSessionError, PrepareError, SchemaAgreementError, UseKeyspaceError,
+    DbError, DeserializationError, ExecutionError, IntoRowsResultError, NewSessionError,
+    NextPageError, NextRowError, PagerExecutionError, PrepareError, RequestAttemptError,
+    RequestError, SchemaAgreementError, TypeCheckError, UseKeyspaceError,
 };
 
 use crate::ConfigError;
@@ -63,6 +65,71 @@ pub enum Error {
         #[source]
         source: Box<SchemaAgreementError>,
     },
+    /// A paged query could not start (its first page failed).
+    #[error("could not page through `{statement}`: {source}")]
+    Pager {
+        /// The CQL text.
+        statement: String,
+        /// What the cluster or driver reported.
+        #[source]
+        source: Box<PagerExecutionError>,
+    },
+    /// A later page of a paged query failed, or one of its rows did not read.
+    #[error("reading the rows of `{statement}` failed: {source}")]
+    NextRow {
+        /// The CQL text.
+        statement: String,
+        /// What the cluster or driver reported.
+        #[source]
+        source: Box<NextRowError>,
+    },
+    /// A statement expected to return rows returned something else.
+    #[error("`{statement}` returned no rows: {source}")]
+    NotRows {
+        /// The CQL text.
+        statement: String,
+        /// What the driver reported.
+        #[source]
+        source: Box<IntoRowsResultError>,
+    },
+    /// The columns of a result do not fit the Rust type (names, count or types).
+    #[error("the columns of `{statement}` do not fit the Rust type: {source}")]
+    TypeCheck {
+        /// The CQL text.
+        statement: String,
+        /// Which column did not fit and why.
+        #[source]
+        source: TypeCheckError,
+    },
+    /// A row of a result could not be read (a null where a value is required,
+    /// an unknown enum value, …).
+    #[error("could not read a row of `{statement}`: {source}")]
+    Deserialize {
+        /// The CQL text.
+        statement: String,
+        /// Which column or field failed and why.
+        #[source]
+        source: DeserializationError,
+    },
+    /// A batch failed to run.
+    #[error("batch of {size} statements (the first is `{first}`) failed: {source}")]
+    Batch {
+        /// How many statements the batch held.
+        size: usize,
+        /// The CQL text of its first statement.
+        first: String,
+        /// What the cluster or driver reported.
+        #[source]
+        source: Box<ExecutionError>,
+    },
+    /// A page size that is not a positive number was asked for.
+    #[error("page size {page_size} for `{statement}`: a page holds at least one row")]
+    InvalidPageSize {
+        /// The CQL text.
+        statement: String,
+        /// The size asked for.
+        page_size: i32,
+    },
     /// The session could not switch keyspaces.
     #[error("could not use keyspace `{keyspace}`: {source}")]
     UseKeyspace {
@@ -72,4 +139,51 @@ pub enum Error {
         #[source]
         source: Box<UseKeyspaceError>,
     },
+}
+
+impl Error {
+    /// Whether the request timed out: on the client (the request timeout
+    /// elapsed) or on the coordinator (a read or write timeout).
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Self::Execute { source, .. } | Self::Batch { source, .. } => execution_timeout(source),
+            Self::Pager { source, .. } => match source.as_ref() {
+                PagerExecutionError::NextPageError(next) => page_timeout(next),
+                _ => false,
+            },
+            Self::NextRow { source, .. } => match source.as_ref() {
+                NextRowError::NextPageError(next) => page_timeout(next),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+fn execution_timeout(error: &ExecutionError) -> bool {
+    match error {
+        ExecutionError::RequestTimeout(_) => true,
+        ExecutionError::LastAttemptError(attempt) => attempt_timeout(attempt),
+        _ => false,
+    }
+}
+
+fn page_timeout(error: &NextPageError) -> bool {
+    match error {
+        NextPageError::RequestFailure(RequestError::RequestTimeout(_)) => true,
+        NextPageError::RequestFailure(RequestError::LastAttemptError(attempt)) => {
+            attempt_timeout(attempt)
+        }
+        _ => false,
+    }
+}
+
+fn attempt_timeout(error: &RequestAttemptError) -> bool {
+    matches!(
+        error,
+        RequestAttemptError::DbError(
+            DbError::ReadTimeout { .. } | DbError::WriteTimeout { .. },
+            _
+        )
+    )
 }

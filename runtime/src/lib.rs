@@ -2,8 +2,14 @@
 //!
 //! It is thin on purpose: connection configuration ([`Config`]), the session
 //! wrapper ([`Session`]), the error type ([`Error`]) and the small helpers that
-//! generated code shares. Everything that can be decided from a schema is
-//! generated instead of living here.
+//! generated code shares: lazily prepared statements ([`Statement`]), per-call
+//! options ([`ReadOptions`], [`WriteOptions`]), paged reads ([`paging`]),
+//! batches ([`Batch`]), conditional writes ([`lwt`]) and the codec helpers of
+//! the generated trait impls ([`rt`]). Everything that can be decided from a
+//! schema is generated instead of living here.
+//!
+//! The driver and the crates whose types appear in generated code are
+//! re-exported, so generated code and its users need only depend on `corm`.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), corm::Error> {
@@ -15,18 +21,41 @@
 //! # }
 //! ```
 
+pub mod batch;
 mod config;
 mod error;
 pub mod lwt;
+pub mod options;
+pub mod paging;
+pub mod rt;
 mod session;
+pub mod statement;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use batch::Batch;
 pub use config::{Config, ConfigError, Credentials};
 pub use error::{Error, Result};
+pub use options::{ReadOptions, WriteOptions};
+pub use paging::{Page, PagingToken};
 pub use session::Session;
+pub use statement::Statement;
 
+/// Date and time types (`DateTime<Utc>`, `NaiveDate`, `NaiveTime`), which
+/// the driver reads and writes for `timestamp`, `date` and `time`.
+pub use chrono;
+/// Streams, for paged reads.
+pub use futures;
+/// The stream traits, for paged reads.
+pub use futures::{Stream, StreamExt, TryStreamExt};
 /// The driver, re-exported so that generated code and users need only `corm`.
 pub use scylla;
 /// The CQL consistency levels, re-exported from the driver.
-pub use scylla::statement::Consistency;
+pub use scylla::statement::{Consistency, SerialConsistency};
+/// The driver's types for CQL values without a `std` counterpart.
+pub use scylla::value::{
+    Counter, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlTimeuuid, CqlVarint,
+    MaybeUnset, Unset,
+};
+/// UUIDs, for `uuid` columns (and `timeuuid` ones through [`CqlTimeuuid`]).
+pub use uuid::{self, Uuid};

@@ -1,8 +1,37 @@
-//! Lightweight transactions: reading whether a conditional write applied.
+//! Lightweight transactions: reading whether a conditional write applied,
+//! and the current values Cassandra returns when it did not.
+//!
+//! A conditional write's result has no fixed shape: when it applied the row
+//! holds only `[applied]`; when it did not, the current values of the
+//! partition key, clustering and condition (or all, for `IF NOT EXISTS`)
+//! columns follow, in Cassandra's order. [`Applied`] reads `[applied]` and
+//! keeps the rest to read by name with the Rust type of each column.
+//!
+//! ```no_run
+//! # async fn demo(session: &corm::Session) -> corm::Result<()> {
+//! let statement = "UPDATE accounts SET owner = ? WHERE email = ? IF owner = ?";
+//! let update = session.prepare(statement).await?;
+//! let result = session.execute(&update, ("b", "a@example.com", "a")).await?;
+//! let applied = corm::lwt::applied(statement, result)?;
+//! if !applied.applied() {
+//!     let owner: Option<Option<String>> = applied
+//!         .get("owner")
+//!         .map_err(|source| corm::Error::Deserialize { statement: statement.into(), source })?;
+//!     println!("not applied; the owner is {owner:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
+use scylla::deserialize::row::{ColumnIterator, DeserializeRow};
+use scylla::deserialize::value::DeserializeValue;
+use scylla::deserialize::{DeserializationError, FrameSlice, TypeCheckError};
+use scylla::errors::SingleRowError;
+use scylla::frame::response::result::{ColumnSpec, ColumnType};
 use scylla::response::query_result::QueryResult;
-use scylla::value::{CqlValue, Row};
+use scylla::value::CqlValue;
 
+use crate::rt::{self, CodecError};
 use crate::{Error, Result};
 
 /// The columns of a row as `(name, value)` pairs, in the order of the result.
@@ -11,58 +40,158 @@ pub type RowValues = Vec<(String, Option<CqlValue>)>;
 /// The name of the column Cassandra adds to the result of a conditional write.
 pub const APPLIED_COLUMN: &str = "[applied]";
 
-/// Whether a conditional write (`IF NOT EXISTS`, `IF col = ?`) applied.
+/// The result row of a conditional write: whether it applied, and the
+/// current values returned beside `[applied]` when it did not.
 ///
-/// When it did not, Cassandra returns the current values beside
-/// `[applied] = false`; use [`existing_row`] to read them.
+/// It implements `DeserializeRow`, so it can be read with the driver's
+/// row accessors as well as with [`applied`].
+#[derive(Clone, Debug)]
+pub struct Applied {
+    applied: bool,
+    columns: Vec<Column>,
+}
+
+#[derive(Clone, Debug)]
+struct Column {
+    name: String,
+    typ: ColumnType<'static>,
+    value: Option<Vec<u8>>,
+}
+
+impl Applied {
+    /// Whether the write applied.
+    pub fn applied(&self) -> bool {
+        self.applied
+    }
+
+    /// The names of the columns returned beside `[applied]`, in order.
+    pub fn column_names(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().map(|column| column.name.as_str())
+    }
+
+    /// Reads the returned column `name` as `V`; `None` when the result has no
+    /// such column (it applied, or the row did not exist). Read nullable
+    /// columns as `Option<_>`.
+    ///
+    /// # Errors
+    /// [`CodecError::ColumnType`] or [`CodecError::ReadColumn`] naming the
+    /// column, wrapped in the driver's `DeserializationError`.
+    pub fn get<'a, V: DeserializeValue<'a, 'a>>(
+        &'a self,
+        name: &str,
+    ) -> std::result::Result<Option<V>, DeserializationError> {
+        let Some(column) = self.columns.iter().find(|column| column.name == name) else {
+            return Ok(None);
+        };
+        V::type_check(&column.typ).map_err(|source| {
+            DeserializationError::new(CodecError::ColumnType {
+                column: column.name.clone(),
+                source,
+            })
+        })?;
+        let slice = column.value.as_deref().map(FrameSlice::new_borrowed);
+        V::deserialize(&column.typ, slice)
+            .map(Some)
+            .map_err(|source| {
+                DeserializationError::new(CodecError::ReadColumn {
+                    column: column.name.clone(),
+                    source,
+                })
+            })
+    }
+}
+
+impl<'f, 'm> DeserializeRow<'f, 'm> for Applied {
+    fn type_check(specs: &[ColumnSpec]) -> std::result::Result<(), TypeCheckError> {
+        match specs.first() {
+            Some(first)
+                if first.name() == APPLIED_COLUMN
+                    && <bool as DeserializeValue<'_, '_>>::type_check(first.typ()).is_ok() =>
+            {
+                Ok(())
+            }
+            _ => Err(TypeCheckError::new(CodecError::NotConditional {
+                columns: specs.iter().map(|spec| spec.name().to_owned()).collect(),
+            })),
+        }
+    }
+
+    fn deserialize(
+        mut row: ColumnIterator<'f, 'm>,
+    ) -> std::result::Result<Self, DeserializationError> {
+        let applied = rt::next_col::<Self, bool>(&mut row)?;
+        let mut columns = Vec::with_capacity(row.columns_remaining());
+        for column in row {
+            let column = column?;
+            columns.push(Column {
+                name: column.spec.name().to_owned(),
+                typ: column.spec.typ().clone().into_owned(),
+                value: column.slice.map(|slice| slice.as_slice().to_vec()),
+            });
+        }
+        Ok(Self { applied, columns })
+    }
+}
+
+/// Reads the result of a conditional write.
 ///
 /// # Errors
-/// [`Error::Result`] when `result` is not the result of a conditional write;
-/// `statement` is the CQL text, for the message.
+/// [`Error::NotRows`], [`Error::TypeCheck`] or [`Error::Deserialize`] when
+/// `result` is not the result of a conditional write; `statement` is the
+/// CQL text, for the message.
+pub fn applied(statement: &str, result: QueryResult) -> Result<Applied> {
+    let rows = result.into_rows_result().map_err(|source| Error::NotRows {
+        statement: statement.to_owned(),
+        source: Box::new(source),
+    })?;
+    rows.single_row::<Applied>().map_err(|err| match err {
+        SingleRowError::TypeCheckFailed(source) => Error::TypeCheck {
+            statement: statement.to_owned(),
+            source,
+        },
+        SingleRowError::DeserializationFailed(source) => Error::Deserialize {
+            statement: statement.to_owned(),
+            source,
+        },
+        other => Error::Result {
+            statement: statement.to_owned(),
+            problem: format!("a conditional write returns one row: {other}"),
+        },
+    })
+}
+
+/// Whether a conditional write (`IF NOT EXISTS`, `IF col = ?`) applied.
+///
+/// # Errors
+/// As for [`applied`].
 pub fn was_applied(statement: &str, result: QueryResult) -> Result<bool> {
-    let (applied, _) = applied_and_row(statement, result)?;
-    Ok(applied)
+    Ok(applied(statement, result)?.applied())
 }
 
 /// The current row returned by a conditional write that did not apply, as
-/// `(column name, value)` pairs without `[applied]`; `None` when it applied.
+/// untyped `(column name, value)` pairs without `[applied]`; `None` when it
+/// applied. Generated code reads [`Applied`] with typed columns instead.
 ///
 /// # Errors
-/// As for [`was_applied`].
+/// As for [`applied`], and [`Error::Deserialize`] for a value that does not read.
 pub fn existing_row(statement: &str, result: QueryResult) -> Result<Option<RowValues>> {
-    let (applied, row) = applied_and_row(statement, result)?;
-    Ok((!applied).then_some(row))
-}
-
-fn applied_and_row(statement: &str, result: QueryResult) -> Result<(bool, RowValues)> {
-    let problem = |problem: String| Error::Result {
-        statement: statement.to_owned(),
-        problem,
-    };
-    let rows = result
-        .into_rows_result()
-        .map_err(|e| problem(format!("a conditional write returns rows: {e}")))?;
-    let names: Vec<String> = rows
-        .column_specs()
-        .iter()
-        .map(|spec| spec.name().to_owned())
-        .collect();
-    if names.first().map(String::as_str) != Some(APPLIED_COLUMN) {
-        return Err(problem(format!(
-            "expected an `{APPLIED_COLUMN}` column first, found {names:?}"
-        )));
+    let applied = applied(statement, result)?;
+    if applied.applied() {
+        return Ok(None);
     }
-    let row: Row = rows
-        .single_row()
-        .map_err(|e| problem(format!("a conditional write returns one row: {e}")))?;
-    let mut values = names.into_iter().zip(row.columns);
-    let applied = match values.next() {
-        Some((_, Some(CqlValue::Boolean(applied)))) => applied,
-        other => {
-            return Err(problem(format!(
-                "`{APPLIED_COLUMN}` is not a boolean: {other:?}"
-            )));
-        }
-    };
-    Ok((applied, values.collect()))
+    applied
+        .columns
+        .iter()
+        .map(|column| {
+            let value = applied
+                .get::<Option<CqlValue>>(&column.name)
+                .map_err(|source| Error::Deserialize {
+                    statement: statement.to_owned(),
+                    source,
+                })?
+                .flatten();
+            Ok((column.name.clone(), value))
+        })
+        .collect::<Result<RowValues>>()
+        .map(Some)
 }

@@ -5,6 +5,8 @@ use std::sync::Arc;
 use scylla::client::execution_profile::ExecutionProfile;
 use scylla::client::session::Session as DriverSession;
 use scylla::client::session_builder::SessionBuilder;
+use scylla::deserialize::row::DeserializeRow;
+use scylla::errors::MaybeFirstRowError;
 use scylla::policies::load_balancing::DefaultPolicy;
 use scylla::response::query_result::QueryResult;
 use scylla::serialize::row::SerializeRow;
@@ -146,5 +148,41 @@ impl Session {
                 statement: prepared.get_statement().to_owned(),
                 source: Box::new(source),
             })
+    }
+
+    /// Executes a prepared statement, unpaged, and reads its first row as
+    /// `T` (`None` when it returned no row): a read by full primary key.
+    ///
+    /// # Errors
+    /// [`Error::Execute`]; [`Error::NotRows`] when the statement returns no
+    /// rows; [`Error::TypeCheck`] when the columns do not fit `T`;
+    /// [`Error::Deserialize`] when the row does not read.
+    pub async fn execute_first<T>(
+        &self,
+        prepared: &PreparedStatement,
+        values: impl SerializeRow,
+    ) -> Result<Option<T>>
+    where
+        T: for<'f, 'm> DeserializeRow<'f, 'm>,
+    {
+        let statement = || prepared.get_statement().to_owned();
+        let rows = self
+            .execute(prepared, values)
+            .await?
+            .into_rows_result()
+            .map_err(|source| Error::NotRows {
+                statement: statement(),
+                source: Box::new(source),
+            })?;
+        rows.maybe_first_row::<T>().map_err(|err| match err {
+            MaybeFirstRowError::TypeCheckFailed(source) => Error::TypeCheck {
+                statement: statement(),
+                source,
+            },
+            MaybeFirstRowError::DeserializationFailed(source) => Error::Deserialize {
+                statement: statement(),
+                source,
+            },
+        })
     }
 }

@@ -53,9 +53,12 @@ async fn main() -> Result<(), corm::Error> {
     let result = session
         .execute(&claim_prepared, ("en", 1, "overwritten?"))
         .await?;
-    match lwt::existing_row(claim, result)? {
-        Some(row) => println!("IF NOT EXISTS refused the second writer; the row holds {row:?}"),
-        None => println!("IF NOT EXISTS applied: the row was new"),
+    let applied = lwt::applied(claim, result)?;
+    if applied.applied() {
+        println!("IF NOT EXISTS applied: the row was new");
+    } else {
+        let text: Option<String> = applied.get("text").map_err(|err| unexpected(claim, err))?;
+        println!("IF NOT EXISTS refused the second writer; the row holds {text:?}");
     }
 
     session

@@ -1,0 +1,165 @@
+//! Paged reads: as a stream of rows, or one page at a time with a token to
+//! resume from (for APIs that hand pages to their clients).
+
+use std::sync::Arc;
+
+use futures::{Stream, StreamExt};
+use scylla::deserialize::row::DeserializeRow;
+use scylla::errors::RowsError;
+use scylla::response::{PagingState, PagingStateResponse};
+use scylla::serialize::row::SerializeRow;
+use scylla::statement::prepared::PreparedStatement;
+
+use crate::{Error, Result, Session};
+
+/// The rows of one page and the token of the next one, if there is one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page<T> {
+    /// The rows of this page (fewer than the page size is possible even
+    /// when more pages follow).
+    pub rows: Vec<T>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<PagingToken>,
+}
+
+/// Where a paged read resumes: opaque bytes from the cluster, to be given
+/// back to [`page`] unchanged (for the same statement and values).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PagingToken(Arc<[u8]>);
+
+impl PagingToken {
+    /// A token from bytes that [`PagingToken::as_bytes`] gave earlier.
+    pub fn from_bytes(bytes: impl Into<Arc<[u8]>>) -> Self {
+        Self(bytes.into())
+    }
+
+    /// The token's bytes, to store or send (encode them as the API needs).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for PagingToken {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Runs `prepared` with `values` and streams its rows as `T`, fetching
+/// `page_size` rows at a time (`None`: the statement's page size).
+///
+/// The stream owns everything it needs (`Send + 'static`), so a repository
+/// method can return it.
+///
+/// # Errors
+/// [`Error::InvalidPageSize`]; [`Error::Pager`] when the first page fails;
+/// [`Error::TypeCheck`] when the columns do not fit `T`. Items are
+/// [`Error::NextRow`] when a later page fails or a row does not read.
+pub async fn stream<T>(
+    session: &Session,
+    mut prepared: PreparedStatement,
+    values: impl SerializeRow,
+    page_size: Option<i32>,
+) -> Result<impl Stream<Item = Result<T>> + Send + Unpin + 'static>
+where
+    T: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+{
+    if let Some(rows) = page_size {
+        set_page_size(&mut prepared, rows)?;
+    }
+    let statement: Arc<str> = Arc::from(prepared.get_statement());
+    let pager = session
+        .driver()
+        .execute_iter(prepared, values)
+        .await
+        .map_err(|source| Error::Pager {
+            statement: statement.to_string(),
+            source: Box::new(source),
+        })?;
+    let rows = pager
+        .rows_stream::<T>()
+        .map_err(|source| Error::TypeCheck {
+            statement: statement.to_string(),
+            source,
+        })?;
+    Ok(rows.map(move |row| {
+        row.map_err(|source| Error::NextRow {
+            statement: statement.to_string(),
+            source: Box::new(source),
+        })
+    }))
+}
+
+/// Runs `prepared` with `values` and reads one page of `page_size` rows
+/// (`None`: the statement's page size), starting where `token` says (`None`:
+/// at the beginning).
+///
+/// # Errors
+/// [`Error::InvalidPageSize`]; [`Error::Execute`]; [`Error::NotRows`] when
+/// the statement returns no rows; [`Error::TypeCheck`] when the columns do
+/// not fit `T`; [`Error::Deserialize`] when a row does not read.
+pub async fn page<T>(
+    session: &Session,
+    prepared: &PreparedStatement,
+    values: impl SerializeRow,
+    page_size: Option<i32>,
+    token: Option<&[u8]>,
+) -> Result<Page<T>>
+where
+    T: for<'f, 'm> DeserializeRow<'f, 'm>,
+{
+    let statement = || prepared.get_statement().to_owned();
+    let sized;
+    let prepared = match page_size {
+        Some(rows) => {
+            let mut copy = prepared.clone();
+            set_page_size(&mut copy, rows)?;
+            sized = copy;
+            &sized
+        }
+        None => prepared,
+    };
+    let state = token.map_or_else(PagingState::start, PagingState::new_from_raw_bytes);
+    let (result, paging) = session
+        .driver()
+        .execute_single_page(prepared, values, state)
+        .await
+        .map_err(|source| Error::Execute {
+            statement: statement(),
+            source: Box::new(source),
+        })?;
+    let result = result.into_rows_result().map_err(|source| Error::NotRows {
+        statement: statement(),
+        source: Box::new(source),
+    })?;
+    let rows = result.rows::<T>().map_err(|err| Error::TypeCheck {
+        statement: statement(),
+        source: match err {
+            RowsError::TypeCheckFailed(source) => source,
+        },
+    })?;
+    let rows = rows
+        .collect::<std::result::Result<Vec<T>, _>>()
+        .map_err(|source| Error::Deserialize {
+            statement: statement(),
+            source,
+        })?;
+    let next = match paging {
+        PagingStateResponse::HasMorePages { state } => state
+            .as_bytes_slice()
+            .map(|bytes| PagingToken(Arc::clone(bytes))),
+        PagingStateResponse::NoMorePages => None,
+    };
+    Ok(Page { rows, next })
+}
+
+fn set_page_size(prepared: &mut PreparedStatement, rows: i32) -> Result<()> {
+    if rows <= 0 {
+        return Err(Error::InvalidPageSize {
+            statement: prepared.get_statement().to_owned(),
+            page_size: rows,
+        });
+    }
+    prepared.set_page_size(rows);
+    Ok(())
+}

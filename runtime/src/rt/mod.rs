@@ -1,0 +1,61 @@
+//! Helpers for generated code: the building blocks of the hand-written
+//! `SerializeRow`, `DeserializeRow`, `SerializeValue` and `DeserializeValue`
+//! impls that `cormc` writes for every model, UDT and enum.
+//!
+//! Generated code implements the driver's traits by hand instead of using its
+//! derive macros (12x faster to compile, see `docs/driver-notes.md`), binding
+//! values by position. These functions keep those impls short and give their
+//! errors the context a reader needs: the Rust type, the column or field name
+//! and the value. They use only the driver's public API; users normally don't
+//! call them.
+//!
+//! A row written and read as generated code does it:
+//!
+//! ```
+//! use corm::rt;
+//! use corm::scylla::deserialize::row::{ColumnIterator, DeserializeRow};
+//! use corm::scylla::deserialize::{DeserializationError, TypeCheckError};
+//! use corm::scylla::frame::response::result::ColumnSpec;
+//! use corm::scylla::serialize::row::{RowSerializationContext, SerializeRow};
+//! use corm::scylla::serialize::writers::RowWriter;
+//! use corm::scylla::serialize::SerializationError;
+//!
+//! struct Note { id: i32, body: Option<String> }
+//!
+//! impl SerializeRow for Note {
+//!     fn serialize(
+//!         &self,
+//!         ctx: &RowSerializationContext<'_>,
+//!         writer: &mut RowWriter,
+//!     ) -> Result<(), SerializationError> {
+//!         let [id, body] = rt::markers::<Self, 2>(ctx)?;
+//!         rt::bind::<Self>(writer, id, &self.id)?;
+//!         rt::bind::<Self>(writer, body, &self.body)
+//!     }
+//!     fn is_empty(&self) -> bool { false }
+//! }
+//!
+//! impl<'f, 'm> DeserializeRow<'f, 'm> for Note {
+//!     fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
+//!         rt::check_count::<Self>(specs, 2)?;
+//!         rt::check_col::<Self, i32>(specs, 0, "id")?;
+//!         rt::check_col::<Self, Option<String>>(specs, 1, "body")
+//!     }
+//!     fn deserialize(mut row: ColumnIterator<'f, 'm>) -> Result<Self, DeserializationError> {
+//!         Ok(Self {
+//!             id: rt::next_col::<Self, _>(&mut row)?,
+//!             body: rt::next_col::<Self, _>(&mut row)?,
+//!         })
+//!     }
+//! }
+//! ```
+
+mod error;
+mod row;
+mod text;
+mod udt;
+
+pub use error::CodecError;
+pub use row::{bind, check_col, check_count, markers, next_col};
+pub use text::{check_text, read_text, serialize_text, unknown_variant};
+pub use udt::{UdtField, UdtFields, check_udt_field, required_field, serialize_udt, udt_fields};
