@@ -36,7 +36,7 @@ pub(super) fn check_migrations(
                 at,
                 "",
             ))
-            .help("run `cormc migrate new init` to write the first migration");
+            .help("add a `migration 1 init { … }` block with the CQL that creates the schema");
         }
         return Vec::new();
     }
@@ -217,8 +217,7 @@ fn check_drift(
                 diagnostic.note(explanation);
             }
         }
-        diagnostic
-            .help("run `cormc migrate new <name>` to write these steps as the next migration");
+        diagnostic.help("add these steps as the next `migration N name { … }` block");
     }
 }
 
