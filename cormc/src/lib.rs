@@ -8,6 +8,7 @@
 //! | --- | --- | --- |
 //! | [`parse`] | [`SourceMap`](diagnostics::SourceMap) | [`ast::Schema`] |
 //! | [`check`] | [`ast::Schema`] | [`ir::Schema`] and diagnostics |
+//! | [`codegen`] | [`ir::Schema`] | Rust files (in memory, then written) |
 //! | [`format`](mod@format) | [`ast::File`] and its source text | canonical `.corm` text |
 //!
 //! [`cql`] models Cassandra's own schema (DDL parsing, replay, diff,
@@ -17,6 +18,7 @@
 pub mod ast;
 pub mod check;
 pub mod cli;
+pub mod codegen;
 pub mod cql;
 pub mod diagnostics;
 pub mod format;

@@ -1,1 +1,7 @@
 //! Runnable programs that use corm against a local node; see `src/bin/`.
+
+/// The code `cormc` generates from `examples/schema.corm` (committed; a
+/// test in `cormc/tests/codegen.rs` fails when it is stale). Formatted by
+/// cormc (prettyplease), not rustfmt.
+#[rustfmt::skip]
+pub mod generated;

@@ -57,5 +57,8 @@ pub use scylla::value::{
     Counter, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlTimeuuid, CqlVarint,
     MaybeUnset, Unset,
 };
+/// Serialization, for the `serde` derives of generated enums
+/// (`#[serde(crate = "corm::serde")]`).
+pub use serde;
 /// UUIDs, for `uuid` columns (and `timeuuid` ones through [`CqlTimeuuid`]).
 pub use uuid::{self, Uuid};

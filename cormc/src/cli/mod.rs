@@ -1,7 +1,8 @@
 //! The `cormc` command line: argument parsing and the subcommands.
 //!
 //! Exit codes: 0 clean (warnings allowed), 1 when the schema has errors (or,
-//! for `fmt --check`, when a file is not formatted), 2 on a usage error or
+//! for `fmt --check`/`generate --check`, when a file is not formatted or a
+//! generated file is stale), 2 on a usage error or
 //! when a file can't be read or written.
 
 use std::ffi::OsString;
@@ -22,9 +23,12 @@ Examples:
   cormc check --color never app.corm      plain output (also: NO_COLOR=1)
   cormc fmt schema/*.corm                 rewrite files in the canonical layout
   cormc fmt --check schema/*.corm         only report files that are not formatted (CI)
+  cormc generate schema.corm --out src/generated          write the Rust data layer
+  cormc generate schema.corm --out src/generated --check  only report stale files (CI)
 
 Exit status: 0 when clean (warnings allowed), 1 when the schema has errors
-(or, with `fmt --check`, a file is not formatted), 2 on a usage error or when
+(or, with `fmt --check`/`generate --check`, a file is not formatted or is
+stale), 2 on a usage error or when
 a file can't be read or written.";
 
 /// The corm schema compiler: `.corm` schemas to a typed Rust data layer for
@@ -67,7 +71,33 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Generate the Rust data layer of a schema into a module folder.
+    ///
+    /// All files form one schema. A file is written only when its content
+    /// changes; other files in the folder are left alone.
+    #[command(after_help = GENERATE_EXAMPLES)]
+    Generate {
+        /// The `.corm` files of the schema.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The folder of the generated module (`mod.rs` and its files).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Write nothing: list the generated files that are missing or differ
+        /// from what the schema generates now, and exit 1 if there is any.
+        #[arg(long)]
+        check: bool,
+    },
 }
+
+const GENERATE_EXAMPLES: &str = "\
+Examples:
+  cormc generate schema.corm --out src/generated
+  cormc generate schema/*.corm --out src/generated --check   in CI: exit 1 when stale
+
+Exit status: 0 when generated (or, with --check, up to date); 1 when the
+schema has errors or, with --check, a file is stale; 2 when a file can't be
+read or written.";
 
 const FMT_EXAMPLES: &str = "\
 Examples:
@@ -132,10 +162,22 @@ pub fn run(
     match cli.command {
         Command::Check { files } => check(&files, color, err),
         Command::Fmt { files, check } => fmt(&files, FmtMode::from_check(check), color, out, err),
+        Command::Generate {
+            files,
+            out: out_dir,
+            check,
+        } => generate(
+            &files,
+            &out_dir,
+            FmtMode::from_check(check),
+            color,
+            out,
+            err,
+        ),
     }
 }
 
-/// Whether `fmt` writes files or only reports.
+/// Whether `fmt` (or `generate`) writes files or only reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FmtMode {
     /// Rewrite files that change.
@@ -279,6 +321,119 @@ fn replace_file(path: &Utf8Path, text: &str) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     result
+}
+
+/// `cormc generate FILE… --out DIR [--check]` (`mode` says whether to write
+/// or only report stale files).
+fn generate(
+    paths: &[PathBuf],
+    out_dir: &std::path::Path,
+    mode: FmtMode,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let Ok(out_dir) = Utf8PathBuf::from_path_buf(out_dir.to_path_buf()) else {
+        let _ = writeln!(
+            err,
+            "error: cannot write to `{}`: the path is not valid UTF-8",
+            out_dir.display()
+        );
+        return 2;
+    };
+    let mut sources = SourceMap::new();
+    let mut unreadable = 0usize;
+    for path in paths {
+        let Ok(path) = Utf8PathBuf::from_path_buf(path.clone()) else {
+            let _ = writeln!(
+                err,
+                "error: cannot read `{}`: the path is not valid UTF-8",
+                path.display()
+            );
+            unreadable += 1;
+            continue;
+        };
+        if let Err(error) = sources.load(path) {
+            let _ = writeln!(err, "error: {error}");
+            unreadable += 1;
+        }
+    }
+    if unreadable > 0 {
+        return 2;
+    }
+    let (schema, diagnostics) = match crate::parse::parse(&sources) {
+        Ok(ast) => {
+            let checked = crate::check::check(&ast);
+            (checked.schema, checked.diagnostics)
+        }
+        Err(diagnostics) => (None, diagnostics),
+    };
+    let options = RenderOptions {
+        color,
+        ..RenderOptions::default()
+    };
+    for diagnostic in &diagnostics {
+        let _ = writeln!(err, "{}", render(diagnostic, &sources, options));
+    }
+    let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let Some(schema) = schema.filter(|_| !has_errors) else {
+        let _ = writeln!(err, "cormc: the schema has errors; nothing generated");
+        return 1;
+    };
+    let files = match crate::codegen::generate(&schema) {
+        Ok(files) => files,
+        Err(error) => {
+            let _ = writeln!(err, "error: {error}");
+            return 1;
+        }
+    };
+    match mode {
+        FmtMode::Check => {
+            let mut stale = 0usize;
+            for (relative, text) in files.iter() {
+                let path = out_dir.join(relative);
+                match std::fs::read(&path) {
+                    Ok(bytes) if bytes == text.as_bytes() => {}
+                    Ok(_) => {
+                        stale += 1;
+                        let _ = writeln!(out, "stale: `{path}` differs from the schema's output");
+                    }
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                        stale += 1;
+                        let _ = writeln!(out, "stale: `{path}` is missing");
+                    }
+                    Err(error) => {
+                        let _ = writeln!(err, "error: cannot read `{path}`: {error}");
+                        return 2;
+                    }
+                }
+            }
+            let total = files.len();
+            let _ = writeln!(
+                err,
+                "cormc: {total} generated {} checked: {stale} stale",
+                plural(total, "file", "files")
+            );
+            u8::from(stale > 0)
+        }
+        FmtMode::Write => match crate::codegen::write(&files, &out_dir) {
+            Ok(report) => {
+                let _ = writeln!(
+                    err,
+                    "cormc: generated {} {} in `{out_dir}`: {} written, {} unchanged",
+                    files.len(),
+                    plural(files.len(), "file", "files"),
+                    report.written.len(),
+                    report.unchanged.len()
+                );
+                0
+            }
+            Err(error) => {
+                let _ = writeln!(err, "error: {error}");
+                2
+            }
+        },
+    }
 }
 
 /// `cormc check FILE…`

@@ -94,3 +94,12 @@ pub fn unknown_variant<T: ?Sized>(value: &str) -> DeserializationError {
         value: value.to_owned(),
     })
 }
+
+/// The error of a generated enum's `FromStr` for text that is not one of
+/// the variants of `T`.
+pub fn parse_error<T: ?Sized>(value: &str) -> CodecError {
+    CodecError::UnknownVariant {
+        rust_type: type_name::<T>(),
+        value: value.to_owned(),
+    }
+}

@@ -1,0 +1,313 @@
+//! The view of `types.rs`: enums, UDTs and models with their Rust names,
+//! types, docs and constructor defaults.
+
+use super::doc::doc_lines;
+use super::ident::{bare, field_ident, type_ident};
+use super::rust_type::rust_type;
+use crate::codegen::CodegenError;
+use crate::ir::{self, Literal, Scalar, Type};
+
+/// Everything `types.rs` holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypesFile {
+    /// `use` paths the items need (so none is unused).
+    pub uses: Vec<&'static str>,
+    /// Enums, in declaration order.
+    pub enums: Vec<EnumView>,
+    /// UDTs, in declaration order.
+    pub udts: Vec<UdtView>,
+    /// Models, in declaration order.
+    pub models: Vec<ModelView>,
+}
+
+/// An `enum`: a closed Rust enum stored as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumView {
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// The Rust type name.
+    pub ident: String,
+    /// The variants, in order.
+    pub variants: Vec<VariantView>,
+}
+
+/// A variant of an [`EnumView`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariantView {
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// The Rust variant name.
+    pub ident: String,
+    /// The stored text, as a Rust string literal.
+    pub text: String,
+}
+
+/// A `type`: a struct with UDT codecs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UdtView {
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// The Rust type name.
+    pub ident: String,
+    /// The fields, in order.
+    pub fields: Vec<FieldView>,
+}
+
+/// A `model`: a row struct with row codecs and a constructor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelView {
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// The Rust type name.
+    pub ident: String,
+    /// The fields (= columns), in declaration order.
+    pub fields: Vec<FieldView>,
+    /// Doc lines of `new`.
+    pub new_doc: Vec<String>,
+    /// Whether `new` takes no argument (then `Default` is implemented too).
+    pub new_is_nullary: bool,
+    /// Whether `new` takes more arguments than clippy likes.
+    pub new_has_many_args: bool,
+}
+
+/// A field of a UDT or model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldView {
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// The Rust field name.
+    pub ident: String,
+    /// A local variable name for it, distinct from any generated parameter.
+    pub local: String,
+    /// The CQL column or field name, as a Rust string literal.
+    pub cql_name: String,
+    /// The Rust type, with `Option` when optional.
+    pub ty: String,
+    /// How `new` fills it: `None` when it is a parameter, else an expression.
+    pub init: Option<String>,
+}
+
+impl FieldView {
+    /// Whether `new` takes it as a parameter.
+    #[must_use]
+    pub const fn is_param(&self) -> bool {
+        self.init.is_none()
+    }
+}
+
+/// clippy's `too_many_arguments` threshold.
+const MAX_ARGS: usize = 7;
+
+impl TypesFile {
+    /// The view of `schema`'s enums, UDTs and models.
+    ///
+    /// # Errors
+    /// [`CodegenError::Unsupported`] for a type or default with no Rust mapping.
+    pub fn new(schema: &ir::Schema) -> Result<Self, CodegenError> {
+        let enums: Vec<EnumView> = schema.enums.iter().map(enum_view).collect();
+        let udts = schema
+            .udts
+            .iter()
+            .map(udt_view)
+            .collect::<Result<Vec<_>, _>>()?;
+        let models = schema
+            .models
+            .iter()
+            .map(model_view)
+            .collect::<Result<Vec<_>, _>>()?;
+        let values = !enums.is_empty() || !udts.is_empty();
+        let rows = !models.is_empty();
+        let mut uses = Vec::new();
+        if values || rows {
+            uses.extend([
+                "corm::rt",
+                "corm::scylla::deserialize::{DeserializationError, TypeCheckError}",
+                "corm::scylla::serialize::SerializationError",
+            ]);
+        }
+        if values {
+            uses.extend([
+                "corm::scylla::deserialize::FrameSlice",
+                "corm::scylla::deserialize::value::DeserializeValue",
+                "corm::scylla::frame::response::result::ColumnType",
+                "corm::scylla::serialize::value::SerializeValue",
+                "corm::scylla::serialize::writers::{CellWriter, WrittenCellProof}",
+            ]);
+        }
+        if rows {
+            uses.extend([
+                "corm::scylla::deserialize::row::{ColumnIterator, DeserializeRow}",
+                "corm::scylla::frame::response::result::ColumnSpec",
+                "corm::scylla::serialize::row::{RowSerializationContext, SerializeRow}",
+                "corm::scylla::serialize::writers::RowWriter",
+            ]);
+        }
+        uses.sort_unstable();
+        Ok(Self {
+            uses,
+            enums,
+            udts,
+            models,
+        })
+    }
+
+    /// Whether there is nothing to generate.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.enums.is_empty() && self.udts.is_empty() && self.models.is_empty()
+    }
+}
+
+fn enum_view(item: &ir::Enum) -> EnumView {
+    let ident = type_ident(&item.name);
+    EnumView {
+        doc: doc_lines(
+            item.doc.as_deref(),
+            &format!("The `{}` enum, stored as text.", item.name),
+        ),
+        variants: item
+            .variants
+            .iter()
+            .map(|variant| VariantView {
+                doc: doc_lines(
+                    variant.doc.as_deref(),
+                    &format!("Stored as `{}`.", variant.name),
+                ),
+                ident: type_ident(&variant.name),
+                text: format!("{:?}", variant.name),
+            })
+            .collect(),
+        ident,
+    }
+}
+
+fn udt_view(item: &ir::Udt) -> Result<UdtView, CodegenError> {
+    Ok(UdtView {
+        doc: doc_lines(
+            item.doc.as_deref(),
+            &format!("The user-defined type `{}`.", item.cql_name),
+        ),
+        ident: type_ident(&item.name),
+        fields: item
+            .fields
+            .iter()
+            .map(|field| field_view(&item.name, field, "field"))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
+    let ident = type_ident(&item.name);
+    let fields: Vec<FieldView> = item
+        .fields
+        .iter()
+        .map(|field| field_view(&item.name, field, "column"))
+        .collect::<Result<_, _>>()?;
+    let params = fields.iter().filter(|field| field.is_param()).count();
+    let filled: Vec<String> = fields
+        .iter()
+        .filter(|field| field.init.as_deref().is_some_and(|init| init != "None"))
+        .map(|field| format!("`{}`", bare(&field.ident)))
+        .collect();
+    let mut new_doc =
+        format!("A new `{ident}` from its required fields; optional ones start as `None`.");
+    if !filled.is_empty() {
+        new_doc.push_str(&format!(
+            "\nFilled from their `@default`: {}.",
+            filled.join(", ")
+        ));
+    }
+    Ok(ModelView {
+        doc: doc_lines(
+            item.doc.as_deref(),
+            &format!("A row of the table `{}`.", item.table),
+        ),
+        ident,
+        fields,
+        new_doc: doc_lines(Some(&new_doc), ""),
+        new_is_nullary: params == 0,
+        new_has_many_args: params > MAX_ARGS,
+    })
+}
+
+fn field_view(owner: &str, field: &ir::Field, kind: &str) -> Result<FieldView, CodegenError> {
+    let what = format!("`{owner}.{}`", field.name);
+    let base = rust_type(&field.ty, &what)?;
+    let ty = if field.optional {
+        format!("Option<{}>", base.path)
+    } else {
+        base.path
+    };
+    let init = match &field.default {
+        Some(default) => {
+            let value = default_expr(default, &field.ty, &what)?;
+            Some(if field.optional {
+                format!("Some({value})")
+            } else {
+                value
+            })
+        }
+        None if field.optional => Some("None".to_owned()),
+        None => None,
+    };
+    let ident = field_ident(&field.name);
+    Ok(FieldView {
+        doc: doc_lines(
+            field.doc.as_deref(),
+            &format!("The {kind} `{}`.", field.cql_name),
+        ),
+        local: format!("field_{}", bare(&ident)),
+        ident,
+        cql_name: format!("{:?}", field.cql_name),
+        ty,
+        init,
+    })
+}
+
+/// The Rust expression of `@default(…)` for a field of type `ty`.
+fn default_expr(default: &ir::Default, ty: &Type, what: &str) -> Result<String, CodegenError> {
+    let unsupported = |reason: String| CodegenError::Unsupported {
+        what: what.to_owned(),
+        reason,
+    };
+    let scalar = match ty.unfrozen() {
+        Type::Scalar(scalar) => Some(*scalar),
+        _ => None,
+    };
+    Ok(match default {
+        ir::Default::Uuid => "corm::Uuid::new_v4()".to_owned(),
+        ir::Default::Timeuuid => "rt::now_timeuuid()".to_owned(),
+        ir::Default::Now => match scalar {
+            Some(Scalar::Timestamp) => "corm::chrono::Utc::now()".to_owned(),
+            Some(Scalar::Date) => "corm::chrono::Utc::now().date_naive()".to_owned(),
+            Some(Scalar::Time) => "corm::chrono::Utc::now().time()".to_owned(),
+            Some(Scalar::Timeuuid) => "rt::now_timeuuid()".to_owned(),
+            _ => return Err(unsupported(format!("`@default(now)` on a `{ty}`"))),
+        },
+        ir::Default::Literal(literal) => match (literal, scalar) {
+            (Literal::String(text), Some(scalar)) if scalar.is_text() => {
+                format!("String::from({text:?})")
+            }
+            (
+                Literal::Integer(n),
+                Some(Scalar::Int | Scalar::Bigint | Scalar::Smallint | Scalar::Tinyint),
+            ) => n.to_string(),
+            (Literal::Integer(n), Some(Scalar::Float | Scalar::Double)) => format!("{n}.0"),
+            (Literal::Integer(n), Some(Scalar::Counter)) => format!("corm::Counter({n})"),
+            (Literal::Decimal(text), Some(Scalar::Float | Scalar::Double)) => text.clone(),
+            (Literal::Boolean(value), Some(Scalar::Boolean)) => value.to_string(),
+            (
+                Literal::EnumValue {
+                    ty: enum_name,
+                    variant,
+                },
+                _,
+            ) => {
+                format!("{}::{}", type_ident(enum_name), type_ident(variant))
+            }
+            (literal, _) => {
+                return Err(unsupported(format!("the default {literal:?} on a `{ty}`")));
+            }
+        },
+    })
+}

@@ -1,0 +1,36 @@
+//! Values that generated constructors fill in for `@default(now)` and
+//! `@default(timeuuid)`.
+
+use scylla::value::CqlTimeuuid;
+use uuid::{Builder, Uuid};
+
+/// 100 ns intervals between the Gregorian epoch (1582-10-15) and the Unix epoch.
+const GREGORIAN_TO_UNIX_TICKS: u64 = 0x01B2_1DD2_1381_4000;
+
+/// A new time-based (version 1) UUID for the current time, as a `timeuuid`
+/// column stores it; its clock sequence and node are random, so two calls
+/// in the same 100 ns still differ.
+///
+/// ```
+/// let id = corm::rt::now_timeuuid();
+/// assert_eq!(id.as_ref().get_version_num(), 1);
+/// ```
+#[must_use]
+pub fn now_timeuuid() -> CqlTimeuuid {
+    let nanos = chrono::Utc::now()
+        .timestamp_nanos_opt()
+        .map_or(0, |nanos| u64::try_from(nanos).unwrap_or(0));
+    let ticks = nanos / 100 + GREGORIAN_TO_UNIX_TICKS;
+    let random = Uuid::new_v4().into_bytes();
+    let counter = u16::from_be_bytes([random[0], random[1]]);
+    // The multicast bit marks a node id that is not a MAC address.
+    let node = [
+        random[2] | 0x01,
+        random[3],
+        random[4],
+        random[5],
+        random[6],
+        random[7],
+    ];
+    CqlTimeuuid::from(Builder::from_gregorian_timestamp(ticks, counter, &node).into_uuid())
+}

@@ -1,0 +1,223 @@
+//! The schema's enums, user-defined types and models, with the driver's
+//! (de)serialisation traits implemented by position through `corm::rt`.
+{% for path in file.uses %}
+use {{ path }};
+{% endfor %}
+{% for item in file.enums %}
+{% for line in item.doc %}
+///{{ line }}
+{% endfor %}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, corm::serde::Serialize, corm::serde::Deserialize)]
+#[serde(crate = "corm::serde")]
+pub enum {{ item.ident }} {
+{% for variant in item.variants %}
+{% for line in variant.doc %}
+///{{ line }}
+{% endfor %}
+#[serde(rename = {{ variant.text }})]
+{{ variant.ident }},
+{% endfor %}
+}
+
+impl {{ item.ident }} {
+    /// Every variant, in declaration order.
+    pub const ALL: [Self; {{ item.variants.len() }}] = [{% for variant in item.variants %}Self::{{ variant.ident }},{% endfor %}];
+
+    /// The text stored in the database for this variant.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+{% for variant in item.variants %}
+            Self::{{ variant.ident }} => {{ variant.text }},
+{% endfor %}
+        }
+    }
+}
+
+impl std::fmt::Display for {{ item.ident }} {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for {{ item.ident }} {
+    type Err = rt::CodecError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+{% for variant in item.variants %}
+            {{ variant.text }} => Ok(Self::{{ variant.ident }}),
+{% endfor %}
+            other => Err(rt::parse_error::<Self>(other)),
+        }
+    }
+}
+
+impl SerializeValue for {{ item.ident }} {
+    fn serialize<'b>(
+        &self,
+        typ: &ColumnType,
+        writer: CellWriter<'b>,
+    ) -> Result<WrittenCellProof<'b>, SerializationError> {
+        rt::serialize_text(self.as_str(), typ, writer)
+    }
+}
+
+impl<'f, 'm> DeserializeValue<'f, 'm> for {{ item.ident }} {
+    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
+        rt::check_text(typ)
+    }
+
+    fn deserialize(
+        typ: &'m ColumnType<'m>,
+        v: Option<FrameSlice<'f>>,
+    ) -> Result<Self, DeserializationError> {
+        match rt::read_text(typ, v)? {
+{% for variant in item.variants %}
+            {{ variant.text }} => Ok(Self::{{ variant.ident }}),
+{% endfor %}
+            other => Err(rt::unknown_variant::<Self>(other)),
+        }
+    }
+}
+{% endfor %}
+
+{% for item in file.udts %}
+{% for line in item.doc %}
+///{{ line }}
+{% endfor %}
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ item.ident }} {
+{% for field in item.fields %}
+{% for line in field.doc %}
+///{{ line }}
+{% endfor %}
+    pub {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+}
+
+impl SerializeValue for {{ item.ident }} {
+    fn serialize<'b>(
+        &self,
+        typ: &ColumnType,
+        writer: CellWriter<'b>,
+    ) -> Result<WrittenCellProof<'b>, SerializationError> {
+        rt::serialize_udt::<Self>(typ, writer, &[{% for field in item.fields %}({{ field.cql_name }}, &self.{{ field.ident }}),{% endfor %}])
+    }
+}
+
+impl<'f, 'm> DeserializeValue<'f, 'm> for {{ item.ident }} {
+    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
+{% for field in item.fields %}
+        rt::check_udt_field::<Self, {{ field.ty }}>(typ, {{ field.cql_name }})?;
+{% endfor %}
+        Ok(())
+    }
+
+    fn deserialize(
+        typ: &'m ColumnType<'m>,
+        v: Option<FrameSlice<'f>>,
+    ) -> Result<Self, DeserializationError> {
+{% for field in item.fields %}
+        let mut {{ field.local }} = None;
+{% endfor %}
+        for field in rt::udt_fields::<Self>(typ, v)? {
+            let field = field?;
+            match field.name() {
+{% for field in item.fields %}
+                {{ field.cql_name }} => {{ field.local }} = Some(field.read()?),
+{% endfor %}
+                _ => {}
+            }
+        }
+        Ok(Self {
+{% for field in item.fields %}
+            {{ field.ident }}: rt::required_field::<Self, _>({{ field.local }}, {{ field.cql_name }})?,
+{% endfor %}
+        })
+    }
+}
+{% endfor %}
+
+{% for item in file.models %}
+{% for line in item.doc %}
+///{{ line }}
+{% endfor %}
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ item.ident }} {
+{% for field in item.fields %}
+{% for line in field.doc %}
+///{{ line }}
+{% endfor %}
+    pub {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+}
+
+impl {{ item.ident }} {
+{% for line in item.new_doc %}
+///{{ line }}
+{% endfor %}
+{% if item.new_has_many_args %}
+    #[allow(clippy::too_many_arguments)]
+{% endif %}
+    #[must_use]
+    pub fn new({% for field in item.fields %}{% if field.is_param() %}{{ field.ident }}: {{ field.ty }},{% endif %}{% endfor %}) -> Self {
+        Self {
+{% for field in item.fields %}
+{% match field.init %}
+{% when Some with (init) %}
+            {{ field.ident }}: {{ init }},
+{% when None %}
+            {{ field.ident }},
+{% endmatch %}
+{% endfor %}
+        }
+    }
+}
+{% if item.new_is_nullary %}
+
+impl Default for {{ item.ident }} {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+{% endif %}
+
+/// Binds every column, in declaration order, to an insert of all columns.
+impl SerializeRow for {{ item.ident }} {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, {{ item.fields.len() }}>(ctx)?;
+{% for field in item.fields %}
+        rt::bind::<Self>(writer, &markers[{{ loop.index0 }}], &self.{{ field.ident }})?;
+{% endfor %}
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+/// Reads every column, in declaration order.
+impl<'f, 'm> DeserializeRow<'f, 'm> for {{ item.ident }} {
+    fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
+        rt::check_count::<Self>(specs, {{ item.fields.len() }})?;
+{% for field in item.fields %}
+        rt::check_col::<Self, {{ field.ty }}>(specs, {{ loop.index0 }}, {{ field.cql_name }})?;
+{% endfor %}
+        Ok(())
+    }
+
+    fn deserialize(mut row: ColumnIterator<'f, 'm>) -> Result<Self, DeserializationError> {
+        Ok(Self {
+{% for field in item.fields %}
+            {{ field.ident }}: rt::next_col::<Self, _>(&mut row)?,
+{% endfor %}
+        })
+    }
+}
+{% endfor %}
