@@ -5,3 +5,20 @@ pub mod types;
 {% if !types.is_empty() %}
 pub use types::*;
 {% endif %}
+{% if !db.is_empty() %}
+
+/// The [`Db`] handle and the repositories of the models.
+pub mod db;
+pub use db::*;
+{% endif %}
+
+/// The schema as a CQL script (`schema.cql`, beside this file).
+pub const SCHEMA_CQL: &str = include_str!("schema.cql");
+
+/// The statements of [`SCHEMA_CQL`] in order, without their `;`: run them
+/// one at a time (in the keyspace the tables belong to) to create the schema.
+pub const SCHEMA_STATEMENTS: &[&str] = &[
+{% for statement in schema_statements %}
+    {{ statement }},
+{% endfor %}
+];

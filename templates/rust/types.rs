@@ -220,4 +220,52 @@ impl<'f, 'm> DeserializeRow<'f, 'm> for {{ item.ident }} {
         })
     }
 }
+{% for key in item.keys() %}
+
+{% for line in key.doc %}
+///{{ line }}
+{% endfor %}
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ key.ident }} {
+{% for field in key.fields %}
+{% for line in field.doc %}
+///{{ line }}
+{% endfor %}
+    pub {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+}
+
+impl {{ item.ident }} {
+{% for line in key.method_doc %}
+///{{ line }}
+{% endfor %}
+    #[must_use]
+    pub fn {{ key.method }}(&self) -> {{ key.ident }} {
+        {{ key.ident }} {
+{% for field in key.fields %}
+            {{ field.ident }}: Clone::clone(&self.{{ field.ident }}),
+{% endfor %}
+        }
+    }
+}
+
+/// Binds the key columns, in key order, to a `WHERE` clause on them.
+impl SerializeRow for {{ key.ident }} {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, {{ key.fields.len() }}>(ctx)?;
+{% for field in key.fields %}
+        rt::bind::<Self>(writer, &markers[{{ loop.index0 }}], &self.{{ field.ident }})?;
+{% endfor %}
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+{% endfor %}
 {% endfor %}

@@ -3,19 +3,44 @@
 
 use askama::Template;
 
-use super::view::TypesFile;
+use super::view::{DbFile, TypesFile};
 
-/// `mod.rs`: the module declarations and re-exports.
+/// `mod.rs`: the module declarations and re-exports, and the schema's DDL.
 #[derive(Template)]
 #[template(path = "rust/mod.rs")]
 pub(crate) struct ModRs<'a> {
     /// The types file, to know whether it has items.
     pub(crate) types: &'a TypesFile,
+    /// The db file, to know whether it has repositories.
+    pub(crate) db: &'a DbFile,
+    /// The DDL statements, as Rust string literals.
+    pub(crate) schema_statements: Vec<String>,
 }
 
 impl<'a> ModRs<'a> {
-    pub(crate) const fn new(types: &'a TypesFile) -> Self {
-        Self { types }
+    pub(crate) fn new(types: &'a TypesFile, db: &'a DbFile, statements: &[String]) -> Self {
+        Self {
+            types,
+            db,
+            schema_statements: statements
+                .iter()
+                .map(|statement| format!("{statement:?}"))
+                .collect(),
+        }
+    }
+}
+
+/// `db.rs`: the `Db` handle and the repositories.
+#[derive(Template)]
+#[template(path = "rust/db.rs")]
+pub(crate) struct DbRs<'a> {
+    /// The view model.
+    pub(crate) file: &'a DbFile,
+}
+
+impl<'a> DbRs<'a> {
+    pub(crate) const fn new(file: &'a DbFile) -> Self {
+        Self { file }
     }
 }
 

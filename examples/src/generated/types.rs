@@ -383,6 +383,74 @@ impl<'f, 'm> DeserializeRow<'f, 'm> for Order {
         })
     }
 }
+/// The primary key of `Order` (table `order`), bound in key order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderKey {
+    /// The column `customer_id`.
+    pub customer_id: corm::Uuid,
+    /// The column `placed_at`.
+    pub placed_at: corm::CqlTimeuuid,
+    /// The column `id`.
+    pub id: corm::Uuid,
+}
+impl Order {
+    /// This row's primary key (its key fields, cloned).
+    #[must_use]
+    pub fn key(&self) -> OrderKey {
+        OrderKey {
+            customer_id: Clone::clone(&self.customer_id),
+            placed_at: Clone::clone(&self.placed_at),
+            id: Clone::clone(&self.id),
+        }
+    }
+}
+/// Binds the key columns, in key order, to a `WHERE` clause on them.
+impl SerializeRow for OrderKey {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, 3>(ctx)?;
+        rt::bind::<Self>(writer, &markers[0], &self.customer_id)?;
+        rt::bind::<Self>(writer, &markers[1], &self.placed_at)?;
+        rt::bind::<Self>(writer, &markers[2], &self.id)?;
+        Ok(())
+    }
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+/// The partition key of `Order` (table `order`), bound in key order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderPartition {
+    /// The column `customer_id`.
+    pub customer_id: corm::Uuid,
+}
+impl Order {
+    /// This row's partition key (its partition key fields, cloned).
+    #[must_use]
+    pub fn partition_key(&self) -> OrderPartition {
+        OrderPartition {
+            customer_id: Clone::clone(&self.customer_id),
+        }
+    }
+}
+/// Binds the key columns, in key order, to a `WHERE` clause on them.
+impl SerializeRow for OrderPartition {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, 1>(ctx)?;
+        rt::bind::<Self>(writer, &markers[0], &self.customer_id)?;
+        Ok(())
+    }
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
 /// Page views, counted per page and day.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageViews {
@@ -438,5 +506,187 @@ impl<'f, 'm> DeserializeRow<'f, 'm> for PageViews {
             day: rt::next_col::<Self, _>(&mut row)?,
             views: rt::next_col::<Self, _>(&mut row)?,
         })
+    }
+}
+/// The primary key of `PageViews` (table `page_views`), bound in key order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageViewsKey {
+    /// The column `page`.
+    pub page: String,
+    /// The column `day`.
+    pub day: corm::chrono::NaiveDate,
+}
+impl PageViews {
+    /// This row's primary key (its key fields, cloned).
+    #[must_use]
+    pub fn key(&self) -> PageViewsKey {
+        PageViewsKey {
+            page: Clone::clone(&self.page),
+            day: Clone::clone(&self.day),
+        }
+    }
+}
+/// Binds the key columns, in key order, to a `WHERE` clause on them.
+impl SerializeRow for PageViewsKey {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, 2>(ctx)?;
+        rt::bind::<Self>(writer, &markers[0], &self.page)?;
+        rt::bind::<Self>(writer, &markers[1], &self.day)?;
+        Ok(())
+    }
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+/// The partition key of `PageViews` (table `page_views`), bound in key order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageViewsPartition {
+    /// The column `page`.
+    pub page: String,
+}
+impl PageViews {
+    /// This row's partition key (its partition key fields, cloned).
+    #[must_use]
+    pub fn partition_key(&self) -> PageViewsPartition {
+        PageViewsPartition {
+            page: Clone::clone(&self.page),
+        }
+    }
+}
+/// Binds the key columns, in key order, to a `WHERE` clause on them.
+impl SerializeRow for PageViewsPartition {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, 1>(ctx)?;
+        rt::bind::<Self>(writer, &markers[0], &self.page)?;
+        Ok(())
+    }
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+/// Columns whose names are Rust keywords (`type`), CQL reserved words
+/// (`order`) or generated names (`key`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keyword {
+    /// The column `key`.
+    pub key: String,
+    /// The column `type`.
+    pub r#type: String,
+    /// The column `order`.
+    pub order: Option<i32>,
+}
+impl Keyword {
+    /// A new `Keyword` from its required fields; optional ones start as `None`.
+    #[must_use]
+    pub fn new(key: String, r#type: String) -> Self {
+        Self { key, r#type, order: None }
+    }
+}
+/// Binds every column, in declaration order, to an insert of all columns.
+impl SerializeRow for Keyword {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, 3>(ctx)?;
+        rt::bind::<Self>(writer, &markers[0], &self.key)?;
+        rt::bind::<Self>(writer, &markers[1], &self.r#type)?;
+        rt::bind::<Self>(writer, &markers[2], &self.order)?;
+        Ok(())
+    }
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+/// Reads every column, in declaration order.
+impl<'f, 'm> DeserializeRow<'f, 'm> for Keyword {
+    fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
+        rt::check_count::<Self>(specs, 3)?;
+        rt::check_col::<Self, String>(specs, 0, "key")?;
+        rt::check_col::<Self, String>(specs, 1, "type")?;
+        rt::check_col::<Self, Option<i32>>(specs, 2, "order")?;
+        Ok(())
+    }
+    fn deserialize(
+        mut row: ColumnIterator<'f, 'm>,
+    ) -> Result<Self, DeserializationError> {
+        Ok(Self {
+            key: rt::next_col::<Self, _>(&mut row)?,
+            r#type: rt::next_col::<Self, _>(&mut row)?,
+            order: rt::next_col::<Self, _>(&mut row)?,
+        })
+    }
+}
+/// The primary key of `Keyword` (table `keyword`), bound in key order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeywordKey {
+    /// The column `key`.
+    pub key: String,
+    /// The column `type`.
+    pub r#type: String,
+}
+impl Keyword {
+    /// This row's primary key (its key fields, cloned).
+    #[must_use]
+    pub fn key(&self) -> KeywordKey {
+        KeywordKey {
+            key: Clone::clone(&self.key),
+            r#type: Clone::clone(&self.r#type),
+        }
+    }
+}
+/// Binds the key columns, in key order, to a `WHERE` clause on them.
+impl SerializeRow for KeywordKey {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, 2>(ctx)?;
+        rt::bind::<Self>(writer, &markers[0], &self.key)?;
+        rt::bind::<Self>(writer, &markers[1], &self.r#type)?;
+        Ok(())
+    }
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+/// The partition key of `Keyword` (table `keyword`), bound in key order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeywordPartition {
+    /// The column `key`.
+    pub key: String,
+}
+impl Keyword {
+    /// This row's partition key (its partition key fields, cloned).
+    #[must_use]
+    pub fn partition_key(&self) -> KeywordPartition {
+        KeywordPartition {
+            key: Clone::clone(&self.key),
+        }
+    }
+}
+/// Binds the key columns, in key order, to a `WHERE` clause on them.
+impl SerializeRow for KeywordPartition {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, 1>(ctx)?;
+        rt::bind::<Self>(writer, &markers[0], &self.key)?;
+        Ok(())
+    }
+    fn is_empty(&self) -> bool {
+        false
     }
 }

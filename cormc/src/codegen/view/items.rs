@@ -68,6 +68,27 @@ pub struct ModelView {
     pub new_is_nullary: bool,
     /// Whether `new` takes more arguments than clippy likes.
     pub new_has_many_args: bool,
+    /// The full primary key type (`OrderKey`).
+    pub key: KeyView,
+    /// The partition key type (`OrderPartition`), when the model has
+    /// clustering columns (otherwise a partition is one row: [`Self::key`]).
+    pub partition: Option<KeyView>,
+}
+
+/// A key type of a model: its primary key or partition key, as a struct
+/// bound by position (partition columns first, then clustering ones).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyView {
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// The Rust type name.
+    pub ident: String,
+    /// The model's method that builds it from a row.
+    pub method: String,
+    /// Doc lines of that method.
+    pub method_doc: Vec<String>,
+    /// The key fields, in key order.
+    pub fields: Vec<FieldView>,
 }
 
 /// A field of a UDT or model.
@@ -85,6 +106,14 @@ pub struct FieldView {
     pub ty: String,
     /// How `new` fills it: `None` when it is a parameter, else an expression.
     pub init: Option<String>,
+}
+
+impl ModelView {
+    /// The key types: the primary key, then the partition key if any.
+    #[must_use]
+    pub fn keys(&self) -> Vec<&KeyView> {
+        std::iter::once(&self.key).chain(&self.partition).collect()
+    }
 }
 
 impl FieldView {
@@ -203,6 +232,55 @@ fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
         .iter()
         .map(|field| field_view(&item.name, field, "column"))
         .collect::<Result<_, _>>()?;
+    let key_fields =
+        |names: &mut dyn Iterator<Item = &str>| -> Result<Vec<FieldView>, CodegenError> {
+            names
+                .map(|name| {
+                    fields
+                        .iter()
+                        .zip(&item.fields)
+                        .find(|(_, field)| field.name == name)
+                        .map(|(view, _)| view.clone())
+                        .ok_or_else(|| CodegenError::Unsupported {
+                            what: format!("`{}`", item.name),
+                            reason: format!("the key names `{name}`, which is not a field"),
+                        })
+                })
+                .collect()
+        };
+    let key = KeyView {
+        doc: doc_lines(
+            Some(&format!(
+                "The primary key of `{ident}` (table `{}`), bound in key order.",
+                item.table
+            )),
+            "",
+        ),
+        ident: format!("{}Key", bare(&ident)),
+        method: "key".to_owned(),
+        method_doc: doc_lines(Some("This row's primary key (its key fields, cloned)."), ""),
+        fields: key_fields(&mut item.key.fields())?,
+    };
+    let partition = if item.key.clustering.is_empty() {
+        None
+    } else {
+        Some(KeyView {
+            doc: doc_lines(
+                Some(&format!(
+                    "The partition key of `{ident}` (table `{}`), bound in key order.",
+                    item.table
+                )),
+                "",
+            ),
+            ident: format!("{}Partition", bare(&ident)),
+            method: "partition_key".to_owned(),
+            method_doc: doc_lines(
+                Some("This row's partition key (its partition key fields, cloned)."),
+                "",
+            ),
+            fields: key_fields(&mut item.key.partition.iter().map(String::as_str))?,
+        })
+    };
     let params = fields.iter().filter(|field| field.is_param()).count();
     let filled: Vec<String> = fields
         .iter()
@@ -227,6 +305,8 @@ fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
         new_doc: doc_lines(Some(&new_doc), ""),
         new_is_nullary: params == 0,
         new_has_many_args: params > MAX_ARGS,
+        key,
+        partition,
     })
 }
 

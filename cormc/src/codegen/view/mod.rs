@@ -3,12 +3,14 @@
 //! escaped), types are Rust type paths, defaults are Rust expressions and
 //! docs are lines, so a template is a shape with no logic of its own.
 
+mod db;
 mod doc;
 mod ident;
 mod items;
 mod rust_type;
 
+pub use db::{CounterView, DbFile, RepoView, StatementView};
 pub use doc::doc_lines;
 pub use ident::{field_ident, type_ident};
-pub use items::{EnumView, FieldView, ModelView, TypesFile, UdtView, VariantView};
+pub use items::{EnumView, FieldView, KeyView, ModelView, TypesFile, UdtView, VariantView};
 pub use rust_type::rust_type;

@@ -1,0 +1,276 @@
+//! The view of `db.rs`: the `Db` handle and one repository per model, with
+//! the CQL text of every statement decided here (quoted names, key order).
+//!
+//! Names: a model's repository is reached through `db.<model in
+//! snake_case>()` (`db.order()`, `db.page_views()`) and is a
+//! `<Model>Repository`; the statements live in a private
+//! `<Model>Statements`.
+
+use super::ident::{bare, field_ident};
+use super::items::{ModelView, TypesFile};
+use crate::codegen::CodegenError;
+use crate::cql::ident::quote;
+use crate::ir;
+
+/// The `Db` methods a repository accessor must not shadow.
+const DB_METHODS: &[&str] = &[
+    "new",
+    "with_schema_keyspace",
+    "session",
+    "keyspace",
+    "clone",
+];
+
+/// The most values a driver tuple binds (for counter updates).
+const MAX_TUPLE: usize = 16;
+
+/// Everything `db.rs` holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbFile {
+    /// The types of `types.rs` that the repositories name.
+    pub uses: Vec<String>,
+    /// The keyspace of the schema's `keyspace` item, as a Rust string
+    /// literal (its stored name).
+    pub schema_keyspace: Option<String>,
+    /// One repository per model, in declaration order.
+    pub repos: Vec<RepoView>,
+}
+
+/// The repository of a model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoView {
+    /// The model's Rust type.
+    pub model: String,
+    /// The table, as CQL (for docs).
+    pub table: String,
+    /// The `Db` method returning the repository.
+    pub accessor: String,
+    /// The repository type.
+    pub repo: String,
+    /// The private statements struct.
+    pub statements_ident: String,
+    /// The primary key type.
+    pub key: String,
+    /// The partition key type, when the model has clustering columns.
+    pub partition: Option<String>,
+    /// Whether this is a counter table (no insert; `add` instead).
+    pub counter: bool,
+    /// The statements, in the order of the struct's fields.
+    pub statements: Vec<StatementView>,
+    /// The parameters of `add` (counter tables).
+    pub counters: Vec<CounterView>,
+    /// The key fields, in key order (bound after the counter deltas).
+    pub key_fields: Vec<String>,
+}
+
+/// One statement: its field name and its text around the keyspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementView {
+    /// The field of the statements struct.
+    pub ident: String,
+    /// The text before the keyspace, as a Rust string literal.
+    pub before: String,
+    /// The text after the keyspace, as a Rust string literal.
+    pub after: String,
+}
+
+/// A counter column's delta parameter of `add`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterView {
+    /// The parameter name.
+    pub param: String,
+    /// The column, as CQL (for docs).
+    pub column: String,
+}
+
+impl DbFile {
+    /// The view of the repositories of `schema`'s models; `types` is the
+    /// view of `types.rs` (for the Rust names of models and keys).
+    ///
+    /// # Errors
+    /// [`CodegenError::Unsupported`] when a generated name would clash, or a
+    /// counter update binds more values than the driver's tuples.
+    pub fn new(schema: &ir::Schema, types: &TypesFile) -> Result<Self, CodegenError> {
+        let mut uses = Vec::new();
+        let mut repos = Vec::new();
+        let type_names: Vec<&str> = types
+            .enums
+            .iter()
+            .map(|item| item.ident.as_str())
+            .chain(types.udts.iter().map(|item| item.ident.as_str()))
+            .chain(types.models.iter().map(|item| item.ident.as_str()))
+            .collect();
+        for (model, view) in schema.models.iter().zip(&types.models) {
+            let repo = repo_view(model, view)?;
+            for generated in std::iter::once(&view.key.ident)
+                .chain(view.partition.as_ref().map(|key| &key.ident))
+                .chain([&repo.repo])
+            {
+                if type_names.contains(&generated.as_str()) || generated == "Db" {
+                    return Err(CodegenError::Unsupported {
+                        what: format!("`{}`", model.name),
+                        reason: format!(
+                            "the generated type `{generated}` clashes with another type"
+                        ),
+                    });
+                }
+            }
+            uses.push(view.ident.clone());
+            uses.push(view.key.ident.clone());
+            uses.extend(view.partition.as_ref().map(|key| key.ident.clone()));
+            repos.push(repo);
+        }
+        if type_names.contains(&"Db") {
+            return Err(CodegenError::Unsupported {
+                what: "`Db`".to_owned(),
+                reason: "the generated type `Db` clashes with a type of the schema".to_owned(),
+            });
+        }
+        uses.sort_unstable();
+        Ok(Self {
+            uses,
+            schema_keyspace: schema
+                .desired
+                .keyspace
+                .as_ref()
+                .map(|keyspace| format!("{:?}", keyspace.name.as_str())),
+            repos,
+        })
+    }
+
+    /// Whether there is no repository.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.repos.is_empty()
+    }
+}
+
+fn repo_view(model: &ir::Model, view: &ModelView) -> Result<RepoView, CodegenError> {
+    let accessor = field_ident(&model.name);
+    if DB_METHODS.contains(&bare(&accessor)) {
+        return Err(CodegenError::Unsupported {
+            what: format!("`{}`", model.name),
+            reason: format!("its repository accessor `Db::{accessor}` clashes with a `Db` method"),
+        });
+    }
+    let table = quote(&model.table).into_owned();
+    let column = |name: &str| -> String {
+        model.field(name).map_or_else(
+            || quote(name).into_owned(),
+            |field| quote(&field.cql_name).into_owned(),
+        )
+    };
+    let columns: Vec<String> = model
+        .fields
+        .iter()
+        .map(|field| quote(&field.cql_name).into_owned())
+        .collect();
+    let columns = columns.join(", ");
+    let markers = vec!["?"; model.fields.len()].join(", ");
+    let where_clause = |names: &mut dyn Iterator<Item = &str>| -> String {
+        names
+            .map(|name| format!("{} = ?", column(name)))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    };
+    let by_key = where_clause(&mut model.key.fields());
+    let by_partition = where_clause(&mut model.key.partition.iter().map(String::as_str));
+    let has_clustering = !model.key.clustering.is_empty();
+    let counter = model.is_counter_table();
+    let select = format!("SELECT {columns} FROM ");
+    let mut statements = Vec::new();
+    let mut add = |ident: &str, before: &str, after: String| {
+        statements.push(StatementView {
+            ident: ident.to_owned(),
+            before: format!("{before:?}"),
+            after: format!("{after:?}"),
+        });
+    };
+    let insert = format!(".{table} ({columns}) VALUES ({markers})");
+    let mut counters = Vec::new();
+    if counter {
+        let deltas: Vec<&ir::Field> = model
+            .fields
+            .iter()
+            .filter(|field| field.ty.is_counter())
+            .collect();
+        let set = deltas
+            .iter()
+            .map(|field| {
+                let name = quote(&field.cql_name);
+                format!("{name} = {name} + ?")
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        add(
+            "add",
+            "UPDATE ",
+            format!(".{table} SET {set} WHERE {by_key}"),
+        );
+        if deltas.len() + view.key.fields.len() > MAX_TUPLE {
+            return Err(CodegenError::Unsupported {
+                what: format!("`{}`", model.name),
+                reason: format!("a counter update binds more than {MAX_TUPLE} values"),
+            });
+        }
+        counters = deltas
+            .iter()
+            .map(|field| {
+                let ident = field_ident(&field.name);
+                CounterView {
+                    param: if bare(&ident) == "key" {
+                        "key_delta".to_owned()
+                    } else {
+                        ident
+                    },
+                    column: field.cql_name.clone(),
+                }
+            })
+            .collect();
+    } else {
+        add("insert", "INSERT INTO ", insert.clone());
+        add(
+            "insert_with",
+            "INSERT INTO ",
+            format!("{insert} USING TTL ? AND TIMESTAMP ?"),
+        );
+        add(
+            "insert_if_not_exists",
+            "INSERT INTO ",
+            format!("{insert} IF NOT EXISTS"),
+        );
+    }
+    add("get", &select, format!(".{table} WHERE {by_key}"));
+    add("delete", "DELETE FROM ", format!(".{table} WHERE {by_key}"));
+    if has_clustering {
+        add(
+            "delete_partition",
+            "DELETE FROM ",
+            format!(".{table} WHERE {by_partition}"),
+        );
+        add(
+            "partition",
+            &select,
+            format!(".{table} WHERE {by_partition}"),
+        );
+    }
+    add("scan", &select, format!(".{table}"));
+    Ok(RepoView {
+        model: view.ident.clone(),
+        table,
+        repo: format!("{}Repository", bare(&view.ident)),
+        statements_ident: format!("{}Statements", bare(&view.ident)),
+        accessor,
+        key: view.key.ident.clone(),
+        partition: view.partition.as_ref().map(|key| key.ident.clone()),
+        counter,
+        statements,
+        counters,
+        key_fields: view
+            .key
+            .fields
+            .iter()
+            .map(|field| field.ident.clone())
+            .collect(),
+    })
+}
