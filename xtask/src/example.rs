@@ -1,4 +1,7 @@
-//! `cargo xtask example`: the README's main command.
+//! `cargo xtask example`: the README's main command. Compiles the example
+//! schema (`cormc generate examples/schema.corm`, which rewrites
+//! `examples/src/generated/` only where it changed), starts the local node
+//! if needed, and runs the showcase program against it.
 
 use clap::Parser;
 
@@ -13,8 +16,22 @@ pub struct Args {
     node: NodeOptions,
 }
 
-/// Starts the node if needed and runs the example program against it.
+/// Generates the example's code, starts the node if needed, runs the showcase.
 pub fn run(args: Args) -> Outcome {
+    run_step(
+        "cormc generate examples/schema.corm",
+        cargo(&[
+            "run",
+            "--quiet",
+            "--package",
+            "cormc",
+            "--",
+            "generate",
+            "examples/schema.corm",
+            "--out",
+            "examples/src/generated",
+        ]),
+    )?;
     cassandra::ensure_running(args.node.clone())?;
     let mut example = cargo(&[
         "run",
@@ -22,11 +39,11 @@ pub fn run(args: Args) -> Outcome {
         "--package",
         "corm-examples",
         "--bin",
-        "first_steps",
+        "shop",
     ]);
     example.env(
         "CORM_CONTACT_POINTS",
         format!("127.0.0.1:{}", args.node.port),
     );
-    run_step("example first_steps", example)
+    run_step("example shop", example)
 }
