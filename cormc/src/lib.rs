@@ -9,6 +9,7 @@
 //! | [`parse`] | [`SourceMap`](diagnostics::SourceMap) | [`ast::Schema`] |
 //! | [`check`] | [`ast::Schema`] | [`ir::Schema`] and diagnostics |
 //! | [`codegen`] | [`ir::Schema`] | Rust files (in memory, then written) |
+//! | [`Builder`] | schema paths (`build.rs`) | files written under an output folder |
 //! | [`format`](mod@format) | [`ast::File`] and its source text | canonical `.corm` text |
 //!
 //! [`cql`] models Cassandra's own schema (DDL parsing, replay, diff,
@@ -16,6 +17,7 @@
 //! migrations land one issue at a time.
 
 pub mod ast;
+pub mod builder;
 pub mod check;
 pub mod cli;
 pub mod codegen;
@@ -24,3 +26,5 @@ pub mod diagnostics;
 pub mod format;
 pub mod ir;
 pub mod parse;
+
+pub use builder::{BuildError, Builder};

@@ -1,0 +1,75 @@
+//! The `build.rs` API: compile, no rewrite when unchanged, check mode,
+//! schema errors carried in the error.
+
+use camino::Utf8PathBuf;
+use cormc::{BuildError, Builder};
+
+fn scratch(name: &str) -> Utf8PathBuf {
+    let dir = Utf8PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+const SCHEMA: &str =
+    "enum Mood { happy, sad }\nmodel Note {\n  id: uuid\n  mood: Mood\n  key (id)\n}\n";
+
+#[test]
+fn compiles_writes_once_and_checks_freshness() {
+    let dir = scratch("builder-ok");
+    let schema = dir.join("notes.corm");
+    std::fs::write(&schema, SCHEMA).unwrap();
+    let out = dir.join("generated");
+    let builder = Builder::new()
+        .schema(&schema)
+        .out_dir(&out)
+        .cargo_directives(false);
+
+    let first = builder.clone().compile().unwrap();
+    assert!(!first.written.is_empty());
+    assert!(out.join("mod.rs").exists());
+    let second = builder.clone().compile().unwrap();
+    assert!(second.written.is_empty(), "{second:?}");
+
+    builder.clone().check_only(true).compile().unwrap();
+    std::fs::write(out.join("types.rs"), "// edited by hand\n").unwrap();
+    match builder.check_only(true).compile() {
+        Err(BuildError::Stale { files, .. }) => assert_eq!(files, ["types.rs"]),
+        other => panic!("expected a stale error, got {other:?}"),
+    }
+}
+
+#[test]
+fn schema_errors_are_rendered_into_the_error() {
+    let dir = scratch("builder-error");
+    let schema = dir.join("bad.corm");
+    std::fs::write(&schema, "model Note {\n  id: uuidd\n  key (id)\n}\n").unwrap();
+    let err = Builder::new()
+        .schema(&schema)
+        .out_dir(dir.join("generated"))
+        .cargo_directives(false)
+        .compile()
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("E0201"), "{text}");
+    assert!(text.contains("bad.corm:2:7"), "{text}");
+    assert!(
+        !dir.join("generated").exists(),
+        "nothing is written on errors"
+    );
+}
+
+#[test]
+fn missing_inputs_are_errors() {
+    assert!(matches!(
+        Builder::new().compile(),
+        Err(BuildError::NoSchemas)
+    ));
+    let err = Builder::new()
+        .schema("no/such/file.corm")
+        .out_dir("unused")
+        .cargo_directives(false)
+        .compile()
+        .unwrap_err();
+    assert!(err.to_string().contains("no/such/file.corm"), "{err}");
+}
