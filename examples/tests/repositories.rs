@@ -5,16 +5,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
+use std::time::Duration;
 
 use corm::chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use corm::testing::with_keyspace;
 use corm::{
-    Counter, CqlDecimal, CqlDuration, CqlTimeuuid, CqlVarint, Error, ReadOptions, Session,
-    TryStreamExt, Uuid, WriteOptions,
+    Consistency, Counter, CqlDecimal, CqlDuration, CqlTimeuuid, CqlVarint, Error,
+    Order as Direction, ReadOptions, Session, TryStreamExt, Uuid, WriteOptions,
 };
 use corm_examples::generated::{
-    Address, Db, Keyword, KeywordKey, Order, OrderPartition, OrderStatus, PageViews, PageViewsKey,
-    PageViewsPartition, SCHEMA_STATEMENTS,
+    Address, Db, Keyword, KeywordKey, KeywordPatch, Order, OrderPartition, OrderPatch, OrderStatus,
+    PageViews, PageViewsKey, PageViewsPartition, SCHEMA_STATEMENTS,
 };
 
 /// A `Db` on the test keyspace, with the schema created in it.
@@ -86,6 +88,7 @@ fn full_order(customer: u8, n: u64) -> Order {
         embedding: Some(vec![0.5, -1.25, 3.0]),
         history: vec![address("0 Old Rd"), address("1 Main St")],
         statuses: [OrderStatus::Pending, OrderStatus::Paid].into(),
+        updated_at: None,
     }
 }
 
@@ -362,6 +365,249 @@ async fn keyword_names_round_trip() {
             .await
             .unwrap();
         assert_eq!(keywords.get(&key).await.unwrap(), None);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn update_writes_only_the_patch_and_on_update() {
+    with_keyspace("repo_update", |session| async move {
+        let db = db(session).await;
+        let orders = db.order();
+        let row = full_order(7, 1);
+        orders.insert(&row).await.unwrap();
+        let key = row.key();
+        assert_eq!(orders.get(&key).await.unwrap().unwrap().updated_at, None);
+
+        let before = Utc::now() - Duration::from_secs(1);
+        let patch = OrderPatch::default()
+            .status(OrderStatus::Shipped)
+            .quantity(9)
+            .weight(None)
+            .tags(["z".to_owned()].into());
+        orders.update(&key, &patch).await.unwrap();
+        let read = orders.get(&key).await.unwrap().unwrap();
+        let updated_at = read.updated_at.expect("`@on_update(now)` is set");
+        assert!(updated_at >= before, "{updated_at} < {before}");
+        // Only the patched columns (and `updated_at`) changed.
+        let expected = Order {
+            status: OrderStatus::Shipped,
+            quantity: 9,
+            weight: None,
+            tags: ["z".to_owned()].into(),
+            updated_at: Some(updated_at),
+            ..row.clone()
+        };
+        assert_eq!(read, expected);
+
+        // An empty patch still moves `updated_at` forward, nothing else.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        orders.update(&key, &OrderPatch::default()).await.unwrap();
+        let again = orders.get(&key).await.unwrap().unwrap();
+        assert!(again.updated_at.unwrap() > updated_at);
+        assert_eq!(
+            Order {
+                updated_at: Some(updated_at),
+                ..again
+            },
+            expected
+        );
+
+        // Without `@on_update` columns, an empty patch writes nothing (not
+        // even a row).
+        let keywords = db.keyword();
+        let key = KeywordKey {
+            key: "k".into(),
+            r#type: "t".into(),
+        };
+        keywords
+            .update(&key, &KeywordPatch::default())
+            .await
+            .unwrap();
+        assert_eq!(keywords.get(&key).await.unwrap(), None);
+        keywords
+            .update(&key, &KeywordPatch::default().order(Some(3)))
+            .await
+            .unwrap();
+        assert_eq!(
+            keywords.get(&key).await.unwrap(),
+            Some(Keyword {
+                key: "k".into(),
+                r#type: "t".into(),
+                order: Some(3),
+            })
+        );
+        keywords
+            .update(&key, &KeywordPatch::default().order(None))
+            .await
+            .unwrap();
+        // A CQL update writes no row marker: with its only non-key column
+        // null, a row made by updates is gone.
+        assert_eq!(keywords.get(&key).await.unwrap(), None);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn partition_range_bounds_order_and_limit() {
+    with_keyspace("repo_range", |session| async move {
+        let db = db(session).await;
+        let orders = db.order();
+        let rows: Vec<Order> = (0..10).map(|n| sparse_order(8, n)).collect();
+        for row in &rows {
+            orders.insert(row).await.unwrap();
+        }
+        let partition = rows[0].partition_key();
+        let options = ReadOptions::new().page_size(2);
+        let range = |from: Bound<CqlTimeuuid>,
+                     to: Bound<CqlTimeuuid>,
+                     order: Direction,
+                     limit: Option<i32>| {
+            let partition = partition.clone();
+            async move {
+                orders
+                    .partition_range(&partition, from, to, order, limit, &options)
+                    .await
+                    .unwrap()
+                    .try_collect::<Vec<Order>>()
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|row| row.id)
+                    .collect::<Vec<_>>()
+            }
+        };
+        let ids =
+            |indexes: &[usize]| -> Vec<Uuid> { indexes.iter().map(|i| rows[*i].id).collect() };
+        let at = |i: usize| rows[i].placed_at;
+
+        let asc = range(
+            Bound::Included(at(3)),
+            Bound::Excluded(at(7)),
+            Direction::Asc,
+            None,
+        );
+        assert_eq!(asc.await, ids(&[3, 4, 5, 6]));
+        let desc = range(
+            Bound::Included(at(3)),
+            Bound::Excluded(at(7)),
+            Direction::Desc,
+            None,
+        );
+        assert_eq!(desc.await, ids(&[6, 5, 4, 3]));
+        let limited = range(
+            Bound::Included(at(3)),
+            Bound::Excluded(at(7)),
+            Direction::Asc,
+            Some(3),
+        );
+        assert_eq!(limited.await, ids(&[3, 4, 5]));
+        let limited = range(
+            Bound::Included(at(3)),
+            Bound::Excluded(at(7)),
+            Direction::Desc,
+            Some(2),
+        );
+        assert_eq!(limited.await, ids(&[6, 5]));
+        let other = range(
+            Bound::Excluded(at(3)),
+            Bound::Included(at(7)),
+            Direction::Asc,
+            None,
+        );
+        assert_eq!(other.await, ids(&[4, 5, 6, 7]));
+        let open = range(
+            Bound::Unbounded,
+            Bound::Excluded(at(2)),
+            Direction::Desc,
+            None,
+        );
+        assert_eq!(open.await, ids(&[1, 0]));
+        let all = range(Bound::Unbounded, Bound::Unbounded, Direction::Asc, Some(20));
+        assert_eq!(all.await, ids(&(0..10).collect::<Vec<_>>()));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn batches_across_repositories() {
+    with_keyspace("repo_batch", |session| async move {
+        let db = db(session).await;
+        let first = full_order(9, 1);
+        let second = sparse_order(10, 2);
+        let keyword = Keyword {
+            key: "batch".into(),
+            r#type: "t".into(),
+            order: None,
+        };
+        let mut batch = db.batch_logged();
+        batch
+            .insert_order(&first)
+            .insert_order(&second)
+            .insert_keyword(&keyword);
+        assert_eq!(batch.len(), 3);
+        batch.run().await.unwrap();
+        assert_eq!(
+            db.order().get(&first.key()).await.unwrap(),
+            Some(first.clone())
+        );
+        assert_eq!(
+            db.order().get(&second.key()).await.unwrap(),
+            Some(second.clone())
+        );
+        assert_eq!(
+            db.keyword().get(&keyword.key()).await.unwrap(),
+            Some(keyword.clone())
+        );
+
+        let mut batch = db.batch_unlogged();
+        batch
+            .delete_order(&first.key())
+            .delete_order(&second.key())
+            .delete_keyword(&keyword.key());
+        batch
+            .run_with(&WriteOptions::new().consistency(Consistency::One))
+            .await
+            .unwrap();
+        assert_eq!(db.order().get(&first.key()).await.unwrap(), None);
+        assert_eq!(db.order().get(&second.key()).await.unwrap(), None);
+        assert_eq!(db.keyword().get(&keyword.key()).await.unwrap(), None);
+
+        // An empty batch does nothing.
+        db.batch_logged().run().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn per_call_options() {
+    with_keyspace("repo_options", |session| async move {
+        let db = db(session).await;
+        let orders = db.order();
+        let row = full_order(11, 1);
+        orders.insert(&row).await.unwrap();
+        let read = ReadOptions::new()
+            .consistency(Consistency::One)
+            .timeout(Duration::from_secs(5));
+        assert_eq!(
+            orders.get_with(&row.key(), &read).await.unwrap(),
+            Some(row.clone())
+        );
+        let write = WriteOptions::new()
+            .consistency(Consistency::One)
+            .timeout(Duration::from_secs(5));
+        orders.delete_with(&row.key(), &write).await.unwrap();
+        assert_eq!(orders.get_with(&row.key(), &read).await.unwrap(), None);
+
+        // A consistency the single node can't meet fails the call.
+        let err = orders
+            .get_with(
+                &row.key(),
+                &ReadOptions::new().consistency(Consistency::Three),
+            )
+            .await
+            .expect_err("THREE replicas on one node");
+        assert!(matches!(err, Error::Execute { .. }), "{err:?}");
     })
     .await;
 }

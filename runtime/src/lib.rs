@@ -36,7 +36,7 @@ pub mod testing;
 pub use batch::Batch;
 pub use config::{Config, ConfigError, Credentials};
 pub use error::{Error, Result};
-pub use options::{ReadOptions, WriteOptions};
+pub use options::{Order, ReadOptions, WriteOptions};
 pub use paging::{Page, PagingToken};
 pub use session::Session;
 pub use statement::Statement;

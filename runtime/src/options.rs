@@ -171,3 +171,38 @@ impl WriteOptions {
         }
     }
 }
+
+/// The direction of a read over a clustering column, as in CQL's
+/// `ORDER BY column ASC|DESC` (whatever the table's clustering order).
+///
+/// ```
+/// assert_eq!(corm::Order::Asc.as_cql(), "ASC");
+/// assert_eq!(corm::Order::Desc.reversed(), corm::Order::Asc);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Order {
+    /// Smallest first.
+    #[default]
+    Asc,
+    /// Largest first.
+    Desc,
+}
+
+impl Order {
+    /// `ASC` or `DESC`.
+    pub const fn as_cql(self) -> &'static str {
+        match self {
+            Self::Asc => "ASC",
+            Self::Desc => "DESC",
+        }
+    }
+
+    /// The other direction.
+    #[must_use]
+    pub const fn reversed(self) -> Self {
+        match self {
+            Self::Asc => Self::Desc,
+            Self::Desc => Self::Asc,
+        }
+    }
+}

@@ -42,6 +42,13 @@ impl Db {
 {% for statement in repo.statements %}
                     {{ statement.ident }}: statement({{ statement.before }}, {{ statement.after }}),
 {% endfor %}
+                    table: [quoted.as_str(), {{ repo.table_after }}].concat(),
+{% if repo.update.is_some() %}
+                    update: corm::rt::StatementCache::new(),
+{% endif %}
+{% if repo.range.is_some() %}
+                    range: corm::rt::StatementCache::new(),
+{% endif %}
                 },
 {% endfor %}
                 session,
@@ -69,6 +76,30 @@ impl Db {
     pub fn keyspace(&self) -> &str {
         &self.inner.keyspace
     }
+{% if file.has_batch() %}
+
+    /// An empty logged batch: its writes, across repositories and
+    /// partitions, apply all or none.
+    #[must_use]
+    pub fn batch_logged(&self) -> Batch<'_> {
+        Batch {
+            db: self,
+            logged: true,
+            writes: Vec::new(),
+        }
+    }
+
+    /// An empty unlogged batch: one request, not atomic across partitions
+    /// (the right choice for writes to one partition).
+    #[must_use]
+    pub fn batch_unlogged(&self) -> Batch<'_> {
+        Batch {
+            db: self,
+            logged: false,
+            writes: Vec::new(),
+        }
+    }
+{% endif %}
 {% for repo in file.repos %}
 
     /// The repository of `{{ repo.model }}` rows (table `{{ repo.table }}`).
@@ -89,6 +120,16 @@ struct {{ repo.statements_ident }} {
 {% for statement in repo.statements %}
     {{ statement.ident }}: corm::Statement,
 {% endfor %}
+    /// The table, qualified with the keyspace.
+    table: String,
+{% if repo.update.is_some() %}
+    /// `update`, one statement per set of columns.
+    update: corm::rt::StatementCache,
+{% endif %}
+{% if repo.range.is_some() %}
+    /// `partition_range`, one statement per shape of range.
+    range: corm::rt::StatementCache,
+{% endif %}
 }
 
 /// Reads and writes `{{ repo.model }}` rows (table `{{ repo.table }}`);
@@ -161,6 +202,16 @@ impl {{ repo.repo }}<'_> {
         self.session.execute_first(prepared, key).await
     }
 
+    /// The row at `key` as [`get`](Self::get) reads it, with the
+    /// consistency and timeout of `options`.
+    ///
+    /// # Errors
+    /// As for [`get`](Self::get).
+    pub async fn get_with(&self, key: &{{ repo.key }}, options: &corm::ReadOptions) -> corm::Result<Option<{{ repo.model }}>> {
+        let prepared = self.statements.get.prepared(self.session).await?;
+        self.session.execute_first(&options.apply(prepared), key).await
+    }
+
     /// Deletes the row at `key` (nothing happens when there is none).
     ///
     /// # Errors
@@ -170,6 +221,73 @@ impl {{ repo.repo }}<'_> {
         self.session.execute(prepared, key).await?;
         Ok(())
     }
+
+    /// Deletes the row at `key` as [`delete`](Self::delete) does, with the
+    /// consistency, timeout and write time of `options` (a TTL does not
+    /// apply to a delete and is ignored).
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn delete_with(&self, key: &{{ repo.key }}, options: &corm::WriteOptions) -> corm::Result<()> {
+        let prepared = self.statements.delete.prepared(self.session).await?;
+        self.session.execute(&options.apply(prepared), key).await?;
+        Ok(())
+    }
+{% if let Some(update) = repo.update %}
+
+    /// Writes the fields of `patch` that are set to the row at `key`, and
+    /// nothing else, in one `UPDATE … SET … WHERE <key>`.
+{% if update.has_now() %}
+    /// The `@on_update(now)` columns are set to now by every update.
+{% else %}
+    /// An empty patch writes nothing.
+{% endif %}
+    ///
+    /// An upsert: a missing row is created. As any CQL update it writes no
+    /// row marker, so a row made by updates alone stops existing when all
+    /// its non-key columns are null. Each distinct set of columns is
+    /// prepared once.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn update(&self, key: &{{ repo.key }}, patch: &{{ update.patch }}) -> corm::Result<()> {
+{% for step in update.steps %}
+{% if let Some(now) = step.now %}
+        let {{ step.ident }} = {{ now }};
+{% endif %}
+{% endfor %}
+        let mut mask = 0_u64;
+        let mut values: Vec<&(dyn corm::scylla::serialize::value::SerializeValue + Sync)> = Vec::new();
+{% for step in update.steps %}
+{% if step.now.is_some() %}
+        mask |= {{ step.flag }};
+        values.push(&{{ step.ident }});
+{% else %}
+        if let Some(value) = &patch.{{ step.ident }} {
+            mask |= {{ step.flag }};
+            values.push(value);
+        }
+{% endif %}
+{% endfor %}
+        if mask == 0 {
+            return Ok(());
+        }
+{% for field in repo.key_fields %}
+        values.push(&key.{{ field }});
+{% endfor %}
+        let statement = self.statements.update.get(mask, || {
+            corm::rt::update_text(
+                &["UPDATE ", self.statements.table.as_str(), " SET "].concat(),
+                &[{% for column in update.columns %}{{ column }},{% endfor %}],
+                mask,
+                {{ update.tail }},
+            )
+        });
+        let prepared = statement.prepared(self.session).await?;
+        self.session.execute(prepared, values).await?;
+        Ok(())
+    }
+{% endif %}
 {% if let Some(partition) = repo.partition %}
 
     /// Deletes every row of the partition `partition`.
@@ -197,6 +315,85 @@ impl {{ repo.repo }}<'_> {
         corm::paging::stream(self.session, options.apply(prepared), partition, options.page_size).await
     }
 {% endif %}
+{% if let Some(range) = repo.range %}
+{% if let Some(partition) = repo.partition %}
+
+    /// The rows of the partition `partition` whose first clustering column
+    /// ({{ range.column }}) lies between `from` and `to`, in the direction
+    /// `order` of that column, at most `limit` of them (`None`: all),
+    /// fetched a page at a time (`options.page_size` rows per page).
+    ///
+    /// Only the first clustering column takes a range here; ranges over
+    /// several clustering columns are future work. Each shape of range
+    /// (the kinds of both bounds and the direction) is prepared once.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the
+    /// first page's error; later failures are items of the stream.
+    pub async fn partition_range(
+        &self,
+        partition: &{{ partition }},
+        from: std::ops::Bound<{{ range.ty }}>,
+        to: std::ops::Bound<{{ range.ty }}>,
+        order: corm::Order,
+        limit: Option<i32>,
+        options: &corm::ReadOptions,
+    ) -> corm::Result<impl corm::Stream<Item = corm::Result<{{ repo.model }}>> + Send + Unpin + 'static> {
+        // Owned values (the partition key fields cloned): the stream may
+        // outlive the arguments.
+        let mut shape = 0_u64;
+        let mut values: Vec<Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>> = Vec::new();
+{% for field in range.partition_fields %}
+        values.push(Box::new(Clone::clone(&partition.{{ field }})));
+{% endfor %}
+        let lower = match from {
+            std::ops::Bound::Included(value) => {
+                shape |= 0x1;
+                values.push(Box::new(value));
+                {{ range.ge }}
+            }
+            std::ops::Bound::Excluded(value) => {
+                shape |= 0x2;
+                values.push(Box::new(value));
+                {{ range.gt }}
+            }
+            std::ops::Bound::Unbounded => "",
+        };
+        let upper = match to {
+            std::ops::Bound::Included(value) => {
+                shape |= 0x4;
+                values.push(Box::new(value));
+                {{ range.le }}
+            }
+            std::ops::Bound::Excluded(value) => {
+                shape |= 0x8;
+                values.push(Box::new(value));
+                {{ range.lt }}
+            }
+            std::ops::Bound::Unbounded => "",
+        };
+        if order == corm::Order::Desc {
+            shape |= 0x10;
+        }
+        values.push(Box::new(limit.map_or(corm::MaybeUnset::Unset, corm::MaybeUnset::Set)));
+        let statement = self.statements.range.get(shape, || {
+            [
+                {{ range.head }},
+                self.statements.table.as_str(),
+                {{ range.by_partition }},
+                lower,
+                upper,
+                {{ range.order_by }},
+                order.as_cql(),
+                " LIMIT ?",
+            ]
+            .concat()
+        });
+        let prepared = statement.prepared(self.session).await?;
+        corm::paging::stream(self.session, options.apply(prepared), values, options.page_size).await
+    }
+{% endif %}
+{% endif %}
 
     /// Every row of the table, partition by partition (in token order),
     /// fetched a page at a time (`options.page_size` rows per page). A full
@@ -214,3 +411,89 @@ impl {{ repo.repo }}<'_> {
     }
 }
 {% endfor %}
+{% if file.has_batch() %}
+
+/// Writes across repositories, run as one batch request: from
+/// [`Db::batch_logged`] (atomic) or [`Db::batch_unlogged`]. The writes are
+/// kept (their rows and keys cloned) until [`run`](Self::run), which
+/// prepares their statements. Counter tables have no batch methods (their
+/// updates go in counter batches of their own).
+pub struct Batch<'db> {
+    db: &'db Db,
+    logged: bool,
+    writes: Vec<(&'db corm::Statement, Box<dyn corm::scylla::serialize::row::SerializeRow + Send + Sync>)>,
+}
+
+impl std::fmt::Debug for Batch<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Batch")
+            .field("logged", &self.logged)
+            .field("writes", &self.writes.iter().map(|(statement, _)| statement.text()).collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'db> Batch<'db> {
+{% for repo in file.repos %}
+{% if !repo.counter %}
+    /// Adds an insert of `row` (every column, as
+    /// [`{{ repo.repo }}::insert`] writes it).
+    pub fn insert_{{ repo.batch_suffix }}(&mut self, row: &{{ repo.model }}) -> &mut Self {
+        self.writes.push((&self.db.inner.{{ repo.accessor }}.insert, Box::new(row.clone())));
+        self
+    }
+
+    /// Adds a delete of the row at `key`.
+    pub fn delete_{{ repo.batch_suffix }}(&mut self, key: &{{ repo.key }}) -> &mut Self {
+        self.writes.push((&self.db.inner.{{ repo.accessor }}.delete, Box::new(key.clone())));
+        self
+    }
+{% endif %}
+{% endfor %}
+
+    /// How many writes the batch holds.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.writes.len()
+    }
+
+    /// Whether the batch holds no write.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty()
+    }
+
+    /// Runs the batch with the session's defaults; an empty batch does
+    /// nothing.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Batch`].
+    pub async fn run(self) -> corm::Result<()> {
+        let db = self.db;
+        self.build().await?.run(db.session()).await
+    }
+
+    /// Runs the batch with the consistency, timeout and write time of
+    /// `options` (a TTL is ignored: batched inserts have no TTL marker).
+    ///
+    /// # Errors
+    /// As for [`run`](Self::run).
+    pub async fn run_with(self, options: &corm::WriteOptions) -> corm::Result<()> {
+        let db = self.db;
+        self.build().await?.run_with(db.session(), options).await
+    }
+
+    async fn build(self) -> corm::Result<corm::Batch> {
+        let mut batch = if self.logged {
+            corm::Batch::logged()
+        } else {
+            corm::Batch::unlogged()
+        };
+        for (statement, values) in self.writes {
+            let prepared = statement.prepared(self.db.session()).await?;
+            batch.push(prepared.clone(), values);
+        }
+        Ok(batch)
+    }
+}
+{% endif %}

@@ -268,4 +268,32 @@ impl SerializeRow for {{ key.ident }} {
     }
 }
 {% endfor %}
+{% if let Some(patch) = item.patch %}
+
+{% for line in patch.doc %}
+///{{ line }}
+{% endfor %}
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct {{ patch.ident }} {
+{% for field in patch.fields %}
+{% for line in field.doc %}
+///{{ line }}
+{% endfor %}
+    pub {{ field.ident }}: Option<{{ field.ty }}>,
+{% endfor %}
+}
+{% if !patch.fields.is_empty() %}
+
+impl {{ patch.ident }} {
+{% for field in patch.fields %}
+    /// Sets the column {{ field.cql_name }} to `value`.
+    #[must_use]
+    pub fn {{ field.ident }}(mut self, value: {{ field.ty }}) -> Self {
+        self.{{ field.ident }} = Some(value);
+        self
+    }
+{% endfor %}
+}
+{% endif %}
+{% endif %}
 {% endfor %}

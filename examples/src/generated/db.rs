@@ -6,8 +6,8 @@
 //! first use.
 use std::sync::Arc;
 use super::types::{
-    Keyword, KeywordKey, KeywordPartition, Order, OrderKey, OrderPartition, PageViews,
-    PageViewsKey, PageViewsPartition,
+    Keyword, KeywordKey, KeywordPartition, KeywordPatch, Order, OrderKey, OrderPartition,
+    OrderPatch, PageViews, PageViewsKey, PageViewsPartition,
 };
 /// The schema's repositories on one session and keyspace.
 ///
@@ -41,18 +41,18 @@ impl Db {
                 order: OrderStatements {
                     insert: statement(
                         "INSERT INTO ",
-                        ".\"order\" (customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        ".\"order\" (customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     ),
                     insert_with: statement(
                         "INSERT INTO ",
-                        ".\"order\" (customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?",
+                        ".\"order\" (customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?",
                     ),
                     insert_if_not_exists: statement(
                         "INSERT INTO ",
-                        ".\"order\" (customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS",
+                        ".\"order\" (customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS",
                     ),
                     get: statement(
-                        "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses FROM ",
+                        "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
                         ".\"order\" WHERE customer_id = ? AND placed_at = ? AND id = ?",
                     ),
                     delete: statement(
@@ -64,13 +64,16 @@ impl Db {
                         ".\"order\" WHERE customer_id = ?",
                     ),
                     partition: statement(
-                        "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses FROM ",
+                        "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
                         ".\"order\" WHERE customer_id = ?",
                     ),
                     scan: statement(
-                        "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses FROM ",
+                        "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
                         ".\"order\"",
                     ),
+                    table: [quoted.as_str(), ".\"order\""].concat(),
+                    update: corm::rt::StatementCache::new(),
+                    range: corm::rt::StatementCache::new(),
                 },
                 page_views: PageViewsStatements {
                     add: statement(
@@ -94,6 +97,8 @@ impl Db {
                         ".page_views WHERE page = ?",
                     ),
                     scan: statement("SELECT page, day, views FROM ", ".page_views"),
+                    table: [quoted.as_str(), ".page_views"].concat(),
+                    range: corm::rt::StatementCache::new(),
                 },
                 keyword: KeywordStatements {
                     insert: statement(
@@ -125,6 +130,9 @@ impl Db {
                         ".keyword WHERE key = ?",
                     ),
                     scan: statement("SELECT key, type, \"order\" FROM ", ".keyword"),
+                    table: [quoted.as_str(), ".keyword"].concat(),
+                    update: corm::rt::StatementCache::new(),
+                    range: corm::rt::StatementCache::new(),
                 },
                 session,
                 keyspace,
@@ -140,6 +148,26 @@ impl Db {
     #[must_use]
     pub fn keyspace(&self) -> &str {
         &self.inner.keyspace
+    }
+    /// An empty logged batch: its writes, across repositories and
+    /// partitions, apply all or none.
+    #[must_use]
+    pub fn batch_logged(&self) -> Batch<'_> {
+        Batch {
+            db: self,
+            logged: true,
+            writes: Vec::new(),
+        }
+    }
+    /// An empty unlogged batch: one request, not atomic across partitions
+    /// (the right choice for writes to one partition).
+    #[must_use]
+    pub fn batch_unlogged(&self) -> Batch<'_> {
+        Batch {
+            db: self,
+            logged: false,
+            writes: Vec::new(),
+        }
     }
     /// The repository of `Order` rows (table `"order"`).
     #[must_use]
@@ -177,6 +205,12 @@ struct OrderStatements {
     delete_partition: corm::Statement,
     partition: corm::Statement,
     scan: corm::Statement,
+    /// The table, qualified with the keyspace.
+    table: String,
+    /// `update`, one statement per set of columns.
+    update: corm::rt::StatementCache,
+    /// `partition_range`, one statement per shape of range.
+    range: corm::rt::StatementCache,
 }
 /// Reads and writes `Order` rows (table `"order"`);
 /// borrows the [`Db`] it comes from.
@@ -240,6 +274,19 @@ impl OrderRepository<'_> {
         let prepared = self.statements.get.prepared(self.session).await?;
         self.session.execute_first(prepared, key).await
     }
+    /// The row at `key` as [`get`](Self::get) reads it, with the
+    /// consistency and timeout of `options`.
+    ///
+    /// # Errors
+    /// As for [`get`](Self::get).
+    pub async fn get_with(
+        &self,
+        key: &OrderKey,
+        options: &corm::ReadOptions,
+    ) -> corm::Result<Option<Order>> {
+        let prepared = self.statements.get.prepared(self.session).await?;
+        self.session.execute_first(&options.apply(prepared), key).await
+    }
     /// Deletes the row at `key` (nothing happens when there is none).
     ///
     /// # Errors
@@ -247,6 +294,186 @@ impl OrderRepository<'_> {
     pub async fn delete(&self, key: &OrderKey) -> corm::Result<()> {
         let prepared = self.statements.delete.prepared(self.session).await?;
         self.session.execute(prepared, key).await?;
+        Ok(())
+    }
+    /// Deletes the row at `key` as [`delete`](Self::delete) does, with the
+    /// consistency, timeout and write time of `options` (a TTL does not
+    /// apply to a delete and is ignored).
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn delete_with(
+        &self,
+        key: &OrderKey,
+        options: &corm::WriteOptions,
+    ) -> corm::Result<()> {
+        let prepared = self.statements.delete.prepared(self.session).await?;
+        self.session.execute(&options.apply(prepared), key).await?;
+        Ok(())
+    }
+    /// Writes the fields of `patch` that are set to the row at `key`, and
+    /// nothing else, in one `UPDATE … SET … WHERE <key>`.
+    /// The `@on_update(now)` columns are set to now by every update.
+    ///
+    /// An upsert: a missing row is created. As any CQL update it writes no
+    /// row marker, so a row made by updates alone stops existing when all
+    /// its non-key columns are null. Each distinct set of columns is
+    /// prepared once.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn update(&self, key: &OrderKey, patch: &OrderPatch) -> corm::Result<()> {
+        let now_updated_at = Some(corm::chrono::Utc::now());
+        let mut mask = 0_u64;
+        let mut values: Vec<
+            &(dyn corm::scylla::serialize::value::SerializeValue + Sync),
+        > = Vec::new();
+        if let Some(value) = &patch.status {
+            mask |= 0x1;
+            values.push(value);
+        }
+        if let Some(value) = &patch.total_cents {
+            mask |= 0x2;
+            values.push(value);
+        }
+        if let Some(value) = &patch.quantity {
+            mask |= 0x4;
+            values.push(value);
+        }
+        if let Some(value) = &patch.weight {
+            mask |= 0x8;
+            values.push(value);
+        }
+        if let Some(value) = &patch.priority {
+            mask |= 0x10;
+            values.push(value);
+        }
+        if let Some(value) = &patch.gift {
+            mask |= 0x20;
+            values.push(value);
+        }
+        if let Some(value) = &patch.discount {
+            mask |= 0x40;
+            values.push(value);
+        }
+        if let Some(value) = &patch.tax_rate {
+            mask |= 0x80;
+            values.push(value);
+        }
+        if let Some(value) = &patch.exact_total {
+            mask |= 0x100;
+            values.push(value);
+        }
+        if let Some(value) = &patch.big_number {
+            mask |= 0x200;
+            values.push(value);
+        }
+        if let Some(value) = &patch.created_at {
+            mask |= 0x400;
+            values.push(value);
+        }
+        if let Some(value) = &patch.ship_on {
+            mask |= 0x800;
+            values.push(value);
+        }
+        if let Some(value) = &patch.ship_at {
+            mask |= 0x1000;
+            values.push(value);
+        }
+        if let Some(value) = &patch.window {
+            mask |= 0x2000;
+            values.push(value);
+        }
+        if let Some(value) = &patch.receipt {
+            mask |= 0x4000;
+            values.push(value);
+        }
+        if let Some(value) = &patch.client_ip {
+            mask |= 0x8000;
+            values.push(value);
+        }
+        if let Some(value) = &patch.address {
+            mask |= 0x10000;
+            values.push(value);
+        }
+        if let Some(value) = &patch.notes {
+            mask |= 0x20000;
+            values.push(value);
+        }
+        if let Some(value) = &patch.tags {
+            mask |= 0x40000;
+            values.push(value);
+        }
+        if let Some(value) = &patch.attributes {
+            mask |= 0x80000;
+            values.push(value);
+        }
+        if let Some(value) = &patch.dimensions {
+            mask |= 0x100000;
+            values.push(value);
+        }
+        if let Some(value) = &patch.embedding {
+            mask |= 0x200000;
+            values.push(value);
+        }
+        if let Some(value) = &patch.history {
+            mask |= 0x400000;
+            values.push(value);
+        }
+        if let Some(value) = &patch.statuses {
+            mask |= 0x800000;
+            values.push(value);
+        }
+        mask |= 0x1000000;
+        values.push(&now_updated_at);
+        if mask == 0 {
+            return Ok(());
+        }
+        values.push(&key.customer_id);
+        values.push(&key.placed_at);
+        values.push(&key.id);
+        let statement = self
+            .statements
+            .update
+            .get(
+                mask,
+                || {
+                    corm::rt::update_text(
+                        &["UPDATE ", self.statements.table.as_str(), " SET "].concat(),
+                        &[
+                            "status",
+                            "total_cents",
+                            "quantity",
+                            "weight",
+                            "priority",
+                            "gift",
+                            "discount",
+                            "tax_rate",
+                            "exact_total",
+                            "big_number",
+                            "created_at",
+                            "ship_on",
+                            "ship_at",
+                            "window",
+                            "receipt",
+                            "client_ip",
+                            "address",
+                            "notes",
+                            "tags",
+                            "attributes",
+                            "dimensions",
+                            "embedding",
+                            "history",
+                            "statuses",
+                            "updated_at",
+                        ],
+                        mask,
+                        " WHERE customer_id = ? AND placed_at = ? AND id = ?",
+                    )
+                },
+            );
+        let prepared = statement.prepared(self.session).await?;
+        self.session.execute(prepared, values).await?;
         Ok(())
     }
     /// Deletes every row of the partition `partition`.
@@ -279,6 +506,95 @@ impl OrderRepository<'_> {
                 self.session,
                 options.apply(prepared),
                 partition,
+                options.page_size,
+            )
+            .await
+    }
+    /// The rows of the partition `partition` whose first clustering column
+    /// (placed_at) lies between `from` and `to`, in the direction
+    /// `order` of that column, at most `limit` of them (`None`: all),
+    /// fetched a page at a time (`options.page_size` rows per page).
+    ///
+    /// Only the first clustering column takes a range here; ranges over
+    /// several clustering columns are future work. Each shape of range
+    /// (the kinds of both bounds and the direction) is prepared once.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the
+    /// first page's error; later failures are items of the stream.
+    pub async fn partition_range(
+        &self,
+        partition: &OrderPartition,
+        from: std::ops::Bound<corm::CqlTimeuuid>,
+        to: std::ops::Bound<corm::CqlTimeuuid>,
+        order: corm::Order,
+        limit: Option<i32>,
+        options: &corm::ReadOptions,
+    ) -> corm::Result<
+        impl corm::Stream<Item = corm::Result<Order>> + Send + Unpin + 'static,
+    > {
+        let mut shape = 0_u64;
+        let mut values: Vec<
+            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
+        > = Vec::new();
+        values.push(Box::new(Clone::clone(&partition.customer_id)));
+        let lower = match from {
+            std::ops::Bound::Included(value) => {
+                shape |= 0x1;
+                values.push(Box::new(value));
+                " AND placed_at >= ?"
+            }
+            std::ops::Bound::Excluded(value) => {
+                shape |= 0x2;
+                values.push(Box::new(value));
+                " AND placed_at > ?"
+            }
+            std::ops::Bound::Unbounded => "",
+        };
+        let upper = match to {
+            std::ops::Bound::Included(value) => {
+                shape |= 0x4;
+                values.push(Box::new(value));
+                " AND placed_at <= ?"
+            }
+            std::ops::Bound::Excluded(value) => {
+                shape |= 0x8;
+                values.push(Box::new(value));
+                " AND placed_at < ?"
+            }
+            std::ops::Bound::Unbounded => "",
+        };
+        if order == corm::Order::Desc {
+            shape |= 0x10;
+        }
+        values
+            .push(
+                Box::new(limit.map_or(corm::MaybeUnset::Unset, corm::MaybeUnset::Set)),
+            );
+        let statement = self
+            .statements
+            .range
+            .get(
+                shape,
+                || {
+                    [
+                        "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
+                        self.statements.table.as_str(),
+                        " WHERE customer_id = ?",
+                        lower,
+                        upper,
+                        " ORDER BY placed_at ",
+                        order.as_cql(),
+                        " LIMIT ?",
+                    ]
+                        .concat()
+                },
+            );
+        let prepared = statement.prepared(self.session).await?;
+        corm::paging::stream(
+                self.session,
+                options.apply(prepared),
+                values,
                 options.page_size,
             )
             .await
@@ -315,6 +631,10 @@ struct PageViewsStatements {
     delete_partition: corm::Statement,
     partition: corm::Statement,
     scan: corm::Statement,
+    /// The table, qualified with the keyspace.
+    table: String,
+    /// `partition_range`, one statement per shape of range.
+    range: corm::rt::StatementCache,
 }
 /// Reads and writes `PageViews` rows (table `page_views`);
 /// borrows the [`Db`] it comes from.
@@ -344,6 +664,19 @@ impl PageViewsRepository<'_> {
         let prepared = self.statements.get.prepared(self.session).await?;
         self.session.execute_first(prepared, key).await
     }
+    /// The row at `key` as [`get`](Self::get) reads it, with the
+    /// consistency and timeout of `options`.
+    ///
+    /// # Errors
+    /// As for [`get`](Self::get).
+    pub async fn get_with(
+        &self,
+        key: &PageViewsKey,
+        options: &corm::ReadOptions,
+    ) -> corm::Result<Option<PageViews>> {
+        let prepared = self.statements.get.prepared(self.session).await?;
+        self.session.execute_first(&options.apply(prepared), key).await
+    }
     /// Deletes the row at `key` (nothing happens when there is none).
     ///
     /// # Errors
@@ -351,6 +684,21 @@ impl PageViewsRepository<'_> {
     pub async fn delete(&self, key: &PageViewsKey) -> corm::Result<()> {
         let prepared = self.statements.delete.prepared(self.session).await?;
         self.session.execute(prepared, key).await?;
+        Ok(())
+    }
+    /// Deletes the row at `key` as [`delete`](Self::delete) does, with the
+    /// consistency, timeout and write time of `options` (a TTL does not
+    /// apply to a delete and is ignored).
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn delete_with(
+        &self,
+        key: &PageViewsKey,
+        options: &corm::WriteOptions,
+    ) -> corm::Result<()> {
+        let prepared = self.statements.delete.prepared(self.session).await?;
+        self.session.execute(&options.apply(prepared), key).await?;
         Ok(())
     }
     /// Deletes every row of the partition `partition`.
@@ -383,6 +731,95 @@ impl PageViewsRepository<'_> {
                 self.session,
                 options.apply(prepared),
                 partition,
+                options.page_size,
+            )
+            .await
+    }
+    /// The rows of the partition `partition` whose first clustering column
+    /// (day) lies between `from` and `to`, in the direction
+    /// `order` of that column, at most `limit` of them (`None`: all),
+    /// fetched a page at a time (`options.page_size` rows per page).
+    ///
+    /// Only the first clustering column takes a range here; ranges over
+    /// several clustering columns are future work. Each shape of range
+    /// (the kinds of both bounds and the direction) is prepared once.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the
+    /// first page's error; later failures are items of the stream.
+    pub async fn partition_range(
+        &self,
+        partition: &PageViewsPartition,
+        from: std::ops::Bound<corm::chrono::NaiveDate>,
+        to: std::ops::Bound<corm::chrono::NaiveDate>,
+        order: corm::Order,
+        limit: Option<i32>,
+        options: &corm::ReadOptions,
+    ) -> corm::Result<
+        impl corm::Stream<Item = corm::Result<PageViews>> + Send + Unpin + 'static,
+    > {
+        let mut shape = 0_u64;
+        let mut values: Vec<
+            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
+        > = Vec::new();
+        values.push(Box::new(Clone::clone(&partition.page)));
+        let lower = match from {
+            std::ops::Bound::Included(value) => {
+                shape |= 0x1;
+                values.push(Box::new(value));
+                " AND day >= ?"
+            }
+            std::ops::Bound::Excluded(value) => {
+                shape |= 0x2;
+                values.push(Box::new(value));
+                " AND day > ?"
+            }
+            std::ops::Bound::Unbounded => "",
+        };
+        let upper = match to {
+            std::ops::Bound::Included(value) => {
+                shape |= 0x4;
+                values.push(Box::new(value));
+                " AND day <= ?"
+            }
+            std::ops::Bound::Excluded(value) => {
+                shape |= 0x8;
+                values.push(Box::new(value));
+                " AND day < ?"
+            }
+            std::ops::Bound::Unbounded => "",
+        };
+        if order == corm::Order::Desc {
+            shape |= 0x10;
+        }
+        values
+            .push(
+                Box::new(limit.map_or(corm::MaybeUnset::Unset, corm::MaybeUnset::Set)),
+            );
+        let statement = self
+            .statements
+            .range
+            .get(
+                shape,
+                || {
+                    [
+                        "SELECT page, day, views FROM ",
+                        self.statements.table.as_str(),
+                        " WHERE page = ?",
+                        lower,
+                        upper,
+                        " ORDER BY day ",
+                        order.as_cql(),
+                        " LIMIT ?",
+                    ]
+                        .concat()
+                },
+            );
+        let prepared = statement.prepared(self.session).await?;
+        corm::paging::stream(
+                self.session,
+                options.apply(prepared),
+                values,
                 options.page_size,
             )
             .await
@@ -421,6 +858,12 @@ struct KeywordStatements {
     delete_partition: corm::Statement,
     partition: corm::Statement,
     scan: corm::Statement,
+    /// The table, qualified with the keyspace.
+    table: String,
+    /// `update`, one statement per set of columns.
+    update: corm::rt::StatementCache,
+    /// `partition_range`, one statement per shape of range.
+    range: corm::rt::StatementCache,
 }
 /// Reads and writes `Keyword` rows (table `keyword`);
 /// borrows the [`Db`] it comes from.
@@ -484,6 +927,19 @@ impl KeywordRepository<'_> {
         let prepared = self.statements.get.prepared(self.session).await?;
         self.session.execute_first(prepared, key).await
     }
+    /// The row at `key` as [`get`](Self::get) reads it, with the
+    /// consistency and timeout of `options`.
+    ///
+    /// # Errors
+    /// As for [`get`](Self::get).
+    pub async fn get_with(
+        &self,
+        key: &KeywordKey,
+        options: &corm::ReadOptions,
+    ) -> corm::Result<Option<Keyword>> {
+        let prepared = self.statements.get.prepared(self.session).await?;
+        self.session.execute_first(&options.apply(prepared), key).await
+    }
     /// Deletes the row at `key` (nothing happens when there is none).
     ///
     /// # Errors
@@ -491,6 +947,68 @@ impl KeywordRepository<'_> {
     pub async fn delete(&self, key: &KeywordKey) -> corm::Result<()> {
         let prepared = self.statements.delete.prepared(self.session).await?;
         self.session.execute(prepared, key).await?;
+        Ok(())
+    }
+    /// Deletes the row at `key` as [`delete`](Self::delete) does, with the
+    /// consistency, timeout and write time of `options` (a TTL does not
+    /// apply to a delete and is ignored).
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn delete_with(
+        &self,
+        key: &KeywordKey,
+        options: &corm::WriteOptions,
+    ) -> corm::Result<()> {
+        let prepared = self.statements.delete.prepared(self.session).await?;
+        self.session.execute(&options.apply(prepared), key).await?;
+        Ok(())
+    }
+    /// Writes the fields of `patch` that are set to the row at `key`, and
+    /// nothing else, in one `UPDATE … SET … WHERE <key>`.
+    /// An empty patch writes nothing.
+    ///
+    /// An upsert: a missing row is created. As any CQL update it writes no
+    /// row marker, so a row made by updates alone stops existing when all
+    /// its non-key columns are null. Each distinct set of columns is
+    /// prepared once.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn update(
+        &self,
+        key: &KeywordKey,
+        patch: &KeywordPatch,
+    ) -> corm::Result<()> {
+        let mut mask = 0_u64;
+        let mut values: Vec<
+            &(dyn corm::scylla::serialize::value::SerializeValue + Sync),
+        > = Vec::new();
+        if let Some(value) = &patch.order {
+            mask |= 0x1;
+            values.push(value);
+        }
+        if mask == 0 {
+            return Ok(());
+        }
+        values.push(&key.key);
+        values.push(&key.r#type);
+        let statement = self
+            .statements
+            .update
+            .get(
+                mask,
+                || {
+                    corm::rt::update_text(
+                        &["UPDATE ", self.statements.table.as_str(), " SET "].concat(),
+                        &["\"order\""],
+                        mask,
+                        " WHERE key = ? AND type = ?",
+                    )
+                },
+            );
+        let prepared = statement.prepared(self.session).await?;
+        self.session.execute(prepared, values).await?;
         Ok(())
     }
     /// Deletes every row of the partition `partition`.
@@ -527,6 +1045,95 @@ impl KeywordRepository<'_> {
             )
             .await
     }
+    /// The rows of the partition `partition` whose first clustering column
+    /// (type) lies between `from` and `to`, in the direction
+    /// `order` of that column, at most `limit` of them (`None`: all),
+    /// fetched a page at a time (`options.page_size` rows per page).
+    ///
+    /// Only the first clustering column takes a range here; ranges over
+    /// several clustering columns are future work. Each shape of range
+    /// (the kinds of both bounds and the direction) is prepared once.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the
+    /// first page's error; later failures are items of the stream.
+    pub async fn partition_range(
+        &self,
+        partition: &KeywordPartition,
+        from: std::ops::Bound<String>,
+        to: std::ops::Bound<String>,
+        order: corm::Order,
+        limit: Option<i32>,
+        options: &corm::ReadOptions,
+    ) -> corm::Result<
+        impl corm::Stream<Item = corm::Result<Keyword>> + Send + Unpin + 'static,
+    > {
+        let mut shape = 0_u64;
+        let mut values: Vec<
+            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
+        > = Vec::new();
+        values.push(Box::new(Clone::clone(&partition.key)));
+        let lower = match from {
+            std::ops::Bound::Included(value) => {
+                shape |= 0x1;
+                values.push(Box::new(value));
+                " AND type >= ?"
+            }
+            std::ops::Bound::Excluded(value) => {
+                shape |= 0x2;
+                values.push(Box::new(value));
+                " AND type > ?"
+            }
+            std::ops::Bound::Unbounded => "",
+        };
+        let upper = match to {
+            std::ops::Bound::Included(value) => {
+                shape |= 0x4;
+                values.push(Box::new(value));
+                " AND type <= ?"
+            }
+            std::ops::Bound::Excluded(value) => {
+                shape |= 0x8;
+                values.push(Box::new(value));
+                " AND type < ?"
+            }
+            std::ops::Bound::Unbounded => "",
+        };
+        if order == corm::Order::Desc {
+            shape |= 0x10;
+        }
+        values
+            .push(
+                Box::new(limit.map_or(corm::MaybeUnset::Unset, corm::MaybeUnset::Set)),
+            );
+        let statement = self
+            .statements
+            .range
+            .get(
+                shape,
+                || {
+                    [
+                        "SELECT key, type, \"order\" FROM ",
+                        self.statements.table.as_str(),
+                        " WHERE key = ?",
+                        lower,
+                        upper,
+                        " ORDER BY type ",
+                        order.as_cql(),
+                        " LIMIT ?",
+                    ]
+                        .concat()
+                },
+            );
+        let prepared = statement.prepared(self.session).await?;
+        corm::paging::stream(
+                self.session,
+                options.apply(prepared),
+                values,
+                options.page_size,
+            )
+            .await
+    }
     /// Every row of the table, partition by partition (in token order),
     /// fetched a page at a time (`options.page_size` rows per page). A full
     /// table scan: for tools and small tables.
@@ -548,5 +1155,99 @@ impl KeywordRepository<'_> {
                 options.page_size,
             )
             .await
+    }
+}
+/// Writes across repositories, run as one batch request: from
+/// [`Db::batch_logged`] (atomic) or [`Db::batch_unlogged`]. The writes are
+/// kept (their rows and keys cloned) until [`run`](Self::run), which
+/// prepares their statements. Counter tables have no batch methods (their
+/// updates go in counter batches of their own).
+pub struct Batch<'db> {
+    db: &'db Db,
+    logged: bool,
+    writes: Vec<
+        (
+            &'db corm::Statement,
+            Box<dyn corm::scylla::serialize::row::SerializeRow + Send + Sync>,
+        ),
+    >,
+}
+impl std::fmt::Debug for Batch<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Batch")
+            .field("logged", &self.logged)
+            .field(
+                "writes",
+                &self
+                    .writes
+                    .iter()
+                    .map(|(statement, _)| statement.text())
+                    .collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+impl<'db> Batch<'db> {
+    /// Adds an insert of `row` (every column, as
+    /// [`OrderRepository::insert`] writes it).
+    pub fn insert_order(&mut self, row: &Order) -> &mut Self {
+        self.writes.push((&self.db.inner.order.insert, Box::new(row.clone())));
+        self
+    }
+    /// Adds a delete of the row at `key`.
+    pub fn delete_order(&mut self, key: &OrderKey) -> &mut Self {
+        self.writes.push((&self.db.inner.order.delete, Box::new(key.clone())));
+        self
+    }
+    /// Adds an insert of `row` (every column, as
+    /// [`KeywordRepository::insert`] writes it).
+    pub fn insert_keyword(&mut self, row: &Keyword) -> &mut Self {
+        self.writes.push((&self.db.inner.keyword.insert, Box::new(row.clone())));
+        self
+    }
+    /// Adds a delete of the row at `key`.
+    pub fn delete_keyword(&mut self, key: &KeywordKey) -> &mut Self {
+        self.writes.push((&self.db.inner.keyword.delete, Box::new(key.clone())));
+        self
+    }
+    /// How many writes the batch holds.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.writes.len()
+    }
+    /// Whether the batch holds no write.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty()
+    }
+    /// Runs the batch with the session's defaults; an empty batch does
+    /// nothing.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Batch`].
+    pub async fn run(self) -> corm::Result<()> {
+        let db = self.db;
+        self.build().await?.run(db.session()).await
+    }
+    /// Runs the batch with the consistency, timeout and write time of
+    /// `options` (a TTL is ignored: batched inserts have no TTL marker).
+    ///
+    /// # Errors
+    /// As for [`run`](Self::run).
+    pub async fn run_with(self, options: &corm::WriteOptions) -> corm::Result<()> {
+        let db = self.db;
+        self.build().await?.run_with(db.session(), options).await
+    }
+    async fn build(self) -> corm::Result<corm::Batch> {
+        let mut batch = if self.logged {
+            corm::Batch::logged()
+        } else {
+            corm::Batch::unlogged()
+        };
+        for (statement, values) in self.writes {
+            let prepared = statement.prepared(self.db.session()).await?;
+            batch.push(prepared.clone(), values);
+        }
+        Ok(batch)
     }
 }

@@ -217,6 +217,8 @@ pub struct Order {
     pub history: Vec<Address>,
     /// The column `statuses`.
     pub statuses: std::collections::BTreeSet<OrderStatus>,
+    /// The column `updated_at`.
+    pub updated_at: Option<corm::chrono::DateTime<corm::chrono::Utc>>,
 }
 impl Order {
     /// A new `Order` from its required fields; optional ones start as `None`.
@@ -263,6 +265,7 @@ impl Order {
             embedding: None,
             history,
             statuses,
+            updated_at: None,
         }
     }
 }
@@ -273,7 +276,7 @@ impl SerializeRow for Order {
         ctx: &RowSerializationContext<'_>,
         writer: &mut RowWriter,
     ) -> Result<(), SerializationError> {
-        let markers = rt::markers::<Self, 27>(ctx)?;
+        let markers = rt::markers::<Self, 28>(ctx)?;
         rt::bind::<Self>(writer, &markers[0], &self.customer_id)?;
         rt::bind::<Self>(writer, &markers[1], &self.placed_at)?;
         rt::bind::<Self>(writer, &markers[2], &self.id)?;
@@ -301,6 +304,7 @@ impl SerializeRow for Order {
         rt::bind::<Self>(writer, &markers[24], &self.embedding)?;
         rt::bind::<Self>(writer, &markers[25], &self.history)?;
         rt::bind::<Self>(writer, &markers[26], &self.statuses)?;
+        rt::bind::<Self>(writer, &markers[27], &self.updated_at)?;
         Ok(())
     }
     fn is_empty(&self) -> bool {
@@ -310,7 +314,7 @@ impl SerializeRow for Order {
 /// Reads every column, in declaration order.
 impl<'f, 'm> DeserializeRow<'f, 'm> for Order {
     fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
-        rt::check_count::<Self>(specs, 27)?;
+        rt::check_count::<Self>(specs, 28)?;
         rt::check_col::<Self, corm::Uuid>(specs, 0, "customer_id")?;
         rt::check_col::<Self, corm::CqlTimeuuid>(specs, 1, "placed_at")?;
         rt::check_col::<Self, corm::Uuid>(specs, 2, "id")?;
@@ -347,6 +351,10 @@ impl<'f, 'm> DeserializeRow<'f, 'm> for Order {
             Self,
             std::collections::BTreeSet<OrderStatus>,
         >(specs, 26, "statuses")?;
+        rt::check_col::<
+            Self,
+            Option<corm::chrono::DateTime<corm::chrono::Utc>>,
+        >(specs, 27, "updated_at")?;
         Ok(())
     }
     fn deserialize(
@@ -380,6 +388,7 @@ impl<'f, 'm> DeserializeRow<'f, 'm> for Order {
             embedding: rt::next_col::<Self, _>(&mut row)?,
             history: rt::next_col::<Self, _>(&mut row)?,
             statuses: rt::next_col::<Self, _>(&mut row)?,
+            updated_at: rt::next_col::<Self, _>(&mut row)?,
         })
     }
 }
@@ -449,6 +458,207 @@ impl SerializeRow for OrderPartition {
     }
     fn is_empty(&self) -> bool {
         false
+    }
+}
+/// The columns an update of `Order` writes: each field that is `Some` is written (`Some(None)` writes a null to an optional column), the others are left as they are. The `@on_update(now)` columns are not here: every update sets them to now.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrderPatch {
+    /// The column `status`.
+    pub status: Option<OrderStatus>,
+    /// The column `total_cents`.
+    pub total_cents: Option<i64>,
+    /// The column `quantity`.
+    pub quantity: Option<i32>,
+    /// The column `weight`.
+    pub weight: Option<Option<i16>>,
+    /// The column `priority`.
+    pub priority: Option<Option<i8>>,
+    /// The column `gift`.
+    pub gift: Option<bool>,
+    /// The column `discount`.
+    pub discount: Option<Option<f32>>,
+    /// The column `tax_rate`.
+    pub tax_rate: Option<Option<f64>>,
+    /// The column `exact_total`.
+    pub exact_total: Option<Option<corm::CqlDecimal>>,
+    /// The column `big_number`.
+    pub big_number: Option<Option<corm::CqlVarint>>,
+    /// The column `created_at`.
+    pub created_at: Option<corm::chrono::DateTime<corm::chrono::Utc>>,
+    /// The column `ship_on`.
+    pub ship_on: Option<Option<corm::chrono::NaiveDate>>,
+    /// The column `ship_at`.
+    pub ship_at: Option<Option<corm::chrono::NaiveTime>>,
+    /// The column `window`.
+    pub window: Option<Option<corm::CqlDuration>>,
+    /// The column `receipt`.
+    pub receipt: Option<Option<Vec<u8>>>,
+    /// The column `client_ip`.
+    pub client_ip: Option<Option<std::net::IpAddr>>,
+    /// The column `address`.
+    pub address: Option<Option<Address>>,
+    /// The column `notes`.
+    pub notes: Option<Vec<String>>,
+    /// The column `tags`.
+    pub tags: Option<std::collections::BTreeSet<String>>,
+    /// The column `attributes`.
+    pub attributes: Option<std::collections::BTreeMap<String, i32>>,
+    /// The column `dimensions`.
+    pub dimensions: Option<Option<(i32, i32, i32)>>,
+    /// The column `embedding`.
+    pub embedding: Option<Option<Vec<f32>>>,
+    /// The column `history`.
+    pub history: Option<Vec<Address>>,
+    /// The column `statuses`.
+    pub statuses: Option<std::collections::BTreeSet<OrderStatus>>,
+}
+impl OrderPatch {
+    /// Sets the column "status" to `value`.
+    #[must_use]
+    pub fn status(mut self, value: OrderStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets the column "total_cents" to `value`.
+    #[must_use]
+    pub fn total_cents(mut self, value: i64) -> Self {
+        self.total_cents = Some(value);
+        self
+    }
+    /// Sets the column "quantity" to `value`.
+    #[must_use]
+    pub fn quantity(mut self, value: i32) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+    /// Sets the column "weight" to `value`.
+    #[must_use]
+    pub fn weight(mut self, value: Option<i16>) -> Self {
+        self.weight = Some(value);
+        self
+    }
+    /// Sets the column "priority" to `value`.
+    #[must_use]
+    pub fn priority(mut self, value: Option<i8>) -> Self {
+        self.priority = Some(value);
+        self
+    }
+    /// Sets the column "gift" to `value`.
+    #[must_use]
+    pub fn gift(mut self, value: bool) -> Self {
+        self.gift = Some(value);
+        self
+    }
+    /// Sets the column "discount" to `value`.
+    #[must_use]
+    pub fn discount(mut self, value: Option<f32>) -> Self {
+        self.discount = Some(value);
+        self
+    }
+    /// Sets the column "tax_rate" to `value`.
+    #[must_use]
+    pub fn tax_rate(mut self, value: Option<f64>) -> Self {
+        self.tax_rate = Some(value);
+        self
+    }
+    /// Sets the column "exact_total" to `value`.
+    #[must_use]
+    pub fn exact_total(mut self, value: Option<corm::CqlDecimal>) -> Self {
+        self.exact_total = Some(value);
+        self
+    }
+    /// Sets the column "big_number" to `value`.
+    #[must_use]
+    pub fn big_number(mut self, value: Option<corm::CqlVarint>) -> Self {
+        self.big_number = Some(value);
+        self
+    }
+    /// Sets the column "created_at" to `value`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: corm::chrono::DateTime<corm::chrono::Utc>,
+    ) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets the column "ship_on" to `value`.
+    #[must_use]
+    pub fn ship_on(mut self, value: Option<corm::chrono::NaiveDate>) -> Self {
+        self.ship_on = Some(value);
+        self
+    }
+    /// Sets the column "ship_at" to `value`.
+    #[must_use]
+    pub fn ship_at(mut self, value: Option<corm::chrono::NaiveTime>) -> Self {
+        self.ship_at = Some(value);
+        self
+    }
+    /// Sets the column "window" to `value`.
+    #[must_use]
+    pub fn window(mut self, value: Option<corm::CqlDuration>) -> Self {
+        self.window = Some(value);
+        self
+    }
+    /// Sets the column "receipt" to `value`.
+    #[must_use]
+    pub fn receipt(mut self, value: Option<Vec<u8>>) -> Self {
+        self.receipt = Some(value);
+        self
+    }
+    /// Sets the column "client_ip" to `value`.
+    #[must_use]
+    pub fn client_ip(mut self, value: Option<std::net::IpAddr>) -> Self {
+        self.client_ip = Some(value);
+        self
+    }
+    /// Sets the column "address" to `value`.
+    #[must_use]
+    pub fn address(mut self, value: Option<Address>) -> Self {
+        self.address = Some(value);
+        self
+    }
+    /// Sets the column "notes" to `value`.
+    #[must_use]
+    pub fn notes(mut self, value: Vec<String>) -> Self {
+        self.notes = Some(value);
+        self
+    }
+    /// Sets the column "tags" to `value`.
+    #[must_use]
+    pub fn tags(mut self, value: std::collections::BTreeSet<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+    /// Sets the column "attributes" to `value`.
+    #[must_use]
+    pub fn attributes(mut self, value: std::collections::BTreeMap<String, i32>) -> Self {
+        self.attributes = Some(value);
+        self
+    }
+    /// Sets the column "dimensions" to `value`.
+    #[must_use]
+    pub fn dimensions(mut self, value: Option<(i32, i32, i32)>) -> Self {
+        self.dimensions = Some(value);
+        self
+    }
+    /// Sets the column "embedding" to `value`.
+    #[must_use]
+    pub fn embedding(mut self, value: Option<Vec<f32>>) -> Self {
+        self.embedding = Some(value);
+        self
+    }
+    /// Sets the column "history" to `value`.
+    #[must_use]
+    pub fn history(mut self, value: Vec<Address>) -> Self {
+        self.history = Some(value);
+        self
+    }
+    /// Sets the column "statuses" to `value`.
+    #[must_use]
+    pub fn statuses(mut self, value: std::collections::BTreeSet<OrderStatus>) -> Self {
+        self.statuses = Some(value);
+        self
     }
 }
 /// Page views, counted per page and day.
@@ -688,5 +898,19 @@ impl SerializeRow for KeywordPartition {
     }
     fn is_empty(&self) -> bool {
         false
+    }
+}
+/// The columns an update of `Keyword` writes: each field that is `Some` is written (`Some(None)` writes a null to an optional column), the others are left as they are.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KeywordPatch {
+    /// The column `order`.
+    pub order: Option<Option<i32>>,
+}
+impl KeywordPatch {
+    /// Sets the column "order" to `value`.
+    #[must_use]
+    pub fn order(mut self, value: Option<i32>) -> Self {
+        self.order = Some(value);
+        self
     }
 }

@@ -7,7 +7,7 @@
 //! `<Model>Statements`.
 
 use super::ident::{bare, field_ident};
-use super::items::{ModelView, TypesFile};
+use super::items::{ModelView, PatchView, TypesFile, now_expr};
 use crate::codegen::CodegenError;
 use crate::cql::ident::quote;
 use crate::ir;
@@ -19,7 +19,12 @@ const DB_METHODS: &[&str] = &[
     "session",
     "keyspace",
     "clone",
+    "batch_logged",
+    "batch_unlogged",
 ];
+
+/// The most columns an update's bit mask covers.
+const MAX_UPDATE_COLUMNS: usize = 64;
 
 /// The most values a driver tuple binds (for counter updates).
 const MAX_TUPLE: usize = 16;
@@ -61,6 +66,73 @@ pub struct RepoView {
     pub counters: Vec<CounterView>,
     /// The key fields, in key order (bound after the counter deltas).
     pub key_fields: Vec<String>,
+    /// The table after the keyspace (`.table`), as a Rust string literal.
+    pub table_after: String,
+    /// The `Db` batch methods' suffix (`insert_<suffix>`).
+    pub batch_suffix: String,
+    /// `update` (not for counter tables).
+    pub update: Option<UpdateView>,
+    /// `partition_range` (when the model has clustering columns).
+    pub range: Option<RangeView>,
+}
+
+/// The generated `update`: its columns and how each is filled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdateView {
+    /// The patch type.
+    pub patch: String,
+    /// The updatable columns, quoted CQL, as Rust string literals (bit `i`
+    /// of the mask is column `i`).
+    pub columns: Vec<String>,
+    /// The columns with how each is filled, in the same order.
+    pub steps: Vec<UpdateStep>,
+    /// ` WHERE <key>`, as a Rust string literal.
+    pub tail: String,
+}
+
+impl UpdateView {
+    /// Whether some column is `@on_update(now)`.
+    #[must_use]
+    pub fn has_now(&self) -> bool {
+        self.steps.iter().any(|step| step.now.is_some())
+    }
+}
+
+/// One column of an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdateStep {
+    /// The bit of the column in the mask, as a Rust literal.
+    pub flag: String,
+    /// The patch field (`now` is `None`), or the local holding now.
+    pub ident: String,
+    /// For an `@on_update(now)` column: the Rust expression of now.
+    pub now: Option<String>,
+}
+
+/// The generated `partition_range`, on the first clustering column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RangeView {
+    /// `SELECT <columns> FROM `, as a Rust string literal.
+    pub head: String,
+    /// ` WHERE <partition key>`, as a Rust string literal.
+    pub by_partition: String,
+    /// The partition key fields, in key order.
+    pub partition_fields: Vec<String>,
+    /// The first clustering column, quoted CQL (for the CQL text and docs).
+    pub column: String,
+    /// ` AND <column> >= ?` and the other comparisons, as Rust string
+    /// literals.
+    pub ge: String,
+    /// ` AND <column> > ?`.
+    pub gt: String,
+    /// ` AND <column> <= ?`.
+    pub le: String,
+    /// ` AND <column> < ?`.
+    pub lt: String,
+    /// ` ORDER BY <column> `, as a Rust string literal.
+    pub order_by: String,
+    /// The Rust type of the column.
+    pub ty: String,
 }
 
 /// One statement: its field name and its text around the keyspace.
@@ -104,9 +176,13 @@ impl DbFile {
             let repo = repo_view(model, view)?;
             for generated in std::iter::once(&view.key.ident)
                 .chain(view.partition.as_ref().map(|key| &key.ident))
+                .chain(view.patch.as_ref().map(|patch| &patch.ident))
                 .chain([&repo.repo])
             {
-                if type_names.contains(&generated.as_str()) || generated == "Db" {
+                if type_names.contains(&generated.as_str())
+                    || generated == "Db"
+                    || generated == "Batch"
+                {
                     return Err(CodegenError::Unsupported {
                         what: format!("`{}`", model.name),
                         reason: format!(
@@ -118,13 +194,18 @@ impl DbFile {
             uses.push(view.ident.clone());
             uses.push(view.key.ident.clone());
             uses.extend(view.partition.as_ref().map(|key| key.ident.clone()));
+            uses.extend(view.patch.as_ref().map(|patch| patch.ident.clone()));
             repos.push(repo);
         }
-        if type_names.contains(&"Db") {
-            return Err(CodegenError::Unsupported {
-                what: "`Db`".to_owned(),
-                reason: "the generated type `Db` clashes with a type of the schema".to_owned(),
-            });
+        for generated in ["Db", "Batch"] {
+            if type_names.contains(&generated) {
+                return Err(CodegenError::Unsupported {
+                    what: format!("`{generated}`"),
+                    reason: format!(
+                        "the generated type `{generated}` clashes with a type of the schema"
+                    ),
+                });
+            }
         }
         uses.sort_unstable();
         Ok(Self {
@@ -136,6 +217,12 @@ impl DbFile {
                 .map(|keyspace| format!("{:?}", keyspace.name.as_str())),
             repos,
         })
+    }
+
+    /// Whether `Db` has batches: when a model is not a counter table.
+    #[must_use]
+    pub fn has_batch(&self) -> bool {
+        self.repos.iter().any(|repo| !repo.counter)
     }
 
     /// Whether there is no repository.
@@ -255,7 +342,45 @@ fn repo_view(model: &ir::Model, view: &ModelView) -> Result<RepoView, CodegenErr
         );
     }
     add("scan", &select, format!(".{table}"));
+    let update = match &view.patch {
+        Some(patch) => Some(update_view(model, view, patch, &by_key)?)
+            .filter(|update: &UpdateView| !update.steps.is_empty()),
+        None => None,
+    };
+    let range = match (model.key.clustering.first(), &view.partition) {
+        (Some(first), Some(partition)) => {
+            let name = column(&first.field);
+            let ty = view
+                .fields
+                .iter()
+                .zip(&model.fields)
+                .find(|(_, field)| field.name == first.field)
+                .map(|(field, _)| field.ty.clone())
+                .ok_or_else(|| CodegenError::Unsupported {
+                    what: format!("`{}`", model.name),
+                    reason: format!("the key names `{}`, which is not a field", first.field),
+                })?;
+            let literal = |text: String| format!("{text:?}");
+            Some(RangeView {
+                head: literal(select.clone()),
+                by_partition: literal(format!(" WHERE {by_partition}")),
+                partition_fields: partition.fields.iter().map(|f| f.ident.clone()).collect(),
+                ge: literal(format!(" AND {name} >= ?")),
+                gt: literal(format!(" AND {name} > ?")),
+                le: literal(format!(" AND {name} <= ?")),
+                lt: literal(format!(" AND {name} < ?")),
+                order_by: literal(format!(" ORDER BY {name} ")),
+                column: name,
+                ty,
+            })
+        }
+        _ => None,
+    };
     Ok(RepoView {
+        table_after: format!("{:?}", format!(".{table}")),
+        batch_suffix: bare(&accessor).to_owned(),
+        update,
+        range,
         model: view.ident.clone(),
         table,
         repo: format!("{}Repository", bare(&view.ident)),
@@ -272,5 +397,55 @@ fn repo_view(model: &ir::Model, view: &ModelView) -> Result<RepoView, CodegenErr
             .iter()
             .map(|field| field.ident.clone())
             .collect(),
+    })
+}
+
+fn update_view(
+    model: &ir::Model,
+    view: &ModelView,
+    patch: &PatchView,
+    by_key: &str,
+) -> Result<UpdateView, CodegenError> {
+    let mut columns = Vec::new();
+    let mut steps = Vec::new();
+    for (field_view, field) in view.fields.iter().zip(&model.fields) {
+        let now = if field.on_update_now {
+            let now = now_expr(&field.ty, &format!("`{}.{}`", model.name, field.name))?;
+            Some(if field.optional {
+                format!("Some({now})")
+            } else {
+                now
+            })
+        } else if patch
+            .fields
+            .iter()
+            .any(|patched| patched.ident == field_view.ident)
+        {
+            None
+        } else {
+            continue;
+        };
+        steps.push(UpdateStep {
+            flag: format!("{:#x}", 1_u64 << columns.len().min(63)),
+            ident: if now.is_some() {
+                format!("now_{}", bare(&field_view.ident))
+            } else {
+                field_view.ident.clone()
+            },
+            now,
+        });
+        columns.push(format!("{:?}", quote(&field.cql_name)));
+    }
+    if columns.len() > MAX_UPDATE_COLUMNS {
+        return Err(CodegenError::Unsupported {
+            what: format!("`{}`", model.name),
+            reason: format!("an update covers more than {MAX_UPDATE_COLUMNS} columns"),
+        });
+    }
+    Ok(UpdateView {
+        patch: patch.ident.clone(),
+        columns,
+        steps,
+        tail: format!("{:?}", format!(" WHERE {by_key}")),
     })
 }

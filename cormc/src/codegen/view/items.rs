@@ -73,6 +73,21 @@ pub struct ModelView {
     /// The partition key type (`OrderPartition`), when the model has
     /// clustering columns (otherwise a partition is one row: [`Self::key`]).
     pub partition: Option<KeyView>,
+    /// The patch type of `update` (not for counter tables).
+    pub patch: Option<PatchView>,
+}
+
+/// The typed patch of a model: one `Option` per updatable column (not a
+/// key column, not an `@on_update(now)` one, which is always set to now).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatchView {
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// The Rust type name (`OrderPatch`).
+    pub ident: String,
+    /// The fields, in declaration order: the model's field views (their
+    /// `ty` is the setter's parameter; the patch holds `Option<ty>`).
+    pub fields: Vec<FieldView>,
 }
 
 /// A key type of a model: its primary key or partition key, as a struct
@@ -295,7 +310,30 @@ fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
             filled.join(", ")
         ));
     }
+    let patch = (!item.is_counter_table()).then(|| PatchView {
+        doc: doc_lines(
+            Some(&format!(
+                "The columns an update of `{ident}` writes: each field that is \
+                 `Some` is written (`Some(None)` writes a null to an optional \
+                 column), the others are left as they are.{}",
+                if item.fields.iter().any(|field| field.on_update_now) {
+                    " The `@on_update(now)` columns are not here: every update sets them to now."
+                } else {
+                    ""
+                }
+            )),
+            "",
+        ),
+        ident: format!("{}Patch", bare(&ident)),
+        fields: fields
+            .iter()
+            .zip(&item.fields)
+            .filter(|(_, field)| !item.key.contains(&field.name) && !field.on_update_now)
+            .map(|(view, _)| view.clone())
+            .collect(),
+    });
     Ok(ModelView {
+        patch,
         doc: doc_lines(
             item.doc.as_deref(),
             &format!("A row of the table `{}`.", item.table),
@@ -342,6 +380,12 @@ fn field_view(owner: &str, field: &ir::Field, kind: &str) -> Result<FieldView, C
         ty,
         init,
     })
+}
+
+/// The Rust expression of `now` for a field of type `ty` (as `@default(now)`
+/// and `@on_update(now)` fill it), with paths from outside `types.rs`.
+pub(super) fn now_expr(ty: &Type, what: &str) -> Result<String, CodegenError> {
+    Ok(default_expr(&ir::Default::Now, ty, what)?.replace("rt::", "corm::rt::"))
 }
 
 /// The Rust expression of `@default(…)` for a field of type `ty`.

@@ -9,8 +9,10 @@ mod ident;
 mod items;
 mod rust_type;
 
-pub use db::{CounterView, DbFile, RepoView, StatementView};
+pub use db::{CounterView, DbFile, RangeView, RepoView, StatementView, UpdateStep, UpdateView};
 pub use doc::doc_lines;
 pub use ident::{field_ident, type_ident};
-pub use items::{EnumView, FieldView, KeyView, ModelView, TypesFile, UdtView, VariantView};
+pub use items::{
+    EnumView, FieldView, KeyView, ModelView, PatchView, TypesFile, UdtView, VariantView,
+};
 pub use rust_type::rust_type;
