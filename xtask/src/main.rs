@@ -4,10 +4,12 @@
 //! - `cargo xtask cassandra start|stop|status|logs|wipe`: a local Cassandra 5 node.
 //! - `cargo xtask test`: formatting, lints and every test, against that node.
 //! - `cargo xtask example`: the example program, against that node.
+//! - `cargo xtask codegen [--check]`: the example's generated code.
 //! - `cargo xtask synthetic`: a large schema for measuring the compiler.
 //! - `cargo xtask fuzz`: libFuzzer over the compiler's front end.
 
 mod cargo;
+mod codegen;
 mod cassandra;
 mod example;
 mod fuzz;
@@ -37,6 +39,8 @@ enum Command {
     /// Run the example program against the local node (started first when it
     /// is not running).
     Example(example::Args),
+    /// Regenerate the example's committed code, or check it is fresh.
+    Codegen(codegen::Args),
     /// Write a large synthetic schema, for measuring the compiler.
     Synthetic(synthetic::Args),
     /// Fuzz the compiler's parse and check stages (needs nightly).
@@ -49,6 +53,7 @@ fn main() -> ExitCode {
         Command::Cassandra(args) => cassandra::run(args),
         Command::Test(args) => test::run(args),
         Command::Example(args) => example::run(args),
+        Command::Codegen(args) => codegen::run(args),
         Command::Synthetic(args) => synthetic::run(args),
         Command::Fuzz(args) => fuzz::run(args),
     };
