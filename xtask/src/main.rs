@@ -9,8 +9,8 @@
 //! - `cargo xtask fuzz`: libFuzzer over the compiler's front end.
 
 mod cargo;
-mod codegen;
 mod cassandra;
+mod codegen;
 mod example;
 mod fuzz;
 mod paths;
