@@ -18,6 +18,11 @@ pub struct Args {
 
 /// Runs `cormc generate` on the example schema.
 pub fn run(args: Args) -> Outcome {
+    generate_example(args.check)
+}
+
+/// `cormc generate examples/schema.corm`, writing or (`check`) comparing.
+pub fn generate_example(check: bool) -> Outcome {
     let mut command = cargo(&[
         "run",
         "--quiet",
@@ -29,7 +34,7 @@ pub fn run(args: Args) -> Outcome {
         "--out",
         "examples/src/generated",
     ]);
-    if args.check {
+    if check {
         command.arg("--check");
     }
     run_step("cormc generate examples/schema.corm", command)

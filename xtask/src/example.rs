@@ -8,6 +8,7 @@ use clap::Parser;
 use crate::Outcome;
 use crate::cargo::{cargo, run_step};
 use crate::cassandra::{self, NodeOptions};
+use crate::codegen;
 
 /// Arguments of `cargo xtask example`.
 #[derive(Parser)]
@@ -18,20 +19,7 @@ pub struct Args {
 
 /// Generates the example's code, starts the node if needed, runs the showcase.
 pub fn run(args: Args) -> Outcome {
-    run_step(
-        "cormc generate examples/schema.corm",
-        cargo(&[
-            "run",
-            "--quiet",
-            "--package",
-            "cormc",
-            "--",
-            "generate",
-            "examples/schema.corm",
-            "--out",
-            "examples/src/generated",
-        ]),
-    )?;
+    codegen::generate_example(false)?;
     cassandra::ensure_running(args.node.clone())?;
     let mut example = cargo(&[
         "run",
