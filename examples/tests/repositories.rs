@@ -611,3 +611,79 @@ async fn per_call_options() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn hostile_strings_are_data_in_keys_and_values() {
+    with_keyspace("repo_hostile", |session| async move {
+        let db = db(session).await;
+        let keywords = db.keyword();
+        let hostile = [
+            "'; DROP TABLE \"order\"; --",
+            "\"quoted\" and 'single' and \\backslash\\",
+            "line one\nline two\ttab",
+            "ünïcödé ✓ 日本語 🦀",
+        ];
+        for (n, text) in hostile.iter().enumerate() {
+            let row = Keyword {
+                key: (*text).to_owned(),
+                r#type: format!("{text}#{n}"),
+                order: Some(n as i32),
+            };
+            keywords.insert(&row).await.unwrap();
+            assert_eq!(keywords.get(&row.key()).await.unwrap(), Some(row));
+        }
+        // The tables are all still there and hold exactly these rows.
+        let all: Vec<Keyword> = keywords
+            .scan(&ReadOptions::default())
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(all.len(), hostile.len());
+        assert!(db.order().scan(&ReadOptions::default()).await.is_ok());
+
+        // An empty partition key is Cassandra's refusal, reported with the
+        // statement; an empty clustering value is fine.
+        let empty = Keyword {
+            key: String::new(),
+            r#type: "t".into(),
+            order: None,
+        };
+        let err = keywords.insert(&empty).await.unwrap_err();
+        assert!(err.to_string().contains("Key may not be empty"), "{err}");
+        assert!(err.to_string().contains("INSERT INTO"), "{err}");
+        let empty_clustering = Keyword {
+            key: "k".into(),
+            r#type: String::new(),
+            order: None,
+        };
+        keywords.insert(&empty_clustering).await.unwrap();
+        assert_eq!(
+            keywords.get(&empty_clustering.key()).await.unwrap(),
+            Some(empty_clustering)
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rows_written_with_a_ttl_expire() {
+    with_keyspace("repo_ttl_expiry", |session| async move {
+        let db = db(session).await;
+        let orders = db.order();
+        let row = full_order(9, 0);
+        orders
+            .insert_with(&row, &WriteOptions::new().ttl(1))
+            .await
+            .unwrap();
+        assert_eq!(orders.get(&row.key()).await.unwrap(), Some(row.clone()));
+        tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+        assert_eq!(
+            orders.get(&row.key()).await.unwrap(),
+            None,
+            "expired after 1 s"
+        );
+    })
+    .await;
+}
