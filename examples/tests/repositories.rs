@@ -678,7 +678,7 @@ async fn rows_written_with_a_ttl_expire() {
             .await
             .unwrap();
         assert_eq!(orders.get(&row.key()).await.unwrap(), Some(row.clone()));
-        tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+        tokio::time::sleep(Duration::from_millis(2_500)).await;
         assert_eq!(
             orders.get(&row.key()).await.unwrap(),
             None,
