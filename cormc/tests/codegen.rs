@@ -75,12 +75,36 @@ fn language_types_and_models() {
     snapshot("language_types_models", &generate_files(&LANGUAGE));
 }
 
+/// One fixture folder per construct under `tests/fixtures/codegen/`
+/// (keywords as names, enums, UDTs, composite keys, counters, defaults,
+/// static columns, collections), each snapshotted under its folder's name.
 #[test]
-fn keyword_field_names() {
-    snapshot(
-        "keywords",
-        &generate_files(&["tests/fixtures/codegen/keywords/keywords.corm"]),
-    );
+fn every_construct_fixture() {
+    let root = manifest_dir().join("tests/fixtures/codegen");
+    let mut folders: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .collect();
+    folders.sort();
+    assert!(folders.len() >= 8, "{folders:?}");
+    for folder in folders {
+        let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+        let mut files: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "corm"))
+            .map(|path| {
+                path.strip_prefix(manifest_dir())
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        files.sort();
+        let files: Vec<&str> = files.iter().map(String::as_str).collect();
+        snapshot(&name, &generate_files(&files));
+    }
 }
 
 /// `SCHEMA_STATEMENTS` (in `mod.rs`) are the statements of `schema.cql`,
