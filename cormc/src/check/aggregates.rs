@@ -5,6 +5,7 @@ use rustc_hash::FxHashMap;
 
 use super::context::{Annotate, Context, did_you_mean};
 use super::fields::{enum_literal, literal_for};
+use super::models::unknown_model_field;
 use super::names::{Symbols, check_snake, unique_member};
 use super::queries::{check_limit, target_model};
 use super::restrictions::{Params, Restrictions, check_where, operator};
@@ -167,24 +168,12 @@ fn group_columns(
             }
             Some(field) => out.push(field.name.clone()),
             None => {
-                unknown_column(column, model, ctx);
+                unknown_model_field(model, column, ctx);
                 ok = false;
             }
         }
     }
     ok.then_some(out)
-}
-
-fn unknown_column(column: &ast::Ident, model: &ir::Model, ctx: &mut Context) {
-    let diagnostic = ctx.error(
-        Code::UnknownField,
-        format!("model `{}` has no field `{}`", model.name, column.name),
-        column.span,
-        "no such field",
-    );
-    if let Some(help) = did_you_mean(&column.name, model.fields.iter().map(|f| f.name.as_str())) {
-        diagnostic.help(help);
-    }
 }
 
 fn select_items(
@@ -227,7 +216,7 @@ fn select_items(
             }
             ast::AggregateArg::Column(column) => {
                 let Some(field) = model.field(&column.name) else {
-                    unknown_column(column, model, ctx);
+                    unknown_model_field(model, column, ctx);
                     ok = false;
                     continue;
                 };

@@ -503,3 +503,16 @@ fn compaction(strategy: &ast::Compaction, ctx: &mut Context) -> Option<ir::Compa
         }
     }
 }
+
+/// Reports `name`, which `model` does not have, suggesting a close field.
+pub(super) fn unknown_model_field(model: &ir::Model, name: &ast::Ident, ctx: &mut Context) {
+    let diagnostic = ctx.error(
+        Code::UnknownField,
+        format!("model `{}` has no field `{}`", model.name, name.name),
+        name.span,
+        "no such field",
+    );
+    if let Some(help) = did_you_mean(&name.name, model.fields.iter().map(|f| f.name.as_str())) {
+        diagnostic.help(help);
+    }
+}

@@ -4,6 +4,7 @@
 use rustc_hash::FxHashMap;
 
 use super::context::{Annotate, Context, did_you_mean};
+use super::models::unknown_model_field;
 use super::names::{check_snake, unique_member};
 use crate::ast;
 use crate::diagnostics::Code;
@@ -118,17 +119,7 @@ fn check_relation(
     let mut ok = true;
     for (written, key_field) in relation.fields.iter().zip(&key) {
         let Some(field) = holder.field(&written.name) else {
-            let diagnostic = ctx.error(
-                Code::UnknownField,
-                format!("model `{}` has no field `{}`", holder.name, written.name),
-                written.span,
-                "no such field",
-            );
-            if let Some(help) =
-                did_you_mean(&written.name, holder.fields.iter().map(|f| f.name.as_str()))
-            {
-                diagnostic.help(help);
-            }
+            unknown_model_field(holder, written, ctx);
             ok = false;
             continue;
         };

@@ -19,9 +19,10 @@
 
 use rustc_hash::FxHashMap;
 
-use super::context::{Annotate, Context, did_you_mean};
+use super::context::{Annotate, Context};
 use super::fields::{enum_literal, literal_for};
 use super::index_support::{is_indexed, is_vector_indexed, serves};
+use super::models::unknown_model_field;
 use super::names::Symbols;
 use crate::ast;
 use crate::diagnostics::{Code, Span};
@@ -536,21 +537,7 @@ fn resolve_condition(
     ctx: &mut Context,
 ) -> Option<ir::Condition> {
     let Some(field) = model.field(&condition.column.name) else {
-        let diagnostic = ctx.error(
-            Code::UnknownField,
-            format!(
-                "model `{}` has no field `{}`",
-                model.name, condition.column.name
-            ),
-            condition.column.span,
-            "no such field",
-        );
-        if let Some(help) = did_you_mean(
-            &condition.column.name,
-            model.fields.iter().map(|f| f.name.as_str()),
-        ) {
-            diagnostic.help(help);
-        }
+        unknown_model_field(model, &condition.column, ctx);
         return None;
     };
     let op = operator(condition.operator.kind);
