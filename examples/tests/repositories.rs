@@ -687,3 +687,131 @@ async fn rows_written_with_a_ttl_expire() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn update_with_ttl_and_timestamp() {
+    with_keyspace("repo_update_with", |session| async move {
+        let db = db(session).await;
+        let keywords = db.keyword();
+        let row = Keyword {
+            key: "u".into(),
+            r#type: "t".into(),
+            order: Some(1),
+        };
+        keywords
+            .insert_with(&row, &WriteOptions::new().timestamp(2_000))
+            .await
+            .unwrap();
+
+        // An update with an older write time loses to the newer insert.
+        let patch = KeywordPatch::default().order(Some(2));
+        keywords
+            .update_with(&row.key(), &patch, &WriteOptions::new().timestamp(1_000))
+            .await
+            .unwrap();
+        assert_eq!(keywords.get(&row.key()).await.unwrap(), Some(row.clone()));
+
+        // A newer one wins; with a TTL, its column expires and the row
+        // (kept by the insert's row marker) stays with a null there.
+        keywords
+            .update_with(
+                &row.key(),
+                &patch,
+                &WriteOptions::new().timestamp(3_000).ttl(1),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            keywords.get(&row.key()).await.unwrap().unwrap().order,
+            Some(2)
+        );
+        tokio::time::sleep(Duration::from_millis(2_500)).await;
+        assert_eq!(
+            keywords.get(&row.key()).await.unwrap(),
+            Some(Keyword {
+                order: None,
+                ..row.clone()
+            })
+        );
+
+        // The statement with `USING` and the one without are distinct.
+        let orders = db.order();
+        let order = full_order(12, 1);
+        orders.insert(&order).await.unwrap();
+        orders
+            .update_with(
+                &order.key(),
+                &OrderPatch::default().quantity(5),
+                &WriteOptions::new(),
+            )
+            .await
+            .unwrap();
+        orders
+            .update(&order.key(), &OrderPatch::default().quantity(6))
+            .await
+            .unwrap();
+        assert_eq!(orders.get(&order.key()).await.unwrap().unwrap().quantity, 6);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn updates_in_batches() {
+    with_keyspace("repo_batch_update", |session| async move {
+        let db = db(session).await;
+        let first = full_order(13, 1);
+        let second = full_order(14, 2);
+        let keyword = Keyword {
+            key: "batch".into(),
+            r#type: "t".into(),
+            order: None,
+        };
+        db.order().insert(&first).await.unwrap();
+        db.order().insert(&second).await.unwrap();
+
+        let before = Utc::now() - Duration::from_secs(1);
+        let mut batch = db.batch_logged();
+        batch
+            .update_order(&first.key(), &OrderPatch::default().quantity(41))
+            .update_order(
+                &second.key(),
+                &OrderPatch::default()
+                    .status(OrderStatus::Cancelled)
+                    .notes(vec![]),
+            )
+            .update_keyword(&keyword.key(), &KeywordPatch::default().order(Some(7)))
+            // Nothing to set: not added.
+            .update_keyword(&keyword.key(), &KeywordPatch::default());
+        assert_eq!(batch.len(), 3);
+        batch.run().await.unwrap();
+
+        let read = db.order().get(&first.key()).await.unwrap().unwrap();
+        assert!(read.updated_at.unwrap() >= before);
+        assert_eq!(
+            read,
+            Order {
+                quantity: 41,
+                updated_at: read.updated_at,
+                ..first.clone()
+            }
+        );
+        let read = db.order().get(&second.key()).await.unwrap().unwrap();
+        assert_eq!(
+            read,
+            Order {
+                status: OrderStatus::Cancelled,
+                notes: vec![],
+                updated_at: read.updated_at,
+                ..second.clone()
+            }
+        );
+        assert_eq!(
+            db.keyword().get(&keyword.key()).await.unwrap(),
+            Some(Keyword {
+                order: Some(7),
+                ..keyword
+            })
+        );
+    })
+    .await;
+}

@@ -5,6 +5,12 @@
 use std::sync::Arc;
 
 use super::types::{ {% for name in file.uses %}{{ name }},{% endfor %} };
+{% if file.has_update() %}
+
+/// The cache key bit of an update with `USING TTL ? AND TIMESTAMP ?`; the
+/// lower bits are its set of columns.
+const UPDATE_USING: u64 = 1 << 63;
+{% endif %}
 
 /// The schema's repositories on one session and keyspace.
 ///
@@ -132,6 +138,25 @@ struct {{ repo.statements_ident }} {
 {% endif %}
 }
 
+{% if let Some(update) = repo.update %}
+impl {{ repo.statements_ident }} {
+    /// The update of the columns whose bits are set in `mask`, with
+    /// `USING TTL ? AND TIMESTAMP ?` when it has [`UPDATE_USING`]; built on
+    /// first use of the mask.
+    fn update_statement(&self, mask: u64) -> Arc<corm::Statement> {
+        self.update.get(mask, || {
+            let head = if mask & UPDATE_USING == 0 { " SET " } else { " USING TTL ? AND TIMESTAMP ? SET " };
+            corm::rt::update_text(
+                &["UPDATE ", self.table.as_str(), head].concat(),
+                &[{% for column in update.columns %}{{ column }},{% endfor %}],
+                mask,
+                {{ update.tail }},
+            )
+        })
+    }
+}
+
+{% endif %}
 /// Reads and writes `{{ repo.model }}` rows (table `{{ repo.table }}`);
 /// borrows the [`Db`] it comes from.
 #[derive(Clone, Copy, Debug)]
@@ -251,21 +276,47 @@ impl {{ repo.repo }}<'_> {
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
     pub async fn update(&self, key: &{{ repo.key }}, patch: &{{ update.patch }}) -> corm::Result<()> {
+        self.write_patch(key, patch, None).await
+    }
+
+    /// Writes `patch` as [`update`](Self::update) does, with the options of
+    /// `options`: its time to live and write time are bound to
+    /// `USING TTL ? AND TIMESTAMP ?` (the TTL applies to the columns
+    /// written).
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn update_with(&self, key: &{{ repo.key }}, patch: &{{ update.patch }}, options: &corm::WriteOptions) -> corm::Result<()> {
+        self.write_patch(key, patch, Some(options)).await
+    }
+
+    /// The update of `patch` at `key`, with `options` in `USING` when given;
+    /// the values are bound from a stack array, without allocating.
+    async fn write_patch(&self, key: &{{ repo.key }}, patch: &{{ update.patch }}, options: Option<&corm::WriteOptions>) -> corm::Result<()> {
 {% for step in update.steps %}
 {% if let Some(now) = step.now %}
         let {{ step.ident }} = {{ now }};
 {% endif %}
 {% endfor %}
+        let using = options.map(|options| (options.bound_ttl(), options.bound_timestamp()));
+        let mut values: [&(dyn corm::scylla::serialize::value::SerializeValue + Sync); {{ update.capacity }}] = [&corm::Unset; {{ update.capacity }}];
+        let mut count = 0;
+        if let Some((ttl, timestamp)) = &using {
+            values[0] = ttl;
+            values[1] = timestamp;
+            count = 2;
+        }
         let mut mask = 0_u64;
-        let mut values: Vec<&(dyn corm::scylla::serialize::value::SerializeValue + Sync)> = Vec::new();
 {% for step in update.steps %}
 {% if step.now.is_some() %}
         mask |= {{ step.flag }};
-        values.push(&{{ step.ident }});
+        values[count] = &{{ step.ident }};
+        count += 1;
 {% else %}
         if let Some(value) = &patch.{{ step.ident }} {
             mask |= {{ step.flag }};
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
 {% endif %}
 {% endfor %}
@@ -273,18 +324,15 @@ impl {{ repo.repo }}<'_> {
             return Ok(());
         }
 {% for field in repo.key_fields %}
-        values.push(&key.{{ field }});
+        values[count] = &key.{{ field }};
+        count += 1;
 {% endfor %}
-        let statement = self.statements.update.get(mask, || {
-            corm::rt::update_text(
-                &["UPDATE ", self.statements.table.as_str(), " SET "].concat(),
-                &[{% for column in update.columns %}{{ column }},{% endfor %}],
-                mask,
-                {{ update.tail }},
-            )
-        });
+        let statement = self.statements.update_statement(if using.is_some() { mask | UPDATE_USING } else { mask });
         let prepared = statement.prepared(self.session).await?;
-        self.session.execute(prepared, values).await?;
+        match options {
+            Some(options) => self.session.execute(&options.apply(prepared), &values[..count]).await?,
+            None => self.session.execute(prepared, &values[..count]).await?,
+        };
         Ok(())
     }
 {% endif %}
@@ -421,7 +469,30 @@ impl {{ repo.repo }}<'_> {
 pub struct Batch<'db> {
     db: &'db Db,
     logged: bool,
-    writes: Vec<(&'db corm::Statement, Box<dyn corm::scylla::serialize::row::SerializeRow + Send + Sync>)>,
+    writes: Vec<(Planned<'db>, Box<dyn corm::scylla::serialize::row::SerializeRow + Send + Sync>)>,
+}
+
+/// The statement of a batched write.
+enum Planned<'db> {
+    /// One of the `Db`'s fixed statements.
+    Fixed(&'db corm::Statement),
+{% if file.has_update() %}
+    /// An update's, from the cache of its set of columns.
+    Update(Arc<corm::Statement>),
+{% endif %}
+}
+
+impl std::ops::Deref for Planned<'_> {
+    type Target = corm::Statement;
+
+    fn deref(&self) -> &corm::Statement {
+        match self {
+            Self::Fixed(statement) => statement,
+{% if file.has_update() %}
+            Self::Update(statement) => statement,
+{% endif %}
+        }
+    }
 }
 
 impl std::fmt::Debug for Batch<'_> {
@@ -439,15 +510,50 @@ impl<'db> Batch<'db> {
     /// Adds an insert of `row` (every column, as
     /// [`{{ repo.repo }}::insert`] writes it).
     pub fn insert_{{ repo.batch_suffix }}(&mut self, row: &{{ repo.model }}) -> &mut Self {
-        self.writes.push((&self.db.inner.{{ repo.accessor }}.insert, Box::new(row.clone())));
+        self.writes.push((Planned::Fixed(&self.db.inner.{{ repo.accessor }}.insert), Box::new(row.clone())));
         self
     }
 
     /// Adds a delete of the row at `key`.
     pub fn delete_{{ repo.batch_suffix }}(&mut self, key: &{{ repo.key }}) -> &mut Self {
-        self.writes.push((&self.db.inner.{{ repo.accessor }}.delete, Box::new(key.clone())));
+        self.writes.push((Planned::Fixed(&self.db.inner.{{ repo.accessor }}.delete), Box::new(key.clone())));
         self
     }
+{% if let Some(update) = repo.update %}
+
+    /// Adds an update of the row at `key` with the fields of `patch` that
+    /// are set (as [`{{ repo.repo }}::update`] writes them); an empty patch
+    /// adds nothing.
+    pub fn update_{{ repo.batch_suffix }}(&mut self, key: &{{ repo.key }}, patch: &{{ update.patch }}) -> &mut Self {
+{% for step in update.steps %}
+{% if let Some(now) = step.now %}
+        let {{ step.ident }} = {{ now }};
+{% endif %}
+{% endfor %}
+        let mut mask = 0_u64;
+        let mut values: Vec<Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>> = Vec::with_capacity({{ update.capacity }});
+{% for step in update.steps %}
+{% if step.now.is_some() %}
+        mask |= {{ step.flag }};
+        values.push(Box::new({{ step.ident }}));
+{% else %}
+        if let Some(value) = &patch.{{ step.ident }} {
+            mask |= {{ step.flag }};
+            values.push(Box::new(Clone::clone(value)));
+        }
+{% endif %}
+{% endfor %}
+        if mask == 0 {
+            return self;
+        }
+{% for field in repo.key_fields %}
+        values.push(Box::new(Clone::clone(&key.{{ field }})));
+{% endfor %}
+        let statement = self.db.inner.{{ repo.accessor }}.update_statement(mask);
+        self.writes.push((Planned::Update(statement), Box::new(values)));
+        self
+    }
+{% endif %}
 {% endif %}
 {% endfor %}
 

@@ -9,6 +9,9 @@ use super::types::{
     Keyword, KeywordKey, KeywordPartition, KeywordPatch, Order, OrderKey, OrderPartition,
     OrderPatch, PageViews, PageViewsKey, PageViewsPartition,
 };
+/// The cache key bit of an update with `USING TTL ? AND TIMESTAMP ?`; the
+/// lower bits are its set of columns.
+const UPDATE_USING: u64 = 1 << 63;
 /// The schema's repositories on one session and keyspace.
 ///
 /// Cheap to clone (an `Arc` bump); clones share the prepared statements.
@@ -212,6 +215,56 @@ struct OrderStatements {
     /// `partition_range`, one statement per shape of range.
     range: corm::rt::StatementCache,
 }
+impl OrderStatements {
+    /// The update of the columns whose bits are set in `mask`, with
+    /// `USING TTL ? AND TIMESTAMP ?` when it has [`UPDATE_USING`]; built on
+    /// first use of the mask.
+    fn update_statement(&self, mask: u64) -> Arc<corm::Statement> {
+        self.update
+            .get(
+                mask,
+                || {
+                    let head = if mask & UPDATE_USING == 0 {
+                        " SET "
+                    } else {
+                        " USING TTL ? AND TIMESTAMP ? SET "
+                    };
+                    corm::rt::update_text(
+                        &["UPDATE ", self.table.as_str(), head].concat(),
+                        &[
+                            "status",
+                            "total_cents",
+                            "quantity",
+                            "weight",
+                            "priority",
+                            "gift",
+                            "discount",
+                            "tax_rate",
+                            "exact_total",
+                            "big_number",
+                            "created_at",
+                            "ship_on",
+                            "ship_at",
+                            "window",
+                            "receipt",
+                            "client_ip",
+                            "address",
+                            "notes",
+                            "tags",
+                            "attributes",
+                            "dimensions",
+                            "embedding",
+                            "history",
+                            "statuses",
+                            "updated_at",
+                        ],
+                        mask,
+                        " WHERE customer_id = ? AND placed_at = ? AND id = ?",
+                    )
+                },
+            )
+    }
+}
 /// Reads and writes `Order` rows (table `"order"`);
 /// borrows the [`Db`] it comes from.
 #[derive(Clone, Copy, Debug)]
@@ -323,157 +376,184 @@ impl OrderRepository<'_> {
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
     pub async fn update(&self, key: &OrderKey, patch: &OrderPatch) -> corm::Result<()> {
+        self.write_patch(key, patch, None).await
+    }
+    /// Writes `patch` as [`update`](Self::update) does, with the options of
+    /// `options`: its time to live and write time are bound to
+    /// `USING TTL ? AND TIMESTAMP ?` (the TTL applies to the columns
+    /// written).
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn update_with(
+        &self,
+        key: &OrderKey,
+        patch: &OrderPatch,
+        options: &corm::WriteOptions,
+    ) -> corm::Result<()> {
+        self.write_patch(key, patch, Some(options)).await
+    }
+    /// The update of `patch` at `key`, with `options` in `USING` when given;
+    /// the values are bound from a stack array, without allocating.
+    async fn write_patch(
+        &self,
+        key: &OrderKey,
+        patch: &OrderPatch,
+        options: Option<&corm::WriteOptions>,
+    ) -> corm::Result<()> {
         let now_updated_at = Some(corm::chrono::Utc::now());
+        let using = options
+            .map(|options| (options.bound_ttl(), options.bound_timestamp()));
+        let mut values: [&(dyn corm::scylla::serialize::value::SerializeValue + Sync); 30] = [&corm::Unset; 30];
+        let mut count = 0;
+        if let Some((ttl, timestamp)) = &using {
+            values[0] = ttl;
+            values[1] = timestamp;
+            count = 2;
+        }
         let mut mask = 0_u64;
-        let mut values: Vec<
-            &(dyn corm::scylla::serialize::value::SerializeValue + Sync),
-        > = Vec::new();
         if let Some(value) = &patch.status {
             mask |= 0x1;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.total_cents {
             mask |= 0x2;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.quantity {
             mask |= 0x4;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.weight {
             mask |= 0x8;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.priority {
             mask |= 0x10;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.gift {
             mask |= 0x20;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.discount {
             mask |= 0x40;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.tax_rate {
             mask |= 0x80;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.exact_total {
             mask |= 0x100;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.big_number {
             mask |= 0x200;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.created_at {
             mask |= 0x400;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.ship_on {
             mask |= 0x800;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.ship_at {
             mask |= 0x1000;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.window {
             mask |= 0x2000;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.receipt {
             mask |= 0x4000;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.client_ip {
             mask |= 0x8000;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.address {
             mask |= 0x10000;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.notes {
             mask |= 0x20000;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.tags {
             mask |= 0x40000;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.attributes {
             mask |= 0x80000;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.dimensions {
             mask |= 0x100000;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.embedding {
             mask |= 0x200000;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.history {
             mask |= 0x400000;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if let Some(value) = &patch.statuses {
             mask |= 0x800000;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         mask |= 0x1000000;
-        values.push(&now_updated_at);
+        values[count] = &now_updated_at;
+        count += 1;
         if mask == 0 {
             return Ok(());
         }
-        values.push(&key.customer_id);
-        values.push(&key.placed_at);
-        values.push(&key.id);
+        values[count] = &key.customer_id;
+        count += 1;
+        values[count] = &key.placed_at;
+        count += 1;
+        values[count] = &key.id;
+        count += 1;
         let statement = self
             .statements
-            .update
-            .get(
-                mask,
-                || {
-                    corm::rt::update_text(
-                        &["UPDATE ", self.statements.table.as_str(), " SET "].concat(),
-                        &[
-                            "status",
-                            "total_cents",
-                            "quantity",
-                            "weight",
-                            "priority",
-                            "gift",
-                            "discount",
-                            "tax_rate",
-                            "exact_total",
-                            "big_number",
-                            "created_at",
-                            "ship_on",
-                            "ship_at",
-                            "window",
-                            "receipt",
-                            "client_ip",
-                            "address",
-                            "notes",
-                            "tags",
-                            "attributes",
-                            "dimensions",
-                            "embedding",
-                            "history",
-                            "statuses",
-                            "updated_at",
-                        ],
-                        mask,
-                        " WHERE customer_id = ? AND placed_at = ? AND id = ?",
-                    )
-                },
-            );
+            .update_statement(if using.is_some() { mask | UPDATE_USING } else { mask });
         let prepared = statement.prepared(self.session).await?;
-        self.session.execute(prepared, values).await?;
+        match options {
+            Some(options) => {
+                self.session.execute(&options.apply(prepared), &values[..count]).await?
+            }
+            None => self.session.execute(prepared, &values[..count]).await?,
+        };
         Ok(())
     }
     /// Deletes every row of the partition `partition`.
@@ -865,6 +945,30 @@ struct KeywordStatements {
     /// `partition_range`, one statement per shape of range.
     range: corm::rt::StatementCache,
 }
+impl KeywordStatements {
+    /// The update of the columns whose bits are set in `mask`, with
+    /// `USING TTL ? AND TIMESTAMP ?` when it has [`UPDATE_USING`]; built on
+    /// first use of the mask.
+    fn update_statement(&self, mask: u64) -> Arc<corm::Statement> {
+        self.update
+            .get(
+                mask,
+                || {
+                    let head = if mask & UPDATE_USING == 0 {
+                        " SET "
+                    } else {
+                        " USING TTL ? AND TIMESTAMP ? SET "
+                    };
+                    corm::rt::update_text(
+                        &["UPDATE ", self.table.as_str(), head].concat(),
+                        &["\"order\""],
+                        mask,
+                        " WHERE key = ? AND type = ?",
+                    )
+                },
+            )
+    }
+}
 /// Reads and writes `Keyword` rows (table `keyword`);
 /// borrows the [`Db`] it comes from.
 #[derive(Clone, Copy, Debug)]
@@ -980,35 +1084,63 @@ impl KeywordRepository<'_> {
         key: &KeywordKey,
         patch: &KeywordPatch,
     ) -> corm::Result<()> {
+        self.write_patch(key, patch, None).await
+    }
+    /// Writes `patch` as [`update`](Self::update) does, with the options of
+    /// `options`: its time to live and write time are bound to
+    /// `USING TTL ? AND TIMESTAMP ?` (the TTL applies to the columns
+    /// written).
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn update_with(
+        &self,
+        key: &KeywordKey,
+        patch: &KeywordPatch,
+        options: &corm::WriteOptions,
+    ) -> corm::Result<()> {
+        self.write_patch(key, patch, Some(options)).await
+    }
+    /// The update of `patch` at `key`, with `options` in `USING` when given;
+    /// the values are bound from a stack array, without allocating.
+    async fn write_patch(
+        &self,
+        key: &KeywordKey,
+        patch: &KeywordPatch,
+        options: Option<&corm::WriteOptions>,
+    ) -> corm::Result<()> {
+        let using = options
+            .map(|options| (options.bound_ttl(), options.bound_timestamp()));
+        let mut values: [&(dyn corm::scylla::serialize::value::SerializeValue + Sync); 5] = [&corm::Unset; 5];
+        let mut count = 0;
+        if let Some((ttl, timestamp)) = &using {
+            values[0] = ttl;
+            values[1] = timestamp;
+            count = 2;
+        }
         let mut mask = 0_u64;
-        let mut values: Vec<
-            &(dyn corm::scylla::serialize::value::SerializeValue + Sync),
-        > = Vec::new();
         if let Some(value) = &patch.order {
             mask |= 0x1;
-            values.push(value);
+            values[count] = value;
+            count += 1;
         }
         if mask == 0 {
             return Ok(());
         }
-        values.push(&key.key);
-        values.push(&key.r#type);
+        values[count] = &key.key;
+        count += 1;
+        values[count] = &key.r#type;
+        count += 1;
         let statement = self
             .statements
-            .update
-            .get(
-                mask,
-                || {
-                    corm::rt::update_text(
-                        &["UPDATE ", self.statements.table.as_str(), " SET "].concat(),
-                        &["\"order\""],
-                        mask,
-                        " WHERE key = ? AND type = ?",
-                    )
-                },
-            );
+            .update_statement(if using.is_some() { mask | UPDATE_USING } else { mask });
         let prepared = statement.prepared(self.session).await?;
-        self.session.execute(prepared, values).await?;
+        match options {
+            Some(options) => {
+                self.session.execute(&options.apply(prepared), &values[..count]).await?
+            }
+            None => self.session.execute(prepared, &values[..count]).await?,
+        };
         Ok(())
     }
     /// Deletes every row of the partition `partition`.
@@ -1166,11 +1298,24 @@ pub struct Batch<'db> {
     db: &'db Db,
     logged: bool,
     writes: Vec<
-        (
-            &'db corm::Statement,
-            Box<dyn corm::scylla::serialize::row::SerializeRow + Send + Sync>,
-        ),
+        (Planned<'db>, Box<dyn corm::scylla::serialize::row::SerializeRow + Send + Sync>),
     >,
+}
+/// The statement of a batched write.
+enum Planned<'db> {
+    /// One of the `Db`'s fixed statements.
+    Fixed(&'db corm::Statement),
+    /// An update's, from the cache of its set of columns.
+    Update(Arc<corm::Statement>),
+}
+impl std::ops::Deref for Planned<'_> {
+    type Target = corm::Statement;
+    fn deref(&self) -> &corm::Statement {
+        match self {
+            Self::Fixed(statement) => statement,
+            Self::Update(statement) => statement,
+        }
+    }
 }
 impl std::fmt::Debug for Batch<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1191,23 +1336,175 @@ impl<'db> Batch<'db> {
     /// Adds an insert of `row` (every column, as
     /// [`OrderRepository::insert`] writes it).
     pub fn insert_order(&mut self, row: &Order) -> &mut Self {
-        self.writes.push((&self.db.inner.order.insert, Box::new(row.clone())));
+        self.writes
+            .push((Planned::Fixed(&self.db.inner.order.insert), Box::new(row.clone())));
         self
     }
     /// Adds a delete of the row at `key`.
     pub fn delete_order(&mut self, key: &OrderKey) -> &mut Self {
-        self.writes.push((&self.db.inner.order.delete, Box::new(key.clone())));
+        self.writes
+            .push((Planned::Fixed(&self.db.inner.order.delete), Box::new(key.clone())));
+        self
+    }
+    /// Adds an update of the row at `key` with the fields of `patch` that
+    /// are set (as [`OrderRepository::update`] writes them); an empty patch
+    /// adds nothing.
+    pub fn update_order(&mut self, key: &OrderKey, patch: &OrderPatch) -> &mut Self {
+        let now_updated_at = Some(corm::chrono::Utc::now());
+        let mut mask = 0_u64;
+        let mut values: Vec<
+            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
+        > = Vec::with_capacity(30);
+        if let Some(value) = &patch.status {
+            mask |= 0x1;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.total_cents {
+            mask |= 0x2;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.quantity {
+            mask |= 0x4;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.weight {
+            mask |= 0x8;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.priority {
+            mask |= 0x10;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.gift {
+            mask |= 0x20;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.discount {
+            mask |= 0x40;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.tax_rate {
+            mask |= 0x80;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.exact_total {
+            mask |= 0x100;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.big_number {
+            mask |= 0x200;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.created_at {
+            mask |= 0x400;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.ship_on {
+            mask |= 0x800;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.ship_at {
+            mask |= 0x1000;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.window {
+            mask |= 0x2000;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.receipt {
+            mask |= 0x4000;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.client_ip {
+            mask |= 0x8000;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.address {
+            mask |= 0x10000;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.notes {
+            mask |= 0x20000;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.tags {
+            mask |= 0x40000;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.attributes {
+            mask |= 0x80000;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.dimensions {
+            mask |= 0x100000;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.embedding {
+            mask |= 0x200000;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.history {
+            mask |= 0x400000;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if let Some(value) = &patch.statuses {
+            mask |= 0x800000;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        mask |= 0x1000000;
+        values.push(Box::new(now_updated_at));
+        if mask == 0 {
+            return self;
+        }
+        values.push(Box::new(Clone::clone(&key.customer_id)));
+        values.push(Box::new(Clone::clone(&key.placed_at)));
+        values.push(Box::new(Clone::clone(&key.id)));
+        let statement = self.db.inner.order.update_statement(mask);
+        self.writes.push((Planned::Update(statement), Box::new(values)));
         self
     }
     /// Adds an insert of `row` (every column, as
     /// [`KeywordRepository::insert`] writes it).
     pub fn insert_keyword(&mut self, row: &Keyword) -> &mut Self {
-        self.writes.push((&self.db.inner.keyword.insert, Box::new(row.clone())));
+        self.writes
+            .push((
+                Planned::Fixed(&self.db.inner.keyword.insert),
+                Box::new(row.clone()),
+            ));
         self
     }
     /// Adds a delete of the row at `key`.
     pub fn delete_keyword(&mut self, key: &KeywordKey) -> &mut Self {
-        self.writes.push((&self.db.inner.keyword.delete, Box::new(key.clone())));
+        self.writes
+            .push((
+                Planned::Fixed(&self.db.inner.keyword.delete),
+                Box::new(key.clone()),
+            ));
+        self
+    }
+    /// Adds an update of the row at `key` with the fields of `patch` that
+    /// are set (as [`KeywordRepository::update`] writes them); an empty patch
+    /// adds nothing.
+    pub fn update_keyword(
+        &mut self,
+        key: &KeywordKey,
+        patch: &KeywordPatch,
+    ) -> &mut Self {
+        let mut mask = 0_u64;
+        let mut values: Vec<
+            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
+        > = Vec::with_capacity(5);
+        if let Some(value) = &patch.order {
+            mask |= 0x1;
+            values.push(Box::new(Clone::clone(value)));
+        }
+        if mask == 0 {
+            return self;
+        }
+        values.push(Box::new(Clone::clone(&key.key)));
+        values.push(Box::new(Clone::clone(&key.r#type)));
+        let statement = self.db.inner.keyword.update_statement(mask);
+        self.writes.push((Planned::Update(statement), Box::new(values)));
         self
     }
     /// How many writes the batch holds.

@@ -24,7 +24,7 @@ const DB_METHODS: &[&str] = &[
 ];
 
 /// The most columns an update's bit mask covers.
-const MAX_UPDATE_COLUMNS: usize = 64;
+const MAX_UPDATE_COLUMNS: usize = 63;
 
 /// The most values a driver tuple binds (for counter updates).
 const MAX_TUPLE: usize = 16;
@@ -88,6 +88,9 @@ pub struct UpdateView {
     pub steps: Vec<UpdateStep>,
     /// ` WHERE <key>`, as a Rust string literal.
     pub tail: String,
+    /// The most values an update binds: TTL and timestamp, every column
+    /// and the key.
+    pub capacity: usize,
 }
 
 impl UpdateView {
@@ -223,6 +226,13 @@ impl DbFile {
     #[must_use]
     pub fn has_batch(&self) -> bool {
         self.repos.iter().any(|repo| !repo.counter)
+    }
+
+    /// Whether some repository has an update (and `db.rs` the
+    /// `UPDATE_USING` bit).
+    #[must_use]
+    pub fn has_update(&self) -> bool {
+        self.repos.iter().any(|repo| repo.update.is_some())
     }
 
     /// Whether there is no repository.
@@ -444,8 +454,9 @@ fn update_view(
     }
     Ok(UpdateView {
         patch: patch.ident.clone(),
-        columns,
         steps,
         tail: format!("{:?}", format!(" WHERE {by_key}")),
+        capacity: 2 + columns.len() + view.key.fields.len(),
+        columns,
     })
 }
