@@ -87,7 +87,7 @@ fn every_construct_fixture() {
         .filter(|path| path.is_dir())
         .collect();
     folders.sort();
-    assert!(folders.len() >= 8, "{folders:?}");
+    assert!(folders.len() >= 9, "{folders:?}");
     for folder in folders {
         let name = folder.file_name().unwrap().to_string_lossy().into_owned();
         let mut files: Vec<String> = std::fs::read_dir(&folder)

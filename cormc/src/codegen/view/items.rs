@@ -310,7 +310,12 @@ fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
             filled.join(", ")
         ));
     }
-    let patch = (!item.is_counter_table()).then(|| PatchView {
+    // Nothing to update when every column is in the key (a lookup table).
+    let updatable = item
+        .fields
+        .iter()
+        .any(|field| !item.key.contains(&field.name));
+    let patch = (!item.is_counter_table() && updatable).then(|| PatchView {
         doc: doc_lines(
             Some(&format!(
                 "The columns an update of `{ident}` writes: each field that is \
