@@ -7,6 +7,7 @@ use scylla::errors::{
 };
 
 use crate::ConfigError;
+use crate::migrate::MigrateError;
 
 /// The result type of the runtime and of generated code.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -139,9 +140,20 @@ pub enum Error {
         #[source]
         source: Box<UseKeyspaceError>,
     },
+    /// The migration runner refused to run or stopped (see [`MigrateError`]).
+    #[error(transparent)]
+    Migrate(Box<MigrateError>),
 }
 
 impl Error {
+    /// The migration runner's error, when this is one.
+    pub fn as_migrate(&self) -> Option<&MigrateError> {
+        match self {
+            Self::Migrate(error) => Some(error),
+            _ => None,
+        }
+    }
+
     /// Whether the request timed out: on the client (the request timeout
     /// elapsed) or on the coordinator (a read or write timeout).
     pub fn is_timeout(&self) -> bool {

@@ -4,9 +4,10 @@
 //! wrapper ([`Session`]), the error type ([`Error`]) and the small helpers that
 //! generated code shares: lazily prepared statements ([`Statement`]), per-call
 //! options ([`ReadOptions`], [`WriteOptions`]), paged reads ([`paging`]),
-//! batches ([`Batch`]), conditional writes ([`lwt`]) and the codec helpers of
-//! the generated trait impls ([`rt`]). Everything that can be decided from a
-//! schema is generated instead of living here.
+//! batches ([`Batch`]), conditional writes ([`lwt`]), the migration runner
+//! ([`migrate`]) and the codec helpers of the generated trait impls
+//! ([`rt`]). Everything that can be decided from a schema is generated
+//! instead of living here.
 //!
 //! The driver and the crates whose types appear in generated code are
 //! re-exported, so generated code and its users need only depend on `corm`.
@@ -25,6 +26,7 @@ pub mod batch;
 mod config;
 mod error;
 pub mod lwt;
+pub mod migrate;
 pub mod options;
 pub mod paging;
 pub mod rt;
@@ -36,6 +38,7 @@ pub mod testing;
 pub use batch::Batch;
 pub use config::{Config, ConfigError, Credentials};
 pub use error::{Error, Result};
+pub use migrate::{MigrateError, Migration, MigrationStatement, Migrator};
 pub use options::{Order, ReadOptions, WriteOptions};
 pub use paging::{Page, PagingToken};
 pub use session::Session;

@@ -1,0 +1,193 @@
+//! What the runner tells while it works ([`Event`], for a progress display)
+//! and what it did ([`Report`]).
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::Error;
+
+use super::lock::LockHolder;
+use super::migration::Migration;
+
+/// One step of a run, passed to the
+/// [`on_progress`](super::Migrator::on_progress) hook as it happens.
+///
+/// Its `Display` is a line for a person (`applying migration 2 …`).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event<'a> {
+    /// Another runner holds the lock; this one waits for it.
+    LockBusy {
+        /// The keyspace.
+        keyspace: &'a str,
+        /// Who holds the lock.
+        holder: &'a LockHolder,
+    },
+    /// This runner holds the lock.
+    LockAcquired {
+        /// The keyspace.
+        keyspace: &'a str,
+    },
+    /// A migration starts, or resumes after `statements_done` statements.
+    MigrationStarted {
+        /// The migration.
+        migration: &'a Migration,
+        /// How many of its statements an earlier run did (0 for a new one).
+        statements_done: usize,
+    },
+    /// A statement is about to run.
+    StatementStarted {
+        /// Its migration.
+        migration: &'a Migration,
+        /// Its position, from 0.
+        index: usize,
+        /// The CQL text run.
+        statement: &'a str,
+    },
+    /// A statement is done and recorded.
+    StatementDone {
+        /// Its migration.
+        migration: &'a Migration,
+        /// Its position, from 0.
+        index: usize,
+        /// Whether it ran or its change was already there.
+        outcome: &'a StatementOutcome,
+        /// How long it took, schema agreement included.
+        elapsed: Duration,
+    },
+    /// Every statement of a migration is done; it is recorded as applied.
+    MigrationApplied {
+        /// The migration.
+        migration: &'a Migration,
+        /// How long this run spent on it.
+        elapsed: Duration,
+    },
+    /// The lock could not be released (its lease will end it).
+    LockReleaseFailed {
+        /// The keyspace.
+        keyspace: &'a str,
+        /// What the cluster reported.
+        error: &'a Error,
+    },
+}
+
+/// How a statement ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StatementOutcome {
+    /// It ran.
+    Applied,
+    /// It was the first statement of a resumed migration, and the cluster
+    /// refused it because its change is already there (an earlier run did it
+    /// but stopped before recording it).
+    AlreadyApplied {
+        /// The cluster's message.
+        reason: String,
+    },
+}
+
+impl fmt::Display for Event<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::LockBusy { keyspace, holder } => write!(
+                f,
+                "the migration lock of `{keyspace}` is held by {holder}; waiting"
+            ),
+            Self::LockAcquired { keyspace } => {
+                write!(f, "took the migration lock of `{keyspace}`")
+            }
+            Self::MigrationStarted {
+                migration,
+                statements_done: 0,
+            } => write!(
+                f,
+                "applying migration {} `{}` ({} statements)",
+                migration.id,
+                migration.name,
+                migration.statements.len()
+            ),
+            Self::MigrationStarted {
+                migration,
+                statements_done,
+            } => write!(
+                f,
+                "resuming migration {} `{}` at statement {} of {}",
+                migration.id,
+                migration.name,
+                statements_done + 1,
+                migration.statements.len()
+            ),
+            Self::StatementStarted {
+                migration,
+                index,
+                statement,
+            } => write!(
+                f,
+                "  [{}/{}] {statement}",
+                index + 1,
+                migration.statements.len()
+            ),
+            Self::StatementDone {
+                migration,
+                index,
+                outcome,
+                elapsed,
+            } => {
+                let total = migration.statements.len();
+                match outcome {
+                    StatementOutcome::Applied => {
+                        write!(f, "  [{}/{total}] done in {elapsed:.1?}", index + 1)
+                    }
+                    StatementOutcome::AlreadyApplied { reason } => write!(
+                        f,
+                        "  [{}/{total}] already applied by an earlier run ({reason})",
+                        index + 1
+                    ),
+                }
+            }
+            Self::MigrationApplied { migration, elapsed } => write!(
+                f,
+                "applied migration {} `{}` in {elapsed:.1?}",
+                migration.id, migration.name
+            ),
+            Self::LockReleaseFailed { keyspace, error } => write!(
+                f,
+                "could not release the migration lock of `{keyspace}` (it expires with its \
+                 lease): {error}"
+            ),
+        }
+    }
+}
+
+/// What a run of [`up`](super::Migrator::up) did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The migrations this run applied (or finished), in order.
+    pub applied: Vec<AppliedMigration>,
+}
+
+impl Report {
+    /// Whether there was nothing to do: every migration was applied already.
+    pub fn is_empty(&self) -> bool {
+        self.applied.is_empty()
+    }
+}
+
+/// A migration applied (or finished) by a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedMigration {
+    /// Its id.
+    pub id: u32,
+    /// Its name.
+    pub name: String,
+    /// How many statements an earlier run had done (0 when this run
+    /// started it).
+    pub resumed_at: usize,
+    /// How many statements this run ran.
+    pub statements_run: usize,
+    /// How many of those were already applied (see
+    /// [`StatementOutcome::AlreadyApplied`]).
+    pub statements_already_applied: usize,
+    /// How long this run spent on it.
+    pub elapsed: Duration,
+}
