@@ -25,6 +25,7 @@ pub mod cql;
 pub mod diagnostics;
 pub mod format;
 pub mod ir;
+pub mod migrate;
 pub mod parse;
 
 pub use builder::{BuildError, Builder};

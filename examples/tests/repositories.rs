@@ -15,17 +15,21 @@ use corm::{
     Order as Direction, ReadOptions, Session, TryStreamExt, Uuid, WriteOptions,
 };
 use corm_examples::generated::{
-    Address, Db, Keyword, KeywordKey, KeywordPatch, Order, OrderPartition, OrderPatch, OrderStatus,
-    PageViews, PageViewsKey, PageViewsPartition, SCHEMA_STATEMENTS,
+    Address, Db, Keyword, KeywordKey, KeywordPatch, Order, OrderClustering, OrderPartition,
+    OrderPatch, OrderStatus, PageViews, PageViewsKey, PageViewsPartition,
 };
 
-/// A `Db` on the test keyspace, with the schema created in it.
+/// A `Db` on the test keyspace, with the schema created in it by the
+/// generated migrations.
 async fn db(session: Session) -> Db {
-    for statement in SCHEMA_STATEMENTS {
-        session.run_ddl(statement).await.unwrap();
-    }
-    let keyspace = session.keyspace().expect("the test keyspace");
-    Db::new(session, keyspace)
+    let keyspace = session
+        .keyspace()
+        .unwrap_or_else(|| panic!("the test keyspace"));
+    let db = Db::new(session, keyspace);
+    db.migrate()
+        .await
+        .unwrap_or_else(|e| panic!("migrate: {e}"));
+    db
 }
 
 /// A version 1 (time-based) UUID at `ticks` (100 ns units), so that tests
@@ -812,6 +816,95 @@ async fn updates_in_batches() {
                 ..keyword
             })
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn partition_slices_over_every_clustering_column() {
+    with_keyspace("repo_slice", |session| async move {
+        let db = db(session).await;
+        let orders = db.order();
+        // Three times, three ids each: clustering (placed_at desc, id asc).
+        let ids: Vec<Uuid> = (1..=3_u128).map(Uuid::from_u128).collect();
+        let mut rows = Vec::new();
+        for t in 1..=3_u64 {
+            for id in &ids {
+                let mut row = sparse_order(20, t);
+                row.placed_at = timeuuid(t * 1_000, 1);
+                row.id = *id;
+                orders.insert(&row).await.unwrap();
+                rows.push(row);
+            }
+        }
+        let partition = rows[0].partition_key();
+        let slice = |from: Bound<&OrderClustering>, to: Bound<&OrderClustering>, order, limit| {
+            let orders = db.order();
+            let partition = partition.clone();
+            let from = from.map(Clone::clone);
+            let to = to.map(Clone::clone);
+            async move {
+                orders
+                    .partition_slice(
+                        &partition,
+                        from.as_ref(),
+                        to.as_ref(),
+                        order,
+                        limit,
+                        &ReadOptions::default().page_size(2),
+                    )
+                    .await
+                    .unwrap()
+                    .map_ok(|row: Order| (row.placed_at, row.id.as_u128()))
+                    .try_collect::<Vec<_>>()
+                    .await
+                    .unwrap()
+            }
+        };
+        let at = |t: u64, id: u128| OrderClustering {
+            placed_at: timeuuid(t * 1_000, 1),
+            id: Uuid::from_u128(id),
+        };
+        let key = |t: u64, id: u128| (timeuuid(t * 1_000, 1), id);
+
+        // Everything, in the table's clustering order and reversed.
+        let all = slice(Bound::Unbounded, Bound::Unbounded, Direction::Desc, None).await;
+        assert_eq!(
+            all,
+            [3, 2, 1]
+                .into_iter()
+                .flat_map(|t| (1..=3).map(move |id| key(t, id)))
+                .collect::<Vec<_>>()
+        );
+        let reversed = slice(Bound::Unbounded, Bound::Unbounded, Direction::Asc, None).await;
+        assert_eq!(reversed, all.iter().rev().copied().collect::<Vec<_>>());
+
+        // A tuple bound compares each column in its type's order.
+        let above = slice(
+            Bound::Excluded(&at(2, 2)),
+            Bound::Unbounded,
+            Direction::Asc,
+            None,
+        )
+        .await;
+        assert_eq!(above, vec![key(2, 3), key(3, 3), key(3, 2), key(3, 1)]);
+        let between = slice(
+            Bound::Included(&at(1, 2)),
+            Bound::Included(&at(2, 2)),
+            Direction::Desc,
+            Some(10),
+        )
+        .await;
+        assert_eq!(between, vec![key(2, 1), key(2, 2), key(1, 2), key(1, 3)]);
+        let limited = slice(
+            Bound::Excluded(&at(1, 1)),
+            Bound::Excluded(&at(3, 3)),
+            Direction::Desc,
+            Some(3),
+        )
+        .await;
+        assert_eq!(limited, vec![key(3, 1), key(3, 2), key(2, 1)]);
+        assert_eq!(rows[0].clustering(), at(1, 1));
     })
     .await;
 }

@@ -71,6 +71,23 @@ impl Db {
     }
 {% endif %}
 
+{% if file.migrations %}
+    /// Applies the schema's pending migrations
+    /// ([`MIGRATIONS`](super::MIGRATIONS)) to this keyspace, which must
+    /// exist: under the runner's lock, resuming a run that stopped midway,
+    /// and refusing when an applied migration has changed. For progress
+    /// reports, deadlines and `status`, use `corm::migrate::Migrator`.
+    ///
+    /// # Errors
+    /// [`corm::Error::Migrate`] naming the migration and statement, or the
+    /// error of the statement that failed.
+    pub async fn migrate(&self) -> corm::Result<corm::migrate::Report> {
+        corm::migrate::Migrator::new(&self.inner.session, &self.inner.keyspace, super::MIGRATIONS)
+            .up()
+            .await
+    }
+
+{% endif %}
     /// The session the statements run on.
     #[must_use]
     pub fn session(&self) -> &corm::Session {
@@ -371,9 +388,14 @@ impl {{ repo.repo }}<'_> {
     /// `order` of that column, at most `limit` of them (`None`: all),
     /// fetched a page at a time (`options.page_size` rows per page).
     ///
-    /// Only the first clustering column takes a range here; ranges over
-    /// several clustering columns are future work. Each shape of range
+{% if range.slice.is_some() %}
+    /// For bounds on every clustering column, see
+    /// [`partition_slice`](Self::partition_slice). Each shape of range
     /// (the kinds of both bounds and the direction) is prepared once.
+{% else %}
+    /// Each shape of range (the kinds of both bounds and the direction) is
+    /// prepared once.
+{% endif %}
     ///
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the
@@ -420,11 +442,101 @@ impl {{ repo.repo }}<'_> {
             }
             std::ops::Bound::Unbounded => "",
         };
+        self.read_range(shape, values, [lower, upper], order, limit, options).await
+    }
+{% if let Some(slice) = range.slice %}
+
+    /// The rows of the partition `partition` whose clustering columns,
+    /// compared as the tuple `{{ slice.tuple }}`, lie between `from` and `to`
+    /// (each column compared in its type's order), in the direction `order`
+    /// of the first clustering column, at most `limit` of them (`None`: all),
+    /// fetched a page at a time (`options.page_size` rows per page).
+    ///
+{% if slice.uniform %}
+    /// The clustering columns share one direction, so the tuple order is
+    /// the clustering order: `from: Bound::Excluded(&last.clustering())`
+    /// with `corm::Order::Asc` continues after the row `last` (keyset
+    /// pagination). Each shape of slice is prepared once.
+{% else %}
+    /// The clustering columns are stored in mixed directions, so a tuple
+    /// bound is not a position in the clustering order (Cassandra compares
+    /// tuples column by column in each type's order). Each shape of slice
+    /// is prepared once.
+{% endif %}
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the
+    /// first page's error; later failures are items of the stream.
+    pub async fn partition_slice(
+        &self,
+        partition: &{{ partition }},
+        from: std::ops::Bound<&{{ slice.ident }}>,
+        to: std::ops::Bound<&{{ slice.ident }}>,
+        order: corm::Order,
+        limit: Option<i32>,
+        options: &corm::ReadOptions,
+    ) -> corm::Result<impl corm::Stream<Item = corm::Result<{{ repo.model }}>> + Send + Unpin + 'static> {
+        // Owned values (the key fields cloned): the stream may outlive the
+        // arguments. Bit 0x20 keeps slices apart from ranges in the cache.
+        let mut shape = 0x20_u64;
+        let mut values: Vec<Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>> = Vec::new();
+{% for field in range.partition_fields %}
+        values.push(Box::new(Clone::clone(&partition.{{ field }})));
+{% endfor %}
+        let mut bound = |at: &{{ slice.ident }}| {
+{% for field in slice.fields %}
+            values.push(Box::new(Clone::clone(&at.{{ field }})));
+{% endfor %}
+        };
+        let lower = match from {
+            std::ops::Bound::Included(at) => {
+                shape |= 0x1;
+                bound(at);
+                {{ slice.ge }}
+            }
+            std::ops::Bound::Excluded(at) => {
+                shape |= 0x2;
+                bound(at);
+                {{ slice.gt }}
+            }
+            std::ops::Bound::Unbounded => "",
+        };
+        let upper = match to {
+            std::ops::Bound::Included(at) => {
+                shape |= 0x4;
+                bound(at);
+                {{ slice.le }}
+            }
+            std::ops::Bound::Excluded(at) => {
+                shape |= 0x8;
+                bound(at);
+                {{ slice.lt }}
+            }
+            std::ops::Bound::Unbounded => "",
+        };
+        self.read_range(shape, values, [lower, upper], order, limit, options).await
+    }
+{% endif %}
+
+    /// The rows of a partition between bounds: `values` binds the partition
+    /// key and the bounds, `bounds` are the `AND …` texts of the lower and
+    /// upper bound (empty when unbounded), `shape` tells the statement's
+    /// text apart in the cache.
+    async fn read_range(
+        &self,
+        mut shape: u64,
+        mut values: Vec<Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>>,
+        bounds: [&'static str; 2],
+        order: corm::Order,
+        limit: Option<i32>,
+        options: &corm::ReadOptions,
+    ) -> corm::Result<impl corm::Stream<Item = corm::Result<{{ repo.model }}>> + Send + Unpin + 'static> {
         if order == corm::Order::Desc {
             shape |= 0x10;
         }
         values.push(Box::new(limit.map_or(corm::MaybeUnset::Unset, corm::MaybeUnset::Set)));
         let statement = self.statements.range.get(shape, || {
+            let [lower, upper] = bounds;
             [
                 {{ range.head }},
                 self.statements.table.as_str(),

@@ -11,6 +11,13 @@ pub use types::*;
 pub mod db;
 pub use db::*;
 {% endif %}
+{% if db.migrations %}
+
+/// The schema's migrations as data ([`MIGRATIONS`]), for
+/// `corm::migrate::Migrator`.
+pub mod migrations;
+pub use migrations::MIGRATIONS;
+{% endif %}
 
 /// The schema as a CQL script (`schema.cql`, beside this file).
 pub const SCHEMA_CQL: &str = include_str!("schema.cql");

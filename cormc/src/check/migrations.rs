@@ -20,13 +20,14 @@ pub(super) struct Desired<'a> {
 }
 
 /// Checks and replays the migrations, then compares the result with
-/// `desired`. Returns the migrations in id order.
+/// `desired`. Returns the migrations in id order, and the schema they build
+/// when every one of them replays (an empty one when there are none).
 pub(super) fn check_migrations(
     written: &[&ast::Migration],
     desired: &Desired<'_>,
     first_item: Option<Span>,
     ctx: &mut Context,
-) -> Vec<ir::Migration> {
+) -> (Vec<ir::Migration>, Option<CqlSchema>) {
     if written.is_empty() {
         if let (Some(at), true) = (first_item, desired.check_drift) {
             ctx.push(crate::diagnostics::Diagnostic::new(
@@ -36,9 +37,9 @@ pub(super) fn check_migrations(
                 at,
                 "",
             ))
-            .help("add a `migration 1 init { … }` block with the CQL that creates the schema");
+            .help("add a `migration 1 init { … }` block with the CQL that creates the schema (`cormc migrate new init` writes it)");
         }
-        return Vec::new();
+        return (Vec::new(), Some(CqlSchema::default()));
     }
     let mut ordered: Vec<&ast::Migration> = written.to_vec();
     ordered.sort_by_key(|m| m.number.value);
@@ -143,7 +144,21 @@ pub(super) fn check_migrations(
             ctx,
         );
     }
-    out
+    (out, ok.then(|| replayer.schema().clone()))
+}
+
+/// The changes that take the schema the migrations build (`replayed`) to
+/// the one the items need (`desired`), in the diff's order. The keyspace is
+/// left out (it is bound at run time) and so are materialized views (only
+/// migrations declare them).
+#[must_use]
+pub fn drift_changes(replayed: &CqlSchema, desired: &CqlSchema) -> Vec<cql::Change> {
+    let mut replayed = replayed.clone();
+    let mut desired = desired.clone();
+    replayed.keyspace = None;
+    desired.keyspace = None;
+    desired.views = replayed.views.clone();
+    cql::diff(&replayed, &desired)
 }
 
 fn shifted(text: Span, inner: &std::ops::Range<usize>) -> Span {
@@ -165,16 +180,7 @@ fn check_drift(
     last_migration: Option<Span>,
     ctx: &mut Context,
 ) {
-    let mut replayed = replayed.clone();
-    let mut desired = desired.clone();
-    // The keyspace is created by whoever runs the migrations (it is bound at
-    // run time), so it is not part of the drift check.
-    replayed.keyspace = None;
-    desired.keyspace = None;
-    // Materialized views exist only in migrations (models can't declare
-    // them), so they are the migrations' own business.
-    desired.views = replayed.views.clone();
-    let changes = cql::diff(&replayed, &desired);
+    let changes = drift_changes(replayed, desired);
     if changes.is_empty() {
         return;
     }

@@ -31,6 +31,7 @@ mod index_support;
 mod keyspace;
 pub mod lower;
 mod migrations;
+pub use migrations::drift_changes;
 mod models;
 mod names;
 mod queries;
@@ -59,6 +60,20 @@ pub struct Checked {
     pub schema: Option<ir::Schema>,
     /// Everything the checker reported.
     pub diagnostics: Vec<Diagnostic>,
+    /// What `cormc migrate new` starts from, when the items are sound and
+    /// every migration replays (drift allowed).
+    pub migration_base: Option<MigrationBase>,
+}
+
+/// The schema the migrations build and the one the items need.
+#[derive(Debug, Clone)]
+pub struct MigrationBase {
+    /// What replaying every migration builds (empty without migrations).
+    pub replayed: crate::cql::CqlSchema,
+    /// What the models, time series and event stores need.
+    pub desired: crate::cql::CqlSchema,
+    /// The highest migration number so far (0 without migrations).
+    pub last_id: u32,
 }
 
 /// Checks a parsed schema.
@@ -124,7 +139,7 @@ pub fn check(schema: &Schema) -> Checked {
     // Drift is only meaningful when the items themselves are sound; the
     // migrations' own numbering, syntax and replay are checked regardless.
     let drift = !ctx.has_errors();
-    let migrations = migrations::check_migrations(
+    let (migrations, replayed) = migrations::check_migrations(
         &symbols.migrations,
         &migrations::Desired {
             schema: &desired,
@@ -135,6 +150,11 @@ pub fn check(schema: &Schema) -> Checked {
         &mut ctx,
     );
 
+    let migration_base = replayed.filter(|_| drift).map(|replayed| MigrationBase {
+        replayed,
+        desired: desired.clone(),
+        last_id: migrations.iter().map(|m| m.id).max().unwrap_or(0),
+    });
     let mut diagnostics = ctx.diagnostics;
     diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start));
     let failed = diagnostics.iter().any(Diagnostic::is_error);
@@ -152,6 +172,7 @@ pub fn check(schema: &Schema) -> Checked {
             desired,
         }),
         diagnostics,
+        migration_base,
     }
 }
 

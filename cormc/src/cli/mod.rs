@@ -13,6 +13,8 @@ use std::process::ExitCode;
 use camino::{Utf8Path, Utf8PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod migrate;
+
 use crate::diagnostics::{RenderOptions, Severity, SourceMap, render};
 use crate::format::{FormatError, format_source, short_diff};
 
@@ -25,6 +27,8 @@ Examples:
   cormc fmt --check schema/*.corm         only report files that are not formatted (CI)
   cormc generate schema.corm --out src/generated          write the Rust data layer
   cormc generate schema.corm --out src/generated --check  only report stale files (CI)
+  cormc migrate new add_email schema.corm   append the next migration from the model changes
+  cormc migrate up schema.corm --keyspace shop            apply pending migrations
 
 Exit status: 0 when clean (warnings allowed), 1 when the schema has errors
 (or, with `fmt --check`/`generate --check`, a file is not formatted or is
@@ -88,6 +92,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Write the next migration, or run the migrations against a cluster.
+    #[command(subcommand, after_help = migrate::MIGRATE_EXAMPLES)]
+    Migrate(migrate::MigrateCommand),
 }
 
 const GENERATE_EXAMPLES: &str = "\
@@ -174,6 +181,7 @@ pub fn run(
             out,
             err,
         ),
+        Command::Migrate(command) => migrate::run(command, color, out, err),
     }
 }
 
@@ -341,23 +349,7 @@ fn generate(
         );
         return 2;
     };
-    let mut sources = SourceMap::new();
-    let mut unreadable = 0usize;
-    for path in paths {
-        let Ok(path) = Utf8PathBuf::from_path_buf(path.clone()) else {
-            let _ = writeln!(
-                err,
-                "error: cannot read `{}`: the path is not valid UTF-8",
-                path.display()
-            );
-            unreadable += 1;
-            continue;
-        };
-        if let Err(error) = sources.load(path) {
-            let _ = writeln!(err, "error: {error}");
-            unreadable += 1;
-        }
-    }
+    let (sources, unreadable) = load_sources(paths, err);
     if unreadable > 0 {
         return 2;
     }
@@ -438,23 +430,7 @@ fn generate(
 
 /// `cormc check FILE…`
 fn check(paths: &[PathBuf], color: bool, err: &mut dyn Write) -> u8 {
-    let mut sources = SourceMap::new();
-    let mut unreadable = 0usize;
-    for path in paths {
-        let Ok(path) = Utf8PathBuf::from_path_buf(path.clone()) else {
-            let _ = writeln!(
-                err,
-                "error: cannot read `{}`: the path is not valid UTF-8",
-                path.display()
-            );
-            unreadable += 1;
-            continue;
-        };
-        if let Err(error) = sources.load(path) {
-            let _ = writeln!(err, "error: {error}");
-            unreadable += 1;
-        }
-    }
+    let (sources, unreadable) = load_sources(paths, err);
 
     let diagnostics = match crate::parse::parse(&sources) {
         Ok(schema) => crate::check::check(&schema).diagnostics,
@@ -497,6 +473,29 @@ fn check(paths: &[PathBuf], color: bool, err: &mut dyn Write) -> u8 {
     } else {
         0
     }
+}
+
+/// Loads the schema files at `paths`, reporting each one that can't be
+/// read; returns the sources and how many failed.
+fn load_sources(paths: &[PathBuf], err: &mut dyn Write) -> (SourceMap, usize) {
+    let mut sources = SourceMap::new();
+    let mut unreadable = 0usize;
+    for path in paths {
+        let Ok(path) = Utf8PathBuf::from_path_buf(path.clone()) else {
+            let _ = writeln!(
+                err,
+                "error: cannot read `{}`: the path is not valid UTF-8",
+                path.display()
+            );
+            unreadable += 1;
+            continue;
+        };
+        if let Err(error) = sources.load(path) {
+            let _ = writeln!(err, "error: {error}");
+            unreadable += 1;
+        }
+    }
+    (sources, unreadable)
 }
 
 const fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {

@@ -71,6 +71,23 @@ pub fn schema_statements(schema: &CqlSchema) -> Vec<String> {
     statements
 }
 
+/// The migrations as a CQL script, each under a comment with its number,
+/// name and checksum, with the keyspace written as `<keyspace>`.
+fn migrations_script(migrations: &[crate::migrate::EmbeddedMigration]) -> String {
+    let mut script = String::from(CQL_HEADER);
+    for migration in migrations {
+        script.push_str(&format!(
+            "\n-- migration {} {} (checksum {})\n",
+            migration.id, migration.name, migration.checksum
+        ));
+        for statement in &migration.statements {
+            script.push_str(&statement.text("<keyspace>"));
+            script.push_str(";\n");
+        }
+    }
+    script
+}
+
 /// Generates the Rust module for `schema`: relative paths to file contents.
 ///
 /// # Errors
@@ -100,5 +117,13 @@ pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
         "schema.cql",
         format!("{CQL_HEADER}{}", render_schema(&schema.desired)),
     );
+    let migrations = crate::migrate::embed_all(schema);
+    if !migrations.is_empty() {
+        files.insert(
+            "migrations.rs",
+            render::rust_file("migrations.rs", &templates::MigrationsRs::new(&migrations))?,
+        );
+        files.insert("migrations.cql", migrations_script(&migrations));
+    }
     Ok(files)
 }

@@ -57,3 +57,49 @@ impl<'a> TypesRs<'a> {
         Self { file }
     }
 }
+
+/// `migrations.rs`: the migrations as data.
+#[derive(Template)]
+#[template(path = "rust/migrations.rs")]
+pub(crate) struct MigrationsRs {
+    /// The migrations, with every text as a Rust string literal.
+    pub(crate) migrations: Vec<MigrationView>,
+}
+
+/// One migration in `migrations.rs`.
+pub(crate) struct MigrationView {
+    /// Its number.
+    pub(crate) id: u32,
+    /// Its name, as a Rust string literal.
+    pub(crate) name: String,
+    /// Its checksum, as a Rust string literal.
+    pub(crate) checksum: String,
+    /// Each statement's parts, as Rust string literals.
+    pub(crate) statements: Vec<Vec<String>>,
+}
+
+impl MigrationsRs {
+    pub(crate) fn new(migrations: &[crate::migrate::EmbeddedMigration]) -> Self {
+        Self {
+            migrations: migrations
+                .iter()
+                .map(|migration| MigrationView {
+                    id: migration.id,
+                    name: format!("{:?}", migration.name),
+                    checksum: format!("{:?}", migration.checksum),
+                    statements: migration
+                        .statements
+                        .iter()
+                        .map(|statement| {
+                            statement
+                                .parts
+                                .iter()
+                                .map(|part| format!("{part:?}"))
+                                .collect()
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,7 +1,8 @@
 //! The showcase: `examples/schema.corm`, compiled by `cormc generate` into
-//! `src/generated/`, used against a real node: the schema is created from
-//! the generated DDL, orders go in and come back newest first, a second
-//! writer is refused by `IF NOT EXISTS`, and a counter counts.
+//! `src/generated/`, used against a real node: the schema's migrations are
+//! applied by `db.migrate()` (a second run finds nothing to do), orders go
+//! in and come back newest first, a second writer is refused by
+//! `IF NOT EXISTS`, and a counter counts.
 //!
 //! Run it with `cargo xtask example` (which regenerates the code from the
 //! schema and starts a local node first).
@@ -10,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use corm::{Config, ReadOptions, Session, TryStreamExt};
 use corm_examples::generated::{
-    Address, Db, Order, OrderPartition, OrderStatus, PageViewsKey, SCHEMA_STATEMENTS,
+    Address, Db, MIGRATIONS, Order, OrderPartition, OrderStatus, PageViewsKey,
 };
 
 const KEYSPACE: &str = "corm_shop";
@@ -21,7 +22,8 @@ async fn main() -> Result<(), corm::Error> {
     let session = Session::connect(&config).await?;
     println!("connected to {}", config.contact_points.join(","));
 
-    // A fresh keyspace for the showcase, with the schema's own DDL.
+    // A fresh keyspace for the showcase; the tables come from the schema's
+    // migrations, applied (and recorded) by the generated `Db::migrate`.
     session
         .run_ddl(&format!("DROP KEYSPACE IF EXISTS {KEYSPACE}"))
         .await?;
@@ -31,16 +33,21 @@ async fn main() -> Result<(), corm::Error> {
              {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
         ))
         .await?;
-    session.use_keyspace(KEYSPACE).await?;
-    for statement in SCHEMA_STATEMENTS {
-        session.run_ddl(statement).await?;
+    let db = Db::new(session, KEYSPACE);
+    let report = db.migrate().await?;
+    for applied in &report.applied {
+        println!(
+            "applied migration {} {} ({} statements)",
+            applied.id, applied.name, applied.statements_run
+        );
     }
+    let again = db.migrate().await?;
     println!(
-        "created {} schema objects from the generated DDL",
-        SCHEMA_STATEMENTS.len()
+        "migrating again: {} of {} migrations to apply",
+        again.applied.len(),
+        MIGRATIONS.len()
     );
 
-    let db = Db::new(session, KEYSPACE);
     let customer = corm::Uuid::new_v4();
     for (n, status) in [
         OrderStatus::Paid,

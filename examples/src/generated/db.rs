@@ -6,8 +6,8 @@
 //! first use.
 use std::sync::Arc;
 use super::types::{
-    Keyword, KeywordKey, KeywordPartition, KeywordPatch, Order, OrderKey, OrderPartition,
-    OrderPatch, PageViews, PageViewsKey, PageViewsPartition,
+    Keyword, KeywordKey, KeywordPartition, KeywordPatch, Order, OrderClustering,
+    OrderKey, OrderPartition, OrderPatch, PageViews, PageViewsKey, PageViewsPartition,
 };
 /// The cache key bit of an update with `USING TTL ? AND TIMESTAMP ?`; the
 /// lower bits are its set of columns.
@@ -141,6 +141,24 @@ impl Db {
                 keyspace,
             }),
         }
+    }
+    /// Applies the schema's pending migrations
+    /// ([`MIGRATIONS`](super::MIGRATIONS)) to this keyspace, which must
+    /// exist: under the runner's lock, resuming a run that stopped midway,
+    /// and refusing when an applied migration has changed. For progress
+    /// reports, deadlines and `status`, use `corm::migrate::Migrator`.
+    ///
+    /// # Errors
+    /// [`corm::Error::Migrate`] naming the migration and statement, or the
+    /// error of the statement that failed.
+    pub async fn migrate(&self) -> corm::Result<corm::migrate::Report> {
+        corm::migrate::Migrator::new(
+                &self.inner.session,
+                &self.inner.keyspace,
+                super::MIGRATIONS,
+            )
+            .up()
+            .await
     }
     /// The session the statements run on.
     #[must_use]
@@ -595,8 +613,8 @@ impl OrderRepository<'_> {
     /// `order` of that column, at most `limit` of them (`None`: all),
     /// fetched a page at a time (`options.page_size` rows per page).
     ///
-    /// Only the first clustering column takes a range here; ranges over
-    /// several clustering columns are future work. Each shape of range
+    /// For bounds on every clustering column, see
+    /// [`partition_slice`](Self::partition_slice). Each shape of range
     /// (the kinds of both bounds and the direction) is prepared once.
     ///
     /// # Errors
@@ -644,6 +662,87 @@ impl OrderRepository<'_> {
             }
             std::ops::Bound::Unbounded => "",
         };
+        self.read_range(shape, values, [lower, upper], order, limit, options).await
+    }
+    /// The rows of the partition `partition` whose clustering columns,
+    /// compared as the tuple `(placed_at, id)`, lie between `from` and `to`
+    /// (each column compared in its type's order), in the direction `order`
+    /// of the first clustering column, at most `limit` of them (`None`: all),
+    /// fetched a page at a time (`options.page_size` rows per page).
+    ///
+    /// The clustering columns are stored in mixed directions, so a tuple
+    /// bound is not a position in the clustering order (Cassandra compares
+    /// tuples column by column in each type's order). Each shape of slice
+    /// is prepared once.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the
+    /// first page's error; later failures are items of the stream.
+    pub async fn partition_slice(
+        &self,
+        partition: &OrderPartition,
+        from: std::ops::Bound<&OrderClustering>,
+        to: std::ops::Bound<&OrderClustering>,
+        order: corm::Order,
+        limit: Option<i32>,
+        options: &corm::ReadOptions,
+    ) -> corm::Result<
+        impl corm::Stream<Item = corm::Result<Order>> + Send + Unpin + 'static,
+    > {
+        let mut shape = 0x20_u64;
+        let mut values: Vec<
+            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
+        > = Vec::new();
+        values.push(Box::new(Clone::clone(&partition.customer_id)));
+        let mut bound = |at: &OrderClustering| {
+            values.push(Box::new(Clone::clone(&at.placed_at)));
+            values.push(Box::new(Clone::clone(&at.id)));
+        };
+        let lower = match from {
+            std::ops::Bound::Included(at) => {
+                shape |= 0x1;
+                bound(at);
+                " AND (placed_at, id) >= (?, ?)"
+            }
+            std::ops::Bound::Excluded(at) => {
+                shape |= 0x2;
+                bound(at);
+                " AND (placed_at, id) > (?, ?)"
+            }
+            std::ops::Bound::Unbounded => "",
+        };
+        let upper = match to {
+            std::ops::Bound::Included(at) => {
+                shape |= 0x4;
+                bound(at);
+                " AND (placed_at, id) <= (?, ?)"
+            }
+            std::ops::Bound::Excluded(at) => {
+                shape |= 0x8;
+                bound(at);
+                " AND (placed_at, id) < (?, ?)"
+            }
+            std::ops::Bound::Unbounded => "",
+        };
+        self.read_range(shape, values, [lower, upper], order, limit, options).await
+    }
+    /// The rows of a partition between bounds: `values` binds the partition
+    /// key and the bounds, `bounds` are the `AND …` texts of the lower and
+    /// upper bound (empty when unbounded), `shape` tells the statement's
+    /// text apart in the cache.
+    async fn read_range(
+        &self,
+        mut shape: u64,
+        mut values: Vec<
+            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
+        >,
+        bounds: [&'static str; 2],
+        order: corm::Order,
+        limit: Option<i32>,
+        options: &corm::ReadOptions,
+    ) -> corm::Result<
+        impl corm::Stream<Item = corm::Result<Order>> + Send + Unpin + 'static,
+    > {
         if order == corm::Order::Desc {
             shape |= 0x10;
         }
@@ -657,6 +756,7 @@ impl OrderRepository<'_> {
             .get(
                 shape,
                 || {
+                    let [lower, upper] = bounds;
                     [
                         "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
                         self.statements.table.as_str(),
@@ -820,9 +920,8 @@ impl PageViewsRepository<'_> {
     /// `order` of that column, at most `limit` of them (`None`: all),
     /// fetched a page at a time (`options.page_size` rows per page).
     ///
-    /// Only the first clustering column takes a range here; ranges over
-    /// several clustering columns are future work. Each shape of range
-    /// (the kinds of both bounds and the direction) is prepared once.
+    /// Each shape of range (the kinds of both bounds and the direction) is
+    /// prepared once.
     ///
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the
@@ -869,6 +968,25 @@ impl PageViewsRepository<'_> {
             }
             std::ops::Bound::Unbounded => "",
         };
+        self.read_range(shape, values, [lower, upper], order, limit, options).await
+    }
+    /// The rows of a partition between bounds: `values` binds the partition
+    /// key and the bounds, `bounds` are the `AND …` texts of the lower and
+    /// upper bound (empty when unbounded), `shape` tells the statement's
+    /// text apart in the cache.
+    async fn read_range(
+        &self,
+        mut shape: u64,
+        mut values: Vec<
+            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
+        >,
+        bounds: [&'static str; 2],
+        order: corm::Order,
+        limit: Option<i32>,
+        options: &corm::ReadOptions,
+    ) -> corm::Result<
+        impl corm::Stream<Item = corm::Result<PageViews>> + Send + Unpin + 'static,
+    > {
         if order == corm::Order::Desc {
             shape |= 0x10;
         }
@@ -882,6 +1000,7 @@ impl PageViewsRepository<'_> {
             .get(
                 shape,
                 || {
+                    let [lower, upper] = bounds;
                     [
                         "SELECT page, day, views FROM ",
                         self.statements.table.as_str(),
@@ -1182,9 +1301,8 @@ impl KeywordRepository<'_> {
     /// `order` of that column, at most `limit` of them (`None`: all),
     /// fetched a page at a time (`options.page_size` rows per page).
     ///
-    /// Only the first clustering column takes a range here; ranges over
-    /// several clustering columns are future work. Each shape of range
-    /// (the kinds of both bounds and the direction) is prepared once.
+    /// Each shape of range (the kinds of both bounds and the direction) is
+    /// prepared once.
     ///
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the
@@ -1231,6 +1349,25 @@ impl KeywordRepository<'_> {
             }
             std::ops::Bound::Unbounded => "",
         };
+        self.read_range(shape, values, [lower, upper], order, limit, options).await
+    }
+    /// The rows of a partition between bounds: `values` binds the partition
+    /// key and the bounds, `bounds` are the `AND …` texts of the lower and
+    /// upper bound (empty when unbounded), `shape` tells the statement's
+    /// text apart in the cache.
+    async fn read_range(
+        &self,
+        mut shape: u64,
+        mut values: Vec<
+            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
+        >,
+        bounds: [&'static str; 2],
+        order: corm::Order,
+        limit: Option<i32>,
+        options: &corm::ReadOptions,
+    ) -> corm::Result<
+        impl corm::Stream<Item = corm::Result<Keyword>> + Send + Unpin + 'static,
+    > {
         if order == corm::Order::Desc {
             shape |= 0x10;
         }
@@ -1244,6 +1381,7 @@ impl KeywordRepository<'_> {
             .get(
                 shape,
                 || {
+                    let [lower, upper] = bounds;
                     [
                         "SELECT key, type, \"order\" FROM ",
                         self.statements.table.as_str(),

@@ -8,6 +8,10 @@ pub use types::*;
 /// The [`Db`] handle and the repositories of the models.
 pub mod db;
 pub use db::*;
+/// The schema's migrations as data ([`MIGRATIONS`]), for
+/// `corm::migrate::Migrator`.
+pub mod migrations;
+pub use migrations::MIGRATIONS;
 /// The schema as a CQL script (`schema.cql`, beside this file).
 pub const SCHEMA_CQL: &str = include_str!("schema.cql");
 /// The statements of [`SCHEMA_CQL`] in order, without their `;`: run them

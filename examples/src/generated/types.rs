@@ -460,6 +460,40 @@ impl SerializeRow for OrderPartition {
         false
     }
 }
+/// The clustering columns of `Order` (table `order`): a position inside a partition, in key order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderClustering {
+    /// The column `placed_at`.
+    pub placed_at: corm::CqlTimeuuid,
+    /// The column `id`.
+    pub id: corm::Uuid,
+}
+impl Order {
+    /// This row's clustering columns (cloned): its position in its partition.
+    #[must_use]
+    pub fn clustering(&self) -> OrderClustering {
+        OrderClustering {
+            placed_at: Clone::clone(&self.placed_at),
+            id: Clone::clone(&self.id),
+        }
+    }
+}
+/// Binds the key columns, in key order, to a `WHERE` clause on them.
+impl SerializeRow for OrderClustering {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, 2>(ctx)?;
+        rt::bind::<Self>(writer, &markers[0], &self.placed_at)?;
+        rt::bind::<Self>(writer, &markers[1], &self.id)?;
+        Ok(())
+    }
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
 /// The columns an update of `Order` writes: each field that is `Some` is written (`Some(None)` writes a null to an optional column), the others are left as they are. The `@on_update(now)` columns are not here: every update sets them to now.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OrderPatch {

@@ -39,6 +39,8 @@ pub struct DbFile {
     pub schema_keyspace: Option<String>,
     /// One repository per model, in declaration order.
     pub repos: Vec<RepoView>,
+    /// Whether the schema has migrations (and `Db::migrate`).
+    pub migrations: bool,
 }
 
 /// The repository of a model.
@@ -136,6 +138,33 @@ pub struct RangeView {
     pub order_by: String,
     /// The Rust type of the column.
     pub ty: String,
+    /// The slice over every clustering column, when there are several.
+    pub slice: Option<SliceView>,
+}
+
+/// The generated `partition_slice`: bounds on the tuple of every
+/// clustering column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SliceView {
+    /// The clustering type (`OrderClustering`).
+    pub ident: String,
+    /// Its fields, in key order.
+    pub fields: Vec<String>,
+    /// `(a, b)`, quoted CQL (for docs).
+    pub tuple: String,
+    /// ` AND (a, b) >= (?, ?)` and the other comparisons, as Rust string
+    /// literals.
+    pub ge: String,
+    /// ` AND (a, b) > (?, ?)`.
+    pub gt: String,
+    /// ` AND (a, b) <= (?, ?)`.
+    pub le: String,
+    /// ` AND (a, b) < (?, ?)`.
+    pub lt: String,
+    /// Whether the clustering columns are stored in one direction (then a
+    /// tuple bound follows the clustering order, and keyset pagination
+    /// works with it).
+    pub uniform: bool,
 }
 
 /// One statement: its field name and its text around the keyspace.
@@ -179,6 +208,7 @@ impl DbFile {
             let repo = repo_view(model, view)?;
             for generated in std::iter::once(&view.key.ident)
                 .chain(view.partition.as_ref().map(|key| &key.ident))
+                .chain(view.clustering.as_ref().map(|key| &key.ident))
                 .chain(view.patch.as_ref().map(|patch| &patch.ident))
                 .chain([&repo.repo])
             {
@@ -197,6 +227,7 @@ impl DbFile {
             uses.push(view.ident.clone());
             uses.push(view.key.ident.clone());
             uses.extend(view.partition.as_ref().map(|key| key.ident.clone()));
+            uses.extend(view.clustering.as_ref().map(|key| key.ident.clone()));
             uses.extend(view.patch.as_ref().map(|patch| patch.ident.clone()));
             repos.push(repo);
         }
@@ -219,6 +250,7 @@ impl DbFile {
                 .as_ref()
                 .map(|keyspace| format!("{:?}", keyspace.name.as_str())),
             repos,
+            migrations: !schema.migrations.is_empty(),
         })
     }
 
@@ -371,7 +403,35 @@ fn repo_view(model: &ir::Model, view: &ModelView) -> Result<RepoView, CodegenErr
                     reason: format!("the key names `{}`, which is not a field", first.field),
                 })?;
             let literal = |text: String| format!("{text:?}");
+            let slice = view.clustering.as_ref().map(|clustering| {
+                let tuple = format!(
+                    "({})",
+                    model
+                        .key
+                        .clustering
+                        .iter()
+                        .map(|c| column(&c.field))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                let markers = format!("({})", vec!["?"; clustering.fields.len()].join(", "));
+                SliceView {
+                    uniform: model
+                        .key
+                        .clustering
+                        .windows(2)
+                        .all(|pair| pair[0].order == pair[1].order),
+                    ident: clustering.ident.clone(),
+                    fields: clustering.fields.iter().map(|f| f.ident.clone()).collect(),
+                    ge: literal(format!(" AND {tuple} >= {markers}")),
+                    gt: literal(format!(" AND {tuple} > {markers}")),
+                    le: literal(format!(" AND {tuple} <= {markers}")),
+                    lt: literal(format!(" AND {tuple} < {markers}")),
+                    tuple,
+                }
+            });
             Some(RangeView {
+                slice,
                 head: literal(select.clone()),
                 by_partition: literal(format!(" WHERE {by_partition}")),
                 partition_fields: partition.fields.iter().map(|f| f.ident.clone()).collect(),

@@ -75,6 +75,8 @@ pub struct ModelView {
     pub partition: Option<KeyView>,
     /// The patch type of `update` (not for counter tables).
     pub patch: Option<PatchView>,
+    /// The clustering columns as a type, when there are two or more.
+    pub clustering: Option<KeyView>,
 }
 
 /// The typed patch of a model: one `Option` per updatable column (not a
@@ -127,7 +129,10 @@ impl ModelView {
     /// The key types: the primary key, then the partition key if any.
     #[must_use]
     pub fn keys(&self) -> Vec<&KeyView> {
-        std::iter::once(&self.key).chain(&self.partition).collect()
+        std::iter::once(&self.key)
+            .chain(&self.partition)
+            .chain(&self.clustering)
+            .collect()
     }
 }
 
@@ -296,6 +301,28 @@ fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
             fields: key_fields(&mut item.key.partition.iter().map(String::as_str))?,
         })
     };
+    // A position inside a partition, for slices over several clustering
+    // columns (one column is a plain range).
+    let clustering = if item.key.clustering.len() < 2 {
+        None
+    } else {
+        Some(KeyView {
+            doc: doc_lines(
+                Some(&format!(
+                    "The clustering columns of `{ident}` (table `{}`): a position inside a partition, in key order.",
+                    item.table
+                )),
+                "",
+            ),
+            ident: format!("{}Clustering", bare(&ident)),
+            method: "clustering".to_owned(),
+            method_doc: doc_lines(
+                Some("This row's clustering columns (cloned): its position in its partition."),
+                "",
+            ),
+            fields: key_fields(&mut item.key.clustering.iter().map(|c| c.field.as_str()))?,
+        })
+    };
     let params = fields.iter().filter(|field| field.is_param()).count();
     let filled: Vec<String> = fields
         .iter()
@@ -339,6 +366,7 @@ fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
     });
     Ok(ModelView {
         patch,
+        clustering,
         doc: doc_lines(
             item.doc.as_deref(),
             &format!("A row of the table `{}`.", item.table),

@@ -1,0 +1,475 @@
+//! `cormc migrate …`: write the next migration from the drift between the
+//! migrations and the models (`new`), and run the schema's migrations
+//! against a cluster (`up`, `status`, `verify`, with the runtime's runner).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+#[cfg(feature = "runner")]
+use clap::Args;
+use clap::Subcommand;
+
+use crate::diagnostics::{Code, RenderOptions, Severity, SourceMap, render};
+use crate::migrate::next::{self, NextError};
+
+pub(super) const MIGRATE_EXAMPLES: &str = "\
+Examples:
+  cormc migrate new add_email schema.corm                  append `migration N add_email { … }`
+  cormc migrate new drop_nick schema.corm --allow-destructive
+  cormc migrate up schema.corm --contact 127.0.0.1:9042 --keyspace shop
+  cormc migrate status schema.corm --keyspace shop
+  cormc migrate verify schema.corm --keyspace shop          in CI or before a deploy
+
+The workflow: change the models, run `migrate new`, review the block it
+appended, commit, then apply it with `db.migrate()` or `migrate up`.";
+
+/// `cormc migrate` subcommands.
+#[derive(Debug, Subcommand)]
+pub(super) enum MigrateCommand {
+    /// Append the next `migration N NAME { … }` block: the CQL that takes
+    /// what the migrations build to what the models need.
+    ///
+    /// It goes after the last migration, in the file that holds it (without
+    /// migrations: at the end of the first file). Steps that lose data are
+    /// written only with `--allow-destructive`; changes Cassandra can't make
+    /// (a key, an incompatible type) are explained and nothing is written.
+    New {
+        /// The migration's name (letters, digits and `_`).
+        name: String,
+        /// The `.corm` files of the schema.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Also write steps that drop tables or columns.
+        #[arg(long)]
+        allow_destructive: bool,
+    },
+    /// Apply the pending migrations, statement by statement, under a lock.
+    #[cfg(feature = "runner")]
+    Up {
+        /// The `.corm` files of the schema.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        target: Target,
+        /// Create the keyspace first when it does not exist, with the
+        /// schema's `keyspace` replication.
+        #[arg(long)]
+        create_keyspace: bool,
+    },
+    /// List applied, partly applied and pending migrations.
+    #[cfg(feature = "runner")]
+    Status {
+        /// The `.corm` files of the schema.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Exit 1 when an applied migration changed or is unknown to the schema.
+    #[cfg(feature = "runner")]
+    Verify {
+        /// The `.corm` files of the schema.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        target: Target,
+    },
+}
+
+/// Where the migrations run.
+#[cfg(feature = "runner")]
+#[derive(Debug, Args)]
+pub(super) struct Target {
+    /// Contact points, comma-separated `host:port`.
+    #[arg(long, env = "CORM_CONTACT_POINTS", default_value = "127.0.0.1:9042")]
+    contact: String,
+    /// The keyspace (default: the schema's `keyspace` item).
+    #[arg(long, env = "CORM_KEYSPACE")]
+    keyspace: Option<String>,
+}
+
+/// Runs a `cormc migrate` subcommand.
+pub(super) fn run(
+    command: MigrateCommand,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    match command {
+        MigrateCommand::New {
+            name,
+            files,
+            allow_destructive,
+        } => new(&name, &files, allow_destructive, color, out, err),
+        #[cfg(feature = "runner")]
+        MigrateCommand::Up {
+            files,
+            target,
+            create_keyspace,
+        } => runner::run(
+            runner::Action::Up { create_keyspace },
+            &files,
+            &target,
+            color,
+            out,
+            err,
+        ),
+        #[cfg(feature = "runner")]
+        MigrateCommand::Status { files, target } => {
+            runner::run(runner::Action::Status, &files, &target, color, out, err)
+        }
+        #[cfg(feature = "runner")]
+        MigrateCommand::Verify { files, target } => {
+            runner::run(runner::Action::Verify, &files, &target, color, out, err)
+        }
+    }
+}
+
+/// `cormc migrate new NAME FILE… [--allow-destructive]`
+fn new(
+    name: &str,
+    paths: &[PathBuf],
+    allow_destructive: bool,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let (sources, checked) = match load_checked(paths, color, err) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    // Drift is what `new` resolves; anything else must be fixed first.
+    let blocking: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && d.code != Code::MigrationDrift)
+        .cloned()
+        .collect();
+    let Some(base) = checked.migration_base.filter(|_| blocking.is_empty()) else {
+        print_diagnostics(&blocking, &sources, color, err);
+        let _ = writeln!(
+            err,
+            "cormc: fix these errors first; no migration was written"
+        );
+        return 1;
+    };
+    let migration = match next::plan(&base, name, allow_destructive) {
+        Ok(migration) => migration,
+        Err(NextError::UpToDate) => {
+            let _ = writeln!(err, "cormc: {}", NextError::UpToDate);
+            return 0;
+        }
+        Err(error) => {
+            let _ = writeln!(err, "error: {error}");
+            return 1;
+        }
+    };
+    // After the last migration, in its file; else the first file.
+    let last_file = checked
+        .schema
+        .as_ref()
+        .and_then(|schema| schema.migrations.last())
+        .map(|migration| migration.span.file);
+    let file = match last_file {
+        Some(file) => sources.get(file),
+        None => last_migration_file(&sources).or_else(|| sources.iter().next()),
+    };
+    let Some(file) = file else {
+        let _ = writeln!(err, "error: no schema file to write to");
+        return 2;
+    };
+    let path = file.path().to_owned();
+    if let Err(error) = next::append(&path, &migration) {
+        let _ = writeln!(err, "error: {error}");
+        return 2;
+    }
+    let _ = write!(out, "{}", migration.block());
+    let _ = writeln!(
+        err,
+        "cormc: wrote migration {} {} ({} {}{}) to `{path}`; review it, then commit",
+        migration.id,
+        migration.name,
+        migration.statements.len(),
+        super::plural(migration.statements.len(), "statement", "statements"),
+        if migration.destructive > 0 {
+            format!(", {} losing data", migration.destructive)
+        } else {
+            String::new()
+        },
+    );
+    0
+}
+
+/// The file holding the highest-numbered `migration` block, read from the
+/// text (the checked schema is absent while migrations drift).
+fn last_migration_file(sources: &SourceMap) -> Option<&crate::diagnostics::SourceFile> {
+    let mut best: Option<(u64, &crate::diagnostics::SourceFile)> = None;
+    for file in sources.iter() {
+        for line in file.text().lines() {
+            let mut words = line.split_whitespace();
+            if words.next() != Some("migration") {
+                continue;
+            }
+            if let Some(number) = words.next().and_then(|word| word.parse::<u64>().ok()) {
+                if best.is_none_or(|(max, _)| number > max) {
+                    best = Some((number, file));
+                }
+            }
+        }
+    }
+    best.map(|(_, file)| file)
+}
+
+/// Loads, parses and checks the schema files; on a read failure (2) or a
+/// syntax error (1, printed) returns the exit code.
+fn load_checked(
+    paths: &[PathBuf],
+    color: bool,
+    err: &mut dyn Write,
+) -> Result<(SourceMap, crate::check::Checked), u8> {
+    let (sources, unreadable) = super::load_sources(paths, err);
+    if unreadable > 0 {
+        return Err(2);
+    }
+    match crate::parse::parse(&sources) {
+        Ok(ast) => {
+            let checked = crate::check::check(&ast);
+            Ok((sources, checked))
+        }
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics, &sources, color, err);
+            Err(1)
+        }
+    }
+}
+
+fn print_diagnostics(
+    diagnostics: &[crate::diagnostics::Diagnostic],
+    sources: &SourceMap,
+    color: bool,
+    err: &mut dyn Write,
+) {
+    let options = RenderOptions {
+        color,
+        ..RenderOptions::default()
+    };
+    for diagnostic in diagnostics {
+        let _ = writeln!(err, "{}", render(diagnostic, sources, options));
+    }
+}
+
+#[cfg(feature = "runner")]
+mod runner {
+    //! `up`, `status` and `verify`: the schema's migrations, embedded as the
+    //! generated code embeds them, run by `corm::migrate::Migrator`.
+
+    use std::io::Write;
+    use std::path::PathBuf;
+
+    use corm::migrate::{MigrationState, MigrationStatement, Migrator};
+
+    use super::{Target, load_checked, print_diagnostics};
+    use crate::diagnostics::Severity;
+
+    /// What to do against the cluster.
+    pub(super) enum Action {
+        Up { create_keyspace: bool },
+        Status,
+        Verify,
+    }
+
+    pub(super) fn run(
+        action: Action,
+        paths: &[PathBuf],
+        target: &Target,
+        color: bool,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> u8 {
+        let (sources, checked) = match load_checked(paths, color, err) {
+            Ok(loaded) => loaded,
+            Err(code) => return code,
+        };
+        let errors: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .cloned()
+            .collect();
+        let Some(schema) = checked.schema.filter(|_| errors.is_empty()) else {
+            print_diagnostics(&errors, &sources, color, err);
+            let _ = writeln!(
+                err,
+                "cormc: the schema has errors (run `cormc migrate new` for drift); nothing was run"
+            );
+            return 1;
+        };
+        let Some(keyspace) = target.keyspace.clone().or_else(|| {
+            schema
+                .desired
+                .keyspace
+                .as_ref()
+                .map(|keyspace| keyspace.name.as_str().to_owned())
+        }) else {
+            let _ = writeln!(
+                err,
+                "error: no keyspace: pass `--keyspace` (the schema has no `keyspace` item)"
+            );
+            return 2;
+        };
+        let migrations: Vec<corm::migrate::Migration> = crate::migrate::embed_all(&schema)
+            .into_iter()
+            .map(|migration| {
+                corm::migrate::Migration::new(
+                    migration.id,
+                    migration.name,
+                    migration.checksum,
+                    migration
+                        .statements
+                        .into_iter()
+                        .map(|statement| MigrationStatement::new(statement.parts))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        let create = match &action {
+            Action::Up {
+                create_keyspace: true,
+            } => match &schema.desired.keyspace {
+                Some(def) => {
+                    let mut def = def.clone();
+                    def.name = crate::cql::Ident::new(keyspace.clone());
+                    Some(crate::cql::render_keyspace(&def).replacen(
+                        "create keyspace ",
+                        "create keyspace if not exists ",
+                        1,
+                    ))
+                }
+                None => {
+                    let _ = writeln!(
+                        err,
+                        "error: `--create-keyspace` needs the schema's `keyspace` item (its replication)"
+                    );
+                    return 2;
+                }
+            },
+            _ => None,
+        };
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(error) => {
+                let _ = writeln!(err, "error: cannot start the async runtime: {error}");
+                return 2;
+            }
+        };
+        let contact_points: Vec<String> = target
+            .contact
+            .split(',')
+            .map(|point| point.trim().to_owned())
+            .filter(|point| !point.is_empty())
+            .collect();
+        runtime.block_on(async {
+            let session = match corm::Session::connect(&corm::Config::new(contact_points)).await {
+                Ok(session) => session,
+                Err(error) => {
+                    let _ = writeln!(err, "error: {error}");
+                    return 2;
+                }
+            };
+            if let Some(statement) = create {
+                if let Err(error) = session.run_ddl(&statement).await {
+                    let _ = writeln!(err, "error: {error}");
+                    return 1;
+                }
+            }
+            let migrator = Migrator::new(&session, &keyspace, &migrations);
+            match action {
+                Action::Up { .. } => {
+                    // Progress lines go to the process's stderr as they
+                    // happen (the hook runs inside the runner's tasks).
+                    let migrator = migrator.on_progress(|event| eprintln!("{event}"));
+                    match migrator.up().await {
+                        Ok(report) if report.is_empty() => {
+                            let _ = writeln!(
+                                out,
+                                "keyspace `{keyspace}` is up to date ({} {})",
+                                migrations.len(),
+                                super::super::plural(migrations.len(), "migration", "migrations")
+                            );
+                            0
+                        }
+                        Ok(report) => {
+                            for applied in &report.applied {
+                                let _ = writeln!(
+                                    out,
+                                    "applied migration {} {} ({} statements run{}) in {:.1?}",
+                                    applied.id,
+                                    applied.name,
+                                    applied.statements_run,
+                                    if applied.resumed_at > 0 {
+                                        format!(", resumed after statement {}", applied.resumed_at)
+                                    } else {
+                                        String::new()
+                                    },
+                                    applied.elapsed
+                                );
+                            }
+                            0
+                        }
+                        Err(error) => {
+                            let _ = writeln!(err, "error: {error}");
+                            1
+                        }
+                    }
+                }
+                Action::Status => match migrator.status().await {
+                    Ok(statuses) => {
+                        for status in &statuses {
+                            let state = match &status.state {
+                                MigrationState::Pending => "pending".to_owned(),
+                                MigrationState::Partial {
+                                    statements_done,
+                                    statements_total,
+                                    ..
+                                } => format!(
+                                    "partly applied: {statements_done} of {statements_total} statements"
+                                ),
+                                MigrationState::Applied { applied_at, .. } => {
+                                    format!("applied {applied_at}")
+                                }
+                            };
+                            let mut line = format!("{:>4} {:<24} {state}", status.id, status.name);
+                            if !status.is_known() {
+                                line.push_str(" (not in the schema)");
+                            } else if status.checksum_changed() {
+                                line.push_str(" (CHANGED since it was applied)");
+                            }
+                            let _ = writeln!(out, "{line}");
+                        }
+                        0
+                    }
+                    Err(error) => {
+                        let _ = writeln!(err, "error: {error}");
+                        1
+                    }
+                },
+                Action::Verify => match migrator.verify().await {
+                    Ok(()) => {
+                        let _ = writeln!(
+                            out,
+                            "keyspace `{keyspace}`: every applied migration matches the schema"
+                        );
+                        0
+                    }
+                    Err(error) => {
+                        let _ = writeln!(err, "error: {error}");
+                        1
+                    }
+                },
+            }
+        })
+    }
+}
