@@ -262,7 +262,13 @@ fn fmt(
                 let _ = write!(
                     out,
                     "{}",
-                    short_diff(file.path().as_str(), file.text(), &formatted, DIFF_LINES)
+                    short_diff(
+                        file.path().as_str(),
+                        file.text(),
+                        &formatted,
+                        "formatted",
+                        DIFF_LINES
+                    )
                 );
             }
             FmtMode::Write => {
@@ -386,9 +392,15 @@ fn generate(
                 let path = out_dir.join(relative);
                 match std::fs::read(&path) {
                     Ok(bytes) if bytes == text.as_bytes() => {}
-                    Ok(_) => {
+                    Ok(bytes) => {
                         stale += 1;
-                        let _ = writeln!(out, "stale: `{path}` differs from the schema's output");
+                        let _ = writeln!(out, "stale: `{path}` differs from the schema's output:");
+                        let committed = String::from_utf8_lossy(&bytes);
+                        let _ = write!(
+                            out,
+                            "{}",
+                            short_diff(path.as_str(), &committed, text, "generated", DIFF_LINES)
+                        );
                     }
                     Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                         stale += 1;

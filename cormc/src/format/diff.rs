@@ -23,11 +23,11 @@ enum Edit<'a> {
     Added(&'a str),
 }
 
-/// The diff of `old` (the file at `path`) against `new`, or an empty string
-/// when they are equal. At most `max_lines` removed and added lines are
-/// shown.
+/// The diff of `old` (the file at `path`) against `new` (described by
+/// `label`, as in `+++ path (label)`), or an empty string when they are
+/// equal. At most `max_lines` removed and added lines are shown.
 #[must_use]
-pub fn short_diff(path: &str, old: &str, new: &str, max_lines: usize) -> String {
+pub fn short_diff(path: &str, old: &str, new: &str, label: &str, max_lines: usize) -> String {
     if old == new {
         return String::new();
     }
@@ -37,7 +37,7 @@ pub fn short_diff(path: &str, old: &str, new: &str, max_lines: usize) -> String 
 
     let mut out = String::new();
     let _ = writeln!(out, "--- {path}");
-    let _ = writeln!(out, "+++ {path} (formatted)");
+    let _ = writeln!(out, "+++ {path} ({label})");
     if edits.iter().all(|e| matches!(e, Edit::Same(_))) {
         let _ = writeln!(out, "(only line breaks or whitespace at line ends differ)");
         return out;
@@ -194,7 +194,7 @@ mod tests {
         let old = "a\nb\nc\n  d\ne\nf\ng\nh\n";
         let new = "a\nb\nc\nd\ne\nf\ng\nh\n";
         assert_eq!(
-            short_diff("x.corm", old, new, 10),
+            short_diff("x.corm", old, new, "formatted", 10),
             "--- x.corm\n+++ x.corm (formatted)\n@@ -2,5 +2,5 @@\n b\n c\n-  d\n+d\n e\n f\n"
         );
     }
@@ -203,7 +203,7 @@ mod tests {
     fn separate_changes_make_separate_hunks() {
         let old = "1\nx\n3\n4\n5\n6\n7\n8\ny\n10\n";
         let new = "1\nX\n3\n4\n5\n6\n7\n8\nY\n10\n";
-        let diff = short_diff("x.corm", old, new, 10);
+        let diff = short_diff("x.corm", old, new, "formatted", 10);
         assert_eq!(diff.matches("@@ -").count(), 2, "{diff}");
         assert!(
             diff.contains("@@ -1,4 +1,4 @@\n 1\n-x\n+X\n 3\n 4\n"),
@@ -217,13 +217,13 @@ mod tests {
 
     #[test]
     fn cuts_long_diffs() {
-        let diff = short_diff("x.corm", "1\n2\n3\n4\n", "", 2);
+        let diff = short_diff("x.corm", "1\n2\n3\n4\n", "", "formatted", 2);
         assert!(diff.contains("-1\n-2\n… 2 more changed lines\n"), "{diff}");
     }
 
     #[test]
     fn equal_texts_have_no_diff() {
-        assert_eq!(short_diff("x.corm", "a\n", "a\n", 5), "");
-        assert!(short_diff("x.corm", "a", "a\n", 5).contains("only line breaks"));
+        assert_eq!(short_diff("x.corm", "a\n", "a\n", "formatted", 5), "");
+        assert!(short_diff("x.corm", "a", "a\n", "formatted", 5).contains("only line breaks"));
     }
 }
