@@ -23,11 +23,12 @@ use cormc::diagnostics::{Diagnostic, RenderOptions, Severity, SourceMap, render_
 use proptest::prelude::*;
 
 /// Every code the checker (not the parser) emits.
-const CHECK_CODES: [&str; 38] = [
+const CHECK_CODES: [&str; 45] = [
     "E0101", "E0102", "E0103", "E0104", "E0105", "W0106", "E0201", "E0202", "E0203", "E0204",
     "E0205", "E0301", "E0302", "E0303", "E0304", "E0401", "E0402", "E0501", "E0502", "E0503",
     "E0601", "E0602", "E0603", "E0604", "E0701", "E0801", "W0802", "W0803", "E0804", "E0805",
-    "E0806", "E0901", "W0902", "E1001", "E1002", "E1003", "E1004", "N1005",
+    "E0806", "E0901", "W0902", "E1001", "E1002", "E1003", "E1004", "N1005", "W1101", "W1102",
+    "W1103", "W1104", "W1105", "W1106", "E0702",
 ];
 
 fn manifest_dir() -> &'static Path {
@@ -221,7 +222,11 @@ fn language_examples_check_cleanly() {
         .collect();
     assert_eq!(
         warnings,
-        [("N1005", Severity::Note), ("W0802", Severity::Warning)],
+        [
+            ("N1005", Severity::Note),
+            ("W1102", Severity::Warning),
+            ("W0802", Severity::Warning)
+        ],
         "{output}"
     );
     assert!(output.contains("`posts_with_title` runs with ALLOW FILTERING"));

@@ -19,9 +19,11 @@
 //! | what a secondary index serves | [`index_support`] |
 //! | the desired CQL schema | [`lower`] |
 //! | migration replay and drift | [`migrations`] |
+//! | performance advice (W11xx), on a schema without errors | [`advisor`] |
 //!
 //! The IR is returned only when there is no error; warnings never block it.
 
+mod advisor;
 mod aggregates;
 mod context;
 mod durations;
@@ -155,6 +157,15 @@ pub fn check(schema: &Schema) -> Checked {
         desired: desired.clone(),
         last_id: migrations.iter().map(|m| m.id).max().unwrap_or(0),
     });
+    advisor::advise(
+        &advisor::Items {
+            symbols: &symbols,
+            models: &models,
+            queries: &queries,
+            aggregates: &aggregates,
+        },
+        &mut ctx,
+    );
     let mut diagnostics = ctx.diagnostics;
     diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start));
     let failed = diagnostics.iter().any(Diagnostic::is_error);

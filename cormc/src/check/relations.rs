@@ -1,14 +1,25 @@
-//! Relations: the target exists, and the named fields line up with the
-//! referenced key in number and type.
+//! Relations: the target exists, the named fields line up with the
+//! referenced key in number and type, and the loaders can read the related
+//! rows without `ALLOW FILTERING`.
+//!
+//! A `belongs_to` holds the target's whole primary key, so it is always a
+//! read by key. A `has_many`/`has_one` reads the target's rows whose fields
+//! hold this model's key; that is served when those fields are the target's
+//! partition key (a partition read), or when the relation names one field
+//! with an `index` that serves `=` on it (an index query). Anything else
+//! would need `ALLOW FILTERING`, or a lookup table corm would have to
+//! maintain behind every write; corm does neither and reports E0702, which
+//! says how to key or index the target.
 
 use rustc_hash::FxHashMap;
 
 use super::context::{Annotate, Context, did_you_mean};
+use super::index_support::{is_indexed, serves};
 use super::models::unknown_model_field;
 use super::names::{check_snake, unique_member};
 use crate::ast;
 use crate::diagnostics::Code;
-use crate::ir::{self, RelationKind};
+use crate::ir::{self, Operator, RelationKind};
 
 /// Checks the relations of every model and attaches them to the IR models.
 pub(super) fn check_relations(
@@ -41,8 +52,19 @@ pub(super) fn check_relations(
                 continue;
             }
             check_snake(&relation.name, "relation", ctx);
-            if let Some(relation) = check_relation(relation, model, &by_name, ctx) {
-                resolved.push((index, relation));
+            let Some(checked) = check_relation(relation, model, &by_name, ctx) else {
+                continue;
+            };
+            let target = by_name.get(checked.target.as_str()).copied();
+            let served = match (checked.kind, target) {
+                (RelationKind::HasMany | RelationKind::HasOne, Some(target)) => {
+                    let target_decl = declared.get(target.name.as_str()).copied();
+                    check_served(relation, target, target_decl, ctx)
+                }
+                (RelationKind::BelongsTo, _) | (_, None) => true,
+            };
+            if served {
+                resolved.push((index, checked));
             }
         }
     }
@@ -149,4 +171,93 @@ fn check_relation(
         fields: relation.fields.iter().map(|f| f.name.clone()).collect(),
         span: relation.span,
     })
+}
+
+/// Whether `=` on each of `fields` of `target` reads its rows without
+/// filtering: they are its partition key (in any order), or one field with
+/// an index that serves `=`.
+fn is_served(target: &ir::Model, fields: &[&str]) -> bool {
+    let partition = &target.key.partition;
+    if fields.len() == partition.len()
+        && partition
+            .iter()
+            .all(|column| fields.contains(&column.as_str()))
+    {
+        return true;
+    }
+    match fields {
+        [field] if is_indexed(target, field) => target
+            .field(field)
+            .is_some_and(|f| serves(field, &f.ty, Operator::Eq).is_ok()),
+        _ => false,
+    }
+}
+
+/// E0702 unless the target's rows that a `has_many`/`has_one` loads can be
+/// read without filtering. `target_decl` gives the target's `key` clause
+/// for a second label.
+fn check_served(
+    relation: &ast::Relation,
+    target: &ir::Model,
+    target_decl: Option<&ast::Model>,
+    ctx: &mut Context,
+) -> bool {
+    let fields: Vec<&str> = relation.fields.iter().map(|f| f.name.as_str()).collect();
+    if is_served(target, &fields) {
+        return true;
+    }
+    let partition: Vec<&str> = target.key.partition.iter().map(String::as_str).collect();
+    let partition_text = format!("({})", partition.join(", "));
+    let indexed = matches!(fields.as_slice(), [field] if is_indexed(target, field));
+    let why = match fields.as_slice() {
+        [field] if indexed => {
+            let reason = target
+                .field(field)
+                .and_then(|f| serves(field, &f.ty, Operator::Eq).err())
+                .map_or_else(
+                    || format!("its index can't serve `=` on `{field}`"),
+                    |unsupported| unsupported.reason,
+                );
+            format!("`{field}` is not its partition key, and {reason}")
+        }
+        [field] => format!("`{field}` is neither its partition key nor indexed"),
+        _ => format!("({}) is not its partition key", fields.join(", ")),
+    };
+    let diagnostic = ctx.error(
+        Code::RelationNotServed,
+        format!(
+            "relation `{}` can't load its `{}` rows without ALLOW FILTERING: `{}` is partitioned by {partition_text}, and {why}",
+            relation.name.name, target.name, target.name
+        ),
+        relation.span,
+        format!("reads `{}` by ({})", target.name, fields.join(", ")),
+    );
+    if let Some(key) = target_decl.and_then(|decl| decl.key.as_ref()) {
+        diagnostic.label(key.span, format!("partition key of `{}`", target.name));
+    }
+    let key_by = if fields.len() == 1 {
+        format!("`key ({}, …)`", fields.join(", "))
+    } else {
+        format!("`key (({}), …)`", fields.join(", "))
+    };
+    match fields.as_slice() {
+        [field] if indexed => diagnostic.help(format!(
+            "partition `{}` by `{field}` ({key_by})",
+            target.name
+        )),
+        [field] => diagnostic.help(format!(
+            "partition `{}` by `{field}` ({key_by}), or add `index ({field})` to `{}`",
+            target.name, target.name
+        )),
+        _ => diagnostic.help(format!(
+            "partition `{}` by ({}) ({key_by}); an index serves a relation of one field only",
+            target.name,
+            fields.join(", ")
+        )),
+    };
+    diagnostic.note(format!(
+        "relation loaders read by the target's partition key or through an index; ALLOW FILTERING would read every partition of `{}`",
+        target.name
+    ));
+    false
 }

@@ -89,6 +89,12 @@ impl Severity {
 /// | E1003 | a migration statement Cassandra would refuse |
 /// | E1004 | migrations that do not build the schema the items need |
 /// | N1005 | a schema without migrations is not checked for drift (note) |
+/// | W1101 | advisor: a named read of every partition of a table (warning) |
+/// | W1102 | advisor: `in` on the partition key with an unbounded list (warning) |
+/// | W1103 | advisor: partitions that grow without bound (warning) |
+/// | W1104 | advisor: a `ttl` shorter than the tombstone grace period on wide partitions (warning) |
+/// | W1105 | advisor: a read that starts at the expired end of a partition (warning) |
+/// | W1106 | advisor: non-frozen collections rewritten whole in wide partitions (warning) |
 /// | E0999 | internal compiler error (a bug) |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Code {
@@ -160,6 +166,10 @@ pub enum Code {
     LiteralTypeMismatch,
     /// E0701: relation fields that don't line up with the referenced key.
     RelationMismatch,
+    /// E0702: a relation whose children can't be read without ALLOW
+    /// FILTERING (the target's partition key is not the relation's fields
+    /// and no index serves them).
+    RelationNotServed,
     /// E0801: a query Cassandra would serve only with ALLOW FILTERING.
     NeedsFiltering,
     /// W0802: a query accepted with `allow filtering` (warning).
@@ -186,6 +196,24 @@ pub enum Code {
     MigrationDrift,
     /// N1005: a schema without migrations is not checked for drift (note).
     NoMigrations,
+    /// W1101: a named query or aggregate that reads every partition of its
+    /// table (advisor warning).
+    WholeTableRead,
+    /// W1102: `in` on the partition key, whose list length is unknown until
+    /// run time (advisor warning).
+    UnboundedInList,
+    /// W1103: a time-ordered clustering key with neither a time bucket in
+    /// the partition key nor a `ttl` (advisor warning).
+    UnboundedPartition,
+    /// W1104: a `ttl` shorter than `gc_grace_seconds` on a model with wide,
+    /// unbucketed partitions (advisor warning).
+    ShortTtl,
+    /// W1105: a read of a `ttl` model that starts at the oldest, expired end
+    /// of its partitions (advisor warning).
+    ExpiredRowsFirst,
+    /// W1106: non-frozen collections, written whole by every generated
+    /// write, in a model with wide partitions (advisor warning).
+    CollectionTombstones,
     /// E0999: a bug in the compiler.
     Internal,
 }
@@ -229,6 +257,7 @@ impl Code {
             Self::AttributeTypeMismatch => "E0603",
             Self::LiteralTypeMismatch => "E0604",
             Self::RelationMismatch => "E0701",
+            Self::RelationNotServed => "E0702",
             Self::NeedsFiltering => "E0801",
             Self::FilteringQuery => "W0802",
             Self::UnneededFiltering => "W0803",
@@ -242,6 +271,12 @@ impl Code {
             Self::ReplayFailed => "E1003",
             Self::MigrationDrift => "E1004",
             Self::NoMigrations => "N1005",
+            Self::WholeTableRead => "W1101",
+            Self::UnboundedInList => "W1102",
+            Self::UnboundedPartition => "W1103",
+            Self::ShortTtl => "W1104",
+            Self::ExpiredRowsFirst => "W1105",
+            Self::CollectionTombstones => "W1106",
             Self::Internal => "E0999",
         }
     }
