@@ -8,6 +8,7 @@ use scylla::errors::{
 
 use crate::ConfigError;
 use crate::migrate::MigrateError;
+use crate::validate::ValidationError;
 
 /// The result type of the runtime and of generated code.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -143,9 +144,37 @@ pub enum Error {
     /// The migration runner refused to run or stopped (see [`MigrateError`]).
     #[error(transparent)]
     Migrate(Box<MigrateError>),
+    /// A value broke its `@validate` rules; nothing was written.
+    #[error(transparent)]
+    Validation(Box<ValidationError>),
+    /// A `@unique` value is already claimed by another row; nothing was
+    /// written.
+    #[error("`{model}.{field}` must be unique: {value} is already taken")]
+    Unique {
+        /// The model.
+        model: &'static str,
+        /// The unique field.
+        field: &'static str,
+        /// The value, as CQL would print it.
+        value: String,
+    },
+}
+
+impl From<ValidationError> for Error {
+    fn from(error: ValidationError) -> Self {
+        Self::Validation(Box::new(error))
+    }
 }
 
 impl Error {
+    /// The validation error, when a value broke its `@validate` rules.
+    pub fn as_validation(&self) -> Option<&ValidationError> {
+        match self {
+            Self::Validation(error) => Some(error),
+            _ => None,
+        }
+    }
+
     /// The migration runner's error, when this is one.
     pub fn as_migrate(&self) -> Option<&MigrateError> {
         match self {

@@ -49,6 +49,9 @@ impl Db {
                     {{ statement.ident }}: statement({{ statement.before }}, {{ statement.after }}),
 {% endfor %}
                     table: [quoted.as_str(), {{ repo.table_after }}].concat(),
+{% if repo.extra %}
+                    extra: corm::rt::StatementCache::new(),
+{% endif %}
 {% if repo.update.is_some() %}
                     update: corm::rt::StatementCache::new(),
 {% endif %}
@@ -108,6 +111,9 @@ impl Db {
         Batch {
             db: self,
             logged: true,
+{% if file.validates() %}
+            invalid: None,
+{% endif %}
             writes: Vec::new(),
         }
     }
@@ -119,6 +125,9 @@ impl Db {
         Batch {
             db: self,
             logged: false,
+{% if file.validates() %}
+            invalid: None,
+{% endif %}
             writes: Vec::new(),
         }
     }
@@ -129,6 +138,9 @@ impl Db {
     #[must_use]
     pub fn {{ repo.accessor }}(&self) -> {{ repo.repo }}<'_> {
         {{ repo.repo }} {
+{% if repo.loads_relations %}
+            db: self,
+{% endif %}
             session: &self.inner.session,
             statements: &self.inner.{{ repo.accessor }},
         }
@@ -139,12 +151,19 @@ impl Db {
 
 /// The statements of `{{ repo.model }}`, with the keyspace in their text.
 #[derive(Debug)]
-struct {{ repo.statements_ident }} {
+pub(super) struct {{ repo.statements_ident }} {
 {% for statement in repo.statements %}
     {{ statement.ident }}: corm::Statement,
 {% endfor %}
     /// The table, qualified with the keyspace.
-    table: String,
+    pub(super) table: String,
+{% if repo.extra %}
+    /// The statements of the methods other files add to the repository
+    /// (named queries and aggregates in `queries.rs` under keys below
+    /// `1 << 32`, relation loaders in `relations.rs` from `1 << 32`), built
+    /// on first use.
+    pub(super) extra: corm::rt::StatementCache,
+{% endif %}
 {% if repo.update.is_some() %}
     /// `update`, one statement per set of columns.
     update: corm::rt::StatementCache,
@@ -178,8 +197,11 @@ impl {{ repo.statements_ident }} {
 /// borrows the [`Db`] it comes from.
 #[derive(Clone, Copy, Debug)]
 pub struct {{ repo.repo }}<'a> {
-    session: &'a corm::Session,
-    statements: &'a {{ repo.statements_ident }},
+{% if repo.loads_relations %}
+    pub(super) db: &'a Db,
+{% endif %}
+    pub(super) session: &'a corm::Session,
+    pub(super) statements: &'a {{ repo.statements_ident }},
 }
 
 impl {{ repo.repo }}<'_> {
@@ -202,9 +224,19 @@ impl {{ repo.repo }}<'_> {
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
     pub async fn insert(&self, row: &{{ repo.model }}) -> corm::Result<()> {
+{% if repo.validates %}
+        row.validate()?;
+{% endif %}
         let prepared = self.statements.insert.prepared(self.session).await?;
+{% if repo.unique.is_empty() %}
         self.session.execute(prepared, row).await?;
         Ok(())
+{% else %}
+        let previous = self.get(&row.key()).await?;
+        let claimed = self.claim_unique(row).await?;
+        let written = self.session.execute(prepared, row).await.map(drop);
+        self.settle_claims(row, previous.as_ref(), &claimed, written).await
+{% endif %}
     }
 
     /// Writes `row` as [`insert`](Self::insert) does, with the options of
@@ -214,11 +246,25 @@ impl {{ repo.repo }}<'_> {
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
     pub async fn insert_with(&self, row: &{{ repo.model }}, options: &corm::WriteOptions) -> corm::Result<()> {
+{% if repo.validates %}
+        row.validate()?;
+{% endif %}
         let prepared = self.statements.insert_with.prepared(self.session).await?;
+{% if repo.unique.is_empty() %}
         self.session
             .execute(&options.apply(prepared), corm::rt::with_ttl_and_timestamp(row, options))
             .await?;
         Ok(())
+{% else %}
+        let previous = self.get(&row.key()).await?;
+        let claimed = self.claim_unique(row).await?;
+        let written = self
+            .session
+            .execute(&options.apply(prepared), corm::rt::with_ttl_and_timestamp(row, options))
+            .await
+            .map(drop);
+        self.settle_claims(row, previous.as_ref(), &claimed, written).await
+{% endif %}
     }
 
     /// Writes `row` only if no row has its primary key (`IF NOT EXISTS`, a
@@ -228,9 +274,25 @@ impl {{ repo.repo }}<'_> {
     /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
     /// reading the result of the conditional write.
     pub async fn insert_if_not_exists(&self, row: &{{ repo.model }}) -> corm::Result<bool> {
+{% if repo.validates %}
+        row.validate()?;
+{% endif %}
         let prepared = self.statements.insert_if_not_exists.prepared(self.session).await?;
+{% if repo.unique.is_empty() %}
         let result = self.session.execute(prepared, row).await?;
         corm::lwt::was_applied(prepared.get_statement(), result)
+{% else %}
+        let claimed = self.claim_unique(row).await?;
+        let applied = match self.session.execute(prepared, row).await {
+            Ok(result) => corm::lwt::was_applied(prepared.get_statement(), result),
+            Err(error) => Err(error),
+        };
+        if !matches!(applied, Ok(true)) {
+            // Not written: give back what this call claimed.
+            self.release_unique(row, &claimed).await?;
+        }
+        applied
+{% endif %}
     }
 {% endif %}
 
@@ -260,7 +322,15 @@ impl {{ repo.repo }}<'_> {
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
     pub async fn delete(&self, key: &{{ repo.key }}) -> corm::Result<()> {
         let prepared = self.statements.delete.prepared(self.session).await?;
+{% if repo.unique.is_empty() %}
         self.session.execute(prepared, key).await?;
+{% else %}
+        let previous = self.get(key).await?;
+        self.session.execute(prepared, key).await?;
+        if let Some(previous) = previous {
+            self.release_unique(&previous, &[true; {{ repo.unique.len() }}]).await?;
+        }
+{% endif %}
         Ok(())
     }
 
@@ -272,7 +342,15 @@ impl {{ repo.repo }}<'_> {
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
     pub async fn delete_with(&self, key: &{{ repo.key }}, options: &corm::WriteOptions) -> corm::Result<()> {
         let prepared = self.statements.delete.prepared(self.session).await?;
+{% if repo.unique.is_empty() %}
         self.session.execute(&options.apply(prepared), key).await?;
+{% else %}
+        let previous = self.get(key).await?;
+        self.session.execute(&options.apply(prepared), key).await?;
+        if let Some(previous) = previous {
+            self.release_unique(&previous, &[true; {{ repo.unique.len() }}]).await?;
+        }
+{% endif %}
         Ok(())
     }
 {% if let Some(update) = repo.update %}
@@ -310,6 +388,35 @@ impl {{ repo.repo }}<'_> {
     /// The update of `patch` at `key`, with `options` in `USING` when given;
     /// the values are bound from a stack array, without allocating.
     async fn write_patch(&self, key: &{{ repo.key }}, patch: &{{ update.patch }}, options: Option<&corm::WriteOptions>) -> corm::Result<()> {
+{% if repo.patch_validates %}
+        patch.validate()?;
+{% endif %}
+{% let patched = repo.patched_unique() %}
+{% if !patched.is_empty() %}
+        // A patch that sets a `@unique` field claims the new value first and
+        // gives the old one back after the write.
+        let previous = if {% for unique in patched.iter() %}{% if !loop.first %} || {% endif %}patch.{{ unique.ident }}.is_some(){% endfor %} {
+            self.get(key).await?
+        } else {
+            None
+        };
+        let mut claimed = [false; {{ patched.len() }}];
+{% for unique in patched.iter() %}
+{% if unique.optional %}
+        if let Some(Some(value)) = &patch.{{ unique.ident }} {
+{% else %}
+        if let Some(value) = &patch.{{ unique.ident }} {
+{% endif %}
+            match self.claim_{{ unique.name }}(value, key).await {
+                Ok(new) => claimed[{{ loop.index0 }}] = new,
+                Err(error) => {
+                    self.release_patch_claims(key, patch, &claimed).await?;
+                    return Err(error);
+                }
+            }
+        }
+{% endfor %}
+{% endif %}
 {% for step in update.steps %}
 {% if let Some(now) = step.now %}
         let {{ step.ident }} = {{ now }};
@@ -345,11 +452,228 @@ impl {{ repo.repo }}<'_> {
         count += 1;
 {% endfor %}
         let statement = self.statements.update_statement(if using.is_some() { mask | UPDATE_USING } else { mask });
+{% if patched.is_empty() %}
         let prepared = statement.prepared(self.session).await?;
         match options {
             Some(options) => self.session.execute(&options.apply(prepared), &values[..count]).await?,
             None => self.session.execute(prepared, &values[..count]).await?,
         };
+        Ok(())
+{% else %}
+        let written = match statement.prepared(self.session).await {
+            Ok(prepared) => match options {
+                Some(options) => self.session.execute(&options.apply(prepared), &values[..count]).await,
+                None => self.session.execute(prepared, &values[..count]).await,
+            },
+            Err(error) => Err(error),
+        };
+        if let Err(error) = written {
+            let _released = self.release_patch_claims(key, patch, &claimed).await;
+            return Err(error);
+        }
+        let Some(previous) = previous else {
+            return Ok(());
+        };
+{% for unique in patched.iter() %}
+{% if unique.optional %}
+        if let (Some(new), Some(old)) = (&patch.{{ unique.ident }}, &previous.{{ unique.ident }})
+            && new.as_ref() != Some(old)
+        {
+            self.release_{{ unique.name }}(old, key).await?;
+        }
+{% else %}
+        if let Some(new) = &patch.{{ unique.ident }}
+            && *new != previous.{{ unique.ident }}
+        {
+            self.release_{{ unique.name }}(&previous.{{ unique.ident }}, key).await?;
+        }
+{% endif %}
+{% endfor %}
+        Ok(())
+{% endif %}
+    }
+{% if !patched.is_empty() %}
+
+    /// Gives back the `@unique` values `patch` sets whose flag is set.
+    ///
+    /// # Errors
+    /// The error of a conditional delete.
+    async fn release_patch_claims(&self, key: &{{ repo.key }}, patch: &{{ update.patch }}, which: &[bool; {{ patched.len() }}]) -> corm::Result<()> {
+{% for unique in patched.iter() %}
+{% if unique.optional %}
+        if which[{{ loop.index0 }}] && let Some(Some(value)) = &patch.{{ unique.ident }} {
+{% else %}
+        if which[{{ loop.index0 }}] && let Some(value) = &patch.{{ unique.ident }} {
+{% endif %}
+            self.release_{{ unique.name }}(value, key).await?;
+        }
+{% endfor %}
+        Ok(())
+    }
+{% endif %}
+{% endif %}
+{% if !repo.unique.is_empty() %}
+{% for unique in repo.unique %}
+
+    /// The row whose `{{ unique.name }}` is `value`, found through its
+    /// `@unique` lookup table, or `None`.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
+    /// reading a row.
+    pub async fn find_by_{{ unique.name }}(&self, value: &{{ unique.ty }}) -> corm::Result<Option<{{ repo.model }}>> {
+        let prepared = self.statements.find_{{ unique.name }}.prepared(self.session).await?;
+        let owner = self
+            .session
+            .execute_first::<({% for (field, column, ty) in unique.owner %}{{ ty }},{% endfor %})>(prepared, (value,))
+            .await?;
+        let Some(({% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %})) = owner else {
+            return Ok(None);
+        };
+        let key = {{ repo.key }} { {% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %} };
+        // A claim outlives its row only while a write is under way.
+{% if unique.optional %}
+        Ok(self.get(&key).await?.filter(|row| row.{{ unique.ident }}.as_ref() == Some(value)))
+{% else %}
+        Ok(self.get(&key).await?.filter(|row| &row.{{ unique.ident }} == value))
+{% endif %}
+    }
+
+    /// Claims `value` of `{{ unique.name }}` for the row at `key` in the
+    /// lookup table (`INSERT … IF NOT EXISTS`): `true` when this call claimed
+    /// it, `false` when that row held it already.
+    ///
+    /// # Errors
+    /// [`corm::Error::Unique`] when another row holds it, or the error of
+    /// the conditional write.
+    async fn claim_{{ unique.name }}(&self, value: &{{ unique.ty }}, key: &{{ repo.key }}) -> corm::Result<bool> {
+        let prepared = self.statements.claim_{{ unique.name }}.prepared(self.session).await?;
+        let result = self
+            .session
+            .execute(prepared, (value, {% for (field, column, ty) in unique.owner %}&key.{{ field }},{% endfor %}))
+            .await?;
+        let statement = prepared.get_statement();
+        let applied = corm::lwt::applied(statement, result)?;
+        if applied.applied() {
+            return Ok(true);
+        }
+        let unreadable = |source| corm::Error::Deserialize {
+            statement: statement.to_owned(),
+            source,
+        };
+{% for (field, column, ty) in unique.owner %}
+        let held_{{ loop.index0 }}: Option<Option<{{ ty }}>> = applied.get({{ column }}).map_err(unreadable)?;
+{% endfor %}
+        if {% for (field, column, ty) in unique.owner %}{% if !loop.first %} && {% endif %}held_{{ loop.index0 }}.flatten().as_ref() == Some(&key.{{ field }}){% endfor %} {
+            return Ok(false);
+        }
+        Err(corm::Error::Unique {
+            model: {{ repo.model_literal }},
+            field: {{ unique.field }},
+            value: format!("{value:?}"),
+        })
+    }
+
+    /// Gives `value` of `{{ unique.name }}` back, if the row at `key` holds it
+    /// (`DELETE … IF <key>`: another row's claim is left alone).
+    ///
+    /// # Errors
+    /// The error of the conditional delete.
+    async fn release_{{ unique.name }}(&self, value: &{{ unique.ty }}, key: &{{ repo.key }}) -> corm::Result<()> {
+        let prepared = self.statements.release_{{ unique.name }}.prepared(self.session).await?;
+        self.session
+            .execute(prepared, (value, {% for (field, column, ty) in unique.owner %}&key.{{ field }},{% endfor %}))
+            .await?;
+        Ok(())
+    }
+{% endfor %}
+
+    /// Claims the `@unique` values of `row` for it, in field order; returns
+    /// which ones this call claimed. On a conflict it gives those back and
+    /// fails.
+    ///
+    /// # Errors
+    /// [`corm::Error::Unique`] naming the field and value, or the error of a
+    /// conditional write.
+    async fn claim_unique(&self, row: &{{ repo.model }}) -> corm::Result<[bool; {{ repo.unique.len() }}]> {
+        let key = row.key();
+        let mut claimed = [false; {{ repo.unique.len() }}];
+{% for unique in repo.unique %}
+{% if unique.optional %}
+        if let Some(value) = &row.{{ unique.ident }} {
+{% else %}
+        {
+            let value = &row.{{ unique.ident }};
+{% endif %}
+            match self.claim_{{ unique.name }}(value, &key).await {
+                Ok(new) => claimed[{{ loop.index0 }}] = new,
+                Err(error) => {
+                    self.release_unique(row, &claimed).await?;
+                    return Err(error);
+                }
+            }
+        }
+{% endfor %}
+        Ok(claimed)
+    }
+
+    /// Gives back the `@unique` values of `row` whose flag is set.
+    ///
+    /// # Errors
+    /// The error of a conditional delete.
+    async fn release_unique(&self, row: &{{ repo.model }}, which: &[bool; {{ repo.unique.len() }}]) -> corm::Result<()> {
+        let key = row.key();
+{% for unique in repo.unique %}
+{% if unique.optional %}
+        if which[{{ loop.index0 }}] && let Some(value) = &row.{{ unique.ident }} {
+            self.release_{{ unique.name }}(value, &key).await?;
+        }
+{% else %}
+        if which[{{ loop.index0 }}] {
+            self.release_{{ unique.name }}(&row.{{ unique.ident }}, &key).await?;
+        }
+{% endif %}
+{% endfor %}
+        Ok(())
+    }
+
+    /// Settles the claims of a write of `row`: when it failed, gives back
+    /// what the write claimed (`claimed`) and returns its error; when it
+    /// succeeded, gives back the values `previous` (the row before) held
+    /// that `row` no longer does.
+    ///
+    /// # Errors
+    /// The write's error, or the error of a conditional delete.
+    async fn settle_claims(
+        &self,
+        row: &{{ repo.model }},
+        previous: Option<&{{ repo.model }}>,
+        claimed: &[bool; {{ repo.unique.len() }}],
+        written: corm::Result<()>,
+    ) -> corm::Result<()> {
+        if let Err(error) = written {
+            // The write's error is the one to report; a claim left behind
+            // here would only block its value until the row is written.
+            let _released = self.release_unique(row, claimed).await;
+            return Err(error);
+        }
+        let Some(previous) = previous else {
+            return Ok(());
+        };
+        let key = row.key();
+{% for unique in repo.unique %}
+{% if unique.optional %}
+        if let Some(old) = &previous.{{ unique.ident }}
+            && row.{{ unique.ident }}.as_ref() != Some(old)
+        {
+            self.release_{{ unique.name }}(old, &key).await?;
+        }
+{% else %}
+        if previous.{{ unique.ident }} != row.{{ unique.ident }} {
+            self.release_{{ unique.name }}(&previous.{{ unique.ident }}, &key).await?;
+        }
+{% endif %}
+{% endfor %}
         Ok(())
     }
 {% endif %}
@@ -361,7 +685,19 @@ impl {{ repo.repo }}<'_> {
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
     pub async fn delete_partition(&self, partition: &{{ partition }}) -> corm::Result<()> {
         let prepared = self.statements.delete_partition.prepared(self.session).await?;
+{% if repo.unique.is_empty() %}
         self.session.execute(prepared, partition).await?;
+{% else %}
+        // The rows' `@unique` values are given back after the delete.
+        let rows: Vec<{{ repo.model }}> = corm::TryStreamExt::try_collect(
+            self.partition(partition, &corm::ReadOptions::default()).await?,
+        )
+        .await?;
+        self.session.execute(prepared, partition).await?;
+        for row in &rows {
+            self.release_unique(row, &[true; {{ repo.unique.len() }}]).await?;
+        }
+{% endif %}
         Ok(())
     }
 
@@ -581,6 +917,11 @@ impl {{ repo.repo }}<'_> {
 pub struct Batch<'db> {
     db: &'db Db,
     logged: bool,
+{% if file.validates() %}
+    /// The first write that broke its `@validate` rules: `run` fails with
+    /// it, writing nothing.
+    invalid: Option<corm::validate::ValidationError>,
+{% endif %}
     writes: Vec<(Planned<'db>, Box<dyn corm::scylla::serialize::row::SerializeRow + Send + Sync>)>,
 }
 
@@ -588,7 +929,7 @@ pub struct Batch<'db> {
 enum Planned<'db> {
     /// One of the `Db`'s fixed statements.
     Fixed(&'db corm::Statement),
-{% if file.has_update() %}
+{% if file.has_batch_update() %}
     /// An update's, from the cache of its set of columns.
     Update(Arc<corm::Statement>),
 {% endif %}
@@ -600,7 +941,7 @@ impl std::ops::Deref for Planned<'_> {
     fn deref(&self) -> &corm::Statement {
         match self {
             Self::Fixed(statement) => statement,
-{% if file.has_update() %}
+{% if file.has_batch_update() %}
             Self::Update(statement) => statement,
 {% endif %}
         }
@@ -618,10 +959,15 @@ impl std::fmt::Debug for Batch<'_> {
 
 impl<'db> Batch<'db> {
 {% for repo in file.repos %}
-{% if !repo.counter %}
+{% if repo.batchable() %}
     /// Adds an insert of `row` (every column, as
     /// [`{{ repo.repo }}::insert`] writes it).
     pub fn insert_{{ repo.batch_suffix }}(&mut self, row: &{{ repo.model }}) -> &mut Self {
+{% if repo.validates %}
+        if let Err(error) = row.validate() {
+            self.invalid.get_or_insert(error);
+        }
+{% endif %}
         self.writes.push((Planned::Fixed(&self.db.inner.{{ repo.accessor }}.insert), Box::new(row.clone())));
         self
     }
@@ -637,6 +983,11 @@ impl<'db> Batch<'db> {
     /// are set (as [`{{ repo.repo }}::update`] writes them); an empty patch
     /// adds nothing.
     pub fn update_{{ repo.batch_suffix }}(&mut self, key: &{{ repo.key }}, patch: &{{ update.patch }}) -> &mut Self {
+{% if repo.patch_validates %}
+        if let Err(error) = patch.validate() {
+            self.invalid.get_or_insert(error);
+        }
+{% endif %}
 {% for step in update.steps %}
 {% if let Some(now) = step.now %}
         let {{ step.ident }} = {{ now }};
@@ -702,6 +1053,11 @@ impl<'db> Batch<'db> {
     }
 
     async fn build(self) -> corm::Result<corm::Batch> {
+{% if file.validates() %}
+        if let Some(error) = self.invalid {
+            return Err(error.into());
+        }
+{% endif %}
         let mut batch = if self.logged {
             corm::Batch::logged()
         } else {

@@ -11,6 +11,17 @@ pub use types::*;
 pub mod db;
 pub use db::*;
 {% endif %}
+{% if queries %}
+
+pub mod queries;
+{% if query_rows %}
+pub use queries::*;
+{% endif %}
+{% endif %}
+{% if relations %}
+
+pub mod relations;
+{% endif %}
 {% if db.migrations %}
 
 /// The schema's migrations as data ([`MIGRATIONS`]), for

@@ -295,5 +295,60 @@ impl {{ patch.ident }} {
 {% endfor %}
 }
 {% endif %}
+{% if let Some(validate) = item.validate %}
+{% if validate.patch_validates() %}
+
+impl {{ patch.ident }} {
+    /// Checks the `@validate` rules of the fields that are set; every
+    /// violation is reported at once. Every generated update runs it first.
+    ///
+    /// # Errors
+    /// A [`corm::validate::ValidationError`] listing the violations.
+    pub fn validate(&self) -> Result<(), corm::validate::ValidationError> {
+        let mut violations = corm::validate::Violations::new({{ validate.model }});
+{% for field in validate.fields %}
+{% if field.in_patch %}
+{% if field.optional %}
+        if let Some(Some(value)) = &self.{{ field.ident }} {
+{% else %}
+        if let Some(value) = &self.{{ field.ident }} {
+{% endif %}
+{% for check in field.checks %}
+            {{ check }}
+{% endfor %}
+        }
+{% endif %}
+{% endfor %}
+        violations.finish()
+    }
+}
+{% endif %}
+{% endif %}
+{% endif %}
+{% if let Some(validate) = item.validate %}
+
+impl {{ item.ident }} {
+    /// Checks the `@validate` rules of every field; every violation is
+    /// reported at once. Every generated write runs it first.
+    ///
+    /// # Errors
+    /// A [`corm::validate::ValidationError`] listing the violations.
+    pub fn validate(&self) -> Result<(), corm::validate::ValidationError> {
+        let mut violations = corm::validate::Violations::new({{ validate.model }});
+{% for field in validate.fields %}
+{% if field.optional %}
+        if let Some(value) = &self.{{ field.ident }} {
+{% else %}
+        {
+            let value = &self.{{ field.ident }};
+{% endif %}
+{% for check in field.checks %}
+            {{ check }}
+{% endfor %}
+        }
+{% endfor %}
+        violations.finish()
+    }
+}
 {% endif %}
 {% endfor %}

@@ -97,12 +97,35 @@ fn migrations_script(migrations: &[crate::migrate::EmbeddedMigration]) -> String
 pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
     let model = view::TypesFile::new(schema)?;
     let db = view::DbFile::new(schema, &model)?;
+    let queries = view::QueriesFile::new(schema, &model)?;
+    let relations = view::RelationsFile::new(schema, &model)?;
     let statements = schema_statements(&schema.desired);
     let mut files = GeneratedFiles::default();
     files.insert(
         "mod.rs",
-        render::rust_file("mod.rs", &templates::ModRs::new(&model, &db, &statements))?,
+        render::rust_file(
+            "mod.rs",
+            &templates::ModRs::new(
+                &model,
+                &db,
+                &statements,
+                queries.as_ref(),
+                relations.is_some(),
+            ),
+        )?,
     );
+    if let Some(file) = &queries {
+        files.insert(
+            "queries.rs",
+            render::rust_file("queries.rs", &templates::QueriesRs { file })?,
+        );
+    }
+    if let Some(file) = &relations {
+        files.insert(
+            "relations.rs",
+            render::rust_file("relations.rs", &templates::RelationsRs { file })?,
+        );
+    }
     files.insert(
         "types.rs",
         render::rust_file("types.rs", &templates::TypesRs::new(&model))?,

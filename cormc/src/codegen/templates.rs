@@ -3,7 +3,7 @@
 
 use askama::Template;
 
-use super::view::{DbFile, TypesFile};
+use super::view::{DbFile, QueriesFile, RelationsFile, TypesFile};
 
 /// `mod.rs`: the module declarations and re-exports, and the schema's DDL.
 #[derive(Template)]
@@ -13,15 +13,30 @@ pub(crate) struct ModRs<'a> {
     pub(crate) types: &'a TypesFile,
     /// The db file, to know whether it has repositories.
     pub(crate) db: &'a DbFile,
+    /// Whether there is a `queries.rs` (named queries and aggregates).
+    pub(crate) queries: bool,
+    /// Whether `queries.rs` has result rows to re-export.
+    pub(crate) query_rows: bool,
+    /// Whether there is a `relations.rs`.
+    pub(crate) relations: bool,
     /// The DDL statements, as Rust string literals.
     pub(crate) schema_statements: Vec<String>,
 }
 
 impl<'a> ModRs<'a> {
-    pub(crate) fn new(types: &'a TypesFile, db: &'a DbFile, statements: &[String]) -> Self {
+    pub(crate) fn new(
+        types: &'a TypesFile,
+        db: &'a DbFile,
+        statements: &[String],
+        queries: Option<&QueriesFile>,
+        relations: bool,
+    ) -> Self {
         Self {
             types,
             db,
+            queries: queries.is_some(),
+            query_rows: queries.is_some_and(QueriesFile::has_rows),
+            relations,
             schema_statements: statements
                 .iter()
                 .map(|statement| format!("{statement:?}"))
@@ -102,4 +117,20 @@ impl MigrationsRs {
                 .collect(),
         }
     }
+}
+
+/// `queries.rs`: named queries and aggregates.
+#[derive(Template)]
+#[template(path = "rust/queries.rs")]
+pub(crate) struct QueriesRs<'a> {
+    /// The view model.
+    pub(crate) file: &'a QueriesFile,
+}
+
+/// `relations.rs`: relation loaders.
+#[derive(Template)]
+#[template(path = "rust/relations.rs")]
+pub(crate) struct RelationsRs<'a> {
+    /// The view model.
+    pub(crate) file: &'a RelationsFile,
 }

@@ -43,7 +43,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut modules = String::new();
     for (name, schemas) in sets {
         let dir = out_dir.join(&name);
-        cormc::Builder::new().schemas(schemas).out_dir(&dir).compile()?;
+        cormc::Builder::new()
+            .schemas(schemas)
+            .out_dir(&dir)
+            .compile()?;
         writeln!(
             modules,
             "/// The code generated from the `{name}` fixture.\n#[path = {:?}]\npub mod {name};",

@@ -1,8 +1,11 @@
 //! The showcase: `examples/schema.corm`, compiled by `cormc generate` into
 //! `src/generated/`, used against a real node: the schema's migrations are
-//! applied by `db.migrate()` (a second run finds nothing to do), orders go
-//! in and come back newest first, a second writer is refused by
-//! `IF NOT EXISTS`, and a counter counts.
+//! applied by `db.migrate()` (a second run finds nothing to do); a customer
+//! is validated and its email claimed as unique (an invalid one and a
+//! copycat are refused); orders go in and come back newest first, a second
+//! writer is refused by `IF NOT EXISTS`; relations load the customer's
+//! orders and each order's customer; named queries and aggregates (one
+//! native, one client-side) run; a counter counts.
 //!
 //! Run it with `cargo xtask example` (which regenerates the code from the
 //! schema and starts a local node first).
@@ -11,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use corm::{Config, ReadOptions, Session, TryStreamExt};
 use corm_examples::generated::{
-    Address, Db, MIGRATIONS, Order, OrderPartition, OrderStatus, PageViewsKey,
+    Address, Customer, Db, MIGRATIONS, Order, OrderPartition, OrderStatus, PageViewsKey,
 };
 
 const KEYSPACE: &str = "corm_shop";
@@ -37,7 +40,7 @@ async fn main() -> Result<(), corm::Error> {
     let report = db.migrate().await?;
     for applied in &report.applied {
         println!(
-            "applied migration {} {} ({} statements)",
+            "applied migration {} {} ({} statement(s))",
             applied.id, applied.name, applied.statements_run
         );
     }
@@ -48,14 +51,42 @@ async fn main() -> Result<(), corm::Error> {
         MIGRATIONS.len()
     );
 
-    let customer = corm::Uuid::new_v4();
-    for (n, status) in [
-        OrderStatus::Paid,
-        OrderStatus::Shipped,
-        OrderStatus::Pending,
-    ]
-    .into_iter()
-    .enumerate()
+    // A customer: validated and with a unique email.
+    let mut ada = Customer::new(
+        "ada@example.com".to_owned(),
+        "Ada Lovelace".to_owned(),
+        BTreeSet::from(["early".to_owned()]),
+    );
+    ada.website = Some("https://example.com/ada".to_owned());
+    db.customer().insert(&ada).await?;
+    let mut invalid = Customer::new("ada at example".to_owned(), "A".to_owned(), BTreeSet::new());
+    invalid.age = Some(200);
+    match db.customer().insert(&invalid).await {
+        Err(corm::Error::Validation(error)) => println!("refused: {error}"),
+        other => println!("unexpected: {other:?}"),
+    }
+    let copycat = Customer::new(
+        "ada@example.com".to_owned(),
+        "Someone Else".to_owned(),
+        BTreeSet::new(),
+    );
+    match db.customer().insert(&copycat).await {
+        Err(error @ corm::Error::Unique { .. }) => println!("refused: {error}"),
+        other => println!("unexpected: {other:?}"),
+    }
+    let found = db
+        .customer()
+        .find_by_email(&"ada@example.com".to_owned())
+        .await?;
+    println!(
+        "find_by_email: {}",
+        found.map_or_else(|| "nobody".to_owned(), |customer| customer.name)
+    );
+
+    let customer = ada.id;
+    for (n, status) in [OrderStatus::Paid, OrderStatus::Shipped, OrderStatus::Paid]
+        .into_iter()
+        .enumerate()
     {
         let mut order = Order::new(
             customer,
@@ -101,6 +132,52 @@ async fn main() -> Result<(), corm::Error> {
             order.quantity
         );
     }
+
+    // Relations: the customer's orders, and each order's customer.
+    let orders = db.customer().orders(&ada, &ReadOptions::default()).await?;
+    println!("{} has {} orders", ada.name, orders.len());
+    let owners = db
+        .order()
+        .customer_of(&orders, &ReadOptions::default())
+        .await?;
+    println!(
+        "their customers: {:?}",
+        owners
+            .iter()
+            .map(|owner| owner.as_ref().map(|c| c.email.as_str()))
+            .collect::<Vec<_>>()
+    );
+
+    // Named queries and aggregates.
+    if let Some(oldest) = newest_first.last() {
+        let newer = db
+            .order()
+            .recent_orders(customer, oldest.placed_at, 10, &ReadOptions::default())
+            .await?;
+        println!("recent_orders after the oldest: {} orders", newer.len());
+    }
+    let free: Vec<Customer> = db
+        .customer()
+        .customers_in_tier("free", &ReadOptions::default())
+        .await?
+        .try_collect()
+        .await?;
+    println!("customers_in_tier(\"free\"): {}", free.len());
+    for totals in db
+        .order()
+        .order_totals(customer, &ReadOptions::default())
+        .await?
+    {
+        println!(
+            "order_totals: {} orders, {} cents",
+            totals.orders, totals.cents
+        );
+    }
+    let busy = db
+        .order()
+        .busy_statuses(customer, &ReadOptions::default().page_size(1))
+        .await?;
+    println!("busy_statuses (2 or more orders): {busy:?}");
 
     let today = corm::chrono::Utc::now().date_naive();
     let page = PageViewsKey {

@@ -6,8 +6,9 @@
 //! first use.
 use std::sync::Arc;
 use super::types::{
-    Keyword, KeywordKey, KeywordPartition, KeywordPatch, Order, OrderClustering,
-    OrderKey, OrderPartition, OrderPatch, PageViews, PageViewsKey, PageViewsPartition,
+    Customer, CustomerKey, CustomerPatch, Keyword, KeywordKey, KeywordPartition,
+    KeywordPatch, Order, OrderClustering, OrderKey, OrderPartition, OrderPatch,
+    PageViews, PageViewsKey, PageViewsPartition,
 };
 /// The cache key bit of an update with `USING TTL ? AND TIMESTAMP ?`; the
 /// lower bits are its set of columns.
@@ -28,6 +29,7 @@ struct DbInner {
     order: OrderStatements,
     page_views: PageViewsStatements,
     keyword: KeywordStatements,
+    customer: CustomerStatements,
 }
 impl Db {
     /// The repositories on `session`, for the tables of `keyspace` (its
@@ -75,6 +77,7 @@ impl Db {
                         ".\"order\"",
                     ),
                     table: [quoted.as_str(), ".\"order\""].concat(),
+                    extra: corm::rt::StatementCache::new(),
                     update: corm::rt::StatementCache::new(),
                     range: corm::rt::StatementCache::new(),
                 },
@@ -137,6 +140,44 @@ impl Db {
                     update: corm::rt::StatementCache::new(),
                     range: corm::rt::StatementCache::new(),
                 },
+                customer: CustomerStatements {
+                    insert: statement(
+                        "INSERT INTO ",
+                        ".customer (id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    ),
+                    insert_with: statement(
+                        "INSERT INTO ",
+                        ".customer (id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?",
+                    ),
+                    insert_if_not_exists: statement(
+                        "INSERT INTO ",
+                        ".customer (id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS",
+                    ),
+                    get: statement(
+                        "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
+                        ".customer WHERE id = ?",
+                    ),
+                    delete: statement("DELETE FROM ", ".customer WHERE id = ?"),
+                    scan: statement(
+                        "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
+                        ".customer",
+                    ),
+                    claim_email: statement(
+                        "INSERT INTO ",
+                        ".customer_by_email (email, id) VALUES (?, ?) IF NOT EXISTS",
+                    ),
+                    release_email: statement(
+                        "DELETE FROM ",
+                        ".customer_by_email WHERE email = ? IF id = ?",
+                    ),
+                    find_email: statement(
+                        "SELECT id FROM ",
+                        ".customer_by_email WHERE email = ?",
+                    ),
+                    table: [quoted.as_str(), ".customer"].concat(),
+                    extra: corm::rt::StatementCache::new(),
+                    update: corm::rt::StatementCache::new(),
+                },
                 session,
                 keyspace,
             }),
@@ -177,6 +218,7 @@ impl Db {
         Batch {
             db: self,
             logged: true,
+            invalid: None,
             writes: Vec::new(),
         }
     }
@@ -187,6 +229,7 @@ impl Db {
         Batch {
             db: self,
             logged: false,
+            invalid: None,
             writes: Vec::new(),
         }
     }
@@ -194,6 +237,7 @@ impl Db {
     #[must_use]
     pub fn order(&self) -> OrderRepository<'_> {
         OrderRepository {
+            db: self,
             session: &self.inner.session,
             statements: &self.inner.order,
         }
@@ -214,10 +258,19 @@ impl Db {
             statements: &self.inner.keyword,
         }
     }
+    /// The repository of `Customer` rows (table `customer`).
+    #[must_use]
+    pub fn customer(&self) -> CustomerRepository<'_> {
+        CustomerRepository {
+            db: self,
+            session: &self.inner.session,
+            statements: &self.inner.customer,
+        }
+    }
 }
 /// The statements of `Order`, with the keyspace in their text.
 #[derive(Debug)]
-struct OrderStatements {
+pub(super) struct OrderStatements {
     insert: corm::Statement,
     insert_with: corm::Statement,
     insert_if_not_exists: corm::Statement,
@@ -227,7 +280,12 @@ struct OrderStatements {
     partition: corm::Statement,
     scan: corm::Statement,
     /// The table, qualified with the keyspace.
-    table: String,
+    pub(super) table: String,
+    /// The statements of the methods other files add to the repository
+    /// (named queries and aggregates in `queries.rs` under keys below
+    /// `1 << 32`, relation loaders in `relations.rs` from `1 << 32`), built
+    /// on first use.
+    pub(super) extra: corm::rt::StatementCache,
     /// `update`, one statement per set of columns.
     update: corm::rt::StatementCache,
     /// `partition_range`, one statement per shape of range.
@@ -287,8 +345,9 @@ impl OrderStatements {
 /// borrows the [`Db`] it comes from.
 #[derive(Clone, Copy, Debug)]
 pub struct OrderRepository<'a> {
-    session: &'a corm::Session,
-    statements: &'a OrderStatements,
+    pub(super) db: &'a Db,
+    pub(super) session: &'a corm::Session,
+    pub(super) statements: &'a OrderStatements,
 }
 impl OrderRepository<'_> {
     /// Writes `row`, every column (a null for each `None`, an empty
@@ -419,7 +478,7 @@ impl OrderRepository<'_> {
         patch: &OrderPatch,
         options: Option<&corm::WriteOptions>,
     ) -> corm::Result<()> {
-        let now_updated_at = Some(corm::chrono::Utc::now());
+        let now_updated_at = Some(corm::rt::now_timestamp());
         let using = options
             .map(|options| (options.bound_ttl(), options.bound_timestamp()));
         let mut values: [&(dyn corm::scylla::serialize::value::SerializeValue + Sync); 30] = [&corm::Unset; 30];
@@ -804,7 +863,7 @@ impl OrderRepository<'_> {
 }
 /// The statements of `PageViews`, with the keyspace in their text.
 #[derive(Debug)]
-struct PageViewsStatements {
+pub(super) struct PageViewsStatements {
     add: corm::Statement,
     get: corm::Statement,
     delete: corm::Statement,
@@ -812,7 +871,7 @@ struct PageViewsStatements {
     partition: corm::Statement,
     scan: corm::Statement,
     /// The table, qualified with the keyspace.
-    table: String,
+    pub(super) table: String,
     /// `partition_range`, one statement per shape of range.
     range: corm::rt::StatementCache,
 }
@@ -820,8 +879,8 @@ struct PageViewsStatements {
 /// borrows the [`Db`] it comes from.
 #[derive(Clone, Copy, Debug)]
 pub struct PageViewsRepository<'a> {
-    session: &'a corm::Session,
-    statements: &'a PageViewsStatements,
+    pub(super) session: &'a corm::Session,
+    pub(super) statements: &'a PageViewsStatements,
 }
 impl PageViewsRepository<'_> {
     /// Adds the deltas to the counters of the row at `key` (a negative
@@ -1048,7 +1107,7 @@ impl PageViewsRepository<'_> {
 }
 /// The statements of `Keyword`, with the keyspace in their text.
 #[derive(Debug)]
-struct KeywordStatements {
+pub(super) struct KeywordStatements {
     insert: corm::Statement,
     insert_with: corm::Statement,
     insert_if_not_exists: corm::Statement,
@@ -1058,7 +1117,7 @@ struct KeywordStatements {
     partition: corm::Statement,
     scan: corm::Statement,
     /// The table, qualified with the keyspace.
-    table: String,
+    pub(super) table: String,
     /// `update`, one statement per set of columns.
     update: corm::rt::StatementCache,
     /// `partition_range`, one statement per shape of range.
@@ -1092,8 +1151,8 @@ impl KeywordStatements {
 /// borrows the [`Db`] it comes from.
 #[derive(Clone, Copy, Debug)]
 pub struct KeywordRepository<'a> {
-    session: &'a corm::Session,
-    statements: &'a KeywordStatements,
+    pub(super) session: &'a corm::Session,
+    pub(super) statements: &'a KeywordStatements,
 }
 impl KeywordRepository<'_> {
     /// Writes `row`, every column (a null for each `None`, an empty
@@ -1427,6 +1486,499 @@ impl KeywordRepository<'_> {
             .await
     }
 }
+/// The statements of `Customer`, with the keyspace in their text.
+#[derive(Debug)]
+pub(super) struct CustomerStatements {
+    insert: corm::Statement,
+    insert_with: corm::Statement,
+    insert_if_not_exists: corm::Statement,
+    get: corm::Statement,
+    delete: corm::Statement,
+    scan: corm::Statement,
+    claim_email: corm::Statement,
+    release_email: corm::Statement,
+    find_email: corm::Statement,
+    /// The table, qualified with the keyspace.
+    pub(super) table: String,
+    /// The statements of the methods other files add to the repository
+    /// (named queries and aggregates in `queries.rs` under keys below
+    /// `1 << 32`, relation loaders in `relations.rs` from `1 << 32`), built
+    /// on first use.
+    pub(super) extra: corm::rt::StatementCache,
+    /// `update`, one statement per set of columns.
+    update: corm::rt::StatementCache,
+}
+impl CustomerStatements {
+    /// The update of the columns whose bits are set in `mask`, with
+    /// `USING TTL ? AND TIMESTAMP ?` when it has [`UPDATE_USING`]; built on
+    /// first use of the mask.
+    fn update_statement(&self, mask: u64) -> Arc<corm::Statement> {
+        self.update
+            .get(
+                mask,
+                || {
+                    let head = if mask & UPDATE_USING == 0 {
+                        " SET "
+                    } else {
+                        " USING TTL ? AND TIMESTAMP ? SET "
+                    };
+                    corm::rt::update_text(
+                        &["UPDATE ", self.table.as_str(), head].concat(),
+                        &[
+                            "email",
+                            "name",
+                            "age",
+                            "website",
+                            "code",
+                            "tier",
+                            "tags",
+                            "nickname",
+                            "created_at",
+                            "updated_at",
+                        ],
+                        mask,
+                        " WHERE id = ?",
+                    )
+                },
+            )
+    }
+}
+/// Reads and writes `Customer` rows (table `customer`);
+/// borrows the [`Db`] it comes from.
+#[derive(Clone, Copy, Debug)]
+pub struct CustomerRepository<'a> {
+    pub(super) db: &'a Db,
+    pub(super) session: &'a corm::Session,
+    pub(super) statements: &'a CustomerStatements,
+}
+impl CustomerRepository<'_> {
+    /// Writes `row`, every column (a null for each `None`, an empty
+    /// collection for each empty one): an upsert.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn insert(&self, row: &Customer) -> corm::Result<()> {
+        row.validate()?;
+        let prepared = self.statements.insert.prepared(self.session).await?;
+        let previous = self.get(&row.key()).await?;
+        let claimed = self.claim_unique(row).await?;
+        let written = self.session.execute(prepared, row).await.map(drop);
+        self.settle_claims(row, previous.as_ref(), &claimed, written).await
+    }
+    /// Writes `row` as [`insert`](Self::insert) does, with the options of
+    /// `options`: its time to live and write time are bound to
+    /// `USING TTL ? AND TIMESTAMP ?`.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn insert_with(
+        &self,
+        row: &Customer,
+        options: &corm::WriteOptions,
+    ) -> corm::Result<()> {
+        row.validate()?;
+        let prepared = self.statements.insert_with.prepared(self.session).await?;
+        let previous = self.get(&row.key()).await?;
+        let claimed = self.claim_unique(row).await?;
+        let written = self
+            .session
+            .execute(
+                &options.apply(prepared),
+                corm::rt::with_ttl_and_timestamp(row, options),
+            )
+            .await
+            .map(drop);
+        self.settle_claims(row, previous.as_ref(), &claimed, written).await
+    }
+    /// Writes `row` only if no row has its primary key (`IF NOT EXISTS`, a
+    /// lightweight transaction). Returns whether it was written.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
+    /// reading the result of the conditional write.
+    pub async fn insert_if_not_exists(&self, row: &Customer) -> corm::Result<bool> {
+        row.validate()?;
+        let prepared = self
+            .statements
+            .insert_if_not_exists
+            .prepared(self.session)
+            .await?;
+        let claimed = self.claim_unique(row).await?;
+        let applied = match self.session.execute(prepared, row).await {
+            Ok(result) => corm::lwt::was_applied(prepared.get_statement(), result),
+            Err(error) => Err(error),
+        };
+        if !matches!(applied, Ok(true)) {
+            self.release_unique(row, &claimed).await?;
+        }
+        applied
+    }
+    /// The row at `key`, or `None` when there is none.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
+    /// reading the row.
+    pub async fn get(&self, key: &CustomerKey) -> corm::Result<Option<Customer>> {
+        let prepared = self.statements.get.prepared(self.session).await?;
+        self.session.execute_first(prepared, key).await
+    }
+    /// The row at `key` as [`get`](Self::get) reads it, with the
+    /// consistency and timeout of `options`.
+    ///
+    /// # Errors
+    /// As for [`get`](Self::get).
+    pub async fn get_with(
+        &self,
+        key: &CustomerKey,
+        options: &corm::ReadOptions,
+    ) -> corm::Result<Option<Customer>> {
+        let prepared = self.statements.get.prepared(self.session).await?;
+        self.session.execute_first(&options.apply(prepared), key).await
+    }
+    /// Deletes the row at `key` (nothing happens when there is none).
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn delete(&self, key: &CustomerKey) -> corm::Result<()> {
+        let prepared = self.statements.delete.prepared(self.session).await?;
+        let previous = self.get(key).await?;
+        self.session.execute(prepared, key).await?;
+        if let Some(previous) = previous {
+            self.release_unique(&previous, &[true; 1]).await?;
+        }
+        Ok(())
+    }
+    /// Deletes the row at `key` as [`delete`](Self::delete) does, with the
+    /// consistency, timeout and write time of `options` (a TTL does not
+    /// apply to a delete and is ignored).
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn delete_with(
+        &self,
+        key: &CustomerKey,
+        options: &corm::WriteOptions,
+    ) -> corm::Result<()> {
+        let prepared = self.statements.delete.prepared(self.session).await?;
+        let previous = self.get(key).await?;
+        self.session.execute(&options.apply(prepared), key).await?;
+        if let Some(previous) = previous {
+            self.release_unique(&previous, &[true; 1]).await?;
+        }
+        Ok(())
+    }
+    /// Writes the fields of `patch` that are set to the row at `key`, and
+    /// nothing else, in one `UPDATE … SET … WHERE <key>`.
+    /// The `@on_update(now)` columns are set to now by every update.
+    ///
+    /// An upsert: a missing row is created. As any CQL update it writes no
+    /// row marker, so a row made by updates alone stops existing when all
+    /// its non-key columns are null. Each distinct set of columns is
+    /// prepared once.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn update(
+        &self,
+        key: &CustomerKey,
+        patch: &CustomerPatch,
+    ) -> corm::Result<()> {
+        self.write_patch(key, patch, None).await
+    }
+    /// Writes `patch` as [`update`](Self::update) does, with the options of
+    /// `options`: its time to live and write time are bound to
+    /// `USING TTL ? AND TIMESTAMP ?` (the TTL applies to the columns
+    /// written).
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn update_with(
+        &self,
+        key: &CustomerKey,
+        patch: &CustomerPatch,
+        options: &corm::WriteOptions,
+    ) -> corm::Result<()> {
+        self.write_patch(key, patch, Some(options)).await
+    }
+    /// The update of `patch` at `key`, with `options` in `USING` when given;
+    /// the values are bound from a stack array, without allocating.
+    async fn write_patch(
+        &self,
+        key: &CustomerKey,
+        patch: &CustomerPatch,
+        options: Option<&corm::WriteOptions>,
+    ) -> corm::Result<()> {
+        patch.validate()?;
+        let previous = if patch.email.is_some() { self.get(key).await? } else { None };
+        let mut claimed = [false; 1];
+        if let Some(value) = &patch.email {
+            match self.claim_email(value, key).await {
+                Ok(new) => claimed[0] = new,
+                Err(error) => {
+                    self.release_patch_claims(key, patch, &claimed).await?;
+                    return Err(error);
+                }
+            }
+        }
+        let now_updated_at = Some(corm::rt::now_timestamp());
+        let using = options
+            .map(|options| (options.bound_ttl(), options.bound_timestamp()));
+        let mut values: [&(dyn corm::scylla::serialize::value::SerializeValue + Sync); 13] = [&corm::Unset; 13];
+        let mut count = 0;
+        if let Some((ttl, timestamp)) = &using {
+            values[0] = ttl;
+            values[1] = timestamp;
+            count = 2;
+        }
+        let mut mask = 0_u64;
+        if let Some(value) = &patch.email {
+            mask |= 0x1;
+            values[count] = value;
+            count += 1;
+        }
+        if let Some(value) = &patch.name {
+            mask |= 0x2;
+            values[count] = value;
+            count += 1;
+        }
+        if let Some(value) = &patch.age {
+            mask |= 0x4;
+            values[count] = value;
+            count += 1;
+        }
+        if let Some(value) = &patch.website {
+            mask |= 0x8;
+            values[count] = value;
+            count += 1;
+        }
+        if let Some(value) = &patch.code {
+            mask |= 0x10;
+            values[count] = value;
+            count += 1;
+        }
+        if let Some(value) = &patch.tier {
+            mask |= 0x20;
+            values[count] = value;
+            count += 1;
+        }
+        if let Some(value) = &patch.tags {
+            mask |= 0x40;
+            values[count] = value;
+            count += 1;
+        }
+        if let Some(value) = &patch.nickname {
+            mask |= 0x80;
+            values[count] = value;
+            count += 1;
+        }
+        if let Some(value) = &patch.created_at {
+            mask |= 0x100;
+            values[count] = value;
+            count += 1;
+        }
+        mask |= 0x200;
+        values[count] = &now_updated_at;
+        count += 1;
+        if mask == 0 {
+            return Ok(());
+        }
+        values[count] = &key.id;
+        count += 1;
+        let statement = self
+            .statements
+            .update_statement(if using.is_some() { mask | UPDATE_USING } else { mask });
+        let written = match statement.prepared(self.session).await {
+            Ok(prepared) => {
+                match options {
+                    Some(options) => {
+                        self.session
+                            .execute(&options.apply(prepared), &values[..count])
+                            .await
+                    }
+                    None => self.session.execute(prepared, &values[..count]).await,
+                }
+            }
+            Err(error) => Err(error),
+        };
+        if let Err(error) = written {
+            let _released = self.release_patch_claims(key, patch, &claimed).await;
+            return Err(error);
+        }
+        let Some(previous) = previous else {
+            return Ok(());
+        };
+        if let Some(new) = &patch.email && *new != previous.email {
+            self.release_email(&previous.email, key).await?;
+        }
+        Ok(())
+    }
+    /// Gives back the `@unique` values `patch` sets whose flag is set.
+    ///
+    /// # Errors
+    /// The error of a conditional delete.
+    async fn release_patch_claims(
+        &self,
+        key: &CustomerKey,
+        patch: &CustomerPatch,
+        which: &[bool; 1],
+    ) -> corm::Result<()> {
+        if which[0] && let Some(value) = &patch.email {
+            self.release_email(value, key).await?;
+        }
+        Ok(())
+    }
+    /// The row whose `email` is `value`, found through its
+    /// `@unique` lookup table, or `None`.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
+    /// reading a row.
+    pub async fn find_by_email(&self, value: &String) -> corm::Result<Option<Customer>> {
+        let prepared = self.statements.find_email.prepared(self.session).await?;
+        let owner = self
+            .session
+            .execute_first::<(corm::Uuid,)>(prepared, (value,))
+            .await?;
+        let Some((id,)) = owner else {
+            return Ok(None);
+        };
+        let key = CustomerKey { id };
+        Ok(self.get(&key).await?.filter(|row| &row.email == value))
+    }
+    /// Claims `value` of `email` for the row at `key` in the
+    /// lookup table (`INSERT … IF NOT EXISTS`): `true` when this call claimed
+    /// it, `false` when that row held it already.
+    ///
+    /// # Errors
+    /// [`corm::Error::Unique`] when another row holds it, or the error of
+    /// the conditional write.
+    async fn claim_email(
+        &self,
+        value: &String,
+        key: &CustomerKey,
+    ) -> corm::Result<bool> {
+        let prepared = self.statements.claim_email.prepared(self.session).await?;
+        let result = self.session.execute(prepared, (value, &key.id)).await?;
+        let statement = prepared.get_statement();
+        let applied = corm::lwt::applied(statement, result)?;
+        if applied.applied() {
+            return Ok(true);
+        }
+        let unreadable = |source| corm::Error::Deserialize {
+            statement: statement.to_owned(),
+            source,
+        };
+        let held_0: Option<Option<corm::Uuid>> = applied.get("id").map_err(unreadable)?;
+        if held_0.flatten().as_ref() == Some(&key.id) {
+            return Ok(false);
+        }
+        Err(corm::Error::Unique {
+            model: "Customer",
+            field: "email",
+            value: format!("{value:?}"),
+        })
+    }
+    /// Gives `value` of `email` back, if the row at `key` holds it
+    /// (`DELETE … IF <key>`: another row's claim is left alone).
+    ///
+    /// # Errors
+    /// The error of the conditional delete.
+    async fn release_email(
+        &self,
+        value: &String,
+        key: &CustomerKey,
+    ) -> corm::Result<()> {
+        let prepared = self.statements.release_email.prepared(self.session).await?;
+        self.session.execute(prepared, (value, &key.id)).await?;
+        Ok(())
+    }
+    /// Claims the `@unique` values of `row` for it, in field order; returns
+    /// which ones this call claimed. On a conflict it gives those back and
+    /// fails.
+    ///
+    /// # Errors
+    /// [`corm::Error::Unique`] naming the field and value, or the error of a
+    /// conditional write.
+    async fn claim_unique(&self, row: &Customer) -> corm::Result<[bool; 1]> {
+        let key = row.key();
+        let mut claimed = [false; 1];
+        {
+            let value = &row.email;
+            match self.claim_email(value, &key).await {
+                Ok(new) => claimed[0] = new,
+                Err(error) => {
+                    self.release_unique(row, &claimed).await?;
+                    return Err(error);
+                }
+            }
+        }
+        Ok(claimed)
+    }
+    /// Gives back the `@unique` values of `row` whose flag is set.
+    ///
+    /// # Errors
+    /// The error of a conditional delete.
+    async fn release_unique(
+        &self,
+        row: &Customer,
+        which: &[bool; 1],
+    ) -> corm::Result<()> {
+        let key = row.key();
+        if which[0] {
+            self.release_email(&row.email, &key).await?;
+        }
+        Ok(())
+    }
+    /// Settles the claims of a write of `row`: when it failed, gives back
+    /// what the write claimed (`claimed`) and returns its error; when it
+    /// succeeded, gives back the values `previous` (the row before) held
+    /// that `row` no longer does.
+    ///
+    /// # Errors
+    /// The write's error, or the error of a conditional delete.
+    async fn settle_claims(
+        &self,
+        row: &Customer,
+        previous: Option<&Customer>,
+        claimed: &[bool; 1],
+        written: corm::Result<()>,
+    ) -> corm::Result<()> {
+        if let Err(error) = written {
+            let _released = self.release_unique(row, claimed).await;
+            return Err(error);
+        }
+        let Some(previous) = previous else {
+            return Ok(());
+        };
+        let key = row.key();
+        if previous.email != row.email {
+            self.release_email(&previous.email, &key).await?;
+        }
+        Ok(())
+    }
+    /// Every row of the table, partition by partition (in token order),
+    /// fetched a page at a time (`options.page_size` rows per page). A full
+    /// table scan: for tools and small tables.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the
+    /// first page's error; later failures are items of the stream.
+    pub async fn scan(
+        &self,
+        options: &corm::ReadOptions,
+    ) -> corm::Result<
+        impl corm::Stream<Item = corm::Result<Customer>> + Send + Unpin + 'static,
+    > {
+        let prepared = self.statements.scan.prepared(self.session).await?;
+        corm::paging::stream(
+                self.session,
+                options.apply(prepared),
+                (),
+                options.page_size,
+            )
+            .await
+    }
+}
 /// Writes across repositories, run as one batch request: from
 /// [`Db::batch_logged`] (atomic) or [`Db::batch_unlogged`]. The writes are
 /// kept (their rows and keys cloned) until [`run`](Self::run), which
@@ -1435,6 +1987,9 @@ impl KeywordRepository<'_> {
 pub struct Batch<'db> {
     db: &'db Db,
     logged: bool,
+    /// The first write that broke its `@validate` rules: `run` fails with
+    /// it, writing nothing.
+    invalid: Option<corm::validate::ValidationError>,
     writes: Vec<
         (Planned<'db>, Box<dyn corm::scylla::serialize::row::SerializeRow + Send + Sync>),
     >,
@@ -1488,7 +2043,7 @@ impl<'db> Batch<'db> {
     /// are set (as [`OrderRepository::update`] writes them); an empty patch
     /// adds nothing.
     pub fn update_order(&mut self, key: &OrderKey, patch: &OrderPatch) -> &mut Self {
-        let now_updated_at = Some(corm::chrono::Utc::now());
+        let now_updated_at = Some(corm::rt::now_timestamp());
         let mut mask = 0_u64;
         let mut values: Vec<
             Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
@@ -1674,6 +2229,9 @@ impl<'db> Batch<'db> {
         self.build().await?.run_with(db.session(), options).await
     }
     async fn build(self) -> corm::Result<corm::Batch> {
+        if let Some(error) = self.invalid {
+            return Err(error.into());
+        }
         let mut batch = if self.logged {
             corm::Batch::logged()
         } else {

@@ -59,4 +59,54 @@ pub static MIGRATIONS: &[Migration] = &[
             ],
         ),
     },
+    Migration {
+        id: 2,
+        name: Cow::Borrowed("add_customers"),
+        checksum: Cow::Borrowed(
+            "c2da2168fbfeab9de5577a7fdbb5a4aa344f0dbf0c6c2639d9bfd3d5f038c98c",
+        ),
+        statements: Cow::Borrowed(
+            &[
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("create table "),
+                            Cow::Borrowed(
+                                ".customer (\n      id uuid,\n      email text,\n      name text,\n      age int,\n      website text,\n      code text,\n      tier text,\n      tags set<text>,\n      nickname text,\n      created_at timestamp,\n      updated_at timestamp,\n      primary key (id)\n  ) with comment = 'A customer account: the email is unique, and every write is validated.'",
+                            ),
+                        ],
+                    ),
+                },
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("create table "),
+                            Cow::Borrowed(
+                                ".customer_by_email (\n      email text,\n      id uuid,\n      primary key (email)\n  )",
+                            ),
+                        ],
+                    ),
+                },
+            ],
+        ),
+    },
+    Migration {
+        id: 3,
+        name: Cow::Borrowed("index_tier"),
+        checksum: Cow::Borrowed(
+            "e5aae0fbc6f511e07e7988056cbf3074136d286b56ad6e5afaeea1e78957d457",
+        ),
+        statements: Cow::Borrowed(
+            &[
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("create index customer_tier_idx on "),
+                            Cow::Borrowed(".customer (tier) using 'sai'"),
+                        ],
+                    ),
+                },
+            ],
+        ),
+    },
 ];

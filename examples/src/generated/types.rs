@@ -251,7 +251,7 @@ impl Order {
             tax_rate: None,
             exact_total: None,
             big_number: None,
-            created_at: corm::chrono::Utc::now(),
+            created_at: rt::now_timestamp(),
             ship_on: None,
             ship_at: None,
             window: None,
@@ -946,5 +946,316 @@ impl KeywordPatch {
     pub fn order(mut self, value: Option<i32>) -> Self {
         self.order = Some(value);
         self
+    }
+}
+/// A customer account: the email is unique, and every write is validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Customer {
+    /// The column `id`.
+    pub id: corm::Uuid,
+    /// The column `email`.
+    pub email: String,
+    /// The column `name`.
+    pub name: String,
+    /// The column `age`.
+    pub age: Option<i32>,
+    /// The column `website`.
+    pub website: Option<String>,
+    /// The column `code`.
+    pub code: Option<String>,
+    /// The column `tier`.
+    pub tier: String,
+    /// The column `tags`.
+    pub tags: std::collections::BTreeSet<String>,
+    /// The column `nickname`.
+    pub nickname: Option<String>,
+    /// The column `created_at`.
+    pub created_at: corm::chrono::DateTime<corm::chrono::Utc>,
+    /// The column `updated_at`.
+    pub updated_at: Option<corm::chrono::DateTime<corm::chrono::Utc>>,
+}
+impl Customer {
+    /// A new `Customer` from its required fields; optional ones start as `None`.
+    /// Filled from their `@default`: `id`, `tier`, `created_at`.
+    #[must_use]
+    pub fn new(
+        email: String,
+        name: String,
+        tags: std::collections::BTreeSet<String>,
+    ) -> Self {
+        Self {
+            id: corm::Uuid::new_v4(),
+            email,
+            name,
+            age: None,
+            website: None,
+            code: None,
+            tier: String::from("free"),
+            tags,
+            nickname: None,
+            created_at: rt::now_timestamp(),
+            updated_at: None,
+        }
+    }
+}
+/// Binds every column, in declaration order, to an insert of all columns.
+impl SerializeRow for Customer {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, 11>(ctx)?;
+        rt::bind::<Self>(writer, &markers[0], &self.id)?;
+        rt::bind::<Self>(writer, &markers[1], &self.email)?;
+        rt::bind::<Self>(writer, &markers[2], &self.name)?;
+        rt::bind::<Self>(writer, &markers[3], &self.age)?;
+        rt::bind::<Self>(writer, &markers[4], &self.website)?;
+        rt::bind::<Self>(writer, &markers[5], &self.code)?;
+        rt::bind::<Self>(writer, &markers[6], &self.tier)?;
+        rt::bind::<Self>(writer, &markers[7], &self.tags)?;
+        rt::bind::<Self>(writer, &markers[8], &self.nickname)?;
+        rt::bind::<Self>(writer, &markers[9], &self.created_at)?;
+        rt::bind::<Self>(writer, &markers[10], &self.updated_at)?;
+        Ok(())
+    }
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+/// Reads every column, in declaration order.
+impl<'f, 'm> DeserializeRow<'f, 'm> for Customer {
+    fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
+        rt::check_count::<Self>(specs, 11)?;
+        rt::check_col::<Self, corm::Uuid>(specs, 0, "id")?;
+        rt::check_col::<Self, String>(specs, 1, "email")?;
+        rt::check_col::<Self, String>(specs, 2, "name")?;
+        rt::check_col::<Self, Option<i32>>(specs, 3, "age")?;
+        rt::check_col::<Self, Option<String>>(specs, 4, "website")?;
+        rt::check_col::<Self, Option<String>>(specs, 5, "code")?;
+        rt::check_col::<Self, String>(specs, 6, "tier")?;
+        rt::check_col::<Self, std::collections::BTreeSet<String>>(specs, 7, "tags")?;
+        rt::check_col::<Self, Option<String>>(specs, 8, "nickname")?;
+        rt::check_col::<
+            Self,
+            corm::chrono::DateTime<corm::chrono::Utc>,
+        >(specs, 9, "created_at")?;
+        rt::check_col::<
+            Self,
+            Option<corm::chrono::DateTime<corm::chrono::Utc>>,
+        >(specs, 10, "updated_at")?;
+        Ok(())
+    }
+    fn deserialize(
+        mut row: ColumnIterator<'f, 'm>,
+    ) -> Result<Self, DeserializationError> {
+        Ok(Self {
+            id: rt::next_col::<Self, _>(&mut row)?,
+            email: rt::next_col::<Self, _>(&mut row)?,
+            name: rt::next_col::<Self, _>(&mut row)?,
+            age: rt::next_col::<Self, _>(&mut row)?,
+            website: rt::next_col::<Self, _>(&mut row)?,
+            code: rt::next_col::<Self, _>(&mut row)?,
+            tier: rt::next_col::<Self, _>(&mut row)?,
+            tags: rt::next_col::<Self, _>(&mut row)?,
+            nickname: rt::next_col::<Self, _>(&mut row)?,
+            created_at: rt::next_col::<Self, _>(&mut row)?,
+            updated_at: rt::next_col::<Self, _>(&mut row)?,
+        })
+    }
+}
+/// The primary key of `Customer` (table `customer`), bound in key order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerKey {
+    /// The column `id`.
+    pub id: corm::Uuid,
+}
+impl Customer {
+    /// This row's primary key (its key fields, cloned).
+    #[must_use]
+    pub fn key(&self) -> CustomerKey {
+        CustomerKey {
+            id: Clone::clone(&self.id),
+        }
+    }
+}
+/// Binds the key columns, in key order, to a `WHERE` clause on them.
+impl SerializeRow for CustomerKey {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, 1>(ctx)?;
+        rt::bind::<Self>(writer, &markers[0], &self.id)?;
+        Ok(())
+    }
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+/// The columns an update of `Customer` writes: each field that is `Some` is written (`Some(None)` writes a null to an optional column), the others are left as they are. The `@on_update(now)` columns are not here: every update sets them to now.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomerPatch {
+    /// The column `email`.
+    pub email: Option<String>,
+    /// The column `name`.
+    pub name: Option<String>,
+    /// The column `age`.
+    pub age: Option<Option<i32>>,
+    /// The column `website`.
+    pub website: Option<Option<String>>,
+    /// The column `code`.
+    pub code: Option<Option<String>>,
+    /// The column `tier`.
+    pub tier: Option<String>,
+    /// The column `tags`.
+    pub tags: Option<std::collections::BTreeSet<String>>,
+    /// The column `nickname`.
+    pub nickname: Option<Option<String>>,
+    /// The column `created_at`.
+    pub created_at: Option<corm::chrono::DateTime<corm::chrono::Utc>>,
+}
+impl CustomerPatch {
+    /// Sets the column "email" to `value`.
+    #[must_use]
+    pub fn email(mut self, value: String) -> Self {
+        self.email = Some(value);
+        self
+    }
+    /// Sets the column "name" to `value`.
+    #[must_use]
+    pub fn name(mut self, value: String) -> Self {
+        self.name = Some(value);
+        self
+    }
+    /// Sets the column "age" to `value`.
+    #[must_use]
+    pub fn age(mut self, value: Option<i32>) -> Self {
+        self.age = Some(value);
+        self
+    }
+    /// Sets the column "website" to `value`.
+    #[must_use]
+    pub fn website(mut self, value: Option<String>) -> Self {
+        self.website = Some(value);
+        self
+    }
+    /// Sets the column "code" to `value`.
+    #[must_use]
+    pub fn code(mut self, value: Option<String>) -> Self {
+        self.code = Some(value);
+        self
+    }
+    /// Sets the column "tier" to `value`.
+    #[must_use]
+    pub fn tier(mut self, value: String) -> Self {
+        self.tier = Some(value);
+        self
+    }
+    /// Sets the column "tags" to `value`.
+    #[must_use]
+    pub fn tags(mut self, value: std::collections::BTreeSet<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+    /// Sets the column "nickname" to `value`.
+    #[must_use]
+    pub fn nickname(mut self, value: Option<String>) -> Self {
+        self.nickname = Some(value);
+        self
+    }
+    /// Sets the column "created_at" to `value`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: corm::chrono::DateTime<corm::chrono::Utc>,
+    ) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+impl CustomerPatch {
+    /// Checks the `@validate` rules of the fields that are set; every
+    /// violation is reported at once. Every generated update runs it first.
+    ///
+    /// # Errors
+    /// A [`corm::validate::ValidationError`] listing the violations.
+    pub fn validate(&self) -> Result<(), corm::validate::ValidationError> {
+        let mut violations = corm::validate::Violations::new("Customer");
+        if let Some(value) = &self.email {
+            violations.email("email", value);
+        }
+        if let Some(value) = &self.name {
+            violations.length("name", value, 2, 100);
+        }
+        if let Some(Some(value)) = &self.age {
+            violations.range("age", value, &0, &150);
+        }
+        if let Some(Some(value)) = &self.website {
+            violations.url("website", value);
+        }
+        if let Some(Some(value)) = &self.code {
+            {
+                static PATTERN: corm::validate::Pattern = corm::validate::Pattern::new(
+                    "^[A-Z]{3}-[0-9]{4}$",
+                );
+                violations.regex("code", value, &PATTERN);
+            }
+        }
+        if let Some(value) = &self.tier {
+            violations.one_of("tier", value.as_str(), &["free", "pro"]);
+        }
+        if let Some(value) = &self.tags {
+            violations.size("tags", value.len(), 0, 5);
+        }
+        if let Some(Some(value)) = &self.nickname {
+            violations.not_empty("nickname", value.is_empty());
+        }
+        violations.finish()
+    }
+}
+impl Customer {
+    /// Checks the `@validate` rules of every field; every violation is
+    /// reported at once. Every generated write runs it first.
+    ///
+    /// # Errors
+    /// A [`corm::validate::ValidationError`] listing the violations.
+    pub fn validate(&self) -> Result<(), corm::validate::ValidationError> {
+        let mut violations = corm::validate::Violations::new("Customer");
+        {
+            let value = &self.email;
+            violations.email("email", value);
+        }
+        {
+            let value = &self.name;
+            violations.length("name", value, 2, 100);
+        }
+        if let Some(value) = &self.age {
+            violations.range("age", value, &0, &150);
+        }
+        if let Some(value) = &self.website {
+            violations.url("website", value);
+        }
+        if let Some(value) = &self.code {
+            {
+                static PATTERN: corm::validate::Pattern = corm::validate::Pattern::new(
+                    "^[A-Z]{3}-[0-9]{4}$",
+                );
+                violations.regex("code", value, &PATTERN);
+            }
+        }
+        {
+            let value = &self.tier;
+            violations.one_of("tier", value.as_str(), &["free", "pro"]);
+        }
+        {
+            let value = &self.tags;
+            violations.size("tags", value.len(), 0, 5);
+        }
+        if let Some(value) = &self.nickname {
+            violations.not_empty("nickname", value.is_empty());
+        }
+        violations.finish()
     }
 }

@@ -63,5 +63,5 @@ pub use error::CodecError;
 pub use row::{bind, check_col, check_count, markers, next_col};
 pub use statement::{WithTtlAndTimestamp, quoted, with_ttl_and_timestamp};
 pub use text::{check_text, parse_error, read_text, serialize_text, unknown_variant};
-pub use time::now_timeuuid;
+pub use time::{now_timestamp, now_timeuuid};
 pub use udt::{UdtField, UdtFields, check_udt_field, required_field, serialize_udt, udt_fields};

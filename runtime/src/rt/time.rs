@@ -34,3 +34,16 @@ pub fn now_timeuuid() -> CqlTimeuuid {
     ];
     CqlTimeuuid::from(Builder::from_gregorian_timestamp(ticks, counter, &node).into_uuid())
 }
+
+/// The current time at the precision a `timestamp` column keeps
+/// (milliseconds), so that a row read back equals the row written.
+///
+/// ```
+/// let now = corm::rt::now_timestamp();
+/// assert_eq!(now.timestamp_subsec_nanos() % 1_000_000, 0);
+/// ```
+#[must_use]
+pub fn now_timestamp() -> chrono::DateTime<chrono::Utc> {
+    let now = chrono::Utc::now();
+    chrono::DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
+}

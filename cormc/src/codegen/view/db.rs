@@ -76,6 +76,68 @@ pub struct RepoView {
     pub update: Option<UpdateView>,
     /// `partition_range` (when the model has clustering columns).
     pub range: Option<RangeView>,
+    /// Whether other files add methods that need the spare statement
+    /// cache (named queries, aggregates, relation loaders).
+    pub extra: bool,
+    /// Whether relation loaders (which need the `Db`) are added.
+    pub loads_relations: bool,
+    /// Whether rows have a `validate()` that every write runs first.
+    pub validates: bool,
+    /// Whether patches have a `validate()` that every update runs first.
+    pub patch_validates: bool,
+    /// The `@unique` fields, each with its lookup table's statements.
+    pub unique: Vec<UniqueView>,
+    /// The model's schema name, as a Rust string literal (for errors).
+    pub model_literal: String,
+}
+
+impl RepoView {
+    /// Whether its writes go in the `Db`'s batches: not counter tables
+    /// (Cassandra keeps counter updates in batches of their own) and not
+    /// models with `@unique` fields (a claim is a lightweight transaction
+    /// on another partition, which a batch can't hold).
+    #[must_use]
+    pub fn batchable(&self) -> bool {
+        !self.counter && self.unique.is_empty()
+    }
+
+    /// The unique fields the patch can set.
+    #[must_use]
+    pub fn patched_unique(&self) -> Vec<&UniqueView> {
+        let Some(update) = &self.update else {
+            return Vec::new();
+        };
+        self.unique
+            .iter()
+            .filter(|unique| {
+                update
+                    .steps
+                    .iter()
+                    .any(|step| step.now.is_none() && step.ident == unique.ident)
+            })
+            .collect()
+    }
+}
+
+/// A `@unique` field: claimed in its lookup table before a row holding
+/// it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UniqueView {
+    /// The field's Rust name without `r#` (for method names:
+    /// `claim_email`, `find_by_email`).
+    pub name: String,
+    /// The Rust field.
+    pub ident: String,
+    /// The field's schema name, as a Rust string literal.
+    pub field: String,
+    /// Whether the field is optional (a `None` claims nothing).
+    pub optional: bool,
+    /// The value's Rust type (without `Option`).
+    pub ty: String,
+    /// The owner's key: each key field with its column in the lookup
+    /// table (quoted CQL, as a Rust string literal) and its Rust type, in
+    /// key order.
+    pub owner: Vec<(String, String, String)>,
 }
 
 /// The generated `update`: its columns and how each is filled.
@@ -205,7 +267,16 @@ impl DbFile {
             .chain(types.models.iter().map(|item| item.ident.as_str()))
             .collect();
         for (model, view) in schema.models.iter().zip(&types.models) {
-            let repo = repo_view(model, view)?;
+            let mut repo = repo_view(model, view)?;
+            // Methods that `queries.rs` and `relations.rs` add need the
+            // repository's spare statement cache (and loaders the `Db`).
+            repo.loads_relations = !model.relations.is_empty();
+            repo.extra = repo.loads_relations
+                || schema.queries.iter().any(|query| query.model == model.name)
+                || schema
+                    .aggregates
+                    .iter()
+                    .any(|aggregate| aggregate.model == model.name);
             for generated in std::iter::once(&view.key.ident)
                 .chain(view.partition.as_ref().map(|key| &key.ident))
                 .chain(view.clustering.as_ref().map(|key| &key.ident))
@@ -254,10 +325,18 @@ impl DbFile {
         })
     }
 
-    /// Whether `Db` has batches: when a model is not a counter table.
+    /// Whether `Db` has batches: when some model is batchable.
     #[must_use]
     pub fn has_batch(&self) -> bool {
-        self.repos.iter().any(|repo| !repo.counter)
+        self.repos.iter().any(RepoView::batchable)
+    }
+
+    /// Whether the batch has updates (of a batchable model with a patch).
+    #[must_use]
+    pub fn has_batch_update(&self) -> bool {
+        self.repos
+            .iter()
+            .any(|repo| repo.batchable() && repo.update.is_some())
     }
 
     /// Whether some repository has an update (and `db.rs` the
@@ -265,6 +344,21 @@ impl DbFile {
     #[must_use]
     pub fn has_update(&self) -> bool {
         self.repos.iter().any(|repo| repo.update.is_some())
+    }
+
+    /// Whether some repository validates what it writes (then a `Batch`
+    /// keeps the first invalid write's error).
+    #[must_use]
+    pub fn validates(&self) -> bool {
+        self.repos
+            .iter()
+            .any(|repo| repo.validates || repo.patch_validates)
+    }
+
+    /// Whether some repository has `@unique` fields.
+    #[must_use]
+    pub fn has_unique(&self) -> bool {
+        self.repos.iter().any(|repo| !repo.unique.is_empty())
     }
 
     /// Whether there is no repository.
@@ -384,6 +478,75 @@ fn repo_view(model: &ir::Model, view: &ModelView) -> Result<RepoView, CodegenErr
         );
     }
     add("scan", &select, format!(".{table}"));
+    let mut unique = Vec::new();
+    for field in model.unique_fields() {
+        let field_view = view
+            .fields
+            .iter()
+            .zip(&model.fields)
+            .find(|(_, candidate)| candidate.name == field.name)
+            .map(|(field_view, _)| field_view)
+            .ok_or_else(|| CodegenError::Unsupported {
+                what: format!("`{}.{}`", model.name, field.name),
+                reason: "a unique field that is not a field".to_owned(),
+            })?;
+        let name = bare(&field_view.ident).to_owned();
+        let lookup = quote(&crate::check::lower::unique_table_name(model, field)).into_owned();
+        let value = quote(&field.cql_name).into_owned();
+        let key_columns: Vec<String> = model.key.fields().map(&column).collect();
+        add(
+            &format!("claim_{name}"),
+            "INSERT INTO ",
+            format!(
+                ".{lookup} ({value}, {}) VALUES (?, {}) IF NOT EXISTS",
+                key_columns.join(", "),
+                vec!["?"; key_columns.len()].join(", ")
+            ),
+        );
+        add(
+            &format!("release_{name}"),
+            "DELETE FROM ",
+            format!(
+                ".{lookup} WHERE {value} = ? IF {}",
+                key_columns
+                    .iter()
+                    .map(|column| format!("{column} = ?"))
+                    .collect::<Vec<_>>()
+                    .join(" AND ")
+            ),
+        );
+        add(
+            &format!("find_{name}"),
+            &format!("SELECT {} FROM ", key_columns.join(", ")),
+            format!(".{lookup} WHERE {value} = ?"),
+        );
+        if key_columns.len() + 1 > MAX_TUPLE {
+            return Err(CodegenError::Unsupported {
+                what: format!("`{}.{}`", model.name, field.name),
+                reason: format!("a unique claim binds more than {MAX_TUPLE} values"),
+            });
+        }
+        unique.push(UniqueView {
+            name,
+            ident: field_view.ident.clone(),
+            field: format!("{:?}", field.name),
+            optional: field.optional,
+            ty: super::rust_type(&field.ty, &format!("`{}.{}`", model.name, field.name))?.path,
+            owner: view
+                .key
+                .fields
+                .iter()
+                .zip(&key_columns)
+                .map(|(key_field, column)| {
+                    (
+                        key_field.ident.clone(),
+                        format!("{column:?}"),
+                        key_field.ty.clone(),
+                    )
+                })
+                .collect(),
+        });
+    }
     let update = match &view.patch {
         Some(patch) => Some(update_view(model, view, patch, &by_key)?)
             .filter(|update: &UpdateView| !update.steps.is_empty()),
@@ -447,6 +610,15 @@ fn repo_view(model: &ir::Model, view: &ModelView) -> Result<RepoView, CodegenErr
         _ => None,
     };
     Ok(RepoView {
+        model_literal: format!("{:?}", model.name),
+        unique,
+        validates: view.validate.is_some(),
+        patch_validates: view
+            .validate
+            .as_ref()
+            .is_some_and(super::ValidateView::patch_validates),
+        extra: false,
+        loads_relations: false,
         table_after: format!("{:?}", format!(".{table}")),
         batch_suffix: bare(&accessor).to_owned(),
         update,

@@ -77,6 +77,8 @@ pub struct ModelView {
     pub patch: Option<PatchView>,
     /// The clustering columns as a type, when there are two or more.
     pub clustering: Option<KeyView>,
+    /// The `@validate` rules, when some field has any.
+    pub validate: Option<super::ValidateView>,
 }
 
 /// The typed patch of a model: one `Option` per updatable column (not a
@@ -364,9 +366,11 @@ fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
             .map(|(view, _)| view.clone())
             .collect(),
     });
+    let validate = super::validate_view(item, &fields)?;
     Ok(ModelView {
         patch,
         clustering,
+        validate,
         doc: doc_lines(
             item.doc.as_deref(),
             &format!("A row of the table `{}`.", item.table),
@@ -435,7 +439,7 @@ fn default_expr(default: &ir::Default, ty: &Type, what: &str) -> Result<String, 
         ir::Default::Uuid => "corm::Uuid::new_v4()".to_owned(),
         ir::Default::Timeuuid => "rt::now_timeuuid()".to_owned(),
         ir::Default::Now => match scalar {
-            Some(Scalar::Timestamp) => "corm::chrono::Utc::now()".to_owned(),
+            Some(Scalar::Timestamp) => "rt::now_timestamp()".to_owned(),
             Some(Scalar::Date) => "corm::chrono::Utc::now().date_naive()".to_owned(),
             Some(Scalar::Time) => "corm::chrono::Utc::now().time()".to_owned(),
             Some(Scalar::Timeuuid) => "rt::now_timeuuid()".to_owned(),

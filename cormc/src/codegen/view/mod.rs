@@ -7,12 +7,20 @@ mod db;
 mod doc;
 mod ident;
 mod items;
+mod queries;
+mod relations;
 mod rust_type;
+mod validate;
 
-pub use db::{CounterView, DbFile, RangeView, RepoView, StatementView, UpdateStep, UpdateView};
+pub use db::{
+    CounterView, DbFile, RangeView, RepoView, StatementView, UniqueView, UpdateStep, UpdateView,
+};
 pub use doc::doc_lines;
 pub use ident::{field_ident, type_ident};
 pub use items::{
     EnumView, FieldView, KeyView, ModelView, PatchView, TypesFile, UdtView, VariantView,
 };
+pub use queries::QueriesFile;
+pub use relations::RelationsFile;
 pub use rust_type::rust_type;
+pub use validate::{ValidateView, ValidatedField, validate_view};

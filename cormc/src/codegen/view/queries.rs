@@ -1,0 +1,681 @@
+//! The view of `queries.rs`: one repository method per named query and per
+//! aggregate, and a result row per aggregate, with every CQL text, Rust type
+//! and expression decided here.
+//!
+//! Each method adds an `impl` block to its model's repository (the
+//! repository's fields are `pub(super)` in `db.rs`) and keeps its statement
+//! in the repository's spare statement cache under the item's index (queries
+//! first, then aggregates; all below `1 << 32`).
+//!
+//! - Queries select every column of the model, in declaration order, so
+//!   they read the model's row type. A query is *bounded* when it has a
+//!   `limit` or restricts every primary key column by `=` or `in` (at most
+//!   one row per combination of the values given); its method collects a
+//!   `Vec`. Any other query returns a paged `Stream`.
+//! - Aggregates: see [`aggregate`].
+
+mod aggregate;
+
+use super::TypesFile;
+use super::doc::doc_lines;
+use super::ident::{bare, field_ident};
+use super::items::ModelView;
+use super::rust_type::rust_type;
+use crate::codegen::CodegenError;
+use crate::cql::ident::quote;
+use crate::ir::{self, Literal, Operand, Operator, Scalar, Type};
+
+pub use aggregate::AggregateView;
+
+/// The most values a driver tuple binds or reads.
+const MAX_TUPLE: usize = 16;
+
+/// clippy's `too_many_arguments` threshold (`self` included).
+const MAX_ARGS: usize = 7;
+
+/// The names generated method bodies use for their locals: a parameter
+/// named like one gets a trailing `_`.
+const LOCALS: &[&str] = &[
+    "statement",
+    "prepared",
+    "options",
+    "rows",
+    "groups",
+    "totals",
+    "results",
+    "row",
+    "key",
+];
+
+/// Everything `queries.rs` holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueriesFile {
+    /// The types of `types.rs` that the methods name.
+    pub uses: Vec<String>,
+    /// The named queries, in declaration order.
+    pub queries: Vec<QueryView>,
+    /// The aggregates, in declaration order.
+    pub aggregates: Vec<AggregateView>,
+}
+
+/// A named query: a method of its model's repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryView {
+    /// Doc lines of the method.
+    pub doc: Vec<String>,
+    /// The repository type (`PostRepository`).
+    pub repo: String,
+    /// The method name.
+    pub ident: String,
+    /// The statement's key in the repository's statement cache.
+    pub cache_key: String,
+    /// The parameters, in order (`limit ?n` included), before `options`.
+    pub params: Vec<ParamView>,
+    /// The read options parameter (`options`, or `read_options` when a
+    /// query parameter is named `options`).
+    pub options: String,
+    /// The CQL before the keyspace-qualified table, as a Rust string literal.
+    pub head: String,
+    /// The CQL after the table, as a Rust string literal (`None`: nothing
+    /// follows the table).
+    pub tail: Option<String>,
+    /// The values bound, as a Rust tuple expression.
+    pub values: String,
+    /// The row type (the model).
+    pub row: String,
+    /// Whether the method collects a `Vec` (else it returns a stream).
+    pub bounded: bool,
+    /// Whether the method takes more arguments than clippy likes.
+    pub many_args: bool,
+}
+
+/// A parameter of a generated method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamView {
+    /// Its name.
+    pub ident: String,
+    /// Its Rust type as the method takes it (by value, `&str`, `&[T]`, …).
+    pub ty: String,
+}
+
+impl QueriesFile {
+    /// The view of `schema`'s queries and aggregates, or `None` when it has
+    /// none (no file is generated).
+    ///
+    /// # Errors
+    /// [`CodegenError::Unsupported`] for what can't be generated: a method
+    /// binding or reading more than 16 values, a result row whose name
+    /// clashes, or a client-side aggregate over values Rust can't add up or
+    /// order (see [`aggregate`]).
+    pub fn new(schema: &ir::Schema, types: &TypesFile) -> Result<Option<Self>, CodegenError> {
+        if schema.queries.is_empty() && schema.aggregates.is_empty() {
+            return Ok(None);
+        }
+        let mut uses = Vec::new();
+        let mut queries = Vec::new();
+        for (index, query) in schema.queries.iter().enumerate() {
+            let (model, view) = target(schema, types, &query.model, &query.name)?;
+            queries.push(query_view(query, model, view, index, &mut uses)?);
+        }
+        let mut aggregates = Vec::new();
+        for (index, item) in schema.aggregates.iter().enumerate() {
+            let (model, view) = target(schema, types, &item.model, &item.name)?;
+            aggregates.push(aggregate::aggregate_view(
+                item,
+                model,
+                view,
+                types,
+                schema.queries.len() + index,
+                &mut uses,
+            )?);
+        }
+        for (i, aggregate) in aggregates.iter().enumerate() {
+            let clash = aggregates[..i].iter().find(|earlier| {
+                earlier.row == aggregate.row
+                    || format!("{}Totals", earlier.row) == aggregate.row
+                    || earlier.row == format!("{}Totals", aggregate.row)
+            });
+            if let Some(earlier) = clash {
+                return Err(CodegenError::Unsupported {
+                    what: format!("aggregate `{}`", aggregate.ident),
+                    reason: format!(
+                        "its result row `{}` clashes with the types of `{}`",
+                        aggregate.row, earlier.ident
+                    ),
+                });
+            }
+        }
+        uses.sort_unstable();
+        uses.dedup();
+        Ok(Some(Self {
+            uses,
+            queries,
+            aggregates,
+        }))
+    }
+
+    /// Whether the file has public types (the aggregates' result rows) for
+    /// `mod.rs` to re-export; named queries alone add only methods.
+    #[must_use]
+    pub fn has_rows(&self) -> bool {
+        !self.aggregates.is_empty()
+    }
+
+    /// Whether some method collects rows or reads them one by one (and the
+    /// file needs `corm::TryStreamExt`).
+    #[must_use]
+    pub fn uses_try_stream(&self) -> bool {
+        self.queries.iter().any(|query| query.bounded) || !self.aggregates.is_empty()
+    }
+
+    /// Whether some client-side aggregate groups rows (and the file needs
+    /// `BTreeMap`).
+    #[must_use]
+    pub fn uses_btree_map(&self) -> bool {
+        self.aggregates.iter().any(|aggregate| {
+            aggregate
+                .client
+                .as_ref()
+                .is_some_and(|client| !client.group_key.is_empty())
+        })
+    }
+}
+
+/// The model a query or aggregate reads, and its view.
+fn target<'a>(
+    schema: &'a ir::Schema,
+    types: &'a TypesFile,
+    model: &str,
+    item: &str,
+) -> Result<(&'a ir::Model, &'a ModelView), CodegenError> {
+    schema
+        .models
+        .iter()
+        .zip(&types.models)
+        .find(|(candidate, _)| candidate.name == model)
+        .ok_or_else(|| CodegenError::Unsupported {
+            what: format!("`{item}`"),
+            reason: format!("it reads `{model}`, which is not a model"),
+        })
+}
+
+/// How a Rust value of a column's type is passed and compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// A `Copy` value with a total order (numbers but floats, dates, UUIDs,
+    /// …): passed by value, compared with `<`.
+    Copy,
+    /// A generated enum: passed by value, ordered by its stored text.
+    Enum,
+    /// `f32` or `f64`: passed by value, ordered by `total_cmp`.
+    Float,
+    /// `String`: passed as `&str`.
+    Text,
+    /// `Vec<u8>`: passed as `&[u8]`.
+    Blob,
+    /// Anything else: passed by reference.
+    Other,
+}
+
+impl Kind {
+    /// The kind of a value of `ty`.
+    pub(super) fn of(ty: &Type) -> Self {
+        match ty.unfrozen() {
+            Type::Scalar(scalar) => match scalar {
+                Scalar::Bigint
+                | Scalar::Boolean
+                | Scalar::Date
+                | Scalar::Inet
+                | Scalar::Int
+                | Scalar::Smallint
+                | Scalar::Time
+                | Scalar::Timestamp
+                | Scalar::Timeuuid
+                | Scalar::Tinyint
+                | Scalar::Uuid => Self::Copy,
+                Scalar::Float | Scalar::Double => Self::Float,
+                Scalar::Ascii | Scalar::Text | Scalar::Varchar => Self::Text,
+                Scalar::Blob => Self::Blob,
+                Scalar::Counter | Scalar::Decimal | Scalar::Duration | Scalar::Varint => {
+                    Self::Other
+                }
+            },
+            Type::Enum(_) => Self::Enum,
+            Type::List(_)
+            | Type::Set(_)
+            | Type::Map(..)
+            | Type::Tuple(_)
+            | Type::Frozen(_)
+            | Type::Vector(_)
+            | Type::Udt(_) => Self::Other,
+        }
+    }
+}
+
+/// The Rust type of a parameter compared to values of `ty` (`list`: a
+/// slice of them, for `in`).
+pub(super) fn param_type(ty: &Type, list: bool, what: &str) -> Result<String, CodegenError> {
+    let path = rust_type(ty, what)?.path;
+    if list {
+        return Ok(format!("&[{path}]"));
+    }
+    Ok(match Kind::of(ty) {
+        Kind::Copy | Kind::Enum | Kind::Float => path,
+        Kind::Text => "&str".to_owned(),
+        Kind::Blob => "&[u8]".to_owned(),
+        Kind::Other => match path.strip_prefix("Vec<").and_then(|p| p.strip_suffix('>')) {
+            Some(item) => format!("&[{item}]"),
+            None => format!("&{path}"),
+        },
+    })
+}
+
+/// The parameter names of an item, in the IR's order: `snake_case`, with a
+/// trailing `_` for names the generated bodies use.
+pub(super) fn param_idents(params: &[ir::Param]) -> Vec<(String, &ir::Param)> {
+    params
+        .iter()
+        .map(|param| {
+            let ident = field_ident(&param.name);
+            let ident = if LOCALS.contains(&bare(&ident)) {
+                format!("{}_", bare(&ident))
+            } else {
+                ident
+            };
+            (ident, param)
+        })
+        .collect()
+}
+
+/// The name of the read options parameter: `options`, unless a parameter
+/// has that name.
+pub(super) fn options_ident(params: &[(String, &ir::Param)]) -> String {
+    if params.iter().any(|(ident, _)| ident == "options") {
+        "read_options".to_owned()
+    } else {
+        "options".to_owned()
+    }
+}
+
+/// A `where` clause in CQL (empty without conditions) and the parameters
+/// its markers bind, in order.
+pub(super) fn where_clause(
+    conditions: &[ir::Condition],
+    model: &ir::Model,
+    params: &[(String, &ir::Param)],
+    what: &str,
+) -> Result<(String, Vec<String>), CodegenError> {
+    let mut parts = Vec::new();
+    let mut values = Vec::new();
+    for condition in conditions {
+        let column = column(model, &condition.field);
+        let op = match condition.op {
+            Operator::Eq => "=",
+            Operator::Lt => "<",
+            Operator::Le => "<=",
+            Operator::Gt => ">",
+            Operator::Ge => ">=",
+            Operator::In => "IN",
+            Operator::Contains => "CONTAINS",
+            Operator::ContainsKey => "CONTAINS KEY",
+        };
+        let operand = match &condition.operand {
+            Operand::Param(name) => {
+                values.push(param_ident(params, name, what)?);
+                "?".to_owned()
+            }
+            Operand::Literal(literal) => {
+                let ty = model.field(&condition.field).map(|field| {
+                    match (condition.op, field.ty.unfrozen()) {
+                        (Operator::Contains, Type::List(item) | Type::Set(item)) => {
+                            (**item).clone()
+                        }
+                        (Operator::Contains, Type::Map(_, value)) => (**value).clone(),
+                        (Operator::ContainsKey, Type::Map(key, _)) => (**key).clone(),
+                        _ => field.ty.clone(),
+                    }
+                });
+                cql_literal(literal, ty.as_ref(), what)?
+            }
+        };
+        parts.push(format!("{column} {op} {operand}"));
+    }
+    let text = if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", parts.join(" AND "))
+    };
+    Ok((text, values))
+}
+
+/// The identifier of the parameter `?name`.
+pub(super) fn param_ident(
+    params: &[(String, &ir::Param)],
+    name: &str,
+    what: &str,
+) -> Result<String, CodegenError> {
+    params
+        .iter()
+        .find(|(_, param)| param.name == name)
+        .map(|(ident, _)| ident.clone())
+        .ok_or_else(|| CodegenError::Unsupported {
+            what: what.to_owned(),
+            reason: format!("`?{name}` is not among its parameters"),
+        })
+}
+
+/// The CQL of a model's column, quoted when needed.
+pub(super) fn column(model: &ir::Model, field: &str) -> String {
+    model.field(field).map_or_else(
+        || quote(field).into_owned(),
+        |field| quote(&field.cql_name).into_owned(),
+    )
+}
+
+/// A literal compared to a value of `ty`, as CQL: strings quoted (with `''`
+/// escapes), UUIDs bare, enum values as their stored text.
+fn cql_literal(literal: &Literal, ty: Option<&Type>, what: &str) -> Result<String, CodegenError> {
+    Ok(match literal {
+        Literal::String(text) => {
+            let uuid = matches!(
+                ty.map(Type::unfrozen),
+                Some(Type::Scalar(Scalar::Uuid | Scalar::Timeuuid))
+            );
+            if uuid {
+                if !is_uuid(text) {
+                    return Err(CodegenError::Unsupported {
+                        what: what.to_owned(),
+                        reason: format!("{text:?} is not a UUID"),
+                    });
+                }
+                text.to_ascii_lowercase()
+            } else {
+                format!("'{}'", text.replace('\'', "''"))
+            }
+        }
+        Literal::Integer(value) => value.to_string(),
+        Literal::Decimal(text) => text.strip_prefix('+').unwrap_or(text).to_owned(),
+        Literal::Boolean(value) => value.to_string(),
+        Literal::EnumValue { variant, .. } => format!("'{}'", variant.replace('\'', "''")),
+    })
+}
+
+/// Whether `text` is a UUID in its hyphenated form.
+fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(group, len)| group.len() == len && group.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// The CQL after the table as a Rust string literal, `None` when empty.
+pub(super) fn literal_tail(tail: &str) -> Option<String> {
+    (!tail.is_empty()).then(|| format!("{tail:?}"))
+}
+
+/// The Rust tuple expression of `values` (`()` for none).
+pub(super) fn tuple(values: &[String], what: &str) -> Result<String, CodegenError> {
+    if values.len() > MAX_TUPLE {
+        return Err(CodegenError::Unsupported {
+            what: what.to_owned(),
+            reason: format!("it binds more than {MAX_TUPLE} values"),
+        });
+    }
+    Ok(match values {
+        [one] => format!("({one},)"),
+        values => format!("({})", values.join(", ")),
+    })
+}
+
+/// The doc lines of a method: the item's doc (or `fallback`), then
+/// `details` paragraphs, the CQL it runs, and `errors`.
+pub(super) fn method_doc(
+    doc: Option<&str>,
+    fallback: &str,
+    details: &[String],
+    cql: &str,
+    errors: &str,
+) -> Vec<String> {
+    let mut text = doc
+        .map(str::trim)
+        .filter(|doc| !doc.is_empty())
+        .unwrap_or(fallback)
+        .to_owned();
+    for paragraph in details {
+        text.push_str("\n\n");
+        text.push_str(paragraph);
+    }
+    text.push_str("\n\n```cql\n");
+    text.push_str(cql);
+    text.push_str("\n```\n\n# Errors\n");
+    text.push_str(errors);
+    doc_lines(Some(&text), "")
+}
+
+/// The Rust names of `types.rs` that `ty` mentions.
+pub(super) fn type_uses(ty: &Type, uses: &mut Vec<String>) {
+    match ty {
+        Type::Enum(name) | Type::Udt(name) => uses.push(super::ident::type_ident(name)),
+        Type::List(item) | Type::Set(item) | Type::Frozen(item) => type_uses(item, uses),
+        Type::Map(key, value) => {
+            type_uses(key, uses);
+            type_uses(value, uses);
+        }
+        Type::Tuple(items) => items.iter().for_each(|item| type_uses(item, uses)),
+        Type::Scalar(_) | Type::Vector(_) => {}
+    }
+}
+
+fn query_view(
+    query: &ir::Query,
+    model: &ir::Model,
+    view: &ModelView,
+    index: usize,
+    uses: &mut Vec<String>,
+) -> Result<QueryView, CodegenError> {
+    let what = format!("query `{}`", query.name);
+    let params = param_idents(&query.params);
+    let options = options_ident(&params);
+    let columns: Vec<String> = model
+        .fields
+        .iter()
+        .map(|field| quote(&field.cql_name).into_owned())
+        .collect();
+    let head = format!("SELECT {} FROM ", columns.join(", "));
+    let (mut tail, mut values) = where_clause(&query.conditions, model, &params, &what)?;
+    if !query.order.is_empty() {
+        let order: Vec<String> = query
+            .order
+            .iter()
+            .map(|ordering| {
+                format!(
+                    "{} {}",
+                    column(model, &ordering.column),
+                    ordering.order.cql()
+                )
+            })
+            .collect();
+        tail.push_str(&format!(" ORDER BY {}", order.join(", ")));
+    }
+    let mut details = Vec::new();
+    match &query.limit {
+        Some(ir::Limit::Fixed(n)) => {
+            tail.push_str(&format!(" LIMIT {n}"));
+            details.push(format!("Returns at most {n} rows."));
+        }
+        Some(ir::Limit::Param(name)) => {
+            tail.push_str(" LIMIT ?");
+            let ident = param_ident(&params, name, &what)?;
+            details.push(format!(
+                "Returns at most `{ident}` rows (a positive number)."
+            ));
+            values.push(ident);
+        }
+        None => {}
+    }
+    let key_restricted = model.key.fields().all(|field| {
+        query
+            .conditions
+            .iter()
+            .any(|c| c.field == field && matches!(c.op, Operator::Eq | Operator::In))
+    });
+    let bounded = query.is_limited() || key_restricted;
+    if query.limit.is_none() {
+        details.push(if bounded {
+            format!("Every primary key column is restricted by `=` or `in`, so the rows are few: they are collected (a page of `{options}.page_size` rows at a time).")
+        } else {
+            format!("The rows are fetched a page at a time (`{options}.page_size` rows per page) as the stream is read.")
+        });
+    }
+    if query.allow_filtering {
+        details.push(
+            "Runs with `ALLOW FILTERING`: Cassandra may read whole partitions, or the whole table, and discard the rows that do not match.".to_owned(),
+        );
+        tail.push_str(" ALLOW FILTERING");
+    }
+    let cql = format!("{head}<keyspace>.{}{tail}", quote(&model.table));
+    let errors = if bounded {
+        "[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`]."
+    } else {
+        "[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the first page's error; later failures are items of the stream."
+    };
+    let doc = method_doc(
+        query.doc.as_deref(),
+        &format!(
+            "The rows of `{}` that the query `{}` selects.",
+            model.name, query.name
+        ),
+        &details,
+        &cql,
+        errors,
+    );
+    uses.push(view.ident.clone());
+    let mut param_views = Vec::new();
+    for (ident, param) in &params {
+        type_uses(&param.ty, uses);
+        param_views.push(ParamView {
+            ident: ident.clone(),
+            ty: param_type(&param.ty, param.list, &what)?,
+        });
+    }
+    Ok(QueryView {
+        doc,
+        repo: format!("{}Repository", bare(&view.ident)),
+        ident: field_ident(&query.name),
+        cache_key: index.to_string(),
+        many_args: param_views.len() + 2 > MAX_ARGS,
+        params: param_views,
+        options: options.clone(),
+        head: format!("{head:?}"),
+        tail: literal_tail(&tail),
+        values: tuple(&values, &what)?,
+        row: view.ident.clone(),
+        bounded,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::diagnostics::SourceMap;
+
+    /// The queries view of `text`, which must check without errors.
+    fn view(text: &str) -> Result<Option<QueriesFile>, CodegenError> {
+        let mut sources = SourceMap::new();
+        sources.add("test.corm", text).unwrap();
+        let parsed = crate::parse::parse(&sources).unwrap();
+        let schema = crate::check::check(&parsed).schema.expect("check errors");
+        QueriesFile::new(&schema, &TypesFile::new(&schema).unwrap())
+    }
+
+    const ITEM: &str = "model Item { shop: text\n id: int\n price: decimal\n weight: float\n \
+                        note: text?\n key ((shop), id) }\n";
+
+    fn reason(result: Result<Option<QueriesFile>, CodegenError>) -> String {
+        match result {
+            Err(CodegenError::Unsupported { reason, .. }) => reason,
+            other => panic!("expected Unsupported, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_file_without_queries_or_aggregates() {
+        assert_eq!(view(ITEM).unwrap(), None);
+    }
+
+    #[test]
+    fn bounded_when_limited_or_keyed() {
+        let file = view(&format!(
+            "{ITEM}query a on Item {{ where shop = ?shop }}\n\
+             query b on Item {{ where shop = ?shop limit 3 }}\n\
+             query c on Item {{ where shop = ?shop and id in ?ids }}\n"
+        ))
+        .unwrap()
+        .unwrap();
+        let bounded: Vec<bool> = file.queries.iter().map(|q| q.bounded).collect();
+        assert_eq!(bounded, [false, true, true]);
+        let params: Vec<&str> = file.queries[2]
+            .params
+            .iter()
+            .map(|p| p.ty.as_str())
+            .collect();
+        assert_eq!(params, ["&str", "&[i32]"]);
+    }
+
+    #[test]
+    fn literals_are_cql() {
+        let id = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
+        assert_eq!(
+            cql_literal(&Literal::String("it's".into()), None, "q").unwrap(),
+            "'it''s'"
+        );
+        assert_eq!(
+            cql_literal(
+                &Literal::String(id.to_uppercase()),
+                Some(&Type::Scalar(Scalar::Uuid)),
+                "q"
+            )
+            .unwrap(),
+            id
+        );
+        assert!(
+            cql_literal(
+                &Literal::String("x') OR ('".into()),
+                Some(&Type::Scalar(Scalar::Uuid)),
+                "q"
+            )
+            .is_err()
+        );
+        assert_eq!(
+            cql_literal(&Literal::Decimal("+1.5".into()), None, "q").unwrap(),
+            "1.5"
+        );
+    }
+
+    #[test]
+    fn client_side_limits_are_explained() {
+        let decimal = view(&format!(
+            "{ITEM}aggregate a on Item {{ group by note select sum(price) as total }}\n"
+        ));
+        assert!(reason(decimal).contains("adds up only integers and floats"));
+        let float_key = view(&format!(
+            "{ITEM}aggregate a on Item {{ group by weight select count(*) as n }}\n"
+        ));
+        assert!(reason(float_key).contains("has no order to group by"));
+    }
+
+    #[test]
+    fn natively_summed_decimals_are_fine() {
+        let file = view(&format!(
+            "{ITEM}aggregate a on Item {{ where shop = ?shop group by shop select sum(price) as total }}\n"
+        ))
+        .unwrap()
+        .unwrap();
+        assert!(file.aggregates[0].native.is_some());
+        assert_eq!(file.aggregates[0].fields[1].ty, "corm::CqlDecimal");
+    }
+}

@@ -1,0 +1,1275 @@
+//! Aggregates: a result row per aggregate and a repository method that
+//! computes it, natively or client-side.
+//!
+//! - **Result row**: the grouped columns, then one field per `select` item,
+//!   typed as the IR says (`count` is `i64`; `sum` and `avg` keep the
+//!   column's type, a counter's being `i64`; `min` and `max` keep it too and
+//!   are `Option`s when there may be no value: without `group by` (no row
+//!   matched) or over an optional column).
+//! - **Native** (`GROUP BY` a primary-key prefix, or no grouping, and no
+//!   `having` or `order`): `SELECT <grouped columns>, count(*), sum(x) …
+//!   GROUP BY …`, read as a tuple of the types Cassandra returns (counters as
+//!   `corm::Counter`) and mapped to the row. Every page is read.
+//! - **Client-side**: the grouped and aggregated columns are streamed a page
+//!   at a time and added to a private `<Row>Totals` per group in a
+//!   `BTreeMap` (memory grows with the groups, not the rows); then each
+//!   group's row is finished, `having` filters, `order` sorts (stable, so
+//!   ties keep the groups' key order) and `limit` truncates. Integer sums
+//!   are kept in `i128` and checked against the result type when finished.
+//!   Refused (as [`CodegenError::Unsupported`]): grouping by a column whose
+//!   Rust type has no order, `sum`/`avg` of `decimal` or `varint` and
+//!   `min`/`max` of types without an order in Rust (no arbitrary-precision
+//!   arithmetic in generated code), and ordering by an optional float.
+
+use super::{
+    Kind, MAX_ARGS, ParamView, column, literal_tail, method_doc, options_ident, param_ident,
+    param_idents, param_type, tuple, type_uses, where_clause,
+};
+use crate::codegen::CodegenError;
+use crate::codegen::view::TypesFile;
+use crate::codegen::view::doc::doc_lines;
+use crate::codegen::view::ident::{bare, field_ident, type_ident};
+use crate::codegen::view::items::ModelView;
+use crate::codegen::view::rust_type::rust_type;
+use crate::cql::ident::quote;
+use crate::ir::{
+    self, AggregateFunction, Execution, Literal, Operand, Operator, Order, Scalar, Type,
+};
+
+/// An aggregate: its result row and its method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AggregateView {
+    /// Doc lines of the method.
+    pub doc: Vec<String>,
+    /// The repository type (`PostRepository`).
+    pub repo: String,
+    /// The method name.
+    pub ident: String,
+    /// The statement's key in the repository's statement cache.
+    pub cache_key: String,
+    /// The parameters, in order, before the read options.
+    pub params: Vec<ParamView>,
+    /// The read options parameter.
+    pub options: String,
+    /// Whether the method takes more arguments than clippy likes.
+    pub many_args: bool,
+    /// The CQL before the keyspace-qualified table, as a Rust string literal.
+    pub head: String,
+    /// The CQL after the table, as a Rust string literal (`None`: nothing
+    /// follows the table).
+    pub tail: Option<String>,
+    /// The values bound, as a Rust tuple expression.
+    pub values: String,
+    /// The type of a row read, as a Rust tuple type.
+    pub read: String,
+    /// The pattern a row read is destructured with.
+    pub pattern: String,
+    /// Doc lines of the result row.
+    pub row_doc: Vec<String>,
+    /// The result row type.
+    pub row: String,
+    /// Its fields: grouped columns, then select items.
+    pub fields: Vec<GroupView>,
+    /// How a native aggregate fills the row from a row read.
+    pub native: Option<NativeView>,
+    /// How a client-side aggregate computes the rows.
+    pub client: Option<ClientView>,
+}
+
+/// A field of a result row (or of the running totals).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupView {
+    /// Doc lines.
+    pub doc: Vec<String>,
+    /// The field name.
+    pub ident: String,
+    /// Its Rust type.
+    pub ty: String,
+}
+
+/// A native aggregate: the row from the tuple read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NativeView {
+    /// `field` or `field: expression`, in the row's order.
+    pub inits: Vec<String>,
+}
+
+/// A client-side aggregate: running totals per group, then `having`,
+/// `order` and `limit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientView {
+    /// The private running totals type (`PostStatsTotals`).
+    pub totals: String,
+    /// Its fields.
+    pub totals_fields: Vec<ItemView>,
+    /// The group key of a row read (empty without `group by`).
+    pub group_key: String,
+    /// The group key type (empty without `group by`).
+    pub key_type: String,
+    /// `finish`'s key parameter, `name: Type` (empty without `group by`).
+    pub key_param: String,
+    /// The parameters of `Totals::new`, the values that seed `min`/`max`
+    /// (none: `Totals` is `Default`).
+    pub new_params: Vec<ParamView>,
+    /// `Totals::new`'s field initialisers.
+    pub new_inits: Vec<String>,
+    /// The arguments of `Totals::new` in the read loop.
+    pub new_args: String,
+    /// The parameters of `Totals::add`.
+    pub add_params: Vec<ParamView>,
+    /// The arguments of `Totals::add` in the read loop.
+    pub add_args: String,
+    /// The statements of `Totals::add`.
+    pub add_steps: Vec<String>,
+    /// `finish`'s field initialisers of the row.
+    pub finish_inits: Vec<String>,
+    /// Whether `finish` can fail (a sum that does not fit its type).
+    pub fallible: bool,
+    /// The `having` condition over `row`, if any.
+    pub having: Option<String>,
+    /// How the rows are sorted, if they are.
+    pub order: Option<Sort>,
+    /// The number of rows kept, as a `usize` expression, if limited.
+    pub limit: Option<String>,
+}
+
+/// How a client-side aggregate sorts its rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sort {
+    /// `sort_by_key`, with the key of a `row` (one ordered value that is
+    /// `Copy`).
+    Key(String),
+    /// `sort_by`, with the comparator's body over `a` and `b`.
+    By(String),
+}
+
+impl ClientView {
+    /// The key of `sort_by_key`, when the rows are sorted by one.
+    #[must_use]
+    pub fn sort_key(&self) -> Option<&str> {
+        match &self.order {
+            Some(Sort::Key(key)) => Some(key),
+            Some(Sort::By(_)) | None => None,
+        }
+    }
+
+    /// The body of `sort_by`'s comparator, when the rows are sorted by one.
+    #[must_use]
+    pub fn sort_by(&self) -> Option<&str> {
+        match &self.order {
+            Some(Sort::By(body)) => Some(body),
+            Some(Sort::Key(_)) | None => None,
+        }
+    }
+}
+
+/// A field of the running totals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemView {
+    /// The field name.
+    pub ident: String,
+    /// Its Rust type.
+    pub ty: String,
+}
+
+/// What a result field holds, for `having` and `order`.
+struct FieldInfo {
+    /// The schema name (alias or column).
+    name: String,
+    ident: String,
+    kind: Kind,
+    /// The Rust type without `Option`.
+    path: String,
+    optional: bool,
+}
+
+/// A column the client-side read selects.
+struct ReadColumn {
+    field: String,
+    local: String,
+    ty: String,
+    kind: Kind,
+    optional: bool,
+    counter: bool,
+}
+
+pub(super) fn aggregate_view(
+    aggregate: &ir::Aggregate,
+    model: &ir::Model,
+    view: &ModelView,
+    types: &TypesFile,
+    index: usize,
+    uses: &mut Vec<String>,
+) -> Result<AggregateView, CodegenError> {
+    let what = format!("aggregate `{}`", aggregate.name);
+    let unsupported = |reason: String| CodegenError::Unsupported {
+        what: what.clone(),
+        reason,
+    };
+    let row = type_ident(&aggregate.name);
+    // The row and its running totals are types beside those of `types.rs`
+    // and `db.rs` (rows of other aggregates are checked by the caller).
+    let taken = |name: &str| {
+        let models = types.models.iter().map(|model| bare(&model.ident));
+        types
+            .enums
+            .iter()
+            .map(|item| item.ident.as_str())
+            .chain(types.udts.iter().map(|item| item.ident.as_str()))
+            .any(|ident| ident == name)
+            || models.clone().any(|model| {
+                [
+                    "",
+                    "Key",
+                    "Partition",
+                    "Clustering",
+                    "Patch",
+                    "Repository",
+                    "Statements",
+                ]
+                .iter()
+                .any(|suffix| format!("{model}{suffix}") == name)
+            })
+            || name == "Db"
+            || name == "Batch"
+    };
+    for name in [row.clone(), format!("{row}Totals")] {
+        if taken(&name) {
+            return Err(unsupported(format!(
+                "the generated type `{name}` clashes with another type"
+            )));
+        }
+    }
+    let repo = format!("{}Repository", bare(&view.ident));
+    let ident = field_ident(&aggregate.name);
+    let params = param_idents(&aggregate.params);
+    let options = options_ident(&params);
+    let field_of = |name: &str| field_of(model, view, name, &what);
+
+    // The result row: grouped columns, then select items.
+    let mut fields = Vec::new();
+    let mut infos = Vec::new();
+    for name in &aggregate.group_by {
+        let (field, ty) = field_of(name)?;
+        type_uses(&field.ty, uses);
+        fields.push(GroupView {
+            doc: doc_lines(
+                Some(&format!("The grouped column `{}`.", field.cql_name)),
+                "",
+            ),
+            ident: field_ident(name),
+            ty,
+        });
+        infos.push(FieldInfo {
+            name: name.clone(),
+            ident: field_ident(name),
+            kind: Kind::of(&field.ty),
+            path: rust_type(&field.ty, &what)?.path,
+            optional: field.optional,
+        });
+    }
+    for item in &aggregate.select {
+        type_uses(&item.ty, uses);
+        let path = rust_type(&item.ty, &what)?.path;
+        let optional = nullable(aggregate, item, model);
+        let call = call_text(item, model);
+        let doc = if optional {
+            format!("`{call}`: `None` when there is no value (no row, or only nulls).")
+        } else {
+            format!("`{call}`.")
+        };
+        fields.push(GroupView {
+            doc: doc_lines(Some(&doc), ""),
+            ident: field_ident(&item.alias),
+            ty: if optional {
+                format!("Option<{path}>")
+            } else {
+                path.clone()
+            },
+        });
+        infos.push(FieldInfo {
+            name: item.alias.clone(),
+            ident: field_ident(&item.alias),
+            kind: Kind::of(&item.ty),
+            path,
+            optional,
+        });
+    }
+    for (i, field) in fields.iter().enumerate() {
+        if fields[..i]
+            .iter()
+            .any(|earlier| earlier.ident == field.ident)
+        {
+            return Err(unsupported(format!(
+                "two fields of its result row are named `{}`",
+                field.ident
+            )));
+        }
+    }
+
+    let (mut tail, mut values) = where_clause(&aggregate.conditions, model, &params, &what)?;
+    let mut param_views = Vec::new();
+    for (param_ident, param) in &params {
+        type_uses(&param.ty, uses);
+        param_views.push(ParamView {
+            ident: param_ident.clone(),
+            ty: param_type(&param.ty, param.list, &what)?,
+        });
+    }
+    let grouped: Vec<String> = aggregate
+        .group_by
+        .iter()
+        .map(|name| column(model, name))
+        .collect();
+    let fallback = format!(
+        "Computes the aggregate `{}` over the rows of `{}`.",
+        aggregate.name, model.name
+    );
+    let base_errors = "[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`]";
+    let row_doc_line = format!(
+        "A row of [`{repo}::{ident}`](super::db::{repo}::{ident}): {}.",
+        if aggregate.group_by.is_empty() {
+            "the aggregate over every matching row".to_owned()
+        } else {
+            format!("one per group of `{}`", aggregate.group_by.join("`, `"))
+        }
+    );
+    let mut row_doc = aggregate
+        .doc
+        .as_deref()
+        .map(str::trim)
+        .filter(|doc| !doc.is_empty())
+        .map(|doc| format!("{doc}\n\n"))
+        .unwrap_or_default();
+    row_doc.push_str(&row_doc_line);
+
+    let (head, read, pattern, native, client, details, errors) = match aggregate.execution {
+        Execution::Native => {
+            let mut selected = grouped.clone();
+            let mut read = Vec::new();
+            let mut pattern = Vec::new();
+            let mut inits = Vec::new();
+            for field in &fields[..grouped.len()] {
+                read.push(field.ty.clone());
+                pattern.push(field.ident.clone());
+                inits.push(field.ident.clone());
+            }
+            for (item, field) in aggregate.select.iter().zip(&fields[grouped.len()..]) {
+                selected.push(call_cql(item, model));
+                pattern.push(field.ident.clone());
+                let counter = item.function != AggregateFunction::Count
+                    && item
+                        .column
+                        .as_deref()
+                        .and_then(|name| model.field(name))
+                        .is_some_and(|field| field.ty.is_counter());
+                if counter {
+                    let optional = field.ty.starts_with("Option<");
+                    read.push(if optional {
+                        "Option<corm::Counter>".to_owned()
+                    } else {
+                        "corm::Counter".to_owned()
+                    });
+                    inits.push(if optional {
+                        format!("{0}: {0}.map(|counter| counter.0)", field.ident)
+                    } else {
+                        format!("{0}: {0}.0", field.ident)
+                    });
+                } else {
+                    read.push(field.ty.clone());
+                    inits.push(field.ident.clone());
+                }
+            }
+            if !grouped.is_empty() {
+                tail.push_str(&format!(" GROUP BY {}", grouped.join(", ")));
+            }
+            match &aggregate.limit {
+                Some(ir::Limit::Fixed(n)) => tail.push_str(&format!(" LIMIT {n}")),
+                Some(ir::Limit::Param(name)) => {
+                    tail.push_str(" LIMIT ?");
+                    values.push(param_ident(&params, name, &what)?);
+                }
+                None => {}
+            }
+            let mut details = vec![if grouped.is_empty() {
+                "Computed by Cassandra in one row over every matching row (with no row, counts and sums are 0 and `min`/`max` are `None`).".to_owned()
+            } else {
+                format!(
+                    "Computed by Cassandra (`GROUP BY` a primary-key prefix): one row per group, in the table's order (partitions by token, then clustering order); every page of groups is read (`{options}.page_size` groups per page)."
+                )
+            }];
+            if aggregate.select.iter().any(|item| {
+                matches!(
+                    item.function,
+                    AggregateFunction::Sum | AggregateFunction::Avg
+                )
+            }) {
+                details.push("As in Cassandra, `sum` and `avg` keep the column's type: an integer sum wraps around when it overflows, and an integer average is truncated.".to_owned());
+            }
+            let read = tuple(&read, &what)?;
+            let pattern = tuple(&pattern, &what)?;
+            (
+                format!("SELECT {} FROM ", selected.join(", ")),
+                read,
+                pattern,
+                Some(NativeView { inits }),
+                None,
+                details,
+                format!("{base_errors}."),
+            )
+        }
+        Execution::ClientSide => {
+            let item = Item {
+                aggregate,
+                model,
+                view,
+                params: &params,
+                what: &what,
+            };
+            let (client, columns) = client_view(&item, &fields, &infos, &row)?;
+            let selected: Vec<String> = if columns.is_empty() {
+                // Nothing to read but the rows themselves: a key column.
+                vec![column(
+                    model,
+                    model.key.partition.first().map_or("", String::as_str),
+                )]
+            } else {
+                columns.iter().map(|c| column(model, &c.field)).collect()
+            };
+            let (read, pattern) = if columns.is_empty() {
+                let first = model
+                    .key
+                    .partition
+                    .first()
+                    .map(|name| field_of(name).map(|(_, ty)| ty))
+                    .transpose()?
+                    .unwrap_or_default();
+                (format!("({first},)"), "(_,)".to_owned())
+            } else {
+                let read: Vec<String> = columns.iter().map(|c| c.ty.clone()).collect();
+                let locals: Vec<String> = columns.iter().map(|c| c.local.clone()).collect();
+                (tuple(&read, &what)?, tuple(&locals, &what)?)
+            };
+            let mut steps = Vec::new();
+            if !aggregate.having.is_empty() {
+                steps.push(format!(
+                    "keeps the groups where {}",
+                    aggregate
+                        .having
+                        .iter()
+                        .map(|h| format!(
+                            "`{} {} {}`",
+                            h.alias,
+                            h.op.as_str(),
+                            operand_text(&h.operand)
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ));
+            }
+            if !aggregate.order.is_empty() {
+                steps.push(format!(
+                    "orders them by {}",
+                    aggregate
+                        .order
+                        .iter()
+                        .map(|o| format!("`{} {}`", o.column, o.order.cql().to_lowercase()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            match &aggregate.limit {
+                Some(ir::Limit::Fixed(n)) => steps.push(format!("keeps the first {n}")),
+                Some(ir::Limit::Param(name)) => steps.push(format!(
+                    "keeps the first `{}` (none when it is not positive)",
+                    param_ident(&params, name, &what)?
+                )),
+                None => {}
+            }
+            let mut details = vec![format!(
+                "Runs client-side over a paged read: every matching row is read (`{options}.page_size` rows per page) and added to {}, so memory grows with the number of groups, never with the number of rows.{}",
+                if grouped.is_empty() {
+                    "one running total"
+                } else {
+                    "its group's running total"
+                },
+                if steps.is_empty() {
+                    String::new()
+                } else {
+                    format!(" Then it {}.", join_and(&steps))
+                }
+            )];
+            if aggregate.group_by.is_empty() {
+                details.push("Without `group by` there is one group, even with no row (counts and sums are then 0).".to_owned());
+            } else if aggregate.order.is_empty() {
+                details.push("The rows come in the order of the grouped values.".to_owned());
+            }
+            let errors = if client.fallible {
+                details.push("Integer sums are added up in 128 bits: a `sum` that does not fit the column's type is an error instead of wrapping around as in Cassandra; an integer average is truncated.".to_owned());
+                format!("{base_errors}; [`corm::Error::Result`] when a sum does not fit its type.")
+            } else {
+                format!("{base_errors}.")
+            };
+            (
+                format!("SELECT {} FROM ", selected.join(", ")),
+                read,
+                pattern,
+                None,
+                Some(client),
+                details,
+                errors,
+            )
+        }
+    };
+    let mut details = details;
+    if !served_by_key(&aggregate.conditions, model) {
+        // The IR does not say whether `allow filtering` was written; an
+        // unneeded ALLOW FILTERING changes nothing in Cassandra, so it is
+        // written whenever the key alone does not serve the conditions.
+        details.push("Its conditions are not all served by the primary key, so the CQL says `ALLOW FILTERING`: an index serves them, or (when the schema says `allow filtering`) Cassandra may read whole partitions or the whole table.".to_owned());
+        tail.push_str(" ALLOW FILTERING");
+    }
+    let cql = format!("{head}<keyspace>.{}{tail}", quote(&model.table));
+    Ok(AggregateView {
+        doc: method_doc(aggregate.doc.as_deref(), &fallback, &details, &cql, &errors),
+        repo,
+        ident,
+        cache_key: index.to_string(),
+        many_args: param_views.len() + 2 > MAX_ARGS,
+        params: param_views,
+        options,
+        head: format!("{head:?}"),
+        tail: literal_tail(&tail),
+        values: tuple(&values, &what)?,
+        read,
+        pattern,
+        row_doc: doc_lines(Some(&row_doc), ""),
+        row,
+        fields,
+        native,
+        client,
+    })
+}
+
+/// The field `name` of `model` and its Rust type (with `Option` when
+/// optional).
+fn field_of<'m>(
+    model: &'m ir::Model,
+    view: &ModelView,
+    name: &str,
+    what: &str,
+) -> Result<(&'m ir::Field, String), CodegenError> {
+    model
+        .fields
+        .iter()
+        .zip(&view.fields)
+        .find(|(field, _)| field.name == name)
+        .map(|(field, field_view)| (field, field_view.ty.clone()))
+        .ok_or_else(|| CodegenError::Unsupported {
+            what: what.to_owned(),
+            reason: format!("`{name}` is not a field of `{}`", model.name),
+        })
+}
+
+/// Whether a select item's result may be null: `min`/`max` without `group
+/// by` (no row) or of an optional column.
+fn nullable(aggregate: &ir::Aggregate, item: &ir::AggregateItem, model: &ir::Model) -> bool {
+    matches!(
+        item.function,
+        AggregateFunction::Min | AggregateFunction::Max
+    ) && (aggregate.group_by.is_empty()
+        || item
+            .column
+            .as_deref()
+            .and_then(|name| model.field(name))
+            .is_some_and(|field| field.optional))
+}
+
+/// `fn(column)` as written in docs.
+fn call_text(item: &ir::AggregateItem, model: &ir::Model) -> String {
+    let argument = item.column.as_deref().map_or_else(
+        || "*".to_owned(),
+        |name| {
+            model
+                .field(name)
+                .map_or_else(|| name.to_owned(), |field| field.cql_name.clone())
+        },
+    );
+    format!("{}({argument})", item.function.name())
+}
+
+/// `fn(column)` in CQL (quoted column).
+fn call_cql(item: &ir::AggregateItem, model: &ir::Model) -> String {
+    let argument = item
+        .column
+        .as_deref()
+        .map_or_else(|| "*".to_owned(), |name| column(model, name));
+    format!("{}({argument})", item.function.name())
+}
+
+fn operand_text(operand: &Operand) -> String {
+    match operand {
+        Operand::Param(name) => format!("?{name}"),
+        Operand::Literal(Literal::String(text)) => format!("{text:?}"),
+        Operand::Literal(Literal::Integer(value)) => value.to_string(),
+        Operand::Literal(Literal::Decimal(text)) => text.clone(),
+        Operand::Literal(Literal::Boolean(value)) => value.to_string(),
+        Operand::Literal(Literal::EnumValue { ty, variant }) => format!("{ty}.{variant}"),
+    }
+}
+
+/// The Rust operator of a comparison.
+fn rust_op(op: Operator) -> Option<&'static str> {
+    match op {
+        Operator::Eq => Some("=="),
+        Operator::Lt => Some("<"),
+        Operator::Le => Some("<="),
+        Operator::Gt => Some(">"),
+        Operator::Ge => Some(">="),
+        Operator::In | Operator::Contains | Operator::ContainsKey => None,
+    }
+}
+
+/// How integer and float values add up.
+enum Number {
+    /// Added in `i128`, then converted to the result type (its name).
+    Integer(&'static str),
+    /// Added in `f64`; the result is `f32` when `narrow`.
+    Float { narrow: bool },
+}
+
+fn number(ty: &Type) -> Option<Number> {
+    match ty.unfrozen() {
+        Type::Scalar(scalar) => match scalar {
+            Scalar::Tinyint => Some(Number::Integer("i8")),
+            Scalar::Smallint => Some(Number::Integer("i16")),
+            Scalar::Int => Some(Number::Integer("i32")),
+            Scalar::Bigint | Scalar::Counter => Some(Number::Integer("i64")),
+            Scalar::Float => Some(Number::Float { narrow: true }),
+            Scalar::Double => Some(Number::Float { narrow: false }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The aggregate a client-side view is built for, with what it reads.
+struct Item<'a> {
+    aggregate: &'a ir::Aggregate,
+    model: &'a ir::Model,
+    view: &'a ModelView,
+    params: &'a [(String, &'a ir::Param)],
+    /// The aggregate, for errors.
+    what: &'a str,
+}
+
+/// The running totals, `having`, `order` and `limit` of a client-side
+/// aggregate whose result row `row` has `fields` (grouped columns first),
+/// and the columns its read selects, in order.
+fn client_view(
+    item: &Item<'_>,
+    fields: &[GroupView],
+    infos: &[FieldInfo],
+    row: &str,
+) -> Result<(ClientView, Vec<ReadColumn>), CodegenError> {
+    let Item {
+        aggregate,
+        model,
+        view,
+        params,
+        what,
+    } = *item;
+    let unsupported = |reason: String| CodegenError::Unsupported {
+        what: what.to_owned(),
+        reason,
+    };
+    let field_of = |name: &str| field_of(model, view, name, what);
+    let mut columns: Vec<ReadColumn> = Vec::new();
+    let add_column = |columns: &mut Vec<ReadColumn>, name: &str| -> Result<String, CodegenError> {
+        if let Some(existing) = columns.iter().find(|c| c.field == name) {
+            return Ok(existing.local.clone());
+        }
+        let (field, ty) = field_of(name)?;
+        let counter = field.ty.is_counter();
+        let local = local_ident(name);
+        columns.push(ReadColumn {
+            field: name.to_owned(),
+            local: local.clone(),
+            ty: if counter {
+                if field.optional {
+                    "Option<corm::Counter>".to_owned()
+                } else {
+                    "corm::Counter".to_owned()
+                }
+            } else {
+                ty
+            },
+            kind: Kind::of(&field.ty),
+            optional: field.optional,
+            counter,
+        });
+        Ok(local)
+    };
+    // The group key: every grouped column, in order.
+    let mut key_locals = Vec::new();
+    let mut key_types = Vec::new();
+    for name in &aggregate.group_by {
+        let (field, ty) = field_of(name)?;
+        if !rust_type(&field.ty, what)?.ord {
+            return Err(unsupported(format!(
+                "it groups by `{name}` in the client, and its Rust type `{ty}` has no order to group by"
+            )));
+        }
+        key_locals.push(add_column(&mut columns, name)?);
+        key_types.push(ty);
+    }
+    let grouped = key_locals.len();
+
+    let mut totals_fields = Vec::new();
+    let mut add_steps = Vec::new();
+    let mut finish_inits: Vec<String> = fields[..grouped]
+        .iter()
+        .map(|field| field.ident.clone())
+        .collect();
+    let mut seeds: Vec<(String, String)> = Vec::new(); // (local, `&T`)
+    let mut seeded_inits = Vec::new(); // field: expression, seeded from a local
+    let mut used: Vec<String> = Vec::new(); // locals `add` reads
+    let mut fallible = false;
+    for (item, field) in aggregate.select.iter().zip(&fields[grouped..]) {
+        let total = field.ident.clone();
+        let stem = bare(&field.ident);
+        let call = call_text(item, model);
+        let source = item.column.as_deref().map(&field_of).transpose()?;
+        let column_local = match &item.column {
+            Some(name) if needs_value(item, source.as_ref().map(|(f, _)| *f)) => {
+                Some(add_column(&mut columns, name)?)
+            }
+            Some(_) | None => None,
+        };
+        let column = column_local
+            .as_ref()
+            .and_then(|local| columns.iter().find(|c| &c.local == local));
+        if let Some(local) = &column_local {
+            if !used.contains(local) {
+                used.push(local.clone());
+            }
+        }
+        // Wraps a step in `if let Some(x) = x` for optional columns.
+        let guarded = |column: &ReadColumn, body: String| {
+            if column.optional {
+                format!("if let Some({0}) = {0} {{ {body} }}", column.local)
+            } else {
+                body
+            }
+        };
+        match item.function {
+            AggregateFunction::Count => {
+                totals_fields.push(ItemView {
+                    ident: total.clone(),
+                    ty: "i64".to_owned(),
+                });
+                seeded_inits.push(format!("{total}: 0"));
+                add_steps.push(match column {
+                    Some(column) => {
+                        format!("if {}.is_some() {{ self.{total} += 1; }}", column.local)
+                    }
+                    None => format!("self.{total} += 1;"),
+                });
+                finish_inits.push(format!("{}: self.{total}", field.ident));
+            }
+            AggregateFunction::Sum | AggregateFunction::Avg => {
+                let (Some(column), Some((source, _))) = (column, &source) else {
+                    return Err(unsupported(format!("`{call}` has no column")));
+                };
+                let Some(kind) = number(&source.ty) else {
+                    return Err(unsupported(format!(
+                        "`{call}` runs in the client, which adds up only integers and floats, not `{}`",
+                        source.ty
+                    )));
+                };
+                let value = match (&kind, column.counter) {
+                    (Number::Integer(_), true) => format!("i128::from({}.0)", column.local),
+                    (Number::Integer(_), false) => format!("i128::from(*{})", column.local),
+                    (Number::Float { narrow: true }, _) => format!("f64::from(*{})", column.local),
+                    (Number::Float { narrow: false }, _) => format!("*{}", column.local),
+                };
+                let (sum_ty, zero) = match kind {
+                    Number::Integer(_) => ("i128", "0"),
+                    Number::Float { .. } => ("f64", "0.0"),
+                };
+                if item.function == AggregateFunction::Sum {
+                    totals_fields.push(ItemView {
+                        ident: total.clone(),
+                        ty: sum_ty.to_owned(),
+                    });
+                    seeded_inits.push(format!("{total}: {zero}"));
+                    add_steps.push(guarded(column, format!("self.{total} += {value};")));
+                    finish_inits.push(match kind {
+                        Number::Integer(target) => {
+                            fallible = true;
+                            format!(
+                                "{}: {target}::try_from(self.{total}).map_err(|_| {:?})?",
+                                field.ident,
+                                format!("{call} does not fit `{}`", source.ty)
+                            )
+                        }
+                        Number::Float { narrow: true } => {
+                            format!("{}: self.{total} as f32", field.ident)
+                        }
+                        Number::Float { narrow: false } => format!("{}: self.{total}", field.ident),
+                    });
+                } else {
+                    let sum = format!("{stem}_sum");
+                    let count = format!("{stem}_count");
+                    totals_fields.push(ItemView {
+                        ident: sum.clone(),
+                        ty: sum_ty.to_owned(),
+                    });
+                    totals_fields.push(ItemView {
+                        ident: count.clone(),
+                        ty: "i64".to_owned(),
+                    });
+                    seeded_inits.push(format!("{sum}: {zero}"));
+                    seeded_inits.push(format!("{count}: 0"));
+                    add_steps.push(guarded(
+                        column,
+                        format!("self.{sum} += {value}; self.{count} += 1;"),
+                    ));
+                    finish_inits.push(match kind {
+                        Number::Integer(target) => {
+                            fallible = true;
+                            format!(
+                                "{}: {target}::try_from(self.{sum}.checked_div(i128::from(self.{count})).unwrap_or(0)).map_err(|_| {:?})?",
+                                field.ident,
+                                format!("{call} does not fit `{}`", source.ty)
+                            )
+                        }
+                        Number::Float { narrow } => {
+                            let average = format!(
+                                "if self.{count} == 0 {{ 0.0 }} else {{ self.{sum} / self.{count} as f64 }}"
+                            );
+                            if narrow {
+                                format!("{}: ({average}) as f32", field.ident)
+                            } else {
+                                format!("{}: {average}", field.ident)
+                            }
+                        }
+                    });
+                }
+            }
+            AggregateFunction::Min | AggregateFunction::Max => {
+                let (Some(column), Some((source, _))) = (column, &source) else {
+                    return Err(unsupported(format!("`{call}` has no column")));
+                };
+                let less = item.function == AggregateFunction::Min;
+                let (op, ordering) = if less { ("<", "is_lt") } else { (">", "is_gt") };
+                let compare = |x: &str, y: &str| -> Result<String, CodegenError> {
+                    Ok(match column.kind {
+                        Kind::Copy | Kind::Text | Kind::Blob => format!("{x} {op} {y}"),
+                        Kind::Enum => format!("{x}.as_str() {op} {y}.as_str()"),
+                        Kind::Float => format!("{x}.total_cmp({y}).{ordering}()"),
+                        Kind::Other => {
+                            return Err(unsupported(format!(
+                                "`{call}` runs in the client, which can't order values of `{}`",
+                                source.ty
+                            )));
+                        }
+                    })
+                };
+                // `add` and `new` take `&str`, `&[u8]` or `&T` (see
+                // `column_param`).
+                let owned = match column.kind {
+                    Kind::Copy | Kind::Enum | Kind::Float => format!("*{}", column.local),
+                    Kind::Text | Kind::Blob => format!("{}.to_owned()", column.local),
+                    Kind::Other => format!("Clone::clone({})", column.local),
+                };
+                let path = rust_type(&item.ty, what)?.path;
+                if field.ty.starts_with("Option<") {
+                    let current = if column.local == "current" {
+                        "kept"
+                    } else {
+                        "current"
+                    };
+                    let borrowed = match column.kind {
+                        Kind::Text | Kind::Blob => "as_deref",
+                        Kind::Copy | Kind::Enum | Kind::Float | Kind::Other => "as_ref",
+                    };
+                    totals_fields.push(ItemView {
+                        ident: total.clone(),
+                        ty: format!("Option<{path}>"),
+                    });
+                    seeded_inits.push(format!("{total}: None"));
+                    let better = format!(
+                        "self.{total}.{borrowed}().is_none_or(|{current}| {})",
+                        compare(&column.local, current)?
+                    );
+                    add_steps.push(if column.optional {
+                        format!(
+                            "if let Some({0}) = {0}.filter(|&{0}| {better}) {{ self.{total} = Some({owned}); }}",
+                            column.local
+                        )
+                    } else {
+                        format!("if {better} {{ self.{total} = Some({owned}); }}")
+                    });
+                } else {
+                    totals_fields.push(ItemView {
+                        ident: total.clone(),
+                        ty: path.clone(),
+                    });
+                    if !seeds.iter().any(|(local, _)| *local == column.local) {
+                        seeds.push((column.local.clone(), column_param(column, false).0));
+                    }
+                    seeded_inits.push(format!("{total}: {owned}"));
+                    add_steps.push(format!(
+                        "if {} {{ self.{total} = {owned}; }}",
+                        compare(
+                            &column.local,
+                            &match column.kind {
+                                Kind::Text => format!("self.{total}.as_str()"),
+                                Kind::Blob => format!("self.{total}.as_slice()"),
+                                Kind::Enum => format!("self.{total}"),
+                                Kind::Copy | Kind::Float | Kind::Other => {
+                                    format!("&self.{total}")
+                                }
+                            }
+                        )?
+                    ));
+                }
+                finish_inits.push(format!("{}: self.{total}", field.ident));
+            }
+        }
+    }
+    for (i, field) in totals_fields.iter().enumerate() {
+        if totals_fields[..i]
+            .iter()
+            .any(|earlier| earlier.ident == field.ident)
+        {
+            return Err(unsupported(format!(
+                "two running totals are named `{}`; rename an alias",
+                field.ident
+            )));
+        }
+    }
+    // The read loop passes references; group key parts that `add` or `new`
+    // also reads are cloned into the key (copied, when `Copy`).
+    let reads_local =
+        |local: &str| used.iter().any(|u| u == local) || seeds.iter().any(|(s, _)| s == local);
+    let copied = |local: &str| {
+        columns
+            .iter()
+            .any(|c| c.local == local && matches!(c.kind, Kind::Copy | Kind::Enum | Kind::Float))
+    };
+    let key_parts: Vec<String> = key_locals
+        .iter()
+        .map(|local| {
+            if reads_local(local) && !copied(local) {
+                format!("Clone::clone(&{local})")
+            } else {
+                local.clone()
+            }
+        })
+        .collect();
+    let (group_key, key_type, key_param) = match key_parts.as_slice() {
+        [] => (String::new(), String::new(), String::new()),
+        [one] => (
+            one.clone(),
+            key_types.join(""),
+            format!("{}: {}", fields[0].ident, key_types.join("")),
+        ),
+        parts => (
+            format!("({})", parts.join(", ")),
+            format!("({})", key_types.join(", ")),
+            format!(
+                "({}): ({})",
+                fields[..grouped]
+                    .iter()
+                    .map(|f| f.ident.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                key_types.join(", ")
+            ),
+        ),
+    };
+    let mut add_params = Vec::new();
+    let mut add_args = Vec::new();
+    for column in used
+        .iter()
+        .filter_map(|local| columns.iter().find(|c| &c.local == local))
+    {
+        let (ty, arg) = column_param(column, column.optional);
+        add_params.push(ParamView {
+            ident: column.local.clone(),
+            ty,
+        });
+        add_args.push(arg);
+    }
+    let add_args = add_args.join(", ");
+    let new_params: Vec<ParamView> = seeds
+        .iter()
+        .map(|(local, ty)| ParamView {
+            ident: local.clone(),
+            ty: ty.clone(),
+        })
+        .collect();
+    let new_args = seeds
+        .iter()
+        .map(|(local, _)| format!("&{local}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+
+    // `having`, over the finished `row`.
+    let mut having = Vec::new();
+    for condition in &aggregate.having {
+        let Some(info) = infos.iter().find(|info| info.name == condition.alias) else {
+            return Err(unsupported(format!("`having` names `{}`", condition.alias)));
+        };
+        let Some(op) = rust_op(condition.op) else {
+            return Err(unsupported(format!(
+                "`having` compares with `{}`",
+                condition.op.as_str()
+            )));
+        };
+        having.push(having_condition(
+            info,
+            op,
+            &condition.operand,
+            params,
+            what,
+        )?);
+    }
+    // `order`: a key when it is one `Copy` value, else a comparator over
+    // rows `a` and `b`.
+    let mut comparators = Vec::new();
+    let mut keys = Vec::new();
+    for ordering in &aggregate.order {
+        let Some(info) = infos.iter().find(|info| info.name == ordering.column) else {
+            return Err(unsupported(format!("`order` names `{}`", ordering.column)));
+        };
+        let (first, second) = match ordering.order {
+            Order::Asc => ("a", "b"),
+            Order::Desc => ("b", "a"),
+        };
+        let f = &info.ident;
+        let key = match (info.kind, info.optional) {
+            (Kind::Copy, _) => Some(format!("row.{f}")),
+            (Kind::Enum, false) => Some(format!("row.{f}.as_str()")),
+            (Kind::Enum, true) => Some(format!("row.{f}.map({}::as_str)", info.path)),
+            (Kind::Text | Kind::Blob | Kind::Float | Kind::Other, _) => None,
+        };
+        keys.push(key.map(|key| match ordering.order {
+            Order::Asc => key,
+            Order::Desc => format!("std::cmp::Reverse({key})"),
+        }));
+        comparators.push(match (info.kind, info.optional) {
+            (Kind::Copy | Kind::Text | Kind::Blob, _) => format!("{first}.{f}.cmp(&{second}.{f})"),
+            (Kind::Enum, false) => format!("{first}.{f}.as_str().cmp({second}.{f}.as_str())"),
+            (Kind::Enum, true) => format!(
+                "{first}.{f}.map({0}::as_str).cmp(&{second}.{f}.map({0}::as_str))",
+                info.path
+            ),
+            (Kind::Float, false) => format!("{first}.{f}.total_cmp(&{second}.{f})"),
+            (Kind::Float, true) | (Kind::Other, _) => {
+                return Err(unsupported(format!(
+                    "it orders by `{}` in the client, and `{}` values have no order there",
+                    info.name, info.path
+                )));
+            }
+        });
+    }
+    let order = match (keys.as_slice(), comparators.split_first()) {
+        (_, None) => None,
+        ([Some(key)], _) => Some(Sort::Key(key.clone())),
+        (_, Some((first, rest))) => Some(Sort::By(rest.iter().fold(first.clone(), |acc, next| {
+            format!("{acc}.then_with(|| {next})")
+        }))),
+    };
+    // Without `group by` there is one row: nothing to order, and a fixed
+    // limit (at least 1) keeps it.
+    let order = order.filter(|_| !aggregate.group_by.is_empty());
+    let limit = match &aggregate.limit {
+        Some(ir::Limit::Fixed(_)) if aggregate.group_by.is_empty() => None,
+        Some(ir::Limit::Fixed(n)) => Some(n.to_string()),
+        Some(ir::Limit::Param(name)) => Some(format!(
+            "usize::try_from({}).unwrap_or(0)",
+            param_ident(params, name, what)?
+        )),
+        None => None,
+    };
+    let new_inits = if seeds.is_empty() {
+        Vec::new()
+    } else {
+        seeded_inits
+    };
+    Ok((
+        ClientView {
+            totals: format!("{row}Totals"),
+            totals_fields,
+            group_key,
+            key_type,
+            key_param,
+            new_params,
+            new_inits,
+            new_args,
+            add_params,
+            add_args,
+            add_steps,
+            finish_inits,
+            fallible,
+            having: (!having.is_empty()).then(|| having.join(" && ")),
+            order,
+            limit,
+        },
+        columns,
+    ))
+}
+
+/// How the read loop passes a column's value to `add` and `new`: the
+/// parameter's type and the argument (`optional`: the column's `Option`, as
+/// an `Option` of a reference).
+fn column_param(column: &ReadColumn, optional: bool) -> (String, String) {
+    let local = &column.local;
+    match (column.kind, optional) {
+        (Kind::Text, false) => ("&str".to_owned(), format!("&{local}")),
+        (Kind::Blob, false) => ("&[u8]".to_owned(), format!("&{local}")),
+        (Kind::Text, true) => ("Option<&str>".to_owned(), format!("{local}.as_deref()")),
+        (Kind::Blob, true) => ("Option<&[u8]>".to_owned(), format!("{local}.as_deref()")),
+        (Kind::Copy | Kind::Enum | Kind::Float | Kind::Other, true) => {
+            let inner = column
+                .ty
+                .strip_prefix("Option<")
+                .and_then(|ty| ty.strip_suffix('>'))
+                .unwrap_or(&column.ty);
+            (format!("Option<&{inner}>"), format!("{local}.as_ref()"))
+        }
+        (Kind::Copy | Kind::Enum | Kind::Float | Kind::Other, false) => {
+            (format!("&{}", column.ty), format!("&{local}"))
+        }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The local of a column in the read loop: its name, with a trailing `_`
+/// when the method body uses that name.
+fn local_ident(name: &str) -> String {
+    let ident = field_ident(name);
+    if super::LOCALS.contains(&bare(&ident)) || bare(&ident) == "current" {
+        format!("{}_", bare(&ident))
+    } else {
+        ident
+    }
+}
+
+/// Whether the primary key alone serves `conditions`: every partition key
+/// column restricted by `=` or `in` (or no condition at all), clustering
+/// columns restricted as a prefix with a range only on the last one, and no
+/// condition on another column.
+fn served_by_key(conditions: &[ir::Condition], model: &ir::Model) -> bool {
+    if conditions.is_empty() {
+        return true;
+    }
+    let on = |field: &str| -> Vec<&ir::Condition> {
+        conditions.iter().filter(|c| c.field == field).collect()
+    };
+    let partition = model.key.partition.iter().all(|p| {
+        let restricted = on(p);
+        !restricted.is_empty()
+            && restricted
+                .iter()
+                .all(|c| matches!(c.op, Operator::Eq | Operator::In))
+    });
+    let mut open = true;
+    for clustering in &model.key.clustering {
+        let restricted = on(&clustering.field);
+        if restricted.is_empty() {
+            open = false;
+            continue;
+        }
+        if !open
+            || restricted
+                .iter()
+                .any(|c| matches!(c.op, Operator::Contains | Operator::ContainsKey))
+        {
+            return false;
+        }
+        if restricted.iter().any(|c| c.op.is_range()) {
+            open = false;
+        }
+    }
+    partition && conditions.iter().all(|c| model.key.contains(&c.field))
+}
+
+/// Whether an item reads its column's values (`count` of a column that is
+/// never null does not).
+fn needs_value(item: &ir::AggregateItem, field: Option<&ir::Field>) -> bool {
+    item.function != AggregateFunction::Count || field.is_some_and(|field| field.optional)
+}
+
+/// One `having` condition over the finished `row`.
+fn having_condition(
+    info: &FieldInfo,
+    op: &str,
+    operand: &Operand,
+    params: &[(String, &ir::Param)],
+    what: &str,
+) -> Result<String, CodegenError> {
+    let unsupported = |reason: String| CodegenError::Unsupported {
+        what: what.to_owned(),
+        reason,
+    };
+    let rhs = match operand {
+        Operand::Param(name) => {
+            let ident = param_ident(params, name, what)?;
+            if info.kind == Kind::Enum {
+                format!("{ident}.as_str()")
+            } else {
+                ident
+            }
+        }
+        Operand::Literal(literal) => match (literal, info.kind) {
+            (Literal::Integer(value), Kind::Float) => format!("{value}.0"),
+            (Literal::Integer(value), Kind::Copy) => value.to_string(),
+            (Literal::Decimal(text), Kind::Float) => {
+                text.strip_prefix('+').unwrap_or(text).to_owned()
+            }
+            (Literal::String(text), Kind::Text) => format!("{text:?}"),
+            (Literal::EnumValue { variant, .. }, Kind::Enum) => format!("{variant:?}"),
+            (literal, _) => {
+                return Err(unsupported(format!(
+                    "`having {}` compares with {literal:?}, which has no Rust literal here; use a parameter",
+                    info.name
+                )));
+            }
+        },
+    };
+    let f = &info.ident;
+    let value = if rhs == "value" { "found" } else { "value" };
+    Ok(match (info.kind, info.optional) {
+        (Kind::Copy | Kind::Float, false) => format!("row.{f} {op} {rhs}"),
+        (Kind::Copy | Kind::Float, true) => {
+            format!("row.{f}.is_some_and(|{value}| {value} {op} {rhs})")
+        }
+        (Kind::Enum, false) => format!("row.{f}.as_str() {op} {rhs}"),
+        (Kind::Enum, true) => {
+            format!("row.{f}.is_some_and(|{value}| {value}.as_str() {op} {rhs})")
+        }
+        (Kind::Text, false) => format!("row.{f}.as_str() {op} {rhs}"),
+        (Kind::Blob, false) => format!("row.{f}.as_slice() {op} {rhs}"),
+        (Kind::Text | Kind::Blob, true) => {
+            format!("row.{f}.as_deref().is_some_and(|{value}| {value} {op} {rhs})")
+        }
+        (Kind::Other, _) => {
+            return Err(unsupported(format!(
+                "`having {}` compares `{}` values, which the client can't compare",
+                info.name, info.path
+            )));
+        }
+    })
+}

@@ -1,0 +1,768 @@
+//! The view of `relations.rs`: one loader pair per relation, added to the
+//! repository of the model that declares it.
+//!
+//! How a loader reads (the checker, rule E0702, makes sure one of these
+//! applies, so no loader ever needs `ALLOW FILTERING`):
+//!
+//! | relation | read | batched |
+//! | --- | --- | --- |
+//! | `has_*` on the target's partition key, one column | `WHERE pk = ?` | `WHERE pk IN ?`, `IN_CHUNK` keys a request |
+//! | `has_*` on the target's partition key, several columns | `WHERE a = ? AND b = ?` | one request per key |
+//! | `has_*` on one indexed field | `WHERE f = ?` (the index) | one request per key (SAI takes no `IN`) |
+//! | `belongs_to`, target keyed by one column | `WHERE k = ?` | `WHERE k IN ?`, `IN_CHUNK` keys a request |
+//! | `belongs_to`, any other key | `WHERE <full key>` | one request per key |
+//!
+//! A `has_one` reads `LIMIT 1` (`PER PARTITION LIMIT 1` with `IN`) when the
+//! target's partition can hold several rows. Batched loaders read each
+//! distinct key once, at most `CONCURRENT_REQUESTS` requests at a time, and
+//! attach every row to the inputs whose key it holds (compared in Rust, so
+//! the key's Rust types must be ordered; a `timestamp` compares in
+//! milliseconds, as Cassandra stores it).
+//!
+//! Names: relation `posts` gives `posts(&parent)` and `posts_of(&parents)`.
+//! A name that another method of the repository has already is refused.
+
+use super::TypesFile;
+use super::ident::{bare, field_ident, type_ident};
+use super::rust_type::rust_type;
+use crate::codegen::CodegenError;
+use crate::cql::ident::quote;
+use crate::ir::{self, RelationKind, Scalar, Type};
+
+/// The methods every repository may have (`db.rs`), which a loader must
+/// not shadow.
+const REPOSITORY_METHODS: &[&str] = &[
+    "insert",
+    "insert_with",
+    "insert_if_not_exists",
+    "get",
+    "get_with",
+    "delete",
+    "delete_with",
+    "update",
+    "update_with",
+    "write_patch",
+    "delete_partition",
+    "partition",
+    "partition_range",
+    "partition_slice",
+    "read_range",
+    "scan",
+    "add",
+    "claim_unique",
+    "release_unique",
+    "release_patch_claims",
+    "settle_claims",
+    "clone",
+];
+
+/// Names the generated loader bodies use for their own locals; a key
+/// field bound under one of these gets `_key` appended.
+const LOCALS: &[&str] = &[
+    "self",
+    "parent",
+    "parents",
+    "child",
+    "children",
+    "row",
+    "rows",
+    "options",
+    "statement",
+    "prepared",
+    "positions",
+    "position",
+    "loaded",
+    "keys",
+    "chunk",
+    "at",
+    "last",
+    "others",
+];
+
+/// Everything `relations.rs` holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationsFile {
+    /// The types of `types.rs` the loaders name, sorted.
+    pub uses: Vec<String>,
+    /// The repositories that get loaders, in declaration order.
+    pub repos: Vec<RelationRepoView>,
+    /// Whether some batched loader reads with `IN` (and needs `IN_CHUNK`).
+    pub chunked: bool,
+}
+
+/// The loaders of one model's relations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationRepoView {
+    /// The repository type (`UserRepository`).
+    pub repo: String,
+    /// One per relation, in declaration order.
+    pub loaders: Vec<LoaderView>,
+}
+
+/// The two methods of one relation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoaderView {
+    /// Doc lines of the one-row loader.
+    pub one_doc: Vec<String>,
+    /// Doc lines of the batched loader.
+    pub batch_doc: Vec<String>,
+    /// The one-row loader's name (the relation's).
+    pub one: String,
+    /// The batched loader's name (`<relation>_of`).
+    pub batch: String,
+    /// The declaring model's Rust type (the loaders' input).
+    pub input_ty: String,
+    /// The input's parameter: `parent` (`has_*`) or `child` (`belongs_to`).
+    pub input: String,
+    /// The batched input's parameter: `parents` or `children`.
+    pub inputs: String,
+    /// The target's Rust type (the loaded rows).
+    pub row: String,
+    /// `has_many`: every matching row (`Vec`); else at most one (`Option`).
+    pub many: bool,
+    /// The target's repository accessor on `Db` (for its table).
+    pub target_accessor: String,
+    /// The cache key of the one-row statement, as a Rust expression.
+    pub one_key: String,
+    /// The cache key of the batched statement (the one-row one unless
+    /// `chunked`).
+    pub batch_key: String,
+    /// `SELECT <the target's columns> FROM `, as a Rust string literal.
+    pub select: String,
+    /// ` WHERE a = ? AND …` (with its limit), as a Rust string literal.
+    pub one_where: String,
+    /// ` WHERE k IN ?` (with its limit), as a Rust string literal, when the
+    /// batched loader reads with `IN`.
+    pub in_where: Option<String>,
+    /// The key the input holds (`&parent.id`), and how it is bound.
+    pub input_key: KeyBinding,
+    /// The key a loaded row holds, to find its inputs.
+    pub row_key: KeyBinding,
+    /// The batched requests' bound values, as a Rust expression over
+    /// `positions` (or `keys` when chunked).
+    pub requests: String,
+}
+
+impl LoaderView {
+    /// Whether the batched loader reads with `IN`, in chunks.
+    #[must_use]
+    pub const fn chunked(&self) -> bool {
+        self.in_where.is_some()
+    }
+}
+
+/// A key read from a row or input: the key expression (a reference, or a
+/// tuple of references) and, when some of its fields are optional, the
+/// `let … else` that binds their values first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyBinding {
+    /// `let <pattern> = <value> else { … };`, when a field is optional.
+    pub guard: Option<Guard>,
+    /// The key, as a Rust expression: `&row.a`, `(&row.a, &row.b)`, or
+    /// the guard's bindings.
+    pub key: String,
+    /// The key as the argument of `BTreeMap::get`.
+    pub lookup: String,
+    /// The key as the bound values of a statement (a tuple).
+    pub values: String,
+}
+
+/// The refutable binding of a key with optional fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guard {
+    /// The pattern (`Some(a)`, `(Some(a), b)`).
+    pub pattern: String,
+    /// The value matched (`&row.a`, `(&row.a, &row.b)`).
+    pub value: String,
+}
+
+impl RelationsFile {
+    /// The view of `schema`'s relations, or `None` when it has none (no file
+    /// is generated).
+    ///
+    /// # Errors
+    /// [`CodegenError::Unsupported`] when a loader's name clashes with
+    /// another method of the repository, when a key's Rust type has no
+    /// order (rows are matched to inputs in a `BTreeMap`), or when a
+    /// relation is not served (the checker rejects those first).
+    pub fn new(schema: &ir::Schema, types: &TypesFile) -> Result<Option<Self>, CodegenError> {
+        let mut uses = Vec::new();
+        let mut repos = Vec::new();
+        for (model, view) in schema.models.iter().zip(&types.models) {
+            if model.relations.is_empty() {
+                continue;
+            }
+            let taken = taken_names(schema, model);
+            let mut loaders: Vec<LoaderView> = Vec::new();
+            for (index, relation) in model.relations.iter().enumerate() {
+                let target = schema
+                    .models
+                    .iter()
+                    .find(|candidate| candidate.name == relation.target)
+                    .ok_or_else(|| unsupported(model, relation, "its target is not a model"))?;
+                let loader = loader_view(model, relation, target, index)?;
+                for name in [&loader.one, &loader.batch] {
+                    let clash = taken.iter().any(|taken| taken == bare(name))
+                        || loaders.iter().any(|other| {
+                            bare(&other.one) == bare(name) || bare(&other.batch) == bare(name)
+                        });
+                    if clash {
+                        return Err(unsupported(
+                            model,
+                            relation,
+                            &format!(
+                                "its loader `{}` clashes with another method of `{}Repository`; rename the relation",
+                                bare(name),
+                                bare(&view.ident)
+                            ),
+                        ));
+                    }
+                }
+                uses.push(view.ident.clone());
+                uses.push(loader.row.clone());
+                loaders.push(loader);
+            }
+            repos.push(RelationRepoView {
+                repo: format!("{}Repository", bare(&view.ident)),
+                loaders,
+            });
+        }
+        if repos.is_empty() {
+            return Ok(None);
+        }
+        uses.sort_unstable();
+        uses.dedup();
+        let chunked = repos
+            .iter()
+            .flat_map(|repo| &repo.loaders)
+            .any(LoaderView::chunked);
+        Ok(Some(Self {
+            uses,
+            repos,
+            chunked,
+        }))
+    }
+
+    /// Whether the file would hold nothing.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.repos.is_empty()
+    }
+}
+
+/// The methods `model`'s repository has besides the loaders: `db.rs`'s
+/// (with `find_by_<field>` and the claim helpers of `@unique` fields), and
+/// its named queries and aggregates.
+fn taken_names(schema: &ir::Schema, model: &ir::Model) -> Vec<String> {
+    let mut names: Vec<String> = REPOSITORY_METHODS
+        .iter()
+        .map(|&name| name.to_owned())
+        .collect();
+    for field in model.unique_fields() {
+        let field = field_ident(&field.name);
+        let field = bare(&field);
+        names.extend(["find_by", "claim", "release"].map(|verb| format!("{verb}_{field}")));
+    }
+    names.extend(
+        schema
+            .queries
+            .iter()
+            .filter(|query| query.model == model.name)
+            .map(|query| bare(&field_ident(&query.name)).to_owned()),
+    );
+    names.extend(
+        schema
+            .aggregates
+            .iter()
+            .filter(|aggregate| aggregate.model == model.name)
+            .map(|aggregate| bare(&field_ident(&aggregate.name)).to_owned()),
+    );
+    names
+}
+
+fn unsupported(model: &ir::Model, relation: &ir::Relation, reason: &str) -> CodegenError {
+    CodegenError::Unsupported {
+        what: format!("relation `{}` of `{}`", relation.name, model.name),
+        reason: reason.to_owned(),
+    }
+}
+
+/// How the target's rows are found: by `=` on `columns` (the target's
+/// fields), and whether those are its whole partition key.
+struct Access<'m> {
+    /// The target's fields the statement restricts, matched in order with
+    /// the input's key fields.
+    columns: Vec<&'m ir::Field>,
+    /// The input's fields holding the key, in the same order.
+    input_fields: Vec<&'m ir::Field>,
+    /// Whether the columns are the target's partition key (else one
+    /// indexed field).
+    partition: bool,
+    /// Whether the columns are the target's whole primary key.
+    whole_key: bool,
+}
+
+fn access<'m>(
+    model: &'m ir::Model,
+    relation: &ir::Relation,
+    target: &'m ir::Model,
+) -> Result<Access<'m>, CodegenError> {
+    let field = |owner: &'m ir::Model, name: &str| {
+        owner.field(name).ok_or_else(|| {
+            unsupported(
+                model,
+                relation,
+                &format!("`{}` has no field `{name}`", owner.name),
+            )
+        })
+    };
+    let fields = |owner: &'m ir::Model, names: &mut dyn Iterator<Item = &str>| {
+        names
+            .map(|name| field(owner, name))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    match relation.kind {
+        RelationKind::HasMany | RelationKind::HasOne => {
+            let columns = fields(target, &mut relation.fields.iter().map(String::as_str))?;
+            let input_fields = fields(model, &mut model.key.fields())?;
+            let partition = &target.key.partition;
+            let is_partition = columns.len() == partition.len()
+                && partition.iter().all(|name| relation.fields.contains(name));
+            let is_indexed = matches!(relation.fields.as_slice(), [one] if target.indexes.iter().any(|index| &index.field == one));
+            if !is_partition && !is_indexed {
+                return Err(unsupported(
+                    model,
+                    relation,
+                    &format!(
+                        "`{}` is neither partitioned by its fields nor indexed on them (error E0702)",
+                        target.name
+                    ),
+                ));
+            }
+            Ok(Access {
+                whole_key: is_partition && target.key.clustering.is_empty(),
+                columns,
+                input_fields,
+                partition: is_partition,
+            })
+        }
+        RelationKind::BelongsTo => Ok(Access {
+            columns: fields(target, &mut target.key.fields())?,
+            input_fields: fields(model, &mut relation.fields.iter().map(String::as_str))?,
+            partition: target.key.clustering.is_empty(),
+            whole_key: true,
+        }),
+    }
+}
+
+fn loader_view(
+    model: &ir::Model,
+    relation: &ir::Relation,
+    target: &ir::Model,
+    index: usize,
+) -> Result<LoaderView, CodegenError> {
+    let access = access(model, relation, target)?;
+    for column in &access.columns {
+        let what = format!("`{}.{}`", target.name, column.name);
+        let ty = rust_type(&column.ty, &what)?;
+        if !ty.ord {
+            return Err(unsupported(
+                model,
+                relation,
+                &format!(
+                    "rows are matched by `{}.{}` (`{}`), whose Rust type `{}` has no order",
+                    target.name, column.name, column.ty, ty.path
+                ),
+            ));
+        }
+    }
+    let many = relation.kind == RelationKind::HasMany;
+    let has = relation.kind != RelationKind::BelongsTo;
+    let (input, inputs) = if has {
+        ("parent", "parents")
+    } else {
+        ("child", "children")
+    };
+    let select = format!(
+        "SELECT {} FROM ",
+        target
+            .fields
+            .iter()
+            .map(|field| quote(&field.cql_name).into_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let restriction = access
+        .columns
+        .iter()
+        .map(|column| format!("{} = ?", quote(&column.cql_name)))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    // A `has_one` whose target partition may hold several rows reads the
+    // first (in clustering order) or, through an index, any one.
+    let limited = relation.kind == RelationKind::HasOne && !access.whole_key;
+    let one_where = format!(
+        " WHERE {restriction}{}",
+        if limited { " LIMIT 1" } else { "" }
+    );
+    let in_where = match access.columns.as_slice() {
+        [column] if access.partition => Some(format!(
+            " WHERE {} IN ?{}",
+            quote(&column.cql_name),
+            if limited {
+                " PER PARTITION LIMIT 1"
+            } else {
+                ""
+            }
+        )),
+        _ => None,
+    };
+    let input_key = key_binding(input, &access.input_fields);
+    let row_key = key_binding("row", &access.columns);
+    let requests = if in_where.is_some() {
+        "keys.chunks(IN_CHUNK).map(|chunk| (chunk,))".to_owned()
+    } else if access.columns.len() == 1 {
+        "positions.keys().map(|key| (*key,))".to_owned()
+    } else {
+        "positions.keys().copied()".to_owned()
+    };
+    let key = |offset: usize| match 2 * index + offset {
+        0 => "RELATION_STATEMENTS".to_owned(),
+        n => format!("RELATION_STATEMENTS + {n}"),
+    };
+    let (one_doc, batch_doc) = docs(relation, target, &access, in_where.is_some());
+    Ok(LoaderView {
+        one_doc,
+        batch_doc,
+        one: field_ident(&relation.name),
+        batch: field_ident(&format!("{}_of", relation.name)),
+        input_ty: type_ident(&model.name),
+        input: input.to_owned(),
+        inputs: inputs.to_owned(),
+        row: type_ident(&target.name),
+        many,
+        target_accessor: field_ident(&target.name),
+        one_key: key(0),
+        batch_key: if in_where.is_some() { key(1) } else { key(0) },
+        select: format!("{select:?}"),
+        one_where: format!("{one_where:?}"),
+        in_where: in_where.map(|text| format!("{text:?}")),
+        input_key,
+        row_key,
+        requests,
+    })
+}
+
+/// The key `fields` of the value `var` hold.
+///
+/// Each part of the key is a reference to the field, except for a
+/// `timestamp`: Cassandra keeps milliseconds, so a key in memory with a
+/// finer time must compare equal to the row it wrote, and its part is the
+/// driver's `CqlTimestamp` (milliseconds, ordered, and bound as a
+/// `timestamp`).
+fn key_binding(var: &str, fields: &[&ir::Field]) -> KeyBinding {
+    let optional = fields.iter().any(|field| field.optional);
+    // What each part reads: the field, or the local a guard bound it to.
+    let sources: Vec<String> = fields
+        .iter()
+        .map(|field| {
+            let ident = field_ident(&field.name);
+            if !optional {
+                format!("{var}.{ident}")
+            } else if LOCALS.contains(&bare(&ident)) {
+                format!("{}_key", bare(&ident))
+            } else {
+                ident
+            }
+        })
+        .collect();
+    // Each part of the key, and whether it is a reference.
+    let parts: Vec<(String, bool)> = fields
+        .iter()
+        .zip(&sources)
+        .map(|(field, source)| {
+            let millis = matches!(field.ty, Type::Scalar(Scalar::Timestamp));
+            match (millis, optional) {
+                (true, _) => (
+                    format!("corm::CqlTimestamp({source}.timestamp_millis())"),
+                    false,
+                ),
+                (false, false) => (format!("&{source}"), true),
+                (false, true) => (source.clone(), true),
+            }
+        })
+        .collect();
+    let tuple = |items: Vec<String>| match items.as_slice() {
+        [one] => one.clone(),
+        _ => format!("({})", items.join(", ")),
+    };
+    let key = tuple(parts.iter().map(|(part, _)| part.clone()).collect());
+    let (values, lookup) = match parts.as_slice() {
+        [(part, is_ref)] => (
+            format!("({part},)"),
+            if *is_ref {
+                part.clone()
+            } else {
+                format!("&{part}")
+            },
+        ),
+        _ => (key.clone(), format!("&{key}")),
+    };
+    let guard = optional.then(|| Guard {
+        pattern: tuple(
+            fields
+                .iter()
+                .zip(&sources)
+                .map(|(field, local)| {
+                    if field.optional {
+                        format!("Some({local})")
+                    } else {
+                        local.clone()
+                    }
+                })
+                .collect(),
+        ),
+        value: tuple(
+            fields
+                .iter()
+                .map(|field| format!("&{var}.{}", field_ident(&field.name)))
+                .collect(),
+        ),
+    });
+    KeyBinding {
+        guard,
+        key,
+        lookup,
+        values,
+    }
+}
+
+/// The doc lines of the one-row and the batched loader.
+fn docs(
+    relation: &ir::Relation,
+    target: &ir::Model,
+    access: &Access<'_>,
+    chunked: bool,
+) -> (Vec<String>, Vec<String>) {
+    let name = &relation.name;
+    let target_name = &target.name;
+    let fields = |fields: &[&ir::Field]| match fields {
+        [one] => format!("`{}` holds", one.name),
+        _ => format!(
+            "({}) hold",
+            fields
+                .iter()
+                .map(|field| format!("`{}`", field.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let index = || {
+        format!(
+            "the index on `{target_name}.{}`",
+            access
+                .columns
+                .first()
+                .map_or("", |field| field.name.as_str())
+        )
+    };
+    let whose = fields(&access.columns);
+    let one = match relation.kind {
+        RelationKind::HasMany if access.partition => format!(
+            "Relation `{name}`: the `{target_name}` rows whose {whose} the key of `parent`, \
+             in clustering order. Reads the partition of `parent` in table `{}`, every page \
+             (`options.page_size` rows per page).",
+            target.table
+        ),
+        RelationKind::HasMany => format!(
+            "Relation `{name}`: the `{target_name}` rows whose {whose} the key of `parent`, \
+             in no particular order. Queries {}, every page (`options.page_size` rows per page).",
+            index()
+        ),
+        RelationKind::HasOne if access.whole_key => format!(
+            "Relation `{name}`: the `{target_name}` row whose {whose} the key of `parent`, \
+             or `None`. A read by primary key."
+        ),
+        RelationKind::HasOne if access.partition => format!(
+            "Relation `{name}`: the first `{target_name}` row, in clustering order, whose \
+             {whose} the key of `parent`, or `None`. Reads one row of the partition of \
+             `parent` in table `{}`.",
+            target.table
+        ),
+        RelationKind::HasOne => format!(
+            "Relation `{name}`: a `{target_name}` row whose {whose} the key of `parent` (any \
+             one, if several do), or `None`. Queries {}.",
+            index()
+        ),
+        RelationKind::BelongsTo => {
+            let optional = access.input_fields.iter().any(|field| field.optional);
+            format!(
+                "Relation `{name}`: the `{target_name}` row whose key `child`'s {}, or `None` \
+                 when there is none. A read by primary key{}.",
+                fields(&access.input_fields),
+                if optional {
+                    "; nothing is read when a key field of `child` is `None`"
+                } else {
+                    ""
+                }
+            )
+        }
+    };
+    let (each, per, empty) = match relation.kind {
+        RelationKind::HasMany => ("parent", "a `Vec`", "an empty `Vec`"),
+        RelationKind::HasOne => ("parent", "an `Option`", "`None`"),
+        RelationKind::BelongsTo => ("child", "an `Option`", "`None`"),
+    };
+    let inputs = if each == "parent" {
+        "parents"
+    } else {
+        "children"
+    };
+    let read = if chunked {
+        "in `IN` lists of at most [`IN_CHUNK`] keys"
+    } else {
+        "one request per key"
+    };
+    let batch = format!(
+        "Relation `{name}` of many {inputs}: {per} per {each}, in the order of `{inputs}`. \
+         A {each} with no match gets {empty}, and {inputs} with equal keys get equal results.\n\n\
+         Each distinct key is read once, {read}, with at most [`CONCURRENT_REQUESTS`] requests \
+         running. Every row goes to the {inputs} whose key it holds, compared by value, never \
+         by its position in the answers."
+    );
+    let paged = "\n\n# Errors\n[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or \
+                 the error of a page or of reading a row.";
+    let one_errors = if relation.kind == RelationKind::HasMany {
+        paged
+    } else {
+        "\n\n# Errors\n[`corm::Error::Prepare`], [`corm::Error::Execute`], or an error reading \
+         the row."
+    };
+    let batch_errors = "\n\n# Errors\n[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], \
+                        or the error of any request or of reading a row: there is no partial \
+                        result.";
+    (
+        super::doc_lines(Some(&wrap(&format!("{one}{one_errors}"))), ""),
+        super::doc_lines(Some(&wrap(&format!("{batch}{batch_errors}"))), ""),
+    )
+}
+
+/// `text` with each line broken at spaces to at most [`DOC_WIDTH`]
+/// characters.
+fn wrap(text: &str) -> String {
+    let mut wrapped = String::new();
+    for (at, line) in text.split('\n').enumerate() {
+        if at > 0 {
+            wrapped.push('\n');
+        }
+        let mut width = 0;
+        for (n, word) in line.split(' ').enumerate() {
+            let len = word.chars().count();
+            if n > 0 && width + 1 + len > DOC_WIDTH {
+                wrapped.push('\n');
+                width = 0;
+            } else if n > 0 {
+                wrapped.push(' ');
+                width += 1;
+            }
+            wrapped.push_str(word);
+            width += len;
+        }
+    }
+    wrapped
+}
+
+/// The widest line of a generated doc comment, after `    /// `.
+const DOC_WIDTH: usize = 72;
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::diagnostics::SourceMap;
+
+    /// The relations view of `text`, which must check without errors.
+    fn view(text: &str) -> Result<Option<RelationsFile>, CodegenError> {
+        let mut sources = SourceMap::new();
+        sources.add("test.corm", text).unwrap();
+        let parsed = crate::parse::parse(&sources).unwrap();
+        let schema = crate::check::check(&parsed).schema.expect("check errors");
+        RelationsFile::new(&schema, &TypesFile::new(&schema).unwrap())
+    }
+
+    const POST: &str = "model Post { author_id: uuid\n seq: int\n key ((author_id), seq) }\n";
+
+    fn reason(result: Result<Option<RelationsFile>, CodegenError>) -> String {
+        match result {
+            Err(CodegenError::Unsupported { reason, .. }) => reason,
+            other => panic!("expected Unsupported, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_relations_no_file() {
+        assert_eq!(view(POST).unwrap(), None);
+    }
+
+    #[test]
+    fn reads_by_partition_in_chunks() {
+        let file = view(&format!(
+            "model User {{ id: uuid\n key (id)\n has_many posts: Post(author_id) }}\n{POST}"
+        ))
+        .unwrap()
+        .unwrap();
+        assert!(file.chunked);
+        let loader = &file.repos[0].loaders[0];
+        assert_eq!(
+            (loader.one.as_str(), loader.batch.as_str()),
+            ("posts", "posts_of")
+        );
+        assert_eq!(loader.one_where, "\" WHERE author_id = ?\"");
+        assert_eq!(
+            loader.in_where.as_deref(),
+            Some("\" WHERE author_id IN ?\"")
+        );
+        assert_eq!(loader.input_key.key, "&parent.id");
+        assert_eq!(loader.row_key.lookup, "&row.author_id");
+    }
+
+    #[test]
+    fn loader_names_must_not_clash() {
+        let method = view(&format!(
+            "model User {{ id: uuid\n key (id)\n has_many scan: Post(author_id) }}\n{POST}"
+        ));
+        assert!(reason(method).contains("`scan` clashes"));
+        let batched = view(&format!(
+            "model User {{ id: uuid\n key (id)\n has_many posts: Post(author_id)\n \
+             has_one posts_of: Post(author_id) }}\n{POST}"
+        ));
+        assert!(reason(batched).contains("`posts_of` clashes"));
+    }
+
+    #[test]
+    fn keys_need_an_order() {
+        let result = view(
+            "model Gauge { at: double\n key (at)\n has_many reads: Read(gauge_at) }\n\
+             model Read { gauge_at: double\n n: int\n key ((gauge_at), n) }\n",
+        );
+        assert!(reason(result).contains("has no order"));
+    }
+
+    #[test]
+    fn optional_keys_are_bound_first() {
+        let file = view(
+            "model User { id: uuid\n key (id) }\n\
+             model Note { id: uuid\n author: uuid?\n key (id)\n belongs_to writer: User(author) }\n",
+        )
+        .unwrap()
+        .unwrap();
+        let key = &file.repos[0].loaders[0].input_key;
+        let guard = key.guard.as_ref().unwrap();
+        assert_eq!(
+            (guard.pattern.as_str(), guard.value.as_str()),
+            ("Some(author)", "&child.author")
+        );
+        assert_eq!(key.values, "(author,)");
+    }
+}

@@ -1,0 +1,265 @@
+//! Validation and `@unique` through the generated `Customer` repository of
+//! `examples/schema.corm`, against a real node: every rule reported at once
+//! and nothing written; unique emails claimed with a lightweight
+//! transaction before the row is written, released on delete, moved on
+//! update, and exactly one winner among 200 concurrent claims.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use corm::testing::with_keyspace;
+use corm::{Error, ReadOptions, Session, TryStreamExt, WriteOptions};
+use corm_examples::generated::{Customer, CustomerPatch, Db};
+
+async fn db(session: Session) -> Db {
+    let keyspace = session
+        .keyspace()
+        .unwrap_or_else(|| panic!("the test keyspace"));
+    let db = Db::new(session, keyspace);
+    db.migrate()
+        .await
+        .unwrap_or_else(|e| panic!("migrate: {e}"));
+    db
+}
+
+fn customer(email: &str) -> Customer {
+    Customer::new(
+        email.to_owned(),
+        "Ada Lovelace".to_owned(),
+        Default::default(),
+    )
+}
+
+/// The emails claimed in the lookup table, with their owners.
+async fn claims(db: &Db) -> Vec<(String, corm::Uuid)> {
+    let statement = format!(
+        "SELECT email, id FROM \"{}\".customer_by_email",
+        db.keyspace()
+    );
+    let mut rows: Vec<(String, corm::Uuid)> = db
+        .session()
+        .query(&statement, ())
+        .await
+        .unwrap()
+        .into_rows_result()
+        .unwrap()
+        .rows::<(String, corm::Uuid)>()
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows.sort();
+    rows
+}
+
+async fn count_rows(db: &Db) -> usize {
+    db.customer()
+        .scan(&ReadOptions::default())
+        .await
+        .unwrap()
+        .try_collect::<Vec<Customer>>()
+        .await
+        .unwrap()
+        .len()
+}
+
+#[tokio::test]
+async fn every_violation_is_reported_and_nothing_is_written() {
+    with_keyspace("constraints_validate", |session| async move {
+        let db = db(session).await;
+        let customers = db.customer();
+        let mut bad = customer("not an email");
+        bad.name = "A".into();
+        bad.age = Some(200);
+        bad.website = Some("ftp://example.com".into());
+        bad.code = Some("abc-1".into());
+        bad.tier = "gold".into();
+        bad.tags = (0..6).map(|n| format!("t{n}")).collect();
+        bad.nickname = Some(String::new());
+
+        let err = customers.insert(&bad).await.unwrap_err();
+        let validation = err.as_validation().expect("a validation error");
+        let fields: Vec<(&str, &str)> = validation
+            .violations()
+            .iter()
+            .map(|v| (v.field, v.rule))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("email", "email"),
+                ("name", "length"),
+                ("age", "range"),
+                ("website", "url"),
+                ("code", "regex"),
+                ("tier", "one_of"),
+                ("tags", "length"),
+                ("nickname", "not_empty"),
+            ]
+        );
+        assert!(
+            err.to_string()
+                .contains("`name` has 1 character, not 2 to 100"),
+            "{err}"
+        );
+        assert_eq!(count_rows(&db).await, 0);
+        assert!(
+            claims(&db).await.is_empty(),
+            "validation runs before the claim"
+        );
+
+        // The same through insert_if_not_exists, insert_with, a patch and a batch.
+        assert!(
+            customers
+                .insert_if_not_exists(&bad)
+                .await
+                .unwrap_err()
+                .as_validation()
+                .is_some()
+        );
+        assert!(
+            customers
+                .insert_with(&bad, &WriteOptions::new().ttl(60))
+                .await
+                .unwrap_err()
+                .as_validation()
+                .is_some()
+        );
+        let good = customer("ada@example.com");
+        customers.insert(&good).await.unwrap();
+        let err = customers
+            .update(
+                &good.key(),
+                &CustomerPatch::default().age(Some(-1)).name("B".into()),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.as_validation().unwrap().violations().len(), 2, "{err}");
+        assert_eq!(customers.get(&good.key()).await.unwrap().unwrap().age, None);
+        // Valid optional values and absent ones pass.
+        let mut fine = customer("grace@example.com");
+        fine.website = Some("https://example.com/grace".into());
+        fine.code = Some("ABC-1234".into());
+        fine.age = Some(85);
+        customers.insert(&fine).await.unwrap();
+        assert_eq!(count_rows(&db).await, 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn unique_values_are_claimed_released_and_moved() {
+    with_keyspace("constraints_unique", |session| async move {
+        let db = db(session).await;
+        let customers = db.customer();
+        let ada = customer("ada@example.com");
+        customers.insert(&ada).await.unwrap();
+        assert_eq!(
+            customers.find_by_email(&"ada@example.com".to_owned()).await.unwrap(),
+            Some(ada.clone())
+        );
+
+        // Another row can't take the email; nothing of it is written.
+        let copycat = customer("ada@example.com");
+        let err = customers.insert(&copycat).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Unique { model: "Customer", field: "email", value } if value == "\"ada@example.com\""),
+            "{err:?}"
+        );
+        assert_eq!(customers.get(&copycat.key()).await.unwrap(), None);
+        assert!(!customers.insert_if_not_exists(&copycat).await.is_ok_and(|applied| applied));
+
+        // Writing the same row again keeps its claim.
+        customers.insert(&ada).await.unwrap();
+        assert_eq!(claims(&db).await, vec![("ada@example.com".to_owned(), ada.id)]);
+
+        // An update moves the claim: the new value is taken, the old freed.
+        customers
+            .update(&ada.key(), &CustomerPatch::default().email("ada@lovelace.org".into()))
+            .await
+            .unwrap();
+        assert_eq!(claims(&db).await, vec![("ada@lovelace.org".to_owned(), ada.id)]);
+        assert_eq!(customers.find_by_email(&"ada@example.com".to_owned()).await.unwrap(), None);
+        customers.insert(&copycat).await.unwrap();
+        assert_eq!(claims(&db).await.len(), 2);
+
+        // An update to a taken value fails and changes nothing.
+        let err = customers
+            .update(&ada.key(), &CustomerPatch::default().email("ada@example.com".into()))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Unique { .. }), "{err:?}");
+        assert_eq!(
+            customers.get(&ada.key()).await.unwrap().unwrap().email,
+            "ada@lovelace.org"
+        );
+
+        // An upsert with another email moves the claim as well.
+        let mut renamed = customers.get(&ada.key()).await.unwrap().unwrap();
+        renamed.email = "countess@example.com".into();
+        customers.insert(&renamed).await.unwrap();
+        assert!(claims(&db).await.contains(&("countess@example.com".to_owned(), ada.id)));
+        assert!(!claims(&db).await.iter().any(|(email, _)| email == "ada@lovelace.org"));
+
+        // A delete frees the email.
+        customers.delete(&copycat.key()).await.unwrap();
+        assert_eq!(claims(&db).await, vec![("countess@example.com".to_owned(), ada.id)]);
+
+        // A write that fails after its claim gives the claim back: THREE
+        // replicas can't answer on one node.
+        let doomed = customer("doomed@example.com");
+        let err = customers
+            .insert_with(&doomed, &WriteOptions::new().consistency(corm::Consistency::Three))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Execute { .. }), "{err:?}");
+        assert_eq!(claims(&db).await, vec![("countess@example.com".to_owned(), ada.id)]);
+        assert_eq!(customers.get(&doomed.key()).await.unwrap(), None);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_claims_have_one_winner() {
+    with_keyspace("constraints_race", |session| async move {
+        let db = db(session).await;
+        let attempts: Vec<Customer> = (0..200).map(|_| customer("race@example.com")).collect();
+        let results = futures_join_all(&db, &attempts).await;
+        let winners: Vec<&Customer> = attempts
+            .iter()
+            .zip(&results)
+            .filter(|(_, result)| result.is_ok())
+            .map(|(attempt, _)| attempt)
+            .collect();
+        assert_eq!(winners.len(), 1, "exactly one insert wins");
+        for result in &results {
+            if let Err(err) = result {
+                assert!(
+                    matches!(err, Error::Unique { field: "email", .. }),
+                    "every loser gets the typed error: {err:?}"
+                );
+            }
+        }
+        assert_eq!(count_rows(&db).await, 1);
+        assert_eq!(
+            claims(&db).await,
+            vec![("race@example.com".to_owned(), winners[0].id)]
+        );
+    })
+    .await;
+}
+
+/// Runs every insert at once (each on its own task).
+async fn futures_join_all(db: &Db, rows: &[Customer]) -> Vec<corm::Result<()>> {
+    let tasks: Vec<_> = rows
+        .iter()
+        .cloned()
+        .map(|row| {
+            let db = db.clone();
+            tokio::spawn(async move { db.customer().insert(&row).await })
+        })
+        .collect();
+    let mut results = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        results.push(task.await.unwrap_or_else(|e| panic!("task: {e}")));
+    }
+    results
+}

@@ -1,0 +1,215 @@
+//! The schema's named queries and aggregates, as methods of the model
+//! repositories (`db.rs`), and the aggregates' result rows.
+//!
+//! Each method's statement is built on first use and prepared once per
+//! session, in its repository's statement cache.
+{% if file.uses_try_stream() %}
+
+use corm::TryStreamExt;
+{% endif %}
+{% if file.uses_btree_map() %}
+
+use std::collections::BTreeMap;
+{% endif %}
+{% if !file.uses.is_empty() %}
+
+use super::types::{ {% for name in file.uses %}{{ name }},{% endfor %} };
+{% endif %}
+{% for query in file.queries %}
+
+impl super::db::{{ query.repo }}<'_> {
+{% for line in query.doc %}
+    ///{{ line }}
+{% endfor %}
+{% if query.many_args %}
+    #[allow(clippy::too_many_arguments)]
+{% endif %}
+    pub async fn {{ query.ident }}(
+        &self,
+{% for param in query.params %}
+        {{ param.ident }}: {{ param.ty }},
+{% endfor %}
+        {{ query.options }}: &corm::ReadOptions,
+{% if query.bounded %}
+    ) -> corm::Result<Vec<{{ query.row }}>> {
+{% else %}
+    ) -> corm::Result<impl corm::Stream<Item = corm::Result<{{ query.row }}>> + Send + Unpin + 'static> {
+{% endif %}
+        let statement = self.statements.extra.get({{ query.cache_key }}, || {
+            [{{ query.head }}, self.statements.table.as_str(){% if let Some(tail) = query.tail %}, {{ tail }}{% endif %}].concat()
+        });
+        let prepared = statement.prepared(self.session).await?;
+{% if query.bounded %}
+        corm::paging::stream(self.session, {{ query.options }}.apply(prepared), {{ query.values }}, {{ query.options }}.page_size)
+            .await?
+            .try_collect()
+            .await
+{% else %}
+        corm::paging::stream(self.session, {{ query.options }}.apply(prepared), {{ query.values }}, {{ query.options }}.page_size).await
+{% endif %}
+    }
+}
+{% endfor %}
+{% for aggregate in file.aggregates %}
+
+{% for line in aggregate.row_doc %}
+///{{ line }}
+{% endfor %}
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ aggregate.row }} {
+{% for field in aggregate.fields %}
+{% for line in field.doc %}
+    ///{{ line }}
+{% endfor %}
+    pub {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+}
+{% if let Some(client) = aggregate.client %}
+
+/// The running totals of one group of [`{{ aggregate.row }}`], as the rows
+/// are read.
+{% if client.new_params.is_empty() %}
+#[derive(Default)]
+{% endif %}
+struct {{ client.totals }} {
+{% for field in client.totals_fields %}
+    {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+}
+
+impl {{ client.totals }} {
+{% if !client.new_params.is_empty() %}
+    /// Empty totals, with `min` and `max` starting at the group's first
+    /// values.
+    fn new({% for param in client.new_params %}{{ param.ident }}: {{ param.ty }},{% endfor %}) -> Self {
+        Self {
+{% for init in client.new_inits %}
+            {{ init }},
+{% endfor %}
+        }
+    }
+
+{% endif %}
+    /// Adds one row's values.
+    fn add(&mut self, {% for param in client.add_params %}{{ param.ident }}: {{ param.ty }},{% endfor %}) {
+{% for step in client.add_steps %}
+        {{ step }}
+{% endfor %}
+    }
+
+{% if client.fallible %}
+    /// The group's result row; `Err` says which value does not fit its type.
+    fn finish(self, {{ client.key_param }}) -> Result<{{ aggregate.row }}, &'static str> {
+        Ok({{ aggregate.row }} {
+{% for init in client.finish_inits %}
+            {{ init }},
+{% endfor %}
+        })
+    }
+{% else %}
+    /// The group's result row.
+    fn finish(self, {{ client.key_param }}) -> {{ aggregate.row }} {
+        {{ aggregate.row }} {
+{% for init in client.finish_inits %}
+            {{ init }},
+{% endfor %}
+        }
+    }
+{% endif %}
+}
+{% endif %}
+
+impl super::db::{{ aggregate.repo }}<'_> {
+{% for line in aggregate.doc %}
+    ///{{ line }}
+{% endfor %}
+{% if aggregate.many_args %}
+    #[allow(clippy::too_many_arguments)]
+{% endif %}
+    pub async fn {{ aggregate.ident }}(
+        &self,
+{% for param in aggregate.params %}
+        {{ param.ident }}: {{ param.ty }},
+{% endfor %}
+        {{ aggregate.options }}: &corm::ReadOptions,
+    ) -> corm::Result<Vec<{{ aggregate.row }}>> {
+        let statement = self.statements.extra.get({{ aggregate.cache_key }}, || {
+            [{{ aggregate.head }}, self.statements.table.as_str(){% if let Some(tail) = aggregate.tail %}, {{ tail }}{% endif %}].concat()
+        });
+        let prepared = statement.prepared(self.session).await?;
+{% if let Some(native) = aggregate.native %}
+        corm::paging::stream::<{{ aggregate.read }}>(self.session, {{ aggregate.options }}.apply(prepared), {{ aggregate.values }}, {{ aggregate.options }}.page_size)
+            .await?
+            .map_ok(|{{ aggregate.pattern }}| {{ aggregate.row }} {
+{% for init in native.inits %}
+                {{ init }},
+{% endfor %}
+            })
+            .try_collect()
+            .await
+{% endif %}
+{% if let Some(client) = aggregate.client %}
+        let mut rows = corm::paging::stream::<{{ aggregate.read }}>(self.session, {{ aggregate.options }}.apply(prepared), {{ aggregate.values }}, {{ aggregate.options }}.page_size).await?;
+{% if client.group_key.is_empty() %}
+        let mut totals = {{ client.totals }}::default();
+        while let Some({{ aggregate.pattern }}) = rows.try_next().await? {
+            totals.add({{ client.add_args }});
+        }
+{% if client.fallible %}
+        let row = totals.finish().map_err(|problem| corm::Error::Result {
+            statement: statement.text().to_owned(),
+            problem: problem.to_owned(),
+        })?;
+{% else %}
+        let row = totals.finish();
+{% endif %}
+{% if let Some(having) = client.having %}
+        let {% if client.limit.is_some() %}mut {% endif %}results = if {{ having }} { vec![row] } else { Vec::new() };
+{% else %}
+        let {% if client.limit.is_some() %}mut {% endif %}results = vec![row];
+{% endif %}
+{% else %}
+        let mut groups: BTreeMap<{{ client.key_type }}, {{ client.totals }}> = BTreeMap::new();
+        while let Some({{ aggregate.pattern }}) = rows.try_next().await? {
+            groups
+                .entry({{ client.group_key }})
+{% if client.new_params.is_empty() %}
+                .or_default()
+{% else %}
+                .or_insert_with(|| {{ client.totals }}::new({{ client.new_args }}))
+{% endif %}
+                .add({{ client.add_args }});
+        }
+        let mut results = Vec::with_capacity(groups.len());
+        for (key, totals) in groups {
+{% if client.fallible %}
+            let row = totals.finish(key).map_err(|problem| corm::Error::Result {
+                statement: statement.text().to_owned(),
+                problem: problem.to_owned(),
+            })?;
+{% else %}
+            let row = totals.finish(key);
+{% endif %}
+{% if let Some(having) = client.having %}
+            if {{ having }} {
+                results.push(row);
+            }
+{% else %}
+            results.push(row);
+{% endif %}
+        }
+{% endif %}
+{% if let Some(key) = client.sort_key() %}
+        results.sort_by_key(|row| {{ key }});
+{% endif %}
+{% if let Some(body) = client.sort_by() %}
+        results.sort_by(|a, b| {{ body }});
+{% endif %}
+{% if let Some(limit) = client.limit %}
+        results.truncate({{ limit }});
+{% endif %}
+        Ok(results)
+{% endif %}
+    }
+}
+{% endfor %}
