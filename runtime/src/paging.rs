@@ -163,3 +163,55 @@ fn set_page_size(prepared: &mut PreparedStatement, rows: i32) -> Result<()> {
     prepared.set_page_size(rows);
     Ok(())
 }
+
+/// Every row `prepared` returns for `values`, reading every page
+/// (`options.page_size` rows per page): a read whose rows all fit in
+/// memory (a relation loader's).
+///
+/// # Errors
+/// As [`stream`], and the first failure of a later page.
+pub async fn read_all<T, V>(
+    session: &Session,
+    prepared: &PreparedStatement,
+    options: &crate::ReadOptions,
+    values: V,
+) -> Result<Vec<T>>
+where
+    T: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+    V: SerializeRow,
+{
+    use futures::TryStreamExt;
+    stream(session, options.apply(prepared), values, options.page_size)
+        .await?
+        .try_collect()
+        .await
+}
+
+/// Every row `prepared` returns for each of `requests` (the values of one
+/// request each), reading every page, with at most `concurrency` requests
+/// running; the rows of one request stay in their order, the requests'
+/// rows come in any order.
+///
+/// # Errors
+/// The first failure of any request.
+pub async fn read_concurrently<T, V>(
+    session: &Session,
+    prepared: &PreparedStatement,
+    options: &crate::ReadOptions,
+    requests: impl Iterator<Item = V>,
+    concurrency: usize,
+) -> Result<Vec<T>>
+where
+    T: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+    V: SerializeRow,
+{
+    use futures::TryStreamExt;
+    let mut reads = futures::stream::iter(requests)
+        .map(|values| read_all::<T, V>(session, prepared, options, values))
+        .buffer_unordered(concurrency.max(1));
+    let mut rows = Vec::new();
+    while let Some(read) = reads.try_next().await? {
+        rows.extend(read);
+    }
+    Ok(rows)
+}

@@ -16,10 +16,6 @@
 
 use std::collections::BTreeMap;
 
-use corm::scylla::deserialize::row::DeserializeRow;
-use corm::scylla::serialize::row::SerializeRow;
-use corm::scylla::statement::prepared::PreparedStatement;
-use corm::{StreamExt, TryStreamExt};
 
 use super::types::{ {% for name in file.uses %}{{ name }},{% endfor %} };
 {% if file.chunked %}
@@ -57,7 +53,7 @@ impl super::db::{{ repo.repo }}<'_> {
         });
         let prepared = statement.prepared(self.session).await?;
 {% if loader.many %}
-        read_all(self.session, prepared, options, {{ loader.input_key.values }}).await
+        corm::paging::read_all(self.session, prepared, options, {{ loader.input_key.values }}).await
 {% else %}
         self.session.execute_first(&options.apply(prepared), {{ loader.input_key.values }}).await
 {% endif %}
@@ -95,7 +91,7 @@ impl super::db::{{ repo.repo }}<'_> {
 {% if loader.chunked() %}
         let keys: Vec<_> = positions.keys().copied().collect();
 {% endif %}
-        let rows: Vec<{{ loader.row }}> = read_concurrently(self.session, prepared, options, {{ loader.requests }}).await?;
+        let rows: Vec<{{ loader.row }}> = corm::paging::read_concurrently(self.session, prepared, options, {{ loader.requests }}, CONCURRENT_REQUESTS).await?;
         for row in rows {
 {% if let Some(guard) = loader.row_key.guard %}
             let {{ guard.pattern }} = {{ guard.value }} else {
@@ -122,44 +118,3 @@ impl super::db::{{ repo.repo }}<'_> {
 {% endfor %}
 }
 {% endfor %}
-
-/// Every row `prepared` returns for `values`, reading every page
-/// (`options.page_size` rows per page).
-async fn read_all<T, V>(
-    session: &corm::Session,
-    prepared: &PreparedStatement,
-    options: &corm::ReadOptions,
-    values: V,
-) -> corm::Result<Vec<T>>
-where
-    T: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
-    V: SerializeRow,
-{
-    corm::paging::stream(session, options.apply(prepared), values, options.page_size)
-        .await?
-        .try_collect()
-        .await
-}
-
-/// Every row `prepared` returns for each of `requests` (the values of one
-/// request each), with at most [`CONCURRENT_REQUESTS`] requests running;
-/// the rows of one request stay in their order, requests come in any.
-async fn read_concurrently<T, V>(
-    session: &corm::Session,
-    prepared: &PreparedStatement,
-    options: &corm::ReadOptions,
-    requests: impl Iterator<Item = V>,
-) -> corm::Result<Vec<T>>
-where
-    T: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
-    V: SerializeRow,
-{
-    let mut reads = corm::futures::stream::iter(requests)
-        .map(|values| read_all::<T, V>(session, prepared, options, values))
-        .buffer_unordered(CONCURRENT_REQUESTS);
-    let mut rows = Vec::new();
-    while let Some(read) = reads.try_next().await? {
-        rows.extend(read);
-    }
-    Ok(rows)
-}

@@ -15,10 +15,6 @@
 //! the results follow the inputs' order whatever order the cluster answers
 //! in.
 use std::collections::BTreeMap;
-use corm::scylla::deserialize::row::DeserializeRow;
-use corm::scylla::serialize::row::SerializeRow;
-use corm::scylla::statement::prepared::PreparedStatement;
-use corm::{StreamExt, TryStreamExt};
 use super::types::{Customer, Order};
 /// The most keys a batched loader binds to one `IN` request.
 pub const IN_CHUNK: usize = 100;
@@ -100,11 +96,12 @@ impl super::db::OrderRepository<'_> {
             );
         let prepared = statement.prepared(self.session).await?;
         let keys: Vec<_> = positions.keys().copied().collect();
-        let rows: Vec<Customer> = read_concurrently(
+        let rows: Vec<Customer> = corm::paging::read_concurrently(
                 self.session,
                 prepared,
                 options,
                 keys.chunks(IN_CHUNK).map(|chunk| (chunk,)),
+                CONCURRENT_REQUESTS,
             )
             .await?;
         for row in rows {
@@ -150,7 +147,7 @@ impl super::db::CustomerRepository<'_> {
                 },
             );
         let prepared = statement.prepared(self.session).await?;
-        read_all(self.session, prepared, options, (&parent.id,)).await
+        corm::paging::read_all(self.session, prepared, options, (&parent.id,)).await
     }
     /// Relation `orders` of many parents: a `Vec` per parent, in the order of
     /// `parents`. A parent with no match gets an empty `Vec`, and parents with
@@ -194,11 +191,12 @@ impl super::db::CustomerRepository<'_> {
             );
         let prepared = statement.prepared(self.session).await?;
         let keys: Vec<_> = positions.keys().copied().collect();
-        let rows: Vec<Order> = read_concurrently(
+        let rows: Vec<Order> = corm::paging::read_concurrently(
                 self.session,
                 prepared,
                 options,
                 keys.chunks(IN_CHUNK).map(|chunk| (chunk,)),
+                CONCURRENT_REQUESTS,
             )
             .await?;
         for row in rows {
@@ -214,43 +212,4 @@ impl super::db::CustomerRepository<'_> {
         }
         Ok(loaded)
     }
-}
-/// Every row `prepared` returns for `values`, reading every page
-/// (`options.page_size` rows per page).
-async fn read_all<T, V>(
-    session: &corm::Session,
-    prepared: &PreparedStatement,
-    options: &corm::ReadOptions,
-    values: V,
-) -> corm::Result<Vec<T>>
-where
-    T: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
-    V: SerializeRow,
-{
-    corm::paging::stream(session, options.apply(prepared), values, options.page_size)
-        .await?
-        .try_collect()
-        .await
-}
-/// Every row `prepared` returns for each of `requests` (the values of one
-/// request each), with at most [`CONCURRENT_REQUESTS`] requests running;
-/// the rows of one request stay in their order, requests come in any.
-async fn read_concurrently<T, V>(
-    session: &corm::Session,
-    prepared: &PreparedStatement,
-    options: &corm::ReadOptions,
-    requests: impl Iterator<Item = V>,
-) -> corm::Result<Vec<T>>
-where
-    T: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
-    V: SerializeRow,
-{
-    let mut reads = corm::futures::stream::iter(requests)
-        .map(|values| read_all::<T, V>(session, prepared, options, values))
-        .buffer_unordered(CONCURRENT_REQUESTS);
-    let mut rows = Vec::new();
-    while let Some(read) = reads.try_next().await? {
-        rows.extend(read);
-    }
-    Ok(rows)
 }
