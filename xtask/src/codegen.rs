@@ -1,6 +1,7 @@
-//! `cargo xtask codegen [--check]`: regenerates the committed example code
-//! (`examples/src/generated/` from `examples/schema.corm`), or with
-//! `--check` fails when it is stale. The same check runs as a test
+//! `cargo xtask codegen [--check]`: regenerates the committed generated code
+//! (`examples/src/generated/` from `examples/schema.corm`, and
+//! `xtask/bench/src/generated/` from `xtask/bench/schema.corm`), or with `--check`
+//! fails when either is stale. The example's check also runs as a test
 //! (`cormc/tests/codegen.rs`), so `cargo test` catches stale code too.
 
 use clap::Parser;
@@ -16,13 +17,28 @@ pub struct Args {
     check: bool,
 }
 
-/// Runs `cormc generate` on the example schema.
+/// Runs `cormc generate` on the example and bench schemas.
 pub fn run(args: Args) -> Outcome {
-    generate_example(args.check)
+    generate_example(args.check)?;
+    generate_bench(args.check)
 }
 
 /// `cormc generate examples/schema.corm`, writing or (`check`) comparing.
 pub fn generate_example(check: bool) -> Outcome {
+    generate("examples/schema.corm", "examples/src/generated", check)
+}
+
+/// `cormc generate xtask/bench/schema.corm`, writing or (`check`) comparing.
+pub fn generate_bench(check: bool) -> Outcome {
+    generate(
+        "xtask/bench/schema.corm",
+        "xtask/bench/src/generated",
+        check,
+    )
+}
+
+/// `cormc generate SCHEMA --out OUT`, writing or (`check`) comparing.
+fn generate(schema: &str, out: &str, check: bool) -> Outcome {
     let mut command = cargo(&[
         "run",
         "--quiet",
@@ -30,12 +46,12 @@ pub fn generate_example(check: bool) -> Outcome {
         "cormc",
         "--",
         "generate",
-        "examples/schema.corm",
+        schema,
         "--out",
-        "examples/src/generated",
+        out,
     ]);
     if check {
         command.arg("--check");
     }
-    run_step("cormc generate examples/schema.corm", command)
+    run_step(&format!("cormc generate {schema}"), command)
 }

@@ -4,10 +4,12 @@
 //! - `cargo xtask cassandra start|stop|status|logs|wipe`: a local Cassandra 5 node.
 //! - `cargo xtask test`: formatting, lints and every test, against that node.
 //! - `cargo xtask example`: the example program, against that node.
-//! - `cargo xtask codegen [--check]`: the example's generated code.
+//! - `cargo xtask codegen [--check]`: the example's and the bench's generated code.
+//! - `cargo xtask bench`: generated code against hand-written driver code.
 //! - `cargo xtask synthetic`: a large schema for measuring the compiler.
 //! - `cargo xtask fuzz`: libFuzzer over the compiler's front end.
 
+mod bench;
 mod cargo;
 mod cassandra;
 mod codegen;
@@ -41,6 +43,9 @@ enum Command {
     Example(example::Args),
     /// Regenerate the example's committed code, or check it is fresh.
     Codegen(codegen::Args),
+    /// Benchmark the generated repositories against hand-written driver
+    /// code on the local node (started first when it is not running).
+    Bench(bench::Args),
     /// Write a large synthetic schema, for measuring the compiler.
     Synthetic(synthetic::Args),
     /// Fuzz the compiler's parse and check stages (needs nightly).
@@ -54,6 +59,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Example(args) => example::run(args),
         Command::Codegen(args) => codegen::run(args),
+        Command::Bench(args) => bench::run(args),
         Command::Synthetic(args) => synthetic::run(args),
         Command::Fuzz(args) => fuzz::run(args),
     };

@@ -1,0 +1,259 @@
+//! `corm-bench`: generated repositories against hand-written driver code.
+//!
+//! - `corm-bench suite [--quick] [--seconds S] [--scenario …] [--concurrency …]`:
+//!   the whole benchmark (run by `cargo xtask bench`, which starts the node
+//!   and builds this binary in release mode first).
+//! - `corm-bench ops --scenario S --side ours|peer --ops N`: one scenario,
+//!   one side, concurrency 1, a fixed number of operations after a warm-up;
+//!   what the suite runs under valgrind.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use corm_bench::load::Limits;
+use corm_bench::suite::{self, Context};
+use corm_bench::workload::{Scenario, Side};
+use corm_bench::{BenchError, report, setup, valgrind};
+
+/// Generated repositories against hand-written scylla-driver code.
+#[derive(Parser)]
+#[command(name = "corm-bench", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The whole benchmark: throughput, CPU, instructions and allocations.
+    Suite(SuiteArgs),
+    /// One scenario and side at concurrency 1, for valgrind.
+    Ops(OpsArgs),
+}
+
+/// Arguments of `corm-bench suite`.
+#[derive(clap::Args)]
+struct SuiteArgs {
+    /// Shorter runs and fewer valgrind operations (about a third of the time).
+    #[arg(long)]
+    quick: bool,
+    /// Seconds per measured run [default: 2, quick: 1].
+    #[arg(long)]
+    seconds: Option<f64>,
+    /// Seconds of warm-up per side before each scenario and concurrency
+    /// [default: 1, quick: 0.5].
+    #[arg(long)]
+    warmup: Option<f64>,
+    /// Measured runs of each side [default: 3].
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Scenarios to run (comma-separated or repeated) [default: all].
+    #[arg(long, value_enum, value_delimiter = ',')]
+    scenario: Vec<Scenario>,
+    /// Concurrencies to run (comma-separated or repeated) [default: 1,64,256].
+    #[arg(long, value_delimiter = ',')]
+    concurrency: Vec<usize>,
+    /// Skip the valgrind measurements (instructions, allocations).
+    #[arg(long)]
+    no_valgrind: bool,
+    /// The two operation counts of the valgrind runs [default: 200,2200;
+    /// quick: 50,300].
+    #[arg(long, value_delimiter = ',', num_args = 2)]
+    valgrind_ops: Vec<u64>,
+    /// Valgrind runs of each count; the smallest total is kept [default: 2,
+    /// quick: 1].
+    #[arg(long)]
+    valgrind_reps: Option<usize>,
+    /// Where the report and the valgrind files go.
+    #[arg(long, default_value = "target/corm-bench")]
+    out: PathBuf,
+}
+
+/// Arguments of `corm-bench ops`.
+#[derive(clap::Args)]
+struct OpsArgs {
+    /// The scenario.
+    #[arg(long, value_enum)]
+    scenario: Scenario,
+    /// The side.
+    #[arg(long, value_enum)]
+    side: Side,
+    /// Counted operations.
+    #[arg(long)]
+    ops: u64,
+    /// Operations before the counted ones.
+    #[arg(long, default_value_t = 100)]
+    warmup_ops: u64,
+    /// The base of the delete ids (the rows must exist: the suite writes
+    /// `warmup_ops + ops` of them first).
+    #[arg(long, default_value_t = 0)]
+    delete_base: u64,
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() -> ExitCode {
+    let outcome = match Cli::parse().command {
+        Command::Suite(args) => suite(args).await,
+        Command::Ops(args) => ops(args).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("corm-bench: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|_| "?".to_owned())
+}
+
+async fn suite(args: SuiteArgs) -> Result<(), BenchError> {
+    let seconds = |value: Option<f64>, default: f64, quick: f64| {
+        Duration::from_secs_f64(
+            value
+                .unwrap_or(if args.quick { quick } else { default })
+                .max(0.05),
+        )
+    };
+    let plan = suite::Plan {
+        scenarios: if args.scenario.is_empty() {
+            Scenario::ALL.to_vec()
+        } else {
+            args.scenario.clone()
+        },
+        concurrencies: if args.concurrency.is_empty() {
+            vec![1, 64, 256]
+        } else {
+            args.concurrency.clone()
+        },
+        run: seconds(args.seconds, 2.0, 1.0),
+        warmup: seconds(args.warmup, 1.0, 0.5),
+        runs: args.runs.max(1),
+    };
+    let (small, large) = match args.valgrind_ops.as_slice() {
+        [small, large] if small < large => (*small, *large),
+        [_, _] => {
+            return Err(BenchError::Run(
+                "--valgrind-ops: the first count must be the smaller".to_owned(),
+            ));
+        }
+        _ if args.quick => (50, 300),
+        _ => (200, 2200),
+    };
+    let valgrind_plan = valgrind::Plan {
+        small,
+        large,
+        warmup: 100,
+        reps: args.valgrind_reps.unwrap_or(if args.quick { 1 } else { 2 }),
+        dir: args.out.join("valgrind"),
+    };
+    let threads = std::thread::available_parallelism().map_or(0, usize::from);
+    println!(
+        "corm-bench: {} scenario(s) x concurrency {:?}, {} runs of {:.1}s per side, {threads} cores, load average {}",
+        plan.scenarios.len(),
+        plan.concurrencies,
+        plan.runs,
+        plan.run.as_secs_f64(),
+        load_average()
+    );
+    let session = setup::connect().await?;
+    let mut context = Context::create(&session).await?;
+    let pairs = suite::throughput(&mut context, &plan).await?;
+
+    let mut costs = BTreeMap::new();
+    if args.no_valgrind {
+        println!("valgrind: skipped (--no-valgrind)");
+    } else if !valgrind::available() {
+        println!("valgrind: not found; instructions and allocations are left out");
+    } else {
+        println!(
+            "valgrind: {} and {} operations after {} warm-up, best of {} run(s) each",
+            valgrind_plan.small, valgrind_plan.large, valgrind_plan.warmup, valgrind_plan.reps
+        );
+        for &scenario in &plan.scenarios {
+            for side in [Side::Ours, Side::Peer] {
+                let cost = valgrind::measure(&mut context, &valgrind_plan, scenario, side).await?;
+                println!(
+                    "{scenario:>12} {side}: {:.0} instructions/op, {:.2} allocations/op",
+                    cost.instr_op, cost.allocs_op
+                );
+                costs.insert((scenario.name(), side.name()), cost);
+            }
+        }
+    }
+
+    let entries = report::entries(&pairs, &costs);
+    let table = report::table(&entries);
+    println!("\n{table}");
+    let json = args.out.join("report.json");
+    report::write_json(&entries, &json)?;
+    std::fs::write(args.out.join("report.md"), &table).map_err(|source| BenchError::Io {
+        what: "writing report.md".to_owned(),
+        source,
+    })?;
+    let errors: u64 = entries.iter().map(|e| e.errors).sum();
+    println!(
+        "report: {} ({} failed operations); load average now {}",
+        json.display(),
+        errors,
+        load_average()
+    );
+    Ok(())
+}
+
+async fn ops(args: OpsArgs) -> Result<(), BenchError> {
+    let session = setup::connect().await?;
+    let context = Context::open(&session, 0.0).await?;
+    let limits = |ops| Limits {
+        ops: Some(ops),
+        duration: None,
+    };
+    let warmup = suite::run_side(
+        &context,
+        args.side,
+        args.scenario,
+        args.delete_base,
+        1,
+        limits(args.warmup_ops),
+    )
+    .await;
+    let counted = suite::run_side(
+        &context,
+        args.side,
+        args.scenario,
+        args.delete_base + args.warmup_ops,
+        1,
+        limits(args.ops),
+    )
+    .await;
+    println!(
+        "{} {}: {} + {} operations, {} failed",
+        args.scenario,
+        args.side,
+        warmup.ops,
+        counted.ops,
+        warmup.errors + counted.errors
+    );
+    if warmup.errors + counted.errors > 0 {
+        return Err(BenchError::Run(format!(
+            "failed operations; first: {}",
+            warmup
+                .first_error
+                .or(counted.first_error)
+                .unwrap_or_default()
+        )));
+    }
+    Ok(())
+}
