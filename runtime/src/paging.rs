@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use futures::{Stream, StreamExt};
+use scylla::client::pager::TypedRowStream;
 use scylla::deserialize::row::DeserializeRow;
-use scylla::errors::RowsError;
+use scylla::errors::{NextRowError, RowsError};
 use scylla::response::{PagingState, PagingStateResponse};
 use scylla::serialize::row::SerializeRow;
 use scylla::statement::prepared::PreparedStatement;
@@ -60,34 +61,83 @@ pub async fn stream<T>(
     mut prepared: PreparedStatement,
     values: impl SerializeRow,
     page_size: Option<i32>,
-) -> Result<impl Stream<Item = Result<T>> + Send + Unpin + 'static>
+) -> Result<Rows<T>>
 where
     T: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
 {
     if let Some(rows) = page_size {
         set_page_size(&mut prepared, rows)?;
     }
-    let statement: Arc<str> = Arc::from(prepared.get_statement());
-    let pager = session
-        .driver()
-        .execute_iter(prepared, values)
-        .await
-        .map_err(|source| Error::Pager {
-            statement: statement.to_string(),
-            source: Box::new(source),
-        })?;
-    let rows = pager
-        .rows_stream::<T>()
-        .map_err(|source| Error::TypeCheck {
-            statement: statement.to_string(),
+    // A clone shares the statement's data (no copy of its text): errors
+    // name the statement, and nothing is allocated on the way.
+    let statement = prepared.clone();
+    let pager = match session.driver().execute_iter(prepared, values).await {
+        Ok(pager) => pager,
+        Err(source) => {
+            return Err(Error::Pager {
+                statement: statement.get_statement().to_owned(),
+                source: Box::new(source),
+            });
+        }
+    };
+    match pager.rows_stream::<T>() {
+        Ok(rows) => Ok(Rows { rows, statement }),
+        Err(source) => Err(Error::TypeCheck {
+            statement: statement.get_statement().to_owned(),
             source,
-        })?;
-    Ok(rows.map(move |row| {
-        row.map_err(|source| Error::NextRow {
-            statement: statement.to_string(),
-            source: Box::new(source),
-        })
-    }))
+        }),
+    }
+}
+
+/// The rows of a paged read, from [`stream`]: the driver's typed row
+/// stream, whose errors name the statement.
+pub struct Rows<T> {
+    rows: TypedRowStream<T>,
+    statement: PreparedStatement,
+}
+
+impl<T> std::fmt::Debug for Rows<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rows")
+            .field("statement", &self.statement.get_statement())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Stream for Rows<T>
+where
+    T: for<'f, 'm> DeserializeRow<'f, 'm>,
+{
+    type Item = Result<T>;
+
+    #[inline]
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        match std::pin::Pin::new(&mut this.rows).poll_next(cx) {
+            std::task::Poll::Ready(Some(Err(source))) => {
+                std::task::Poll::Ready(Some(Err(next_row_error(&this.statement, source))))
+            }
+            std::task::Poll::Ready(Some(Ok(row))) => std::task::Poll::Ready(Some(Ok(row))),
+            std::task::Poll::Ready(None) => std::task::Poll::Ready(None),
+            std::task::Poll::Pending => std::task::Poll::Pending,
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.rows.size_hint()
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn next_row_error(statement: &PreparedStatement, source: NextRowError) -> Error {
+    Error::NextRow {
+        statement: statement.get_statement().to_owned(),
+        source: Box::new(source),
+    }
 }
 
 /// Runs `prepared` with `values` and reads one page of `page_size` rows

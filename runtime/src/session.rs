@@ -6,7 +6,7 @@ use scylla::client::execution_profile::ExecutionProfile;
 use scylla::client::session::Session as DriverSession;
 use scylla::client::session_builder::SessionBuilder;
 use scylla::deserialize::row::DeserializeRow;
-use scylla::errors::MaybeFirstRowError;
+use scylla::errors::{ExecutionError, MaybeFirstRowError};
 use scylla::policies::load_balancing::DefaultPolicy;
 use scylla::response::query_result::QueryResult;
 use scylla::serialize::row::SerializeRow;
@@ -136,18 +136,16 @@ impl Session {
     ///
     /// # Errors
     /// [`Error::Execute`] with the statement text.
+    #[inline]
     pub async fn execute(
         &self,
         prepared: &PreparedStatement,
         values: impl SerializeRow,
     ) -> Result<QueryResult> {
-        self.driver
-            .execute_unpaged(prepared, values)
-            .await
-            .map_err(|source| Error::Execute {
-                statement: prepared.get_statement().to_owned(),
-                source: Box::new(source),
-            })
+        match self.driver.execute_unpaged(prepared, values).await {
+            Ok(result) => Ok(result),
+            Err(source) => Err(execute_error(prepared, source)),
+        }
     }
 
     /// Executes a prepared statement, unpaged, and reads its first row as
@@ -184,5 +182,16 @@ impl Session {
                 source,
             },
         })
+    }
+}
+
+/// The error of a failed execution, naming its statement (out of line: the
+/// successful path stays small).
+#[cold]
+#[inline(never)]
+fn execute_error(prepared: &PreparedStatement, source: ExecutionError) -> Error {
+    Error::Execute {
+        statement: prepared.get_statement().to_owned(),
+        source: Box::new(source),
     }
 }

@@ -56,6 +56,15 @@ impl Statement {
     /// # Errors
     /// [`Error::Prepare`](crate::Error::Prepare) with the statement text.
     pub async fn prepared(&self, session: &Session) -> Result<&PreparedStatement> {
+        // The common case, after the first use: no initialisation future.
+        if let Some(prepared) = self.prepared.get() {
+            return Ok(prepared);
+        }
+        self.prepare(session).await
+    }
+
+    #[cold]
+    async fn prepare(&self, session: &Session) -> Result<&PreparedStatement> {
         self.prepared
             .get_or_try_init(|| {
                 self.prepares.fetch_add(1, Ordering::Relaxed);

@@ -179,7 +179,7 @@ impl {{ repo.statements_ident }} {
     /// The update of the columns whose bits are set in `mask`, with
     /// `USING TTL ? AND TIMESTAMP ?` when it has [`UPDATE_USING`]; built on
     /// first use of the mask.
-    fn update_statement(&self, mask: u64) -> Arc<corm::Statement> {
+    fn update_statement(&self, mask: u64) -> corm::rt::Cached<'_> {
         self.update.get(mask, || {
             let head = if mask & UPDATE_USING == 0 { " SET " } else { " USING TTL ? AND TIMESTAMP ? SET " };
             corm::rt::update_text(
@@ -931,7 +931,7 @@ enum Planned<'db> {
     Fixed(&'db corm::Statement),
 {% if file.has_batch_update() %}
     /// An update's, from the cache of its set of columns.
-    Update(Arc<corm::Statement>),
+    Update(corm::rt::Cached<'db>),
 {% endif %}
 }
 

@@ -295,7 +295,7 @@ impl OrderStatements {
     /// The update of the columns whose bits are set in `mask`, with
     /// `USING TTL ? AND TIMESTAMP ?` when it has [`UPDATE_USING`]; built on
     /// first use of the mask.
-    fn update_statement(&self, mask: u64) -> Arc<corm::Statement> {
+    fn update_statement(&self, mask: u64) -> corm::rt::Cached<'_> {
         self.update
             .get(
                 mask,
@@ -1127,7 +1127,7 @@ impl KeywordStatements {
     /// The update of the columns whose bits are set in `mask`, with
     /// `USING TTL ? AND TIMESTAMP ?` when it has [`UPDATE_USING`]; built on
     /// first use of the mask.
-    fn update_statement(&self, mask: u64) -> Arc<corm::Statement> {
+    fn update_statement(&self, mask: u64) -> corm::rt::Cached<'_> {
         self.update
             .get(
                 mask,
@@ -1512,7 +1512,7 @@ impl CustomerStatements {
     /// The update of the columns whose bits are set in `mask`, with
     /// `USING TTL ? AND TIMESTAMP ?` when it has [`UPDATE_USING`]; built on
     /// first use of the mask.
-    fn update_statement(&self, mask: u64) -> Arc<corm::Statement> {
+    fn update_statement(&self, mask: u64) -> corm::rt::Cached<'_> {
         self.update
             .get(
                 mask,
@@ -1999,7 +1999,7 @@ enum Planned<'db> {
     /// One of the `Db`'s fixed statements.
     Fixed(&'db corm::Statement),
     /// An update's, from the cache of its set of columns.
-    Update(Arc<corm::Statement>),
+    Update(corm::rt::Cached<'db>),
 }
 impl std::ops::Deref for Planned<'_> {
     type Target = corm::Statement;

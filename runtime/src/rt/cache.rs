@@ -5,9 +5,18 @@
 //! (a bit mask of the set columns, or of the range's shape).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Deref;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+use rustc_hash::FxHasher;
 
 use crate::Statement;
+
+/// How many statements a cache keeps in its lock-free slots; more distinct
+/// keys (rare: one per shape of patch or range a program uses) go to a
+/// locked overflow map.
+const SLOTS: usize = 16;
 
 /// Lazily built [`Statement`]s, one per `u64` key.
 ///
@@ -15,16 +24,54 @@ use crate::Statement;
 /// callers get the same statement (so it is prepared once per session). A
 /// key must always map to the same text.
 ///
+/// Finding a statement takes no lock and touches no shared counter (the
+/// first [`SLOTS`](self) keys live in write-once slots, read with plain
+/// loads), so many tasks on many threads share a cache without contention.
+///
 /// ```
 /// let cache = corm::rt::StatementCache::new();
 /// let first = cache.get(0b101, || "UPDATE t SET a = ?, c = ? WHERE k = ?".to_owned());
 /// let again = cache.get(0b101, || unreachable!("built once"));
-/// assert!(std::sync::Arc::ptr_eq(&first, &again));
+/// assert!(std::ptr::eq(&*first, &*again));
 /// assert_eq!(cache.len(), 1);
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct StatementCache {
-    statements: Mutex<HashMap<u64, Arc<Statement>>>,
+    // Keys are bit masks the generated code computes, not input from
+    // outside: a fast hash will do.
+    slots: [OnceLock<Box<(u64, Statement)>>; SLOTS],
+    overflow: Mutex<HashMap<u64, Arc<Statement>, BuildHasherDefault<FxHasher>>>,
+}
+
+impl Default for StatementCache {
+    fn default() -> Self {
+        Self {
+            slots: std::array::from_fn(|_| OnceLock::new()),
+            overflow: Mutex::default(),
+        }
+    }
+}
+
+/// A statement from a [`StatementCache`], borrowed from it (or shared, for
+/// the rare key past its slots).
+#[derive(Clone, Debug)]
+pub enum Cached<'a> {
+    /// In one of the cache's slots.
+    Slot(&'a Statement),
+    /// In the cache's overflow map.
+    Shared(Arc<Statement>),
+}
+
+impl Deref for Cached<'_> {
+    type Target = Statement;
+
+    #[inline]
+    fn deref(&self) -> &Statement {
+        match self {
+            Self::Slot(statement) => statement,
+            Self::Shared(statement) => statement,
+        }
+    }
 }
 
 impl StatementCache {
@@ -34,24 +81,72 @@ impl StatementCache {
     }
 
     /// The statement of `key`, built from `text()` on first use of the key.
-    pub fn get(&self, key: u64, text: impl FnOnce() -> String) -> Arc<Statement> {
-        let mut statements = self
-            .statements
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        Arc::clone(
+    #[inline]
+    pub fn get(&self, key: u64, text: impl FnOnce() -> String) -> Cached<'_> {
+        let mut hasher = FxHasher::default();
+        hasher.write_u64(key);
+        let start = usize::try_from(hasher.finish() % SLOTS as u64).unwrap_or(0);
+        for probe in 0..SLOTS {
+            let Some(slot) = self.slots.get((start + probe) % SLOTS) else {
+                break;
+            };
+            match slot.get() {
+                Some(entry) if entry.0 == key => return Cached::Slot(&entry.1),
+                Some(_) => {}
+                None => return self.insert(slot, key, text),
+            }
+        }
+        self.overflow(key, text)
+    }
+
+    /// Fills `slot` with `key` (unless another thread filled it first), or
+    /// goes on probing.
+    #[cold]
+    fn insert<'a>(
+        &'a self,
+        slot: &'a OnceLock<Box<(u64, Statement)>>,
+        key: u64,
+        text: impl FnOnce() -> String,
+    ) -> Cached<'a> {
+        let mut text = Some(text);
+        let entry = slot.get_or_init(|| {
+            let text = text.take().map_or_else(String::new, |text| text());
+            Box::new((key, Statement::new(text)))
+        });
+        if entry.0 == key {
+            return Cached::Slot(&entry.1);
+        }
+        // Another key took the slot meanwhile: look again (the text was
+        // not used).
+        match text {
+            Some(text) => self.get(key, text),
+            None => self.overflow(key, String::new),
+        }
+    }
+
+    #[cold]
+    fn overflow(&self, key: u64, text: impl FnOnce() -> String) -> Cached<'_> {
+        let mut statements = self.overflow.lock().unwrap_or_else(PoisonError::into_inner);
+        Cached::Shared(Arc::clone(
             statements
                 .entry(key)
                 .or_insert_with(|| Arc::new(Statement::new(text()))),
-        )
+        ))
     }
 
     /// How many distinct statements the cache holds.
     pub fn len(&self) -> usize {
-        self.statements
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        let slots = self
+            .slots
+            .iter()
+            .filter(|slot| slot.get().is_some())
+            .count();
+        slots
+            + self
+                .overflow
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .len()
     }
 
     /// Whether the cache holds no statement.
@@ -93,6 +188,40 @@ mod tests {
         let a2 = cache.get(1, || "other".to_owned());
         assert_eq!((a.text(), b.text(), a2.text()), ("A", "B", "A"));
         assert_eq!(cache.len(), 2);
+    }
+
+    #[test]
+    fn keys_past_the_slots_overflow_and_stay_distinct() {
+        let cache = StatementCache::new();
+        let count = super::SLOTS as u64 * 3;
+        for key in 0..count {
+            assert_eq!(cache.get(key, || key.to_string()).text(), key.to_string());
+        }
+        for key in 0..count {
+            assert_eq!(
+                cache.get(key, || unreachable!("built once")).text(),
+                key.to_string()
+            );
+        }
+        assert_eq!(cache.len(), count as usize);
+    }
+
+    #[test]
+    fn concurrent_first_uses_build_one_statement_per_key() {
+        let cache = StatementCache::new();
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    for key in 0..40_u64 {
+                        assert_eq!(
+                            cache.get(key, || format!("S{key}")).text(),
+                            format!("S{key}")
+                        );
+                    }
+                });
+            }
+        });
+        assert_eq!(cache.len(), 40);
     }
 
     #[test]

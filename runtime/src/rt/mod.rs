@@ -58,7 +58,7 @@ mod text;
 mod time;
 mod udt;
 
-pub use cache::{StatementCache, update_text};
+pub use cache::{Cached, StatementCache, update_text};
 pub use error::CodecError;
 pub use row::{bind, check_col, check_count, markers, next_col};
 pub use statement::{WithTtlAndTimestamp, quoted, with_ttl_and_timestamp};

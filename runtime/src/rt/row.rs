@@ -119,16 +119,17 @@ pub fn check_col<'f, 'm, T: ?Sized, V: DeserializeValue<'f, 'm>>(
             },
         ));
     }
-    V::type_check(spec.typ()).map_err(|err| {
-        row_typck_err::<T>(
+    match V::type_check(spec.typ()) {
+        Ok(()) => Ok(()),
+        Err(err) => Err(row_typck_err::<T>(
             specs,
             RowTypeCheckKind::ColumnTypeCheckFailed {
                 column_index: index,
                 column_name: name.to_owned(),
                 err,
             },
-        )
-    })
+        )),
+    }
 }
 
 /// Reads the next column of `row` as `V`, for row type `T`.
@@ -143,24 +144,43 @@ pub fn next_col<'f, 'm, T: ?Sized, V: DeserializeValue<'f, 'm>>(
 ) -> Result<V, DeserializationError> {
     let column = match row.next() {
         Some(column) => column?,
-        None => {
-            return Err(DeserializationError::new(CodecError::MissingColumn {
-                rust_type: type_name::<T>(),
-            }));
-        }
+        None => return Err(missing_column::<T>()),
     };
-    V::deserialize(column.spec.typ(), column.slice).map_err(|err| {
-        DeserializationError::new(BuiltinDeserializationError {
-            rust_name: type_name::<T>(),
-            kind: BuiltinDeserializationErrorKind::ColumnDeserializationFailed {
-                column_index: column.index,
-                column_name: column.spec.name().to_owned(),
-                err,
-            },
-        })
+    match V::deserialize(column.spec.typ(), column.slice) {
+        Ok(value) => Ok(value),
+        Err(err) => Err(column_error::<T>(column.index, column.spec.name(), err)),
+    }
+}
+
+// The error paths stay out of line, so that the per-column work inlines.
+
+#[cold]
+#[inline(never)]
+fn missing_column<T: ?Sized>() -> DeserializationError {
+    DeserializationError::new(CodecError::MissingColumn {
+        rust_type: type_name::<T>(),
     })
 }
 
+#[cold]
+#[inline(never)]
+fn column_error<T: ?Sized>(
+    index: usize,
+    name: &str,
+    err: DeserializationError,
+) -> DeserializationError {
+    DeserializationError::new(BuiltinDeserializationError {
+        rust_name: type_name::<T>(),
+        kind: BuiltinDeserializationErrorKind::ColumnDeserializationFailed {
+            column_index: index,
+            column_name: name.to_owned(),
+            err,
+        },
+    })
+}
+
+#[cold]
+#[inline(never)]
 fn row_typck_err<T: ?Sized>(specs: &[ColumnSpec<'_>], kind: RowTypeCheckKind) -> TypeCheckError {
     TypeCheckError::new(RowTypeCheckError {
         rust_name: type_name::<T>(),

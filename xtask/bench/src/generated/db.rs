@@ -168,7 +168,7 @@ impl UserStatements {
     /// The update of the columns whose bits are set in `mask`, with
     /// `USING TTL ? AND TIMESTAMP ?` when it has [`UPDATE_USING`]; built on
     /// first use of the mask.
-    fn update_statement(&self, mask: u64) -> Arc<corm::Statement> {
+    fn update_statement(&self, mask: u64) -> corm::rt::Cached<'_> {
         self.update
             .get(
                 mask,
@@ -421,7 +421,7 @@ impl ReadingStatements {
     /// The update of the columns whose bits are set in `mask`, with
     /// `USING TTL ? AND TIMESTAMP ?` when it has [`UPDATE_USING`]; built on
     /// first use of the mask.
-    fn update_statement(&self, mask: u64) -> Arc<corm::Statement> {
+    fn update_statement(&self, mask: u64) -> corm::rt::Cached<'_> {
         self.update
             .get(
                 mask,
@@ -802,7 +802,7 @@ enum Planned<'db> {
     /// One of the `Db`'s fixed statements.
     Fixed(&'db corm::Statement),
     /// An update's, from the cache of its set of columns.
-    Update(Arc<corm::Statement>),
+    Update(corm::rt::Cached<'db>),
 }
 impl std::ops::Deref for Planned<'_> {
     type Target = corm::Statement;
