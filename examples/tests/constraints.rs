@@ -218,6 +218,26 @@ async fn unique_values_are_claimed_released_and_moved() {
 }
 
 #[tokio::test]
+async fn a_claim_lives_as_long_as_its_row() {
+    with_keyspace("constraints_ttl", |session| async move {
+        let db = db(session).await;
+        let customers = db.customer();
+        let brief = customer("brief@example.com");
+        customers
+            .insert_with(&brief, &WriteOptions::new().ttl(1))
+            .await
+            .unwrap();
+        assert_eq!(claims(&db).await.len(), 1);
+        tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+        assert_eq!(customers.get(&brief.key()).await.unwrap(), None);
+        assert!(claims(&db).await.is_empty(), "the claim expired with the row");
+        // So the email is free again.
+        customers.insert(&customer("brief@example.com")).await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn two_hundred_concurrent_claims_have_one_winner() {
     with_keyspace("constraints_race", |session| async move {
         let db = db(session).await;

@@ -233,7 +233,7 @@ impl {{ repo.repo }}<'_> {
         Ok(())
 {% else %}
         let previous = self.get(&row.key()).await?;
-        let claimed = self.claim_unique(row).await?;
+        let claimed = self.claim_unique(row, corm::MaybeUnset::Unset).await?;
         let written = self.session.execute(prepared, row).await.map(drop);
         self.settle_claims(row, previous.as_ref(), &claimed, written).await
 {% endif %}
@@ -257,7 +257,7 @@ impl {{ repo.repo }}<'_> {
         Ok(())
 {% else %}
         let previous = self.get(&row.key()).await?;
-        let claimed = self.claim_unique(row).await?;
+        let claimed = self.claim_unique(row, options.bound_ttl()).await?;
         let written = self
             .session
             .execute(&options.apply(prepared), corm::rt::with_ttl_and_timestamp(row, options))
@@ -282,7 +282,7 @@ impl {{ repo.repo }}<'_> {
         let result = self.session.execute(prepared, row).await?;
         corm::lwt::was_applied(prepared.get_statement(), result)
 {% else %}
-        let claimed = self.claim_unique(row).await?;
+        let claimed = self.claim_unique(row, corm::MaybeUnset::Unset).await?;
         let applied = match self.session.execute(prepared, row).await {
             Ok(result) => corm::lwt::was_applied(prepared.get_statement(), result),
             Err(error) => Err(error),
@@ -407,7 +407,7 @@ impl {{ repo.repo }}<'_> {
 {% else %}
         if let Some(value) = &patch.{{ unique.ident }} {
 {% endif %}
-            match self.claim_{{ unique.name }}(value, key).await {
+            match self.claim_{{ unique.name }}(value, key, corm::MaybeUnset::Unset).await {
                 Ok(new) => claimed[{{ loop.index0 }}] = new,
                 Err(error) => {
                     self.release_patch_claims(key, patch, &claimed).await?;
@@ -540,17 +540,18 @@ impl {{ repo.repo }}<'_> {
     }
 
     /// Claims `value` of `{{ unique.name }}` for the row at `key` in the
-    /// lookup table (`INSERT … IF NOT EXISTS`): `true` when this call claimed
-    /// it, `false` when that row held it already.
+    /// lookup table (`INSERT … IF NOT EXISTS`, living as long as the row:
+    /// `ttl`, or the table's default when unset): `true` when this call
+    /// claimed it, `false` when that row held it already.
     ///
     /// # Errors
     /// [`corm::Error::Unique`] when another row holds it, or the error of
     /// the conditional write.
-    async fn claim_{{ unique.name }}(&self, value: &{{ unique.ty }}, key: &{{ repo.key }}) -> corm::Result<bool> {
+    async fn claim_{{ unique.name }}(&self, value: &{{ unique.ty }}, key: &{{ repo.key }}, ttl: corm::MaybeUnset<i32>) -> corm::Result<bool> {
         let prepared = self.statements.claim_{{ unique.name }}.prepared(self.session).await?;
         let result = self
             .session
-            .execute(prepared, (value, {% for (field, column, ty) in unique.owner %}&key.{{ field }},{% endfor %}))
+            .execute(prepared, (value, {% for (field, column, ty) in unique.owner %}&key.{{ field }},{% endfor %} ttl))
             .await?;
         let statement = prepared.get_statement();
         let applied = corm::lwt::applied(statement, result)?;
@@ -595,7 +596,7 @@ impl {{ repo.repo }}<'_> {
     /// # Errors
     /// [`corm::Error::Unique`] naming the field and value, or the error of a
     /// conditional write.
-    async fn claim_unique(&self, row: &{{ repo.model }}) -> corm::Result<[bool; {{ repo.unique.len() }}]> {
+    async fn claim_unique(&self, row: &{{ repo.model }}, ttl: corm::MaybeUnset<i32>) -> corm::Result<[bool; {{ repo.unique.len() }}]> {
         let key = row.key();
         let mut claimed = [false; {{ repo.unique.len() }}];
 {% for unique in repo.unique %}
@@ -605,7 +606,7 @@ impl {{ repo.repo }}<'_> {
         {
             let value = &row.{{ unique.ident }};
 {% endif %}
-            match self.claim_{{ unique.name }}(value, &key).await {
+            match self.claim_{{ unique.name }}(value, &key, ttl).await {
                 Ok(new) => claimed[{{ loop.index0 }}] = new,
                 Err(error) => {
                     self.release_unique(row, &claimed).await?;

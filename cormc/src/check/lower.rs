@@ -262,12 +262,15 @@ fn unique_lookup_table(
     for key_field in model.key.fields().filter_map(|name| model.field(name)) {
         columns.push(column(key_field, lower));
     }
-    TableDef::new(
+    let mut table = TableDef::new(
         Ident::new(unique_table_name(model, unique)),
         columns,
         vec![Ident::new(&unique.cql_name)],
         Vec::new(),
-    )
+    );
+    // A claim expires with the rows of a table whose rows expire.
+    table.options.default_time_to_live = model.ttl_seconds.and_then(|s| u32::try_from(s).ok());
+    table
 }
 
 fn frozen_if_needed(ty: CqlType) -> CqlType {

@@ -164,7 +164,7 @@ impl Db {
                     ),
                     claim_email: statement(
                         "INSERT INTO ",
-                        ".customer_by_email (email, id) VALUES (?, ?) IF NOT EXISTS",
+                        ".customer_by_email (email, id) VALUES (?, ?) IF NOT EXISTS USING TTL ?",
                     ),
                     release_email: statement(
                         "DELETE FROM ",
@@ -1561,7 +1561,7 @@ impl CustomerRepository<'_> {
         row.validate()?;
         let prepared = self.statements.insert.prepared(self.session).await?;
         let previous = self.get(&row.key()).await?;
-        let claimed = self.claim_unique(row).await?;
+        let claimed = self.claim_unique(row, corm::MaybeUnset::Unset).await?;
         let written = self.session.execute(prepared, row).await.map(drop);
         self.settle_claims(row, previous.as_ref(), &claimed, written).await
     }
@@ -1579,7 +1579,7 @@ impl CustomerRepository<'_> {
         row.validate()?;
         let prepared = self.statements.insert_with.prepared(self.session).await?;
         let previous = self.get(&row.key()).await?;
-        let claimed = self.claim_unique(row).await?;
+        let claimed = self.claim_unique(row, options.bound_ttl()).await?;
         let written = self
             .session
             .execute(
@@ -1603,7 +1603,7 @@ impl CustomerRepository<'_> {
             .insert_if_not_exists
             .prepared(self.session)
             .await?;
-        let claimed = self.claim_unique(row).await?;
+        let claimed = self.claim_unique(row, corm::MaybeUnset::Unset).await?;
         let applied = match self.session.execute(prepared, row).await {
             Ok(result) => corm::lwt::was_applied(prepared.get_statement(), result),
             Err(error) => Err(error),
@@ -1712,7 +1712,7 @@ impl CustomerRepository<'_> {
         let previous = if patch.email.is_some() { self.get(key).await? } else { None };
         let mut claimed = [false; 1];
         if let Some(value) = &patch.email {
-            match self.claim_email(value, key).await {
+            match self.claim_email(value, key, corm::MaybeUnset::Unset).await {
                 Ok(new) => claimed[0] = new,
                 Err(error) => {
                     self.release_patch_claims(key, patch, &claimed).await?;
@@ -1846,8 +1846,9 @@ impl CustomerRepository<'_> {
         Ok(self.get(&key).await?.filter(|row| &row.email == value))
     }
     /// Claims `value` of `email` for the row at `key` in the
-    /// lookup table (`INSERT … IF NOT EXISTS`): `true` when this call claimed
-    /// it, `false` when that row held it already.
+    /// lookup table (`INSERT … IF NOT EXISTS`, living as long as the row:
+    /// `ttl`, or the table's default when unset): `true` when this call
+    /// claimed it, `false` when that row held it already.
     ///
     /// # Errors
     /// [`corm::Error::Unique`] when another row holds it, or the error of
@@ -1856,9 +1857,10 @@ impl CustomerRepository<'_> {
         &self,
         value: &String,
         key: &CustomerKey,
+        ttl: corm::MaybeUnset<i32>,
     ) -> corm::Result<bool> {
         let prepared = self.statements.claim_email.prepared(self.session).await?;
-        let result = self.session.execute(prepared, (value, &key.id)).await?;
+        let result = self.session.execute(prepared, (value, &key.id, ttl)).await?;
         let statement = prepared.get_statement();
         let applied = corm::lwt::applied(statement, result)?;
         if applied.applied() {
@@ -1899,12 +1901,16 @@ impl CustomerRepository<'_> {
     /// # Errors
     /// [`corm::Error::Unique`] naming the field and value, or the error of a
     /// conditional write.
-    async fn claim_unique(&self, row: &Customer) -> corm::Result<[bool; 1]> {
+    async fn claim_unique(
+        &self,
+        row: &Customer,
+        ttl: corm::MaybeUnset<i32>,
+    ) -> corm::Result<[bool; 1]> {
         let key = row.key();
         let mut claimed = [false; 1];
         {
             let value = &row.email;
-            match self.claim_email(value, &key).await {
+            match self.claim_email(value, &key, ttl).await {
                 Ok(new) => claimed[0] = new,
                 Err(error) => {
                     self.release_unique(row, &claimed).await?;

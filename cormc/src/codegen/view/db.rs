@@ -498,7 +498,7 @@ fn repo_view(model: &ir::Model, view: &ModelView) -> Result<RepoView, CodegenErr
             &format!("claim_{name}"),
             "INSERT INTO ",
             format!(
-                ".{lookup} ({value}, {}) VALUES (?, {}) IF NOT EXISTS",
+                ".{lookup} ({value}, {}) VALUES (?, {}) IF NOT EXISTS USING TTL ?",
                 key_columns.join(", "),
                 vec!["?"; key_columns.len()].join(", ")
             ),
@@ -520,7 +520,7 @@ fn repo_view(model: &ir::Model, view: &ModelView) -> Result<RepoView, CodegenErr
             &format!("SELECT {} FROM ", key_columns.join(", ")),
             format!(".{lookup} WHERE {value} = ?"),
         );
-        if key_columns.len() + 1 > MAX_TUPLE {
+        if key_columns.len() + 2 > MAX_TUPLE {
             return Err(CodegenError::Unsupported {
                 what: format!("`{}.{}`", model.name, field.name),
                 reason: format!("a unique claim binds more than {MAX_TUPLE} values"),
