@@ -230,9 +230,15 @@ async fn a_claim_lives_as_long_as_its_row() {
         assert_eq!(claims(&db).await.len(), 1);
         tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
         assert_eq!(customers.get(&brief.key()).await.unwrap(), None);
-        assert!(claims(&db).await.is_empty(), "the claim expired with the row");
+        assert!(
+            claims(&db).await.is_empty(),
+            "the claim expired with the row"
+        );
         // So the email is free again.
-        customers.insert(&customer("brief@example.com")).await.unwrap();
+        customers
+            .insert(&customer("brief@example.com"))
+            .await
+            .unwrap();
     })
     .await;
 }
