@@ -223,6 +223,14 @@ impl {{ repo.repo }}<'_> {
     ///
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+{% if repo.validates %}
+    /// [`corm::Error::Validation`] when `row` breaks its `@validate` rules
+    /// (nothing is written).
+{% endif %}
+{% if !repo.unique.is_empty() %}
+    /// [`corm::Error::Unique`] when another row holds one of its `@unique`
+    /// values (nothing is written).
+{% endif %}
     pub async fn insert(&self, row: &{{ repo.model }}) -> corm::Result<()> {
 {% if repo.validates %}
         row.validate()?;
@@ -245,6 +253,14 @@ impl {{ repo.repo }}<'_> {
     ///
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+{% if repo.validates %}
+    /// [`corm::Error::Validation`] when `row` breaks its `@validate` rules
+    /// (nothing is written).
+{% endif %}
+{% if !repo.unique.is_empty() %}
+    /// [`corm::Error::Unique`] when another row holds one of its `@unique`
+    /// values (nothing is written).
+{% endif %}
     pub async fn insert_with(&self, row: &{{ repo.model }}, options: &corm::WriteOptions) -> corm::Result<()> {
 {% if repo.validates %}
         row.validate()?;
@@ -273,6 +289,14 @@ impl {{ repo.repo }}<'_> {
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
     /// reading the result of the conditional write.
+{% if repo.validates %}
+    /// [`corm::Error::Validation`] when `row` breaks its `@validate` rules
+    /// (nothing is written).
+{% endif %}
+{% if !repo.unique.is_empty() %}
+    /// [`corm::Error::Unique`] when another row holds one of its `@unique`
+    /// values (nothing is written).
+{% endif %}
     pub async fn insert_if_not_exists(&self, row: &{{ repo.model }}) -> corm::Result<bool> {
 {% if repo.validates %}
         row.validate()?;
@@ -370,6 +394,14 @@ impl {{ repo.repo }}<'_> {
     ///
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+{% if repo.patch_validates %}
+    /// [`corm::Error::Validation`] when `patch` breaks its `@validate` rules
+    /// (nothing is written).
+{% endif %}
+{% if !repo.patched_unique().is_empty() %}
+    /// [`corm::Error::Unique`] when another row holds a `@unique` value the
+    /// patch sets (nothing is written).
+{% endif %}
     pub async fn update(&self, key: &{{ repo.key }}, patch: &{{ update.patch }}) -> corm::Result<()> {
         self.write_patch(key, patch, None).await
     }
@@ -381,6 +413,14 @@ impl {{ repo.repo }}<'_> {
     ///
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+{% if repo.patch_validates %}
+    /// [`corm::Error::Validation`] when `patch` breaks its `@validate` rules
+    /// (nothing is written).
+{% endif %}
+{% if !repo.patched_unique().is_empty() %}
+    /// [`corm::Error::Unique`] when another row holds a `@unique` value the
+    /// patch sets (nothing is written).
+{% endif %}
     pub async fn update_with(&self, key: &{{ repo.key }}, patch: &{{ update.patch }}, options: &corm::WriteOptions) -> corm::Result<()> {
         self.write_patch(key, patch, Some(options)).await
     }

@@ -1557,6 +1557,10 @@ impl CustomerRepository<'_> {
     ///
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    /// [`corm::Error::Validation`] when `row` breaks its `@validate` rules
+    /// (nothing is written).
+    /// [`corm::Error::Unique`] when another row holds one of its `@unique`
+    /// values (nothing is written).
     pub async fn insert(&self, row: &Customer) -> corm::Result<()> {
         row.validate()?;
         let prepared = self.statements.insert.prepared(self.session).await?;
@@ -1571,6 +1575,10 @@ impl CustomerRepository<'_> {
     ///
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    /// [`corm::Error::Validation`] when `row` breaks its `@validate` rules
+    /// (nothing is written).
+    /// [`corm::Error::Unique`] when another row holds one of its `@unique`
+    /// values (nothing is written).
     pub async fn insert_with(
         &self,
         row: &Customer,
@@ -1596,6 +1604,10 @@ impl CustomerRepository<'_> {
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
     /// reading the result of the conditional write.
+    /// [`corm::Error::Validation`] when `row` breaks its `@validate` rules
+    /// (nothing is written).
+    /// [`corm::Error::Unique`] when another row holds one of its `@unique`
+    /// values (nothing is written).
     pub async fn insert_if_not_exists(&self, row: &Customer) -> corm::Result<bool> {
         row.validate()?;
         let prepared = self
@@ -1678,6 +1690,10 @@ impl CustomerRepository<'_> {
     ///
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    /// [`corm::Error::Validation`] when `patch` breaks its `@validate` rules
+    /// (nothing is written).
+    /// [`corm::Error::Unique`] when another row holds a `@unique` value the
+    /// patch sets (nothing is written).
     pub async fn update(
         &self,
         key: &CustomerKey,
@@ -1692,6 +1708,10 @@ impl CustomerRepository<'_> {
     ///
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    /// [`corm::Error::Validation`] when `patch` breaks its `@validate` rules
+    /// (nothing is written).
+    /// [`corm::Error::Unique`] when another row holds a `@unique` value the
+    /// patch sets (nothing is written).
     pub async fn update_with(
         &self,
         key: &CustomerKey,
