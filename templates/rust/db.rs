@@ -463,7 +463,7 @@ impl {{ repo.repo }}<'_> {
 {% endif %}
 {% endfor %}
         let using = options.map(|options| (options.bound_ttl(), options.bound_timestamp()));
-        let mut values: [&(dyn corm::scylla::serialize::value::SerializeValue + Sync); {{ update.capacity }}] = [&corm::Unset; {{ update.capacity }}];
+        let mut values: [&(dyn corm::rt::SerializeValue + Sync); {{ update.capacity }}] = [&corm::Unset; {{ update.capacity }}];
         let mut count = 0;
         if let Some((ttl, timestamp)) = &using {
             values[0] = ttl;
@@ -789,7 +789,7 @@ impl {{ repo.repo }}<'_> {
         // Owned values (the partition key fields cloned): the stream may
         // outlive the arguments.
         let mut shape = 0_u64;
-        let mut values: Vec<Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>> = Vec::new();
+        let mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>> = Vec::new();
 {% for field in range.partition_fields %}
         values.push(Box::new(Clone::clone(&partition.{{ field }})));
 {% endfor %}
@@ -856,7 +856,7 @@ impl {{ repo.repo }}<'_> {
         // Owned values (the key fields cloned): the stream may outlive the
         // arguments. Bit 0x20 keeps slices apart from ranges in the cache.
         let mut shape = 0x20_u64;
-        let mut values: Vec<Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>> = Vec::new();
+        let mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>> = Vec::new();
 {% for field in range.partition_fields %}
         values.push(Box::new(Clone::clone(&partition.{{ field }})));
 {% endfor %}
@@ -902,7 +902,7 @@ impl {{ repo.repo }}<'_> {
     async fn read_range(
         &self,
         mut shape: u64,
-        mut values: Vec<Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>>,
+        mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>>,
         bounds: [&'static str; 2],
         order: corm::Order,
         limit: Option<i32>,
@@ -963,7 +963,7 @@ pub struct Batch<'db> {
     /// it, writing nothing.
     invalid: Option<corm::validate::ValidationError>,
 {% endif %}
-    writes: Vec<(Planned<'db>, Box<dyn corm::scylla::serialize::row::SerializeRow + Send + Sync>)>,
+    writes: Vec<(Planned<'db>, Box<dyn corm::rt::SerializeRow + Send + Sync>)>,
 }
 
 /// The statement of a batched write.
@@ -1035,7 +1035,7 @@ impl<'db> Batch<'db> {
 {% endif %}
 {% endfor %}
         let mut mask = 0_u64;
-        let mut values: Vec<Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>> = Vec::with_capacity({{ update.capacity }});
+        let mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>> = Vec::with_capacity({{ update.capacity }});
 {% for step in update.steps %}
 {% if step.now.is_some() %}
         mask |= {{ step.flag }};

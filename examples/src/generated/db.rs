@@ -481,7 +481,7 @@ impl OrderRepository<'_> {
         let now_updated_at = Some(corm::rt::now_timestamp());
         let using = options
             .map(|options| (options.bound_ttl(), options.bound_timestamp()));
-        let mut values: [&(dyn corm::scylla::serialize::value::SerializeValue + Sync); 30] = [&corm::Unset; 30];
+        let mut values: [&(dyn corm::rt::SerializeValue + Sync); 30] = [&corm::Unset; 30];
         let mut count = 0;
         if let Some((ttl, timestamp)) = &using {
             values[0] = ttl;
@@ -691,9 +691,7 @@ impl OrderRepository<'_> {
         impl corm::Stream<Item = corm::Result<Order>> + Send + Unpin + 'static,
     > {
         let mut shape = 0_u64;
-        let mut values: Vec<
-            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
-        > = Vec::new();
+        let mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>> = Vec::new();
         values.push(Box::new(Clone::clone(&partition.customer_id)));
         let lower = match from {
             std::ops::Bound::Included(value) => {
@@ -749,9 +747,7 @@ impl OrderRepository<'_> {
         impl corm::Stream<Item = corm::Result<Order>> + Send + Unpin + 'static,
     > {
         let mut shape = 0x20_u64;
-        let mut values: Vec<
-            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
-        > = Vec::new();
+        let mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>> = Vec::new();
         values.push(Box::new(Clone::clone(&partition.customer_id)));
         let mut bound = |at: &OrderClustering| {
             values.push(Box::new(Clone::clone(&at.placed_at)));
@@ -792,9 +788,7 @@ impl OrderRepository<'_> {
     async fn read_range(
         &self,
         mut shape: u64,
-        mut values: Vec<
-            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
-        >,
+        mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>>,
         bounds: [&'static str; 2],
         order: corm::Order,
         limit: Option<i32>,
@@ -997,9 +991,7 @@ impl PageViewsRepository<'_> {
         impl corm::Stream<Item = corm::Result<PageViews>> + Send + Unpin + 'static,
     > {
         let mut shape = 0_u64;
-        let mut values: Vec<
-            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
-        > = Vec::new();
+        let mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>> = Vec::new();
         values.push(Box::new(Clone::clone(&partition.page)));
         let lower = match from {
             std::ops::Bound::Included(value) => {
@@ -1036,9 +1028,7 @@ impl PageViewsRepository<'_> {
     async fn read_range(
         &self,
         mut shape: u64,
-        mut values: Vec<
-            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
-        >,
+        mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>>,
         bounds: [&'static str; 2],
         order: corm::Order,
         limit: Option<i32>,
@@ -1289,7 +1279,7 @@ impl KeywordRepository<'_> {
     ) -> corm::Result<()> {
         let using = options
             .map(|options| (options.bound_ttl(), options.bound_timestamp()));
-        let mut values: [&(dyn corm::scylla::serialize::value::SerializeValue + Sync); 5] = [&corm::Unset; 5];
+        let mut values: [&(dyn corm::rt::SerializeValue + Sync); 5] = [&corm::Unset; 5];
         let mut count = 0;
         if let Some((ttl, timestamp)) = &using {
             values[0] = ttl;
@@ -1378,9 +1368,7 @@ impl KeywordRepository<'_> {
         impl corm::Stream<Item = corm::Result<Keyword>> + Send + Unpin + 'static,
     > {
         let mut shape = 0_u64;
-        let mut values: Vec<
-            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
-        > = Vec::new();
+        let mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>> = Vec::new();
         values.push(Box::new(Clone::clone(&partition.key)));
         let lower = match from {
             std::ops::Bound::Included(value) => {
@@ -1417,9 +1405,7 @@ impl KeywordRepository<'_> {
     async fn read_range(
         &self,
         mut shape: u64,
-        mut values: Vec<
-            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
-        >,
+        mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>>,
         bounds: [&'static str; 2],
         order: corm::Order,
         limit: Option<i32>,
@@ -1743,7 +1729,7 @@ impl CustomerRepository<'_> {
         let now_updated_at = Some(corm::rt::now_timestamp());
         let using = options
             .map(|options| (options.bound_ttl(), options.bound_timestamp()));
-        let mut values: [&(dyn corm::scylla::serialize::value::SerializeValue + Sync); 13] = [&corm::Unset; 13];
+        let mut values: [&(dyn corm::rt::SerializeValue + Sync); 13] = [&corm::Unset; 13];
         let mut count = 0;
         if let Some((ttl, timestamp)) = &using {
             values[0] = ttl;
@@ -2016,9 +2002,7 @@ pub struct Batch<'db> {
     /// The first write that broke its `@validate` rules: `run` fails with
     /// it, writing nothing.
     invalid: Option<corm::validate::ValidationError>,
-    writes: Vec<
-        (Planned<'db>, Box<dyn corm::scylla::serialize::row::SerializeRow + Send + Sync>),
-    >,
+    writes: Vec<(Planned<'db>, Box<dyn corm::rt::SerializeRow + Send + Sync>)>,
 }
 /// The statement of a batched write.
 enum Planned<'db> {
@@ -2071,9 +2055,9 @@ impl<'db> Batch<'db> {
     pub fn update_order(&mut self, key: &OrderKey, patch: &OrderPatch) -> &mut Self {
         let now_updated_at = Some(corm::rt::now_timestamp());
         let mut mask = 0_u64;
-        let mut values: Vec<
-            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
-        > = Vec::with_capacity(30);
+        let mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>> = Vec::with_capacity(
+            30,
+        );
         if let Some(value) = &patch.status {
             mask |= 0x1;
             values.push(Box::new(Clone::clone(value)));
@@ -2210,9 +2194,9 @@ impl<'db> Batch<'db> {
         patch: &KeywordPatch,
     ) -> &mut Self {
         let mut mask = 0_u64;
-        let mut values: Vec<
-            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
-        > = Vec::with_capacity(5);
+        let mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>> = Vec::with_capacity(
+            5,
+        );
         if let Some(value) = &patch.order {
             mask |= 0x1;
             values.push(Box::new(Clone::clone(value)));

@@ -65,3 +65,12 @@ pub use statement::{WithTtlAndTimestamp, quoted, with_ttl_and_timestamp};
 pub use text::{check_text, parse_error, read_text, serialize_text, unknown_variant};
 pub use time::{now_timestamp, now_timeuuid};
 pub use udt::{UdtField, UdtFields, check_udt_field, required_field, serialize_udt, udt_fields};
+
+/// The driver's serialisation traits, under a path of the runtime's own:
+/// generated code names `dyn corm::rt::SerializeValue`, which stays quiet
+/// under `unused_qualifications` even in a crate that also depends on
+/// `scylla` directly (where `corm::scylla::…` would be flagged as
+/// qualified more than needed).
+pub use scylla::serialize::row::SerializeRow;
+/// See [`SerializeRow`].
+pub use scylla::serialize::value::SerializeValue;

@@ -326,7 +326,7 @@ impl UserRepository<'_> {
     ) -> corm::Result<()> {
         let using = options
             .map(|options| (options.bound_ttl(), options.bound_timestamp()));
-        let mut values: [&(dyn corm::scylla::serialize::value::SerializeValue + Sync); 8] = [&corm::Unset; 8];
+        let mut values: [&(dyn corm::rt::SerializeValue + Sync); 8] = [&corm::Unset; 8];
         let mut count = 0;
         if let Some((ttl, timestamp)) = &using {
             values[0] = ttl;
@@ -583,7 +583,7 @@ impl ReadingRepository<'_> {
     ) -> corm::Result<()> {
         let using = options
             .map(|options| (options.bound_ttl(), options.bound_timestamp()));
-        let mut values: [&(dyn corm::scylla::serialize::value::SerializeValue + Sync); 6] = [&corm::Unset; 6];
+        let mut values: [&(dyn corm::rt::SerializeValue + Sync); 6] = [&corm::Unset; 6];
         let mut count = 0;
         if let Some((ttl, timestamp)) = &using {
             values[0] = ttl;
@@ -677,9 +677,7 @@ impl ReadingRepository<'_> {
         impl corm::Stream<Item = corm::Result<Reading>> + Send + Unpin + 'static,
     > {
         let mut shape = 0_u64;
-        let mut values: Vec<
-            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
-        > = Vec::new();
+        let mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>> = Vec::new();
         values.push(Box::new(Clone::clone(&partition.sensor)));
         let lower = match from {
             std::ops::Bound::Included(value) => {
@@ -716,9 +714,7 @@ impl ReadingRepository<'_> {
     async fn read_range(
         &self,
         mut shape: u64,
-        mut values: Vec<
-            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
-        >,
+        mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>>,
         bounds: [&'static str; 2],
         order: corm::Order,
         limit: Option<i32>,
@@ -793,9 +789,7 @@ impl ReadingRepository<'_> {
 pub struct Batch<'db> {
     db: &'db Db,
     logged: bool,
-    writes: Vec<
-        (Planned<'db>, Box<dyn corm::scylla::serialize::row::SerializeRow + Send + Sync>),
-    >,
+    writes: Vec<(Planned<'db>, Box<dyn corm::rt::SerializeRow + Send + Sync>)>,
 }
 /// The statement of a batched write.
 enum Planned<'db> {
@@ -847,9 +841,9 @@ impl<'db> Batch<'db> {
     /// adds nothing.
     pub fn update_user(&mut self, key: &UserKey, patch: &UserPatch) -> &mut Self {
         let mut mask = 0_u64;
-        let mut values: Vec<
-            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
-        > = Vec::with_capacity(8);
+        let mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>> = Vec::with_capacity(
+            8,
+        );
         if let Some(value) = &patch.email {
             mask |= 0x1;
             values.push(Box::new(Clone::clone(value)));
@@ -906,9 +900,9 @@ impl<'db> Batch<'db> {
         patch: &ReadingPatch,
     ) -> &mut Self {
         let mut mask = 0_u64;
-        let mut values: Vec<
-            Box<dyn corm::scylla::serialize::value::SerializeValue + Send + Sync>,
-        > = Vec::with_capacity(6);
+        let mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>> = Vec::with_capacity(
+            6,
+        );
         if let Some(value) = &patch.value {
             mask |= 0x1;
             values.push(Box::new(Clone::clone(value)));
