@@ -288,3 +288,25 @@ async fn statements_are_bound_to_the_target_keyspace() {
     })
     .await;
 }
+
+/// With the schema split over files, the next migration goes into the file
+/// that holds the last one, not into the first file.
+#[test]
+fn new_writes_where_the_last_migration_is() {
+    let models = schema_file("split", &V1[..V1.find("migration 1").unwrap()]);
+    let migrations = models.with_file_name("migrations.corm");
+    std::fs::write(&migrations, &V1[V1.find("migration 1").unwrap()..]).unwrap();
+    let (models_path, migrations_path) = (models.to_str().unwrap(), migrations.to_str().unwrap());
+    assert_eq!(cormc(&["check", models_path, migrations_path]).0, 0);
+
+    let with_email = read(&models).replace("  nick: text?\n", "  nick: text?\n  email: text?\n");
+    std::fs::write(&models, &with_email).unwrap();
+    let (code, _, err) = cormc(&["migrate", "new", "add_email", models_path, migrations_path]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read(&models), with_email, "the models file is left alone");
+    assert!(
+        read(&migrations)
+            .ends_with("migration 2 add_email {\n  alter table user add email text;\n}\n")
+    );
+    assert_eq!(cormc(&["check", models_path, migrations_path]).0, 0);
+}

@@ -76,6 +76,9 @@ pub struct MigrationBase {
     pub desired: crate::cql::CqlSchema,
     /// The highest migration number so far (0 without migrations).
     pub last_id: u32,
+    /// The file that holds the highest-numbered migration (where the
+    /// next one goes), when there is one.
+    pub last_file: Option<crate::diagnostics::FileId>,
 }
 
 /// Checks a parsed schema.
@@ -156,6 +159,7 @@ pub fn check(schema: &Schema) -> Checked {
         replayed,
         desired: desired.clone(),
         last_id: migrations.iter().map(|m| m.id).max().unwrap_or(0),
+        last_file: migrations.iter().max_by_key(|m| m.id).map(|m| m.span.file),
     });
     advisor::advise(
         &advisor::Items {

@@ -165,14 +165,9 @@ fn new(
         }
     };
     // After the last migration, in its file; else the first file.
-    let last_file = checked
-        .schema
-        .as_ref()
-        .and_then(|schema| schema.migrations.last())
-        .map(|migration| migration.span.file);
-    let file = match last_file {
+    let file = match base.last_file {
         Some(file) => sources.get(file),
-        None => last_migration_file(&sources).or_else(|| sources.iter().next()),
+        None => sources.iter().next(),
     };
     let Some(file) = file else {
         let _ = writeln!(err, "error: no schema file to write to");
@@ -198,26 +193,6 @@ fn new(
         },
     );
     0
-}
-
-/// The file holding the highest-numbered `migration` block, read from the
-/// text (the checked schema is absent while migrations drift).
-fn last_migration_file(sources: &SourceMap) -> Option<&crate::diagnostics::SourceFile> {
-    let mut best: Option<(u64, &crate::diagnostics::SourceFile)> = None;
-    for file in sources.iter() {
-        for line in file.text().lines() {
-            let mut words = line.split_whitespace();
-            if words.next() != Some("migration") {
-                continue;
-            }
-            if let Some(number) = words.next().and_then(|word| word.parse::<u64>().ok()) {
-                if best.is_none_or(|(max, _)| number > max) {
-                    best = Some((number, file));
-                }
-            }
-        }
-    }
-    best.map(|(_, file)| file)
 }
 
 /// Loads, parses and checks the schema files; on a read failure (2) or a
