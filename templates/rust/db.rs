@@ -307,10 +307,11 @@ impl {{ repo.repo }}<'_> {
         corm::lwt::was_applied(prepared.get_statement(), result)
 {% else %}
         let claimed = self.claim_unique(row, corm::MaybeUnset::Unset).await?;
-        let applied = match self.session.execute(prepared, row).await {
-            Ok(result) => corm::lwt::was_applied(prepared.get_statement(), result),
-            Err(error) => Err(error),
-        };
+        let applied = self
+            .session
+            .execute(prepared, row)
+            .await
+            .and_then(|result| corm::lwt::was_applied(prepared.get_statement(), result));
         if !matches!(applied, Ok(true)) {
             // Not written: give back what this call claimed.
             self.release_unique(row, &claimed).await?;
@@ -432,31 +433,6 @@ impl {{ repo.repo }}<'_> {
         patch.validate()?;
 {% endif %}
 {% let patched = repo.patched_unique() %}
-{% if !patched.is_empty() %}
-        // A patch that sets a `@unique` field claims the new value first and
-        // gives the old one back after the write.
-        let previous = if {% for unique in patched.iter() %}{% if !loop.first %} || {% endif %}patch.{{ unique.ident }}.is_some(){% endfor %} {
-            self.get(key).await?
-        } else {
-            None
-        };
-        let mut claimed = [false; {{ patched.len() }}];
-{% for unique in patched.iter() %}
-{% if unique.optional %}
-        if let Some(Some(value)) = &patch.{{ unique.ident }} {
-{% else %}
-        if let Some(value) = &patch.{{ unique.ident }} {
-{% endif %}
-            match self.claim_{{ unique.name }}(value, key, corm::MaybeUnset::Unset).await {
-                Ok(new) => claimed[{{ loop.index0 }}] = new,
-                Err(error) => {
-                    self.release_patch_claims(key, patch, &claimed).await?;
-                    return Err(error);
-                }
-            }
-        }
-{% endfor %}
-{% endif %}
 {% for step in update.steps %}
 {% if let Some(now) = step.now %}
         let {{ step.ident }} = {{ now }};
@@ -492,21 +468,40 @@ impl {{ repo.repo }}<'_> {
         count += 1;
 {% endfor %}
         let statement = self.statements.update_statement(if using.is_some() { mask | UPDATE_USING } else { mask });
-{% if patched.is_empty() %}
         let prepared = statement.prepared(self.session).await?;
-        match options {
-            Some(options) => self.session.execute(&options.apply(prepared), &values[..count]).await?,
-            None => self.session.execute(prepared, &values[..count]).await?,
+{% if !patched.is_empty() %}
+        // A patch that sets a `@unique` field claims the new value first and
+        // gives the old one back after the write.
+        let previous = if {% for unique in patched.iter() %}{% if !loop.first %} || {% endif %}patch.{{ unique.ident }}.is_some(){% endfor %} {
+            self.get(key).await?
+        } else {
+            None
         };
+        let mut claimed = [false; {{ patched.len() }}];
+{% for unique in patched.iter() %}
+{% if unique.optional %}
+        if let Some(Some(value)) = &patch.{{ unique.ident }} {
+{% else %}
+        if let Some(value) = &patch.{{ unique.ident }} {
+{% endif %}
+            match self.claim_{{ unique.name }}(value, key, corm::MaybeUnset::Unset).await {
+                Ok(new) => claimed[{{ loop.index0 }}] = new,
+                Err(error) => {
+                    self.release_patch_claims(key, patch, &claimed).await?;
+                    return Err(error);
+                }
+            }
+        }
+{% endfor %}
+{% endif %}
+        let written = match options {
+            Some(options) => self.session.execute(&options.apply(prepared), &values[..count]).await,
+            None => self.session.execute(prepared, &values[..count]).await,
+        };
+{% if patched.is_empty() %}
+        written?;
         Ok(())
 {% else %}
-        let written = match statement.prepared(self.session).await {
-            Ok(prepared) => match options {
-                Some(options) => self.session.execute(&options.apply(prepared), &values[..count]).await,
-                None => self.session.execute(prepared, &values[..count]).await,
-            },
-            Err(error) => Err(error),
-        };
         if let Err(error) = written {
             let _released = self.release_patch_claims(key, patch, &claimed).await;
             return Err(error);

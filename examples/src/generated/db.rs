@@ -625,12 +625,13 @@ impl OrderRepository<'_> {
             .statements
             .update_statement(if using.is_some() { mask | UPDATE_USING } else { mask });
         let prepared = statement.prepared(self.session).await?;
-        match options {
+        let written = match options {
             Some(options) => {
-                self.session.execute(&options.apply(prepared), &values[..count]).await?
+                self.session.execute(&options.apply(prepared), &values[..count]).await
             }
-            None => self.session.execute(prepared, &values[..count]).await?,
+            None => self.session.execute(prepared, &values[..count]).await,
         };
+        written?;
         Ok(())
     }
     /// Deletes every row of the partition `partition`.
@@ -1303,12 +1304,13 @@ impl KeywordRepository<'_> {
             .statements
             .update_statement(if using.is_some() { mask | UPDATE_USING } else { mask });
         let prepared = statement.prepared(self.session).await?;
-        match options {
+        let written = match options {
             Some(options) => {
-                self.session.execute(&options.apply(prepared), &values[..count]).await?
+                self.session.execute(&options.apply(prepared), &values[..count]).await
             }
-            None => self.session.execute(prepared, &values[..count]).await?,
+            None => self.session.execute(prepared, &values[..count]).await,
         };
+        written?;
         Ok(())
     }
     /// Deletes every row of the partition `partition`.
@@ -1602,10 +1604,11 @@ impl CustomerRepository<'_> {
             .prepared(self.session)
             .await?;
         let claimed = self.claim_unique(row, corm::MaybeUnset::Unset).await?;
-        let applied = match self.session.execute(prepared, row).await {
-            Ok(result) => corm::lwt::was_applied(prepared.get_statement(), result),
-            Err(error) => Err(error),
-        };
+        let applied = self
+            .session
+            .execute(prepared, row)
+            .await
+            .and_then(|result| corm::lwt::was_applied(prepared.get_statement(), result));
         if !matches!(applied, Ok(true)) {
             self.release_unique(row, &claimed).await?;
         }
@@ -1715,17 +1718,6 @@ impl CustomerRepository<'_> {
         options: Option<&corm::WriteOptions>,
     ) -> corm::Result<()> {
         patch.validate()?;
-        let previous = if patch.email.is_some() { self.get(key).await? } else { None };
-        let mut claimed = [false; 1];
-        if let Some(value) = &patch.email {
-            match self.claim_email(value, key, corm::MaybeUnset::Unset).await {
-                Ok(new) => claimed[0] = new,
-                Err(error) => {
-                    self.release_patch_claims(key, patch, &claimed).await?;
-                    return Err(error);
-                }
-            }
-        }
         let now_updated_at = Some(corm::rt::now_timestamp());
         let using = options
             .map(|options| (options.bound_ttl(), options.bound_timestamp()));
@@ -1793,18 +1785,23 @@ impl CustomerRepository<'_> {
         let statement = self
             .statements
             .update_statement(if using.is_some() { mask | UPDATE_USING } else { mask });
-        let written = match statement.prepared(self.session).await {
-            Ok(prepared) => {
-                match options {
-                    Some(options) => {
-                        self.session
-                            .execute(&options.apply(prepared), &values[..count])
-                            .await
-                    }
-                    None => self.session.execute(prepared, &values[..count]).await,
+        let prepared = statement.prepared(self.session).await?;
+        let previous = if patch.email.is_some() { self.get(key).await? } else { None };
+        let mut claimed = [false; 1];
+        if let Some(value) = &patch.email {
+            match self.claim_email(value, key, corm::MaybeUnset::Unset).await {
+                Ok(new) => claimed[0] = new,
+                Err(error) => {
+                    self.release_patch_claims(key, patch, &claimed).await?;
+                    return Err(error);
                 }
             }
-            Err(error) => Err(error),
+        }
+        let written = match options {
+            Some(options) => {
+                self.session.execute(&options.apply(prepared), &values[..count]).await
+            }
+            None => self.session.execute(prepared, &values[..count]).await,
         };
         if let Err(error) = written {
             let _released = self.release_patch_claims(key, patch, &claimed).await;

@@ -368,12 +368,13 @@ impl UserRepository<'_> {
             .statements
             .update_statement(if using.is_some() { mask | UPDATE_USING } else { mask });
         let prepared = statement.prepared(self.session).await?;
-        match options {
+        let written = match options {
             Some(options) => {
-                self.session.execute(&options.apply(prepared), &values[..count]).await?
+                self.session.execute(&options.apply(prepared), &values[..count]).await
             }
-            None => self.session.execute(prepared, &values[..count]).await?,
+            None => self.session.execute(prepared, &values[..count]).await,
         };
+        written?;
         Ok(())
     }
     /// Every row of the table, partition by partition (in token order),
@@ -612,12 +613,13 @@ impl ReadingRepository<'_> {
             .statements
             .update_statement(if using.is_some() { mask | UPDATE_USING } else { mask });
         let prepared = statement.prepared(self.session).await?;
-        match options {
+        let written = match options {
             Some(options) => {
-                self.session.execute(&options.apply(prepared), &values[..count]).await?
+                self.session.execute(&options.apply(prepared), &values[..count]).await
             }
-            None => self.session.execute(prepared, &values[..count]).await?,
+            None => self.session.execute(prepared, &values[..count]).await,
         };
+        written?;
         Ok(())
     }
     /// Deletes every row of the partition `partition`.
