@@ -108,28 +108,14 @@ impl Db {
     /// partitions, apply all or none.
     #[must_use]
     pub fn batch_logged(&self) -> Batch<'_> {
-        Batch {
-            db: self,
-            logged: true,
-{% if file.validates() %}
-            invalid: None,
-{% endif %}
-            writes: Vec::new(),
-        }
+        Batch::new(self, true)
     }
 
     /// An empty unlogged batch: one request, not atomic across partitions
     /// (the right choice for writes to one partition).
     #[must_use]
     pub fn batch_unlogged(&self) -> Batch<'_> {
-        Batch {
-            db: self,
-            logged: false,
-{% if file.validates() %}
-            invalid: None,
-{% endif %}
-            writes: Vec::new(),
-        }
+        Batch::new(self, false)
     }
 {% endif %}
 {% for repo in file.repos %}
@@ -994,6 +980,17 @@ impl std::fmt::Debug for Batch<'_> {
 }
 
 impl<'db> Batch<'db> {
+    fn new(db: &'db Db, logged: bool) -> Self {
+        Self {
+            db,
+            logged,
+{% if file.validates() %}
+            invalid: None,
+{% endif %}
+            writes: Vec::new(),
+        }
+    }
+
 {% for repo in file.repos %}
 {% if repo.batchable() %}
     /// Adds an insert of `row` (every column, as

@@ -215,23 +215,13 @@ impl Db {
     /// partitions, apply all or none.
     #[must_use]
     pub fn batch_logged(&self) -> Batch<'_> {
-        Batch {
-            db: self,
-            logged: true,
-            invalid: None,
-            writes: Vec::new(),
-        }
+        Batch::new(self, true)
     }
     /// An empty unlogged batch: one request, not atomic across partitions
     /// (the right choice for writes to one partition).
     #[must_use]
     pub fn batch_unlogged(&self) -> Batch<'_> {
-        Batch {
-            db: self,
-            logged: false,
-            invalid: None,
-            writes: Vec::new(),
-        }
+        Batch::new(self, false)
     }
     /// The repository of `Order` rows (table `"order"`).
     #[must_use]
@@ -2033,6 +2023,14 @@ impl std::fmt::Debug for Batch<'_> {
     }
 }
 impl<'db> Batch<'db> {
+    fn new(db: &'db Db, logged: bool) -> Self {
+        Self {
+            db,
+            logged,
+            invalid: None,
+            writes: Vec::new(),
+        }
+    }
     /// Adds an insert of `row` (every column, as
     /// [`OrderRepository::insert`] writes it).
     pub fn insert_order(&mut self, row: &Order) -> &mut Self {

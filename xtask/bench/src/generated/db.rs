@@ -117,21 +117,13 @@ impl Db {
     /// partitions, apply all or none.
     #[must_use]
     pub fn batch_logged(&self) -> Batch<'_> {
-        Batch {
-            db: self,
-            logged: true,
-            writes: Vec::new(),
-        }
+        Batch::new(self, true)
     }
     /// An empty unlogged batch: one request, not atomic across partitions
     /// (the right choice for writes to one partition).
     #[must_use]
     pub fn batch_unlogged(&self) -> Batch<'_> {
-        Batch {
-            db: self,
-            logged: false,
-            writes: Vec::new(),
-        }
+        Batch::new(self, false)
     }
     /// The repository of `User` rows (table `user`).
     #[must_use]
@@ -825,6 +817,13 @@ impl std::fmt::Debug for Batch<'_> {
     }
 }
 impl<'db> Batch<'db> {
+    fn new(db: &'db Db, logged: bool) -> Self {
+        Self {
+            db,
+            logged,
+            writes: Vec::new(),
+        }
+    }
     /// Adds an insert of `row` (every column, as
     /// [`UserRepository::insert`] writes it).
     pub fn insert_user(&mut self, row: &User) -> &mut Self {
