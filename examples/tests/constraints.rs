@@ -6,20 +6,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use corm::testing::with_keyspace;
-use corm::{Error, ReadOptions, Session, TryStreamExt, WriteOptions};
-use corm_examples::generated::{Customer, CustomerPatch, Db};
+mod common;
 
-async fn db(session: Session) -> Db {
-    let keyspace = session
-        .keyspace()
-        .unwrap_or_else(|| panic!("the test keyspace"));
-    let db = Db::new(session, keyspace);
-    db.migrate()
-        .await
-        .unwrap_or_else(|e| panic!("migrate: {e}"));
-    db
-}
+use common::db;
+use corm::testing::with_keyspace;
+use corm::{Error, ReadOptions, TryStreamExt, WriteOptions};
+use corm_examples::generated::{Customer, CustomerPatch, Db};
 
 fn customer(email: &str) -> Customer {
     Customer::new(

@@ -4,33 +4,23 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 use std::time::Duration;
 
+use common::db;
 use corm::chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use corm::testing::with_keyspace;
 use corm::{
     Consistency, Counter, CqlDecimal, CqlDuration, CqlTimeuuid, CqlVarint, Error,
-    Order as Direction, ReadOptions, Session, TryStreamExt, Uuid, WriteOptions,
+    Order as Direction, ReadOptions, TryStreamExt, Uuid, WriteOptions,
 };
 use corm_examples::generated::{
-    Address, Db, Keyword, KeywordKey, KeywordPatch, Order, OrderClustering, OrderPartition,
-    OrderPatch, OrderStatus, PageViews, PageViewsKey, PageViewsPartition,
+    Address, Keyword, KeywordKey, KeywordPatch, Order, OrderClustering, OrderPartition, OrderPatch,
+    OrderStatus, PageViews, PageViewsKey, PageViewsPartition,
 };
-
-/// A `Db` on the test keyspace, with the schema created in it by the
-/// generated migrations.
-async fn db(session: Session) -> Db {
-    let keyspace = session
-        .keyspace()
-        .unwrap_or_else(|| panic!("the test keyspace"));
-    let db = Db::new(session, keyspace);
-    db.migrate()
-        .await
-        .unwrap_or_else(|e| panic!("migrate: {e}"));
-    db
-}
 
 /// A version 1 (time-based) UUID at `ticks` (100 ns units), so that tests
 /// control the clustering order.
