@@ -25,7 +25,7 @@ const SLOTS: usize = 16;
 /// key must always map to the same text.
 ///
 /// Finding a statement takes no lock and touches no shared counter (the
-/// first [`SLOTS`](self) keys live in write-once slots, read with plain
+/// first 16 keys live in write-once slots, read with plain
 /// loads), so many tasks on many threads share a cache without contention.
 ///
 /// ```
