@@ -38,7 +38,7 @@ pub mod validate;
 
 pub use batch::Batch;
 pub use config::{Config, ConfigError, Credentials};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use migrate::{MigrateError, Migration, MigrationStatement, Migrator};
 pub use options::{Order, ReadOptions, WriteOptions};
 pub use paging::{Page, PagingToken};

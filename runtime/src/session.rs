@@ -121,7 +121,8 @@ impl Session {
     /// Prepares a statement once, to be executed many times.
     ///
     /// # Errors
-    /// [`Error::Prepare`] with the statement text (usually a CQL error).
+    /// [`Error::Prepare`] with the statement text; [`Error::kind`] tells a
+    /// refused statement from an unreachable cluster.
     pub async fn prepare(&self, statement: &str) -> Result<PreparedStatement> {
         self.driver
             .prepare(statement)

@@ -1,10 +1,13 @@
 //! The runtime's error type: every failure names what was being done.
 
+mod kind;
+
 use scylla::errors::{
-    DbError, DeserializationError, ExecutionError, IntoRowsResultError, NewSessionError,
-    NextPageError, NextRowError, PagerExecutionError, PrepareError, RequestAttemptError,
-    RequestError, SchemaAgreementError, TypeCheckError, UseKeyspaceError,
+    DeserializationError, ExecutionError, IntoRowsResultError, NewSessionError, NextRowError,
+    PagerExecutionError, PrepareError, SchemaAgreementError, TypeCheckError, UseKeyspaceError,
 };
+
+pub use kind::ErrorKind;
 
 use crate::ConfigError;
 use crate::migrate::MigrateError;
@@ -32,8 +35,12 @@ pub enum Error {
         #[source]
         source: Box<NewSessionError>,
     },
-    /// A statement could not be prepared (usually a CQL error).
-    #[error("could not prepare `{statement}`: {source}")]
+    /// A statement could not be prepared: the cluster refused it, or could
+    /// not be reached ([`Error::kind`] tells which).
+    #[error(
+        "could not prepare `{statement}` ({}): {source}",
+        kind::prepare_cause(source)
+    )]
     Prepare {
         /// The CQL text.
         statement: String,
@@ -182,49 +189,4 @@ impl Error {
             _ => None,
         }
     }
-
-    /// Whether the request timed out: on the client (the request timeout
-    /// elapsed) or on the coordinator (a read or write timeout).
-    pub fn is_timeout(&self) -> bool {
-        match self {
-            Self::Execute { source, .. } | Self::Batch { source, .. } => execution_timeout(source),
-            Self::Pager { source, .. } => match source.as_ref() {
-                PagerExecutionError::NextPageError(next) => page_timeout(next),
-                _ => false,
-            },
-            Self::NextRow { source, .. } => match source.as_ref() {
-                NextRowError::NextPageError(next) => page_timeout(next),
-                _ => false,
-            },
-            _ => false,
-        }
-    }
-}
-
-fn execution_timeout(error: &ExecutionError) -> bool {
-    match error {
-        ExecutionError::RequestTimeout(_) => true,
-        ExecutionError::LastAttemptError(attempt) => attempt_timeout(attempt),
-        _ => false,
-    }
-}
-
-fn page_timeout(error: &NextPageError) -> bool {
-    match error {
-        NextPageError::RequestFailure(RequestError::RequestTimeout(_)) => true,
-        NextPageError::RequestFailure(RequestError::LastAttemptError(attempt)) => {
-            attempt_timeout(attempt)
-        }
-        _ => false,
-    }
-}
-
-fn attempt_timeout(error: &RequestAttemptError) -> bool {
-    matches!(
-        error,
-        RequestAttemptError::DbError(
-            DbError::ReadTimeout { .. } | DbError::WriteTimeout { .. },
-            _
-        )
-    )
 }
