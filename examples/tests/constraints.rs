@@ -145,7 +145,7 @@ async fn unique_values_are_claimed_released_and_moved() {
         let ada = customer("ada@example.com");
         customers.insert(&ada).await.unwrap();
         assert_eq!(
-            customers.find_by_email(&"ada@example.com".to_owned()).await.unwrap(),
+            customers.find_by_email("ada@example.com").await.unwrap(),
             Some(ada.clone())
         );
 
@@ -169,7 +169,7 @@ async fn unique_values_are_claimed_released_and_moved() {
             .await
             .unwrap();
         assert_eq!(claims(&db).await, vec![("ada@lovelace.org".to_owned(), ada.id)]);
-        assert_eq!(customers.find_by_email(&"ada@example.com".to_owned()).await.unwrap(), None);
+        assert_eq!(customers.find_by_email("ada@example.com").await.unwrap(), None);
         customers.insert(&copycat).await.unwrap();
         assert_eq!(claims(&db).await.len(), 2);
 

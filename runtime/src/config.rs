@@ -21,6 +21,7 @@ pub const DEFAULT_CONTACT_POINT: &str = "127.0.0.1:9042";
 /// | `CORM_REQUEST_TIMEOUT` | per-request timeout (`500ms`, `5s`, `1m`) | `12s` |
 /// | `CORM_CONNECT_TIMEOUT` | per-connection setup timeout | `5s` |
 /// | `CORM_USERNAME`, `CORM_PASSWORD` | password authentication | none |
+/// | `CORM_UNIQUE_CLAIM_GRACE` | age after which a `@unique` claim its row does not hold may be taken over | `30s` |
 #[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     /// Nodes to connect to first, as `host:port`.
@@ -37,6 +38,10 @@ pub struct Config {
     pub connect_timeout: Duration,
     /// Password authentication, when the cluster requires it.
     pub credentials: Option<Credentials>,
+    /// How old a `@unique` claim must be before another row may take it
+    /// over when the claim's own row does not hold the value (see
+    /// [`crate::unique`]); longer than any write takes.
+    pub unique_claim_grace: Duration,
 }
 
 /// A user name and password for Cassandra's password authenticator.
@@ -67,6 +72,7 @@ impl std::fmt::Debug for Config {
             .field("request_timeout", &self.request_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("credentials", &self.credentials)
+            .field("unique_claim_grace", &self.unique_claim_grace)
             .finish()
     }
 }
@@ -106,6 +112,7 @@ impl Config {
             request_timeout: Duration::from_secs(12),
             connect_timeout: Duration::from_secs(5),
             credentials: None,
+            unique_claim_grace: crate::unique::DEFAULT_GRACE,
         }
     }
 
@@ -154,6 +161,9 @@ impl Config {
         if let Some(value) = get("CORM_CONNECT_TIMEOUT") {
             config.connect_timeout = duration_variable("CORM_CONNECT_TIMEOUT", &value)?;
         }
+        if let Some(value) = get("CORM_UNIQUE_CLAIM_GRACE") {
+            config.unique_claim_grace = duration_variable("CORM_UNIQUE_CLAIM_GRACE", &value)?;
+        }
         if let Some(username) = get("CORM_USERNAME") {
             let password = lookup("CORM_PASSWORD").unwrap_or_default();
             config.credentials = Some(Credentials { username, password });
@@ -186,6 +196,14 @@ impl Config {
     #[must_use]
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
+        self
+    }
+
+    /// Sets how old a `@unique` claim must be before another row may take
+    /// it over when the claim's own row does not hold the value.
+    #[must_use]
+    pub fn unique_claim_grace(mut self, grace: Duration) -> Self {
+        self.unique_claim_grace = grace;
         self
     }
 

@@ -34,6 +34,7 @@ mod session;
 pub mod statement;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod unique;
 pub mod validate;
 
 pub use batch::Batch;

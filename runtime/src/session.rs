@@ -1,6 +1,7 @@
 //! The session wrapper: one connected driver session plus corm's defaults.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use scylla::client::execution_profile::ExecutionProfile;
 use scylla::client::session::Session as DriverSession;
@@ -22,6 +23,7 @@ use crate::{Config, Error, Result};
 #[derive(Clone, Debug)]
 pub struct Session {
     driver: Arc<DriverSession>,
+    unique_claim_grace: Duration,
 }
 
 impl Session {
@@ -53,11 +55,29 @@ impl Session {
         })?;
         let session = Self {
             driver: Arc::new(driver),
+            unique_claim_grace: config.unique_claim_grace,
         };
         if let Some(keyspace) = &config.keyspace {
             session.use_keyspace(keyspace).await?;
         }
         Ok(session)
+    }
+
+    /// How old a `@unique` claim must be before another row may take it
+    /// over when the claim's own row does not hold the value
+    /// ([`Config::unique_claim_grace`]).
+    pub fn unique_claim_grace(&self) -> Duration {
+        self.unique_claim_grace
+    }
+
+    /// This session with another [`unique_claim_grace`](Self::unique_claim_grace)
+    /// (the connection is shared).
+    #[must_use]
+    pub fn with_unique_claim_grace(&self, grace: Duration) -> Self {
+        Self {
+            driver: Arc::clone(&self.driver),
+            unique_claim_grace: grace,
+        }
     }
 
     /// The driver's session, for anything corm does not wrap.

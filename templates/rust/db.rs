@@ -227,9 +227,9 @@ impl {{ repo.repo }}<'_> {
         Ok(())
 {% else %}
         let previous = self.get(&row.key()).await?;
-        let claimed = self.claim_unique(row, corm::MaybeUnset::Unset).await?;
+        let claims = self.claim_unique(row, corm::MaybeUnset::Unset).await?;
         let written = self.session.execute(prepared, row).await.map(drop);
-        self.settle_claims(row, previous.as_ref(), &claimed, written).await
+        self.settle_claims(row, previous.as_ref(), &claims, written).await
 {% endif %}
     }
 
@@ -259,13 +259,13 @@ impl {{ repo.repo }}<'_> {
         Ok(())
 {% else %}
         let previous = self.get(&row.key()).await?;
-        let claimed = self.claim_unique(row, options.bound_ttl()).await?;
+        let claims = self.claim_unique(row, options.bound_ttl()).await?;
         let written = self
             .session
             .execute(&options.apply(prepared), corm::rt::with_ttl_and_timestamp(row, options))
             .await
             .map(drop);
-        self.settle_claims(row, previous.as_ref(), &claimed, written).await
+        self.settle_claims(row, previous.as_ref(), &claims, written).await
 {% endif %}
     }
 
@@ -292,15 +292,19 @@ impl {{ repo.repo }}<'_> {
         let result = self.session.execute(prepared, row).await?;
         corm::lwt::was_applied(prepared.get_statement(), result)
 {% else %}
-        let claimed = self.claim_unique(row, corm::MaybeUnset::Unset).await?;
+        let claims = self.claim_unique(row, corm::MaybeUnset::Unset).await?;
         let applied = self
             .session
             .execute(prepared, row)
             .await
             .and_then(|result| corm::lwt::was_applied(prepared.get_statement(), result));
-        if !matches!(applied, Ok(true)) {
+        let written = match &applied {
+            Ok(applied) => *applied,
+            Err(error) => !error.certainly_not_applied(),
+        };
+        if !written {
             // Not written: give back what this call claimed.
-            self.release_unique(row, &claimed).await?;
+            self.release_new_claims(row, &claims).await?;
         }
         applied
 {% endif %}
@@ -339,7 +343,7 @@ impl {{ repo.repo }}<'_> {
         let previous = self.get(key).await?;
         self.session.execute(prepared, key).await?;
         if let Some(previous) = previous {
-            self.release_unique(&previous, &[true; {{ repo.unique.len() }}]).await?;
+            self.release_dropped_claims(key, &previous, None).await?;
         }
 {% endif %}
         Ok(())
@@ -359,7 +363,7 @@ impl {{ repo.repo }}<'_> {
         let previous = self.get(key).await?;
         self.session.execute(&options.apply(prepared), key).await?;
         if let Some(previous) = previous {
-            self.release_unique(&previous, &[true; {{ repo.unique.len() }}]).await?;
+            self.release_dropped_claims(key, &previous, None).await?;
         }
 {% endif %}
         Ok(())
@@ -463,7 +467,7 @@ impl {{ repo.repo }}<'_> {
         } else {
             None
         };
-        let mut claimed = [false; {{ patched.len() }}];
+        let mut claims = [None; {{ patched.len() }}];
 {% for unique in patched.iter() %}
 {% if unique.optional %}
         if let Some(Some(value)) = &patch.{{ unique.ident }} {
@@ -471,9 +475,9 @@ impl {{ repo.repo }}<'_> {
         if let Some(value) = &patch.{{ unique.ident }} {
 {% endif %}
             match self.claim_{{ unique.name }}(value, key, corm::MaybeUnset::Unset).await {
-                Ok(new) => claimed[{{ loop.index0 }}] = new,
+                Ok(claim) => claims[{{ loop.index0 }}] = Some(claim),
                 Err(error) => {
-                    self.release_patch_claims(key, patch, &claimed).await?;
+                    self.release_new_patch_claims(patch, &claims).await?;
                     return Err(error);
                 }
             }
@@ -489,7 +493,11 @@ impl {{ repo.repo }}<'_> {
         Ok(())
 {% else %}
         if let Err(error) = written {
-            let _released = self.release_patch_claims(key, patch, &claimed).await;
+            if error.certainly_not_applied() {
+                // A claim left behind is stale and taken over after the
+                // grace period.
+                let _released = self.release_new_patch_claims(patch, &claims).await;
+            }
             return Err(error);
         }
         let Some(previous) = previous else {
@@ -497,16 +505,16 @@ impl {{ repo.repo }}<'_> {
         };
 {% for unique in patched.iter() %}
 {% if unique.optional %}
-        if let (Some(new), Some(old)) = (&patch.{{ unique.ident }}, &previous.{{ unique.ident }})
-            && new.as_ref() != Some(old)
-        {
-            self.release_{{ unique.name }}(old, key).await?;
+        if let (Some(new), Some(old)) = (&patch.{{ unique.ident }}, &previous.{{ unique.ident }}) {
+            if new.as_ref() != Some(old) {
+                self.release_held_{{ unique.name }}(old, key).await?;
+            }
         }
 {% else %}
-        if let Some(new) = &patch.{{ unique.ident }}
-            && *new != previous.{{ unique.ident }}
-        {
-            self.release_{{ unique.name }}(&previous.{{ unique.ident }}, key).await?;
+        if let Some(new) = &patch.{{ unique.ident }} {
+            if *new != previous.{{ unique.ident }} {
+                self.release_held_{{ unique.name }}(&previous.{{ unique.ident }}, key).await?;
+            }
         }
 {% endif %}
 {% endfor %}
@@ -515,18 +523,19 @@ impl {{ repo.repo }}<'_> {
     }
 {% if !patched.is_empty() %}
 
-    /// Gives back the `@unique` values `patch` sets whose flag is set.
+    /// Gives back the claims in `claims` that were made for the values
+    /// `patch` sets (not the ones its row held already).
     ///
     /// # Errors
     /// The error of a conditional delete.
-    async fn release_patch_claims(&self, key: &{{ repo.key }}, patch: &{{ update.patch }}, which: &[bool; {{ patched.len() }}]) -> corm::Result<()> {
+    async fn release_new_patch_claims(&self, patch: &{{ update.patch }}, claims: &[Option<corm::unique::Claim>; {{ patched.len() }}]) -> corm::Result<()> {
 {% for unique in patched.iter() %}
 {% if unique.optional %}
-        if which[{{ loop.index0 }}] && let Some(Some(value)) = &patch.{{ unique.ident }} {
+        if let (Some(corm::unique::Claim::New(token)), Some(Some(value))) = (claims[{{ loop.index0 }}], &patch.{{ unique.ident }}) {
 {% else %}
-        if which[{{ loop.index0 }}] && let Some(value) = &patch.{{ unique.ident }} {
+        if let (Some(corm::unique::Claim::New(token)), Some(value)) = (claims[{{ loop.index0 }}], &patch.{{ unique.ident }}) {
 {% endif %}
-            self.release_{{ unique.name }}(value, key).await?;
+            self.release_{{ unique.name }}(value, Some(token)).await?;
         }
 {% endfor %}
         Ok(())
@@ -537,57 +546,93 @@ impl {{ repo.repo }}<'_> {
 {% for unique in repo.unique %}
 
     /// The row whose `{{ unique.name }}` is `value`, found through its
-    /// `@unique` lookup table, or `None`.
+    /// `@unique` lookup table, or `None`. A claim whose row does not hold
+    /// the value (left by a cancelled write) finds nothing.
     ///
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
     /// reading a row.
-    pub async fn find_by_{{ unique.name }}(&self, value: &{{ unique.ty }}) -> corm::Result<Option<{{ repo.model }}>> {
-        let prepared = self.statements.find_{{ unique.name }}.prepared(self.session).await?;
-        let owner = self
-            .session
-            .execute_first::<({% for (field, column, ty) in unique.owner %}{{ ty }},{% endfor %})>(prepared, (value,))
-            .await?;
-        let Some(({% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %})) = owner else {
-            return Ok(None);
+    pub async fn find_by_{{ unique.name }}(&self, value: {{ unique.param }}) -> corm::Result<Option<{{ repo.model }}>> {
+        let owner = match self.{{ unique.name }}_claim({{ unique.param_ref }}).await? {
+            Some(corm::unique::Held { owner: Some(owner), .. }) => owner,
+            _ => return Ok(None),
         };
-        let key = {{ repo.key }} { {% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %} };
-        // A claim outlives its row only while a write is under way.
-{% if unique.optional %}
-        Ok(self.get(&key).await?.filter(|row| row.{{ unique.ident }}.as_ref() == Some(value)))
-{% else %}
-        Ok(self.get(&key).await?.filter(|row| &row.{{ unique.ident }} == value))
-{% endif %}
+        Ok(self.get(&owner).await?.filter(|row| {{ unique.holds_param }}))
+    }
+
+    /// The claim of `value` in the lookup table of `{{ unique.name }}`, if any.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
+    /// reading the row.
+    async fn {{ unique.name }}_claim<V>(&self, value: &V) -> corm::Result<Option<corm::unique::Held<{{ repo.key }}>>>
+    where
+        V: corm::rt::SerializeValue + Sync + ?Sized,
+    {
+        let prepared = self.statements.find_{{ unique.name }}.prepared(self.session).await?;
+        let claim = self
+            .session
+            .execute_first::<({% for (field, column, ty) in unique.owner %}Option<{{ ty }}>,{% endfor %} Option<corm::unique::ClaimToken>, Option<i64>, i64)>(prepared, (value,))
+            .await?;
+        Ok(claim.map(|({% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %} token, written_micros, now_millis)| corm::unique::Held {
+            owner: match ({% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %}) {
+                ({% for (field, column, ty) in unique.owner %}Some({{ field }}),{% endfor %}) => Some({{ repo.key }} { {% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %} }),
+                _ => None,
+            },
+            token,
+            written_micros,
+            now_millis,
+        }))
     }
 
     /// Claims `value` of `{{ unique.name }}` for the row at `key` in the
-    /// lookup table (`INSERT … IF NOT EXISTS`, living as long as the row:
-    /// `ttl`, or the table's default when unset): `true` when this call
-    /// claimed it, `false` when that row held it already.
+    /// lookup table, with a new token (`INSERT … IF NOT EXISTS`, living as
+    /// long as the row: `ttl`, or the table's default when unset).
+    ///
+    /// The row's own claim (from an earlier write of it, perhaps a cancelled
+    /// one) is renewed with the new token, so that a release still in flight
+    /// from that write can't remove it. Another row's claim is taken over
+    /// when it is stale: that row does not hold the value and the claim is
+    /// older than the session's grace period (see [`corm::unique`]).
     ///
     /// # Errors
-    /// [`corm::Error::Unique`] when another row holds it, or the error of
-    /// the conditional write.
-    async fn claim_{{ unique.name }}(&self, value: &{{ unique.ty }}, key: &{{ repo.key }}, ttl: corm::MaybeUnset<i32>) -> corm::Result<bool> {
-        let prepared = self.statements.claim_{{ unique.name }}.prepared(self.session).await?;
-        let result = self
-            .session
-            .execute(prepared, (value, {% for (field, column, ty) in unique.owner %}&key.{{ field }},{% endfor %} ttl))
-            .await?;
-        let statement = prepared.get_statement();
-        let applied = corm::lwt::applied(statement, result)?;
-        if applied.applied() {
-            return Ok(true);
-        }
-        let unreadable = |source| corm::Error::Deserialize {
-            statement: statement.to_owned(),
-            source,
-        };
-{% for (field, column, ty) in unique.owner %}
-        let held_{{ loop.index0 }}: Option<Option<{{ ty }}>> = applied.get({{ column }}).map_err(unreadable)?;
-{% endfor %}
-        if {% for (field, column, ty) in unique.owner %}{% if !loop.first %} && {% endif %}held_{{ loop.index0 }}.flatten().as_ref() == Some(&key.{{ field }}){% endfor %} {
-            return Ok(false);
+    /// [`corm::Error::Unique`] when another row holds the value, or the
+    /// error of a conditional write.
+    async fn claim_{{ unique.name }}(&self, value: &{{ unique.ty }}, key: &{{ repo.key }}, ttl: corm::MaybeUnset<i32>) -> corm::Result<corm::unique::Claim> {
+        let claim = self.statements.claim_{{ unique.name }}.prepared(self.session).await?;
+        for _ in 0..corm::unique::ATTEMPTS {
+            let token = corm::unique::new_token();
+            let result = self
+                .session
+                .execute(claim, (value, {% for (field, column, ty) in unique.owner %}&key.{{ field }},{% endfor %} token, ttl))
+                .await?;
+            if corm::lwt::was_applied(claim.get_statement(), result)? {
+                return Ok(corm::unique::Claim::New(token));
+            }
+            let Some(held) = self.{{ unique.name }}_claim(value).await? else {
+                // Given back since: claim it again.
+                continue;
+            };
+            if held.owner.as_ref() == Some(key) {
+                let keep = self.statements.keep_{{ unique.name }}.prepared(self.session).await?;
+                let result = self
+                    .session
+                    .execute(keep, (ttl, {% for (field, column, ty) in unique.owner %}&key.{{ field }},{% endfor %} token, value, held.token))
+                    .await?;
+                if corm::lwt::was_applied(keep.get_statement(), result)? {
+                    return Ok(corm::unique::Claim::Kept(token));
+                }
+                continue;
+            }
+            let holds = match &held.owner {
+                Some(owner) => self.get(owner).await?.is_some_and(|row| {{ unique.holds }}),
+                None => false,
+            };
+            if holds || !held.is_older_than(self.session.unique_claim_grace()) {
+                break;
+            }
+            // A stale claim: give it back for its row, then claim again.
+            self.release_{{ unique.name }}(value, held.token).await?;
         }
         Err(corm::Error::Unique {
             model: {{ repo.model_literal }},
@@ -596,30 +641,42 @@ impl {{ repo.repo }}<'_> {
         })
     }
 
-    /// Gives `value` of `{{ unique.name }}` back, if the row at `key` holds it
-    /// (`DELETE … IF <key>`: another row's claim is left alone).
+    /// Deletes the claim of `value` of `{{ unique.name }}` if it still has
+    /// `token` (`DELETE … IF corm_claim = ?`: a claim renewed or made since
+    /// is left alone).
     ///
     /// # Errors
     /// The error of the conditional delete.
-    async fn release_{{ unique.name }}(&self, value: &{{ unique.ty }}, key: &{{ repo.key }}) -> corm::Result<()> {
+    async fn release_{{ unique.name }}(&self, value: &{{ unique.ty }}, token: Option<corm::unique::ClaimToken>) -> corm::Result<()> {
         let prepared = self.statements.release_{{ unique.name }}.prepared(self.session).await?;
-        self.session
-            .execute(prepared, (value, {% for (field, column, ty) in unique.owner %}&key.{{ field }},{% endfor %}))
-            .await?;
+        self.session.execute(prepared, (value, token)).await?;
+        Ok(())
+    }
+
+    /// Gives `value` of `{{ unique.name }}` back if the row at `key` holds
+    /// its claim, naming the claim's token as read.
+    ///
+    /// # Errors
+    /// The error of the read or of the conditional delete.
+    async fn release_held_{{ unique.name }}(&self, value: &{{ unique.ty }}, key: &{{ repo.key }}) -> corm::Result<()> {
+        if let Some(held) = self.{{ unique.name }}_claim(value).await? {
+            if held.owner.as_ref() == Some(key) {
+                self.release_{{ unique.name }}(value, held.token).await?;
+            }
+        }
         Ok(())
     }
 {% endfor %}
 
-    /// Claims the `@unique` values of `row` for it, in field order; returns
-    /// which ones this call claimed. On a conflict it gives those back and
-    /// fails.
+    /// Claims the `@unique` values of `row` for it, in field order. On a
+    /// conflict it gives back the claims it made and fails.
     ///
     /// # Errors
     /// [`corm::Error::Unique`] naming the field and value, or the error of a
     /// conditional write.
-    async fn claim_unique(&self, row: &{{ repo.model }}, ttl: corm::MaybeUnset<i32>) -> corm::Result<[bool; {{ repo.unique.len() }}]> {
+    async fn claim_unique(&self, row: &{{ repo.model }}, ttl: corm::MaybeUnset<i32>) -> corm::Result<[Option<corm::unique::Claim>; {{ repo.unique.len() }}]> {
         let key = row.key();
-        let mut claimed = [false; {{ repo.unique.len() }}];
+        let mut claims = [None; {{ repo.unique.len() }}];
 {% for unique in repo.unique %}
 {% if unique.optional %}
         if let Some(value) = &row.{{ unique.ident }} {
@@ -628,75 +685,87 @@ impl {{ repo.repo }}<'_> {
             let value = &row.{{ unique.ident }};
 {% endif %}
             match self.claim_{{ unique.name }}(value, &key, ttl).await {
-                Ok(new) => claimed[{{ loop.index0 }}] = new,
+                Ok(claim) => claims[{{ loop.index0 }}] = Some(claim),
                 Err(error) => {
-                    self.release_unique(row, &claimed).await?;
+                    self.release_new_claims(row, &claims).await?;
                     return Err(error);
                 }
             }
         }
 {% endfor %}
-        Ok(claimed)
+        Ok(claims)
     }
 
-    /// Gives back the `@unique` values of `row` whose flag is set.
+    /// Gives back the claims in `claims` that were made for `row` (not the
+    /// ones it held already).
     ///
     /// # Errors
     /// The error of a conditional delete.
-    async fn release_unique(&self, row: &{{ repo.model }}, which: &[bool; {{ repo.unique.len() }}]) -> corm::Result<()> {
-        let key = row.key();
+    async fn release_new_claims(&self, row: &{{ repo.model }}, claims: &[Option<corm::unique::Claim>; {{ repo.unique.len() }}]) -> corm::Result<()> {
 {% for unique in repo.unique %}
 {% if unique.optional %}
-        if which[{{ loop.index0 }}] && let Some(value) = &row.{{ unique.ident }} {
-            self.release_{{ unique.name }}(value, &key).await?;
+        if let (Some(corm::unique::Claim::New(token)), Some(value)) = (claims[{{ loop.index0 }}], &row.{{ unique.ident }}) {
+            self.release_{{ unique.name }}(value, Some(token)).await?;
         }
 {% else %}
-        if which[{{ loop.index0 }}] {
-            self.release_{{ unique.name }}(&row.{{ unique.ident }}, &key).await?;
+        if let Some(corm::unique::Claim::New(token)) = claims[{{ loop.index0 }}] {
+            self.release_{{ unique.name }}(&row.{{ unique.ident }}, Some(token)).await?;
         }
 {% endif %}
 {% endfor %}
         Ok(())
     }
 
-    /// Settles the claims of a write of `row`: when it failed, gives back
-    /// what the write claimed (`claimed`) and returns its error; when it
+    /// Gives back every `@unique` value `row` (a row as it was before a
+    /// write or delete at `key`) holds that `now` (the row as written, if
+    /// any) does not.
+    ///
+    /// # Errors
+    /// The error of a read or of a conditional delete.
+    async fn release_dropped_claims(&self, key: &{{ repo.key }}, row: &{{ repo.model }}, now: Option<&{{ repo.model }}>) -> corm::Result<()> {
+{% for unique in repo.unique %}
+{% if unique.optional %}
+        if let Some(value) = &row.{{ unique.ident }} {
+            if now.is_none_or(|now| now.{{ unique.ident }}.as_ref() != Some(value)) {
+                self.release_held_{{ unique.name }}(value, key).await?;
+            }
+        }
+{% else %}
+        if now.is_none_or(|now| now.{{ unique.ident }} != row.{{ unique.ident }}) {
+            self.release_held_{{ unique.name }}(&row.{{ unique.ident }}, key).await?;
+        }
+{% endif %}
+{% endfor %}
+        Ok(())
+    }
+
+    /// Settles the claims of a write of `row`: when it certainly failed,
+    /// gives back the claims it made and returns its error (after a timeout
+    /// the row may have been written, so its claims stay); when it
     /// succeeded, gives back the values `previous` (the row before) held
     /// that `row` no longer does.
     ///
     /// # Errors
-    /// The write's error, or the error of a conditional delete.
+    /// The write's error, or the error of a read or conditional delete.
     async fn settle_claims(
         &self,
         row: &{{ repo.model }},
         previous: Option<&{{ repo.model }}>,
-        claimed: &[bool; {{ repo.unique.len() }}],
+        claims: &[Option<corm::unique::Claim>; {{ repo.unique.len() }}],
         written: corm::Result<()>,
     ) -> corm::Result<()> {
         if let Err(error) = written {
-            // The write's error is the one to report; a claim left behind
-            // here would only block its value until the row is written.
-            let _released = self.release_unique(row, claimed).await;
+            if error.certainly_not_applied() {
+                // The write's error is the one to report; a claim left
+                // behind is stale and taken over after the grace period.
+                let _released = self.release_new_claims(row, claims).await;
+            }
             return Err(error);
         }
-        let Some(previous) = previous else {
-            return Ok(());
-        };
-        let key = row.key();
-{% for unique in repo.unique %}
-{% if unique.optional %}
-        if let Some(old) = &previous.{{ unique.ident }}
-            && row.{{ unique.ident }}.as_ref() != Some(old)
-        {
-            self.release_{{ unique.name }}(old, &key).await?;
+        match previous {
+            Some(previous) => self.release_dropped_claims(&row.key(), previous, Some(row)).await,
+            None => Ok(()),
         }
-{% else %}
-        if previous.{{ unique.ident }} != row.{{ unique.ident }} {
-            self.release_{{ unique.name }}(&previous.{{ unique.ident }}, &key).await?;
-        }
-{% endif %}
-{% endfor %}
-        Ok(())
     }
 {% endif %}
 {% if let Some(partition) = repo.partition %}
@@ -717,7 +786,7 @@ impl {{ repo.repo }}<'_> {
         .await?;
         self.session.execute(prepared, partition).await?;
         for row in &rows {
-            self.release_unique(row, &[true; {{ repo.unique.len() }}]).await?;
+            self.release_dropped_claims(&row.key(), row, None).await?;
         }
 {% endif %}
         Ok(())

@@ -241,14 +241,20 @@ fn index_target(model: &ir::Model, field: &str) -> IndexTarget {
     }
 }
 
+/// The column of a `@unique` lookup table that holds the claim's token
+/// (`corm::unique::TOKEN_COLUMN` in the runtime).
+pub const UNIQUE_CLAIM_COLUMN: &str = "corm_claim";
+
 /// The name of the lookup table that enforces `@unique` on `field`.
 #[must_use]
 pub fn unique_table_name(model: &ir::Model, field: &ir::Field) -> String {
     format!("{}_by_{}", model.table, field.cql_name)
 }
 
-/// `<table>_by_<field>`: the unique value as the partition key, and the
-/// owning row's key beside it.
+/// `<table>_by_<field>`: the unique value as the partition key, the
+/// owning row's key beside it, and the claim's token (`corm_claim`: a
+/// release deletes only the claim whose token it read; see the runtime's
+/// `corm::unique`).
 fn unique_lookup_table(
     model: &ir::Model,
     unique: &ir::Field,
@@ -262,6 +268,11 @@ fn unique_lookup_table(
     for key_field in model.key.fields().filter_map(|name| model.field(name)) {
         columns.push(column(key_field, lower));
     }
+    columns.push(ColumnDef {
+        name: Ident::new(UNIQUE_CLAIM_COLUMN),
+        ty: CqlType::Native(NativeType::Uuid),
+        is_static: false,
+    });
     let mut table = TableDef::new(
         Ident::new(unique_table_name(model, unique)),
         columns,

@@ -74,10 +74,7 @@ async fn main() -> Result<(), corm::Error> {
         Err(error @ corm::Error::Unique { .. }) => println!("refused: {error}"),
         other => println!("unexpected: {other:?}"),
     }
-    let found = db
-        .customer()
-        .find_by_email(&"ada@example.com".to_owned())
-        .await?;
+    let found = db.customer().find_by_email("ada@example.com").await?;
     println!(
         "find_by_email: {}",
         found.map_or_else(|| "nobody".to_owned(), |customer| customer.name)

@@ -164,14 +164,18 @@ impl Db {
                     ),
                     claim_email: statement(
                         "INSERT INTO ",
-                        ".customer_by_email (email, id) VALUES (?, ?) IF NOT EXISTS USING TTL ?",
+                        ".customer_by_email (email, id, corm_claim) VALUES (?, ?, ?) IF NOT EXISTS USING TTL ?",
+                    ),
+                    keep_email: statement(
+                        "UPDATE ",
+                        ".customer_by_email USING TTL ? SET id = ?, corm_claim = ? WHERE email = ? IF corm_claim = ?",
                     ),
                     release_email: statement(
                         "DELETE FROM ",
-                        ".customer_by_email WHERE email = ? IF id = ?",
+                        ".customer_by_email WHERE email = ? IF corm_claim = ?",
                     ),
                     find_email: statement(
-                        "SELECT id FROM ",
+                        "SELECT id, corm_claim, writetime(id), toUnixTimestamp(now()) FROM ",
                         ".customer_by_email WHERE email = ?",
                     ),
                     table: [quoted.as_str(), ".customer"].concat(),
@@ -1474,6 +1478,7 @@ pub(super) struct CustomerStatements {
     delete: corm::Statement,
     scan: corm::Statement,
     claim_email: corm::Statement,
+    keep_email: corm::Statement,
     release_email: corm::Statement,
     find_email: corm::Statement,
     /// The table, qualified with the keyspace.
@@ -1543,9 +1548,9 @@ impl CustomerRepository<'_> {
         row.validate()?;
         let prepared = self.statements.insert.prepared(self.session).await?;
         let previous = self.get(&row.key()).await?;
-        let claimed = self.claim_unique(row, corm::MaybeUnset::Unset).await?;
+        let claims = self.claim_unique(row, corm::MaybeUnset::Unset).await?;
         let written = self.session.execute(prepared, row).await.map(drop);
-        self.settle_claims(row, previous.as_ref(), &claimed, written).await
+        self.settle_claims(row, previous.as_ref(), &claims, written).await
     }
     /// Writes `row` as [`insert`](Self::insert) does, with the options of
     /// `options`: its time to live and write time are bound to
@@ -1565,7 +1570,7 @@ impl CustomerRepository<'_> {
         row.validate()?;
         let prepared = self.statements.insert_with.prepared(self.session).await?;
         let previous = self.get(&row.key()).await?;
-        let claimed = self.claim_unique(row, options.bound_ttl()).await?;
+        let claims = self.claim_unique(row, options.bound_ttl()).await?;
         let written = self
             .session
             .execute(
@@ -1574,7 +1579,7 @@ impl CustomerRepository<'_> {
             )
             .await
             .map(drop);
-        self.settle_claims(row, previous.as_ref(), &claimed, written).await
+        self.settle_claims(row, previous.as_ref(), &claims, written).await
     }
     /// Writes `row` only if no row has its primary key (`IF NOT EXISTS`, a
     /// lightweight transaction). Returns whether it was written.
@@ -1593,14 +1598,18 @@ impl CustomerRepository<'_> {
             .insert_if_not_exists
             .prepared(self.session)
             .await?;
-        let claimed = self.claim_unique(row, corm::MaybeUnset::Unset).await?;
+        let claims = self.claim_unique(row, corm::MaybeUnset::Unset).await?;
         let applied = self
             .session
             .execute(prepared, row)
             .await
             .and_then(|result| corm::lwt::was_applied(prepared.get_statement(), result));
-        if !matches!(applied, Ok(true)) {
-            self.release_unique(row, &claimed).await?;
+        let written = match &applied {
+            Ok(applied) => *applied,
+            Err(error) => !error.certainly_not_applied(),
+        };
+        if !written {
+            self.release_new_claims(row, &claims).await?;
         }
         applied
     }
@@ -1635,7 +1644,7 @@ impl CustomerRepository<'_> {
         let previous = self.get(key).await?;
         self.session.execute(prepared, key).await?;
         if let Some(previous) = previous {
-            self.release_unique(&previous, &[true; 1]).await?;
+            self.release_dropped_claims(key, &previous, None).await?;
         }
         Ok(())
     }
@@ -1654,7 +1663,7 @@ impl CustomerRepository<'_> {
         let previous = self.get(key).await?;
         self.session.execute(&options.apply(prepared), key).await?;
         if let Some(previous) = previous {
-            self.release_unique(&previous, &[true; 1]).await?;
+            self.release_dropped_claims(key, &previous, None).await?;
         }
         Ok(())
     }
@@ -1777,12 +1786,12 @@ impl CustomerRepository<'_> {
             .update_statement(if using.is_some() { mask | UPDATE_USING } else { mask });
         let prepared = statement.prepared(self.session).await?;
         let previous = if patch.email.is_some() { self.get(key).await? } else { None };
-        let mut claimed = [false; 1];
+        let mut claims = [None; 1];
         if let Some(value) = &patch.email {
             match self.claim_email(value, key, corm::MaybeUnset::Unset).await {
-                Ok(new) => claimed[0] = new,
+                Ok(claim) => claims[0] = Some(claim),
                 Err(error) => {
-                    self.release_patch_claims(key, patch, &claimed).await?;
+                    self.release_new_patch_claims(patch, &claims).await?;
                     return Err(error);
                 }
             }
@@ -1794,78 +1803,138 @@ impl CustomerRepository<'_> {
             None => self.session.execute(prepared, &values[..count]).await,
         };
         if let Err(error) = written {
-            let _released = self.release_patch_claims(key, patch, &claimed).await;
+            if error.certainly_not_applied() {
+                let _released = self.release_new_patch_claims(patch, &claims).await;
+            }
             return Err(error);
         }
         let Some(previous) = previous else {
             return Ok(());
         };
-        if let Some(new) = &patch.email && *new != previous.email {
-            self.release_email(&previous.email, key).await?;
+        if let Some(new) = &patch.email {
+            if *new != previous.email {
+                self.release_held_email(&previous.email, key).await?;
+            }
         }
         Ok(())
     }
-    /// Gives back the `@unique` values `patch` sets whose flag is set.
+    /// Gives back the claims in `claims` that were made for the values
+    /// `patch` sets (not the ones its row held already).
     ///
     /// # Errors
     /// The error of a conditional delete.
-    async fn release_patch_claims(
+    async fn release_new_patch_claims(
         &self,
-        key: &CustomerKey,
         patch: &CustomerPatch,
-        which: &[bool; 1],
+        claims: &[Option<corm::unique::Claim>; 1],
     ) -> corm::Result<()> {
-        if which[0] && let Some(value) = &patch.email {
-            self.release_email(value, key).await?;
+        if let (Some(corm::unique::Claim::New(token)), Some(value)) = (
+            claims[0],
+            &patch.email,
+        ) {
+            self.release_email(value, Some(token)).await?;
         }
         Ok(())
     }
     /// The row whose `email` is `value`, found through its
-    /// `@unique` lookup table, or `None`.
+    /// `@unique` lookup table, or `None`. A claim whose row does not hold
+    /// the value (left by a cancelled write) finds nothing.
     ///
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
     /// reading a row.
-    pub async fn find_by_email(&self, value: &String) -> corm::Result<Option<Customer>> {
-        let prepared = self.statements.find_email.prepared(self.session).await?;
-        let owner = self
-            .session
-            .execute_first::<(corm::Uuid,)>(prepared, (value,))
-            .await?;
-        let Some((id,)) = owner else {
-            return Ok(None);
+    pub async fn find_by_email(&self, value: &str) -> corm::Result<Option<Customer>> {
+        let owner = match self.email_claim(value).await? {
+            Some(corm::unique::Held { owner: Some(owner), .. }) => owner,
+            _ => return Ok(None),
         };
-        let key = CustomerKey { id };
-        Ok(self.get(&key).await?.filter(|row| &row.email == value))
+        Ok(self.get(&owner).await?.filter(|row| row.email == value))
     }
-    /// Claims `value` of `email` for the row at `key` in the
-    /// lookup table (`INSERT … IF NOT EXISTS`, living as long as the row:
-    /// `ttl`, or the table's default when unset): `true` when this call
-    /// claimed it, `false` when that row held it already.
+    /// The claim of `value` in the lookup table of `email`, if any.
     ///
     /// # Errors
-    /// [`corm::Error::Unique`] when another row holds it, or the error of
-    /// the conditional write.
+    /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
+    /// reading the row.
+    async fn email_claim<V>(
+        &self,
+        value: &V,
+    ) -> corm::Result<Option<corm::unique::Held<CustomerKey>>>
+    where
+        V: corm::rt::SerializeValue + Sync + ?Sized,
+    {
+        let prepared = self.statements.find_email.prepared(self.session).await?;
+        let claim = self
+            .session
+            .execute_first::<
+                (Option<corm::Uuid>, Option<corm::unique::ClaimToken>, Option<i64>, i64),
+            >(prepared, (value,))
+            .await?;
+        Ok(
+            claim
+                .map(|(id, token, written_micros, now_millis)| corm::unique::Held {
+                    owner: match (id,) {
+                        (Some(id),) => Some(CustomerKey { id }),
+                        _ => None,
+                    },
+                    token,
+                    written_micros,
+                    now_millis,
+                }),
+        )
+    }
+    /// Claims `value` of `email` for the row at `key` in the
+    /// lookup table, with a new token (`INSERT … IF NOT EXISTS`, living as
+    /// long as the row: `ttl`, or the table's default when unset).
+    ///
+    /// The row's own claim (from an earlier write of it, perhaps a cancelled
+    /// one) is renewed with the new token, so that a release still in flight
+    /// from that write can't remove it. Another row's claim is taken over
+    /// when it is stale: that row does not hold the value and the claim is
+    /// older than the session's grace period (see [`corm::unique`]).
+    ///
+    /// # Errors
+    /// [`corm::Error::Unique`] when another row holds the value, or the
+    /// error of a conditional write.
     async fn claim_email(
         &self,
         value: &String,
         key: &CustomerKey,
         ttl: corm::MaybeUnset<i32>,
-    ) -> corm::Result<bool> {
-        let prepared = self.statements.claim_email.prepared(self.session).await?;
-        let result = self.session.execute(prepared, (value, &key.id, ttl)).await?;
-        let statement = prepared.get_statement();
-        let applied = corm::lwt::applied(statement, result)?;
-        if applied.applied() {
-            return Ok(true);
-        }
-        let unreadable = |source| corm::Error::Deserialize {
-            statement: statement.to_owned(),
-            source,
-        };
-        let held_0: Option<Option<corm::Uuid>> = applied.get("id").map_err(unreadable)?;
-        if held_0.flatten().as_ref() == Some(&key.id) {
-            return Ok(false);
+    ) -> corm::Result<corm::unique::Claim> {
+        let claim = self.statements.claim_email.prepared(self.session).await?;
+        for _ in 0..corm::unique::ATTEMPTS {
+            let token = corm::unique::new_token();
+            let result = self
+                .session
+                .execute(claim, (value, &key.id, token, ttl))
+                .await?;
+            if corm::lwt::was_applied(claim.get_statement(), result)? {
+                return Ok(corm::unique::Claim::New(token));
+            }
+            let Some(held) = self.email_claim(value).await? else {
+                continue;
+            };
+            if held.owner.as_ref() == Some(key) {
+                let keep = self.statements.keep_email.prepared(self.session).await?;
+                let result = self
+                    .session
+                    .execute(keep, (ttl, &key.id, token, value, held.token))
+                    .await?;
+                if corm::lwt::was_applied(keep.get_statement(), result)? {
+                    return Ok(corm::unique::Claim::Kept(token));
+                }
+                continue;
+            }
+            let holds = match &held.owner {
+                Some(owner) => {
+                    self.get(owner).await?.is_some_and(|row| row.email == *value)
+                }
+                None => false,
+            };
+            if holds || !held.is_older_than(self.session.unique_claim_grace()) {
+                break;
+            }
+            self.release_email(value, held.token).await?;
         }
         Err(corm::Error::Unique {
             model: "Customer",
@@ -1873,23 +1942,40 @@ impl CustomerRepository<'_> {
             value: format!("{value:?}"),
         })
     }
-    /// Gives `value` of `email` back, if the row at `key` holds it
-    /// (`DELETE … IF <key>`: another row's claim is left alone).
+    /// Deletes the claim of `value` of `email` if it still has
+    /// `token` (`DELETE … IF corm_claim = ?`: a claim renewed or made since
+    /// is left alone).
     ///
     /// # Errors
     /// The error of the conditional delete.
     async fn release_email(
         &self,
         value: &String,
-        key: &CustomerKey,
+        token: Option<corm::unique::ClaimToken>,
     ) -> corm::Result<()> {
         let prepared = self.statements.release_email.prepared(self.session).await?;
-        self.session.execute(prepared, (value, &key.id)).await?;
+        self.session.execute(prepared, (value, token)).await?;
         Ok(())
     }
-    /// Claims the `@unique` values of `row` for it, in field order; returns
-    /// which ones this call claimed. On a conflict it gives those back and
-    /// fails.
+    /// Gives `value` of `email` back if the row at `key` holds
+    /// its claim, naming the claim's token as read.
+    ///
+    /// # Errors
+    /// The error of the read or of the conditional delete.
+    async fn release_held_email(
+        &self,
+        value: &String,
+        key: &CustomerKey,
+    ) -> corm::Result<()> {
+        if let Some(held) = self.email_claim(value).await? {
+            if held.owner.as_ref() == Some(key) {
+                self.release_email(value, held.token).await?;
+            }
+        }
+        Ok(())
+    }
+    /// Claims the `@unique` values of `row` for it, in field order. On a
+    /// conflict it gives back the claims it made and fails.
     ///
     /// # Errors
     /// [`corm::Error::Unique`] naming the field and value, or the error of a
@@ -1898,62 +1984,80 @@ impl CustomerRepository<'_> {
         &self,
         row: &Customer,
         ttl: corm::MaybeUnset<i32>,
-    ) -> corm::Result<[bool; 1]> {
+    ) -> corm::Result<[Option<corm::unique::Claim>; 1]> {
         let key = row.key();
-        let mut claimed = [false; 1];
+        let mut claims = [None; 1];
         {
             let value = &row.email;
             match self.claim_email(value, &key, ttl).await {
-                Ok(new) => claimed[0] = new,
+                Ok(claim) => claims[0] = Some(claim),
                 Err(error) => {
-                    self.release_unique(row, &claimed).await?;
+                    self.release_new_claims(row, &claims).await?;
                     return Err(error);
                 }
             }
         }
-        Ok(claimed)
+        Ok(claims)
     }
-    /// Gives back the `@unique` values of `row` whose flag is set.
+    /// Gives back the claims in `claims` that were made for `row` (not the
+    /// ones it held already).
     ///
     /// # Errors
     /// The error of a conditional delete.
-    async fn release_unique(
+    async fn release_new_claims(
         &self,
         row: &Customer,
-        which: &[bool; 1],
+        claims: &[Option<corm::unique::Claim>; 1],
     ) -> corm::Result<()> {
-        let key = row.key();
-        if which[0] {
-            self.release_email(&row.email, &key).await?;
+        if let Some(corm::unique::Claim::New(token)) = claims[0] {
+            self.release_email(&row.email, Some(token)).await?;
         }
         Ok(())
     }
-    /// Settles the claims of a write of `row`: when it failed, gives back
-    /// what the write claimed (`claimed`) and returns its error; when it
+    /// Gives back every `@unique` value `row` (a row as it was before a
+    /// write or delete at `key`) holds that `now` (the row as written, if
+    /// any) does not.
+    ///
+    /// # Errors
+    /// The error of a read or of a conditional delete.
+    async fn release_dropped_claims(
+        &self,
+        key: &CustomerKey,
+        row: &Customer,
+        now: Option<&Customer>,
+    ) -> corm::Result<()> {
+        if now.is_none_or(|now| now.email != row.email) {
+            self.release_held_email(&row.email, key).await?;
+        }
+        Ok(())
+    }
+    /// Settles the claims of a write of `row`: when it certainly failed,
+    /// gives back the claims it made and returns its error (after a timeout
+    /// the row may have been written, so its claims stay); when it
     /// succeeded, gives back the values `previous` (the row before) held
     /// that `row` no longer does.
     ///
     /// # Errors
-    /// The write's error, or the error of a conditional delete.
+    /// The write's error, or the error of a read or conditional delete.
     async fn settle_claims(
         &self,
         row: &Customer,
         previous: Option<&Customer>,
-        claimed: &[bool; 1],
+        claims: &[Option<corm::unique::Claim>; 1],
         written: corm::Result<()>,
     ) -> corm::Result<()> {
         if let Err(error) = written {
-            let _released = self.release_unique(row, claimed).await;
+            if error.certainly_not_applied() {
+                let _released = self.release_new_claims(row, claims).await;
+            }
             return Err(error);
         }
-        let Some(previous) = previous else {
-            return Ok(());
-        };
-        let key = row.key();
-        if previous.email != row.email {
-            self.release_email(&previous.email, &key).await?;
+        match previous {
+            Some(previous) => {
+                self.release_dropped_claims(&row.key(), previous, Some(row)).await
+            }
+            None => Ok(()),
         }
-        Ok(())
     }
     /// Every row of the table, partition by partition (in token order),
     /// fetched a page at a time (`options.page_size` rows per page). A full

@@ -109,4 +109,23 @@ pub static MIGRATIONS: &[Migration] = &[
             ],
         ),
     },
+    Migration {
+        id: 4,
+        name: Cow::Borrowed("unique_claim_tokens"),
+        checksum: Cow::Borrowed(
+            "31a59a42a979bc56878d59484f9d08068f7ab96d85a7e2ff0ceeff4f3ce893bc",
+        ),
+        statements: Cow::Borrowed(
+            &[
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("alter table "),
+                            Cow::Borrowed(".customer_by_email add corm_claim uuid"),
+                        ],
+                    ),
+                },
+            ],
+        ),
+    },
 ];

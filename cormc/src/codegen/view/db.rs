@@ -134,6 +134,16 @@ pub struct UniqueView {
     pub optional: bool,
     /// The value's Rust type (without `Option`).
     pub ty: String,
+    /// The type `find_by_` takes the value as (`&str` for text, `&[u8]`
+    /// for blobs, by value for `Copy` types).
+    pub param: String,
+    /// `value` as a reference, in `find_by_` (`&value` for a by-value
+    /// parameter).
+    pub param_ref: String,
+    /// Whether `row` holds `value` (a `&ty`).
+    pub holds: String,
+    /// Whether `row` holds `value` (a `param`), in `find_by_`.
+    pub holds_param: String,
     /// The owner's key: each key field with its column in the lookup
     /// table (quoted CQL, as a Rust string literal) and its Rust type, in
     /// key order.
@@ -494,44 +504,93 @@ fn repo_view(model: &ir::Model, view: &ModelView) -> Result<RepoView, CodegenErr
         let lookup = quote(&crate::check::lower::unique_table_name(model, field)).into_owned();
         let value = quote(&field.cql_name).into_owned();
         let key_columns: Vec<String> = model.key.fields().map(&column).collect();
+        let token = crate::check::lower::UNIQUE_CLAIM_COLUMN;
         add(
             &format!("claim_{name}"),
             "INSERT INTO ",
             format!(
-                ".{lookup} ({value}, {}) VALUES (?, {}) IF NOT EXISTS USING TTL ?",
+                ".{lookup} ({value}, {}, {token}) VALUES (?, {}, ?) IF NOT EXISTS USING TTL ?",
                 key_columns.join(", "),
                 vec!["?"; key_columns.len()].join(", ")
             ),
         );
         add(
-            &format!("release_{name}"),
-            "DELETE FROM ",
+            &format!("keep_{name}"),
+            "UPDATE ",
             format!(
-                ".{lookup} WHERE {value} = ? IF {}",
+                ".{lookup} USING TTL ? SET {}, {token} = ? WHERE {value} = ? IF {token} = ?",
                 key_columns
                     .iter()
                     .map(|column| format!("{column} = ?"))
                     .collect::<Vec<_>>()
-                    .join(" AND ")
+                    .join(", ")
             ),
         );
         add(
+            &format!("release_{name}"),
+            "DELETE FROM ",
+            format!(".{lookup} WHERE {value} = ? IF {token} = ?"),
+        );
+        add(
             &format!("find_{name}"),
-            &format!("SELECT {} FROM ", key_columns.join(", ")),
+            &format!(
+                "SELECT {}, {token}, writetime({}), toUnixTimestamp(now()) FROM ",
+                key_columns.join(", "),
+                key_columns.first().map_or("", String::as_str),
+            ),
             format!(".{lookup} WHERE {value} = ?"),
         );
-        if key_columns.len() + 2 > MAX_TUPLE {
+        if key_columns.len() + 3 > MAX_TUPLE {
             return Err(CodegenError::Unsupported {
                 what: format!("`{}.{}`", model.name, field.name),
                 reason: format!("a unique claim binds more than {MAX_TUPLE} values"),
             });
         }
+        let what = format!("`{}.{}`", model.name, field.name);
+        let param = super::queries::param_type(&field.ty, false, &what)?;
+        let ident = &field_view.ident;
+        let (holds, holds_param, param_ref) = if field.optional {
+            let param_holds = if param.starts_with("&[") || param == "&str" {
+                format!("row.{ident}.as_deref() == Some(value)")
+            } else if param.starts_with('&') {
+                format!("row.{ident}.as_ref() == Some(value)")
+            } else {
+                format!("row.{ident} == Some(value)")
+            };
+            (
+                format!("row.{ident}.as_ref() == Some(value)"),
+                param_holds,
+                "value",
+            )
+        } else if param.starts_with("&[") || param == "&str" {
+            (
+                format!("row.{ident} == *value"),
+                format!("row.{ident} == value"),
+                "value",
+            )
+        } else if param.starts_with('&') {
+            (
+                format!("row.{ident} == *value"),
+                format!("row.{ident} == *value"),
+                "value",
+            )
+        } else {
+            (
+                format!("row.{ident} == *value"),
+                format!("row.{ident} == value"),
+                "&value",
+            )
+        };
         unique.push(UniqueView {
             name,
             ident: field_view.ident.clone(),
             field: format!("{:?}", field.name),
             optional: field.optional,
-            ty: super::rust_type(&field.ty, &format!("`{}.{}`", model.name, field.name))?.path,
+            ty: super::rust_type(&field.ty, &what)?.path,
+            param_ref: param_ref.to_owned(),
+            holds,
+            holds_param,
+            param,
             owner: view
                 .key
                 .fields
