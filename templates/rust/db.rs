@@ -48,7 +48,9 @@ impl Db {
 {% for statement in repo.statements %}
                     {{ statement.ident }}: statement({{ statement.before }}, {{ statement.after }}),
 {% endfor %}
+{% if repo.builds_statements %}
                     table: [quoted.as_str(), {{ repo.table_after }}].concat(),
+{% endif %}
 {% if repo.extra %}
                     extra: corm::rt::StatementCache::new(),
 {% endif %}
@@ -141,8 +143,10 @@ pub(super) struct {{ repo.statements_ident }} {
 {% for statement in repo.statements %}
     {{ statement.ident }}: corm::Statement,
 {% endfor %}
+{% if repo.builds_statements %}
     /// The table, qualified with the keyspace.
     pub(super) table: String,
+{% endif %}
 {% if repo.extra %}
     /// The statements of the methods other files add to the repository
     /// (named queries and aggregates in `queries.rs` under keys below

@@ -81,6 +81,10 @@ pub struct RepoView {
     pub extra: bool,
     /// Whether relation loaders (which need the `Db`) are added.
     pub loads_relations: bool,
+    /// Whether some statement is built from the qualified table name at
+    /// run time (updates, ranges, queries, aggregates, relation loaders of
+    /// this model or of one that relates to it).
+    pub builds_statements: bool,
     /// Whether rows have a `validate()` that every write runs first.
     pub validates: bool,
     /// Whether patches have a `validate()` that every update runs first.
@@ -287,6 +291,15 @@ impl DbFile {
                     .aggregates
                     .iter()
                     .any(|aggregate| aggregate.model == model.name);
+            repo.builds_statements = repo.extra
+                || repo.update.is_some()
+                || repo.range.is_some()
+                || schema.models.iter().any(|other| {
+                    other
+                        .relations
+                        .iter()
+                        .any(|relation| relation.target == model.name)
+                });
             for generated in std::iter::once(&view.key.ident)
                 .chain(view.partition.as_ref().map(|key| &key.ident))
                 .chain(view.clustering.as_ref().map(|key| &key.ident))
@@ -677,6 +690,7 @@ fn repo_view(model: &ir::Model, view: &ModelView) -> Result<RepoView, CodegenErr
             .as_ref()
             .is_some_and(super::ValidateView::patch_validates),
         extra: false,
+        builds_statements: false,
         loads_relations: false,
         table_after: format!("{:?}", format!(".{table}")),
         batch_suffix: bare(&accessor).to_owned(),
