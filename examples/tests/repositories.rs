@@ -1,6 +1,6 @@
 //! The generated repositories of `examples/schema.corm` against a real node:
-//! the schema is created from the generated `SCHEMA_STATEMENTS` in a
-//! keyspace of the test's own, then rows go through `Db`.
+//! the schema is set up by `Db::setup` (the migrations) in a keyspace of the
+//! test's own, then rows go through `Db`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -895,6 +895,42 @@ async fn partition_slices_over_every_clustering_column() {
         .await;
         assert_eq!(limited, vec![key(3, 1), key(3, 2), key(2, 1)]);
         assert_eq!(rows[0].clustering(), at(1, 1));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_schema_statements_set_up_any_keyspace_again_and_again() {
+    with_keyspace("setup_any", |session| async move {
+        // A keyspace whose name needs quoting, beside the test's own.
+        let keyspace = format!("{}_Copy", session.keyspace().unwrap());
+        session
+            .run_ddl(&format!(
+                "CREATE KEYSPACE \"{keyspace}\" WITH replication = \
+                 {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
+            ))
+            .await
+            .unwrap();
+        for _ in 0..2 {
+            for statement in corm_examples::generated::SCHEMA_STATEMENTS {
+                session.run_ddl(&statement.text(&keyspace)).await.unwrap();
+            }
+        }
+        let db = corm_examples::generated::Db::new(session.clone(), keyspace.clone());
+        let customer = corm_examples::generated::Customer::new(
+            "copy@example.com".to_owned(),
+            "Ada Lovelace".to_owned(),
+            Default::default(),
+        );
+        db.customer().insert(&customer).await.unwrap();
+        assert_eq!(
+            db.customer().get(&customer.key()).await.unwrap(),
+            Some(customer)
+        );
+        session
+            .run_ddl(&format!("DROP KEYSPACE \"{keyspace}\""))
+            .await
+            .unwrap();
     })
     .await;
 }

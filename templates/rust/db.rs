@@ -76,6 +76,34 @@ impl Db {
     }
 {% endif %}
 
+    /// Brings this keyspace, which must exist, to the schema: by applying
+{% if file.migrations %}
+    /// the pending migrations ([`migrate`](Self::migrate)), since the schema
+    /// has them.
+{% else %}
+    /// [`SCHEMA_STATEMENTS`](super::SCHEMA_STATEMENTS) (`create … if not
+    /// exists`, so it can run again), since the schema has no migrations.
+{% endif %}
+    /// The same code sets up any keyspace: a test's, a tenant's, a copy.
+    ///
+    /// # Errors
+{% if file.migrations %}
+    /// As for [`migrate`](Self::migrate).
+{% else %}
+    /// [`corm::Error::Execute`] naming the statement the cluster refused, or
+    /// [`corm::Error::SchemaAgreement`].
+{% endif %}
+    pub async fn setup(&self) -> corm::Result<()> {
+{% if file.migrations %}
+        self.migrate().await.map(drop)
+{% else %}
+        for statement in super::SCHEMA_STATEMENTS {
+            self.inner.session.run_ddl(&statement.text(&self.inner.keyspace)).await?;
+        }
+        Ok(())
+{% endif %}
+    }
+
 {% if file.migrations %}
     /// Applies the schema's pending migrations
     /// ([`MIGRATIONS`](super::MIGRATIONS)) to this keyspace, which must

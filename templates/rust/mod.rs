@@ -33,10 +33,14 @@ pub use migrations::MIGRATIONS;
 /// The schema as a CQL script (`schema.cql`, beside this file).
 pub const SCHEMA_CQL: &str = include_str!("schema.cql");
 
-/// The statements of [`SCHEMA_CQL`] in order, without their `;`: run them
-/// one at a time (in the keyspace the tables belong to) to create the schema.
-pub const SCHEMA_STATEMENTS: &[&str] = &[
+/// The statements that create the schema's types, tables and indexes in a
+/// keyspace (`create … if not exists`, in dependency order), each cut where
+/// the keyspace name goes: `statement.text(keyspace)` is the CQL to run.
+{% if !db.is_empty() %}
+/// [`Db::setup`](db::Db::setup) runs them when the schema has no migrations.
+{% endif %}
+pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
 {% for statement in schema_statements %}
-    {{ statement }},
+    corm::migrate::MigrationStatement::from_static(&[{% for part in statement %}std::borrow::Cow::Borrowed({{ part }}),{% endfor %}]),
 {% endfor %}
 ];

@@ -71,6 +71,55 @@ pub fn schema_statements(schema: &CqlSchema) -> Vec<String> {
     statements
 }
 
+/// The statements that set a keyspace up for `schema` without its
+/// migrations: [`schema_statements`] less the keyspace's own, each made
+/// idempotent (`create … if not exists`) and cut where the keyspace name
+/// goes, so they run in any keyspace.
+///
+/// # Errors
+/// [`CodegenError::Unsupported`] (a bug) when a rendered statement does not
+/// parse back.
+pub fn setup_statements(
+    schema: &CqlSchema,
+) -> Result<Vec<crate::migrate::EmbeddedStatement>, CodegenError> {
+    let without_keyspace = CqlSchema {
+        keyspace: None,
+        ..schema.clone()
+    };
+    schema_statements(&without_keyspace)
+        .iter()
+        .map(|statement| {
+            let idempotent = if_not_exists(statement);
+            crate::migrate::embed::embed_ddl(&idempotent).map_err(|error| {
+                CodegenError::Unsupported {
+                    what: format!("`{idempotent}`"),
+                    reason: format!("bug: the rendered statement does not parse back: {error}"),
+                }
+            })
+        })
+        .collect()
+}
+
+/// `statement` (a `create …` as the renderer writes it) with `if not
+/// exists` after its kind.
+fn if_not_exists(statement: &str) -> String {
+    const KINDS: [&str; 5] = [
+        "create type ",
+        "create table ",
+        "create custom index ",
+        "create index ",
+        "create materialized view ",
+    ];
+    KINDS
+        .iter()
+        .find_map(|kind| {
+            statement
+                .strip_prefix(kind)
+                .map(|rest| format!("{kind}if not exists {rest}"))
+        })
+        .unwrap_or_else(|| statement.to_owned())
+}
+
 /// The migrations as a CQL script, each under a comment with its number,
 /// name and checksum, with the keyspace written as `<keyspace>`.
 fn migrations_script(migrations: &[crate::migrate::EmbeddedMigration]) -> String {
@@ -99,7 +148,7 @@ pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
     let db = view::DbFile::new(schema, &model)?;
     let queries = view::QueriesFile::new(schema, &model)?;
     let relations = view::RelationsFile::new(schema, &model)?;
-    let statements = schema_statements(&schema.desired);
+    let statements = setup_statements(&schema.desired)?;
     let mut files = GeneratedFiles::default();
     files.insert(
         "mod.rs",

@@ -19,15 +19,16 @@ pub(crate) struct ModRs<'a> {
     pub(crate) query_rows: bool,
     /// Whether there is a `relations.rs`.
     pub(crate) relations: bool,
-    /// The DDL statements, as Rust string literals.
-    pub(crate) schema_statements: Vec<String>,
+    /// The statements that set up a keyspace, each as the Rust string
+    /// literals of its parts around the keyspace slots.
+    pub(crate) schema_statements: Vec<Vec<String>>,
 }
 
 impl<'a> ModRs<'a> {
     pub(crate) fn new(
         types: &'a TypesFile,
         db: &'a DbFile,
-        statements: &[String],
+        statements: &[crate::migrate::EmbeddedStatement],
         queries: Option<&QueriesFile>,
         relations: bool,
     ) -> Self {
@@ -39,7 +40,13 @@ impl<'a> ModRs<'a> {
             relations,
             schema_statements: statements
                 .iter()
-                .map(|statement| format!("{statement:?}"))
+                .map(|statement| {
+                    statement
+                        .parts
+                        .iter()
+                        .map(|part| format!("{part:?}"))
+                        .collect()
+                })
                 .collect(),
         }
     }

@@ -35,6 +35,16 @@ impl EmbeddedStatement {
     }
 }
 
+/// A DDL statement cut at its keyspace slots, as [`embed`] cuts the
+/// statements of a migration.
+///
+/// # Errors
+/// The parser's error when `text` is not a DDL statement it reads.
+pub fn embed_ddl(text: &str) -> Result<EmbeddedStatement, crate::cql::DdlError> {
+    let statement = crate::cql::parse_statement(text)?;
+    Ok(cut(text, &keyspace_slots(&statement)))
+}
+
 /// A migration ready to embed: id, name, checksum and statements.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EmbeddedMigration {

@@ -187,6 +187,16 @@ impl Db {
             }),
         }
     }
+    /// Brings this keyspace, which must exist, to the schema: by applying
+    /// the pending migrations ([`migrate`](Self::migrate)), since the schema
+    /// has them.
+    /// The same code sets up any keyspace: a test's, a tenant's, a copy.
+    ///
+    /// # Errors
+    /// As for [`migrate`](Self::migrate).
+    pub async fn setup(&self) -> corm::Result<()> {
+        self.migrate().await.map(drop)
+    }
     /// Applies the schema's pending migrations
     /// ([`MIGRATIONS`](super::MIGRATIONS)) to this keyspace, which must
     /// exist: under the runner's lock, resuming a run that stopped midway,

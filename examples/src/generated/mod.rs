@@ -17,14 +17,65 @@ pub mod migrations;
 pub use migrations::MIGRATIONS;
 /// The schema as a CQL script (`schema.cql`, beside this file).
 pub const SCHEMA_CQL: &str = include_str!("schema.cql");
-/// The statements of [`SCHEMA_CQL`] in order, without their `;`: run them
-/// one at a time (in the keyspace the tables belong to) to create the schema.
-pub const SCHEMA_STATEMENTS: &[&str] = &[
-    "create type address (\n    street text,\n    city text,\n    zip text\n)",
-    "create table customer (\n    id uuid,\n    email text,\n    name text,\n    age int,\n    website text,\n    code text,\n    tier text,\n    tags set<text>,\n    nickname text,\n    created_at timestamp,\n    updated_at timestamp,\n    primary key (id)\n) with comment = 'A customer account: the email is unique, and every write is validated.'",
-    "create table customer_by_email (\n    email text,\n    id uuid,\n    corm_claim uuid,\n    primary key (email)\n)",
-    "create table keyword (\n    key text,\n    type text,\n    \"order\" int,\n    primary key (key, type)\n) with clustering order by (type asc)\n    and comment = 'Columns whose names are Rust keywords (`type`), CQL reserved words\n(`order`) or generated names (`key`).'",
-    "create table \"order\" (\n    customer_id uuid,\n    placed_at timeuuid,\n    id uuid,\n    status text,\n    total_cents bigint,\n    quantity int,\n    weight smallint,\n    priority tinyint,\n    gift boolean,\n    discount float,\n    tax_rate double,\n    exact_total decimal,\n    big_number varint,\n    created_at timestamp,\n    ship_on date,\n    ship_at time,\n    window duration,\n    receipt blob,\n    client_ip inet,\n    address address,\n    notes list<text>,\n    tags set<text>,\n    attributes map<text, int>,\n    dimensions tuple<int, int, int>,\n    embedding vector<float, 3>,\n    history list<frozen<address>>,\n    statuses set<text>,\n    updated_at timestamp,\n    primary key (customer_id, placed_at, id)\n) with clustering order by (placed_at desc, id asc)\n    and comment = 'A customer order, one partition per customer, newest first.'",
-    "create table page_views (\n    page text,\n    day date,\n    views counter,\n    primary key (page, day)\n) with clustering order by (day asc)\n    and comment = 'Page views, counted per page and day.'",
-    "create index customer_tier_idx on customer (tier) using 'sai'",
+/// The statements that create the schema's types, tables and indexes in a
+/// keyspace (`create … if not exists`, in dependency order), each cut where
+/// the keyspace name goes: `statement.text(keyspace)` is the CQL to run.
+/// [`Db::setup`](db::Db::setup) runs them when the schema has no migrations.
+pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create type if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".address (\n    street text,\n    city text,\n    zip text\n)",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".customer (\n    id uuid,\n    email text,\n    name text,\n    age int,\n    website text,\n    code text,\n    tier text,\n    tags set<text>,\n    nickname text,\n    created_at timestamp,\n    updated_at timestamp,\n    primary key (id)\n) with comment = 'A customer account: the email is unique, and every write is validated.'",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".customer_by_email (\n    email text,\n    id uuid,\n    corm_claim uuid,\n    primary key (email)\n)",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".keyword (\n    key text,\n    type text,\n    \"order\" int,\n    primary key (key, type)\n) with clustering order by (type asc)\n    and comment = 'Columns whose names are Rust keywords (`type`), CQL reserved words\n(`order`) or generated names (`key`).'",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".\"order\" (\n    customer_id uuid,\n    placed_at timeuuid,\n    id uuid,\n    status text,\n    total_cents bigint,\n    quantity int,\n    weight smallint,\n    priority tinyint,\n    gift boolean,\n    discount float,\n    tax_rate double,\n    exact_total decimal,\n    big_number varint,\n    created_at timestamp,\n    ship_on date,\n    ship_at time,\n    window duration,\n    receipt blob,\n    client_ip inet,\n    address address,\n    notes list<text>,\n    tags set<text>,\n    attributes map<text, int>,\n    dimensions tuple<int, int, int>,\n    embedding vector<float, 3>,\n    history list<frozen<address>>,\n    statuses set<text>,\n    updated_at timestamp,\n    primary key (customer_id, placed_at, id)\n) with clustering order by (placed_at desc, id asc)\n    and comment = 'A customer order, one partition per customer, newest first.'",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".page_views (\n    page text,\n    day date,\n    views counter,\n    primary key (page, day)\n) with clustering order by (day asc)\n    and comment = 'Page views, counted per page and day.'",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed(
+                "create index if not exists customer_tier_idx on ",
+            ),
+            std::borrow::Cow::Borrowed(".customer (tier) using 'sai'"),
+        ],
+    ),
 ];

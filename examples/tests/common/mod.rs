@@ -3,15 +3,13 @@
 use corm::Session;
 use corm_examples::generated::Db;
 
-/// A `Db` on the test keyspace, with the schema created in it by the
-/// generated migrations.
+/// A `Db` on the test keyspace, set up by `Db::setup` (the schema's
+/// migrations).
 pub async fn db(session: Session) -> Db {
     let keyspace = session
         .keyspace()
         .unwrap_or_else(|| panic!("the test keyspace"));
     let db = Db::new(session, keyspace);
-    db.migrate()
-        .await
-        .unwrap_or_else(|e| panic!("migrate: {e}"));
+    db.setup().await.unwrap_or_else(|e| panic!("setup: {e}"));
     db
 }

@@ -7,7 +7,7 @@ use corm::{Config, Session};
 
 use crate::BenchError;
 use crate::data::{KEYSPACE, READINGS_PER_SENSOR, SENSORS, USERS};
-use crate::generated::{Db, SCHEMA_STATEMENTS};
+use crate::generated::Db;
 use crate::load::{self, Limits};
 use crate::workload::{Load, Loader};
 
@@ -39,9 +39,7 @@ pub async fn recreate_keyspace(session: &Session) -> Result<(), BenchError> {
         ))
         .await?;
     session.use_keyspace(KEYSPACE).await?;
-    for statement in SCHEMA_STATEMENTS {
-        session.run_ddl(statement).await?;
-    }
+    Db::new(session.clone(), KEYSPACE).setup().await?;
     Ok(())
 }
 

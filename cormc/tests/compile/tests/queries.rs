@@ -14,16 +14,15 @@ use corm::testing::with_keyspace;
 use corm::{ReadOptions, Session, TryStreamExt, Uuid};
 use corm_codegen_fixtures::named_queries::{
     AuthorTotals, BusiestPages, BusyAuthor, Db, PageTotal, PageViewsKey, Post, PostStats,
-    PostStatus, RatedStatuses, SCHEMA_STATEMENTS, StatusStats, TopCategories,
+    PostStatus, RatedStatuses, StatusStats, TopCategories,
 };
 
 /// Creates the fixture's tables and indexes in the session's keyspace.
 async fn db(session: Session) -> Db {
-    for statement in SCHEMA_STATEMENTS {
-        session.run_ddl(statement).await.unwrap();
-    }
     let keyspace = session.keyspace().expect("the harness uses a keyspace");
-    Db::new(session, keyspace)
+    let db = Db::new(session, keyspace);
+    db.setup().await.unwrap();
+    db
 }
 
 fn base() -> DateTime<Utc> {

@@ -10,20 +10,19 @@ use std::time::{Duration, Instant};
 
 use corm::{ReadOptions, Uuid};
 use corm_codegen_fixtures::relation_loaders::relations::IN_CHUNK;
-use corm_codegen_fixtures::relation_loaders::{
-    Comment, Db, Pin, Post, Profile, Run, SCHEMA_STATEMENTS, Sample, User,
-};
+use corm_codegen_fixtures::relation_loaders::{Comment, Db, Pin, Post, Profile, Run, Sample, User};
 
 /// More parents than two `IN` requests hold.
 const USERS: usize = 2 * IN_CHUNK + 37;
 
 /// Creates the fixture's tables in the session's keyspace.
 async fn db(session: corm::Session) -> Db {
-    for statement in SCHEMA_STATEMENTS {
-        session.run_ddl(statement).await.unwrap();
-    }
     let keyspace = session.keyspace().unwrap();
-    Db::new(session, keyspace)
+    let db = Db::new(session, keyspace);
+    db.setup().await.unwrap();
+    // Idempotent: a second run changes nothing.
+    db.setup().await.unwrap();
+    db
 }
 
 fn user(n: usize) -> User {

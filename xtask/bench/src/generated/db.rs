@@ -103,6 +103,20 @@ impl Db {
             }),
         }
     }
+    /// Brings this keyspace, which must exist, to the schema: by applying
+    /// [`SCHEMA_STATEMENTS`](super::SCHEMA_STATEMENTS) (`create … if not
+    /// exists`, so it can run again), since the schema has no migrations.
+    /// The same code sets up any keyspace: a test's, a tenant's, a copy.
+    ///
+    /// # Errors
+    /// [`corm::Error::Execute`] naming the statement the cluster refused, or
+    /// [`corm::Error::SchemaAgreement`].
+    pub async fn setup(&self) -> corm::Result<()> {
+        for statement in super::SCHEMA_STATEMENTS {
+            self.inner.session.run_ddl(&statement.text(&self.inner.keyspace)).await?;
+        }
+        Ok(())
+    }
     /// The session the statements run on.
     #[must_use]
     pub fn session(&self) -> &corm::Session {

@@ -10,9 +10,25 @@ pub mod db;
 pub use db::*;
 /// The schema as a CQL script (`schema.cql`, beside this file).
 pub const SCHEMA_CQL: &str = include_str!("schema.cql");
-/// The statements of [`SCHEMA_CQL`] in order, without their `;`: run them
-/// one at a time (in the keyspace the tables belong to) to create the schema.
-pub const SCHEMA_STATEMENTS: &[&str] = &[
-    "create table reading (\n    sensor uuid,\n    at timestamp,\n    value double,\n    note text,\n    primary key (sensor, at)\n) with clustering order by (at asc)\n    and comment = 'A sensor''s readings, one wide partition per sensor, for partition reads.'",
-    "create table user (\n    id uuid,\n    email text,\n    name text,\n    age int,\n    created_at timestamp,\n    tags set<text>,\n    primary key (id)\n) with comment = 'A user row, for insert, get by key, update of two fields and delete.'",
+/// The statements that create the schema's types, tables and indexes in a
+/// keyspace (`create … if not exists`, in dependency order), each cut where
+/// the keyspace name goes: `statement.text(keyspace)` is the CQL to run.
+/// [`Db::setup`](db::Db::setup) runs them when the schema has no migrations.
+pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".reading (\n    sensor uuid,\n    at timestamp,\n    value double,\n    note text,\n    primary key (sensor, at)\n) with clustering order by (at asc)\n    and comment = 'A sensor''s readings, one wide partition per sensor, for partition reads.'",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".user (\n    id uuid,\n    email text,\n    name text,\n    age int,\n    created_at timestamp,\n    tags set<text>,\n    primary key (id)\n) with comment = 'A user row, for insert, get by key, update of two fields and delete.'",
+            ),
+        ],
+    ),
 ];
