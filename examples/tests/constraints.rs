@@ -11,7 +11,7 @@ mod common;
 use common::db;
 use corm::testing::with_keyspace;
 use corm::{Error, ReadOptions, TryStreamExt, WriteOptions};
-use corm_examples::generated::{Customer, CustomerPatch, Db};
+use corm_examples::generated::{Customer, CustomerPatch, Db, Order, OrderPatch, OrderStatus};
 
 fn customer(email: &str) -> Customer {
     Customer::new(
@@ -280,4 +280,60 @@ async fn futures_join_all(db: &Db, rows: &[Customer]) -> Vec<corm::Result<()>> {
         results.push(task.await.unwrap_or_else(|e| panic!("task: {e}")));
     }
     results
+}
+
+#[tokio::test]
+async fn vectors_a_cosine_index_cannot_take_are_refused_before_sending() {
+    with_keyspace("constraints_vector", |session| async move {
+        let db = db(session).await;
+        let order = |embedding: Vec<f32>| {
+            let mut order = Order::new(
+                corm::Uuid::new_v4(),
+                OrderStatus::Paid,
+                1,
+                1,
+                false,
+                Vec::new(),
+                Default::default(),
+                Default::default(),
+                Vec::new(),
+                Default::default(),
+            );
+            order.embedding = Some(embedding);
+            order
+        };
+        for (embedding, message) in [
+            (vec![0.0, 0.0, 0.0], "is the zero vector"),
+            (vec![1.0, f32::NAN, 0.0], "has NaN at position 1"),
+            (vec![f32::INFINITY, 1.0, 0.0], "has inf at position 0"),
+        ] {
+            let row = order(embedding);
+            let err = db.order().insert(&row).await.unwrap_err();
+            let violations = err.as_validation().unwrap_or_else(|| panic!("{err:?}"));
+            assert!(violations.has("embedding"), "{violations}");
+            assert!(violations.to_string().contains(message), "{violations}");
+            assert_eq!(db.order().get(&row.key()).await.unwrap(), None);
+        }
+        // Without the check, the server's answer says nothing useful.
+        let statement = format!(
+            "INSERT INTO \"{}\".\"order\" (customer_id, placed_at, id, embedding) \
+             VALUES (?, now(), ?, [0.0, 0.0, 0.0])",
+            db.keyspace()
+        );
+        let raw = db
+            .session()
+            .query(&statement, (corm::Uuid::new_v4(), corm::Uuid::new_v4()))
+            .await;
+        assert!(raw.is_err(), "Cassandra refuses a zero vector under cosine");
+
+        let fine = order(vec![0.5, 0.0, 0.0]);
+        db.order().insert(&fine).await.unwrap();
+        let patch = OrderPatch::default().embedding(Some(vec![0.0; 3]));
+        let err = db.order().update(&fine.key(), &patch).await.unwrap_err();
+        assert!(
+            err.as_validation().is_some_and(|v| v.has("embedding")),
+            "{err:?}"
+        );
+    })
+    .await;
 }

@@ -215,7 +215,11 @@ impl<'f, 'm> DeserializeRow<'f, 'm> for {{ item.ident }} {
     fn deserialize(mut row: ColumnIterator<'f, 'm>) -> Result<Self, DeserializationError> {
         Ok(Self {
 {% for field in item.fields %}
+{% if field.optional %}
+            {{ field.ident }}: rt::next_opt_col::<Self, _>(&mut row)?,
+{% else %}
             {{ field.ident }}: rt::next_col::<Self, _>(&mut row)?,
+{% endif %}
 {% endfor %}
         })
     }

@@ -359,7 +359,10 @@ impl OrderRepository<'_> {
     ///
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    /// [`corm::Error::Validation`] when `row` breaks its `@validate` rules
+    /// (nothing is written).
     pub async fn insert(&self, row: &Order) -> corm::Result<()> {
+        row.validate()?;
         let prepared = self.statements.insert.prepared(self.session).await?;
         self.session.execute(prepared, row).await?;
         Ok(())
@@ -370,11 +373,14 @@ impl OrderRepository<'_> {
     ///
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    /// [`corm::Error::Validation`] when `row` breaks its `@validate` rules
+    /// (nothing is written).
     pub async fn insert_with(
         &self,
         row: &Order,
         options: &corm::WriteOptions,
     ) -> corm::Result<()> {
+        row.validate()?;
         let prepared = self.statements.insert_with.prepared(self.session).await?;
         self.session
             .execute(
@@ -390,7 +396,10 @@ impl OrderRepository<'_> {
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
     /// reading the result of the conditional write.
+    /// [`corm::Error::Validation`] when `row` breaks its `@validate` rules
+    /// (nothing is written).
     pub async fn insert_if_not_exists(&self, row: &Order) -> corm::Result<bool> {
+        row.validate()?;
         let prepared = self
             .statements
             .insert_if_not_exists
@@ -456,6 +465,8 @@ impl OrderRepository<'_> {
     ///
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    /// [`corm::Error::Validation`] when `patch` breaks its `@validate` rules
+    /// (nothing is written).
     pub async fn update(&self, key: &OrderKey, patch: &OrderPatch) -> corm::Result<()> {
         self.write_patch(key, patch, None).await
     }
@@ -466,6 +477,8 @@ impl OrderRepository<'_> {
     ///
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    /// [`corm::Error::Validation`] when `patch` breaks its `@validate` rules
+    /// (nothing is written).
     pub async fn update_with(
         &self,
         key: &OrderKey,
@@ -482,6 +495,7 @@ impl OrderRepository<'_> {
         patch: &OrderPatch,
         options: Option<&corm::WriteOptions>,
     ) -> corm::Result<()> {
+        patch.validate()?;
         let now_updated_at = Some(corm::rt::now_timestamp());
         let using = options
             .map(|options| (options.bound_ttl(), options.bound_timestamp()));
@@ -2148,6 +2162,9 @@ impl<'db> Batch<'db> {
     /// Adds an insert of `row` (every column, as
     /// [`OrderRepository::insert`] writes it).
     pub fn insert_order(&mut self, row: &Order) -> &mut Self {
+        if let Err(error) = row.validate() {
+            self.invalid.get_or_insert(error);
+        }
         self.writes
             .push((Planned::Fixed(&self.db.inner.order.insert), Box::new(row.clone())));
         self
@@ -2162,6 +2179,9 @@ impl<'db> Batch<'db> {
     /// are set (as [`OrderRepository::update`] writes them); an empty patch
     /// adds nothing.
     pub fn update_order(&mut self, key: &OrderKey, patch: &OrderPatch) -> &mut Self {
+        if let Err(error) = patch.validate() {
+            self.invalid.get_or_insert(error);
+        }
         let now_updated_at = Some(corm::rt::now_timestamp());
         let mut mask = 0_u64;
         let mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>> = Vec::with_capacity(

@@ -128,4 +128,25 @@ pub static MIGRATIONS: &[Migration] = &[
             ],
         ),
     },
+    Migration {
+        id: 5,
+        name: Cow::Borrowed("index_embedding"),
+        checksum: Cow::Borrowed(
+            "2bfb7d19ab9e25ea0f9036580430aae150faadbd51c97941f2024cc548144627",
+        ),
+        statements: Cow::Borrowed(
+            &[
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("create index order_embedding_idx on "),
+                            Cow::Borrowed(
+                                ".\"order\" (embedding) using 'sai' with options = {'similarity_function': 'cosine'}",
+                            ),
+                        ],
+                    ),
+                },
+            ],
+        ),
+    },
 ];

@@ -78,4 +78,14 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
             std::borrow::Cow::Borrowed(".customer (tier) using 'sai'"),
         ],
     ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed(
+                "create index if not exists order_embedding_idx on ",
+            ),
+            std::borrow::Cow::Borrowed(
+                ".\"order\" (embedding) using 'sai' with options = {'similarity_function': 'cosine'}",
+            ),
+        ],
+    ),
 ];

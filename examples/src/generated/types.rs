@@ -367,28 +367,28 @@ impl<'f, 'm> DeserializeRow<'f, 'm> for Order {
             status: rt::next_col::<Self, _>(&mut row)?,
             total_cents: rt::next_col::<Self, _>(&mut row)?,
             quantity: rt::next_col::<Self, _>(&mut row)?,
-            weight: rt::next_col::<Self, _>(&mut row)?,
-            priority: rt::next_col::<Self, _>(&mut row)?,
+            weight: rt::next_opt_col::<Self, _>(&mut row)?,
+            priority: rt::next_opt_col::<Self, _>(&mut row)?,
             gift: rt::next_col::<Self, _>(&mut row)?,
-            discount: rt::next_col::<Self, _>(&mut row)?,
-            tax_rate: rt::next_col::<Self, _>(&mut row)?,
-            exact_total: rt::next_col::<Self, _>(&mut row)?,
-            big_number: rt::next_col::<Self, _>(&mut row)?,
+            discount: rt::next_opt_col::<Self, _>(&mut row)?,
+            tax_rate: rt::next_opt_col::<Self, _>(&mut row)?,
+            exact_total: rt::next_opt_col::<Self, _>(&mut row)?,
+            big_number: rt::next_opt_col::<Self, _>(&mut row)?,
             created_at: rt::next_col::<Self, _>(&mut row)?,
-            ship_on: rt::next_col::<Self, _>(&mut row)?,
-            ship_at: rt::next_col::<Self, _>(&mut row)?,
-            window: rt::next_col::<Self, _>(&mut row)?,
-            receipt: rt::next_col::<Self, _>(&mut row)?,
-            client_ip: rt::next_col::<Self, _>(&mut row)?,
-            address: rt::next_col::<Self, _>(&mut row)?,
+            ship_on: rt::next_opt_col::<Self, _>(&mut row)?,
+            ship_at: rt::next_opt_col::<Self, _>(&mut row)?,
+            window: rt::next_opt_col::<Self, _>(&mut row)?,
+            receipt: rt::next_opt_col::<Self, _>(&mut row)?,
+            client_ip: rt::next_opt_col::<Self, _>(&mut row)?,
+            address: rt::next_opt_col::<Self, _>(&mut row)?,
             notes: rt::next_col::<Self, _>(&mut row)?,
             tags: rt::next_col::<Self, _>(&mut row)?,
             attributes: rt::next_col::<Self, _>(&mut row)?,
-            dimensions: rt::next_col::<Self, _>(&mut row)?,
-            embedding: rt::next_col::<Self, _>(&mut row)?,
+            dimensions: rt::next_opt_col::<Self, _>(&mut row)?,
+            embedding: rt::next_opt_col::<Self, _>(&mut row)?,
             history: rt::next_col::<Self, _>(&mut row)?,
             statuses: rt::next_col::<Self, _>(&mut row)?,
-            updated_at: rt::next_col::<Self, _>(&mut row)?,
+            updated_at: rt::next_opt_col::<Self, _>(&mut row)?,
         })
     }
 }
@@ -695,6 +695,34 @@ impl OrderPatch {
         self
     }
 }
+impl OrderPatch {
+    /// Checks the `@validate` rules of the fields that are set; every
+    /// violation is reported at once. Every generated update runs it first.
+    ///
+    /// # Errors
+    /// A [`corm::validate::ValidationError`] listing the violations.
+    pub fn validate(&self) -> Result<(), corm::validate::ValidationError> {
+        let mut violations = corm::validate::Violations::new("Order");
+        if let Some(Some(value)) = &self.embedding {
+            violations.vector("embedding", value, true);
+        }
+        violations.finish()
+    }
+}
+impl Order {
+    /// Checks the `@validate` rules of every field; every violation is
+    /// reported at once. Every generated write runs it first.
+    ///
+    /// # Errors
+    /// A [`corm::validate::ValidationError`] listing the violations.
+    pub fn validate(&self) -> Result<(), corm::validate::ValidationError> {
+        let mut violations = corm::validate::Violations::new("Order");
+        if let Some(value) = &self.embedding {
+            violations.vector("embedding", value, true);
+        }
+        violations.finish()
+    }
+}
 /// Page views, counted per page and day.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageViews {
@@ -866,7 +894,7 @@ impl<'f, 'm> DeserializeRow<'f, 'm> for Keyword {
         Ok(Self {
             key: rt::next_col::<Self, _>(&mut row)?,
             r#type: rt::next_col::<Self, _>(&mut row)?,
-            order: rt::next_col::<Self, _>(&mut row)?,
+            order: rt::next_opt_col::<Self, _>(&mut row)?,
         })
     }
 }
@@ -1053,14 +1081,14 @@ impl<'f, 'm> DeserializeRow<'f, 'm> for Customer {
             id: rt::next_col::<Self, _>(&mut row)?,
             email: rt::next_col::<Self, _>(&mut row)?,
             name: rt::next_col::<Self, _>(&mut row)?,
-            age: rt::next_col::<Self, _>(&mut row)?,
-            website: rt::next_col::<Self, _>(&mut row)?,
-            code: rt::next_col::<Self, _>(&mut row)?,
+            age: rt::next_opt_col::<Self, _>(&mut row)?,
+            website: rt::next_opt_col::<Self, _>(&mut row)?,
+            code: rt::next_opt_col::<Self, _>(&mut row)?,
             tier: rt::next_col::<Self, _>(&mut row)?,
             tags: rt::next_col::<Self, _>(&mut row)?,
-            nickname: rt::next_col::<Self, _>(&mut row)?,
+            nickname: rt::next_opt_col::<Self, _>(&mut row)?,
             created_at: rt::next_col::<Self, _>(&mut row)?,
-            updated_at: rt::next_col::<Self, _>(&mut row)?,
+            updated_at: rt::next_opt_col::<Self, _>(&mut row)?,
         })
     }
 }

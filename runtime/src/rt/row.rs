@@ -10,7 +10,7 @@ use scylla::deserialize::row::{
 };
 use scylla::deserialize::value::DeserializeValue;
 use scylla::deserialize::{DeserializationError, TypeCheckError};
-use scylla::frame::response::result::ColumnSpec;
+use scylla::frame::response::result::{ColumnSpec, ColumnType, NativeType};
 use scylla::serialize::SerializationError;
 use scylla::serialize::row::{
     BuiltinSerializationError, BuiltinSerializationErrorKind, BuiltinTypeCheckError,
@@ -149,6 +149,43 @@ pub fn next_col<'f, 'm, T: ?Sized, V: DeserializeValue<'f, 'm>>(
     match V::deserialize(column.spec.typ(), column.slice) {
         Ok(value) => Ok(value),
         Err(err) => Err(column_error::<T>(column.index, column.spec.name(), err)),
+    }
+}
+
+/// Reads the next column of `row` as an optional `V`, for row type `T`: a
+/// null is `None`, and so is an *empty* value (zero bytes) of a type whose
+/// values are never empty (numbers, booleans, times, UUIDs, addresses:
+/// other clients write and read such a value as null). Empty text or blob
+/// stays an empty value.
+///
+/// # Errors
+/// As for [`next_col`].
+#[inline]
+pub fn next_opt_col<'f, 'm, T: ?Sized, V: DeserializeValue<'f, 'm>>(
+    row: &mut ColumnIterator<'f, 'm>,
+) -> Result<Option<V>, DeserializationError> {
+    let column = match row.next() {
+        Some(column) => column?,
+        None => return Err(missing_column::<T>()),
+    };
+    let typ = column.spec.typ();
+    if column.slice.is_some_and(|slice| slice.is_empty()) && empty_is_null(typ) {
+        return Ok(None);
+    }
+    match <Option<V>>::deserialize(typ, column.slice) {
+        Ok(value) => Ok(value),
+        Err(err) => Err(column_error::<T>(column.index, column.spec.name(), err)),
+    }
+}
+
+/// Whether an empty value of `typ` can only mean "no value".
+fn empty_is_null(typ: &ColumnType<'_>) -> bool {
+    match typ {
+        ColumnType::Native(native) => !matches!(
+            native,
+            NativeType::Ascii | NativeType::Text | NativeType::Blob
+        ),
+        _ => false,
     }
 }
 

@@ -208,6 +208,28 @@ impl Violations {
         }
     }
 
+    /// A vector a vector index can take: every component finite, and, for
+    /// a `cosine` index, not all zero (Cassandra refuses both with an
+    /// opaque server error, so they are refused before sending).
+    pub fn vector(&mut self, field: &'static str, value: &[f32], cosine: bool) {
+        if let Some(position) = value.iter().position(|component| !component.is_finite()) {
+            self.push(
+                field,
+                "vector",
+                format!(
+                    "has {} at position {position}: a vector index needs finite components",
+                    value[position]
+                ),
+            );
+        } else if cosine && value.iter().all(|component| *component == 0.0) {
+            self.push(
+                field,
+                "vector",
+                "is the zero vector, which has no direction for cosine similarity".to_owned(),
+            );
+        }
+    }
+
     /// `one_of(…)`: the value is one of `allowed`.
     pub fn one_of<T: PartialEq + fmt::Debug + ?Sized>(
         &mut self,

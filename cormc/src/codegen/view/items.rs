@@ -123,6 +123,8 @@ pub struct FieldView {
     pub cql_name: String,
     /// The Rust type, with `Option` when optional.
     pub ty: String,
+    /// Whether it is optional.
+    pub optional: bool,
     /// How `new` fills it: `None` when it is a parameter, else an expression.
     pub init: Option<String>,
 }
@@ -415,6 +417,7 @@ fn field_view(owner: &str, field: &ir::Field, kind: &str) -> Result<FieldView, C
         ident,
         cql_name: format!("{:?}", field.cql_name),
         ty,
+        optional: field.optional,
         init,
     })
 }

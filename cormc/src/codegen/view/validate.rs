@@ -49,16 +49,25 @@ pub fn validate_view(
 ) -> Result<Option<ValidateView>, CodegenError> {
     let mut fields = Vec::new();
     for (field, view) in model.fields.iter().zip(views) {
-        if field.validations.is_empty() {
-            continue;
-        }
         let name = format!("{:?}", field.name);
         let ty = field.ty.unfrozen();
-        let checks = field
+        let mut checks = field
             .validations
             .iter()
             .map(|rule| check(rule, &name, ty, &format!("`{}.{}`", model.name, field.name)))
             .collect::<Result<Vec<_>, _>>()?;
+        // A vector index takes finite vectors only, and cosine no zero one.
+        for index in model
+            .vector_indexes
+            .iter()
+            .filter(|index| index.field == field.name)
+        {
+            let cosine = index.similarity == ir::Similarity::Cosine;
+            checks.push(format!("violations.vector({name}, value, {cosine});"));
+        }
+        if checks.is_empty() {
+            continue;
+        }
         fields.push(ValidatedField {
             ident: view.ident.clone(),
             optional: field.optional,

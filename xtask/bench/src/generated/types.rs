@@ -88,7 +88,7 @@ impl<'f, 'm> DeserializeRow<'f, 'm> for User {
             id: rt::next_col::<Self, _>(&mut row)?,
             email: rt::next_col::<Self, _>(&mut row)?,
             name: rt::next_col::<Self, _>(&mut row)?,
-            age: rt::next_col::<Self, _>(&mut row)?,
+            age: rt::next_opt_col::<Self, _>(&mut row)?,
             created_at: rt::next_col::<Self, _>(&mut row)?,
             tags: rt::next_col::<Self, _>(&mut row)?,
         })
@@ -239,7 +239,7 @@ impl<'f, 'm> DeserializeRow<'f, 'm> for Reading {
             sensor: rt::next_col::<Self, _>(&mut row)?,
             at: rt::next_col::<Self, _>(&mut row)?,
             value: rt::next_col::<Self, _>(&mut row)?,
-            note: rt::next_col::<Self, _>(&mut row)?,
+            note: rt::next_opt_col::<Self, _>(&mut row)?,
         })
     }
 }
