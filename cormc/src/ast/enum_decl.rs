@@ -1,4 +1,4 @@
-//! `enum Name { variant, … }`.
+//! `[open] enum Name { variant, … }`.
 
 use super::{Doc, Ident, Span};
 
@@ -7,6 +7,9 @@ use super::{Doc, Ident, Span};
 pub struct EnumDecl {
     /// The doc comment before it.
     pub doc: Option<Doc>,
+    /// `open`, when written: values the schema does not list may be
+    /// stored by other writers.
+    pub open: Option<Span>,
     /// The enum's name.
     pub name: Ident,
     /// Its variants in source order.

@@ -38,6 +38,10 @@ pub(super) fn check_udt(decl: &ast::TypeDecl, symbols: &Symbols<'_>, ctx: &mut C
     }
 }
 
+/// The variant an open enum's unlisted values read as (`Other(text)` in
+/// Rust), so no variant may take its name.
+const OPEN_ENUM_CATCH_ALL: &str = "other";
+
 /// Checks an enum's variants.
 pub(super) fn check_enum(decl: &ast::EnumDecl, ctx: &mut Context) -> ir::Enum {
     if decl.variants.is_empty() {
@@ -54,6 +58,17 @@ pub(super) fn check_enum(decl: &ast::EnumDecl, ctx: &mut Context) -> ir::Enum {
     for variant in &decl.variants {
         if unique_member(&mut seen, &variant.name, "variant", ctx) {
             check_snake(&variant.name, "enum variant", ctx);
+            if decl.open.is_some() && variant.name.name == OPEN_ENUM_CATCH_ALL {
+                ctx.error(
+                    Code::ReservedName,
+                    format!(
+                        "an open enum can't have a variant `{OPEN_ENUM_CATCH_ALL}`: its values the schema does not list read as `Other(text)`"
+                    ),
+                    variant.name.span,
+                    "reserved in an open enum",
+                )
+                .help("rename the variant, or make the enum closed (drop `open`)");
+            }
             variants.push(ir::Variant {
                 name: variant.name.name.clone(),
                 doc: variant.doc.as_ref().map(|doc| doc.text.clone()),
@@ -65,6 +80,7 @@ pub(super) fn check_enum(decl: &ast::EnumDecl, ctx: &mut Context) -> ir::Enum {
         name: decl.name.name.clone(),
         doc: decl.doc.as_ref().map(|doc| doc.text.clone()),
         variants,
+        open: decl.open.is_some(),
         span: decl.span,
     }
 }

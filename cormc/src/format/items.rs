@@ -189,13 +189,29 @@ impl Printer<'_> {
     }
 
     fn enum_decl(&mut self, decl: &EnumDecl) {
-        self.head(decl.doc.as_ref(), "enum", &decl.name);
+        match decl.open {
+            Some(open) => {
+                self.doc(decl.doc.as_ref(), open.start);
+                self.tok("open", open);
+                self.sp();
+                let at = self.find("enum").unwrap_or(decl.name.span.start);
+                self.tok_at("enum", at, at + "enum".len());
+                self.sp();
+                self.tok(&decl.name.name, decl.name.span);
+            }
+            None => self.head(decl.doc.as_ref(), "enum", &decl.name),
+        }
         if decl.variants.is_empty() && self.empty_block(decl.span.end) {
             return;
         }
         let open = self.find("{").unwrap_or(decl.name.span.end);
         let names: Vec<&str> = decl.variants.iter().map(|v| v.name.name.as_str()).collect();
-        let one_line = format!("enum {} {{ {} }}", decl.name.name, names.join(", "));
+        let one_line = format!(
+            "{}enum {} {{ {} }}",
+            if decl.open.is_some() { "open " } else { "" },
+            decl.name.name,
+            names.join(", ")
+        );
         let fits = one_line.chars().count() <= MAX_WIDTH
             && decl.variants.iter().all(|v| v.doc.is_none())
             && !self.has_comment_in(open, decl.span.end);

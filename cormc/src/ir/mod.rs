@@ -99,6 +99,9 @@ pub struct Enum {
     pub doc: Option<String>,
     /// Its variants, in order.
     pub variants: Vec<Variant>,
+    /// Whether it is `open`: text the schema does not list may be stored
+    /// (by other writers, or a newer schema) and reads as a value of its own.
+    pub open: bool,
     /// Where it was declared.
     pub span: Span,
 }

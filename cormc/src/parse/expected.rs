@@ -135,6 +135,7 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::kw_keyspace => keyword("`keyspace`", &["keyspace"]),
         Rule::kw_type => keyword("`type`", &["type"]),
         Rule::kw_enum => keyword("`enum`", &["enum"]),
+        Rule::kw_open => keyword("`open`", &["open"]),
         Rule::kw_model => keyword("`model`", &["model"]),
         Rule::kw_query => keyword("`query`", &["query"]),
         Rule::kw_aggregate => keyword("`aggregate`", &["aggregate"]),

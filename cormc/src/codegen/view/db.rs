@@ -281,7 +281,7 @@ impl DbFile {
             .chain(types.models.iter().map(|item| item.ident.as_str()))
             .collect();
         for (model, view) in schema.models.iter().zip(&types.models) {
-            let mut repo = repo_view(model, view)?;
+            let mut repo = repo_view(model, view, types)?;
             // Methods that `queries.rs` and `relations.rs` add need the
             // repository's spare statement cache (and loaders the `Db`).
             repo.loads_relations = !model.relations.is_empty();
@@ -391,7 +391,11 @@ impl DbFile {
     }
 }
 
-fn repo_view(model: &ir::Model, view: &ModelView) -> Result<RepoView, CodegenError> {
+fn repo_view(
+    model: &ir::Model,
+    view: &ModelView,
+    types: &TypesFile,
+) -> Result<RepoView, CodegenError> {
     let accessor = field_ident(&model.name);
     if DB_METHODS.contains(&bare(&accessor)) {
         return Err(CodegenError::Unsupported {
@@ -560,7 +564,7 @@ fn repo_view(model: &ir::Model, view: &ModelView) -> Result<RepoView, CodegenErr
             });
         }
         let what = format!("`{}.{}`", model.name, field.name);
-        let param = super::queries::param_type(&field.ty, false, &what)?;
+        let param = super::queries::param_type(&field.ty, false, &what, types)?;
         let ident = &field_view.ident;
         let (holds, holds_param, param_ref) = if field.optional {
             let param_holds = if param.starts_with("&[") || param == "&str" {

@@ -20,7 +20,7 @@ pub struct TypesFile {
     pub models: Vec<ModelView>,
 }
 
-/// An `enum`: a closed Rust enum stored as text.
+/// An `enum`: a Rust enum stored as text, closed or `open`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnumView {
     /// Doc lines.
@@ -29,6 +29,9 @@ pub struct EnumView {
     pub ident: String,
     /// The variants, in order.
     pub variants: Vec<VariantView>,
+    /// Whether it is `open`: text it does not list reads as `Other(text)`
+    /// (so it is not `Copy`).
+    pub open: bool,
 }
 
 /// A variant of an [`EnumView`].
@@ -129,6 +132,18 @@ pub struct FieldView {
     pub init: Option<String>,
 }
 
+impl TypesFile {
+    /// Whether the enum whose Rust type is named after `name` (a schema
+    /// name) is `open`.
+    #[must_use]
+    pub fn is_open_enum(&self, name: &str) -> bool {
+        let ident = type_ident(name);
+        self.enums
+            .iter()
+            .any(|item| item.open && item.ident == ident)
+    }
+}
+
 impl ModelView {
     /// The key types: the primary key, then the partition key if any.
     #[must_use]
@@ -214,6 +229,7 @@ impl TypesFile {
 fn enum_view(item: &ir::Enum) -> EnumView {
     let ident = type_ident(&item.name);
     EnumView {
+        open: item.open,
         doc: doc_lines(
             item.doc.as_deref(),
             &format!("The `{}` enum, stored as text.", item.name),

@@ -115,7 +115,7 @@ impl QueriesFile {
         let mut queries = Vec::new();
         for (index, query) in schema.queries.iter().enumerate() {
             let (model, view) = target(schema, types, &query.model, &query.name)?;
-            queries.push(query_view(query, model, view, index, &mut uses)?);
+            queries.push(query_view(query, model, view, types, index, &mut uses)?);
         }
         let mut aggregates = Vec::new();
         for (index, item) in schema.aggregates.iter().enumerate() {
@@ -205,8 +205,11 @@ pub(super) enum Kind {
     /// A `Copy` value with a total order (numbers but floats, dates, UUIDs,
     /// …): passed by value, compared with `<`.
     Copy,
-    /// A generated enum: passed by value, ordered by its stored text.
+    /// A generated closed enum: passed by value, ordered by its stored text.
     Enum,
+    /// A generated `open` enum (it may hold unlisted text): passed by
+    /// reference, ordered by its stored text.
+    OpenEnum,
     /// `f32` or `f64`: passed by value, ordered by `total_cmp`.
     Float,
     /// `String`: passed as `&str`.
@@ -218,8 +221,8 @@ pub(super) enum Kind {
 }
 
 impl Kind {
-    /// The kind of a value of `ty`.
-    pub(super) fn of(ty: &Type) -> Self {
+    /// The kind of a value of `ty` (`types` tells open enums).
+    pub(super) fn of(ty: &Type, types: &TypesFile) -> Self {
         match ty.unfrozen() {
             Type::Scalar(scalar) => match scalar {
                 Scalar::Bigint
@@ -240,6 +243,7 @@ impl Kind {
                     Self::Other
                 }
             },
+            Type::Enum(name) if types.is_open_enum(name) => Self::OpenEnum,
             Type::Enum(_) => Self::Enum,
             Type::List(_)
             | Type::Set(_)
@@ -254,15 +258,21 @@ impl Kind {
 
 /// The Rust type of a parameter compared to values of `ty` (`list`: a
 /// slice of them, for `in`).
-pub(super) fn param_type(ty: &Type, list: bool, what: &str) -> Result<String, CodegenError> {
+pub(super) fn param_type(
+    ty: &Type,
+    list: bool,
+    what: &str,
+    types: &TypesFile,
+) -> Result<String, CodegenError> {
     let path = rust_type(ty, what)?.path;
     if list {
         return Ok(format!("&[{path}]"));
     }
-    Ok(match Kind::of(ty) {
+    Ok(match Kind::of(ty, types) {
         Kind::Copy | Kind::Enum | Kind::Float => path,
         Kind::Text => "&str".to_owned(),
         Kind::Blob => "&[u8]".to_owned(),
+        Kind::OpenEnum => format!("&{path}"),
         Kind::Other => match path.strip_prefix("Vec<").and_then(|p| p.strip_suffix('>')) {
             Some(item) => format!("&[{item}]"),
             None => format!("&{path}"),
@@ -472,6 +482,7 @@ fn query_view(
     query: &ir::Query,
     model: &ir::Model,
     view: &ModelView,
+    types: &TypesFile,
     index: usize,
     uses: &mut Vec<String>,
 ) -> Result<QueryView, CodegenError> {
@@ -557,7 +568,7 @@ fn query_view(
         type_uses(&param.ty, uses);
         param_views.push(ParamView {
             ident: ident.clone(),
-            ty: param_type(&param.ty, param.list, &what)?,
+            ty: param_type(&param.ty, param.list, &what, types)?,
         });
     }
     Ok(QueryView {

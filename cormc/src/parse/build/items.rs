@@ -199,7 +199,12 @@ impl Builder<'_> {
         let (doc, name, rest) = self.doc_and_name(pair, Rule::kw_enum);
         let block = describe_block("enum", &name);
         let mut variants = Vec::new();
+        let mut open_keyword = None;
         for body in rest {
+            if body.as_rule() == Rule::kw_open {
+                open_keyword = Some(self.span(&body));
+                continue;
+            }
             if body.as_rule() != Rule::enum_body {
                 self.unexpected(&body);
                 continue;
@@ -231,6 +236,7 @@ impl Builder<'_> {
         }
         EnumDecl {
             doc,
+            open: open_keyword,
             name,
             variants,
             span,

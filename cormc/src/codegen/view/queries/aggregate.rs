@@ -263,7 +263,7 @@ pub(super) fn aggregate_view(
         infos.push(FieldInfo {
             name: name.clone(),
             ident: field_ident(name),
-            kind: Kind::of(&field.ty),
+            kind: Kind::of(&field.ty, types),
             path: rust_type(&field.ty, &what)?.path,
             optional: field.optional,
         });
@@ -290,7 +290,7 @@ pub(super) fn aggregate_view(
         infos.push(FieldInfo {
             name: item.alias.clone(),
             ident: field_ident(&item.alias),
-            kind: Kind::of(&item.ty),
+            kind: Kind::of(&item.ty, types),
             path,
             optional,
         });
@@ -313,7 +313,7 @@ pub(super) fn aggregate_view(
         type_uses(&param.ty, uses);
         param_views.push(ParamView {
             ident: param_ident.clone(),
-            ty: param_type(&param.ty, param.list, &what)?,
+            ty: param_type(&param.ty, param.list, &what, types)?,
         });
     }
     let grouped: Vec<String> = aggregate
@@ -424,6 +424,7 @@ pub(super) fn aggregate_view(
                 model,
                 view,
                 params: &params,
+                types,
                 what: &what,
             };
             let (client, columns) = client_view(&item, &fields, &infos, &row)?;
@@ -659,6 +660,8 @@ struct Item<'a> {
     model: &'a ir::Model,
     view: &'a ModelView,
     params: &'a [(String, &'a ir::Param)],
+    /// The schema's types (which enums are open).
+    types: &'a TypesFile,
     /// The aggregate, for errors.
     what: &'a str,
 }
@@ -677,6 +680,7 @@ fn client_view(
         model,
         view,
         params,
+        types,
         what,
     } = *item;
     let unsupported = |reason: String| CodegenError::Unsupported {
@@ -704,7 +708,7 @@ fn client_view(
             } else {
                 ty
             },
-            kind: Kind::of(&field.ty),
+            kind: Kind::of(&field.ty, types),
             optional: field.optional,
             counter,
         });
@@ -866,7 +870,7 @@ fn client_view(
                 let compare = |x: &str, y: &str| -> Result<String, CodegenError> {
                     Ok(match column.kind {
                         Kind::Copy | Kind::Text | Kind::Blob => format!("{x} {op} {y}"),
-                        Kind::Enum => format!("{x}.as_str() {op} {y}.as_str()"),
+                        Kind::Enum | Kind::OpenEnum => format!("{x}.as_str() {op} {y}.as_str()"),
                         Kind::Float => format!("{x}.total_cmp({y}).{ordering}()"),
                         Kind::Other => {
                             return Err(unsupported(format!(
@@ -881,7 +885,7 @@ fn client_view(
                 let owned = match column.kind {
                     Kind::Copy | Kind::Enum | Kind::Float => format!("*{}", column.local),
                     Kind::Text | Kind::Blob => format!("{}.to_owned()", column.local),
-                    Kind::Other => format!("Clone::clone({})", column.local),
+                    Kind::Other | Kind::OpenEnum => format!("Clone::clone({})", column.local),
                 };
                 let path = rust_type(&item.ty, what)?.path;
                 if field.ty.starts_with("Option<") {
@@ -892,7 +896,9 @@ fn client_view(
                     };
                     let borrowed = match column.kind {
                         Kind::Text | Kind::Blob => "as_deref",
-                        Kind::Copy | Kind::Enum | Kind::Float | Kind::Other => "as_ref",
+                        Kind::Copy | Kind::Enum | Kind::OpenEnum | Kind::Float | Kind::Other => {
+                            "as_ref"
+                        }
                     };
                     totals_fields.push(ItemView {
                         ident: total.clone(),
@@ -928,7 +934,7 @@ fn client_view(
                                 Kind::Text => format!("self.{total}.as_str()"),
                                 Kind::Blob => format!("self.{total}.as_slice()"),
                                 Kind::Enum => format!("self.{total}"),
-                                Kind::Copy | Kind::Float | Kind::Other => {
+                                Kind::Copy | Kind::Float | Kind::Other | Kind::OpenEnum => {
                                     format!("&self.{total}")
                                 }
                             }
@@ -1054,7 +1060,7 @@ fn client_view(
             (Kind::Copy, _) => Some(format!("row.{f}")),
             (Kind::Enum, false) => Some(format!("row.{f}.as_str()")),
             (Kind::Enum, true) => Some(format!("row.{f}.map({}::as_str)", info.path)),
-            (Kind::Text | Kind::Blob | Kind::Float | Kind::Other, _) => None,
+            (Kind::Text | Kind::Blob | Kind::Float | Kind::Other | Kind::OpenEnum, _) => None,
         };
         keys.push(key.map(|key| match ordering.order {
             Order::Asc => key,
@@ -1065,6 +1071,13 @@ fn client_view(
             (Kind::Enum, false) => format!("{first}.{f}.as_str().cmp({second}.{f}.as_str())"),
             (Kind::Enum, true) => format!(
                 "{first}.{f}.map({0}::as_str).cmp(&{second}.{f}.map({0}::as_str))",
+                info.path
+            ),
+            (Kind::OpenEnum, false) => {
+                format!("{first}.{f}.as_str().cmp({second}.{f}.as_str())")
+            }
+            (Kind::OpenEnum, true) => format!(
+                "{first}.{f}.as_ref().map({0}::as_str).cmp(&{second}.{f}.as_ref().map({0}::as_str))",
                 info.path
             ),
             (Kind::Float, false) => format!("{first}.{f}.total_cmp(&{second}.{f})"),
@@ -1133,7 +1146,7 @@ fn column_param(column: &ReadColumn, optional: bool) -> (String, String) {
         (Kind::Blob, false) => ("&[u8]".to_owned(), format!("&{local}")),
         (Kind::Text, true) => ("Option<&str>".to_owned(), format!("{local}.as_deref()")),
         (Kind::Blob, true) => ("Option<&[u8]>".to_owned(), format!("{local}.as_deref()")),
-        (Kind::Copy | Kind::Enum | Kind::Float | Kind::Other, true) => {
+        (Kind::Copy | Kind::Enum | Kind::OpenEnum | Kind::Float | Kind::Other, true) => {
             let inner = column
                 .ty
                 .strip_prefix("Option<")
@@ -1141,7 +1154,7 @@ fn column_param(column: &ReadColumn, optional: bool) -> (String, String) {
                 .unwrap_or(&column.ty);
             (format!("Option<&{inner}>"), format!("{local}.as_ref()"))
         }
-        (Kind::Copy | Kind::Enum | Kind::Float | Kind::Other, false) => {
+        (Kind::Copy | Kind::Enum | Kind::OpenEnum | Kind::Float | Kind::Other, false) => {
             (format!("&{}", column.ty), format!("&{local}"))
         }
     }
@@ -1227,7 +1240,7 @@ fn having_condition(
     let rhs = match operand {
         Operand::Param(name) => {
             let ident = param_ident(params, name, what)?;
-            if info.kind == Kind::Enum {
+            if matches!(info.kind, Kind::Enum | Kind::OpenEnum) {
                 format!("{ident}.as_str()")
             } else {
                 ident
@@ -1240,7 +1253,9 @@ fn having_condition(
                 text.strip_prefix('+').unwrap_or(text).to_owned()
             }
             (Literal::String(text), Kind::Text) => format!("{text:?}"),
-            (Literal::EnumValue { variant, .. }, Kind::Enum) => format!("{variant:?}"),
+            (Literal::EnumValue { variant, .. }, Kind::Enum | Kind::OpenEnum) => {
+                format!("{variant:?}")
+            }
             (literal, _) => {
                 return Err(unsupported(format!(
                     "`having {}` compares with {literal:?}, which has no Rust literal here; use a parameter",
@@ -1259,6 +1274,10 @@ fn having_condition(
         (Kind::Enum, false) => format!("row.{f}.as_str() {op} {rhs}"),
         (Kind::Enum, true) => {
             format!("row.{f}.is_some_and(|{value}| {value}.as_str() {op} {rhs})")
+        }
+        (Kind::OpenEnum, false) => format!("row.{f}.as_str() {op} {rhs}"),
+        (Kind::OpenEnum, true) => {
+            format!("row.{f}.as_ref().is_some_and(|{value}| {value}.as_str() {op} {rhs})")
         }
         (Kind::Text, false) => format!("row.{f}.as_str() {op} {rhs}"),
         (Kind::Blob, false) => format!("row.{f}.as_slice() {op} {rhs}"),
