@@ -1,7 +1,11 @@
-//! Generates every codegen fixture (`../fixtures/codegen/<name>/`, and the
-//! language reference's models) into `OUT_DIR/<name>/` with the `build.rs`
-//! API users call, and writes `OUT_DIR/fixtures.rs`, which declares one
-//! module per fixture.
+//! Generates every codegen fixture (`../fixtures/codegen/<name>/`, the
+//! language reference's models, and the example schema as module `db`) into
+//! `OUT_DIR/<name>/` with the `build.rs` API users call, and writes
+//! `OUT_DIR/fixtures.rs`, which declares one module per fixture.
+//!
+//! Two crates run it: `corm-codegen-fixtures` (a library on the workspace's
+//! edition) and `corm-codegen-2021` (a library and a binary on edition
+//! 2021), so the generated code is checked in both kinds of crate.
 
 use std::error::Error;
 use std::fmt::Write as _;
@@ -20,6 +24,11 @@ fn main() -> Result<(), Box<dyn Error>> {
             .map(|name| fixtures.join(format!("language/{name}.corm")))
             .collect(),
     )];
+    // The example schema, under a module named like one of its files
+    // (`db`, beside the generated `db.rs`), as users name theirs.
+    let example = Utf8Path::new("../../../examples/schema.corm");
+    println!("cargo:rerun-if-changed={example}");
+    sets.push(("db".to_owned(), vec![example.to_owned()]));
     let mut folders: Vec<Utf8PathBuf> = fixtures
         .join("codegen")
         .read_dir_utf8()?
@@ -40,19 +49,25 @@ fn main() -> Result<(), Box<dyn Error>> {
         sets.push((name.to_owned(), schemas));
     }
 
+    // `fixtures.rs` declares public modules (a library's API), and
+    // `private_fixtures.rs` private ones, as a program's `mod db;` would.
     let mut modules = String::new();
+    let mut private = String::new();
     for (name, schemas) in sets {
         let dir = out_dir.join(&name);
         cormc::Builder::new()
             .schemas(schemas)
             .out_dir(&dir)
             .compile()?;
+        let path = dir.join("mod.rs");
         writeln!(
             modules,
             "/// The code generated from the `{name}` fixture.\n#[path = {:?}]\npub mod {name};",
-            dir.join("mod.rs").as_str()
+            path.as_str()
         )?;
+        writeln!(private, "#[path = {:?}]\nmod {name};", path.as_str())?;
     }
     std::fs::write(out_dir.join("fixtures.rs"), modules)?;
+    std::fs::write(out_dir.join("private_fixtures.rs"), private)?;
     Ok(())
 }
