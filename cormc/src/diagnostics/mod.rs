@@ -9,9 +9,12 @@
 //! [`Code`]). Internal invariant failures are [`Code::Internal`] diagnostics,
 //! never panics.
 
+mod layout;
+mod lines;
 mod render;
 mod source;
 
+pub use lines::LineIndex;
 pub use render::{RenderOptions, render, render_all};
 pub use source::{FileId, LineCol, LoadError, SourceFile, SourceMap, Span};
 

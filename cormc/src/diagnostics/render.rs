@@ -1,8 +1,11 @@
-//! Rendering diagnostics as text, with miette's graphical handler.
+//! Rendering diagnostics as text, in the layout of miette's graphical
+//! handler.
 //!
 //! The output names `path:line:col`, shows the source lines with the labels
 //! underlined, then `help:` and `note:` lines. Tests render without colour so
-//! snapshots are stable.
+//! snapshots are stable. The common shape is written directly by
+//! [`layout`](super::layout) (the same bytes, far cheaper); everything else
+//! goes through miette.
 
 use std::fmt;
 
@@ -35,6 +38,29 @@ impl Default for RenderOptions {
 /// Renders one diagnostic.
 #[must_use]
 pub fn render(diagnostic: &Diagnostic, sources: &SourceMap, options: RenderOptions) -> String {
+    let direct = if options.color {
+        None
+    } else {
+        sources
+            .get(diagnostic.primary.span.file)
+            .and_then(|file| super::layout::render(diagnostic, file, options.width))
+    };
+    let mut out = direct.unwrap_or_else(|| render_with_miette(diagnostic, sources, options));
+    for note in &diagnostic.notes {
+        out.push_str("  note: ");
+        out.push_str(note);
+        out.push('\n');
+    }
+    out
+}
+
+/// Renders one diagnostic with miette's graphical handler, without the
+/// notes.
+pub(super) fn render_with_miette(
+    diagnostic: &Diagnostic,
+    sources: &SourceMap,
+    options: RenderOptions,
+) -> String {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -51,11 +77,6 @@ pub fn render(diagnostic: &Diagnostic, sources: &SourceMap, options: RenderOptio
         // plain line so the message is never lost.
         out.clear();
         out.push_str(&plain(diagnostic, sources));
-    }
-    for note in &diagnostic.notes {
-        out.push_str("  note: ");
-        out.push_str(note);
-        out.push('\n');
     }
     out
 }
@@ -89,7 +110,58 @@ fn plain(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
 }
 
 /// A source file as miette reads it: the text, named by its path.
-struct FileSource<'a>(&'a SourceFile);
+///
+/// miette's reader for a `str` walks the text from its first byte to the
+/// span on every call (several calls per diagnostic), which made rendering
+/// `n` diagnostics of one file cost `n` times the file. This one starts
+/// the same reader at a line a little before the span, found in the file's
+/// [`LineIndex`](super::LineIndex), and shifts what it returns back into the
+/// whole file: the same contents, lines and offsets, in time proportional to
+/// the lines shown. The column of a bare span (the `path:line:col` header)
+/// counts characters, as [`SourceFile::line_col`] does, where miette counts
+/// bytes.
+pub(super) struct FileSource<'a>(pub(super) &'a SourceFile);
+
+impl<'f> FileSource<'f> {
+    /// What `read_span` returns, without the name.
+    pub(super) fn read_unnamed(
+        &self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<MietteSpanContents<'f>, MietteError> {
+        let text = self.0.text();
+        let lines = self.0.lines();
+        let offset = span.offset();
+        // One line more than the context: the reader then sees the same
+        // line breaks before the span as from the start of the file (a
+        // span that starts on the `\n` of a `\r\n` included).
+        let first = lines
+            .line(offset)
+            .saturating_sub(context_lines_before.saturating_add(1));
+        let start = lines.start(first).min(offset).min(text.len());
+        let rest = text.get(start..).ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::new((offset - start).into(), span.len());
+        let inner = rest.read_span(&local, context_lines_before, context_lines_after)?;
+        let column = if context_lines_before == 0 {
+            // miette counted the bytes since the line break before `offset`.
+            let bytes = inner.column();
+            offset
+                .checked_sub(bytes)
+                .and_then(|line_start| text.get(line_start..offset))
+                .map_or(bytes, |before| before.chars().count())
+        } else {
+            inner.column()
+        };
+        Ok(MietteSpanContents::new(
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + start).into(), inner.span().len()),
+            inner.line() + first,
+            column,
+            inner.line_count() + first,
+        ))
+    }
+}
 
 impl SourceCode for FileSource<'_> {
     fn read_span<'a>(
@@ -98,10 +170,7 @@ impl SourceCode for FileSource<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self
-            .0
-            .text()
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let inner = self.read_unnamed(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.0.path().to_string(),
             inner.data(),
@@ -234,6 +303,64 @@ impl miette::Diagnostic for View<'_> {
             Some(Box::new(
                 self.related.iter().map(|r| r as &dyn miette::Diagnostic),
             ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use miette::{SourceCode, SourceSpan};
+
+    use super::FileSource;
+    use crate::diagnostics::{FileId, SourceFile};
+
+    /// The indexed reader returns what miette's own reader returns when it
+    /// walks the whole text, for every span of some awkward texts (columns
+    /// aside: those count characters).
+    #[test]
+    fn indexed_reader_matches_miettes_whole_text_reader() {
+        let texts = [
+            "",
+            "x",
+            "model A {\n  id: uuid\n\n  key (id)\n}\n",
+            "a\r\nbb\r\n\r\nccc\rdd\n\ne",
+            "\n\n\r\n\r\r\n",
+            "type é {\n  日: text\r\n}\n🦀",
+        ];
+        for text in texts {
+            let file = SourceFile::new(FileId::new(0), "t.corm", text);
+            let source = FileSource(&file);
+            for start in 0..=text.len() {
+                for end in start..=text.len() + 1 {
+                    for context in 0..3 {
+                        let span = SourceSpan::new(start.into(), end - start);
+                        let ours = source.read_span(&span, context, context);
+                        let theirs = text.read_span(&span, context, context);
+                        let (ours, theirs) = match (ours, theirs) {
+                            (Ok(ours), Ok(theirs)) => (ours, theirs),
+                            (Err(_), Err(_)) => continue,
+                            (ours, theirs) => panic!(
+                                "{text:?} {start}..{end} ±{context}: {:?} against {:?}",
+                                ours.map(|c| *c.span()),
+                                theirs.map(|c| *c.span()),
+                            ),
+                        };
+                        let case = format!("{text:?} {start}..{end} ±{context}");
+                        assert_eq!(ours.data(), theirs.data(), "{case}");
+                        assert_eq!(ours.span(), theirs.span(), "{case}");
+                        assert_eq!(ours.line(), theirs.line(), "{case}");
+                        assert_eq!(ours.line_count(), theirs.line_count(), "{case}");
+                        assert_eq!(ours.name(), Some("t.corm"), "{case}");
+                        let column = if context == 0 && text.is_char_boundary(start) {
+                            text.get(start - theirs.column()..start)
+                                .map_or(theirs.column(), |s| s.chars().count())
+                        } else {
+                            theirs.column()
+                        };
+                        assert_eq!(ours.column(), column, "{case}");
+                    }
+                }
+            }
         }
     }
 }

@@ -7,6 +7,8 @@ use std::ops::Range;
 
 use camino::{Utf8Path, Utf8PathBuf};
 
+use super::LineIndex;
+
 /// Names one file of a [`SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct FileId(u32);
@@ -107,7 +109,7 @@ pub struct SourceFile {
     id: FileId,
     path: Utf8PathBuf,
     text: String,
-    line_starts: Vec<usize>,
+    lines: LineIndex,
 }
 
 impl SourceFile {
@@ -115,14 +117,12 @@ impl SourceFile {
     #[must_use]
     pub fn new(id: FileId, path: impl Into<Utf8PathBuf>, text: impl Into<String>) -> Self {
         let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let lines = LineIndex::new(&text);
         Self {
             id,
             path: path.into(),
             text,
-            line_starts,
+            lines,
         }
     }
 
@@ -142,6 +142,12 @@ impl SourceFile {
     #[must_use]
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// Where each line starts (built once, with the file).
+    #[must_use]
+    pub const fn lines(&self) -> &LineIndex {
+        &self.lines
     }
 
     /// A span in this file.
@@ -166,15 +172,14 @@ impl SourceFile {
         offset
     }
 
-    /// The 1-based line and column of a byte offset.
+    /// The 1-based line and column of a byte offset (clamped into the text).
+    /// Lines end at `\n`, `\r\n` or a lone `\r`; the column counts
+    /// characters from the start of the line.
     #[must_use]
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.clamp(offset);
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(line) => line,
-            Err(next) => next.saturating_sub(1),
-        };
-        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let line = self.lines.line(offset);
+        let start = self.lines.start(line);
         let column = self
             .text
             .get(start..offset)
@@ -281,5 +286,43 @@ impl SourceMap {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FileId, LineCol, SourceFile};
+
+    fn at(line: usize, column: usize) -> LineCol {
+        LineCol { line, column }
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        // `é` is two bytes, `日` three, `🦀` four.
+        let file = SourceFile::new(FileId::new(0), "a.corm", "é日🦀x\n  ü = y\n");
+        assert_eq!(file.line_col(0), at(1, 1));
+        assert_eq!(file.line_col(2), at(1, 2));
+        assert_eq!(file.line_col(5), at(1, 3));
+        assert_eq!(file.line_col(9), at(1, 4));
+        assert_eq!(file.line_col(10), at(1, 5)); // the `\n`
+        assert_eq!(file.line_col(11), at(2, 1));
+        assert_eq!(file.line_col(16), at(2, 5)); // `=`, after the two-byte `ü`
+        // Inside a character: clamped back to its first byte.
+        assert_eq!(file.line_col(3), at(1, 2));
+        // Past the end: the end.
+        assert_eq!(file.line_col(1000), at(3, 1));
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_end_lines() {
+        let file = SourceFile::new(FileId::new(0), "a.corm", "ab\r\ncd\ref\r\n");
+        assert_eq!(file.line_col(2), at(1, 3)); // `\r` of the CRLF
+        assert_eq!(file.line_col(3), at(1, 4)); // its `\n`
+        assert_eq!(file.line_col(4), at(2, 1));
+        assert_eq!(file.line_col(5), at(2, 2));
+        assert_eq!(file.line_col(7), at(3, 1)); // after a lone `\r`
+        assert_eq!(file.line_col(11), at(4, 1));
+        assert_eq!(file.location(8), "a.corm:3:2");
     }
 }
