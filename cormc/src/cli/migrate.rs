@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap::Args;
 use clap::Subcommand;
 
-use crate::diagnostics::{Code, RenderOptions, Severity, SourceMap, render};
+use crate::diagnostics::{Code, RenderOptions, Severity, SourceMap};
 use crate::migrate::next::{self, NextError};
 
 pub(super) const MIGRATE_EXAMPLES: &str = "\
@@ -228,9 +228,7 @@ fn print_diagnostics(
         color,
         ..RenderOptions::default()
     };
-    for diagnostic in diagnostics {
-        let _ = writeln!(err, "{}", render(diagnostic, sources, options));
-    }
+    super::write_diagnostics(err, diagnostics, sources, options);
 }
 
 #[cfg(feature = "runner")]

@@ -240,9 +240,7 @@ fn fmt(
         let formatted = match format_source(file) {
             Ok(text) => text,
             Err(FormatError::Syntax { diagnostics, .. }) => {
-                for diagnostic in &diagnostics {
-                    let _ = writeln!(err, "{}", render(diagnostic, &sources, options));
-                }
+                write_diagnostics(err, &diagnostics, &sources, options);
                 broken += 1;
                 continue;
             }
@@ -370,9 +368,7 @@ fn generate(
         color,
         ..RenderOptions::default()
     };
-    for diagnostic in &diagnostics {
-        let _ = writeln!(err, "{}", render(diagnostic, &sources, options));
-    }
+    write_diagnostics(err, &diagnostics, &sources, options);
     let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let Some(schema) = schema.filter(|_| !has_errors) else {
         let _ = writeln!(err, "cormc: the schema has errors; nothing generated");
@@ -453,9 +449,7 @@ fn check(paths: &[PathBuf], color: bool, err: &mut dyn Write) -> u8 {
         color,
         ..RenderOptions::default()
     };
-    for diagnostic in &diagnostics {
-        let _ = writeln!(err, "{}", render(diagnostic, &sources, options));
-    }
+    write_diagnostics(err, &diagnostics, &sources, options);
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -485,6 +479,23 @@ fn check(paths: &[PathBuf], color: bool, err: &mut dyn Write) -> u8 {
     } else {
         0
     }
+}
+
+/// Writes `diagnostics` to `err`, each followed by a blank line, in one
+/// write (stderr is unbuffered: a write per diagnostic costs a system call
+/// each).
+fn write_diagnostics(
+    err: &mut dyn Write,
+    diagnostics: &[crate::diagnostics::Diagnostic],
+    sources: &SourceMap,
+    options: RenderOptions,
+) {
+    let mut text = String::new();
+    for diagnostic in diagnostics {
+        text.push_str(&render(diagnostic, sources, options));
+        text.push('\n');
+    }
+    let _ = err.write_all(text.as_bytes());
 }
 
 /// Loads the schema files at `paths`, reporting each one that can't be
