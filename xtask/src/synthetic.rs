@@ -1,11 +1,16 @@
 //! `cargo xtask synthetic`: a large, valid schema for measuring the compiler.
 //!
-//! The schema is made from the model count alone (no randomness), so every
-//! run measures the same input: enums, UDTs, and models with composite keys,
+//! The schema is made from its options alone (no randomness), so every run
+//! measures the same input: enums, UDTs, and models with composite keys,
 //! collections, validation, indexes, relations, queries and aggregates.
+//!
+//! Every model draws two advisor warnings (W1103: partitions that grow
+//! without bound; W1106: non-frozen collections in wide partitions), unless
+//! `--clean` makes a share of them clean: those have a `ttl` of 30 days and
+//! frozen collections, and draw none.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Parser;
 
@@ -18,33 +23,71 @@ pub struct Args {
     /// How many models.
     #[arg(long, default_value_t = 500)]
     models: usize,
-    /// Where to write it [default: target/synthetic/models-N.corm].
+    /// The percentage of models that draw no warning (spread evenly).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=100))]
+    clean: u8,
+    /// Where to write it [default: target/synthetic/models-N.corm, or
+    /// models-N-clean-P.corm with `--clean P`].
     #[arg(long)]
     out: Option<PathBuf>,
 }
 
+/// What a synthetic schema holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// How many models.
+    pub models: usize,
+    /// The percentage of models that draw no warning (0 to 100).
+    pub clean: u8,
+}
+
+impl Shape {
+    /// The file name under `target/synthetic/`.
+    pub fn file_name(self) -> String {
+        if self.clean == 0 {
+            format!("models-{}.corm", self.models)
+        } else {
+            format!("models-{}-clean-{}.corm", self.models, self.clean)
+        }
+    }
+
+    /// Whether model `m` draws no warning: `clean` of every 100 models,
+    /// spread evenly (the share rounds down over the whole schema).
+    fn is_clean(self, m: usize) -> bool {
+        let clean = usize::from(self.clean.min(100));
+        (m + 1) * clean / 100 > m * clean / 100
+    }
+}
+
 /// Writes the schema and prints its path.
 pub fn run(args: Args) -> Outcome {
-    let path = args.out.map_or_else(
-        || {
-            target_dir()
-                .join("synthetic")
-                .join(format!("models-{}.corm", args.models))
-        },
-        absolute,
-    );
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
-    }
-    std::fs::write(&path, schema(args.models))
-        .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+    let shape = Shape {
+        models: args.models,
+        clean: args.clean,
+    };
+    let path = match args.out {
+        Some(out) => absolute(out),
+        None => target_dir().join("synthetic").join(shape.file_name()),
+    };
+    write(shape, &path)?;
     println!("{}", path.display());
     Ok(())
 }
 
-/// The text of a schema with `models` models.
-pub fn schema(models: usize) -> String {
+/// Writes the schema of `shape` to `path`, creating its folder.
+pub fn write(shape: Shape, path: &Path) -> Outcome {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
+    }
+    std::fs::write(path, schema(shape))
+        .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+    Ok(())
+}
+
+/// The text of a schema of the given shape.
+pub fn schema(shape: Shape) -> String {
+    let models = shape.models;
     let mut out = String::new();
     let kinds = models.div_ceil(50).max(1);
     // `write!` to a String cannot fail.
@@ -61,6 +104,23 @@ pub fn schema(models: usize) -> String {
     }
     for m in 0..models {
         let k = m % kinds;
+        // A clean model: frozen collections (no W1106) and a `ttl` of at
+        // least gc_grace_seconds (no W1103, no W1104).
+        let (set, map, list, ttl) = if shape.is_clean(m) {
+            (
+                "frozen<set<text>>",
+                "frozen<map<text, text>>",
+                format!("frozen<list<frozen<Address{k}>>>"),
+                "  ttl 30d\n",
+            )
+        } else {
+            (
+                "set<text>",
+                "map<text, text>",
+                format!("list<frozen<Address{k}>>"),
+                "",
+            )
+        };
         let _ = write!(
             out,
             "/// Synthetic model {m}.\n\
@@ -72,14 +132,15 @@ pub fn schema(models: usize) -> String {
                score: int @default(0) @validate(range(0, 1000))\n  \
                status: Status{k}\n  \
                address: Address{k}?\n  \
-               tags: set<text>\n  \
-               attrs: map<text, text>\n  \
-               history: list<frozen<Address{k}>>\n  \
+               tags: {set}\n  \
+               attrs: {map}\n  \
+               history: {list}\n  \
                created_at: timestamp @default(now)\n  \
                updated_at: timestamp? @on_update(now)\n  \
                parent_id: timeuuid?\n\n  \
                key ((tenant), id desc)\n  \
-               index (name)\n"
+               index (name)\n\
+             {ttl}"
         );
         if m > 0 {
             let _ = writeln!(
