@@ -14,8 +14,8 @@ use common::db;
 use corm::chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use corm::testing::with_keyspace;
 use corm::{
-    Consistency, Counter, CqlDecimal, CqlDuration, CqlTimeuuid, CqlVarint, Error,
-    Order as Direction, ReadOptions, TryStreamExt, Uuid, WriteOptions,
+    BigDecimal, BigInt, Consistency, Counter, CqlDuration, CqlTimeuuid, Error, Order as Direction,
+    ReadOptions, TryStreamExt, Uuid, WriteOptions,
 };
 use corm_examples::generated::{
     Address, Keyword, KeywordKey, KeywordPatch, Order, OrderClustering, OrderPartition, OrderPatch,
@@ -56,13 +56,10 @@ fn full_order(customer: u8, n: u64) -> Order {
         gift: true,
         discount: Some(0.25),
         tax_rate: Some(0.196),
-        exact_total: Some(CqlDecimal::from_signed_be_bytes_and_exponent(
-            vec![0xff, 0x0d, 0x2f],
-            3,
-        )),
-        big_number: Some(CqlVarint::from_signed_bytes_be(vec![
-            0x01, 0, 0, 0, 0, 0, 0, 0, 0x01,
-        ])),
+        // -62.161, exactly.
+        exact_total: Some(BigDecimal::new(BigInt::from(-62_161), 3)),
+        // 2^64 + 1: beyond every fixed-size integer type.
+        big_number: Some(BigInt::from(u64::MAX) + 2),
         // Cassandra keeps milliseconds.
         created_at: Utc.timestamp_millis_opt(1_764_000_000_123).unwrap(),
         ship_on: NaiveDate::from_ymd_opt(2026, 12, 24),

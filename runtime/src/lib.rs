@@ -46,6 +46,8 @@ pub use paging::{Page, PagingToken};
 pub use session::Session;
 pub use statement::Statement;
 
+/// Arbitrary-precision decimals, for `decimal` columns ([`BigDecimal`]).
+pub use bigdecimal::{self, BigDecimal};
 /// Date and time types (`DateTime<Utc>`, `NaiveDate`, `NaiveTime`), which
 /// the driver reads and writes for `timestamp`, `date` and `time`.
 pub use chrono;
@@ -53,6 +55,8 @@ pub use chrono;
 pub use futures;
 /// The stream traits, for paged reads.
 pub use futures::{Stream, StreamExt, TryStreamExt};
+/// Arbitrary-precision integers, for `varint` columns ([`BigInt`]).
+pub use num_bigint::{self, BigInt};
 /// The driver, re-exported so that generated code and users need only `corm`.
 pub use scylla;
 /// The CQL consistency levels, re-exported from the driver.

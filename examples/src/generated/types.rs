@@ -186,9 +186,9 @@ pub struct Order {
     /// The column `tax_rate`.
     pub tax_rate: Option<f64>,
     /// The column `exact_total`.
-    pub exact_total: Option<corm::CqlDecimal>,
+    pub exact_total: Option<corm::BigDecimal>,
     /// The column `big_number`.
-    pub big_number: Option<corm::CqlVarint>,
+    pub big_number: Option<corm::BigInt>,
     /// The column `created_at`.
     pub created_at: corm::chrono::DateTime<corm::chrono::Utc>,
     /// The column `ship_on`.
@@ -326,8 +326,8 @@ impl<'f, 'm> DeserializeRow<'f, 'm> for Order {
         rt::check_col::<Self, bool>(specs, 8, "gift")?;
         rt::check_col::<Self, Option<f32>>(specs, 9, "discount")?;
         rt::check_col::<Self, Option<f64>>(specs, 10, "tax_rate")?;
-        rt::check_col::<Self, Option<corm::CqlDecimal>>(specs, 11, "exact_total")?;
-        rt::check_col::<Self, Option<corm::CqlVarint>>(specs, 12, "big_number")?;
+        rt::check_col::<Self, Option<corm::BigDecimal>>(specs, 11, "exact_total")?;
+        rt::check_col::<Self, Option<corm::BigInt>>(specs, 12, "big_number")?;
         rt::check_col::<
             Self,
             corm::chrono::DateTime<corm::chrono::Utc>,
@@ -514,9 +514,9 @@ pub struct OrderPatch {
     /// The column `tax_rate`.
     pub tax_rate: Option<Option<f64>>,
     /// The column `exact_total`.
-    pub exact_total: Option<Option<corm::CqlDecimal>>,
+    pub exact_total: Option<Option<corm::BigDecimal>>,
     /// The column `big_number`.
-    pub big_number: Option<Option<corm::CqlVarint>>,
+    pub big_number: Option<Option<corm::BigInt>>,
     /// The column `created_at`.
     pub created_at: Option<corm::chrono::DateTime<corm::chrono::Utc>>,
     /// The column `ship_on`.
@@ -597,13 +597,13 @@ impl OrderPatch {
     }
     /// Sets the column "exact_total" to `value`.
     #[must_use]
-    pub fn exact_total(mut self, value: Option<corm::CqlDecimal>) -> Self {
+    pub fn exact_total(mut self, value: Option<corm::BigDecimal>) -> Self {
         self.exact_total = Some(value);
         self
     }
     /// Sets the column "big_number" to `value`.
     #[must_use]
-    pub fn big_number(mut self, value: Option<corm::CqlVarint>) -> Self {
+    pub fn big_number(mut self, value: Option<corm::BigInt>) -> Self {
         self.big_number = Some(value);
         self
     }

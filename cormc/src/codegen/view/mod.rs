@@ -5,6 +5,7 @@
 
 mod db;
 mod doc;
+mod exact;
 mod ident;
 mod items;
 mod queries;

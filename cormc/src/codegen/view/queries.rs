@@ -212,6 +212,9 @@ pub(super) enum Kind {
     OpenEnum,
     /// `f32` or `f64`: passed by value, ordered by `total_cmp`.
     Float,
+    /// `decimal` or `varint` (`BigDecimal`, `BigInt`): exact, passed by
+    /// reference, ordered with `<`.
+    Exact,
     /// `String`: passed as `&str`.
     Text,
     /// `Vec<u8>`: passed as `&[u8]`.
@@ -239,9 +242,8 @@ impl Kind {
                 Scalar::Float | Scalar::Double => Self::Float,
                 Scalar::Ascii | Scalar::Text | Scalar::Varchar => Self::Text,
                 Scalar::Blob => Self::Blob,
-                Scalar::Counter | Scalar::Decimal | Scalar::Duration | Scalar::Varint => {
-                    Self::Other
-                }
+                Scalar::Decimal | Scalar::Varint => Self::Exact,
+                Scalar::Counter | Scalar::Duration => Self::Other,
             },
             Type::Enum(name) if types.is_open_enum(name) => Self::OpenEnum,
             Type::Enum(_) => Self::Enum,
@@ -272,7 +274,7 @@ pub(super) fn param_type(
         Kind::Copy | Kind::Enum | Kind::Float => path,
         Kind::Text => "&str".to_owned(),
         Kind::Blob => "&[u8]".to_owned(),
-        Kind::OpenEnum => format!("&{path}"),
+        Kind::OpenEnum | Kind::Exact => format!("&{path}"),
         Kind::Other => match path.strip_prefix("Vec<").and_then(|p| p.strip_suffix('>')) {
             Some(item) => format!("&[{item}]"),
             None => format!("&{path}"),
@@ -668,11 +670,19 @@ mod tests {
     }
 
     #[test]
-    fn client_side_limits_are_explained() {
-        let decimal = view(&format!(
+    fn client_side_decimals_add_up_exactly() {
+        let file = view(&format!(
             "{ITEM}aggregate a on Item {{ group by note select sum(price) as total }}\n"
-        ));
-        assert!(reason(decimal).contains("adds up only integers and floats"));
+        ))
+        .unwrap()
+        .unwrap();
+        let client = file.aggregates[0].client.as_ref().unwrap();
+        assert_eq!(client.add_steps, ["self.total += price;"]);
+        assert_eq!(client.add_params[0].ty, "&corm::BigDecimal");
+    }
+
+    #[test]
+    fn client_side_limits_are_explained() {
         let float_key = view(&format!(
             "{ITEM}aggregate a on Item {{ group by weight select count(*) as n }}\n"
         ));
@@ -687,6 +697,6 @@ mod tests {
         .unwrap()
         .unwrap();
         assert!(file.aggregates[0].native.is_some());
-        assert_eq!(file.aggregates[0].fields[1].ty, "corm::CqlDecimal");
+        assert_eq!(file.aggregates[0].fields[1].ty, "corm::BigDecimal");
     }
 }

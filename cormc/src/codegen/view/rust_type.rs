@@ -94,7 +94,7 @@ fn scalar_type(scalar: Scalar) -> RustType {
         Scalar::Boolean => ("bool", true),
         Scalar::Counter => ("corm::Counter", true),
         Scalar::Date => ("corm::chrono::NaiveDate", true),
-        Scalar::Decimal => ("corm::CqlDecimal", false),
+        Scalar::Decimal => ("corm::BigDecimal", true),
         Scalar::Double => ("f64", false),
         Scalar::Duration => ("corm::CqlDuration", false),
         Scalar::Float => ("f32", false),
@@ -106,7 +106,7 @@ fn scalar_type(scalar: Scalar) -> RustType {
         Scalar::Timeuuid => ("corm::CqlTimeuuid", true),
         Scalar::Tinyint => ("i8", true),
         Scalar::Uuid => ("corm::Uuid", true),
-        Scalar::Varint => ("corm::CqlVarint", false),
+        Scalar::Varint => ("corm::BigInt", true),
     };
     RustType::new(path, ord)
 }

@@ -41,8 +41,8 @@ pub struct ValidatedField {
 /// The rules of `model`, or `None` when it has none.
 ///
 /// # Errors
-/// [`CodegenError::Unsupported`] for a `range` on a type without an order
-/// in Rust (`decimal`, `varint`).
+/// [`CodegenError::Unsupported`] for a bound of a `decimal` or `varint`
+/// rule that is not an exact number of that type (at most 38 digits).
 pub fn validate_view(
     model: &ir::Model,
     views: &[FieldView],
@@ -103,18 +103,11 @@ fn check(rule: &Validation, name: &str, ty: &Type, what: &str) -> Result<String,
         }
         Validation::Range { min, max } => {
             let float = matches!(ty, Type::Scalar(Scalar::Float | Scalar::Double));
-            if matches!(ty, Type::Scalar(Scalar::Decimal | Scalar::Varint)) {
-                return Err(CodegenError::Unsupported {
-                    what: what.to_owned(),
-                    reason: "`range` on `decimal` or `varint`: their Rust types have no order"
-                        .to_owned(),
-                });
-            }
-            format!(
-                "violations.range({name}, value, &{}, &{});",
-                number(min, float),
-                number(max, float)
-            )
+            let (min, max) = match exact_path(ty) {
+                Some(path) => (exact(min, path, what)?, exact(max, path, what)?),
+                None => (number(min, float), number(max, float)),
+            };
+            format!("violations.range({name}, value, &{min}, &{max});")
         }
         Validation::OneOf(allowed) if text => format!(
             "violations.one_of({name}, value.as_str(), &[{}]);",
@@ -126,15 +119,35 @@ fn check(rule: &Validation, name: &str, ty: &Type, what: &str) -> Result<String,
         ),
         Validation::OneOf(allowed) => {
             let float = matches!(ty, Type::Scalar(Scalar::Float | Scalar::Double));
+            let values = allowed
+                .iter()
+                .map(|value| match exact_path(ty) {
+                    Some(path) => exact(value, path, what).map(|value| format!("&{value}")),
+                    None => Ok(format!("&{}", number(value, float))),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             format!(
                 "violations.one_of({name}, value, &[{}]);",
-                allowed
-                    .iter()
-                    .map(|value| format!("&{}", number(value, float)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                values.join(", ")
             )
         }
+    })
+}
+
+/// The Rust type of an exact number type (`decimal`, `varint`).
+fn exact_path(ty: &Type) -> Option<&'static str> {
+    match ty {
+        Type::Scalar(Scalar::Decimal) => Some("corm::BigDecimal"),
+        Type::Scalar(Scalar::Varint) => Some("corm::BigInt"),
+        _ => None,
+    }
+}
+
+/// `written` as an expression of the exact type at `path`.
+fn exact(written: &str, path: &str, what: &str) -> Result<String, CodegenError> {
+    super::exact::literal(written, path).ok_or_else(|| CodegenError::Unsupported {
+        what: what.to_owned(),
+        reason: format!("{written} is not an exact `{path}` of at most 38 digits"),
     })
 }
 

@@ -631,12 +631,15 @@ fn rust_op(op: Operator) -> Option<&'static str> {
     }
 }
 
-/// How integer and float values add up.
+/// How numbers add up.
 enum Number {
     /// Added in `i128`, then converted to the result type (its name).
     Integer(&'static str),
     /// Added in `f64`; the result is `f32` when `narrow`.
     Float { narrow: bool },
+    /// `decimal` or `varint`: added exactly in the column's own type (its
+    /// path).
+    Exact(&'static str),
 }
 
 fn number(ty: &Type) -> Option<Number> {
@@ -648,6 +651,8 @@ fn number(ty: &Type) -> Option<Number> {
             Scalar::Bigint | Scalar::Counter => Some(Number::Integer("i64")),
             Scalar::Float => Some(Number::Float { narrow: true }),
             Scalar::Double => Some(Number::Float { narrow: false }),
+            Scalar::Decimal => Some(Number::Exact("corm::BigDecimal")),
+            Scalar::Varint => Some(Number::Exact("corm::BigInt")),
             _ => None,
         },
         _ => None,
@@ -787,7 +792,7 @@ fn client_view(
                 };
                 let Some(kind) = number(&source.ty) else {
                     return Err(unsupported(format!(
-                        "`{call}` runs in the client, which adds up only integers and floats, not `{}`",
+                        "`{call}` runs in the client, which adds up only numbers, not `{}`",
                         source.ty
                     )));
                 };
@@ -796,10 +801,13 @@ fn client_view(
                     (Number::Integer(_), false) => format!("i128::from(*{})", column.local),
                     (Number::Float { narrow: true }, _) => format!("f64::from(*{})", column.local),
                     (Number::Float { narrow: false }, _) => format!("*{}", column.local),
+                    // Added by reference, exactly.
+                    (Number::Exact(_), _) => column.local.clone(),
                 };
                 let (sum_ty, zero) = match kind {
                     Number::Integer(_) => ("i128", "0"),
                     Number::Float { .. } => ("f64", "0.0"),
+                    Number::Exact(path) => (path, "Default::default()"),
                 };
                 if item.function == AggregateFunction::Sum {
                     totals_fields.push(ItemView {
@@ -820,7 +828,9 @@ fn client_view(
                         Number::Float { narrow: true } => {
                             format!("{}: self.{total} as f32", field.ident)
                         }
-                        Number::Float { narrow: false } => format!("{}: self.{total}", field.ident),
+                        Number::Float { narrow: false } | Number::Exact(_) => {
+                            format!("{}: self.{total}", field.ident)
+                        }
                     });
                 } else {
                     let sum = format!("{stem}_sum");
@@ -848,6 +858,14 @@ fn client_view(
                                 format!("{call} does not fit `{}`", source.ty)
                             )
                         }
+                        // The exact sum divided once (a `decimal` quotient to
+                        // bigdecimal's default 100 digits; a `varint` one
+                        // truncated, as Cassandra's integer averages are).
+                        Number::Exact(_) => format!(
+                            "{}: if self.{count} == 0 {{ Default::default() }} else {{ self.{sum} / {}::from(self.{count}) }}",
+                            field.ident,
+                            sum_ty
+                        ),
                         Number::Float { narrow } => {
                             let average = format!(
                                 "if self.{count} == 0 {{ 0.0 }} else {{ self.{sum} / self.{count} as f64 }}"
@@ -869,7 +887,9 @@ fn client_view(
                 let (op, ordering) = if less { ("<", "is_lt") } else { (">", "is_gt") };
                 let compare = |x: &str, y: &str| -> Result<String, CodegenError> {
                     Ok(match column.kind {
-                        Kind::Copy | Kind::Text | Kind::Blob => format!("{x} {op} {y}"),
+                        Kind::Copy | Kind::Text | Kind::Blob | Kind::Exact => {
+                            format!("{x} {op} {y}")
+                        }
                         Kind::Enum | Kind::OpenEnum => format!("{x}.as_str() {op} {y}.as_str()"),
                         Kind::Float => format!("{x}.total_cmp({y}).{ordering}()"),
                         Kind::Other => {
@@ -885,7 +905,9 @@ fn client_view(
                 let owned = match column.kind {
                     Kind::Copy | Kind::Enum | Kind::Float => format!("*{}", column.local),
                     Kind::Text | Kind::Blob => format!("{}.to_owned()", column.local),
-                    Kind::Other | Kind::OpenEnum => format!("Clone::clone({})", column.local),
+                    Kind::Other | Kind::OpenEnum | Kind::Exact => {
+                        format!("Clone::clone({})", column.local)
+                    }
                 };
                 let path = rust_type(&item.ty, what)?.path;
                 if field.ty.starts_with("Option<") {
@@ -896,9 +918,12 @@ fn client_view(
                     };
                     let borrowed = match column.kind {
                         Kind::Text | Kind::Blob => "as_deref",
-                        Kind::Copy | Kind::Enum | Kind::OpenEnum | Kind::Float | Kind::Other => {
-                            "as_ref"
-                        }
+                        Kind::Copy
+                        | Kind::Enum
+                        | Kind::OpenEnum
+                        | Kind::Float
+                        | Kind::Exact
+                        | Kind::Other => "as_ref",
                     };
                     totals_fields.push(ItemView {
                         ident: total.clone(),
@@ -934,9 +959,11 @@ fn client_view(
                                 Kind::Text => format!("self.{total}.as_str()"),
                                 Kind::Blob => format!("self.{total}.as_slice()"),
                                 Kind::Enum => format!("self.{total}"),
-                                Kind::Copy | Kind::Float | Kind::Other | Kind::OpenEnum => {
-                                    format!("&self.{total}")
-                                }
+                                Kind::Copy
+                                | Kind::Float
+                                | Kind::Other
+                                | Kind::OpenEnum
+                                | Kind::Exact => format!("&self.{total}"),
                             }
                         )?
                     ));
@@ -1060,14 +1087,19 @@ fn client_view(
             (Kind::Copy, _) => Some(format!("row.{f}")),
             (Kind::Enum, false) => Some(format!("row.{f}.as_str()")),
             (Kind::Enum, true) => Some(format!("row.{f}.map({}::as_str)", info.path)),
-            (Kind::Text | Kind::Blob | Kind::Float | Kind::Other | Kind::OpenEnum, _) => None,
+            (
+                Kind::Text | Kind::Blob | Kind::Float | Kind::Other | Kind::OpenEnum | Kind::Exact,
+                _,
+            ) => None,
         };
         keys.push(key.map(|key| match ordering.order {
             Order::Asc => key,
             Order::Desc => format!("std::cmp::Reverse({key})"),
         }));
         comparators.push(match (info.kind, info.optional) {
-            (Kind::Copy | Kind::Text | Kind::Blob, _) => format!("{first}.{f}.cmp(&{second}.{f})"),
+            (Kind::Copy | Kind::Text | Kind::Blob | Kind::Exact, _) => {
+                format!("{first}.{f}.cmp(&{second}.{f})")
+            }
             (Kind::Enum, false) => format!("{first}.{f}.as_str().cmp({second}.{f}.as_str())"),
             (Kind::Enum, true) => format!(
                 "{first}.{f}.map({0}::as_str).cmp(&{second}.{f}.map({0}::as_str))",
@@ -1146,7 +1178,10 @@ fn column_param(column: &ReadColumn, optional: bool) -> (String, String) {
         (Kind::Blob, false) => ("&[u8]".to_owned(), format!("&{local}")),
         (Kind::Text, true) => ("Option<&str>".to_owned(), format!("{local}.as_deref()")),
         (Kind::Blob, true) => ("Option<&[u8]>".to_owned(), format!("{local}.as_deref()")),
-        (Kind::Copy | Kind::Enum | Kind::OpenEnum | Kind::Float | Kind::Other, true) => {
+        (
+            Kind::Copy | Kind::Enum | Kind::OpenEnum | Kind::Float | Kind::Exact | Kind::Other,
+            true,
+        ) => {
             let inner = column
                 .ty
                 .strip_prefix("Option<")
@@ -1154,9 +1189,10 @@ fn column_param(column: &ReadColumn, optional: bool) -> (String, String) {
                 .unwrap_or(&column.ty);
             (format!("Option<&{inner}>"), format!("{local}.as_ref()"))
         }
-        (Kind::Copy | Kind::Enum | Kind::OpenEnum | Kind::Float | Kind::Other, false) => {
-            (format!("&{}", column.ty), format!("&{local}"))
-        }
+        (
+            Kind::Copy | Kind::Enum | Kind::OpenEnum | Kind::Float | Kind::Exact | Kind::Other,
+            false,
+        ) => (format!("&{}", column.ty), format!("&{local}")),
     }
 }
 
@@ -1237,6 +1273,15 @@ fn having_condition(
         what: what.to_owned(),
         reason,
     };
+    // An exact number written in the schema, built without parsing.
+    let exact_rhs = |written: &str| {
+        super::super::exact::literal(written, &info.path).ok_or_else(|| {
+                unsupported(format!(
+                    "`having {}` compares with {written}, which is not an exact `{}` of at most 38 digits",
+                    info.name, info.path
+                ))
+            })
+    };
     let rhs = match operand {
         Operand::Param(name) => {
             let ident = param_ident(params, name, what)?;
@@ -1253,6 +1298,8 @@ fn having_condition(
                 text.strip_prefix('+').unwrap_or(text).to_owned()
             }
             (Literal::String(text), Kind::Text) => format!("{text:?}"),
+            (Literal::Integer(value), Kind::Exact) => exact_rhs(&value.to_string())?,
+            (Literal::Decimal(text), Kind::Exact) => exact_rhs(text)?,
             (Literal::EnumValue { variant, .. }, Kind::Enum | Kind::OpenEnum) => {
                 format!("{variant:?}")
             }
@@ -1265,6 +1312,7 @@ fn having_condition(
         },
     };
     let f = &info.ident;
+    let is_param = matches!(operand, Operand::Param(_));
     let value = if rhs == "value" { "found" } else { "value" };
     Ok(match (info.kind, info.optional) {
         (Kind::Copy | Kind::Float, false) => format!("row.{f} {op} {rhs}"),
@@ -1274,6 +1322,15 @@ fn having_condition(
         (Kind::Enum, false) => format!("row.{f}.as_str() {op} {rhs}"),
         (Kind::Enum, true) => {
             format!("row.{f}.is_some_and(|{value}| {value}.as_str() {op} {rhs})")
+        }
+        // A parameter is a reference, a literal a value.
+        (Kind::Exact, false) if is_param => format!("row.{f} {op} *{rhs}"),
+        (Kind::Exact, false) => format!("row.{f} {op} {rhs}"),
+        (Kind::Exact, true) if is_param => {
+            format!("row.{f}.as_ref().is_some_and(|{value}| {value} {op} {rhs})")
+        }
+        (Kind::Exact, true) => {
+            format!("row.{f}.as_ref().is_some_and(|{value}| *{value} {op} {rhs})")
         }
         (Kind::OpenEnum, false) => format!("row.{f}.as_str() {op} {rhs}"),
         (Kind::OpenEnum, true) => {
