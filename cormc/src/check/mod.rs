@@ -33,6 +33,7 @@ mod index_support;
 mod keyspace;
 pub mod lower;
 mod migrations;
+mod not_generated;
 pub use migrations::drift_changes;
 mod models;
 mod names;
@@ -170,6 +171,7 @@ pub fn check(schema: &Schema) -> Checked {
         },
         &mut ctx,
     );
+    not_generated::warn(&symbols, &mut ctx);
     let mut diagnostics = ctx.diagnostics;
     diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start));
     let failed = diagnostics.iter().any(Diagnostic::is_error);

@@ -98,6 +98,7 @@ impl Severity {
 /// | W1104 | advisor: a `ttl` shorter than the tombstone grace period on wide partitions (warning) |
 /// | W1105 | advisor: a read that starts at the expired end of a partition (warning) |
 /// | W1106 | advisor: non-frozen collections rewritten whole in wide partitions (warning) |
+/// | W1201 | an item `cormc generate` emits no Rust for yet (warning) |
 /// | E0999 | internal compiler error (a bug) |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Code {
@@ -217,6 +218,9 @@ pub enum Code {
     /// W1106: non-frozen collections, written whole by every generated
     /// write, in a model with wide partitions (advisor warning).
     CollectionTombstones,
+    /// W1201: an item `cormc generate` emits no Rust for yet: a time
+    /// series, an event store, a vector index's search (warning).
+    NotGenerated,
     /// E0999: a bug in the compiler.
     Internal,
 }
@@ -280,6 +284,7 @@ impl Code {
             Self::ShortTtl => "W1104",
             Self::ExpiredRowsFirst => "W1105",
             Self::CollectionTombstones => "W1106",
+            Self::NotGenerated => "W1201",
             Self::Internal => "E0999",
         }
     }

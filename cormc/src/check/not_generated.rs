@@ -1,0 +1,51 @@
+//! W1201: items `cormc check` accepts but `cormc generate` emits no Rust for
+//! yet, so that nothing is dropped silently. Their tables, indexes and
+//! migrations are generated; their typed API is not. Each case goes away
+//! when its generator exists: time series, event stores, vector search.
+
+use crate::diagnostics::Code;
+
+use super::context::{Annotate, Context};
+use super::names::Symbols;
+
+/// Warns about every item whose generator does not exist yet.
+pub(super) fn warn(symbols: &Symbols<'_>, ctx: &mut Context) {
+    for series in &symbols.time_series {
+        ctx.warning(
+            Code::NotGenerated,
+            format!(
+                "`cormc generate` emits no Rust for time series `{}` yet",
+                series.name.name
+            ),
+            series.name.span,
+            "no generated API",
+        )
+        .help("its table is in `schema.cql`, `SCHEMA_STATEMENTS` and the drift check; read and write it with `corm::Session` until the time-series generator exists");
+    }
+    for store in &symbols.event_stores {
+        ctx.warning(
+            Code::NotGenerated,
+            format!(
+                "`cormc generate` emits no Rust for event store `{}` yet",
+                store.name.name
+            ),
+            store.name.span,
+            "no generated API",
+        )
+        .help("its tables are in `schema.cql`, `SCHEMA_STATEMENTS` and the drift check; read and write them with `corm::Session` until the event-store generator exists");
+    }
+    for model in &symbols.models {
+        for index in &model.vector_indexes {
+            ctx.warning(
+                Code::NotGenerated,
+                format!(
+                    "`cormc generate` emits no nearest-neighbour search for `{}.{}` yet",
+                    model.name.name, index.column.name
+                ),
+                index.span,
+                "no generated search",
+            )
+            .help("the index is created and every write validates the vector; query it with `ORDER BY … ANN OF ? LIMIT n` through `corm::Session` until vector search is generated");
+        }
+    }
+}
