@@ -14,8 +14,8 @@ use common::db;
 use corm::chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use corm::testing::with_keyspace;
 use corm::{
-    BigDecimal, BigInt, Consistency, Counter, CqlDuration, CqlTimeuuid, Error, Order as Direction,
-    ReadOptions, TryStreamExt, Uuid, WriteOptions,
+    BigDecimal, BigInt, Consistency, Counter, CqlDuration, CqlTimeuuid, Error, ReadOptions,
+    SortOrder, TryStreamExt, Uuid, WriteOptions,
 };
 use corm_examples::generated::{
     Address, Keyword, KeywordKey, KeywordPatch, Order, OrderClustering, OrderPartition, OrderPatch,
@@ -452,7 +452,7 @@ async fn partition_range_bounds_order_and_limit() {
         let options = ReadOptions::new().page_size(2);
         let range = |from: Bound<CqlTimeuuid>,
                      to: Bound<CqlTimeuuid>,
-                     order: Direction,
+                     order: SortOrder,
                      limit: Option<i32>| {
             let partition = partition.clone();
             async move {
@@ -475,46 +475,46 @@ async fn partition_range_bounds_order_and_limit() {
         let asc = range(
             Bound::Included(at(3)),
             Bound::Excluded(at(7)),
-            Direction::Asc,
+            SortOrder::Asc,
             None,
         );
         assert_eq!(asc.await, ids(&[3, 4, 5, 6]));
         let desc = range(
             Bound::Included(at(3)),
             Bound::Excluded(at(7)),
-            Direction::Desc,
+            SortOrder::Desc,
             None,
         );
         assert_eq!(desc.await, ids(&[6, 5, 4, 3]));
         let limited = range(
             Bound::Included(at(3)),
             Bound::Excluded(at(7)),
-            Direction::Asc,
+            SortOrder::Asc,
             Some(3),
         );
         assert_eq!(limited.await, ids(&[3, 4, 5]));
         let limited = range(
             Bound::Included(at(3)),
             Bound::Excluded(at(7)),
-            Direction::Desc,
+            SortOrder::Desc,
             Some(2),
         );
         assert_eq!(limited.await, ids(&[6, 5]));
         let other = range(
             Bound::Excluded(at(3)),
             Bound::Included(at(7)),
-            Direction::Asc,
+            SortOrder::Asc,
             None,
         );
         assert_eq!(other.await, ids(&[4, 5, 6, 7]));
         let open = range(
             Bound::Unbounded,
             Bound::Excluded(at(2)),
-            Direction::Desc,
+            SortOrder::Desc,
             None,
         );
         assert_eq!(open.await, ids(&[1, 0]));
-        let all = range(Bound::Unbounded, Bound::Unbounded, Direction::Asc, Some(20));
+        let all = range(Bound::Unbounded, Bound::Unbounded, SortOrder::Asc, Some(20));
         assert_eq!(all.await, ids(&(0..10).collect::<Vec<_>>()));
     })
     .await;
@@ -855,7 +855,7 @@ async fn partition_slices_over_every_clustering_column() {
         let key = |t: u64, id: u128| (timeuuid(t * 1_000, 1), id);
 
         // Everything, in the table's clustering order and reversed.
-        let all = slice(Bound::Unbounded, Bound::Unbounded, Direction::Desc, None).await;
+        let all = slice(Bound::Unbounded, Bound::Unbounded, SortOrder::Desc, None).await;
         assert_eq!(
             all,
             [3, 2, 1]
@@ -863,14 +863,14 @@ async fn partition_slices_over_every_clustering_column() {
                 .flat_map(|t| (1..=3).map(move |id| key(t, id)))
                 .collect::<Vec<_>>()
         );
-        let reversed = slice(Bound::Unbounded, Bound::Unbounded, Direction::Asc, None).await;
+        let reversed = slice(Bound::Unbounded, Bound::Unbounded, SortOrder::Asc, None).await;
         assert_eq!(reversed, all.iter().rev().copied().collect::<Vec<_>>());
 
         // A tuple bound compares each column in its type's order.
         let above = slice(
             Bound::Excluded(&at(2, 2)),
             Bound::Unbounded,
-            Direction::Asc,
+            SortOrder::Asc,
             None,
         )
         .await;
@@ -878,7 +878,7 @@ async fn partition_slices_over_every_clustering_column() {
         let between = slice(
             Bound::Included(&at(1, 2)),
             Bound::Included(&at(2, 2)),
-            Direction::Desc,
+            SortOrder::Desc,
             Some(10),
         )
         .await;
@@ -886,7 +886,7 @@ async fn partition_slices_over_every_clustering_column() {
         let limited = slice(
             Bound::Excluded(&at(1, 1)),
             Bound::Excluded(&at(3, 3)),
-            Direction::Desc,
+            SortOrder::Desc,
             Some(3),
         )
         .await;

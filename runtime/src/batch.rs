@@ -6,7 +6,8 @@ use scylla::statement::prepared::PreparedStatement;
 
 use crate::{Error, Result, Session, WriteOptions};
 
-/// A batch of prepared statements, run as one request.
+/// A batch of prepared statements, run as one request (named so that it
+/// does not clash with the `Batch` a generated module has).
 ///
 /// A logged batch is atomic (all or none of its writes apply, possibly
 /// across partitions); an unlogged one only saves round trips, and is the
@@ -15,7 +16,7 @@ use crate::{Error, Result, Session, WriteOptions};
 /// ```no_run
 /// # async fn demo(session: &corm::Session, insert: corm::scylla::statement::prepared::PreparedStatement,
 /// #   delete: corm::scylla::statement::prepared::PreparedStatement) -> corm::Result<()> {
-/// corm::Batch::logged()
+/// corm::StatementBatch::logged()
 ///     .add(insert, (1, "one".to_owned()))
 ///     .add(delete, (2,))
 ///     .run(session)
@@ -23,15 +24,15 @@ use crate::{Error, Result, Session, WriteOptions};
 /// # Ok(())
 /// # }
 /// ```
-pub struct Batch {
+pub struct StatementBatch {
     inner: DriverBatch,
     first: Option<PreparedStatement>,
     values: Vec<Box<dyn SerializeRow + Send + Sync>>,
 }
 
-impl std::fmt::Debug for Batch {
+impl std::fmt::Debug for StatementBatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Batch")
+        f.debug_struct("StatementBatch")
             .field("type", &self.inner.get_type())
             .field("len", &self.values.len())
             .field(
@@ -42,7 +43,7 @@ impl std::fmt::Debug for Batch {
     }
 }
 
-impl Batch {
+impl StatementBatch {
     /// An empty atomic batch.
     pub fn logged() -> Self {
         Self::new(BatchType::Logged)
@@ -112,7 +113,7 @@ impl Batch {
     /// `USING TTL ?` marker, not here).
     ///
     /// # Errors
-    /// As for [`Batch::run`].
+    /// As for [`StatementBatch::run`].
     pub async fn run_with(&self, session: &Session, options: &WriteOptions) -> Result<()> {
         let mut batch = self.inner.clone();
         options.apply_to_batch(&mut batch);

@@ -4,10 +4,11 @@
 //! wrapper ([`Session`]), the error type ([`Error`]) and the small helpers that
 //! generated code shares: lazily prepared statements ([`Statement`]), per-call
 //! options ([`ReadOptions`], [`WriteOptions`]), paged reads ([`paging`]),
-//! batches ([`Batch`]), conditional writes ([`lwt`]), the migration runner
-//! ([`migrate`]) and the codec helpers of the generated trait impls
-//! ([`rt`]). Everything that can be decided from a schema is generated
-//! instead of living here.
+//! batches ([`StatementBatch`]), conditional writes ([`lwt`]) and the
+//! migration runner ([`migrate`]). What only generated code calls (the
+//! codec helpers of its trait impls, `rt`, and the unique-claim protocol,
+//! `unique`) is public but hidden from these docs. Everything that can be
+//! decided from a schema is generated instead of living here.
 //!
 //! The driver and the crates whose types appear in generated code are
 //! re-exported, so generated code and its users need only depend on `corm`.
@@ -29,19 +30,21 @@ pub mod lwt;
 pub mod migrate;
 pub mod options;
 pub mod paging;
+#[doc(hidden)]
 pub mod rt;
 mod session;
 pub mod statement;
 #[cfg(feature = "testing")]
 pub mod testing;
+#[doc(hidden)]
 pub mod unique;
 pub mod validate;
 
-pub use batch::Batch;
+pub use batch::StatementBatch;
 pub use config::{Config, ConfigError, Credentials};
 pub use error::{Error, ErrorKind, Result};
 pub use migrate::{MigrateError, Migration, MigrationStatement, Migrator};
-pub use options::{Order, ReadOptions, WriteOptions};
+pub use options::{ReadOptions, SortOrder, WriteOptions};
 pub use paging::{Page, PagingToken};
 pub use session::Session;
 pub use statement::Statement;

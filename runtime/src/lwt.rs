@@ -153,7 +153,7 @@ pub fn applied(statement: &str, result: QueryResult) -> Result<Applied> {
             statement: statement.to_owned(),
             source,
         },
-        other => Error::Result {
+        other => Error::UnexpectedResult {
             statement: statement.to_owned(),
             problem: format!("a conditional write returns one row: {other}"),
         },

@@ -174,13 +174,14 @@ impl WriteOptions {
 
 /// The direction of a read over a clustering column, as in CQL's
 /// `ORDER BY column ASC|DESC` (whatever the table's clustering order).
+/// Named so that it does not clash with a model called `Order`.
 ///
 /// ```
-/// assert_eq!(corm::Order::Asc.as_cql(), "ASC");
-/// assert_eq!(corm::Order::Desc.reversed(), corm::Order::Asc);
+/// assert_eq!(corm::SortOrder::Asc.as_cql(), "ASC");
+/// assert_eq!(corm::SortOrder::Desc.reversed(), corm::SortOrder::Asc);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Order {
+pub enum SortOrder {
     /// Smallest first.
     #[default]
     Asc,
@@ -188,7 +189,7 @@ pub enum Order {
     Desc,
 }
 
-impl Order {
+impl SortOrder {
     /// `ASC` or `DESC`.
     pub const fn as_cql(self) -> &'static str {
         match self {

@@ -21,8 +21,8 @@ use corm::scylla::serialize::value::SerializeValue;
 use corm::scylla::serialize::writers::{CellWriter, RowWriter, WrittenCellProof};
 use corm::testing::with_keyspace;
 use corm::{
-    Batch, CqlDecimal, CqlDuration, CqlTimeuuid, CqlVarint, Error, ReadOptions, Session, Statement,
-    StreamExt, Uuid, WriteOptions, lwt, paging, rt,
+    CqlDecimal, CqlDuration, CqlTimeuuid, CqlVarint, Error, ReadOptions, Session, Statement,
+    StatementBatch, StreamExt, Uuid, WriteOptions, lwt, paging, rt,
 };
 
 // ---------------------------------------------------------------------------
@@ -598,7 +598,7 @@ async fn batches_of_different_statements() {
             body: format!("e{seq}"),
         };
 
-        let logged = Batch::logged()
+        let logged = StatementBatch::logged()
             .add(insert_user.clone(), owner.clone())
             .add(insert_event.clone(), event(1))
             .add(insert_event.clone(), event(2));
@@ -606,7 +606,7 @@ async fn batches_of_different_statements() {
         logged.run(&session).await.unwrap();
         assert_eq!(db.get_user(owner.id).await.unwrap(), Some(owner.clone()));
 
-        let mut unlogged = Batch::unlogged();
+        let mut unlogged = StatementBatch::unlogged();
         unlogged.push(delete_event.clone(), (owner.id, 1));
         unlogged.push(insert_event.clone(), event(3));
         unlogged
@@ -619,10 +619,10 @@ async fn batches_of_different_statements() {
             .rows;
         assert_eq!(read, vec![event(2), event(3)]);
 
-        Batch::logged().run(&session).await.unwrap();
+        StatementBatch::logged().run(&session).await.unwrap();
 
         // A failing batch names its size and first statement.
-        let err = Batch::unlogged()
+        let err = StatementBatch::unlogged()
             .add(insert_event.clone(), event(4))
             .add(insert_event, (owner.id, 5, 6))
             .run(&session)

@@ -864,7 +864,7 @@ impl {{ repo.repo }}<'_> {
         partition: &{{ partition }},
         from: std::ops::Bound<{{ range.ty }}>,
         to: std::ops::Bound<{{ range.ty }}>,
-        order: corm::Order,
+        order: corm::SortOrder,
         limit: Option<i32>,
         options: &corm::ReadOptions,
     ) -> corm::Result<impl corm::Stream<Item = corm::Result<{{ repo.model }}>> + Send + Unpin + 'static> {
@@ -914,7 +914,7 @@ impl {{ repo.repo }}<'_> {
 {% if slice.uniform %}
     /// The clustering columns share one direction, so the tuple order is
     /// the clustering order: `from: Bound::Excluded(&last.clustering())`
-    /// with `corm::Order::Asc` continues after the row `last` (keyset
+    /// with `corm::SortOrder::Asc` continues after the row `last` (keyset
     /// pagination). Each shape of slice is prepared once.
 {% else %}
     /// The clustering columns are stored in mixed directions, so a tuple
@@ -931,7 +931,7 @@ impl {{ repo.repo }}<'_> {
         partition: &{{ partition }},
         from: std::ops::Bound<&{{ slice.ident }}>,
         to: std::ops::Bound<&{{ slice.ident }}>,
-        order: corm::Order,
+        order: corm::SortOrder,
         limit: Option<i32>,
         options: &corm::ReadOptions,
     ) -> corm::Result<impl corm::Stream<Item = corm::Result<{{ repo.model }}>> + Send + Unpin + 'static> {
@@ -986,11 +986,11 @@ impl {{ repo.repo }}<'_> {
         mut shape: u64,
         mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>>,
         bounds: [&'static str; 2],
-        order: corm::Order,
+        order: corm::SortOrder,
         limit: Option<i32>,
         options: &corm::ReadOptions,
     ) -> corm::Result<impl corm::Stream<Item = corm::Result<{{ repo.model }}>> + Send + Unpin + 'static> {
-        if order == corm::Order::Desc {
+        if order == corm::SortOrder::Desc {
             shape |= 0x10;
         }
         values.push(Box::new(limit.map_or(corm::MaybeUnset::Unset, corm::MaybeUnset::Set)));
@@ -1186,16 +1186,16 @@ impl<'db> Batch<'db> {
         self.build().await?.run_with(db.session(), options).await
     }
 
-    async fn build(self) -> corm::Result<corm::Batch> {
+    async fn build(self) -> corm::Result<corm::StatementBatch> {
 {% if file.validates() %}
         if let Some(error) = self.invalid {
             return Err(error.into());
         }
 {% endif %}
         let mut batch = if self.logged {
-            corm::Batch::logged()
+            corm::StatementBatch::logged()
         } else {
-            corm::Batch::unlogged()
+            corm::StatementBatch::unlogged()
         };
         for (statement, values) in self.writes {
             let prepared = statement.prepared(self.db.session()).await?;

@@ -156,7 +156,7 @@ impl super::db::{{ aggregate.repo }}<'_> {
             totals.add({{ client.add_args }});
         }
 {% if client.fallible %}
-        let row = totals.finish().map_err(|problem| corm::Error::Result {
+        let row = totals.finish().map_err(|problem| corm::Error::UnexpectedResult {
             statement: statement.text().to_owned(),
             problem: problem.to_owned(),
         })?;
@@ -183,7 +183,7 @@ impl super::db::{{ aggregate.repo }}<'_> {
         let mut results = Vec::with_capacity(groups.len());
         for (key, totals) in groups {
 {% if client.fallible %}
-            let row = totals.finish(key).map_err(|problem| corm::Error::Result {
+            let row = totals.finish(key).map_err(|problem| corm::Error::UnexpectedResult {
                 statement: statement.text().to_owned(),
                 problem: problem.to_owned(),
             })?;

@@ -69,7 +69,7 @@ async fn main() -> Result<(), corm::Error> {
 }
 
 fn unexpected(statement: &str, err: impl std::fmt::Display) -> corm::Error {
-    corm::Error::Result {
+    corm::Error::UnexpectedResult {
         statement: statement.to_owned(),
         problem: err.to_string(),
     }

@@ -703,7 +703,7 @@ impl OrderRepository<'_> {
         partition: &OrderPartition,
         from: std::ops::Bound<corm::CqlTimeuuid>,
         to: std::ops::Bound<corm::CqlTimeuuid>,
-        order: corm::Order,
+        order: corm::SortOrder,
         limit: Option<i32>,
         options: &corm::ReadOptions,
     ) -> corm::Result<
@@ -759,7 +759,7 @@ impl OrderRepository<'_> {
         partition: &OrderPartition,
         from: std::ops::Bound<&OrderClustering>,
         to: std::ops::Bound<&OrderClustering>,
-        order: corm::Order,
+        order: corm::SortOrder,
         limit: Option<i32>,
         options: &corm::ReadOptions,
     ) -> corm::Result<
@@ -809,13 +809,13 @@ impl OrderRepository<'_> {
         mut shape: u64,
         mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>>,
         bounds: [&'static str; 2],
-        order: corm::Order,
+        order: corm::SortOrder,
         limit: Option<i32>,
         options: &corm::ReadOptions,
     ) -> corm::Result<
         impl corm::Stream<Item = corm::Result<Order>> + Send + Unpin + 'static,
     > {
-        if order == corm::Order::Desc {
+        if order == corm::SortOrder::Desc {
             shape |= 0x10;
         }
         values
@@ -1003,7 +1003,7 @@ impl PageViewsRepository<'_> {
         partition: &PageViewsPartition,
         from: std::ops::Bound<corm::chrono::NaiveDate>,
         to: std::ops::Bound<corm::chrono::NaiveDate>,
-        order: corm::Order,
+        order: corm::SortOrder,
         limit: Option<i32>,
         options: &corm::ReadOptions,
     ) -> corm::Result<
@@ -1049,13 +1049,13 @@ impl PageViewsRepository<'_> {
         mut shape: u64,
         mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>>,
         bounds: [&'static str; 2],
-        order: corm::Order,
+        order: corm::SortOrder,
         limit: Option<i32>,
         options: &corm::ReadOptions,
     ) -> corm::Result<
         impl corm::Stream<Item = corm::Result<PageViews>> + Send + Unpin + 'static,
     > {
-        if order == corm::Order::Desc {
+        if order == corm::SortOrder::Desc {
             shape |= 0x10;
         }
         values
@@ -1381,7 +1381,7 @@ impl KeywordRepository<'_> {
         partition: &KeywordPartition,
         from: std::ops::Bound<String>,
         to: std::ops::Bound<String>,
-        order: corm::Order,
+        order: corm::SortOrder,
         limit: Option<i32>,
         options: &corm::ReadOptions,
     ) -> corm::Result<
@@ -1427,13 +1427,13 @@ impl KeywordRepository<'_> {
         mut shape: u64,
         mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>>,
         bounds: [&'static str; 2],
-        order: corm::Order,
+        order: corm::SortOrder,
         limit: Option<i32>,
         options: &corm::ReadOptions,
     ) -> corm::Result<
         impl corm::Stream<Item = corm::Result<Keyword>> + Send + Unpin + 'static,
     > {
-        if order == corm::Order::Desc {
+        if order == corm::SortOrder::Desc {
             shape |= 0x10;
         }
         values
@@ -2367,14 +2367,14 @@ impl<'db> Batch<'db> {
         let db = self.db;
         self.build().await?.run_with(db.session(), options).await
     }
-    async fn build(self) -> corm::Result<corm::Batch> {
+    async fn build(self) -> corm::Result<corm::StatementBatch> {
         if let Some(error) = self.invalid {
             return Err(error.into());
         }
         let mut batch = if self.logged {
-            corm::Batch::logged()
+            corm::StatementBatch::logged()
         } else {
-            corm::Batch::unlogged()
+            corm::StatementBatch::unlogged()
         };
         for (statement, values) in self.writes {
             let prepared = statement.prepared(self.db.session()).await?;

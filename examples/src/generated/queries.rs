@@ -249,7 +249,7 @@ impl super::db::OrderRepository<'_> {
     /// ```
     ///
     /// # Errors
-    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`]; [`corm::Error::Result`] when a sum does not fit its type.
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`]; [`corm::Error::UnexpectedResult`] when a sum does not fit its type.
     pub async fn busy_statuses(
         &self,
         customer: corm::Uuid,
@@ -282,7 +282,7 @@ impl super::db::OrderRepository<'_> {
         for (key, totals) in groups {
             let row = totals
                 .finish(key)
-                .map_err(|problem| corm::Error::Result {
+                .map_err(|problem| corm::Error::UnexpectedResult {
                     statement: statement.text().to_owned(),
                     problem: problem.to_owned(),
                 })?;

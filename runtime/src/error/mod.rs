@@ -59,7 +59,7 @@ pub enum Error {
     },
     /// A statement ran but its result did not have the expected shape.
     #[error("unexpected result from `{statement}`: {problem}")]
-    Result {
+    UnexpectedResult {
         /// The CQL text.
         statement: String,
         /// What did not match.

@@ -436,7 +436,7 @@ async fn client_side_sum_that_overflows_is_an_error() {
             .await
             .unwrap_err();
         match error {
-            corm::Error::Result { statement, problem } => {
+            corm::Error::UnexpectedResult { statement, problem } => {
                 assert!(statement.contains("SELECT status, likes"), "{statement}");
                 assert_eq!(problem, "sum(likes) does not fit `int`");
             }

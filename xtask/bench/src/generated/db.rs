@@ -678,7 +678,7 @@ impl ReadingRepository<'_> {
         partition: &ReadingPartition,
         from: std::ops::Bound<corm::chrono::DateTime<corm::chrono::Utc>>,
         to: std::ops::Bound<corm::chrono::DateTime<corm::chrono::Utc>>,
-        order: corm::Order,
+        order: corm::SortOrder,
         limit: Option<i32>,
         options: &corm::ReadOptions,
     ) -> corm::Result<
@@ -724,13 +724,13 @@ impl ReadingRepository<'_> {
         mut shape: u64,
         mut values: Vec<Box<dyn corm::rt::SerializeValue + Send + Sync>>,
         bounds: [&'static str; 2],
-        order: corm::Order,
+        order: corm::SortOrder,
         limit: Option<i32>,
         options: &corm::ReadOptions,
     ) -> corm::Result<
         impl corm::Stream<Item = corm::Result<Reading>> + Send + Unpin + 'static,
     > {
-        if order == corm::Order::Desc {
+        if order == corm::SortOrder::Desc {
             shape |= 0x10;
         }
         values
@@ -963,11 +963,11 @@ impl<'db> Batch<'db> {
         let db = self.db;
         self.build().await?.run_with(db.session(), options).await
     }
-    async fn build(self) -> corm::Result<corm::Batch> {
+    async fn build(self) -> corm::Result<corm::StatementBatch> {
         let mut batch = if self.logged {
-            corm::Batch::logged()
+            corm::StatementBatch::logged()
         } else {
-            corm::Batch::unlogged()
+            corm::StatementBatch::unlogged()
         };
         for (statement, values) in self.writes {
             let prepared = statement.prepared(self.db.session()).await?;

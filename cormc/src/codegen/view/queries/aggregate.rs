@@ -507,7 +507,9 @@ pub(super) fn aggregate_view(
             }
             let errors = if client.fallible {
                 details.push("Integer sums are added up in 128 bits: a `sum` that does not fit the column's type is an error instead of wrapping around as in Cassandra; an integer average is truncated.".to_owned());
-                format!("{base_errors}; [`corm::Error::Result`] when a sum does not fit its type.")
+                format!(
+                    "{base_errors}; [`corm::Error::UnexpectedResult`] when a sum does not fit its type."
+                )
             } else {
                 format!("{base_errors}.")
             };
