@@ -88,12 +88,6 @@ impl Ord for {{ item.ident }} {
     }
 }
 
-impl std::fmt::Display for {{ item.ident }} {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 impl std::str::FromStr for {{ item.ident }} {
     type Err = std::convert::Infallible;
 
@@ -115,28 +109,6 @@ impl<'de> corm::serde::Deserialize<'de> for {{ item.ident }} {
     }
 }
 
-impl SerializeValue for {{ item.ident }} {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        rt::serialize_text(self.as_str(), typ, writer)
-    }
-}
-
-impl<'f, 'm> DeserializeValue<'f, 'm> for {{ item.ident }} {
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        rt::check_text(typ)
-    }
-
-    fn deserialize(
-        typ: &'m ColumnType<'m>,
-        v: Option<FrameSlice<'f>>,
-    ) -> Result<Self, DeserializationError> {
-        rt::read_text(typ, v).map(Self::from_text)
-    }
-}
 {% else %}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, corm::serde::Serialize, corm::serde::Deserialize)]
 #[serde(crate = "corm::serde")]
@@ -165,12 +137,6 @@ impl {{ item.ident }} {
     }
 }
 
-impl std::fmt::Display for {{ item.ident }} {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 impl std::str::FromStr for {{ item.ident }} {
     type Err = rt::CodecError;
 
@@ -181,6 +147,14 @@ impl std::str::FromStr for {{ item.ident }} {
 {% endfor %}
             other => Err(rt::parse_error::<Self>(other)),
         }
+    }
+}
+
+{% endif %}
+
+impl std::fmt::Display for {{ item.ident }} {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -203,15 +177,18 @@ impl<'f, 'm> DeserializeValue<'f, 'm> for {{ item.ident }} {
         typ: &'m ColumnType<'m>,
         v: Option<FrameSlice<'f>>,
     ) -> Result<Self, DeserializationError> {
+{% if item.open %}
+        rt::read_text(typ, v).map(Self::from_text)
+{% else %}
         match rt::read_text(typ, v)? {
 {% for variant in item.variants %}
             {{ variant.text }} => Ok(Self::{{ variant.ident }}),
 {% endfor %}
             other => Err(rt::unknown_variant::<Self>(other)),
         }
+{% endif %}
     }
 }
-{% endif %}
 {% endfor %}
 
 {% for item in file.udts %}

@@ -62,11 +62,6 @@ impl OrderStatus {
         }
     }
 }
-impl std::fmt::Display for OrderStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl std::str::FromStr for OrderStatus {
     type Err = rt::CodecError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -77,6 +72,11 @@ impl std::str::FromStr for OrderStatus {
             "cancelled" => Ok(Self::Cancelled),
             other => Err(rt::parse_error::<Self>(other)),
         }
+    }
+}
+impl std::fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 impl SerializeValue for OrderStatus {
