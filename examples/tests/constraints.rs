@@ -8,10 +8,10 @@
 
 mod common;
 
-use common::db;
+use common::{db, order};
 use corm::testing::with_keyspace;
 use corm::{Error, ReadOptions, TryStreamExt, WriteOptions};
-use corm_examples::generated::{Customer, CustomerPatch, Db, Order, OrderPatch, OrderStatus};
+use corm_examples::generated::{Customer, CustomerPatch, Db, OrderPatch};
 
 fn customer(email: &str) -> Customer {
     Customer::new(
@@ -287,20 +287,9 @@ async fn vectors_a_cosine_index_cannot_take_are_refused_before_sending() {
     with_keyspace("constraints_vector", |session| async move {
         let db = db(session).await;
         let order = |embedding: Vec<f32>| {
-            let mut order = Order::new(
-                corm::Uuid::new_v4(),
-                OrderStatus::Paid,
-                1,
-                1,
-                false,
-                Vec::new(),
-                Default::default(),
-                Default::default(),
-                Vec::new(),
-                Default::default(),
-            );
-            order.embedding = Some(embedding);
-            order
+            let mut row = order();
+            row.embedding = Some(embedding);
+            row
         };
         for (embedding, message) in [
             (vec![0.0, 0.0, 0.0], "is the zero vector"),

@@ -9,26 +9,16 @@
 
 mod common;
 
-use common::db;
+use common::{db, order};
 use corm::testing::with_keyspace;
-use corm_examples::generated::{Customer, Order, OrderStatus};
+use corm_examples::generated::Customer;
 
 #[tokio::test]
 async fn empty_values_of_fixed_size_types_read_as_none() {
     with_keyspace("foreign_empty", |session| async move {
         let db = db(session).await;
-        let mut order = Order::new(
-            corm::Uuid::new_v4(),
-            OrderStatus::Paid,
-            1_250,
-            1,
-            false,
-            Vec::new(),
-            Default::default(),
-            Default::default(),
-            Vec::new(),
-            Default::default(),
-        );
+        let mut order = order();
+        order.total_cents = 1_250;
         order.discount = Some(0.5);
         order.client_ip = Some("10.0.0.1".parse().unwrap());
         db.order().insert(&order).await.unwrap();
@@ -77,18 +67,7 @@ async fn empty_values_of_fixed_size_types_read_as_none() {
 async fn text_that_is_no_variant_of_a_closed_enum_names_the_column_and_value() {
     with_keyspace("foreign_enum", |session| async move {
         let db = db(session).await;
-        let order = Order::new(
-            corm::Uuid::new_v4(),
-            OrderStatus::Paid,
-            1,
-            1,
-            false,
-            Vec::new(),
-            Default::default(),
-            Default::default(),
-            Vec::new(),
-            Default::default(),
-        );
+        let order = order();
         db.order().insert(&order).await.unwrap();
         let statement = format!(
             "UPDATE \"{}\".\"order\" SET status = 'lost_in_mail' \
