@@ -4,13 +4,13 @@
 use rustc_hash::FxHashMap;
 
 use super::context::{Annotate, Context, did_you_mean};
-use super::fields::{enum_literal, literal_for};
+use super::fields::{enum_literal, exact_digits, literal_for};
 use super::models::unknown_model_field;
 use super::names::{Symbols, check_snake, unique_member};
 use super::queries::{check_limit, target_model};
 use super::restrictions::{Params, Restrictions, check_where, operator};
 use crate::ast;
-use crate::diagnostics::Code;
+use crate::diagnostics::{Code, Span};
 use crate::ir::{self, AggregateFunction, Execution, Operator, Order, Scalar, Type};
 
 /// Checks one aggregate against the checked models.
@@ -339,9 +339,9 @@ fn having_conditions(
                 params.add(name, item.ty.clone(), false, ctx);
                 Some(ir::Operand::Param(name.name.clone()))
             }
-            ast::OperandKind::Literal(literal) => {
-                literal_for(literal, &item.ty, ctx).map(ir::Operand::Literal)
-            }
+            ast::OperandKind::Literal(literal) => literal_for(literal, &item.ty, ctx)
+                .filter(|value| rust_having_literal(value, &item.ty, literal.span, ctx))
+                .map(ir::Operand::Literal),
             ast::OperandKind::Enum(value) => {
                 enum_literal(value, Some(&item.ty), symbols, ctx).map(ir::Operand::Literal)
             }
@@ -356,6 +356,30 @@ fn having_conditions(
         }
     }
     ok.then_some(out)
+}
+
+/// Whether the generated client-side code can compare a result with
+/// `value` written as a Rust literal (E1203 when not): numbers, text and
+/// enum values can; a date, time, UUID or IP address string would be parsed
+/// at run time, and an exact number needs at most 38 digits.
+fn rust_having_literal(value: &ir::Literal, ty: &Type, span: Span, ctx: &mut Context) -> bool {
+    let text = matches!(ty, Type::Scalar(scalar) if scalar.is_text());
+    let (writable, why) = match value {
+        ir::Literal::String(_) if !text => (false, "a string that Rust would parse at run time"),
+        ir::Literal::Boolean(_) => (false, "no Rust comparison for it"),
+        ir::Literal::Decimal(written) if !exact_digits(written) => (false, "more than 38 digits"),
+        _ => (true, ""),
+    };
+    if !writable {
+        ctx.error(
+            Code::NoRustLiteral,
+            format!("`cormc generate` can't compare a `{ty}` result with this literal in Rust"),
+            span,
+            why,
+        )
+        .help("compare with a `?parameter` instead (the caller passes the value)");
+    }
+    writable
 }
 
 fn aggregate_order(

@@ -249,12 +249,58 @@ fn default_value(
             ),
         },
         ast::DefaultValueKind::Literal(literal) => {
-            literal_for(literal, ty, ctx).map(ir::Default::Literal)
+            let value = literal_for(literal, ty, ctx)?;
+            rust_default(&value, ty, literal.span, ctx).then_some(ir::Default::Literal(value))
         }
         ast::DefaultValueKind::Enum(value) => {
             enum_literal(value, Some(ty), symbols, ctx).map(ir::Default::Literal)
         }
     }
+}
+
+/// Whether the generated code can write `value` as a Rust value of `ty` (the
+/// `new` constructor fills `@default` literals in); E1203 when not. Rust
+/// has literals for text, integers, floats and booleans; a `uuid`, `inet`,
+/// date or time would be parsed at run time, and a `decimal` or `varint`
+/// built from its digits, which `cormc generate` does not do for defaults.
+fn rust_default(value: &Literal, ty: &Type, span: Span, ctx: &mut Context) -> bool {
+    let scalar = match ty {
+        Type::Scalar(scalar) => *scalar,
+        _ => return true,
+    };
+    let writable = match value {
+        Literal::String(_) => scalar.is_text(),
+        Literal::Integer(_) => matches!(
+            scalar,
+            Scalar::Tinyint
+                | Scalar::Smallint
+                | Scalar::Int
+                | Scalar::Bigint
+                | Scalar::Float
+                | Scalar::Double
+                | Scalar::Counter
+        ),
+        Literal::Decimal(_) => matches!(scalar, Scalar::Float | Scalar::Double),
+        Literal::Boolean(_) | Literal::EnumValue { .. } => true,
+    };
+    if !writable {
+        ctx.error(
+            Code::NoRustLiteral,
+            format!("`cormc generate` can't write this default of a `{ty}` field in Rust"),
+            span,
+            "no Rust literal for it",
+        )
+        .help(match scalar {
+            Scalar::Uuid | Scalar::Timeuuid => {
+                "use `@default(uuid)`, `@default(timeuuid)` or `@default(now)` for a fresh value, or set the field in code"
+            }
+            Scalar::Date | Scalar::Time | Scalar::Timestamp => {
+                "use `@default(now)`, or set the field in code"
+            }
+            _ => "set the field in code (a default from the schema needs a Rust literal)",
+        });
+    }
+    writable
 }
 
 /// A literal checked against the type it is compared to or stored in.
@@ -291,6 +337,13 @@ pub(super) fn literal_for(literal: &ast::Literal, ty: &Type, ctx: &mut Context) 
         ok
     };
     match &literal.kind {
+        ast::LiteralKind::String(string)
+            if matches!(scalar, Some(Scalar::Uuid | Scalar::Timeuuid))
+                && !is_uuid(&string.value) =>
+        {
+            fits(false, ctx);
+            None
+        }
         ast::LiteralKind::String(string) => {
             let ok = scalar.is_some_and(|scalar| {
                 scalar.is_text()
@@ -389,6 +442,17 @@ fn expected_literal(ty: &Type) -> &'static str {
         | Type::Vector(_)
         | Type::Udt(_) => "a parameter",
     }
+}
+
+/// Whether `text` is a UUID in its hyphenated form (8-4-4-4-12 hex
+/// digits), the only form CQL and the generated code accept.
+fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn integer_in_range(value: i128, scalar: Scalar) -> bool {
@@ -562,24 +626,8 @@ fn validation(
             })
         }
         ast::ValidateRuleKind::Range { min, max } => {
-            let integer = matches!(
-                ty,
-                Type::Scalar(
-                    Scalar::Tinyint
-                        | Scalar::Smallint
-                        | Scalar::Int
-                        | Scalar::Bigint
-                        | Scalar::Varint
-                )
-            );
             for bound in [min, max] {
-                if integer && bound.decimal {
-                    ctx.error(
-                        Code::LiteralTypeMismatch,
-                        format!("`{}` is not an integer", bound.text),
-                        bound.span,
-                        format!("field `{}` is `{ty}`", field.name),
-                    );
+                if !number_bound(bound, field, ty, ctx) {
                     return None;
                 }
             }
@@ -604,7 +652,12 @@ fn validation(
             for value in values {
                 match (&value.kind, is_text) {
                     (ast::LiteralKind::String(string), true) => allowed.push(string.value.clone()),
-                    (ast::LiteralKind::Number(number), false) => allowed.push(number.text.clone()),
+                    (ast::LiteralKind::Number(number), false) => {
+                        if !number_bound(number, field, ty, ctx) {
+                            return None;
+                        }
+                        allowed.push(number.text.clone());
+                    }
                     _ => {
                         ctx.error(
                             Code::LiteralTypeMismatch,
@@ -619,6 +672,77 @@ fn validation(
             Some(ir::Validation::OneOf(allowed))
         }
     }
+}
+
+/// Whether `number`, a bound of `range` or a value of `one_of`, is a value
+/// of the number field's type `ty` that the generated check can be written
+/// with: an integer in the type's range for `tinyint` … `bigint` (E0604,
+/// E0402), an integer of at most 38 digits for `varint` and a number of at
+/// most 38 digits for `decimal` (the generated code builds them from their
+/// digits as an `i128`: E1203), anything for `float` and `double`.
+fn number_bound(number: &ast::NumberLit, field: &ir::Field, ty: &Type, ctx: &mut Context) -> bool {
+    let Type::Scalar(scalar) = ty else {
+        return true;
+    };
+    let integer = matches!(
+        scalar,
+        Scalar::Tinyint | Scalar::Smallint | Scalar::Int | Scalar::Bigint | Scalar::Varint
+    );
+    if integer && number.decimal {
+        ctx.error(
+            Code::LiteralTypeMismatch,
+            format!("`{}` is not an integer", number.text),
+            number.span,
+            format!("field `{}` is `{ty}`", field.name),
+        );
+        return false;
+    }
+    let exact = exact_digits(&number.text);
+    match scalar {
+        Scalar::Tinyint | Scalar::Smallint | Scalar::Int | Scalar::Bigint => {
+            let value = number
+                .text
+                .strip_prefix('+')
+                .unwrap_or(&number.text)
+                .parse::<i128>()
+                .ok();
+            if value.is_some_and(|value| integer_in_range(value, *scalar)) {
+                return true;
+            }
+            ctx.error(
+                Code::InvalidValue,
+                format!("{} is out of range for `{ty}`", number.text),
+                number.span,
+                "out of range",
+            )
+            .help(format!(
+                "a bound of a `{ty}` field is a `{ty}` value; widen the field's type or narrow the rule"
+            ));
+            false
+        }
+        Scalar::Varint | Scalar::Decimal if !exact => {
+            ctx.error(
+                Code::NoRustLiteral,
+                format!(
+                    "`cormc generate` can't write {} as a `{ty}` in Rust: it has more than 38 digits",
+                    number.text
+                ),
+                number.span,
+                "too many digits",
+            )
+            .help("the generated check builds exact bounds from at most 38 digits; round the bound");
+            false
+        }
+        _ => true,
+    }
+}
+
+/// Whether the digits of a schema number (`[+-]digits[.digits]`) fit an
+/// `i128`, from which the generated code builds a `decimal` or `varint`
+/// value (at most 38 digits, some of 39).
+pub(super) fn exact_digits(text: &str) -> bool {
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    digits.parse::<i128>().is_ok()
 }
 
 /// What is wrong with a regular expression, and where in the string

@@ -99,6 +99,10 @@ impl Severity {
 /// | W1105 | advisor: a read that starts at the expired end of a partition (warning) |
 /// | W1106 | advisor: non-frozen collections rewritten whole in wide partitions (warning) |
 /// | W1201 | an item `cormc generate` emits no Rust for yet (warning) |
+/// | E1202 | a type without an order in Rust where the generated code needs one |
+/// | E1203 | a literal the generated code can't write in Rust |
+/// | E1204 | two generated Rust items with one name |
+/// | E1205 | more values than a generated statement binds or reads |
 /// | E0999 | internal compiler error (a bug) |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Code {
@@ -221,6 +225,20 @@ pub enum Code {
     /// W1201: an item `cormc generate` emits no Rust for yet: a time
     /// series, an event store, a vector index's search (warning).
     NotGenerated,
+    /// E1202: a type whose Rust values have no order where the generated
+    /// code keeps them in a `BTreeMap`: a map key, a `group by` column of a
+    /// client-side aggregate, the columns a relation matches rows by.
+    NoRustOrder,
+    /// E1203: a literal that the generated code can't write in Rust (a
+    /// `@default` string for a `uuid`, a `having` date, an exact number of
+    /// more than 38 digits).
+    NoRustLiteral,
+    /// E1204: two items of the generated code with one name (a type, a `Db`
+    /// accessor, a repository method, a field of an aggregate's row).
+    GeneratedNameClash,
+    /// E1205: more values than a generated statement binds or reads (16 in
+    /// a driver tuple, 63 columns in an update).
+    TooManyValues,
     /// E0999: a bug in the compiler.
     Internal,
 }
@@ -285,6 +303,10 @@ impl Code {
             Self::ExpiredRowsFirst => "W1105",
             Self::CollectionTombstones => "W1106",
             Self::NotGenerated => "W1201",
+            Self::NoRustOrder => "E1202",
+            Self::NoRustLiteral => "E1203",
+            Self::GeneratedNameClash => "E1204",
+            Self::TooManyValues => "E1205",
             Self::Internal => "E0999",
         }
     }
