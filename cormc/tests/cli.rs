@@ -223,3 +223,72 @@ fn fmt_help_shows_examples() {
     assert!(help.contains("--check"), "{help}");
     assert!(help.contains("cormc fmt schema.corm"), "{help}");
 }
+
+/// A schema with one migration of one statement.
+const ONE_MIGRATION: &str = "\
+keyspace cli_created {
+  replication simple(1)
+}
+
+model Note {
+  id:   uuid
+  text: text
+  key (id)
+}
+
+migration 1 init {
+  create table note (id uuid, text text, primary key (id));
+}
+";
+
+/// `migrate up` says once, on stdout, what it applied (progress goes to
+/// stderr), in words that agree with the counts; `--create-keyspace`
+/// creates a missing keyspace with the schema's replication.
+#[tokio::test]
+async fn migrate_up_reports_each_migration_once() {
+    corm::testing::with_keyspace("cli_up_output", |session| async move {
+        let keyspace = session.keyspace().unwrap().to_owned();
+        // Start from no keyspace at all.
+        session
+            .run_ddl(&format!("DROP KEYSPACE \"{keyspace}\""))
+            .await
+            .unwrap();
+        let dir = scratch("migrate_up");
+        let schema = write(&dir, "schema.corm", ONE_MIGRATION);
+        let up = move |create: bool| {
+            let (schema, keyspace) = (schema.clone(), keyspace.clone());
+            tokio::task::spawn_blocking(move || {
+                let mut args = vec!["migrate", "up", &schema, "--keyspace", &keyspace];
+                if create {
+                    args.push("--create-keyspace");
+                }
+                cormc(&args)
+            })
+        };
+
+        // Without the flag, a missing keyspace is an error.
+        let output = up(false).await.unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+
+        let output = up(true).await.unwrap();
+        let (out, err) = (stdout(&output), stderr(&output));
+        assert_eq!(output.status.code(), Some(0), "{err}");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 1, "{out}");
+        assert!(
+            lines[0].starts_with("applied migration 1 init (1 statement run) in "),
+            "{out}"
+        );
+        assert!(err.contains("applying migration 1 `init`"), "{err}");
+        assert!(!err.contains("applied migration"), "{err}");
+
+        let output = up(true).await.unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert!(
+            stdout(&output).ends_with("is up to date (1 migration)\n"),
+            "{}",
+            stdout(&output)
+        );
+    })
+    .await;
+}

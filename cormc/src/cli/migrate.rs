@@ -239,7 +239,7 @@ mod runner {
     use std::io::Write;
     use std::path::PathBuf;
 
-    use corm::migrate::{MigrationState, MigrationStatement, Migrator};
+    use corm::migrate::{AppliedMigration, Event, MigrationState, MigrationStatement, Migrator};
 
     use super::{Target, load_checked, print_diagnostics};
     use crate::diagnostics::Severity;
@@ -362,8 +362,13 @@ mod runner {
             match action {
                 Action::Up { .. } => {
                     // Progress lines go to the process's stderr as they
-                    // happen (the hook runs inside the runner's tasks).
-                    let migrator = migrator.on_progress(|event| eprintln!("{event}"));
+                    // happen (the hook runs inside the runner's tasks);
+                    // what was applied is the report, on stdout, once.
+                    let migrator = migrator.on_progress(|event| {
+                        if !matches!(event, Event::MigrationApplied { .. }) {
+                            eprintln!("{event}");
+                        }
+                    });
                     match migrator.up().await {
                         Ok(report) if report.is_empty() => {
                             let _ = writeln!(
@@ -376,19 +381,7 @@ mod runner {
                         }
                         Ok(report) => {
                             for applied in &report.applied {
-                                let _ = writeln!(
-                                    out,
-                                    "applied migration {} {} ({} statements run{}) in {:.1?}",
-                                    applied.id,
-                                    applied.name,
-                                    applied.statements_run,
-                                    if applied.resumed_at > 0 {
-                                        format!(", resumed after statement {}", applied.resumed_at)
-                                    } else {
-                                        String::new()
-                                    },
-                                    applied.elapsed
-                                );
+                                let _ = writeln!(out, "{}", applied_line(applied));
                             }
                             0
                         }
@@ -444,5 +437,54 @@ mod runner {
                 },
             }
         })
+    }
+
+    /// `applied migration 2 add_email (1 statement run) in 41.3ms`, with
+    /// `, resumed after statement 3` when an earlier run had started it.
+    fn applied_line(applied: &AppliedMigration) -> String {
+        let run = applied.statements_run;
+        let resumed = if applied.resumed_at > 0 {
+            format!(", resumed after statement {}", applied.resumed_at)
+        } else {
+            String::new()
+        };
+        format!(
+            "applied migration {} {} ({run} {} run{resumed}) in {:.1?}",
+            applied.id,
+            applied.name,
+            super::super::plural(run, "statement", "statements"),
+            applied.elapsed
+        )
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use std::time::Duration;
+
+        use corm::migrate::AppliedMigration;
+
+        use super::applied_line;
+
+        #[test]
+        fn applied_lines_count_in_words() {
+            let mut applied = AppliedMigration {
+                id: 2,
+                name: "add_email".to_owned(),
+                resumed_at: 0,
+                statements_run: 1,
+                statements_already_applied: 0,
+                elapsed: Duration::from_millis(41),
+            };
+            assert_eq!(
+                applied_line(&applied),
+                "applied migration 2 add_email (1 statement run) in 41.0ms"
+            );
+            applied.statements_run = 3;
+            applied.resumed_at = 2;
+            assert_eq!(
+                applied_line(&applied),
+                "applied migration 2 add_email (3 statements run, resumed after statement 2) in 41.0ms"
+            );
+        }
     }
 }
