@@ -13,12 +13,14 @@
 //! | [`format`](mod@format) | [`ast::File`] and its source text | canonical `.corm` text |
 //!
 //! [`cql`] models Cassandra's own schema (DDL parsing, replay, diff,
-//! rendering) for the drift check and generated DDL. Generation and
-//! migrations land one issue at a time.
+//! rendering) for the drift check and generated DDL; [`migrate`] writes and
+//! embeds migrations. The command line (`cli`, the `cormc` binary) is the
+//! default feature `cli`; `build.rs` users turn default features off.
 
 pub mod ast;
 pub mod builder;
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod codegen;
 pub mod cql;
