@@ -631,16 +631,16 @@ fn validation(
                     return None;
                 }
             }
-            if let (Some(low), Some(high)) = (min.as_f64(), max.as_f64()) {
-                if low > high {
-                    ctx.error(
-                        Code::InvalidValue,
-                        format!("`range({}, {})` allows nothing", min.text, max.text),
-                        rule.span,
-                        "min is above max",
-                    );
-                    return None;
-                }
+            if let (Some(low), Some(high)) = (min.as_f64(), max.as_f64())
+                && low > high
+            {
+                ctx.error(
+                    Code::InvalidValue,
+                    format!("`range({}, {})` allows nothing", min.text, max.text),
+                    rule.span,
+                    "min is above max",
+                );
+                return None;
             }
             Some(ir::Validation::Range {
                 min: min.text.clone(),

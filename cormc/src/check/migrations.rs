@@ -45,18 +45,18 @@ pub(super) fn check_migrations(
     ordered.sort_by_key(|m| m.number.value);
     let mut ok = true;
     for pair in ordered.windows(2) {
-        if let [first, second] = pair {
-            if first.number.value == second.number.value {
-                ctx.error(
-                    Code::MigrationOrder,
-                    format!("two migrations are numbered {}", second.number.value),
-                    second.number.span,
-                    "again here",
-                )
-                .label(first.number.span, "first here")
-                .help("number each migration once, strictly increasing");
-                ok = false;
-            }
+        if let [first, second] = pair
+            && first.number.value == second.number.value
+        {
+            ctx.error(
+                Code::MigrationOrder,
+                format!("two migrations are numbered {}", second.number.value),
+                second.number.span,
+                "again here",
+            )
+            .label(first.number.span, "first here")
+            .help("number each migration once, strictly increasing");
+            ok = false;
         }
     }
     for migration in &ordered {

@@ -53,16 +53,17 @@ pub(super) fn check_model(
         .ttl
         .as_ref()
         .and_then(|ttl| super::durations::ttl_seconds(ttl, ctx));
-    if ttl_seconds.is_some() && fields.iter().any(|field| field.ty.is_counter()) {
-        if let Some(ttl) = &model.ttl {
-            ctx.error(
-                Code::InvalidCounter,
-                "a counter table can't have a `ttl`",
-                ttl.span,
-                "counter table",
-            )
-            .help("Cassandra refuses default_time_to_live on counter tables; remove the `ttl`");
-        }
+    if ttl_seconds.is_some()
+        && fields.iter().any(|field| field.ty.is_counter())
+        && let Some(ttl) = &model.ttl
+    {
+        ctx.error(
+            Code::InvalidCounter,
+            "a counter table can't have a `ttl`",
+            ttl.span,
+            "counter table",
+        )
+        .help("Cassandra refuses default_time_to_live on counter tables; remove the `ttl`");
     }
     let compaction = model
         .compaction

@@ -352,11 +352,11 @@ mod runner {
                     return 2;
                 }
             };
-            if let Some(statement) = create {
-                if let Err(error) = session.run_ddl(&statement).await {
-                    let _ = writeln!(err, "error: {error}");
-                    return 1;
-                }
+            if let Some(statement) = create
+                && let Err(error) = session.run_ddl(&statement).await
+            {
+                let _ = writeln!(err, "error: {error}");
+                return 1;
             }
             let migrator = Migrator::new(&session, &keyspace, &migrations);
             match action {
