@@ -2,6 +2,15 @@
 //! scylla-driver code (`xtask/bench/`). Starts the local node if it is not
 //! running, builds the `corm-bench` binary in release mode, and runs its
 //! suite, which prints a table and writes `target/corm-bench/report.json`.
+//!
+//! `cargo xtask bench --front-end` instead times `cormc check` (release
+//! build, every diagnostic rendered) on synthetic schemas: one where every
+//! model draws warnings, one where half of them do, one with none. It needs
+//! no node and takes seconds.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 
@@ -9,10 +18,17 @@ use crate::Outcome;
 use crate::cargo::{cargo, run_step};
 use crate::cassandra::{self, NodeOptions};
 use crate::paths::target_dir;
+use crate::synthetic::{self, Shape};
 
 /// Arguments of `cargo xtask bench`.
 #[derive(Parser)]
 pub struct Args {
+    /// Only time `cormc check` on synthetic schemas (no node, seconds).
+    #[arg(long)]
+    front_end: bool,
+    /// Models in the `--front-end` schemas.
+    #[arg(long, default_value_t = 500, requires = "front_end")]
+    models: usize,
     /// Shorter runs and fewer valgrind operations.
     #[arg(long)]
     quick: bool,
@@ -22,7 +38,8 @@ pub struct Args {
     /// Seconds of warm-up per side before each scenario and concurrency.
     #[arg(long)]
     warmup: Option<f64>,
-    /// Measured runs of each side.
+    /// Measured runs of each side [with `--front-end`: of each schema,
+    /// default 20].
     #[arg(long)]
     runs: Option<usize>,
     /// Scenarios: insert, get, partition100, update, delete [default: all].
@@ -44,15 +61,19 @@ pub struct Args {
     node: NodeOptions,
 }
 
-/// Starts the node if needed, builds the bench in release mode, runs it.
+/// Starts the node if needed, builds the bench in release mode, runs it
+/// (or, with `--front-end`, times `cormc check`).
 pub fn run(args: Args) -> Outcome {
+    if args.front_end {
+        return front_end(args.models, args.runs.unwrap_or(20));
+    }
     cassandra::ensure_running(args.node.clone())?;
     run_step(
         "cargo build --release -p corm-bench",
         cargo(&["build", "--release", "--quiet", "--package", "corm-bench"]),
     )?;
     let release = target_dir().join("release");
-    let mut bench = std::process::Command::new(release.join("corm-bench"));
+    let mut bench = Command::new(release.join("corm-bench"));
     bench.arg("suite");
     bench
         .arg("--out")
@@ -89,4 +110,114 @@ pub fn run(args: Args) -> Outcome {
         }
     }
     run_step("corm-bench suite", bench)
+}
+
+/// `--front-end`: builds `cormc` in release mode, writes the synthetic
+/// schemas and prints the wall time of `cormc check` on each (median and
+/// minimum of `runs`, after two warm-up runs; stderr read through a pipe,
+/// as in CI).
+fn front_end(models: usize, runs: usize) -> Outcome {
+    run_step(
+        "cargo build --release -p cormc",
+        cargo(&["build", "--release", "--quiet", "--package", "cormc"]),
+    )?;
+    let cormc = target_dir().join("release").join("cormc");
+    let shapes = [
+        ("every model warns", 0),
+        ("half the models warn", 50),
+        ("no warnings", 100),
+    ];
+    println!(
+        "cormc check, release build: wall time, median (min) of {runs} runs, every diagnostic rendered"
+    );
+    println!(
+        "{:<30} {:>8} {:>9} {:>10} {:>9} {:>9}",
+        "schema", "size", "warnings", "rendered", "median", "min"
+    );
+    for (what, clean) in shapes {
+        let shape = Shape { models, clean };
+        let path = target_dir().join("synthetic").join(shape.file_name());
+        synthetic::write(shape, &path)?;
+        let size = std::fs::metadata(&path)
+            .map_err(|err| format!("cannot read {}: {err}", path.display()))?
+            .len();
+        let mut times = Vec::with_capacity(runs);
+        let mut last = None;
+        for run in 0..runs + 2 {
+            let (elapsed, report) = check_once(&cormc, &path)?;
+            if run >= 2 {
+                times.push(elapsed);
+            }
+            last = Some(report);
+        }
+        let Some(Report { warnings, rendered }) = last else {
+            return Err("no run".into());
+        };
+        times.sort();
+        let median = times.get(times.len() / 2).copied().unwrap_or_default();
+        let min = times.first().copied().unwrap_or_default();
+        println!(
+            "{:<30} {:>5} KB {warnings:>9} {:>7.1} KB {:>6.1} ms {:>6.1} ms   ({what})",
+            shape.file_name(),
+            size / 1024,
+            kilobytes(rendered),
+            millis(median),
+            millis(min),
+        );
+    }
+    Ok(())
+}
+
+/// What one `cormc check` printed.
+struct Report {
+    /// Warnings, from its summary line.
+    warnings: usize,
+    /// Bytes written to stderr.
+    rendered: usize,
+}
+
+/// Runs `cormc check --color never` on `schema` once and times it.
+fn check_once(cormc: &Path, schema: &Path) -> Outcome<(Duration, Report)> {
+    let started = Instant::now();
+    let output = Command::new(cormc)
+        .args(["check", "--color", "never"])
+        .arg(schema)
+        .output()
+        .map_err(|err| format!("cannot run {}: {err}", cormc.display()))?;
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
+        return Err(format!(
+            "cormc check {} failed ({}): {}",
+            schema.display(),
+            output.status,
+            tail.join(" / ")
+        )
+        .into());
+    }
+    // `cormc: 1 file checked: 0 errors, 1000 warnings`
+    let warnings = stderr
+        .lines()
+        .last()
+        .and_then(|summary| summary.rsplit(", ").next())
+        .and_then(|tail| tail.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    Ok((
+        elapsed,
+        Report {
+            warnings,
+            rendered: output.stderr.len(),
+        },
+    ))
+}
+
+fn kilobytes(bytes: usize) -> f64 {
+    // Exact for any output size cormc prints.
+    f64::from(u32::try_from(bytes).unwrap_or(u32::MAX)) / 1024.0
+}
+
+fn millis(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
 }
