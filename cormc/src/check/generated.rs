@@ -937,8 +937,36 @@ fn bare(ident: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::{bare, rust_method_name, rust_type_name};
     use crate::codegen::view::{field_ident, type_ident};
+    use crate::diagnostics::{Code, SourceMap};
+
+    /// `check_allowing` gives the IR despite the allowed codes only (for
+    /// the generator's tests of its own refusals).
+    #[test]
+    fn allowed_codes_keep_the_ir() {
+        let mut sources = SourceMap::new();
+        sources
+            .add(
+                "t.corm",
+                "model A { id: uuid\n m: map<float, int>\n key (id) }\n",
+            )
+            .unwrap();
+        let parsed = crate::parse::parse(&sources).unwrap();
+        assert!(crate::check::check(&parsed).schema.is_none());
+        let allowed = crate::check::check_allowing(&parsed, &[Code::NoRustOrder]);
+        assert!(allowed.schema.is_some());
+        assert!(
+            allowed
+                .diagnostics
+                .iter()
+                .any(|d| d.code == Code::NoRustOrder)
+        );
+        let other = crate::check::check_allowing(&parsed, &[Code::GeneratedNameClash]);
+        assert!(other.schema.is_none());
+    }
 
     /// The shortcuts give the generator's names.
     #[test]
