@@ -392,7 +392,7 @@ fn duration(seconds: u64) -> String {
     ];
     UNITS
         .iter()
-        .find(|(size, _)| seconds % size == 0)
+        .find(|(size, _)| seconds.is_multiple_of(*size))
         .map_or_else(
             || format!("{seconds}s"),
             |(size, unit)| format!("{}{unit}", seconds / size),

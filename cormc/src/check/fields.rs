@@ -512,19 +512,19 @@ pub(super) fn enum_literal(
         }
         return None;
     }
-    if let Some(ty) = ty {
-        if *ty != Type::Enum(decl.name.name.clone()) {
-            ctx.error(
-                Code::LiteralTypeMismatch,
-                format!(
-                    "`{}.{}` does not fit the type `{ty}`",
-                    decl.name.name, value.variant.name
-                ),
-                value.span,
-                "an enum value",
-            );
-            return None;
-        }
+    if let Some(ty) = ty
+        && *ty != Type::Enum(decl.name.name.clone())
+    {
+        ctx.error(
+            Code::LiteralTypeMismatch,
+            format!(
+                "`{}.{}` does not fit the type `{ty}`",
+                decl.name.name, value.variant.name
+            ),
+            value.span,
+            "an enum value",
+        );
+        return None;
     }
     Some(Literal::EnumValue {
         ty: decl.name.name.clone(),

@@ -303,9 +303,9 @@ fn compaction(compaction: ir::Compaction) -> Compaction {
 
 /// A time window in the largest unit that divides it (at least a minute).
 fn time_window(seconds: u64) -> CompactionStrategy {
-    let (unit, size) = if seconds % 86_400 == 0 {
+    let (unit, size) = if seconds.is_multiple_of(86_400) {
         (WindowUnit::Days, seconds / 86_400)
-    } else if seconds % 3_600 == 0 {
+    } else if seconds.is_multiple_of(3_600) {
         (WindowUnit::Hours, seconds / 3_600)
     } else {
         (WindowUnit::Minutes, (seconds / 60).max(1))

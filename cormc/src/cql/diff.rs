@@ -693,10 +693,10 @@ fn options_diff(from: &TableOptions, to: &TableOptions) -> Vec<TableOption> {
     if from.comment != to.comment {
         out.push(TableOption::Comment(to.comment.clone().unwrap_or_default()));
     }
-    if let Some(c) = &to.compaction {
-        if from.compaction.as_ref() != Some(c) {
-            out.push(TableOption::Compaction(c.clone()));
-        }
+    if let Some(c) = &to.compaction
+        && from.compaction.as_ref() != Some(c)
+    {
+        out.push(TableOption::Compaction(c.clone()));
     }
     if from.default_time_to_live != to.default_time_to_live {
         out.push(TableOption::DefaultTimeToLive(

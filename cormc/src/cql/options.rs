@@ -169,14 +169,13 @@ impl TableOption {
                 )),
             },
             _ => {
-                if !KNOWN_TABLE_OPTIONS.contains(&name) {
-                    if let Some(known) = suggest::closest(name, KNOWN_TABLE_OPTIONS.iter().copied()) {
+                if !KNOWN_TABLE_OPTIONS.contains(&name)
+                    && let Some(known) = suggest::closest(name, KNOWN_TABLE_OPTIONS.iter().copied()) {
                         return Err((
                             format!("unknown table option `{name}`"),
                             Some(format!("did you mean `{known}`?")),
                         ));
                     }
-                }
                 Ok(Self::Other { name: name.to_owned(), value })
             }
         }

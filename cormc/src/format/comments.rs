@@ -128,11 +128,11 @@ fn scan_with(src: &str, regions: &Regions) -> Vec<Comment> {
         while opaque.peek().is_some_and(|&&(_, end)| end <= i) {
             opaque.next();
         }
-        if let Some(&&(start, end)) = opaque.peek() {
-            if start <= i {
-                i = end.max(i + 1);
-                continue;
-            }
+        if let Some(&&(start, end)) = opaque.peek()
+            && start <= i
+        {
+            i = end.max(i + 1);
+            continue;
         }
         while cql.peek().is_some_and(|&&(_, end)| end <= i) {
             cql.next();

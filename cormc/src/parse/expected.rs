@@ -438,20 +438,19 @@ pub(super) fn syntax_error(error: &Error<Rule>, context: &ErrorContext<'_>) -> D
         return diagnostic;
     }
 
-    if enclosing_item(text, pos, context.item_starts) != Some("migration") {
-        if let Some((start, end)) = recovery::unterminated_string_before(text, context.offset, pos)
-        {
-            return Diagnostic::error(
-                Code::Unterminated,
-                "unterminated string: `\"` is never closed on its line",
-                file.span(start, end),
-                "this string has no closing `\"`",
-            )
-            .with_help(
-                "close it with `\"` on the same line (write `\\\"` for a quote inside); \
+    if enclosing_item(text, pos, context.item_starts) != Some("migration")
+        && let Some((start, end)) = recovery::unterminated_string_before(text, context.offset, pos)
+    {
+        return Diagnostic::error(
+            Code::Unterminated,
+            "unterminated string: `\"` is never closed on its line",
+            file.span(start, end),
+            "this string has no closing `\"`",
+        )
+        .with_help(
+            "close it with `\"` on the same line (write `\\\"` for a quote inside); \
                  use `\"\"\"…\"\"\"` for text over several lines",
-            );
-        }
+        );
     }
 
     // Optional continuations (`?` after a type, more attributes, …) only add
@@ -673,27 +672,28 @@ fn missing_colon(
         _ => &[],
     };
     let suggestion = suggest::closest(word, clauses.iter().copied());
-    if !found_is_word && !clauses.is_empty() {
-        if let (Some(block), Some((start, end))) = (block, word_span) {
-            let mut diagnostic = Diagnostic::error(
-                Code::Syntax,
-                format!("unknown clause `{word}` in a {block}"),
-                file.span(start, end),
-                "not a clause",
-            );
-            diagnostic = match suggestion {
-                Some(best) => diagnostic.with_help(format!("did you mean `{best}`?")),
-                None => diagnostic.with_help(format!(
-                    "the clauses of a {block} are {}; a field is written `{word}: type`",
-                    clauses
-                        .iter()
-                        .map(|c| format!("`{c}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            };
-            return diagnostic;
-        }
+    if !found_is_word
+        && !clauses.is_empty()
+        && let (Some(block), Some((start, end))) = (block, word_span)
+    {
+        let mut diagnostic = Diagnostic::error(
+            Code::Syntax,
+            format!("unknown clause `{word}` in a {block}"),
+            file.span(start, end),
+            "not a clause",
+        );
+        diagnostic = match suggestion {
+            Some(best) => diagnostic.with_help(format!("did you mean `{best}`?")),
+            None => diagnostic.with_help(format!(
+                "the clauses of a {block} are {}; a field is written `{word}: type`",
+                clauses
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
+        return diagnostic;
     }
     let mut diagnostic = Diagnostic::error(
         Code::Syntax,

@@ -180,15 +180,15 @@ impl Lock {
                 Err(err) => return Err(err),
             }
             let now = Instant::now();
-            if now >= deadline {
-                if let Some(holder) = seen {
-                    return Err(MigrateError::LockTimeout {
-                        keyspace: self.shared.keyspace.clone(),
-                        holder,
-                        waited: now - started,
-                    }
-                    .into());
+            if now >= deadline
+                && let Some(holder) = seen
+            {
+                return Err(MigrateError::LockTimeout {
+                    keyspace: self.shared.keyspace.clone(),
+                    holder,
+                    waited: now - started,
                 }
+                .into());
             }
             tokio::time::sleep(backoff.min(deadline.saturating_duration_since(now))).await;
             backoff = (backoff * 2).min(MAX_BACKOFF);

@@ -128,16 +128,16 @@ pub(crate) fn check(
     }
     let mut incomplete: Option<&MigrationStatus> = None;
     for status in statuses {
-        if let Some(earlier) = incomplete {
-            if status.state != MigrationState::Pending {
-                return Err(MigrateError::OutOfOrder {
-                    keyspace: keyspace(),
-                    id: earlier.id,
-                    name: earlier.name.clone(),
-                    later_id: status.id,
-                    later_name: status.name.clone(),
-                });
-            }
+        if let Some(earlier) = incomplete
+            && status.state != MigrationState::Pending
+        {
+            return Err(MigrateError::OutOfOrder {
+                keyspace: keyspace(),
+                id: earlier.id,
+                name: earlier.name.clone(),
+                later_id: status.id,
+                later_name: status.name.clone(),
+            });
         }
         if let MigrationState::Partial {
             statements_done, ..

@@ -76,7 +76,7 @@ pub fn reading(s: u64, k: u64) -> Reading {
         epoch() + Duration::seconds(i64::try_from(k).unwrap_or(0)),
         f64::from(u32::try_from(k).unwrap_or(0)) * 0.5,
     );
-    if k % 2 == 0 {
+    if k.is_multiple_of(2) {
         row.note = Some(format!("note {k}"));
     }
     row

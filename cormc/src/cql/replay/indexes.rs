@@ -118,18 +118,18 @@ impl Apply<'_> {
             };
             return Err(self.err(table_name.span.clone(), kind));
         };
-        if let Some(name) = &s.name {
-            if self.schema().indexes.contains_key(&name.name.ident) {
-                if s.if_not_exists {
-                    return Ok(());
-                }
-                return Err(self.err(
-                    name.name.span.clone(),
-                    ReplayErrorKind::IndexExists {
-                        name: name.name.ident.clone(),
-                    },
-                ));
+        if let Some(name) = &s.name
+            && self.schema().indexes.contains_key(&name.name.ident)
+        {
+            if s.if_not_exists {
+                return Ok(());
             }
+            return Err(self.err(
+                name.name.span.clone(),
+                ReplayErrorKind::IndexExists {
+                    name: name.name.ident.clone(),
+                },
+            ));
         }
         if table.is_counter_table() {
             return Err(self.err(

@@ -14,10 +14,11 @@ impl Apply<'_> {
     /// Checks the type of a column of `table`.
     fn column_type(&mut self, column: &ColumnSpec) -> Result<(), ReplayError> {
         self.type_refs(&column.ty)?;
-        if let CqlType::Udt(udt) = &column.ty.ty {
-            if let Some(def) = self.schema().types.get(udt) {
-                if let Some(field) = def.fields.iter().find(|f| f.ty.is_multi_cell()) {
-                    return Err(self.err(
+        if let CqlType::Udt(udt) = &column.ty.ty
+            && let Some(def) = self.schema().types.get(udt)
+            && let Some(field) = def.fields.iter().find(|f| f.ty.is_multi_cell())
+        {
+            return Err(self.err(
                         column.ty.span.clone(),
                         ReplayErrorKind::InvalidType {
                             message: format!(
@@ -26,8 +27,6 @@ impl Apply<'_> {
                             ),
                         },
                     ));
-                }
-            }
         }
         Ok(())
     }
@@ -198,32 +197,32 @@ impl Apply<'_> {
         }
         table.partition_key = s.partition_key.iter().map(|n| n.ident.clone()).collect();
         table.clustering = self.clustering(&s.clustering, &s.clustering_order)?;
-        if table.clustering.is_empty() {
-            if let Some(spec) = s.columns.iter().find(|c| c.is_static) {
-                return Err(self.err(
-                    spec.name.span.clone(),
-                    ReplayErrorKind::StaticWithoutClustering {
-                        table: name.ident.clone(),
-                        column: spec.name.ident.clone(),
-                    },
-                ));
-            }
+        if table.clustering.is_empty()
+            && let Some(spec) = s.columns.iter().find(|c| c.is_static)
+        {
+            return Err(self.err(
+                spec.name.span.clone(),
+                ReplayErrorKind::StaticWithoutClustering {
+                    table: name.ident.clone(),
+                    column: spec.name.ident.clone(),
+                },
+            ));
         }
-        if table.is_counter_table() {
-            if let Some(plain) = table.non_key_columns().find(|c| !c.ty.is_counter()) {
-                let span = s
-                    .columns
-                    .iter()
-                    .find(|c| c.name.ident == plain.name)
-                    .map_or_else(|| name.span.clone(), |c| c.name.span.clone());
-                return Err(self.err(
-                    span,
-                    ReplayErrorKind::CounterMix {
-                        table: name.ident.clone(),
-                        column: plain.name.clone(),
-                    },
-                ));
-            }
+        if table.is_counter_table()
+            && let Some(plain) = table.non_key_columns().find(|c| !c.ty.is_counter())
+        {
+            let span = s
+                .columns
+                .iter()
+                .find(|c| c.name.ident == plain.name)
+                .map_or_else(|| name.span.clone(), |c| c.name.span.clone());
+            return Err(self.err(
+                span,
+                ReplayErrorKind::CounterMix {
+                    table: name.ident.clone(),
+                    column: plain.name.clone(),
+                },
+            ));
         }
         self.table_options(&mut table, &s.options)?;
         self.state.schema.insert_table(table);

@@ -110,16 +110,16 @@ impl Apply<'_> {
             }
             seen.push(&column.ident);
         }
-        if s.columns.is_none() {
-            if let Some(st) = base.columns.iter().find(|c| c.is_static) {
-                return Err(invalid(
-                    base_name,
-                    format!(
-                        "a materialized view can't include the static column `{}`; select the columns you need",
-                        st.name
-                    ),
-                ));
-            }
+        if s.columns.is_none()
+            && let Some(st) = base.columns.iter().find(|c| c.is_static)
+        {
+            return Err(invalid(
+                base_name,
+                format!(
+                    "a materialized view can't include the static column `{}`; select the columns you need",
+                    st.name
+                ),
+            ));
         }
         let mut key_seen: Vec<&Ident> = Vec::new();
         let mut non_key = 0usize;

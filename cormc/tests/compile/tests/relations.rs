@@ -188,13 +188,18 @@ async fn has_one_and_its_inverse() {
         for (at, parent) in parents.iter().enumerate() {
             let n = at % USERS;
             let profile = loaded[at].as_ref();
-            assert_eq!(profile.is_some(), n % 3 == 0, "profile of {}", parent.name);
+            assert_eq!(
+                profile.is_some(),
+                n.is_multiple_of(3),
+                "profile of {}",
+                parent.name
+            );
             if let Some(profile) = profile {
                 assert_eq!(profile.user_id, parent.id);
                 assert_eq!(profile.bio.as_deref(), Some(format!("bio {n}").as_str()));
             }
             let pin = pins[at].as_ref();
-            assert_eq!(pin.is_some(), n % 2 == 0, "pin of {}", parent.name);
+            assert_eq!(pin.is_some(), n.is_multiple_of(2), "pin of {}", parent.name);
             if let Some(pin) = pin {
                 assert_eq!((pin.user_id, pin.rank), (parent.id, 1));
             }

@@ -760,10 +760,10 @@ fn client_view(
         let column = column_local
             .as_ref()
             .and_then(|local| columns.iter().find(|c| &c.local == local));
-        if let Some(local) = &column_local {
-            if !used.contains(local) {
-                used.push(local.clone());
-            }
+        if let Some(local) = &column_local
+            && !used.contains(local)
+        {
+            used.push(local.clone());
         }
         // Wraps a step in `if let Some(x) = x` for optional columns.
         let guarded = |column: &ReadColumn, body: String| {
