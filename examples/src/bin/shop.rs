@@ -39,8 +39,9 @@ async fn main() -> Result<(), corm::Error> {
     let db = Db::new(session, KEYSPACE);
     let report = db.migrate().await?;
     for applied in &report.applied {
+        let plural = if applied.statements_run == 1 { "" } else { "s" };
         println!(
-            "applied migration {} {} ({} statement(s))",
+            "applied migration {} {} ({} statement{plural})",
             applied.id, applied.name, applied.statements_run
         );
     }

@@ -86,6 +86,15 @@ pub enum StatementOutcome {
     },
 }
 
+/// `1 statement`, `4 statements`.
+fn statement_count(count: usize) -> String {
+    if count == 1 {
+        "1 statement".to_owned()
+    } else {
+        format!("{count} statements")
+    }
+}
+
 impl fmt::Display for Event<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -101,10 +110,10 @@ impl fmt::Display for Event<'_> {
                 statements_done: 0,
             } => write!(
                 f,
-                "applying migration {} `{}` ({} statements)",
+                "applying migration {} `{}` ({})",
                 migration.id,
                 migration.name,
-                migration.statements.len()
+                statement_count(migration.statements.len())
             ),
             Self::MigrationStarted {
                 migration,
@@ -190,4 +199,43 @@ pub struct AppliedMigration {
     pub statements_already_applied: usize,
     /// How long this run spent on it.
     pub elapsed: Duration,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrate::{Migration, MigrationStatement};
+
+    fn migration(statements: usize) -> Migration {
+        Migration::new(
+            7,
+            "add_index",
+            "c0ffee",
+            (0..statements)
+                .map(|i| MigrationStatement::new([format!("CREATE INDEX i{i} ON t (c{i})")]))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    #[test]
+    fn a_start_counts_statements_in_words() {
+        let one = migration(1);
+        let event = Event::MigrationStarted {
+            migration: &one,
+            statements_done: 0,
+        };
+        assert_eq!(
+            event.to_string(),
+            "applying migration 7 `add_index` (1 statement)"
+        );
+        let three = migration(3);
+        let event = Event::MigrationStarted {
+            migration: &three,
+            statements_done: 0,
+        };
+        assert_eq!(
+            event.to_string(),
+            "applying migration 7 `add_index` (3 statements)"
+        );
+    }
 }
