@@ -706,4 +706,22 @@ mod tests {
         assert!(file.aggregates[0].native.is_some());
         assert_eq!(file.aggregates[0].fields[1].ty, "corm::BigDecimal");
     }
+
+    #[test]
+    fn a_native_decimal_average_says_it_rounds_row_by_row() {
+        let file = view(&format!(
+            "{ITEM}aggregate a on Item {{ where shop = ?shop group by shop select avg(price) as mean }}\n"
+        ))
+        .unwrap()
+        .unwrap();
+        assert!(file.aggregates[0].native.is_some());
+        assert!(
+            file.aggregates[0]
+                .doc
+                .iter()
+                .any(|line| line.contains("running mean rounded")),
+            "{:?}",
+            file.aggregates[0].doc
+        );
+    }
 }

@@ -406,6 +406,12 @@ pub(super) fn aggregate_view(
             }) {
                 details.push("As in Cassandra, `sum` and `avg` keep the column's type: an integer sum wraps around when it overflows, and an integer average is truncated.".to_owned());
             }
+            if aggregate.select.iter().any(|item| {
+                item.function == AggregateFunction::Avg
+                    && matches!(item.ty.unfrozen(), Type::Scalar(Scalar::Decimal))
+            }) {
+                details.push("Cassandra's `avg` of a `decimal` is a running mean rounded (half even, to the scale of the values read so far) at every row, so it depends on the order rows are read in; `sum` and `count` are exact.".to_owned());
+            }
             let read = tuple(&read, &what)?;
             let pattern = tuple(&pattern, &what)?;
             (
