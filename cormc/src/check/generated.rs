@@ -23,58 +23,12 @@ use rustc_hash::FxHashMap;
 use super::context::{Annotate, Context};
 use super::names::Symbols;
 use crate::ast;
+use crate::codegen::view::generated_names::{
+    DB_METHODS, MAX_TUPLE, MAX_UPDATE_COLUMNS, REPOSITORY_METHODS, unique_field_methods,
+};
 use crate::codegen::view::{field_ident, rust_type, type_ident};
 use crate::diagnostics::{Code, Span};
 use crate::ir::{self, AggregateFunction, Execution, RelationKind, Type};
-
-/// The most values a driver tuple binds or reads (`generate`'s `MAX_TUPLE`).
-const MAX_TUPLE: usize = 16;
-
-/// The most columns an update's bit mask covers (`generate`'s
-/// `MAX_UPDATE_COLUMNS`).
-const MAX_UPDATE_COLUMNS: usize = 63;
-
-/// The methods of the generated `Db`, which repository accessors (a model's
-/// name in `snake_case`) must not take.
-const DB_METHODS: &[&str] = &[
-    "new",
-    "with_schema_keyspace",
-    "setup",
-    "migrate",
-    "session",
-    "keyspace",
-    "clone",
-    "batch_logged",
-    "batch_unlogged",
-];
-
-/// The methods every generated repository may have, which named queries,
-/// aggregates and relation loaders must not take (`generate`'s
-/// `REPOSITORY_METHODS`).
-const REPOSITORY_METHODS: &[&str] = &[
-    "insert",
-    "insert_with",
-    "insert_if_not_exists",
-    "get",
-    "get_with",
-    "delete",
-    "delete_with",
-    "update",
-    "update_with",
-    "write_patch",
-    "delete_partition",
-    "partition",
-    "partition_range",
-    "partition_slice",
-    "read_range",
-    "scan",
-    "add",
-    "claim_unique",
-    "release_unique",
-    "release_patch_claims",
-    "settle_claims",
-    "clone",
-];
 
 /// The types generated beside each model's row type, by suffix.
 const MODEL_TYPE_SUFFIXES: &[&str] = &[
@@ -820,10 +774,7 @@ fn repository_methods(model: &ir::Model, decl: &ast::Model, index: &Index<'_>, c
         name: rust_type_name(&model.name),
         unique: model
             .unique_fields()
-            .flat_map(|field| {
-                let field = rust_method_name(&field.name).into_owned();
-                ["find_by", "claim", "release"].map(|verb| format!("{verb}_{field}"))
-            })
+            .flat_map(|field| unique_field_methods(&rust_method_name(&field.name)))
             .collect(),
         added: FxHashMap::default(),
     };

@@ -12,22 +12,7 @@ use crate::codegen::CodegenError;
 use crate::cql::ident::quote;
 use crate::ir;
 
-/// The `Db` methods a repository accessor must not shadow.
-const DB_METHODS: &[&str] = &[
-    "new",
-    "with_schema_keyspace",
-    "session",
-    "keyspace",
-    "clone",
-    "batch_logged",
-    "batch_unlogged",
-];
-
-/// The most columns an update's bit mask covers.
-const MAX_UPDATE_COLUMNS: usize = 63;
-
-/// The most values a driver tuple binds (for counter updates).
-const MAX_TUPLE: usize = 16;
+use super::generated_names::{DB_METHODS, MAX_TUPLE, MAX_UPDATE_COLUMNS};
 
 /// Everything `db.rs` holds.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 mod db;
 mod doc;
 mod exact;
+pub mod generated_names;
 mod ident;
 mod items;
 mod queries;

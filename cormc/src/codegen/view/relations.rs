@@ -29,32 +29,7 @@ use crate::codegen::CodegenError;
 use crate::cql::ident::quote;
 use crate::ir::{self, RelationKind, Scalar, Type};
 
-/// The methods every repository may have (`db.rs`), which a loader must
-/// not shadow.
-const REPOSITORY_METHODS: &[&str] = &[
-    "insert",
-    "insert_with",
-    "insert_if_not_exists",
-    "get",
-    "get_with",
-    "delete",
-    "delete_with",
-    "update",
-    "update_with",
-    "write_patch",
-    "delete_partition",
-    "partition",
-    "partition_range",
-    "partition_slice",
-    "read_range",
-    "scan",
-    "add",
-    "claim_unique",
-    "release_unique",
-    "release_patch_claims",
-    "settle_claims",
-    "clone",
-];
+use super::generated_names::{REPOSITORY_METHODS, unique_field_methods};
 
 /// Names the generated loader bodies use for their own locals; a key
 /// field bound under one of these gets `_key` appended.
@@ -261,7 +236,7 @@ fn taken_names(schema: &ir::Schema, model: &ir::Model) -> Vec<String> {
     for field in model.unique_fields() {
         let field = field_ident(&field.name);
         let field = bare(&field);
-        names.extend(["find_by", "claim", "release"].map(|verb| format!("{verb}_{field}")));
+        names.extend(unique_field_methods(field));
     }
     names.extend(
         schema

@@ -1,0 +1,65 @@
+//! The names and limits of the generated code that a schema's names must not
+//! take or exceed: the `Db`'s methods, every repository's methods, the
+//! methods of a `@unique` field. The generator refuses a clash, and the
+//! checker reports it first (E1204, E1205) from these same lists.
+
+/// The methods of the generated `Db`, which repository accessors (a model's
+/// name in `snake_case`) must not take.
+pub const DB_METHODS: &[&str] = &[
+    "new",
+    "with_schema_keyspace",
+    "setup",
+    "migrate",
+    "session",
+    "keyspace",
+    "clone",
+    "batch_logged",
+    "batch_unlogged",
+];
+
+/// The methods every generated repository may have, which named queries,
+/// aggregates and relation loaders must not take.
+pub const REPOSITORY_METHODS: &[&str] = &[
+    "insert",
+    "insert_with",
+    "insert_if_not_exists",
+    "get",
+    "get_with",
+    "delete",
+    "delete_with",
+    "update",
+    "update_with",
+    "write_patch",
+    "delete_partition",
+    "partition",
+    "partition_range",
+    "partition_slice",
+    "read_range",
+    "scan",
+    "add",
+    "claim_unique",
+    "release_new_claims",
+    "release_new_patch_claims",
+    "release_dropped_claims",
+    "settle_claims",
+    "clone",
+];
+
+/// The methods a `@unique` field (its Rust name without `r#`) adds to its
+/// repository.
+#[must_use]
+pub fn unique_field_methods(field: &str) -> [String; 5] {
+    [
+        format!("find_by_{field}"),
+        format!("claim_{field}"),
+        format!("release_{field}"),
+        format!("release_held_{field}"),
+        format!("{field}_claim"),
+    ]
+}
+
+/// The most values a driver tuple binds or reads.
+pub const MAX_TUPLE: usize = 16;
+
+/// The most columns an update's bit mask covers.
+pub const MAX_UPDATE_COLUMNS: usize = 63;
