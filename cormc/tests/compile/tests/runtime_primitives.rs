@@ -1,7 +1,8 @@
-//! The runtime as generated code uses it, against a real node: hand-written
-//! trait impls exactly as `cormc` generates them (a model, a UDT, a text
-//! enum), lazily prepared statements, paging, batches, conditional writes
-//! and per-call options. Each test runs in a keyspace of its own.
+//! The runtime as generated code uses it, against a real node: the rows,
+//! UDTs and enum that `cormc` generates for the `runtime_primitives` fixture,
+//! with statements built by hand, lazily prepared, paged, batched,
+//! conditional and with per-call options. Each test runs in a keyspace of
+//! its own.
 
 // The repository below is test support: it panics like the tests do.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -10,23 +11,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use corm::chrono::{DateTime, TimeZone, Utc};
-use corm::scylla::deserialize::row::{ColumnIterator, DeserializeRow};
-use corm::scylla::deserialize::value::DeserializeValue;
-use corm::scylla::deserialize::{DeserializationError, FrameSlice, TypeCheckError};
-use corm::scylla::frame::response::result::{ColumnSpec, ColumnType};
-use corm::scylla::serialize::SerializationError;
-use corm::scylla::serialize::row::{RowSerializationContext, SerializeRow};
-use corm::scylla::serialize::value::SerializeValue;
-use corm::scylla::serialize::writers::{CellWriter, RowWriter, WrittenCellProof};
+use corm::chrono::{TimeZone, Utc};
 use corm::testing::with_keyspace;
 use corm::{
-    CqlDecimal, CqlDuration, CqlTimeuuid, CqlVarint, Error, ReadOptions, Session, Statement,
+    BigDecimal, BigInt, CqlDuration, CqlTimeuuid, Error, ReadOptions, Session, Statement,
     StatementBatch, StreamExt, Uuid, WriteOptions, lwt, paging, rt,
 };
+use corm_codegen_fixtures::runtime_primitives::{Address, AddressWithPlanet, Event, Role, User};
 
 // ---------------------------------------------------------------------------
-// What `cormc` generates for the schema (written by hand here).
+// The schema: the types come from the `runtime_primitives` fixture; the
+// tables are created here, with a UDT that has a field the Rust type lacks.
 // ---------------------------------------------------------------------------
 
 const DDL: &[&str] = &[
@@ -50,274 +45,8 @@ const DDL: &[&str] = &[
     "CREATE TABLE events (user_id uuid, seq int, body text, PRIMARY KEY ((user_id), seq))",
 ];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Role {
-    Admin,
-    Member,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Address {
-    street: String,
-    city: String,
-    zip: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-struct User {
-    id: Uuid,
-    name: String,
-    nickname: Option<String>,
-    role: Role,
-    address: Option<Address>,
-    tags: BTreeSet<String>,
-    scores: BTreeMap<String, i32>,
-    created_at: DateTime<Utc>,
-    version: CqlTimeuuid,
-    balance: CqlDecimal,
-    karma: CqlVarint,
-    session_length: Option<CqlDuration>,
-    embedding: Option<Vec<f32>>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Event {
-    user_id: Uuid,
-    seq: i32,
-    body: String,
-}
-
-impl SerializeValue for Role {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        let text = match self {
-            Self::Admin => "admin",
-            Self::Member => "member",
-        };
-        rt::serialize_text(text, typ, writer)
-    }
-}
-
-impl<'f, 'm> DeserializeValue<'f, 'm> for Role {
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        rt::check_text(typ)
-    }
-    fn deserialize(
-        typ: &'m ColumnType<'m>,
-        v: Option<FrameSlice<'f>>,
-    ) -> Result<Self, DeserializationError> {
-        match rt::read_text(typ, v)? {
-            "admin" => Ok(Self::Admin),
-            "member" => Ok(Self::Member),
-            other => Err(rt::unknown_variant::<Self>(other)),
-        }
-    }
-}
-
-impl SerializeValue for Address {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        rt::serialize_udt::<Self>(
-            typ,
-            writer,
-            &[
-                ("street", &self.street),
-                ("city", &self.city),
-                ("zip", &self.zip),
-            ],
-        )
-    }
-}
-
-impl<'f, 'm> DeserializeValue<'f, 'm> for Address {
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        rt::check_udt_field::<Self, String>(typ, "street")?;
-        rt::check_udt_field::<Self, String>(typ, "city")?;
-        rt::check_udt_field::<Self, Option<String>>(typ, "zip")
-    }
-    fn deserialize(
-        typ: &'m ColumnType<'m>,
-        v: Option<FrameSlice<'f>>,
-    ) -> Result<Self, DeserializationError> {
-        let (mut street, mut city, mut zip) = (None, None, None);
-        for field in rt::udt_fields::<Self>(typ, v)? {
-            let field = field?;
-            match field.name() {
-                "street" => street = Some(field.read()?),
-                "city" => city = Some(field.read()?),
-                "zip" => zip = Some(field.read()?),
-                _ => {}
-            }
-        }
-        Ok(Self {
-            street: rt::required_field::<Self, _>(street, "street")?,
-            city: rt::required_field::<Self, _>(city, "city")?,
-            zip: rt::required_field::<Self, _>(zip, "zip")?,
-        })
-    }
-}
-
-/// A newer Rust definition of the UDT with a field the database lacks.
-struct AddressWithPlanet {
-    street: String,
-    planet: String,
-}
-
-impl SerializeValue for AddressWithPlanet {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        rt::serialize_udt::<Self>(
-            typ,
-            writer,
-            &[("street", &self.street), ("planet", &self.planet)],
-        )
-    }
-}
-
-impl<'f, 'm> DeserializeValue<'f, 'm> for AddressWithPlanet {
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        rt::check_udt_field::<Self, String>(typ, "street")?;
-        rt::check_udt_field::<Self, String>(typ, "planet")
-    }
-    fn deserialize(
-        typ: &'m ColumnType<'m>,
-        v: Option<FrameSlice<'f>>,
-    ) -> Result<Self, DeserializationError> {
-        let (mut street, mut planet) = (None, None);
-        for field in rt::udt_fields::<Self>(typ, v)? {
-            let field = field?;
-            match field.name() {
-                "street" => street = Some(field.read()?),
-                "planet" => planet = Some(field.read()?),
-                _ => {}
-            }
-        }
-        Ok(Self {
-            street: rt::required_field::<Self, _>(street, "street")?,
-            planet: rt::required_field::<Self, _>(planet, "planet")?,
-        })
-    }
-}
-
 const USER_COLUMNS: &str = "id, name, nickname, role, address, tags, scores, created_at, \
                             version, balance, karma, session_length, embedding";
-
-impl SerializeRow for User {
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        let [
-            id,
-            name,
-            nickname,
-            role,
-            address,
-            tags,
-            scores,
-            created_at,
-            version,
-            balance,
-            karma,
-            session_length,
-            embedding,
-        ] = rt::markers::<Self, 13>(ctx)?;
-        rt::bind::<Self>(writer, id, &self.id)?;
-        rt::bind::<Self>(writer, name, &self.name)?;
-        rt::bind::<Self>(writer, nickname, &self.nickname)?;
-        rt::bind::<Self>(writer, role, &self.role)?;
-        rt::bind::<Self>(writer, address, &self.address)?;
-        rt::bind::<Self>(writer, tags, &self.tags)?;
-        rt::bind::<Self>(writer, scores, &self.scores)?;
-        rt::bind::<Self>(writer, created_at, &self.created_at)?;
-        rt::bind::<Self>(writer, version, &self.version)?;
-        rt::bind::<Self>(writer, balance, &self.balance)?;
-        rt::bind::<Self>(writer, karma, &self.karma)?;
-        rt::bind::<Self>(writer, session_length, &self.session_length)?;
-        rt::bind::<Self>(writer, embedding, &self.embedding)
-    }
-    fn is_empty(&self) -> bool {
-        false
-    }
-}
-
-impl<'f, 'm> DeserializeRow<'f, 'm> for User {
-    fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
-        rt::check_count::<Self>(specs, 13)?;
-        rt::check_col::<Self, Uuid>(specs, 0, "id")?;
-        rt::check_col::<Self, String>(specs, 1, "name")?;
-        rt::check_col::<Self, Option<String>>(specs, 2, "nickname")?;
-        rt::check_col::<Self, Role>(specs, 3, "role")?;
-        rt::check_col::<Self, Option<Address>>(specs, 4, "address")?;
-        rt::check_col::<Self, BTreeSet<String>>(specs, 5, "tags")?;
-        rt::check_col::<Self, BTreeMap<String, i32>>(specs, 6, "scores")?;
-        rt::check_col::<Self, DateTime<Utc>>(specs, 7, "created_at")?;
-        rt::check_col::<Self, CqlTimeuuid>(specs, 8, "version")?;
-        rt::check_col::<Self, CqlDecimal>(specs, 9, "balance")?;
-        rt::check_col::<Self, CqlVarint>(specs, 10, "karma")?;
-        rt::check_col::<Self, Option<CqlDuration>>(specs, 11, "session_length")?;
-        rt::check_col::<Self, Option<Vec<f32>>>(specs, 12, "embedding")
-    }
-    fn deserialize(mut row: ColumnIterator<'f, 'm>) -> Result<Self, DeserializationError> {
-        Ok(Self {
-            id: rt::next_col::<Self, _>(&mut row)?,
-            name: rt::next_col::<Self, _>(&mut row)?,
-            nickname: rt::next_col::<Self, _>(&mut row)?,
-            role: rt::next_col::<Self, _>(&mut row)?,
-            address: rt::next_col::<Self, _>(&mut row)?,
-            tags: rt::next_col::<Self, _>(&mut row)?,
-            scores: rt::next_col::<Self, _>(&mut row)?,
-            created_at: rt::next_col::<Self, _>(&mut row)?,
-            version: rt::next_col::<Self, _>(&mut row)?,
-            balance: rt::next_col::<Self, _>(&mut row)?,
-            karma: rt::next_col::<Self, _>(&mut row)?,
-            session_length: rt::next_col::<Self, _>(&mut row)?,
-            embedding: rt::next_col::<Self, _>(&mut row)?,
-        })
-    }
-}
-
-impl SerializeRow for Event {
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        let [user_id, seq, body] = rt::markers::<Self, 3>(ctx)?;
-        rt::bind::<Self>(writer, user_id, &self.user_id)?;
-        rt::bind::<Self>(writer, seq, &self.seq)?;
-        rt::bind::<Self>(writer, body, &self.body)
-    }
-    fn is_empty(&self) -> bool {
-        false
-    }
-}
-
-impl<'f, 'm> DeserializeRow<'f, 'm> for Event {
-    fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
-        rt::check_count::<Self>(specs, 3)?;
-        rt::check_col::<Self, Uuid>(specs, 0, "user_id")?;
-        rt::check_col::<Self, i32>(specs, 1, "seq")?;
-        rt::check_col::<Self, String>(specs, 2, "body")
-    }
-    fn deserialize(mut row: ColumnIterator<'f, 'm>) -> Result<Self, DeserializationError> {
-        Ok(Self {
-            user_id: rt::next_col::<Self, _>(&mut row)?,
-            seq: rt::next_col::<Self, _>(&mut row)?,
-            body: rt::next_col::<Self, _>(&mut row)?,
-        })
-    }
-}
 
 /// The generated repository: statements built with the keyspace, prepared lazily.
 struct Db {
@@ -398,10 +127,10 @@ fn user(n: u8) -> User {
         version: CqlTimeuuid::from_bytes([
             0x5a, 0x3b, 0x1c, 0x00, 0x0c, 0x3f, 0x11, 0xf0, 0x80, 0x00, 0, 0, 0, 0, 0, n,
         ]),
-        balance: CqlDecimal::from_signed_be_bytes_and_exponent(vec![0xff, 0x0d, 0x2f], 3),
-        karma: CqlVarint::from_signed_bytes_be(vec![
-            0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
-        ]),
+        // -62.161, exactly.
+        balance: BigDecimal::new(BigInt::from(-62_161), 3),
+        // 2^64 + 1.
+        karma: BigInt::from(u64::MAX) + 2,
         session_length: Some(CqlDuration {
             months: 1,
             days: 2,
@@ -754,9 +483,11 @@ async fn write_options_ttl_timestamp_and_timeout() {
             .timestamp(timestamp)
             .consistency(corm::Consistency::One);
         let with_ttl = user(6);
-        let values = (&with_ttl, options.bound_ttl(), options.bound_timestamp());
         session
-            .execute(&options.apply(insert), RowAndOptions(values))
+            .execute(
+                &options.apply(insert),
+                rt::with_ttl_and_timestamp(&with_ttl, &options),
+            )
             .await
             .unwrap();
         let (ttl, written) = read_ttl_and_time(with_ttl.id).await;
@@ -767,9 +498,11 @@ async fn write_options_ttl_timestamp_and_timeout() {
         let options = WriteOptions::new();
         let plain = user(7);
         let before = now_micros();
-        let values = (&plain, options.bound_ttl(), options.bound_timestamp());
         session
-            .execute(&options.apply(insert), RowAndOptions(values))
+            .execute(
+                &options.apply(insert),
+                rt::with_ttl_and_timestamp(&plain, &options),
+            )
             .await
             .unwrap();
         let (ttl, written) = read_ttl_and_time(plain.id).await;
@@ -866,30 +599,6 @@ async fn a_statement_is_prepared_once_by_concurrent_first_users() {
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/// A model row followed by the `USING TTL ? AND TIMESTAMP ?` markers, as
-/// generated code binds them.
-struct RowAndOptions<'a>((&'a User, corm::MaybeUnset<i32>, corm::MaybeUnset<i64>));
-
-impl SerializeRow for RowAndOptions<'_> {
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        let (user, ttl, timestamp) = &self.0;
-        let columns = ctx.columns();
-        let (row, rest) = columns.split_at(columns.len().saturating_sub(2));
-        user.serialize(&RowSerializationContext::from_specs(row), writer)?;
-        let rest = RowSerializationContext::from_specs(rest);
-        let [ttl_marker, timestamp_marker] = rt::markers::<Self, 2>(&rest)?;
-        rt::bind::<Self>(writer, ttl_marker, ttl)?;
-        rt::bind::<Self>(writer, timestamp_marker, timestamp)
-    }
-    fn is_empty(&self) -> bool {
-        false
-    }
-}
 
 fn now_micros() -> i64 {
     Utc::now().timestamp_micros()
