@@ -339,7 +339,7 @@ pub(super) fn literal_for(literal: &ast::Literal, ty: &Type, ctx: &mut Context) 
     match &literal.kind {
         ast::LiteralKind::String(string)
             if matches!(scalar, Some(Scalar::Uuid | Scalar::Timeuuid))
-                && !is_uuid(&string.value) =>
+                && !crate::cql::literal::is_uuid(&string.value) =>
         {
             fits(false, ctx);
             None
@@ -442,17 +442,6 @@ fn expected_literal(ty: &Type) -> &'static str {
         | Type::Vector(_)
         | Type::Udt(_) => "a parameter",
     }
-}
-
-/// Whether `text` is a UUID in its hyphenated form (8-4-4-4-12 hex
-/// digits), the only form CQL and the generated code accept.
-fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn integer_in_range(value: i128, scalar: Scalar) -> bool {

@@ -24,21 +24,12 @@ use super::context::{Annotate, Context};
 use super::names::Symbols;
 use crate::ast;
 use crate::codegen::view::generated_names::{
-    DB_METHODS, MAX_TUPLE, MAX_UPDATE_COLUMNS, REPOSITORY_METHODS, unique_field_methods,
+    DB_METHODS, MAX_TUPLE, MAX_UPDATE_COLUMNS, MODEL_TYPE_SUFFIXES, REPOSITORY_METHODS,
+    unique_field_methods,
 };
 use crate::codegen::view::{field_ident, rust_type, type_ident};
 use crate::diagnostics::{Code, Span};
 use crate::ir::{self, AggregateFunction, Execution, RelationKind, Type};
-
-/// The types generated beside each model's row type, by suffix.
-const MODEL_TYPE_SUFFIXES: &[&str] = &[
-    "Key",
-    "Partition",
-    "Clustering",
-    "Patch",
-    "Repository",
-    "Statements",
-];
 
 /// The checked items the rules read.
 pub(super) struct Items<'a> {

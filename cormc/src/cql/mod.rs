@@ -22,6 +22,7 @@ pub mod ident;
 pub mod index;
 pub mod keyspace;
 pub mod lexer;
+pub mod literal;
 pub mod options;
 pub mod parser;
 pub mod render;

@@ -1,6 +1,6 @@
 //! The names and limits of the generated code that a schema's names must not
 //! take or exceed: the `Db`'s methods, every repository's methods, the
-//! methods of a `@unique` field. The generator refuses a clash, and the
+//! methods of a `@unique` field, the types generated beside a model. The generator refuses a clash, and the
 //! checker reports it first (E1204, E1205) from these same lists.
 
 /// The methods of the generated `Db`, which repository accessors (a model's
@@ -57,6 +57,17 @@ pub fn unique_field_methods(field: &str) -> [String; 5] {
         format!("{field}_claim"),
     ]
 }
+
+/// The types generated beside each model's row type, by suffix
+/// (`OrderKey`, `OrderPatch`, …).
+pub const MODEL_TYPE_SUFFIXES: &[&str] = &[
+    "Key",
+    "Partition",
+    "Clustering",
+    "Patch",
+    "Repository",
+    "Statements",
+];
 
 /// The most values a driver tuple binds or reads.
 pub const MAX_TUPLE: usize = 16;

@@ -394,7 +394,7 @@ fn cql_literal(literal: &Literal, ty: Option<&Type>, what: &str) -> Result<Strin
                 Some(Type::Scalar(Scalar::Uuid | Scalar::Timeuuid))
             );
             if uuid {
-                if !is_uuid(text) {
+                if !crate::cql::literal::is_uuid(text) {
                     return Err(CodegenError::Unsupported {
                         what: what.to_owned(),
                         reason: format!("{text:?} is not a UUID"),
@@ -410,16 +410,6 @@ fn cql_literal(literal: &Literal, ty: Option<&Type>, what: &str) -> Result<Strin
         Literal::Boolean(value) => value.to_string(),
         Literal::EnumValue { variant, .. } => format!("'{}'", variant.replace('\'', "''")),
     })
-}
-
-/// Whether `text` is a UUID in its hyphenated form.
-fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(group, len)| group.len() == len && group.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// The CQL after the table as a Rust string literal, `None` when empty.

@@ -28,6 +28,7 @@ use super::{
 use crate::codegen::CodegenError;
 use crate::codegen::view::TypesFile;
 use crate::codegen::view::doc::doc_lines;
+use crate::codegen::view::generated_names::MODEL_TYPE_SUFFIXES;
 use crate::codegen::view::ident::{bare, field_ident, type_ident};
 use crate::codegen::view::items::ModelView;
 use crate::codegen::view::rust_type::rust_type;
@@ -218,17 +219,9 @@ pub(super) fn aggregate_view(
             .chain(types.udts.iter().map(|item| item.ident.as_str()))
             .any(|ident| ident == name)
             || models.clone().any(|model| {
-                [
-                    "",
-                    "Key",
-                    "Partition",
-                    "Clustering",
-                    "Patch",
-                    "Repository",
-                    "Statements",
-                ]
-                .iter()
-                .any(|suffix| format!("{model}{suffix}") == name)
+                std::iter::once(&"")
+                    .chain(MODEL_TYPE_SUFFIXES)
+                    .any(|suffix| format!("{model}{suffix}") == name)
             })
             || name == "Db"
             || name == "Batch"
