@@ -38,16 +38,7 @@ impl<'a> ModRs<'a> {
             queries: queries.is_some(),
             query_rows: queries.is_some_and(QueriesFile::has_rows),
             relations,
-            schema_statements: statements
-                .iter()
-                .map(|statement| {
-                    statement
-                        .parts
-                        .iter()
-                        .map(|part| format!("{part:?}"))
-                        .collect()
-                })
-                .collect(),
+            schema_statements: statements.iter().map(part_literals).collect(),
         }
     }
 }
@@ -109,17 +100,7 @@ impl MigrationsRs {
                     id: migration.id,
                     name: format!("{:?}", migration.name),
                     checksum: format!("{:?}", migration.checksum),
-                    statements: migration
-                        .statements
-                        .iter()
-                        .map(|statement| {
-                            statement
-                                .parts
-                                .iter()
-                                .map(|part| format!("{part:?}"))
-                                .collect()
-                        })
-                        .collect(),
+                    statements: migration.statements.iter().map(part_literals).collect(),
                 })
                 .collect(),
         }
@@ -140,4 +121,14 @@ pub(crate) struct QueriesRs<'a> {
 pub(crate) struct RelationsRs<'a> {
     /// The view model.
     pub(crate) file: &'a RelationsFile,
+}
+
+/// The parts of a statement cut at its keyspace slots, as Rust string
+/// literals.
+fn part_literals(statement: &crate::migrate::EmbeddedStatement) -> Vec<String> {
+    statement
+        .parts
+        .iter()
+        .map(|part| format!("{part:?}"))
+        .collect()
 }
