@@ -490,124 +490,11 @@ fn repo_view(
         );
     }
     add("scan", &select, format!(".{table}"));
-    let mut unique = Vec::new();
-    for field in model.unique_fields() {
-        let field_view = view
-            .fields
-            .iter()
-            .zip(&model.fields)
-            .find(|(_, candidate)| candidate.name == field.name)
-            .map(|(field_view, _)| field_view)
-            .ok_or_else(|| CodegenError::Unsupported {
-                what: format!("`{}.{}`", model.name, field.name),
-                reason: "a unique field that is not a field".to_owned(),
-            })?;
-        let name = bare(&field_view.ident).to_owned();
-        let lookup = quote(&crate::check::lower::unique_table_name(model, field)).into_owned();
-        let value = quote(&field.cql_name).into_owned();
-        let key_columns: Vec<String> = model.key.fields().map(&column).collect();
-        let token = crate::check::lower::UNIQUE_CLAIM_COLUMN;
-        add(
-            &format!("claim_{name}"),
-            "INSERT INTO ",
-            format!(
-                ".{lookup} ({value}, {}, {token}) VALUES (?, {}, ?) IF NOT EXISTS USING TTL ?",
-                key_columns.join(", "),
-                vec!["?"; key_columns.len()].join(", ")
-            ),
-        );
-        add(
-            &format!("keep_{name}"),
-            "UPDATE ",
-            format!(
-                ".{lookup} USING TTL ? SET {}, {token} = ? WHERE {value} = ? IF {token} = ?",
-                key_columns
-                    .iter()
-                    .map(|column| format!("{column} = ?"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        );
-        add(
-            &format!("release_{name}"),
-            "DELETE FROM ",
-            format!(".{lookup} WHERE {value} = ? IF {token} = ?"),
-        );
-        add(
-            &format!("find_{name}"),
-            &format!(
-                "SELECT {}, {token}, writetime({}), toUnixTimestamp(now()) FROM ",
-                key_columns.join(", "),
-                key_columns.first().map_or("", String::as_str),
-            ),
-            format!(".{lookup} WHERE {value} = ?"),
-        );
-        if key_columns.len() + 3 > MAX_TUPLE {
-            return Err(CodegenError::Unsupported {
-                what: format!("`{}.{}`", model.name, field.name),
-                reason: format!("a unique claim binds more than {MAX_TUPLE} values"),
-            });
-        }
-        let what = format!("`{}.{}`", model.name, field.name);
-        let param = super::queries::param_type(&field.ty, false, &what, types)?;
-        let ident = &field_view.ident;
-        let (holds, holds_param, param_ref) = if field.optional {
-            let param_holds = if param.starts_with("&[") || param == "&str" {
-                format!("row.{ident}.as_deref() == Some(value)")
-            } else if param.starts_with('&') {
-                format!("row.{ident}.as_ref() == Some(value)")
-            } else {
-                format!("row.{ident} == Some(value)")
-            };
-            (
-                format!("row.{ident}.as_ref() == Some(value)"),
-                param_holds,
-                "value",
-            )
-        } else if param.starts_with("&[") || param == "&str" {
-            (
-                format!("row.{ident} == *value"),
-                format!("row.{ident} == value"),
-                "value",
-            )
-        } else if param.starts_with('&') {
-            (
-                format!("row.{ident} == *value"),
-                format!("row.{ident} == *value"),
-                "value",
-            )
-        } else {
-            (
-                format!("row.{ident} == *value"),
-                format!("row.{ident} == value"),
-                "&value",
-            )
-        };
-        unique.push(UniqueView {
-            name,
-            ident: field_view.ident.clone(),
-            field: format!("{:?}", field.name),
-            optional: field.optional,
-            ty: super::rust_type(&field.ty, &what)?.path,
-            param_ref: param_ref.to_owned(),
-            holds,
-            holds_param,
-            param,
-            owner: view
-                .key
-                .fields
-                .iter()
-                .zip(&key_columns)
-                .map(|(key_field, column)| {
-                    (
-                        key_field.ident.clone(),
-                        format!("{column:?}"),
-                        key_field.ty.clone(),
-                    )
-                })
-                .collect(),
-        });
-    }
+    let key_columns: Vec<String> = model.key.fields().map(&column).collect();
+    let unique = model
+        .unique_fields()
+        .map(|field| unique_view(model, view, field, &key_columns, types, &mut add))
+        .collect::<Result<Vec<_>, _>>()?;
     let update = match &view.patch {
         Some(patch) => Some(update_view(model, view, patch, &by_key)?)
             .filter(|update: &UpdateView| !update.steps.is_empty()),
@@ -700,6 +587,133 @@ fn repo_view(
             .fields
             .iter()
             .map(|field| field.ident.clone())
+            .collect(),
+    })
+}
+
+/// A `@unique` field: its view, and its lookup table's statements passed to
+/// `add` (claim, keep, release, find). `key_columns` are the model's key
+/// columns, quoted, in key order.
+fn unique_view(
+    model: &ir::Model,
+    view: &ModelView,
+    field: &ir::Field,
+    key_columns: &[String],
+    types: &TypesFile,
+    add: &mut dyn FnMut(&str, &str, String),
+) -> Result<UniqueView, CodegenError> {
+    let field_view = view
+        .fields
+        .iter()
+        .zip(&model.fields)
+        .find(|(_, candidate)| candidate.name == field.name)
+        .map(|(field_view, _)| field_view)
+        .ok_or_else(|| CodegenError::Unsupported {
+            what: format!("`{}.{}`", model.name, field.name),
+            reason: "a unique field that is not a field".to_owned(),
+        })?;
+    let name = bare(&field_view.ident).to_owned();
+    let lookup = quote(&crate::check::lower::unique_table_name(model, field)).into_owned();
+    let value = quote(&field.cql_name).into_owned();
+    let token = crate::check::lower::UNIQUE_CLAIM_COLUMN;
+    add(
+        &format!("claim_{name}"),
+        "INSERT INTO ",
+        format!(
+            ".{lookup} ({value}, {}, {token}) VALUES (?, {}, ?) IF NOT EXISTS USING TTL ?",
+            key_columns.join(", "),
+            vec!["?"; key_columns.len()].join(", ")
+        ),
+    );
+    add(
+        &format!("keep_{name}"),
+        "UPDATE ",
+        format!(
+            ".{lookup} USING TTL ? SET {}, {token} = ? WHERE {value} = ? IF {token} = ?",
+            key_columns
+                .iter()
+                .map(|column| format!("{column} = ?"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
+    add(
+        &format!("release_{name}"),
+        "DELETE FROM ",
+        format!(".{lookup} WHERE {value} = ? IF {token} = ?"),
+    );
+    add(
+        &format!("find_{name}"),
+        &format!(
+            "SELECT {}, {token}, writetime({}), toUnixTimestamp(now()) FROM ",
+            key_columns.join(", "),
+            key_columns.first().map_or("", String::as_str),
+        ),
+        format!(".{lookup} WHERE {value} = ?"),
+    );
+    if key_columns.len() + 3 > MAX_TUPLE {
+        return Err(CodegenError::Unsupported {
+            what: format!("`{}.{}`", model.name, field.name),
+            reason: format!("a unique claim binds more than {MAX_TUPLE} values"),
+        });
+    }
+    let what = format!("`{}.{}`", model.name, field.name);
+    let param = super::queries::param_type(&field.ty, false, &what, types)?;
+    let ident = &field_view.ident;
+    let (holds, holds_param, param_ref) = if field.optional {
+        let param_holds = if param.starts_with("&[") || param == "&str" {
+            format!("row.{ident}.as_deref() == Some(value)")
+        } else if param.starts_with('&') {
+            format!("row.{ident}.as_ref() == Some(value)")
+        } else {
+            format!("row.{ident} == Some(value)")
+        };
+        (
+            format!("row.{ident}.as_ref() == Some(value)"),
+            param_holds,
+            "value",
+        )
+    } else if param.starts_with("&[") || param == "&str" {
+        (
+            format!("row.{ident} == *value"),
+            format!("row.{ident} == value"),
+            "value",
+        )
+    } else if param.starts_with('&') {
+        (
+            format!("row.{ident} == *value"),
+            format!("row.{ident} == *value"),
+            "value",
+        )
+    } else {
+        (
+            format!("row.{ident} == *value"),
+            format!("row.{ident} == value"),
+            "&value",
+        )
+    };
+    Ok(UniqueView {
+        name,
+        ident: field_view.ident.clone(),
+        field: format!("{:?}", field.name),
+        optional: field.optional,
+        ty: super::rust_type(&field.ty, &what)?.path,
+        param_ref: param_ref.to_owned(),
+        holds,
+        holds_param,
+        param,
+        owner: view
+            .key
+            .fields
+            .iter()
+            .zip(key_columns)
+            .map(|(key_field, column)| {
+                (
+                    key_field.ident.clone(),
+                    format!("{column:?}"),
+                    key_field.ty.clone(),
+                )
+            })
             .collect(),
     })
 }
