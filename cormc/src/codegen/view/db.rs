@@ -500,63 +500,7 @@ fn repo_view(
             .filter(|update: &UpdateView| !update.steps.is_empty()),
         None => None,
     };
-    let range = match (model.key.clustering.first(), &view.partition) {
-        (Some(first), Some(partition)) => {
-            let name = column(&first.field);
-            let ty = view
-                .fields
-                .iter()
-                .zip(&model.fields)
-                .find(|(_, field)| field.name == first.field)
-                .map(|(field, _)| field.ty.clone())
-                .ok_or_else(|| CodegenError::Unsupported {
-                    what: format!("`{}`", model.name),
-                    reason: format!("the key names `{}`, which is not a field", first.field),
-                })?;
-            let literal = |text: String| format!("{text:?}");
-            let slice = view.clustering.as_ref().map(|clustering| {
-                let tuple = format!(
-                    "({})",
-                    model
-                        .key
-                        .clustering
-                        .iter()
-                        .map(|c| column(&c.field))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                let markers = format!("({})", vec!["?"; clustering.fields.len()].join(", "));
-                SliceView {
-                    uniform: model
-                        .key
-                        .clustering
-                        .windows(2)
-                        .all(|pair| pair[0].order == pair[1].order),
-                    ident: clustering.ident.clone(),
-                    fields: clustering.fields.iter().map(|f| f.ident.clone()).collect(),
-                    ge: literal(format!(" AND {tuple} >= {markers}")),
-                    gt: literal(format!(" AND {tuple} > {markers}")),
-                    le: literal(format!(" AND {tuple} <= {markers}")),
-                    lt: literal(format!(" AND {tuple} < {markers}")),
-                    tuple,
-                }
-            });
-            Some(RangeView {
-                slice,
-                head: literal(select.clone()),
-                by_partition: literal(format!(" WHERE {by_partition}")),
-                partition_fields: partition.fields.iter().map(|f| f.ident.clone()).collect(),
-                ge: literal(format!(" AND {name} >= ?")),
-                gt: literal(format!(" AND {name} > ?")),
-                le: literal(format!(" AND {name} <= ?")),
-                lt: literal(format!(" AND {name} < ?")),
-                order_by: literal(format!(" ORDER BY {name} ")),
-                column: name,
-                ty,
-            })
-        }
-        _ => None,
-    };
+    let range = range_view(model, view, &select, &by_partition, &column)?;
     Ok(RepoView {
         model_literal: format!("{:?}", model.name),
         unique,
@@ -589,6 +533,75 @@ fn repo_view(
             .map(|field| field.ident.clone())
             .collect(),
     })
+}
+
+/// `partition_range` and `partition_slice` of a model with clustering
+/// columns (`None` without): the first clustering column's bounds, and the
+/// bounds over every clustering column as a tuple when there are two or
+/// more. `select` is `SELECT <columns> FROM `, `by_partition` the partition
+/// key's `WHERE` clause, `column` quotes a field's column.
+fn range_view(
+    model: &ir::Model,
+    view: &ModelView,
+    select: &str,
+    by_partition: &str,
+    column: &dyn Fn(&str) -> String,
+) -> Result<Option<RangeView>, CodegenError> {
+    let (Some(first), Some(partition)) = (model.key.clustering.first(), &view.partition) else {
+        return Ok(None);
+    };
+    let name = column(&first.field);
+    let ty = view
+        .fields
+        .iter()
+        .zip(&model.fields)
+        .find(|(_, field)| field.name == first.field)
+        .map(|(field, _)| field.ty.clone())
+        .ok_or_else(|| CodegenError::Unsupported {
+            what: format!("`{}`", model.name),
+            reason: format!("the key names `{}`, which is not a field", first.field),
+        })?;
+    let literal = |text: String| format!("{text:?}");
+    let slice = view.clustering.as_ref().map(|clustering| {
+        let tuple = format!(
+            "({})",
+            model
+                .key
+                .clustering
+                .iter()
+                .map(|c| column(&c.field))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let markers = format!("({})", vec!["?"; clustering.fields.len()].join(", "));
+        SliceView {
+            uniform: model
+                .key
+                .clustering
+                .windows(2)
+                .all(|pair| pair[0].order == pair[1].order),
+            ident: clustering.ident.clone(),
+            fields: clustering.fields.iter().map(|f| f.ident.clone()).collect(),
+            ge: literal(format!(" AND {tuple} >= {markers}")),
+            gt: literal(format!(" AND {tuple} > {markers}")),
+            le: literal(format!(" AND {tuple} <= {markers}")),
+            lt: literal(format!(" AND {tuple} < {markers}")),
+            tuple,
+        }
+    });
+    Ok(Some(RangeView {
+        slice,
+        head: literal(select.to_owned()),
+        by_partition: literal(format!(" WHERE {by_partition}")),
+        partition_fields: partition.fields.iter().map(|f| f.ident.clone()).collect(),
+        ge: literal(format!(" AND {name} >= ?")),
+        gt: literal(format!(" AND {name} > ?")),
+        le: literal(format!(" AND {name} <= ?")),
+        lt: literal(format!(" AND {name} < ?")),
+        order_by: literal(format!(" ORDER BY {name} ")),
+        column: name,
+        ty,
+    }))
 }
 
 /// A `@unique` field: its view, and its lookup table's statements passed to
