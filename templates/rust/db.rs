@@ -200,11 +200,19 @@ impl {{ repo.statements_ident }} {
     fn update_statement(&self, mask: u64) -> corm::rt::Cached<'_> {
         self.update.get(mask, || {
             let head = if mask & UPDATE_USING == 0 { " SET " } else { " USING TTL ? AND TIMESTAMP ? SET " };
+{% if let Some((statics, by_partition)) = update.statics %}
+            // Static columns alone are updated by partition.
+            let tail = if mask & !(UPDATE_USING | {{ statics }}) == 0 { {{ by_partition }} } else { {{ update.tail }} };
+{% endif %}
             corm::rt::update_text(
                 &["UPDATE ", self.table.as_str(), head].concat(),
                 &[{% for column in update.columns %}{{ column }},{% endfor %}],
                 mask,
+{% if update.statics.is_some() %}
+                tail,
+{% else %}
                 {{ update.tail }},
+{% endif %}
             )
         })
     }
@@ -485,10 +493,24 @@ impl {{ repo.repo }}<'_> {
         if mask == 0 {
             return Ok(());
         }
+{% if let Some((statics, by_partition)) = update.statics %}
+{% for field in update.key_split.0 %}
+        values[count] = &key.{{ field }};
+        count += 1;
+{% endfor %}
+        // Static columns alone are updated by partition: no clustering key.
+        if mask & !{{ statics }} != 0 {
+{% for field in update.key_split.1 %}
+            values[count] = &key.{{ field }};
+            count += 1;
+{% endfor %}
+        }
+{% else %}
 {% for field in repo.key_fields %}
         values[count] = &key.{{ field }};
         count += 1;
 {% endfor %}
+{% endif %}
         let statement = self.statements.update_statement(if using.is_some() { mask | UPDATE_USING } else { mask });
         let prepared = statement.prepared(self.session).await?;
 {% if !patched.is_empty() %}

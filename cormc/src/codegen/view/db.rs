@@ -151,6 +151,13 @@ pub struct UpdateView {
     pub steps: Vec<UpdateStep>,
     /// ` WHERE <key>`, as a Rust string literal.
     pub tail: String,
+    /// When the model has static columns: the mask of their bits, and
+    /// ` WHERE <partition key>` as a Rust string literal. An update that
+    /// sets static columns only must name the partition alone (Cassandra
+    /// refuses clustering columns in it).
+    pub statics: Option<(String, String)>,
+    /// The partition key fields of the key, then its clustering fields.
+    pub key_split: (Vec<String>, Vec<String>),
     /// The most values an update binds: TTL and timestamp, every column
     /// and the key.
     pub capacity: usize,
@@ -496,7 +503,7 @@ fn repo_view(
         .map(|field| unique_view(model, view, field, &key_columns, types, &mut add))
         .collect::<Result<Vec<_>, _>>()?;
     let update = match &view.patch {
-        Some(patch) => Some(update_view(model, view, patch, &by_key)?)
+        Some(patch) => Some(update_view(model, view, patch, &by_key, &by_partition)?)
             .filter(|update: &UpdateView| !update.steps.is_empty()),
         None => None,
     };
@@ -736,9 +743,11 @@ fn update_view(
     view: &ModelView,
     patch: &PatchView,
     by_key: &str,
+    by_partition: &str,
 ) -> Result<UpdateView, CodegenError> {
     let mut columns = Vec::new();
     let mut steps = Vec::new();
+    let mut static_mask = 0_u64;
     for (field_view, field) in view.fields.iter().zip(&model.fields) {
         let now = if field.on_update_now {
             let now = now_expr(&field.ty, &format!("`{}.{}`", model.name, field.name))?;
@@ -756,6 +765,9 @@ fn update_view(
         } else {
             continue;
         };
+        if field.is_static {
+            static_mask |= 1_u64 << columns.len().min(63);
+        }
         steps.push(UpdateStep {
             flag: format!("{:#x}", 1_u64 << columns.len().min(63)),
             ident: if now.is_some() {
@@ -773,10 +785,20 @@ fn update_view(
             reason: format!("an update covers more than {MAX_UPDATE_COLUMNS} columns"),
         });
     }
+    let partition_len = model.key.partition.len();
+    let key_fields: Vec<String> = view.key.fields.iter().map(|f| f.ident.clone()).collect();
+    let (partition, clustering) = key_fields.split_at(partition_len.min(key_fields.len()));
     Ok(UpdateView {
         patch: patch.ident.clone(),
         steps,
         tail: format!("{:?}", format!(" WHERE {by_key}")),
+        statics: (static_mask != 0).then(|| {
+            (
+                format!("{static_mask:#x}"),
+                format!("{:?}", format!(" WHERE {by_partition}")),
+            )
+        }),
+        key_split: (partition.to_vec(), clustering.to_vec()),
         capacity: 2 + columns.len() + view.key.fields.len(),
         columns,
     })
