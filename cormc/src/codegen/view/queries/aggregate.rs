@@ -672,6 +672,300 @@ struct Item<'a> {
     what: &'a str,
 }
 
+/// The running totals of a client-side aggregate as its items add them: the
+/// fields of the totals type, how `new` seeds them, what `add` does per row,
+/// how `finish` builds the result row, and the locals `new` reads.
+#[derive(Default)]
+struct RunningTotals {
+    fields: Vec<ItemView>,
+    /// `field: expression`, seeded from a local.
+    seeded_inits: Vec<String>,
+    add_steps: Vec<String>,
+    finish_inits: Vec<String>,
+    /// `(local, &T)`: the locals `new` takes.
+    seeds: Vec<(String, String)>,
+    /// Whether `finish` can fail (an integer sum that does not fit).
+    fallible: bool,
+}
+
+/// One selected item of a client-side aggregate, with the column its read
+/// selects for it.
+struct Selected<'a> {
+    item: &'a ir::AggregateItem,
+    /// Its field in the result row.
+    field: &'a GroupView,
+    /// The column the read selects for it (`None` for `count(*)`).
+    column: Option<&'a ReadColumn>,
+    /// The model field it reads, with its Rust type.
+    source: Option<&'a (&'a ir::Field, String)>,
+    /// The call as written, for messages.
+    call: &'a str,
+    /// The aggregate, for errors.
+    what: &'a str,
+}
+
+/// Wraps a step in `if let Some(x) = x` for an optional column.
+fn guarded(column: &ReadColumn, body: String) -> String {
+    if column.optional {
+        format!("if let Some({0}) = {0} {{ {body} }}", column.local)
+    } else {
+        body
+    }
+}
+
+/// Adds the running total of one selected item to `totals`.
+fn running_total(totals: &mut RunningTotals, selected: &Selected<'_>) -> Result<(), CodegenError> {
+    match selected.item.function {
+        AggregateFunction::Count => count_total(totals, selected),
+        AggregateFunction::Sum | AggregateFunction::Avg => sum_or_avg_total(totals, selected),
+        AggregateFunction::Min | AggregateFunction::Max => min_or_max_total(totals, selected),
+    }
+}
+
+/// `count`: a 64-bit count of the rows (or of the non-null values).
+fn count_total(totals: &mut RunningTotals, selected: &Selected<'_>) -> Result<(), CodegenError> {
+    let Selected { field, column, .. } = *selected;
+    let total = field.ident.clone();
+    totals.fields.push(ItemView {
+        ident: total.clone(),
+        ty: "i64".to_owned(),
+    });
+    totals.seeded_inits.push(format!("{total}: 0"));
+    totals.add_steps.push(match column {
+        Some(column) => {
+            format!("if {}.is_some() {{ self.{total} += 1; }}", column.local)
+        }
+        None => format!("self.{total} += 1;"),
+    });
+    totals
+        .finish_inits
+        .push(format!("{}: self.{total}", field.ident));
+    Ok(())
+}
+
+/// `sum` and `avg`: added in `i128`, `f64` or exactly, then converted.
+fn sum_or_avg_total(
+    totals: &mut RunningTotals,
+    selected: &Selected<'_>,
+) -> Result<(), CodegenError> {
+    let Selected {
+        item,
+        field,
+        column,
+        source,
+        call,
+        what,
+    } = *selected;
+    let unsupported = |reason: String| CodegenError::Unsupported {
+        what: what.to_owned(),
+        reason,
+    };
+    let total = field.ident.clone();
+    let stem = bare(&field.ident);
+    let (Some(column), Some((source, _))) = (column, source) else {
+        return Err(unsupported(format!("`{call}` has no column")));
+    };
+    let Some(kind) = number(&source.ty) else {
+        return Err(unsupported(format!(
+            "`{call}` runs in the client, which adds up only numbers, not `{}`",
+            source.ty
+        )));
+    };
+    let value = match (&kind, column.counter) {
+        (Number::Integer(_), true) => format!("i128::from({}.0)", column.local),
+        (Number::Integer(_), false) => format!("i128::from(*{})", column.local),
+        (Number::Float { narrow: true }, _) => format!("f64::from(*{})", column.local),
+        (Number::Float { narrow: false }, _) => format!("*{}", column.local),
+        // Added by reference, exactly.
+        (Number::Exact(_), _) => column.local.clone(),
+    };
+    let (sum_ty, zero) = match kind {
+        Number::Integer(_) => ("i128", "0"),
+        Number::Float { .. } => ("f64", "0.0"),
+        Number::Exact(path) => (path, "Default::default()"),
+    };
+    if item.function == AggregateFunction::Sum {
+        totals.fields.push(ItemView {
+            ident: total.clone(),
+            ty: sum_ty.to_owned(),
+        });
+        totals.seeded_inits.push(format!("{total}: {zero}"));
+        totals
+            .add_steps
+            .push(guarded(column, format!("self.{total} += {value};")));
+        totals.finish_inits.push(match kind {
+            Number::Integer(target) => {
+                totals.fallible = true;
+                format!(
+                    "{}: {target}::try_from(self.{total}).map_err(|_| {:?})?",
+                    field.ident,
+                    format!("{call} does not fit `{}`", source.ty)
+                )
+            }
+            Number::Float { narrow: true } => {
+                format!("{}: self.{total} as f32", field.ident)
+            }
+            Number::Float { narrow: false } | Number::Exact(_) => {
+                format!("{}: self.{total}", field.ident)
+            }
+        });
+    } else {
+        let sum = format!("{stem}_sum");
+        let count = format!("{stem}_count");
+        totals.fields.push(ItemView {
+            ident: sum.clone(),
+            ty: sum_ty.to_owned(),
+        });
+        totals.fields.push(ItemView {
+            ident: count.clone(),
+            ty: "i64".to_owned(),
+        });
+        totals.seeded_inits.push(format!("{sum}: {zero}"));
+        totals.seeded_inits.push(format!("{count}: 0"));
+        totals.add_steps.push(guarded(
+            column,
+            format!("self.{sum} += {value}; self.{count} += 1;"),
+        ));
+        totals.finish_inits.push(match kind {
+                Number::Integer(target) => {
+                    totals.fallible = true;
+                    format!(
+                        "{}: {target}::try_from(self.{sum}.checked_div(i128::from(self.{count})).unwrap_or(0)).map_err(|_| {:?})?",
+                        field.ident,
+                        format!("{call} does not fit `{}`", source.ty)
+                    )
+                }
+                // The exact sum divided once (a `decimal` quotient to
+                // bigdecimal's default 100 digits; a `varint` one
+                // truncated, as Cassandra's integer averages are).
+                Number::Exact(_) => format!(
+                    "{}: if self.{count} == 0 {{ Default::default() }} else {{ self.{sum} / {}::from(self.{count}) }}",
+                    field.ident,
+                    sum_ty
+                ),
+                Number::Float { narrow } => {
+                    let average = format!(
+                        "if self.{count} == 0 {{ 0.0 }} else {{ self.{sum} / self.{count} as f64 }}"
+                    );
+                    if narrow {
+                        format!("{}: ({average}) as f32", field.ident)
+                    } else {
+                        format!("{}: {average}", field.ident)
+                    }
+                }
+            });
+    }
+    Ok(())
+}
+
+/// `min` and `max`: the least or greatest value so far, compared as the column's kind orders it.
+fn min_or_max_total(
+    totals: &mut RunningTotals,
+    selected: &Selected<'_>,
+) -> Result<(), CodegenError> {
+    let Selected {
+        item,
+        field,
+        column,
+        source,
+        call,
+        what,
+    } = *selected;
+    let unsupported = |reason: String| CodegenError::Unsupported {
+        what: what.to_owned(),
+        reason,
+    };
+    let total = field.ident.clone();
+    let (Some(column), Some((source, _))) = (column, source) else {
+        return Err(unsupported(format!("`{call}` has no column")));
+    };
+    let less = item.function == AggregateFunction::Min;
+    let (op, ordering) = if less { ("<", "is_lt") } else { (">", "is_gt") };
+    let compare = |x: &str, y: &str| -> Result<String, CodegenError> {
+        Ok(match column.kind {
+            Kind::Copy | Kind::Text | Kind::Blob | Kind::Exact => {
+                format!("{x} {op} {y}")
+            }
+            Kind::Enum | Kind::OpenEnum => format!("{x}.as_str() {op} {y}.as_str()"),
+            Kind::Float => format!("{x}.total_cmp({y}).{ordering}()"),
+            Kind::Other => {
+                return Err(unsupported(format!(
+                    "`{call}` runs in the client, which can't order values of `{}`",
+                    source.ty
+                )));
+            }
+        })
+    };
+    // `add` and `new` take `&str`, `&[u8]` or `&T` (see
+    // `column_param`).
+    let owned = match column.kind {
+        Kind::Copy | Kind::Enum | Kind::Float => format!("*{}", column.local),
+        Kind::Text | Kind::Blob => format!("{}.to_owned()", column.local),
+        Kind::Other | Kind::OpenEnum | Kind::Exact => {
+            format!("Clone::clone({})", column.local)
+        }
+    };
+    let path = rust_type(&item.ty, what)?.path;
+    if field.ty.starts_with("Option<") {
+        let current = if column.local == "current" {
+            "kept"
+        } else {
+            "current"
+        };
+        let borrowed = match column.kind {
+            Kind::Text | Kind::Blob => "as_deref",
+            Kind::Copy | Kind::Enum | Kind::OpenEnum | Kind::Float | Kind::Exact | Kind::Other => {
+                "as_ref"
+            }
+        };
+        totals.fields.push(ItemView {
+            ident: total.clone(),
+            ty: format!("Option<{path}>"),
+        });
+        totals.seeded_inits.push(format!("{total}: None"));
+        let better = format!(
+            "self.{total}.{borrowed}().is_none_or(|{current}| {})",
+            compare(&column.local, current)?
+        );
+        totals.add_steps.push(if column.optional {
+                format!(
+                    "if let Some({0}) = {0}.filter(|&{0}| {better}) {{ self.{total} = Some({owned}); }}",
+                    column.local
+                )
+            } else {
+                format!("if {better} {{ self.{total} = Some({owned}); }}")
+            });
+    } else {
+        totals.fields.push(ItemView {
+            ident: total.clone(),
+            ty: path.clone(),
+        });
+        if !totals.seeds.iter().any(|(local, _)| *local == column.local) {
+            totals
+                .seeds
+                .push((column.local.clone(), column_param(column, false).0));
+        }
+        totals.seeded_inits.push(format!("{total}: {owned}"));
+        totals.add_steps.push(format!(
+            "if {} {{ self.{total} = {owned}; }}",
+            compare(
+                &column.local,
+                &match column.kind {
+                    Kind::Text => format!("self.{total}.as_str()"),
+                    Kind::Blob => format!("self.{total}.as_slice()"),
+                    Kind::Enum => format!("self.{total}"),
+                    Kind::Copy | Kind::Float | Kind::Other | Kind::OpenEnum | Kind::Exact =>
+                        format!("&self.{total}"),
+                }
+            )?
+        ));
+    }
+    totals
+        .finish_inits
+        .push(format!("{}: self.{total}", field.ident));
+    Ok(())
+}
+
 /// The running totals, `having`, `order` and `limit` of a client-side
 /// aggregate whose result row `row` has `fields` (grouped columns first),
 /// and the columns its read selects, in order.
@@ -735,19 +1029,15 @@ fn client_view(
     }
     let grouped = key_locals.len();
 
-    let mut totals_fields = Vec::new();
-    let mut add_steps = Vec::new();
-    let mut finish_inits: Vec<String> = fields[..grouped]
-        .iter()
-        .map(|field| field.ident.clone())
-        .collect();
-    let mut seeds: Vec<(String, String)> = Vec::new(); // (local, `&T`)
-    let mut seeded_inits = Vec::new(); // field: expression, seeded from a local
+    let mut totals = RunningTotals {
+        finish_inits: fields[..grouped]
+            .iter()
+            .map(|field| field.ident.clone())
+            .collect(),
+        ..RunningTotals::default()
+    };
     let mut used: Vec<String> = Vec::new(); // locals `add` reads
-    let mut fallible = false;
     for (item, field) in aggregate.select.iter().zip(&fields[grouped..]) {
-        let total = field.ident.clone();
-        let stem = bare(&field.ident);
         let call = call_text(item, model);
         let source = item.column.as_deref().map(&field_of).transpose()?;
         let column_local = match &item.column {
@@ -764,215 +1054,26 @@ fn client_view(
         {
             used.push(local.clone());
         }
-        // Wraps a step in `if let Some(x) = x` for optional columns.
-        let guarded = |column: &ReadColumn, body: String| {
-            if column.optional {
-                format!("if let Some({0}) = {0} {{ {body} }}", column.local)
-            } else {
-                body
-            }
-        };
-        match item.function {
-            AggregateFunction::Count => {
-                totals_fields.push(ItemView {
-                    ident: total.clone(),
-                    ty: "i64".to_owned(),
-                });
-                seeded_inits.push(format!("{total}: 0"));
-                add_steps.push(match column {
-                    Some(column) => {
-                        format!("if {}.is_some() {{ self.{total} += 1; }}", column.local)
-                    }
-                    None => format!("self.{total} += 1;"),
-                });
-                finish_inits.push(format!("{}: self.{total}", field.ident));
-            }
-            AggregateFunction::Sum | AggregateFunction::Avg => {
-                let (Some(column), Some((source, _))) = (column, &source) else {
-                    return Err(unsupported(format!("`{call}` has no column")));
-                };
-                let Some(kind) = number(&source.ty) else {
-                    return Err(unsupported(format!(
-                        "`{call}` runs in the client, which adds up only numbers, not `{}`",
-                        source.ty
-                    )));
-                };
-                let value = match (&kind, column.counter) {
-                    (Number::Integer(_), true) => format!("i128::from({}.0)", column.local),
-                    (Number::Integer(_), false) => format!("i128::from(*{})", column.local),
-                    (Number::Float { narrow: true }, _) => format!("f64::from(*{})", column.local),
-                    (Number::Float { narrow: false }, _) => format!("*{}", column.local),
-                    // Added by reference, exactly.
-                    (Number::Exact(_), _) => column.local.clone(),
-                };
-                let (sum_ty, zero) = match kind {
-                    Number::Integer(_) => ("i128", "0"),
-                    Number::Float { .. } => ("f64", "0.0"),
-                    Number::Exact(path) => (path, "Default::default()"),
-                };
-                if item.function == AggregateFunction::Sum {
-                    totals_fields.push(ItemView {
-                        ident: total.clone(),
-                        ty: sum_ty.to_owned(),
-                    });
-                    seeded_inits.push(format!("{total}: {zero}"));
-                    add_steps.push(guarded(column, format!("self.{total} += {value};")));
-                    finish_inits.push(match kind {
-                        Number::Integer(target) => {
-                            fallible = true;
-                            format!(
-                                "{}: {target}::try_from(self.{total}).map_err(|_| {:?})?",
-                                field.ident,
-                                format!("{call} does not fit `{}`", source.ty)
-                            )
-                        }
-                        Number::Float { narrow: true } => {
-                            format!("{}: self.{total} as f32", field.ident)
-                        }
-                        Number::Float { narrow: false } | Number::Exact(_) => {
-                            format!("{}: self.{total}", field.ident)
-                        }
-                    });
-                } else {
-                    let sum = format!("{stem}_sum");
-                    let count = format!("{stem}_count");
-                    totals_fields.push(ItemView {
-                        ident: sum.clone(),
-                        ty: sum_ty.to_owned(),
-                    });
-                    totals_fields.push(ItemView {
-                        ident: count.clone(),
-                        ty: "i64".to_owned(),
-                    });
-                    seeded_inits.push(format!("{sum}: {zero}"));
-                    seeded_inits.push(format!("{count}: 0"));
-                    add_steps.push(guarded(
-                        column,
-                        format!("self.{sum} += {value}; self.{count} += 1;"),
-                    ));
-                    finish_inits.push(match kind {
-                        Number::Integer(target) => {
-                            fallible = true;
-                            format!(
-                                "{}: {target}::try_from(self.{sum}.checked_div(i128::from(self.{count})).unwrap_or(0)).map_err(|_| {:?})?",
-                                field.ident,
-                                format!("{call} does not fit `{}`", source.ty)
-                            )
-                        }
-                        // The exact sum divided once (a `decimal` quotient to
-                        // bigdecimal's default 100 digits; a `varint` one
-                        // truncated, as Cassandra's integer averages are).
-                        Number::Exact(_) => format!(
-                            "{}: if self.{count} == 0 {{ Default::default() }} else {{ self.{sum} / {}::from(self.{count}) }}",
-                            field.ident,
-                            sum_ty
-                        ),
-                        Number::Float { narrow } => {
-                            let average = format!(
-                                "if self.{count} == 0 {{ 0.0 }} else {{ self.{sum} / self.{count} as f64 }}"
-                            );
-                            if narrow {
-                                format!("{}: ({average}) as f32", field.ident)
-                            } else {
-                                format!("{}: {average}", field.ident)
-                            }
-                        }
-                    });
-                }
-            }
-            AggregateFunction::Min | AggregateFunction::Max => {
-                let (Some(column), Some((source, _))) = (column, &source) else {
-                    return Err(unsupported(format!("`{call}` has no column")));
-                };
-                let less = item.function == AggregateFunction::Min;
-                let (op, ordering) = if less { ("<", "is_lt") } else { (">", "is_gt") };
-                let compare = |x: &str, y: &str| -> Result<String, CodegenError> {
-                    Ok(match column.kind {
-                        Kind::Copy | Kind::Text | Kind::Blob | Kind::Exact => {
-                            format!("{x} {op} {y}")
-                        }
-                        Kind::Enum | Kind::OpenEnum => format!("{x}.as_str() {op} {y}.as_str()"),
-                        Kind::Float => format!("{x}.total_cmp({y}).{ordering}()"),
-                        Kind::Other => {
-                            return Err(unsupported(format!(
-                                "`{call}` runs in the client, which can't order values of `{}`",
-                                source.ty
-                            )));
-                        }
-                    })
-                };
-                // `add` and `new` take `&str`, `&[u8]` or `&T` (see
-                // `column_param`).
-                let owned = match column.kind {
-                    Kind::Copy | Kind::Enum | Kind::Float => format!("*{}", column.local),
-                    Kind::Text | Kind::Blob => format!("{}.to_owned()", column.local),
-                    Kind::Other | Kind::OpenEnum | Kind::Exact => {
-                        format!("Clone::clone({})", column.local)
-                    }
-                };
-                let path = rust_type(&item.ty, what)?.path;
-                if field.ty.starts_with("Option<") {
-                    let current = if column.local == "current" {
-                        "kept"
-                    } else {
-                        "current"
-                    };
-                    let borrowed = match column.kind {
-                        Kind::Text | Kind::Blob => "as_deref",
-                        Kind::Copy
-                        | Kind::Enum
-                        | Kind::OpenEnum
-                        | Kind::Float
-                        | Kind::Exact
-                        | Kind::Other => "as_ref",
-                    };
-                    totals_fields.push(ItemView {
-                        ident: total.clone(),
-                        ty: format!("Option<{path}>"),
-                    });
-                    seeded_inits.push(format!("{total}: None"));
-                    let better = format!(
-                        "self.{total}.{borrowed}().is_none_or(|{current}| {})",
-                        compare(&column.local, current)?
-                    );
-                    add_steps.push(if column.optional {
-                        format!(
-                            "if let Some({0}) = {0}.filter(|&{0}| {better}) {{ self.{total} = Some({owned}); }}",
-                            column.local
-                        )
-                    } else {
-                        format!("if {better} {{ self.{total} = Some({owned}); }}")
-                    });
-                } else {
-                    totals_fields.push(ItemView {
-                        ident: total.clone(),
-                        ty: path.clone(),
-                    });
-                    if !seeds.iter().any(|(local, _)| *local == column.local) {
-                        seeds.push((column.local.clone(), column_param(column, false).0));
-                    }
-                    seeded_inits.push(format!("{total}: {owned}"));
-                    add_steps.push(format!(
-                        "if {} {{ self.{total} = {owned}; }}",
-                        compare(
-                            &column.local,
-                            &match column.kind {
-                                Kind::Text => format!("self.{total}.as_str()"),
-                                Kind::Blob => format!("self.{total}.as_slice()"),
-                                Kind::Enum => format!("self.{total}"),
-                                Kind::Copy
-                                | Kind::Float
-                                | Kind::Other
-                                | Kind::OpenEnum
-                                | Kind::Exact => format!("&self.{total}"),
-                            }
-                        )?
-                    ));
-                }
-                finish_inits.push(format!("{}: self.{total}", field.ident));
-            }
-        }
+        running_total(
+            &mut totals,
+            &Selected {
+                item,
+                field,
+                column,
+                source: source.as_ref(),
+                call: &call,
+                what,
+            },
+        )?;
     }
+    let RunningTotals {
+        fields: totals_fields,
+        add_steps,
+        finish_inits,
+        seeds,
+        seeded_inits,
+        fallible,
+    } = totals;
     for (i, field) in totals_fields.iter().enumerate() {
         if totals_fields[..i]
             .iter()
