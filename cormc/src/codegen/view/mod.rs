@@ -26,3 +26,12 @@ pub use queries::QueriesFile;
 pub use relations::RelationsFile;
 pub use rust_type::rust_type;
 pub use validate::{ValidateView, ValidatedField, validate_view};
+
+/// The codes the checker reports for schemas the generator refuses too
+/// (E1202, E1204): the generator's unit tests check such schemas with
+/// these allowed, so that they test the generator's own refusals.
+#[cfg(test)]
+pub(crate) const GENERATOR_REFUSALS: &[crate::diagnostics::Code] = &[
+    crate::diagnostics::Code::NoRustOrder,
+    crate::diagnostics::Code::GeneratedNameClash,
+];

@@ -584,6 +584,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
+    use crate::codegen::view::GENERATOR_REFUSALS;
     use crate::diagnostics::SourceMap;
 
     /// The queries view of `text`, which must check without errors.
@@ -591,12 +592,7 @@ mod tests {
         let mut sources = SourceMap::new();
         sources.add("test.corm", text).unwrap();
         let parsed = crate::parse::parse(&sources).unwrap();
-        // The checker refuses these schemas first; the generator must still.
-        let allowed = [
-            crate::diagnostics::Code::NoRustOrder,
-            crate::diagnostics::Code::GeneratedNameClash,
-        ];
-        let schema = crate::check::check_allowing(&parsed, &allowed)
+        let schema = crate::check::check_allowing(&parsed, GENERATOR_REFUSALS)
             .schema
             .expect("check errors");
         QueriesFile::new(&schema, &TypesFile::new(&schema).unwrap())

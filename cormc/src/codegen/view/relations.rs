@@ -655,6 +655,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
+    use crate::codegen::view::GENERATOR_REFUSALS;
     use crate::diagnostics::SourceMap;
 
     /// The relations view of `text`, which must check without errors.
@@ -662,12 +663,7 @@ mod tests {
         let mut sources = SourceMap::new();
         sources.add("test.corm", text).unwrap();
         let parsed = crate::parse::parse(&sources).unwrap();
-        // The checker refuses these schemas first; the generator must still.
-        let allowed = [
-            crate::diagnostics::Code::NoRustOrder,
-            crate::diagnostics::Code::GeneratedNameClash,
-        ];
-        let schema = crate::check::check_allowing(&parsed, &allowed)
+        let schema = crate::check::check_allowing(&parsed, GENERATOR_REFUSALS)
             .schema
             .expect("check errors");
         RelationsFile::new(&schema, &TypesFile::new(&schema).unwrap())

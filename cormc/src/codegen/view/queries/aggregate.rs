@@ -704,6 +704,25 @@ struct Selected<'a> {
     what: &'a str,
 }
 
+impl Selected<'_> {
+    /// The error for what the generator can't do for this item.
+    fn unsupported(&self, reason: String) -> CodegenError {
+        CodegenError::Unsupported {
+            what: self.what.to_owned(),
+            reason,
+        }
+    }
+
+    /// The column the read selects for an item that needs one, and the
+    /// model field it reads.
+    fn column_and_source(&self) -> Result<(&ReadColumn, &ir::Field), CodegenError> {
+        match (self.column, self.source) {
+            (Some(column), Some((source, _))) => Ok((column, source)),
+            _ => Err(self.unsupported(format!("`{}` has no column", self.call))),
+        }
+    }
+}
+
 /// Wraps a step in `if let Some(x) = x` for an optional column.
 fn guarded(column: &ReadColumn, body: String) -> String {
     if column.optional {
@@ -749,22 +768,12 @@ fn sum_or_avg_total(
     selected: &Selected<'_>,
 ) -> Result<(), CodegenError> {
     let Selected {
-        item,
-        field,
-        column,
-        source,
-        call,
-        what,
+        item, field, call, ..
     } = *selected;
-    let unsupported = |reason: String| CodegenError::Unsupported {
-        what: what.to_owned(),
-        reason,
-    };
+    let unsupported = |reason: String| selected.unsupported(reason);
     let total = field.ident.clone();
     let stem = bare(&field.ident);
-    let (Some(column), Some((source, _))) = (column, source) else {
-        return Err(unsupported(format!("`{call}` has no column")));
-    };
+    let (column, source) = selected.column_and_source()?;
     let Some(kind) = number(&source.ty) else {
         return Err(unsupported(format!(
             "`{call}` runs in the client, which adds up only numbers, not `{}`",
@@ -858,27 +867,18 @@ fn sum_or_avg_total(
     Ok(())
 }
 
-/// `min` and `max`: the least or greatest value so far, compared as the column's kind orders it.
+/// `min` and `max`: the least or greatest value so far, compared as the
+/// column's kind orders it.
 fn min_or_max_total(
     totals: &mut RunningTotals,
     selected: &Selected<'_>,
 ) -> Result<(), CodegenError> {
     let Selected {
-        item,
-        field,
-        column,
-        source,
-        call,
-        what,
+        item, field, call, ..
     } = *selected;
-    let unsupported = |reason: String| CodegenError::Unsupported {
-        what: what.to_owned(),
-        reason,
-    };
+    let unsupported = |reason: String| selected.unsupported(reason);
     let total = field.ident.clone();
-    let (Some(column), Some((source, _))) = (column, source) else {
-        return Err(unsupported(format!("`{call}` has no column")));
-    };
+    let (column, source) = selected.column_and_source()?;
     let less = item.function == AggregateFunction::Min;
     let (op, ordering) = if less { ("<", "is_lt") } else { (">", "is_gt") };
     let compare = |x: &str, y: &str| -> Result<String, CodegenError> {
@@ -905,7 +905,7 @@ fn min_or_max_total(
             format!("Clone::clone({})", column.local)
         }
     };
-    let path = rust_type(&item.ty, what)?.path;
+    let path = rust_type(&item.ty, selected.what)?.path;
     if field.ty.starts_with("Option<") {
         let current = if column.local == "current" {
             "kept"
