@@ -139,6 +139,7 @@ impl Builder {
                 return Ok(WriteReport {
                     written: Vec::new(),
                     unchanged: files.iter().map(|(path, _)| path.to_owned()).collect(),
+                    removed: Vec::new(),
                 });
             }
             return Err(BuildError::Stale {
@@ -193,5 +194,10 @@ fn stale_files(files: &GeneratedFiles, out_dir: &Utf8Path) -> Vec<String> {
             std::fs::read(out_dir.join(path)).map_or(true, |bytes| bytes != text.as_bytes())
         })
         .map(|(path, _)| path.to_string())
+        .chain(
+            codegen::leftover_files(files, out_dir)
+                .into_iter()
+                .map(|path| format!("{path} (no longer generated)")),
+        )
         .collect()
 }

@@ -141,7 +141,7 @@ async fn a_fresh_claim_of_a_write_under_way_is_not_taken_over() {
 /// claim in the lookup table, and no row.
 async fn cut_after_claim(db: &Db, row: &Customer) {
     let statement = format!(
-        "INSERT INTO \"{}\".customer_by_email (email, id, corm_claim) VALUES (?, ?, ?)",
+        "INSERT INTO \"{}\".customer_by_email(email, id, corm_claim) VALUES (?, ?, ?)",
         db.keyspace()
     );
     db.session()
@@ -163,7 +163,7 @@ fn customer(id: Uuid, email: &str) -> Customer {
 async fn rows(db: &Db) -> Vec<Customer> {
     use corm::TryStreamExt;
     db.customer()
-        .scan(&corm::ReadOptions::default())
+        .scan()
         .await
         .unwrap()
         .try_collect()

@@ -10,7 +10,7 @@ mod common;
 
 use common::{db, order};
 use corm::testing::with_keyspace;
-use corm::{Error, ReadOptions, TryStreamExt, WriteOptions};
+use corm::{Error, Options, TryStreamExt};
 use corm_examples::generated::{Customer, CustomerPatch, Db, OrderPatch};
 
 fn customer(email: &str) -> Customer {
@@ -44,7 +44,7 @@ async fn claims(db: &Db) -> Vec<(String, corm::Uuid)> {
 
 async fn count_rows(db: &Db) -> usize {
     db.customer()
-        .scan(&ReadOptions::default())
+        .scan()
         .await
         .unwrap()
         .try_collect::<Vec<Customer>>()
@@ -109,7 +109,8 @@ async fn every_violation_is_reported_and_nothing_is_written() {
         );
         assert!(
             customers
-                .insert_with(&bad, &WriteOptions::new().ttl(60))
+                .with(Options::new().ttl(60))
+                .insert(&bad)
                 .await
                 .unwrap_err()
                 .as_validation()
@@ -199,7 +200,7 @@ async fn unique_values_are_claimed_released_and_moved() {
         // replicas can't answer on one node.
         let doomed = customer("doomed@example.com");
         let err = customers
-            .insert_with(&doomed, &WriteOptions::new().consistency(corm::Consistency::Three))
+            .with(Options::new().consistency(corm::Consistency::Three)).insert(&doomed)
             .await
             .unwrap_err();
         assert!(matches!(err, Error::Execute { .. }), "{err:?}");
@@ -216,7 +217,8 @@ async fn a_claim_lives_as_long_as_its_row() {
         let customers = db.customer();
         let brief = customer("brief@example.com");
         customers
-            .insert_with(&brief, &WriteOptions::new().ttl(1))
+            .with(Options::new().ttl(1))
+            .insert(&brief)
             .await
             .unwrap();
         assert_eq!(claims(&db).await.len(), 1);

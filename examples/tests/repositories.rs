@@ -14,8 +14,8 @@ use common::db;
 use corm::chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use corm::testing::with_keyspace;
 use corm::{
-    BigDecimal, BigInt, Consistency, Counter, CqlDuration, CqlTimeuuid, Error, ReadOptions,
-    SortOrder, TryStreamExt, Uuid, WriteOptions,
+    BigDecimal, BigInt, Consistency, Counter, CqlDuration, CqlTimeuuid, Error, Options, SortOrder,
+    TryStreamExt, Uuid,
 };
 use corm_examples::generated::{
     Address, Keyword, KeywordKey, KeywordPatch, Order, OrderClustering, OrderPartition, OrderPatch,
@@ -182,9 +182,10 @@ async fn partition_streams_pages_in_clustering_order() {
         orders.insert(&sparse_order(4, 0)).await.unwrap();
 
         let partition = rows[0].partition_key();
-        let options = ReadOptions::new().page_size(5);
+        let options = Options::new().page_size(5);
         let read: Vec<Order> = orders
-            .partition(&partition, &options)
+            .with(options)
+            .partition(&partition)
             .await
             .unwrap()
             .try_collect()
@@ -195,7 +196,8 @@ async fn partition_streams_pages_in_clustering_order() {
         assert_eq!(read, expected);
 
         let all: Vec<Order> = orders
-            .scan(&options)
+            .with(options)
+            .scan()
             .await
             .unwrap()
             .try_collect()
@@ -204,10 +206,10 @@ async fn partition_streams_pages_in_clustering_order() {
         assert_eq!(all.len(), 18);
 
         let err = orders
-            .partition(&partition, &ReadOptions::new().page_size(0))
+            .with(Options::new().page_size(0))
+            .partition(&partition)
             .await
-            .err()
-            .expect("a page size of 0 is refused");
+            .expect_err("a page size of 0 is refused");
         assert!(matches!(err, Error::InvalidPageSize { .. }), "{err:?}");
     })
     .await;
@@ -239,7 +241,7 @@ async fn delete_by_key_and_by_partition() {
             .await
             .unwrap();
         let left: Vec<Order> = orders
-            .partition(&rows[0].partition_key(), &ReadOptions::new())
+            .partition(&rows[0].partition_key())
             .await
             .unwrap()
             .try_collect()
@@ -266,8 +268,8 @@ async fn insert_with_ttl_and_timestamp() {
 
         let row = full_order(7, 0);
         let timestamp = 1_700_000_000_000_000;
-        let options = WriteOptions::new().ttl(3600).timestamp(timestamp);
-        orders.insert_with(&row, &options).await.unwrap();
+        let options = Options::new().ttl(3600).timestamp(timestamp);
+        orders.with(options).insert(&row).await.unwrap();
         let (ttl, written) = session
             .execute_first::<(Option<i32>, Option<i64>)>(&ttl_and_time, row.key())
             .await
@@ -279,10 +281,7 @@ async fn insert_with_ttl_and_timestamp() {
 
         // No options: no TTL.
         let plain = full_order(7, 1);
-        orders
-            .insert_with(&plain, &WriteOptions::new())
-            .await
-            .unwrap();
+        orders.with(Options::new()).insert(&plain).await.unwrap();
         let (ttl, _) = session
             .execute_first::<(Option<i32>, Option<i64>)>(&ttl_and_time, plain.key())
             .await
@@ -318,7 +317,7 @@ async fn counters_add_up() {
             page: "/home".into(),
         };
         let read: Vec<PageViews> = views
-            .partition(&partition, &ReadOptions::new())
+            .partition(&partition)
             .await
             .unwrap()
             .try_collect()
@@ -449,7 +448,7 @@ async fn partition_range_bounds_order_and_limit() {
             orders.insert(row).await.unwrap();
         }
         let partition = rows[0].partition_key();
-        let options = ReadOptions::new().page_size(2);
+        let options = Options::new().page_size(2);
         let range = |from: Bound<CqlTimeuuid>,
                      to: Bound<CqlTimeuuid>,
                      order: SortOrder,
@@ -457,7 +456,8 @@ async fn partition_range_bounds_order_and_limit() {
             let partition = partition.clone();
             async move {
                 orders
-                    .partition_range(&partition, from, to, order, limit, &options)
+                    .with(options)
+                    .partition_range(&partition, from, to, order, limit)
                     .await
                     .unwrap()
                     .try_collect::<Vec<Order>>()
@@ -532,10 +532,7 @@ async fn batches_across_repositories() {
             order: None,
         };
         let mut batch = db.batch_logged();
-        batch
-            .insert_order(&first)
-            .insert_order(&second)
-            .insert_keyword(&keyword);
+        batch.insert(&first).insert(&second).insert(&keyword);
         assert_eq!(batch.len(), 3);
         batch.run().await.unwrap();
         assert_eq!(
@@ -553,11 +550,12 @@ async fn batches_across_repositories() {
 
         let mut batch = db.batch_unlogged();
         batch
-            .delete_order(&first.key())
-            .delete_order(&second.key())
-            .delete_keyword(&keyword.key());
+            .delete(&first.key())
+            .delete(&second.key())
+            .delete(&keyword.key());
         batch
-            .run_with(&WriteOptions::new().consistency(Consistency::One))
+            .with(Options::new().consistency(Consistency::One))
+            .run()
             .await
             .unwrap();
         assert_eq!(db.order().get(&first.key()).await.unwrap(), None);
@@ -577,25 +575,23 @@ async fn per_call_options() {
         let orders = db.order();
         let row = full_order(11, 1);
         orders.insert(&row).await.unwrap();
-        let read = ReadOptions::new()
+        let read = Options::new()
             .consistency(Consistency::One)
             .timeout(Duration::from_secs(5));
         assert_eq!(
-            orders.get_with(&row.key(), &read).await.unwrap(),
+            orders.with(read).get(&row.key()).await.unwrap(),
             Some(row.clone())
         );
-        let write = WriteOptions::new()
+        let write = Options::new()
             .consistency(Consistency::One)
             .timeout(Duration::from_secs(5));
-        orders.delete_with(&row.key(), &write).await.unwrap();
-        assert_eq!(orders.get_with(&row.key(), &read).await.unwrap(), None);
+        orders.with(write).delete(&row.key()).await.unwrap();
+        assert_eq!(orders.with(read).get(&row.key()).await.unwrap(), None);
 
         // A consistency the single node can't meet fails the call.
         let err = orders
-            .get_with(
-                &row.key(),
-                &ReadOptions::new().consistency(Consistency::Three),
-            )
+            .with(Options::new().consistency(Consistency::Three))
+            .get(&row.key())
             .await
             .expect_err("THREE replicas on one node");
         assert!(matches!(err, Error::Execute { .. }), "{err:?}");
@@ -624,15 +620,9 @@ async fn hostile_strings_are_data_in_keys_and_values() {
             assert_eq!(keywords.get(&row.key()).await.unwrap(), Some(row));
         }
         // The tables are all still there and hold exactly these rows.
-        let all: Vec<Keyword> = keywords
-            .scan(&ReadOptions::default())
-            .await
-            .unwrap()
-            .try_collect()
-            .await
-            .unwrap();
+        let all: Vec<Keyword> = keywords.scan().await.unwrap().try_collect().await.unwrap();
         assert_eq!(all.len(), hostile.len());
-        assert!(db.order().scan(&ReadOptions::default()).await.is_ok());
+        assert!(db.order().scan().await.is_ok());
 
         // An empty partition key is Cassandra's refusal, reported with the
         // statement; an empty clustering value is fine.
@@ -665,7 +655,8 @@ async fn rows_written_with_a_ttl_expire() {
         let orders = db.order();
         let row = full_order(9, 0);
         orders
-            .insert_with(&row, &WriteOptions::new().ttl(1))
+            .with(Options::new().ttl(1))
+            .insert(&row)
             .await
             .unwrap();
         assert_eq!(orders.get(&row.key()).await.unwrap(), Some(row.clone()));
@@ -690,14 +681,16 @@ async fn update_with_ttl_and_timestamp() {
             order: Some(1),
         };
         keywords
-            .insert_with(&row, &WriteOptions::new().timestamp(2_000))
+            .with(Options::new().timestamp(2_000))
+            .insert(&row)
             .await
             .unwrap();
 
         // An update with an older write time loses to the newer insert.
         let patch = KeywordPatch::default().order(Some(2));
         keywords
-            .update_with(&row.key(), &patch, &WriteOptions::new().timestamp(1_000))
+            .with(Options::new().timestamp(1_000))
+            .update(&row.key(), &patch)
             .await
             .unwrap();
         assert_eq!(keywords.get(&row.key()).await.unwrap(), Some(row.clone()));
@@ -705,11 +698,8 @@ async fn update_with_ttl_and_timestamp() {
         // A newer one wins; with a TTL, its column expires and the row
         // (kept by the insert's row marker) stays with a null there.
         keywords
-            .update_with(
-                &row.key(),
-                &patch,
-                &WriteOptions::new().timestamp(3_000).ttl(1),
-            )
+            .with(Options::new().timestamp(3_000).ttl(1))
+            .update(&row.key(), &patch)
             .await
             .unwrap();
         assert_eq!(
@@ -730,11 +720,8 @@ async fn update_with_ttl_and_timestamp() {
         let order = full_order(12, 1);
         orders.insert(&order).await.unwrap();
         orders
-            .update_with(
-                &order.key(),
-                &OrderPatch::default().quantity(5),
-                &WriteOptions::new(),
-            )
+            .with(Options::new())
+            .update(&order.key(), &OrderPatch::default().quantity(5))
             .await
             .unwrap();
         orders
@@ -763,16 +750,16 @@ async fn updates_in_batches() {
         let before = Utc::now() - Duration::from_secs(1);
         let mut batch = db.batch_logged();
         batch
-            .update_order(&first.key(), &OrderPatch::default().quantity(41))
-            .update_order(
+            .update(&first.key(), &OrderPatch::default().quantity(41))
+            .update(
                 &second.key(),
                 &OrderPatch::default()
                     .status(OrderStatus::Cancelled)
                     .notes(vec![]),
             )
-            .update_keyword(&keyword.key(), &KeywordPatch::default().order(Some(7)))
+            .update(&keyword.key(), &KeywordPatch::default().order(Some(7)))
             // Nothing to set: not added.
-            .update_keyword(&keyword.key(), &KeywordPatch::default());
+            .update(&keyword.key(), &KeywordPatch::default());
         assert_eq!(batch.len(), 3);
         batch.run().await.unwrap();
 
@@ -832,14 +819,8 @@ async fn partition_slices_over_every_clustering_column() {
             let to = to.map(Clone::clone);
             async move {
                 orders
-                    .partition_slice(
-                        &partition,
-                        from.as_ref(),
-                        to.as_ref(),
-                        order,
-                        limit,
-                        &ReadOptions::default().page_size(2),
-                    )
+                    .with(Options::default().page_size(2))
+                    .partition_slice(&partition, from.as_ref(), to.as_ref(), order, limit)
                     .await
                     .unwrap()
                     .map_ok(|row: Order| (row.placed_at, row.id.as_u128()))

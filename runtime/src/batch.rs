@@ -4,7 +4,7 @@ use scylla::serialize::row::SerializeRow;
 use scylla::statement::batch::{Batch as DriverBatch, BatchType};
 use scylla::statement::prepared::PreparedStatement;
 
-use crate::{Error, Result, Session, WriteOptions};
+use crate::{Error, Options, Result, Session};
 
 /// A batch of prepared statements, run as one request (named so that it
 /// does not clash with the `Batch` a generated module has).
@@ -114,7 +114,7 @@ impl StatementBatch {
     ///
     /// # Errors
     /// As for [`StatementBatch::run`].
-    pub async fn run_with(&self, session: &Session, options: &WriteOptions) -> Result<()> {
+    pub async fn run_with(&self, session: &Session, options: &Options) -> Result<()> {
         let mut batch = self.inner.clone();
         options.apply_to_batch(&mut batch);
         self.run_batch(session, &batch).await

@@ -3,7 +3,8 @@
 //! It is thin on purpose: connection configuration ([`Config`]), the session
 //! wrapper ([`Session`]), the error type ([`Error`]) and the small helpers that
 //! generated code shares: lazily prepared statements ([`Statement`]), per-call
-//! options ([`ReadOptions`], [`WriteOptions`]), paged reads ([`paging`]),
+//! options ([`Options`]), the repositories generic over a generated table
+//! type ([`table`]: [`Repository`], [`WriteBatch`]), paged reads ([`paging`]),
 //! batches ([`StatementBatch`]), conditional writes ([`lwt`]) and the
 //! migration runner ([`migrate`]). What only generated code calls (the
 //! codec helpers of its trait impls, `rt`, and the unique-claim protocol,
@@ -33,7 +34,9 @@ pub mod paging;
 #[doc(hidden)]
 pub mod rt;
 mod session;
+mod sort_order;
 pub mod statement;
+pub mod table;
 #[cfg(feature = "testing")]
 pub mod testing;
 #[doc(hidden)]
@@ -44,10 +47,15 @@ pub use batch::StatementBatch;
 pub use config::{Config, ConfigError, Credentials};
 pub use error::{Error, ErrorKind, Result};
 pub use migrate::{MigrateError, Migration, MigrationStatement, Migrator};
-pub use options::{ReadOptions, SortOrder, WriteOptions};
+pub use options::Options;
 pub use paging::{Page, PagingToken};
 pub use session::Session;
+pub use sort_order::SortOrder;
 pub use statement::Statement;
+pub use table::{
+    Clustered, DirectWrites, HasTable, PrimaryKey, Repository, Table, TableSpec, TableStatements,
+    Updatable, WriteBatch,
+};
 
 /// Arbitrary-precision decimals, for `decimal` columns ([`BigDecimal`]).
 pub use bigdecimal::{self, BigDecimal};

@@ -223,7 +223,7 @@ fn set_page_size(prepared: &mut PreparedStatement, rows: i32) -> Result<()> {
 pub async fn read_all<T, V>(
     session: &Session,
     prepared: &PreparedStatement,
-    options: &crate::ReadOptions,
+    options: &crate::Options,
     values: V,
 ) -> Result<Vec<T>>
 where
@@ -231,10 +231,15 @@ where
     V: SerializeRow,
 {
     use futures::TryStreamExt;
-    stream(session, options.apply(prepared), values, options.page_size)
-        .await?
-        .try_collect()
-        .await
+    stream(
+        session,
+        options.apply(prepared).into_owned(),
+        values,
+        options.page_size,
+    )
+    .await?
+    .try_collect()
+    .await
 }
 
 /// Every row `prepared` returns for each of `requests` (the values of one
@@ -247,7 +252,7 @@ where
 pub async fn read_concurrently<T, V>(
     session: &Session,
     prepared: &PreparedStatement,
-    options: &crate::ReadOptions,
+    options: &crate::Options,
     requests: impl Iterator<Item = V>,
     concurrency: usize,
 ) -> Result<Vec<T>>

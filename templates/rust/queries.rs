@@ -13,11 +13,11 @@ use std::collections::BTreeMap;
 {% endif %}
 {% if !file.uses.is_empty() %}
 
-use super::types::{ {% for name in file.uses %}{{ name }},{% endfor %} };
+use super::{ {% for name in file.uses %}{{ name }},{% endfor %} };
 {% endif %}
 {% for query in file.queries %}
 
-impl super::db::{{ query.repo }}<'_> {
+impl super::{{ query.repo }}<'_> {
 {% for line in query.doc %}
     ///{{ line }}
 {% endfor %}
@@ -29,23 +29,22 @@ impl super::db::{{ query.repo }}<'_> {
 {% for param in query.params %}
         {{ param.ident }}: {{ param.ty }},
 {% endfor %}
-        {{ query.options }}: &corm::ReadOptions,
 {% if query.bounded %}
     ) -> corm::Result<Vec<{{ query.row }}>> {
 {% else %}
     ) -> corm::Result<impl corm::Stream<Item = corm::Result<{{ query.row }}>> + Send + Unpin + 'static> {
 {% endif %}
-        let statement = self.statements.extra.get({{ query.cache_key }}, || {
-            [{{ query.head }}, self.statements.table.as_str(){% if let Some(tail) = query.tail %}, {{ tail }}{% endif %}].concat()
+        let statement = self.base.statements().extra().get({{ query.cache_key }}, || {
+            [{{ query.head }}, self.base.statements().table(){% if let Some(tail) = query.tail %}, {{ tail }}{% endif %}].concat()
         });
-        let prepared = statement.prepared(self.session).await?;
+        let prepared = statement.prepared(self.base.session()).await?;
 {% if query.bounded %}
-        corm::paging::stream(self.session, {{ query.options }}.apply(prepared), {{ query.values }}, {{ query.options }}.page_size)
+        self.base.stream(prepared, {{ query.values }})
             .await?
             .try_collect()
             .await
 {% else %}
-        corm::paging::stream(self.session, {{ query.options }}.apply(prepared), {{ query.values }}, {{ query.options }}.page_size).await
+        self.base.stream(prepared, {{ query.values }}).await
 {% endif %}
     }
 }
@@ -119,7 +118,7 @@ impl {{ client.totals }} {
 }
 {% endif %}
 
-impl super::db::{{ aggregate.repo }}<'_> {
+impl super::{{ aggregate.repo }}<'_> {
 {% for line in aggregate.doc %}
     ///{{ line }}
 {% endfor %}
@@ -131,14 +130,13 @@ impl super::db::{{ aggregate.repo }}<'_> {
 {% for param in aggregate.params %}
         {{ param.ident }}: {{ param.ty }},
 {% endfor %}
-        {{ aggregate.options }}: &corm::ReadOptions,
     ) -> corm::Result<Vec<{{ aggregate.row }}>> {
-        let statement = self.statements.extra.get({{ aggregate.cache_key }}, || {
-            [{{ aggregate.head }}, self.statements.table.as_str(){% if let Some(tail) = aggregate.tail %}, {{ tail }}{% endif %}].concat()
+        let statement = self.base.statements().extra().get({{ aggregate.cache_key }}, || {
+            [{{ aggregate.head }}, self.base.statements().table(){% if let Some(tail) = aggregate.tail %}, {{ tail }}{% endif %}].concat()
         });
-        let prepared = statement.prepared(self.session).await?;
+        let prepared = statement.prepared(self.base.session()).await?;
 {% if let Some(native) = aggregate.native %}
-        corm::paging::stream::<{{ aggregate.read }}>(self.session, {{ aggregate.options }}.apply(prepared), {{ aggregate.values }}, {{ aggregate.options }}.page_size)
+        self.base.stream::<{{ aggregate.read }}>(prepared, {{ aggregate.values }})
             .await?
             .map_ok(|{{ aggregate.pattern }}| {{ aggregate.row }} {
 {% for init in native.inits %}
@@ -149,7 +147,7 @@ impl super::db::{{ aggregate.repo }}<'_> {
             .await
 {% endif %}
 {% if let Some(client) = aggregate.client %}
-        let mut rows = corm::paging::stream::<{{ aggregate.read }}>(self.session, {{ aggregate.options }}.apply(prepared), {{ aggregate.values }}, {{ aggregate.options }}.page_size).await?;
+        let mut rows = self.base.stream::<{{ aggregate.read }}>(prepared, {{ aggregate.values }}).await?;
 {% if client.group_key.is_empty() %}
         let mut totals = {{ client.totals }}::default();
         while let Some({{ aggregate.pattern }}) = rows.try_next().await? {

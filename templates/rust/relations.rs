@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 
 
-use super::types::{ {% for name in file.uses %}{{ name }},{% endfor %} };
+use super::{ {% for name in file.uses %}{{ name }},{% endfor %} };
 {% if file.chunked %}
 
 /// The most keys a batched loader binds to one `IN` request.
@@ -32,7 +32,7 @@ pub const CONCURRENT_REQUESTS: usize = 8;
 const RELATION_STATEMENTS: u64 = 1 << 32;
 {% for repo in file.repos %}
 
-impl super::db::{{ repo.repo }}<'_> {
+impl super::{{ repo.repo }}<'_> {
 {% for loader in repo.loaders %}
 {% for line in loader.one_doc %}
     ///{{ line }}
@@ -40,22 +40,21 @@ impl super::db::{{ repo.repo }}<'_> {
     pub async fn {{ loader.one }}(
         &self,
         {{ loader.input }}: &{{ loader.input_ty }},
-        options: &corm::ReadOptions,
     ) -> corm::Result<{% if loader.many %}Vec<{{ loader.row }}>{% else %}Option<{{ loader.row }}>{% endif %}> {
 {% if let Some(guard) = loader.input_key.guard %}
         let {{ guard.pattern }} = {{ guard.value }} else {
             return Ok({% if loader.many %}Vec::new(){% else %}None{% endif %});
         };
 {% endif %}
-        let statement = self.statements.extra.get({{ loader.one_key }}, || {
-            let table = self.db.{{ loader.target_accessor }}().statements.table.as_str();
+        let statement = self.base.statements().extra().get({{ loader.one_key }}, || {
+            let table = self.db.{{ loader.target_accessor }}().statements().table();
             [{{ loader.select }}, table, {{ loader.one_where }}].concat()
         });
-        let prepared = statement.prepared(self.session).await?;
+        let prepared = statement.prepared(self.base.session()).await?;
 {% if loader.many %}
-        corm::paging::read_all(self.session, prepared, options, {{ loader.input_key.values }}).await
+        corm::paging::read_all(self.base.session(), prepared, self.base.options(), {{ loader.input_key.values }}).await
 {% else %}
-        self.session.execute_first(&options.apply(prepared), {{ loader.input_key.values }}).await
+        self.base.session().execute_first(&self.base.options().apply(prepared), {{ loader.input_key.values }}).await
 {% endif %}
     }
 
@@ -65,7 +64,6 @@ impl super::db::{{ repo.repo }}<'_> {
     pub async fn {{ loader.batch }}(
         &self,
         {{ loader.inputs }}: &[{{ loader.input_ty }}],
-        options: &corm::ReadOptions,
     ) -> corm::Result<Vec<{% if loader.many %}Vec<{{ loader.row }}>{% else %}Option<{{ loader.row }}>{% endif %}>> {
         let mut loaded: Vec<{% if loader.many %}Vec<{{ loader.row }}>{% else %}Option<{{ loader.row }}>{% endif %}> = vec![{% if loader.many %}Vec::new(){% else %}None{% endif %}; {{ loader.inputs }}.len()];
         let mut positions = BTreeMap::new();
@@ -83,15 +81,15 @@ impl super::db::{{ repo.repo }}<'_> {
         if positions.is_empty() {
             return Ok(loaded);
         }
-        let statement = self.statements.extra.get({{ loader.batch_key }}, || {
-            let table = self.db.{{ loader.target_accessor }}().statements.table.as_str();
+        let statement = self.base.statements().extra().get({{ loader.batch_key }}, || {
+            let table = self.db.{{ loader.target_accessor }}().statements().table();
             [{{ loader.select }}, table, {% if let Some(in_where) = loader.in_where %}{{ in_where }}{% else %}{{ loader.one_where }}{% endif %}].concat()
         });
-        let prepared = statement.prepared(self.session).await?;
+        let prepared = statement.prepared(self.base.session()).await?;
 {% if loader.chunked() %}
         let keys: Vec<_> = positions.keys().copied().collect();
 {% endif %}
-        let rows: Vec<{{ loader.row }}> = corm::paging::read_concurrently(self.session, prepared, options, {{ loader.requests }}, CONCURRENT_REQUESTS).await?;
+        let rows: Vec<{{ loader.row }}> = corm::paging::read_concurrently(self.base.session(), prepared, self.base.options(), {{ loader.requests }}, CONCURRENT_REQUESTS).await?;
         for row in rows {
 {% if let Some(guard) = loader.row_key.guard %}
             let {{ guard.pattern }} = {{ guard.value }} else {

@@ -408,6 +408,14 @@ fn generate(
                     }
                 }
             }
+            for leftover in crate::codegen::leftover_files(&files, &out_dir) {
+                stale += 1;
+                let _ = writeln!(
+                    out,
+                    "stale: `{}` is no longer generated (`cormc generate` deletes it)",
+                    out_dir.join(leftover)
+                );
+            }
             let total = files.len();
             let _ = writeln!(
                 err,
@@ -418,9 +426,14 @@ fn generate(
         }
         FmtMode::Write => match crate::codegen::write(&files, &out_dir) {
             Ok(report) => {
+                let removed = if report.removed.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} removed", report.removed.len())
+                };
                 let _ = writeln!(
                     err,
-                    "cormc: generated {} {} in `{out_dir}`: {} written, {} unchanged",
+                    "cormc: generated {} {} in `{out_dir}`: {} written, {} unchanged{removed}",
                     files.len(),
                     plural(files.len(), "file", "files"),
                     report.written.len(),

@@ -39,7 +39,7 @@ mod write;
 
 pub use error::CodegenError;
 pub use files::GeneratedFiles;
-pub use write::{WriteReport, write};
+pub use write::{WriteReport, leftover_files, write};
 
 use crate::cql::{self, CqlSchema, render_schema};
 use crate::ir;
@@ -175,10 +175,20 @@ pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
             render::rust_file("relations.rs", &templates::RelationsRs { file })?,
         );
     }
-    files.insert(
-        "types.rs",
-        render::rust_file("types.rs", &templates::TypesRs::new(&model))?,
-    );
+    if model.has_values() {
+        files.insert(
+            "types.rs",
+            render::rust_file("types.rs", &templates::TypesRs::new(&model))?,
+        );
+    }
+    for (item, repo) in model.models.iter().zip(&db.repos) {
+        let path = format!("{}.rs", view::bare_ident(&repo.module));
+        let text = render::rust_file(
+            &path,
+            &templates::ModelRs::new(item, repo, model.has_values()),
+        )?;
+        files.insert(path, text);
+    }
     if !db.is_empty() {
         files.insert(
             "db.rs",

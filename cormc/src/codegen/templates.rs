@@ -3,14 +3,18 @@
 
 use askama::Template;
 
-use super::view::{DbFile, QueriesFile, RelationsFile, TypesFile};
+use super::view::{
+    ClusteredView, DbFile, ModelView, QueriesFile, RelationsFile, RepoView, SpecView, TypesFile,
+};
 
 /// `mod.rs`: the module declarations and re-exports, and the schema's DDL.
 #[derive(Template)]
 #[template(path = "rust/mod.rs")]
 pub(crate) struct ModRs<'a> {
-    /// The types file, to know whether it has items.
-    pub(crate) types: &'a TypesFile,
+    /// Whether there is a `types.rs` (enums or UDTs).
+    pub(crate) has_types: bool,
+    /// Each model's module and the names it re-exports.
+    pub(crate) models: Vec<(String, Vec<String>)>,
     /// The db file, to know whether it has repositories.
     pub(crate) db: &'a DbFile,
     /// Whether there is a `queries.rs` (named queries and aggregates).
@@ -33,7 +37,20 @@ impl<'a> ModRs<'a> {
         relations: bool,
     ) -> Self {
         Self {
-            types,
+            has_types: types.has_values(),
+            models: types
+                .models
+                .iter()
+                .zip(&db.repos)
+                .map(|(model, repo)| {
+                    let mut names = vec![model.ident.clone(), model.key.ident.clone()];
+                    names.extend(model.partition.as_ref().map(|key| key.ident.clone()));
+                    names.extend(model.clustering.as_ref().map(|key| key.ident.clone()));
+                    names.extend(model.patch.as_ref().map(|patch| patch.ident.clone()));
+                    names.push(repo.repo.clone());
+                    (repo.module.clone(), names)
+                })
+                .collect(),
             db,
             queries: queries.is_some(),
             query_rows: queries.is_some_and(QueriesFile::has_rows),
@@ -57,7 +74,39 @@ impl<'a> DbRs<'a> {
     }
 }
 
-/// `types.rs`: enums, UDTs and models.
+/// `<model>.rs`: a model's row, key and patch types, their codecs, its
+/// `corm::Table` impls and its repository.
+#[derive(Template)]
+#[template(path = "rust/model.rs")]
+pub(crate) struct ModelRs<'a> {
+    /// The model's types.
+    pub(crate) item: &'a ModelView,
+    /// Its repository.
+    pub(crate) repo: &'a RepoView,
+    /// Its table's CQL.
+    pub(crate) spec: &'a SpecView,
+    /// Its `corm::Clustered` impl.
+    pub(crate) clustered: Option<&'a ClusteredView>,
+    /// The `use` paths of the codecs.
+    pub(crate) uses: &'static [&'static str],
+    /// Whether `types.rs` has enums or UDTs to import.
+    pub(crate) has_types: bool,
+}
+
+impl<'a> ModelRs<'a> {
+    pub(crate) fn new(item: &'a ModelView, repo: &'a RepoView, has_types: bool) -> Self {
+        Self {
+            item,
+            repo,
+            spec: &repo.spec,
+            clustered: repo.clustered.as_ref(),
+            uses: super::view::ROW_USES,
+            has_types,
+        }
+    }
+}
+
+/// `types.rs`: enums and UDTs.
 #[derive(Template)]
 #[template(path = "rust/types.rs")]
 pub(crate) struct TypesRs<'a> {

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use corm::{Config, ReadOptions, Session, TryStreamExt};
+use corm::{Config, Options, Session, TryStreamExt};
 use corm_examples::generated::{
     Address, Customer, Db, MIGRATIONS, Order, OrderPartition, OrderStatus, PageViewsKey,
 };
@@ -112,12 +112,10 @@ async fn main() -> Result<(), corm::Error> {
 
     let newest_first: Vec<Order> = db
         .order()
-        .partition(
-            &OrderPartition {
-                customer_id: customer,
-            },
-            &ReadOptions::default().page_size(2),
-        )
+        .with(Options::default().page_size(2))
+        .partition(&OrderPartition {
+            customer_id: customer,
+        })
         .await?
         .try_collect()
         .await?;
@@ -132,12 +130,9 @@ async fn main() -> Result<(), corm::Error> {
     }
 
     // Relations: the customer's orders, and each order's customer.
-    let orders = db.customer().orders(&ada, &ReadOptions::default()).await?;
+    let orders = db.customer().orders(&ada).await?;
     println!("{} has {} orders", ada.name, orders.len());
-    let owners = db
-        .order()
-        .customer_of(&orders, &ReadOptions::default())
-        .await?;
+    let owners = db.order().customer_of(&orders).await?;
     println!(
         "their customers: {:?}",
         owners
@@ -150,22 +145,18 @@ async fn main() -> Result<(), corm::Error> {
     if let Some(oldest) = newest_first.last() {
         let newer = db
             .order()
-            .recent_orders(customer, oldest.placed_at, 10, &ReadOptions::default())
+            .recent_orders(customer, oldest.placed_at, 10)
             .await?;
         println!("recent_orders after the oldest: {} orders", newer.len());
     }
     let free: Vec<Customer> = db
         .customer()
-        .customers_in_tier("free", &ReadOptions::default())
+        .customers_in_tier("free")
         .await?
         .try_collect()
         .await?;
     println!("customers_in_tier(\"free\"): {}", free.len());
-    for totals in db
-        .order()
-        .order_totals(customer, &ReadOptions::default())
-        .await?
-    {
+    for totals in db.order().order_totals(customer).await? {
         println!(
             "order_totals: {} orders, {} cents",
             totals.orders, totals.cents
@@ -173,7 +164,8 @@ async fn main() -> Result<(), corm::Error> {
     }
     let busy = db
         .order()
-        .busy_statuses(customer, &ReadOptions::default().page_size(1))
+        .with(Options::default().page_size(1))
+        .busy_statuses(customer)
         .await?;
     println!("busy_statuses (2 or more orders): {busy:?}");
 

@@ -8,8 +8,8 @@
 //! session, in its repository's statement cache.
 use corm::TryStreamExt;
 use std::collections::BTreeMap;
-use super::types::{Customer, Order, OrderStatus};
-impl super::db::OrderRepository<'_> {
+use super::{Customer, Order, OrderStatus};
+impl super::OrderRepository<'_> {
     /// The newest orders of a customer since a time.
     ///
     /// Returns at most `n` rows (a positive number).
@@ -25,35 +25,27 @@ impl super::db::OrderRepository<'_> {
         customer: corm::Uuid,
         since: corm::CqlTimeuuid,
         n: i32,
-        options: &corm::ReadOptions,
     ) -> corm::Result<Vec<Order>> {
         let statement = self
-            .statements
-            .extra
+            .base
+            .statements()
+            .extra()
             .get(
                 0,
                 || {
                     [
                         "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
-                        self.statements.table.as_str(),
+                        self.base.statements().table(),
                         " WHERE customer_id = ? AND placed_at > ? ORDER BY placed_at DESC LIMIT ?",
                     ]
                         .concat()
                 },
             );
-        let prepared = statement.prepared(self.session).await?;
-        corm::paging::stream(
-                self.session,
-                options.apply(prepared),
-                (customer, since, n),
-                options.page_size,
-            )
-            .await?
-            .try_collect()
-            .await
+        let prepared = statement.prepared(self.base.session()).await?;
+        self.base.stream(prepared, (customer, since, n)).await?.try_collect().await
     }
 }
-impl super::db::OrderRepository<'_> {
+impl super::OrderRepository<'_> {
     /// The orders of several customers (at most 1,000).
     ///
     /// Returns at most 1000 rows.
@@ -67,38 +59,30 @@ impl super::db::OrderRepository<'_> {
     pub async fn orders_of_customers(
         &self,
         customers: &[corm::Uuid],
-        options: &corm::ReadOptions,
     ) -> corm::Result<Vec<Order>> {
         let statement = self
-            .statements
-            .extra
+            .base
+            .statements()
+            .extra()
             .get(
                 1,
                 || {
                     [
                         "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
-                        self.statements.table.as_str(),
+                        self.base.statements().table(),
                         " WHERE customer_id IN ? LIMIT 1000",
                     ]
                         .concat()
                 },
             );
-        let prepared = statement.prepared(self.session).await?;
-        corm::paging::stream(
-                self.session,
-                options.apply(prepared),
-                (customers,),
-                options.page_size,
-            )
-            .await?
-            .try_collect()
-            .await
+        let prepared = statement.prepared(self.base.session()).await?;
+        self.base.stream(prepared, (customers,)).await?.try_collect().await
     }
 }
-impl super::db::CustomerRepository<'_> {
+impl super::CustomerRepository<'_> {
     /// The customers of a tier, served by the SAI index on `tier`.
     ///
-    /// The rows are fetched a page at a time (`options.page_size` rows per page) as the stream is read.
+    /// The rows are fetched a page at a time (of the page size in the repository's options) as the stream is read.
     ///
     /// ```cql
     /// SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM <keyspace>.customer WHERE tier = ?
@@ -109,32 +93,26 @@ impl super::db::CustomerRepository<'_> {
     pub async fn customers_in_tier(
         &self,
         tier: &str,
-        options: &corm::ReadOptions,
     ) -> corm::Result<
         impl corm::Stream<Item = corm::Result<Customer>> + Send + Unpin + 'static,
     > {
         let statement = self
-            .statements
-            .extra
+            .base
+            .statements()
+            .extra()
             .get(
                 2,
                 || {
                     [
                         "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
-                        self.statements.table.as_str(),
+                        self.base.statements().table(),
                         " WHERE tier = ?",
                     ]
                         .concat()
                 },
             );
-        let prepared = statement.prepared(self.session).await?;
-        corm::paging::stream(
-                self.session,
-                options.apply(prepared),
-                (tier,),
-                options.page_size,
-            )
-            .await
+        let prepared = statement.prepared(self.base.session()).await?;
+        self.base.stream(prepared, (tier,)).await
     }
 }
 /// A customer's order totals, computed by Cassandra (`GROUP BY` on the
@@ -152,11 +130,11 @@ pub struct OrderTotals {
     /// `max(placed_at)`.
     pub latest: corm::CqlTimeuuid,
 }
-impl super::db::OrderRepository<'_> {
+impl super::OrderRepository<'_> {
     /// A customer's order totals, computed by Cassandra (`GROUP BY` on the
     /// partition key).
     ///
-    /// Computed by Cassandra (`GROUP BY` a primary-key prefix): one row per group, in the table's order (partitions by token, then clustering order); every page of groups is read (`options.page_size` groups per page).
+    /// Computed by Cassandra (`GROUP BY` a primary-key prefix): one row per group, in the table's order (partitions by token, then clustering order); every page of groups is read (of the page size in the repository's options).
     ///
     /// As in Cassandra, `sum` and `avg` keep the column's type: an integer sum wraps around when it overflows, and an integer average is truncated.
     ///
@@ -169,26 +147,25 @@ impl super::db::OrderRepository<'_> {
     pub async fn order_totals(
         &self,
         customer: corm::Uuid,
-        options: &corm::ReadOptions,
     ) -> corm::Result<Vec<OrderTotals>> {
         let statement = self
-            .statements
-            .extra
+            .base
+            .statements()
+            .extra()
             .get(
                 3,
                 || {
                     [
                         "SELECT customer_id, count(*), sum(total_cents), max(placed_at) FROM ",
-                        self.statements.table.as_str(),
+                        self.base.statements().table(),
                         " WHERE customer_id = ? GROUP BY customer_id",
                     ]
                         .concat()
                 },
             );
-        let prepared = statement.prepared(self.session).await?;
-        corm::paging::stream::<
-            (corm::Uuid, i64, i64, corm::CqlTimeuuid),
-        >(self.session, options.apply(prepared), (customer,), options.page_size)
+        let prepared = statement.prepared(self.base.session()).await?;
+        self.base
+            .stream::<(corm::Uuid, i64, i64, corm::CqlTimeuuid)>(prepared, (customer,))
             .await?
             .map_ok(|(customer_id, orders, cents, latest)| OrderTotals {
                 customer_id,
@@ -236,11 +213,11 @@ impl BusyStatusesTotals {
         })
     }
 }
-impl super::db::OrderRepository<'_> {
+impl super::OrderRepository<'_> {
     /// How many orders of a customer are in each status, for statuses with two
     /// or more, most first.
     ///
-    /// Runs client-side over a paged read: every matching row is read (`options.page_size` rows per page) and added to its group's running total, so memory grows with the number of groups, never with the number of rows. Then it keeps the groups where `orders >= 2` and orders them by `orders desc`.
+    /// Runs client-side over a paged read: every matching row is read (of the page size in the repository's options) and added to its group's running total, so memory grows with the number of groups, never with the number of rows. Then it keeps the groups where `orders >= 2` and orders them by `orders desc`.
     ///
     /// Integer sums are added up in 128 bits: a `sum` that does not fit the column's type is an error instead of wrapping around as in Cassandra; an integer average is truncated.
     ///
@@ -253,26 +230,26 @@ impl super::db::OrderRepository<'_> {
     pub async fn busy_statuses(
         &self,
         customer: corm::Uuid,
-        options: &corm::ReadOptions,
     ) -> corm::Result<Vec<BusyStatuses>> {
         let statement = self
-            .statements
-            .extra
+            .base
+            .statements()
+            .extra()
             .get(
                 4,
                 || {
                     [
                         "SELECT status, quantity FROM ",
-                        self.statements.table.as_str(),
+                        self.base.statements().table(),
                         " WHERE customer_id = ?",
                     ]
                         .concat()
                 },
             );
-        let prepared = statement.prepared(self.session).await?;
-        let mut rows = corm::paging::stream::<
-            (OrderStatus, i32),
-        >(self.session, options.apply(prepared), (customer,), options.page_size)
+        let prepared = statement.prepared(self.base.session()).await?;
+        let mut rows = self
+            .base
+            .stream::<(OrderStatus, i32)>(prepared, (customer,))
             .await?;
         let mut groups: BTreeMap<OrderStatus, BusyStatusesTotals> = BTreeMap::new();
         while let Some((status, quantity)) = rows.try_next().await? {

@@ -15,7 +15,7 @@
 //! the results follow the inputs' order whatever order the cluster answers
 //! in.
 use std::collections::BTreeMap;
-use super::types::{Customer, Order};
+use super::{Customer, Order};
 /// The most keys a batched loader binds to one `IN` request.
 pub const IN_CHUNK: usize = 100;
 /// The most requests a batched loader runs at once.
@@ -23,7 +23,7 @@ pub const CONCURRENT_REQUESTS: usize = 8;
 /// The first statement cache key of the loaders in a repository's `extra`
 /// cache (the keys below are the named queries').
 const RELATION_STATEMENTS: u64 = 1 << 32;
-impl super::db::OrderRepository<'_> {
+impl super::OrderRepository<'_> {
     /// Relation `customer`: the `Customer` row whose key `child`'s
     /// `customer_id` holds, or `None` when there is none. A read by primary
     /// key.
@@ -31,18 +31,15 @@ impl super::db::OrderRepository<'_> {
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error reading
     /// the row.
-    pub async fn customer(
-        &self,
-        child: &Order,
-        options: &corm::ReadOptions,
-    ) -> corm::Result<Option<Customer>> {
+    pub async fn customer(&self, child: &Order) -> corm::Result<Option<Customer>> {
         let statement = self
-            .statements
-            .extra
+            .base
+            .statements()
+            .extra()
             .get(
                 RELATION_STATEMENTS,
                 || {
-                    let table = self.db.customer().statements.table.as_str();
+                    let table = self.db.customer().statements().table();
                     [
                         "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
                         table,
@@ -51,8 +48,11 @@ impl super::db::OrderRepository<'_> {
                         .concat()
                 },
             );
-        let prepared = statement.prepared(self.session).await?;
-        self.session.execute_first(&options.apply(prepared), (&child.customer_id,)).await
+        let prepared = statement.prepared(self.base.session()).await?;
+        self.base
+            .session()
+            .execute_first(&self.base.options().apply(prepared), (&child.customer_id,))
+            .await
     }
     /// Relation `customer` of many children: an `Option` per child, in the
     /// order of `children`. A child with no match gets `None`, and children
@@ -69,7 +69,6 @@ impl super::db::OrderRepository<'_> {
     pub async fn customer_of(
         &self,
         children: &[Order],
-        options: &corm::ReadOptions,
     ) -> corm::Result<Vec<Option<Customer>>> {
         let mut loaded: Vec<Option<Customer>> = vec![None; children.len()];
         let mut positions = BTreeMap::new();
@@ -80,12 +79,13 @@ impl super::db::OrderRepository<'_> {
             return Ok(loaded);
         }
         let statement = self
-            .statements
-            .extra
+            .base
+            .statements()
+            .extra()
             .get(
                 RELATION_STATEMENTS + 1,
                 || {
-                    let table = self.db.customer().statements.table.as_str();
+                    let table = self.db.customer().statements().table();
                     [
                         "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
                         table,
@@ -94,12 +94,12 @@ impl super::db::OrderRepository<'_> {
                         .concat()
                 },
             );
-        let prepared = statement.prepared(self.session).await?;
+        let prepared = statement.prepared(self.base.session()).await?;
         let keys: Vec<_> = positions.keys().copied().collect();
         let rows: Vec<Customer> = corm::paging::read_concurrently(
-                self.session,
+                self.base.session(),
                 prepared,
-                options,
+                self.base.options(),
                 keys.chunks(IN_CHUNK).map(|chunk| (chunk,)),
                 CONCURRENT_REQUESTS,
             )
@@ -118,26 +118,23 @@ impl super::db::OrderRepository<'_> {
         Ok(loaded)
     }
 }
-impl super::db::CustomerRepository<'_> {
+impl super::CustomerRepository<'_> {
     /// Relation `orders`: the `Order` rows whose `customer_id` holds the key of
     /// `parent`, in clustering order. Reads the partition of `parent` in table
-    /// `order`, every page (`options.page_size` rows per page).
+    /// `order`, every page (of the page size in the repository's options).
     ///
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the error
     /// of a page or of reading a row.
-    pub async fn orders(
-        &self,
-        parent: &Customer,
-        options: &corm::ReadOptions,
-    ) -> corm::Result<Vec<Order>> {
+    pub async fn orders(&self, parent: &Customer) -> corm::Result<Vec<Order>> {
         let statement = self
-            .statements
-            .extra
+            .base
+            .statements()
+            .extra()
             .get(
                 RELATION_STATEMENTS,
                 || {
-                    let table = self.db.order().statements.table.as_str();
+                    let table = self.db.order().statements().table();
                     [
                         "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
                         table,
@@ -146,8 +143,14 @@ impl super::db::CustomerRepository<'_> {
                         .concat()
                 },
             );
-        let prepared = statement.prepared(self.session).await?;
-        corm::paging::read_all(self.session, prepared, options, (&parent.id,)).await
+        let prepared = statement.prepared(self.base.session()).await?;
+        corm::paging::read_all(
+                self.base.session(),
+                prepared,
+                self.base.options(),
+                (&parent.id,),
+            )
+            .await
     }
     /// Relation `orders` of many parents: a `Vec` per parent, in the order of
     /// `parents`. A parent with no match gets an empty `Vec`, and parents with
@@ -164,7 +167,6 @@ impl super::db::CustomerRepository<'_> {
     pub async fn orders_of(
         &self,
         parents: &[Customer],
-        options: &corm::ReadOptions,
     ) -> corm::Result<Vec<Vec<Order>>> {
         let mut loaded: Vec<Vec<Order>> = vec![Vec::new(); parents.len()];
         let mut positions = BTreeMap::new();
@@ -175,12 +177,13 @@ impl super::db::CustomerRepository<'_> {
             return Ok(loaded);
         }
         let statement = self
-            .statements
-            .extra
+            .base
+            .statements()
+            .extra()
             .get(
                 RELATION_STATEMENTS + 1,
                 || {
-                    let table = self.db.order().statements.table.as_str();
+                    let table = self.db.order().statements().table();
                     [
                         "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
                         table,
@@ -189,12 +192,12 @@ impl super::db::CustomerRepository<'_> {
                         .concat()
                 },
             );
-        let prepared = statement.prepared(self.session).await?;
+        let prepared = statement.prepared(self.base.session()).await?;
         let keys: Vec<_> = positions.keys().copied().collect();
         let rows: Vec<Order> = corm::paging::read_concurrently(
-                self.session,
+                self.base.session(),
                 prepared,
-                options,
+                self.base.options(),
                 keys.chunks(IN_CHUNK).map(|chunk| (chunk,)),
                 CONCURRENT_REQUESTS,
             )

@@ -68,6 +68,12 @@ pub enum CodecError {
         source: SerializationError,
     },
     /// A text column holds a value that is not a variant of the Rust enum.
+    /// A statement binds more values than [`super::MAX_BOUND_VALUES`].
+    #[error("a statement binds more than {max} values")]
+    TooManyValues {
+        /// The limit.
+        max: usize,
+    },
     #[error("{value:?} is not a variant of {rust_type}")]
     UnknownVariant {
         /// The Rust enum type.

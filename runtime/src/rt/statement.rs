@@ -6,7 +6,7 @@ use scylla::serialize::row::{RowSerializationContext, SerializeRow};
 use scylla::serialize::writers::RowWriter;
 use scylla::value::MaybeUnset;
 
-use crate::WriteOptions;
+use crate::Options;
 
 /// `name` as a quoted CQL identifier: in double quotes, with `"` doubled.
 ///
@@ -18,7 +18,7 @@ pub fn quoted(name: &str) -> String {
 
 /// A row followed by the values of `USING TTL ? AND TIMESTAMP ?`, as a
 /// generated `insert_with` binds them: the row's markers first, then the
-/// time to live and the write time of the [`WriteOptions`] (unset when not
+/// time to live and the write time of the [`Options`] (unset when not
 /// given: no TTL, the coordinator's time).
 #[derive(Debug)]
 pub struct WithTtlAndTimestamp<'a, R: ?Sized> {
@@ -30,7 +30,7 @@ pub struct WithTtlAndTimestamp<'a, R: ?Sized> {
 /// `row` then the TTL and timestamp of `options`; see [`WithTtlAndTimestamp`].
 pub fn with_ttl_and_timestamp<'a, R: SerializeRow + ?Sized>(
     row: &'a R,
-    options: &WriteOptions,
+    options: &Options,
 ) -> WithTtlAndTimestamp<'a, R> {
     WithTtlAndTimestamp {
         row,

@@ -8,7 +8,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
-use corm::{ReadOptions, TryStreamExt};
+use corm::TryStreamExt;
 
 use crate::data::{self, Pools, READINGS_PER_SENSOR};
 use crate::generated::{Db, Reading, UserKey};
@@ -153,7 +153,7 @@ impl Workload for Ours {
                 let rows: Vec<Reading> = self
                     .db
                     .reading()
-                    .partition(partition, &ReadOptions::new())
+                    .partition(partition)
                     .await?
                     .try_collect()
                     .await?;

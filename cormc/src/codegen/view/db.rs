@@ -7,12 +7,12 @@
 //! `<Model>Statements`.
 
 use super::ident::{bare, field_ident};
-use super::items::{ModelView, PatchView, TypesFile, now_expr};
+use super::items::{ModelView, PatchView, TypesFile};
 use crate::codegen::CodegenError;
 use crate::cql::ident::quote;
 use crate::ir;
 
-use super::generated_names::{DB_METHODS, MAX_TUPLE, MAX_UPDATE_COLUMNS};
+use super::generated_names::{DB_METHODS, MAX_TUPLE, MAX_UPDATE_COLUMNS, RESERVED_MODULES};
 
 /// Everything `db.rs` holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +37,8 @@ pub struct RepoView {
     pub table: String,
     /// The `Db` method returning the repository.
     pub accessor: String,
+    /// The module (and file) of the model: its name in snake_case.
+    pub module: String,
     /// The repository type.
     pub repo: String,
     /// The private statements struct.
@@ -47,8 +49,13 @@ pub struct RepoView {
     pub partition: Option<String>,
     /// Whether this is a counter table (no insert; `add` instead).
     pub counter: bool,
-    /// The statements, in the order of the struct's fields.
-    pub statements: Vec<StatementView>,
+    /// The statements of the `@unique` lookup tables, in the order of the
+    /// claims struct's fields.
+    pub claim_statements: Vec<StatementView>,
+    /// The table's CQL, for its `TableSpec`.
+    pub spec: SpecView,
+    /// The `corm::Clustered` impl, when the model has clustering columns.
+    pub clustered: Option<ClusteredView>,
     /// The parameters of `add` (counter tables).
     pub counters: Vec<CounterView>,
     /// The key fields, in key order (bound after the counter deltas).
@@ -178,7 +185,8 @@ pub struct UpdateStep {
     pub flag: String,
     /// The patch field (`now` is `None`), or the local holding now.
     pub ident: String,
-    /// For an `@on_update(now)` column: the Rust expression of now.
+    /// For an `@on_update(now)` column: the field of `corm::rt::Now` it
+    /// binds (`timestamp`, `date`, `time` or `timeuuid`).
     pub now: Option<String>,
 }
 
@@ -233,6 +241,45 @@ pub struct SliceView {
     /// tuple bound follows the clustering order, and keyset pagination
     /// works with it).
     pub uniform: bool,
+}
+
+/// A model's `corm::TableSpec`: each text as a Rust string literal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecView {
+    /// The table.
+    pub table: String,
+    /// Every column, in declaration order.
+    pub columns: String,
+    /// A marker per column.
+    pub markers: String,
+    /// The primary key condition.
+    pub key: String,
+    /// The partition key condition.
+    pub partition: String,
+    /// The clustering columns.
+    pub clustering: Vec<String>,
+    /// The updatable columns, in mask bit order.
+    pub updatable: Vec<String>,
+    /// The mask of the static updatable columns, as a Rust literal.
+    pub statics: String,
+    /// The counter columns.
+    pub counters: Vec<String>,
+    /// The Rust type of the partition key (the key type when the model has
+    /// no clustering columns).
+    pub partition_type: String,
+}
+
+/// A model's `corm::Clustered` impl.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusteredView {
+    /// The Rust type of the first clustering column.
+    pub first: String,
+    /// The clustering key type (the first column's type when it is the
+    /// only one).
+    pub clustering: String,
+    /// The clustering key type's fields (empty when it is the column's own
+    /// type).
+    pub fields: Vec<String>,
 }
 
 /// One statement: its field name and its text around the keyspace.
@@ -395,6 +442,15 @@ fn repo_view(
             reason: format!("its repository accessor `Db::{accessor}` clashes with a `Db` method"),
         });
     }
+    if RESERVED_MODULES.contains(&bare(&accessor)) {
+        return Err(CodegenError::Unsupported {
+            what: format!("`{}`", model.name),
+            reason: format!(
+                "its module `{accessor}` (the file `{}.rs`) clashes with a generated module",
+                bare(&accessor)
+            ),
+        });
+    }
     let table = quote(&model.table).into_owned();
     let column = |name: &str| -> String {
         model.field(name).map_or_else(
@@ -417,7 +473,6 @@ fn repo_view(
     };
     let by_key = where_clause(&mut model.key.fields());
     let by_partition = where_clause(&mut model.key.partition.iter().map(String::as_str));
-    let has_clustering = !model.key.clustering.is_empty();
     let counter = model.is_counter_table();
     let select = format!("SELECT {columns} FROM ");
     let mut statements = Vec::new();
@@ -428,7 +483,6 @@ fn repo_view(
             after: format!("{after:?}"),
         });
     };
-    let insert = format!(".{table} ({columns}) VALUES ({markers})");
     let mut counters = Vec::new();
     if counter {
         let deltas: Vec<&ir::Field> = model
@@ -436,25 +490,6 @@ fn repo_view(
             .iter()
             .filter(|field| field.ty.is_counter())
             .collect();
-        let set = deltas
-            .iter()
-            .map(|field| {
-                let name = quote(&field.cql_name);
-                format!("{name} = {name} + ?")
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        add(
-            "add",
-            "UPDATE ",
-            format!(".{table} SET {set} WHERE {by_key}"),
-        );
-        if deltas.len() + view.key.fields.len() > MAX_TUPLE {
-            return Err(CodegenError::Unsupported {
-                what: format!("`{}`", model.name),
-                reason: format!("a counter update binds more than {MAX_TUPLE} values"),
-            });
-        }
         counters = deltas
             .iter()
             .map(|field| {
@@ -469,46 +504,70 @@ fn repo_view(
                 }
             })
             .collect();
-    } else {
-        add("insert", "INSERT INTO ", insert.clone());
-        add(
-            "insert_with",
-            "INSERT INTO ",
-            format!("{insert} USING TTL ? AND TIMESTAMP ?"),
-        );
-        add(
-            "insert_if_not_exists",
-            "INSERT INTO ",
-            format!("{insert} IF NOT EXISTS"),
-        );
     }
-    add("get", &select, format!(".{table} WHERE {by_key}"));
-    add("delete", "DELETE FROM ", format!(".{table} WHERE {by_key}"));
-    if has_clustering {
-        add(
-            "delete_partition",
-            "DELETE FROM ",
-            format!(".{table} WHERE {by_partition}"),
-        );
-        add(
-            "partition",
-            &select,
-            format!(".{table} WHERE {by_partition}"),
-        );
-    }
-    add("scan", &select, format!(".{table}"));
     let key_columns: Vec<String> = model.key.fields().map(&column).collect();
     let unique = model
         .unique_fields()
         .map(|field| unique_view(model, view, field, &key_columns, types, &mut add))
         .collect::<Result<Vec<_>, _>>()?;
+    let literal = |text: &str| format!("{text:?}");
+    let spec = SpecView {
+        table: literal(&table),
+        columns: literal(&columns),
+        markers: literal(&markers),
+        key: literal(&by_key),
+        partition: literal(&by_partition),
+        clustering: model
+            .key
+            .clustering
+            .iter()
+            .map(|clustering| literal(&column(&clustering.field)))
+            .collect(),
+        updatable: Vec::new(),
+        statics: "0".to_owned(),
+        counters: model
+            .fields
+            .iter()
+            .filter(|field| field.ty.is_counter())
+            .map(|field| literal(&quote(&field.cql_name)))
+            .collect(),
+        partition_type: view
+            .partition
+            .as_ref()
+            .map_or_else(|| view.key.ident.clone(), |key| key.ident.clone()),
+    };
     let update = match &view.patch {
         Some(patch) => Some(update_view(model, view, patch, &by_key, &by_partition)?)
             .filter(|update: &UpdateView| !update.steps.is_empty()),
         None => None,
     };
     let range = range_view(model, view, &select, &by_partition, &column)?;
+    let spec = match &update {
+        Some(update) => SpecView {
+            updatable: update.columns.clone(),
+            statics: update
+                .statics
+                .as_ref()
+                .map_or_else(|| "0".to_owned(), |(mask, _)| mask.clone()),
+            ..spec
+        },
+        None => spec,
+    };
+    let clustered = range.as_ref().map(|range| match &range.slice {
+        Some(slice) => ClusteredView {
+            first: range.ty.clone(),
+            clustering: slice.ident.clone(),
+            fields: slice.fields.clone(),
+        },
+        None => ClusteredView {
+            first: range.ty.clone(),
+            clustering: range.ty.clone(),
+            fields: Vec::new(),
+        },
+    });
     Ok(RepoView {
+        spec,
+        clustered,
         model_literal: format!("{:?}", model.name),
         unique,
         validates: view.validate.is_some(),
@@ -527,11 +586,12 @@ fn repo_view(
         table,
         repo: format!("{}Repository", bare(&view.ident)),
         statements_ident: format!("{}Statements", bare(&view.ident)),
+        module: accessor.clone(),
         accessor,
         key: view.key.ident.clone(),
         partition: view.partition.as_ref().map(|key| key.ident.clone()),
         counter,
-        statements,
+        claim_statements: statements,
         counters,
         key_fields: view
             .key
@@ -750,12 +810,7 @@ fn update_view(
     let mut static_mask = 0_u64;
     for (field_view, field) in view.fields.iter().zip(&model.fields) {
         let now = if field.on_update_now {
-            let now = now_expr(&field.ty, &format!("`{}.{}`", model.name, field.name))?;
-            Some(if field.optional {
-                format!("Some({now})")
-            } else {
-                now
-            })
+            Some(now_field(&field.ty, &format!("`{}.{}`", model.name, field.name))?.to_owned())
         } else if patch
             .fields
             .iter()
@@ -802,4 +857,19 @@ fn update_view(
         capacity: 2 + columns.len() + view.key.fields.len(),
         columns,
     })
+}
+
+/// The field of `corm::rt::Now` an `@on_update(now)` column of type `ty`
+/// binds.
+fn now_field(ty: &ir::Type, what: &str) -> Result<&'static str, CodegenError> {
+    match ty.unfrozen() {
+        ir::Type::Scalar(ir::Scalar::Timestamp) => Ok("timestamp"),
+        ir::Type::Scalar(ir::Scalar::Date) => Ok("date"),
+        ir::Type::Scalar(ir::Scalar::Time) => Ok("time"),
+        ir::Type::Scalar(ir::Scalar::Timeuuid) => Ok("timeuuid"),
+        _ => Err(CodegenError::Unsupported {
+            what: what.to_owned(),
+            reason: format!("`@on_update(now)` on a `{ty}`"),
+        }),
+    }
 }

@@ -37,6 +37,15 @@ pub const REPOSITORY_METHODS: &[&str] = &[
     "read_range",
     "scan",
     "add",
+    "with",
+    "options",
+    "session",
+    "statements",
+    "stream",
+    "write_row",
+    "write_row_if_not_exists",
+    "delete_row",
+    "add_counters",
     "claim_unique",
     "release_new_claims",
     "release_new_patch_claims",
@@ -74,3 +83,7 @@ pub const MAX_TUPLE: usize = 16;
 
 /// The most columns an update's bit mask covers.
 pub const MAX_UPDATE_COLUMNS: usize = 63;
+
+/// The generated modules beside the models' own (a model's module is its
+/// name in snake_case), which a model's name must not take.
+pub const RESERVED_MODULES: &[&str] = &["db", "types", "queries", "relations", "migrations"];

@@ -7,10 +7,21 @@ use super::rust_type::rust_type;
 use crate::codegen::CodegenError;
 use crate::ir::{self, Literal, Scalar, Type};
 
+/// The `use` paths of a model's file: the row codecs' traits and helpers.
+pub const ROW_USES: &[&str] = &[
+    "corm::rt",
+    "corm::scylla::deserialize::row::{ColumnIterator, DeserializeRow}",
+    "corm::scylla::deserialize::{DeserializationError, TypeCheckError}",
+    "corm::scylla::frame::response::result::ColumnSpec",
+    "corm::scylla::serialize::SerializationError",
+    "corm::scylla::serialize::row::{RowSerializationContext, SerializeRow}",
+    "corm::scylla::serialize::writers::RowWriter",
+];
+
 /// Everything `types.rs` holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypesFile {
-    /// `use` paths the items need (so none is unused).
+    /// `use` paths the enums and UDTs need (so none is unused).
     pub uses: Vec<&'static str>,
     /// Enums, in declaration order.
     pub enums: Vec<EnumView>,
@@ -184,9 +195,8 @@ impl TypesFile {
             .map(model_view)
             .collect::<Result<Vec<_>, _>>()?;
         let values = !enums.is_empty() || !udts.is_empty();
-        let rows = !models.is_empty();
         let mut uses = Vec::new();
-        if values || rows {
+        if values {
             uses.extend([
                 "corm::rt",
                 "corm::scylla::deserialize::{DeserializationError, TypeCheckError}",
@@ -202,14 +212,6 @@ impl TypesFile {
                 "corm::scylla::serialize::writers::{CellWriter, WrittenCellProof}",
             ]);
         }
-        if rows {
-            uses.extend([
-                "corm::scylla::deserialize::row::{ColumnIterator, DeserializeRow}",
-                "corm::scylla::frame::response::result::ColumnSpec",
-                "corm::scylla::serialize::row::{RowSerializationContext, SerializeRow}",
-                "corm::scylla::serialize::writers::RowWriter",
-            ]);
-        }
         uses.sort_unstable();
         Ok(Self {
             uses,
@@ -217,6 +219,12 @@ impl TypesFile {
             udts,
             models,
         })
+    }
+
+    /// Whether there are enums or UDTs (for `types.rs`).
+    #[must_use]
+    pub fn has_values(&self) -> bool {
+        !self.enums.is_empty() || !self.udts.is_empty()
     }
 
     /// Whether there is nothing to generate.
@@ -260,7 +268,7 @@ fn udt_view(item: &ir::Udt) -> Result<UdtView, CodegenError> {
         fields: item
             .fields
             .iter()
-            .map(|field| field_view(&item.name, field, "field"))
+            .map(|field| field_view(&item.name, field))
             .collect::<Result<_, _>>()?,
     })
 }
@@ -270,7 +278,7 @@ fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
     let fields: Vec<FieldView> = item
         .fields
         .iter()
-        .map(|field| field_view(&item.name, field, "column"))
+        .map(|field| field_view(&item.name, field))
         .collect::<Result<_, _>>()?;
     let key_fields =
         |names: &mut dyn Iterator<Item = &str>| -> Result<Vec<FieldView>, CodegenError> {
@@ -403,7 +411,7 @@ fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
     })
 }
 
-fn field_view(owner: &str, field: &ir::Field, kind: &str) -> Result<FieldView, CodegenError> {
+fn field_view(owner: &str, field: &ir::Field) -> Result<FieldView, CodegenError> {
     let what = format!("`{owner}.{}`", field.name);
     let base = rust_type(&field.ty, &what)?;
     let ty = if field.optional {
@@ -425,10 +433,8 @@ fn field_view(owner: &str, field: &ir::Field, kind: &str) -> Result<FieldView, C
     };
     let ident = field_ident(&field.name);
     Ok(FieldView {
-        doc: doc_lines(
-            field.doc.as_deref(),
-            &format!("The {kind} `{}`.", field.cql_name),
-        ),
+        // Docs only where the schema has them: a field is its column.
+        doc: doc_lines(field.doc.as_deref(), ""),
         local: format!("field_{}", bare(&ident)),
         ident,
         cql_name: format!("{:?}", field.cql_name),
@@ -436,12 +442,6 @@ fn field_view(owner: &str, field: &ir::Field, kind: &str) -> Result<FieldView, C
         optional: field.optional,
         init,
     })
-}
-
-/// The Rust expression of `now` for a field of type `ty` (as `@default(now)`
-/// and `@on_update(now)` fill it), with paths from outside `types.rs`.
-pub(super) fn now_expr(ty: &Type, what: &str) -> Result<String, CodegenError> {
-    Ok(default_expr(&ir::Default::Now, ty, what)?.replace("rt::", "corm::rt::"))
 }
 
 /// The Rust expression of `@default(…)` for a field of type `ty`.

@@ -15,12 +15,13 @@ mod rust_type;
 mod validate;
 
 pub use db::{
-    CounterView, DbFile, RangeView, RepoView, StatementView, UniqueView, UpdateStep, UpdateView,
+    ClusteredView, CounterView, DbFile, RangeView, RepoView, SpecView, StatementView, UniqueView,
+    UpdateStep, UpdateView,
 };
 pub use doc::doc_lines;
-pub use ident::{field_ident, type_ident};
+pub use ident::{bare as bare_ident, field_ident, type_ident};
 pub use items::{
-    EnumView, FieldView, KeyView, ModelView, PatchView, TypesFile, UdtView, VariantView,
+    EnumView, FieldView, KeyView, ModelView, PatchView, ROW_USES, TypesFile, UdtView, VariantView,
 };
 pub use queries::QueriesFile;
 pub use relations::RelationsFile;

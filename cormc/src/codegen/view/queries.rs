@@ -527,9 +527,9 @@ fn query_view(
     let bounded = query.is_limited() || key_restricted;
     if query.limit.is_none() {
         details.push(if bounded {
-            format!("Every primary key column is restricted by `=` or `in`, so the rows are few: they are collected (a page of `{options}.page_size` rows at a time).")
+            "Every primary key column is restricted by `=` or `in`, so the rows are few: they are collected (a page at a time, of the page size in the repository's options).".to_owned()
         } else {
-            format!("The rows are fetched a page at a time (`{options}.page_size` rows per page) as the stream is read.")
+            "The rows are fetched a page at a time (of the page size in the repository's options) as the stream is read.".to_owned()
         });
     }
     if query.allow_filtering {

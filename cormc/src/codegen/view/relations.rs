@@ -546,12 +546,12 @@ fn docs(
         RelationKind::HasMany if access.partition => format!(
             "Relation `{name}`: the `{target_name}` rows whose {whose} the key of `parent`, \
              in clustering order. Reads the partition of `parent` in table `{}`, every page \
-             (`options.page_size` rows per page).",
+             (of the page size in the repository's options).",
             target.table
         ),
         RelationKind::HasMany => format!(
             "Relation `{name}`: the `{target_name}` rows whose {whose} the key of `parent`, \
-             in no particular order. Queries {}, every page (`options.page_size` rows per page).",
+             in no particular order. Queries {}, every page (of the page size in the repository's options).",
             index()
         ),
         RelationKind::HasOne if access.whole_key => format!(

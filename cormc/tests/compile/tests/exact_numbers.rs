@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use corm::testing::with_keyspace;
-use corm::{BigDecimal, BigInt, ReadOptions, Session, Uuid};
+use corm::{BigDecimal, BigInt, Options, Session, Uuid};
 use corm_codegen_fixtures::exact_numbers::{Db, Entry};
 
 async fn db(session: Session) -> Db {
@@ -117,7 +117,8 @@ async fn client_side_aggregates_add_up_exactly() {
 
         let totals = db
             .entry()
-            .account_totals(busy, &ReadOptions::default().page_size(2))
+            .with(Options::default().page_size(2))
+            .account_totals(busy)
             .await
             .unwrap();
         assert_eq!(totals.len(), 1);
@@ -136,11 +137,7 @@ async fn client_side_aggregates_add_up_exactly() {
         );
 
         // `having total > 10.5` keeps no group of exactly 10.5.
-        let none = db
-            .entry()
-            .account_totals(quiet, &ReadOptions::default())
-            .await
-            .unwrap();
+        let none = db.entry().account_totals(quiet).await.unwrap();
         assert!(none.is_empty(), "{none:?}");
     })
     .await;

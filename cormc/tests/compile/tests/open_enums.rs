@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use corm::testing::with_keyspace;
-use corm::{ReadOptions, Session, Uuid};
+use corm::{Options, Session, Uuid};
 use corm_codegen_fixtures::open_enums::{Channel, Db, Notification};
 
 async fn db(session: Session) -> Db {
@@ -64,16 +64,13 @@ async fn text_other_writers_stored_reads_writes_and_queries() {
         // Another service writes channels this schema has never heard of.
         let theirs = Uuid::new_v4();
         let statement = format!(
-            "INSERT INTO \"{}\".notification (channel, id, fallback, tried, by_kind, attempts) \
+            "INSERT INTO \"{}\".notification(channel, id, fallback, tried, by_kind, attempts) \
              VALUES ('pigeon', ?, 'carrier', {{'pigeon', 'email'}}, {{'pigeon': 7}}, 4)",
             db.keyspace()
         );
         db.session().query(&statement, (theirs,)).await.unwrap();
         let pigeon = Channel::from_text("pigeon");
-        let read = notifications
-            .by_channel(&pigeon, 10, &ReadOptions::default())
-            .await
-            .unwrap();
+        let read = notifications.by_channel(&pigeon, 10).await.unwrap();
         assert_eq!(read.len(), 1);
         let row = &read[0];
         assert_eq!(row.channel, Channel::Other("pigeon".to_owned()));
@@ -109,11 +106,8 @@ async fn text_other_writers_stored_reads_writes_and_queries() {
             notifications.insert(&row).await.unwrap();
         }
         let groups = notifications
-            .attempts_by_fallback(
-                &pigeon,
-                &Channel::from_text("carrier"),
-                &ReadOptions::default().page_size(2),
-            )
+            .with(Options::default().page_size(2))
+            .attempts_by_fallback(&pigeon, &Channel::from_text("carrier"))
             .await
             .unwrap();
         let summary: Vec<(Option<String>, i32)> = groups

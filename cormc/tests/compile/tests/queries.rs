@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use corm::chrono::{DateTime, Duration, NaiveDate, Utc};
 use corm::testing::with_keyspace;
-use corm::{ReadOptions, Session, TryStreamExt, Uuid};
+use corm::{Options, Session, TryStreamExt, Uuid};
 use corm_codegen_fixtures::named_queries::{
     AuthorTotals, BusiestPages, BusyAuthor, Db, PageTotal, PageViewsKey, Post, PostStats,
     PostStatus, RatedStatuses, StatusStats, TopCategories,
@@ -86,13 +86,14 @@ async fn named_queries() {
         let db = db(session).await;
         let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
         fill(&db, a, b, c).await;
-        let options = ReadOptions::new();
-        let small_pages = ReadOptions::new().page_size(7);
+        let options = Options::new();
+        let small_pages = Options::new().page_size(7);
 
         // Typed parameters, `order … desc` and `limit ?n`: a `Vec`.
         let recent: Vec<Post> = db
             .post()
-            .recent_posts(a, base() + Duration::minutes(49), 3, &options)
+            .with(options)
+            .recent_posts(a, base() + Duration::minutes(49), 3)
             .await
             .unwrap();
         let titles: Vec<&str> = recent.iter().map(|p| p.title.as_str()).collect();
@@ -100,7 +101,8 @@ async fn named_queries() {
         // The limit is a parameter: a larger one returns every match.
         let recent = db
             .post()
-            .recent_posts(a, base() + Duration::minutes(49), 100, &small_pages)
+            .with(small_pages)
+            .recent_posts(a, base() + Duration::minutes(49), 100)
             .await
             .unwrap();
         assert_eq!(recent.len(), 10);
@@ -108,7 +110,8 @@ async fn named_queries() {
         // `in` takes a slice; the rows come as a paged stream.
         let stream = db
             .post()
-            .posts_of_authors(&[a, b], &small_pages)
+            .with(small_pages)
+            .posts_of_authors(&[a, b])
             .await
             .unwrap();
         let rows: Vec<Post> = stream.try_collect().await.unwrap();
@@ -116,7 +119,8 @@ async fn named_queries() {
         assert_eq!(rows.iter().filter(|p| p.author_id == b).count(), 5);
         let none: Vec<Post> = db
             .post()
-            .posts_of_authors(&[], &options)
+            .with(options)
+            .posts_of_authors(&[])
             .await
             .unwrap()
             .try_collect()
@@ -127,7 +131,8 @@ async fn named_queries() {
         // Equality on the whole primary key: a `Vec`.
         let at = db
             .post()
-            .post_at(a, base() + Duration::minutes(10), &options)
+            .with(options)
+            .post_at(a, base() + Duration::minutes(10))
             .await
             .unwrap();
         assert_eq!(at.len(), 1);
@@ -136,7 +141,8 @@ async fn named_queries() {
         // Served by the storage-attached index on `category`.
         let misc: Vec<Post> = db
             .post()
-            .posts_in_category("misc", &small_pages)
+            .with(small_pages)
+            .posts_in_category("misc")
             .await
             .unwrap()
             .try_collect()
@@ -149,7 +155,8 @@ async fn named_queries() {
         // is an element.
         let tagged: Vec<Post> = db
             .post()
-            .tagged("t1", &small_pages)
+            .with(small_pages)
+            .tagged("t1")
             .await
             .unwrap()
             .try_collect()
@@ -161,7 +168,8 @@ async fn named_queries() {
         // `allow filtering`.
         let popular: Vec<Post> = db
             .post()
-            .popular_posts(a, 55, &options)
+            .with(options)
+            .popular_posts(a, 55)
             .await
             .unwrap()
             .try_collect()
@@ -173,7 +181,7 @@ async fn named_queries() {
 
         // A keyword as the name; an enum literal and a quoted string literal
         // in the conditions.
-        let matched = db.post().r#match(c, &options).await.unwrap();
+        let matched = db.post().with(options).r#match(c).await.unwrap();
         assert_eq!(matched.len(), 1);
         assert_eq!(matched[0].status, PostStatus::Draft);
         assert_eq!(matched[0].title, "it's");
@@ -187,10 +195,10 @@ async fn native_aggregates() {
         let db = db(session).await;
         let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
         fill(&db, a, b, c).await;
-        let options = ReadOptions::new().page_size(5);
+        let options = Options::new().page_size(5);
 
         // `GROUP BY` the partition key, computed by Cassandra.
-        let stats = db.post().post_stats(a, &options).await.unwrap();
+        let stats = db.post().with(options).post_stats(a).await.unwrap();
         assert_eq!(
             stats,
             [PostStats {
@@ -204,14 +212,15 @@ async fn native_aggregates() {
         );
         assert!(
             db.post()
-                .post_stats(Uuid::new_v4(), &options)
+                .with(options)
+                .post_stats(Uuid::new_v4())
                 .await
                 .unwrap()
                 .is_empty()
         );
 
         // No grouping: one row, even when nothing matches.
-        let totals = db.post().author_totals(b, &options).await.unwrap();
+        let totals = db.post().with(options).author_totals(b).await.unwrap();
         assert_eq!(
             totals,
             [AuthorTotals {
@@ -221,7 +230,8 @@ async fn native_aggregates() {
         );
         let nobody = db
             .post()
-            .author_totals(Uuid::new_v4(), &options)
+            .with(options)
+            .author_totals(Uuid::new_v4())
             .await
             .unwrap();
         assert_eq!(
@@ -239,7 +249,12 @@ async fn native_aggregates() {
         };
         db.page_views().add(&home(1), 5).await.unwrap();
         db.page_views().add(&home(2), 7).await.unwrap();
-        let total = db.page_views().page_total("home", &options).await.unwrap();
+        let total = db
+            .page_views()
+            .with(options)
+            .page_total("home")
+            .await
+            .unwrap();
         assert_eq!(
             total,
             [PageTotal {
@@ -259,9 +274,9 @@ async fn client_side_aggregates() {
         let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
         fill(&db, a, b, c).await;
         // 60 rows of `a` in pages of 5: every page must be read.
-        let options = ReadOptions::new().page_size(5);
+        let options = Options::new().page_size(5);
 
-        let stats = db.post().status_stats(a, &options).await.unwrap();
+        let stats = db.post().with(options).status_stats(a).await.unwrap();
         // Groups in the order of the enum; draft is i = 0, 3, …, 57.
         assert_eq!(
             stats,
@@ -299,7 +314,7 @@ async fn client_side_aggregates() {
         // The whole table (67 rows) in pages of 5; `having posts >= 5` drops
         // `rare` and `other`; ordered by the sum of likes, not by category;
         // `limit ?n`.
-        let top = db.post().top_categories(5, 2, &options).await.unwrap();
+        let top = db.post().with(options).top_categories(5, 2).await.unwrap();
         assert_eq!(
             top,
             [
@@ -319,26 +334,28 @@ async fn client_side_aggregates() {
         );
         let kept: Vec<String> = db
             .post()
-            .top_categories(5, 10, &options)
+            .with(options)
+            .top_categories(5, 10)
             .await
             .unwrap()
             .into_iter()
             .map(|row| row.category)
             .collect();
         assert_eq!(kept, ["rust", "cql", "misc"]);
-        let all = db.post().top_categories(1, 10, &options).await.unwrap();
+        let all = db.post().with(options).top_categories(1, 10).await.unwrap();
         assert_eq!(all.len(), 5);
         assert_eq!(all.iter().map(|row| row.posts).sum::<i64>(), 67);
         assert!(
             db.post()
-                .top_categories(1, 0, &options)
+                .with(options)
+                .top_categories(1, 0)
                 .await
                 .unwrap()
                 .is_empty()
         );
 
         // Without `group by`: one group, filtered out by `having posts > 10`.
-        let busy = db.post().busy_author(a, &options).await.unwrap();
+        let busy = db.post().with(options).busy_author(a).await.unwrap();
         assert_eq!(
             busy,
             [BusyAuthor {
@@ -346,11 +363,23 @@ async fn client_side_aggregates() {
                 least: Some(0)
             }]
         );
-        assert!(db.post().busy_author(b, &options).await.unwrap().is_empty());
+        assert!(
+            db.post()
+                .with(options)
+                .busy_author(b)
+                .await
+                .unwrap()
+                .is_empty()
+        );
 
         // `having` on an optional maximum (`None` compares false) and on
         // text; ordered by an enum's stored text, descending.
-        let rated = db.post().rated_statuses(a, 27.5, &options).await.unwrap();
+        let rated = db
+            .post()
+            .with(options)
+            .rated_statuses(a, 27.5)
+            .await
+            .unwrap();
         assert_eq!(
             rated,
             [
@@ -370,14 +399,15 @@ async fn client_side_aggregates() {
         );
         assert!(
             db.post()
-                .rated_statuses(b, 0.0, &options)
+                .with(options)
+                .rated_statuses(b, 0.0)
                 .await
                 .unwrap()
                 .is_empty()
         );
 
         // Two grouped columns, ordered by a count (ties keep the key order).
-        let per_status = db.post().posts_per_status(&options).await.unwrap();
+        let per_status = db.post().with(options).posts_per_status().await.unwrap();
         assert_eq!(per_status.len(), 6);
         assert!(
             per_status[..3]
@@ -397,7 +427,8 @@ async fn client_side_aggregates() {
         }
         let busiest = db
             .page_views()
-            .busiest_pages(&ReadOptions::new().page_size(1))
+            .with(Options::new().page_size(1))
+            .busiest_pages()
             .await
             .unwrap();
         assert_eq!(
@@ -430,11 +461,7 @@ async fn client_side_sum_that_overflows_is_an_error() {
             let row = post(author, minute, "rust", PostStatus::Draft, i32::MAX);
             db.post().insert(&row).await.unwrap();
         }
-        let error = db
-            .post()
-            .status_stats(author, &ReadOptions::new())
-            .await
-            .unwrap_err();
+        let error = db.post().status_stats(author).await.unwrap_err();
         match error {
             corm::Error::UnexpectedResult { statement, problem } => {
                 assert!(statement.contains("SELECT status, likes"), "{statement}");

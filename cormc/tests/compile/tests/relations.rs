@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use corm::{ReadOptions, Uuid};
+use corm::{Options, Uuid};
 use corm_codegen_fixtures::relation_loaders::relations::IN_CHUNK;
 use corm_codegen_fixtures::relation_loaders::{Comment, Db, Pin, Post, Profile, Run, Sample, User};
 
@@ -33,8 +33,8 @@ fn user(n: usize) -> User {
 }
 
 /// Small pages, so that `IN` reads span several pages.
-fn small_pages() -> ReadOptions {
-    ReadOptions::new().page_size(3)
+fn small_pages() -> Options {
+    Options::new().page_size(3)
 }
 
 /// Inserts `USERS` users and, round robin so that partitions interleave,
@@ -75,7 +75,12 @@ async fn has_many_by_partition_gives_each_parent_its_own_children() {
         parents.push(users[1].clone());
         parents.insert(0, users[3].clone());
         parents.push(user(USERS));
-        let loaded = db.user().posts_of(&parents, &small_pages()).await.unwrap();
+        let loaded = db
+            .user()
+            .with(small_pages())
+            .posts_of(&parents)
+            .await
+            .unwrap();
         assert_eq!(loaded.len(), parents.len());
         for (parent, posts) in parents.iter().zip(&loaded) {
             assert_eq!(posts, &posts_of(parent), "posts of {}", parent.name);
@@ -85,16 +90,10 @@ async fn has_many_by_partition_gives_each_parent_its_own_children() {
         assert!(loaded.iter().any(|posts| posts.len() == 3));
 
         for parent in &users[..8] {
-            let posts = db.user().posts(parent, &small_pages()).await.unwrap();
+            let posts = db.user().with(small_pages()).posts(parent).await.unwrap();
             assert_eq!(posts, posts_of(parent));
         }
-        assert!(
-            db.user()
-                .posts_of(&[], &ReadOptions::new())
-                .await
-                .unwrap()
-                .is_empty()
-        );
+        assert!(db.user().posts_of(&[]).await.unwrap().is_empty());
     })
     .await;
 }
@@ -119,7 +118,12 @@ async fn belongs_to_by_key_finds_each_childs_parent() {
         posts.push(orphan.clone());
         assert!(expected.len() > IN_CHUNK);
 
-        let authors = db.post().author_of(&posts, &small_pages()).await.unwrap();
+        let authors = db
+            .post()
+            .with(small_pages())
+            .author_of(&posts)
+            .await
+            .unwrap();
         assert_eq!(authors.len(), posts.len());
         for (post, author) in posts.iter().zip(&authors) {
             assert_eq!(
@@ -133,15 +137,9 @@ async fn belongs_to_by_key_finds_each_childs_parent() {
         assert_eq!(authors.last().unwrap(), &None);
 
         let first = &posts[0];
-        let author = db.post().author(first, &ReadOptions::new()).await.unwrap();
+        let author = db.post().author(first).await.unwrap();
         assert_eq!(author.as_ref(), by_id.get(&first.author_id).copied());
-        assert_eq!(
-            db.post()
-                .author(&orphan, &ReadOptions::new())
-                .await
-                .unwrap(),
-            None
-        );
+        assert_eq!(db.post().author(&orphan).await.unwrap(), None);
     })
     .await;
 }
@@ -181,10 +179,16 @@ async fn has_one_and_its_inverse() {
 
         let loaded = db
             .user()
-            .profile_of(&parents, &small_pages())
+            .with(small_pages())
+            .profile_of(&parents)
             .await
             .unwrap();
-        let pins = db.user().pinned_of(&parents, &small_pages()).await.unwrap();
+        let pins = db
+            .user()
+            .with(small_pages())
+            .pinned_of(&parents)
+            .await
+            .unwrap();
         for (at, parent) in parents.iter().enumerate() {
             let n = at % USERS;
             let profile = loaded[at].as_ref();
@@ -204,24 +208,32 @@ async fn has_one_and_its_inverse() {
                 assert_eq!((pin.user_id, pin.rank), (parent.id, 1));
             }
         }
-        let options = ReadOptions::new();
+        let options = Options::new();
         assert_eq!(
             db.user()
-                .profile(&users[3], &options)
+                .with(options)
+                .profile(&users[3])
                 .await
                 .unwrap()
                 .as_ref(),
             Some(&profiles[1])
         );
-        assert_eq!(db.user().profile(&users[1], &options).await.unwrap(), None);
+        assert_eq!(
+            db.user().with(options).profile(&users[1]).await.unwrap(),
+            None
+        );
         let pin = db
             .user()
-            .pinned(&users[2], &options)
+            .with(options)
+            .pinned(&users[2])
             .await
             .unwrap()
             .unwrap();
         assert_eq!(pin.note, "pin 1 of 2");
-        assert_eq!(db.user().pinned(&users[1], &options).await.unwrap(), None);
+        assert_eq!(
+            db.user().with(options).pinned(&users[1]).await.unwrap(),
+            None
+        );
 
         // The inverse: each profile's user, and a profile of nobody.
         let mut children = profiles.clone();
@@ -229,7 +241,7 @@ async fn has_one_and_its_inverse() {
             user_id: Uuid::new_v4(),
             bio: None,
         });
-        let owners = db.profile().user_of(&children, &options).await.unwrap();
+        let owners = db.profile().with(options).user_of(&children).await.unwrap();
         for (profile, owner) in children.iter().zip(&owners) {
             assert_eq!(
                 owner.as_ref().map(|user| user.id),
@@ -242,7 +254,8 @@ async fn has_one_and_its_inverse() {
         assert_eq!(owners.last().unwrap(), &None);
         let owner = db
             .profile()
-            .user(&profiles[2], &options)
+            .with(options)
+            .user(&profiles[2])
             .await
             .unwrap()
             .unwrap();
@@ -304,7 +317,8 @@ async fn composite_keys_and_the_index() {
         });
         let replies = db
             .post()
-            .replies_of(&parents, &small_pages())
+            .with(small_pages())
+            .replies_of(&parents)
             .await
             .unwrap();
         for (post, replies) in parents.iter().zip(&replies) {
@@ -320,11 +334,7 @@ async fn composite_keys_and_the_index() {
             );
         }
         assert!(replies.last().unwrap().is_empty());
-        let one = db
-            .post()
-            .replies(&posts[4], &ReadOptions::new())
-            .await
-            .unwrap();
+        let one = db.post().replies(&posts[4]).await.unwrap();
         assert_eq!(one, replies[4]);
 
         // belongs_to a key with clustering columns: a get per distinct key.
@@ -336,11 +346,7 @@ async fn composite_keys_and_the_index() {
             author_id: None,
             body: "orphan".to_owned(),
         });
-        let of = db
-            .comment()
-            .post_of(&children, &ReadOptions::new())
-            .await
-            .unwrap();
+        let of = db.comment().post_of(&children).await.unwrap();
         for (comment, post) in children.iter().zip(&of) {
             let expected = posts
                 .iter()
@@ -350,11 +356,7 @@ async fn composite_keys_and_the_index() {
         assert_eq!(of.last().unwrap(), &None);
 
         // belongs_to through an optional field: `None` reads nothing.
-        let commenters = db
-            .comment()
-            .commenter_of(&children, &ReadOptions::new())
-            .await
-            .unwrap();
+        let commenters = db.comment().commenter_of(&children).await.unwrap();
         for (comment, commenter) in children.iter().zip(&commenters) {
             let expected = comment
                 .author_id
@@ -362,13 +364,7 @@ async fn composite_keys_and_the_index() {
             assert_eq!(commenter.as_ref(), expected, "{}", comment.body);
         }
         let anonymous = comments.iter().find(|c| c.author_id.is_none()).unwrap();
-        assert_eq!(
-            db.comment()
-                .commenter(anonymous, &ReadOptions::new())
-                .await
-                .unwrap(),
-            None
-        );
+        assert_eq!(db.comment().commenter(anonymous).await.unwrap(), None);
 
         // has_many through the index on `Comment.author_id`: a query per
         // user. The index may still be building just after it was created.
@@ -376,7 +372,7 @@ async fn composite_keys_and_the_index() {
         parents.push(users[2].clone());
         let deadline = Instant::now() + Duration::from_secs(30);
         let by_author = loop {
-            match db.user().comments_of(&parents, &small_pages()).await {
+            match db.user().with(small_pages()).comments_of(&parents).await {
                 Ok(loaded) => break loaded,
                 Err(err) if Instant::now() < deadline => {
                     eprintln!("index not ready yet: {err}");
@@ -400,11 +396,7 @@ async fn composite_keys_and_the_index() {
                 .collect();
             assert_eq!(loaded, expected, "comments of {}", user.name);
         }
-        let mut one = db
-            .user()
-            .comments(&users[1], &ReadOptions::new())
-            .await
-            .unwrap();
+        let mut one = db.user().comments(&users[1]).await.unwrap();
         one.sort_by_key(|c| c.at);
         assert_eq!(one, by_author[1]);
         assert!(!one.is_empty());
@@ -435,11 +427,7 @@ async fn timestamp_keys_match_at_millisecond_precision() {
                 db.sample().insert(&sample).await.unwrap();
             }
         }
-        let samples = db
-            .run()
-            .samples_of(&runs, &ReadOptions::new())
-            .await
-            .unwrap();
+        let samples = db.run().samples_of(&runs).await.unwrap();
         for (n, (run, samples)) in runs.iter().zip(&samples).enumerate() {
             assert_eq!(samples.len(), n, "samples of run {n}");
             assert!(
@@ -448,19 +436,11 @@ async fn timestamp_keys_match_at_millisecond_precision() {
                     .all(|s| s.run_started.timestamp_millis() == run.started.timestamp_millis())
             );
         }
-        let one = db
-            .run()
-            .samples(&runs[3], &ReadOptions::new())
-            .await
-            .unwrap();
+        let one = db.run().samples(&runs[3]).await.unwrap();
         assert_eq!(one, samples[3]);
 
         let stored: Vec<Sample> = samples.into_iter().flatten().collect();
-        let owners = db
-            .sample()
-            .run_of(&stored, &ReadOptions::new())
-            .await
-            .unwrap();
+        let owners = db.sample().run_of(&stored).await.unwrap();
         for (sample, owner) in stored.iter().zip(&owners) {
             assert_eq!(
                 owner.as_ref().map(|run| run.started),

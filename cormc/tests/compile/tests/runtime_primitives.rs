@@ -14,8 +14,8 @@ use std::time::Duration;
 use corm::chrono::{TimeZone, Utc};
 use corm::testing::with_keyspace;
 use corm::{
-    BigDecimal, BigInt, CqlDuration, CqlTimeuuid, Error, ReadOptions, Session, Statement,
-    StatementBatch, StreamExt, Uuid, WriteOptions, lwt, paging, rt,
+    BigDecimal, BigInt, CqlDuration, CqlTimeuuid, Error, Options, Session, Statement,
+    StatementBatch, StreamExt, Uuid, lwt, paging, rt,
 };
 use corm_codegen_fixtures::runtime_primitives::{Address, AddressWithPlanet, Event, Role, User};
 
@@ -65,7 +65,7 @@ impl Db {
     fn new(session: Session) -> Self {
         let ks = session.keyspace().expect("a keyspace");
         let insert = format!(
-            "INSERT INTO {ks}.users ({USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO {ks}.users({USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         );
         Self {
             insert_user_if_not_exists: Statement::new(format!("{insert} IF NOT EXISTS")),
@@ -78,7 +78,7 @@ impl Db {
                 "UPDATE {ks}.users SET name = ? WHERE id = ? IF name = ?"
             )),
             insert_event: Statement::new(format!(
-                "INSERT INTO {ks}.events (user_id, seq, body) VALUES (?, ?, ?)"
+                "INSERT INTO {ks}.events(user_id, seq, body) VALUES (?, ?, ?)"
             )),
             events_of: Statement::new(format!(
                 "SELECT user_id, seq, body FROM {ks}.events WHERE user_id = ?"
@@ -268,12 +268,13 @@ async fn paging_as_a_stream_and_with_tokens() {
         assert_eq!(streamed, expected);
 
         // With read options applied to the statement, in a spawned task (Send + 'static).
-        let options = ReadOptions::new()
+        let options = Options::new()
             .consistency(corm::Consistency::One)
             .page_size(5);
-        let stream = paging::stream::<Event>(&session, options.apply(select), (owner,), None)
-            .await
-            .unwrap();
+        let stream =
+            paging::stream::<Event>(&session, options.apply(select).into_owned(), (owner,), None)
+                .await
+                .unwrap();
         let count = tokio::spawn(stream.count()).await.unwrap();
         assert_eq!(count, 17);
 
@@ -339,7 +340,7 @@ async fn batches_of_different_statements() {
         unlogged.push(delete_event.clone(), (owner.id, 1));
         unlogged.push(insert_event.clone(), event(3));
         unlogged
-            .run_with(&session, &WriteOptions::new().timestamp(now_micros()))
+            .run_with(&session, &Options::new().timestamp(now_micros()))
             .await
             .unwrap();
         let read: Vec<Event> = paging::page::<Event>(&session, &events, (owner.id,), None, None)
@@ -478,7 +479,7 @@ async fn write_options_ttl_timestamp_and_timeout() {
 
         // TTL and timestamp bound to `USING TTL ? AND TIMESTAMP ?`.
         let timestamp = 1_700_000_000_000_000;
-        let options = WriteOptions::new()
+        let options = Options::new()
             .ttl(3600)
             .timestamp(timestamp)
             .consistency(corm::Consistency::One);
@@ -495,7 +496,7 @@ async fn write_options_ttl_timestamp_and_timeout() {
         assert_eq!(written, Some(timestamp));
 
         // Unset markers: no TTL, the coordinator's time.
-        let options = WriteOptions::new();
+        let options = Options::new();
         let plain = user(7);
         let before = now_micros();
         session
@@ -514,7 +515,7 @@ async fn write_options_ttl_timestamp_and_timeout() {
 
         // A timestamp set on the statement, for statements without markers.
         let stamped = user(8);
-        let options = WriteOptions::new().timestamp(timestamp + 1);
+        let options = Options::new().timestamp(timestamp + 1);
         let plain_insert = db.insert_user.prepared(&session).await.unwrap();
         session
             .execute(&options.apply(plain_insert), &stamped)
@@ -526,8 +527,8 @@ async fn write_options_ttl_timestamp_and_timeout() {
         // timer ticks every millisecond, and a local node sometimes answers
         // before the tick (measured: 3 runs in 12), so a request may still
         // succeed: every failure must be a timeout, and one must occur.
-        let options = WriteOptions::new().timeout(Duration::from_nanos(1));
-        let read = ReadOptions::new().timeout(Duration::from_nanos(1));
+        let options = Options::new().timeout(Duration::from_nanos(1));
+        let read = Options::new().timeout(Duration::from_nanos(1));
         let select = db.get_user.prepared(&session).await.unwrap();
         let (mut write_timeouts, mut read_timeouts) = (0, 0);
         for _ in 0..20 {

@@ -71,11 +71,8 @@ async fn a_patch_of_static_columns_updates_the_partition() {
 
         // With options as well (`USING TTL ? AND TIMESTAMP ?`).
         messages
-            .update_with(
-                &first.key(),
-                &MessagePatch::default().title(None),
-                &corm::WriteOptions::new(),
-            )
+            .with(corm::Options::new())
+            .update(&first.key(), &MessagePatch::default().title(None))
             .await
             .unwrap();
         assert_eq!(

@@ -387,9 +387,7 @@ pub(super) fn aggregate_view(
             let mut details = vec![if grouped.is_empty() {
                 "Computed by Cassandra in one row over every matching row (with no row, counts and sums are 0 and `min`/`max` are `None`).".to_owned()
             } else {
-                format!(
-                    "Computed by Cassandra (`GROUP BY` a primary-key prefix): one row per group, in the table's order (partitions by token, then clustering order); every page of groups is read (`{options}.page_size` groups per page)."
-                )
+                "Computed by Cassandra (`GROUP BY` a primary-key prefix): one row per group, in the table's order (partitions by token, then clustering order); every page of groups is read (of the page size in the repository's options).".to_owned()
             }];
             if aggregate.select.iter().any(|item| {
                 matches!(
@@ -487,7 +485,7 @@ pub(super) fn aggregate_view(
                 None => {}
             }
             let mut details = vec![format!(
-                "Runs client-side over a paged read: every matching row is read (`{options}.page_size` rows per page) and added to {}, so memory grows with the number of groups, never with the number of rows.{}",
+                "Runs client-side over a paged read: every matching row is read (of the page size in the repository's options) and added to {}, so memory grows with the number of groups, never with the number of rows.{}",
                 if grouped.is_empty() {
                     "one running total"
                 } else {

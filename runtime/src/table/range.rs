@@ -1,0 +1,161 @@
+//! Reads of part of a partition: between bounds of its first clustering
+//! column, or of its whole clustering key, in either direction.
+
+use std::ops::Bound;
+
+use scylla::serialize::value::SerializeValue;
+
+use super::{Repository, Table};
+use crate::paging::Rows;
+use crate::rt::{BoundValues, Chain};
+use crate::{Result, SortOrder};
+
+/// The shape bit of a slice (bounds on the whole clustering key), which
+/// keeps slices apart from ranges in the statement cache.
+const SLICE: u64 = 0x20;
+
+/// A table with clustering columns: implemented by generated code.
+pub trait Clustered: Table {
+    /// The type of the first clustering column.
+    type First: SerializeValue + Send + Sync;
+    /// The clustering key (every clustering column).
+    type Clustering: Send + Sync;
+
+    /// Binds the clustering columns of `clustering`, in key order.
+    fn bind_clustering<'v>(clustering: &'v Self::Clustering, values: &mut BoundValues<'v>);
+}
+
+impl<T: Clustered> Repository<'_, T> {
+    /// The rows of the partition `partition` whose first clustering column
+    /// lies between `from` and `to`, in the direction `order` of that
+    /// column, at most `limit` of them (`None`: all), fetched a page at a
+    /// time. Each shape of range (the kinds of both bounds and the
+    /// direction) is prepared once.
+    ///
+    /// # Errors
+    /// [`Error::Prepare`](crate::Error::Prepare),
+    /// [`Error::InvalidPageSize`](crate::Error::InvalidPageSize), or the
+    /// first page's error; later failures are items of the stream.
+    pub async fn partition_range(
+        &self,
+        partition: &T::Partition,
+        from: Bound<T::First>,
+        to: Bound<T::First>,
+        order: SortOrder,
+        limit: Option<i32>,
+    ) -> Result<Rows<T>> {
+        let mut values = BoundValues::new();
+        let mut shape = 0;
+        for (bound, [included, excluded]) in [(&from, [0x1, 0x2]), (&to, [0x4, 0x8])] {
+            match bound {
+                Bound::Included(value) => {
+                    shape |= included;
+                    values.push(value);
+                }
+                Bound::Excluded(value) => {
+                    shape |= excluded;
+                    values.push(value);
+                }
+                Bound::Unbounded => {}
+            }
+        }
+        self.read_range(partition, shape, values, order, limit)
+            .await
+    }
+
+    /// The rows of the partition `partition` whose clustering key lies
+    /// between `from` and `to` (compared column by column, as CQL compares
+    /// `(c1, c2) >= (?, ?)`), in the direction `order` of the first
+    /// clustering column, at most `limit` of them (`None`: all), fetched a
+    /// page at a time.
+    ///
+    /// # Errors
+    /// As for [`partition_range`](Self::partition_range).
+    pub async fn partition_slice(
+        &self,
+        partition: &T::Partition,
+        from: Bound<&T::Clustering>,
+        to: Bound<&T::Clustering>,
+        order: SortOrder,
+        limit: Option<i32>,
+    ) -> Result<Rows<T>> {
+        let mut values = BoundValues::new();
+        let mut shape = SLICE;
+        for (bound, [included, excluded]) in [(from, [0x1, 0x2]), (to, [0x4, 0x8])] {
+            match bound {
+                Bound::Included(at) => {
+                    shape |= included;
+                    T::bind_clustering(at, &mut values);
+                }
+                Bound::Excluded(at) => {
+                    shape |= excluded;
+                    T::bind_clustering(at, &mut values);
+                }
+                Bound::Unbounded => {}
+            }
+        }
+        self.read_range(partition, shape, values, order, limit)
+            .await
+    }
+
+    /// The rows of a partition between the bounds bound in `values`, whose
+    /// kinds are the bits of `shape`.
+    async fn read_range(
+        &self,
+        partition: &T::Partition,
+        mut shape: u64,
+        bounds: BoundValues<'_>,
+        order: SortOrder,
+        limit: Option<i32>,
+    ) -> Result<Rows<T>> {
+        if order == SortOrder::Desc {
+            shape |= 0x10;
+        }
+        let limit = limit.map_or(crate::MaybeUnset::Unset, crate::MaybeUnset::Set);
+        let mut values = BoundValues::new();
+        for bound in bounds.bound() {
+            values.push(*bound);
+        }
+        values.push(&limit);
+        let statements = self.statements();
+        let statement = statements
+            .range
+            .get(shape, || range_text(statements, shape, order));
+        let prepared = statement.prepared(self.session()).await?;
+        let values = Chain {
+            before: &[],
+            row: partition,
+            after: values.bound(),
+        };
+        self.stream(prepared, values).await
+    }
+}
+
+/// The text of a range read of `shape`: `SELECT … WHERE <partition> AND
+/// <bounds> ORDER BY <first clustering column> <order> LIMIT ?`.
+fn range_text(statements: &super::TableStatements, shape: u64, order: SortOrder) -> String {
+    let spec = statements.spec();
+    let (columns, markers) = if shape & SLICE == 0 {
+        let first = spec.clustering.first().copied().unwrap_or_default();
+        (first.to_owned(), "?".to_owned())
+    } else {
+        (
+            format!("({})", spec.clustering.join(", ")),
+            format!("({})", vec!["?"; spec.clustering.len()].join(", ")),
+        )
+    };
+    let mut text = format!(
+        "SELECT {} FROM {} WHERE {}",
+        spec.columns,
+        statements.table(),
+        spec.partition
+    );
+    for (bit, operator) in [(0x1, ">="), (0x2, ">"), (0x4, "<="), (0x8, "<")] {
+        if shape & bit != 0 {
+            text.push_str(&format!(" AND {columns} {operator} {markers}"));
+        }
+    }
+    let first = spec.clustering.first().copied().unwrap_or_default();
+    text.push_str(&format!(" ORDER BY {first} {} LIMIT ?", order.as_cql()));
+    text
+}

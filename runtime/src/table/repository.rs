@@ -1,0 +1,290 @@
+//! The reads and writes of one table, generic over its [`Table`] type.
+
+use std::marker::PhantomData;
+
+use super::{Clustered, DirectWrites, Table, TableStatements};
+use crate::paging::{self, Rows};
+use crate::rt::{BoundValue, Chain, with_ttl_and_timestamp};
+use crate::{Options, Result, Session};
+
+/// Reads and writes the rows of table `T` on one session, with the
+/// [`Options`] it carries (the session's defaults unless set with
+/// [`with`](Self::with)).
+///
+/// Cheap to copy: it borrows the session and the statements. A generated
+/// repository (`db.order()`) dereferences to one.
+pub struct Repository<'a, T> {
+    session: &'a Session,
+    statements: &'a TableStatements,
+    options: Options,
+    table: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Repository<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Repository<'_, T> {}
+
+impl<T> std::fmt::Debug for Repository<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repository")
+            .field("table", &self.statements.table())
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T: Table> Repository<'a, T> {
+    /// The repository of `statements`' table on `session`, with the
+    /// session's default options.
+    #[doc(hidden)]
+    pub fn new(session: &'a Session, statements: &'a TableStatements) -> Self {
+        Self {
+            session,
+            statements,
+            options: Options::new(),
+            table: PhantomData,
+        }
+    }
+
+    /// This repository with `options` for every call (consistency,
+    /// timeout, write time, time to live, page size).
+    #[must_use]
+    pub fn with(mut self, options: Options) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The options every call uses.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The session the statements run on.
+    pub fn session(&self) -> &'a Session {
+        self.session
+    }
+
+    /// The table's statements.
+    #[doc(hidden)]
+    pub fn statements(&self) -> &'a TableStatements {
+        self.statements
+    }
+
+    /// The row at `key`, or `None` when there is none
+    /// (`SELECT <columns> FROM <table> WHERE <key>`).
+    ///
+    /// # Errors
+    /// [`Error::Prepare`](crate::Error::Prepare),
+    /// [`Error::Execute`](crate::Error::Execute), or an error reading the row.
+    pub async fn get(&self, key: &T::Key) -> Result<Option<T>> {
+        let prepared = self.statements.get.prepared(self.session).await?;
+        self.session
+            .execute_first(&self.options.apply(prepared), key)
+            .await
+    }
+
+    /// Every row of the table, partition by partition (in token order),
+    /// fetched a page at a time: a full table scan, for tools and small
+    /// tables.
+    ///
+    /// # Errors
+    /// [`Error::Prepare`](crate::Error::Prepare),
+    /// [`Error::InvalidPageSize`](crate::Error::InvalidPageSize), or the
+    /// first page's error; later failures are items of the stream.
+    pub async fn scan(&self) -> Result<Rows<T>> {
+        let prepared = self.statements.scan.prepared(self.session).await?;
+        self.stream(prepared, ()).await
+    }
+
+    /// The rows `prepared` returns for `values`, a page at a time, with
+    /// this repository's options.
+    #[doc(hidden)]
+    pub async fn stream<R>(
+        &self,
+        prepared: &scylla::statement::prepared::PreparedStatement,
+        values: impl scylla::serialize::row::SerializeRow,
+    ) -> Result<Rows<R>>
+    where
+        R: for<'f, 'm> scylla::deserialize::row::DeserializeRow<'f, 'm> + Send + 'static,
+    {
+        let options = &self.options;
+        paging::stream(
+            self.session,
+            options.apply(prepared).into_owned(),
+            values,
+            options.page_size,
+        )
+        .await
+    }
+
+    /// Writes `row`, every column, with this repository's TTL and write
+    /// time when set; no validation and no unique claims (what the
+    /// generated repository's `insert` does around it).
+    #[doc(hidden)]
+    pub async fn write_row(&self, row: &T) -> Result<()> {
+        let options = &self.options;
+        if options.writes_using() {
+            let prepared = self.statements.insert_using.prepared(self.session).await?;
+            self.session
+                .execute(
+                    &options.apply(prepared),
+                    with_ttl_and_timestamp(row, options),
+                )
+                .await?;
+        } else {
+            let prepared = self.statements.insert.prepared(self.session).await?;
+            self.session.execute(&options.apply(prepared), row).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes `row` if no row has its key (`IF NOT EXISTS`); whether it was
+    /// written. No validation and no unique claims.
+    #[doc(hidden)]
+    pub async fn write_row_if_not_exists(&self, row: &T) -> Result<bool> {
+        let options = &self.options;
+        let (prepared, result) = match options.ttl {
+            Some(ttl) => {
+                let prepared = self
+                    .statements
+                    .insert_if_not_exists_using
+                    .prepared(self.session)
+                    .await?;
+                let values = Chain {
+                    before: &[],
+                    row,
+                    after: &[&ttl],
+                };
+                (
+                    prepared,
+                    self.session
+                        .execute(&options.apply(prepared), values)
+                        .await?,
+                )
+            }
+            None => {
+                let prepared = self
+                    .statements
+                    .insert_if_not_exists
+                    .prepared(self.session)
+                    .await?;
+                (
+                    prepared,
+                    self.session.execute(&options.apply(prepared), row).await?,
+                )
+            }
+        };
+        crate::lwt::was_applied(prepared.get_statement(), result)
+    }
+
+    /// Deletes the row at `key`; no unique claims released.
+    #[doc(hidden)]
+    pub async fn delete_row(&self, key: &T::Key) -> Result<()> {
+        let prepared = self.statements.delete.prepared(self.session).await?;
+        self.session
+            .execute(&self.options.apply(prepared), key)
+            .await?;
+        Ok(())
+    }
+
+    /// Adds `deltas` (one `corm::Counter` per counter column, in the
+    /// table's order) to the counters of the row at `key`.
+    #[doc(hidden)]
+    pub async fn add_counters(&self, key: &T::Key, deltas: &[BoundValue<'_>]) -> Result<()> {
+        let prepared = self.statements.add.prepared(self.session).await?;
+        let values = Chain {
+            before: deltas,
+            row: key,
+            after: &[],
+        };
+        self.session
+            .execute(&self.options.apply(prepared), values)
+            .await?;
+        Ok(())
+    }
+}
+
+impl<T: DirectWrites> Repository<'_, T> {
+    /// Writes `row`, every column (a null for each `None`, an empty
+    /// collection for each empty one): an upsert. With a TTL or write time
+    /// in the options, through `… USING TTL ? AND TIMESTAMP ?`.
+    ///
+    /// # Errors
+    /// [`Error::Validation`](crate::Error::Validation) when `row` breaks its
+    /// `@validate` rules (nothing is written);
+    /// [`Error::Prepare`](crate::Error::Prepare) or
+    /// [`Error::Execute`](crate::Error::Execute).
+    pub async fn insert(&self, row: &T) -> Result<()> {
+        row.validate()?;
+        self.write_row(row).await
+    }
+
+    /// Writes `row` only if no row has its primary key (`IF NOT EXISTS`, a
+    /// lightweight transaction). Returns whether it was written. A TTL in
+    /// the options applies (`IF NOT EXISTS USING TTL ?`); a write time
+    /// can't (Cassandra refuses it for conditional writes).
+    ///
+    /// # Errors
+    /// As for [`insert`](Self::insert), or an error reading the result of
+    /// the conditional write.
+    pub async fn insert_if_not_exists(&self, row: &T) -> Result<bool> {
+        row.validate()?;
+        self.write_row_if_not_exists(row).await
+    }
+
+    /// Deletes the row at `key` (nothing happens when there is none), with
+    /// the write time of the options when set.
+    ///
+    /// # Errors
+    /// [`Error::Prepare`](crate::Error::Prepare) or
+    /// [`Error::Execute`](crate::Error::Execute).
+    pub async fn delete(&self, key: &T::Key) -> Result<()> {
+        self.delete_row(key).await
+    }
+}
+
+impl<T: Clustered> Repository<'_, T> {
+    /// The rows of the partition `partition`, in clustering order, fetched
+    /// a page at a time.
+    ///
+    /// # Errors
+    /// [`Error::Prepare`](crate::Error::Prepare),
+    /// [`Error::InvalidPageSize`](crate::Error::InvalidPageSize), or the
+    /// first page's error; later failures are items of the stream.
+    pub async fn partition(&self, partition: &T::Partition) -> Result<Rows<T>> {
+        let prepared = self.statements.partition.prepared(self.session).await?;
+        self.stream(prepared, partition).await
+    }
+}
+
+impl<T: Clustered + DirectWrites> Repository<'_, T> {
+    /// Deletes every row of the partition `partition`.
+    ///
+    /// # Errors
+    /// [`Error::Prepare`](crate::Error::Prepare) or
+    /// [`Error::Execute`](crate::Error::Execute).
+    pub async fn delete_partition(&self, partition: &T::Partition) -> Result<()> {
+        self.delete_partition_rows(partition).await
+    }
+}
+
+impl<T: Clustered> Repository<'_, T> {
+    /// Deletes every row of the partition `partition`; no unique claims
+    /// released.
+    #[doc(hidden)]
+    pub async fn delete_partition_rows(&self, partition: &T::Partition) -> Result<()> {
+        let prepared = self
+            .statements
+            .delete_partition
+            .prepared(self.session)
+            .await?;
+        self.session
+            .execute(&self.options.apply(prepared), partition)
+            .await?;
+        Ok(())
+    }
+}

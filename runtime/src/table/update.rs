@@ -1,0 +1,97 @@
+//! Updates by patch: the set fields of a generated patch type, written in
+//! one `UPDATE … SET … WHERE <key>` prepared once per set of columns.
+
+use super::statements::UPDATE_USING;
+use super::{DirectWrites, Repository, Table};
+use crate::Result;
+use crate::rt::{BoundValues, Now};
+
+/// A table with columns an update can set: implemented by generated code,
+/// which binds a patch's set fields (and `@on_update(now)` columns) in the
+/// order of [`TableSpec::updatable`](super::TableSpec::updatable).
+pub trait Updatable: Table {
+    /// The patch type: an `Option` per updatable column.
+    type Patch: Send + Sync;
+
+    /// Whether some column is `@on_update(now)` (so every update reads the
+    /// clock).
+    const STAMPS_NOW: bool = false;
+
+    /// Binds the set fields of `patch`, in column order, each with its bit
+    /// of the mask ([`BoundValues::set`]), and the `@on_update(now)`
+    /// columns with `now` ([`BoundValues::always`]).
+    fn bind_patch<'v>(patch: &'v Self::Patch, now: &'v Now, values: &mut BoundValues<'v>);
+
+    /// Binds `key`: its partition key columns, then its clustering columns
+    /// when `clustering` (an update of static columns alone has none).
+    fn bind_key<'v>(key: &'v Self::Key, values: &mut BoundValues<'v>, clustering: bool);
+
+    /// Checks the `@validate` rules of the set fields of `patch` (none by
+    /// default).
+    ///
+    /// # Errors
+    /// [`Error::Validation`](crate::Error::Validation) listing the broken rules.
+    fn validate_patch(patch: &Self::Patch) -> Result<()> {
+        let _ = patch;
+        Ok(())
+    }
+}
+
+impl<T: Updatable> Repository<'_, T> {
+    /// Writes the set fields of `patch` at `key`; no validation and no
+    /// unique claims (what the generated repository's `update` does around
+    /// it). The values are bound from the stack, without allocating.
+    #[doc(hidden)]
+    pub async fn write_patch(&self, key: &T::Key, patch: &T::Patch) -> Result<()> {
+        let options = self.options();
+        let now = if T::STAMPS_NOW {
+            Now::current()
+        } else {
+            Now::EPOCH
+        };
+        let (ttl, timestamp) = (options.bound_ttl(), options.bound_timestamp());
+        let using = options.writes_using();
+        let mut values = BoundValues::new();
+        if using {
+            values.push(&ttl);
+            values.push(&timestamp);
+        }
+        T::bind_patch(patch, &now, &mut values);
+        let mask = values.mask();
+        if mask == 0 {
+            return Ok(());
+        }
+        let statements = self.statements();
+        T::bind_key(key, &mut values, !statements.updates_by_partition(mask));
+        let statement = statements.update_statement(if using { mask | UPDATE_USING } else { mask });
+        let prepared = statement.prepared(self.session()).await?;
+        self.session()
+            .execute(&options.apply(prepared), &values)
+            .await?;
+        Ok(())
+    }
+}
+
+impl<T: Updatable + DirectWrites> Repository<'_, T> {
+    /// Writes the fields of `patch` that are set to the row at `key`, and
+    /// nothing else, in one `UPDATE … SET … WHERE <key>` (`@on_update(now)`
+    /// columns are set to now by every update; an empty patch without them
+    /// writes nothing). With a TTL or write time in the options, through
+    /// `UPDATE … USING TTL ? AND TIMESTAMP ?` (the TTL applies to the
+    /// columns written).
+    ///
+    /// An upsert: a missing row is created. As any CQL update it writes no
+    /// row marker, so a row made by updates alone stops existing when all
+    /// its non-key columns are null. Each distinct set of columns is
+    /// prepared once.
+    ///
+    /// # Errors
+    /// [`Error::Validation`](crate::Error::Validation) when `patch` breaks
+    /// its `@validate` rules (nothing is written);
+    /// [`Error::Prepare`](crate::Error::Prepare) or
+    /// [`Error::Execute`](crate::Error::Execute).
+    pub async fn update(&self, key: &T::Key, patch: &T::Patch) -> Result<()> {
+        T::validate_patch(patch)?;
+        self.write_patch(key, patch).await
+    }
+}

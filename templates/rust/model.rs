@@ -1,0 +1,589 @@
+//! {{ item.ident }}: the row, key and patch types of table `{{ repo.table }}`,
+//! how they bind, and the repository.
+{% for path in uses %}
+use {{ path }};
+{% endfor %}
+{% if has_types %}
+use super::types::*;
+{% endif %}
+use super::db::Db;
+
+{% include "rust/model_row.rs" %}
+
+impl {{ item.ident }} {
+    /// The table's CQL, from which the repository builds its statements.
+    pub const TABLE: corm::TableSpec = corm::TableSpec {
+        model: {{ repo.model_literal }},
+        table: {{ spec.table }},
+        columns: {{ spec.columns }},
+        markers: {{ spec.markers }},
+        key: {{ spec.key }},
+        partition: {{ spec.partition }},
+        clustering: &[{% for column in spec.clustering %}{{ column }},{% endfor %}],
+        updatable: &[{% for column in spec.updatable %}{{ column }},{% endfor %}],
+        statics: {{ spec.statics }},
+        counters: &[{% for column in spec.counters %}{{ column }},{% endfor %}],
+    };
+}
+
+impl corm::Table for {{ item.ident }} {
+    type Key = {{ repo.key }};
+    type Partition = {{ spec.partition_type }};
+{% if repo.validates %}
+
+    fn validate(&self) -> corm::Result<()> {
+        Ok({{ item.ident }}::validate(self)?)
+    }
+{% endif %}
+}
+
+impl corm::PrimaryKey for {{ repo.key }} {
+    type Table = {{ item.ident }};
+}
+{% if repo.batchable() %}
+
+impl corm::DirectWrites for {{ item.ident }} {}
+{% endif %}
+{% if let Some(update) = repo.update %}
+
+impl corm::Updatable for {{ item.ident }} {
+    type Patch = {{ update.patch }};
+{% if update.has_now() %}
+    const STAMPS_NOW: bool = true;
+{% endif %}
+
+    fn bind_patch<'v>(patch: &'v {{ update.patch }}, {% if update.has_now() %}now{% else %}_now{% endif %}: &'v rt::Now, values: &mut rt::BoundValues<'v>) {
+{% for step in update.steps %}
+{% if let Some(now) = step.now %}
+        values.always({{ step.flag }}, &now.{{ now }});
+{% else %}
+        values.set({{ step.flag }}, &patch.{{ step.ident }});
+{% endif %}
+{% endfor %}
+    }
+
+    fn bind_key<'v>(key: &'v {{ repo.key }}, values: &mut rt::BoundValues<'v>, {% if update.key_split.1.is_empty() %}_clustering{% else %}clustering{% endif %}: bool) {
+{% for field in update.key_split.0 %}
+        values.push(&key.{{ field }});
+{% endfor %}
+{% if !update.key_split.1.is_empty() %}
+        if clustering {
+{% for field in update.key_split.1 %}
+            values.push(&key.{{ field }});
+{% endfor %}
+        }
+{% endif %}
+    }
+{% if repo.patch_validates %}
+
+    fn validate_patch(patch: &{{ update.patch }}) -> corm::Result<()> {
+        Ok(patch.validate()?)
+    }
+{% endif %}
+}
+{% endif %}
+{% if let Some(clustered) = clustered %}
+
+impl corm::Clustered for {{ item.ident }} {
+    type First = {{ clustered.first }};
+    type Clustering = {{ clustered.clustering }};
+
+    fn bind_clustering<'v>(clustering: &'v {{ clustered.clustering }}, values: &mut rt::BoundValues<'v>) {
+{% if clustered.fields.is_empty() %}
+        values.push(clustering);
+{% else %}
+{% for field in clustered.fields %}
+        values.push(&clustering.{{ field }});
+{% endfor %}
+{% endif %}
+    }
+}
+{% endif %}
+{% if !repo.unique.is_empty() %}
+
+/// The statements of the `@unique` lookup tables of `{{ item.ident }}`.
+#[derive(Debug)]
+pub(super) struct {{ item.ident }}Claims {
+{% for statement in repo.claim_statements %}
+    {{ statement.ident }}: corm::Statement,
+{% endfor %}
+}
+
+impl {{ item.ident }}Claims {
+    pub(super) fn new(keyspace: &str) -> Self {
+        let quoted = rt::quoted(keyspace);
+        let statement = |before: &str, after: &str| {
+            corm::Statement::new([before, quoted.as_str(), after].concat())
+        };
+        Self {
+{% for statement in repo.claim_statements %}
+            {{ statement.ident }}: statement({{ statement.before }}, {{ statement.after }}),
+{% endfor %}
+        }
+    }
+}
+{% endif %}
+
+/// Reads and writes `{{ item.ident }}` rows (table `{{ repo.table }}`): the
+/// methods of [`corm::Repository`] with this model's types (`get`,
+{% if repo.batchable() %}
+/// `insert`, `update`, `delete`, …), and this model's own below.
+{% else if repo.counter %}
+/// `delete`, …), and `add` for the counters.
+{% else %}
+/// …), and writes that claim the `@unique` values below.
+{% endif %}
+/// From [`Db::{{ repo.accessor }}`].
+#[derive(Clone, Copy, Debug)]
+pub struct {{ repo.repo }}<'a> {
+    pub(super) base: corm::Repository<'a, {{ item.ident }}>,
+    pub(super) db: &'a Db,
+{% if !repo.unique.is_empty() %}
+    claims: &'a {{ item.ident }}Claims,
+{% endif %}
+}
+
+impl<'a> std::ops::Deref for {{ repo.repo }}<'a> {
+    type Target = corm::Repository<'a, {{ item.ident }}>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.base
+    }
+}
+
+impl<'a> {{ repo.repo }}<'a> {
+{% if repo.unique.is_empty() %}
+    pub(super) fn new(db: &'a Db, base: corm::Repository<'a, {{ item.ident }}>) -> Self {
+        Self { base, db }
+    }
+{% else %}
+    pub(super) fn new(db: &'a Db, base: corm::Repository<'a, {{ item.ident }}>, claims: &'a {{ item.ident }}Claims) -> Self {
+        Self { base, db, claims }
+    }
+{% endif %}
+
+    /// This repository with `options` for every call.
+    #[must_use]
+    pub fn with(self, options: corm::Options) -> Self {
+        Self { base: self.base.with(options), ..self }
+    }
+{% if repo.counter %}
+
+    /// Adds the deltas to the counters of the row at `key` (a negative
+    /// delta subtracts; a missing row starts at 0).
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn add(&self, key: &{{ repo.key }}, {% for counter in repo.counters %}{{ counter.param }}: i64,{% endfor %}) -> corm::Result<()> {
+        self.base.add_counters(key, &[{% for counter in repo.counters %}&corm::Counter({{ counter.param }}),{% endfor %}]).await
+    }
+
+    /// Deletes the row at `key`, its counters with it (nothing happens when
+    /// there is none).
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn delete(&self, key: &{{ repo.key }}) -> corm::Result<()> {
+        self.base.delete_row(key).await
+    }
+{% if let Some(partition) = repo.partition %}
+
+    /// Deletes every row of the partition `partition`.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn delete_partition(&self, partition: &{{ partition }}) -> corm::Result<()> {
+        self.base.delete_partition_rows(partition).await
+    }
+{% endif %}
+{% endif %}
+{% if !repo.unique.is_empty() %}
+
+    /// Writes `row`, every column, as [`corm::Repository`]'s `insert` does,
+    /// after claiming its `@unique` values.
+    ///
+    /// # Errors
+    /// [`corm::Error::Validation`] when `row` breaks its `@validate` rules,
+    /// [`corm::Error::Unique`] when another row holds one of its `@unique`
+    /// values (nothing is written in either case);
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn insert(&self, row: &{{ item.ident }}) -> corm::Result<()> {
+        corm::Table::validate(row)?;
+        let previous = self.base.get(&row.key()).await?;
+        let claims = self.claim_unique(row, self.base.options().bound_ttl()).await?;
+        let written = self.base.write_row(row).await;
+        self.settle_claims(row, previous.as_ref(), &claims, written).await
+    }
+
+    /// Writes `row` only if no row has its primary key (`IF NOT EXISTS`, a
+    /// lightweight transaction), after claiming its `@unique` values.
+    /// Returns whether it was written.
+    ///
+    /// # Errors
+    /// As for [`insert`](Self::insert), or an error reading the result of
+    /// the conditional write.
+    pub async fn insert_if_not_exists(&self, row: &{{ item.ident }}) -> corm::Result<bool> {
+        corm::Table::validate(row)?;
+        let claims = self.claim_unique(row, self.base.options().bound_ttl()).await?;
+        let applied = self.base.write_row_if_not_exists(row).await;
+        let written = match &applied {
+            Ok(applied) => *applied,
+            Err(error) => !error.certainly_not_applied(),
+        };
+        if !written {
+            // Not written: give back what this call claimed.
+            self.release_new_claims(row, &claims).await?;
+        }
+        applied
+    }
+
+    /// Deletes the row at `key` (nothing happens when there is none) and
+    /// gives back its `@unique` values.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn delete(&self, key: &{{ repo.key }}) -> corm::Result<()> {
+        let previous = self.base.get(key).await?;
+        self.base.delete_row(key).await?;
+        if let Some(previous) = previous {
+            self.release_dropped_claims(key, &previous, None).await?;
+        }
+        Ok(())
+    }
+{% if let Some(partition) = repo.partition %}
+
+    /// Deletes every row of the partition `partition` and gives back their
+    /// `@unique` values.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn delete_partition(&self, partition: &{{ partition }}) -> corm::Result<()> {
+        let rows: Vec<{{ item.ident }}> = corm::TryStreamExt::try_collect(self.base.partition(partition).await?).await?;
+        self.base.delete_partition_rows(partition).await?;
+        for row in &rows {
+            self.release_dropped_claims(&row.key(), row, None).await?;
+        }
+        Ok(())
+    }
+{% endif %}
+{% if let Some(update) = repo.update %}
+
+    /// Writes the fields of `patch` that are set to the row at `key`, as
+    /// [`corm::Repository`]'s `update` does; a patch that sets a `@unique`
+    /// field claims the new value first and gives the old one back after.
+    ///
+    /// # Errors
+    /// [`corm::Error::Validation`] when `patch` breaks its `@validate` rules,
+    /// [`corm::Error::Unique`] when another row holds a `@unique` value the
+    /// patch sets (nothing is written in either case);
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn update(&self, key: &{{ repo.key }}, patch: &{{ update.patch }}) -> corm::Result<()> {
+        <{{ item.ident }} as corm::Updatable>::validate_patch(patch)?;
+{% let patched = repo.patched_unique() %}
+{% if !patched.is_empty() %}
+        // A patch that sets a `@unique` field claims the new value first and
+        // gives the old one back after the write.
+        let previous = if {% for unique in patched.iter() %}{% if !loop.first %} || {% endif %}patch.{{ unique.ident }}.is_some(){% endfor %} {
+            self.base.get(key).await?
+        } else {
+            None
+        };
+        let mut claims = [None; {{ patched.len() }}];
+{% for unique in patched.iter() %}
+{% if unique.optional %}
+        if let Some(Some(value)) = &patch.{{ unique.ident }} {
+{% else %}
+        if let Some(value) = &patch.{{ unique.ident }} {
+{% endif %}
+            match self.claim_{{ unique.name }}(value, key, corm::MaybeUnset::Unset).await {
+                Ok(claim) => claims[{{ loop.index0 }}] = Some(claim),
+                Err(error) => {
+                    self.release_new_patch_claims(patch, &claims).await?;
+                    return Err(error);
+                }
+            }
+        }
+{% endfor %}
+{% endif %}
+        let written = self.base.write_patch(key, patch).await;
+{% if patched.is_empty() %}
+        written
+{% else %}
+        if let Err(error) = written {
+            if error.certainly_not_applied() {
+                // A claim left behind is stale and taken over after the
+                // grace period.
+                let _released = self.release_new_patch_claims(patch, &claims).await;
+            }
+            return Err(error);
+        }
+        let Some(previous) = previous else {
+            return Ok(());
+        };
+{% for unique in patched.iter() %}
+{% if unique.optional %}
+        if let (Some(new), Some(old)) = (&patch.{{ unique.ident }}, &previous.{{ unique.ident }}) {
+            if new.as_ref() != Some(old) {
+                self.release_held_{{ unique.name }}(old, key).await?;
+            }
+        }
+{% else %}
+        if let Some(new) = &patch.{{ unique.ident }} {
+            if *new != previous.{{ unique.ident }} {
+                self.release_held_{{ unique.name }}(&previous.{{ unique.ident }}, key).await?;
+            }
+        }
+{% endif %}
+{% endfor %}
+        Ok(())
+{% endif %}
+    }
+{% if !patched.is_empty() %}
+
+    /// Gives back the claims in `claims` that were made for the values
+    /// `patch` sets (not the ones its row held already).
+    ///
+    /// # Errors
+    /// The error of a conditional delete.
+    async fn release_new_patch_claims(&self, patch: &{{ update.patch }}, claims: &[Option<corm::unique::Claim>; {{ patched.len() }}]) -> corm::Result<()> {
+{% for unique in patched.iter() %}
+{% if unique.optional %}
+        if let (Some(corm::unique::Claim::New(token)), Some(Some(value))) = (claims[{{ loop.index0 }}], &patch.{{ unique.ident }}) {
+{% else %}
+        if let (Some(corm::unique::Claim::New(token)), Some(value)) = (claims[{{ loop.index0 }}], &patch.{{ unique.ident }}) {
+{% endif %}
+            self.release_{{ unique.name }}(value, Some(token)).await?;
+        }
+{% endfor %}
+        Ok(())
+    }
+{% endif %}
+{% endif %}
+{% endif %}
+{% if !repo.unique.is_empty() %}
+{% for unique in repo.unique %}
+
+    /// The row whose `{{ unique.name }}` is `value`, found through its
+    /// `@unique` lookup table, or `None`. A claim whose row does not hold
+    /// the value (left by a cancelled write) finds nothing.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
+    /// reading a row.
+    pub async fn find_by_{{ unique.name }}(&self, value: {{ unique.param }}) -> corm::Result<Option<{{ repo.model }}>> {
+        let owner = match self.{{ unique.name }}_claim({{ unique.param_ref }}).await? {
+            Some(corm::unique::Held { owner: Some(owner), .. }) => owner,
+            _ => return Ok(None),
+        };
+        Ok(self.base.get(&owner).await?.filter(|row| {{ unique.holds_param }}))
+    }
+
+    /// The claim of `value` in the lookup table of `{{ unique.name }}`, if any.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
+    /// reading the row.
+    async fn {{ unique.name }}_claim<V>(&self, value: &V) -> corm::Result<Option<corm::unique::Held<{{ repo.key }}>>>
+    where
+        V: rt::SerializeValue + Sync + ?Sized,
+    {
+        let prepared = self.claims.find_{{ unique.name }}.prepared(self.base.session()).await?;
+        let claim = self.base
+            .session()
+            .execute_first::<({% for (field, column, ty) in unique.owner %}Option<{{ ty }}>,{% endfor %} Option<corm::unique::ClaimToken>, Option<i64>, i64)>(prepared, (value,))
+            .await?;
+        Ok(claim.map(|({% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %} token, written_micros, now_millis)| corm::unique::Held {
+            owner: match ({% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %}) {
+                ({% for (field, column, ty) in unique.owner %}Some({{ field }}),{% endfor %}) => Some({{ repo.key }} { {% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %} }),
+                _ => None,
+            },
+            token,
+            written_micros,
+            now_millis,
+        }))
+    }
+
+    /// Claims `value` of `{{ unique.name }}` for the row at `key` in the
+    /// lookup table, with a new token (`INSERT … IF NOT EXISTS`, living as
+    /// long as the row: `ttl`, or the table's default when unset).
+    ///
+    /// The row's own claim (from an earlier write of it, perhaps a cancelled
+    /// one) is renewed with the new token, so that a release still in flight
+    /// from that write can't remove it. Another row's claim is taken over
+    /// when it is stale: that row does not hold the value and the claim is
+    /// older than the session's grace period (see [`corm::unique`]).
+    ///
+    /// # Errors
+    /// [`corm::Error::Unique`] when another row holds the value, or the
+    /// error of a conditional write.
+    async fn claim_{{ unique.name }}(&self, value: &{{ unique.ty }}, key: &{{ repo.key }}, ttl: corm::MaybeUnset<i32>) -> corm::Result<corm::unique::Claim> {
+        let claim = self.claims.claim_{{ unique.name }}.prepared(self.base.session()).await?;
+        for _ in 0..corm::unique::ATTEMPTS {
+            let token = corm::unique::new_token();
+            let result = self.base
+                .session()
+                .execute(claim, (value, {% for (field, column, ty) in unique.owner %}&key.{{ field }},{% endfor %} token, ttl))
+                .await?;
+            if corm::lwt::was_applied(claim.get_statement(), result)? {
+                return Ok(corm::unique::Claim::New(token));
+            }
+            let Some(held) = self.{{ unique.name }}_claim(value).await? else {
+                // Given back since: claim it again.
+                continue;
+            };
+            if held.owner.as_ref() == Some(key) {
+                let keep = self.claims.keep_{{ unique.name }}.prepared(self.base.session()).await?;
+                let result = self.base
+                    .session()
+                    .execute(keep, (ttl, {% for (field, column, ty) in unique.owner %}&key.{{ field }},{% endfor %} token, value, held.token))
+                    .await?;
+                if corm::lwt::was_applied(keep.get_statement(), result)? {
+                    return Ok(corm::unique::Claim::Kept(token));
+                }
+                continue;
+            }
+            let holds = match &held.owner {
+                Some(owner) => self.base.get(owner).await?.is_some_and(|row| {{ unique.holds }}),
+                None => false,
+            };
+            if holds || !held.is_older_than(self.base.session().unique_claim_grace()) {
+                break;
+            }
+            // A stale claim: give it back for its row, then claim again.
+            self.release_{{ unique.name }}(value, held.token).await?;
+        }
+        Err(corm::Error::Unique {
+            model: {{ repo.model_literal }},
+            field: {{ unique.field }},
+            value: format!("{value:?}"),
+        })
+    }
+
+    /// Deletes the claim of `value` of `{{ unique.name }}` if it still has
+    /// `token` (`DELETE … IF corm_claim = ?`: a claim renewed or made since
+    /// is left alone).
+    ///
+    /// # Errors
+    /// The error of the conditional delete.
+    async fn release_{{ unique.name }}(&self, value: &{{ unique.ty }}, token: Option<corm::unique::ClaimToken>) -> corm::Result<()> {
+        let prepared = self.claims.release_{{ unique.name }}.prepared(self.base.session()).await?;
+        self.base.session().execute(prepared, (value, token)).await?;
+        Ok(())
+    }
+
+    /// Gives `value` of `{{ unique.name }}` back if the row at `key` holds
+    /// its claim, naming the claim's token as read.
+    ///
+    /// # Errors
+    /// The error of the read or of the conditional delete.
+    async fn release_held_{{ unique.name }}(&self, value: &{{ unique.ty }}, key: &{{ repo.key }}) -> corm::Result<()> {
+        if let Some(held) = self.{{ unique.name }}_claim(value).await? {
+            if held.owner.as_ref() == Some(key) {
+                self.release_{{ unique.name }}(value, held.token).await?;
+            }
+        }
+        Ok(())
+    }
+{% endfor %}
+
+    /// Claims the `@unique` values of `row` for it, in field order. On a
+    /// conflict it gives back the claims it made and fails.
+    ///
+    /// # Errors
+    /// [`corm::Error::Unique`] naming the field and value, or the error of a
+    /// conditional write.
+    async fn claim_unique(&self, row: &{{ repo.model }}, ttl: corm::MaybeUnset<i32>) -> corm::Result<[Option<corm::unique::Claim>; {{ repo.unique.len() }}]> {
+        let key = row.key();
+        let mut claims = [None; {{ repo.unique.len() }}];
+{% for unique in repo.unique %}
+{% if unique.optional %}
+        if let Some(value) = &row.{{ unique.ident }} {
+{% else %}
+        {
+            let value = &row.{{ unique.ident }};
+{% endif %}
+            match self.claim_{{ unique.name }}(value, &key, ttl).await {
+                Ok(claim) => claims[{{ loop.index0 }}] = Some(claim),
+                Err(error) => {
+                    self.release_new_claims(row, &claims).await?;
+                    return Err(error);
+                }
+            }
+        }
+{% endfor %}
+        Ok(claims)
+    }
+
+    /// Gives back the claims in `claims` that were made for `row` (not the
+    /// ones it held already).
+    ///
+    /// # Errors
+    /// The error of a conditional delete.
+    async fn release_new_claims(&self, row: &{{ repo.model }}, claims: &[Option<corm::unique::Claim>; {{ repo.unique.len() }}]) -> corm::Result<()> {
+{% for unique in repo.unique %}
+{% if unique.optional %}
+        if let (Some(corm::unique::Claim::New(token)), Some(value)) = (claims[{{ loop.index0 }}], &row.{{ unique.ident }}) {
+            self.release_{{ unique.name }}(value, Some(token)).await?;
+        }
+{% else %}
+        if let Some(corm::unique::Claim::New(token)) = claims[{{ loop.index0 }}] {
+            self.release_{{ unique.name }}(&row.{{ unique.ident }}, Some(token)).await?;
+        }
+{% endif %}
+{% endfor %}
+        Ok(())
+    }
+
+    /// Gives back every `@unique` value `row` (a row as it was before a
+    /// write or delete at `key`) holds that `now` (the row as written, if
+    /// any) does not.
+    ///
+    /// # Errors
+    /// The error of a read or of a conditional delete.
+    async fn release_dropped_claims(&self, key: &{{ repo.key }}, row: &{{ repo.model }}, now: Option<&{{ repo.model }}>) -> corm::Result<()> {
+{% for unique in repo.unique %}
+{% if unique.optional %}
+        if let Some(value) = &row.{{ unique.ident }} {
+            if now.is_none_or(|now| now.{{ unique.ident }}.as_ref() != Some(value)) {
+                self.release_held_{{ unique.name }}(value, key).await?;
+            }
+        }
+{% else %}
+        if now.is_none_or(|now| now.{{ unique.ident }} != row.{{ unique.ident }}) {
+            self.release_held_{{ unique.name }}(&row.{{ unique.ident }}, key).await?;
+        }
+{% endif %}
+{% endfor %}
+        Ok(())
+    }
+
+    /// Settles the claims of a write of `row`: when it certainly failed,
+    /// gives back the claims it made and returns its error (after a timeout
+    /// the row may have been written, so its claims stay); when it
+    /// succeeded, gives back the values `previous` (the row before) held
+    /// that `row` no longer does.
+    ///
+    /// # Errors
+    /// The write's error, or the error of a read or conditional delete.
+    async fn settle_claims(
+        &self,
+        row: &{{ repo.model }},
+        previous: Option<&{{ repo.model }}>,
+        claims: &[Option<corm::unique::Claim>; {{ repo.unique.len() }}],
+        written: corm::Result<()>,
+    ) -> corm::Result<()> {
+        if let Err(error) = written {
+            if error.certainly_not_applied() {
+                // The write's error is the one to report; a claim left
+                // behind is stale and taken over after the grace period.
+                let _released = self.release_new_claims(row, claims).await;
+            }
+            return Err(error);
+        }
+        match previous {
+            Some(previous) => self.release_dropped_claims(&row.key(), previous, Some(row)).await,
+            None => Ok(()),
+        }
+    }
+{% endif %}
+}

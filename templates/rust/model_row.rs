@@ -1,0 +1,215 @@
+{% for line in item.doc %}
+///{{ line }}
+{% endfor %}
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ item.ident }} {
+{% for field in item.fields %}
+{% for line in field.doc %}
+///{{ line }}
+{% endfor %}
+    pub {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+}
+
+impl {{ item.ident }} {
+{% for line in item.new_doc %}
+///{{ line }}
+{% endfor %}
+{% if item.new_has_many_args %}
+    #[allow(clippy::too_many_arguments)]
+{% endif %}
+    #[must_use]
+    pub fn new({% for field in item.fields %}{% if field.is_param() %}{{ field.ident }}: {{ field.ty }},{% endif %}{% endfor %}) -> Self {
+        Self {
+{% for field in item.fields %}
+{% match field.init %}
+{% when Some with (init) %}
+            {{ field.ident }}: {{ init }},
+{% when None %}
+            {{ field.ident }},
+{% endmatch %}
+{% endfor %}
+        }
+    }
+}
+{% if item.new_is_nullary %}
+
+impl Default for {{ item.ident }} {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+{% endif %}
+
+/// Binds every column, in declaration order, to an insert of all columns.
+impl SerializeRow for {{ item.ident }} {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, {{ item.fields.len() }}>(ctx)?;
+{% for field in item.fields %}
+        rt::bind::<Self>(writer, &markers[{{ loop.index0 }}], &self.{{ field.ident }})?;
+{% endfor %}
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+/// Reads every column, in declaration order.
+impl<'f, 'm> DeserializeRow<'f, 'm> for {{ item.ident }} {
+    fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
+        rt::check_count::<Self>(specs, {{ item.fields.len() }})?;
+{% for field in item.fields %}
+        rt::check_col::<Self, {{ field.ty }}>(specs, {{ loop.index0 }}, {{ field.cql_name }})?;
+{% endfor %}
+        Ok(())
+    }
+
+    fn deserialize(mut row: ColumnIterator<'f, 'm>) -> Result<Self, DeserializationError> {
+        Ok(Self {
+{% for field in item.fields %}
+{% if field.optional %}
+            {{ field.ident }}: rt::next_opt_col::<Self, _>(&mut row)?,
+{% else %}
+            {{ field.ident }}: rt::next_col::<Self, _>(&mut row)?,
+{% endif %}
+{% endfor %}
+        })
+    }
+}
+{% for key in item.keys() %}
+
+{% for line in key.doc %}
+///{{ line }}
+{% endfor %}
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ key.ident }} {
+{% for field in key.fields %}
+{% for line in field.doc %}
+///{{ line }}
+{% endfor %}
+    pub {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+}
+
+impl {{ item.ident }} {
+{% for line in key.method_doc %}
+///{{ line }}
+{% endfor %}
+    #[must_use]
+    pub fn {{ key.method }}(&self) -> {{ key.ident }} {
+        {{ key.ident }} {
+{% for field in key.fields %}
+            {{ field.ident }}: Clone::clone(&self.{{ field.ident }}),
+{% endfor %}
+        }
+    }
+}
+
+/// Binds the key columns, in key order, to a `WHERE` clause on them.
+impl SerializeRow for {{ key.ident }} {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, {{ key.fields.len() }}>(ctx)?;
+{% for field in key.fields %}
+        rt::bind::<Self>(writer, &markers[{{ loop.index0 }}], &self.{{ field.ident }})?;
+{% endfor %}
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+{% endfor %}
+{% if let Some(patch) = item.patch %}
+
+{% for line in patch.doc %}
+///{{ line }}
+{% endfor %}
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct {{ patch.ident }} {
+{% for field in patch.fields %}
+{% for line in field.doc %}
+///{{ line }}
+{% endfor %}
+    pub {{ field.ident }}: Option<{{ field.ty }}>,
+{% endfor %}
+}
+{% if !patch.fields.is_empty() %}
+
+impl {{ patch.ident }} {
+{% for field in patch.fields %}
+    /// Sets the column {{ field.cql_name }} to `value`.
+    #[must_use]
+    pub fn {{ field.ident }}(mut self, value: {{ field.ty }}) -> Self {
+        self.{{ field.ident }} = Some(value);
+        self
+    }
+{% endfor %}
+}
+{% endif %}
+{% if let Some(validate) = item.validate %}
+{% if validate.patch_validates() %}
+
+impl {{ patch.ident }} {
+    /// Checks the `@validate` rules of the fields that are set; every
+    /// violation is reported at once. Every generated update runs it first.
+    ///
+    /// # Errors
+    /// A [`corm::validate::ValidationError`] listing the violations.
+    pub fn validate(&self) -> Result<(), corm::validate::ValidationError> {
+        let mut violations = corm::validate::Violations::new({{ validate.model }});
+{% for field in validate.fields %}
+{% if field.in_patch %}
+{% if field.optional %}
+        if let Some(Some(value)) = &self.{{ field.ident }} {
+{% else %}
+        if let Some(value) = &self.{{ field.ident }} {
+{% endif %}
+{% for check in field.checks %}
+            {{ check }}
+{% endfor %}
+        }
+{% endif %}
+{% endfor %}
+        violations.finish()
+    }
+}
+{% endif %}
+{% endif %}
+{% endif %}
+{% if let Some(validate) = item.validate %}
+
+impl {{ item.ident }} {
+    /// Checks the `@validate` rules of every field; every violation is
+    /// reported at once. Every generated write runs it first.
+    ///
+    /// # Errors
+    /// A [`corm::validate::ValidationError`] listing the violations.
+    pub fn validate(&self) -> Result<(), corm::validate::ValidationError> {
+        let mut violations = corm::validate::Violations::new({{ validate.model }});
+{% for field in validate.fields %}
+{% if field.optional %}
+        if let Some(value) = &self.{{ field.ident }} {
+{% else %}
+        {
+            let value = &self.{{ field.ident }};
+{% endif %}
+{% for check in field.checks %}
+            {{ check }}
+{% endfor %}
+        }
+{% endfor %}
+        violations.finish()
+    }
+}
+{% endif %}
