@@ -1,5 +1,5 @@
 //! The schema's named queries and aggregates, as methods of the model
-//! repositories (`db.rs`), and the aggregates' result rows.
+//! repositories (each in its model's file), and the aggregates' result rows.
 //!
 //! Each method's statement is built on first use and prepared once per
 //! session, in its repository's statement cache.

@@ -1,4 +1,4 @@
-//! The schema's enums, user-defined types and models, with the driver's
+//! The schema's enums and user-defined types, with the driver's
 //! (de)serialisation traits implemented by position through `corm::rt`.
 {% for path in file.uses %}
 use {{ path }};

@@ -15,17 +15,17 @@
 //!
 //! The output is a module folder:
 //! - `mod.rs`: declares the modules and re-exports their items;
-//! - `types.rs`: every enum, UDT and model of the schema, in that order
-//!   (each in declaration order), with hand-written driver trait impls that
-//!   call `corm::rt`, and each model's key types (`OrderKey`, and
-//!   `OrderPartition` when it has clustering columns). One file keeps the
-//!   diff of a schema change in one place;
+//! - `types.rs` (when the schema has enums or UDTs): every enum and UDT,
+//!   with hand-written driver trait impls that call `corm::rt`;
+//! - `<model>.rs`, one per model, named after it in snake_case: its row,
+//!   key, partition, clustering and patch types with their driver impls,
+//!   its `TableSpec` and `corm::Table` impls, and its repository (which
+//!   dereferences to the runtime's generic `corm::Repository`);
 //! - `db.rs` (when there are models): the `Db` handle (a session, a
-//!   keyspace and every statement's CQL, built once) and one repository per
-//!   model, reached by the model's name in snake_case (`db.order()`,
-//!   `db.page_views()`): insert, insert with TTL/timestamp, insert if not
-//!   exists, get, delete, and for models with clustering columns delete and
-//!   stream a partition; scan; counter models `add` instead of inserting;
+//!   keyspace and each table's `corm::TableStatements`), reaching each
+//!   repository by the model's name in snake_case (`db.order()`);
+//! - `queries.rs` and `relations.rs`: named queries, aggregates and
+//!   relation loaders, as methods of the repositories;
 //! - `schema.cql`: the DDL of the schema ([`render_schema`]), which `mod.rs`
 //!   exposes as `SCHEMA_CQL` and, statement by statement, as
 //!   `SCHEMA_STATEMENTS`.

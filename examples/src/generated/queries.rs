@@ -2,7 +2,7 @@
 // Change the `.corm` files and run `cormc generate` again.
 
 //! The schema's named queries and aggregates, as methods of the model
-//! repositories (`db.rs`), and the aggregates' result rows.
+//! repositories (each in its model's file), and the aggregates' result rows.
 //!
 //! Each method's statement is built on first use and prepared once per
 //! session, in its repository's statement cache.
@@ -118,7 +118,7 @@ impl super::CustomerRepository<'_> {
 /// A customer's order totals, computed by Cassandra (`GROUP BY` on the
 /// partition key).
 ///
-/// A row of [`OrderRepository::order_totals`](super::db::OrderRepository::order_totals): one per group of `customer_id`.
+/// A row of [`OrderRepository::order_totals`](super::OrderRepository::order_totals): one per group of `customer_id`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderTotals {
     /// The grouped column `customer_id`.
@@ -180,7 +180,7 @@ impl super::OrderRepository<'_> {
 /// How many orders of a customer are in each status, for statuses with two
 /// or more, most first.
 ///
-/// A row of [`OrderRepository::busy_statuses`](super::db::OrderRepository::busy_statuses): one per group of `status`.
+/// A row of [`OrderRepository::busy_statuses`](super::OrderRepository::busy_statuses): one per group of `status`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BusyStatuses {
     /// The grouped column `status`.

@@ -1,5 +1,6 @@
-//! The view of `db.rs`: the `Db` handle and one repository per model, with
-//! the CQL text of every statement decided here (quoted names, key order).
+//! The view of `db.rs` and of each model's repository: the `Db` handle, the
+//! repositories and their statements, with the CQL text of every statement
+//! decided here (quoted names, key order).
 //!
 //! Names: a model's repository is reached through `db.<model in
 //! snake_case>()` (`db.order()`, `db.page_views()`) and is a

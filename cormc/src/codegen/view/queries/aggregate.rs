@@ -320,7 +320,7 @@ pub(super) fn aggregate_view(
     );
     let base_errors = "[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`]";
     let row_doc_line = format!(
-        "A row of [`{repo}::{ident}`](super::db::{repo}::{ident}): {}.",
+        "A row of [`{repo}::{ident}`](super::{repo}::{ident}): {}.",
         if aggregate.group_by.is_empty() {
             "the aggregate over every matching row".to_owned()
         } else {
