@@ -53,8 +53,8 @@ pub use session::Session;
 pub use sort_order::SortOrder;
 pub use statement::Statement;
 pub use table::{
-    Clustered, DirectWrites, HasTable, PrimaryKey, Repository, Table, TableSpec, TableStatements,
-    Updatable, WriteBatch,
+    Clustered, DirectWrites, HasTable, PrimaryKey, RangeValues, Repository, Table, TableSpec,
+    TableStatements, Updatable, WriteBatch,
 };
 
 /// Arbitrary-precision decimals, for `decimal` columns ([`BigDecimal`]).

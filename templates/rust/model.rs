@@ -51,8 +51,9 @@ impl corm::Updatable for {{ item.ident }} {
 {% if update.has_now() %}
     const STAMPS_NOW: bool = true;
 {% endif %}
+    type Values<'v> = rt::BoundValues<'v, {{ update.capacity }}>;
 
-    fn bind_patch<'v>(patch: &'v {{ update.patch }}, {% if update.has_now() %}now{% else %}_now{% endif %}: &'v rt::Now, values: &mut rt::BoundValues<'v>) {
+    fn bind_patch<'v>(patch: &'v {{ update.patch }}, {% if update.has_now() %}now{% else %}_now{% endif %}: &'v rt::Now, values: &mut Self::Values<'v>) {
 {% for step in update.steps %}
 {% if let Some(now) = step.now %}
         values.always({{ step.flag }}, &now.{{ now }});
@@ -62,7 +63,7 @@ impl corm::Updatable for {{ item.ident }} {
 {% endfor %}
     }
 
-    fn bind_key<'v>(key: &'v {{ repo.key }}, values: &mut rt::BoundValues<'v>, {% if update.key_split.1.is_empty() %}_clustering{% else %}clustering{% endif %}: bool) {
+    fn bind_key<'v>(key: &'v {{ repo.key }}, values: &mut Self::Values<'v>, {% if update.key_split.1.is_empty() %}_clustering{% else %}clustering{% endif %}: bool) {
 {% for field in update.key_split.0 %}
         values.push(&key.{{ field }});
 {% endfor %}
@@ -88,7 +89,7 @@ impl corm::Clustered for {{ item.ident }} {
     type First = {{ clustered.first }};
     type Clustering = {{ clustered.clustering }};
 
-    fn bind_clustering<'v>(clustering: &'v {{ clustered.clustering }}, values: &mut rt::BoundValues<'v>) {
+    fn bind_clustering<'v>(clustering: &'v {{ clustered.clustering }}, values: &mut corm::RangeValues<'v>) {
 {% if clustered.fields.is_empty() %}
         values.push(clustering);
 {% else %}

@@ -341,10 +341,11 @@ impl corm::PrimaryKey for CustomerKey {
 impl corm::Updatable for Customer {
     type Patch = CustomerPatch;
     const STAMPS_NOW: bool = true;
+    type Values<'v> = rt::BoundValues<'v, 13>;
     fn bind_patch<'v>(
         patch: &'v CustomerPatch,
         now: &'v rt::Now,
-        values: &mut rt::BoundValues<'v>,
+        values: &mut Self::Values<'v>,
     ) {
         values.set(0x1, &patch.email);
         values.set(0x2, &patch.name);
@@ -359,7 +360,7 @@ impl corm::Updatable for Customer {
     }
     fn bind_key<'v>(
         key: &'v CustomerKey,
-        values: &mut rt::BoundValues<'v>,
+        values: &mut Self::Values<'v>,
         _clustering: bool,
     ) {
         values.push(&key.id);

@@ -162,16 +162,17 @@ impl corm::PrimaryKey for KeywordKey {
 impl corm::DirectWrites for Keyword {}
 impl corm::Updatable for Keyword {
     type Patch = KeywordPatch;
+    type Values<'v> = rt::BoundValues<'v, 5>;
     fn bind_patch<'v>(
         patch: &'v KeywordPatch,
         _now: &'v rt::Now,
-        values: &mut rt::BoundValues<'v>,
+        values: &mut Self::Values<'v>,
     ) {
         values.set(0x1, &patch.order);
     }
     fn bind_key<'v>(
         key: &'v KeywordKey,
-        values: &mut rt::BoundValues<'v>,
+        values: &mut Self::Values<'v>,
         clustering: bool,
     ) {
         values.push(&key.key);
@@ -183,7 +184,7 @@ impl corm::Updatable for Keyword {
 impl corm::Clustered for Keyword {
     type First = String;
     type Clustering = String;
-    fn bind_clustering<'v>(clustering: &'v String, values: &mut rt::BoundValues<'v>) {
+    fn bind_clustering<'v>(clustering: &'v String, values: &mut corm::RangeValues<'v>) {
         values.push(clustering);
     }
 }

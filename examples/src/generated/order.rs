@@ -572,10 +572,11 @@ impl corm::DirectWrites for Order {}
 impl corm::Updatable for Order {
     type Patch = OrderPatch;
     const STAMPS_NOW: bool = true;
+    type Values<'v> = rt::BoundValues<'v, 30>;
     fn bind_patch<'v>(
         patch: &'v OrderPatch,
         now: &'v rt::Now,
-        values: &mut rt::BoundValues<'v>,
+        values: &mut Self::Values<'v>,
     ) {
         values.set(0x1, &patch.status);
         values.set(0x2, &patch.total_cents);
@@ -603,11 +604,7 @@ impl corm::Updatable for Order {
         values.set(0x800000, &patch.statuses);
         values.always(0x1000000, &now.timestamp);
     }
-    fn bind_key<'v>(
-        key: &'v OrderKey,
-        values: &mut rt::BoundValues<'v>,
-        clustering: bool,
-    ) {
+    fn bind_key<'v>(key: &'v OrderKey, values: &mut Self::Values<'v>, clustering: bool) {
         values.push(&key.customer_id);
         if clustering {
             values.push(&key.placed_at);
@@ -623,7 +620,7 @@ impl corm::Clustered for Order {
     type Clustering = OrderClustering;
     fn bind_clustering<'v>(
         clustering: &'v OrderClustering,
-        values: &mut rt::BoundValues<'v>,
+        values: &mut corm::RangeValues<'v>,
     ) {
         values.push(&clustering.placed_at);
         values.push(&clustering.id);

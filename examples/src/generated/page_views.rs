@@ -154,7 +154,7 @@ impl corm::Clustered for PageViews {
     type Clustering = corm::chrono::NaiveDate;
     fn bind_clustering<'v>(
         clustering: &'v corm::chrono::NaiveDate,
-        values: &mut rt::BoundValues<'v>,
+        values: &mut corm::RangeValues<'v>,
     ) {
         values.push(clustering);
     }

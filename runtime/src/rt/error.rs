@@ -68,7 +68,7 @@ pub enum CodecError {
         source: SerializationError,
     },
     /// A text column holds a value that is not a variant of the Rust enum.
-    /// A statement binds more values than [`super::MAX_BOUND_VALUES`].
+    /// A statement binds more values than its `BoundValues` holds.
     #[error("a statement binds more than {max} values")]
     TooManyValues {
         /// The limit.

@@ -66,7 +66,7 @@ pub use statement::{WithTtlAndTimestamp, quoted, with_ttl_and_timestamp};
 pub use text::{check_text, parse_error, read_text, serialize_text, unknown_variant};
 pub use time::{now_timestamp, now_timeuuid};
 pub use udt::{UdtField, UdtFields, check_udt_field, required_field, serialize_udt, udt_fields};
-pub use values::{BoundValue, BoundValues, Chain, MAX_BOUND_VALUES, Now};
+pub use values::{Bind, BoundValue, BoundValues, Chain, MAX_BOUND_VALUES, MAX_RANGE_VALUES, Now};
 
 /// The driver's serialisation traits, under a path of the runtime's own:
 /// generated code names `dyn corm::rt::SerializeValue`, which stays quiet

@@ -17,15 +17,21 @@ pub const MAX_BOUND_VALUES: usize = 128;
 /// A value to bind, borrowed.
 pub type BoundValue<'v> = &'v (dyn SerializeValue + Sync);
 
+/// The most values a range read binds after its partition key: two bounds
+/// of up to 16 clustering columns each, and the limit.
+pub const MAX_RANGE_VALUES: usize = 33;
+
 /// The values of one statement, in marker order, with the bit mask of the
-/// patch fields that are set (an update's cache key).
-pub struct BoundValues<'v> {
-    values: ArrayVec<BoundValue<'v>, MAX_BOUND_VALUES>,
+/// patch fields that are set (an update's cache key); at most `N` of them,
+/// kept inline (a generated update names the `N` its table needs, so the
+/// future holding them stays small).
+pub struct BoundValues<'v, const N: usize = MAX_BOUND_VALUES> {
+    values: ArrayVec<BoundValue<'v>, N>,
     mask: u64,
     overflow: bool,
 }
 
-impl std::fmt::Debug for BoundValues<'_> {
+impl<const N: usize> std::fmt::Debug for BoundValues<'_, N> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BoundValues")
             .field("len", &self.values.len())
@@ -34,13 +40,13 @@ impl std::fmt::Debug for BoundValues<'_> {
     }
 }
 
-impl Default for BoundValues<'_> {
+impl<const N: usize> Default for BoundValues<'_, N> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<'v> BoundValues<'v> {
+impl<'v, const N: usize> BoundValues<'v, N> {
     /// No values.
     pub fn new() -> Self {
         Self {
@@ -91,7 +97,7 @@ impl<'v> BoundValues<'v> {
         self.values.is_empty()
     }
 
-    /// The values bound. Past [`MAX_BOUND_VALUES`] values the rest were
+    /// The values bound. Past `N` values the rest were
     /// dropped, so a statement refuses them (a wrong count of values).
     pub fn bound(&self) -> &[BoundValue<'v>] {
         &self.values
@@ -100,18 +106,18 @@ impl<'v> BoundValues<'v> {
     /// The values, or an error when more were bound than fit.
     ///
     /// # Errors
-    /// [`SerializationError`] past [`MAX_BOUND_VALUES`] values.
+    /// [`SerializationError`] past `N` values.
     pub fn as_slice(&self) -> Result<&[BoundValue<'v>], SerializationError> {
         if self.overflow {
             return Err(SerializationError::new(CodecError::TooManyValues {
-                max: MAX_BOUND_VALUES,
+                max: N,
             }));
         }
         Ok(&self.values)
     }
 }
 
-impl SerializeRow for BoundValues<'_> {
+impl<const N: usize> SerializeRow for BoundValues<'_, N> {
     fn serialize(
         &self,
         ctx: &RowSerializationContext<'_>,
@@ -122,6 +128,27 @@ impl SerializeRow for BoundValues<'_> {
 
     fn is_empty(&self) -> bool {
         self.values.is_empty()
+    }
+}
+
+/// The values of an update, as generic code fills them: implemented by
+/// every [`BoundValues`].
+pub trait Bind<'v>: Default + SerializeRow + Send + Sync {
+    /// Binds `value` next.
+    fn bind(&mut self, value: BoundValue<'v>);
+    /// The bits of the patch fields set so far.
+    fn set_columns(&self) -> u64;
+}
+
+impl<'v, const N: usize> Bind<'v> for BoundValues<'v, N> {
+    #[inline]
+    fn bind(&mut self, value: BoundValue<'v>) {
+        self.push(value);
+    }
+
+    #[inline]
+    fn set_columns(&self) -> u64 {
+        self.mask
     }
 }
 

@@ -7,7 +7,7 @@ use scylla::statement::batch::{Batch as DriverBatch, BatchType};
 
 use super::statements::UPDATE_USING;
 use super::{DirectWrites, PrimaryKey, Table, TableStatements, Updatable};
-use crate::rt::{BoundValue, BoundValues, Chain, Now};
+use crate::rt::{Bind, BoundValue, Chain, Now};
 use crate::{Error, Options, Result, Session};
 
 /// A schema's handle that holds the statements of table `T`: the generated
@@ -267,9 +267,9 @@ struct PatchWrite<T: Updatable> {
 impl<T: Updatable> PatchWrite<T> {
     /// The bits of the columns the update sets.
     fn mask(&self) -> u64 {
-        let mut values = BoundValues::new();
+        let mut values = T::Values::default();
         T::bind_patch(&self.patch, &self.now, &mut values);
-        values.mask()
+        values.set_columns()
     }
 }
 
@@ -279,7 +279,7 @@ impl<T: Updatable> SerializeRow for PatchWrite<T> {
         ctx: &RowSerializationContext<'_>,
         writer: &mut RowWriter,
     ) -> std::result::Result<(), SerializationError> {
-        let mut values = BoundValues::new();
+        let mut values = T::Values::default();
         T::bind_patch(&self.patch, &self.now, &mut values);
         T::bind_key(&self.key, &mut values, !self.by_partition);
         values.serialize(ctx, writer)

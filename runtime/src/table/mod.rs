@@ -22,7 +22,7 @@ mod statements;
 mod update;
 
 pub use batch::{HasTable, WriteBatch};
-pub use range::Clustered;
+pub use range::{Clustered, RangeValues};
 pub use repository::Repository;
 pub use spec::TableSpec;
 pub use statements::TableStatements;

@@ -7,7 +7,10 @@ use scylla::serialize::value::SerializeValue;
 
 use super::{Repository, Table};
 use crate::paging::Rows;
-use crate::rt::{BoundValues, Chain};
+use crate::rt::{BoundValues, Chain, MAX_RANGE_VALUES};
+
+/// The values of a range read after its partition key.
+pub type RangeValues<'v> = BoundValues<'v, MAX_RANGE_VALUES>;
 use crate::{Result, SortOrder};
 
 /// The shape bit of a slice (bounds on the whole clustering key), which
@@ -22,7 +25,7 @@ pub trait Clustered: Table {
     type Clustering: Send + Sync;
 
     /// Binds the clustering columns of `clustering`, in key order.
-    fn bind_clustering<'v>(clustering: &'v Self::Clustering, values: &mut BoundValues<'v>);
+    fn bind_clustering<'v>(clustering: &'v Self::Clustering, values: &mut RangeValues<'v>);
 }
 
 impl<T: Clustered> Repository<'_, T> {
@@ -44,7 +47,7 @@ impl<T: Clustered> Repository<'_, T> {
         order: SortOrder,
         limit: Option<i32>,
     ) -> Result<Rows<T>> {
-        let mut values = BoundValues::new();
+        let mut values = RangeValues::new();
         let mut shape = 0;
         for (bound, [included, excluded]) in [(&from, [0x1, 0x2]), (&to, [0x4, 0x8])] {
             match bound {
@@ -79,7 +82,7 @@ impl<T: Clustered> Repository<'_, T> {
         order: SortOrder,
         limit: Option<i32>,
     ) -> Result<Rows<T>> {
-        let mut values = BoundValues::new();
+        let mut values = RangeValues::new();
         let mut shape = SLICE;
         for (bound, [included, excluded]) in [(from, [0x1, 0x2]), (to, [0x4, 0x8])] {
             match bound {
@@ -104,7 +107,7 @@ impl<T: Clustered> Repository<'_, T> {
         &self,
         partition: &T::Partition,
         mut shape: u64,
-        bounds: BoundValues<'_>,
+        bounds: RangeValues<'_>,
         order: SortOrder,
         limit: Option<i32>,
     ) -> Result<Rows<T>> {
@@ -112,7 +115,7 @@ impl<T: Clustered> Repository<'_, T> {
             shape |= 0x10;
         }
         let limit = limit.map_or(crate::MaybeUnset::Unset, crate::MaybeUnset::Set);
-        let mut values = BoundValues::new();
+        let mut values = RangeValues::new();
         for bound in bounds.bound() {
             values.push(*bound);
         }

@@ -4,7 +4,7 @@
 use super::statements::UPDATE_USING;
 use super::{DirectWrites, Repository, Table};
 use crate::Result;
-use crate::rt::{BoundValues, Now};
+use crate::rt::{Bind, Now};
 
 /// A table with columns an update can set: implemented by generated code,
 /// which binds a patch's set fields (and `@on_update(now)` columns) in the
@@ -17,14 +17,19 @@ pub trait Updatable: Table {
     /// clock).
     const STAMPS_NOW: bool = false;
 
+    /// The values of one update: `rt::BoundValues<'v, N>`, with `N` the
+    /// most it binds (the `USING` markers, every updatable column and the
+    /// key), so they live inline in a future no bigger than needed.
+    type Values<'v>: Bind<'v>;
+
     /// Binds the set fields of `patch`, in column order, each with its bit
-    /// of the mask ([`BoundValues::set`]), and the `@on_update(now)`
-    /// columns with `now` ([`BoundValues::always`]).
-    fn bind_patch<'v>(patch: &'v Self::Patch, now: &'v Now, values: &mut BoundValues<'v>);
+    /// of the mask (`BoundValues::set`), and the `@on_update(now)`
+    /// columns with `now` (`BoundValues::always`).
+    fn bind_patch<'v>(patch: &'v Self::Patch, now: &'v Now, values: &mut Self::Values<'v>);
 
     /// Binds `key`: its partition key columns, then its clustering columns
     /// when `clustering` (an update of static columns alone has none).
-    fn bind_key<'v>(key: &'v Self::Key, values: &mut BoundValues<'v>, clustering: bool);
+    fn bind_key<'v>(key: &'v Self::Key, values: &mut Self::Values<'v>, clustering: bool);
 
     /// Checks the `@validate` rules of the set fields of `patch` (none by
     /// default).
@@ -51,13 +56,13 @@ impl<T: Updatable> Repository<'_, T> {
         };
         let (ttl, timestamp) = (options.bound_ttl(), options.bound_timestamp());
         let using = options.writes_using();
-        let mut values = BoundValues::new();
+        let mut values = T::Values::default();
         if using {
-            values.push(&ttl);
-            values.push(&timestamp);
+            values.bind(&ttl);
+            values.bind(&timestamp);
         }
         T::bind_patch(patch, &now, &mut values);
-        let mask = values.mask();
+        let mask = values.set_columns();
         if mask == 0 {
             return Ok(());
         }

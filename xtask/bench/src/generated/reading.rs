@@ -183,17 +183,18 @@ impl corm::PrimaryKey for ReadingKey {
 impl corm::DirectWrites for Reading {}
 impl corm::Updatable for Reading {
     type Patch = ReadingPatch;
+    type Values<'v> = rt::BoundValues<'v, 6>;
     fn bind_patch<'v>(
         patch: &'v ReadingPatch,
         _now: &'v rt::Now,
-        values: &mut rt::BoundValues<'v>,
+        values: &mut Self::Values<'v>,
     ) {
         values.set(0x1, &patch.value);
         values.set(0x2, &patch.note);
     }
     fn bind_key<'v>(
         key: &'v ReadingKey,
-        values: &mut rt::BoundValues<'v>,
+        values: &mut Self::Values<'v>,
         clustering: bool,
     ) {
         values.push(&key.sensor);
@@ -207,7 +208,7 @@ impl corm::Clustered for Reading {
     type Clustering = corm::chrono::DateTime<corm::chrono::Utc>;
     fn bind_clustering<'v>(
         clustering: &'v corm::chrono::DateTime<corm::chrono::Utc>,
-        values: &mut rt::BoundValues<'v>,
+        values: &mut corm::RangeValues<'v>,
     ) {
         values.push(clustering);
     }

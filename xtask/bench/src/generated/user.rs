@@ -187,10 +187,11 @@ impl corm::PrimaryKey for UserKey {
 impl corm::DirectWrites for User {}
 impl corm::Updatable for User {
     type Patch = UserPatch;
+    type Values<'v> = rt::BoundValues<'v, 8>;
     fn bind_patch<'v>(
         patch: &'v UserPatch,
         _now: &'v rt::Now,
-        values: &mut rt::BoundValues<'v>,
+        values: &mut Self::Values<'v>,
     ) {
         values.set(0x1, &patch.email);
         values.set(0x2, &patch.name);
@@ -198,11 +199,7 @@ impl corm::Updatable for User {
         values.set(0x8, &patch.created_at);
         values.set(0x10, &patch.tags);
     }
-    fn bind_key<'v>(
-        key: &'v UserKey,
-        values: &mut rt::BoundValues<'v>,
-        _clustering: bool,
-    ) {
+    fn bind_key<'v>(key: &'v UserKey, values: &mut Self::Values<'v>, _clustering: bool) {
         values.push(&key.id);
     }
 }
