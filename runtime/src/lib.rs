@@ -27,6 +27,7 @@
 pub mod batch;
 mod config;
 mod error;
+pub mod loader;
 pub mod lwt;
 pub mod migrate;
 pub mod options;

@@ -23,17 +23,6 @@ pub use {{ module }}::{ {% for name in names %}{{ name }},{% endfor %} };
 pub mod db;
 pub use db::Db;
 {% endif %}
-{% if queries %}
-
-pub mod queries;
-{% if query_rows %}
-pub use queries::*;
-{% endif %}
-{% endif %}
-{% if relations %}
-
-pub mod relations;
-{% endif %}
 {% if db.migrations %}
 
 /// The schema's migrations as data ([`MIGRATIONS`]), for

@@ -3,8 +3,14 @@
 {% for path in uses %}
 use {{ path }};
 {% endfor %}
+{% if uses_try_stream() %}
+use corm::TryStreamExt;
+{% endif %}
 {% if has_types %}
 use super::types::*;
+{% endif %}
+{% if !imports.is_empty() %}
+use super::{ {% for name in imports %}{{ name }},{% endfor %} };
 {% endif %}
 use super::db::Db;
 
@@ -588,3 +594,9 @@ impl<'a> {{ repo.repo }}<'a> {
     }
 {% endif %}
 }
+{% if let Some(file) = queries %}
+{% include "rust/queries_body.rs" %}
+{% endif %}
+{% if let Some(file) = relations %}
+{% include "rust/relations_body.rs" %}
+{% endif %}

@@ -20,12 +20,11 @@
 //! - `<model>.rs`, one per model, named after it in snake_case: its row,
 //!   key, partition, clustering and patch types with their driver impls,
 //!   its `TableSpec` and `corm::Table` impls, and its repository (which
-//!   dereferences to the runtime's generic `corm::Repository`);
+//!   dereferences to the runtime's generic `corm::Repository`) with its
+//!   named queries, aggregates and relation loaders;
 //! - `db.rs` (when there are models): the `Db` handle (a session, a
 //!   keyspace and each table's `corm::TableStatements`), reaching each
 //!   repository by the model's name in snake_case (`db.order()`);
-//! - `queries.rs` and `relations.rs`: named queries, aggregates and
-//!   relation loaders, as methods of the repositories;
 //! - `schema.cql`: the DDL of the schema ([`render_schema`]), which `mod.rs`
 //!   exposes as `SCHEMA_CQL` and, statement by statement, as
 //!   `SCHEMA_STATEMENTS`.
@@ -154,27 +153,9 @@ pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
         "mod.rs",
         render::rust_file(
             "mod.rs",
-            &templates::ModRs::new(
-                &model,
-                &db,
-                &statements,
-                queries.as_ref(),
-                relations.is_some(),
-            ),
+            &templates::ModRs::new(&model, &db, &statements, queries.as_ref()),
         )?,
     );
-    if let Some(file) = &queries {
-        files.insert(
-            "queries.rs",
-            render::rust_file("queries.rs", &templates::QueriesRs { file })?,
-        );
-    }
-    if let Some(file) = &relations {
-        files.insert(
-            "relations.rs",
-            render::rust_file("relations.rs", &templates::RelationsRs { file })?,
-        );
-    }
     if model.has_values() {
         files.insert(
             "types.rs",
@@ -185,7 +166,7 @@ pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
         let path = format!("{}.rs", view::bare_ident(&repo.module));
         let text = render::rust_file(
             &path,
-            &templates::ModelRs::new(item, repo, model.has_values()),
+            &templates::ModelRs::new(item, repo, &model, queries.as_ref(), relations.as_ref()),
         )?;
         files.insert(path, text);
     }

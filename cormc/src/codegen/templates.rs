@@ -17,12 +17,6 @@ pub(crate) struct ModRs<'a> {
     pub(crate) models: Vec<(String, Vec<String>)>,
     /// The db file, to know whether it has repositories.
     pub(crate) db: &'a DbFile,
-    /// Whether there is a `queries.rs` (named queries and aggregates).
-    pub(crate) queries: bool,
-    /// Whether `queries.rs` has result rows to re-export.
-    pub(crate) query_rows: bool,
-    /// Whether there is a `relations.rs`.
-    pub(crate) relations: bool,
     /// The statements that set up a keyspace, each as the Rust string
     /// literals of its parts around the keyspace slots.
     pub(crate) schema_statements: Vec<Vec<String>>,
@@ -34,7 +28,6 @@ impl<'a> ModRs<'a> {
         db: &'a DbFile,
         statements: &[crate::migrate::EmbeddedStatement],
         queries: Option<&QueriesFile>,
-        relations: bool,
     ) -> Self {
         Self {
             has_types: types.has_values(),
@@ -42,19 +35,9 @@ impl<'a> ModRs<'a> {
                 .models
                 .iter()
                 .zip(&db.repos)
-                .map(|(model, repo)| {
-                    let mut names = vec![model.ident.clone(), model.key.ident.clone()];
-                    names.extend(model.partition.as_ref().map(|key| key.ident.clone()));
-                    names.extend(model.clustering.as_ref().map(|key| key.ident.clone()));
-                    names.extend(model.patch.as_ref().map(|patch| patch.ident.clone()));
-                    names.push(repo.repo.clone());
-                    (repo.module.clone(), names)
-                })
+                .map(|(model, repo)| (repo.module.clone(), model_names(model, repo, queries)))
                 .collect(),
             db,
-            queries: queries.is_some(),
-            query_rows: queries.is_some_and(QueriesFile::has_rows),
-            relations,
             schema_statements: statements.iter().map(part_literals).collect(),
         }
     }
@@ -91,19 +74,80 @@ pub(crate) struct ModelRs<'a> {
     pub(crate) uses: &'static [&'static str],
     /// Whether `types.rs` has enums or UDTs to import.
     pub(crate) has_types: bool,
+    /// The model's named queries and aggregates.
+    pub(crate) queries: Option<QueriesFile>,
+    /// The model's relation loaders.
+    pub(crate) relations: Option<RelationsFile>,
+    /// The other modules' items its queries and loaders name.
+    pub(crate) imports: Vec<String>,
 }
 
 impl<'a> ModelRs<'a> {
-    pub(crate) fn new(item: &'a ModelView, repo: &'a RepoView, has_types: bool) -> Self {
+    pub(crate) fn new(
+        item: &'a ModelView,
+        repo: &'a RepoView,
+        types: &TypesFile,
+        queries: Option<&QueriesFile>,
+        relations: Option<&RelationsFile>,
+    ) -> Self {
+        let queries = queries.and_then(|file| file.for_repo(&repo.repo));
+        let relations = relations.and_then(|file| file.for_repo(&repo.repo));
+        let own = model_names(item, repo, queries.as_ref());
+        let mut imports: Vec<String> = queries
+            .iter()
+            .flat_map(|file| file.uses.iter())
+            .chain(relations.iter().flat_map(|file| file.uses.iter()))
+            .filter(|name| !own.contains(name))
+            // Enums and UDTs come with `use super::types::*`.
+            .filter(|name| {
+                !types.enums.iter().any(|item| &item.ident == *name)
+                    && !types.udts.iter().any(|item| &item.ident == *name)
+            })
+            .cloned()
+            .collect();
+        imports.sort();
+        imports.dedup();
         Self {
             item,
             repo,
             spec: &repo.spec,
             clustered: repo.clustered.as_ref(),
             uses: super::view::ROW_USES,
-            has_types,
+            has_types: types.has_values(),
+            queries,
+            relations,
+            imports,
         }
     }
+
+    /// Whether the file collects or walks streams (`corm::TryStreamExt`).
+    pub(crate) fn uses_try_stream(&self) -> bool {
+        self.queries
+            .as_ref()
+            .is_some_and(QueriesFile::uses_try_stream)
+    }
+}
+
+/// The public items of a model's file: its types, its repository and its
+/// aggregates' result rows (which `mod.rs` re-exports).
+pub(crate) fn model_names(
+    item: &ModelView,
+    repo: &RepoView,
+    queries: Option<&QueriesFile>,
+) -> Vec<String> {
+    let mut names = vec![item.ident.clone(), item.key.ident.clone()];
+    names.extend(item.partition.as_ref().map(|key| key.ident.clone()));
+    names.extend(item.clustering.as_ref().map(|key| key.ident.clone()));
+    names.extend(item.patch.as_ref().map(|patch| patch.ident.clone()));
+    names.push(repo.repo.clone());
+    names.extend(
+        queries
+            .iter()
+            .flat_map(|file| file.aggregates.iter())
+            .filter(|aggregate| aggregate.repo == repo.repo)
+            .map(|aggregate| aggregate.row.clone()),
+    );
+    names
 }
 
 /// `types.rs`: enums and UDTs.
@@ -154,22 +198,6 @@ impl MigrationsRs {
                 .collect(),
         }
     }
-}
-
-/// `queries.rs`: named queries and aggregates.
-#[derive(Template)]
-#[template(path = "rust/queries.rs")]
-pub(crate) struct QueriesRs<'a> {
-    /// The view model.
-    pub(crate) file: &'a QueriesFile,
-}
-
-/// `relations.rs`: relation loaders.
-#[derive(Template)]
-#[template(path = "rust/relations.rs")]
-pub(crate) struct RelationsRs<'a> {
-    /// The view model.
-    pub(crate) file: &'a RelationsFile,
 }
 
 /// The parts of a statement cut at its keyspace slots, as Rust string

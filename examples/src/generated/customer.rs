@@ -11,6 +11,7 @@ use corm::scylla::serialize::SerializationError;
 use corm::scylla::serialize::row::{RowSerializationContext, SerializeRow};
 use corm::scylla::serialize::writers::RowWriter;
 use super::types::*;
+use super::Order;
 use super::db::Db;
 /// A customer account: the email is unique, and every write is validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -773,5 +774,140 @@ impl<'a> CustomerRepository<'a> {
             }
             None => Ok(()),
         }
+    }
+}
+impl CustomerRepository<'_> {
+    /// The customers of a tier, served by the SAI index on `tier`.
+    ///
+    /// The rows are fetched a page at a time (of the page size in the repository's options) as the stream is read.
+    ///
+    /// ```cql
+    /// SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM <keyspace>.customer WHERE tier = ?
+    /// ```
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the first page's error; later failures are items of the stream.
+    pub async fn customers_in_tier(
+        &self,
+        tier: &str,
+    ) -> corm::Result<
+        impl corm::Stream<Item = corm::Result<Customer>> + Send + Unpin + 'static,
+    > {
+        let statement = self
+            .base
+            .statements()
+            .extra()
+            .get(
+                2,
+                || {
+                    [
+                        "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
+                        self.base.statements().table(),
+                        " WHERE tier = ?",
+                    ]
+                        .concat()
+                },
+            );
+        let prepared = statement.prepared(self.base.session()).await?;
+        self.base.stream(prepared, (tier,)).await
+    }
+}
+impl CustomerRepository<'_> {
+    /// Relation `orders`: the `Order` rows whose `customer_id` holds the key of
+    /// `parent`, in clustering order. Reads the partition of `parent` in table
+    /// `order`, every page (of the page size in the repository's options).
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the error
+    /// of a page or of reading a row.
+    pub async fn orders(&self, parent: &Customer) -> corm::Result<Vec<Order>> {
+        let statement = self
+            .base
+            .statements()
+            .extra()
+            .get(
+                corm::loader::RELATION_STATEMENTS,
+                || {
+                    let table = self.db.order().statements().table();
+                    [
+                        "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
+                        table,
+                        " WHERE customer_id = ?",
+                    ]
+                        .concat()
+                },
+            );
+        let prepared = statement.prepared(self.base.session()).await?;
+        corm::paging::read_all(
+                self.base.session(),
+                prepared,
+                self.base.options(),
+                (&parent.id,),
+            )
+            .await
+    }
+    /// Relation `orders` of many parents: a `Vec` per parent, in the order of
+    /// `parents`. A parent with no match gets an empty `Vec`, and parents with
+    /// equal keys get equal results.
+    ///
+    /// Each distinct key is read once, in `IN` lists of at most
+    /// [`IN_CHUNK`](corm::loader::IN_CHUNK) keys, with at most
+    /// [`CONCURRENT_REQUESTS`](corm::loader::CONCURRENT_REQUESTS) requests
+    /// running. Every row goes to the parents whose key it holds, compared by
+    /// value, never by its position in the answers.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the error
+    /// of any request or of reading a row: there is no partial result.
+    pub async fn orders_of(
+        &self,
+        parents: &[Customer],
+    ) -> corm::Result<Vec<Vec<Order>>> {
+        let mut loaded: Vec<Vec<Order>> = vec![Vec::new(); parents.len()];
+        let mut positions = std::collections::BTreeMap::new();
+        for (position, parent) in parents.iter().enumerate() {
+            positions.entry(&parent.id).or_insert_with(Vec::new).push(position);
+        }
+        if positions.is_empty() {
+            return Ok(loaded);
+        }
+        let statement = self
+            .base
+            .statements()
+            .extra()
+            .get(
+                corm::loader::RELATION_STATEMENTS + 1,
+                || {
+                    let table = self.db.order().statements().table();
+                    [
+                        "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
+                        table,
+                        " WHERE customer_id IN ?",
+                    ]
+                        .concat()
+                },
+            );
+        let prepared = statement.prepared(self.base.session()).await?;
+        let keys: Vec<_> = positions.keys().copied().collect();
+        let rows: Vec<Order> = corm::paging::read_concurrently(
+                self.base.session(),
+                prepared,
+                self.base.options(),
+                keys.chunks(corm::loader::IN_CHUNK).map(|chunk| (chunk,)),
+                corm::loader::CONCURRENT_REQUESTS,
+            )
+            .await?;
+        for row in rows {
+            if let Some((&last, others)) = positions
+                .get(&row.customer_id)
+                .and_then(|at| at.split_last())
+            {
+                for &position in others {
+                    loaded[position].push(row.clone());
+                }
+                loaded[last].push(row);
+            }
+        }
+        Ok(loaded)
     }
 }

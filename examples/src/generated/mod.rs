@@ -15,6 +15,7 @@ pub use types::*;
 pub mod order;
 pub use order::{
     Order, OrderKey, OrderPartition, OrderClustering, OrderPatch, OrderRepository,
+    OrderTotals, BusyStatuses,
 };
 pub mod page_views;
 pub use page_views::{PageViews, PageViewsKey, PageViewsPartition, PageViewsRepository};
@@ -27,9 +28,6 @@ pub use customer::{Customer, CustomerKey, CustomerPatch, CustomerRepository};
 /// The [`Db`] handle.
 pub mod db;
 pub use db::Db;
-pub mod queries;
-pub use queries::*;
-pub mod relations;
 /// The schema's migrations as data ([`MIGRATIONS`]), for
 /// `corm::migrate::Migrator`.
 pub mod migrations;

@@ -10,7 +10,9 @@ use corm::scylla::frame::response::result::ColumnSpec;
 use corm::scylla::serialize::SerializationError;
 use corm::scylla::serialize::row::{RowSerializationContext, SerializeRow};
 use corm::scylla::serialize::writers::RowWriter;
+use corm::TryStreamExt;
 use super::types::*;
+use super::Customer;
 use super::db::Db;
 /// A customer order, one partition per customer, newest first.
 #[derive(Debug, Clone, PartialEq)]
@@ -652,5 +654,327 @@ impl<'a> OrderRepository<'a> {
             base: self.base.with(options),
             ..self
         }
+    }
+}
+impl OrderRepository<'_> {
+    /// The newest orders of a customer since a time.
+    ///
+    /// Returns at most `n` rows (a positive number).
+    ///
+    /// ```cql
+    /// SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM <keyspace>."order" WHERE customer_id = ? AND placed_at > ? ORDER BY placed_at DESC LIMIT ?
+    /// ```
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`].
+    pub async fn recent_orders(
+        &self,
+        customer: corm::Uuid,
+        since: corm::CqlTimeuuid,
+        n: i32,
+    ) -> corm::Result<Vec<Order>> {
+        let statement = self
+            .base
+            .statements()
+            .extra()
+            .get(
+                0,
+                || {
+                    [
+                        "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
+                        self.base.statements().table(),
+                        " WHERE customer_id = ? AND placed_at > ? ORDER BY placed_at DESC LIMIT ?",
+                    ]
+                        .concat()
+                },
+            );
+        let prepared = statement.prepared(self.base.session()).await?;
+        self.base.stream(prepared, (customer, since, n)).await?.try_collect().await
+    }
+}
+impl OrderRepository<'_> {
+    /// The orders of several customers (at most 1,000).
+    ///
+    /// Returns at most 1000 rows.
+    ///
+    /// ```cql
+    /// SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM <keyspace>."order" WHERE customer_id IN ? LIMIT 1000
+    /// ```
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`].
+    pub async fn orders_of_customers(
+        &self,
+        customers: &[corm::Uuid],
+    ) -> corm::Result<Vec<Order>> {
+        let statement = self
+            .base
+            .statements()
+            .extra()
+            .get(
+                1,
+                || {
+                    [
+                        "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
+                        self.base.statements().table(),
+                        " WHERE customer_id IN ? LIMIT 1000",
+                    ]
+                        .concat()
+                },
+            );
+        let prepared = statement.prepared(self.base.session()).await?;
+        self.base.stream(prepared, (customers,)).await?.try_collect().await
+    }
+}
+/// A customer's order totals, computed by Cassandra (`GROUP BY` on the
+/// partition key).
+///
+/// A row of [`OrderRepository::order_totals`](super::OrderRepository::order_totals): one per group of `customer_id`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderTotals {
+    /// The grouped column `customer_id`.
+    pub customer_id: corm::Uuid,
+    /// `count(*)`.
+    pub orders: i64,
+    /// `sum(total_cents)`.
+    pub cents: i64,
+    /// `max(placed_at)`.
+    pub latest: corm::CqlTimeuuid,
+}
+impl OrderRepository<'_> {
+    /// A customer's order totals, computed by Cassandra (`GROUP BY` on the
+    /// partition key).
+    ///
+    /// Computed by Cassandra (`GROUP BY` a primary-key prefix): one row per group, in the table's order (partitions by token, then clustering order); every page of groups is read (of the page size in the repository's options).
+    ///
+    /// As in Cassandra, `sum` and `avg` keep the column's type: an integer sum wraps around when it overflows, and an integer average is truncated.
+    ///
+    /// ```cql
+    /// SELECT customer_id, count(*), sum(total_cents), max(placed_at) FROM <keyspace>."order" WHERE customer_id = ? GROUP BY customer_id
+    /// ```
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`].
+    pub async fn order_totals(
+        &self,
+        customer: corm::Uuid,
+    ) -> corm::Result<Vec<OrderTotals>> {
+        let statement = self
+            .base
+            .statements()
+            .extra()
+            .get(
+                3,
+                || {
+                    [
+                        "SELECT customer_id, count(*), sum(total_cents), max(placed_at) FROM ",
+                        self.base.statements().table(),
+                        " WHERE customer_id = ? GROUP BY customer_id",
+                    ]
+                        .concat()
+                },
+            );
+        let prepared = statement.prepared(self.base.session()).await?;
+        self.base
+            .stream::<(corm::Uuid, i64, i64, corm::CqlTimeuuid)>(prepared, (customer,))
+            .await?
+            .map_ok(|(customer_id, orders, cents, latest)| OrderTotals {
+                customer_id,
+                orders,
+                cents,
+                latest,
+            })
+            .try_collect()
+            .await
+    }
+}
+/// How many orders of a customer are in each status, for statuses with two
+/// or more, most first.
+///
+/// A row of [`OrderRepository::busy_statuses`](super::OrderRepository::busy_statuses): one per group of `status`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BusyStatuses {
+    /// The grouped column `status`.
+    pub status: OrderStatus,
+    /// `count(*)`.
+    pub orders: i64,
+    /// `sum(quantity)`.
+    pub items: i32,
+}
+/// The running totals of one group of [`BusyStatuses`], as the rows
+/// are read.
+#[derive(Default)]
+struct BusyStatusesTotals {
+    orders: i64,
+    items: i128,
+}
+impl BusyStatusesTotals {
+    /// Adds one row's values.
+    fn add(&mut self, quantity: &i32) {
+        self.orders += 1;
+        self.items += i128::from(*quantity);
+    }
+    /// The group's result row; `Err` says which value does not fit its type.
+    fn finish(self, status: OrderStatus) -> Result<BusyStatuses, &'static str> {
+        Ok(BusyStatuses {
+            status,
+            orders: self.orders,
+            items: i32::try_from(self.items)
+                .map_err(|_| "sum(quantity) does not fit `int`")?,
+        })
+    }
+}
+impl OrderRepository<'_> {
+    /// How many orders of a customer are in each status, for statuses with two
+    /// or more, most first.
+    ///
+    /// Runs client-side over a paged read: every matching row is read (of the page size in the repository's options) and added to its group's running total, so memory grows with the number of groups, never with the number of rows. Then it keeps the groups where `orders >= 2` and orders them by `orders desc`.
+    ///
+    /// Integer sums are added up in 128 bits: a `sum` that does not fit the column's type is an error instead of wrapping around as in Cassandra; an integer average is truncated.
+    ///
+    /// ```cql
+    /// SELECT status, quantity FROM <keyspace>."order" WHERE customer_id = ?
+    /// ```
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`]; [`corm::Error::UnexpectedResult`] when a sum does not fit its type.
+    pub async fn busy_statuses(
+        &self,
+        customer: corm::Uuid,
+    ) -> corm::Result<Vec<BusyStatuses>> {
+        let statement = self
+            .base
+            .statements()
+            .extra()
+            .get(
+                4,
+                || {
+                    [
+                        "SELECT status, quantity FROM ",
+                        self.base.statements().table(),
+                        " WHERE customer_id = ?",
+                    ]
+                        .concat()
+                },
+            );
+        let prepared = statement.prepared(self.base.session()).await?;
+        let mut rows = self
+            .base
+            .stream::<(OrderStatus, i32)>(prepared, (customer,))
+            .await?;
+        let mut groups: std::collections::BTreeMap<OrderStatus, BusyStatusesTotals> = std::collections::BTreeMap::new();
+        while let Some((status, quantity)) = rows.try_next().await? {
+            groups.entry(status).or_default().add(&quantity);
+        }
+        let mut results = Vec::with_capacity(groups.len());
+        for (key, totals) in groups {
+            let row = totals
+                .finish(key)
+                .map_err(|problem| corm::Error::UnexpectedResult {
+                    statement: statement.text().to_owned(),
+                    problem: problem.to_owned(),
+                })?;
+            if row.orders >= 2 {
+                results.push(row);
+            }
+        }
+        results.sort_by_key(|row| std::cmp::Reverse(row.orders));
+        Ok(results)
+    }
+}
+impl OrderRepository<'_> {
+    /// Relation `customer`: the `Customer` row whose key `child`'s
+    /// `customer_id` holds, or `None` when there is none. A read by primary
+    /// key.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error reading
+    /// the row.
+    pub async fn customer(&self, child: &Order) -> corm::Result<Option<Customer>> {
+        let statement = self
+            .base
+            .statements()
+            .extra()
+            .get(
+                corm::loader::RELATION_STATEMENTS,
+                || {
+                    let table = self.db.customer().statements().table();
+                    [
+                        "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
+                        table,
+                        " WHERE id = ?",
+                    ]
+                        .concat()
+                },
+            );
+        let prepared = statement.prepared(self.base.session()).await?;
+        self.base
+            .session()
+            .execute_first(&self.base.options().apply(prepared), (&child.customer_id,))
+            .await
+    }
+    /// Relation `customer` of many children: an `Option` per child, in the
+    /// order of `children`. A child with no match gets `None`, and children
+    /// with equal keys get equal results.
+    ///
+    /// Each distinct key is read once, in `IN` lists of at most
+    /// [`IN_CHUNK`](corm::loader::IN_CHUNK) keys, with at most
+    /// [`CONCURRENT_REQUESTS`](corm::loader::CONCURRENT_REQUESTS) requests
+    /// running. Every row goes to the children whose key it holds, compared by
+    /// value, never by its position in the answers.
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the error
+    /// of any request or of reading a row: there is no partial result.
+    pub async fn customer_of(
+        &self,
+        children: &[Order],
+    ) -> corm::Result<Vec<Option<Customer>>> {
+        let mut loaded: Vec<Option<Customer>> = vec![None; children.len()];
+        let mut positions = std::collections::BTreeMap::new();
+        for (position, child) in children.iter().enumerate() {
+            positions.entry(&child.customer_id).or_insert_with(Vec::new).push(position);
+        }
+        if positions.is_empty() {
+            return Ok(loaded);
+        }
+        let statement = self
+            .base
+            .statements()
+            .extra()
+            .get(
+                corm::loader::RELATION_STATEMENTS + 1,
+                || {
+                    let table = self.db.customer().statements().table();
+                    [
+                        "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
+                        table,
+                        " WHERE id IN ?",
+                    ]
+                        .concat()
+                },
+            );
+        let prepared = statement.prepared(self.base.session()).await?;
+        let keys: Vec<_> = positions.keys().copied().collect();
+        let rows: Vec<Customer> = corm::paging::read_concurrently(
+                self.base.session(),
+                prepared,
+                self.base.options(),
+                keys.chunks(corm::loader::IN_CHUNK).map(|chunk| (chunk,)),
+                corm::loader::CONCURRENT_REQUESTS,
+            )
+            .await?;
+        for row in rows {
+            if let Some((&last, others)) = positions
+                .get(&row.id)
+                .and_then(|at| at.split_last())
+            {
+                for &position in others {
+                    loaded[position] = Some(row.clone());
+                }
+                loaded[last] = Some(row);
+            }
+        }
+        Ok(loaded)
     }
 }

@@ -154,11 +154,28 @@ impl QueriesFile {
         }))
     }
 
-    /// Whether the file has public types (the aggregates' result rows) for
-    /// `mod.rs` to re-export; named queries alone add only methods.
+
+    /// The queries and aggregates of the repository `repo` alone, or `None`
+    /// when it has none.
     #[must_use]
-    pub fn has_rows(&self) -> bool {
-        !self.aggregates.is_empty()
+    pub fn for_repo(&self, repo: &str) -> Option<Self> {
+        let queries: Vec<QueryView> = self
+            .queries
+            .iter()
+            .filter(|query| query.repo == repo)
+            .cloned()
+            .collect();
+        let aggregates: Vec<AggregateView> = self
+            .aggregates
+            .iter()
+            .filter(|aggregate| aggregate.repo == repo)
+            .cloned()
+            .collect();
+        (!queries.is_empty() || !aggregates.is_empty()).then(|| Self {
+            uses: self.uses.clone(),
+            queries,
+            aggregates,
+        })
     }
 
     /// Whether some method collects rows or reads them one by one (and the
@@ -168,17 +185,6 @@ impl QueriesFile {
         self.queries.iter().any(|query| query.bounded) || !self.aggregates.is_empty()
     }
 
-    /// Whether some client-side aggregate groups rows (and the file needs
-    /// `BTreeMap`).
-    #[must_use]
-    pub fn uses_btree_map(&self) -> bool {
-        self.aggregates.iter().any(|aggregate| {
-            aggregate
-                .client
-                .as_ref()
-                .is_some_and(|client| !client.group_key.is_empty())
-        })
-    }
 }
 
 /// The model a query or aggregate reads, and its view.

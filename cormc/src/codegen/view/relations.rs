@@ -152,6 +152,22 @@ pub struct Guard {
 }
 
 impl RelationsFile {
+    /// The loaders of the repository `repo` alone, or `None` when it has
+    /// none.
+    #[must_use]
+    pub fn for_repo(&self, repo: &str) -> Option<Self> {
+        let repos: Vec<RelationRepoView> = self
+            .repos
+            .iter()
+            .filter(|view| view.repo == repo)
+            .cloned()
+            .collect();
+        (!repos.is_empty()).then(|| Self {
+            uses: self.uses.clone(),
+            repos,
+            chunked: self.chunked,
+        })
+    }
     /// The view of `schema`'s relations, or `None` when it has none (no file
     /// is generated).
     ///
@@ -395,15 +411,15 @@ fn loader_view(
     let input_key = key_binding(input, &access.input_fields);
     let row_key = key_binding("row", &access.columns);
     let requests = if in_where.is_some() {
-        "keys.chunks(IN_CHUNK).map(|chunk| (chunk,))".to_owned()
+        "keys.chunks(corm::loader::IN_CHUNK).map(|chunk| (chunk,))".to_owned()
     } else if access.columns.len() == 1 {
         "positions.keys().map(|key| (*key,))".to_owned()
     } else {
         "positions.keys().copied()".to_owned()
     };
     let key = |offset: usize| match 2 * index + offset {
-        0 => "RELATION_STATEMENTS".to_owned(),
-        n => format!("RELATION_STATEMENTS + {n}"),
+        0 => "corm::loader::RELATION_STATEMENTS".to_owned(),
+        n => format!("corm::loader::RELATION_STATEMENTS + {n}"),
     };
     let (one_doc, batch_doc) = docs(relation, target, &access, in_where.is_some());
     Ok(LoaderView {
@@ -594,14 +610,14 @@ fn docs(
         "children"
     };
     let read = if chunked {
-        "in `IN` lists of at most [`IN_CHUNK`] keys"
+        "in `IN` lists of at most [`IN_CHUNK`](corm::loader::IN_CHUNK) keys"
     } else {
         "one request per key"
     };
     let batch = format!(
         "Relation `{name}` of many {inputs}: {per} per {each}, in the order of `{inputs}`. \
          A {each} with no match gets {empty}, and {inputs} with equal keys get equal results.\n\n\
-         Each distinct key is read once, {read}, with at most [`CONCURRENT_REQUESTS`] requests \
+         Each distinct key is read once, {read}, with at most [`CONCURRENT_REQUESTS`](corm::loader::CONCURRENT_REQUESTS) requests \
          running. Every row goes to the {inputs} whose key it holds, compared by value, never \
          by its position in the answers."
     );

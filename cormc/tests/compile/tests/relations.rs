@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use corm::loader::IN_CHUNK;
 use corm::{Options, Uuid};
-use corm_codegen_fixtures::relation_loaders::relations::IN_CHUNK;
 use corm_codegen_fixtures::relation_loaders::{Comment, Db, Pin, Post, Profile, Run, Sample, User};
 
 /// More parents than two `IN` requests hold.

@@ -1,23 +1,6 @@
-//! The schema's named queries and aggregates, as methods of the model
-//! repositories (each in its model's file), and the aggregates' result rows.
-//!
-//! Each method's statement is built on first use and prepared once per
-//! session, in its repository's statement cache.
-{% if file.uses_try_stream() %}
-
-use corm::TryStreamExt;
-{% endif %}
-{% if file.uses_btree_map() %}
-
-use std::collections::BTreeMap;
-{% endif %}
-{% if !file.uses.is_empty() %}
-
-use super::{ {% for name in file.uses %}{{ name }},{% endfor %} };
-{% endif %}
 {% for query in file.queries %}
 
-impl super::{{ query.repo }}<'_> {
+impl {{ query.repo }}<'_> {
 {% for line in query.doc %}
     ///{{ line }}
 {% endfor %}
@@ -118,7 +101,7 @@ impl {{ client.totals }} {
 }
 {% endif %}
 
-impl super::{{ aggregate.repo }}<'_> {
+impl {{ aggregate.repo }}<'_> {
 {% for line in aggregate.doc %}
     ///{{ line }}
 {% endfor %}
@@ -167,7 +150,7 @@ impl super::{{ aggregate.repo }}<'_> {
         let {% if client.limit.is_some() %}mut {% endif %}results = vec![row];
 {% endif %}
 {% else %}
-        let mut groups: BTreeMap<{{ client.key_type }}, {{ client.totals }}> = BTreeMap::new();
+        let mut groups: std::collections::BTreeMap<{{ client.key_type }}, {{ client.totals }}> = std::collections::BTreeMap::new();
         while let Some({{ aggregate.pattern }}) = rows.try_next().await? {
             groups
                 .entry({{ client.group_key }})
