@@ -54,7 +54,7 @@ pub use session::Session;
 pub use sort_order::SortOrder;
 pub use statement::Statement;
 pub use table::{
-    Clustered, DirectWrites, HasTable, PrimaryKey, RangeValues, Repository, Table, TableSpec,
+    Clustered, DirectWrites, InDb, PrimaryKey, RangeValues, Repository, Table, TableSpec,
     TableStatements, Updatable, WriteBatch,
 };
 

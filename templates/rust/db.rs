@@ -146,9 +146,11 @@ impl Db {
 }
 {% for repo in file.repos %}
 
-impl corm::HasTable<{{ repo.model }}> for Db {
-    fn table_statements(&self) -> &corm::TableStatements {
-        &self.inner.{{ repo.accessor }}
+impl corm::InDb for {{ repo.model }} {
+    type Db = Db;
+
+    fn statements_in(db: &Db) -> &corm::TableStatements {
+        &db.inner.{{ repo.accessor }}
     }
 }
 {% endfor %}

@@ -121,23 +121,27 @@ impl Db {
         CustomerRepository::new(self, base, &self.inner.customer_claims)
     }
 }
-impl corm::HasTable<Order> for Db {
-    fn table_statements(&self) -> &corm::TableStatements {
-        &self.inner.order
+impl corm::InDb for Order {
+    type Db = Db;
+    fn statements_in(db: &Db) -> &corm::TableStatements {
+        &db.inner.order
     }
 }
-impl corm::HasTable<PageViews> for Db {
-    fn table_statements(&self) -> &corm::TableStatements {
-        &self.inner.page_views
+impl corm::InDb for PageViews {
+    type Db = Db;
+    fn statements_in(db: &Db) -> &corm::TableStatements {
+        &db.inner.page_views
     }
 }
-impl corm::HasTable<Keyword> for Db {
-    fn table_statements(&self) -> &corm::TableStatements {
-        &self.inner.keyword
+impl corm::InDb for Keyword {
+    type Db = Db;
+    fn statements_in(db: &Db) -> &corm::TableStatements {
+        &db.inner.keyword
     }
 }
-impl corm::HasTable<Customer> for Db {
-    fn table_statements(&self) -> &corm::TableStatements {
-        &self.inner.customer
+impl corm::InDb for Customer {
+    type Db = Db;
+    fn statements_in(db: &Db) -> &corm::TableStatements {
+        &db.inner.customer
     }
 }

@@ -10,11 +10,19 @@ use super::{DirectWrites, PrimaryKey, Table, TableStatements, Updatable};
 use crate::rt::{Bind, BoundValue, Chain, Now};
 use crate::{Error, Options, Result, Session};
 
-/// A schema's handle that holds the statements of table `T`: the generated
-/// `Db`, for each of its models.
-pub trait HasTable<T: Table> {
-    /// The statements of `T`'s table.
-    fn table_statements(&self) -> &TableStatements;
+/// A table of a schema whose handle (the generated `Db`) holds its
+/// statements: implemented by generated code for each model.
+///
+/// Stated on the table, not as one generic trait on the handle: 500
+/// `impl Trait<Model> for Db` share a self type and cost the compiler a
+/// pairwise overlap check each (quadratic), while impls on distinct types
+/// do not.
+pub trait InDb: Table {
+    /// The schema's handle.
+    type Db;
+
+    /// The statements of this table in `db`.
+    fn statements_in(db: &Self::Db) -> &TableStatements;
 }
 
 /// What a batched write does, to pick its statement when the batch runs.
@@ -98,8 +106,7 @@ impl<'db, D> WriteBatch<'db, D> {
     /// writes it).
     pub fn insert<T>(&mut self, row: &T) -> &mut Self
     where
-        T: DirectWrites,
-        D: HasTable<T>,
+        T: DirectWrites + InDb<Db = D>,
     {
         if let Err(error) = row.validate() {
             self.invalid.get_or_insert(error);
@@ -112,8 +119,7 @@ impl<'db, D> WriteBatch<'db, D> {
     pub fn delete<K>(&mut self, key: &K) -> &mut Self
     where
         K: PrimaryKey,
-        K::Table: DirectWrites,
-        D: HasTable<K::Table>,
+        K::Table: DirectWrites + InDb<Db = D>,
     {
         self.push::<K::Table>(Kind::Delete, Box::new(key.clone()));
         self
@@ -125,9 +131,8 @@ impl<'db, D> WriteBatch<'db, D> {
     pub fn update<K>(&mut self, key: &K, patch: &<K::Table as Updatable>::Patch) -> &mut Self
     where
         K: PrimaryKey,
-        K::Table: Updatable + DirectWrites,
+        K::Table: Updatable + DirectWrites + InDb<Db = D>,
         <K::Table as Updatable>::Patch: Clone + 'static,
-        D: HasTable<K::Table>,
     {
         if let Err(error) = K::Table::validate_patch(patch) {
             self.invalid.get_or_insert(error);
@@ -146,7 +151,7 @@ impl<'db, D> WriteBatch<'db, D> {
         if mask == 0 {
             return self;
         }
-        let statements = self.db.table_statements();
+        let statements = K::Table::statements_in(self.db);
         let write = PatchWrite {
             by_partition: statements.updates_by_partition(mask),
             ..write
@@ -159,12 +164,9 @@ impl<'db, D> WriteBatch<'db, D> {
         self
     }
 
-    fn push<T: Table>(&mut self, kind: Kind, values: Box<dyn SerializeRow + Send + Sync>)
-    where
-        D: HasTable<T>,
-    {
+    fn push<T: InDb<Db = D>>(&mut self, kind: Kind, values: Box<dyn SerializeRow + Send + Sync>) {
         self.writes.push(Write {
-            statements: self.db.table_statements(),
+            statements: T::statements_in(self.db),
             kind,
             values,
         });

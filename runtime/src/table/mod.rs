@@ -21,7 +21,7 @@ mod spec;
 mod statements;
 mod update;
 
-pub use batch::{HasTable, WriteBatch};
+pub use batch::{InDb, WriteBatch};
 pub use range::{Clustered, RangeValues};
 pub use repository::Repository;
 pub use spec::TableSpec;

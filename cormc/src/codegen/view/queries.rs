@@ -154,7 +154,6 @@ impl QueriesFile {
         }))
     }
 
-
     /// The queries and aggregates of the repository `repo` alone, or `None`
     /// when it has none.
     #[must_use]
@@ -184,7 +183,6 @@ impl QueriesFile {
     pub fn uses_try_stream(&self) -> bool {
         self.queries.iter().any(|query| query.bounded) || !self.aggregates.is_empty()
     }
-
 }
 
 /// The model a query or aggregate reads, and its view.

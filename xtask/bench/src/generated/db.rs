@@ -87,13 +87,15 @@ impl Db {
         ReadingRepository::new(self, base)
     }
 }
-impl corm::HasTable<User> for Db {
-    fn table_statements(&self) -> &corm::TableStatements {
-        &self.inner.user
+impl corm::InDb for User {
+    type Db = Db;
+    fn statements_in(db: &Db) -> &corm::TableStatements {
+        &db.inner.user
     }
 }
-impl corm::HasTable<Reading> for Db {
-    fn table_statements(&self) -> &corm::TableStatements {
-        &self.inner.reading
+impl corm::InDb for Reading {
+    type Db = Db;
+    fn statements_in(db: &Db) -> &corm::TableStatements {
+        &db.inner.reading
     }
 }
