@@ -292,6 +292,94 @@ async fn insert_with_ttl_and_timestamp() {
     .await;
 }
 
+/// The repository's options reach the conditional insert (`IF NOT EXISTS
+/// USING TTL ?`) and every write of a batch (`USING TTL ? AND TIMESTAMP ?`
+/// on its inserts and updates, the write time on its deletes).
+#[tokio::test]
+async fn options_reach_conditional_inserts_and_batches() {
+    with_keyspace("repo_ttl_more", |session| async move {
+        let db = db(session.clone()).await;
+        let orders = db.order();
+        let ttl_and_time = session
+            .prepare(
+                "SELECT TTL(total_cents), WRITETIME(total_cents) FROM \"order\" \
+                 WHERE customer_id = ? AND placed_at = ? AND id = ?",
+            )
+            .await
+            .unwrap();
+        let read = |row: &Order| {
+            let (session, statement, key) = (session.clone(), ttl_and_time.clone(), row.key());
+            async move {
+                session
+                    .execute_first::<(Option<i32>, Option<i64>)>(&statement, key)
+                    .await
+                    .unwrap()
+                    .unwrap()
+            }
+        };
+
+        let lwt = full_order(12, 0);
+        let applied = orders
+            .with(Options::new().ttl(600))
+            .insert_if_not_exists(&lwt)
+            .await
+            .unwrap();
+        assert!(applied);
+        let (ttl, _) = read(&lwt).await;
+        assert!(matches!(ttl, Some(590..=600)), "{ttl:?}");
+        // A second conditional insert applies nothing, with or without a TTL.
+        assert!(
+            !orders
+                .with(Options::new().ttl(5))
+                .insert_if_not_exists(&lwt)
+                .await
+                .unwrap()
+        );
+        assert!(matches!(read(&lwt).await.0, Some(590..=600)));
+
+        let inserted = full_order(12, 1);
+        let updated = full_order(12, 2);
+        let timestamp = 1_700_000_000_000_000;
+        // Written before the batch's write time, so the batch's update wins.
+        orders
+            .with(Options::new().timestamp(timestamp - 10))
+            .insert(&updated)
+            .await
+            .unwrap();
+        let mut batch = db
+            .batch_logged()
+            .with(Options::new().ttl(900).timestamp(timestamp));
+        batch
+            .insert(&inserted)
+            .update(&updated.key(), &OrderPatch::default().total_cents(77));
+        batch.run().await.unwrap();
+        let (ttl, written) = read(&inserted).await;
+        assert!(matches!(ttl, Some(890..=900)), "{ttl:?}");
+        assert_eq!(written, Some(timestamp));
+        let (ttl, written) = read(&updated).await;
+        assert!(matches!(ttl, Some(890..=900)), "{ttl:?}");
+        assert_eq!(written, Some(timestamp));
+        assert_eq!(
+            orders
+                .get(&updated.key())
+                .await
+                .unwrap()
+                .map(|row| row.total_cents),
+            Some(77)
+        );
+
+        // A delete in a batch with an older write time than the row's
+        // loses: the write time reached it.
+        let mut batch = db
+            .batch_unlogged()
+            .with(Options::new().timestamp(timestamp - 1));
+        batch.delete(&inserted.key());
+        batch.run().await.unwrap();
+        assert!(orders.get(&inserted.key()).await.unwrap().is_some());
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn counters_add_up() {
     with_keyspace("repo_counters", |session| async move {
