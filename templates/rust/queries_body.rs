@@ -12,7 +12,9 @@ impl {{ query.repo }}<'_> {
 {% for param in query.params %}
         {{ param.ident }}: {{ param.ty }},
 {% endfor %}
-{% if query.bounded %}
+{% if query.single %}
+    ) -> corm::Result<Option<{{ query.row }}>> {
+{% else if query.bounded %}
     ) -> corm::Result<Vec<{{ query.row }}>> {
 {% else %}
     ) -> corm::Result<impl corm::Stream<Item = corm::Result<{{ query.row }}>> + Send + Unpin + 'static> {
@@ -21,7 +23,9 @@ impl {{ query.repo }}<'_> {
             [{{ query.head }}, self.base.statements().table(){% if let Some(tail) = query.tail %}, {{ tail }}{% endif %}].concat()
         });
         let prepared = statement.prepared(self.base.session()).await?;
-{% if query.bounded %}
+{% if query.single %}
+        self.base.session().execute_first(&self.base.options().apply(prepared), {{ query.values }}).await
+{% else if query.bounded %}
         self.base.stream(prepared, {{ query.values }})
             .await?
             .try_collect()

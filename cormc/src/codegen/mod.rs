@@ -162,12 +162,17 @@ pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
             render::rust_file("types.rs", &templates::TypesRs::new(&model))?,
         );
     }
-    for (item, repo) in model.models.iter().zip(&db.repos) {
+    let pairs: Vec<_> = model.models.iter().zip(&db.repos).collect();
+    let rendered = render::in_parallel(&pairs, |&(item, repo)| {
         let path = format!("{}.rs", view::bare_ident(&repo.module));
         let text = render::rust_file(
             &path,
             &templates::ModelRs::new(item, repo, &model, queries.as_ref(), relations.as_ref()),
         )?;
+        Ok((path, text))
+    });
+    for file in rendered {
+        let (path, text) = file?;
         files.insert(path, text);
     }
     if !db.is_empty() {

@@ -85,6 +85,9 @@ pub struct QueryView {
     pub row: String,
     /// Whether the method collects a `Vec` (else it returns a stream).
     pub bounded: bool,
+    /// Whether it returns one row at most (`limit 1`, or `=` on every
+    /// primary key column): an `Option`, read unpaged.
+    pub single: bool,
     /// Whether the method takes more arguments than clippy likes.
     pub many_args: bool,
 }
@@ -181,7 +184,10 @@ impl QueriesFile {
     /// file needs `corm::TryStreamExt`).
     #[must_use]
     pub fn uses_try_stream(&self) -> bool {
-        self.queries.iter().any(|query| query.bounded) || !self.aggregates.is_empty()
+        self.queries
+            .iter()
+            .any(|query| query.bounded && !query.single)
+            || !self.aggregates.is_empty()
     }
 }
 
@@ -529,7 +535,17 @@ fn query_view(
             .any(|c| c.field == field && matches!(c.op, Operator::Eq | Operator::In))
     });
     let bounded = query.is_limited() || key_restricted;
-    if query.limit.is_none() {
+    // `limit 1`, or `=` on every primary key column: one row at most.
+    let single = matches!(query.limit, Some(ir::Limit::Fixed(1)))
+        || model.key.fields().all(|field| {
+            query
+                .conditions
+                .iter()
+                .any(|c| c.field == field && matches!(c.op, Operator::Eq))
+        });
+    if single {
+        details.push("Returns the row, or `None` when there is none.".to_owned());
+    } else if query.limit.is_none() {
         details.push(if bounded {
             "Every primary key column is restricted by `=` or `in`, so the rows are few: they are collected (a page at a time, of the page size in the repository's options).".to_owned()
         } else {
@@ -543,7 +559,9 @@ fn query_view(
         tail.push_str(" ALLOW FILTERING");
     }
     let cql = format!("{head}<keyspace>.{}{tail}", quote(&model.table));
-    let errors = if bounded {
+    let errors = if single {
+        "[`corm::Error::Prepare`], [`corm::Error::Execute`], or an error reading the row."
+    } else if bounded {
         "[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`]."
     } else {
         "[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the first page's error; later failures are items of the stream."
@@ -580,6 +598,7 @@ fn query_view(
         values: tuple(&values, &what)?,
         row: view.ident.clone(),
         bounded,
+        single,
     })
 }
 

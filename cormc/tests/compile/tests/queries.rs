@@ -128,15 +128,20 @@ async fn named_queries() {
             .unwrap();
         assert!(none.is_empty());
 
-        // Equality on the whole primary key: a `Vec`.
+        // Equality on the whole primary key: one row at most, an `Option`.
         let at = db
             .post()
             .with(options)
             .post_at(a, base() + Duration::minutes(10))
             .await
             .unwrap();
-        assert_eq!(at.len(), 1);
-        assert_eq!(at[0].likes, 10);
+        assert_eq!(at.map(|post| post.likes), Some(10));
+        let missing = db
+            .post()
+            .post_at(a, base() + Duration::days(1000))
+            .await
+            .unwrap();
+        assert_eq!(missing, None);
 
         // Served by the storage-attached index on `category`.
         let misc: Vec<Post> = db
