@@ -135,7 +135,11 @@ fn front_end(models: usize, runs: usize) -> Outcome {
         "schema", "size", "warnings", "rendered", "median", "min"
     );
     for (what, clean) in shapes {
-        let shape = Shape { models, clean };
+        let shape = Shape {
+            models,
+            clean,
+            plain: false,
+        };
         let path = target_dir().join("synthetic").join(shape.file_name());
         synthetic::write(shape, &path)?;
         let size = std::fs::metadata(&path)

@@ -7,12 +7,15 @@
 //! - `cargo xtask codegen [--check]`: the example's and the bench's generated code.
 //! - `cargo xtask bench`: generated code against hand-written driver code.
 //! - `cargo xtask synthetic`: a large schema for measuring the compiler.
+//! - `cargo xtask compile-bench`: `cargo check` of generated code beside
+//!   charybdis models.
 //! - `cargo xtask fuzz`: libFuzzer over the compiler's front end.
 
 mod bench;
 mod cargo;
 mod cassandra;
 mod codegen;
+mod compile_bench;
 mod example;
 mod fuzz;
 mod paths;
@@ -48,6 +51,9 @@ enum Command {
     Bench(bench::Args),
     /// Write a large synthetic schema, for measuring the compiler.
     Synthetic(synthetic::Args),
+    /// Time `cargo check` of the generated code for N synthetic models,
+    /// beside the same models written for charybdis.
+    CompileBench(compile_bench::Args),
     /// Fuzz the compiler's parse and check stages (needs nightly).
     Fuzz(fuzz::Args),
 }
@@ -61,6 +67,7 @@ fn main() -> ExitCode {
         Command::Codegen(args) => codegen::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Synthetic(args) => synthetic::run(args),
+        Command::CompileBench(args) => compile_bench::run(args),
         Command::Fuzz(args) => fuzz::run(args),
     };
     match outcome {

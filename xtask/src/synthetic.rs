@@ -26,8 +26,13 @@ pub struct Args {
     /// The percentage of models that draw no warning (spread evenly).
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=100))]
     clean: u8,
+    /// Models alone: no relations, named queries or aggregates (the shape
+    /// a peer ORM without them can be compared on).
+    #[arg(long)]
+    plain: bool,
     /// Where to write it [default: target/synthetic/models-N.corm, or
-    /// models-N-clean-P.corm with `--clean P`].
+    /// models-N-clean-P.corm with `--clean P`, models-N-plain.corm with
+    /// `--plain`].
     #[arg(long)]
     out: Option<PathBuf>,
 }
@@ -39,15 +44,18 @@ pub struct Shape {
     pub models: usize,
     /// The percentage of models that draw no warning (0 to 100).
     pub clean: u8,
+    /// Models alone, without relations, named queries and aggregates.
+    pub plain: bool,
 }
 
 impl Shape {
     /// The file name under `target/synthetic/`.
     pub fn file_name(self) -> String {
+        let plain = if self.plain { "-plain" } else { "" };
         if self.clean == 0 {
-            format!("models-{}.corm", self.models)
+            format!("models-{}{plain}.corm", self.models)
         } else {
-            format!("models-{}-clean-{}.corm", self.models, self.clean)
+            format!("models-{}-clean-{}{plain}.corm", self.models, self.clean)
         }
     }
 
@@ -64,6 +72,7 @@ pub fn run(args: Args) -> Outcome {
     let shape = Shape {
         models: args.models,
         clean: args.clean,
+        plain: args.plain,
     };
     let path = match args.out {
         Some(out) => absolute(out),
@@ -142,6 +151,10 @@ pub fn schema(shape: Shape) -> String {
                index (name)\n\
              {ttl}"
         );
+        if shape.plain {
+            let _ = writeln!(out, "}}\n");
+            continue;
+        }
         if m > 0 {
             let _ = writeln!(
                 out,
