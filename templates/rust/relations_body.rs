@@ -33,53 +33,22 @@ impl {{ repo.repo }}<'_> {
         &self,
         {{ loader.inputs }}: &[{{ loader.input_ty }}],
     ) -> corm::Result<Vec<{% if loader.many %}Vec<{{ loader.row }}>{% else %}Option<{{ loader.row }}>{% endif %}>> {
-        let mut loaded: Vec<{% if loader.many %}Vec<{{ loader.row }}>{% else %}Option<{{ loader.row }}>{% endif %}> = vec![{% if loader.many %}Vec::new(){% else %}None{% endif %}; {{ loader.inputs }}.len()];
-        let mut positions = std::collections::BTreeMap::new();
-        for (position, {{ loader.input }}) in {{ loader.inputs }}.iter().enumerate() {
-{% if let Some(guard) = loader.input_key.guard %}
-            let {{ guard.pattern }} = {{ guard.value }} else {
-                continue;
-            };
-{% endif %}
-            positions
-                .entry({{ loader.input_key.key }})
-                .or_insert_with(Vec::new)
-                .push(position);
-        }
-        if positions.is_empty() {
-            return Ok(loaded);
+        let keys = corm::loader::distinct_keys({{ loader.inputs }}, |{{ loader.input }}| {% include "rust/loader_input_key.rs" %});
+        if keys.is_empty() {
+            return Ok(vec![{% if loader.many %}Vec::new(){% else %}None{% endif %}; {{ loader.inputs }}.len()]);
         }
         let statement = self.base.statements().extra().get({{ loader.batch_key }}, || {
             let table = self.db.{{ loader.target_accessor }}().statements().table();
             [{{ loader.select }}, table, {% if let Some(in_where) = loader.in_where %}{{ in_where }}{% else %}{{ loader.one_where }}{% endif %}].concat()
         });
         let prepared = statement.prepared(self.base.session()).await?;
-{% if loader.chunked() %}
-        let keys: Vec<_> = positions.keys().copied().collect();
-{% endif %}
         let rows: Vec<{{ loader.row }}> = corm::paging::read_concurrently(self.base.session(), prepared, self.base.options(), {{ loader.requests }}, corm::loader::CONCURRENT_REQUESTS).await?;
-        for row in rows {
-{% if let Some(guard) = loader.row_key.guard %}
-            let {{ guard.pattern }} = {{ guard.value }} else {
-                continue;
-            };
-{% endif %}
-            if let Some((&last, others)) = positions.get({{ loader.row_key.lookup }}).and_then(|at| at.split_last()) {
-                for &position in others {
-{% if loader.many %}
-                    loaded[position].push(row.clone());
-{% else %}
-                    loaded[position] = Some(row.clone());
-{% endif %}
-                }
-{% if loader.many %}
-                loaded[last].push(row);
-{% else %}
-                loaded[last] = Some(row);
-{% endif %}
-            }
-        }
-        Ok(loaded)
+        Ok(corm::loader::distribute(
+            {{ loader.inputs }},
+            &rows,
+            |{{ loader.input }}| {% include "rust/loader_input_key.rs" %},
+            |row| {% if let Some(guard) = loader.row_key.guard %}{ let {{ guard.pattern }} = {{ guard.value }} else { return None; }; Some({{ loader.row_key.key }}) }{% else %}Some({{ loader.row_key.key }}){% endif %},
+        ))
     }
 {% endfor %}
 }

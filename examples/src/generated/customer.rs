@@ -863,13 +863,9 @@ impl CustomerRepository<'_> {
         &self,
         parents: &[Customer],
     ) -> corm::Result<Vec<Vec<Order>>> {
-        let mut loaded: Vec<Vec<Order>> = vec![Vec::new(); parents.len()];
-        let mut positions = std::collections::BTreeMap::new();
-        for (position, parent) in parents.iter().enumerate() {
-            positions.entry(&parent.id).or_insert_with(Vec::new).push(position);
-        }
-        if positions.is_empty() {
-            return Ok(loaded);
+        let keys = corm::loader::distinct_keys(parents, |parent| Some(&parent.id));
+        if keys.is_empty() {
+            return Ok(vec![Vec::new(); parents.len()]);
         }
         let statement = self
             .base
@@ -888,7 +884,6 @@ impl CustomerRepository<'_> {
                 },
             );
         let prepared = statement.prepared(self.base.session()).await?;
-        let keys: Vec<_> = positions.keys().copied().collect();
         let rows: Vec<Order> = corm::paging::read_concurrently(
                 self.base.session(),
                 prepared,
@@ -897,17 +892,13 @@ impl CustomerRepository<'_> {
                 corm::loader::CONCURRENT_REQUESTS,
             )
             .await?;
-        for row in rows {
-            if let Some((&last, others)) = positions
-                .get(&row.customer_id)
-                .and_then(|at| at.split_last())
-            {
-                for &position in others {
-                    loaded[position].push(row.clone());
-                }
-                loaded[last].push(row);
-            }
-        }
-        Ok(loaded)
+        Ok(
+            corm::loader::distribute(
+                parents,
+                &rows,
+                |parent| Some(&parent.id),
+                |row| Some(&row.customer_id),
+            ),
+        )
     }
 }

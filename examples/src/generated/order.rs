@@ -930,13 +930,12 @@ impl OrderRepository<'_> {
         &self,
         children: &[Order],
     ) -> corm::Result<Vec<Option<Customer>>> {
-        let mut loaded: Vec<Option<Customer>> = vec![None; children.len()];
-        let mut positions = std::collections::BTreeMap::new();
-        for (position, child) in children.iter().enumerate() {
-            positions.entry(&child.customer_id).or_insert_with(Vec::new).push(position);
-        }
-        if positions.is_empty() {
-            return Ok(loaded);
+        let keys = corm::loader::distinct_keys(
+            children,
+            |child| Some(&child.customer_id),
+        );
+        if keys.is_empty() {
+            return Ok(vec![None; children.len()]);
         }
         let statement = self
             .base
@@ -955,7 +954,6 @@ impl OrderRepository<'_> {
                 },
             );
         let prepared = statement.prepared(self.base.session()).await?;
-        let keys: Vec<_> = positions.keys().copied().collect();
         let rows: Vec<Customer> = corm::paging::read_concurrently(
                 self.base.session(),
                 prepared,
@@ -964,17 +962,13 @@ impl OrderRepository<'_> {
                 corm::loader::CONCURRENT_REQUESTS,
             )
             .await?;
-        for row in rows {
-            if let Some((&last, others)) = positions
-                .get(&row.id)
-                .and_then(|at| at.split_last())
-            {
-                for &position in others {
-                    loaded[position] = Some(row.clone());
-                }
-                loaded[last] = Some(row);
-            }
-        }
-        Ok(loaded)
+        Ok(
+            corm::loader::distribute(
+                children,
+                &rows,
+                |child| Some(&child.customer_id),
+                |row| Some(&row.id),
+            ),
+        )
     }
 }

@@ -61,8 +61,6 @@ pub struct RelationsFile {
     pub uses: Vec<String>,
     /// The repositories that get loaders, in declaration order.
     pub repos: Vec<RelationRepoView>,
-    /// Whether some batched loader reads with `IN` (and needs `IN_CHUNK`).
-    pub chunked: bool,
 }
 
 /// The loaders of one model's relations.
@@ -113,17 +111,9 @@ pub struct LoaderView {
     pub input_key: KeyBinding,
     /// The key a loaded row holds, to find its inputs.
     pub row_key: KeyBinding,
-    /// The batched requests' bound values, as a Rust expression over
-    /// `positions` (or `keys` when chunked).
+    /// The batched requests' bound values, as a Rust expression over the
+    /// distinct `keys`.
     pub requests: String,
-}
-
-impl LoaderView {
-    /// Whether the batched loader reads with `IN`, in chunks.
-    #[must_use]
-    pub const fn chunked(&self) -> bool {
-        self.in_where.is_some()
-    }
 }
 
 /// A key read from a row or input: the key expression (a reference, or a
@@ -136,8 +126,6 @@ pub struct KeyBinding {
     /// The key, as a Rust expression: `&row.a`, `(&row.a, &row.b)`, or
     /// the guard's bindings.
     pub key: String,
-    /// The key as the argument of `BTreeMap::get`.
-    pub lookup: String,
     /// The key as the bound values of a statement (a tuple).
     pub values: String,
 }
@@ -165,7 +153,6 @@ impl RelationsFile {
         (!repos.is_empty()).then(|| Self {
             uses: self.uses.clone(),
             repos,
-            chunked: self.chunked,
         })
     }
     /// The view of `schema`'s relations, or `None` when it has none (no file
@@ -223,15 +210,7 @@ impl RelationsFile {
         }
         uses.sort_unstable();
         uses.dedup();
-        let chunked = repos
-            .iter()
-            .flat_map(|repo| &repo.loaders)
-            .any(LoaderView::chunked);
-        Ok(Some(Self {
-            uses,
-            repos,
-            chunked,
-        }))
+        Ok(Some(Self { uses, repos }))
     }
 
     /// Whether the file would hold nothing.
@@ -413,9 +392,9 @@ fn loader_view(
     let requests = if in_where.is_some() {
         "keys.chunks(corm::loader::IN_CHUNK).map(|chunk| (chunk,))".to_owned()
     } else if access.columns.len() == 1 {
-        "positions.keys().map(|key| (*key,))".to_owned()
+        "keys.iter().map(|key| (*key,))".to_owned()
     } else {
-        "positions.keys().copied()".to_owned()
+        "keys.iter().copied()".to_owned()
     };
     let key = |offset: usize| match 2 * index + offset {
         0 => "corm::loader::RELATION_STATEMENTS".to_owned(),
@@ -488,16 +467,9 @@ fn key_binding(var: &str, fields: &[&ir::Field]) -> KeyBinding {
         _ => format!("({})", items.join(", ")),
     };
     let key = tuple(parts.iter().map(|(part, _)| part.clone()).collect());
-    let (values, lookup) = match parts.as_slice() {
-        [(part, is_ref)] => (
-            format!("({part},)"),
-            if *is_ref {
-                part.clone()
-            } else {
-                format!("&{part}")
-            },
-        ),
-        _ => (key.clone(), format!("&{key}")),
+    let values = match parts.as_slice() {
+        [(part, _)] => format!("({part},)"),
+        _ => key.clone(),
     };
     let guard = optional.then(|| Guard {
         pattern: tuple(
@@ -520,12 +492,7 @@ fn key_binding(var: &str, fields: &[&ir::Field]) -> KeyBinding {
                 .collect(),
         ),
     });
-    KeyBinding {
-        guard,
-        key,
-        lookup,
-        values,
-    }
+    KeyBinding { guard, key, values }
 }
 
 /// The doc lines of the one-row and the batched loader.
@@ -706,8 +673,8 @@ mod tests {
         ))
         .unwrap()
         .unwrap();
-        assert!(file.chunked);
         let loader = &file.repos[0].loaders[0];
+        assert!(loader.in_where.is_some());
         assert_eq!(
             (loader.one.as_str(), loader.batch.as_str()),
             ("posts", "posts_of")
@@ -718,7 +685,7 @@ mod tests {
             Some("\" WHERE author_id IN ?\"")
         );
         assert_eq!(loader.input_key.key, "&parent.id");
-        assert_eq!(loader.row_key.lookup, "&row.author_id");
+        assert_eq!(loader.row_key.key, "&row.author_id");
     }
 
     #[test]
