@@ -159,6 +159,39 @@ fn language_fixtures_format_stably() {
     }
 }
 
+/// Every schema the project ships (the example, the benchmark's, the
+/// language and code generation fixtures) is in the canonical layout, so
+/// `cormc fmt --check` passes on what a new user copies from.
+#[test]
+fn shipped_schemas_are_canonical() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut schemas = vec![
+        root.join("examples/schema.corm"),
+        root.join("xtask/bench/schema.corm"),
+    ];
+    schemas.extend(language_fixtures().into_iter().map(|(_, path)| path));
+    let codegen = root.join("cormc/tests/fixtures/codegen");
+    for entry in std::fs::read_dir(&codegen).unwrap() {
+        let schema = entry.unwrap().path().join("schema.corm");
+        if schema.exists() {
+            schemas.push(schema);
+        }
+    }
+    assert!(schemas.len() > 20, "only {} schemas", schemas.len());
+    let stale: Vec<String> = schemas
+        .iter()
+        .filter(|path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            fmt(&text) != text
+        })
+        .map(|path| path.display().to_string())
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "not in the canonical layout (run `cormc fmt`): {stale:?}"
+    );
+}
+
 #[test]
 fn the_language_fixtures_as_one_file() {
     let all: String = language_fixtures()

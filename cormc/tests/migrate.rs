@@ -66,10 +66,14 @@ fn new_after_a_model_change_makes_check_clean() {
     assert!(err.contains("nothing to migrate"), "{err}");
     assert_eq!(read(&path), V1);
 
-    // Add a field: the drift check fails, `migrate new` closes it.
+    // Add a field (the fields aligned as `cormc fmt` aligns them): the
+    // drift check fails, `migrate new` closes it.
     std::fs::write(
         &path,
-        V1.replace("  nick: text?\n", "  nick: text?\n  email: text?\n"),
+        V1.replace(
+            "  id: uuid\n  name: text\n  nick: text?\n",
+            "  id:    uuid\n  name:  text\n  nick:  text?\n  email: text?\n",
+        ),
     )
     .unwrap();
     let (code, err) = check(&path);

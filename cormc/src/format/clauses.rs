@@ -9,6 +9,7 @@
 //! have doc comments is written one field per line, indented one level
 //! deeper, so that the doc comments stay doc comments.
 
+use super::fields::Columns;
 use super::literals::duration_text;
 use super::printer::Printer;
 use crate::ast::{
@@ -274,7 +275,8 @@ impl Printer<'_> {
             self.deeper(|p| {
                 let last = clause.fields.len().saturating_sub(1);
                 for (i, field) in clause.fields.iter().enumerate() {
-                    p.field_line(field);
+                    // One per line, not aligned: each ends with a comma.
+                    p.field_line(field, Columns::default());
                     if i < last {
                         p.punct(",");
                     }
@@ -286,7 +288,7 @@ impl Printer<'_> {
                     self.punct(",");
                 }
                 self.sp();
-                self.field(field);
+                self.field(field, Columns::default());
             }
         }
     }

@@ -3,37 +3,106 @@
 //! A field is one line: the name, `: `, the type, then each attribute after
 //! one space. Types are written without spaces except after commas
 //! (`map<text, frozen<list<int>>>?`); attribute arguments likewise
-//! (`@validate(length(2, 100), regex("\d+"))`). Nothing is aligned.
+//! (`@validate(length(2, 100), regex("\d+"))`).
+//!
+//! Consecutive fields (no blank line between them; doc comments do not
+//! break a run) are aligned as gofmt aligns struct fields: their types
+//! start in one column, after the longest `name:`, and their first
+//! attributes in one column, after the longest type.
 
 use super::printer::{Blanks, Printer};
+
+/// The columns of a run of aligned fields: the width of the longest
+/// `name:` and of the longest type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Columns {
+    name: usize,
+    ty: usize,
+}
+
+impl Columns {
+    /// The columns of `fields`, one run.
+    pub(super) fn of<'a>(fields: impl IntoIterator<Item = &'a Field>) -> Self {
+        fields
+            .into_iter()
+            .fold(Self::default(), |columns, field| Self {
+                name: columns.name.max(field.name.name.len() + 1),
+                ty: columns.ty.max(type_width(&field.ty)),
+            })
+    }
+}
+
+/// The width of `ty` as [`Printer::type_expr`] writes it (comments inside
+/// a type, which it also writes, are not counted: such a field is merely
+/// not aligned exactly).
+fn type_width(ty: &TypeExpr) -> usize {
+    let inner = match &ty.kind {
+        TypeKind::Named(name) => name.name.len(),
+        TypeKind::List(inner) => "list<>".len() + type_width(inner),
+        TypeKind::Set(inner) => "set<>".len() + type_width(inner),
+        TypeKind::Frozen(inner) => "frozen<>".len() + type_width(inner),
+        TypeKind::Map { key, value } => "map<, >".len() + type_width(key) + type_width(value),
+        TypeKind::Tuple(items) => {
+            "tuple<>".len()
+                + items.iter().map(type_width).sum::<usize>()
+                + 2 * items.len().saturating_sub(1)
+        }
+        TypeKind::Vector { element, dimension } => {
+            "vector<, >".len() + type_width(element) + dimension.value.to_string().len()
+        }
+    };
+    inner + usize::from(ty.optional.is_some())
+}
 use crate::ast::{
     Attribute, AttributeKind, DefaultValueKind, Field, Span, TypeExpr, TypeKind, ValidateRule,
     ValidateRuleKind,
 };
 
 impl Printer<'_> {
-    /// A field on a line of its own, doc comment first.
-    pub(super) fn field_line(&mut self, field: &Field) {
-        let start = field
-            .doc
-            .as_ref()
-            .map_or(field.span.start, |d| d.span.start);
-        self.line(start, Blanks::Keep);
-        self.field(field);
+    /// A field on a line of its own, doc comment first, aligned to
+    /// `columns`.
+    pub(super) fn field_line(&mut self, field: &Field, columns: Columns) {
+        self.line(field_start(field), Blanks::Keep);
+        self.field(field, columns);
     }
 
     /// A field where the current line is (its doc comment, if any, on the
-    /// lines before).
-    pub(super) fn field(&mut self, field: &Field) {
+    /// lines before), its type and first attribute aligned to `columns`.
+    pub(super) fn field(&mut self, field: &Field, columns: Columns) {
         self.doc(field.doc.as_ref(), field.name.span.start);
         self.tok(&field.name.name, field.name.span);
         self.punct(":");
-        self.sp();
+        self.spaces(columns.name.saturating_sub(field.name.name.len()));
         self.type_expr(&field.ty);
-        for attribute in &field.attributes {
-            self.sp();
+        for (i, attribute) in field.attributes.iter().enumerate() {
+            if i == 0 {
+                self.spaces(columns.ty.saturating_sub(type_width(&field.ty)) + 1);
+            } else {
+                self.sp();
+            }
             self.attribute(attribute);
         }
+    }
+
+    /// `fields` cut into runs of consecutive fields (a blank line between
+    /// two ends a run), each with its columns, in order.
+    pub(super) fn field_runs<'f>(&self, fields: &[&'f Field]) -> Vec<(&'f Field, Columns)> {
+        let mut aligned = Vec::with_capacity(fields.len());
+        let mut run: Vec<&Field> = Vec::new();
+        let flush = |run: &mut Vec<&'f Field>, aligned: &mut Vec<(&'f Field, Columns)>| {
+            let columns = Columns::of(run.iter().copied());
+            aligned.extend(run.drain(..).map(|field| (field, columns)));
+        };
+        for &field in fields {
+            if let Some(last) = run.last()
+                && self.blank_between(last.span.end, field_start(field))
+            {
+                flush(&mut run, &mut aligned);
+            }
+            run.push(field);
+        }
+        flush(&mut run, &mut aligned);
+        aligned
     }
 
     pub(super) fn type_expr(&mut self, ty: &TypeExpr) {
@@ -166,4 +235,12 @@ impl Printer<'_> {
             }
         }
     }
+}
+
+/// Where a field's text starts: its doc comment, or its name.
+fn field_start(field: &Field) -> usize {
+    field
+        .doc
+        .as_ref()
+        .map_or(field.span.start, |doc| doc.span.start)
 }

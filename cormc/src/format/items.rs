@@ -12,6 +12,7 @@
 //! written (only the indentation before their first line is set), `cql`
 //! steps with their string kept as written.
 
+use super::fields::Columns;
 use super::literals::string_text;
 use super::printer::{Blanks, Printer};
 use crate::ast::{
@@ -127,16 +128,36 @@ impl Printer<'_> {
             return;
         }
         self.open_block();
-        for member in members {
+        let columns = self.member_columns(members);
+        for (member, columns) in members.iter().zip(columns) {
             self.line(member.start(), Blanks::Keep);
-            self.member(member);
+            self.member(member, columns);
         }
         self.close_block(end);
     }
 
-    fn member(&mut self, member: &Member<'_>) {
+    /// The columns each member aligns to: a field's run's (consecutive
+    /// fields with no other member and no blank line between them), the
+    /// default for other members.
+    fn member_columns(&self, members: &[Member<'_>]) -> Vec<Columns> {
+        let mut columns = Vec::with_capacity(members.len());
+        let mut run: Vec<&Field> = Vec::new();
+        for member in members {
+            if let Member::Field(field) = member {
+                run.push(field);
+                continue;
+            }
+            columns.extend(self.field_runs(&run).into_iter().map(|(_, c)| c));
+            run.clear();
+            columns.push(Columns::default());
+        }
+        columns.extend(self.field_runs(&run).into_iter().map(|(_, c)| c));
+        columns
+    }
+
+    fn member(&mut self, member: &Member<'_>, columns: Columns) {
         match *member {
-            Member::Field(f) => self.field(f),
+            Member::Field(f) => self.field(f, columns),
             Member::Key(c) => self.key_clause(c),
             Member::Index(c) => self.index_clause(c),
             Member::Relation(c) => self.relation(c),
@@ -181,8 +202,9 @@ impl Printer<'_> {
             return;
         }
         self.open_block();
-        for field in fields {
-            self.field_line(field);
+        let fields: Vec<&Field> = fields.iter().collect();
+        for (field, columns) in self.field_runs(&fields) {
+            self.field_line(field, columns);
             self.optional_comma(false);
         }
         self.close_block(end);

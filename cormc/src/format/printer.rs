@@ -49,6 +49,8 @@ pub(super) struct Printer<'s> {
     line_empty: bool,
     /// A space is owed before the next token.
     space: bool,
+    /// How many spaces the owed space is (more than one to align a column).
+    pad: usize,
     /// Source offset up to which the text has been accounted for.
     cursor: usize,
     /// No blank line before the next line (start of file, after `{`, after a
@@ -67,6 +69,7 @@ impl<'s> Printer<'s> {
             line_indent: 0,
             line_empty: true,
             space: false,
+            pad: 1,
             cursor: 0,
             fresh: true,
         }
@@ -89,15 +92,29 @@ impl<'s> Printer<'s> {
             self.out.extend(std::iter::repeat_n(' ', self.line_indent));
             self.line_empty = false;
         } else if self.space {
-            self.out.push(' ');
+            self.out.extend(std::iter::repeat_n(' ', self.pad.max(1)));
         }
         self.space = false;
+        self.pad = 1;
         self.out.push_str(text);
     }
 
     /// Owes a space before the next token.
     pub(super) const fn sp(&mut self) {
         self.space = true;
+        self.pad = 1;
+    }
+
+    /// Owes `count` spaces (at least one) before the next token: the
+    /// padding of an aligned column.
+    pub(super) const fn spaces(&mut self, count: usize) {
+        self.space = true;
+        self.pad = count;
+    }
+
+    /// Whether the source has a blank line between offsets `from` and `to`.
+    pub(super) fn blank_between(&self, from: usize, to: usize) -> bool {
+        has_blank_line(self.gap(from, to))
     }
 
     /// Ends the current line (if it has anything); the next line starts at
@@ -113,6 +130,7 @@ impl<'s> Printer<'s> {
         }
         self.line_indent = indent;
         self.space = false;
+        self.pad = 1;
     }
 
     fn blank_line(&mut self) {
