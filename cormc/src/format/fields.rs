@@ -5,10 +5,10 @@
 //! (`map<text, frozen<list<int>>>?`); attribute arguments likewise
 //! (`@validate(length(2, 100), regex("\d+"))`).
 //!
-//! Consecutive fields (no blank line between them; doc comments do not
-//! break a run) are aligned as gofmt aligns struct fields: their types
-//! start in one column, after the longest `name:`, and their first
-//! attributes in one column, after the longest type.
+//! Consecutive fields (no other member between them; blank lines, comments
+//! and doc comments do not break a run) are aligned as gofmt aligns struct
+//! fields: their types start in one column, after the longest `name:`,
+//! and their first attributes in one column, after the longest type.
 
 use super::printer::{Blanks, Printer};
 
@@ -84,25 +84,13 @@ impl Printer<'_> {
         }
     }
 
-    /// `fields` cut into runs of consecutive fields (a blank line between
-    /// two ends a run), each with its columns, in order.
+    /// `fields` (one run: no other member between them) with their
+    /// columns. Blank lines do not end a run: whether the printer keeps a
+    /// blank line depends on the comments around it, and alignment must
+    /// not, or formatting would not be idempotent.
     pub(super) fn field_runs<'f>(&self, fields: &[&'f Field]) -> Vec<(&'f Field, Columns)> {
-        let mut aligned = Vec::with_capacity(fields.len());
-        let mut run: Vec<&Field> = Vec::new();
-        let flush = |run: &mut Vec<&'f Field>, aligned: &mut Vec<(&'f Field, Columns)>| {
-            let columns = Columns::of(run.iter().copied());
-            aligned.extend(run.drain(..).map(|field| (field, columns)));
-        };
-        for &field in fields {
-            if let Some(last) = run.last()
-                && self.blank_between(last.span.end, field_start(field))
-            {
-                flush(&mut run, &mut aligned);
-            }
-            run.push(field);
-        }
-        flush(&mut run, &mut aligned);
-        aligned
+        let columns = Columns::of(fields.iter().copied());
+        fields.iter().map(|&field| (field, columns)).collect()
     }
 
     pub(super) fn type_expr(&mut self, ty: &TypeExpr) {

@@ -112,11 +112,6 @@ impl<'s> Printer<'s> {
         self.pad = count;
     }
 
-    /// Whether the source has a blank line between offsets `from` and `to`.
-    pub(super) fn blank_between(&self, from: usize, to: usize) -> bool {
-        has_blank_line(self.gap(from, to))
-    }
-
     /// Ends the current line (if it has anything); the next line starts at
     /// the block's indentation.
     pub(super) fn newline(&mut self) {
