@@ -232,6 +232,13 @@ pub(super) fn check_where(
                     .label(reason.span, reason.label.clone())
                     .note(reason.message.clone());
             }
+            if partition_restricted {
+                // The partition key is served: the scan is of the
+                // partitions the query names, not of the table.
+                diagnostic.help(
+                    "the partition key is restricted, so only the partitions it names are scanned: fine while they stay small; otherwise make the filtered column a clustering column, add an `index` on it, or keep a table keyed by it",
+                );
+            }
         }
         None => {
             for reason in &reasons {

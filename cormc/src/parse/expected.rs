@@ -539,8 +539,23 @@ pub(super) fn syntax_error(error: &Error<Rule>, context: &ErrorContext<'_>) -> D
             .with_help("block comments do not nest: a `/* … */` comment ends at the first `*/`");
     } else if positives == [Rule::ddl_end] {
         diagnostic = diagnostic.with_help("every CQL statement in a migration ends with `;`");
+    } else if text.get(pos..).is_some_and(|rest| rest.starts_with('(')) && after_in(text, pos) {
+        diagnostic = diagnostic.with_help(
+            "a list is passed as a parameter: write `in ?ids` and give the values to the generated method (a `&[T]`)",
+        );
     }
     diagnostic
+}
+
+/// Whether the word before `pos` (skipping spaces) is `in`, as in
+/// `where id in (1, 2)`.
+fn after_in(text: &str, pos: usize) -> bool {
+    let before = text.get(..pos).unwrap_or("").trim_end();
+    before.ends_with("in")
+        && !before
+            .get(..before.len() - 2)
+            .and_then(|rest| rest.chars().next_back())
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// Rules that are tried where something optional may follow; left out of
