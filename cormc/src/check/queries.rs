@@ -107,8 +107,9 @@ pub(super) fn target_model<'m>(
 }
 
 /// `order` follows the clustering key, as Cassandra's `SelectStatement`
-/// wants it: the rows of one partition (or of the partitions an `in` lists)
-/// are read, not through an index; the columns are clustering columns in key
+/// wants it: the rows of one partition are read (its key restricted by
+/// `=`: Cassandra refuses to page an ordered read of the partitions an `in`
+/// lists), not through an index; the columns are clustering columns in key
 /// order, where a clustering column restricted by `=` may be left out; and
 /// all keep the table's order or all reverse it.
 pub(super) fn check_order(
@@ -132,12 +133,12 @@ pub(super) fn check_order(
         if !restrictions.partition_restricted {
             ctx.error(
                 Code::InvalidOrder,
-                "`order` needs the partition key restricted by `=` or `in`",
+                "`order` needs every partition key column restricted by `=`",
                 order.span,
                 "rows are ordered only within a partition",
             )
             .help(format!(
-                "restrict every partition key column of `{}` ({}), or drop `order`",
+                "restrict every partition key column of `{}` ({}) with `=`, or drop `order`",
                 model.name,
                 model.key.partition.join(", ")
             ));
