@@ -202,9 +202,24 @@ pub(super) fn check_where(
         return None;
     }
 
-    let reasons: Vec<Reason> = served
-        .into_iter()
-        .filter_map(|served| match served {
+    // One mistake, one error: when a partition key column is compared but
+    // the partition key is not served, that column's error says why, and a
+    // clustering column failing for the same reason adds nothing.
+    let partition_compared = conditions
+        .iter()
+        .any(|(_, c)| model.key.partition.contains(&c.field));
+    let is_clustering = |field: &str| model.key.clustering.iter().any(|c| c.field == field);
+    let reasons: Vec<Reason> = conditions
+        .iter()
+        .zip(served)
+        .filter_map(|((_, condition), served)| match served {
+            Served::Filtering(_)
+                if !partition_restricted
+                    && partition_compared
+                    && is_clustering(&condition.field) =>
+            {
+                None
+            }
             Served::Filtering(reason) => Some(reason),
             Served::Key | Served::Index => None,
         })
@@ -410,7 +425,19 @@ fn serve(
     let field = condition.field.as_str();
     let is_partition = model.key.partition.iter().any(|p| p == field);
     let key_reason = if is_partition {
-        if situation.partition_restricted && matches!(condition.op, Operator::Eq | Operator::In) {
+        let served_by_key = matches!(condition.op, Operator::Eq | Operator::In);
+        if served_by_key && situation.partition_restricted {
+            return Served::Key;
+        }
+        // One mistake, one error: when another partition key column is
+        // compared with a range, that condition's error says why the
+        // partition key is not served; this `=` is not wrong.
+        let range_elsewhere = situation.conditions.iter().any(|(_, other)| {
+            other.field != field
+                && model.key.partition.contains(&other.field)
+                && !matches!(other.op, Operator::Eq | Operator::In)
+        });
+        if served_by_key && range_elsewhere {
             return Served::Key;
         }
         Reason {
