@@ -223,8 +223,37 @@ fn check_drift(
                 diagnostic.note(explanation);
             }
         }
+        for (dropped, added) in misspelt_columns(&changes) {
+            diagnostic.note(format!(
+                "did you mean `{added}`? The migrations create `{dropped}`, which the model does not have, and the model's `{added}` is missing: if that migration has not run anywhere yet, correct the name in it instead of adding these steps (they drop `{dropped}` and its data)"
+            ));
+        }
         diagnostic.help("add these steps as the next `migration N name { … }` block");
     }
+}
+
+/// The columns a change set drops and adds on the same table whose names
+/// are a small edit apart (`confirm_numbr` and `confirm_number`): most
+/// likely a typo in a migration, which a drop and an add would "fix" by
+/// losing the column's data.
+fn misspelt_columns<'c>(changes: &[&'c cql::Change]) -> Vec<(&'c str, &'c str)> {
+    let mut pairs = Vec::new();
+    for change in changes {
+        let cql::Change::DropColumn { table, column } = change else {
+            continue;
+        };
+        let added = changes.iter().filter_map(|other| match other {
+            cql::Change::AddColumn {
+                table: to,
+                column: added,
+            } if to == table => Some(added.name.as_str()),
+            _ => None,
+        });
+        if let Some(best) = cql::suggest::closest(column.as_str(), added) {
+            pairs.push((column.as_str(), best));
+        }
+    }
+    pairs
 }
 
 /// The table a change is about, when it is about one.
