@@ -18,8 +18,6 @@ use super::generated_names::{DB_METHODS, MAX_TUPLE, MAX_UPDATE_COLUMNS, RESERVED
 /// Everything `db.rs` holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DbFile {
-    /// The types of `types.rs` that the repositories name.
-    pub uses: Vec<String>,
     /// The keyspace of the schema's `keyspace` item, as a Rust string
     /// literal (its stored name).
     pub schema_keyspace: Option<String>,
@@ -42,8 +40,6 @@ pub struct RepoView {
     pub module: String,
     /// The repository type.
     pub repo: String,
-    /// The private statements struct.
-    pub statements_ident: String,
     /// The primary key type.
     pub key: String,
     /// The partition key type, when the model has clustering columns.
@@ -59,25 +55,10 @@ pub struct RepoView {
     pub clustered: Option<ClusteredView>,
     /// The parameters of `add` (counter tables).
     pub counters: Vec<CounterView>,
-    /// The key fields, in key order (bound after the counter deltas).
-    pub key_fields: Vec<String>,
-    /// The table after the keyspace (`.table`), as a Rust string literal.
-    pub table_after: String,
     /// The `Db` batch methods' suffix (`insert_<suffix>`).
     pub batch_suffix: String,
     /// `update` (not for counter tables).
     pub update: Option<UpdateView>,
-    /// `partition_range` (when the model has clustering columns).
-    pub range: Option<RangeView>,
-    /// Whether other files add methods that need the spare statement
-    /// cache (named queries, aggregates, relation loaders).
-    pub extra: bool,
-    /// Whether relation loaders (which need the `Db`) are added.
-    pub loads_relations: bool,
-    /// Whether some statement is built from the qualified table name at
-    /// run time (updates, ranges, queries, aggregates, relation loaders of
-    /// this model or of one that relates to it).
-    pub builds_statements: bool,
     /// Whether rows have a `validate()` that every write runs first.
     pub validates: bool,
     /// Whether patches have a `validate()` that every update runs first.
@@ -157,13 +138,10 @@ pub struct UpdateView {
     pub columns: Vec<String>,
     /// The columns with how each is filled, in the same order.
     pub steps: Vec<UpdateStep>,
-    /// ` WHERE <key>`, as a Rust string literal.
-    pub tail: String,
-    /// When the model has static columns: the mask of their bits, and
-    /// ` WHERE <partition key>` as a Rust string literal. An update that
-    /// sets static columns only must name the partition alone (Cassandra
-    /// refuses clustering columns in it).
-    pub statics: Option<(String, String)>,
+    /// The mask of the bits of static columns, as a Rust literal (`0`
+    /// without): an update that sets static columns only names the
+    /// partition alone (Cassandra refuses clustering columns in it).
+    pub statics: String,
     /// The partition key fields of the key, then its clustering fields.
     pub key_split: (Vec<String>, Vec<String>),
     /// The most values an update binds: TTL and timestamp, every column
@@ -189,59 +167,6 @@ pub struct UpdateStep {
     /// For an `@on_update(now)` column: the field of `corm::rt::Now` it
     /// binds (`timestamp`, `date`, `time` or `timeuuid`).
     pub now: Option<String>,
-}
-
-/// The generated `partition_range`, on the first clustering column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RangeView {
-    /// `SELECT <columns> FROM `, as a Rust string literal.
-    pub head: String,
-    /// ` WHERE <partition key>`, as a Rust string literal.
-    pub by_partition: String,
-    /// The partition key fields, in key order.
-    pub partition_fields: Vec<String>,
-    /// The first clustering column, quoted CQL (for the CQL text and docs).
-    pub column: String,
-    /// ` AND <column> >= ?` and the other comparisons, as Rust string
-    /// literals.
-    pub ge: String,
-    /// ` AND <column> > ?`.
-    pub gt: String,
-    /// ` AND <column> <= ?`.
-    pub le: String,
-    /// ` AND <column> < ?`.
-    pub lt: String,
-    /// ` ORDER BY <column> `, as a Rust string literal.
-    pub order_by: String,
-    /// The Rust type of the column.
-    pub ty: String,
-    /// The slice over every clustering column, when there are several.
-    pub slice: Option<SliceView>,
-}
-
-/// The generated `partition_slice`: bounds on the tuple of every
-/// clustering column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SliceView {
-    /// The clustering type (`OrderClustering`).
-    pub ident: String,
-    /// Its fields, in key order.
-    pub fields: Vec<String>,
-    /// `(a, b)`, quoted CQL (for docs).
-    pub tuple: String,
-    /// ` AND (a, b) >= (?, ?)` and the other comparisons, as Rust string
-    /// literals.
-    pub ge: String,
-    /// ` AND (a, b) > (?, ?)`.
-    pub gt: String,
-    /// ` AND (a, b) <= (?, ?)`.
-    pub le: String,
-    /// ` AND (a, b) < (?, ?)`.
-    pub lt: String,
-    /// Whether the clustering columns are stored in one direction (then a
-    /// tuple bound follows the clustering order, and keyset pagination
-    /// works with it).
-    pub uniform: bool,
 }
 
 /// A model's `corm::TableSpec`: each text as a Rust string literal.
@@ -311,7 +236,6 @@ impl DbFile {
     /// [`CodegenError::Unsupported`] when a generated name would clash, or a
     /// counter update binds more values than the driver's tuples.
     pub fn new(schema: &ir::Schema, types: &TypesFile) -> Result<Self, CodegenError> {
-        let mut uses = Vec::new();
         let mut repos = Vec::new();
         let type_names: Vec<&str> = types
             .enums
@@ -321,25 +245,7 @@ impl DbFile {
             .chain(types.models.iter().map(|item| item.ident.as_str()))
             .collect();
         for (model, view) in schema.models.iter().zip(&types.models) {
-            let mut repo = repo_view(model, view, types)?;
-            // Methods that `queries.rs` and `relations.rs` add need the
-            // repository's spare statement cache (and loaders the `Db`).
-            repo.loads_relations = !model.relations.is_empty();
-            repo.extra = repo.loads_relations
-                || schema.queries.iter().any(|query| query.model == model.name)
-                || schema
-                    .aggregates
-                    .iter()
-                    .any(|aggregate| aggregate.model == model.name);
-            repo.builds_statements = repo.extra
-                || repo.update.is_some()
-                || repo.range.is_some()
-                || schema.models.iter().any(|other| {
-                    other
-                        .relations
-                        .iter()
-                        .any(|relation| relation.target == model.name)
-                });
+            let repo = repo_view(model, view, types)?;
             for generated in std::iter::once(&view.key.ident)
                 .chain(view.partition.as_ref().map(|key| &key.ident))
                 .chain(view.clustering.as_ref().map(|key| &key.ident))
@@ -358,11 +264,6 @@ impl DbFile {
                     });
                 }
             }
-            uses.push(view.ident.clone());
-            uses.push(view.key.ident.clone());
-            uses.extend(view.partition.as_ref().map(|key| key.ident.clone()));
-            uses.extend(view.clustering.as_ref().map(|key| key.ident.clone()));
-            uses.extend(view.patch.as_ref().map(|patch| patch.ident.clone()));
             repos.push(repo);
         }
         for generated in ["Db", "Batch"] {
@@ -375,9 +276,7 @@ impl DbFile {
                 });
             }
         }
-        uses.sort_unstable();
         Ok(Self {
-            uses,
             schema_keyspace: schema
                 .desired
                 .keyspace
@@ -392,36 +291,6 @@ impl DbFile {
     #[must_use]
     pub fn has_batch(&self) -> bool {
         self.repos.iter().any(RepoView::batchable)
-    }
-
-    /// Whether the batch has updates (of a batchable model with a patch).
-    #[must_use]
-    pub fn has_batch_update(&self) -> bool {
-        self.repos
-            .iter()
-            .any(|repo| repo.batchable() && repo.update.is_some())
-    }
-
-    /// Whether some repository has an update (and `db.rs` the
-    /// `UPDATE_USING` bit).
-    #[must_use]
-    pub fn has_update(&self) -> bool {
-        self.repos.iter().any(|repo| repo.update.is_some())
-    }
-
-    /// Whether some repository validates what it writes (then a `Batch`
-    /// keeps the first invalid write's error).
-    #[must_use]
-    pub fn validates(&self) -> bool {
-        self.repos
-            .iter()
-            .any(|repo| repo.validates || repo.patch_validates)
-    }
-
-    /// Whether some repository has `@unique` fields.
-    #[must_use]
-    pub fn has_unique(&self) -> bool {
-        self.repos.iter().any(|repo| !repo.unique.is_empty())
     }
 
     /// Whether there is no repository.
@@ -475,7 +344,6 @@ fn repo_view(
     let by_key = where_clause(&mut model.key.fields());
     let by_partition = where_clause(&mut model.key.partition.iter().map(String::as_str));
     let counter = model.is_counter_table();
-    let select = format!("SELECT {columns} FROM ");
     let mut statements = Vec::new();
     let mut add = |ident: &str, before: &str, after: String| {
         statements.push(StatementView {
@@ -538,34 +406,19 @@ fn repo_view(
             .map_or_else(|| view.key.ident.clone(), |key| key.ident.clone()),
     };
     let update = match &view.patch {
-        Some(patch) => Some(update_view(model, view, patch, &by_key, &by_partition)?)
+        Some(patch) => Some(update_view(model, view, patch)?)
             .filter(|update: &UpdateView| !update.steps.is_empty()),
         None => None,
     };
-    let range = range_view(model, view, &select, &by_partition, &column)?;
+    let clustered = clustered_view(model, view)?;
     let spec = match &update {
         Some(update) => SpecView {
             updatable: update.columns.clone(),
-            statics: update
-                .statics
-                .as_ref()
-                .map_or_else(|| "0".to_owned(), |(mask, _)| mask.clone()),
+            statics: update.statics.clone(),
             ..spec
         },
         None => spec,
     };
-    let clustered = range.as_ref().map(|range| match &range.slice {
-        Some(slice) => ClusteredView {
-            first: range.ty.clone(),
-            clustering: slice.ident.clone(),
-            fields: slice.fields.clone(),
-        },
-        None => ClusteredView {
-            first: range.ty.clone(),
-            clustering: range.ty.clone(),
-            fields: Vec::new(),
-        },
-    });
     Ok(RepoView {
         spec,
         clustered,
@@ -576,17 +429,11 @@ fn repo_view(
             .validate
             .as_ref()
             .is_some_and(super::ValidateView::patch_validates),
-        extra: false,
-        builds_statements: false,
-        loads_relations: false,
-        table_after: format!("{:?}", format!(".{table}")),
         batch_suffix: bare(&accessor).to_owned(),
         update,
-        range,
         model: view.ident.clone(),
         table,
         repo: format!("{}Repository", bare(&view.ident)),
-        statements_ident: format!("{}Statements", bare(&view.ident)),
         module: accessor.clone(),
         accessor,
         key: view.key.ident.clone(),
@@ -594,31 +441,19 @@ fn repo_view(
         counter,
         claim_statements: statements,
         counters,
-        key_fields: view
-            .key
-            .fields
-            .iter()
-            .map(|field| field.ident.clone())
-            .collect(),
     })
 }
 
-/// `partition_range` and `partition_slice` of a model with clustering
-/// columns (`None` without): the first clustering column's bounds, and the
-/// bounds over every clustering column as a tuple when there are two or
-/// more. `select` is `SELECT <columns> FROM `, `by_partition` the partition
-/// key's `WHERE` clause, `column` quotes a field's column.
-fn range_view(
+/// The `corm::Clustered` impl of a model with clustering columns (`None`
+/// without): the type of the first clustering column, and the clustering
+/// key type (that column's own type when it is the only one).
+fn clustered_view(
     model: &ir::Model,
     view: &ModelView,
-    select: &str,
-    by_partition: &str,
-    column: &dyn Fn(&str) -> String,
-) -> Result<Option<RangeView>, CodegenError> {
-    let (Some(first), Some(partition)) = (model.key.clustering.first(), &view.partition) else {
+) -> Result<Option<ClusteredView>, CodegenError> {
+    let Some(first) = model.key.clustering.first() else {
         return Ok(None);
     };
-    let name = column(&first.field);
     let ty = view
         .fields
         .iter()
@@ -629,46 +464,17 @@ fn range_view(
             what: format!("`{}`", model.name),
             reason: format!("the key names `{}`, which is not a field", first.field),
         })?;
-    let literal = |text: String| format!("{text:?}");
-    let slice = view.clustering.as_ref().map(|clustering| {
-        let tuple = format!(
-            "({})",
-            model
-                .key
-                .clustering
-                .iter()
-                .map(|c| column(&c.field))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let markers = format!("({})", vec!["?"; clustering.fields.len()].join(", "));
-        SliceView {
-            uniform: model
-                .key
-                .clustering
-                .windows(2)
-                .all(|pair| pair[0].order == pair[1].order),
-            ident: clustering.ident.clone(),
+    Ok(Some(match &view.clustering {
+        Some(clustering) => ClusteredView {
+            first: ty,
+            clustering: clustering.ident.clone(),
             fields: clustering.fields.iter().map(|f| f.ident.clone()).collect(),
-            ge: literal(format!(" AND {tuple} >= {markers}")),
-            gt: literal(format!(" AND {tuple} > {markers}")),
-            le: literal(format!(" AND {tuple} <= {markers}")),
-            lt: literal(format!(" AND {tuple} < {markers}")),
-            tuple,
-        }
-    });
-    Ok(Some(RangeView {
-        slice,
-        head: literal(select.to_owned()),
-        by_partition: literal(format!(" WHERE {by_partition}")),
-        partition_fields: partition.fields.iter().map(|f| f.ident.clone()).collect(),
-        ge: literal(format!(" AND {name} >= ?")),
-        gt: literal(format!(" AND {name} > ?")),
-        le: literal(format!(" AND {name} <= ?")),
-        lt: literal(format!(" AND {name} < ?")),
-        order_by: literal(format!(" ORDER BY {name} ")),
-        column: name,
-        ty,
+        },
+        None => ClusteredView {
+            clustering: ty.clone(),
+            first: ty,
+            fields: Vec::new(),
+        },
     }))
 }
 
@@ -803,8 +609,6 @@ fn update_view(
     model: &ir::Model,
     view: &ModelView,
     patch: &PatchView,
-    by_key: &str,
-    by_partition: &str,
 ) -> Result<UpdateView, CodegenError> {
     let mut columns = Vec::new();
     let mut steps = Vec::new();
@@ -847,13 +651,11 @@ fn update_view(
     Ok(UpdateView {
         patch: patch.ident.clone(),
         steps,
-        tail: format!("{:?}", format!(" WHERE {by_key}")),
-        statics: (static_mask != 0).then(|| {
-            (
-                format!("{static_mask:#x}"),
-                format!("{:?}", format!(" WHERE {by_partition}")),
-            )
-        }),
+        statics: if static_mask == 0 {
+            "0".to_owned()
+        } else {
+            format!("{static_mask:#x}")
+        },
         key_split: (partition.to_vec(), clustering.to_vec()),
         capacity: 2 + columns.len() + view.key.fields.len(),
         columns,

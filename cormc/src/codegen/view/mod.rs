@@ -15,8 +15,8 @@ mod rust_type;
 mod validate;
 
 pub use db::{
-    ClusteredView, CounterView, DbFile, RangeView, RepoView, SpecView, StatementView, UniqueView,
-    UpdateStep, UpdateView,
+    ClusteredView, CounterView, DbFile, RepoView, SpecView, StatementView, UniqueView, UpdateStep,
+    UpdateView,
 };
 pub use doc::doc_lines;
 pub use ident::{bare as bare_ident, field_ident, type_ident};

@@ -69,11 +69,8 @@ pub struct QueryView {
     pub ident: String,
     /// The statement's key in the repository's statement cache.
     pub cache_key: String,
-    /// The parameters, in order (`limit ?n` included), before `options`.
+    /// The parameters, in order (`limit ?n` included).
     pub params: Vec<ParamView>,
-    /// The read options parameter (`options`, or `read_options` when a
-    /// query parameter is named `options`).
-    pub options: String,
     /// The CQL before the keyspace-qualified table, as a Rust string literal.
     pub head: String,
     /// The CQL after the table, as a Rust string literal (`None`: nothing
@@ -309,16 +306,6 @@ pub(super) fn param_idents(params: &[ir::Param]) -> Vec<(String, &ir::Param)> {
         .collect()
 }
 
-/// The name of the read options parameter: `options`, unless a parameter
-/// has that name.
-pub(super) fn options_ident(params: &[(String, &ir::Param)]) -> String {
-    if params.iter().any(|(ident, _)| ident == "options") {
-        "read_options".to_owned()
-    } else {
-        "options".to_owned()
-    }
-}
-
 /// A `where` clause in CQL (empty without conditions) and the parameters
 /// its markers bind, in order.
 pub(super) fn where_clause(
@@ -490,7 +477,6 @@ fn query_view(
 ) -> Result<QueryView, CodegenError> {
     let what = format!("query `{}`", query.name);
     let params = param_idents(&query.params);
-    let options = options_ident(&params);
     let columns: Vec<String> = model
         .fields
         .iter()
@@ -592,7 +578,6 @@ fn query_view(
         cache_key: index.to_string(),
         many_args: param_views.len() + 2 > MAX_ARGS,
         params: param_views,
-        options: options.clone(),
         head: format!("{head:?}"),
         tail: literal_tail(&tail),
         values: tuple(&values, &what)?,

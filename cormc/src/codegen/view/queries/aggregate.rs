@@ -22,8 +22,8 @@
 //!   arithmetic in generated code), and ordering by an optional float.
 
 use super::{
-    Kind, MAX_ARGS, ParamView, column, literal_tail, method_doc, options_ident, param_ident,
-    param_idents, param_type, tuple, type_uses, where_clause,
+    Kind, MAX_ARGS, ParamView, column, literal_tail, method_doc, param_ident, param_idents,
+    param_type, tuple, type_uses, where_clause,
 };
 use crate::codegen::CodegenError;
 use crate::codegen::view::TypesFile;
@@ -48,10 +48,8 @@ pub struct AggregateView {
     pub ident: String,
     /// The statement's key in the repository's statement cache.
     pub cache_key: String,
-    /// The parameters, in order, before the read options.
+    /// The parameters, in order.
     pub params: Vec<ParamView>,
-    /// The read options parameter.
-    pub options: String,
     /// Whether the method takes more arguments than clippy likes.
     pub many_args: bool,
     /// The CQL before the keyspace-qualified table, as a Rust string literal.
@@ -236,7 +234,6 @@ pub(super) fn aggregate_view(
     let repo = format!("{}Repository", bare(&view.ident));
     let ident = field_ident(&aggregate.name);
     let params = param_idents(&aggregate.params);
-    let options = options_ident(&params);
     let field_of = |name: &str| field_of(model, view, name, &what);
 
     // The result row: grouped columns, then select items.
@@ -537,7 +534,6 @@ pub(super) fn aggregate_view(
         cache_key: index.to_string(),
         many_args: param_views.len() + 2 > MAX_ARGS,
         params: param_views,
-        options,
         head: format!("{head:?}"),
         tail: literal_tail(&tail),
         values: tuple(&values, &what)?,
