@@ -21,14 +21,14 @@ pub fn quoted(name: &str) -> String {
 /// time to live and the write time of the [`Options`] (unset when not
 /// given: no TTL, the coordinator's time).
 #[derive(Debug)]
-pub struct WithTtlAndTimestamp<'a, R: ?Sized> {
+pub struct WithTtlAndTimestamp<'a, R> {
     row: &'a R,
     ttl: MaybeUnset<i32>,
     timestamp: MaybeUnset<i64>,
 }
 
 /// `row` then the TTL and timestamp of `options`; see [`WithTtlAndTimestamp`].
-pub fn with_ttl_and_timestamp<'a, R: SerializeRow + ?Sized>(
+pub fn with_ttl_and_timestamp<'a, R: SerializeRow + Sync>(
     row: &'a R,
     options: &Options,
 ) -> WithTtlAndTimestamp<'a, R> {
@@ -39,20 +39,18 @@ pub fn with_ttl_and_timestamp<'a, R: SerializeRow + ?Sized>(
     }
 }
 
-impl<R: SerializeRow + ?Sized> SerializeRow for WithTtlAndTimestamp<'_, R> {
+impl<R: SerializeRow + Sync> SerializeRow for WithTtlAndTimestamp<'_, R> {
     fn serialize(
         &self,
         ctx: &RowSerializationContext<'_>,
         writer: &mut RowWriter,
     ) -> Result<(), SerializationError> {
-        let columns = ctx.columns();
-        let (row, rest) = columns.split_at(columns.len().saturating_sub(2));
-        self.row
-            .serialize(&RowSerializationContext::from_specs(row), writer)?;
-        let rest = RowSerializationContext::from_specs(rest);
-        let [ttl, timestamp] = super::markers::<Self, 2>(&rest)?;
-        super::bind::<Self>(writer, ttl, &self.ttl)?;
-        super::bind::<Self>(writer, timestamp, &self.timestamp)
+        super::Chain {
+            before: &[],
+            row: self.row,
+            after: &[&self.ttl, &self.timestamp],
+        }
+        .serialize(ctx, writer)
     }
 
     fn is_empty(&self) -> bool {

@@ -82,21 +82,6 @@ impl<'v, const N: usize> BoundValues<'v, N> {
         self.push(value);
     }
 
-    /// The bits of the columns set so far.
-    pub fn mask(&self) -> u64 {
-        self.mask
-    }
-
-    /// How many values are bound.
-    pub fn len(&self) -> usize {
-        self.values.len()
-    }
-
-    /// Whether no value is bound.
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
-    }
-
     /// The values bound. Past `N` values the rest were
     /// dropped, so a statement refuses them (a wrong count of values).
     pub fn bound(&self) -> &[BoundValue<'v>] {

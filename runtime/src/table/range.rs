@@ -47,6 +47,7 @@ impl<T: Clustered> Repository<'_, T> {
         order: SortOrder,
         limit: Option<i32>,
     ) -> Result<Rows<T>> {
+        let limit = bound_limit(limit);
         let mut values = RangeValues::new();
         let mut shape = 0;
         for (bound, [included, excluded]) in [(&from, [0x1, 0x2]), (&to, [0x4, 0x8])] {
@@ -62,8 +63,8 @@ impl<T: Clustered> Repository<'_, T> {
                 Bound::Unbounded => {}
             }
         }
-        self.read_range(partition, shape, values, order, limit)
-            .await
+        values.push(&limit);
+        self.read_range(partition, shape, values, order).await
     }
 
     /// The rows of the partition `partition` whose clustering key lies
@@ -82,6 +83,7 @@ impl<T: Clustered> Repository<'_, T> {
         order: SortOrder,
         limit: Option<i32>,
     ) -> Result<Rows<T>> {
+        let limit = bound_limit(limit);
         let mut values = RangeValues::new();
         let mut shape = SLICE;
         for (bound, [included, excluded]) in [(from, [0x1, 0x2]), (to, [0x4, 0x8])] {
@@ -97,29 +99,22 @@ impl<T: Clustered> Repository<'_, T> {
                 Bound::Unbounded => {}
             }
         }
-        self.read_range(partition, shape, values, order, limit)
-            .await
+        values.push(&limit);
+        self.read_range(partition, shape, values, order).await
     }
 
-    /// The rows of a partition between the bounds bound in `values`, whose
-    /// kinds are the bits of `shape`.
+    /// The rows of a partition between the bounds bound in `values` (then
+    /// the limit), whose kinds are the bits of `shape`.
     async fn read_range(
         &self,
         partition: &T::Partition,
         mut shape: u64,
-        bounds: RangeValues<'_>,
+        values: RangeValues<'_>,
         order: SortOrder,
-        limit: Option<i32>,
     ) -> Result<Rows<T>> {
         if order == SortOrder::Desc {
             shape |= 0x10;
         }
-        let limit = limit.map_or(crate::MaybeUnset::Unset, crate::MaybeUnset::Set);
-        let mut values = RangeValues::new();
-        for bound in bounds.bound() {
-            values.push(*bound);
-        }
-        values.push(&limit);
         let statements = self.statements();
         let statement = statements
             .range
@@ -132,6 +127,11 @@ impl<T: Clustered> Repository<'_, T> {
         };
         self.stream(prepared, values).await
     }
+}
+
+/// The value of the `LIMIT ?` marker: unset (no limit) for `None`.
+fn bound_limit(limit: Option<i32>) -> crate::MaybeUnset<i32> {
+    limit.map_or(crate::MaybeUnset::Unset, crate::MaybeUnset::Set)
 }
 
 /// The text of a range read of `shape`: `SELECT … WHERE <partition> AND
