@@ -95,8 +95,12 @@ impl<'a> ModelRs<'a> {
         let own = model_names(item, repo, queries.as_ref());
         let mut imports: Vec<String> = queries
             .iter()
-            .flat_map(|file| file.uses.iter())
-            .chain(relations.iter().flat_map(|file| file.uses.iter()))
+            .flat_map(|file| file.uses.values().flatten())
+            .chain(
+                relations
+                    .iter()
+                    .flat_map(|file| file.uses.values().flatten()),
+            )
             .filter(|name| !own.contains(name))
             // Enums and UDTs come with `use super::types::*`.
             .filter(|name| {

@@ -16,6 +16,8 @@
 
 mod aggregate;
 
+use std::collections::BTreeMap;
+
 use super::TypesFile;
 use super::doc::doc_lines;
 use super::ident::{bare, field_ident};
@@ -47,11 +49,13 @@ const LOCALS: &[&str] = &[
     "key",
 ];
 
-/// Everything `queries.rs` holds.
+/// The named queries and aggregates of a schema (each model's file holds
+/// its own, see [`QueriesFile::for_repo`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueriesFile {
-    /// The types of `types.rs` that the methods name.
-    pub uses: Vec<String>,
+    /// The names each repository's methods use from other modules, by
+    /// repository type, sorted.
+    pub uses: BTreeMap<String, Vec<String>>,
     /// The named queries, in declaration order.
     pub queries: Vec<QueryView>,
     /// The aggregates, in declaration order.
@@ -111,23 +115,31 @@ impl QueriesFile {
         if schema.queries.is_empty() && schema.aggregates.is_empty() {
             return Ok(None);
         }
-        let mut uses = Vec::new();
+        let mut uses: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut queries = Vec::new();
         for (index, query) in schema.queries.iter().enumerate() {
             let (model, view) = target(schema, types, &query.model, &query.name)?;
-            queries.push(query_view(query, model, view, types, index, &mut uses)?);
+            let mut names = Vec::new();
+            let query = query_view(query, model, view, types, index, &mut names)?;
+            uses.entry(query.repo.clone()).or_default().extend(names);
+            queries.push(query);
         }
         let mut aggregates = Vec::new();
         for (index, item) in schema.aggregates.iter().enumerate() {
             let (model, view) = target(schema, types, &item.model, &item.name)?;
-            aggregates.push(aggregate::aggregate_view(
+            let mut names = Vec::new();
+            let aggregate = aggregate::aggregate_view(
                 item,
                 model,
                 view,
                 types,
                 schema.queries.len() + index,
-                &mut uses,
-            )?);
+                &mut names,
+            )?;
+            uses.entry(aggregate.repo.clone())
+                .or_default()
+                .extend(names);
+            aggregates.push(aggregate);
         }
         for (i, aggregate) in aggregates.iter().enumerate() {
             let clash = aggregates[..i].iter().find(|earlier| {
@@ -145,8 +157,10 @@ impl QueriesFile {
                 });
             }
         }
-        uses.sort_unstable();
-        uses.dedup();
+        for names in uses.values_mut() {
+            names.sort_unstable();
+            names.dedup();
+        }
         Ok(Some(Self {
             uses,
             queries,
@@ -171,7 +185,11 @@ impl QueriesFile {
             .cloned()
             .collect();
         (!queries.is_empty() || !aggregates.is_empty()).then(|| Self {
-            uses: self.uses.clone(),
+            uses: self
+                .uses
+                .get_key_value(repo)
+                .map(|(repo, names)| BTreeMap::from([(repo.clone(), names.clone())]))
+                .unwrap_or_default(),
             queries,
             aggregates,
         })

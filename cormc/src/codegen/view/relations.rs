@@ -22,6 +22,8 @@
 //! Names: relation `posts` gives `posts(&parent)` and `posts_of(&parents)`.
 //! A name that another method of the repository has already is refused.
 
+use std::collections::BTreeMap;
+
 use super::TypesFile;
 use super::ident::{bare, field_ident, type_ident};
 use super::rust_type::rust_type;
@@ -57,8 +59,9 @@ const LOCALS: &[&str] = &[
 /// Everything `relations.rs` holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RelationsFile {
-    /// The types of `types.rs` the loaders name, sorted.
-    pub uses: Vec<String>,
+    /// The names each repository's loaders use from other modules, by
+    /// repository type, sorted.
+    pub uses: BTreeMap<String, Vec<String>>,
     /// The repositories that get loaders, in declaration order.
     pub repos: Vec<RelationRepoView>,
 }
@@ -151,7 +154,11 @@ impl RelationsFile {
             .cloned()
             .collect();
         (!repos.is_empty()).then(|| Self {
-            uses: self.uses.clone(),
+            uses: self
+                .uses
+                .get_key_value(repo)
+                .map(|(repo, names)| BTreeMap::from([(repo.clone(), names.clone())]))
+                .unwrap_or_default(),
             repos,
         })
     }
@@ -164,7 +171,7 @@ impl RelationsFile {
     /// order (rows are matched to inputs in a `BTreeMap`), or when a
     /// relation is not served (the checker rejects those first).
     pub fn new(schema: &ir::Schema, types: &TypesFile) -> Result<Option<Self>, CodegenError> {
-        let mut uses = Vec::new();
+        let mut uses = BTreeMap::new();
         let mut repos = Vec::new();
         for (model, view) in schema.models.iter().zip(&types.models) {
             if model.relations.is_empty() {
@@ -196,20 +203,19 @@ impl RelationsFile {
                         ));
                     }
                 }
-                uses.push(view.ident.clone());
-                uses.push(loader.row.clone());
                 loaders.push(loader);
             }
-            repos.push(RelationRepoView {
-                repo: format!("{}Repository", bare(&view.ident)),
-                loaders,
-            });
+            let repo = format!("{}Repository", bare(&view.ident));
+            let mut names: Vec<String> = loaders.iter().map(|loader| loader.row.clone()).collect();
+            names.push(view.ident.clone());
+            names.sort_unstable();
+            names.dedup();
+            uses.insert(repo.clone(), names);
+            repos.push(RelationRepoView { repo, loaders });
         }
         if repos.is_empty() {
             return Ok(None);
         }
-        uses.sort_unstable();
-        uses.dedup();
         Ok(Some(Self { uses, repos }))
     }
 
