@@ -85,6 +85,13 @@ impl Session {
         &self.driver
     }
 
+    /// The driver's session as a shared handle, to hand the same
+    /// connections to other code on the driver (a `CachingSession` built
+    /// with `CachingSessionBuilder::new_shared`, another library).
+    pub fn shared_driver(&self) -> Arc<DriverSession> {
+        Arc::clone(&self.driver)
+    }
+
     /// The keyspace unqualified table names resolve to, if one is in use.
     pub fn keyspace(&self) -> Option<String> {
         self.driver
