@@ -1,5 +1,5 @@
 //! `cargo xtask bench`: the generated repositories against hand-written
-//! scylla-driver code (`xtask/bench/`). Starts the local node if it is not
+//! scylla-driver code and against charybdis 1.1 (`xtask/bench/`). Starts the local node if it is not
 //! running, builds the `corm-bench` binary in release mode, and runs its
 //! suite, which prints a table and writes `target/corm-bench/report.json`.
 //!

@@ -5,7 +5,8 @@
 //! - `cargo xtask test`: formatting, lints and every test, against that node.
 //! - `cargo xtask example`: the example program, against that node.
 //! - `cargo xtask codegen [--check]`: the example's and the bench's generated code.
-//! - `cargo xtask bench`: generated code against hand-written driver code.
+//! - `cargo xtask bench`: generated code against hand-written driver code
+//!   and charybdis.
 //! - `cargo xtask synthetic`: a large schema for measuring the compiler.
 //! - `cargo xtask compile-bench`: `cargo check` of generated code beside
 //!   charybdis models.
@@ -47,7 +48,7 @@ enum Command {
     /// Regenerate the example's committed code, or check it is fresh.
     Codegen(codegen::Args),
     /// Benchmark the generated repositories against hand-written driver
-    /// code on the local node (started first when it is not running).
+    /// code and charybdis on the local node (started first when it is not running).
     Bench(bench::Args),
     /// Write a large synthetic schema, for measuring the compiler.
     Synthetic(synthetic::Args),

@@ -1,5 +1,5 @@
 //! The benchmark's data: deterministic ids and rows, the keyspace, and the
-//! pools both sides read from (built before any measurement, so the timed
+//! pools every side reads from (built before any measurement, so the timed
 //! loops allocate only what the calls themselves allocate).
 
 use std::collections::BTreeSet;
@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use corm::Uuid;
 use corm::chrono::{DateTime, Duration, TimeZone, Utc};
 
+use crate::charybdis_side::{self, UserEmailName};
 use crate::generated::{Reading, ReadingPartition, User, UserKey, UserPatch};
 use crate::peer;
 
@@ -69,6 +70,19 @@ pub fn peer_user(n: u64) -> peer::User {
     }
 }
 
+/// charybdis's copy of [`user`].
+pub fn charybdis_user(n: u64) -> charybdis_side::User {
+    let row = user(n);
+    charybdis_side::User {
+        id: row.id,
+        email: row.email,
+        name: row.name,
+        age: row.age,
+        created_at: row.created_at,
+        tags: row.tags.into_iter().collect(),
+    }
+}
+
 /// Reading `k` of sensor `s`.
 pub fn reading(s: u64, k: u64) -> Reading {
     let mut row = Reading::new(
@@ -117,6 +131,10 @@ pub struct Pools {
     pub ours_patches: Vec<UserPatch>,
     /// The same values for the peer.
     pub peer_patches: Vec<(String, String)>,
+    /// Rows `insert` writes, as charybdis models.
+    pub charybdis_insert: Vec<charybdis_side::User>,
+    /// The updates as charybdis partial models (key, email and name).
+    pub charybdis_patches: Vec<UserEmailName>,
     /// The partitions `partition100` reads.
     pub ours_sensors: Vec<ReadingPartition>,
     /// The same sensors for the peer.
@@ -140,6 +158,19 @@ impl Pools {
                 .collect(),
             ours_keys: (0..USERS).map(|n| UserKey { id: user_id(n) }).collect(),
             peer_ids: (0..USERS).map(user_id).collect(),
+            charybdis_insert: (0..INSERT_ROWS)
+                .map(|n| charybdis_user(INSERT_BASE + n))
+                .collect(),
+            charybdis_patches: (0..USERS)
+                .map(|n| {
+                    let (email, name) = new_email_name(n);
+                    UserEmailName {
+                        id: user_id(n),
+                        email,
+                        name,
+                    }
+                })
+                .collect(),
             ours_patches,
             peer_patches,
             ours_sensors: (0..SENSORS)

@@ -1,10 +1,10 @@
 //! `corm-bench`: the code that `cormc` generates from `xtask/bench/schema.corm`
-//! measured against hand-written code on the same `scylla` driver, doing
+//! measured against hand-written code and against charybdis on the same `scylla` driver, doing
 //! the same work on the same session, tokio runtime and consistency.
 //!
 //! `cargo xtask bench` builds the `corm-bench` binary in release mode and
 //! runs its `suite`: throughput and client CPU per operation for each
-//! scenario at several concurrencies (sides alternated, medians of several
+//! scenario at several concurrencies (sides in rotating order, medians of several
 //! runs), then instructions and heap allocations per operation, measured by
 //! running the binary's `ops` mode under valgrind (callgrind and dhat) with
 //! two operation counts and dividing the difference. See
@@ -12,11 +12,14 @@
 //!
 //! - [`generated`]: the generated data layer (do not edit; regenerate).
 //! - [`peer`]: the hand-written equivalent.
+//! - [`charybdis_side`]: the same work through charybdis 1.1.
 //! - [`workload`]: the scenarios, once per side.
 //! - [`load`]: the load loop; [`cpu`]: process CPU time.
 //! - [`data`], [`setup`]: the rows and the keyspace.
 //! - [`suite`], [`valgrind`], [`report`]: the measurements and their report.
 
+#[allow(missing_docs)]
+pub mod charybdis_side;
 pub mod cpu;
 pub mod data;
 pub mod load;

@@ -1,5 +1,9 @@
-//! The report: one entry per scenario and concurrency, printed as a table
-//! and written as JSON (`target/corm-bench/report.json`).
+//! The report: one entry per scenario and concurrency, printed as two
+//! Markdown tables (throughput and CPU; instructions and allocations) and
+//! written as JSON (`target/corm-bench/report.json`).
+//!
+//! Ratios are always corm's figure over the other side's: above 1 is
+//! faster for throughput, below 1 is cheaper for instructions.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -7,9 +11,41 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::BenchError;
+use crate::load::RunStats;
 use crate::suite::{Pair, median};
 use crate::valgrind::Cost;
 use crate::workload::{Scenario, Side};
+
+/// What one side did in one scenario at one concurrency.
+#[derive(Clone, Debug, Serialize)]
+pub struct SideFigures {
+    /// Median operations per second.
+    pub ops_s: f64,
+    /// Median client CPU microseconds per operation.
+    pub cpu_us_op: f64,
+    /// Instructions per operation (valgrind, concurrency 1).
+    pub instr_op: Option<f64>,
+    /// Heap blocks allocated per operation (valgrind, concurrency 1).
+    pub allocs_op: Option<f64>,
+    /// Operations per second of each run, in the order they ran.
+    pub runs_ops_s: Vec<f64>,
+    /// Failed operations over all runs.
+    pub errors: u64,
+}
+
+impl SideFigures {
+    fn new(runs: &[RunStats], cost: Option<Cost>) -> Self {
+        let runs_ops_s: Vec<f64> = runs.iter().map(RunStats::ops_per_s).collect();
+        Self {
+            ops_s: median(runs_ops_s.clone()),
+            cpu_us_op: median(runs.iter().map(RunStats::cpu_us_per_op).collect()),
+            instr_op: cost.map(|c| c.instr_op),
+            allocs_op: cost.map(|c| c.allocs_op),
+            runs_ops_s,
+            errors: runs.iter().map(|r| r.errors).sum(),
+        }
+    }
+}
 
 /// One scenario at one concurrency.
 #[derive(Clone, Debug, Serialize)]
@@ -18,34 +54,30 @@ pub struct Entry {
     pub scenario: Scenario,
     /// Concurrent tasks.
     pub concurrency: usize,
-    /// Median operations per second of the generated side.
-    pub ours_ops_s: f64,
-    /// Median operations per second of the hand-written side.
-    pub peer_ops_s: f64,
-    /// `ours_ops_s / peer_ops_s`.
-    pub ratio: f64,
-    /// Median client CPU microseconds per operation, generated side.
-    pub ours_cpu_us_op: f64,
-    /// Median client CPU microseconds per operation, hand-written side.
-    pub peer_cpu_us_op: f64,
-    /// Instructions per operation (valgrind, concurrency 1), generated side.
-    pub ours_instr_op: Option<f64>,
-    /// Instructions per operation (valgrind, concurrency 1), hand-written side.
-    pub peer_instr_op: Option<f64>,
-    /// Heap blocks allocated per operation (valgrind, concurrency 1),
-    /// generated side.
-    pub ours_allocs_op: Option<f64>,
-    /// Heap blocks allocated per operation (valgrind, concurrency 1),
-    /// hand-written side.
-    pub peer_allocs_op: Option<f64>,
+    /// The generated repositories.
+    pub ours: SideFigures,
+    /// The hand-written driver code.
+    pub peer: SideFigures,
+    /// charybdis.
+    pub charybdis: SideFigures,
     /// Measured runs of each side.
     pub runs: usize,
-    /// Operations per second of each run of the generated side.
-    pub ours_runs_ops_s: Vec<f64>,
-    /// Operations per second of each run of the hand-written side.
-    pub peer_runs_ops_s: Vec<f64>,
-    /// Failed operations over all runs, both sides.
-    pub errors: u64,
+}
+
+impl Entry {
+    /// The figures of `side`.
+    pub fn side(&self, side: Side) -> &SideFigures {
+        match side {
+            Side::Ours => &self.ours,
+            Side::Peer => &self.peer,
+            Side::Charybdis => &self.charybdis,
+        }
+    }
+
+    /// Failed operations over all runs of every side.
+    pub fn errors(&self) -> u64 {
+        Side::ALL.iter().map(|&side| self.side(side).errors).sum()
+    }
 }
 
 /// The entries of `pairs`, with the valgrind `costs` of each scenario (per
@@ -54,36 +86,21 @@ pub fn entries(pairs: &[Pair], costs: &BTreeMap<(&'static str, &'static str), Co
     pairs
         .iter()
         .map(|pair| {
-            let ops = |runs: &[crate::load::RunStats]| runs.iter().map(|r| r.ops_per_s()).collect();
-            let cpu = |runs: &[crate::load::RunStats]| {
-                median(runs.iter().map(|r| r.cpu_us_per_op()).collect())
+            let figures = |side: Side| {
+                let cost = costs.get(&(pair.scenario.name(), side.name())).copied();
+                SideFigures::new(pair.runs(side), cost)
             };
-            let ours_runs: Vec<f64> = ops(&pair.ours);
-            let peer_runs: Vec<f64> = ops(&pair.peer);
-            let ours_ops_s = median(ours_runs.clone());
-            let peer_ops_s = median(peer_runs.clone());
-            let cost = |side: Side| costs.get(&(pair.scenario.name(), side.name())).copied();
-            let (ours, peer) = (cost(Side::Ours), cost(Side::Peer));
             Entry {
                 scenario: pair.scenario,
                 concurrency: pair.concurrency,
-                ours_ops_s,
-                peer_ops_s,
-                ratio: if peer_ops_s > 0.0 {
-                    ours_ops_s / peer_ops_s
-                } else {
-                    0.0
-                },
-                ours_cpu_us_op: cpu(&pair.ours),
-                peer_cpu_us_op: cpu(&pair.peer),
-                ours_instr_op: ours.map(|c| c.instr_op),
-                peer_instr_op: peer.map(|c| c.instr_op),
-                ours_allocs_op: ours.map(|c| c.allocs_op),
-                peer_allocs_op: peer.map(|c| c.allocs_op),
-                runs: pair.ours.len().min(pair.peer.len()),
-                ours_runs_ops_s: ours_runs,
-                peer_runs_ops_s: peer_runs,
-                errors: pair.ours.iter().chain(&pair.peer).map(|r| r.errors).sum(),
+                ours: figures(Side::Ours),
+                peer: figures(Side::Peer),
+                charybdis: figures(Side::Charybdis),
+                runs: Side::ALL
+                    .iter()
+                    .map(|&side| pair.runs(side).len())
+                    .min()
+                    .unwrap_or(0),
             }
         })
         .collect()
@@ -93,35 +110,73 @@ fn optional(value: Option<f64>, decimals: usize) -> String {
     value.map_or_else(|| "-".to_owned(), |v| format!("{v:.decimals$}"))
 }
 
-fn quotient(ours: Option<f64>, peer: Option<f64>) -> String {
-    match (ours, peer) {
-        (Some(ours), Some(peer)) if peer > 0.0 => format!("{:.3}", ours / peer),
+fn quotient(ours: Option<f64>, other: Option<f64>) -> String {
+    match (ours, other) {
+        (Some(ours), Some(other)) if other > 0.0 => format!("{:.3}", ours / other),
         _ => "-".to_owned(),
     }
 }
 
-/// The entries as a Markdown table.
-pub fn table(entries: &[Entry]) -> String {
+/// Throughput and CPU per operation, one row per scenario and concurrency.
+pub fn throughput_table(entries: &[Entry]) -> String {
     let mut text = String::from(
-        "| scenario | conc. | ours ops/s | peer ops/s | ratio | ours µs CPU/op | peer µs CPU/op | ours instr/op | peer instr/op | instr ratio | ours allocs/op | peer allocs/op |\n\
-         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+        "| scenario | conc. | ours ops/s | peer ops/s | charybdis ops/s | ours/peer | ours/charybdis | ours µs CPU/op | peer µs CPU/op | charybdis µs CPU/op |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
     );
     for e in entries {
         text.push_str(&format!(
-            "| {} | {} | {:.0} | {:.0} | {:.3} | {:.1} | {:.1} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {:.0} | {:.0} | {:.0} | {} | {} | {:.1} | {:.1} | {:.1} |\n",
             e.scenario,
             e.concurrency,
-            e.ours_ops_s,
-            e.peer_ops_s,
-            e.ratio,
-            e.ours_cpu_us_op,
-            e.peer_cpu_us_op,
-            optional(e.ours_instr_op, 0),
-            optional(e.peer_instr_op, 0),
-            quotient(e.ours_instr_op, e.peer_instr_op),
-            optional(e.ours_allocs_op, 1),
-            optional(e.peer_allocs_op, 1),
+            e.ours.ops_s,
+            e.peer.ops_s,
+            e.charybdis.ops_s,
+            quotient(Some(e.ours.ops_s), Some(e.peer.ops_s)),
+            quotient(Some(e.ours.ops_s), Some(e.charybdis.ops_s)),
+            e.ours.cpu_us_op,
+            e.peer.cpu_us_op,
+            e.charybdis.cpu_us_op,
         ));
+    }
+    text
+}
+
+/// Instructions and allocations per operation, one row per scenario (the
+/// valgrind figures do not depend on the concurrency).
+pub fn cost_table(entries: &[Entry]) -> String {
+    let mut text = String::from(
+        "| scenario | ours instr/op | peer instr/op | charybdis instr/op | ours/peer | ours/charybdis | charybdis/peer | ours allocs/op | peer allocs/op | charybdis allocs/op |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+    );
+    let mut seen = Vec::new();
+    for e in entries {
+        if seen.contains(&e.scenario) || e.ours.instr_op.is_none() {
+            continue;
+        }
+        seen.push(e.scenario);
+        text.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            e.scenario,
+            optional(e.ours.instr_op, 0),
+            optional(e.peer.instr_op, 0),
+            optional(e.charybdis.instr_op, 0),
+            quotient(e.ours.instr_op, e.peer.instr_op),
+            quotient(e.ours.instr_op, e.charybdis.instr_op),
+            quotient(e.charybdis.instr_op, e.peer.instr_op),
+            optional(e.ours.allocs_op, 1),
+            optional(e.peer.allocs_op, 1),
+            optional(e.charybdis.allocs_op, 1),
+        ));
+    }
+    text
+}
+
+/// Both tables, the cost table only when valgrind ran.
+pub fn tables(entries: &[Entry]) -> String {
+    let mut text = throughput_table(entries);
+    if entries.iter().any(|e| e.ours.instr_op.is_some()) {
+        text.push('\n');
+        text.push_str(&cost_table(entries));
     }
     text
 }

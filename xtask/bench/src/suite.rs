@@ -1,7 +1,7 @@
 //! Throughput and client CPU per operation: for each scenario and
-//! concurrency, a warm-up of each side, then `runs` runs of each side,
-//! alternated (A B, B A, A B, …) so that drift in the machine's load hits
-//! both; the report takes the medians.
+//! concurrency, a warm-up of each side, then `runs` runs of each side, in
+//! an order that rotates (A B C, B C A, C A B, …) so that drift in the
+//! machine's load hits every side; the report takes the medians.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -10,12 +10,13 @@ use std::time::Duration;
 use corm::Session;
 
 use crate::BenchError;
+use crate::charybdis_side::CharybdisDb;
 use crate::data::{KEYSPACE, Pools};
 use crate::generated::Db;
 use crate::load::{self, Limits, RunStats};
 use crate::peer::PeerDb;
 use crate::setup;
-use crate::workload::{Load, Ours, Peer, Scenario, Side};
+use crate::workload::{Charybdis, Load, Ours, Peer, Scenario, Side};
 
 /// What the throughput part runs.
 #[derive(Clone, Debug)]
@@ -33,7 +34,7 @@ pub struct Plan {
     pub runs: usize,
 }
 
-/// The runs of both sides for one scenario and concurrency.
+/// The runs of every side for one scenario and concurrency.
 #[derive(Clone, Debug)]
 pub struct Pair {
     /// The scenario.
@@ -44,6 +45,27 @@ pub struct Pair {
     pub ours: Vec<RunStats>,
     /// The hand-written side's runs, in the order they ran.
     pub peer: Vec<RunStats>,
+    /// The charybdis side's runs, in the order they ran.
+    pub charybdis: Vec<RunStats>,
+}
+
+impl Pair {
+    /// The runs of `side`.
+    pub fn runs(&self, side: Side) -> &[RunStats] {
+        match side {
+            Side::Ours => &self.ours,
+            Side::Peer => &self.peer,
+            Side::Charybdis => &self.charybdis,
+        }
+    }
+
+    fn runs_mut(&mut self, side: Side) -> &mut Vec<RunStats> {
+        match side {
+            Side::Ours => &mut self.ours,
+            Side::Peer => &mut self.peer,
+            Side::Charybdis => &mut self.charybdis,
+        }
+    }
 }
 
 /// The median of `values` (the mean of the middle two for an even count).
@@ -57,13 +79,15 @@ pub fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
-/// Both sides, ready to run, on one session.
+/// Every side, ready to run, on one session.
 #[derive(Debug)]
 pub struct Context {
     /// The generated handle.
     pub db: Db,
     /// The hand-written data access.
     pub peer: Arc<PeerDb>,
+    /// The charybdis handle.
+    pub charybdis: Arc<CharybdisDb>,
     /// The arguments of every operation.
     pub pools: Arc<Pools>,
     /// The first id of the next delete run's rows.
@@ -87,14 +111,16 @@ impl Context {
         Self::open(session, load_rate).await
     }
 
-    /// Both sides on the existing keyspace, without writing anything.
+    /// Every side on the existing keyspace, without writing anything.
     ///
     /// # Errors
-    /// Preparing the hand-written statements failed.
+    /// Preparing the hand-written statements failed, or the keyspace is
+    /// missing.
     pub async fn open(session: &Session, load_rate: f64) -> Result<Self, BenchError> {
         Ok(Self {
             db: Db::new(session.clone(), KEYSPACE),
             peer: Arc::new(PeerDb::prepare(session.clone(), KEYSPACE).await?),
+            charybdis: Arc::new(CharybdisDb::open(session, KEYSPACE).await?),
             pools: Arc::new(Pools::new()),
             next_delete_base: 0,
             load_rate,
@@ -187,6 +213,15 @@ pub async fn run_side(
             };
             load::run(Arc::new(workload), concurrency, limits).await
         }
+        Side::Charybdis => {
+            let workload = Charybdis {
+                db: Arc::clone(&context.charybdis),
+                pools: Arc::clone(&context.pools),
+                scenario,
+                delete_base,
+            };
+            load::run(Arc::new(workload), concurrency, limits).await
+        }
     }
 }
 
@@ -214,7 +249,7 @@ pub async fn throughput(context: &mut Context, plan: &Plan) -> Result<Vec<Pair>,
     let mut pairs = Vec::new();
     for &scenario in &plan.scenarios {
         for &concurrency in &plan.concurrencies {
-            for side in [Side::Ours, Side::Peer] {
+            for side in Side::ALL {
                 context
                     .run(side, scenario, concurrency, plan.warmup)
                     .await?;
@@ -224,13 +259,11 @@ pub async fn throughput(context: &mut Context, plan: &Plan) -> Result<Vec<Pair>,
                 concurrency,
                 ours: Vec::new(),
                 peer: Vec::new(),
+                charybdis: Vec::new(),
             };
             for run in 0..plan.runs {
-                let order = if run % 2 == 0 {
-                    [Side::Ours, Side::Peer]
-                } else {
-                    [Side::Peer, Side::Ours]
-                };
+                let mut order = Side::ALL;
+                order.rotate_left(run % Side::ALL.len());
                 for side in order {
                     let stats = context.run(side, scenario, concurrency, plan.run).await?;
                     println!(
@@ -239,10 +272,7 @@ pub async fn throughput(context: &mut Context, plan: &Plan) -> Result<Vec<Pair>,
                         plan.runs,
                         describe(&stats)
                     );
-                    match side {
-                        Side::Ours => pair.ours.push(stats),
-                        Side::Peer => pair.peer.push(stats),
-                    }
+                    pair.runs_mut(side).push(stats);
                 }
             }
             pairs.push(pair);

@@ -1,5 +1,6 @@
 //! The five scenarios, written once for each side: [`Ours`] calls the
-//! generated repositories, [`Peer`] the hand-written [`PeerDb`].
+//! generated repositories, [`Peer`] the hand-written [`PeerDb`],
+//! [`Charybdis`] the charybdis models of [`CharybdisDb`].
 //!
 //! Both read their arguments from the same prebuilt [`Pools`] by operation
 //! index, so a timed operation does only what the call itself does.
@@ -10,6 +11,9 @@ use std::sync::Arc;
 
 use corm::TryStreamExt;
 
+use charybdis::errors::CharybdisError;
+
+use crate::charybdis_side::CharybdisDb;
 use crate::data::{self, Pools, READINGS_PER_SENSOR};
 use crate::generated::{Db, Reading, UserKey};
 use crate::peer::{PeerDb, PeerError};
@@ -65,14 +69,20 @@ pub enum Side {
     Ours,
     /// The hand-written driver code (B).
     Peer,
+    /// charybdis 1.1 on the same driver (C).
+    Charybdis,
 }
 
 impl Side {
-    /// `ours` or `peer`.
+    /// Every side, in the order of the first run of a scenario.
+    pub const ALL: [Self; 3] = [Self::Ours, Self::Peer, Self::Charybdis];
+
+    /// `ours`, `peer` or `charybdis`.
     pub const fn name(self) -> &'static str {
         match self {
             Self::Ours => "ours",
             Self::Peer => "peer",
+            Self::Charybdis => "charybdis",
         }
     }
 }
@@ -92,9 +102,18 @@ pub enum OpError {
     /// A hand-written call failed.
     #[error(transparent)]
     Peer(#[from] PeerError),
+    /// A charybdis call failed (boxed: charybdis's error is large).
+    #[error(transparent)]
+    Charybdis(Box<CharybdisError>),
     /// The call worked but did not see the data it should have.
     #[error("{0}")]
     Check(String),
+}
+
+impl From<CharybdisError> for OpError {
+    fn from(source: CharybdisError) -> Self {
+        Self::Charybdis(Box::new(source))
+    }
 }
 
 /// Something the load loop can run: operation number `i`.
@@ -213,6 +232,50 @@ impl Workload for Peer {
                 self.db
                     .update_user_email_name(pools.peer_ids[at], email, name)
                     .await?;
+            }
+            Scenario::Delete => {
+                self.db
+                    .delete_user(data::delete_id(self.delete_base, i))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The charybdis side.
+#[derive(Debug)]
+pub struct Charybdis {
+    /// The charybdis handle.
+    pub db: Arc<CharybdisDb>,
+    /// The arguments.
+    pub pools: Arc<Pools>,
+    /// What each operation does.
+    pub scenario: Scenario,
+    /// Where this run's delete ids start.
+    pub delete_base: u64,
+}
+
+impl Workload for Charybdis {
+    async fn op(&self, i: u64) -> Result<(), OpError> {
+        let pools = &*self.pools;
+        match self.scenario {
+            Scenario::Insert => {
+                let row = &pools.charybdis_insert[slot(i, pools.charybdis_insert.len())];
+                self.db.insert_user(row).await?;
+            }
+            Scenario::Get => {
+                let id = pools.peer_ids[slot(i, pools.peer_ids.len())];
+                self.db.get_user(id).await?;
+            }
+            Scenario::Partition100 => {
+                let sensor = pools.peer_sensors[slot(i, pools.peer_sensors.len())];
+                let rows = self.db.readings(sensor).await?;
+                check_partition(rows.len())?;
+            }
+            Scenario::Update => {
+                let patch = &pools.charybdis_patches[slot(i, pools.charybdis_patches.len())];
+                self.db.update_user_email_name(patch).await?;
             }
             Scenario::Delete => {
                 self.db

@@ -1,9 +1,10 @@
-//! `corm-bench`: generated repositories against hand-written driver code.
+//! `corm-bench`: generated repositories against hand-written driver code
+//! and against charybdis.
 //!
 //! - `corm-bench suite [--quick] [--seconds S] [--scenario …] [--concurrency …]`:
 //!   the whole benchmark (run by `cargo xtask bench`, which starts the node
 //!   and builds this binary in release mode first).
-//! - `corm-bench ops --scenario S --side ours|peer --ops N`: one scenario,
+//! - `corm-bench ops --scenario S --side ours|peer|charybdis --ops N`: one scenario,
 //!   one side, concurrency 1, a fixed number of operations after a warm-up;
 //!   what the suite runs under valgrind.
 
@@ -18,7 +19,7 @@ use corm_bench::suite::{self, Context};
 use corm_bench::workload::{Scenario, Side};
 use corm_bench::{BenchError, report, setup, valgrind};
 
-/// Generated repositories against hand-written scylla-driver code.
+/// Generated repositories against hand-written scylla-driver code and charybdis.
 #[derive(Parser)]
 #[command(name = "corm-bench", version, about)]
 struct Cli {
@@ -183,7 +184,7 @@ async fn suite(args: SuiteArgs) -> Result<(), BenchError> {
             valgrind_plan.small, valgrind_plan.large, valgrind_plan.warmup, valgrind_plan.reps
         );
         for &scenario in &plan.scenarios {
-            for side in [Side::Ours, Side::Peer] {
+            for side in Side::ALL {
                 let cost = valgrind::measure(&mut context, &valgrind_plan, scenario, side).await?;
                 println!(
                     "{scenario:>12} {side}: {:.0} instructions/op, {:.2} allocations/op",
@@ -195,7 +196,7 @@ async fn suite(args: SuiteArgs) -> Result<(), BenchError> {
     }
 
     let entries = report::entries(&pairs, &costs);
-    let table = report::table(&entries);
+    let table = report::tables(&entries);
     println!("\n{table}");
     let json = args.out.join("report.json");
     report::write_json(&entries, &json)?;
@@ -203,7 +204,7 @@ async fn suite(args: SuiteArgs) -> Result<(), BenchError> {
         what: "writing report.md".to_owned(),
         source,
     })?;
-    let errors: u64 = entries.iter().map(|e| e.errors).sum();
+    let errors: u64 = entries.iter().map(report::Entry::errors).sum();
     println!(
         "report: {} ({} failed operations); load average now {}",
         json.display(),
