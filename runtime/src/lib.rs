@@ -53,6 +53,8 @@ pub use paging::{Page, PagingToken};
 pub use session::Session;
 pub use sort_order::SortOrder;
 pub use statement::Statement;
+#[doc(hidden)]
+pub use table::NamedStatement;
 pub use table::{
     Clustered, DirectWrites, InDb, PrimaryKey, RangeValues, Repository, Table, TableSpec,
     TableStatements, Updatable, WriteBatch,

@@ -19,19 +19,17 @@ impl {{ query.repo }}<'_> {
 {% else %}
     ) -> corm::Result<impl corm::Stream<Item = corm::Result<{{ query.row }}>> + Send + Unpin + 'static> {
 {% endif %}
-        let statement = self.base.statements().extra().get({{ query.cache_key }}, || {
-            [{{ query.head }}, self.base.statements().table(){% if let Some(tail) = query.tail %}, {{ tail }}{% endif %}].concat()
-        });
-        let prepared = statement.prepared(self.base.session()).await?;
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: {{ query.cache_key }},
+            head: {{ query.head }},
+            tail: {% if let Some(tail) = query.tail %}{{ tail }}{% else %}""{% endif %},
+        };
 {% if query.single %}
-        self.base.session().execute_first(&self.base.options().apply(prepared), {{ query.values }}).await
+        self.base.fetch_optional(&STATEMENT, {{ query.values }}).await
 {% else if query.bounded %}
-        self.base.stream(prepared, {{ query.values }})
-            .await?
-            .try_collect()
-            .await
+        self.base.fetch_all(&STATEMENT, {{ query.values }}).await
 {% else %}
-        self.base.stream(prepared, {{ query.values }}).await
+        self.base.fetch(&STATEMENT, {{ query.values }}).await
 {% endif %}
     }
 }
@@ -118,9 +116,12 @@ impl {{ aggregate.repo }}<'_> {
         {{ param.ident }}: {{ param.ty }},
 {% endfor %}
     ) -> corm::Result<Vec<{{ aggregate.row }}>> {
-        let statement = self.base.statements().extra().get({{ aggregate.cache_key }}, || {
-            [{{ aggregate.head }}, self.base.statements().table(){% if let Some(tail) = aggregate.tail %}, {{ tail }}{% endif %}].concat()
-        });
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: {{ aggregate.cache_key }},
+            head: {{ aggregate.head }},
+            tail: {% if let Some(tail) = aggregate.tail %}{{ tail }}{% else %}""{% endif %},
+        };
+        let statement = self.base.named(&STATEMENT);
         let prepared = statement.prepared(self.base.session()).await?;
 {% if let Some(native) = aggregate.native %}
         self.base.stream::<{{ aggregate.read }}>(prepared, {{ aggregate.values }})

@@ -14,15 +14,16 @@ impl {{ repo.repo }}<'_> {
             return Ok({% if loader.many %}Vec::new(){% else %}None{% endif %});
         };
 {% endif %}
-        let statement = self.base.statements().extra().get({{ loader.one_key }}, || {
-            let table = self.db.{{ loader.target_accessor }}().statements().table();
-            [{{ loader.select }}, table, {{ loader.one_where }}].concat()
-        });
-        let prepared = statement.prepared(self.base.session()).await?;
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: {{ loader.one_key }},
+            head: {{ loader.select }},
+            tail: {{ loader.one_where }},
+        };
+        let table = self.db.{{ loader.target_accessor }}().statements().table();
 {% if loader.many %}
-        corm::paging::read_all(self.base.session(), prepared, self.base.options(), {{ loader.input_key.values }}).await
+        self.base.fetch_related_all(&STATEMENT, table, {{ loader.input_key.values }}).await
 {% else %}
-        self.base.session().execute_first(&self.base.options().apply(prepared), {{ loader.input_key.values }}).await
+        self.base.fetch_related_optional(&STATEMENT, table, {{ loader.input_key.values }}).await
 {% endif %}
     }
 
@@ -33,16 +34,14 @@ impl {{ repo.repo }}<'_> {
         &self,
         {{ loader.inputs }}: &[{{ loader.input_ty }}],
     ) -> corm::Result<Vec<{% if loader.many %}Vec<{{ loader.row }}>{% else %}Option<{{ loader.row }}>{% endif %}>> {
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: {{ loader.batch_key }},
+            head: {{ loader.select }},
+            tail: {% if let Some(in_where) = loader.in_where %}{{ in_where }}{% else %}{{ loader.one_where }}{% endif %},
+        };
         let keys = corm::loader::distinct_keys({{ loader.inputs }}, |{{ loader.input }}| {% include "rust/loader_input_key.rs" %});
-        if keys.is_empty() {
-            return Ok(vec![{% if loader.many %}Vec::new(){% else %}None{% endif %}; {{ loader.inputs }}.len()]);
-        }
-        let statement = self.base.statements().extra().get({{ loader.batch_key }}, || {
-            let table = self.db.{{ loader.target_accessor }}().statements().table();
-            [{{ loader.select }}, table, {% if let Some(in_where) = loader.in_where %}{{ in_where }}{% else %}{{ loader.one_where }}{% endif %}].concat()
-        });
-        let prepared = statement.prepared(self.base.session()).await?;
-        let rows: Vec<{{ loader.row }}> = corm::paging::read_concurrently(self.base.session(), prepared, self.base.options(), {{ loader.requests }}, corm::loader::CONCURRENT_REQUESTS).await?;
+        let table = self.db.{{ loader.target_accessor }}().statements().table();
+        let rows: Vec<{{ loader.row }}> = self.base.fetch_related_{% if loader.in_where.is_some() %}in{% else %}each{% endif %}(&STATEMENT, table, &keys).await?;
         Ok(corm::loader::distribute(
             {{ loader.inputs }},
             &rows,

@@ -793,23 +793,12 @@ impl CustomerRepository<'_> {
     ) -> corm::Result<
         impl corm::Stream<Item = corm::Result<Customer>> + Send + Unpin + 'static,
     > {
-        let statement = self
-            .base
-            .statements()
-            .extra()
-            .get(
-                2,
-                || {
-                    [
-                        "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
-                        self.base.statements().table(),
-                        " WHERE tier = ?",
-                    ]
-                        .concat()
-                },
-            );
-        let prepared = statement.prepared(self.base.session()).await?;
-        self.base.stream(prepared, (tier,)).await
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: 2,
+            head: "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
+            tail: " WHERE tier = ?",
+        };
+        self.base.fetch(&STATEMENT, (tier,)).await
     }
 }
 impl CustomerRepository<'_> {
@@ -821,30 +810,13 @@ impl CustomerRepository<'_> {
     /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the error
     /// of a page or of reading a row.
     pub async fn orders(&self, parent: &Customer) -> corm::Result<Vec<Order>> {
-        let statement = self
-            .base
-            .statements()
-            .extra()
-            .get(
-                corm::loader::RELATION_STATEMENTS,
-                || {
-                    let table = self.db.order().statements().table();
-                    [
-                        "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
-                        table,
-                        " WHERE customer_id = ?",
-                    ]
-                        .concat()
-                },
-            );
-        let prepared = statement.prepared(self.base.session()).await?;
-        corm::paging::read_all(
-                self.base.session(),
-                prepared,
-                self.base.options(),
-                (&parent.id,),
-            )
-            .await
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: corm::loader::RELATION_STATEMENTS,
+            head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
+            tail: " WHERE customer_id = ?",
+        };
+        let table = self.db.order().statements().table();
+        self.base.fetch_related_all(&STATEMENT, table, (&parent.id,)).await
     }
     /// Relation `orders` of many parents: a `Vec` per parent, in the order of
     /// `parents`. A parent with no match gets an empty `Vec`, and parents with
@@ -863,34 +835,16 @@ impl CustomerRepository<'_> {
         &self,
         parents: &[Customer],
     ) -> corm::Result<Vec<Vec<Order>>> {
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: corm::loader::RELATION_STATEMENTS + 1,
+            head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
+            tail: " WHERE customer_id IN ?",
+        };
         let keys = corm::loader::distinct_keys(parents, |parent| Some(&parent.id));
-        if keys.is_empty() {
-            return Ok(vec![Vec::new(); parents.len()]);
-        }
-        let statement = self
+        let table = self.db.order().statements().table();
+        let rows: Vec<Order> = self
             .base
-            .statements()
-            .extra()
-            .get(
-                corm::loader::RELATION_STATEMENTS + 1,
-                || {
-                    let table = self.db.order().statements().table();
-                    [
-                        "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
-                        table,
-                        " WHERE customer_id IN ?",
-                    ]
-                        .concat()
-                },
-            );
-        let prepared = statement.prepared(self.base.session()).await?;
-        let rows: Vec<Order> = corm::paging::read_concurrently(
-                self.base.session(),
-                prepared,
-                self.base.options(),
-                keys.chunks(corm::loader::IN_CHUNK).map(|chunk| (chunk,)),
-                corm::loader::CONCURRENT_REQUESTS,
-            )
+            .fetch_related_in(&STATEMENT, table, &keys)
             .await?;
         Ok(
             corm::loader::distribute(

@@ -673,23 +673,12 @@ impl OrderRepository<'_> {
         since: corm::CqlTimeuuid,
         n: i32,
     ) -> corm::Result<Vec<Order>> {
-        let statement = self
-            .base
-            .statements()
-            .extra()
-            .get(
-                0,
-                || {
-                    [
-                        "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
-                        self.base.statements().table(),
-                        " WHERE customer_id = ? AND placed_at > ? ORDER BY placed_at DESC LIMIT ?",
-                    ]
-                        .concat()
-                },
-            );
-        let prepared = statement.prepared(self.base.session()).await?;
-        self.base.stream(prepared, (customer, since, n)).await?.try_collect().await
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: 0,
+            head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
+            tail: " WHERE customer_id = ? AND placed_at > ? ORDER BY placed_at DESC LIMIT ?",
+        };
+        self.base.fetch_all(&STATEMENT, (customer, since, n)).await
     }
 }
 impl OrderRepository<'_> {
@@ -707,23 +696,12 @@ impl OrderRepository<'_> {
         &self,
         customers: &[corm::Uuid],
     ) -> corm::Result<Vec<Order>> {
-        let statement = self
-            .base
-            .statements()
-            .extra()
-            .get(
-                1,
-                || {
-                    [
-                        "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
-                        self.base.statements().table(),
-                        " WHERE customer_id IN ? LIMIT 1000",
-                    ]
-                        .concat()
-                },
-            );
-        let prepared = statement.prepared(self.base.session()).await?;
-        self.base.stream(prepared, (customers,)).await?.try_collect().await
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: 1,
+            head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
+            tail: " WHERE customer_id IN ? LIMIT 1000",
+        };
+        self.base.fetch_all(&STATEMENT, (customers,)).await
     }
 }
 /// A customer's order totals, computed by Cassandra (`GROUP BY` on the
@@ -759,21 +737,12 @@ impl OrderRepository<'_> {
         &self,
         customer: corm::Uuid,
     ) -> corm::Result<Vec<OrderTotals>> {
-        let statement = self
-            .base
-            .statements()
-            .extra()
-            .get(
-                3,
-                || {
-                    [
-                        "SELECT customer_id, count(*), sum(total_cents), max(placed_at) FROM ",
-                        self.base.statements().table(),
-                        " WHERE customer_id = ? GROUP BY customer_id",
-                    ]
-                        .concat()
-                },
-            );
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: 3,
+            head: "SELECT customer_id, count(*), sum(total_cents), max(placed_at) FROM ",
+            tail: " WHERE customer_id = ? GROUP BY customer_id",
+        };
+        let statement = self.base.named(&STATEMENT);
         let prepared = statement.prepared(self.base.session()).await?;
         self.base
             .stream::<(corm::Uuid, i64, i64, corm::CqlTimeuuid)>(prepared, (customer,))
@@ -842,21 +811,12 @@ impl OrderRepository<'_> {
         &self,
         customer: corm::Uuid,
     ) -> corm::Result<Vec<BusyStatuses>> {
-        let statement = self
-            .base
-            .statements()
-            .extra()
-            .get(
-                4,
-                || {
-                    [
-                        "SELECT status, quantity FROM ",
-                        self.base.statements().table(),
-                        " WHERE customer_id = ?",
-                    ]
-                        .concat()
-                },
-            );
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: 4,
+            head: "SELECT status, quantity FROM ",
+            tail: " WHERE customer_id = ?",
+        };
+        let statement = self.base.named(&STATEMENT);
         let prepared = statement.prepared(self.base.session()).await?;
         let mut rows = self
             .base
@@ -891,27 +851,13 @@ impl OrderRepository<'_> {
     /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error reading
     /// the row.
     pub async fn customer(&self, child: &Order) -> corm::Result<Option<Customer>> {
-        let statement = self
-            .base
-            .statements()
-            .extra()
-            .get(
-                corm::loader::RELATION_STATEMENTS,
-                || {
-                    let table = self.db.customer().statements().table();
-                    [
-                        "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
-                        table,
-                        " WHERE id = ?",
-                    ]
-                        .concat()
-                },
-            );
-        let prepared = statement.prepared(self.base.session()).await?;
-        self.base
-            .session()
-            .execute_first(&self.base.options().apply(prepared), (&child.customer_id,))
-            .await
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: corm::loader::RELATION_STATEMENTS,
+            head: "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
+            tail: " WHERE id = ?",
+        };
+        let table = self.db.customer().statements().table();
+        self.base.fetch_related_optional(&STATEMENT, table, (&child.customer_id,)).await
     }
     /// Relation `customer` of many children: an `Option` per child, in the
     /// order of `children`. A child with no match gets `None`, and children
@@ -930,37 +876,19 @@ impl OrderRepository<'_> {
         &self,
         children: &[Order],
     ) -> corm::Result<Vec<Option<Customer>>> {
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: corm::loader::RELATION_STATEMENTS + 1,
+            head: "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
+            tail: " WHERE id IN ?",
+        };
         let keys = corm::loader::distinct_keys(
             children,
             |child| Some(&child.customer_id),
         );
-        if keys.is_empty() {
-            return Ok(vec![None; children.len()]);
-        }
-        let statement = self
+        let table = self.db.customer().statements().table();
+        let rows: Vec<Customer> = self
             .base
-            .statements()
-            .extra()
-            .get(
-                corm::loader::RELATION_STATEMENTS + 1,
-                || {
-                    let table = self.db.customer().statements().table();
-                    [
-                        "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
-                        table,
-                        " WHERE id IN ?",
-                    ]
-                        .concat()
-                },
-            );
-        let prepared = statement.prepared(self.base.session()).await?;
-        let rows: Vec<Customer> = corm::paging::read_concurrently(
-                self.base.session(),
-                prepared,
-                self.base.options(),
-                keys.chunks(corm::loader::IN_CHUNK).map(|chunk| (chunk,)),
-                corm::loader::CONCURRENT_REQUESTS,
-            )
+            .fetch_related_in(&STATEMENT, table, &keys)
             .await?;
         Ok(
             corm::loader::distribute(

@@ -15,6 +15,7 @@
 //! that every call applies: `db.order().with(options).insert(&row)`.
 
 mod batch;
+mod named;
 mod range;
 mod repository;
 mod spec;
@@ -22,6 +23,8 @@ mod statements;
 mod update;
 
 pub use batch::{InDb, WriteBatch};
+#[doc(hidden)]
+pub use named::NamedStatement;
 pub use range::{Clustered, RangeValues};
 pub use repository::Repository;
 pub use spec::TableSpec;

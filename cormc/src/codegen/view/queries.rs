@@ -195,14 +195,11 @@ impl QueriesFile {
         })
     }
 
-    /// Whether some method collects rows or reads them one by one (and the
+    /// Whether some method reads rows one by one (an aggregate's; the
     /// file needs `corm::TryStreamExt`).
     #[must_use]
     pub fn uses_try_stream(&self) -> bool {
-        self.queries
-            .iter()
-            .any(|query| query.bounded && !query.single)
-            || !self.aggregates.is_empty()
+        !self.aggregates.is_empty()
     }
 }
 

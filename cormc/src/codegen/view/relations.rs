@@ -114,9 +114,6 @@ pub struct LoaderView {
     pub input_key: KeyBinding,
     /// The key a loaded row holds, to find its inputs.
     pub row_key: KeyBinding,
-    /// The batched requests' bound values, as a Rust expression over the
-    /// distinct `keys`.
-    pub requests: String,
 }
 
 /// A key read from a row or input: the key expression (a reference, or a
@@ -393,15 +390,16 @@ fn loader_view(
         )),
         _ => None,
     };
-    let input_key = key_binding(input, &access.input_fields);
-    let row_key = key_binding("row", &access.columns);
-    let requests = if in_where.is_some() {
-        "keys.chunks(corm::loader::IN_CHUNK).map(|chunk| (chunk,))".to_owned()
-    } else if access.columns.len() == 1 {
-        "keys.iter().map(|key| (*key,))".to_owned()
-    } else {
-        "keys.iter().copied()".to_owned()
-    };
+    let mut input_key = key_binding(input, &access.input_fields);
+    let mut row_key = key_binding("row", &access.columns);
+    // A batched read with one request per key binds each key as a row of
+    // values: a key of one column is a 1-tuple (an `IN` read binds the
+    // bare values as a list).
+    if in_where.is_none() && access.columns.len() == 1 {
+        for binding in [&mut input_key, &mut row_key] {
+            binding.key = format!("({},)", binding.key);
+        }
+    }
     let key = |offset: usize| match 2 * index + offset {
         0 => "corm::loader::RELATION_STATEMENTS".to_owned(),
         n => format!("corm::loader::RELATION_STATEMENTS + {n}"),
@@ -425,7 +423,6 @@ fn loader_view(
         in_where: in_where.map(|text| format!("{text:?}")),
         input_key,
         row_key,
-        requests,
     })
 }
 

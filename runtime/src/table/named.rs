@@ -1,0 +1,220 @@
+//! Statements the schema writes beside a table's own: named queries,
+//! aggregates and relation reads. Generated code gives each one's text
+//! around a table's name as a [`NamedStatement`]; the repository prepares
+//! it once (in the table's cache of extra statements) and runs it with its
+//! options, so a generated query method is one call.
+
+use scylla::deserialize::row::DeserializeRow;
+use scylla::serialize::row::SerializeRow;
+use scylla::serialize::value::SerializeValue;
+
+use super::{Repository, Table};
+use crate::Result;
+use crate::loader::{CONCURRENT_REQUESTS, IN_CHUNK};
+use crate::paging::{self, Rows};
+use crate::rt::Cached;
+
+/// A statement's text around a table's name, and its key in the cache of
+/// extra statements of the repository that runs it.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct NamedStatement {
+    /// The statement's key in the repository's extra statements (named
+    /// queries and aggregates by declaration order, relation reads from
+    /// [`RELATION_STATEMENTS`](crate::loader::RELATION_STATEMENTS)).
+    pub key: u64,
+    /// The text before the table's name (`SELECT … FROM `).
+    pub head: &'static str,
+    /// The text after it (` WHERE …`).
+    pub tail: &'static str,
+}
+
+impl<'a, T: Table> Repository<'a, T> {
+    /// The statement `named` on this repository's table.
+    #[doc(hidden)]
+    pub fn named(&self, named: &NamedStatement) -> Cached<'a> {
+        self.named_in(named, self.statements().table())
+    }
+
+    /// The statement `named` on `table` (another model's table, for a
+    /// relation), kept in this repository's cache.
+    #[doc(hidden)]
+    pub fn named_in(&self, named: &NamedStatement, table: &str) -> Cached<'a> {
+        self.statements()
+            .extra()
+            .get(named.key, || [named.head, table, named.tail].concat())
+    }
+
+    /// The first row `named` returns for `values`, or `None`.
+    ///
+    /// # Errors
+    /// [`Error::Prepare`](crate::Error::Prepare),
+    /// [`Error::Execute`](crate::Error::Execute), or an error reading the row.
+    #[doc(hidden)]
+    pub async fn fetch_optional<R>(
+        &self,
+        named: &NamedStatement,
+        values: impl SerializeRow,
+    ) -> Result<Option<R>>
+    where
+        R: for<'f, 'm> DeserializeRow<'f, 'm>,
+    {
+        self.first(self.named(named), values).await
+    }
+
+    /// Every row `named` returns for `values` (its `limit` bounds them).
+    ///
+    /// # Errors
+    /// [`Error::Prepare`](crate::Error::Prepare),
+    /// [`Error::InvalidPageSize`](crate::Error::InvalidPageSize),
+    /// [`Error::Pager`](crate::Error::Pager) or
+    /// [`Error::NextRow`](crate::Error::NextRow).
+    #[doc(hidden)]
+    pub async fn fetch_all<R>(
+        &self,
+        named: &NamedStatement,
+        values: impl SerializeRow,
+    ) -> Result<Vec<R>>
+    where
+        R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+    {
+        let statement = self.named(named);
+        let prepared = statement.prepared(self.session()).await?;
+        paging::read_all(self.session(), prepared, self.options(), values).await
+    }
+
+    /// The rows `named` returns for `values`, a page at a time.
+    ///
+    /// # Errors
+    /// [`Error::Prepare`](crate::Error::Prepare),
+    /// [`Error::InvalidPageSize`](crate::Error::InvalidPageSize), or the
+    /// first page's error; later failures are items of the stream.
+    #[doc(hidden)]
+    pub async fn fetch<R>(
+        &self,
+        named: &NamedStatement,
+        values: impl SerializeRow,
+    ) -> Result<Rows<R>>
+    where
+        R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+    {
+        let statement = self.named(named);
+        let prepared = statement.prepared(self.session()).await?;
+        self.stream(prepared, values).await
+    }
+
+    /// The first row `named` returns on `table` for `values`, or `None`:
+    /// a relation's read of one row.
+    ///
+    /// # Errors
+    /// As [`fetch_optional`](Self::fetch_optional).
+    #[doc(hidden)]
+    pub async fn fetch_related_optional<R>(
+        &self,
+        named: &NamedStatement,
+        table: &str,
+        values: impl SerializeRow,
+    ) -> Result<Option<R>>
+    where
+        R: for<'f, 'm> DeserializeRow<'f, 'm>,
+    {
+        self.first(self.named_in(named, table), values).await
+    }
+
+    /// Every row `named` returns on `table` for `values`: a relation's
+    /// read of one input's rows.
+    ///
+    /// # Errors
+    /// As [`fetch_all`](Self::fetch_all).
+    #[doc(hidden)]
+    pub async fn fetch_related_all<R>(
+        &self,
+        named: &NamedStatement,
+        table: &str,
+        values: impl SerializeRow,
+    ) -> Result<Vec<R>>
+    where
+        R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+    {
+        let statement = self.named_in(named, table);
+        let prepared = statement.prepared(self.session()).await?;
+        paging::read_all(self.session(), prepared, self.options(), values).await
+    }
+
+    /// The rows of a batched relation read whose statement binds one list
+    /// of keys (`… WHERE k IN ?`): one request per
+    /// [`IN_CHUNK`] keys, at most [`CONCURRENT_REQUESTS`] at once. Nothing
+    /// is read for no keys.
+    ///
+    /// # Errors
+    /// [`Error::Prepare`](crate::Error::Prepare), or the first failure of
+    /// any request.
+    #[doc(hidden)]
+    pub async fn fetch_related_in<R, K>(
+        &self,
+        named: &NamedStatement,
+        table: &str,
+        keys: &[K],
+    ) -> Result<Vec<R>>
+    where
+        R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+        K: SerializeValue,
+    {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let statement = self.named_in(named, table);
+        let prepared = statement.prepared(self.session()).await?;
+        let requests = keys.chunks(IN_CHUNK).map(|chunk| (chunk,));
+        paging::read_concurrently(
+            self.session(),
+            prepared,
+            self.options(),
+            requests,
+            CONCURRENT_REQUESTS,
+        )
+        .await
+    }
+
+    /// The rows of a batched relation read with one request per key (the
+    /// key's columns bound in order), at most [`CONCURRENT_REQUESTS`] at
+    /// once. Nothing is read for no keys.
+    ///
+    /// # Errors
+    /// As [`fetch_related_in`](Self::fetch_related_in).
+    #[doc(hidden)]
+    pub async fn fetch_related_each<R, K>(
+        &self,
+        named: &NamedStatement,
+        table: &str,
+        keys: &[K],
+    ) -> Result<Vec<R>>
+    where
+        R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+        K: SerializeRow,
+    {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let statement = self.named_in(named, table);
+        let prepared = statement.prepared(self.session()).await?;
+        paging::read_concurrently(
+            self.session(),
+            prepared,
+            self.options(),
+            keys.iter(),
+            CONCURRENT_REQUESTS,
+        )
+        .await
+    }
+
+    async fn first<R>(&self, statement: Cached<'a>, values: impl SerializeRow) -> Result<Option<R>>
+    where
+        R: for<'f, 'm> DeserializeRow<'f, 'm>,
+    {
+        let prepared = statement.prepared(self.session()).await?;
+        self.session()
+            .execute_first(&self.options().apply(prepared), values)
+            .await
+    }
+}
