@@ -27,6 +27,7 @@
 pub mod batch;
 mod config;
 mod error;
+mod fetch;
 pub mod loader;
 pub mod lwt;
 pub mod migrate;
@@ -47,6 +48,7 @@ pub mod validate;
 pub use batch::StatementBatch;
 pub use config::{Config, ConfigError, Credentials};
 pub use error::{Error, ErrorKind, Result};
+pub use fetch::Fetch;
 pub use migrate::{MigrateError, Migration, MigrationStatement, Migrator};
 pub use options::Options;
 pub use paging::{Page, PagingToken};

@@ -7,17 +7,17 @@ impl {{ query.repo }}<'_> {
 {% if query.many_args %}
     #[allow(clippy::too_many_arguments)]
 {% endif %}
-    pub async fn {{ query.ident }}(
-        &self,
+    pub fn {{ query.ident }}<'s>(
+        &'s self,
 {% for param in query.params %}
         {{ param.ident }}: {{ param.ty }},
 {% endfor %}
 {% if query.single %}
-    ) -> corm::Result<Option<{{ query.row }}>> {
+    ) -> impl corm::Fetch<Option<{{ query.row }}>> + 's {
 {% else if query.bounded %}
-    ) -> corm::Result<Vec<{{ query.row }}>> {
+    ) -> impl corm::Fetch<Vec<{{ query.row }}>> + 's {
 {% else %}
-    ) -> corm::Result<impl corm::Stream<Item = corm::Result<{{ query.row }}>> + Send + Unpin + 'static> {
+    ) -> impl corm::Fetch<corm::paging::Rows<{{ query.row }}>> + 's {
 {% endif %}
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
             key: {{ query.cache_key }},
@@ -25,11 +25,11 @@ impl {{ query.repo }}<'_> {
             tail: {% if let Some(tail) = query.tail %}{{ tail }}{% else %}""{% endif %},
         };
 {% if query.single %}
-        self.base.fetch_optional(&STATEMENT, {{ query.values }}).await
+        self.base.reborrow().fetch_optional(&STATEMENT, {{ query.values }})
 {% else if query.bounded %}
-        self.base.fetch_all(&STATEMENT, {{ query.values }}).await
+        self.base.reborrow().fetch_all(&STATEMENT, {{ query.values }})
 {% else %}
-        self.base.fetch(&STATEMENT, {{ query.values }}).await
+        self.base.reborrow().fetch(&STATEMENT, {{ query.values }})
 {% endif %}
     }
 }

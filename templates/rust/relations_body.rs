@@ -5,26 +5,18 @@ impl {{ repo.repo }}<'_> {
 {% for line in loader.one_doc %}
     ///{{ line }}
 {% endfor %}
-    pub async fn {{ loader.one }}(
-        &self,
-        {{ loader.input }}: &{{ loader.input_ty }},
-    ) -> corm::Result<{% if loader.many %}Vec<{{ loader.row }}>{% else %}Option<{{ loader.row }}>{% endif %}> {
-{% if let Some(guard) = loader.input_key.guard %}
-        let {{ guard.pattern }} = {{ guard.value }} else {
-            return Ok({% if loader.many %}Vec::new(){% else %}None{% endif %});
-        };
-{% endif %}
+    pub fn {{ loader.one }}<'s>(
+        &'s self,
+        {{ loader.input }}: &'s {{ loader.input_ty }},
+    ) -> impl corm::Fetch<{% if loader.many %}Vec<{{ loader.row }}>{% else %}Option<{{ loader.row }}>{% endif %}> + 's {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
             key: {{ loader.one_key }},
             head: {{ loader.select }},
             tail: {{ loader.one_where }},
         };
         let table = self.db.{{ loader.target_accessor }}().statements().table();
-{% if loader.many %}
-        self.base.fetch_related_all(&STATEMENT, table, {{ loader.input_key.values }}).await
-{% else %}
-        self.base.fetch_related_optional(&STATEMENT, table, {{ loader.input_key.values }}).await
-{% endif %}
+        let values = {{ loader.one_values }};
+        self.base.reborrow().fetch_related_{% if loader.many %}all{% else %}optional{% endif %}(&STATEMENT, table, values)
     }
 
 {% for line in loader.batch_doc %}

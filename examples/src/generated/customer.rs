@@ -787,18 +787,16 @@ impl CustomerRepository<'_> {
     ///
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the first page's error; later failures are items of the stream.
-    pub async fn customers_in_tier(
-        &self,
-        tier: &str,
-    ) -> corm::Result<
-        impl corm::Stream<Item = corm::Result<Customer>> + Send + Unpin + 'static,
-    > {
+    pub fn customers_in_tier<'s>(
+        &'s self,
+        tier: &'s str,
+    ) -> impl corm::Fetch<corm::paging::Rows<Customer>> + 's {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
             key: 2,
             head: "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
             tail: " WHERE tier = ?",
         };
-        self.base.fetch(&STATEMENT, (tier,)).await
+        self.base.reborrow().fetch(&STATEMENT, (tier,))
     }
 }
 impl CustomerRepository<'_> {
@@ -809,14 +807,18 @@ impl CustomerRepository<'_> {
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the error
     /// of a page or of reading a row.
-    pub async fn orders(&self, parent: &Customer) -> corm::Result<Vec<Order>> {
+    pub fn orders<'s>(
+        &'s self,
+        parent: &'s Customer,
+    ) -> impl corm::Fetch<Vec<Order>> + 's {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
             key: corm::loader::RELATION_STATEMENTS,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " WHERE customer_id = ?",
         };
         let table = self.db.order().statements().table();
-        self.base.fetch_related_all(&STATEMENT, table, (&parent.id,)).await
+        let values = Some((&parent.id,));
+        self.base.reborrow().fetch_related_all(&STATEMENT, table, values)
     }
     /// Relation `orders` of many parents: a `Vec` per parent, in the order of
     /// `parents`. A parent with no match gets an empty `Vec`, and parents with

@@ -667,18 +667,18 @@ impl OrderRepository<'_> {
     ///
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`].
-    pub async fn recent_orders(
-        &self,
+    pub fn recent_orders<'s>(
+        &'s self,
         customer: corm::Uuid,
         since: corm::CqlTimeuuid,
         n: i32,
-    ) -> corm::Result<Vec<Order>> {
+    ) -> impl corm::Fetch<Vec<Order>> + 's {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
             key: 0,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " WHERE customer_id = ? AND placed_at > ? ORDER BY placed_at DESC LIMIT ?",
         };
-        self.base.fetch_all(&STATEMENT, (customer, since, n)).await
+        self.base.reborrow().fetch_all(&STATEMENT, (customer, since, n))
     }
 }
 impl OrderRepository<'_> {
@@ -692,16 +692,16 @@ impl OrderRepository<'_> {
     ///
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`].
-    pub async fn orders_of_customers(
-        &self,
-        customers: &[corm::Uuid],
-    ) -> corm::Result<Vec<Order>> {
+    pub fn orders_of_customers<'s>(
+        &'s self,
+        customers: &'s [corm::Uuid],
+    ) -> impl corm::Fetch<Vec<Order>> + 's {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
             key: 1,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " WHERE customer_id IN ? LIMIT 1000",
         };
-        self.base.fetch_all(&STATEMENT, (customers,)).await
+        self.base.reborrow().fetch_all(&STATEMENT, (customers,))
     }
 }
 /// A customer's order totals, computed by Cassandra (`GROUP BY` on the
@@ -850,14 +850,18 @@ impl OrderRepository<'_> {
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error reading
     /// the row.
-    pub async fn customer(&self, child: &Order) -> corm::Result<Option<Customer>> {
+    pub fn customer<'s>(
+        &'s self,
+        child: &'s Order,
+    ) -> impl corm::Fetch<Option<Customer>> + 's {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
             key: corm::loader::RELATION_STATEMENTS,
             head: "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
             tail: " WHERE id = ?",
         };
         let table = self.db.customer().statements().table();
-        self.base.fetch_related_optional(&STATEMENT, table, (&child.customer_id,)).await
+        let values = Some((&child.customer_id,));
+        self.base.reborrow().fetch_related_optional(&STATEMENT, table, values)
     }
     /// Relation `customer` of many children: an `Option` per child, in the
     /// order of `children`. A child with no match gets `None`, and children

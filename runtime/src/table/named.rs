@@ -104,7 +104,8 @@ impl<'a, T: Table> Repository<'a, T> {
     }
 
     /// The first row `named` returns on `table` for `values`, or `None`:
-    /// a relation's read of one row.
+    /// a relation's read of one row (nothing is read, and the answer is
+    /// `None`, without values: an input whose key has a `None`).
     ///
     /// # Errors
     /// As [`fetch_optional`](Self::fetch_optional).
@@ -113,16 +114,19 @@ impl<'a, T: Table> Repository<'a, T> {
         &self,
         named: &NamedStatement,
         table: &str,
-        values: impl SerializeRow,
+        values: Option<impl SerializeRow>,
     ) -> Result<Option<R>>
     where
         R: for<'f, 'm> DeserializeRow<'f, 'm>,
     {
+        let Some(values) = values else {
+            return Ok(None);
+        };
         self.first(self.named_in(named, table), values).await
     }
 
     /// Every row `named` returns on `table` for `values`: a relation's
-    /// read of one input's rows.
+    /// read of one input's rows (none without values).
     ///
     /// # Errors
     /// As [`fetch_all`](Self::fetch_all).
@@ -131,11 +135,14 @@ impl<'a, T: Table> Repository<'a, T> {
         &self,
         named: &NamedStatement,
         table: &str,
-        values: impl SerializeRow,
+        values: Option<impl SerializeRow>,
     ) -> Result<Vec<R>>
     where
         R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
     {
+        let Some(values) = values else {
+            return Ok(Vec::new());
+        };
         let statement = self.named_in(named, table);
         let prepared = statement.prepared(self.session()).await?;
         paging::read_all(self.session(), prepared, self.options(), values).await

@@ -68,6 +68,13 @@ impl<'a, T: Table> Repository<'a, T> {
         self.session
     }
 
+    /// This repository for a shorter lifetime: what a method returning a
+    /// future that borrows `self` for `'s` calls its operations on.
+    #[doc(hidden)]
+    pub fn reborrow(&self) -> &Repository<'_, T> {
+        self
+    }
+
     /// The table's statements.
     #[doc(hidden)]
     pub fn statements(&self) -> &'a TableStatements {

@@ -581,9 +581,15 @@ fn query_view(
     let mut param_views = Vec::new();
     for (ident, param) in &params {
         type_uses(&param.ty, uses);
+        // The method returns a future that borrows `self` and every
+        // borrowed argument for one lifetime, `'s`.
+        let ty = param_type(&param.ty, param.list, &what, types)?;
         param_views.push(ParamView {
             ident: ident.clone(),
-            ty: param_type(&param.ty, param.list, &what, types)?,
+            ty: match ty.strip_prefix('&') {
+                Some(rest) => format!("&'s {rest}"),
+                None => ty,
+            },
         });
     }
     Ok(QueryView {
@@ -652,7 +658,7 @@ mod tests {
             .iter()
             .map(|p| p.ty.as_str())
             .collect();
-        assert_eq!(params, ["&str", "&[i32]"]);
+        assert_eq!(params, ["&'s str", "&'s [i32]"]);
     }
 
     #[test]

@@ -112,6 +112,9 @@ pub struct LoaderView {
     pub in_where: Option<String>,
     /// The key the input holds (`&parent.id`), and how it is bound.
     pub input_key: KeyBinding,
+    /// The one-row loader's values, as an `Option` (`None` when a key
+    /// field of the input is `None`).
+    pub one_values: String,
     /// The key a loaded row holds, to find its inputs.
     pub row_key: KeyBinding,
 }
@@ -391,6 +394,7 @@ fn loader_view(
         _ => None,
     };
     let mut input_key = key_binding(input, &access.input_fields);
+    let one_values = optional_values(&input_key);
     let mut row_key = key_binding("row", &access.columns);
     // A batched read with one request per key binds each key as a row of
     // values: a key of one column is a 1-tuple (an `IN` read binds the
@@ -422,8 +426,33 @@ fn loader_view(
         one_where: format!("{one_where:?}"),
         in_where: in_where.map(|text| format!("{text:?}")),
         input_key,
+        one_values,
         row_key,
     })
+}
+
+/// The values of `key` as an `Option` expression: `None` when its guard
+/// does not match (`Option::map` for a guard on one optional field).
+fn optional_values(key: &KeyBinding) -> String {
+    let values = &key.values;
+    match &key.guard {
+        None => format!("Some({values})"),
+        Some(guard) => match (
+            guard
+                .pattern
+                .strip_prefix("Some(")
+                .and_then(|rest| rest.strip_suffix(')')),
+            guard.value.strip_prefix('&'),
+        ) {
+            (Some(local), Some(field)) if !local.contains([',', '(']) => {
+                format!("{field}.as_ref().map(|{local}| {values})")
+            }
+            _ => format!(
+                "if let {} = {} {{ Some({values}) }} else {{ None }}",
+                guard.pattern, guard.value
+            ),
+        },
+    }
 }
 
 /// The key `fields` of the value `var` hold.

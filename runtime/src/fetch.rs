@@ -1,0 +1,12 @@
+//! [`Fetch`]: what a generated read returns before it is awaited.
+
+use std::future::Future;
+
+/// A read in flight: a future of a [`Result`](crate::Result) of `T`.
+///
+/// Generated named queries and relation loaders return `impl Fetch<T>`
+/// (await it as any future); the trait names the future and its output in
+/// one bound on every edition, where the 2021 prelude lacks `Future`.
+pub trait Fetch<T>: Future<Output = crate::Result<T>> {}
+
+impl<T, F: Future<Output = crate::Result<T>>> Fetch<T> for F {}
