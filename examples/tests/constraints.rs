@@ -216,13 +216,15 @@ async fn a_claim_lives_as_long_as_its_row() {
         let db = db(session).await;
         let customers = db.customer();
         let brief = customer("brief@example.com");
+        // A TTL of 3 s: long enough for the claim to be read back even on a
+        // node that has just started (1 s expired before the read there).
         customers
-            .with(Options::new().ttl(1))
+            .with(Options::new().ttl(3))
             .insert(&brief)
             .await
             .unwrap();
         assert_eq!(claims(&db).await.len(), 1);
-        tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(4_500)).await;
         assert_eq!(customers.get(&brief.key()).await.unwrap(), None);
         assert!(
             claims(&db).await.is_empty(),
