@@ -115,7 +115,7 @@ impl {{ aggregate.repo }}<'_> {
 {% for param in aggregate.params %}
         {{ param.ident }}: {{ param.ty }},
 {% endfor %}
-    ) -> corm::Result<Vec<{{ aggregate.row }}>> {
+    ) -> corm::Result<{{ aggregate.returns }}> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
             key: {{ aggregate.cache_key }},
             head: {{ aggregate.head }},
@@ -124,6 +124,20 @@ impl {{ aggregate.repo }}<'_> {
         let statement = self.base.named(&STATEMENT);
         let prepared = statement.prepared(self.base.session()).await?;
 {% if let Some(native) = aggregate.native %}
+{% if aggregate.single %}
+        let mut rows = self.base.stream::<{{ aggregate.read }}>(prepared, {{ aggregate.values }}).await?;
+        let Some({{ aggregate.pattern }}) = rows.try_next().await? else {
+            return Err(corm::Error::UnexpectedResult {
+                statement: statement.text().to_owned(),
+                problem: "an aggregate without GROUP BY returned no row".to_owned(),
+            });
+        };
+        Ok({{ aggregate.row }} {
+{% for init in native.inits %}
+            {{ init }},
+{% endfor %}
+        })
+{% else %}
         self.base.stream::<{{ aggregate.read }}>(prepared, {{ aggregate.values }})
             .await?
             .map_ok(|{{ aggregate.pattern }}| {{ aggregate.row }} {
@@ -133,6 +147,7 @@ impl {{ aggregate.repo }}<'_> {
             })
             .try_collect()
             .await
+{% endif %}
 {% endif %}
 {% if let Some(client) = aggregate.client %}
         let mut rows = self.base.stream::<{{ aggregate.read }}>(prepared, {{ aggregate.values }}).await?;
@@ -149,10 +164,10 @@ impl {{ aggregate.repo }}<'_> {
 {% else %}
         let row = totals.finish();
 {% endif %}
-{% if let Some(having) = client.having %}
-        let {% if client.limit.is_some() %}mut {% endif %}results = if {{ having }} { vec![row] } else { Vec::new() };
+{% if let Some(keep) = aggregate.keep %}
+        Ok(({{ keep }}).then_some(row))
 {% else %}
-        let {% if client.limit.is_some() %}mut {% endif %}results = vec![row];
+        Ok(row)
 {% endif %}
 {% else %}
         let mut groups: std::collections::BTreeMap<{{ client.key_type }}, {{ client.totals }}> = std::collections::BTreeMap::new();
@@ -184,7 +199,6 @@ impl {{ aggregate.repo }}<'_> {
             results.push(row);
 {% endif %}
         }
-{% endif %}
 {% if let Some(key) = client.sort_key() %}
         results.sort_by_key(|row| {{ key }});
 {% endif %}
@@ -195,6 +209,7 @@ impl {{ aggregate.repo }}<'_> {
         results.truncate({{ limit }});
 {% endif %}
         Ok(results)
+{% endif %}
 {% endif %}
     }
 }

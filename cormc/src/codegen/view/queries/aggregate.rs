@@ -73,6 +73,15 @@ pub struct AggregateView {
     pub native: Option<NativeView>,
     /// How a client-side aggregate computes the rows.
     pub client: Option<ClientView>,
+    /// Without `group by`: the method returns its one row (or, when
+    /// `keep` may drop it, an `Option`), not a `Vec`.
+    pub single: bool,
+    /// What the method's `corm::Result` holds: `Vec<Row>`, `Row` or
+    /// `Option<Row>`.
+    pub returns: String,
+    /// A client-side aggregate without `group by` whose `having` or
+    /// `limit ?n` may drop its row: the condition that keeps it.
+    pub keep: Option<String>,
 }
 
 /// A field of a result row (or of the running totals).
@@ -527,6 +536,20 @@ pub(super) fn aggregate_view(
         tail.push_str(" ALLOW FILTERING");
     }
     let cql = format!("{head}<keyspace>.{}{tail}", quote(&model.table));
+    let single = aggregate.group_by.is_empty();
+    let keep = client.as_ref().filter(|_| single).and_then(|client| {
+        match (&client.having, &client.limit) {
+            (None, None) => None,
+            (Some(having), None) => Some(having.clone()),
+            (None, Some(limit)) => Some(format!("{limit} > 0")),
+            (Some(having), Some(limit)) => Some(format!("({having}) && {limit} > 0")),
+        }
+    });
+    let returns = match (single, &keep) {
+        (false, _) => format!("Vec<{row}>"),
+        (true, None) => row.clone(),
+        (true, Some(_)) => format!("Option<{row}>"),
+    };
     Ok(AggregateView {
         doc: method_doc(aggregate.doc.as_deref(), &fallback, &details, &cql, &errors),
         repo,
@@ -544,6 +567,9 @@ pub(super) fn aggregate_view(
         fields,
         native,
         client,
+        single,
+        returns,
+        keep,
     })
 }
 
