@@ -278,7 +278,7 @@ line \\ \" \"\"\")
 }
 
 #[test]
-fn durations_have_six_units() {
+fn durations_have_seven_units() {
     for (text, millis) in [
         ("500ms", 500),
         ("10s", 10_000),
@@ -286,6 +286,7 @@ fn durations_have_six_units() {
         ("1h", 3_600_000),
         ("7d", 604_800_000),
         ("4w", 2_419_200_000),
+        ("2y", 63_072_000_000),
     ] {
         let m = model(&format!("model D {{ id: int key (id) ttl {text} }}"));
         assert_eq!(m.ttl.unwrap().duration.as_millis(), Some(millis), "{text}");

@@ -314,3 +314,51 @@ fn new_writes_where_the_last_migration_is() {
     );
     assert_eq!(cormc(&["check", models_path, migrations_path]).0, 0);
 }
+
+/// `ttl 20y` (a year is 365 days): the longest TTL Cassandra takes, as a
+/// table's `default_time_to_live`; `migrate new` writes it, the node
+/// accepts it, and the model and the migration agree.
+#[tokio::test]
+async fn a_twenty_year_ttl_reaches_the_node() {
+    with_keyspace("migrate_ttl_years", |session| async move {
+        let keyspace = session.keyspace().unwrap();
+        let path = schema_file(
+            "ttl-years",
+            "model Archive {\n  id: uuid\n  key ((id))\n  ttl 20y\n}\n",
+        );
+        let file = path.to_str().unwrap().to_owned();
+        let (code, _, err) = cormc(&["migrate", "new", "archive", &file]);
+        assert_eq!(code, 0, "{err}");
+        let schema = read(&path);
+        let migrations = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            migrations.contains("default_time_to_live = 630720000"),
+            "{schema}\n{migrations}"
+        );
+        let (code, err) = check(&path);
+        assert_eq!(code, 0, "{err}");
+        let (code, _, err) = tokio::task::spawn_blocking(move || {
+            cormc(&["migrate", "up", &file, "--keyspace", &keyspace])
+        })
+        .await
+        .unwrap();
+        assert_eq!(code, 0, "{err}");
+        let rows = session
+            .query(
+                "SELECT default_time_to_live FROM system_schema.tables \
+                 WHERE keyspace_name = ? AND table_name = 'archive'",
+                (session.keyspace().unwrap(),),
+            )
+            .await
+            .unwrap()
+            .into_rows_result()
+            .unwrap();
+        let (ttl,): (i32,) = rows.first_row().unwrap();
+        assert_eq!(ttl, 630_720_000);
+    })
+    .await;
+}

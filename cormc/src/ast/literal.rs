@@ -83,6 +83,8 @@ pub enum DurationUnit {
     Days,
     /// `w`
     Weeks,
+    /// `y`: 365 days, as Cassandra counts its 20-year TTL limit.
+    Years,
 }
 
 impl DurationUnit {
@@ -96,6 +98,7 @@ impl DurationUnit {
             Self::Hours => 3_600_000,
             Self::Days => 86_400_000,
             Self::Weeks => 604_800_000,
+            Self::Years => 31_536_000_000,
         }
     }
 
@@ -109,6 +112,7 @@ impl DurationUnit {
             Self::Hours => "h",
             Self::Days => "d",
             Self::Weeks => "w",
+            Self::Years => "y",
         }
     }
 }

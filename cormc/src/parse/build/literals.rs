@@ -135,6 +135,7 @@ impl Builder<'_> {
             "h" => DurationUnit::Hours,
             "d" => DurationUnit::Days,
             "w" => DurationUnit::Weeks,
+            "y" => DurationUnit::Years,
             _ => {
                 self.bug(span, "a duration with an unknown unit");
                 DurationUnit::Seconds
