@@ -16,6 +16,8 @@ pub struct Query {
     pub where_clause: Option<WhereClause>,
     /// `order …`
     pub order: Option<OrderClause>,
+    /// `per partition limit …`
+    pub per_partition_limit: Option<LimitClause>,
     /// `limit …`
     pub limit: Option<LimitClause>,
     /// `allow filtering`
@@ -134,7 +136,7 @@ pub struct OrderItem {
     pub span: Span,
 }
 
-/// `limit N` or `limit ?n`
+/// `limit N` or `limit ?n` (also `per partition limit …`)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LimitClause {
     /// The value.

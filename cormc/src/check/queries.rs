@@ -33,6 +33,11 @@ pub(super) fn check_query(
         .as_ref()
         .map(|order| check_order(order, model, restrictions.as_ref(), ctx))
         .unwrap_or(Some(Vec::new()));
+    // Bound in the statement's order: `PER PARTITION LIMIT ?` comes first.
+    let per_partition_limit = query
+        .per_partition_limit
+        .as_ref()
+        .and_then(|limit| check_limit(limit, &mut params, ctx));
     let limit = query
         .limit
         .as_ref()
@@ -44,6 +49,7 @@ pub(super) fn check_query(
         model: model.name.clone(),
         conditions: restrictions.conditions,
         order: order?,
+        per_partition_limit,
         limit,
         allow_filtering: query.allow_filtering.is_some(),
         params: params.into_vec(),

@@ -222,6 +222,17 @@ impl Printer<'_> {
     pub(super) fn limit(&mut self, clause: &LimitClause) {
         self.keyword_at("limit", clause.span);
         self.sp();
+        self.limit_value(clause);
+    }
+
+    /// `per partition limit 1`, `per partition limit ?n`
+    pub(super) fn per_partition_limit(&mut self, clause: &LimitClause) {
+        self.keyword_at("per partition limit", clause.span);
+        self.sp();
+        self.limit_value(clause);
+    }
+
+    fn limit_value(&mut self, clause: &LimitClause) {
         match &clause.value {
             LimitValue::Fixed(n) => self.tok(&n.value.to_string(), n.span),
             LimitValue::Param(name) => self.tok_at(

@@ -45,6 +45,7 @@ enum Member<'a> {
     Having(&'a Having),
     Order(&'a OrderClause),
     Limit(&'a LimitClause),
+    PerPartitionLimit(&'a LimitClause),
     AllowFiltering(&'a AllowFiltering),
     Series(&'a SeriesClause),
     Bucket(&'a BucketClause),
@@ -72,7 +73,7 @@ impl Member<'_> {
             Self::Select(c) => c.span.start,
             Self::Having(c) => c.span.start,
             Self::Order(c) => c.span.start,
-            Self::Limit(c) => c.span.start,
+            Self::Limit(c) | Self::PerPartitionLimit(c) => c.span.start,
             Self::AllowFiltering(c) => c.span.start,
             Self::Series(c) => c.span.start,
             Self::Bucket(c) => c.span.start,
@@ -173,6 +174,7 @@ impl Printer<'_> {
             Member::Having(c) => self.having(c),
             Member::Order(c) => self.order_clause(c),
             Member::Limit(c) => self.limit(c),
+            Member::PerPartitionLimit(c) => self.per_partition_limit(c),
             Member::AllowFiltering(c) => self.allow_filtering(c.span),
             Member::Series(c) => self.series(c),
             Member::Bucket(c) => self.duration_clause("bucket", c.span, &c.width),
@@ -287,6 +289,12 @@ impl Printer<'_> {
         let mut members = Vec::new();
         members.extend(query.where_clause.as_ref().map(Member::Where));
         members.extend(query.order.as_ref().map(Member::Order));
+        members.extend(
+            query
+                .per_partition_limit
+                .as_ref()
+                .map(Member::PerPartitionLimit),
+        );
         members.extend(query.limit.as_ref().map(Member::Limit));
         members.extend(query.allow_filtering.as_ref().map(Member::AllowFiltering));
         self.block(&in_order(members), query.span.end);

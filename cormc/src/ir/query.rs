@@ -16,6 +16,8 @@ pub struct Query {
     pub conditions: Vec<Condition>,
     /// `order` columns.
     pub order: Vec<Ordering>,
+    /// `per partition limit`: rows kept of each partition.
+    pub per_partition_limit: Option<Limit>,
     /// `limit`.
     pub limit: Option<Limit>,
     /// `allow filtering` was written (and is needed).

@@ -56,7 +56,7 @@ const MODEL_CLAUSES: &[&str] = &[
     "compaction",
     "vector_index",
 ];
-const QUERY_CLAUSES: &[&str] = &["where", "order", "limit", "allow"];
+const QUERY_CLAUSES: &[&str] = &["where", "order", "per", "limit", "allow"];
 const AGGREGATE_CLAUSES: &[&str] = &[
     "where", "group", "select", "having", "order", "limit", "allow",
 ];
@@ -189,6 +189,8 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::kw_and => keyword("`and`", &["and"]),
         Rule::kw_order => keyword("`order`", &["order"]),
         Rule::kw_limit => keyword("`limit`", &["limit"]),
+        Rule::kw_per => keyword("`per`", &["per"]),
+        Rule::kw_partition => keyword("`partition`", &["partition"]),
         Rule::kw_allow => keyword("`allow`", &["allow"]),
         Rule::kw_filtering => keyword("`filtering`", &["filtering"]),
         Rule::kw_in => keyword("`in`", &["in"]),
@@ -331,7 +333,7 @@ pub(super) const fn expected(rule: Rule) -> Expected {
             named("`{`")
         }
         Rule::query_member => keyword(
-            "a query clause (`where`, `order`, `limit` or `allow filtering`)",
+            "a query clause (`where`, `order`, `per partition limit`, `limit` or `allow filtering`)",
             QUERY_CLAUSES,
         ),
         Rule::where_clause => keyword("`where …`", &["where"]),
@@ -352,6 +354,10 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::order_clause => keyword("`order …`", &["order"]),
         Rule::order_item => named("a column to order by"),
         Rule::limit_clause => keyword("`limit N` or `limit ?n`", &["limit"]),
+        Rule::per_partition_limit => keyword(
+            "`per partition limit N` or `per partition limit ?n`",
+            &["per"],
+        ),
         Rule::allow_filtering => keyword("`allow filtering`", &["allow"]),
         Rule::aggregate_decl => keyword("an aggregate", &["aggregate"]),
         Rule::aggregate_member => keyword(

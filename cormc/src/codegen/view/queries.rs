@@ -514,6 +514,23 @@ fn query_view(
         tail.push_str(&format!(" ORDER BY {}", order.join(", ")));
     }
     let mut details = Vec::new();
+    match &query.per_partition_limit {
+        Some(ir::Limit::Fixed(n)) => {
+            tail.push_str(&format!(" PER PARTITION LIMIT {n}"));
+            details.push(format!(
+                "Returns at most {n} rows of each partition (the first in clustering order)."
+            ));
+        }
+        Some(ir::Limit::Param(name)) => {
+            tail.push_str(" PER PARTITION LIMIT ?");
+            let ident = param_ident(&params, name, &what)?;
+            details.push(format!(
+                "Returns at most `{ident}` rows of each partition (the first in clustering order; a positive number)."
+            ));
+            values.push(ident);
+        }
+        None => {}
+    }
     match &query.limit {
         Some(ir::Limit::Fixed(n)) => {
             tail.push_str(&format!(" LIMIT {n}"));

@@ -55,6 +55,7 @@ impl Builder<'_> {
             target: head.target,
             where_clause: None,
             order: None,
+            per_partition_limit: None,
             limit: None,
             allow_filtering: None,
             span,
@@ -76,6 +77,16 @@ impl Builder<'_> {
                 Rule::order_clause => {
                     let o = this.order_clause(clause);
                     this.once(&mut query.order, o, "order", &block);
+                }
+                Rule::per_partition_limit => {
+                    if let Some(l) = this.limit_clause(clause) {
+                        this.once(
+                            &mut query.per_partition_limit,
+                            l,
+                            "per partition limit",
+                            &block,
+                        );
+                    }
                 }
                 Rule::limit_clause => {
                     if let Some(l) = this.limit_clause(clause) {
@@ -379,7 +390,7 @@ impl Builder<'_> {
             match p.as_rule() {
                 Rule::uint => value = Some(LimitValue::Fixed(self.uint(&p))),
                 Rule::param => value = Some(LimitValue::Param(self.param(p))),
-                Rule::kw_limit => {}
+                Rule::kw_per | Rule::kw_partition | Rule::kw_limit => {}
                 _ => self.unexpected(&p),
             }
         }

@@ -107,6 +107,32 @@ async fn named_queries() {
             .unwrap();
         assert_eq!(recent.len(), 10);
 
+        // `per partition limit ?each`: the newest two of each author.
+        let latest: Vec<Post> = db
+            .post()
+            .with(small_pages)
+            .latest_of_authors(&[a, b, c], 2)
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        let mut per_author: Vec<(Uuid, String)> = latest
+            .iter()
+            .map(|p| (p.author_id, p.title.clone()))
+            .collect();
+        per_author.sort();
+        let mut expected = vec![
+            (a, "post 59".to_owned()),
+            (a, "post 58".to_owned()),
+            (b, "post 4".to_owned()),
+            (b, "post 3".to_owned()),
+            (c, "it's".to_owned()),
+            (c, "it's".to_owned()),
+        ];
+        expected.sort();
+        assert_eq!(per_author, expected);
+
         // `in` takes a slice; the rows come as a paged stream.
         let stream = db
             .post()
