@@ -300,9 +300,10 @@ fn check_vector_columns(
                 written.span,
                 "Cassandra refuses conditions on vector-indexed columns",
             )
-            .help(
-                "use the generated nearest-neighbour search method instead of a `where` condition",
-            );
+            .help(format!(
+                "drop the condition: `cormc generate` emits no nearest-neighbour search yet, so run `SELECT … FROM <table> ORDER BY {} ANN OF ? LIMIT n` through `corm::Session`",
+                condition.field
+            ));
             ok = false;
         }
     }
