@@ -52,7 +52,7 @@ pub(super) fn check_relations(
                 continue;
             }
             check_snake(&relation.name, "relation", ctx);
-            let Some(checked) = check_relation(relation, model, &by_name, ctx) else {
+            let Some(checked) = check_relation(relation, model, &by_name, &declared, ctx) else {
                 continue;
             };
             let target = by_name.get(checked.target.as_str()).copied();
@@ -79,9 +79,15 @@ fn check_relation(
     relation: &ast::Relation,
     model: &ir::Model,
     models: &FxHashMap<&str, &ir::Model>,
+    declared: &FxHashMap<&str, &ast::Model>,
     ctx: &mut Context,
 ) -> Option<ir::Relation> {
     let Some(target) = models.get(relation.target.name.as_str()).copied() else {
+        // A model that is declared but has errors of its own: those say
+        // what is wrong, and the relation is checked once they are fixed.
+        if declared.contains_key(relation.target.name.as_str()) {
+            return None;
+        }
         let diagnostic = ctx.error(
             Code::UnknownModel,
             format!("unknown model `{}`", relation.target.name),
