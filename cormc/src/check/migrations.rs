@@ -217,7 +217,9 @@ fn check_drift(
             .iter()
             .map(|statement| format!("    {};", statement.replace('\n', "\n    ")))
             .collect();
-        diagnostic.note(format!("missing steps:\n{}", steps.join("\n")));
+        if !steps.is_empty() {
+            diagnostic.note(format!("missing steps:\n{}", steps.join("\n")));
+        }
         for change in &changes {
             if let Some(explanation) = change.explanation() {
                 diagnostic.note(explanation);
@@ -228,7 +230,11 @@ fn check_drift(
                 "did you mean `{added}`? The migrations create `{dropped}`, which the model does not have, and the model's `{added}` is missing: if that migration has not run anywhere yet, correct the name in it instead of adding these steps (they drop `{dropped}` and its data)"
             ));
         }
-        diagnostic.help("add these steps as the next `migration N name { … }` block");
+        diagnostic.help(if steps.is_empty() {
+            "no `alter` statement makes this change: change the model back, or follow the path in the note with migrations of your own"
+        } else {
+            "add these steps as the next `migration N name { … }` block"
+        });
     }
 }
 
