@@ -460,14 +460,30 @@ fn serve(
         } else {
             partition_message(model, situation.conditions, field, condition.op)
         };
+        // An index on a map holds its values, so suggesting one for
+        // `contains key` would only lead to the next error.
+        let help = if condition.op == Operator::ContainsKey {
+            format!(
+                "an `index ({field})` would hold the map's values, which can't serve `contains key`: restrict the partition key ({}) by `=`, or write `allow filtering` to accept the scan",
+                model
+                    .key
+                    .partition
+                    .iter()
+                    .map(|column| format!("`{column}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            format!(
+                "add `index ({field})` to model `{}`, or write `allow filtering` to accept the scan",
+                model.name
+            )
+        };
         Reason {
             span: written.span,
             message,
             label: format!("column `{field}`"),
-            help: format!(
-                "add `index ({field})` to model `{}`, or write `allow filtering` to accept the scan",
-                model.name
-            ),
+            help,
         }
     };
     let by_index = match model.field(field) {
