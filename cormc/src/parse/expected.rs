@@ -545,6 +545,10 @@ pub(super) fn syntax_error(error: &Error<Rule>, context: &ErrorContext<'_>) -> D
             .with_help("block comments do not nest: a `/* … */` comment ends at the first `*/`");
     } else if positives == [Rule::ddl_end] {
         diagnostic = diagnostic.with_help("every CQL statement in a migration ends with `;`");
+    } else if word == "view" && positives.contains(&Rule::EOI) {
+        diagnostic = diagnostic.with_help(
+            "materialized views are not declared in `.corm` yet: create one in a migration (`create materialized view … as select … primary key (…);`), which `cormc check` replays, and read it through `corm::Session`",
+        );
     } else if text.get(pos..).is_some_and(|rest| rest.starts_with('(')) && after_in(text, pos) {
         diagnostic = diagnostic.with_help(
             "a list is passed as a parameter: write `in ?ids` and give the values to the generated method (a `&[T]`)",
@@ -722,6 +726,11 @@ fn missing_colon(
         found_span,
         "expected `:` before this",
     );
+    if word == "view" && text.get(found_span.range()) == Some("of") {
+        return diagnostic.with_help(
+            "materialized views are not declared in `.corm` yet: create one in a migration (`create materialized view … as select … primary key (…);`), which `cormc check` replays, and read it through `corm::Session`",
+        );
+    }
     diagnostic = match suggestion {
         Some(best) => diagnostic.with_help(format!(
             "a field is written `{word}: type`; or did you mean the clause `{best}`?"
