@@ -205,9 +205,36 @@ fn check_drift(
     let Some(at) = last_migration else {
         return;
     };
-    // Group the changes by the item that needs them.
+    // A model over a name the migrations give a materialized view: asking
+    // for `create table` would only lead to "a view of that name exists".
+    let over_views: Vec<&str> = changes
+        .iter()
+        .filter_map(|change| match change {
+            cql::Change::CreateTable(table) if replayed.views.contains_key(&table.name) => {
+                Some(table.name.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    for &view in &over_views {
+        let owner = table_owners.get(view).copied().unwrap_or(at);
+        ctx.error(
+            Code::MigrationDrift,
+            format!("`{view}` is a materialized view in the migrations, not a table"),
+            owner,
+            "a model stands for a table",
+        )
+        .label(at, "the last migration")
+        .help(format!(
+            "a model can't stand for a view yet: remove the model and read `{view}` through `corm::Session`, or give the model a `table` name of its own"
+        ));
+    }
+    // Group the other changes by the item that needs them.
     let mut by_owner: BTreeMap<Span, Vec<&cql::Change>> = BTreeMap::new();
     for change in &changes {
+        if change_table(change).is_some_and(|table| over_views.contains(&table)) {
+            continue;
+        }
         let owner = change_table(change)
             .and_then(|table| table_owners.get(table))
             .copied()
