@@ -167,20 +167,8 @@ impl<'a, T: Table> Repository<'a, T> {
         R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
         K: SerializeValue,
     {
-        if keys.is_empty() {
-            return Ok(Vec::new());
-        }
-        let statement = self.named_in(named, table);
-        let prepared = statement.prepared(self.session()).await?;
         let requests = keys.chunks(IN_CHUNK).map(|chunk| (chunk,));
-        paging::read_concurrently(
-            self.session(),
-            prepared,
-            self.options(),
-            requests,
-            CONCURRENT_REQUESTS,
-        )
-        .await
+        self.read_requests(named, table, requests).await
     }
 
     /// The rows of a batched relation read with one request per key (the
@@ -200,7 +188,23 @@ impl<'a, T: Table> Repository<'a, T> {
         R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
         K: SerializeRow,
     {
-        if keys.is_empty() {
+        self.read_requests(named, table, keys.iter()).await
+    }
+
+    /// Every row of `named` on `table` for each of `requests`, at most
+    /// [`CONCURRENT_REQUESTS`] at once; nothing is prepared or read for no
+    /// requests.
+    async fn read_requests<R, V>(
+        &self,
+        named: &NamedStatement,
+        table: &str,
+        requests: impl ExactSizeIterator<Item = V>,
+    ) -> Result<Vec<R>>
+    where
+        R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+        V: SerializeRow,
+    {
+        if requests.len() == 0 {
             return Ok(Vec::new());
         }
         let statement = self.named_in(named, table);
@@ -209,7 +213,7 @@ impl<'a, T: Table> Repository<'a, T> {
             self.session(),
             prepared,
             self.options(),
-            keys.iter(),
+            requests,
             CONCURRENT_REQUESTS,
         )
         .await
