@@ -78,9 +78,7 @@ impl<'a, T: Table> Repository<'a, T> {
     where
         R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
     {
-        let statement = self.named(named);
-        let prepared = statement.prepared(self.session()).await?;
-        paging::read_all(self.session(), prepared, self.options(), values).await
+        self.all(self.named(named), values).await
     }
 
     /// The rows `named` returns for `values`, a page at a time.
@@ -143,9 +141,7 @@ impl<'a, T: Table> Repository<'a, T> {
         let Some(values) = values else {
             return Ok(Vec::new());
         };
-        let statement = self.named_in(named, table);
-        let prepared = statement.prepared(self.session()).await?;
-        paging::read_all(self.session(), prepared, self.options(), values).await
+        self.all(self.named_in(named, table), values).await
     }
 
     /// The rows of a batched relation read whose statement binds one list
@@ -217,6 +213,14 @@ impl<'a, T: Table> Repository<'a, T> {
             CONCURRENT_REQUESTS,
         )
         .await
+    }
+
+    async fn all<R>(&self, statement: Cached<'a>, values: impl SerializeRow) -> Result<Vec<R>>
+    where
+        R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+    {
+        let prepared = statement.prepared(self.session()).await?;
+        paging::read_all(self.session(), prepared, self.options(), values).await
     }
 
     async fn first<R>(&self, statement: Cached<'a>, values: impl SerializeRow) -> Result<Option<R>>
