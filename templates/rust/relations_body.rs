@@ -15,7 +15,7 @@ impl {{ repo.repo }}<'_> {
             tail: {{ loader.one_where }},
         };
         let table = self.db.{{ loader.target_accessor }}().statements().table();
-        let values = {{ loader.one_values }};
+        let values = {{ loader.input_key.as_option }};
         self.base.reborrow().fetch_related_{% if loader.many %}all{% else %}optional{% endif %}(&STATEMENT, table, values)
     }
 

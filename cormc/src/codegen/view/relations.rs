@@ -112,9 +112,6 @@ pub struct LoaderView {
     pub in_where: Option<String>,
     /// The key the input holds (`&parent.id`), and how it is bound.
     pub input_key: KeyBinding,
-    /// The one-row loader's values, as an `Option` (`None` when a key
-    /// field of the input is `None`).
-    pub one_values: String,
     /// The key a loaded row holds, to find its inputs.
     pub row_key: KeyBinding,
 }
@@ -131,6 +128,9 @@ pub struct KeyBinding {
     pub key: String,
     /// The key as the bound values of a statement (a tuple).
     pub values: String,
+    /// The values as an `Option` expression, `None` when a field of the
+    /// key is `None`.
+    pub as_option: String,
 }
 
 /// The refutable binding of a key with optional fields.
@@ -394,7 +394,6 @@ fn loader_view(
         _ => None,
     };
     let mut input_key = key_binding(input, &access.input_fields);
-    let one_values = optional_values(&input_key);
     let mut row_key = key_binding("row", &access.columns);
     // A batched read with one request per key binds each key as a row of
     // values: a key of one column is a 1-tuple (an `IN` read binds the
@@ -426,33 +425,8 @@ fn loader_view(
         one_where: format!("{one_where:?}"),
         in_where: in_where.map(|text| format!("{text:?}")),
         input_key,
-        one_values,
         row_key,
     })
-}
-
-/// The values of `key` as an `Option` expression: `None` when its guard
-/// does not match (`Option::map` for a guard on one optional field).
-fn optional_values(key: &KeyBinding) -> String {
-    let values = &key.values;
-    match &key.guard {
-        None => format!("Some({values})"),
-        Some(guard) => match (
-            guard
-                .pattern
-                .strip_prefix("Some(")
-                .and_then(|rest| rest.strip_suffix(')')),
-            guard.value.strip_prefix('&'),
-        ) {
-            (Some(local), Some(field)) if !local.contains([',', '(']) => {
-                format!("{field}.as_ref().map(|{local}| {values})")
-            }
-            _ => format!(
-                "if let {} = {} {{ Some({values}) }} else {{ None }}",
-                guard.pattern, guard.value
-            ),
-        },
-    }
 }
 
 /// The key `fields` of the value `var` hold.
@@ -524,7 +498,25 @@ fn key_binding(var: &str, fields: &[&ir::Field]) -> KeyBinding {
                 .collect(),
         ),
     });
-    KeyBinding { guard, key, values }
+    // The values as an `Option`: `None` when the guard does not match
+    // (`Option::map` on the one field when the key is one optional field).
+    let as_option = match (&guard, fields, sources.as_slice()) {
+        (None, _, _) => format!("Some({values})"),
+        (Some(_), [field], [local]) => format!(
+            "{var}.{}.as_ref().map(|{local}| {values})",
+            field_ident(&field.name)
+        ),
+        (Some(guard), _, _) => format!(
+            "if let {} = {} {{ Some({values}) }} else {{ None }}",
+            guard.pattern, guard.value
+        ),
+    };
+    KeyBinding {
+        guard,
+        key,
+        values,
+        as_option,
+    }
 }
 
 /// The doc lines of the one-row and the batched loader.
