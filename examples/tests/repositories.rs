@@ -253,28 +253,32 @@ async fn delete_by_key_and_by_partition() {
     .await;
 }
 
+/// The TTL and write time of `row`'s `total_cents` as stored.
+async fn ttl_and_write_time(session: &corm::Session, row: &Order) -> (Option<i32>, Option<i64>) {
+    session
+        .query(
+            "SELECT TTL(total_cents), WRITETIME(total_cents) FROM \"order\" \
+             WHERE customer_id = ? AND placed_at = ? AND id = ?",
+            row.key(),
+        )
+        .await
+        .unwrap()
+        .into_rows_result()
+        .unwrap()
+        .first_row()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn insert_with_ttl_and_timestamp() {
     with_keyspace("repo_ttl", |session| async move {
         let db = db(session.clone()).await;
         let orders = db.order();
-        let ttl_and_time = session
-            .prepare(
-                "SELECT TTL(total_cents), WRITETIME(total_cents) FROM \"order\" \
-                 WHERE customer_id = ? AND placed_at = ? AND id = ?",
-            )
-            .await
-            .unwrap();
-
         let row = full_order(7, 0);
         let timestamp = 1_700_000_000_000_000;
         let options = Options::new().ttl(3600).timestamp(timestamp);
         orders.with(options).insert(&row).await.unwrap();
-        let (ttl, written) = session
-            .execute_first::<(Option<i32>, Option<i64>)>(&ttl_and_time, row.key())
-            .await
-            .unwrap()
-            .unwrap();
+        let (ttl, written) = ttl_and_write_time(&session, &row).await;
         assert!(matches!(ttl, Some(3590..=3600)), "{ttl:?}");
         assert_eq!(written, Some(timestamp));
         assert_eq!(orders.get(&row.key()).await.unwrap(), Some(row));
@@ -282,11 +286,7 @@ async fn insert_with_ttl_and_timestamp() {
         // No options: no TTL.
         let plain = full_order(7, 1);
         orders.with(Options::new()).insert(&plain).await.unwrap();
-        let (ttl, _) = session
-            .execute_first::<(Option<i32>, Option<i64>)>(&ttl_and_time, plain.key())
-            .await
-            .unwrap()
-            .unwrap();
+        let (ttl, _) = ttl_and_write_time(&session, &plain).await;
         assert_eq!(ttl, None);
     })
     .await;
@@ -300,23 +300,6 @@ async fn options_reach_conditional_inserts_and_batches() {
     with_keyspace("repo_ttl_more", |session| async move {
         let db = db(session.clone()).await;
         let orders = db.order();
-        let ttl_and_time = session
-            .prepare(
-                "SELECT TTL(total_cents), WRITETIME(total_cents) FROM \"order\" \
-                 WHERE customer_id = ? AND placed_at = ? AND id = ?",
-            )
-            .await
-            .unwrap();
-        let read = |row: &Order| {
-            let (session, statement, key) = (session.clone(), ttl_and_time.clone(), row.key());
-            async move {
-                session
-                    .execute_first::<(Option<i32>, Option<i64>)>(&statement, key)
-                    .await
-                    .unwrap()
-                    .unwrap()
-            }
-        };
 
         let lwt = full_order(12, 0);
         let applied = orders
@@ -325,7 +308,7 @@ async fn options_reach_conditional_inserts_and_batches() {
             .await
             .unwrap();
         assert!(applied);
-        let (ttl, _) = read(&lwt).await;
+        let (ttl, _) = ttl_and_write_time(&session, &lwt).await;
         assert!(matches!(ttl, Some(590..=600)), "{ttl:?}");
         // A second conditional insert applies nothing, with or without a TTL.
         assert!(
@@ -335,7 +318,10 @@ async fn options_reach_conditional_inserts_and_batches() {
                 .await
                 .unwrap()
         );
-        assert!(matches!(read(&lwt).await.0, Some(590..=600)));
+        assert!(matches!(
+            ttl_and_write_time(&session, &lwt).await.0,
+            Some(590..=600)
+        ));
 
         let inserted = full_order(12, 1);
         let updated = full_order(12, 2);
@@ -353,10 +339,10 @@ async fn options_reach_conditional_inserts_and_batches() {
             .insert(&inserted)
             .update(&updated.key(), &OrderPatch::default().total_cents(77));
         batch.run().await.unwrap();
-        let (ttl, written) = read(&inserted).await;
+        let (ttl, written) = ttl_and_write_time(&session, &inserted).await;
         assert!(matches!(ttl, Some(890..=900)), "{ttl:?}");
         assert_eq!(written, Some(timestamp));
-        let (ttl, written) = read(&updated).await;
+        let (ttl, written) = ttl_and_write_time(&session, &updated).await;
         assert!(matches!(ttl, Some(890..=900)), "{ttl:?}");
         assert_eq!(written, Some(timestamp));
         assert_eq!(

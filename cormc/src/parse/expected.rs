@@ -56,6 +56,10 @@ const MODEL_CLAUSES: &[&str] = &[
     "compaction",
     "vector_index",
 ];
+/// The help for a `view` where the language has none (an item, or
+/// `view of …` in a model).
+const VIEW_HELP: &str = "materialized views are not declared in `.corm` yet: create one in a migration (`create materialized view … as select … primary key (…);`), which `cormc check` replays, and read it through `corm::Session`";
+
 const QUERY_CLAUSES: &[&str] = &["where", "order", "per", "limit", "allow"];
 const AGGREGATE_CLAUSES: &[&str] = &[
     "where", "group", "select", "having", "order", "limit", "allow",
@@ -546,9 +550,7 @@ pub(super) fn syntax_error(error: &Error<Rule>, context: &ErrorContext<'_>) -> D
     } else if positives == [Rule::ddl_end] {
         diagnostic = diagnostic.with_help("every CQL statement in a migration ends with `;`");
     } else if word == "view" && positives.contains(&Rule::EOI) {
-        diagnostic = diagnostic.with_help(
-            "materialized views are not declared in `.corm` yet: create one in a migration (`create materialized view … as select … primary key (…);`), which `cormc check` replays, and read it through `corm::Session`",
-        );
+        diagnostic = diagnostic.with_help(VIEW_HELP);
     } else if text.get(pos..).is_some_and(|rest| rest.starts_with('(')) && after_in(text, pos) {
         diagnostic = diagnostic.with_help(
             "a list is passed as a parameter: write `in ?ids` and give the values to the generated method (a `&[T]`)",
@@ -727,9 +729,7 @@ fn missing_colon(
         "expected `:` before this",
     );
     if word == "view" && text.get(found_span.range()) == Some("of") {
-        return diagnostic.with_help(
-            "materialized views are not declared in `.corm` yet: create one in a migration (`create materialized view … as select … primary key (…);`), which `cormc check` replays, and read it through `corm::Session`",
-        );
+        return diagnostic.with_help(VIEW_HELP);
     }
     diagnostic = match suggestion {
         Some(best) => diagnostic.with_help(format!(
