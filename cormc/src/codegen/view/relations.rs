@@ -393,16 +393,12 @@ fn loader_view(
         )),
         _ => None,
     };
-    let mut input_key = key_binding(input, &access.input_fields);
-    let mut row_key = key_binding("row", &access.columns);
     // A batched read with one request per key binds each key as a row of
-    // values: a key of one column is a 1-tuple (an `IN` read binds the
-    // bare values as a list).
-    if in_where.is_none() && access.columns.len() == 1 {
-        for binding in [&mut input_key, &mut row_key] {
-            binding.key = format!("({},)", binding.key);
-        }
-    }
+    // values, so a key of one column is a 1-tuple; an `IN` read binds the
+    // bare values as a list.
+    let key_is_row = in_where.is_none();
+    let input_key = key_binding(input, &access.input_fields, key_is_row);
+    let row_key = key_binding("row", &access.columns, key_is_row);
     let key = |offset: usize| match 2 * index + offset {
         0 => "corm::loader::RELATION_STATEMENTS".to_owned(),
         n => format!("corm::loader::RELATION_STATEMENTS + {n}"),
@@ -435,8 +431,9 @@ fn loader_view(
 /// `timestamp`: Cassandra keeps milliseconds, so a key in memory with a
 /// finer time must compare equal to the row it wrote, and its part is the
 /// driver's `CqlTimestamp` (milliseconds, ordered, and bound as a
-/// `timestamp`).
-fn key_binding(var: &str, fields: &[&ir::Field]) -> KeyBinding {
+/// `timestamp`). With `key_is_row`, the key is a tuple even of one part (it
+/// is bound as a statement's values).
+fn key_binding(var: &str, fields: &[&ir::Field], key_is_row: bool) -> KeyBinding {
     let optional = fields.iter().any(|field| field.optional);
     // What each part reads: the field, or the local a guard bound it to.
     let sources: Vec<String> = fields
@@ -472,10 +469,14 @@ fn key_binding(var: &str, fields: &[&ir::Field]) -> KeyBinding {
         [one] => one.clone(),
         _ => format!("({})", items.join(", ")),
     };
-    let key = tuple(parts.iter().map(|(part, _)| part.clone()).collect());
     let values = match parts.as_slice() {
         [(part, _)] => format!("({part},)"),
-        _ => key.clone(),
+        _ => tuple(parts.iter().map(|(part, _)| part.clone()).collect()),
+    };
+    let key = if key_is_row {
+        values.clone()
+    } else {
+        tuple(parts.iter().map(|(part, _)| part.clone()).collect())
     };
     let guard = optional.then(|| Guard {
         pattern: tuple(
