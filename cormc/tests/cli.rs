@@ -47,6 +47,37 @@ fn errors_exit_1_with_path_line_and_column() {
     assert!(output.stdout.is_empty());
 }
 
+/// The README's main command checks the example schema: a newcomer sees no
+/// warning, and `--acknowledged` shows the ones its `@allow`s accept.
+#[test]
+fn the_example_schema_prints_no_warning_and_lists_acknowledged_ones_on_request() {
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/schema.corm");
+    let schema = schema.to_string_lossy();
+    let output = cormc(&["check", &schema]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(!err.contains("warning["), "{err}");
+    assert!(
+        err.contains("0 warnings (4 acknowledged by `@allow`; `--acknowledged` lists them)"),
+        "{err}"
+    );
+
+    let output = cormc(&["check", "--acknowledged", &schema]);
+    assert_eq!(output.status.code(), Some(0));
+    let err = stderr(&output);
+    for code in ["W1103", "W1106", "W1201", "W0902"] {
+        assert!(
+            err.contains(&format!("warning[{code}]")),
+            "{code} not listed:\n{err}"
+        );
+    }
+    assert_eq!(err.matches("acknowledged here").count(), 4, "{err}");
+    assert!(
+        err.contains("note: acknowledged: one customer's orders stay in the thousands"),
+        "{err}"
+    );
+}
+
 #[test]
 fn every_file_is_checked() {
     let output = cormc(&[

@@ -25,6 +25,8 @@ pub struct Aggregate {
     pub limit: Option<LimitClause>,
     /// `allow filtering` (an extension: the same meaning as in queries).
     pub allow_filtering: Option<AllowFiltering>,
+    /// `@allow(…)` clauses.
+    pub allows: Vec<super::AllowClause>,
     /// The whole item.
     pub span: Span,
 }

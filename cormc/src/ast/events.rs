@@ -15,6 +15,8 @@ pub struct EventStore {
     pub snapshot: Option<SnapshotClause>,
     /// The events in source order.
     pub events: Vec<EventDecl>,
+    /// `@allow(…)` clauses.
+    pub allows: Vec<super::AllowClause>,
     /// The whole item.
     pub span: Span,
 }

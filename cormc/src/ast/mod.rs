@@ -8,6 +8,7 @@
 //! order. One concept per module.
 
 mod aggregate;
+mod allow;
 mod attribute;
 mod common;
 mod enum_decl;
@@ -27,6 +28,7 @@ mod types;
 pub use aggregate::{
     Aggregate, AggregateArg, AggregateFn, AggregateFnKind, GroupBy, Having, Select, SelectItem,
 };
+pub use allow::AllowClause;
 pub use attribute::{
     Attribute, AttributeKind, DefaultValue, DefaultValueKind, ValidateRule, ValidateRuleKind,
 };

@@ -25,6 +25,8 @@ pub struct Model {
     pub compaction: Option<CompactionClause>,
     /// `vector_index col similarity …` clauses.
     pub vector_indexes: Vec<VectorIndexClause>,
+    /// `@allow(…)` clauses.
+    pub allows: Vec<super::AllowClause>,
     /// The whole item.
     pub span: Span,
 }

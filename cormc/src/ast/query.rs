@@ -22,6 +22,8 @@ pub struct Query {
     pub limit: Option<LimitClause>,
     /// `allow filtering`
     pub allow_filtering: Option<AllowFiltering>,
+    /// `@allow(…)` clauses.
+    pub allows: Vec<super::AllowClause>,
     /// The whole item.
     pub span: Span,
 }

@@ -17,6 +17,8 @@ pub struct TimeSeries {
     pub ttl: Option<TtlClause>,
     /// The value fields in source order.
     pub fields: Vec<Field>,
+    /// `@allow(…)` clauses.
+    pub allows: Vec<super::AllowClause>,
     /// The whole item.
     pub span: Span,
 }

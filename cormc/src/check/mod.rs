@@ -21,10 +21,13 @@
 //! | migration replay and drift | [`migrations`] |
 //! | performance advice (W11xx), on a schema without errors | [`advisor`] |
 //! | what `cormc generate` needs beyond CQL (E1202, E1204, E1205) | [`generated`] |
+//! | `@allow(…)`: acknowledged warnings set aside, W0605 | [`allow`] |
 //!
 //! The IR is returned only when there is no error; warnings never block it.
 
 mod advisor;
+mod allow;
+pub use allow::Acknowledged;
 mod aggregates;
 mod context;
 mod durations;
@@ -63,8 +66,10 @@ use self::names::Symbols;
 pub struct Checked {
     /// The checked schema, present when no error was found.
     pub schema: Option<ir::Schema>,
-    /// Everything the checker reported.
+    /// Everything the checker reported, but for acknowledged warnings.
     pub diagnostics: Vec<Diagnostic>,
+    /// The warnings an `@allow(…)` acknowledged, in source order.
+    pub acknowledged: Vec<Acknowledged>,
     /// What `cormc migrate new` starts from, when the items are sound and
     /// every migration replays (drift allowed).
     pub migration_base: Option<MigrationBase>,
@@ -198,7 +203,9 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
         },
         &mut ctx,
     );
-    let mut diagnostics = ctx.diagnostics;
+    let mut reported = ctx.diagnostics;
+    reported.sort_by_key(|d| (d.primary.span.file, d.primary.span.start));
+    let (mut diagnostics, acknowledged) = allow::acknowledge(schema, reported);
     diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start));
     let failed = diagnostics
         .iter()
@@ -217,6 +224,7 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
             desired,
         }),
         diagnostics,
+        acknowledged,
         migration_base,
     }
 }

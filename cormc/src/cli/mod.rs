@@ -53,12 +53,16 @@ enum Command {
     ///
     /// All files form one schema (names resolve across them).
     #[command(
-        after_help = "Examples:\n  cormc check schema.corm\n  cormc check users.corm posts.corm"
+        after_help = "Examples:\n  cormc check schema.corm\n  cormc check users.corm posts.corm\n  cormc check --acknowledged schema.corm   also list the warnings an @allow accepted"
     )]
     Check {
         /// The `.corm` files of the schema.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Also print the warnings that an `@allow(…)` acknowledged, each
+        /// with its reason.
+        #[arg(long)]
+        acknowledged: bool,
     },
     /// Rewrite schema files in the canonical layout, keeping every comment.
     ///
@@ -167,7 +171,10 @@ pub fn run(
         Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
     };
     match cli.command {
-        Command::Check { files } => check(&files, color, err),
+        Command::Check {
+            files,
+            acknowledged,
+        } => check(&files, acknowledged, color, err),
         Command::Fmt { files, check } => fmt(&files, FmtMode::from_check(check), color, out, err),
         Command::Generate {
             files,
@@ -449,19 +456,29 @@ fn generate(
     }
 }
 
-/// `cormc check FILE…`
-fn check(paths: &[PathBuf], color: bool, err: &mut dyn Write) -> u8 {
+/// `cormc check [--acknowledged] FILE…`
+fn check(paths: &[PathBuf], show_acknowledged: bool, color: bool, err: &mut dyn Write) -> u8 {
     let (sources, unreadable) = load_sources(paths, err);
 
-    let diagnostics = match crate::parse::parse(&sources) {
-        Ok(schema) => crate::check::check(&schema).diagnostics,
-        Err(diagnostics) => diagnostics,
+    let (diagnostics, acknowledged) = match crate::parse::parse(&sources) {
+        Ok(schema) => {
+            let checked = crate::check::check(&schema);
+            (checked.diagnostics, checked.acknowledged)
+        }
+        Err(diagnostics) => (diagnostics, Vec::new()),
     };
 
     let options = RenderOptions {
         color,
         ..RenderOptions::default()
     };
+    if show_acknowledged {
+        let annotated: Vec<_> = acknowledged
+            .iter()
+            .map(crate::check::Acknowledged::annotated)
+            .collect();
+        write_diagnostics(err, &annotated, &sources, options);
+    }
     write_diagnostics(err, &diagnostics, &sources, options);
     let errors = diagnostics
         .iter()
@@ -478,6 +495,17 @@ fn check(paths: &[PathBuf], color: bool, err: &mut dyn Write) -> u8 {
         plural(errors, "error", "errors"),
         plural(warnings, "warning", "warnings"),
     );
+    if !acknowledged.is_empty() {
+        let count = acknowledged.len();
+        summary.push_str(&format!(
+            " ({count} acknowledged by `@allow`{})",
+            if show_acknowledged {
+                ""
+            } else {
+                "; `--acknowledged` lists them"
+            }
+        ));
+    }
     if unreadable > 0 {
         summary.push_str(&format!(
             "; {unreadable} {} could not be read",

@@ -70,7 +70,7 @@ impl Severity {
 /// | E0303 | a user-defined type that contains itself |
 /// | E0304 | a counter used where CQL forbids it |
 /// | E0401 | a required clause or member is missing |
-/// | E0402 | a number, duration or pattern out of its range |
+/// | E0402 | a number, duration, pattern or code out of its range |
 /// | E0501 | a key column that can't be one (optional, collection, counter, repeated, ordered partition column) |
 /// | E0502 | `@static` on a model without clustering columns |
 /// | E0503 | an `index` or `vector_index` that can't be built |
@@ -78,6 +78,7 @@ impl Severity {
 /// | E0602 | an attribute where it does not apply |
 /// | E0603 | an attribute that does not fit the field's type |
 /// | E0604 | a literal that does not fit the column it is compared to or stored in |
+/// | W0605 | an `@allow(…)` that acknowledges no warning (warning) |
 /// | E0701 | relation fields that don't line up with the referenced key |
 /// | E0801 | a query Cassandra would serve only with ALLOW FILTERING |
 /// | W0802 | a query accepted with `allow filtering` (warning) |
@@ -156,7 +157,7 @@ pub enum Code {
     InvalidCounter,
     /// E0401: a required clause or member is missing.
     MissingClause,
-    /// E0402: a number, duration or pattern out of its range.
+    /// E0402: a number, duration, pattern or code out of its range.
     InvalidValue,
     /// E0501: a key column that can't be one (optional, collection, counter, repeated, ordered partition column).
     InvalidKey,
@@ -172,6 +173,8 @@ pub enum Code {
     AttributeTypeMismatch,
     /// E0604: a literal that does not fit the column it is compared to or stored in.
     LiteralTypeMismatch,
+    /// W0605: an `@allow(…)` that acknowledges no warning (warning).
+    UnusedAllow,
     /// E0701: relation fields that don't line up with the referenced key.
     RelationMismatch,
     /// E0702: a relation whose children can't be read without ALLOW
@@ -244,6 +247,22 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every warning code, which `@allow(…)` may acknowledge.
+    pub const WARNINGS: [Self; 12] = [
+        Self::NamingConvention,
+        Self::UnusedAllow,
+        Self::FilteringQuery,
+        Self::UnneededFiltering,
+        Self::ClientSideAggregate,
+        Self::WholeTableRead,
+        Self::UnboundedInList,
+        Self::UnboundedPartition,
+        Self::ShortTtl,
+        Self::ExpiredRowsFirst,
+        Self::CollectionTombstones,
+        Self::NotGenerated,
+    ];
+
     /// The printed form, e.g. `E0001`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -281,6 +300,7 @@ impl Code {
             Self::MisplacedAttribute => "E0602",
             Self::AttributeTypeMismatch => "E0603",
             Self::LiteralTypeMismatch => "E0604",
+            Self::UnusedAllow => "W0605",
             Self::RelationMismatch => "E0701",
             Self::RelationNotServed => "E0702",
             Self::NeedsFiltering => "E0801",

@@ -244,6 +244,17 @@ impl Printer<'_> {
     }
 
     /// `allow filtering`
+    /// `@allow(W1103, "reason")`
+    pub(super) fn allow_clause(&mut self, clause: &crate::ast::AllowClause) {
+        self.keyword_at("@allow", clause.span);
+        self.punct("(");
+        self.tok(&clause.code.name, clause.code.span);
+        self.punct(",");
+        self.sp();
+        self.string(&clause.reason);
+        self.punct(")");
+    }
+
     pub(super) fn allow_filtering(&mut self, span: Span) {
         self.keyword_at("allow", span);
         self.kw("filtering");

@@ -16,11 +16,11 @@ use super::fields::Columns;
 use super::literals::string_text;
 use super::printer::{Blanks, Printer};
 use crate::ast::{
-    Aggregate, AllowFiltering, BucketClause, CompactionClause, DurableWrites, EnumDecl, EventDecl,
-    EventStore, Field, GroupBy, Having, IndexClause, Item, KeyClause, Keyspace, LimitClause,
-    Migration, MigrationStep, Model, OrderClause, Query, Relation, Replication, Select,
-    SeriesClause, SnapshotClause, TableClause, TimeSeries, TtlClause, TypeDecl, VectorIndexClause,
-    WhereClause,
+    Aggregate, AllowClause, AllowFiltering, BucketClause, CompactionClause, DurableWrites,
+    EnumDecl, EventDecl, EventStore, Field, GroupBy, Having, IndexClause, Item, KeyClause,
+    Keyspace, LimitClause, Migration, MigrationStep, Model, OrderClause, Query, Relation,
+    Replication, Select, SeriesClause, SnapshotClause, TableClause, TimeSeries, TtlClause,
+    TypeDecl, VectorIndexClause, WhereClause,
 };
 
 /// The widest one-line `enum`.
@@ -52,6 +52,7 @@ enum Member<'a> {
     Snapshot(&'a SnapshotClause),
     Event(&'a EventDecl),
     Step(&'a MigrationStep),
+    Allow(&'a AllowClause),
 }
 
 impl Member<'_> {
@@ -80,6 +81,7 @@ impl Member<'_> {
             Self::Snapshot(c) => c.span.start,
             Self::Event(e) => e.span.start,
             Self::Step(s) => s.span().start,
+            Self::Allow(c) => c.span.start,
         }
     }
 }
@@ -181,6 +183,7 @@ impl Printer<'_> {
             Member::Snapshot(c) => self.snapshot(c),
             Member::Event(e) => self.event(e),
             Member::Step(s) => self.step(s),
+            Member::Allow(c) => self.allow_clause(c),
         }
     }
 
@@ -278,6 +281,7 @@ impl Printer<'_> {
         members.extend(model.ttl.as_ref().map(Member::Ttl));
         members.extend(model.compaction.as_ref().map(Member::Compaction));
         members.extend(model.vector_indexes.iter().map(Member::VectorIndex));
+        members.extend(model.allows.iter().map(Member::Allow));
         self.block(&in_order(members), model.span.end);
     }
 
@@ -297,6 +301,7 @@ impl Printer<'_> {
         );
         members.extend(query.limit.as_ref().map(Member::Limit));
         members.extend(query.allow_filtering.as_ref().map(Member::AllowFiltering));
+        members.extend(query.allows.iter().map(Member::Allow));
         self.block(&in_order(members), query.span.end);
     }
 
@@ -318,6 +323,7 @@ impl Printer<'_> {
                 .as_ref()
                 .map(Member::AllowFiltering),
         );
+        members.extend(aggregate.allows.iter().map(Member::Allow));
         self.block(&in_order(members), aggregate.span.end);
     }
 
@@ -327,6 +333,7 @@ impl Printer<'_> {
         members.extend(series.series.as_ref().map(Member::Series));
         members.extend(series.bucket.as_ref().map(Member::Bucket));
         members.extend(series.ttl.as_ref().map(Member::Ttl));
+        members.extend(series.allows.iter().map(Member::Allow));
         self.block(&in_order(members), series.span.end);
     }
 
@@ -335,6 +342,7 @@ impl Printer<'_> {
         let mut members: Vec<Member<'_>> = store.fields.iter().map(Member::Field).collect();
         members.extend(store.snapshot.as_ref().map(Member::Snapshot));
         members.extend(store.events.iter().map(Member::Event));
+        members.extend(store.allows.iter().map(Member::Allow));
         self.block(&in_order(members), store.span.end);
     }
 

@@ -253,6 +253,7 @@ impl Builder<'_> {
             bucket: None,
             ttl: None,
             fields: Vec::new(),
+            allows: Vec::new(),
             span,
         };
         let block = describe_block("timeseries", &series.name);
@@ -307,6 +308,7 @@ impl Builder<'_> {
                     self.once(&mut series.ttl, ttl, "ttl", block);
                 }
             }
+            Rule::allow_clause => series.allows.extend(self.allow_clause(member)),
             _ => self.unexpected(&member),
         }
     }
@@ -320,6 +322,7 @@ impl Builder<'_> {
             fields: Vec::new(),
             snapshot: None,
             events: Vec::new(),
+            allows: Vec::new(),
             span,
         };
         let block = describe_block("events", &store.name);
@@ -375,6 +378,7 @@ impl Builder<'_> {
                     span,
                 });
             }
+            Rule::allow_clause => store.allows.extend(self.allow_clause(member)),
             _ => self.unexpected(&member),
         }
     }

@@ -6,6 +6,7 @@
 //! purpose (unknown attributes, unclosed blocks, duplicate clauses,
 //! unterminated strings, numbers out of range) are reported here.
 
+mod allow;
 mod fields;
 mod items;
 mod literals;

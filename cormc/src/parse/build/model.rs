@@ -26,6 +26,7 @@ impl Builder<'_> {
             ttl: None,
             compaction: None,
             vector_indexes: Vec::new(),
+            allows: Vec::new(),
             span,
         };
         for p in pair.into_inner() {
@@ -107,6 +108,7 @@ impl Builder<'_> {
                     model.vector_indexes.push(index);
                 }
             }
+            Rule::allow_clause => model.allows.extend(self.allow_clause(clause)),
             _ => self.unexpected(&clause),
         }
     }

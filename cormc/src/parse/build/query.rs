@@ -58,6 +58,7 @@ impl Builder<'_> {
             per_partition_limit: None,
             limit: None,
             allow_filtering: None,
+            allows: Vec::new(),
             span,
         };
         let block = describe_block("query", &query.name);
@@ -99,6 +100,7 @@ impl Builder<'_> {
                     };
                     this.once(&mut query.allow_filtering, a, "allow filtering", &block);
                 }
+                Rule::allow_clause => query.allows.extend(this.allow_clause(clause)),
                 _ => this.unexpected(&clause),
             },
         );
@@ -119,6 +121,7 @@ impl Builder<'_> {
             order: None,
             limit: None,
             allow_filtering: None,
+            allows: Vec::new(),
             span,
         };
         let block = describe_block("aggregate", &aggregate.name);
@@ -198,6 +201,7 @@ impl Builder<'_> {
                 };
                 self.once(&mut aggregate.allow_filtering, a, "allow filtering", block);
             }
+            Rule::allow_clause => aggregate.allows.extend(self.allow_clause(clause)),
             _ => self.unexpected(&clause),
         }
     }
