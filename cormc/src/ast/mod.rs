@@ -19,6 +19,7 @@ mod keyspace;
 mod literal;
 mod migration;
 mod model;
+mod options;
 mod query;
 mod relation;
 mod timeseries;
@@ -47,6 +48,7 @@ pub use model::{
     Compaction, CompactionClause, CompactionKind, IndexClause, Model, Similarity, SimilarityKind,
     TableClause, TtlClause, VectorIndexClause,
 };
+pub use options::{OptionEntry, OptionMap, OptionValue, OptionsClause};
 pub use query::{
     AllowFiltering, Condition, LimitClause, LimitValue, Operand, OperandKind, Operator,
     OperatorKind, OrderClause, OrderItem, Query, WhereClause,

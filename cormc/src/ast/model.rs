@@ -1,6 +1,6 @@
 //! `model Name { fields and clauses }` and the model-only clauses.
 
-use super::{Doc, DurationLit, Field, Ident, KeyClause, Relation, Span};
+use super::{Doc, DurationLit, Field, Ident, KeyClause, OptionMap, OptionsClause, Relation, Span};
 
 /// A model: one CQL table and its repository.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub struct Model {
     pub ttl: Option<TtlClause>,
     /// `compaction …`
     pub compaction: Option<CompactionClause>,
+    /// `options { … }`
+    pub options: Option<OptionsClause>,
     /// `vector_index col similarity …` clauses.
     pub vector_indexes: Vec<VectorIndexClause>,
     /// `@allow(…)` clauses.
@@ -58,11 +60,13 @@ pub struct TtlClause {
     pub span: Span,
 }
 
-/// `compaction <strategy>`
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `compaction <strategy> { sub-options }`
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompactionClause {
     /// The strategy.
     pub strategy: Compaction,
+    /// `{ tombstone_threshold: 0.2, … }` after the strategy, as written.
+    pub options: Option<OptionMap>,
     /// The whole clause.
     pub span: Span,
 }

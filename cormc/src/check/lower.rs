@@ -7,8 +7,9 @@
 //! name in snake_case; event stores have `<name>_events` and, with
 //! snapshots, `<name>_snapshots`; indexes are `<table>_<column>_idx`, created
 //! `using 'sai'` (on a collection: `values(col)`, on a frozen collection:
-//! `full(col)`, as Cassandra records them); a `///` doc becomes the table's
-//! `comment`.
+//! `full(col)`, as Cassandra records them). A model's table options are
+//! the ones its `options { … }` and `compaction` state (a `///` doc is
+//! documentation only, not the table's `comment`).
 
 use std::collections::BTreeMap;
 
@@ -196,8 +197,12 @@ fn lower_model(model: &ir::Model, lower: &TypeLowering<'_>, schema: &mut CqlSche
             .collect(),
     );
     table.options.default_time_to_live = model.ttl_seconds.and_then(|s| u32::try_from(s).ok());
-    table.options.compaction = model.compaction.map(compaction);
-    table.options.comment = model.doc.clone().filter(|doc| !doc.is_empty());
+    table.options.compaction = model.compaction.map(|strategy| Compaction {
+        options: model.compaction_options.clone(),
+        ..compaction(strategy)
+    });
+    table.options.comment = model.comment.clone().filter(|comment| !comment.is_empty());
+    table.options.other = model.table_options.clone();
     schema.insert_table(table);
     for index in &model.indexes {
         schema.insert_index(IndexDef {
@@ -359,7 +364,6 @@ fn lower_time_series(series: &ir::TimeSeries, lower: &TypeLowering<'_>, schema: 
     );
     table.options.default_time_to_live = series.ttl_seconds.and_then(|s| u32::try_from(s).ok());
     table.options.compaction = Some(Compaction::new(time_window(series.bucket_seconds.max(60))));
-    table.options.comment = series.doc.clone().filter(|doc| !doc.is_empty());
     schema.insert_table(table);
 }
 
@@ -371,7 +375,7 @@ fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &
         ty: lower.column(&store.id_type),
         is_static: false,
     };
-    let mut events = TableDef::new(
+    let events = TableDef::new(
         Ident::new(&store.events_table),
         vec![
             id.clone(),
@@ -386,7 +390,6 @@ fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &
             order: SortOrder::Asc,
         }],
     );
-    events.options.comment = store.doc.clone().filter(|doc| !doc.is_empty());
     schema.insert_table(events);
     if store.snapshot_every.is_some() {
         schema.insert_table(TableDef::new(

@@ -10,7 +10,7 @@
 //! | fields and attributes | [`fields`] |
 //! | keyspace | [`keyspace`] |
 //! | UDTs and enums | [`user_types`] |
-//! | models: keys, indexes, counters, static, options | [`models`] |
+//! | models: keys, indexes, counters, static, options | [`models`], [`table_options`] |
 //! | relations | [`relations`] |
 //! | queries and their restrictions | [`queries`], [`restrictions`] |
 //! | aggregates | [`aggregates`] |
@@ -45,6 +45,7 @@ mod names;
 mod queries;
 mod relations;
 mod restrictions;
+pub mod table_options;
 mod time_series;
 mod types;
 mod user_types;

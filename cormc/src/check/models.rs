@@ -69,6 +69,20 @@ pub(super) fn check_model(
         .compaction
         .as_ref()
         .and_then(|clause| compaction(&clause.strategy, ctx));
+    let compaction_options = match (
+        compaction,
+        model.compaction.as_ref().and_then(|c| c.options.as_ref()),
+    ) {
+        (Some(strategy), Some(map)) => {
+            super::table_options::compaction_sub_options(strategy, map, ctx)
+        }
+        _ => std::collections::BTreeMap::new(),
+    };
+    let options = model
+        .options
+        .as_ref()
+        .map(|clause| super::table_options::table_options(clause, ctx))
+        .unwrap_or_default();
     Some(ir::Model {
         name: model.name.name.clone(),
         doc: model.doc.as_ref().map(|doc| doc.text.clone()),
@@ -80,6 +94,9 @@ pub(super) fn check_model(
         relations: Vec::new(),
         ttl_seconds,
         compaction,
+        compaction_options,
+        comment: options.comment,
+        table_options: options.other,
         span: model.span,
     })
 }

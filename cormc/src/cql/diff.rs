@@ -3,12 +3,16 @@
 //! and whether Cassandra can make it at all.
 //!
 //! What the target schema leaves unsaid is not a change: no keyspace, no
-//! `compaction` and no other options beyond TTL and comment mean "whatever
-//! the database has" (a `.corm` schema can't express other options, and the
-//! default compaction depends on the server). `default_time_to_live` and
-//! `comment` are always compared (their defaults are 0 and `''`). Column
-//! order is ignored, and so is the history of dropped columns except to
-//! refuse re-adding one with an incompatible type.
+//! `compaction`, no `comment` and no other option mean "whatever the
+//! database has" (the default compaction depends on the server, and a model
+//! states only the options it cares about). A stated `compaction` is
+//! compared by strategy and by the sub-options it states; sub-options it
+//! leaves out are not compared. Option values compare as Cassandra reads
+//! them (case aside, numbers by value, class names with or without their
+//! package), and so do index options (`'COSINE'` is `'cosine'`).
+//! `default_time_to_live` is always compared (a model's `ttl`, default 0).
+//! Column order is ignored, and so is the history of dropped columns except
+//! to refuse re-adding one with an incompatible type.
 //!
 //! Order: keyspace; drops of changed or removed views and indexes; types
 //! (created in dependency order, then altered); tables (created or
@@ -21,7 +25,7 @@ use std::fmt;
 use super::ident::Ident;
 use super::index::IndexDef;
 use super::keyspace::KeyspaceDef;
-use super::options::{TableOption, TableOptions};
+use super::options::{Compaction, CompactionStrategy, OptionValue, TableOption, TableOptions};
 use super::render;
 use super::schema::CqlSchema;
 use super::table::{ColumnDef, TableDef};
@@ -613,8 +617,9 @@ pub fn diff(from: &CqlSchema, to: &CqlSchema) -> Vec<Change> {
     }
     let index_rebuilt =
         |i: &IndexDef| rebuilt_columns.contains(&(i.table.clone(), i.target.column().clone()));
-    let index_changed =
-        |i: &IndexDef| to.indexes.get(&i.name).is_none_or(|t| t != i) || index_rebuilt(i);
+    let index_changed = |i: &IndexDef| {
+        to.indexes.get(&i.name).is_none_or(|t| !same_index(t, i)) || index_rebuilt(i)
+    };
     for index in from.indexes.values().filter(|i| index_changed(i)) {
         out.push(Change::DropIndex(index.name.clone()));
     }
@@ -690,11 +695,16 @@ fn same_view_shape(a: &ViewDef, b: &ViewDef) -> bool {
 /// an unset option in `to` means).
 fn options_diff(from: &TableOptions, to: &TableOptions) -> Vec<TableOption> {
     let mut out = Vec::new();
-    if from.comment != to.comment {
-        out.push(TableOption::Comment(to.comment.clone().unwrap_or_default()));
+    if let Some(comment) = &to.comment
+        && from.comment.as_ref() != Some(comment)
+    {
+        out.push(TableOption::Comment(comment.clone()));
     }
     if let Some(c) = &to.compaction
-        && from.compaction.as_ref() != Some(c)
+        && !from
+            .compaction
+            .as_ref()
+            .is_some_and(|f| compaction_covers(f, c))
     {
         out.push(TableOption::Compaction(c.clone()));
     }
@@ -704,7 +714,11 @@ fn options_diff(from: &TableOptions, to: &TableOptions) -> Vec<TableOption> {
         ));
     }
     for (name, value) in &to.other {
-        if from.other.get(name) != Some(value) {
+        if !from
+            .other
+            .get(name)
+            .is_some_and(|have| same_option_value(have, value))
+        {
             out.push(TableOption::Other {
                 name: name.clone(),
                 value: value.clone(),
@@ -713,6 +727,87 @@ fn options_diff(from: &TableOptions, to: &TableOptions) -> Vec<TableOption> {
     }
     out.sort_by(|a, b| a.name().cmp(b.name()));
     out
+}
+
+/// Whether compaction `have` is the strategy `want` states, with every
+/// sub-option `want` states (the ones it leaves out are not compared).
+fn compaction_covers(have: &Compaction, want: &Compaction) -> bool {
+    let same_strategy = match (&have.strategy, &want.strategy) {
+        (CompactionStrategy::Other(a), CompactionStrategy::Other(b)) => same_class(a, b),
+        (a, b) => a == b,
+    };
+    same_strategy
+        && want.options.iter().all(|(name, value)| {
+            have.options
+                .get(name)
+                .is_some_and(|have| same_option_text(have, value))
+        })
+}
+
+/// Two option values as Cassandra compares them: maps key by key, text
+/// and numbers by [`same_option_text`].
+fn same_option_value(a: &OptionValue, b: &OptionValue) -> bool {
+    match (a, b) {
+        (OptionValue::Map(a), OptionValue::Map(b)) => {
+            a.len() == b.len()
+                && a.iter().all(|(key, value)| {
+                    b.get(key).is_some_and(|other| {
+                        if key == "class" {
+                            same_class(value, other)
+                        } else {
+                            same_option_text(value, other)
+                        }
+                    })
+                })
+        }
+        (OptionValue::Map(_), _) | (_, OptionValue::Map(_)) => false,
+        (a, b) => match (a.as_text(), b.as_text()) {
+            (Some(a), Some(b)) => same_option_text(&a, &b),
+            _ => false,
+        },
+    }
+}
+
+/// Option text as Cassandra reads it: case does not matter (`'ALL'` and
+/// `'all'`, `'COSINE'` and `'cosine'`, `true` and `'TRUE'`), numbers
+/// compare by value (`0.10` and `0.1`), and `99PERCENTILE` is `99p`.
+pub(crate) fn same_option_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    if a.eq_ignore_ascii_case(b) {
+        return true;
+    }
+    if let (Ok(x), Ok(y)) = (a.parse::<f64>(), b.parse::<f64>()) {
+        return x == y;
+    }
+    let percentile = |s: &str| {
+        let upper = s.to_ascii_uppercase();
+        upper
+            .strip_suffix("PERCENTILE")
+            .map(|n| format!("{n}P"))
+            .unwrap_or(upper)
+    };
+    percentile(a) == percentile(b)
+}
+
+/// Class names with or without Cassandra's package, in any case.
+fn same_class(a: &str, b: &str) -> bool {
+    let short = |s: &str| s.rsplit('.').next().unwrap_or(s).to_ascii_lowercase();
+    short(a) == short(b)
+}
+
+/// Whether two definitions of one index are the same index: equal but for
+/// how the option values are spelt.
+fn same_index(a: &IndexDef, b: &IndexDef) -> bool {
+    a.name == b.name
+        && a.table == b.table
+        && a.target == b.target
+        && a.class == b.class
+        && a.options.len() == b.options.len()
+        && a.options.iter().all(|(key, value)| {
+            b.options
+                .get(key)
+                .is_some_and(|other| same_option_text(value, other))
+        })
 }
 
 /// Whether a partition key column of `schema` holds the type `name`,
@@ -971,7 +1066,56 @@ mod tests {
         assert_eq!(changes.len(), 1);
         assert_eq!(
             changes[0].statements(),
-            vec!["alter table t with comment = ''\n    and default_time_to_live = 0"]
+            vec!["alter table t with default_time_to_live = 0"]
+        );
+    }
+
+    #[test]
+    fn stated_options_compare_as_cassandra_reads_them() {
+        let have = schema(
+            "create table t (a int primary key, v vector<float, 3>) with compaction = {'class': \
+             'org.apache.cassandra.db.compaction.LeveledCompactionStrategy', \
+             'sstable_size_in_mb': '160', 'fanout_size': '10'} \
+             and caching = {'keys': 'ALL', 'rows_per_partition': 'NONE'} \
+             and compression = {'class': 'org.apache.cassandra.io.compress.LZ4Compressor', 'chunk_length_in_kb': '16'} \
+             and speculative_retry = '99PERCENTILE' and bloom_filter_fp_chance = 0.010;\
+             create index i on t (v) using 'sai' with options = {'similarity_function': 'COSINE'};",
+        );
+        let same = schema(
+            "create table t (a int primary key, v vector<float, 3>) with compaction = {'class': \
+             'LeveledCompactionStrategy', 'sstable_size_in_mb': 160} \
+             and caching = {'keys': 'all', 'rows_per_partition': 'none'} \
+             and compression = {'class': 'LZ4Compressor', 'chunk_length_in_kb': 16} \
+             and speculative_retry = '99p' and bloom_filter_fp_chance = 0.01 and comment = 'x';\
+             create index i on t (v) using 'sai' with options = {'similarity_function': 'cosine'};",
+        );
+        let mut stated_comment = have.clone();
+        if let Some(t) = stated_comment.tables.values_mut().next() {
+            t.options.comment = Some("x".to_owned());
+        }
+        assert_eq!(diff(&stated_comment, &same), Vec::new());
+        // Without the comment, the stated one is set; nothing else changes.
+        let changes = diff(&have, &same);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert_eq!(
+            changes[0].statements(),
+            vec!["alter table t with comment = 'x'"]
+        );
+        // A stated sub-option that differs rewrites the compaction.
+        let other = schema(
+            "create table t (a int primary key, v vector<float, 3>) with compaction = {'class': \
+             'LeveledCompactionStrategy', 'sstable_size_in_mb': 80};",
+        );
+        let statements: Vec<String> = diff(&have, &other)
+            .iter()
+            .flat_map(Change::statements)
+            .collect();
+        assert_eq!(
+            statements,
+            vec![
+                "drop index i".to_owned(),
+                "alter table t with compaction = {'class': 'LeveledCompactionStrategy', 'sstable_size_in_mb': 80}".to_owned()
+            ]
         );
     }
 

@@ -134,6 +134,55 @@ impl Printer<'_> {
                 self.punct(")");
             }
         }
+        if let Some(options) = &clause.options {
+            self.sp();
+            self.inline_option_map(options);
+        }
+    }
+
+    /// `options { name: value … }`: one entry per line.
+    pub(super) fn options_clause(&mut self, clause: &crate::ast::OptionsClause) {
+        self.keyword_at("options", clause.span);
+        let map = &clause.map;
+        if map.entries.is_empty() && self.empty_block(map.span.end) {
+            return;
+        }
+        self.open_block();
+        for entry in &map.entries {
+            self.line(entry.span.start, super::printer::Blanks::Keep);
+            self.option_entry(entry);
+            self.optional_comma(false);
+        }
+        self.close_block(map.span.end);
+    }
+
+    /// `{ name: value, … }` on one line.
+    fn inline_option_map(&mut self, map: &crate::ast::OptionMap) {
+        if map.entries.is_empty() && self.empty_block(map.span.end) {
+            return;
+        }
+        self.punct("{");
+        for (i, entry) in map.entries.iter().enumerate() {
+            if i > 0 {
+                self.punct(",");
+            }
+            self.sp();
+            self.option_entry(entry);
+        }
+        self.optional_comma(false);
+        self.sp();
+        self.tok_at("}", map.span.end - 1, map.span.end);
+    }
+
+    /// `name: value`
+    fn option_entry(&mut self, entry: &crate::ast::OptionEntry) {
+        self.tok(&entry.name.name, entry.name.span);
+        self.punct(":");
+        self.sp();
+        match &entry.value {
+            crate::ast::OptionValue::Literal(literal) => self.literal(literal),
+            crate::ast::OptionValue::Map(map) => self.inline_option_map(map),
+        }
     }
 
     /// `vector_index col similarity cosine`

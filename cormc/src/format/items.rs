@@ -18,9 +18,9 @@ use super::printer::{Blanks, Printer};
 use crate::ast::{
     Aggregate, AllowClause, AllowFiltering, BucketClause, CompactionClause, DurableWrites,
     EnumDecl, EventDecl, EventStore, Field, GroupBy, Having, IndexClause, Item, KeyClause,
-    Keyspace, LimitClause, Migration, MigrationStep, Model, OrderClause, Query, Relation,
-    Replication, Select, SeriesClause, SnapshotClause, TableClause, TimeSeries, TtlClause,
-    TypeDecl, VectorIndexClause, WhereClause,
+    Keyspace, LimitClause, Migration, MigrationStep, Model, OptionsClause, OrderClause, Query,
+    Relation, Replication, Select, SeriesClause, SnapshotClause, TableClause, TimeSeries,
+    TtlClause, TypeDecl, VectorIndexClause, WhereClause,
 };
 
 /// The widest one-line `enum`.
@@ -53,6 +53,7 @@ enum Member<'a> {
     Event(&'a EventDecl),
     Step(&'a MigrationStep),
     Allow(&'a AllowClause),
+    Options(&'a OptionsClause),
 }
 
 impl Member<'_> {
@@ -82,6 +83,7 @@ impl Member<'_> {
             Self::Event(e) => e.span.start,
             Self::Step(s) => s.span().start,
             Self::Allow(c) => c.span.start,
+            Self::Options(c) => c.span.start,
         }
     }
 }
@@ -184,6 +186,7 @@ impl Printer<'_> {
             Member::Event(e) => self.event(e),
             Member::Step(s) => self.step(s),
             Member::Allow(c) => self.allow_clause(c),
+            Member::Options(c) => self.options_clause(c),
         }
     }
 
@@ -281,6 +284,7 @@ impl Printer<'_> {
         members.extend(model.ttl.as_ref().map(Member::Ttl));
         members.extend(model.compaction.as_ref().map(Member::Compaction));
         members.extend(model.vector_indexes.iter().map(Member::VectorIndex));
+        members.extend(model.options.as_ref().map(Member::Options));
         members.extend(model.allows.iter().map(Member::Allow));
         self.block(&in_order(members), model.span.end);
     }

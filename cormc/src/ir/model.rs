@@ -1,6 +1,9 @@
 //! Models: fields, keys, indexes, relations and table options.
 
+use std::collections::BTreeMap;
+
 use super::types::{Order, Type};
+use crate::cql::OptionValue;
 use crate::diagnostics::Span;
 
 /// A `model` item: one CQL table and its repository.
@@ -8,7 +11,7 @@ use crate::diagnostics::Span;
 pub struct Model {
     /// Its name as written (`UpperCamel`).
     pub name: String,
-    /// `///` documentation (also the table's CQL `comment`).
+    /// `///` documentation (rustdoc; not the table's `comment`).
     pub doc: Option<String>,
     /// The CQL table name (`table` clause, or the name in snake_case).
     pub table: String,
@@ -26,6 +29,12 @@ pub struct Model {
     pub ttl_seconds: Option<u64>,
     /// `compaction`.
     pub compaction: Option<Compaction>,
+    /// The sub-options after `compaction <strategy>`, as CQL text.
+    pub compaction_options: BTreeMap<String, String>,
+    /// `options { comment: … }`: the table's CQL comment, when stated.
+    pub comment: Option<String>,
+    /// The other `options { … }`, by CQL name.
+    pub table_options: BTreeMap<String, OptionValue>,
     /// Where it was declared.
     pub span: Span,
 }

@@ -54,6 +54,7 @@ const MODEL_CLAUSES: &[&str] = &[
     "table",
     "ttl",
     "compaction",
+    "options",
     "vector_index",
 ];
 /// The help for a `view` where the language has none (an item, or
@@ -163,6 +164,14 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::kw_table => keyword("`table`", &["table"]),
         Rule::kw_ttl => keyword("`ttl`", &["ttl"]),
         Rule::kw_compaction => keyword("`compaction`", &["compaction"]),
+        Rule::kw_options => keyword("`options`", &["options"]),
+        Rule::options_clause => named("`options { name: value }`"),
+        Rule::option_map => named("`{` and options like `gc_grace_seconds: 1d`"),
+        Rule::option_entry => named("an option like `gc_grace_seconds: 1d`"),
+        Rule::option_colon => named("`:` between the option's name and its value"),
+        Rule::option_value => {
+            named("a value: a string, number, duration, `true`/`false` or `{ … }`")
+        }
         Rule::kw_size_tiered => keyword("`size_tiered`", &["size_tiered"]),
         Rule::kw_leveled => keyword("`leveled`", &["leveled"]),
         Rule::kw_unified => keyword("`unified`", &["unified"]),

@@ -12,6 +12,7 @@ mod items;
 mod literals;
 mod migration;
 mod model;
+mod options;
 mod query;
 
 use pest::iterators::{Pair, Pairs};
@@ -55,6 +56,7 @@ has_span!(
     ast::TableClause,
     ast::TtlClause,
     ast::CompactionClause,
+    ast::OptionsClause,
     ast::Replication,
     ast::DurableWrites,
     ast::WhereClause,

@@ -4,8 +4,8 @@
 use super::{Builder, P, describe_block};
 use crate::ast::{
     Compaction, CompactionClause, CompactionKind, DurationLit, DurationUnit, IndexClause,
-    KeyClause, KeyColumn, Model, PartitionKey, Relation, RelationKind, Similarity, SimilarityKind,
-    SortDirection, SortOrder, Span, TableClause, TtlClause, VectorIndexClause,
+    KeyClause, KeyColumn, Model, OptionsClause, PartitionKey, Relation, RelationKind, Similarity,
+    SimilarityKind, SortDirection, SortOrder, Span, TableClause, TtlClause, VectorIndexClause,
 };
 use crate::parse::grammar::Rule;
 
@@ -25,6 +25,7 @@ impl Builder<'_> {
             table: None,
             ttl: None,
             compaction: None,
+            options: None,
             vector_indexes: Vec::new(),
             allows: Vec::new(),
             span,
@@ -106,6 +107,24 @@ impl Builder<'_> {
             Rule::vector_index_clause => {
                 if let Some(index) = self.vector_index(clause) {
                     model.vector_indexes.push(index);
+                }
+            }
+            Rule::options_clause => {
+                let span = self.span(&clause);
+                match clause
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::option_map)
+                {
+                    Some(map) => {
+                        let map = self.option_map(map);
+                        self.once(
+                            &mut model.options,
+                            OptionsClause { map, span },
+                            "options",
+                            block,
+                        );
+                    }
+                    None => self.bug(span, "`options` without `{ … }`"),
                 }
             }
             Rule::allow_clause => model.allows.extend(self.allow_clause(clause)),
@@ -251,9 +270,16 @@ impl Builder<'_> {
 
     fn compaction_clause(&mut self, pair: P<'_>) -> Option<CompactionClause> {
         let span = self.span(&pair);
-        let strategy = pair
-            .into_inner()
-            .find(|p| p.as_rule() == Rule::compaction_strategy);
+        let mut strategy = None;
+        let mut options = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::compaction_strategy => strategy = Some(p),
+                Rule::option_map => options = Some(self.option_map(p)),
+                Rule::kw_compaction => {}
+                _ => self.unexpected(&p),
+            }
+        }
         let Some(strategy) = strategy else {
             self.bug(span, "`compaction` without a strategy");
             return None;
@@ -282,6 +308,7 @@ impl Builder<'_> {
                 kind,
                 span: strategy_span,
             },
+            options,
             span,
         })
     }

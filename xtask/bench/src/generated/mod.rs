@@ -29,7 +29,7 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
         &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
-                ".reading (\n    sensor uuid,\n    at timestamp,\n    value double,\n    note text,\n    primary key (sensor, at)\n) with clustering order by (at asc)\n    and comment = 'A sensor''s readings, one wide partition per sensor, for partition reads.'",
+                ".reading (\n    sensor uuid,\n    at timestamp,\n    value double,\n    note text,\n    primary key (sensor, at)\n) with clustering order by (at asc)",
             ),
         ],
     ),
@@ -37,7 +37,7 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
         &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
-                ".user (\n    id uuid,\n    email text,\n    name text,\n    age int,\n    created_at timestamp,\n    tags set<text>,\n    primary key (id)\n) with comment = 'A user row, for insert, get by key, update of two fields and delete.'",
+                ".user (\n    id uuid,\n    email text,\n    name text,\n    age int,\n    created_at timestamp,\n    tags set<text>,\n    primary key (id)\n)",
             ),
         ],
     ),
