@@ -149,4 +149,25 @@ pub static MIGRATIONS: &[Migration] = &[
             ],
         ),
     },
+    Migration {
+        id: 6,
+        name: Cow::Borrowed("order_options"),
+        checksum: Cow::Borrowed(
+            "af08e2b805bfcf9fdf0eb1d7cf66f6149f1be54b89ca70c219a81e3d37fd9922",
+        ),
+        statements: Cow::Borrowed(
+            &[
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("alter table "),
+                            Cow::Borrowed(
+                                ".\"order\" with caching = {'keys': 'ALL', 'rows_per_partition': 10}\n      and compaction = {'class': 'SizeTieredCompactionStrategy', 'unchecked_tombstone_compaction': 'true'}",
+                            ),
+                        ],
+                    ),
+                },
+            ],
+        ),
+    },
 ];

@@ -51,7 +51,7 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
         &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
-                ".customer (\n    id uuid,\n    email text,\n    name text,\n    age int,\n    website text,\n    code text,\n    tier text,\n    tags set<text>,\n    nickname text,\n    created_at timestamp,\n    updated_at timestamp,\n    primary key (id)\n) with comment = 'A customer account: the email is unique, and every write is validated.'",
+                ".customer (\n    id uuid,\n    email text,\n    name text,\n    age int,\n    website text,\n    code text,\n    tier text,\n    tags set<text>,\n    nickname text,\n    created_at timestamp,\n    updated_at timestamp,\n    primary key (id)\n)",
             ),
         ],
     ),
@@ -67,7 +67,7 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
         &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
-                ".keyword (\n    key text,\n    type text,\n    \"order\" int,\n    primary key (key, type)\n) with clustering order by (type asc)\n    and comment = 'Columns whose names are Rust keywords (`type`), CQL reserved words\n(`order`) or generated names (`key`).'",
+                ".keyword (\n    key text,\n    type text,\n    \"order\" int,\n    primary key (key, type)\n) with clustering order by (type asc)",
             ),
         ],
     ),
@@ -75,7 +75,7 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
         &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
-                ".\"order\" (\n    customer_id uuid,\n    placed_at timeuuid,\n    id uuid,\n    status text,\n    total_cents bigint,\n    quantity int,\n    weight smallint,\n    priority tinyint,\n    gift boolean,\n    discount float,\n    tax_rate double,\n    exact_total decimal,\n    big_number varint,\n    created_at timestamp,\n    ship_on date,\n    ship_at time,\n    window duration,\n    receipt blob,\n    client_ip inet,\n    address address,\n    notes list<text>,\n    tags set<text>,\n    attributes map<text, int>,\n    dimensions tuple<int, int, int>,\n    embedding vector<float, 3>,\n    history list<frozen<address>>,\n    statuses set<text>,\n    updated_at timestamp,\n    primary key (customer_id, placed_at, id)\n) with clustering order by (placed_at desc, id asc)\n    and comment = 'A customer order, one partition per customer, newest first.'",
+                ".\"order\" (\n    customer_id uuid,\n    placed_at timeuuid,\n    id uuid,\n    status text,\n    total_cents bigint,\n    quantity int,\n    weight smallint,\n    priority tinyint,\n    gift boolean,\n    discount float,\n    tax_rate double,\n    exact_total decimal,\n    big_number varint,\n    created_at timestamp,\n    ship_on date,\n    ship_at time,\n    window duration,\n    receipt blob,\n    client_ip inet,\n    address address,\n    notes list<text>,\n    tags set<text>,\n    attributes map<text, int>,\n    dimensions tuple<int, int, int>,\n    embedding vector<float, 3>,\n    history list<frozen<address>>,\n    statuses set<text>,\n    updated_at timestamp,\n    primary key (customer_id, placed_at, id)\n) with clustering order by (placed_at desc, id asc)\n    and caching = {'keys': 'ALL', 'rows_per_partition': 10}\n    and comment = 'A customer order, one partition per customer, newest first.'\n    and compaction = {'class': 'SizeTieredCompactionStrategy', 'unchecked_tombstone_compaction': 'true'}",
             ),
         ],
     ),
@@ -83,7 +83,7 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
         &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
-                ".page_views (\n    page text,\n    day date,\n    views counter,\n    primary key (page, day)\n) with clustering order by (day asc)\n    and comment = 'Page views, counted per page and day.'",
+                ".page_views (\n    page text,\n    day date,\n    views counter,\n    primary key (page, day)\n) with clustering order by (day asc)",
             ),
         ],
     ),
