@@ -49,6 +49,7 @@ pub use batch::StatementBatch;
 pub use config::{Config, ConfigError, Credentials};
 pub use error::{Error, ErrorKind, Result};
 pub use fetch::Fetch;
+pub use lwt::Conditional;
 pub use migrate::{MigrateError, Migration, MigrationStatement, Migrator};
 pub use options::Options;
 pub use paging::{Page, PagingToken};

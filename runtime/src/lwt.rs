@@ -49,6 +49,35 @@ pub const APPLIED_COLUMN: &str = "[applied]";
 pub struct Applied {
     applied: bool,
     columns: Vec<Column>,
+    /// The statement's text, for errors (empty when read without
+    /// [`applied`]).
+    statement: String,
+}
+
+/// The outcome of a generated conditional mutation: it applied, or it did
+/// not and `C` holds the current values of the columns its `if` tests
+/// (`None` each when the row does not exist).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Conditional<C> {
+    /// The condition held and the write applied.
+    Applied,
+    /// The condition did not hold; nothing was written.
+    NotApplied(C),
+}
+
+impl<C> Conditional<C> {
+    /// Whether the write applied.
+    pub fn applied(&self) -> bool {
+        matches!(self, Self::Applied)
+    }
+
+    /// The current values when it did not apply.
+    pub fn current(&self) -> Option<&C> {
+        match self {
+            Self::Applied => None,
+            Self::NotApplied(current) => Some(current),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -67,6 +96,21 @@ impl Applied {
     /// The names of the columns returned beside `[applied]`, in order.
     pub fn column_names(&self) -> impl Iterator<Item = &str> {
         self.columns.iter().map(|column| column.name.as_str())
+    }
+
+    /// The current value of the column `name` returned beside `[applied]`:
+    /// `None` when it is null, or absent (the write applied, or the row does
+    /// not exist).
+    ///
+    /// # Errors
+    /// [`Error::Deserialize`] naming the statement and the column.
+    pub fn current<'a, V: DeserializeValue<'a, 'a>>(&'a self, name: &str) -> Result<Option<V>> {
+        self.get::<Option<V>>(name)
+            .map(Option::flatten)
+            .map_err(|source| Error::Deserialize {
+                statement: self.statement.clone(),
+                source,
+            })
     }
 
     /// Reads the returned column `name` as `V`; `None` when the result has no
@@ -129,7 +173,11 @@ impl<'f, 'm> DeserializeRow<'f, 'm> for Applied {
                 value: column.slice.map(|slice| slice.as_slice().to_vec()),
             });
         }
-        Ok(Self { applied, columns })
+        Ok(Self {
+            applied,
+            columns,
+            statement: String::new(),
+        })
     }
 }
 
@@ -144,7 +192,7 @@ pub fn applied(statement: &str, result: QueryResult) -> Result<Applied> {
         statement: statement.to_owned(),
         source: Box::new(source),
     })?;
-    rows.single_row::<Applied>().map_err(|err| match err {
+    let mut applied = rows.single_row::<Applied>().map_err(|err| match err {
         SingleRowError::TypeCheckFailed(source) => Error::TypeCheck {
             statement: statement.to_owned(),
             source,
@@ -157,7 +205,9 @@ pub fn applied(statement: &str, result: QueryResult) -> Result<Applied> {
             statement: statement.to_owned(),
             problem: format!("a conditional write returns one row: {other}"),
         },
-    })
+    })?;
+    statement.clone_into(&mut applied.statement);
+    Ok(applied)
 }
 
 /// Whether a conditional write (`IF NOT EXISTS`, `IF col = ?`) applied.

@@ -1,5 +1,5 @@
 //! Statements the schema writes beside a table's own: named queries,
-//! aggregates and relation reads. Generated code gives each one's text
+//! aggregates, named mutations and relation reads. Generated code gives each one's text
 //! around a table's name as a [`NamedStatement`]; the repository prepares
 //! it once (in the table's cache of extra statements) and runs it with its
 //! options, so a generated query method is one call.
@@ -11,6 +11,7 @@ use scylla::serialize::value::SerializeValue;
 use super::{Repository, Table};
 use crate::Result;
 use crate::loader::{CONCURRENT_REQUESTS, IN_CHUNK};
+use crate::lwt::Applied;
 use crate::paging::{self, Rows};
 use crate::rt::Cached;
 
@@ -213,6 +214,48 @@ impl<'a, T: Table> Repository<'a, T> {
             CONCURRENT_REQUESTS,
         )
         .await
+    }
+
+    /// Runs the write `named` (a named mutation) with `values` and this
+    /// repository's options.
+    ///
+    /// # Errors
+    /// [`Error::Prepare`](crate::Error::Prepare) or
+    /// [`Error::Execute`](crate::Error::Execute).
+    #[doc(hidden)]
+    pub async fn execute_named(
+        &self,
+        named: &NamedStatement,
+        values: impl SerializeRow,
+    ) -> Result<()> {
+        let statement = self.named(named);
+        let prepared = statement.prepared(self.session()).await?;
+        self.session()
+            .execute(&self.options().apply(prepared), values)
+            .await?;
+        Ok(())
+    }
+
+    /// Runs the conditional write `named` (`… IF …`): `None` when it
+    /// applied, else the current values Cassandra returned.
+    ///
+    /// # Errors
+    /// As [`execute_named`](Self::execute_named), and the errors of
+    /// [`lwt::applied`](crate::lwt::applied).
+    #[doc(hidden)]
+    pub async fn execute_named_if(
+        &self,
+        named: &NamedStatement,
+        values: impl SerializeRow,
+    ) -> Result<Option<Applied>> {
+        let statement = self.named(named);
+        let prepared = statement.prepared(self.session()).await?;
+        let result = self
+            .session()
+            .execute(&self.options().apply(prepared), values)
+            .await?;
+        let applied = crate::lwt::applied(prepared.get_statement(), result)?;
+        Ok((!applied.applied()).then_some(applied))
     }
 
     async fn all<R>(&self, statement: Cached<'a>, values: impl SerializeRow) -> Result<Vec<R>>
