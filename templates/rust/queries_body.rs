@@ -214,3 +214,57 @@ impl {{ aggregate.repo }}<'_> {
     }
 }
 {% endfor %}
+{% for mutation in file.mutations %}
+{% if let Outcome::Conditional(current) = mutation.outcome %}
+
+{% for line in current.doc %}
+///{{ line }}
+{% endfor %}
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ current.ident }} {
+{% for (ident, ty, _) in current.fields %}
+    pub {{ ident }}: Option<{{ ty }}>,
+{% endfor %}
+}
+{% endif %}
+
+impl {{ mutation.repo }}<'_> {
+{% for line in mutation.doc %}
+    ///{{ line }}
+{% endfor %}
+{% if mutation.many_args %}
+    #[allow(clippy::too_many_arguments)]
+{% endif %}
+    pub async fn {{ mutation.ident }}(
+        &self,
+{% for param in mutation.params %}
+        {{ param.ident }}: {{ param.ty }},
+{% endfor %}
+    ) -> corm::Result<{{ mutation.outcome.returns() }}> {
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: {{ mutation.cache_key }},
+            head: {{ mutation.head }},
+            tail: {% if let Some(tail) = mutation.tail %}{{ tail }}{% else %}""{% endif %},
+        };
+{% if mutation.now %}
+        let now = rt::Now::current();
+{% endif %}
+{% match mutation.outcome %}
+{% when Outcome::Done %}
+        self.base.execute_named(&STATEMENT, {{ mutation.values }}).await
+{% when Outcome::Exists %}
+        let rejected = self.base.execute_named_if(&STATEMENT, {{ mutation.values }}).await?;
+        Ok(rejected.is_none())
+{% when Outcome::Conditional(current) %}
+        let Some(rejected) = self.base.execute_named_if(&STATEMENT, {{ mutation.values }}).await? else {
+            return Ok(corm::Conditional::Applied);
+        };
+        Ok(corm::Conditional::NotApplied({{ current.ident }} {
+{% for (ident, _, column) in current.fields %}
+            {{ ident }}: rejected.current({{ "{:?}"|format(column) }})?,
+{% endfor %}
+        }))
+{% endmatch %}
+    }
+}
+{% endfor %}

@@ -19,6 +19,7 @@ mod keyspace;
 mod literal;
 mod migration;
 mod model;
+mod mutation;
 mod options;
 mod query;
 mod relation;
@@ -47,6 +48,9 @@ pub use migration::{CqlStep, DdlStatement, DdlVerb, Migration, MigrationStep};
 pub use model::{
     Compaction, CompactionClause, CompactionKind, IndexClause, Model, Similarity, SimilarityKind,
     TableClause, TtlClause, VectorIndexClause,
+};
+pub use mutation::{
+    AssignOp, Assignment, DeleteClause, DeleteTarget, IfClause, IfKind, Mutation, SetClause,
 };
 pub use options::{OptionEntry, OptionMap, OptionValue, OptionsClause};
 pub use query::{
@@ -100,6 +104,8 @@ pub enum Item {
     Query(Query),
     /// `aggregate name on Model { … }`
     Aggregate(Aggregate),
+    /// `mutation name on Model { … }`
+    Mutation(Mutation),
     /// `timeseries Name { … }`
     TimeSeries(TimeSeries),
     /// `events Name { … }`
@@ -119,6 +125,7 @@ impl Item {
             Self::Model(i) => &i.name,
             Self::Query(i) => &i.name,
             Self::Aggregate(i) => &i.name,
+            Self::Mutation(i) => &i.name,
             Self::TimeSeries(i) => &i.name,
             Self::Events(i) => &i.name,
             Self::Migration(i) => &i.name,
@@ -135,6 +142,7 @@ impl Item {
             Self::Model(_) => "model",
             Self::Query(_) => "query",
             Self::Aggregate(_) => "aggregate",
+            Self::Mutation(_) => "mutation",
             Self::TimeSeries(_) => "timeseries",
             Self::Events(_) => "events",
             Self::Migration(_) => "migration",
@@ -151,6 +159,7 @@ impl Item {
             Self::Model(i) => i.doc.as_ref(),
             Self::Query(i) => i.doc.as_ref(),
             Self::Aggregate(i) => i.doc.as_ref(),
+            Self::Mutation(i) => i.doc.as_ref(),
             Self::TimeSeries(i) => i.doc.as_ref(),
             Self::Events(i) => i.doc.as_ref(),
             Self::Migration(i) => i.doc.as_ref(),
@@ -167,6 +176,7 @@ impl Item {
             Self::Model(i) => i.span,
             Self::Query(i) => i.span,
             Self::Aggregate(i) => i.span,
+            Self::Mutation(i) => i.span,
             Self::TimeSeries(i) => i.span,
             Self::Events(i) => i.span,
             Self::Migration(i) => i.span,

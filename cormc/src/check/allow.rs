@@ -1,7 +1,7 @@
 //! `@allow(W1103, "reason")`: warnings a user has looked at and accepted.
 //!
-//! An `@allow` is a member of a model, query, aggregate, time series or
-//! event store. It acknowledges every warning of its code whose primary
+//! An `@allow` is a member of a model, query, aggregate, mutation, time
+//! series or event store. It acknowledges every warning of its code whose primary
 //! location lies inside that item: the warning leaves the checker's
 //! diagnostics and is kept, with the reason, in [`Acknowledged`] (`cormc
 //! check --acknowledged` lists them). Only warnings can be acknowledged;
@@ -102,6 +102,7 @@ fn allowances<'a>(schema: &'a Schema, out: &mut Vec<Diagnostic>) -> Vec<Allowanc
             Item::Model(m) => (&m.allows, m.span),
             Item::Query(q) => (&q.allows, q.span),
             Item::Aggregate(a) => (&a.allows, a.span),
+            Item::Mutation(m) => (&m.allows, m.span),
             Item::TimeSeries(t) => (&t.allows, t.span),
             Item::Events(e) => (&e.allows, e.span),
             Item::Keyspace(_) | Item::Type(_) | Item::Enum(_) | Item::Migration(_) => continue,

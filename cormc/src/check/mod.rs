@@ -14,6 +14,7 @@
 //! | relations | [`relations`] |
 //! | queries and their restrictions | [`queries`], [`restrictions`] |
 //! | aggregates | [`aggregates`] |
+//! | mutations: what they write and which rows | [`mutations`] |
 //! | time series | [`time_series`] |
 //! | event stores | [`events`] |
 //! | what a secondary index serves | [`index_support`] |
@@ -41,6 +42,7 @@ mod migrations;
 mod not_generated;
 pub use migrations::drift_changes;
 mod models;
+mod mutations;
 mod names;
 mod queries;
 mod relations;
@@ -143,6 +145,11 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
         .iter()
         .filter_map(|a| aggregates::check_aggregate(a, &model_index, &symbols, &mut ctx))
         .collect();
+    let mutations: Vec<ir::Mutation> = symbols
+        .mutations
+        .iter()
+        .filter_map(|m| mutations::check_mutation(m, &model_index, &symbols, &mut ctx))
+        .collect();
     let time_series: Vec<ir::TimeSeries> = symbols
         .time_series
         .iter()
@@ -219,6 +226,7 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
             models,
             queries,
             aggregates,
+            mutations,
             time_series,
             event_stores,
             migrations,

@@ -69,6 +69,7 @@ pub(super) struct Symbols<'a> {
     pub event_stores: Vec<&'a ast::EventStore>,
     pub queries: Vec<&'a ast::Query>,
     pub aggregates: Vec<&'a ast::Aggregate>,
+    pub mutations: Vec<&'a ast::Mutation>,
     pub migrations: Vec<&'a ast::Migration>,
 }
 
@@ -125,6 +126,11 @@ impl<'a> Symbols<'a> {
                 ast::Item::Aggregate(aggregate) => {
                     if declare_method(&mut methods, &aggregate.name, "aggregate", ctx) {
                         symbols.aggregates.push(aggregate);
+                    }
+                }
+                ast::Item::Mutation(mutation) => {
+                    if declare_method(&mut methods, &mutation.name, "mutation", ctx) {
+                        symbols.mutations.push(mutation);
                     }
                 }
                 ast::Item::Migration(migration) => symbols.migrations.push(migration),
@@ -212,7 +218,7 @@ fn declare_method<'a>(
             format!("this {kind} redeclares it"),
         )
         .label(*first, "first declared here")
-        .help("queries and aggregates become methods and need distinct names");
+        .help("queries, aggregates and mutations become methods and need distinct names");
         return false;
     }
     check_snake(name, kind, ctx);

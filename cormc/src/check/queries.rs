@@ -72,7 +72,7 @@ pub(super) fn target_model<'m>(
             ctx.error(
                 Code::UnknownModel,
                 format!(
-                    "queries and aggregates target models, and `{}` is {}",
+                    "queries, aggregates and mutations target models, and `{}` is {}",
                     target.name,
                     decl.described()
                 ),
@@ -86,7 +86,7 @@ pub(super) fn target_model<'m>(
             ctx.error(
                 Code::UnknownModel,
                 format!(
-                    "queries and aggregates target models, and `{}` is {}",
+                    "queries, aggregates and mutations target models, and `{}` is {}",
                     target.name,
                     decl.described()
                 ),

@@ -580,7 +580,7 @@ fn partition_help(
     )
 }
 
-fn resolve_condition(
+pub(super) fn resolve_condition(
     condition: &ast::Condition,
     model: &ir::Model,
     symbols: &Symbols<'_>,

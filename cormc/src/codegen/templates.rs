@@ -4,7 +4,8 @@
 use askama::Template;
 
 use super::view::{
-    ClusteredView, DbFile, ModelView, QueriesFile, RelationsFile, RepoView, SpecView, TypesFile,
+    ClusteredView, DbFile, ModelView, Outcome, QueriesFile, RelationsFile, RepoView, SpecView,
+    TypesFile,
 };
 
 /// `mod.rs`: the module declarations and re-exports, and the schema's DDL.
@@ -150,6 +151,16 @@ pub(crate) fn model_names(
             .flat_map(|file| file.aggregates.iter())
             .filter(|aggregate| aggregate.repo == repo.repo)
             .map(|aggregate| aggregate.row.clone()),
+    );
+    names.extend(
+        queries
+            .iter()
+            .flat_map(|file| file.mutations.iter())
+            .filter(|mutation| mutation.repo == repo.repo)
+            .filter_map(|mutation| match &mutation.outcome {
+                Outcome::Conditional(current) => Some(current.ident.clone()),
+                Outcome::Done | Outcome::Exists => None,
+            }),
     );
     names
 }

@@ -16,11 +16,11 @@ use super::fields::Columns;
 use super::literals::string_text;
 use super::printer::{Blanks, Printer};
 use crate::ast::{
-    Aggregate, AllowClause, AllowFiltering, BucketClause, CompactionClause, DurableWrites,
-    EnumDecl, EventDecl, EventStore, Field, GroupBy, Having, IndexClause, Item, KeyClause,
-    Keyspace, LimitClause, Migration, MigrationStep, Model, OptionsClause, OrderClause, Query,
-    Relation, Replication, Select, SeriesClause, SnapshotClause, TableClause, TimeSeries,
-    TtlClause, TypeDecl, VectorIndexClause, WhereClause,
+    Aggregate, AllowClause, AllowFiltering, BucketClause, CompactionClause, DeleteClause,
+    DurableWrites, EnumDecl, EventDecl, EventStore, Field, GroupBy, Having, IfClause, IndexClause,
+    Item, KeyClause, Keyspace, LimitClause, Migration, MigrationStep, Model, Mutation,
+    OptionsClause, OrderClause, Query, Relation, Replication, Select, SeriesClause, SetClause,
+    SnapshotClause, TableClause, TimeSeries, TtlClause, TypeDecl, VectorIndexClause, WhereClause,
 };
 
 /// The widest one-line `enum`.
@@ -54,6 +54,9 @@ enum Member<'a> {
     Step(&'a MigrationStep),
     Allow(&'a AllowClause),
     Options(&'a OptionsClause),
+    Set(&'a SetClause),
+    Delete(&'a DeleteClause),
+    If(&'a IfClause),
 }
 
 impl Member<'_> {
@@ -84,6 +87,9 @@ impl Member<'_> {
             Self::Step(s) => s.span().start,
             Self::Allow(c) => c.span.start,
             Self::Options(c) => c.span.start,
+            Self::Set(c) => c.span.start,
+            Self::Delete(c) => c.span.start,
+            Self::If(c) => c.span.start,
         }
     }
 }
@@ -112,6 +118,7 @@ impl Printer<'_> {
             Item::Model(model) => self.model(model),
             Item::Query(query) => self.query(query),
             Item::Aggregate(aggregate) => self.aggregate(aggregate),
+            Item::Mutation(mutation) => self.mutation(mutation),
             Item::TimeSeries(series) => self.timeseries(series),
             Item::Events(store) => self.events(store),
             Item::Migration(migration) => self.migration(migration),
@@ -187,6 +194,9 @@ impl Printer<'_> {
             Member::Step(s) => self.step(s),
             Member::Allow(c) => self.allow_clause(c),
             Member::Options(c) => self.options_clause(c),
+            Member::Set(c) => self.set_clause(c),
+            Member::Delete(c) => self.delete_clause(c),
+            Member::If(c) => self.if_clause(c),
         }
     }
 
@@ -329,6 +339,20 @@ impl Printer<'_> {
         );
         members.extend(aggregate.allows.iter().map(Member::Allow));
         self.block(&in_order(members), aggregate.span.end);
+    }
+
+    fn mutation(&mut self, mutation: &Mutation) {
+        self.head(mutation.doc.as_ref(), "mutation", &mutation.name);
+        self.kw("on");
+        self.sp();
+        self.tok(&mutation.target.name, mutation.target.span);
+        let mut members = Vec::new();
+        members.extend(mutation.set.as_ref().map(Member::Set));
+        members.extend(mutation.delete.as_ref().map(Member::Delete));
+        members.extend(mutation.where_clause.as_ref().map(Member::Where));
+        members.extend(mutation.if_clause.as_ref().map(Member::If));
+        members.extend(mutation.allows.iter().map(Member::Allow));
+        self.block(&in_order(members), mutation.span.end);
     }
 
     fn timeseries(&mut self, series: &TimeSeries) {

@@ -28,6 +28,7 @@ pub mod diff;
 mod fields;
 mod items;
 mod literals;
+mod mutations;
 mod printer;
 pub mod verify;
 

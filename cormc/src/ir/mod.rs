@@ -8,6 +8,7 @@
 mod aggregate;
 mod event_store;
 mod model;
+mod mutation;
 mod query;
 mod time_series;
 mod types;
@@ -18,6 +19,7 @@ pub use model::{
     Clustering, Compaction, Default, Field, Index, Key, Model, Relation, RelationKind, Similarity,
     Validation, VectorIndex,
 };
+pub use mutation::{AssignOp, Assignment, Check, DeleteTarget, Mutation, MutationAction};
 pub use query::{Condition, Limit, Literal, Operand, Operator, Ordering, Param, Query};
 pub use time_series::TimeSeries;
 pub use types::{Order, Scalar, Type};
@@ -40,6 +42,8 @@ pub struct Schema {
     pub queries: Vec<Query>,
     /// Aggregates.
     pub aggregates: Vec<Aggregate>,
+    /// Named mutations.
+    pub mutations: Vec<Mutation>,
     /// Time series.
     pub time_series: Vec<TimeSeries>,
     /// Event-sourced aggregates.

@@ -41,6 +41,7 @@ const ITEM_KEYWORDS: &[&str] = &[
     "model",
     "query",
     "aggregate",
+    "mutation",
     "timeseries",
     "events",
     "migration",
@@ -62,6 +63,7 @@ const MODEL_CLAUSES: &[&str] = &[
 const VIEW_HELP: &str = "materialized views are not declared in `.corm` yet: create one in a migration (`create materialized view … as select … primary key (…);`), which `cormc check` replays, and read it through `corm::Session`";
 
 const QUERY_CLAUSES: &[&str] = &["where", "order", "per", "limit", "allow"];
+const MUTATION_CLAUSES: &[&str] = &["set", "delete", "where", "if"];
 const AGGREGATE_CLAUSES: &[&str] = &[
     "where", "group", "select", "having", "order", "limit", "allow",
 ];
@@ -345,9 +347,11 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::vector_index_clause => keyword("`vector_index column`", &["vector_index"]),
         Rule::similarity_fn => keyword("`cosine`, `dot_product` or `euclidean`", SIMILARITIES),
         Rule::query_decl => keyword("a query", &["query"]),
-        Rule::query_body | Rule::aggregate_body | Rule::timeseries_body | Rule::events_body => {
-            named("`{`")
-        }
+        Rule::query_body
+        | Rule::aggregate_body
+        | Rule::mutation_body
+        | Rule::timeseries_body
+        | Rule::events_body => named("`{`"),
         Rule::query_member => keyword(
             "a query clause (`where`, `order`, `per partition limit`, `limit` or `allow filtering`)",
             QUERY_CLAUSES,
@@ -376,6 +380,28 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         ),
         Rule::allow_filtering => keyword("`allow filtering`", &["allow"]),
         Rule::aggregate_decl => keyword("an aggregate", &["aggregate"]),
+        Rule::mutation_decl => keyword("a mutation", &["mutation"]),
+        Rule::mutation_member => keyword(
+            "a mutation clause (`set`, `delete`, `where` or `if`)",
+            MUTATION_CLAUSES,
+        ),
+        Rule::set_clause => keyword("`set column = ?value, …`", &["set"]),
+        Rule::assignment => named("an assignment like `column = ?value` or `tags += ?more`"),
+        Rule::entry_key => named("`[?key]`"),
+        Rule::assign_op => named("`=`, `+=` or `-=`"),
+        Rule::op_add_assign => named("`+=`"),
+        Rule::op_remove_assign => named("`-=`"),
+        Rule::op_assign => named("`=`"),
+        Rule::delete_clause => keyword("`delete` and the columns, if any", &["delete"]),
+        Rule::delete_target => named("a column to delete, or `m[?key]`"),
+        Rule::if_clause => keyword("`if exists` or `if column = ?value`", &["if"]),
+        Rule::if_exists => keyword("`exists`", &["exists"]),
+        Rule::kw_mutation => keyword("`mutation`", &["mutation"]),
+        Rule::kw_delete => keyword("`delete`", &["delete"]),
+        Rule::kw_if => keyword("`if`", &["if"]),
+        Rule::kw_exists => keyword("`exists`", &["exists"]),
+        Rule::lbracket => named("`[`"),
+        Rule::rbracket => named("`]`"),
         Rule::aggregate_member => keyword(
             "an aggregate clause (`where`, `group by`, `select`, `having`, `order`, `limit`)",
             AGGREGATE_CLAUSES,
@@ -563,6 +589,14 @@ pub(super) fn syntax_error(error: &Error<Rule>, context: &ErrorContext<'_>) -> D
         diagnostic = diagnostic.with_help("every CQL statement in a migration ends with `;`");
     } else if word == "view" && positives.contains(&Rule::EOI) {
         diagnostic = diagnostic.with_help(VIEW_HELP);
+    } else if positives.contains(&Rule::assign_op)
+        && text
+            .get(pos..)
+            .is_some_and(|rest| rest.starts_with('+') || rest.starts_with('-'))
+    {
+        diagnostic = diagnostic.with_help(
+            "elements are added with `+=` and removed with `-=`, as in `set tags += ?more`",
+        );
     } else if text.get(pos..).is_some_and(|rest| rest.starts_with('(')) && after_in(text, pos) {
         diagnostic = diagnostic.with_help(
             "a list is passed as a parameter: write `in ?ids` and give the values to the generated method (a `&[T]`)",

@@ -664,7 +664,7 @@ fn update_view(
 
 /// The field of `corm::rt::Now` an `@on_update(now)` column of type `ty`
 /// binds.
-fn now_field(ty: &ir::Type, what: &str) -> Result<&'static str, CodegenError> {
+pub(super) fn now_field(ty: &ir::Type, what: &str) -> Result<&'static str, CodegenError> {
     match ty.unfrozen() {
         ir::Type::Scalar(ir::Scalar::Timestamp) => Ok("timestamp"),
         ir::Type::Scalar(ir::Scalar::Date) => Ok("date"),

@@ -15,6 +15,7 @@
 //! - Aggregates: see [`aggregate`].
 
 mod aggregate;
+mod mutation;
 
 use std::collections::BTreeMap;
 
@@ -28,6 +29,7 @@ use crate::cql::ident::quote;
 use crate::ir::{self, Literal, Operand, Operator, Scalar, Type};
 
 pub use aggregate::AggregateView;
+pub use mutation::{MutationView, Outcome};
 
 /// The most values a driver tuple binds or reads.
 const MAX_TUPLE: usize = 16;
@@ -47,6 +49,8 @@ const LOCALS: &[&str] = &[
     "results",
     "row",
     "key",
+    "now",
+    "current",
 ];
 
 /// The named queries and aggregates of a schema (each model's file holds
@@ -60,6 +64,8 @@ pub struct QueriesFile {
     pub queries: Vec<QueryView>,
     /// The aggregates, in declaration order.
     pub aggregates: Vec<AggregateView>,
+    /// The named mutations, in declaration order.
+    pub mutations: Vec<MutationView>,
 }
 
 /// A named query: a method of its model's repository.
@@ -112,7 +118,8 @@ impl QueriesFile {
     /// clashes, or a client-side aggregate over values Rust can't add up or
     /// order (see [`aggregate`]).
     pub fn new(schema: &ir::Schema, types: &TypesFile) -> Result<Option<Self>, CodegenError> {
-        if schema.queries.is_empty() && schema.aggregates.is_empty() {
+        if schema.queries.is_empty() && schema.aggregates.is_empty() && schema.mutations.is_empty()
+        {
             return Ok(None);
         }
         let mut uses: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -157,6 +164,21 @@ impl QueriesFile {
                 });
             }
         }
+        let mut mutations = Vec::new();
+        for (index, item) in schema.mutations.iter().enumerate() {
+            let (model, view) = target(schema, types, &item.model, &item.name)?;
+            let mut names = Vec::new();
+            let mutation = mutation::mutation_view(
+                item,
+                model,
+                view,
+                types,
+                schema.queries.len() + schema.aggregates.len() + index,
+                &mut names,
+            )?;
+            uses.entry(mutation.repo.clone()).or_default().extend(names);
+            mutations.push(mutation);
+        }
         for names in uses.values_mut() {
             names.sort_unstable();
             names.dedup();
@@ -165,6 +187,7 @@ impl QueriesFile {
             uses,
             queries,
             aggregates,
+            mutations,
         }))
     }
 
@@ -184,7 +207,13 @@ impl QueriesFile {
             .filter(|aggregate| aggregate.repo == repo)
             .cloned()
             .collect();
-        (!queries.is_empty() || !aggregates.is_empty()).then(|| Self {
+        let mutations: Vec<MutationView> = self
+            .mutations
+            .iter()
+            .filter(|mutation| mutation.repo == repo)
+            .cloned()
+            .collect();
+        (!queries.is_empty() || !aggregates.is_empty() || !mutations.is_empty()).then(|| Self {
             uses: self
                 .uses
                 .get_key_value(repo)
@@ -192,6 +221,7 @@ impl QueriesFile {
                 .unwrap_or_default(),
             queries,
             aggregates,
+            mutations,
         })
     }
 
@@ -329,6 +359,23 @@ pub(super) fn where_clause(
     params: &[(String, &ir::Param)],
     what: &str,
 ) -> Result<(String, Vec<String>), CodegenError> {
+    let (text, values) = where_parts(conditions, model, params, what)?;
+    let text = if text.is_empty() {
+        text
+    } else {
+        format!(" WHERE {text}")
+    };
+    Ok((text, values))
+}
+
+/// Conditions in CQL, joined by `AND` (a `WHERE` or an `IF` clause without
+/// its keyword), and the parameters their markers bind, in order.
+pub(super) fn where_parts(
+    conditions: &[ir::Condition],
+    model: &ir::Model,
+    params: &[(String, &ir::Param)],
+    what: &str,
+) -> Result<(String, Vec<String>), CodegenError> {
     let mut parts = Vec::new();
     let mut values = Vec::new();
     for condition in conditions {
@@ -364,12 +411,7 @@ pub(super) fn where_clause(
         };
         parts.push(format!("{column} {op} {operand}"));
     }
-    let text = if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", parts.join(" AND "))
-    };
-    Ok((text, values))
+    Ok((parts.join(" AND "), values))
 }
 
 /// The identifier of the parameter `?name`.
@@ -398,7 +440,11 @@ pub(super) fn column(model: &ir::Model, field: &str) -> String {
 
 /// A literal compared to a value of `ty`, as CQL: strings quoted (with `''`
 /// escapes), UUIDs bare, enum values as their stored text.
-fn cql_literal(literal: &Literal, ty: Option<&Type>, what: &str) -> Result<String, CodegenError> {
+pub(super) fn cql_literal(
+    literal: &Literal,
+    ty: Option<&Type>,
+    what: &str,
+) -> Result<String, CodegenError> {
     Ok(match literal {
         Literal::String(text) => {
             let uuid = matches!(

@@ -12,8 +12,9 @@ mod items;
 mod literals;
 mod migration;
 mod model;
+mod mutation;
 mod options;
-mod query;
+pub(super) mod query;
 
 use pest::iterators::{Pair, Pairs};
 
@@ -69,6 +70,9 @@ has_span!(
     ast::SeriesClause,
     ast::BucketClause,
     ast::SnapshotClause,
+    ast::SetClause,
+    ast::DeleteClause,
+    ast::IfClause,
 );
 
 impl<'a> Builder<'a> {
@@ -124,6 +128,7 @@ impl<'a> Builder<'a> {
             Rule::model_decl => ast::Item::Model(self.model(inner)),
             Rule::query_decl => ast::Item::Query(self.query(inner)),
             Rule::aggregate_decl => ast::Item::Aggregate(self.aggregate(inner)),
+            Rule::mutation_decl => ast::Item::Mutation(self.mutation(inner)),
             Rule::timeseries_decl => ast::Item::TimeSeries(self.timeseries(inner)),
             Rule::events_decl => ast::Item::Events(self.events(inner)),
             Rule::migration_decl => ast::Item::Migration(self.migration(inner)),

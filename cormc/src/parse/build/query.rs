@@ -8,16 +8,16 @@ use crate::ast::{
 };
 use crate::parse::grammar::Rule;
 
-/// The name, target and body of a `query`/`aggregate` declaration.
-struct Head<'i> {
-    doc: Option<crate::ast::Doc>,
-    name: Ident,
-    target: Ident,
-    body: Option<P<'i>>,
+/// The name, target and body of a `query`/`aggregate`/`mutation` declaration.
+pub(super) struct Head<'i> {
+    pub(super) doc: Option<crate::ast::Doc>,
+    pub(super) name: Ident,
+    pub(super) target: Ident,
+    pub(super) body: Option<P<'i>>,
 }
 
 impl Builder<'_> {
-    fn head<'i>(&mut self, pair: P<'i>, what: &str) -> Head<'i> {
+    pub(super) fn head<'i>(&mut self, pair: P<'i>, what: &str) -> Head<'i> {
         let span = self.span(&pair);
         let mut doc = None;
         let mut names = Vec::new();
@@ -26,8 +26,8 @@ impl Builder<'_> {
             match p.as_rule() {
                 Rule::doc => doc = Some(self.doc(p)),
                 Rule::ident => names.push(self.ident(&p)),
-                Rule::query_body | Rule::aggregate_body => body = Some(p),
-                Rule::kw_query | Rule::kw_aggregate | Rule::kw_on => {}
+                Rule::query_body | Rule::aggregate_body | Rule::mutation_body => body = Some(p),
+                Rule::kw_query | Rule::kw_aggregate | Rule::kw_mutation | Rule::kw_on => {}
                 _ => self.unexpected(&p),
             }
         }
@@ -274,14 +274,14 @@ impl Builder<'_> {
         })
     }
 
-    fn where_clause(&mut self, pair: P<'_>) -> WhereClause {
+    pub(super) fn where_clause(&mut self, pair: P<'_>) -> WhereClause {
         let span = self.span(&pair);
         let conditions = self.conditions(pair);
         WhereClause { conditions, span }
     }
 
     /// The `condition` children of a `where`/`having` clause.
-    fn conditions(&mut self, pair: P<'_>) -> Vec<Condition> {
+    pub(super) fn conditions(&mut self, pair: P<'_>) -> Vec<Condition> {
         let mut conditions = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
@@ -290,14 +290,14 @@ impl Builder<'_> {
                         conditions.push(c);
                     }
                 }
-                Rule::kw_where | Rule::kw_having | Rule::kw_and => {}
+                Rule::kw_where | Rule::kw_having | Rule::kw_if | Rule::kw_and => {}
                 _ => self.unexpected(&p),
             }
         }
         conditions
     }
 
-    fn condition(&mut self, pair: P<'_>) -> Option<Condition> {
+    pub(super) fn condition(&mut self, pair: P<'_>) -> Option<Condition> {
         let span = self.span(&pair);
         let mut column = None;
         let mut operator = None;
@@ -341,7 +341,7 @@ impl Builder<'_> {
         Some(Operator { kind, span })
     }
 
-    fn operand(&mut self, pair: P<'_>) -> Option<Operand> {
+    pub(super) fn operand(&mut self, pair: P<'_>) -> Option<Operand> {
         let span = self.span(&pair);
         let inner = pair.into_inner().next()?;
         let kind = match inner.as_rule() {
