@@ -149,6 +149,33 @@ async fn main() -> Result<(), corm::Error> {
             .await?;
         println!("recent_orders after the oldest: {} orders", newer.len());
     }
+    // Named mutations: a tag added in place, and a status change that
+    // applies only from the status the caller saw.
+    if let Some(order) = newest_first.first() {
+        let tags = BTreeSet::from(["priority".to_owned()]);
+        db.order()
+            .tag_order(&tags, order.customer_id, order.placed_at, order.id)
+            .await?;
+        for attempt in 1..=2 {
+            let outcome = db
+                .order()
+                .advance_order(
+                    OrderStatus::Shipped,
+                    order.customer_id,
+                    order.placed_at,
+                    order.id,
+                    order.status,
+                )
+                .await?;
+            match outcome {
+                corm::Conditional::Applied => println!("advance_order #{attempt}: shipped"),
+                corm::Conditional::NotApplied(current) => println!(
+                    "advance_order #{attempt}: not applied, the status is now {:?}",
+                    current.status
+                ),
+            }
+        }
+    }
     let free: Vec<Customer> = db
         .customer()
         .customers_in_tier("free")

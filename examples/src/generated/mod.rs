@@ -15,7 +15,7 @@ pub use types::*;
 pub mod order;
 pub use order::{
     Order, OrderKey, OrderPartition, OrderClustering, OrderPatch, OrderRepository,
-    OrderTotals, BusyStatuses,
+    OrderTotals, BusyStatuses, AdvanceOrderCurrent,
 };
 pub mod page_views;
 pub use page_views::{PageViews, PageViewsKey, PageViewsPartition, PageViewsRepository};

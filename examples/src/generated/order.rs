@@ -843,6 +843,111 @@ impl OrderRepository<'_> {
     }
 }
 impl OrderRepository<'_> {
+    /// Tags an order without rewriting its other columns.
+    ///
+    /// Writes only the columns it sets (no validation, no unique claims: those fields are refused in mutations).
+    ///
+    /// The cells it writes take the TTL of the repository's options (none when unset).
+    ///
+    /// Sets the `@on_update(now)` columns to now.
+    ///
+    /// ```cql
+    /// UPDATE <keyspace>."order" USING TTL ? SET tags = tags + ?, updated_at = ? WHERE customer_id = ? AND placed_at = ? AND id = ?
+    /// ```
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    pub async fn tag_order(
+        &self,
+        tags: &std::collections::BTreeSet<String>,
+        customer: corm::Uuid,
+        placed_at: corm::CqlTimeuuid,
+        id: corm::Uuid,
+    ) -> corm::Result<()> {
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: 5,
+            head: "UPDATE ",
+            tail: " USING TTL ? SET tags = tags + ?, updated_at = ? WHERE customer_id = ? AND placed_at = ? AND id = ?",
+        };
+        let now = rt::Now::current();
+        self.base
+            .execute_named(
+                &STATEMENT,
+                (
+                    self.base.options().bound_ttl(),
+                    tags,
+                    now.timestamp,
+                    customer,
+                    placed_at,
+                    id,
+                ),
+            )
+            .await
+    }
+}
+/// The current values of the columns that the `if` of [`OrderRepository::advance_order`] tests, returned when the mutation did not apply (each `None` when null, or when the row does not exist).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdvanceOrderCurrent {
+    pub status: Option<OrderStatus>,
+}
+impl OrderRepository<'_> {
+    /// Moves an order on only from the status the caller saw.
+    ///
+    /// Writes only the columns it sets (no validation, no unique claims: those fields are refused in mutations).
+    ///
+    /// The cells it writes take the TTL of the repository's options (none when unset).
+    ///
+    /// Sets the `@on_update(now)` columns to now.
+    ///
+    /// A lightweight transaction: when the condition does not hold, nothing is written and the current values of the columns it tests are returned.
+    ///
+    /// Cassandra refuses a write time (`Options::timestamp`) on a lightweight transaction.
+    ///
+    /// ```cql
+    /// UPDATE <keyspace>."order" USING TTL ? SET status = ?, updated_at = ? WHERE customer_id = ? AND placed_at = ? AND id = ? IF status = ?
+    /// ```
+    ///
+    /// # Errors
+    /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error reading the result.
+    pub async fn advance_order(
+        &self,
+        next: OrderStatus,
+        customer: corm::Uuid,
+        placed_at: corm::CqlTimeuuid,
+        id: corm::Uuid,
+        seen: OrderStatus,
+    ) -> corm::Result<corm::Conditional<AdvanceOrderCurrent>> {
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: 6,
+            head: "UPDATE ",
+            tail: " USING TTL ? SET status = ?, updated_at = ? WHERE customer_id = ? AND placed_at = ? AND id = ? IF status = ?",
+        };
+        let now = rt::Now::current();
+        let Some(rejected) = self
+            .base
+            .execute_named_if(
+                &STATEMENT,
+                (
+                    self.base.options().bound_ttl(),
+                    next,
+                    now.timestamp,
+                    customer,
+                    placed_at,
+                    id,
+                    seen,
+                ),
+            )
+            .await? else {
+            return Ok(corm::Conditional::Applied);
+        };
+        Ok(
+            corm::Conditional::NotApplied(AdvanceOrderCurrent {
+                status: rejected.current("status")?,
+            }),
+        )
+    }
+}
+impl OrderRepository<'_> {
     /// Relation `customer`: the `Customer` row whose key `child`'s
     /// `customer_id` holds, or `None` when there is none. A read by primary
     /// key.
