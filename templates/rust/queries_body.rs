@@ -1,4 +1,42 @@
 {% for query in file.queries %}
+{% if let Some(partial) = query.partial %}
+
+{% for line in partial.doc %}
+///{{ line }}
+{% endfor %}
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ partial.ident }} {
+{% for field in partial.fields %}
+{% for line in field.doc %}
+    ///{{ line }}
+{% endfor %}
+    pub {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+}
+
+/// Reads the columns of the query's `select`, in order.
+impl<'f, 'm> DeserializeRow<'f, 'm> for {{ partial.ident }} {
+    fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
+        rt::check_count::<Self>(specs, {{ partial.fields.len() }})?;
+{% for field in partial.fields %}
+        rt::check_col::<Self, {{ field.ty }}>(specs, {{ loop.index0 }}, {{ field.column }})?;
+{% endfor %}
+        Ok(())
+    }
+
+    fn deserialize(mut row: ColumnIterator<'f, 'm>) -> Result<Self, DeserializationError> {
+        Ok(Self {
+{% for field in partial.fields %}
+{% if field.optional %}
+            {{ field.ident }}: rt::next_opt_col::<Self, _>(&mut row)?,
+{% else %}
+            {{ field.ident }}: rt::next_col::<Self, _>(&mut row)?,
+{% endif %}
+{% endfor %}
+        })
+    }
+}
+{% endif %}
 
 impl {{ query.repo }}<'_> {
 {% for line in query.doc %}

@@ -54,8 +54,8 @@ pub use mutation::{
 };
 pub use options::{OptionEntry, OptionMap, OptionValue, OptionsClause};
 pub use query::{
-    AllowFiltering, Condition, LimitClause, LimitValue, Operand, OperandKind, Operator,
-    OperatorKind, OrderClause, OrderItem, Query, WhereClause,
+    AllowFiltering, CellRead, Condition, LimitClause, LimitValue, Operand, OperandKind, Operator,
+    OperatorKind, OrderClause, OrderItem, Query, QuerySelect, SelectColumn, WhereClause,
 };
 pub use relation::{Relation, RelationKind};
 pub use timeseries::{BucketClause, SeriesClause, TimeSeries};

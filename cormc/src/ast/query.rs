@@ -12,6 +12,8 @@ pub struct Query {
     pub name: Ident,
     /// The model it reads.
     pub target: Ident,
+    /// `select …` (without it: every column).
+    pub select: Option<QuerySelect>,
     /// `where …`
     pub where_clause: Option<WhereClause>,
     /// `order …`
@@ -161,4 +163,39 @@ pub enum LimitValue {
 pub struct AllowFiltering {
     /// Where it is.
     pub span: Span,
+}
+
+/// `select [distinct] item, …` in a query: the columns it reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuerySelect {
+    /// `distinct`, where written.
+    pub distinct: Option<Span>,
+    /// The items in order.
+    pub items: Vec<SelectColumn>,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// One item of a query's `select`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectColumn {
+    /// What is read of the column.
+    pub kind: CellRead,
+    /// The column.
+    pub column: Ident,
+    /// `as name` (required for `writetime` and `ttl`).
+    pub alias: Option<Ident>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// What a query's `select` reads of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellRead {
+    /// The value.
+    Value,
+    /// `writetime(col)`: the write time, in microseconds.
+    WriteTime,
+    /// `ttl(col)`: the seconds left to live.
+    Ttl,
 }

@@ -12,7 +12,7 @@
 //! | UDTs and enums | [`user_types`] |
 //! | models: keys, indexes, counters, static, options | [`models`], [`table_options`] |
 //! | relations | [`relations`] |
-//! | queries and their restrictions | [`queries`], [`restrictions`] |
+//! | queries, their restrictions and projections | [`queries`], [`restrictions`], [`projections`] |
 //! | aggregates | [`aggregates`] |
 //! | mutations: what they write and which rows | [`mutations`] |
 //! | time series | [`time_series`] |
@@ -44,6 +44,7 @@ pub use migrations::drift_changes;
 mod models;
 mod mutations;
 mod names;
+mod projections;
 mod queries;
 mod relations;
 mod restrictions;

@@ -42,11 +42,18 @@ pub(super) fn check_query(
         .limit
         .as_ref()
         .and_then(|limit| check_limit(limit, &mut params, ctx));
+    let projection = match &query.select {
+        Some(select) => Some(super::projections::check_projection(
+            query, select, model, ctx,
+        )?),
+        None => None,
+    };
     let restrictions = restrictions?;
     Some(ir::Query {
         name: query.name.name.clone(),
         doc: query.doc.as_ref().map(|doc| doc.text.clone()),
         model: model.name.clone(),
+        projection,
         conditions: restrictions.conditions,
         order: order?,
         per_partition_limit,

@@ -155,6 +155,13 @@ pub(crate) fn model_names(
     names.extend(
         queries
             .iter()
+            .flat_map(|file| file.queries.iter())
+            .filter(|query| query.repo == repo.repo)
+            .filter_map(|query| query.partial.as_ref().map(|row| row.ident.clone())),
+    );
+    names.extend(
+        queries
+            .iter()
             .flat_map(|file| file.mutations.iter())
             .filter(|mutation| mutation.repo == repo.repo)
             .filter_map(|mutation| match &mutation.outcome {

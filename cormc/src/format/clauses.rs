@@ -293,6 +293,39 @@ impl Printer<'_> {
     }
 
     /// `allow filtering`
+    /// `select [distinct] a, writetime(b) as b_at` of a query.
+    pub(super) fn query_select(&mut self, clause: &crate::ast::QuerySelect) {
+        self.keyword_at("select", clause.span);
+        if clause.distinct.is_some() {
+            self.kw("distinct");
+        }
+        for (i, item) in clause.items.iter().enumerate() {
+            if i > 0 {
+                self.punct(",");
+            }
+            self.sp();
+            let function = match item.kind {
+                crate::ast::CellRead::Value => None,
+                crate::ast::CellRead::WriteTime => Some("writetime"),
+                crate::ast::CellRead::Ttl => Some("ttl"),
+            };
+            match function {
+                Some(function) => {
+                    self.kw(function);
+                    self.punct("(");
+                    self.tok(&item.column.name, item.column.span);
+                    self.punct(")");
+                }
+                None => self.tok(&item.column.name, item.column.span),
+            }
+            if let Some(alias) = &item.alias {
+                self.kw("as");
+                self.sp();
+                self.tok(&alias.name, alias.span);
+            }
+        }
+    }
+
     /// `@allow(W1103, "reason")`
     pub(super) fn allow_clause(&mut self, clause: &crate::ast::AllowClause) {
         self.keyword_at("@allow", clause.span);

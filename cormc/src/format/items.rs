@@ -57,6 +57,7 @@ enum Member<'a> {
     Set(&'a SetClause),
     Delete(&'a DeleteClause),
     If(&'a IfClause),
+    QuerySelect(&'a crate::ast::QuerySelect),
 }
 
 impl Member<'_> {
@@ -90,6 +91,7 @@ impl Member<'_> {
             Self::Set(c) => c.span.start,
             Self::Delete(c) => c.span.start,
             Self::If(c) => c.span.start,
+            Self::QuerySelect(c) => c.span.start,
         }
     }
 }
@@ -197,6 +199,7 @@ impl Printer<'_> {
             Member::Set(c) => self.set_clause(c),
             Member::Delete(c) => self.delete_clause(c),
             Member::If(c) => self.if_clause(c),
+            Member::QuerySelect(c) => self.query_select(c),
         }
     }
 
@@ -305,6 +308,7 @@ impl Printer<'_> {
         self.sp();
         self.tok(&query.target.name, query.target.span);
         let mut members = Vec::new();
+        members.extend(query.select.as_ref().map(Member::QuerySelect));
         members.extend(query.where_clause.as_ref().map(Member::Where));
         members.extend(query.order.as_ref().map(Member::Order));
         members.extend(

@@ -20,7 +20,10 @@ pub use model::{
     Validation, VectorIndex,
 };
 pub use mutation::{AssignOp, Assignment, Check, DeleteTarget, Mutation, MutationAction};
-pub use query::{Condition, Limit, Literal, Operand, Operator, Ordering, Param, Query};
+pub use query::{
+    CellRead, Condition, Limit, Literal, Operand, Operator, Ordering, Param, Projection, Query,
+    Selected,
+};
 pub use time_series::TimeSeries;
 pub use types::{Order, Scalar, Type};
 

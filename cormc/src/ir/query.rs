@@ -12,6 +12,9 @@ pub struct Query {
     pub doc: Option<String>,
     /// The model it reads.
     pub model: String,
+    /// `select …`: the columns it reads (`None`: every column, as the
+    /// model's row).
+    pub projection: Option<Projection>,
     /// `where` conditions, joined by `and`.
     pub conditions: Vec<Condition>,
     /// `order` columns.
@@ -149,4 +152,35 @@ pub enum Limit {
     Fixed(u32),
     /// `limit ?n`
     Param(String),
+}
+
+/// The columns a query's `select` reads, as a partial row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Projection {
+    /// `select distinct`: one row per partition.
+    pub distinct: bool,
+    /// The columns, in order.
+    pub columns: Vec<Selected>,
+}
+
+/// One column of a projection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selected {
+    /// The model's field.
+    pub field: String,
+    /// What is read of it.
+    pub read: CellRead,
+    /// The name in the row (the alias, else the field's name).
+    pub name: String,
+}
+
+/// What a projection reads of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellRead {
+    /// The value.
+    Value,
+    /// `writetime(col)`: microseconds since the Unix epoch.
+    WriteTime,
+    /// `ttl(col)`: seconds left to live.
+    Ttl,
 }

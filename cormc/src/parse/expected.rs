@@ -62,7 +62,7 @@ const MODEL_CLAUSES: &[&str] = &[
 /// `view of …` in a model).
 const VIEW_HELP: &str = "materialized views are not declared in `.corm` yet: create one in a migration (`create materialized view … as select … primary key (…);`), which `cormc check` replays, and read it through `corm::Session`";
 
-const QUERY_CLAUSES: &[&str] = &["where", "order", "per", "limit", "allow"];
+const QUERY_CLAUSES: &[&str] = &["select", "where", "order", "per", "limit", "allow"];
 const MUTATION_CLAUSES: &[&str] = &["set", "delete", "where", "if"];
 const AGGREGATE_CLAUSES: &[&str] = &[
     "where", "group", "select", "having", "order", "limit", "allow",
@@ -353,7 +353,7 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         | Rule::timeseries_body
         | Rule::events_body => named("`{`"),
         Rule::query_member => keyword(
-            "a query clause (`where`, `order`, `per partition limit`, `limit` or `allow filtering`)",
+            "a query clause (`select`, `where`, `order`, `per partition limit`, `limit` or `allow filtering`)",
             QUERY_CLAUSES,
         ),
         Rule::where_clause => keyword("`where …`", &["where"]),
@@ -381,6 +381,13 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::allow_filtering => keyword("`allow filtering`", &["allow"]),
         Rule::aggregate_decl => keyword("an aggregate", &["aggregate"]),
         Rule::mutation_decl => keyword("a mutation", &["mutation"]),
+        Rule::query_select => keyword("`select column, …`", &["select"]),
+        Rule::query_select_item => {
+            named("a column, `writetime(column) as name` or `ttl(column) as name`")
+        }
+        Rule::cell_fn => keyword("`writetime` or `ttl`", &["writetime", "ttl"]),
+        Rule::kw_distinct => keyword("`distinct`", &["distinct"]),
+        Rule::kw_writetime => keyword("`writetime`", &["writetime"]),
         Rule::mutation_member => keyword(
             "a mutation clause (`set`, `delete`, `where` or `if`)",
             MUTATION_CLAUSES,

@@ -88,8 +88,10 @@ pub struct QueryView {
     pub tail: Option<String>,
     /// The values bound, as a Rust tuple expression.
     pub values: String,
-    /// The row type (the model).
+    /// The row type (the model, or the partial row of a `select`).
     pub row: String,
+    /// The partial row a `select` reads, generated beside the method.
+    pub partial: Option<PartialRowView>,
     /// Whether the method collects a `Vec` (else it returns a stream).
     pub bounded: bool,
     /// Whether it returns one row at most (`limit 1`, or `=` on every
@@ -97,6 +99,32 @@ pub struct QueryView {
     pub single: bool,
     /// Whether the method takes more arguments than clippy likes.
     pub many_args: bool,
+}
+
+/// The row of a query whose `select` names its columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartialRowView {
+    /// The struct's name (`OrderSummariesRow`).
+    pub ident: String,
+    /// Its doc lines.
+    pub doc: Vec<String>,
+    /// Its fields in the statement's order.
+    pub fields: Vec<PartialFieldView>,
+}
+
+/// A field of a partial row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartialFieldView {
+    /// The Rust field name.
+    pub ident: String,
+    /// Its Rust type (an `Option` for values that may be null).
+    pub ty: String,
+    /// The name of its column in the result, as a Rust string literal.
+    pub column: String,
+    /// Whether it is an `Option` (read so that an empty value is `None`).
+    pub optional: bool,
+    /// Its doc lines.
+    pub doc: Vec<String>,
 }
 
 /// A parameter of a generated method.
@@ -538,12 +566,21 @@ fn query_view(
 ) -> Result<QueryView, CodegenError> {
     let what = format!("query `{}`", query.name);
     let params = param_idents(&query.params);
-    let columns: Vec<String> = model
-        .fields
-        .iter()
-        .map(|field| quote(&field.cql_name).into_owned())
-        .collect();
-    let head = format!("SELECT {} FROM ", columns.join(", "));
+    let (head, partial) = match &query.projection {
+        Some(projection) => {
+            let (head, partial) = projection_view(query, projection, model, &what, uses)?;
+            (head, Some(partial))
+        }
+        None => {
+            let columns: Vec<String> = model
+                .fields
+                .iter()
+                .map(|field| quote(&field.cql_name).into_owned())
+                .collect();
+            (format!("SELECT {} FROM ", columns.join(", ")), None)
+        }
+    };
+    let distinct = query.projection.as_ref().is_some_and(|p| p.distinct);
     let (mut tail, mut values) = where_clause(&query.conditions, model, &params, &what)?;
     if !query.order.is_empty() {
         let order: Vec<String> = query
@@ -592,20 +629,27 @@ fn query_view(
         }
         None => {}
     }
-    let key_restricted = model.key.fields().all(|field| {
+    // `select distinct` reads one row per partition: its key is the
+    // partition key.
+    let key_fields: Vec<&str> = if distinct {
+        model.key.partition.iter().map(String::as_str).collect()
+    } else {
+        model.key.fields().collect()
+    };
+    let key_restricted = key_fields.iter().all(|field| {
         query
             .conditions
             .iter()
-            .any(|c| c.field == field && matches!(c.op, Operator::Eq | Operator::In))
+            .any(|c| c.field == *field && matches!(c.op, Operator::Eq | Operator::In))
     });
     let bounded = query.is_limited() || key_restricted;
     // `limit 1`, or `=` on every primary key column: one row at most.
     let single = matches!(query.limit, Some(ir::Limit::Fixed(1)))
-        || model.key.fields().all(|field| {
+        || key_fields.iter().all(|field| {
             query
                 .conditions
                 .iter()
-                .any(|c| c.field == field && matches!(c.op, Operator::Eq))
+                .any(|c| c.field == *field && matches!(c.op, Operator::Eq))
         });
     if single {
         details.push("Returns the row, or `None` when there is none.".to_owned());
@@ -665,10 +709,93 @@ fn query_view(
         head: format!("{head:?}"),
         tail: literal_tail(&tail),
         values: tuple(&values, &what)?,
-        row: view.ident.clone(),
+        row: partial
+            .as_ref()
+            .map_or_else(|| view.ident.clone(), |row| row.ident.clone()),
+        partial,
         bounded,
         single,
     })
+}
+
+/// The `SELECT … FROM ` of a query with a `select`, and its partial row.
+fn projection_view(
+    query: &ir::Query,
+    projection: &ir::Projection,
+    model: &ir::Model,
+    what: &str,
+    uses: &mut Vec<String>,
+) -> Result<(String, PartialRowView), CodegenError> {
+    let mut selectors = Vec::new();
+    let mut fields = Vec::new();
+    for selected in &projection.columns {
+        let Some(field) = model.field(&selected.field) else {
+            continue;
+        };
+        let col = quote(&field.cql_name).into_owned();
+        let renamed = selected.name != field.name;
+        let (selector, ty, optional, doc) = match selected.read {
+            ir::CellRead::Value => {
+                type_uses(&field.ty, uses);
+                let path = rust_type(&field.ty, what)?.path;
+                let (ty, optional) = if field.optional {
+                    (format!("Option<{path}>"), true)
+                } else {
+                    (path, false)
+                };
+                (col.clone(), ty, optional, field.doc.clone())
+            }
+            ir::CellRead::WriteTime => (
+                format!("WRITETIME({col})"),
+                "Option<i64>".to_owned(),
+                true,
+                Some(format!(
+                    "When `{}` was written, in microseconds since the Unix epoch (`None` when it is null).",
+                    field.name
+                )),
+            ),
+            ir::CellRead::Ttl => (
+                format!("TTL({col})"),
+                "Option<i32>".to_owned(),
+                true,
+                Some(format!(
+                    "The seconds `{}` has left to live (`None` when it has no TTL or is null).",
+                    field.name
+                )),
+            ),
+        };
+        let (selector, column) = if renamed || selected.read != ir::CellRead::Value {
+            let alias = quote(&selected.name).into_owned();
+            (format!("{selector} AS {alias}"), selected.name.clone())
+        } else {
+            (selector, field.cql_name.clone())
+        };
+        selectors.push(selector);
+        fields.push(PartialFieldView {
+            ident: field_ident(&selected.name),
+            ty,
+            column: format!("{column:?}"),
+            optional,
+            doc: doc_lines(doc.as_deref(), ""),
+        });
+    }
+    let distinct = if projection.distinct { "DISTINCT " } else { "" };
+    let head = format!("SELECT {distinct}{} FROM ", selectors.join(", "));
+    let ident = format!("{}Row", super::ident::type_ident(&query.name));
+    let doc = doc_lines(
+        Some(&format!(
+            "A row of the query `{}`: the columns its `select` reads of `{}`{}.",
+            query.name,
+            model.name,
+            if projection.distinct {
+                ", one row per partition"
+            } else {
+                ""
+            }
+        )),
+        "",
+    );
+    Ok((head, PartialRowView { ident, doc, fields }))
 }
 
 #[cfg(test)]

@@ -71,6 +71,7 @@ has_span!(
     ast::BucketClause,
     ast::SnapshotClause,
     ast::SetClause,
+    ast::QuerySelect,
     ast::DeleteClause,
     ast::IfClause,
 );

@@ -2,9 +2,10 @@
 
 use super::{Builder, P, describe_block};
 use crate::ast::{
-    Aggregate, AggregateArg, AggregateFn, AggregateFnKind, AllowFiltering, Condition, GroupBy,
-    Having, Ident, LimitClause, LimitValue, Operand, OperandKind, Operator, OperatorKind,
-    OrderClause, OrderItem, Query, Select, SelectItem, Span, WhereClause,
+    Aggregate, AggregateArg, AggregateFn, AggregateFnKind, AllowFiltering, CellRead, Condition,
+    GroupBy, Having, Ident, LimitClause, LimitValue, Operand, OperandKind, Operator, OperatorKind,
+    OrderClause, OrderItem, Query, QuerySelect, Select, SelectColumn, SelectItem, Span,
+    WhereClause,
 };
 use crate::parse::grammar::Rule;
 
@@ -53,6 +54,7 @@ impl Builder<'_> {
             doc: head.doc,
             name: head.name,
             target: head.target,
+            select: None,
             where_clause: None,
             order: None,
             per_partition_limit: None,
@@ -71,6 +73,10 @@ impl Builder<'_> {
             Rule::query_member,
             &block,
             |this, clause| match clause.as_rule() {
+                Rule::query_select => {
+                    let select = this.query_select(clause);
+                    this.once(&mut query.select, select, "select", &block);
+                }
                 Rule::where_clause => {
                     let w = this.where_clause(clause);
                     this.once(&mut query.where_clause, w, "where", &block);
@@ -272,6 +278,56 @@ impl Builder<'_> {
             alias,
             span,
         })
+    }
+
+    /// `query_select = { kw_select ~ kw_distinct? ~ query_select_item ~ (comma ~ query_select_item)* }`
+    fn query_select(&mut self, pair: P<'_>) -> QuerySelect {
+        let span = self.span(&pair);
+        let mut distinct = None;
+        let mut items = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::kw_distinct => distinct = Some(self.span(&p)),
+                Rule::query_select_item => {
+                    let item_span = self.span(&p);
+                    let mut kind = CellRead::Value;
+                    let mut names = Vec::new();
+                    for c in p.into_inner() {
+                        match c.as_rule() {
+                            Rule::cell_fn => {
+                                kind = if c.into_inner().next().map(|w| w.as_rule())
+                                    == Some(Rule::kw_writetime)
+                                {
+                                    CellRead::WriteTime
+                                } else {
+                                    CellRead::Ttl
+                                };
+                            }
+                            Rule::ident => names.push(self.ident(&c)),
+                            Rule::lparen | Rule::rparen | Rule::kw_as => {}
+                            _ => self.unexpected(&c),
+                        }
+                    }
+                    let mut names = names.into_iter();
+                    match names.next() {
+                        Some(column) => items.push(SelectColumn {
+                            kind,
+                            column,
+                            alias: names.next(),
+                            span: item_span,
+                        }),
+                        None => self.bug(item_span, "a select item without a column"),
+                    }
+                }
+                Rule::kw_select | Rule::comma => {}
+                _ => self.unexpected(&p),
+            }
+        }
+        QuerySelect {
+            distinct,
+            items,
+            span,
+        }
     }
 
     pub(super) fn where_clause(&mut self, pair: P<'_>) -> WhereClause {
