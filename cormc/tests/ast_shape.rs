@@ -222,7 +222,7 @@ fn attributes_with_arguments() {
             ..
         })
     ));
-    assert!(matches!(kinds(6)[0], AttributeKind::Unique));
+    assert!(matches!(kinds(6)[0], AttributeKind::Unique { table: None }));
     match &kinds(6)[1] {
         AttributeKind::Validate(rules) => {
             assert_eq!(rules.len(), 3);

@@ -1,7 +1,7 @@
 //! Field attributes: `@default`, `@on_update`, `@unique`, `@validate`,
 //! `@static`, `@cql`.
 
-use super::{EnumValue, IntLit, Literal, NumberLit, Span, StringLit};
+use super::{EnumValue, Ident, IntLit, Literal, NumberLit, Span, StringLit};
 
 /// One `@…` attribute on a field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +21,8 @@ impl Attribute {
         match self.kind {
             AttributeKind::Default(_) => "default",
             AttributeKind::OnUpdateNow { .. } => "on_update",
-            AttributeKind::Unique => "unique",
+            AttributeKind::Unique { .. } => "unique",
+            AttributeKind::Bucket => "bucket",
             AttributeKind::Validate(_) => "validate",
             AttributeKind::Static => "static",
             AttributeKind::Cql(_) => "cql",
@@ -39,8 +40,13 @@ pub enum AttributeKind {
         /// The span of `now`.
         now: Span,
     },
-    /// `@unique`
-    Unique,
+    /// `@unique`, `@unique(lookup_table)`
+    Unique {
+        /// The name of the lookup table, when given.
+        table: Option<Ident>,
+    },
+    /// `@bucket`: a partition key column that bounds the partition.
+    Bucket,
     /// `@validate(rule, …)`
     Validate(Vec<ValidateRule>),
     /// `@static`

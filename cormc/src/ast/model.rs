@@ -33,11 +33,15 @@ pub struct Model {
     pub span: Span,
 }
 
-/// `index (col)`: a secondary (SAI) index.
+/// `index (col)`, `index (keys(m)) as name`: a secondary (SAI) index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexClause {
     /// The indexed field.
     pub column: Ident,
+    /// What of it is indexed, as written.
+    pub on: IndexOn,
+    /// `as name`: the CQL index name.
+    pub name: Option<Ident>,
     /// The whole clause.
     pub span: Span,
 }
@@ -100,6 +104,8 @@ pub struct VectorIndexClause {
     pub column: Ident,
     /// The similarity function if written (cosine when not).
     pub similarity: Option<Similarity>,
+    /// `as name`: the CQL index name.
+    pub name: Option<Ident>,
     /// The whole clause.
     pub span: Span,
 }
@@ -123,4 +129,30 @@ pub enum SimilarityKind {
     DotProduct,
     /// `euclidean`
     Euclidean,
+}
+
+/// What of a column an `index` indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexOn {
+    /// `index (col)`: the value (a collection's values, a frozen one whole).
+    Column,
+    /// `index (keys(m))`: a map's keys.
+    Keys,
+    /// `index (values(c))`: a collection's values.
+    Values,
+    /// `index (entries(m))`: a map's entries.
+    Entries,
+}
+
+impl IndexOn {
+    /// The CQL function written around the column, if any.
+    #[must_use]
+    pub const fn function(self) -> Option<&'static str> {
+        match self {
+            Self::Column => None,
+            Self::Keys => Some("keys"),
+            Self::Values => Some("values"),
+            Self::Entries => Some("entries"),
+        }
+    }
 }

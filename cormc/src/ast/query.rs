@@ -44,6 +44,8 @@ pub struct WhereClause {
 pub struct Condition {
     /// The column (or alias).
     pub column: Ident,
+    /// `[key]`: the map entry compared (`m[?k] = ?v`).
+    pub entry: Option<Operand>,
     /// The operator.
     pub operator: Operator,
     /// The right-hand side.

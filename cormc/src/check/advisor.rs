@@ -26,7 +26,7 @@
 //!   buries a real problem.
 
 use super::context::{Annotate, Context};
-use super::index_support::{is_indexed, serves};
+use super::index_support::{is_indexed, served_by_index};
 use super::names::Symbols;
 use crate::ast;
 use crate::diagnostics::{Code, Span};
@@ -166,11 +166,8 @@ impl Read<'_> {
     fn index_used(&self) -> bool {
         self.conditions.iter().any(|c| {
             !self.model.key.partition.contains(&c.field)
-                && is_indexed(self.model, &c.field)
-                && self
-                    .model
-                    .field(&c.field)
-                    .is_some_and(|f| serves(&c.field, &f.ty, c.op).is_ok())
+                && served_by_index(self.model, &c.field, c.op, c.entry.is_some())
+                    .is_some_and(|served| served.is_ok())
         })
     }
 }
@@ -294,9 +291,10 @@ fn time_clustering(model: &ir::Model) -> Option<(usize, &ir::Clustering, &ir::Fi
         })
 }
 
-/// Whether a partition key column is a time bucket: typed `date`,
-/// `timestamp` or `timeuuid`, or named like one (`day`, `month`, `bucket`,
-/// `created_day`, …).
+/// Whether a partition key column is a time bucket: marked `@bucket` (the
+/// user's word: a partition number such as Akka's `partition_nr`), typed
+/// `date`, `timestamp` or `timeuuid`, or named like one (`day`, `month`,
+/// `bucket`, `created_day`, …).
 fn is_bucketed(model: &ir::Model) -> bool {
     model.key.partition.iter().any(|column| {
         let typed = model.field(column).is_some_and(|field| {
@@ -305,8 +303,9 @@ fn is_bucketed(model: &ir::Model) -> bool {
                 Type::Scalar(Scalar::Date | Scalar::Timestamp | Scalar::Timeuuid)
             )
         });
+        let marked = model.field(column).is_some_and(|field| field.bucket);
         let lower = column.to_ascii_lowercase();
-        typed || lower.split('_').any(|part| BUCKET_WORDS.contains(&part))
+        marked || typed || lower.split('_').any(|part| BUCKET_WORDS.contains(&part))
     })
 }
 

@@ -82,6 +82,8 @@ fn resolve_field(
         on_update_now: false,
         unique: false,
         is_static: false,
+        bucket: false,
+        unique_table: None,
         validations: Vec::new(),
         span: field.span,
     };
@@ -157,7 +159,12 @@ fn apply_attribute(
                 );
             }
         }
-        ast::AttributeKind::Unique => {
+        ast::AttributeKind::Bucket => {
+            if !model_only(ctx, "bucket") {
+                field.bucket = true;
+            }
+        }
+        ast::AttributeKind::Unique { table } => {
             if model_only(ctx, "unique") {
                 return;
             }
@@ -180,7 +187,10 @@ fn apply_attribute(
                         format!("field `{}` is `{}`", field.name, field.ty),
                     );
                 }
-                None => field.unique = true,
+                None => {
+                    field.unique = true;
+                    field.unique_table = table.as_ref().map(|t| t.name.clone());
+                }
             }
         }
         ast::AttributeKind::Static => {

@@ -7,8 +7,9 @@
 //! - `<`, `<=`, `>`, `>=` only on types it keeps in order: not on text
 //!   (`ascii`, `text`, `varchar`, enums), `boolean`, `uuid`, or frozen
 //!   values (tuples, UDTs, frozen collections);
-//! - `contains` on a non-frozen collection (its values), never `contains key`
-//!   (that needs a `keys(col)` index, which corm does not create);
+//! - `contains` on a non-frozen collection (its values); `contains key` on
+//!   a map only through an `index (keys(m))`, and `m[?k] = ?v` only through
+//!   an `index (entries(m))`;
 //! - never `in`.
 //!
 //! A condition an index does not serve is filtered, so it needs
@@ -28,6 +29,51 @@ pub(super) struct Unsupported {
 /// Whether `model` has an `index` on `field`.
 pub(super) fn is_indexed(model: &ir::Model, field: &str) -> bool {
     model.indexes.iter().any(|index| index.field == field)
+}
+
+/// Whether an index of `model` on `field` serves `op` (on a map entry when
+/// `entry`): `None` without an index on `field`, else `Ok` when one of its
+/// indexes serves it, or why the first one does not.
+pub(super) fn served_by_index(
+    model: &ir::Model,
+    field: &str,
+    op: Operator,
+    entry: bool,
+) -> Option<Result<(), Unsupported>> {
+    let declared = model.field(field)?;
+    let mut first_refusal = None;
+    for index in model.indexes.iter().filter(|index| index.field == field) {
+        let outcome = match (index.on, entry) {
+            (ir::IndexOn::Entries, true) if op == Operator::Eq => Ok(()),
+            (_, true) => Err(Unsupported {
+                reason: format!("only an `entries({field})` index serves `{field}[…] = …`"),
+                fix: format!("add `index (entries({field}))`"),
+            }),
+            (ir::IndexOn::Keys, false) if op == Operator::ContainsKey => Ok(()),
+            (ir::IndexOn::Keys, false) => Err(Unsupported {
+                reason: format!(
+                    "the `keys({field})` index serves only `contains key`, not `{}`",
+                    op.as_str()
+                ),
+                fix: format!("use `{field} contains key ?k`, or add `index ({field})`"),
+            }),
+            (ir::IndexOn::Entries, false) => Err(Unsupported {
+                reason: format!(
+                    "the `entries({field})` index serves only `{field}[?key] = ?value`, not `{}`",
+                    op.as_str()
+                ),
+                fix: format!("compare one entry: `{field}[?key] = ?value`"),
+            }),
+            (ir::IndexOn::Value, false) => serves(field, &declared.ty, op),
+        };
+        match outcome {
+            Ok(()) => return Some(Ok(())),
+            Err(refusal) => {
+                first_refusal.get_or_insert(refusal);
+            }
+        }
+    }
+    first_refusal.map(Err)
 }
 
 /// Whether `model` has a `vector_index` on `field`.
@@ -57,7 +103,9 @@ pub(super) fn serves(field: &str, ty: &Type, op: Operator) -> Result<(), Unsuppo
                 format!(
                     "the index on `{field}` holds the map's values, so it can't serve `contains key`"
                 ),
-                format!("use `contains` on the values of `{field}`"),
+                format!(
+                    "add `index (keys({field}))`, or use `contains` on the values of `{field}`"
+                ),
             ),
             Operator::Eq
             | Operator::In

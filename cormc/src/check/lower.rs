@@ -208,7 +208,13 @@ fn lower_model(model: &ir::Model, lower: &TypeLowering<'_>, schema: &mut CqlSche
         schema.insert_index(IndexDef {
             name: Ident::new(&index.name),
             table: table_name.clone(),
-            target: index_target(model, &index.field),
+            target: match index.on {
+                ir::IndexOn::Value => index_target(model, &index.field),
+                ir::IndexOn::Keys => IndexTarget::Keys(Ident::new(cql_name(model, &index.field))),
+                ir::IndexOn::Entries => {
+                    IndexTarget::Entries(Ident::new(cql_name(model, &index.field)))
+                }
+            },
             class: IndexClass::Sai,
             options: BTreeMap::new(),
         });
@@ -253,7 +259,10 @@ pub const UNIQUE_CLAIM_COLUMN: &str = "corm_claim";
 /// The name of the lookup table that enforces `@unique` on `field`.
 #[must_use]
 pub fn unique_table_name(model: &ir::Model, field: &ir::Field) -> String {
-    format!("{}_by_{}", model.table, field.cql_name)
+    field
+        .unique_table
+        .clone()
+        .unwrap_or_else(|| format!("{}_by_{}", model.table, field.cql_name))
 }
 
 /// `<table>_by_<field>`: the unique value as the partition key, the

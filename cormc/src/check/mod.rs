@@ -132,6 +132,7 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
         .filter_map(|m| models::check_model(m, &symbols, &mut ctx))
         .collect();
     relations::check_relations(&symbols.models, &mut models, &mut ctx);
+    check_index_names(&symbols, &models, &mut ctx);
     let model_index: FxHashMap<&str, &ir::Model> = models
         .iter()
         .map(|model| (model.name.as_str(), model))
@@ -236,6 +237,62 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
         diagnostics,
         acknowledged,
         migration_base,
+    }
+}
+
+/// Index names are the keyspace's: two indexes may not share one (an
+/// `as name` that repeats another index's name, given or derived).
+fn check_index_names(symbols: &Symbols<'_>, models: &[ir::Model], ctx: &mut Context) {
+    let mut owners: BTreeMap<&str, (String, Span)> = BTreeMap::new();
+    for model in models {
+        let decl = symbols.models.iter().find(|m| m.name.name == model.name);
+        let names = model
+            .indexes
+            .iter()
+            .map(|index| (index.name.as_str(), &index.field))
+            .chain(
+                model
+                    .vector_indexes
+                    .iter()
+                    .map(|index| (index.name.as_str(), &index.field)),
+            );
+        for (name, field) in names {
+            // Where the name is written (`as name`), else the index clause.
+            let span = decl
+                .and_then(|d| {
+                    d.indexes
+                        .iter()
+                        .filter(|c| c.column.name == *field)
+                        .find_map(|c| c.name.as_ref().filter(|n| n.name == name).map(|n| n.span))
+                        .or_else(|| {
+                            d.vector_indexes
+                                .iter()
+                                .filter(|c| c.column.name == *field)
+                                .find_map(|c| c.name.as_ref().map(|n| n.span))
+                        })
+                        .or_else(|| {
+                            d.indexes
+                                .iter()
+                                .find(|c| c.column.name == *field)
+                                .map(|c| c.span)
+                        })
+                })
+                .unwrap_or(model.span);
+            let what = format!("the index on `{}.{field}`", model.name);
+            if let Some((first_what, first)) = owners.get(name) {
+                use self::context::Annotate;
+                ctx.error(
+                    Code::DuplicateName,
+                    format!("two indexes are named `{name}`"),
+                    span,
+                    format!("{what} is named `{name}`"),
+                )
+                .label(*first, format!("so is {first_what}"))
+                .help("index names are unique in a keyspace: give one another name with `as`");
+            } else {
+                owners.insert(name, (what, span));
+            }
+        }
     }
 }
 

@@ -45,6 +45,7 @@ pub(super) fn check_model(
         }
     }?;
     check_static_columns(&fields, &key, model, ctx);
+    check_bucket_columns(&key, model, ctx);
     check_key_attributes(&fields, &key, model, ctx);
     check_counters(&fields, &key, model, ctx);
     let indexes = check_indexes(model, &fields, &key, &table, ctx);
@@ -267,6 +268,28 @@ fn check_static_columns(
     }
 }
 
+/// `@bucket` marks a partition key column.
+fn check_bucket_columns(key: &ir::Key, model: &ast::Model, ctx: &mut Context) {
+    for field in &model.fields {
+        let Some(attribute) = field
+            .attributes
+            .iter()
+            .find(|a| matches!(a.kind, ast::AttributeKind::Bucket))
+        else {
+            continue;
+        };
+        if !key.partition.contains(&field.name.name) {
+            ctx.error(
+                Code::MisplacedAttribute,
+                format!("`@bucket` marks a partition key column, and `{}` is not one", field.name.name),
+                attribute.span,
+                "not in the partition key",
+            )
+            .help("put the bucket in the partition key, e.g. `key ((id, bucket), …)`, or remove `@bucket`");
+        }
+    }
+}
+
 /// `@unique` and `@on_update` don't apply to key fields: the key already
 /// identifies the row, and Cassandra can't update a key column.
 fn check_key_attributes(
@@ -281,7 +304,7 @@ fn check_key_attributes(
         };
         for attribute in &written.attributes {
             let problem = match &attribute.kind {
-                ast::AttributeKind::Unique => Some((
+                ast::AttributeKind::Unique { .. } => Some((
                     "can't be `@unique`",
                     "the key identifies a row already; `@unique` is for other fields",
                 )),
@@ -292,6 +315,7 @@ fn check_key_attributes(
                 ast::AttributeKind::Default(_)
                 | ast::AttributeKind::Validate(_)
                 | ast::AttributeKind::Static
+                | ast::AttributeKind::Bucket
                 | ast::AttributeKind::Cql(_) => None,
             };
             if let Some((what, help)) = problem {
@@ -365,15 +389,55 @@ fn check_indexes(
     table: &str,
     ctx: &mut Context,
 ) -> Vec<ir::Index> {
-    let mut seen = FxHashMap::default();
+    let mut seen: FxHashMap<(String, ir::IndexOn), Span> = FxHashMap::default();
     let mut indexes = Vec::new();
     for clause in &model.indexes {
-        if !unique_member(&mut seen, &clause.column, "index on", ctx) {
-            continue;
-        }
         let Some(field) = known_field(&clause.column, fields, &model.fields, ctx) else {
             continue;
         };
+        let on = match (clause.on, &field.ty) {
+            (ast::IndexOn::Column | ast::IndexOn::Values, _) => ir::IndexOn::Value,
+            (ast::IndexOn::Keys, Type::Map(..)) => ir::IndexOn::Keys,
+            (ast::IndexOn::Entries, Type::Map(..)) => ir::IndexOn::Entries,
+            (ast::IndexOn::Keys | ast::IndexOn::Entries, other) => {
+                let function = clause.on.function().unwrap_or("keys");
+                ctx.error(
+                    Code::InvalidIndex,
+                    format!(
+                        "`{function}({})` indexes a non-frozen map, and `{}` is `{other}`",
+                        field.name, field.name
+                    ),
+                    clause.span,
+                    "not a map",
+                )
+                .help(format!("index the value: `index ({})`", field.name));
+                continue;
+            }
+        };
+        if clause.on == ast::IndexOn::Values && !field.ty.is_unfrozen_collection() {
+            ctx.error(
+                Code::InvalidIndex,
+                format!(
+                    "`values({})` indexes a non-frozen collection, and `{}` is `{}`",
+                    field.name, field.name, field.ty
+                ),
+                clause.span,
+                "not a collection",
+            )
+            .help(format!("index the value: `index ({})`", field.name));
+            continue;
+        }
+        if let Some(first) = seen.insert((field.name.clone(), on), clause.span) {
+            ctx.error(
+                Code::DuplicateMember,
+                format!("`{}` is indexed twice the same way", field.name),
+                clause.span,
+                "declared again here",
+            )
+            .label(first, "first declared here")
+            .help("remove one");
+            continue;
+        }
         if key.partition.len() == 1 && key.partition[0] == field.name {
             ctx.error(
                 Code::InvalidIndex,
@@ -417,9 +481,18 @@ fn check_indexes(
             .help(help);
             continue;
         }
+        let suffix = match on {
+            ir::IndexOn::Value => "",
+            ir::IndexOn::Keys => "_keys",
+            ir::IndexOn::Entries => "_entries",
+        };
         indexes.push(ir::Index {
             field: field.name.clone(),
-            name: format!("{table}_{}_idx", field.cql_name),
+            on,
+            name: clause.name.as_ref().map_or_else(
+                || format!("{table}_{}{suffix}_idx", field.cql_name),
+                |name| name.name.clone(),
+            ),
         });
     }
     indexes
@@ -462,7 +535,10 @@ fn check_vector_indexes(
         indexes.push(ir::VectorIndex {
             field: field.name.clone(),
             similarity,
-            name: format!("{table}_{}_idx", field.cql_name),
+            name: clause.name.as_ref().map_or_else(
+                || format!("{table}_{}_idx", field.cql_name),
+                |name| name.name.clone(),
+            ),
         });
     }
     indexes

@@ -17,11 +17,10 @@
 //!   are set to now by every `set` that names a row.
 
 use super::context::{Annotate, Context};
-use super::fields::{enum_literal, literal_for};
 use super::models::unknown_model_field;
 use super::names::Symbols;
 use super::queries::target_model;
-use super::restrictions::{Params, resolve_condition};
+use super::restrictions::{Params, resolve_condition, value_operand};
 use crate::ast;
 use crate::diagnostics::{Code, Span};
 use crate::ir::{self, Operator, Scalar, Type};
@@ -388,21 +387,7 @@ fn operand(
     params: &mut Params,
     ctx: &mut Context,
 ) -> Option<ir::Operand> {
-    match &operand.kind {
-        ast::OperandKind::Param(name) => {
-            params.add(name, ty, false, ctx);
-            Some(ir::Operand::Param(name.name.clone()))
-        }
-        ast::OperandKind::Literal(literal) => {
-            Some(ir::Operand::Literal(literal_for(literal, &ty, ctx)?))
-        }
-        ast::OperandKind::Enum(value) => Some(ir::Operand::Literal(enum_literal(
-            value,
-            Some(&ty),
-            symbols,
-            ctx,
-        )?)),
-    }
+    value_operand(operand, &ty, symbols, params, ctx)
 }
 
 /// What a mutation writes, for checking its `where`.

@@ -14,7 +14,7 @@
 use rustc_hash::FxHashMap;
 
 use super::context::{Annotate, Context, did_you_mean};
-use super::index_support::{is_indexed, serves};
+use super::index_support::{is_indexed, served_by_index};
 use super::models::unknown_model_field;
 use super::names::{check_snake, unique_member};
 use crate::ast;
@@ -192,9 +192,9 @@ fn is_served(target: &ir::Model, fields: &[&str]) -> bool {
         return true;
     }
     match fields {
-        [field] if is_indexed(target, field) => target
-            .field(field)
-            .is_some_and(|f| serves(field, &f.ty, Operator::Eq).is_ok()),
+        [field] => {
+            served_by_index(target, field, Operator::Eq, false).is_some_and(|served| served.is_ok())
+        }
         _ => false,
     }
 }
@@ -217,9 +217,8 @@ fn check_served(
     let indexed = matches!(fields.as_slice(), [field] if is_indexed(target, field));
     let why = match fields.as_slice() {
         [field] if indexed => {
-            let reason = target
-                .field(field)
-                .and_then(|f| serves(field, &f.ty, Operator::Eq).err())
+            let reason = served_by_index(target, field, Operator::Eq, false)
+                .and_then(Result::err)
                 .map_or_else(
                     || format!("its index can't serve `=` on `{field}`"),
                     |unsupported| unsupported.reason,

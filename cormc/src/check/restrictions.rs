@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 
 use super::context::{Annotate, Context};
 use super::fields::{enum_literal, literal_for};
-use super::index_support::{is_indexed, is_vector_indexed, serves};
+use super::index_support::{is_vector_indexed, served_by_index};
 use super::models::unknown_model_field;
 use super::names::Symbols;
 use crate::ast;
@@ -486,12 +486,7 @@ fn serve(
             help,
         }
     };
-    let by_index = match model.field(field) {
-        Some(declared) if is_indexed(model, field) => {
-            Some(serves(field, &declared.ty, condition.op))
-        }
-        Some(_) | None => None,
-    };
+    let by_index = served_by_index(model, field, condition.op, condition.entry.is_some());
     match by_index {
         Some(Ok(())) => Served::Index,
         Some(Err(unsupported)) => Served::Filtering(Reason {
@@ -592,6 +587,9 @@ pub(super) fn resolve_condition(
         return None;
     };
     let op = operator(condition.operator.kind);
+    if let Some(key) = &condition.entry {
+        return map_entry_condition(condition, key, field, symbols, params, ctx);
+    }
     let operand_ty: Type = match op {
         Operator::Contains => match field.ty.unfrozen() {
             Type::List(item) | Type::Set(item) => (**item).clone(),
@@ -660,10 +658,86 @@ pub(super) fn resolve_condition(
     };
     Some(ir::Condition {
         field: field.name.clone(),
+        entry: None,
         op,
         operand,
         span: condition.span,
     })
+}
+
+/// `m[?key] = ?value`: one entry of a non-frozen map (served only by an
+/// `entries(m)` index).
+fn map_entry_condition(
+    condition: &ast::Condition,
+    key: &ast::Operand,
+    field: &ir::Field,
+    symbols: &Symbols<'_>,
+    params: &mut Params,
+    ctx: &mut Context,
+) -> Option<ir::Condition> {
+    let Type::Map(key_ty, value_ty) = &field.ty else {
+        ctx.error(
+            Code::OperatorMismatch,
+            format!(
+                "`{}[…]` compares one entry of a map, and `{}` is `{}`",
+                field.name, field.name, field.ty
+            ),
+            condition.column.span,
+            "not a non-frozen map",
+        )
+        .help(format!(
+            "compare the whole value: `{} = ?value`",
+            field.name
+        ));
+        return None;
+    };
+    if condition.operator.kind != ast::OperatorKind::Eq {
+        ctx.error(
+            Code::OperatorMismatch,
+            format!(
+                "a map entry is compared with `=`, not `{}`",
+                condition.operator.kind.as_str()
+            ),
+            condition.operator.span,
+            "not `=`",
+        )
+        .help(format!("`{}[?key] = ?value`", field.name));
+        return None;
+    }
+    let key = value_operand(key, key_ty, symbols, params, ctx)?;
+    let value = value_operand(&condition.operand, value_ty, symbols, params, ctx)?;
+    Some(ir::Condition {
+        field: field.name.clone(),
+        entry: Some(key),
+        op: Operator::Eq,
+        operand: value,
+        span: condition.span,
+    })
+}
+
+/// One value of type `ty`: a `?param` or a literal.
+pub(super) fn value_operand(
+    operand: &ast::Operand,
+    ty: &Type,
+    symbols: &Symbols<'_>,
+    params: &mut Params,
+    ctx: &mut Context,
+) -> Option<ir::Operand> {
+    match &operand.kind {
+        ast::OperandKind::Param(name) => {
+            params.add(name, ty.clone(), false, ctx);
+            Some(ir::Operand::Param(name.name.clone()))
+        }
+        ast::OperandKind::Literal(literal) => {
+            Some(ir::Operand::Literal(literal_for(literal, ty, ctx)?))
+        }
+        ast::OperandKind::Enum(value) => Some(ir::Operand::Literal(enum_literal(
+            value,
+            Some(ty),
+            symbols,
+            ctx,
+        )?)),
+    }
 }
 
 fn is_orderable(ty: &Type) -> bool {

@@ -71,8 +71,26 @@ impl Printer<'_> {
         self.keyword_at("index", index.span);
         self.sp();
         self.punct("(");
-        self.tok(&index.column.name, index.column.span);
+        match index.on.function() {
+            Some(function) => {
+                self.punct(function);
+                self.punct("(");
+                self.tok(&index.column.name, index.column.span);
+                self.punct(")");
+            }
+            None => self.tok(&index.column.name, index.column.span),
+        }
         self.punct(")");
+        self.index_name(index.name.as_ref());
+    }
+
+    /// `as name` after an index, if any.
+    fn index_name(&mut self, name: Option<&crate::ast::Ident>) {
+        if let Some(name) = name {
+            self.kw("as");
+            self.sp();
+            self.tok(&name.name, name.span);
+        }
     }
 
     /// `has_many name: Target(f, …)`
@@ -200,6 +218,7 @@ impl Printer<'_> {
             };
             self.tok(word, similarity.span);
         }
+        self.index_name(clause.name.as_ref());
     }
 
     /// `replication simple(1)`, `replication network_topology(dc1: 3, "x": 2)`

@@ -158,7 +158,14 @@ impl Printer<'_> {
                 self.tok("now", *now);
                 self.punct(")");
             }
-            AttributeKind::Unique | AttributeKind::Static => {}
+            AttributeKind::Unique { table: Some(table) } => {
+                self.punct("(");
+                self.tok(&table.name, table.span);
+                self.punct(")");
+            }
+            AttributeKind::Unique { table: None }
+            | AttributeKind::Static
+            | AttributeKind::Bucket => {}
             AttributeKind::Validate(rules) => {
                 self.punct("(");
                 for (i, rule) in rules.iter().enumerate() {

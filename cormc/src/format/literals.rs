@@ -78,6 +78,11 @@ impl Printer<'_> {
     /// `column op operand`
     pub(super) fn condition(&mut self, condition: &Condition) {
         self.tok(&condition.column.name, condition.column.span);
+        if let Some(key) = &condition.entry {
+            self.punct("[");
+            self.operand(key);
+            self.punct("]");
+        }
         self.sp();
         self.tok(condition.operator.kind.as_str(), condition.operator.span);
         self.sp();

@@ -79,6 +79,11 @@ pub struct Field {
     pub unique: bool,
     /// `@static`.
     pub is_static: bool,
+    /// `@bucket`: a partition key column that bounds the partition (the
+    /// advisor takes the user's word for it).
+    pub bucket: bool,
+    /// `@unique(name)`: the lookup table's name, when given.
+    pub unique_table: Option<String>,
     /// `@validate(…)` rules, in order.
     pub validations: Vec<Validation>,
     /// Where it was declared.
@@ -167,8 +172,22 @@ pub struct Clustering {
 pub struct Index {
     /// The indexed field.
     pub field: String,
-    /// The CQL index name (`<table>_<column>_idx`).
+    /// What of it is indexed.
+    pub on: IndexOn,
+    /// The CQL index name (`as name`, else `<table>_<column>_idx`, or
+    /// `<table>_<column>_keys_idx` / `_entries_idx` for those).
     pub name: String,
+}
+
+/// What of a column an index indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IndexOn {
+    /// The value (a non-frozen collection's values, a frozen one whole).
+    Value,
+    /// A map's keys (`keys(m)`): serves `contains key`.
+    Keys,
+    /// A map's entries (`entries(m)`): serves `m[?k] = ?v`.
+    Entries,
 }
 
 /// `vector_index field similarity …`.

@@ -44,6 +44,8 @@ impl Query {
 pub struct Condition {
     /// The field compared.
     pub field: String,
+    /// `[key]`: the map entry compared (`m[?k] = ?v`), with `op` `=`.
+    pub entry: Option<Operand>,
     /// The operator.
     pub op: Operator,
     /// What it is compared to.

@@ -76,6 +76,7 @@ const ATTRIBUTES: &[&str] = &[
     "@validate",
     "@static",
     "@cql",
+    "@bucket",
 ];
 const VALIDATE_RULES: &[&str] = &[
     "email",
@@ -109,6 +110,16 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::event_head | Rule::event_block_head => keyword("`event Name {`", &["event"]),
         Rule::field_head => named("a field like `name: text`"),
         Rule::attr_allow => keyword("`@allow`", &["@allow"]),
+        Rule::attr_bucket => keyword("`@bucket`", &["@bucket"]),
+        Rule::bucket_attr => keyword("`@bucket`", &["@bucket"]),
+        Rule::index_target => named("a column, or `keys(m)`, `values(c)` or `entries(m)`"),
+        Rule::index_fn => keyword(
+            "`keys`, `values` or `entries`",
+            &["keys", "values", "entries"],
+        ),
+        Rule::kw_keys => keyword("`keys`", &["keys"]),
+        Rule::kw_values => keyword("`values`", &["values"]),
+        Rule::kw_entries => keyword("`entries`", &["entries"]),
         Rule::allow_clause => named("`@allow(W…, \"why\")`"),
         Rule::attr_known => keyword("an attribute like `@unique`", ATTRIBUTES),
         Rule::type_base => named("a type like `text`, `list<int>` or `Address`"),

@@ -426,6 +426,7 @@ pub(super) fn where_parts(
             Operand::Literal(literal) => {
                 let ty = model.field(&condition.field).map(|field| {
                     match (condition.op, field.ty.unfrozen()) {
+                        (_, Type::Map(_, value)) if condition.entry.is_some() => (**value).clone(),
                         (Operator::Contains, Type::List(item) | Type::Set(item)) => {
                             (**item).clone()
                         }
@@ -437,7 +438,27 @@ pub(super) fn where_parts(
                 cql_literal(literal, ty.as_ref(), what)?
             }
         };
-        parts.push(format!("{column} {op} {operand}"));
+        match &condition.entry {
+            Some(key) => {
+                // `m[key] = value`: the key's marker comes first.
+                let key_ty = match model.field(&condition.field).map(|f| f.ty.unfrozen()) {
+                    Some(Type::Map(key, _)) => Some((**key).clone()),
+                    _ => None,
+                };
+                let key = match key {
+                    Operand::Param(name) => {
+                        let ident = param_ident(params, name, what)?;
+                        let at = values.len()
+                            - usize::from(matches!(condition.operand, Operand::Param(_)));
+                        values.insert(at, ident);
+                        "?".to_owned()
+                    }
+                    Operand::Literal(literal) => cql_literal(literal, key_ty.as_ref(), what)?,
+                };
+                parts.push(format!("{column}[{key}] {op} {operand}"));
+            }
+            None => parts.push(format!("{column} {op} {operand}")),
+        }
     }
     Ok((parts.join(" AND "), values))
 }

@@ -13,13 +13,14 @@ use crate::parse::suggest;
 /// pass far from the stack limit).
 const MAX_TYPE_DEPTH: usize = 32;
 
-const ATTRIBUTES: [&str; 6] = [
+const ATTRIBUTES: [&str; 7] = [
     "default",
     "on_update",
     "unique",
     "validate",
     "static",
     "cql",
+    "bucket",
 ];
 const VALIDATE_RULES: [&str; 7] = [
     "email",
@@ -213,6 +214,7 @@ impl Builder<'_> {
         let mut rules = Vec::new();
         let mut string = None;
         let mut unknown = None;
+        let mut table = None;
         for p in inner.into_inner() {
             match p.as_rule() {
                 Rule::attr_default
@@ -220,6 +222,7 @@ impl Builder<'_> {
                 | Rule::attr_unique
                 | Rule::attr_validate
                 | Rule::attr_static
+                | Rule::attr_bucket
                 | Rule::attr_cql => name_span = self.span(&p),
                 Rule::attr_name => {
                     name_span = self.span(&p);
@@ -233,6 +236,7 @@ impl Builder<'_> {
                     }
                 }
                 Rule::string => string = Some(self.string(p)),
+                Rule::ident => table = Some(self.ident(&p)),
                 Rule::lparen | Rule::rparen | Rule::comma | Rule::no_args | Rule::loose_args => {}
                 _ => self.unexpected(&p),
             }
@@ -248,7 +252,8 @@ impl Builder<'_> {
             Rule::on_update_attr => AttributeKind::OnUpdateNow {
                 now: now.unwrap_or(span),
             },
-            Rule::unique_attr => AttributeKind::Unique,
+            Rule::unique_attr => AttributeKind::Unique { table },
+            Rule::bucket_attr => AttributeKind::Bucket,
             Rule::static_attr => AttributeKind::Static,
             Rule::validate_attr => AttributeKind::Validate(rules),
             Rule::cql_attr => match string {
@@ -270,7 +275,7 @@ impl Builder<'_> {
                     Some(best) => diagnostic.with_help(format!("did you mean `@{best}`?")),
                     None => diagnostic.with_help(
                         "the attributes are `@default(…)`, `@on_update(now)`, `@unique`, \
-                         `@validate(…)`, `@static` and `@cql(\"…\")`",
+                         `@validate(…)`, `@static`, `@cql(\"…\")` and `@bucket`",
                     ),
                 };
                 self.error(diagnostic);

@@ -3,7 +3,7 @@
 
 use super::{Builder, P, describe_block};
 use crate::ast::{
-    Compaction, CompactionClause, CompactionKind, DurationLit, DurationUnit, IndexClause,
+    Compaction, CompactionClause, CompactionKind, DurationLit, DurationUnit, IndexClause, IndexOn,
     KeyClause, KeyColumn, Model, OptionsClause, PartitionKey, Relation, RelationKind, Similarity,
     SimilarityKind, SortDirection, SortOrder, Span, TableClause, TtlClause, VectorIndexClause,
 };
@@ -70,13 +70,8 @@ impl Builder<'_> {
                 self.once(&mut model.key, key, "key", block);
             }
             Rule::index_clause => {
-                let span = self.span(&clause);
-                match clause.into_inner().find(|p| p.as_rule() == Rule::ident) {
-                    Some(column) => {
-                        let column = self.ident(&column);
-                        model.indexes.push(IndexClause { column, span });
-                    }
-                    None => self.bug(span, "`index` without a column"),
+                if let Some(index) = self.index_clause(clause) {
+                    model.indexes.push(index);
                 }
             }
             Rule::relation_clause => {
@@ -313,13 +308,56 @@ impl Builder<'_> {
         })
     }
 
+    /// `index_clause = { kw_index ~ lparen ~ index_target ~ rparen ~ (kw_as ~ ident)? }`
+    fn index_clause(&mut self, pair: P<'_>) -> Option<IndexClause> {
+        let span = self.span(&pair);
+        let mut column = None;
+        let mut on = IndexOn::Column;
+        let mut name = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::index_target => {
+                    for t in p.into_inner() {
+                        match t.as_rule() {
+                            Rule::ident => column = Some(self.ident(&t)),
+                            Rule::index_fn => {
+                                on = match t.into_inner().next().map(|f| f.as_rule()) {
+                                    Some(Rule::kw_keys) => IndexOn::Keys,
+                                    Some(Rule::kw_entries) => IndexOn::Entries,
+                                    _ => IndexOn::Values,
+                                };
+                            }
+                            Rule::lparen | Rule::rparen => {}
+                            _ => self.unexpected(&t),
+                        }
+                    }
+                }
+                Rule::ident => name = Some(self.ident(&p)),
+                Rule::kw_index | Rule::lparen | Rule::rparen | Rule::kw_as => {}
+                _ => self.unexpected(&p),
+            }
+        }
+        let Some(column) = column else {
+            self.bug(span, "`index` without a column");
+            return None;
+        };
+        Some(IndexClause {
+            column,
+            on,
+            name,
+            span,
+        })
+    }
+
     fn vector_index(&mut self, pair: P<'_>) -> Option<VectorIndexClause> {
         let span = self.span(&pair);
         let mut column = None;
         let mut similarity = None;
+        let mut name = None;
         for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::ident => column = Some(self.ident(&p)),
+                Rule::ident if column.is_none() => column = Some(self.ident(&p)),
+                Rule::ident => name = Some(self.ident(&p)),
                 Rule::similarity_fn => {
                     let fn_span: Span = self.span(&p);
                     let kind = match p.into_inner().next().map(|k| k.as_rule()) {
@@ -336,7 +374,7 @@ impl Builder<'_> {
                         span: fn_span,
                     });
                 }
-                Rule::kw_vector_index | Rule::kw_similarity => {}
+                Rule::kw_vector_index | Rule::kw_similarity | Rule::kw_as => {}
                 _ => self.unexpected(&p),
             }
         }
@@ -347,6 +385,7 @@ impl Builder<'_> {
         Some(VectorIndexClause {
             column,
             similarity,
+            name,
             span,
         })
     }

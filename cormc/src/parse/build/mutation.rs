@@ -150,7 +150,7 @@ impl Builder<'_> {
     }
 
     /// `entry_key = { lbracket ~ operand ~ rbracket }`
-    fn entry_key(&mut self, pair: P<'_>) -> Option<Operand> {
+    pub(super) fn entry_key(&mut self, pair: P<'_>) -> Option<Operand> {
         pair.into_inner()
             .find(|p| p.as_rule() == Rule::operand)
             .and_then(|p| self.operand(p))

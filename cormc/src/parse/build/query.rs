@@ -358,9 +358,11 @@ impl Builder<'_> {
         let mut column = None;
         let mut operator = None;
         let mut operand = None;
+        let mut entry = None;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::ident => column = Some(self.ident(&p)),
+                Rule::entry_key => entry = self.entry_key(p),
                 Rule::operator => operator = self.operator(p),
                 Rule::operand => operand = self.operand(p),
                 _ => self.unexpected(&p),
@@ -372,6 +374,7 @@ impl Builder<'_> {
         };
         Some(Condition {
             column,
+            entry,
             operator,
             operand,
             span,
