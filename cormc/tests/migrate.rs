@@ -11,7 +11,7 @@ use std::process::Command;
 use corm::testing::with_keyspace;
 
 const V1: &str = "\
-// A user (a plain comment: a `///` doc would be the table comment).
+// A user.
 model User {
   id: uuid
   name: text
@@ -359,6 +359,113 @@ async fn a_twenty_year_ttl_reaches_the_node() {
             .unwrap();
         let (ttl,): (i32,) = rows.first_row().unwrap();
         assert_eq!(ttl, 630_720_000);
+    })
+    .await;
+}
+
+/// Masked columns (`@masked`) and user-defined functions and aggregates in
+/// migrations: replayed without false drift, a mask change written by
+/// `migrate new`, and all of it applied to the node.
+#[tokio::test]
+async fn masks_functions_and_aggregates_reach_the_node() {
+    with_keyspace("migrate_masks", |session| async move {
+        let keyspace = session.keyspace().unwrap();
+        let path = schema_file(
+            "masks",
+            r#"model Customer {
+  id:    uuid
+  email: text     @masked(mask_inner(1, 1, "*"))
+  phone: text?    @masked(mask_default())
+  score: int?
+  key ((id))
+}
+
+migration 1 init {
+  create table customer (
+    id uuid primary key,
+    email text MASKED WITH Mask_Inner(1, 1, '*'),
+    phone text,
+    score int
+  );
+  create function double_sum(state int, n int)
+    called on null input
+    returns int
+    language java
+    as $$ return state + (n == null ? 0 : n * 2); $$;
+  create aggregate sum_doubled(int)
+    sfunc double_sum
+    stype int
+    initcond 0;
+}
+"#,
+        );
+        let file = path.to_str().unwrap().to_owned();
+        // Only the phone's mask is missing: functions are no drift.
+        let (code, err) = check(&path);
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            err.contains("alter table customer alter phone masked with mask_default()"),
+            "{err}"
+        );
+        assert!(!err.contains("double_sum"), "{err}");
+        let (code, _, err) = cormc(&["migrate", "new", "mask_phone", &file]);
+        assert_eq!(code, 0, "{err}");
+        let (code, err) = check(&path);
+        assert_eq!(code, 0, "{err}");
+
+        let (code, out, err) = tokio::task::spawn_blocking(move || {
+            cormc(&["migrate", "up", &file, "--keyspace", &keyspace])
+        })
+        .await
+        .unwrap();
+        assert_eq!(code, 0, "{out}{err}");
+        let keyspace = session.keyspace().unwrap();
+        let masks: Vec<(String, String)> = session
+            .query(
+                "SELECT column_name, function_name FROM system_schema.column_masks \
+                 WHERE keyspace_name = ? AND table_name = 'customer'",
+                (keyspace.as_str(),),
+            )
+            .await
+            .unwrap()
+            .into_rows_result()
+            .unwrap()
+            .rows::<(String, String)>()
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut masks = masks;
+        masks.sort();
+        assert_eq!(
+            masks,
+            vec![
+                ("email".to_owned(), "mask_inner".to_owned()),
+                ("phone".to_owned(), "mask_default".to_owned())
+            ]
+        );
+        let aggregates = session
+            .query(
+                "SELECT aggregate_name FROM system_schema.aggregates WHERE keyspace_name = ?",
+                (keyspace.as_str(),),
+            )
+            .await
+            .unwrap()
+            .into_rows_result()
+            .unwrap()
+            .rows_num();
+        assert_eq!(aggregates, 1);
+        let (sum,): (Option<i32>,) = session
+            .query(
+                &format!("SELECT \"{keyspace}\".sum_doubled(score) FROM \"{keyspace}\".customer"),
+                (),
+            )
+            .await
+            .unwrap()
+            .into_rows_result()
+            .unwrap()
+            .first_row()
+            .unwrap();
+        assert_eq!(sum, Some(0));
     })
     .await;
 }

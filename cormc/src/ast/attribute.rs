@@ -23,6 +23,7 @@ impl Attribute {
             AttributeKind::OnUpdateNow { .. } => "on_update",
             AttributeKind::Unique { .. } => "unique",
             AttributeKind::Bucket => "bucket",
+            AttributeKind::Masked(_) => "masked",
             AttributeKind::Validate(_) => "validate",
             AttributeKind::Static => "static",
             AttributeKind::Cql(_) => "cql",
@@ -47,6 +48,8 @@ pub enum AttributeKind {
     },
     /// `@bucket`: a partition key column that bounds the partition.
     Bucket,
+    /// `@masked(function(args))`
+    Masked(MaskCall),
     /// `@validate(rule, …)`
     Validate(Vec<ValidateRule>),
     /// `@static`
@@ -115,4 +118,15 @@ pub enum ValidateRuleKind {
     Regex(StringLit),
     /// `one_of(v, …)`
     OneOf(Vec<Literal>),
+}
+
+/// The masking function of `@masked(…)`, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaskCall {
+    /// The function (`mask_default`, `mask_inner`, …, or a user-defined one).
+    pub function: Ident,
+    /// Its arguments.
+    pub args: Vec<Literal>,
+    /// The whole call.
+    pub span: Span,
 }

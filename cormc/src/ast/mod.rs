@@ -32,7 +32,8 @@ pub use aggregate::{
 };
 pub use allow::AllowClause;
 pub use attribute::{
-    Attribute, AttributeKind, DefaultValue, DefaultValueKind, ValidateRule, ValidateRuleKind,
+    Attribute, AttributeKind, DefaultValue, DefaultValueKind, MaskCall, ValidateRule,
+    ValidateRuleKind,
 };
 pub use common::{Doc, Ident};
 pub use enum_decl::{EnumDecl, Variant};

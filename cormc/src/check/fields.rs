@@ -84,6 +84,7 @@ fn resolve_field(
         is_static: false,
         bucket: false,
         unique_table: None,
+        mask: None,
         validations: Vec::new(),
         span: field.span,
     };
@@ -157,6 +158,11 @@ fn apply_attribute(
                     *now,
                     format!("field `{}` is `{}`", field.name, field.ty),
                 );
+            }
+        }
+        ast::AttributeKind::Masked(call) => {
+            if !model_only(ctx, "masked") {
+                field.mask = super::masks::mask(call, field, ctx);
             }
         }
         ast::AttributeKind::Bucket => {

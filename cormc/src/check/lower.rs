@@ -156,6 +156,7 @@ fn column(field: &ir::Field, lower: &TypeLowering<'_>) -> ColumnDef {
         name: Ident::new(&field.cql_name),
         ty: lower.column(&field.ty),
         is_static: field.is_static,
+        mask: field.mask.clone(),
     }
 }
 
@@ -278,6 +279,7 @@ fn unique_lookup_table(
         name: Ident::new(&unique.cql_name),
         ty: frozen_if_needed(lower.column(&unique.ty)),
         is_static: false,
+        mask: None,
     }];
     for key_field in model.key.fields().filter_map(|name| model.field(name)) {
         columns.push(column(key_field, lower));
@@ -286,6 +288,7 @@ fn unique_lookup_table(
         name: Ident::new(UNIQUE_CLAIM_COLUMN),
         ty: CqlType::Native(NativeType::Uuid),
         is_static: false,
+        mask: None,
     });
     let mut table = TableDef::new(
         Ident::new(unique_table_name(model, unique)),
@@ -335,6 +338,7 @@ fn timestamp(name: &str) -> ColumnDef {
         name: Ident::new(name),
         ty: CqlType::Native(NativeType::Timestamp),
         is_static: false,
+        mask: None,
     }
 }
 
@@ -343,6 +347,7 @@ fn native_column(name: &str, native: NativeType) -> ColumnDef {
         name: Ident::new(name),
         ty: CqlType::Native(native),
         is_static: false,
+        mask: None,
     }
 }
 
@@ -383,6 +388,7 @@ fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &
         name: Ident::new("id"),
         ty: lower.column(&store.id_type),
         is_static: false,
+        mask: None,
     };
     let events = TableDef::new(
         Ident::new(&store.events_table),

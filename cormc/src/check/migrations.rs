@@ -106,14 +106,6 @@ pub(super) fn check_migrations(
                         );
                         if let Some(help) = err.help {
                             diagnostic.help(help);
-                        } else if ddl
-                            .text
-                            .get(err.span.clone())
-                            .is_some_and(|found| found.eq_ignore_ascii_case("masked"))
-                        {
-                            diagnostic.help(
-                                "cormc does not read column masks (`masked with …`, Cassandra 5.0) yet: create the column without it, and add the mask in a raw step, which is run but not replayed: cql \"\"\"alter table … alter … masked with mask_default()\"\"\"",
-                            );
                         }
                         unreadable = true;
                         ok = false;
@@ -325,7 +317,8 @@ fn change_table(change: &cql::Change) -> Option<&str> {
         | Change::ChangePrimaryKey { table, .. }
         | Change::ChangeClusteringOrder { table, .. }
         | Change::ChangeCounterKind { table, .. }
-        | Change::AlterTableOptions { table, .. } => table,
+        | Change::AlterTableOptions { table, .. }
+        | Change::AlterColumnMask { table, .. } => table,
         Change::CreateKeyspace(_)
         | Change::AlterKeyspace(_)
         | Change::RenameKeyspace { .. }

@@ -38,6 +38,7 @@ mod generated;
 mod index_support;
 mod keyspace;
 pub mod lower;
+mod masks;
 mod migrations;
 mod not_generated;
 pub use migrations::drift_changes;

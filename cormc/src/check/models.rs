@@ -316,6 +316,7 @@ fn check_key_attributes(
                 | ast::AttributeKind::Validate(_)
                 | ast::AttributeKind::Static
                 | ast::AttributeKind::Bucket
+                | ast::AttributeKind::Masked(_)
                 | ast::AttributeKind::Cql(_) => None,
             };
             if let Some((what, help)) = problem {

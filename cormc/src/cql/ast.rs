@@ -71,6 +71,8 @@ pub struct ColumnSpec {
     pub ty: TypeExpr,
     /// Whether it was declared `static`.
     pub is_static: bool,
+    /// `masked with fn(…)`.
+    pub mask: Option<super::mask::Mask>,
 }
 
 /// One `name = value` option and where it was written.
@@ -122,6 +124,20 @@ pub enum DdlStatement {
     AlterView(AlterView),
     /// `drop materialized view`.
     DropView(DropStatement),
+    /// `create [or replace] function|aggregate …` or `drop function|aggregate …`:
+    /// kept as written, not modelled (the schema corm checks has none).
+    Routine(Routine),
+}
+
+/// A user-defined function or aggregate statement, passed through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Routine {
+    /// `create` or `drop`.
+    pub create: bool,
+    /// `function` or `aggregate`.
+    pub aggregate: bool,
+    /// Its name.
+    pub name: QualifiedName,
 }
 
 impl DdlStatement {
@@ -143,6 +159,12 @@ impl DdlStatement {
             Self::CreateView(_) => "create materialized view",
             Self::AlterView(_) => "alter materialized view",
             Self::DropView(_) => "drop materialized view",
+            Self::Routine(r) => match (r.create, r.aggregate) {
+                (true, false) => "create function",
+                (true, true) => "create aggregate",
+                (false, false) => "drop function",
+                (false, true) => "drop aggregate",
+            },
         }
     }
 }
@@ -279,6 +301,13 @@ pub enum AlterTableAction {
     },
     /// `with option = value [and …]`.
     Options(Vec<OptionSpec>),
+    /// `alter c masked with fn(…)` or `alter c drop masked`.
+    Mask {
+        /// The column.
+        column: Name,
+        /// The new mask; `None` for `drop masked`.
+        mask: Option<super::mask::Mask>,
+    },
 }
 
 /// `create [custom] index [if not exists] [name] on t (target) [using '…' [with options = {…}]]`.

@@ -25,6 +25,7 @@ use std::fmt;
 use super::ident::Ident;
 use super::index::IndexDef;
 use super::keyspace::KeyspaceDef;
+use super::mask::Mask;
 use super::options::{Compaction, CompactionStrategy, OptionValue, TableOption, TableOptions};
 use super::render;
 use super::schema::CqlSchema;
@@ -202,6 +203,15 @@ pub enum Change {
         /// Whether it should hold counters.
         to_counter: bool,
     },
+    /// Mask a column with another function, or unmask it.
+    AlterColumnMask {
+        /// The table.
+        table: Ident,
+        /// The column.
+        column: Ident,
+        /// The new mask; `None` unmasks it.
+        mask: Option<Mask>,
+    },
     /// Set table options.
     AlterTableOptions {
         /// The table.
@@ -242,6 +252,7 @@ impl Change {
             | Self::AddColumn { .. }
             | Self::RenameColumn { .. }
             | Self::AlterTableOptions { .. }
+            | Self::AlterColumnMask { .. }
             | Self::CreateIndex(_)
             | Self::CreateView(_)
             | Self::AlterViewOptions { .. } => Safety::Safe,
@@ -305,6 +316,14 @@ impl Change {
             Self::RenameColumn { table, from, to } => {
                 one(format!("alter table {table} rename {from} to {to}"))
             }
+            Self::AlterColumnMask {
+                table,
+                column,
+                mask,
+            } => one(match mask {
+                Some(mask) => format!("alter table {table} alter {column} masked with {mask}"),
+                None => format!("alter table {table} alter {column} drop masked"),
+            }),
             Self::AlterTableOptions { table, options } => {
                 one(render::render_alter_table_options(table, options))
             }
@@ -408,6 +427,7 @@ impl Change {
             | Self::ReplaceColumn { .. }
             | Self::RenameColumn { .. }
             | Self::AlterTableOptions { .. }
+            | Self::AlterColumnMask { .. }
             | Self::CreateIndex(_)
             | Self::DropIndex(_)
             | Self::CreateView(_)
@@ -530,6 +550,14 @@ impl fmt::Display for Change {
                 };
                 write!(f, "make table `{table}` {what}")
             }
+            Self::AlterColumnMask {
+                table,
+                column,
+                mask,
+            } => match mask {
+                Some(mask) => write!(f, "mask column `{column}` of table `{table}` with `{mask}`"),
+                None => write!(f, "unmask column `{column}` of table `{table}`"),
+            },
             Self::AlterTableOptions { table, options } => {
                 let names: Vec<&str> = options.iter().map(TableOption::name).collect();
                 write!(f, "set {} of table `{table}`", names.join(", "))
@@ -979,7 +1007,7 @@ fn table_diff(from: &TableDef, to: &TableDef) -> Vec<Change> {
                     column: column.clone(),
                 }),
             },
-            Some(old) if old == column => {}
+            Some(old) if old.ty == column.ty && old.is_static == column.is_static => {}
             Some(old) if old.is_static != column.is_static => out.push(Change::ChangeColumnKind {
                 table: name.clone(),
                 column: column.name.clone(),
@@ -1005,6 +1033,23 @@ fn table_diff(from: &TableDef, to: &TableDef) -> Vec<Change> {
         }
     }
     out.extend(replaced);
+    // Masks, on key columns too: a column whose type stays keeps its data
+    // and takes the model's mask.
+    for column in &to.columns {
+        if let Some(old) = from.column(&column.name)
+            && old.ty == column.ty
+            && old.is_static == column.is_static
+        {
+            let wanted = column.mask.as_ref().map(Mask::normalized);
+            if old.mask.as_ref().map(Mask::normalized) != wanted {
+                out.push(Change::AlterColumnMask {
+                    table: name.clone(),
+                    column: column.name.clone(),
+                    mask: wanted,
+                });
+            }
+        }
+    }
     for old in from.non_key_columns() {
         if to.column(&old.name).is_none() && !to.is_primary_key(&old.name) {
             if matches!(old.ty, CqlType::Udt(_)) {

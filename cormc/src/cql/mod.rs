@@ -23,6 +23,7 @@ pub mod index;
 pub mod keyspace;
 pub mod lexer;
 pub mod literal;
+pub mod mask;
 pub mod options;
 pub mod parser;
 pub mod render;

@@ -11,13 +11,14 @@ use std::ops::Range;
 use super::ast::{
     AlterKeyspace, AlterTable, AlterTableAction, AlterType, AlterTypeAction, AlterView, ColumnSpec,
     CreateIndex, CreateKeyspace, CreateTable, CreateType, CreateView, DdlStatement, DropStatement,
-    FieldSpec, Name, OptionSpec, OrderSpec, QualifiedName, TypeExpr,
+    FieldSpec, Name, OptionSpec, OrderSpec, QualifiedName, Routine, TypeExpr,
 };
 use super::error::DdlError;
 use super::ident::{Ident, is_reserved};
 use super::index::{IndexClass, IndexTarget};
 use super::keyspace::Replication;
 use super::lexer::{Token, TokenKind, split_statements, tokenize};
+use super::mask::Mask;
 use super::options::{OptionValue, TableOption};
 use super::suggest;
 use super::table::SortOrder;
@@ -93,7 +94,7 @@ impl std::str::FromStr for CqlType {
     }
 }
 
-const SUPPORTED: &str = "corm replays `create`, `alter` and `drop` of keyspaces, types, tables, indexes and materialized views";
+const SUPPORTED: &str = "corm replays `create`, `alter` and `drop` of keyspaces, types, tables, indexes and materialized views (and runs those of functions and aggregates)";
 const DATA_STEP_HELP: &str =
     "put other statements in a `cql \"\"\"…\"\"\"` data step, which is run but not replayed";
 
@@ -335,7 +336,40 @@ impl Parser<'_> {
             self.expect_word("view")?;
             return self.create_view();
         }
+        let or_replace = self.at_word("or") && self.word_at(1, "replace");
+        if or_replace {
+            self.pos += 2;
+        }
+        if self.at_word("function") || self.at_word("aggregate") {
+            return self.routine(true);
+        }
         Err(self.unsupported("create"))
+    }
+
+    /// `create [or replace] function|aggregate [if not exists] name …` or
+    /// `drop function|aggregate [if exists] name[(types)]`: the name is
+    /// read, the rest is kept as written.
+    fn routine(&mut self, create: bool) -> Result<DdlStatement, DdlError> {
+        let aggregate = self.eat_word("aggregate").is_some();
+        if !aggregate {
+            self.expect_word("function")?;
+        }
+        if create {
+            self.if_not_exists()?;
+        } else {
+            self.if_exists()?;
+        }
+        let name = self.qualified_name(if aggregate {
+            "an aggregate name"
+        } else {
+            "a function name"
+        })?;
+        self.pos = self.tokens.len();
+        Ok(DdlStatement::Routine(Routine {
+            create,
+            aggregate,
+            name,
+        }))
     }
 
     fn alter(&mut self) -> Result<DdlStatement, DdlError> {
@@ -385,6 +419,8 @@ impl Parser<'_> {
             } else if self.eat_word("materialized").is_some() {
                 self.expect_word("view")?;
                 ("a view name", DdlStatement::DropView)
+            } else if self.at_word("function") || self.at_word("aggregate") {
+                return self.routine(false);
             } else {
                 return Err(self.unsupported("drop"));
             };
@@ -799,6 +835,7 @@ impl Parser<'_> {
                 let column_name = self.name("a column name")?;
                 let ty = self.type_expr()?;
                 let is_static = self.eat_word("static").is_some();
+                let mask = self.column_mask()?;
                 if let Some(pk) = self.eat_word("primary") {
                     self.expect_word("key")?;
                     if key.is_some() {
@@ -813,6 +850,7 @@ impl Parser<'_> {
                     name: column_name,
                     ty,
                     is_static,
+                    mask,
                 });
             }
             if self.eat_punct(',').is_none() {
@@ -1044,11 +1082,24 @@ impl Parser<'_> {
             let (_, options) = self.with_options(false)?;
             AlterTableAction::Options(options)
         } else if self.at_word("alter") {
-            return Err(DdlError::new(
-                self.here(),
-                "Cassandra no longer supports changing the type of a column",
-            )
-            .with_help("add a column with the new type, backfill it, and drop the old one"));
+            let masked =
+                self.word_at(2, "masked") || (self.word_at(2, "drop") && self.word_at(3, "masked"));
+            if !masked {
+                return Err(DdlError::new(
+                    self.here(),
+                    "Cassandra no longer supports changing the type of a column",
+                )
+                .with_help("add a column with the new type, backfill it, and drop the old one"));
+            }
+            self.pos += 1;
+            let column = self.name("a column name")?;
+            let mask = if self.eat_word("drop").is_some() {
+                self.expect_word("masked")?;
+                None
+            } else {
+                self.column_mask()?
+            };
+            AlterTableAction::Mask { column, mask }
         } else {
             return Err(self.expected("`add`, `drop`, `rename` or `with`"));
         };
@@ -1063,11 +1114,46 @@ impl Parser<'_> {
         let name = self.name("a column name")?;
         let ty = self.type_expr()?;
         let is_static = self.eat_word("static").is_some();
+        let mask = self.column_mask()?;
         Ok(ColumnSpec {
             name,
             ty,
             is_static,
+            mask,
         })
+    }
+
+    /// `masked with fn(arg, …)` after a column's type, if written.
+    fn column_mask(&mut self) -> Result<Option<Mask>, DdlError> {
+        if self.eat_word("masked").is_none() {
+            return Ok(None);
+        }
+        self.expect_word("with")?;
+        let name = self.qualified_name("a masking function like `mask_default`")?;
+        let function = match &name.keyspace {
+            Some(keyspace) => format!("{}.{}", keyspace.ident, name.name.ident),
+            None => name.name.ident.as_str().to_owned(),
+        };
+        self.expect_punct('(')?;
+        let mut args = Vec::new();
+        while !self.at_punct(')') {
+            let Some(token) = self.peek() else {
+                return Err(self.expected("`)`"));
+            };
+            let text = match &token.kind {
+                TokenKind::String(_) | TokenKind::Number(_) | TokenKind::Word(_) => {
+                    self.text[token.span.clone()].to_owned()
+                }
+                _ => return Err(self.expected("a literal argument")),
+            };
+            self.pos += 1;
+            args.push(text);
+            if self.eat_punct(',').is_none() {
+                break;
+            }
+        }
+        self.expect_punct(')')?;
+        Ok(Some(Mask { function, args }))
     }
 
     // ---- indexes -------------------------------------------------------
@@ -1597,8 +1683,8 @@ mod tests {
         assert_eq!(e.span, 13..18);
         let e = err("create table t (id int)");
         assert_eq!(e.message, "a table needs a primary key");
-        let e = err("create function f");
-        assert!(e.message.contains("`create function` is not one of them"));
+        let e = err("create trigger t on x using 'c'");
+        assert!(e.message.contains("`create trigger` is not one of them"));
         let e = err("select * from t");
         assert_eq!(
             e.message,

@@ -123,6 +123,10 @@ fn column(c: &ColumnDef) -> String {
     if c.is_static {
         s.push_str(" static");
     }
+    if let Some(mask) = &c.mask {
+        s.push_str(" masked with ");
+        s.push_str(&mask.to_string());
+    }
     s
 }
 
@@ -279,6 +283,7 @@ mod tests {
             name: id(name),
             ty,
             is_static: false,
+            mask: None,
         }
     }
 
@@ -294,6 +299,7 @@ mod tests {
                     name: id("owner"),
                     ty: NativeType::Text.into(),
                     is_static: true,
+                    mask: None,
                 },
             ],
             vec![id("author_id")],

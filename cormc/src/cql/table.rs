@@ -37,6 +37,8 @@ pub struct ColumnDef {
     pub ty: CqlType,
     /// Whether the column is `static` (shared by a partition).
     pub is_static: bool,
+    /// `masked with fn(…)` (dynamic data masking).
+    pub mask: Option<super::mask::Mask>,
 }
 
 /// A clustering column and its order.

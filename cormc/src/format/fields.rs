@@ -166,6 +166,20 @@ impl Printer<'_> {
             AttributeKind::Unique { table: None }
             | AttributeKind::Static
             | AttributeKind::Bucket => {}
+            AttributeKind::Masked(call) => {
+                self.punct("(");
+                self.tok(&call.function.name, call.function.span);
+                self.punct("(");
+                for (i, arg) in call.args.iter().enumerate() {
+                    if i > 0 {
+                        self.punct(",");
+                        self.sp();
+                    }
+                    self.literal(arg);
+                }
+                self.punct(")");
+                self.punct(")");
+            }
             AttributeKind::Validate(rules) => {
                 self.punct("(");
                 for (i, rule) in rules.iter().enumerate() {

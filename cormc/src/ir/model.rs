@@ -84,6 +84,8 @@ pub struct Field {
     pub bucket: bool,
     /// `@unique(name)`: the lookup table's name, when given.
     pub unique_table: Option<String>,
+    /// `@masked(…)`: the column's masking function (dynamic data masking).
+    pub mask: Option<crate::cql::mask::Mask>,
     /// `@validate(…)` rules, in order.
     pub validations: Vec<Validation>,
     /// Where it was declared.

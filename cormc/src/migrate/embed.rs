@@ -183,6 +183,7 @@ fn keyspace_slots(statement: &DdlStatement) -> Vec<Slot> {
             names.push(&create.base_table);
         }
         DdlStatement::AlterView(alter) => names.push(&alter.name),
+        DdlStatement::Routine(routine) => names.push(&routine.name),
     }
     let mut slots: Vec<Slot> = names
         .into_iter()

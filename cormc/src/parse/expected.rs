@@ -77,6 +77,7 @@ const ATTRIBUTES: &[&str] = &[
     "@static",
     "@cql",
     "@bucket",
+    "@masked",
 ];
 const VALIDATE_RULES: &[&str] = &[
     "email",
@@ -111,6 +112,9 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::field_head => named("a field like `name: text`"),
         Rule::attr_allow => keyword("`@allow`", &["@allow"]),
         Rule::attr_bucket => keyword("`@bucket`", &["@bucket"]),
+        Rule::attr_masked => keyword("`@masked`", &["@masked"]),
+        Rule::masked_attr => keyword("`@masked(mask_default())`", &["@masked"]),
+        Rule::mask_call => named("a masking function like `mask_default()` or `mask_inner(1, 2)`"),
         Rule::bucket_attr => keyword("`@bucket`", &["@bucket"]),
         Rule::index_target => named("a column, or `keys(m)`, `values(c)` or `entries(m)`"),
         Rule::index_fn => keyword(

@@ -31,6 +31,8 @@ fn default_settings(options: &NodeOptions) -> Vec<(String, String)> {
         ("materialized_views_enabled", "true".to_owned()),
         ("sasi_indexes_enabled", "true".to_owned()),
         ("user_defined_functions_enabled", "true".to_owned()),
+        // `masked with …` columns (Cassandra 5.0's dynamic data masking).
+        ("dynamic_data_masking_enabled", "true".to_owned()),
         ("default_secondary_index", "sai".to_owned()),
         ("storage_compatibility_mode", "NONE".to_owned()),
         ("authenticator", "AllowAllAuthenticator".to_owned()),

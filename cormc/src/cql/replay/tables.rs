@@ -5,6 +5,7 @@ use crate::cql::ast::{
     AlterTable, AlterTableAction, ColumnSpec, CreateTable, DropStatement, Name, OptionSpec,
 };
 use crate::cql::ident::Ident;
+use crate::cql::mask::Mask;
 use crate::cql::options::TableOption;
 use crate::cql::suggest;
 use crate::cql::table::{ColumnDef, DroppedColumn, TableDef};
@@ -150,6 +151,7 @@ impl Apply<'_> {
                 name: spec.name.ident.clone(),
                 ty: spec.ty.ty.clone(),
                 is_static: spec.is_static,
+                mask: spec.mask.as_ref().map(Mask::normalized),
             });
         }
         let mut table = TableDef::new(name.ident.clone(), columns, Vec::new(), Vec::new());
@@ -254,6 +256,12 @@ impl Apply<'_> {
                 }
             }
             AlterTableAction::Options(options) => self.table_options(&mut table, options)?,
+            AlterTableAction::Mask { column, mask } => {
+                let Some(def) = table.columns.iter_mut().find(|c| c.name == column.ident) else {
+                    return Err(self.missing_column(&table, column));
+                };
+                def.mask = mask.as_ref().map(Mask::normalized);
+            }
         }
         self.state.schema.insert_table(table);
         Ok(())
@@ -335,6 +343,7 @@ impl Apply<'_> {
             name: column.clone(),
             ty: spec.ty.ty.clone(),
             is_static: spec.is_static,
+            mask: spec.mask.as_ref().map(Mask::normalized),
         });
         Ok(())
     }

@@ -2,8 +2,8 @@
 
 use super::{Builder, P};
 use crate::ast::{
-    Attribute, AttributeKind, DefaultValue, DefaultValueKind, Field, Ident, Span, TypeExpr,
-    TypeKind, UintLit, ValidateRule, ValidateRuleKind,
+    Attribute, AttributeKind, DefaultValue, DefaultValueKind, Field, Ident, MaskCall, Span,
+    TypeExpr, TypeKind, UintLit, ValidateRule, ValidateRuleKind,
 };
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::grammar::Rule;
@@ -13,7 +13,7 @@ use crate::parse::suggest;
 /// pass far from the stack limit).
 const MAX_TYPE_DEPTH: usize = 32;
 
-const ATTRIBUTES: [&str; 7] = [
+const ATTRIBUTES: [&str; 8] = [
     "default",
     "on_update",
     "unique",
@@ -21,6 +21,7 @@ const ATTRIBUTES: [&str; 7] = [
     "static",
     "cql",
     "bucket",
+    "masked",
 ];
 const VALIDATE_RULES: [&str; 7] = [
     "email",
@@ -201,6 +202,30 @@ impl Builder<'_> {
         TypeKind::Named(name)
     }
 
+    /// `mask_call = { ident ~ lparen ~ (literal ~ (comma ~ literal)*)? ~ rparen }`
+    fn mask_call(&mut self, pair: P<'_>) -> Option<MaskCall> {
+        let span = self.span(&pair);
+        let mut function = None;
+        let mut args = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => function = Some(self.ident(&p)),
+                Rule::literal => args.push(self.literal(p)),
+                Rule::lparen | Rule::rparen | Rule::comma => {}
+                _ => self.unexpected(&p),
+            }
+        }
+        let Some(function) = function else {
+            self.bug(span, "a masking function without a name");
+            return None;
+        };
+        Some(MaskCall {
+            function,
+            args,
+            span,
+        })
+    }
+
     fn attribute(&mut self, pair: P<'_>) -> Option<Attribute> {
         let span = self.span(&pair);
         let Some(inner) = pair.into_inner().next() else {
@@ -215,6 +240,7 @@ impl Builder<'_> {
         let mut string = None;
         let mut unknown = None;
         let mut table = None;
+        let mut mask = None;
         for p in inner.into_inner() {
             match p.as_rule() {
                 Rule::attr_default
@@ -223,6 +249,7 @@ impl Builder<'_> {
                 | Rule::attr_validate
                 | Rule::attr_static
                 | Rule::attr_bucket
+                | Rule::attr_masked
                 | Rule::attr_cql => name_span = self.span(&p),
                 Rule::attr_name => {
                     name_span = self.span(&p);
@@ -237,6 +264,7 @@ impl Builder<'_> {
                 }
                 Rule::string => string = Some(self.string(p)),
                 Rule::ident => table = Some(self.ident(&p)),
+                Rule::mask_call => mask = self.mask_call(p),
                 Rule::lparen | Rule::rparen | Rule::comma | Rule::no_args | Rule::loose_args => {}
                 _ => self.unexpected(&p),
             }
@@ -254,6 +282,13 @@ impl Builder<'_> {
             },
             Rule::unique_attr => AttributeKind::Unique { table },
             Rule::bucket_attr => AttributeKind::Bucket,
+            Rule::masked_attr => match mask {
+                Some(mask) => AttributeKind::Masked(mask),
+                None => {
+                    self.bug(span, "`@masked` without a function");
+                    return None;
+                }
+            },
             Rule::static_attr => AttributeKind::Static,
             Rule::validate_attr => AttributeKind::Validate(rules),
             Rule::cql_attr => match string {
@@ -275,7 +310,7 @@ impl Builder<'_> {
                     Some(best) => diagnostic.with_help(format!("did you mean `@{best}`?")),
                     None => diagnostic.with_help(
                         "the attributes are `@default(…)`, `@on_update(now)`, `@unique`, \
-                         `@validate(…)`, `@static`, `@cql(\"…\")` and `@bucket`",
+                         `@validate(…)`, `@static`, `@cql(\"…\")`, `@bucket` and `@masked(…)`",
                     ),
                 };
                 self.error(diagnostic);
