@@ -131,9 +131,16 @@ impl {{ item.ident }}Claims {
 }
 {% endif %}
 
+{% if repo.read_only %}
+/// Reads `{{ item.ident }}` rows (materialized view `{{ repo.table }}`, which
+/// Cassandra keeps from its base table): the reads of [`corm::Repository`]
+/// with this view's types (`get`, `scan`, …); there are no writes.
+{% else %}
 /// Reads and writes `{{ item.ident }}` rows (table `{{ repo.table }}`): the
 /// methods of [`corm::Repository`] with this model's types (`get`,
-{% if repo.batchable() %}
+{% endif %}
+{% if repo.read_only %}
+{% else if repo.batchable() %}
 /// `insert`, `update`, `delete`, …), and this model's own below.
 {% else if repo.counter %}
 /// `delete`, …), and `add` for the counters.

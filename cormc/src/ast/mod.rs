@@ -26,6 +26,7 @@ mod relation;
 mod timeseries;
 mod type_decl;
 mod types;
+mod view;
 
 pub use aggregate::{
     Aggregate, AggregateArg, AggregateFn, AggregateFnKind, GroupBy, Having, Select, SelectItem,
@@ -62,6 +63,7 @@ pub use relation::{Relation, RelationKind};
 pub use timeseries::{BucketClause, SeriesClause, TimeSeries};
 pub use type_decl::TypeDecl;
 pub use types::{TypeExpr, TypeKind};
+pub use view::View;
 
 pub use crate::diagnostics::{FileId, Span};
 
@@ -107,6 +109,8 @@ pub enum Item {
     Aggregate(Aggregate),
     /// `mutation name on Model { … }`
     Mutation(Mutation),
+    /// `view Name of Model { … }`
+    View(View),
     /// `timeseries Name { … }`
     TimeSeries(TimeSeries),
     /// `events Name { … }`
@@ -127,6 +131,7 @@ impl Item {
             Self::Query(i) => &i.name,
             Self::Aggregate(i) => &i.name,
             Self::Mutation(i) => &i.name,
+            Self::View(i) => &i.name,
             Self::TimeSeries(i) => &i.name,
             Self::Events(i) => &i.name,
             Self::Migration(i) => &i.name,
@@ -144,6 +149,7 @@ impl Item {
             Self::Query(_) => "query",
             Self::Aggregate(_) => "aggregate",
             Self::Mutation(_) => "mutation",
+            Self::View(_) => "view",
             Self::TimeSeries(_) => "timeseries",
             Self::Events(_) => "events",
             Self::Migration(_) => "migration",
@@ -161,6 +167,7 @@ impl Item {
             Self::Query(i) => i.doc.as_ref(),
             Self::Aggregate(i) => i.doc.as_ref(),
             Self::Mutation(i) => i.doc.as_ref(),
+            Self::View(i) => i.doc.as_ref(),
             Self::TimeSeries(i) => i.doc.as_ref(),
             Self::Events(i) => i.doc.as_ref(),
             Self::Migration(i) => i.doc.as_ref(),
@@ -178,6 +185,7 @@ impl Item {
             Self::Query(i) => i.span,
             Self::Aggregate(i) => i.span,
             Self::Mutation(i) => i.span,
+            Self::View(i) => i.span,
             Self::TimeSeries(i) => i.span,
             Self::Events(i) => i.span,
             Self::Migration(i) => i.span,

@@ -103,6 +103,7 @@ fn allowances<'a>(schema: &'a Schema, out: &mut Vec<Diagnostic>) -> Vec<Allowanc
             Item::Query(q) => (&q.allows, q.span),
             Item::Aggregate(a) => (&a.allows, a.span),
             Item::Mutation(m) => (&m.allows, m.span),
+            Item::View(v) => (&v.allows, v.span),
             Item::TimeSeries(t) => (&t.allows, t.span),
             Item::Events(e) => (&e.allows, e.span),
             Item::Keyspace(_) | Item::Type(_) | Item::Enum(_) | Item::Migration(_) => continue,

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use crate::cql::{
     ClusteringColumn, ColumnDef, Compaction, CompactionStrategy, CqlSchema, CqlType, Ident,
     IndexClass, IndexDef, IndexTarget, KeyspaceDef, NativeType, Replication, SortOrder, TableDef,
-    UdtDef, UdtField, WindowUnit,
+    UdtDef, UdtField, ViewDef, WindowUnit,
 };
 use crate::ir::{self, Order, Scalar, Type};
 
@@ -53,7 +53,16 @@ pub(super) fn desired_schema(items: &Items<'_>) -> CqlSchema {
         });
     }
     for model in items.models {
-        lower_model(model, &lower, &mut schema);
+        match &model.view_of {
+            Some(base) => {
+                let base = items
+                    .models
+                    .iter()
+                    .find(|m| &m.table == base && m.view_of.is_none());
+                schema.insert_view(view_def(model, base));
+            }
+            None => lower_model(model, &lower, &mut schema),
+        }
     }
     for series in items.time_series {
         lower_time_series(series, &lower, &mut schema);
@@ -234,6 +243,42 @@ fn lower_model(model: &ir::Model, lower: &TypeLowering<'_>, schema: &mut CqlSche
     }
     for unique in model.unique_fields() {
         schema.insert_table(unique_lookup_table(model, unique, lower));
+    }
+}
+
+/// `create materialized view … as select * where <key> is not null …
+/// primary key (…)` for a `view` of `base` (`select *`, or the columns
+/// but the base's static ones, which a view can't show).
+fn view_def(model: &ir::Model, base: Option<&ir::Model>) -> ViewDef {
+    let column = |field: &str| Ident::new(cql_name(model, field));
+    let has_static = base.is_some_and(|b| b.fields.iter().any(|f| f.is_static));
+    ViewDef {
+        name: Ident::new(&model.table),
+        base_table: Ident::new(model.view_of.as_deref().unwrap_or_default()),
+        columns: has_static.then(|| {
+            model
+                .fields
+                .iter()
+                .map(|f| Ident::new(&f.cql_name))
+                .collect()
+        }),
+        where_clause: model
+            .key
+            .fields()
+            .map(|field| format!("{} is not null", column(field)))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        partition_key: model.key.partition.iter().map(|p| column(p)).collect(),
+        clustering: model
+            .key
+            .clustering
+            .iter()
+            .map(|c| ClusteringColumn {
+                name: column(&c.field),
+                order: sort(c.order),
+            })
+            .collect(),
+        options: crate::cql::TableOptions::default(),
     }
 }
 

@@ -159,15 +159,20 @@ pub(super) fn check_migrations(
 
 /// The changes that take the schema the migrations build (`replayed`) to
 /// the one the items need (`desired`), in the diff's order. The keyspace is
-/// left out (it is bound at run time) and so are materialized views (only
-/// migrations declare them).
+/// left out (it is bound at run time), and so are the materialized views
+/// that only migrations declare (a `view` item's are compared).
 #[must_use]
 pub fn drift_changes(replayed: &CqlSchema, desired: &CqlSchema) -> Vec<cql::Change> {
     let mut replayed = replayed.clone();
     let mut desired = desired.clone();
     replayed.keyspace = None;
     desired.keyspace = None;
-    desired.views = replayed.views.clone();
+    for (name, view) in &replayed.views {
+        desired
+            .views
+            .entry(name.clone())
+            .or_insert_with(|| view.clone());
+    }
     cql::diff(&replayed, &desired)
 }
 
@@ -218,7 +223,7 @@ fn check_drift(
         )
         .label(at, "the last migration")
         .help(format!(
-            "a model can't stand for a view yet: remove the model and read `{view}` through `corm::Session`, or give the model a `table` name of its own"
+            "declare it as a view, `view Name of Base {{ key (…) }}` with `table {view}`, or give the model a `table` name of its own"
         ));
     }
     // Group the other changes by the item that needs them.

@@ -12,6 +12,7 @@
 //! | UDTs and enums | [`user_types`] |
 //! | models: keys, indexes, counters, static, options | [`models`], [`table_options`] |
 //! | relations | [`relations`] |
+//! | materialized views (read-only models) | [`views`] |
 //! | queries, their restrictions and projections | [`queries`], [`restrictions`], [`projections`] |
 //! | aggregates | [`aggregates`] |
 //! | mutations: what they write and which rows | [`mutations`] |
@@ -53,6 +54,7 @@ pub mod table_options;
 mod time_series;
 mod types;
 mod user_types;
+mod views;
 
 use std::collections::BTreeMap;
 
@@ -132,6 +134,18 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
         .iter()
         .filter_map(|m| models::check_model(m, &symbols, &mut ctx))
         .collect();
+    let views: Vec<ir::Model> = {
+        let index: FxHashMap<&str, &ir::Model> = models
+            .iter()
+            .map(|model| (model.name.as_str(), model))
+            .collect();
+        symbols
+            .views
+            .iter()
+            .filter_map(|view| views::check_view(view, &index, &symbols, &mut ctx))
+            .collect()
+    };
+    models.extend(views);
     relations::check_relations(&symbols.models, &mut models, &mut ctx);
     check_index_names(&symbols, &models, &mut ctx);
     let model_index: FxHashMap<&str, &ir::Model> = models

@@ -88,6 +88,7 @@ pub(super) fn check_model(
         name: model.name.name.clone(),
         doc: model.doc.as_ref().map(|doc| doc.text.clone()),
         table,
+        view_of: None,
         fields,
         key,
         indexes,

@@ -34,6 +34,19 @@ pub(super) fn check_mutation(
     ctx: &mut Context,
 ) -> Option<ir::Mutation> {
     let model = target_model(&mutation.target, models, symbols, ctx)?;
+    if model.view_of.is_some() {
+        ctx.error(
+            Code::OperatorMismatch,
+            format!(
+                "`{}` is a materialized view, which only Cassandra writes",
+                model.name
+            ),
+            mutation.target.span,
+            "read-only",
+        )
+        .help("write the base model; Cassandra updates the view");
+        return None;
+    }
     let mut params = Params::default();
     let mut ok = true;
     let action = match (&mutation.set, &mutation.delete) {

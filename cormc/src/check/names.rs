@@ -19,6 +19,7 @@ pub(super) enum TypeDecl<'a> {
     Model(&'a ast::Model),
     TimeSeries(&'a ast::TimeSeries),
     Events(&'a ast::EventStore),
+    View(&'a ast::View),
 }
 
 impl<'a> TypeDecl<'a> {
@@ -30,6 +31,7 @@ impl<'a> TypeDecl<'a> {
             Self::Model(d) => &d.name,
             Self::TimeSeries(d) => &d.name,
             Self::Events(d) => &d.name,
+            Self::View(d) => &d.name,
         }
     }
 
@@ -41,6 +43,7 @@ impl<'a> TypeDecl<'a> {
             Self::Model(_) => "model",
             Self::TimeSeries(_) => "time series",
             Self::Events(_) => "event store",
+            Self::View(_) => "view",
         }
     }
 
@@ -52,6 +55,7 @@ impl<'a> TypeDecl<'a> {
             Self::Model(_) => "a model",
             Self::TimeSeries(_) => "a time series",
             Self::Events(_) => "an event store",
+            Self::View(_) => "a view",
         }
     }
 }
@@ -70,6 +74,7 @@ pub(super) struct Symbols<'a> {
     pub queries: Vec<&'a ast::Query>,
     pub aggregates: Vec<&'a ast::Aggregate>,
     pub mutations: Vec<&'a ast::Mutation>,
+    pub views: Vec<&'a ast::View>,
     pub migrations: Vec<&'a ast::Migration>,
 }
 
@@ -126,6 +131,11 @@ impl<'a> Symbols<'a> {
                 ast::Item::Aggregate(aggregate) => {
                     if declare_method(&mut methods, &aggregate.name, "aggregate", ctx) {
                         symbols.aggregates.push(aggregate);
+                    }
+                }
+                ast::Item::View(decl) => {
+                    if symbols.declare_type(&decl.name, TypeDecl::View(decl), ctx) {
+                        symbols.views.push(decl);
                     }
                 }
                 ast::Item::Mutation(mutation) => {
@@ -197,7 +207,8 @@ impl<'a> Symbols<'a> {
                 TypeDecl::Udt(_)
                 | TypeDecl::Model(_)
                 | TypeDecl::TimeSeries(_)
-                | TypeDecl::Events(_),
+                | TypeDecl::Events(_)
+                | TypeDecl::View(_),
             )
             | None => None,
         }

@@ -88,7 +88,7 @@ pub(super) fn target_model<'m>(
             )
             .help("time series and event stores have generated read methods");
         }
-        Some(TypeDecl::Model(_)) => {} // the model itself failed its checks
+        Some(TypeDecl::Model(_) | TypeDecl::View(_)) => {} // it failed its own checks
         Some(decl @ (TypeDecl::Udt(_) | TypeDecl::Enum(_))) => {
             ctx.error(
                 Code::UnknownModel,

@@ -198,7 +198,12 @@ fn resolve_named(
             Some(Type::Udt(name.name.clone()))
         }
         Some(TypeDecl::Enum(_)) => Some(Type::Enum(name.name.clone())),
-        Some(other @ (TypeDecl::Model(_) | TypeDecl::TimeSeries(_) | TypeDecl::Events(_))) => {
+        Some(
+            other @ (TypeDecl::Model(_)
+            | TypeDecl::TimeSeries(_)
+            | TypeDecl::Events(_)
+            | TypeDecl::View(_)),
+        ) => {
             ctx.error(
                 Code::UnknownType,
                 format!("`{}` is {}, not a type a field can hold", name.name, other.described()),

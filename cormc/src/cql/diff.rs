@@ -638,7 +638,10 @@ pub fn diff(from: &CqlSchema, to: &CqlSchema) -> Vec<Change> {
     // column of a table with views), to be created again at the end.
     let view_changed = |v: &ViewDef| {
         tables_losing_columns.contains(&v.base_table)
-            || to.views.get(&v.name).is_none_or(|t| !same_view_shape(v, t))
+            || to
+                .views
+                .get(&v.name)
+                .is_none_or(|t| !same_view_shape((v, from), (t, to)))
     };
     for view in from.views.values().filter(|v| view_changed(v)) {
         out.push(Change::DropView(view.name.clone()));
@@ -710,13 +713,47 @@ pub fn diff(from: &CqlSchema, to: &CqlSchema) -> Vec<Change> {
     out
 }
 
-/// Views equal but for their options.
-fn same_view_shape(a: &ViewDef, b: &ViewDef) -> bool {
+/// Views equal but for their options: the same base, key and order, the
+/// same columns shown (`select *` is the base's columns but static ones),
+/// and the same `where` conditions in any order and case.
+fn same_view_shape(
+    (a, a_schema): (&ViewDef, &CqlSchema),
+    (b, b_schema): (&ViewDef, &CqlSchema),
+) -> bool {
     a.base_table == b.base_table
-        && a.columns == b.columns
-        && a.where_clause == b.where_clause
+        && shown_columns(a, a_schema) == shown_columns(b, b_schema)
+        && where_conditions(&a.where_clause) == where_conditions(&b.where_clause)
         && a.partition_key == b.partition_key
         && a.clustering == b.clustering
+}
+
+/// The columns a view shows, its key included; for `select *`, the base
+/// table's non-static columns (`None` when the base is unknown).
+fn shown_columns(view: &ViewDef, schema: &CqlSchema) -> Option<BTreeSet<Ident>> {
+    let mut columns: BTreeSet<Ident> = match &view.columns {
+        Some(list) => list.iter().cloned().collect(),
+        None => schema
+            .tables
+            .get(&view.base_table)?
+            .columns
+            .iter()
+            .filter(|c| !c.is_static)
+            .map(|c| c.name.clone())
+            .collect(),
+    };
+    columns.extend(view.partition_key.iter().cloned());
+    columns.extend(view.clustering.iter().map(|c| c.name.clone()));
+    Some(columns)
+}
+
+/// A view's `where` clause as a set of conditions, lower-cased.
+fn where_conditions(text: &str) -> BTreeSet<String> {
+    let lower = text.to_ascii_lowercase();
+    lower
+        .split(" and ")
+        .map(|condition| condition.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|condition| !condition.is_empty())
+        .collect()
 }
 
 /// The options to set so `from` matches `to` (see the module docs for what

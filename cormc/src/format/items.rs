@@ -121,6 +121,7 @@ impl Printer<'_> {
             Item::Query(query) => self.query(query),
             Item::Aggregate(aggregate) => self.aggregate(aggregate),
             Item::Mutation(mutation) => self.mutation(mutation),
+            Item::View(view) => self.view(view),
             Item::TimeSeries(series) => self.timeseries(series),
             Item::Events(store) => self.events(store),
             Item::Migration(migration) => self.migration(migration),
@@ -343,6 +344,18 @@ impl Printer<'_> {
         );
         members.extend(aggregate.allows.iter().map(Member::Allow));
         self.block(&in_order(members), aggregate.span.end);
+    }
+
+    fn view(&mut self, view: &crate::ast::View) {
+        self.head(view.doc.as_ref(), "view", &view.name);
+        self.kw("of");
+        self.sp();
+        self.tok(&view.base.name, view.base.span);
+        let mut members = Vec::new();
+        members.extend(view.key.as_ref().map(Member::Key));
+        members.extend(view.table.as_ref().map(Member::Table));
+        members.extend(view.allows.iter().map(Member::Allow));
+        self.block(&in_order(members), view.span.end);
     }
 
     fn mutation(&mut self, mutation: &Mutation) {

@@ -13,8 +13,12 @@ pub struct Model {
     pub name: String,
     /// `///` documentation (rustdoc; not the table's `comment`).
     pub doc: Option<String>,
-    /// The CQL table name (`table` clause, or the name in snake_case).
+    /// The CQL table name (`table` clause, or the name in snake_case); a
+    /// view's name for a view.
     pub table: String,
+    /// For a `view … of Base`: the base model's CQL table. A view is read
+    /// through a repository with reads only.
+    pub view_of: Option<String>,
     /// Fields in declaration order.
     pub fields: Vec<Field>,
     /// The primary key.

@@ -42,6 +42,7 @@ const ITEM_KEYWORDS: &[&str] = &[
     "query",
     "aggregate",
     "mutation",
+    "view",
     "timeseries",
     "events",
     "migration",
@@ -60,7 +61,8 @@ const MODEL_CLAUSES: &[&str] = &[
 ];
 /// The help for a `view` where the language has none (an item, or
 /// `view of …` in a model).
-const VIEW_HELP: &str = "materialized views are not declared in `.corm` yet: create one in a migration (`create materialized view … as select … primary key (…);`), which `cormc check` replays, and read it through `corm::Session`";
+const VIEW_HELP: &str =
+    "a materialized view is an item of its own: `view VideoByTitle of Video { key ((title), id) }`";
 
 const QUERY_CLAUSES: &[&str] = &["select", "where", "order", "per", "limit", "allow"];
 const MUTATION_CLAUSES: &[&str] = &["set", "delete", "where", "if"];
@@ -396,6 +398,11 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::allow_filtering => keyword("`allow filtering`", &["allow"]),
         Rule::aggregate_decl => keyword("an aggregate", &["aggregate"]),
         Rule::mutation_decl => keyword("a mutation", &["mutation"]),
+        Rule::view_decl => keyword("a view", &["view"]),
+        Rule::view_body => named("`{`"),
+        Rule::view_member => keyword("a view clause (`key` or `table`)", &["key", "table"]),
+        Rule::kw_view => keyword("`view`", &["view"]),
+        Rule::kw_of => keyword("`of` and the model, as in `view Name of Model`", &["of"]),
         Rule::query_select => keyword("`select column, …`", &["select"]),
         Rule::query_select_item => {
             named("a column, `writetime(column) as name` or `ttl(column) as name`")

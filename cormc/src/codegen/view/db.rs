@@ -46,6 +46,8 @@ pub struct RepoView {
     pub partition: Option<String>,
     /// Whether this is a counter table (no insert; `add` instead).
     pub counter: bool,
+    /// A materialized view: reads only (Cassandra writes it).
+    pub read_only: bool,
     /// The statements of the `@unique` lookup tables, in the order of the
     /// claims struct's fields.
     pub claim_statements: Vec<StatementView>,
@@ -76,7 +78,7 @@ impl RepoView {
     /// on another partition, which a batch can't hold).
     #[must_use]
     pub fn batchable(&self) -> bool {
-        !self.counter && self.unique.is_empty()
+        !self.counter && self.unique.is_empty() && !self.read_only
     }
 
     /// The unique fields the patch can set.
@@ -420,6 +422,7 @@ fn repo_view(
         None => spec,
     };
     Ok(RepoView {
+        read_only: model.view_of.is_some(),
         spec,
         clustered,
         model_literal: format!("{:?}", model.name),

@@ -370,7 +370,7 @@ fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
         .fields
         .iter()
         .any(|field| !item.key.contains(&field.name));
-    let patch = (!item.is_counter_table() && updatable).then(|| PatchView {
+    let patch = (!item.is_counter_table() && updatable && item.view_of.is_none()).then(|| PatchView {
         doc: doc_lines(
             Some(&format!(
                 "The columns an update of `{ident}` writes: each field that is \

@@ -130,6 +130,7 @@ impl<'a> Builder<'a> {
             Rule::query_decl => ast::Item::Query(self.query(inner)),
             Rule::aggregate_decl => ast::Item::Aggregate(self.aggregate(inner)),
             Rule::mutation_decl => ast::Item::Mutation(self.mutation(inner)),
+            Rule::view_decl => ast::Item::View(self.view(inner)),
             Rule::timeseries_decl => ast::Item::TimeSeries(self.timeseries(inner)),
             Rule::events_decl => ast::Item::Events(self.events(inner)),
             Rule::migration_decl => ast::Item::Migration(self.migration(inner)),

@@ -390,3 +390,66 @@ impl Builder<'_> {
         })
     }
 }
+
+impl Builder<'_> {
+    /// `view_decl = { doc? ~ kw_view ~ ident ~ kw_of ~ ident ~ view_body }`
+    pub(super) fn view(&mut self, pair: P<'_>) -> crate::ast::View {
+        let span = self.span(&pair);
+        let mut view = crate::ast::View {
+            doc: None,
+            name: crate::ast::Ident {
+                name: String::new(),
+                span,
+            },
+            base: crate::ast::Ident {
+                name: String::new(),
+                span,
+            },
+            key: None,
+            table: None,
+            allows: Vec::new(),
+            span,
+        };
+        let mut names = 0;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::doc => view.doc = Some(self.doc(p)),
+                Rule::kw_view | Rule::kw_of => {}
+                Rule::ident if names == 0 => {
+                    view.name = self.ident(&p);
+                    names += 1;
+                }
+                Rule::ident => view.base = self.ident(&p),
+                Rule::view_body => {
+                    let block = describe_block("view", &view.name);
+                    self.block_body(p, Rule::view_member, &block, |this, clause| {
+                        match clause.as_rule() {
+                            Rule::key_clause => {
+                                let key = this.key_clause(clause);
+                                this.once(&mut view.key, key, "key", &block);
+                            }
+                            Rule::table_clause => {
+                                let span = this.span(&clause);
+                                if let Some(name) =
+                                    clause.into_inner().find(|p| p.as_rule() == Rule::ident)
+                                {
+                                    let name = this.ident(&name);
+                                    this.once(
+                                        &mut view.table,
+                                        TableClause { name, span },
+                                        "table",
+                                        &block,
+                                    );
+                                }
+                            }
+                            Rule::allow_clause => view.allows.extend(this.allow_clause(clause)),
+                            _ => this.unexpected(&clause),
+                        }
+                    });
+                }
+                _ => self.unexpected(&p),
+            }
+        }
+        view
+    }
+}
