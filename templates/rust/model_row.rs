@@ -61,27 +61,7 @@ impl SerializeRow for {{ item.ident }} {
 }
 
 /// Reads every column, in declaration order.
-impl<'f, 'm> DeserializeRow<'f, 'm> for {{ item.ident }} {
-    fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
-        rt::check_count::<Self>(specs, {{ item.fields.len() }})?;
-{% for field in item.fields %}
-        rt::check_col::<Self, {{ field.ty }}>(specs, {{ loop.index0 }}, {{ field.cql_name }})?;
-{% endfor %}
-        Ok(())
-    }
-
-    fn deserialize(mut row: ColumnIterator<'f, 'm>) -> Result<Self, DeserializationError> {
-        Ok(Self {
-{% for field in item.fields %}
-{% if field.optional %}
-            {{ field.ident }}: rt::next_opt_col::<Self, _>(&mut row)?,
-{% else %}
-            {{ field.ident }}: rt::next_col::<Self, _>(&mut row)?,
-{% endif %}
-{% endfor %}
-        })
-    }
-}
+{% call rows::deserialize_row(item.ident, item.fields) %}{% endcall %}
 {% for key in item.keys() %}
 
 {% for line in key.doc %}

@@ -15,27 +15,7 @@ pub struct {{ partial.ident }} {
 }
 
 /// Reads the columns of the query's `select`, in order.
-impl<'f, 'm> DeserializeRow<'f, 'm> for {{ partial.ident }} {
-    fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
-        rt::check_count::<Self>(specs, {{ partial.fields.len() }})?;
-{% for field in partial.fields %}
-        rt::check_col::<Self, {{ field.ty }}>(specs, {{ loop.index0 }}, {{ field.column }})?;
-{% endfor %}
-        Ok(())
-    }
-
-    fn deserialize(mut row: ColumnIterator<'f, 'm>) -> Result<Self, DeserializationError> {
-        Ok(Self {
-{% for field in partial.fields %}
-{% if field.optional %}
-            {{ field.ident }}: rt::next_opt_col::<Self, _>(&mut row)?,
-{% else %}
-            {{ field.ident }}: rt::next_col::<Self, _>(&mut row)?,
-{% endif %}
-{% endfor %}
-        })
-    }
-}
+{% call rows::deserialize_row(partial.ident, partial.fields) %}{% endcall %}
 {% endif %}
 
 impl {{ query.repo }}<'_> {
@@ -58,9 +38,9 @@ impl {{ query.repo }}<'_> {
     ) -> impl corm::Fetch<corm::paging::Rows<{{ query.row }}>> + 's {
 {% endif %}
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
-            key: {{ query.cache_key }},
-            head: {{ query.head }},
-            tail: {% if let Some(tail) = query.tail %}{{ tail }}{% else %}""{% endif %},
+            key: {{ query.statement.cache_key }},
+            head: {{ query.statement.head }},
+            tail: {{ query.statement.tail }},
         };
 {% if query.single %}
         self.base.reborrow().fetch_optional(&STATEMENT, {{ query.values }})
@@ -155,9 +135,9 @@ impl {{ aggregate.repo }}<'_> {
 {% endfor %}
     ) -> corm::Result<{{ aggregate.returns }}> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
-            key: {{ aggregate.cache_key }},
-            head: {{ aggregate.head }},
-            tail: {% if let Some(tail) = aggregate.tail %}{{ tail }}{% else %}""{% endif %},
+            key: {{ aggregate.statement.cache_key }},
+            head: {{ aggregate.statement.head }},
+            tail: {{ aggregate.statement.tail }},
         };
         let statement = self.base.named(&STATEMENT);
         let prepared = statement.prepared(self.base.session()).await?;
@@ -280,9 +260,9 @@ impl {{ mutation.repo }}<'_> {
 {% endfor %}
     ) -> corm::Result<{{ mutation.outcome.returns() }}> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
-            key: {{ mutation.cache_key }},
-            head: {{ mutation.head }},
-            tail: {% if let Some(tail) = mutation.tail %}{{ tail }}{% else %}""{% endif %},
+            key: {{ mutation.statement.cache_key }},
+            head: {{ mutation.statement.head }},
+            tail: {{ mutation.statement.tail }},
         };
 {% if mutation.now %}
         let now = rt::Now::current();

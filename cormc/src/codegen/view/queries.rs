@@ -77,15 +77,10 @@ pub struct QueryView {
     pub repo: String,
     /// The method name.
     pub ident: String,
-    /// The statement's key in the repository's statement cache.
-    pub cache_key: String,
+    /// The statement the method runs.
+    pub statement: StatementView,
     /// The parameters, in order (`limit ?n` included).
     pub params: Vec<ParamView>,
-    /// The CQL before the keyspace-qualified table, as a Rust string literal.
-    pub head: String,
-    /// The CQL after the table, as a Rust string literal (`None`: nothing
-    /// follows the table).
-    pub tail: Option<String>,
     /// The values bound, as a Rust tuple expression.
     pub values: String,
     /// The row type (the model, or the partial row of a `select`).
@@ -120,7 +115,7 @@ pub struct PartialFieldView {
     /// Its Rust type (an `Option` for values that may be null).
     pub ty: String,
     /// The name of its column in the result, as a Rust string literal.
-    pub column: String,
+    pub cql_name: String,
     /// Whether it is an `Option` (read so that an empty value is `None`).
     pub optional: bool,
     /// Its doc lines.
@@ -519,9 +514,29 @@ pub(super) fn cql_literal(
     })
 }
 
-/// The CQL after the table as a Rust string literal, `None` when empty.
-pub(super) fn literal_tail(tail: &str) -> Option<String> {
-    (!tail.is_empty()).then(|| format!("{tail:?}"))
+/// A generated method's statement: its key in the repository's cache of
+/// extra statements and its text around the keyspace-qualified table, as
+/// Rust string literals (a `corm::NamedStatement`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementView {
+    /// The key (named queries, then aggregates, then mutations, by
+    /// declaration order).
+    pub cache_key: String,
+    /// The CQL before the table.
+    pub head: String,
+    /// The CQL after the table (`""` when nothing follows it).
+    pub tail: String,
+}
+
+impl StatementView {
+    /// The statement at `index` with `head` and `tail` around its table.
+    pub(super) fn new(index: usize, head: &str, tail: &str) -> Self {
+        Self {
+            cache_key: index.to_string(),
+            head: format!("{head:?}"),
+            tail: format!("{tail:?}"),
+        }
+    }
 }
 
 /// The Rust tuple expression of `values` (`()` for none).
@@ -724,11 +739,9 @@ fn query_view(
         doc,
         repo: format!("{}Repository", bare(&view.ident)),
         ident: field_ident(&query.name),
-        cache_key: index.to_string(),
+        statement: StatementView::new(index, &head, &tail),
         many_args: param_views.len() + 2 > MAX_ARGS,
         params: param_views,
-        head: format!("{head:?}"),
-        tail: literal_tail(&tail),
         values: tuple(&values, &what)?,
         row: partial
             .as_ref()
@@ -795,7 +808,7 @@ fn projection_view(
         fields.push(PartialFieldView {
             ident: field_ident(&selected.name),
             ty,
-            column: format!("{column:?}"),
+            cql_name: format!("{column:?}"),
             optional,
             doc: doc_lines(doc.as_deref(), ""),
         });

@@ -89,6 +89,22 @@ async fn collections_entries_and_columns_change_in_place() {
     .await;
 }
 
+/// The TTL left on `column` of the room `id`.
+async fn ttl_of(session: &Session, column: &str, id: Uuid) -> Option<i32> {
+    session
+        .query(
+            &format!("SELECT TTL({column}) FROM room WHERE id = ?"),
+            (id,),
+        )
+        .await
+        .unwrap()
+        .into_rows_result()
+        .unwrap()
+        .single_row::<(Option<i32>,)>()
+        .unwrap()
+        .0
+}
+
 #[tokio::test]
 async fn the_ttl_of_the_options_applies_to_the_cells_written() {
     with_keyspace("mutations_ttl", |session| async move {
@@ -100,25 +116,12 @@ async fn the_ttl_of_the_options_applies_to_the_cells_written() {
             .add_participants(&names(&["ann"]), id)
             .await
             .unwrap();
-        let ttl: Option<i32> = session
-            .query("SELECT TTL(name) FROM room WHERE id = ?", (id,))
-            .await
-            .unwrap()
-            .into_rows_result()
-            .unwrap()
-            .single_row::<(Option<i32>,)>()
-            .unwrap()
-            .0;
-        assert_eq!(ttl, None, "the name was not written by the mutation");
-        let updated_ttl: Option<i32> = session
-            .query("SELECT TTL(updated_at) FROM room WHERE id = ?", (id,))
-            .await
-            .unwrap()
-            .into_rows_result()
-            .unwrap()
-            .single_row::<(Option<i32>,)>()
-            .unwrap()
-            .0;
+        assert_eq!(
+            ttl_of(&session, "name", id).await,
+            None,
+            "the name was not written by the mutation"
+        );
+        let updated_ttl = ttl_of(&session, "updated_at", id).await;
         assert!(
             updated_ttl.is_some_and(|t| t > 3500 && t <= 3600),
             "{updated_ttl:?}"

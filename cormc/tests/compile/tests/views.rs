@@ -9,7 +9,8 @@ use corm::chrono::NaiveDate;
 use corm::testing::with_keyspace;
 use corm::{Session, TryStreamExt, Uuid};
 use corm_codegen_fixtures::views::{
-    DaysByRoom, DaysByRoomPartition, Db, Reservation, ReservationByConfirmationKey, RoomDay,
+    DaysByRoom, DaysByRoomPartition, Db, Reservation, ReservationByConfirmation,
+    ReservationByConfirmationKey, RoomDay,
 };
 
 async fn db(session: Session) -> Db {
@@ -21,6 +22,17 @@ async fn db(session: Session) -> Db {
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 12, d).unwrap()
+}
+
+/// The view's rows of one confirmation number, through the named query.
+async fn by_confirmation_number(db: &Db, number: &str) -> Vec<ReservationByConfirmation> {
+    db.reservation_by_confirmation()
+        .reservation_by_confirmation(number)
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -60,14 +72,7 @@ async fn base_writes_are_read_through_the_views() {
             .unwrap();
         assert_eq!(by_confirmation.room_number, 102);
         assert_eq!(by_confirmation.end_date, day(4));
-        let found = db
-            .reservation_by_confirmation()
-            .reservation_by_confirmation("C-1")
-            .await
-            .unwrap()
-            .try_collect::<Vec<_>>()
-            .await
-            .unwrap();
+        let found = by_confirmation_number(&db, "C-1").await;
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].start_date, day(1));
 
@@ -75,14 +80,7 @@ async fn base_writes_are_read_through_the_views() {
         let mut moved = first.clone();
         moved.note = Some("late arrival".to_owned());
         db.reservation().insert(&moved).await.unwrap();
-        let found = db
-            .reservation_by_confirmation()
-            .reservation_by_confirmation("C-1")
-            .await
-            .unwrap()
-            .try_collect::<Vec<_>>()
-            .await
-            .unwrap();
+        let found = by_confirmation_number(&db, "C-1").await;
         assert_eq!(found[0].note.as_deref(), Some("late arrival"));
 
         let mut monday = RoomDay::new("h1".to_owned(), day(7), 5, true);

@@ -22,7 +22,7 @@
 //!   arithmetic in generated code), and ordering by an optional float.
 
 use super::{
-    Kind, MAX_ARGS, ParamView, column, literal_tail, method_doc, param_ident, param_idents,
+    Kind, MAX_ARGS, ParamView, StatementView, column, method_doc, param_ident, param_idents,
     param_type, tuple, type_uses, where_clause,
 };
 use crate::codegen::CodegenError;
@@ -46,17 +46,12 @@ pub struct AggregateView {
     pub repo: String,
     /// The method name.
     pub ident: String,
-    /// The statement's key in the repository's statement cache.
-    pub cache_key: String,
+    /// The statement the method runs.
+    pub statement: StatementView,
     /// The parameters, in order.
     pub params: Vec<ParamView>,
     /// Whether the method takes more arguments than clippy likes.
     pub many_args: bool,
-    /// The CQL before the keyspace-qualified table, as a Rust string literal.
-    pub head: String,
-    /// The CQL after the table, as a Rust string literal (`None`: nothing
-    /// follows the table).
-    pub tail: Option<String>,
     /// The values bound, as a Rust tuple expression.
     pub values: String,
     /// The type of a row read, as a Rust tuple type.
@@ -554,11 +549,9 @@ pub(super) fn aggregate_view(
         doc: method_doc(aggregate.doc.as_deref(), &fallback, &details, &cql, &errors),
         repo,
         ident,
-        cache_key: index.to_string(),
+        statement: StatementView::new(index, &head, &tail),
         many_args: param_views.len() + 2 > MAX_ARGS,
         params: param_views,
-        head: format!("{head:?}"),
-        tail: literal_tail(&tail),
         values: tuple(&values, &what)?,
         read,
         pattern,

@@ -12,7 +12,7 @@ use super::super::ident::{bare, field_ident, type_ident};
 use super::super::items::ModelView;
 use super::super::rust_type::rust_type;
 use super::{
-    MAX_ARGS, ParamView, column, cql_literal, literal_tail, method_doc, param_ident, param_idents,
+    MAX_ARGS, ParamView, StatementView, column, cql_literal, method_doc, param_ident, param_idents,
     param_type, tuple, type_uses, where_parts,
 };
 use crate::codegen::CodegenError;
@@ -28,14 +28,10 @@ pub struct MutationView {
     pub repo: String,
     /// The method name.
     pub ident: String,
-    /// The statement's key in the repository's statement cache.
-    pub cache_key: String,
+    /// The statement the method runs.
+    pub statement: StatementView,
     /// The parameters, in order.
     pub params: Vec<ParamView>,
-    /// The CQL before the keyspace-qualified table, as a Rust string literal.
-    pub head: String,
-    /// The CQL after it, as a Rust string literal.
-    pub tail: Option<String>,
     /// The values bound, as a Rust tuple expression.
     pub values: String,
     /// Whether the values use `now` (an `@on_update(now)` column).
@@ -273,11 +269,9 @@ pub(super) fn mutation_view(
         doc,
         repo: format!("{}Repository", bare(&view.ident)),
         ident: field_ident(&mutation.name),
-        cache_key: index.to_string(),
+        statement: StatementView::new(index, &head, &tail),
         many_args: param_views.len() + 1 > MAX_ARGS,
         params: param_views,
-        head: format!("{head:?}"),
-        tail: literal_tail(&tail),
         values: tuple(&values, &what)?,
         now,
         outcome,
