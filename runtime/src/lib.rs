@@ -59,8 +59,8 @@ pub use statement::Statement;
 #[doc(hidden)]
 pub use table::NamedStatement;
 pub use table::{
-    Clustered, DirectWrites, InDb, PrimaryKey, RangeValues, Repository, Table, TableSpec,
-    TableStatements, Updatable, WriteBatch,
+    Clustered, DirectWrites, InDb, ParallelScan, PrimaryKey, RangeValues, Repository, Table,
+    TableSpec, TableStatements, Updatable, WriteBatch,
 };
 
 /// Arbitrary-precision decimals, for `decimal` columns ([`BigDecimal`]).

@@ -1,0 +1,88 @@
+//! `Repository::scan_parallel` through the code generated for the
+//! `composite_key` fixture (a partition key of two columns, so the scan
+//! reads `token(sensor, day)`), against a real node: every row exactly
+//! once, with one range at a time and with many at once.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+
+use corm::chrono::{NaiveDate, TimeZone, Utc};
+use corm::testing::with_keyspace;
+use corm::{Options, ParallelScan, Session, StreamExt, TryStreamExt};
+use corm_codegen_fixtures::composite_key::{Db, Reading};
+
+/// Rows written: 400 partitions of 25 rows.
+const PARTITIONS: u32 = 400;
+const PER_PARTITION: i32 = 25;
+
+async fn db(session: Session) -> Db {
+    let keyspace = session.keyspace().expect("the harness uses a keyspace");
+    let db = Db::new(session, keyspace);
+    db.setup().await.unwrap();
+    db
+}
+
+fn reading(partition: u32, seq: i32) -> Reading {
+    Reading::new(
+        format!("sensor-{}", partition % 40),
+        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+            + corm::chrono::Days::new(u64::from(partition / 40)),
+        Utc.timestamp_opt(1_700_000_000 + i64::from(seq), 0)
+            .unwrap(),
+        seq,
+        f64::from(seq),
+    )
+}
+
+type Key = (String, NaiveDate, i32);
+
+fn key(row: &Reading) -> Key {
+    (row.sensor.clone(), row.day, row.seq)
+}
+
+async fn scanned(db: &Db, scan: ParallelScan, page_size: i32) -> Vec<Key> {
+    db.reading()
+        .with(Options::new().page_size(page_size))
+        .scan_parallel(scan)
+        .await
+        .unwrap()
+        .map_ok(|row| key(&row))
+        .try_collect()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_row_once_with_one_range_or_many() {
+    with_keyspace("parallel_scan", |session| async move {
+        let db = db(session).await;
+        let rows: Vec<Reading> = (0..PARTITIONS)
+            .flat_map(|p| (0..PER_PARTITION).map(move |seq| reading(p, seq)))
+            .collect();
+        let readings = db.reading();
+        corm::futures::stream::iter(&rows)
+            .map(|row| readings.insert(row))
+            .buffer_unordered(64)
+            .try_collect::<Vec<()>>()
+            .await
+            .unwrap();
+        let expected: BTreeSet<Key> = rows.iter().map(key).collect();
+        assert_eq!(expected.len(), rows.len());
+
+        for (scan, page_size) in [
+            (ParallelScan::default(), 100),
+            (ParallelScan::default().splits(1).concurrency(1), 1000),
+            (ParallelScan::default().splits(64).concurrency(8), 7),
+        ] {
+            let keys = scanned(&db, scan, page_size).await;
+            assert_eq!(keys.len(), rows.len(), "{scan:?}: a row twice or missing");
+            assert_eq!(
+                keys.into_iter().collect::<BTreeSet<_>>(),
+                expected,
+                "{scan:?}"
+            );
+        }
+    })
+    .await;
+}
