@@ -26,6 +26,13 @@ pub struct Args {
     /// Only time `cormc check` on synthetic schemas (no node, seconds).
     #[arg(long)]
     front_end: bool,
+    /// Only the whole-table read: `scan` against `scan_parallel` over
+    /// `--rows` users (about a minute for 200,000).
+    #[arg(long, conflicts_with = "front_end")]
+    scan: bool,
+    /// Users written for `--scan`.
+    #[arg(long, default_value_t = 200_000, requires = "scan")]
+    rows: u64,
     /// Models in the `--front-end` schemas.
     #[arg(long, default_value_t = 500, requires = "front_end")]
     models: usize,
@@ -74,6 +81,22 @@ pub fn run(args: Args) -> Outcome {
     )?;
     let release = target_dir().join("release");
     let mut bench = Command::new(release.join("corm-bench"));
+    if args.scan {
+        bench
+            .arg("scan")
+            .arg("--rows")
+            .arg(args.rows.to_string())
+            .arg("--runs")
+            .arg(args.runs.unwrap_or(3).to_string())
+            .arg("--out")
+            .arg(target_dir().join("corm-bench"))
+            .current_dir(crate::paths::workspace_root())
+            .env(
+                "CORM_CONTACT_POINTS",
+                format!("127.0.0.1:{}", args.node.port),
+            );
+        return run_step("corm-bench scan", bench);
+    }
     bench.arg("suite");
     bench
         .arg("--out")

@@ -17,6 +17,7 @@
 //! - [`load`]: the load loop; [`cpu`]: process CPU time.
 //! - [`data`], [`setup`]: the rows and the keyspace.
 //! - [`suite`], [`valgrind`], [`report`]: the measurements and their report.
+//! - [`scan`]: the whole-table read, single against parallel.
 
 #[allow(missing_docs)]
 pub mod charybdis_side;
@@ -25,6 +26,7 @@ pub mod data;
 pub mod load;
 pub mod peer;
 pub mod report;
+pub mod scan;
 pub mod setup;
 pub mod suite;
 pub mod valgrind;

@@ -7,6 +7,9 @@
 //! - `corm-bench ops --scenario S --side ours|peer|charybdis --ops N`: one scenario,
 //!   one side, concurrency 1, a fixed number of operations after a warm-up;
 //!   what the suite runs under valgrind.
+//! - `corm-bench scan [--rows N] [--runs R]`: a table of `N` users read whole
+//!   by `scan` and by `scan_parallel`, alternating; prints and writes
+//!   `scan.json`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -33,6 +36,22 @@ enum Command {
     Suite(SuiteArgs),
     /// One scenario and side at concurrency 1, for valgrind.
     Ops(OpsArgs),
+    /// A whole-table read: single paged `scan` against `scan_parallel`.
+    Scan(ScanArgs),
+}
+
+/// Arguments of `corm-bench scan`.
+#[derive(clap::Args)]
+struct ScanArgs {
+    /// Users written, then read whole by each side.
+    #[arg(long, default_value_t = 200_000)]
+    rows: u64,
+    /// Timed reads of each side.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Where `scan.json` goes.
+    #[arg(long, default_value = "target/corm-bench")]
+    out: PathBuf,
 }
 
 /// Arguments of `corm-bench suite`.
@@ -99,6 +118,7 @@ async fn main() -> ExitCode {
     let outcome = match Cli::parse().command {
         Command::Suite(args) => suite(args).await,
         Command::Ops(args) => ops(args).await,
+        Command::Scan(args) => scan(args).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -107,6 +127,41 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn scan(args: ScanArgs) -> Result<(), BenchError> {
+    let session = setup::connect().await?;
+    setup::recreate_keyspace(&session).await?;
+    let db = corm_bench::generated::Db::new(session, corm_bench::data::KEYSPACE);
+    let rate = setup::write(&db, corm_bench::workload::Load::Users, args.rows).await?;
+    println!(
+        "scan: {} users written ({rate:.0}/s); {} timed reads of each side, load average {}",
+        args.rows,
+        args.runs,
+        load_average()
+    );
+    let report = corm_bench::scan::measure(&db, args.rows, args.runs).await?;
+    println!(
+        "scan: single {:.2}s ({:.0} rows/s), parallel {:.2}s ({:.0} rows/s): parallel/single {:.2}x",
+        report.single_seconds,
+        report.rows as f64 / report.single_seconds,
+        report.parallel_seconds,
+        report.rows as f64 / report.parallel_seconds,
+        report.speedup
+    );
+    let path = args.out.join("scan.json");
+    std::fs::create_dir_all(&args.out)
+        .and_then(|()| {
+            std::fs::write(
+                &path,
+                serde_json::to_string_pretty(&report).unwrap_or_default(),
+            )
+        })
+        .map_err(|source| BenchError::Io {
+            what: format!("writing {}", path.display()),
+            source,
+        })?;
+    Ok(())
 }
 
 fn load_average() -> String {
