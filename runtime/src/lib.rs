@@ -58,9 +58,11 @@ pub use sort_order::SortOrder;
 pub use statement::Statement;
 #[doc(hidden)]
 pub use table::NamedStatement;
+#[doc(hidden)]
+pub use table::insert_each;
 pub use table::{
-    Clustered, DirectWrites, InDb, ParallelScan, PrimaryKey, RangeValues, Repository, Table,
-    TableSpec, TableStatements, Updatable, WriteBatch,
+    BulkFailure, BulkOptions, BulkReport, Clustered, DirectWrites, InDb, ParallelScan, PrimaryKey,
+    RangeValues, Repository, Table, TableSpec, TableStatements, Updatable, WriteBatch,
 };
 
 /// Arbitrary-precision decimals, for `decimal` columns ([`BigDecimal`]).

@@ -252,6 +252,17 @@ impl<'a> {{ repo.repo }}<'a> {
         applied
     }
 
+    /// Writes `rows` as [`insert`](Self::insert) does, one at a time (each
+    /// claims its `@unique` values, which a batch can't hold), at most 32 at
+    /// once. Every row is counted as written or reported with its error.
+    pub async fn insert_many(&self, rows: impl IntoIterator<Item = {{ item.ident }}>) -> corm::BulkReport<{{ item.ident }}> {
+        corm::insert_each(rows, 32, |row| async move {
+            let written = self.insert(&row).await;
+            (row, written)
+        })
+        .await
+    }
+
     /// Deletes the row at `key` (nothing happens when there is none) and
     /// gives back its `@unique` values.
     ///

@@ -33,6 +33,10 @@ pub struct Args {
     /// Users written for `--scan`.
     #[arg(long, default_value_t = 200_000, requires = "scan")]
     rows: u64,
+    /// Only bulk ingest: `insert_many` against a loop of single inserts and
+    /// hand-written per-partition batches, 100,000 rows (about a minute).
+    #[arg(long, conflicts_with_all = ["front_end", "scan"])]
+    bulk: bool,
     /// Models in the `--front-end` schemas.
     #[arg(long, default_value_t = 500, requires = "front_end")]
     models: usize,
@@ -96,6 +100,20 @@ pub fn run(args: Args) -> Outcome {
                 format!("127.0.0.1:{}", args.node.port),
             );
         return run_step("corm-bench scan", bench);
+    }
+    if args.bulk {
+        bench
+            .arg("bulk")
+            .arg("--runs")
+            .arg(args.runs.unwrap_or(3).to_string())
+            .arg("--out")
+            .arg(target_dir().join("corm-bench"))
+            .current_dir(crate::paths::workspace_root())
+            .env(
+                "CORM_CONTACT_POINTS",
+                format!("127.0.0.1:{}", args.node.port),
+            );
+        return run_step("corm-bench bulk", bench);
     }
     bench.arg("suite");
     bench

@@ -15,6 +15,7 @@
 //! that every call applies: `db.order().with(options).insert(&row)`.
 
 mod batch;
+mod bulk;
 mod named;
 mod range;
 mod repository;
@@ -24,6 +25,7 @@ mod statements;
 mod update;
 
 pub use batch::{InDb, WriteBatch};
+pub use bulk::{BulkFailure, BulkOptions, BulkReport, insert_each};
 #[doc(hidden)]
 pub use named::NamedStatement;
 pub use range::{Clustered, RangeValues};

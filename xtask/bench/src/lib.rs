@@ -18,7 +18,9 @@
 //! - [`data`], [`setup`]: the rows and the keyspace.
 //! - [`suite`], [`valgrind`], [`report`]: the measurements and their report.
 //! - [`scan`]: the whole-table read, single against parallel.
+//! - [`bulk`]: bulk ingest, `insert_many` against hand-written writes.
 
+pub mod bulk;
 #[allow(missing_docs)]
 pub mod charybdis_side;
 pub mod cpu;

@@ -38,6 +38,25 @@ enum Command {
     Ops(OpsArgs),
     /// A whole-table read: single paged `scan` against `scan_parallel`.
     Scan(ScanArgs),
+    /// Bulk ingest: `insert_many` against hand-written inserts and batches.
+    Bulk(BulkArgs),
+}
+
+/// Arguments of `corm-bench bulk`.
+#[derive(clap::Args)]
+struct BulkArgs {
+    /// Partitions written.
+    #[arg(long, default_value_t = 200)]
+    sensors: u64,
+    /// Rows per partition.
+    #[arg(long, default_value_t = 500)]
+    per_sensor: u64,
+    /// Timed writes of each side.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Where `bulk.json` goes.
+    #[arg(long, default_value = "target/corm-bench")]
+    out: PathBuf,
 }
 
 /// Arguments of `corm-bench scan`.
@@ -119,6 +138,7 @@ async fn main() -> ExitCode {
         Command::Suite(args) => suite(args).await,
         Command::Ops(args) => ops(args).await,
         Command::Scan(args) => scan(args).await,
+        Command::Bulk(args) => bulk(args).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -149,19 +169,56 @@ async fn scan(args: ScanArgs) -> Result<(), BenchError> {
         report.rows as f64 / report.parallel_seconds,
         report.speedup
     );
-    let path = args.out.join("scan.json");
-    std::fs::create_dir_all(&args.out)
+    write_json(&args.out, "scan.json", &report)
+}
+
+async fn bulk(args: BulkArgs) -> Result<(), BenchError> {
+    let session = setup::connect().await?;
+    setup::recreate_keyspace(&session).await?;
+    let db = corm_bench::generated::Db::new(session, corm_bench::data::KEYSPACE);
+    let rows = corm_bench::bulk::rows(args.sensors, args.per_sensor);
+    println!(
+        "bulk: {} rows in {} partitions, interleaved, {} in flight on every side; {} timed writes of each side, load average {}",
+        rows.len(),
+        args.sensors,
+        corm_bench::bulk::IN_FLIGHT,
+        args.runs,
+        load_average()
+    );
+    let report = corm_bench::bulk::measure(&db, &rows, args.runs).await?;
+    let rate = |seconds: f64| report.rows as f64 / seconds;
+    println!(
+        "bulk: insert_many {:.2}s ({:.0} rows/s), single-insert loop {:.2}s ({:.0} rows/s), hand-written batches {:.2}s ({:.0} rows/s): insert_many is {:.2}x the loop and {:.2}x the hand-written batches",
+        report.ours_seconds,
+        rate(report.ours_seconds),
+        report.loop_seconds,
+        rate(report.loop_seconds),
+        report.batches_seconds,
+        rate(report.batches_seconds),
+        report.vs_loop,
+        report.vs_batches
+    );
+    write_json(&args.out, "bulk.json", &report)
+}
+
+/// Writes `value` as pretty JSON to `out/name`.
+fn write_json(
+    out: &std::path::Path,
+    name: &str,
+    value: &impl serde::Serialize,
+) -> Result<(), BenchError> {
+    let path = out.join(name);
+    std::fs::create_dir_all(out)
         .and_then(|()| {
             std::fs::write(
                 &path,
-                serde_json::to_string_pretty(&report).unwrap_or_default(),
+                serde_json::to_string_pretty(value).unwrap_or_default(),
             )
         })
         .map_err(|source| BenchError::Io {
             what: format!("writing {}", path.display()),
             source,
-        })?;
-    Ok(())
+        })
 }
 
 fn load_average() -> String {
