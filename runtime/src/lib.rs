@@ -41,6 +41,7 @@ pub mod statement;
 pub mod table;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod timeseries;
 #[doc(hidden)]
 pub mod unique;
 pub mod validate;

@@ -7,6 +7,9 @@ use std::sync::Arc;
 {% for repo in file.repos %}
 use super::{{ repo.module }}::{ {{ repo.model }}, {{ repo.repo }}{% if !repo.unique.is_empty() %}, {{ repo.model }}Claims{% endif %} };
 {% endfor %}
+{% for series in file.series %}
+use super::{{ series.accessor }}::{{ series.ident }};
+{% endfor %}
 
 /// The schema's repositories on one session and keyspace.
 ///
@@ -28,6 +31,9 @@ struct DbInner {
     {{ repo.batch_suffix }}_claims: {{ repo.model }}Claims,
 {% endif %}
 {% endfor %}
+{% for series in file.series %}
+    {{ series.accessor }}: corm::timeseries::SeriesStatements,
+{% endfor %}
 }
 
 impl Db {
@@ -43,6 +49,9 @@ impl Db {
 {% if !repo.unique.is_empty() %}
                 {{ repo.batch_suffix }}_claims: {{ repo.model }}Claims::new(&keyspace),
 {% endif %}
+{% endfor %}
+{% for series in file.series %}
+                {{ series.accessor }}: corm::timeseries::SeriesStatements::new(&keyspace, &<{{ series.ident }} as corm::timeseries::Point>::SPEC),
 {% endfor %}
                 session,
                 keyspace,
@@ -141,6 +150,15 @@ impl Db {
 {% else %}
         {{ repo.repo }}::new(self, base, &self.inner.{{ repo.batch_suffix }}_claims)
 {% endif %}
+    }
+{% endfor %}
+{% for series in file.series %}
+
+    /// The points of the time series `{{ series.ident }}` (table {{ series.table }}):
+    /// `write`, `range`, `latest`.
+    #[must_use]
+    pub fn {{ series.accessor }}(&self) -> corm::timeseries::SeriesRepository<'_, {{ series.ident }}> {
+        corm::timeseries::SeriesRepository::new(&self.inner.session, &self.inner.{{ series.accessor }})
     }
 {% endfor %}
 }

@@ -1,7 +1,8 @@
 //! W1201: items `cormc check` accepts but `cormc generate` emits no Rust for
 //! yet, so that nothing is dropped silently. Their tables, indexes and
 //! migrations are generated; their typed API is not. Each case goes away
-//! when its generator exists: time series, event stores, vector search.
+//! when its generator exists: event stores, vector search (time series
+//! have theirs: `corm::timeseries`).
 
 use crate::diagnostics::Code;
 
@@ -10,18 +11,6 @@ use super::names::Symbols;
 
 /// Warns about every item whose generator does not exist yet.
 pub(super) fn warn(symbols: &Symbols<'_>, ctx: &mut Context) {
-    for series in &symbols.time_series {
-        ctx.warning(
-            Code::NotGenerated,
-            format!(
-                "`cormc generate` emits no Rust for time series `{}` yet",
-                series.name.name
-            ),
-            series.name.span,
-            "no generated API",
-        )
-        .help("its table is in `schema.cql`, `SCHEMA_STATEMENTS` and the drift check; read and write it with `corm::Session` until the time-series generator exists");
-    }
     for store in &symbols.event_stores {
         ctx.warning(
             Code::NotGenerated,

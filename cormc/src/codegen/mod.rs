@@ -175,6 +175,11 @@ pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
         let (path, text) = file?;
         files.insert(path, text);
     }
+    for series in &db.series {
+        let path = format!("{}.rs", view::bare_ident(&series.accessor));
+        let text = render::rust_file(&path, &templates::TimeSeriesRs::new(series, &model))?;
+        files.insert(path, text);
+    }
     if !db.is_empty() {
         files.insert(
             "db.rs",

@@ -14,7 +14,7 @@ use super::view::{
 pub(crate) struct ModRs<'a> {
     /// Whether there is a `types.rs` (enums or UDTs).
     pub(crate) has_types: bool,
-    /// Each model's module and the names it re-exports.
+    /// Each model's (and time series') module and the names it re-exports.
     pub(crate) models: Vec<(String, Vec<String>)>,
     /// The db file, to know whether it has repositories.
     pub(crate) db: &'a DbFile,
@@ -37,9 +37,37 @@ impl<'a> ModRs<'a> {
                 .iter()
                 .zip(&db.repos)
                 .map(|(model, repo)| (repo.module.clone(), model_names(model, repo, queries)))
+                .chain(db.series.iter().map(|series| {
+                    (
+                        series.accessor.clone(),
+                        vec![series.ident.clone(), series.series_ident.clone()],
+                    )
+                }))
                 .collect(),
             db,
             schema_statements: statements.iter().map(part_literals).collect(),
+        }
+    }
+}
+
+/// `<series>.rs`: a time series' point and series types.
+#[derive(Template)]
+#[template(path = "rust/time_series.rs")]
+pub(crate) struct TimeSeriesRs<'a> {
+    /// The view model.
+    pub(crate) series: &'a super::view::SeriesView,
+    /// The `use` paths of the codecs.
+    pub(crate) uses: &'static [&'static str],
+    /// Whether `types.rs` has enums or UDTs to import.
+    pub(crate) has_types: bool,
+}
+
+impl<'a> TimeSeriesRs<'a> {
+    pub(crate) fn new(series: &'a super::view::SeriesView, types: &TypesFile) -> Self {
+        Self {
+            series,
+            uses: super::view::ROW_USES,
+            has_types: types.has_values(),
         }
     }
 }

@@ -80,7 +80,8 @@ impl Error {
             Self::Prepare { .. }
             | Self::Validation(_)
             | Self::Unique { .. }
-            | Self::InvalidPageSize { .. } => true,
+            | Self::InvalidPageSize { .. }
+            | Self::InvalidTime { .. } => true,
             Self::Execute { source, .. } | Self::Batch { source, .. } => {
                 execution_not_applied(source)
             }

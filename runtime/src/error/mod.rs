@@ -131,6 +131,16 @@ pub enum Error {
         #[source]
         source: Box<ExecutionError>,
     },
+    /// A time-series read or write with a time it can't take: a range
+    /// whose start is after its end, or a time outside what a bucket of the
+    /// series can hold. Nothing was sent.
+    #[error("time series `{series}`: {problem}")]
+    InvalidTime {
+        /// The time series.
+        series: &'static str,
+        /// What is wrong with the time.
+        problem: String,
+    },
     /// A page size that is not a positive number was asked for.
     #[error("page size {page_size} for `{statement}`: a page holds at least one row")]
     InvalidPageSize {

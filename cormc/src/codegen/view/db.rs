@@ -23,6 +23,8 @@ pub struct DbFile {
     pub schema_keyspace: Option<String>,
     /// One repository per model, in declaration order.
     pub repos: Vec<RepoView>,
+    /// One per time series, in declaration order.
+    pub series: Vec<super::SeriesView>,
     /// Whether the schema has migrations (and `Db::migrate`).
     pub migrations: bool,
 }
@@ -285,6 +287,11 @@ impl DbFile {
                 .as_ref()
                 .map(|keyspace| format!("{:?}", keyspace.name.as_str())),
             repos,
+            series: schema
+                .time_series
+                .iter()
+                .map(super::series_view)
+                .collect::<Result<_, _>>()?,
             migrations: !schema.migrations.is_empty(),
         })
     }
@@ -298,7 +305,7 @@ impl DbFile {
     /// Whether there is no repository.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.repos.is_empty()
+        self.repos.is_empty() && self.series.is_empty()
     }
 }
 

@@ -411,7 +411,7 @@ fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
     })
 }
 
-fn field_view(owner: &str, field: &ir::Field) -> Result<FieldView, CodegenError> {
+pub(super) fn field_view(owner: &str, field: &ir::Field) -> Result<FieldView, CodegenError> {
     let what = format!("`{owner}.{}`", field.name);
     let base = rust_type(&field.ty, &what)?;
     let ty = if field.optional {

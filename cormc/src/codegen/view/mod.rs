@@ -12,6 +12,7 @@ mod items;
 mod queries;
 mod relations;
 mod rust_type;
+mod time_series;
 mod validate;
 
 pub use db::{
@@ -26,6 +27,7 @@ pub use items::{
 pub use queries::{Outcome, QueriesFile};
 pub use relations::RelationsFile;
 pub use rust_type::rust_type;
+pub use time_series::{SeriesView, series_view};
 pub use validate::{ValidateView, ValidatedField, validate_view};
 
 /// The codes the checker reports for schemas the generator refuses too

@@ -1,0 +1,61 @@
+//! The statements of one time series' table, built from its
+//! [`SeriesSpec`] and the keyspace when the `Db` is created.
+
+use super::SeriesSpec;
+use crate::Statement;
+
+/// The statements of a time series (generated `Db`s hold one per series).
+#[derive(Debug)]
+pub struct SeriesStatements {
+    spec: &'static SeriesSpec,
+    /// `INSERT … (columns, bucket) VALUES (…) USING TTL ? AND TIMESTAMP ?`.
+    pub(super) write: Statement,
+    /// One bucket's points in `[from, to)`, oldest first.
+    pub(super) range_ascending: Statement,
+    /// One bucket's points in `[from, to)`, newest first.
+    pub(super) range_descending: Statement,
+    /// One bucket's newest point at or before a time.
+    pub(super) latest: Statement,
+}
+
+impl SeriesStatements {
+    /// The statements of `spec`'s table in `keyspace` (quoted in the CQL).
+    /// Nothing is sent.
+    pub fn new(keyspace: &str, spec: &'static SeriesSpec) -> Self {
+        let table = [crate::rt::quoted(keyspace).as_str(), ".", spec.table].concat();
+        let select = [
+            "SELECT ",
+            spec.columns,
+            " FROM ",
+            &table,
+            " WHERE ",
+            spec.series,
+            " AND bucket = ?",
+        ]
+        .concat();
+        let range = [select.as_str(), " AND ts >= ? AND ts < ? ORDER BY ts "].concat();
+        Self {
+            spec,
+            write: Statement::new(
+                [
+                    "INSERT INTO ",
+                    &table,
+                    " (",
+                    spec.columns,
+                    ", bucket) VALUES (",
+                    spec.markers,
+                    ", ?) USING TTL ? AND TIMESTAMP ?",
+                ]
+                .concat(),
+            ),
+            range_ascending: Statement::new([range.as_str(), "ASC"].concat()),
+            range_descending: Statement::new([range.as_str(), "DESC"].concat()),
+            latest: Statement::new([select.as_str(), " AND ts <= ? LIMIT 1"].concat()),
+        }
+    }
+
+    /// What the schema says about the table.
+    pub fn spec(&self) -> &'static SeriesSpec {
+        self.spec
+    }
+}

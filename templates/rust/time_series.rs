@@ -1,0 +1,96 @@
+{% import "rust/deserialize_row.rs" as rows %}
+//! {{ series.ident }}: the point and series types of time series table
+//! {{ series.table }}, and how they bind.
+{% for path in uses %}
+use {{ path }};
+{% endfor %}
+{% if has_types %}
+use super::types::*;
+{% endif %}
+
+{% for line in series.doc %}
+///{{ line }}
+{% endfor %}
+///
+/// Two points of one series at the same `ts` are one point: the second
+/// write replaces the first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ series.ident }} {
+{% for field in series.fields %}
+{% for line in field.doc %}
+    ///{{ line }}
+{% endfor %}
+    pub {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+}
+
+impl {{ series.ident }} {
+    /// The series this point belongs to (its series fields, cloned).
+    #[must_use]
+    pub fn series(&self) -> {{ series.series_ident }} {
+        {{ series.series_ident }} {
+{% for field in series.series_fields() %}
+            {{ field.ident }}: Clone::clone(&self.{{ field.ident }}),
+{% endfor %}
+        }
+    }
+}
+
+/// Binds every column, in order, to a write of the point.
+impl SerializeRow for {{ series.ident }} {
+    fn serialize(&self, ctx: &RowSerializationContext<'_>, writer: &mut RowWriter) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, {{ series.fields.len() }}>(ctx)?;
+{% for field in series.fields %}
+        rt::bind::<Self>(writer, &markers[{{ loop.index0 }}], &self.{{ field.ident }})?;
+{% endfor %}
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+/// Reads every column, in order.
+{% call rows::deserialize_row(series.ident, series.fields) %}{% endcall %}
+
+/// A series of [`{{ series.ident }}`]: its series fields, which pick the
+/// partitions (with the bucket of each point's time).
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ series.series_ident }} {
+{% for field in series.series_fields() %}
+    pub {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+}
+
+/// Binds the series fields, in order.
+impl SerializeRow for {{ series.series_ident }} {
+    fn serialize(&self, ctx: &RowSerializationContext<'_>, writer: &mut RowWriter) -> Result<(), SerializationError> {
+        let markers = rt::markers::<Self, {{ series.series_len }}>(ctx)?;
+{% for field in series.series_fields() %}
+        rt::bind::<Self>(writer, &markers[{{ loop.index0 }}], &self.{{ field.ident }})?;
+{% endfor %}
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+impl corm::timeseries::Point for {{ series.ident }} {
+    type Series = {{ series.series_ident }};
+
+    const SPEC: corm::timeseries::SeriesSpec = corm::timeseries::SeriesSpec {
+        name: {{ series.name }},
+        table: {{ series.table }},
+        columns: {{ series.columns }},
+        markers: {{ series.markers }},
+        series: {{ series.series_condition }},
+        bucket_ms: {{ series.bucket_ms }},
+    };
+
+    fn ts(&self) -> corm::chrono::DateTime<corm::chrono::Utc> {
+        self.ts
+    }
+}
