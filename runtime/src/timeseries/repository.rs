@@ -181,3 +181,156 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
         self.latest_before(series, Utc::now(), 24).await
     }
 }
+
+impl<P: Point> SeriesRepository<'_, P> {
+    /// Writes `points` as [`write`](Self::write) does, grouped by partition
+    /// (series and bucket) into unlogged batches of at most 4 KiB of values,
+    /// [`BulkOptions::in_flight`](crate::BulkOptions) at once (see
+    /// [`Repository::insert_many`](crate::Repository::insert_many)): every
+    /// point is counted as written or reported with its error.
+    ///
+    /// # Errors
+    /// [`Error::Prepare`](crate::Error::Prepare) when the write can't be
+    /// prepared (nothing is written); every other failure is in the report.
+    pub async fn write_many(
+        &self,
+        points: impl IntoIterator<Item = P>,
+    ) -> Result<crate::BulkReport<P>> {
+        let bulk = crate::BulkOptions::default();
+        let prepared = self
+            .options
+            .apply(self.statements.write.prepared(self.session).await?)
+            .into_owned();
+        let spec = P::SPEC;
+        let mut report = crate::BulkReport::default();
+        let mut points = points.into_iter().peekable();
+        while points.peek().is_some() {
+            // Points of one chunk, grouped by series and bucket (their
+            // partition: one batch each, cut at `batch_rows`).
+            let mut groups: Vec<(Vec<u8>, Vec<(P, DateTime<Utc>)>)> = Vec::new();
+            for point in points.by_ref().take(bulk.chunk.max(1)) {
+                let bucket = match bucket_of(spec.name, point.ts(), spec.bucket_ms) {
+                    Ok(bucket) => bucket,
+                    Err(error) => {
+                        report.failed.push(crate::BulkFailure {
+                            rows: vec![point],
+                            error,
+                        });
+                        continue;
+                    }
+                };
+                let key = partition_key::<P>(&prepared, &point, bucket);
+                match groups.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, group)) => group.push((point, bucket)),
+                    None => groups.push((key, vec![(point, bucket)])),
+                }
+            }
+            let batches: Vec<Vec<(P, DateTime<Utc>)>> = groups
+                .into_iter()
+                .flat_map(|(_, group)| split_batches(group))
+                .collect();
+            let prepared = &prepared;
+            let mut sent = stream::iter(batches)
+                .map(|batch| async move {
+                    let result = self.send_points(prepared, &batch).await;
+                    (batch, result)
+                })
+                .buffer_unordered(bulk.in_flight.max(1));
+            while let Some((batch, result)) = sent.next().await {
+                match result {
+                    Ok(()) => report.written += batch.len() as u64,
+                    Err(error) => report.failed.push(crate::BulkFailure {
+                        rows: batch.into_iter().map(|(point, _)| point).collect(),
+                        error,
+                    }),
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Writes one partition's points: one statement, or an unlogged batch.
+    async fn send_points(
+        &self,
+        prepared: &scylla::statement::prepared::PreparedStatement,
+        points: &[(P, DateTime<Utc>)],
+    ) -> Result<()> {
+        let ttl = self.options.bound_ttl();
+        let timestamp = self.options.bound_timestamp();
+        let afters: Vec<[BoundValue<'_>; 3]> = points
+            .iter()
+            .map(|(_, bucket)| -> [BoundValue<'_>; 3] { [bucket, &ttl, &timestamp] })
+            .collect();
+        let values: Vec<Chain<'_>> = points
+            .iter()
+            .zip(&afters)
+            .map(|((point, _), after)| Chain {
+                before: &[],
+                row: point,
+                after,
+            })
+            .collect();
+        if let [one] = values.as_slice() {
+            self.session.execute(prepared, one).await?;
+            return Ok(());
+        }
+        let mut batch =
+            scylla::statement::batch::Batch::new(scylla::statement::batch::BatchType::Unlogged);
+        self.options.apply_to_batch(&mut batch);
+        for _ in &values {
+            batch.append_statement(prepared.clone());
+        }
+        self.session
+            .driver()
+            .batch(&batch, &values)
+            .await
+            .map(drop)
+            .map_err(|source| crate::Error::Batch {
+                size: values.len(),
+                first: prepared.get_statement().to_owned(),
+                source: Box::new(source),
+            })
+    }
+}
+
+/// Points per batch: a time series' points are small (a few values), so
+/// 32 of them stay under Cassandra's 5 KiB batch warning.
+const BATCH_POINTS: usize = 32;
+
+fn split_batches<T>(group: Vec<T>) -> Vec<Vec<T>> {
+    let mut batches = Vec::new();
+    let mut current = Vec::with_capacity(BATCH_POINTS.min(group.len()));
+    for item in group {
+        if current.len() == BATCH_POINTS {
+            batches.push(std::mem::take(&mut current));
+        }
+        current.push(item);
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
+/// The routing key of a point's partition (its token's input), to group
+/// points by partition; empty when it can't be computed (each such point
+/// then shares one group, which is still correct, only less grouped).
+fn partition_key<P: Point>(
+    prepared: &scylla::statement::prepared::PreparedStatement,
+    point: &P,
+    bucket: DateTime<Utc>,
+) -> Vec<u8> {
+    let ttl: scylla::value::MaybeUnset<i32> = scylla::value::MaybeUnset::Unset;
+    let timestamp: scylla::value::MaybeUnset<i64> = scylla::value::MaybeUnset::Unset;
+    let after: [BoundValue<'_>; 3] = [&bucket, &ttl, &timestamp];
+    let values = Chain {
+        before: &[],
+        row: point,
+        after: &after,
+    };
+    prepared
+        .calculate_token(&values)
+        .ok()
+        .flatten()
+        .map_or_else(Vec::new, |token| token.value().to_be_bytes().to_vec())
+}

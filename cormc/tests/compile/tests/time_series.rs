@@ -226,3 +226,43 @@ async fn ttl_and_compaction_come_from_the_schema() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn write_many_lands_every_point_in_its_bucket() {
+    with_keyspace("time_series_bulk", |session| async move {
+        let db = db(session).await;
+        let series: Vec<CpuSeries> = (0..5)
+            .map(|core| CpuSeries {
+                host: "batch-1".to_owned(),
+                core,
+            })
+            .collect();
+        // Three hours of one point a minute per series, interleaved.
+        let points: Vec<Cpu> = (0..180)
+            .flat_map(|minute| {
+                series
+                    .iter()
+                    .map(move |s| point(s, t0() + Duration::minutes(minute), f64::from(s.core)))
+            })
+            .collect();
+        let report = db.cpu().write_many(points).await.unwrap();
+        assert!(report.is_complete(), "{report:?}");
+        assert_eq!(report.written, 900);
+        for s in &series {
+            let read = range(
+                &db,
+                s,
+                t0(),
+                t0() + Duration::hours(3),
+                Direction::Ascending,
+                None,
+            )
+            .await;
+            let expected: Vec<DateTime<Utc>> = (0..180)
+                .map(|minute| t0() + Duration::minutes(minute))
+                .collect();
+            assert_eq!(read, expected);
+        }
+    })
+    .await;
+}
