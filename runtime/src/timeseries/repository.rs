@@ -207,7 +207,7 @@ impl<P: Point> SeriesRepository<'_, P> {
         while points.peek().is_some() {
             // Points of one chunk, grouped by series and bucket (their
             // partition: one batch each, cut at `batch_rows`).
-            let mut groups: Vec<(Vec<u8>, Vec<(P, DateTime<Utc>)>)> = Vec::new();
+            let mut groups: Vec<(Vec<u8>, Vec<Bucketed<P>>)> = Vec::new();
             for point in points.by_ref().take(bulk.chunk.max(1)) {
                 let bucket = match bucket_of(spec.name, point.ts(), spec.bucket_ms) {
                     Ok(bucket) => bucket,
@@ -225,7 +225,7 @@ impl<P: Point> SeriesRepository<'_, P> {
                     None => groups.push((key, vec![(point, bucket)])),
                 }
             }
-            let batches: Vec<Vec<(P, DateTime<Utc>)>> = groups
+            let batches: Vec<Vec<Bucketed<P>>> = groups
                 .into_iter()
                 .flat_map(|(_, group)| split_batches(group))
                 .collect();
@@ -253,7 +253,7 @@ impl<P: Point> SeriesRepository<'_, P> {
     async fn send_points(
         &self,
         prepared: &scylla::statement::prepared::PreparedStatement,
-        points: &[(P, DateTime<Utc>)],
+        points: &[Bucketed<P>],
     ) -> Result<()> {
         let ttl = self.options.bound_ttl();
         let timestamp = self.options.bound_timestamp();
@@ -292,6 +292,9 @@ impl<P: Point> SeriesRepository<'_, P> {
             })
     }
 }
+
+/// A point with the start of its bucket.
+type Bucketed<P> = (P, DateTime<Utc>);
 
 /// Points per batch: a time series' points are small (a few values), so
 /// 32 of them stay under Cassandra's 5 KiB batch warning.
