@@ -14,7 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use corm::{Config, Options, Session, TryStreamExt};
 use corm_examples::generated::{
-    Address, Customer, Db, MIGRATIONS, Order, OrderPartition, OrderStatus, PageViewsKey,
+    Address, Customer, Db, MIGRATIONS, Order, OrderPartition, OrderStatus, PageLoad,
+    PageLoadSeries, PageViewsKey,
 };
 
 const KEYSPACE: &str = "corm_shop";
@@ -206,6 +207,42 @@ async fn main() -> Result<(), corm::Error> {
     }
     if let Some(views) = db.page_views().get(&page).await? {
         println!("page {} viewed {} times today", views.page, views.views.0);
+    }
+
+    // A time series: load times over the last three hours (one partition
+    // per hour), written in bulk, read back over a range newest first, and
+    // the latest one.
+    let series = PageLoadSeries {
+        page: "/orders".to_owned(),
+    };
+    let now = corm::chrono::Utc::now();
+    let loads: Vec<PageLoad> = (0..180)
+        .map(|minute| PageLoad {
+            page: series.page.clone(),
+            ts: now - corm::chrono::Duration::minutes(minute),
+            millis: 120 + (minute % 7) as i32 * 10,
+        })
+        .collect();
+    let written = db.page_load().write_many(loads).await?;
+    let last_hour: Vec<PageLoad> = db
+        .page_load()
+        .range(
+            &series,
+            now - corm::chrono::Duration::hours(1)..now + corm::chrono::Duration::seconds(1),
+            corm::timeseries::Direction::Descending,
+            None,
+        )
+        .await?
+        .try_collect()
+        .await?;
+    let slowest = last_hour.iter().map(|load| load.millis).max().unwrap_or(0);
+    println!(
+        "page loads: {} written over the last 3 hours; {} in the last hour, slowest {slowest} ms",
+        written.written,
+        last_hour.len()
+    );
+    if let Some(latest) = db.page_load().latest(&series).await? {
+        println!("latest page load: {} ms", latest.millis);
     }
 
     if let Some(oldest) = newest_first.last() {

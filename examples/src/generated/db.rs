@@ -9,6 +9,7 @@ use super::order::{Order, OrderRepository};
 use super::page_views::{PageViews, PageViewsRepository};
 use super::keyword::{Keyword, KeywordRepository};
 use super::customer::{Customer, CustomerRepository, CustomerClaims};
+use super::page_load::PageLoad;
 /// The schema's repositories on one session and keyspace.
 ///
 /// Cheap to clone (an `Arc` bump); clones share the prepared statements.
@@ -27,6 +28,7 @@ struct DbInner {
     keyword: corm::TableStatements,
     customer: corm::TableStatements,
     customer_claims: CustomerClaims,
+    page_load: corm::timeseries::SeriesStatements,
 }
 impl Db {
     /// The repositories on `session`, for the tables of `keyspace` (its
@@ -41,6 +43,10 @@ impl Db {
                 keyword: corm::TableStatements::new(&keyspace, &Keyword::TABLE),
                 customer: corm::TableStatements::new(&keyspace, &Customer::TABLE),
                 customer_claims: CustomerClaims::new(&keyspace),
+                page_load: corm::timeseries::SeriesStatements::new(
+                    &keyspace,
+                    &<PageLoad as corm::timeseries::Point>::SPEC,
+                ),
                 session,
                 keyspace,
             }),
@@ -119,6 +125,15 @@ impl Db {
     pub fn customer(&self) -> CustomerRepository<'_> {
         let base = corm::Repository::new(&self.inner.session, &self.inner.customer);
         CustomerRepository::new(self, base, &self.inner.customer_claims)
+    }
+    /// The points of the time series `PageLoad` (table "page_load"):
+    /// `write`, `range`, `latest`.
+    #[must_use]
+    pub fn page_load(&self) -> corm::timeseries::SeriesRepository<'_, PageLoad> {
+        corm::timeseries::SeriesRepository::new(
+            &self.inner.session,
+            &self.inner.page_load,
+        )
     }
 }
 impl corm::InDb for Order {

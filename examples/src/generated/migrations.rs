@@ -170,4 +170,25 @@ pub static MIGRATIONS: &[Migration] = &[
             ],
         ),
     },
+    Migration {
+        id: 7,
+        name: Cow::Borrowed("page_loads"),
+        checksum: Cow::Borrowed(
+            "8292dbb9978cf62aa648a407e8ece3415cf619132d5355a6750f2dd092ff9e74",
+        ),
+        statements: Cow::Borrowed(
+            &[
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("create table "),
+                            Cow::Borrowed(
+                                ".page_load (\n      page text,\n      bucket timestamp,\n      ts timestamp,\n      millis int,\n      primary key ((page, bucket), ts)\n  ) with clustering order by (ts desc)\n      and compaction = {'class': 'TimeWindowCompactionStrategy', 'compaction_window_size': 1, 'compaction_window_unit': 'HOURS'}\n      and default_time_to_live = 2592000",
+                            ),
+                        ],
+                    ),
+                },
+            ],
+        ),
+    },
 ];

@@ -25,6 +25,8 @@ pub use keyword::{
 };
 pub mod customer;
 pub use customer::{Customer, CustomerKey, CustomerPatch, CustomerRepository};
+pub mod page_load;
+pub use page_load::{PageLoad, PageLoadSeries};
 /// The [`Db`] handle.
 pub mod db;
 pub use db::Db;
@@ -76,6 +78,14 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
                 ".\"order\" (\n    customer_id uuid,\n    placed_at timeuuid,\n    id uuid,\n    status text,\n    total_cents bigint,\n    quantity int,\n    weight smallint,\n    priority tinyint,\n    gift boolean,\n    discount float,\n    tax_rate double,\n    exact_total decimal,\n    big_number varint,\n    created_at timestamp,\n    ship_on date,\n    ship_at time,\n    window duration,\n    receipt blob,\n    client_ip inet,\n    address address,\n    notes list<text>,\n    tags set<text>,\n    attributes map<text, int>,\n    dimensions tuple<int, int, int>,\n    embedding vector<float, 3>,\n    history list<frozen<address>>,\n    statuses set<text>,\n    updated_at timestamp,\n    primary key (customer_id, placed_at, id)\n) with clustering order by (placed_at desc, id asc)\n    and caching = {'keys': 'ALL', 'rows_per_partition': 10}\n    and comment = 'A customer order, one partition per customer, newest first.'\n    and compaction = {'class': 'SizeTieredCompactionStrategy', 'unchecked_tombstone_compaction': 'true'}",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".page_load (\n    page text,\n    bucket timestamp,\n    ts timestamp,\n    millis int,\n    primary key ((page, bucket), ts)\n) with clustering order by (ts desc)\n    and compaction = {'class': 'TimeWindowCompactionStrategy', 'compaction_window_size': 1, 'compaction_window_unit': 'HOURS'}\n    and default_time_to_live = 2592000",
             ),
         ],
     ),
