@@ -1,4 +1,4 @@
-{% import "rust/deserialize_row.rs" as rows %}
+{% import "rust/row_codecs.rs" as rows %}
 //! {{ item.ident }}: the row, key and patch types of table `{{ repo.table }}`,
 //! how they bind, and the repository.
 {% for path in uses %}

@@ -42,23 +42,7 @@ impl Default for {{ item.ident }} {
 {% endif %}
 
 /// Binds every column, in declaration order, to an insert of all columns.
-impl SerializeRow for {{ item.ident }} {
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        let markers = rt::markers::<Self, {{ item.fields.len() }}>(ctx)?;
-{% for field in item.fields %}
-        rt::bind::<Self>(writer, &markers[{{ loop.index0 }}], &self.{{ field.ident }})?;
-{% endfor %}
-        Ok(())
-    }
-
-    fn is_empty(&self) -> bool {
-        false
-    }
-}
+{% call rows::serialize_row(item.ident, item.fields) %}{% endcall %}
 
 /// Reads every column, in declaration order.
 {% call rows::deserialize_row(item.ident, item.fields) %}{% endcall %}

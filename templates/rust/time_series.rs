@@ -1,4 +1,4 @@
-{% import "rust/deserialize_row.rs" as rows %}
+{% import "rust/row_codecs.rs" as rows %}
 //! {{ series.ident }}: the point and series types of time series table
 //! {{ series.table }}, and how they bind.
 {% for path in uses %}
@@ -37,19 +37,7 @@ impl {{ series.ident }} {
 }
 
 /// Binds every column, in order, to a write of the point.
-impl SerializeRow for {{ series.ident }} {
-    fn serialize(&self, ctx: &RowSerializationContext<'_>, writer: &mut RowWriter) -> Result<(), SerializationError> {
-        let markers = rt::markers::<Self, {{ series.fields.len() }}>(ctx)?;
-{% for field in series.fields %}
-        rt::bind::<Self>(writer, &markers[{{ loop.index0 }}], &self.{{ field.ident }})?;
-{% endfor %}
-        Ok(())
-    }
-
-    fn is_empty(&self) -> bool {
-        false
-    }
-}
+{% call rows::serialize_row(series.ident, series.fields) %}{% endcall %}
 
 /// Reads every column, in order.
 {% call rows::deserialize_row(series.ident, series.fields) %}{% endcall %}
@@ -64,19 +52,7 @@ pub struct {{ series.series_ident }} {
 }
 
 /// Binds the series fields, in order.
-impl SerializeRow for {{ series.series_ident }} {
-    fn serialize(&self, ctx: &RowSerializationContext<'_>, writer: &mut RowWriter) -> Result<(), SerializationError> {
-        let markers = rt::markers::<Self, {{ series.series_len }}>(ctx)?;
-{% for field in series.series_fields() %}
-        rt::bind::<Self>(writer, &markers[{{ loop.index0 }}], &self.{{ field.ident }})?;
-{% endfor %}
-        Ok(())
-    }
-
-    fn is_empty(&self) -> bool {
-        false
-    }
-}
+{% call rows::serialize_row(series.series_ident, series.series_fields()) %}{% endcall %}
 
 impl corm::timeseries::Point for {{ series.ident }} {
     type Series = {{ series.series_ident }};
