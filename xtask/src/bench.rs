@@ -37,6 +37,10 @@ pub struct Args {
     /// hand-written per-partition batches, 100,000 rows (about a minute).
     #[arg(long, conflicts_with_all = ["front_end", "scan"])]
     bulk: bool,
+    /// Only the time-series range: 24 one-hour buckets against the same
+    /// number of rows from one partition (about half a minute).
+    #[arg(long, conflicts_with_all = ["front_end", "scan", "bulk"])]
+    range: bool,
     /// Models in the `--front-end` schemas.
     #[arg(long, default_value_t = 500, requires = "front_end")]
     models: usize,
@@ -101,9 +105,9 @@ pub fn run(args: Args) -> Outcome {
             );
         return run_step("corm-bench scan", bench);
     }
-    if args.bulk {
+    if args.bulk || args.range {
         bench
-            .arg("bulk")
+            .arg(if args.bulk { "bulk" } else { "range" })
             .arg("--runs")
             .arg(args.runs.unwrap_or(3).to_string())
             .arg("--out")
@@ -113,7 +117,7 @@ pub fn run(args: Args) -> Outcome {
                 "CORM_CONTACT_POINTS",
                 format!("127.0.0.1:{}", args.node.port),
             );
-        return run_step("corm-bench bulk", bench);
+        return run_step("corm-bench bulk/range", bench);
     }
     bench.arg("suite");
     bench

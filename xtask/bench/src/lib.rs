@@ -19,6 +19,7 @@
 //! - [`suite`], [`valgrind`], [`report`]: the measurements and their report.
 //! - [`scan`]: the whole-table read, single against parallel.
 //! - [`bulk`]: bulk ingest, `insert_many` against hand-written writes.
+//! - [`range`]: a time-series range over 24 buckets against one partition.
 
 pub mod bulk;
 #[allow(missing_docs)]
@@ -27,6 +28,7 @@ pub mod cpu;
 pub mod data;
 pub mod load;
 pub mod peer;
+pub mod range;
 pub mod report;
 pub mod scan;
 pub mod setup;

@@ -40,6 +40,22 @@ enum Command {
     Scan(ScanArgs),
     /// Bulk ingest: `insert_many` against hand-written inserts and batches.
     Bulk(BulkArgs),
+    /// A time-series range over 24 buckets against one partition.
+    Range(RangeArgs),
+}
+
+/// Arguments of `corm-bench range`.
+#[derive(clap::Args)]
+struct RangeArgs {
+    /// Points per hour (and so rows per read: 24 times this).
+    #[arg(long, default_value_t = 2000)]
+    per_hour: u64,
+    /// Timed reads of each side.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Where `range.json` goes.
+    #[arg(long, default_value = "target/corm-bench")]
+    out: PathBuf,
 }
 
 /// Arguments of `corm-bench bulk`.
@@ -139,6 +155,7 @@ async fn main() -> ExitCode {
         Command::Ops(args) => ops(args).await,
         Command::Scan(args) => scan(args).await,
         Command::Bulk(args) => bulk(args).await,
+        Command::Range(args) => range(args).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -199,6 +216,25 @@ async fn bulk(args: BulkArgs) -> Result<(), BenchError> {
         report.vs_batches
     );
     write_json(&args.out, "bulk.json", &report)
+}
+
+async fn range(args: RangeArgs) -> Result<(), BenchError> {
+    let session = setup::connect().await?;
+    setup::recreate_keyspace(&session).await?;
+    let db = corm_bench::generated::Db::new(session, corm_bench::data::KEYSPACE);
+    let rows = corm_bench::range::fill(&db, args.per_hour).await?;
+    println!(
+        "range: {rows} points over {} one-hour buckets, and as many rows in one partition; {} timed reads of each, load average {}",
+        corm_bench::range::HOURS,
+        args.runs,
+        load_average()
+    );
+    let report = corm_bench::range::measure(&db, rows, args.runs).await?;
+    println!(
+        "range: 24 buckets {:.3}s, one partition {:.3}s: range/partition {:.2}x",
+        report.range_seconds, report.partition_seconds, report.ratio
+    );
+    write_json(&args.out, "range.json", &report)
 }
 
 /// Writes `value` as pretty JSON to `out/name`.

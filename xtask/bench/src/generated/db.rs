@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use super::user::{User, UserRepository};
 use super::reading::{Reading, ReadingRepository};
+use super::tick::Tick;
 /// The schema's repositories on one session and keyspace.
 ///
 /// Cheap to clone (an `Arc` bump); clones share the prepared statements.
@@ -22,6 +23,7 @@ struct DbInner {
     keyspace: String,
     user: corm::TableStatements,
     reading: corm::TableStatements,
+    tick: corm::timeseries::SeriesStatements,
 }
 impl Db {
     /// The repositories on `session`, for the tables of `keyspace` (its
@@ -33,6 +35,10 @@ impl Db {
             inner: Arc::new(DbInner {
                 user: corm::TableStatements::new(&keyspace, &User::TABLE),
                 reading: corm::TableStatements::new(&keyspace, &Reading::TABLE),
+                tick: corm::timeseries::SeriesStatements::new(
+                    &keyspace,
+                    &<Tick as corm::timeseries::Point>::SPEC,
+                ),
                 session,
                 keyspace,
             }),
@@ -85,6 +91,12 @@ impl Db {
     pub fn reading(&self) -> ReadingRepository<'_> {
         let base = corm::Repository::new(&self.inner.session, &self.inner.reading);
         ReadingRepository::new(self, base)
+    }
+    /// The points of the time series `Tick` (table "tick"):
+    /// `write`, `range`, `latest`.
+    #[must_use]
+    pub fn tick(&self) -> corm::timeseries::SeriesRepository<'_, Tick> {
+        corm::timeseries::SeriesRepository::new(&self.inner.session, &self.inner.tick)
     }
 }
 impl corm::InDb for User {

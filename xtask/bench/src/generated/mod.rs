@@ -15,6 +15,8 @@ pub mod reading;
 pub use reading::{
     Reading, ReadingKey, ReadingPartition, ReadingPatch, ReadingRepository,
 };
+pub mod tick;
+pub use tick::{Tick, TickSeries};
 /// The [`Db`] handle.
 pub mod db;
 pub use db::Db;
@@ -30,6 +32,14 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
                 ".reading (\n    sensor uuid,\n    at timestamp,\n    value double,\n    note text,\n    primary key (sensor, at)\n) with clustering order by (at asc)",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".tick (\n    sensor uuid,\n    bucket timestamp,\n    ts timestamp,\n    value double,\n    primary key ((sensor, bucket), ts)\n) with clustering order by (ts desc)\n    and compaction = {'class': 'TimeWindowCompactionStrategy', 'compaction_window_size': 1, 'compaction_window_unit': 'HOURS'}",
             ),
         ],
     ),
