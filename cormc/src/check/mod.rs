@@ -21,7 +21,7 @@
 //! | what a secondary index serves | [`index_support`] |
 //! | the desired CQL schema | [`lower`] |
 //! | migration replay and drift | [`migrations`] |
-//! | performance advice (W11xx), on a schema without errors | [`advisor`] |
+//! | performance advice (W11xx), on a schema without errors | [`advisor`], [`retention`] (W1107) |
 //! | what `cormc generate` needs beyond CQL (E1202, E1204, E1205) | [`generated`] |
 //! | `@allow(…)`: acknowledged warnings set aside, W0605 | [`allow`] |
 //!
@@ -50,6 +50,7 @@ mod projections;
 mod queries;
 mod relations;
 mod restrictions;
+mod retention;
 pub mod table_options;
 mod time_series;
 mod types;
@@ -216,6 +217,13 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
         },
         &mut ctx,
     );
+    if !ctx.has_errors() {
+        for series in &time_series {
+            if let Some(decl) = symbols.time_series.iter().find(|d| d.span == series.span) {
+                retention::check(series, decl, &mut ctx);
+            }
+        }
+    }
     not_generated::warn(&symbols, &mut ctx);
     generated::check(
         &generated::Items {

@@ -99,6 +99,7 @@ impl Severity {
 /// | W1104 | advisor: a `ttl` shorter than the tombstone grace period on wide partitions (warning) |
 /// | W1105 | advisor: a read that starts at the expired end of a partition (warning) |
 /// | W1106 | advisor: non-frozen collections rewritten whole in wide partitions (warning) |
+/// | W1107 | advisor: a time series keeping more than ~50 compaction windows, or no `ttl` (warning) |
 /// | W1201 | an item `cormc generate` emits no Rust for yet (warning) |
 /// | E1202 | a type without an order in Rust where the generated code needs one |
 /// | E1203 | a literal the generated code can't write in Rust |
@@ -225,6 +226,9 @@ pub enum Code {
     /// W1106: non-frozen collections, written whole by every generated
     /// write, in a model with wide partitions (advisor warning).
     CollectionTombstones,
+    /// W1107: a time series whose `ttl` spans more than about 50 buckets
+    /// (compaction windows), or that has no `ttl` (advisor warning).
+    ManyCompactionWindows,
     /// W1201: an item `cormc generate` emits no Rust for yet: a time
     /// series, an event store, a vector index's search (warning).
     NotGenerated,
@@ -248,7 +252,7 @@ pub enum Code {
 
 impl Code {
     /// Every warning code, which `@allow(…)` may acknowledge.
-    pub const WARNINGS: [Self; 12] = [
+    pub const WARNINGS: [Self; 13] = [
         Self::NamingConvention,
         Self::UnusedAllow,
         Self::FilteringQuery,
@@ -260,6 +264,7 @@ impl Code {
         Self::ShortTtl,
         Self::ExpiredRowsFirst,
         Self::CollectionTombstones,
+        Self::ManyCompactionWindows,
         Self::NotGenerated,
     ];
 
@@ -322,6 +327,7 @@ impl Code {
             Self::ShortTtl => "W1104",
             Self::ExpiredRowsFirst => "W1105",
             Self::CollectionTombstones => "W1106",
+            Self::ManyCompactionWindows => "W1107",
             Self::NotGenerated => "W1201",
             Self::NoRustOrder => "E1202",
             Self::NoRustLiteral => "E1203",

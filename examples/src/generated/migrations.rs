@@ -191,4 +191,25 @@ pub static MIGRATIONS: &[Migration] = &[
             ],
         ),
     },
+    Migration {
+        id: 8,
+        name: Cow::Borrowed("page_load_retention"),
+        checksum: Cow::Borrowed(
+            "e1f73280cc761d7fb1a3e4cc6da06b028bd6bf1bf1fc7eb5ecbe473bb2a42b2e",
+        ),
+        statements: Cow::Borrowed(
+            &[
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("alter table "),
+                            Cow::Borrowed(
+                                ".page_load with default_time_to_live = 172800",
+                            ),
+                        ],
+                    ),
+                },
+            ],
+        ),
+    },
 ];

@@ -85,7 +85,7 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
         &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
-                ".page_load (\n    page text,\n    bucket timestamp,\n    ts timestamp,\n    millis int,\n    primary key ((page, bucket), ts)\n) with clustering order by (ts desc)\n    and compaction = {'class': 'TimeWindowCompactionStrategy', 'compaction_window_size': 1, 'compaction_window_unit': 'HOURS'}\n    and default_time_to_live = 2592000",
+                ".page_load (\n    page text,\n    bucket timestamp,\n    ts timestamp,\n    millis int,\n    primary key ((page, bucket), ts)\n) with clustering order by (ts desc)\n    and compaction = {'class': 'TimeWindowCompactionStrategy', 'compaction_window_size': 1, 'compaction_window_unit': 'HOURS'}\n    and default_time_to_live = 172800",
             ),
         ],
     ),

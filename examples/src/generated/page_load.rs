@@ -11,7 +11,8 @@ use corm::scylla::serialize::SerializationError;
 use corm::scylla::serialize::row::{RowSerializationContext, SerializeRow};
 use corm::scylla::serialize::writers::RowWriter;
 use super::types::*;
-/// Page load times, one partition per page and hour, kept 30 days.
+/// Page load times, one partition per page and hour, kept 2 days (48
+/// compaction windows).
 ///
 /// Two points of one series at the same `ts` are one point: the second
 /// write replaces the first.

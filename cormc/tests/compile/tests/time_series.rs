@@ -201,7 +201,7 @@ async fn ttl_and_compaction_come_from_the_schema() {
             .unwrap()
             .single_row()
             .unwrap();
-        assert_eq!(ttl, 30 * 86_400);
+        assert_eq!(ttl, 2 * 86_400);
         assert!(compaction["class"].ends_with("TimeWindowCompactionStrategy"));
         assert_eq!(compaction["compaction_window_unit"], "HOURS");
         assert_eq!(compaction["compaction_window_size"], "1");
