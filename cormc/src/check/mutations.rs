@@ -34,6 +34,21 @@ pub(super) fn check_mutation(
     ctx: &mut Context,
 ) -> Option<ir::Mutation> {
     let model = target_model(&mutation.target, models, symbols, ctx)?;
+    if model.is_counter_table()
+        && let Some(clause) = &mutation.if_clause
+    {
+        ctx.error(
+            Code::OperatorMismatch,
+            format!(
+                "`{}` is a counter table, which takes no conditional writes",
+                model.name
+            ),
+            clause.span,
+            "not on counters",
+        )
+        .help("Cassandra refuses `IF` on counter updates; remove the `if`");
+        return None;
+    }
     if model.view_of.is_some() {
         ctx.error(
             Code::OperatorMismatch,
@@ -425,8 +440,30 @@ impl Shape<'_> {
                 .help(help);
             false
         };
-        // Only key columns, each once, by `=`, `in` or (clustering) a range.
-        for condition in conditions {
+        // Only key columns, each once, by `=`, `in` or (clustering) a range;
+        // a row delete's range column may have one lower and one upper bound.
+        for (i, condition) in conditions.iter().enumerate() {
+            let earlier: Vec<&ir::Condition> = conditions[..i]
+                .iter()
+                .filter(|c| c.field == condition.field)
+                .collect();
+            if let Some(first) = earlier.first() {
+                let lower = |op: Operator| matches!(op, Operator::Gt | Operator::Ge);
+                let upper = |op: Operator| matches!(op, Operator::Lt | Operator::Le);
+                let bounds = rows_delete
+                    && !conditional
+                    && earlier.len() == 1
+                    && ((lower(first.op) && upper(condition.op))
+                        || (upper(first.op) && lower(condition.op)));
+                if !bounds {
+                    return refuse(
+                        format!("`{}` is restricted twice", condition.field),
+                        condition.span,
+                        "again",
+                        "restrict each key column once (a row delete may bound its range column from both sides)".to_owned(),
+                    );
+                }
+            }
             if !model.key.contains(&condition.field) {
                 return refuse(
                     format!(

@@ -42,7 +42,7 @@ pub(super) fn check_view(
         }
         return None;
     };
-    if base.view_of.is_some() || base.is_counter_table() {
+    if base.is_counter_table() {
         ctx.error(
             Code::InvalidIndex,
             format!(
@@ -95,6 +95,25 @@ pub(super) fn check_view(
             ..field.clone()
         })
         .collect();
+    if let Some(column) = key_clause
+        .partition
+        .columns
+        .iter()
+        .chain(&key_clause.clustering)
+        .find(|column| base.field(&column.name.name).is_some_and(|f| f.is_static))
+    {
+        ctx.error(
+            Code::InvalidKey,
+            format!(
+                "a view can't include the static column `{}`",
+                column.name.name
+            ),
+            column.name.span,
+            "static column",
+        )
+        .help("a view shows rows; key it by the base's other columns");
+        return None;
+    }
     let written: Vec<ast::Field> = symbols
         .models
         .iter()
@@ -138,22 +157,6 @@ pub(super) fn check_view(
             "too many non-key columns",
         )
         .help("keep one; for more, write a second table and keep it in step in the application");
-        return None;
-    }
-    if let Some(static_field) = base
-        .fields
-        .iter()
-        .find(|f| f.is_static && key.contains(&f.name))
-    {
-        ctx.error(
-            Code::InvalidKey,
-            format!(
-                "a view can't include the static column `{}`",
-                static_field.name
-            ),
-            key_clause.span,
-            "static column",
-        );
         return None;
     }
     let table = view.table.as_ref().map_or_else(

@@ -49,8 +49,13 @@ pub fn buckets(
     }
     let first = bucket_of(series, from, width_ms)?.timestamp_millis();
     // The last bucket holds the last millisecond before `to`.
-    let last =
-        bucket_of(series, to - chrono::Duration::milliseconds(1), width_ms)?.timestamp_millis();
+    let before_to = to
+        .checked_sub_signed(chrono::Duration::milliseconds(1))
+        .ok_or_else(|| Error::InvalidTime {
+            series,
+            problem: format!("the range ends at {to}, before any time a timestamp holds"),
+        })?;
+    let last = bucket_of(series, before_to, width_ms)?.timestamp_millis();
     let count = (last - first) / width_ms + 1;
     (0..count)
         .map(|i| {
