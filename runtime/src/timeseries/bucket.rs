@@ -27,6 +27,9 @@ pub fn bucket_of(series: &'static str, ts: DateTime<Utc>, width_ms: i64) -> Resu
     })
 }
 
+/// The most buckets one range read walks (each costs a query).
+pub const MAX_BUCKETS: i64 = 100_000;
+
 /// The starts of the buckets of `width_ms` that `[from, to)` touches,
 /// oldest first (none when `from == to`).
 ///
@@ -57,6 +60,14 @@ pub fn buckets(
         })?;
     let last = bucket_of(series, before_to, width_ms)?.timestamp_millis();
     let count = (last - first) / width_ms + 1;
+    if count > MAX_BUCKETS {
+        return Err(Error::InvalidTime {
+            series,
+            problem: format!(
+                "the range from {from} to {to} spans {count} buckets, more than {MAX_BUCKETS}: read it in parts"
+            ),
+        });
+    }
     (0..count)
         .map(|i| {
             DateTime::from_timestamp_millis(first + i * width_ms).ok_or_else(|| {
@@ -115,5 +126,7 @@ mod tests {
         let half = at(5) + chrono::Duration::minutes(30);
         assert_eq!(buckets("s", half, at(7), HOUR).unwrap(), vec![at(5), at(6)]);
         assert!(buckets("s", at(7), at(5), HOUR).is_err());
+        // Ten years of one-minute buckets: refused, not five million queries.
+        assert!(buckets("s", at(0), at(24 * 3650), 60_000).is_err());
     }
 }

@@ -184,7 +184,7 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
 
 impl<P: Point> SeriesRepository<'_, P> {
     /// Writes `points` as [`write`](Self::write) does, grouped by partition
-    /// (series and bucket) into unlogged batches of at most 4 KiB of values,
+    /// (series and bucket) into unlogged batches of at most 32 points,
     /// [`BulkOptions::in_flight`](crate::BulkOptions) at once (see
     /// [`Repository::insert_many`](crate::Repository::insert_many)): every
     /// point is counted as written or reported with its error.
@@ -206,7 +206,7 @@ impl<P: Point> SeriesRepository<'_, P> {
         let mut points = points.into_iter().peekable();
         while points.peek().is_some() {
             // Points of one chunk, grouped by series and bucket (their
-            // partition: one batch each, cut at `batch_rows`).
+            // partition: one batch each, cut at `BATCH_POINTS`).
             let mut groups: Vec<(Vec<u8>, Vec<Bucketed<P>>)> = Vec::new();
             for point in points.by_ref().take(bulk.chunk.max(1)) {
                 let bucket = match bucket_of(spec.name, point.ts(), spec.bucket_ms) {
