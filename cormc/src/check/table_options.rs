@@ -32,6 +32,8 @@ pub enum OptionKind {
     Count,
     /// A number in `0..=1`.
     Fraction,
+    /// A number above 0, at most 1.
+    PositiveFraction,
     /// `true` or `false`.
     Bool,
     /// `{ keys: "ALL"|"NONE", rows_per_partition: "ALL"|"NONE"|N }`.
@@ -46,7 +48,7 @@ pub enum OptionKind {
 pub const TABLE_OPTIONS: &[(&str, OptionKind)] = &[
     ("additional_write_policy", OptionKind::Text),
     ("allow_auto_snapshot", OptionKind::Bool),
-    ("bloom_filter_fp_chance", OptionKind::Fraction),
+    ("bloom_filter_fp_chance", OptionKind::PositiveFraction),
     ("caching", OptionKind::Caching),
     ("cdc", OptionKind::Bool),
     ("comment", OptionKind::Text),
@@ -249,14 +251,17 @@ fn option_value(
         (OptionKind::Seconds, _) => refuse("a duration or a whole number of seconds"),
         (OptionKind::Millis, _) => refuse("a duration or a whole number of milliseconds"),
         (OptionKind::Count, _) => refuse("a positive whole number"),
-        (OptionKind::Fraction, Some(LiteralKind::Number(n)))
-            if n.text.parse::<f64>().is_ok_and(|v| v > 0.0 && v <= 1.0) =>
+        (OptionKind::Fraction | OptionKind::PositiveFraction, Some(LiteralKind::Number(n)))
+            if n.text.parse::<f64>().is_ok_and(|v| {
+                (v > 0.0 || (v == 0.0 && kind == OptionKind::Fraction)) && v <= 1.0
+            }) =>
         {
             Some(OptionValue::Number(
                 n.text.trim_start_matches('+').to_owned(),
             ))
         }
-        (OptionKind::Fraction, _) => refuse("a number above 0 and at most 1"),
+        (OptionKind::Fraction, _) => refuse("a number from 0 to 1"),
+        (OptionKind::PositiveFraction, _) => refuse("a number above 0 and at most 1"),
         (OptionKind::Caching, _) => match value {
             ast::OptionValue::Map(map) => caching(map, ctx),
             ast::OptionValue::Literal(_) => {
@@ -276,7 +281,7 @@ fn option_value(
 /// as Cassandra stores them.
 fn caching(map: &ast::OptionMap, ctx: &mut Context) -> Option<OptionValue> {
     let mut out = BTreeMap::new();
-    let mut ok = true;
+    let mut ok = no_repeated_keys(map, ctx);
     for entry in &map.entries {
         let text = map_text(entry, ctx)?;
         let upper = text.to_ascii_uppercase();
@@ -314,6 +319,25 @@ fn caching(map: &ast::OptionMap, ctx: &mut Context) -> Option<OptionValue> {
     ok.then_some(OptionValue::Map(out))
 }
 
+/// Whether every key of `map` is written once; reports the repeats.
+fn no_repeated_keys(map: &ast::OptionMap, ctx: &mut Context) -> bool {
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    let mut ok = true;
+    for entry in &map.entries {
+        if let Some(first) = seen.insert(entry.name.name.as_str(), entry.name.span) {
+            ctx.error(
+                Code::DuplicateMember,
+                format!("`{}` is given twice", entry.name.name),
+                entry.name.span,
+                "again",
+            )
+            .label(first, "first here");
+            ok = false;
+        }
+    }
+    ok
+}
+
 /// The compressors Cassandra 5.0 ships.
 const COMPRESSORS: &[&str] = &[
     "DeflateCompressor",
@@ -335,7 +359,7 @@ fn compression(map: &ast::OptionMap, ctx: &mut Context) -> Option<OptionValue> {
         "min_compress_ratio",
     ];
     let mut out = BTreeMap::new();
-    let mut ok = true;
+    let mut ok = no_repeated_keys(map, ctx);
     for entry in &map.entries {
         let name = entry.name.name.as_str();
         if !KEYS.contains(&name) {
