@@ -293,8 +293,8 @@ fn assignment(
                 ctx,
             );
         }
-        let entry = operand(entry, key_ty, symbols, params, ctx)?;
-        let value = operand(&assignment.value, value_ty, symbols, params, ctx)?;
+        let entry = value_operand(entry, &key_ty, symbols, params, ctx)?;
+        let value = value_operand(&assignment.value, &value_ty, symbols, params, ctx)?;
         return Some(ir::Assignment {
             field: field.name.clone(),
             entry: Some(entry),
@@ -326,7 +326,7 @@ fn assignment(
             );
         }
     };
-    let value = operand(&assignment.value, value_ty, symbols, params, ctx)?;
+    let value = value_operand(&assignment.value, &value_ty, symbols, params, ctx)?;
     Some(ir::Assignment {
         field: field.name.clone(),
         entry: None,
@@ -364,7 +364,7 @@ fn delete_target(
                     return None;
                 }
             };
-            Some(operand(key, key_ty, symbols, params, ctx)?)
+            Some(value_operand(key, &key_ty, symbols, params, ctx)?)
         }
     };
     Some(ir::DeleteTarget {
@@ -405,17 +405,6 @@ fn if_condition(
         return None;
     }
     resolve_condition(condition, model, symbols, params, ctx)
-}
-
-/// A value of type `ty`: a parameter, or a literal of that type.
-fn operand(
-    operand: &ast::Operand,
-    ty: Type,
-    symbols: &Symbols<'_>,
-    params: &mut Params,
-    ctx: &mut Context,
-) -> Option<ir::Operand> {
-    value_operand(operand, &ty, symbols, params, ctx)
 }
 
 /// What a mutation writes, for checking its `where`.
