@@ -1,6 +1,6 @@
 {% import "rust/row_codecs.rs" as rows %}
-//! {{ series.ident }}: the point and series types of time series table
-//! {{ series.table }}, and how they bind.
+//! {{ series.ident }}: the point, series and rollup types of time series
+//! table {{ series.table }}, and how they bind and read.
 {% for path in uses %}
 use {{ path }};
 {% endfor %}
@@ -56,6 +56,7 @@ pub struct {{ series.series_ident }} {
 
 impl corm::timeseries::Point for {{ series.ident }} {
     type Series = {{ series.series_ident }};
+    type Rollup = {{ series.rollup_ident }};
 
     const SPEC: corm::timeseries::SeriesSpec = corm::timeseries::SeriesSpec {
         name: {{ series.name }},
@@ -64,9 +65,58 @@ impl corm::timeseries::Point for {{ series.ident }} {
         markers: {{ series.markers }},
         series: {{ series.series_condition }},
         bucket_ms: {{ series.bucket_ms }},
+        rollup: {{ series.rollup_selectors }},
     };
 
     fn ts(&self) -> corm::chrono::DateTime<corm::chrono::Utc> {
         self.ts
+    }
+}
+
+/// One interval of a rollup of [`{{ series.ident }}`] points (from
+/// [`SeriesRepository::rollup`](corm::timeseries::SeriesRepository::rollup)):
+/// how many points it holds and a summary of each numeric value field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ series.rollup_ident }} {
+    /// The start of the interval (UTC, aligned to the Unix epoch).
+    pub start: corm::chrono::DateTime<corm::chrono::Utc>,
+    /// The points in the interval.
+    pub points: i64,
+{% for summary in series.summaries %}
+    /// `{{ summary.name }}` over the interval.
+    pub {{ summary.ident }}: corm::timeseries::Summary<{{ summary.ty }}>,
+{% endfor %}
+}
+
+/// Reads `start`, `points`, then four columns per summary.
+impl<'f, 'm> DeserializeRow<'f, 'm> for {{ series.rollup_ident }} {
+    fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
+        rt::check_count::<Self>(specs, {{ 2 + 4 * series.summaries.len() }})?;
+        rt::check_col::<Self, corm::chrono::DateTime<corm::chrono::Utc>>(specs, 0, "start")?;
+        rt::check_col::<Self, i64>(specs, 1, "points")?;
+        Ok(())
+    }
+
+    fn deserialize(mut row: ColumnIterator<'f, 'm>) -> Result<Self, DeserializationError> {
+        Ok(Self {
+            start: rt::next_col::<Self, _>(&mut row)?,
+            points: rt::next_col::<Self, _>(&mut row)?,
+{% for summary in series.summaries %}
+            {{ summary.ident }}: corm::timeseries::summary::<Self, _>(&mut row)?,
+{% endfor %}
+        })
+    }
+}
+
+impl corm::timeseries::Rollup for {{ series.rollup_ident }} {
+    fn start(&self) -> corm::chrono::DateTime<corm::chrono::Utc> {
+        self.start
+    }
+
+    fn merge(&mut self, other: Self) {
+        self.points += other.points;
+{% for summary in series.summaries %}
+        self.{{ summary.ident }}.merge(other.{{ summary.ident }});
+{% endfor %}
     }
 }

@@ -25,7 +25,7 @@ use super::names::Symbols;
 use crate::ast;
 use crate::codegen::view::generated_names::{
     DB_METHODS, MAX_TUPLE, MAX_UPDATE_COLUMNS, MODEL_TYPE_SUFFIXES, REPOSITORY_METHODS,
-    unique_field_methods,
+    SERIES_TYPE_SUFFIXES, unique_field_methods,
 };
 use crate::codegen::view::{field_ident, rust_type, type_ident};
 use crate::diagnostics::{Code, Span};
@@ -481,7 +481,8 @@ fn model_values(model: &ir::Model, decl: &ast::Model, ctx: &mut Context) {
 
 /// E1204: the types of the generated code have distinct names: the schema's
 /// types (models, user-defined types, enums, as Rust names), the types
-/// generated for each model (`<Model>Key`, …) and for each aggregate
+/// generated for each model (`<Model>Key`, …), for each time series
+/// (`<Series>Series`, `<Series>Rollup`) and for each aggregate
 /// (`<Aggregate>`, `<Aggregate>Totals`), `Db` and `Batch`.
 fn type_names(items: &Items<'_>, index: &Index<'_>, ctx: &mut Context) {
     // The schema's types in declaration order, by Rust name.
@@ -493,6 +494,13 @@ fn type_names(items: &Items<'_>, index: &Index<'_>, ctx: &mut Context) {
         .map(|e| (e.name.as_str(), "enum"))
         .chain(items.udts.iter().map(|u| (u.name.as_str(), "type")))
         .chain(items.models.iter().map(|m| (m.name.as_str(), "model")))
+        .chain(
+            items
+                .symbols
+                .time_series
+                .iter()
+                .map(|t| (t.name.name.as_str(), "time series")),
+        )
     {
         let Some(span) = items.symbols.types.get(name).map(|decl| decl.name().span) else {
             continue;
@@ -551,6 +559,27 @@ fn type_names(items: &Items<'_>, index: &Index<'_>, ctx: &mut Context) {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
+    }
+    // The types of each time series beside its point type.
+    for &(ref ident, span, noun, name) in &declared {
+        let Some((series, series_span)) = SERIES_TYPE_SUFFIXES.iter().find_map(|suffix| {
+            let stem = ident.strip_suffix(suffix)?;
+            let &at = by_ident.get(stem)?;
+            let (_, series_span, series_noun, series) = declared[at];
+            (series_noun == "time series").then_some((series, series_span))
+        }) else {
+            continue;
+        };
+        ctx.error(
+            Code::GeneratedNameClash,
+            format!(
+                "`cormc generate` defines the type `{ident}` for time series `{series}`, which clashes with {noun} `{name}`"
+            ),
+            series_span,
+            format!("generates `{ident}`"),
+        )
+        .label(span, format!("`{ident}` here"))
+        .help("rename one of them: each time series `S` has the types `S`, `SSeries` and `SRollup`");
     }
     // The row types of aggregates: not a schema type, not any model's
     // generated name (whether that model has the type or not), not `Db` or

@@ -40,7 +40,11 @@ impl<'a> ModRs<'a> {
                 .chain(db.series.iter().map(|series| {
                     (
                         series.accessor.clone(),
-                        vec![series.ident.clone(), series.series_ident.clone()],
+                        vec![
+                            series.ident.clone(),
+                            series.series_ident.clone(),
+                            series.rollup_ident.clone(),
+                        ],
                     )
                 }))
                 .collect(),

@@ -26,7 +26,7 @@ pub use keyword::{
 pub mod customer;
 pub use customer::{Customer, CustomerKey, CustomerPatch, CustomerRepository};
 pub mod page_load;
-pub use page_load::{PageLoad, PageLoadSeries};
+pub use page_load::{PageLoad, PageLoadSeries, PageLoadRollup};
 /// The [`Db`] handle.
 pub mod db;
 pub use db::Db;

@@ -67,13 +67,13 @@ pub enum CodecError {
         #[source]
         source: SerializationError,
     },
-    /// A text column holds a value that is not a variant of the Rust enum.
     /// A statement binds more values than its `BoundValues` holds.
     #[error("a statement binds more than {max} values")]
     TooManyValues {
         /// The limit.
         max: usize,
     },
+    /// A text column holds a value that is not a variant of the Rust enum.
     #[error("{value:?} is not a variant of {rust_type}")]
     UnknownVariant {
         /// The Rust enum type.
@@ -105,5 +105,13 @@ pub enum CodecError {
         /// The driver's error.
         #[source]
         source: DeserializationError,
+    },
+    /// A rollup's sum is larger than the Rust type of its sums holds.
+    #[error("a sum in {rust_type} is outside what {sum_type} holds")]
+    SumOutOfRange {
+        /// The Rust rollup type.
+        rust_type: &'static str,
+        /// The Rust type of the sum.
+        sum_type: &'static str,
     },
 }

@@ -178,6 +178,29 @@ pub fn next_opt_col<'f, 'm, T: ?Sized, V: DeserializeValue<'f, 'm>>(
     }
 }
 
+/// Reads the next column of `row` as `V`, checking its type first, for
+/// row type `T` whose columns are not checked before the rows are read (a
+/// rollup's, whose columns come from generic summaries).
+///
+/// # Errors
+/// A `ColumnDeserializationFailed` error naming `T` and the column when the
+/// column's type does not fit `V` or its value does not read;
+/// `MissingColumn` when the row has no more columns.
+pub fn next_checked_col<'f, 'm, T: ?Sized, V: DeserializeValue<'f, 'm>>(
+    row: &mut ColumnIterator<'f, 'm>,
+) -> Result<V, DeserializationError> {
+    let column = match row.next() {
+        Some(column) => column?,
+        None => return Err(missing_column::<T>()),
+    };
+    let typ = column.spec.typ();
+    let value = match V::type_check(typ) {
+        Ok(()) => V::deserialize(typ, column.slice),
+        Err(err) => Err(DeserializationError::new(err)),
+    };
+    value.map_err(|err| column_error::<T>(column.index, column.spec.name(), err))
+}
+
 /// Whether an empty value of `typ` can only mean "no value".
 fn empty_is_null(typ: &ColumnType<'_>) -> bool {
     match typ {

@@ -4,18 +4,22 @@
 //!
 //! A `timeseries Name { series …; bucket 1h; ttl …; fields }` generates a
 //! point type (the series fields, `ts`, the value fields) implementing
-//! [`Point`], a series-key type, and a [`SeriesRepository`] reached from
-//! the `Db`. The table is `((series…, bucket), ts DESC)`; two points of one
+//! [`Point`], a series-key type, a rollup row type (a [`Summary`] per
+//! numeric value field) and a [`SeriesRepository`] reached from the `Db`. The table is `((series…, bucket), ts DESC)`; two points of one
 //! series at the same `ts` are one point (the second write replaces the
 //! first), as in every time-series store.
 
 mod bucket;
 mod repository;
+mod rollup;
 mod statements;
+mod summary;
 
 pub use bucket::{bucket_of, buckets};
 pub use repository::SeriesRepository;
+pub use rollup::{Rollup, summary};
 pub use statements::SeriesStatements;
+pub use summary::{Summable, Summary};
 
 use chrono::{DateTime, Utc};
 use scylla::deserialize::row::DeserializeRow;
@@ -37,6 +41,10 @@ pub struct SeriesSpec {
     pub series: &'static str,
     /// The bucket width, in milliseconds.
     pub bucket_ms: i64,
+    /// The selectors of a rollup after `start` and `points`: four per
+    /// numeric value field (`count(f), sum(cast(f AS bigint)), min(f),
+    /// max(f)`), empty when there are none.
+    pub rollup: &'static str,
 }
 
 /// A point of a time series (generated).
@@ -45,6 +53,9 @@ pub trait Point:
 {
     /// The series a point belongs to: binds [`SeriesSpec::series`]'s markers.
     type Series: SerializeRow + Send + Sync;
+
+    /// A rollup's row: an interval's summary of these points.
+    type Rollup: Rollup;
 
     /// The table.
     const SPEC: SeriesSpec;

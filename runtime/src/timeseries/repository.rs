@@ -10,14 +10,14 @@ use crate::rt::{BoundValue, Chain};
 use crate::{Options, Result, Session, paging};
 
 /// Buckets whose first page is read while the one before is consumed.
-const READ_AHEAD: usize = 2;
+pub(super) const READ_AHEAD: usize = 2;
 
 /// The points of one time series on a session (from the generated `Db`).
 #[derive(Debug)]
 pub struct SeriesRepository<'a, P> {
-    session: &'a Session,
-    statements: &'a SeriesStatements,
-    options: Options,
+    pub(super) session: &'a Session,
+    pub(super) statements: &'a SeriesStatements,
+    pub(super) options: Options,
     point: std::marker::PhantomData<fn() -> P>,
 }
 

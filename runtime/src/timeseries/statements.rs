@@ -16,6 +16,9 @@ pub struct SeriesStatements {
     pub(super) range_descending: Statement,
     /// One bucket's newest point at or before a time.
     pub(super) latest: Statement,
+    /// One bucket's points in `[from, to)` grouped by
+    /// `floor(ts, interval)` (the interval bound first and last).
+    pub(super) rollup: Statement,
 }
 
 impl SeriesStatements {
@@ -34,6 +37,18 @@ impl SeriesStatements {
         ]
         .concat();
         let range = [select.as_str(), " AND ts >= ? AND ts < ? ORDER BY ts "].concat();
+        let separator = if spec.rollup.is_empty() { "" } else { ", " };
+        let rollup = [
+            "SELECT floor(ts, ?) AS start, count(*) AS points",
+            separator,
+            spec.rollup,
+            " FROM ",
+            &table,
+            " WHERE ",
+            spec.series,
+            " AND bucket = ? AND ts >= ? AND ts < ? GROUP BY floor(ts, ?)",
+        ]
+        .concat();
         Self {
             spec,
             write: Statement::new(
@@ -51,6 +66,7 @@ impl SeriesStatements {
             range_ascending: Statement::new([range.as_str(), "ASC"].concat()),
             range_descending: Statement::new([range.as_str(), "DESC"].concat()),
             latest: Statement::new([select.as_str(), " AND ts <= ? LIMIT 1"].concat()),
+            rollup: Statement::new(rollup),
         }
     }
 

@@ -73,6 +73,10 @@ pub const MODEL_TYPE_SUFFIXES: &[&str] = &[
     "Statements",
 ];
 
+/// The types generated beside each time series' point type, by suffix
+/// (`CpuSeries`, `CpuRollup`).
+pub const SERIES_TYPE_SUFFIXES: &[&str] = &["Series", "Rollup"];
+
 /// The most values a driver tuple binds or reads.
 pub const MAX_TUPLE: usize = 16;
 

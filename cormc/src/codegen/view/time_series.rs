@@ -7,9 +7,21 @@ use heck::ToSnakeCase;
 use super::doc::doc_lines;
 use super::ident::{bare, field_ident, type_ident};
 use super::items::{FieldView, field_view};
+use super::rust_type::rust_type;
 use crate::codegen::CodegenError;
 use crate::cql::ident::quote;
-use crate::ir;
+use crate::ir::{self, Scalar};
+
+/// The summary of one numeric value field in a rollup row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryView {
+    /// The rollup row's field (the value field's name).
+    pub ident: String,
+    /// The value field's Rust type, without `Option`.
+    pub ty: String,
+    /// The value field's name as written, for the doc line.
+    pub name: String,
+}
 
 /// One time series.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +48,13 @@ pub struct SeriesView {
     pub series_condition: String,
     /// The bucket width in milliseconds.
     pub bucket_ms: String,
+    /// The rollup row type (`{ident}Rollup`).
+    pub rollup_ident: String,
+    /// A summary per numeric value field.
+    pub summaries: Vec<SummaryView>,
+    /// The rollup's selectors after `start` and `points`, as a Rust
+    /// string literal.
+    pub rollup_selectors: String,
     /// The schema's name, as a Rust string literal (for errors).
     pub name: String,
 }
@@ -91,6 +110,22 @@ pub fn series_view(series: &ir::TimeSeries) -> Result<SeriesView, CodegenError> 
         .map(|f| format!("{} = ?", quote(&f.cql_name)))
         .collect();
     let bucket_ms = series.bucket_seconds.saturating_mul(1000);
+    let mut summaries = Vec::new();
+    let mut selectors = Vec::new();
+    for field in &series.fields {
+        let Some(sum_as) = sum_type(&field.ty) else {
+            continue;
+        };
+        let column = quote(&field.cql_name);
+        selectors.push(format!(
+            "count({column}), sum(cast({column} AS {sum_as})), min({column}), max({column})"
+        ));
+        summaries.push(SummaryView {
+            ident: field_ident(&field.name),
+            ty: rust_type(&field.ty, &field.name)?.path,
+            name: field.name.clone(),
+        });
+    }
     Ok(SeriesView {
         doc: doc_lines(
             series.doc.as_deref(),
@@ -104,8 +139,27 @@ pub fn series_view(series: &ir::TimeSeries) -> Result<SeriesView, CodegenError> 
         columns: format!("{:?}", columns.join(", ")),
         series_condition: format!("{:?}", condition.join(" AND ")),
         bucket_ms: format!("{bucket_ms}"),
+        rollup_ident: format!("{}Rollup", bare(&ident)),
+        summaries,
+        rollup_selectors: format!("{:?}", selectors.join(", ")),
         name: format!("{:?}", series.name),
         ident,
         fields,
     })
+}
+
+/// The CQL type a numeric value field is summed as (wider than the field,
+/// as the runtime's `Summable` reads it); `None` for a type a rollup does
+/// not summarise.
+fn sum_type(ty: &ir::Type) -> Option<&'static str> {
+    match ty.unfrozen() {
+        ir::Type::Scalar(scalar) => match scalar {
+            Scalar::Tinyint | Scalar::Smallint | Scalar::Int => Some("bigint"),
+            Scalar::Bigint | Scalar::Varint => Some("varint"),
+            Scalar::Float | Scalar::Double => Some("double"),
+            Scalar::Decimal => Some("decimal"),
+            _ => None,
+        },
+        _ => None,
+    }
 }

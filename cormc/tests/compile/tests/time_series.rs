@@ -1,7 +1,8 @@
 //! A time series through the code generated for the `time_series` fixture,
 //! against a real node: points across 30 hourly buckets read back over a
 //! range in both directions, with limits, on bucket boundaries, over empty
-//! buckets; the newest point; an upsert at the same time; bad ranges.
+//! buckets; the newest point; an upsert at the same time; bad ranges; the
+//! table's TTL and compaction, and a point's TTL expiring.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -226,6 +227,19 @@ async fn ttl_and_compaction_come_from_the_schema() {
             .single_row()
             .unwrap();
         assert!(matches!(left, Some(50..=60)), "{left:?}");
+        // A point written to live one second is gone after it.
+        let brief = point(&series, t0() + Duration::minutes(1), 2.0);
+        db.cpu()
+            .with(corm::Options::new().ttl(1))
+            .write(&brief)
+            .await
+            .unwrap();
+        let window = (t0(), t0() + Duration::hours(1));
+        let before = range(&db, &series, window.0, window.1, Direction::Ascending, None).await;
+        assert_eq!(before, [t0(), brief.ts]);
+        tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+        let after = range(&db, &series, window.0, window.1, Direction::Ascending, None).await;
+        assert_eq!(after, [t0()]);
     })
     .await;
 }

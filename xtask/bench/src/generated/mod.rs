@@ -16,7 +16,7 @@ pub use reading::{
     Reading, ReadingKey, ReadingPartition, ReadingPatch, ReadingRepository,
 };
 pub mod tick;
-pub use tick::{Tick, TickSeries};
+pub use tick::{Tick, TickSeries, TickRollup};
 /// The [`Db`] handle.
 pub mod db;
 pub use db::Db;
