@@ -60,7 +60,7 @@ pub use query::{
     OperatorKind, OrderClause, OrderItem, Query, QuerySelect, SelectColumn, WhereClause,
 };
 pub use relation::{Relation, RelationKind};
-pub use timeseries::{BucketClause, SeriesClause, TimeSeries};
+pub use timeseries::{BucketClause, RateClause, SeriesClause, TimeSeries};
 pub use type_decl::TypeDecl;
 pub use types::{TypeExpr, TypeKind};
 pub use view::View;

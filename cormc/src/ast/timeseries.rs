@@ -1,6 +1,6 @@
-//! `timeseries Name { series … bucket … ttl … fields }`.
+//! `timeseries Name { series … bucket … ttl … rate … fields }`.
 
-use super::{Doc, DurationLit, Field, Ident, Span, TtlClause};
+use super::{Doc, DurationLit, Field, Ident, Span, TtlClause, UintLit};
 
 /// A time series.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +15,9 @@ pub struct TimeSeries {
     pub bucket: Option<BucketClause>,
     /// `ttl <duration>`
     pub ttl: Option<TtlClause>,
+    /// `rate <points> per <duration>`: the expected write rate of one
+    /// series, for the advisor.
+    pub rate: Option<RateClause>,
     /// The value fields in source order.
     pub fields: Vec<Field>,
     /// `@allow(…)` clauses.
@@ -37,6 +40,18 @@ pub struct SeriesClause {
 pub struct BucketClause {
     /// The bucket width.
     pub width: DurationLit,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `rate 10 per 1s`: how many points one series is expected to get in a
+/// duration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateClause {
+    /// The points.
+    pub points: UintLit,
+    /// The duration they come in.
+    pub per: DurationLit,
     /// The whole clause.
     pub span: Span,
 }

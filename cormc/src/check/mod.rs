@@ -29,6 +29,7 @@
 
 mod advisor;
 mod allow;
+mod bucket_size;
 pub use allow::Acknowledged;
 mod aggregates;
 mod context;
@@ -221,6 +222,7 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
         for series in &time_series {
             if let Some(decl) = symbols.time_series.iter().find(|d| d.span == series.span) {
                 retention::check(series, decl, &mut ctx);
+                bucket_size::check(series, decl, &mut ctx);
             }
         }
     }

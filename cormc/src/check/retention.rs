@@ -75,7 +75,7 @@ fn wider_bucket(ttl: u64) -> u64 {
 }
 
 /// Seconds in the largest whole unit the language writes.
-fn duration_text(seconds: u64) -> String {
+pub(super) fn duration_text(seconds: u64) -> String {
     for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
         if seconds >= size && seconds.is_multiple_of(size) {
             return format!("{}{unit}", seconds / size);

@@ -15,6 +15,9 @@ use crate::ir;
 /// The columns every time series table has.
 pub(super) const RESERVED: [&str; 2] = ["bucket", "ts"];
 
+/// The fields of a rollup row beside the summaries of numeric value fields.
+const ROLLUP_FIELDS: [&str; 2] = ["start", "points"];
+
 /// Checks one time series.
 pub(super) fn check_time_series(
     decl: &ast::TimeSeries,
@@ -75,6 +78,21 @@ pub(super) fn check_time_series(
         ok &= key_field_allowed(field, "series field", field.span, ctx);
     }
     for field in &fields {
+        if ROLLUP_FIELDS.contains(&field.name.as_str())
+            && matches!(field.ty.unfrozen(), ir::Type::Scalar(scalar) if scalar.is_numeric())
+        {
+            ctx.error(
+                Code::ReservedName,
+                format!(
+                    "`{}` is a field of every rollup row, so a numeric value field can't take the name",
+                    field.name
+                ),
+                field.span,
+                "reserved in rollups",
+            )
+            .help("a rollup row has `start` (the interval), `points` (how many) and a summary per numeric value field: rename this field");
+            ok = false;
+        }
         if field.ty.is_counter() {
             ctx.error(
                 Code::InvalidCounter,
@@ -101,7 +119,29 @@ pub(super) fn check_time_series(
         series,
         bucket_seconds: bucket_seconds?,
         ttl_seconds: ttl,
+        points_per_second: decl
+            .rate
+            .as_ref()
+            .and_then(|rate| points_per_second(rate, ctx)),
         fields,
         span: decl.span,
     })
+}
+
+/// The points per second a `rate` states; `None` (with an error) for a
+/// rate of nothing or over no time.
+fn points_per_second(rate: &ast::RateClause, ctx: &mut Context) -> Option<f64> {
+    let millis = rate.per.as_millis().unwrap_or(0);
+    if rate.points.value == 0 || millis == 0 {
+        ctx.error(
+            Code::InvalidValue,
+            "a `rate` states at least one point over a positive duration",
+            rate.span,
+            "no rate",
+        )
+        .help("write e.g. `rate 10 per 1s` or `rate 1 per 5m`");
+        return None;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    Some(rate.points.value as f64 * 1_000.0 / millis as f64)
 }

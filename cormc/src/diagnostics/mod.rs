@@ -100,6 +100,7 @@ impl Severity {
 /// | W1105 | advisor: a read that starts at the expired end of a partition (warning) |
 /// | W1106 | advisor: non-frozen collections rewritten whole in wide partitions (warning) |
 /// | W1107 | advisor: a time series keeping more than ~50 compaction windows, or no `ttl` (warning) |
+/// | W1108 | advisor: a time series bucket that holds more than ~100 MB at its stated `rate` (warning) |
 /// | W1201 | an item `cormc generate` emits no Rust for yet (warning) |
 /// | E1202 | a type without an order in Rust where the generated code needs one |
 /// | E1203 | a literal the generated code can't write in Rust |
@@ -229,6 +230,9 @@ pub enum Code {
     /// W1107: a time series whose `ttl` spans more than about 50 buckets
     /// (compaction windows), or that has no `ttl` (advisor warning).
     ManyCompactionWindows,
+    /// W1108: a time series whose bucket holds more than about 100 MB of
+    /// one series' points at the `rate` it states (advisor warning).
+    WideBucket,
     /// W1201: an item `cormc generate` emits no Rust for yet: a time
     /// series, an event store, a vector index's search (warning).
     NotGenerated,
@@ -252,7 +256,7 @@ pub enum Code {
 
 impl Code {
     /// Every warning code, which `@allow(…)` may acknowledge.
-    pub const WARNINGS: [Self; 13] = [
+    pub const WARNINGS: [Self; 14] = [
         Self::NamingConvention,
         Self::UnusedAllow,
         Self::FilteringQuery,
@@ -265,6 +269,7 @@ impl Code {
         Self::ExpiredRowsFirst,
         Self::CollectionTombstones,
         Self::ManyCompactionWindows,
+        Self::WideBucket,
         Self::NotGenerated,
     ];
 
@@ -328,6 +333,7 @@ impl Code {
             Self::ExpiredRowsFirst => "W1105",
             Self::CollectionTombstones => "W1106",
             Self::ManyCompactionWindows => "W1107",
+            Self::WideBucket => "W1108",
             Self::NotGenerated => "W1201",
             Self::NoRustOrder => "E1202",
             Self::NoRustLiteral => "E1203",

@@ -417,6 +417,16 @@ impl Printer<'_> {
     }
 
     /// `snapshot every 100`
+    /// `rate 10 per 1s`
+    pub(super) fn rate(&mut self, clause: &crate::ast::RateClause) {
+        self.keyword_at("rate", clause.span);
+        self.sp();
+        self.tok(&clause.points.value.to_string(), clause.points.span);
+        self.kw("per");
+        self.sp();
+        self.duration(&clause.per);
+    }
+
     pub(super) fn snapshot(&mut self, clause: &SnapshotClause) {
         self.keyword_at("snapshot", clause.span);
         self.kw("every");

@@ -19,8 +19,9 @@ use crate::ast::{
     Aggregate, AllowClause, AllowFiltering, BucketClause, CompactionClause, DeleteClause,
     DurableWrites, EnumDecl, EventDecl, EventStore, Field, GroupBy, Having, IfClause, IndexClause,
     Item, KeyClause, Keyspace, LimitClause, Migration, MigrationStep, Model, Mutation,
-    OptionsClause, OrderClause, Query, Relation, Replication, Select, SeriesClause, SetClause,
-    SnapshotClause, TableClause, TimeSeries, TtlClause, TypeDecl, VectorIndexClause, WhereClause,
+    OptionsClause, OrderClause, Query, RateClause, Relation, Replication, Select, SeriesClause,
+    SetClause, SnapshotClause, TableClause, TimeSeries, TtlClause, TypeDecl, VectorIndexClause,
+    WhereClause,
 };
 
 /// The widest one-line `enum`.
@@ -49,6 +50,7 @@ enum Member<'a> {
     AllowFiltering(&'a AllowFiltering),
     Series(&'a SeriesClause),
     Bucket(&'a BucketClause),
+    Rate(&'a RateClause),
     Snapshot(&'a SnapshotClause),
     Event(&'a EventDecl),
     Step(&'a MigrationStep),
@@ -83,6 +85,7 @@ impl Member<'_> {
             Self::AllowFiltering(c) => c.span.start,
             Self::Series(c) => c.span.start,
             Self::Bucket(c) => c.span.start,
+            Self::Rate(c) => c.span.start,
             Self::Snapshot(c) => c.span.start,
             Self::Event(e) => e.span.start,
             Self::Step(s) => s.span().start,
@@ -192,6 +195,7 @@ impl Printer<'_> {
             Member::AllowFiltering(c) => self.allow_filtering(c.span),
             Member::Series(c) => self.series(c),
             Member::Bucket(c) => self.duration_clause("bucket", c.span, &c.width),
+            Member::Rate(c) => self.rate(c),
             Member::Snapshot(c) => self.snapshot(c),
             Member::Event(e) => self.event(e),
             Member::Step(s) => self.step(s),
@@ -378,6 +382,7 @@ impl Printer<'_> {
         members.extend(series.series.as_ref().map(Member::Series));
         members.extend(series.bucket.as_ref().map(Member::Bucket));
         members.extend(series.ttl.as_ref().map(Member::Ttl));
+        members.extend(series.rate.as_ref().map(Member::Rate));
         members.extend(series.allows.iter().map(Member::Allow));
         self.block(&in_order(members), series.span.end);
     }

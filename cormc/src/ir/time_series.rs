@@ -20,6 +20,9 @@ pub struct TimeSeries {
     pub ttl_seconds: Option<u64>,
     /// The value fields.
     pub fields: Vec<Field>,
+    /// `rate N per D`: the points one series is expected to get per
+    /// second (for the advisor).
+    pub points_per_second: Option<f64>,
     /// Where it was declared.
     pub span: Span,
 }

@@ -242,6 +242,7 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::kw_max => keyword("`max`", &["max"]),
         Rule::kw_series => keyword("`series`", &["series"]),
         Rule::kw_bucket => keyword("`bucket`", &["bucket"]),
+        Rule::kw_rate => keyword("`rate`", &["rate"]),
         Rule::kw_snapshot => keyword("`snapshot`", &["snapshot"]),
         Rule::kw_every => keyword("`every`, as in `snapshot every 100`", &["every"]),
         Rule::kw_cql => keyword("`cql`", &["cql"]),
@@ -452,6 +453,7 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         ),
         Rule::series_clause => keyword("`series name: type, …`", &["series"]),
         Rule::bucket_clause => keyword("`bucket <duration>`", &["bucket"]),
+        Rule::rate_clause => keyword("`rate <points> per <duration>`", &["rate"]),
         Rule::events_decl => keyword("an event store", &["events"]),
         Rule::events_member => keyword(
             "a field like `id: uuid`, `snapshot every N` or `event Name { … }`",

@@ -3,8 +3,8 @@
 use super::{Builder, P, describe_block};
 use crate::ast::{
     BucketClause, DataCenterFactor, Doc, DurableWrites, EnumDecl, EventDecl, EventStore, Field,
-    Ident, Keyspace, Replication, ReplicationStrategy, SeriesClause, SnapshotClause, Span,
-    TimeSeries, TypeDecl, UintLit, Variant,
+    Ident, Keyspace, RateClause, Replication, ReplicationStrategy, SeriesClause, SnapshotClause,
+    Span, TimeSeries, TypeDecl, UintLit, Variant,
 };
 use crate::parse::grammar::Rule;
 
@@ -252,6 +252,7 @@ impl Builder<'_> {
             series: None,
             bucket: None,
             ttl: None,
+            rate: None,
             fields: Vec::new(),
             allows: Vec::new(),
             span,
@@ -306,6 +307,26 @@ impl Builder<'_> {
             Rule::ttl_clause => {
                 if let Some(ttl) = self.ttl_clause(member) {
                     self.once(&mut series.ttl, ttl, "ttl", block);
+                }
+            }
+            Rule::rate_clause => {
+                let span = self.span(&member);
+                let points = member
+                    .clone()
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::uint);
+                let per = self.child_duration(member);
+                match (points, per) {
+                    (Some(points), Some(per)) => {
+                        let points = self.uint(&points);
+                        self.once(
+                            &mut series.rate,
+                            RateClause { points, per, span },
+                            "rate",
+                            block,
+                        );
+                    }
+                    _ => self.bug(span, "`rate` without its points or duration"),
                 }
             }
             Rule::allow_clause => series.allows.extend(self.allow_clause(member)),

@@ -69,6 +69,7 @@ has_span!(
     ast::Having,
     ast::SeriesClause,
     ast::BucketClause,
+    ast::RateClause,
     ast::SnapshotClause,
     ast::SetClause,
     ast::QuerySelect,
