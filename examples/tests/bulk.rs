@@ -2,7 +2,8 @@
 //! against a real node: `insert_many` writes the valid rows (grouped by
 //! partition into unlogged batches), reports each invalid one with its
 //! error and writes nothing of it, honours the repository's TTL, and for a
-//! model with `@unique` fields claims row by row.
+//! model with `@unique` fields claims row by row; `insert_stream` does the
+//! same for rows that arrive over time.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -11,7 +12,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{db, order};
-use corm::{BulkOptions, Error, Options, TryStreamExt, Uuid};
+use corm::{BulkOptions, Error, Options, StreamExt, TryStreamExt, Uuid};
 use corm_examples::generated::{Customer, Order, OrderPartition};
 
 /// `count` orders of each of `customers` new customers.
@@ -91,6 +92,35 @@ async fn valid_rows_land_and_invalid_ones_are_reported() {
 }
 
 #[tokio::test]
+async fn rows_that_arrive_over_time_are_written_as_they_come() {
+    corm::testing::with_keyspace("bulk_stream", |session| async move {
+        let db = db(session).await;
+        let mut rows = orders(4, 250);
+        rows[512].embedding = Some(vec![f32::INFINITY, 0.0, 1.0]);
+        let customers: BTreeSet<Uuid> = rows.iter().map(|row| row.customer_id).collect();
+        // A pause every 37 rows: the writer takes what is ready, so its
+        // chunks are cut by the stream as well as by the chunk size.
+        let arriving =
+            corm::futures::stream::iter(rows.into_iter().enumerate()).then(|(n, row)| async move {
+                if n % 37 == 0 {
+                    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                }
+                row
+            });
+        let report = db.order().insert_stream(arriving).await.unwrap();
+        assert_eq!(report.written, 999, "{report:?}");
+        assert_eq!(report.failed_rows(), 1);
+        assert!(matches!(report.failed[0].error, Error::Validation(_)));
+        let mut total = 0;
+        for customer in customers {
+            total += stored(&db, customer).await.len();
+        }
+        assert_eq!(total, 999);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn the_ttl_of_the_options_reaches_every_row() {
     corm::testing::with_keyspace("bulk_ttl", |session| async move {
         let db = db(session.clone()).await;
@@ -165,6 +195,13 @@ async fn unique_fields_are_claimed_row_by_row() {
             .await
             .unwrap();
         assert_eq!(stored.len(), 3);
+
+        // The same rules over a stream.
+        let more =
+            corm::futures::stream::iter(vec![customer("d@example.com"), customer("b@example.com")]);
+        let report = db.customer().insert_stream(more).await;
+        assert_eq!(report.written, 1, "{report:?}");
+        assert!(matches!(report.failed[0].error, Error::Unique { .. }));
     })
     .await;
 }

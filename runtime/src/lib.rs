@@ -25,6 +25,7 @@
 //! ```
 
 pub mod batch;
+pub mod bulk;
 mod config;
 mod error;
 mod fetch;
@@ -47,6 +48,7 @@ pub mod unique;
 pub mod validate;
 
 pub use batch::StatementBatch;
+pub use bulk::{BulkFailure, BulkOptions, BulkReport};
 pub use config::{Config, ConfigError, Credentials};
 pub use error::{Error, ErrorKind, Result};
 pub use fetch::Fetch;
@@ -62,8 +64,8 @@ pub use table::NamedStatement;
 #[doc(hidden)]
 pub use table::insert_each;
 pub use table::{
-    BulkFailure, BulkOptions, BulkReport, Clustered, DirectWrites, InDb, ParallelScan, PrimaryKey,
-    RangeValues, Repository, Table, TableSpec, TableStatements, Updatable, WriteBatch,
+    Clustered, DirectWrites, InDb, ParallelScan, PrimaryKey, RangeValues, Repository, Table,
+    TableSpec, TableStatements, Updatable, WriteBatch,
 };
 
 /// Arbitrary-precision decimals, for `decimal` columns ([`BigDecimal`]).

@@ -256,6 +256,11 @@ impl<'a> {{ repo.repo }}<'a> {
     /// claims its `@unique` values, which a batch can't hold), at most 32 at
     /// once. Every row is counted as written or reported with its error.
     pub async fn insert_many(&self, rows: impl IntoIterator<Item = {{ item.ident }}>) -> corm::BulkReport<{{ item.ident }}> {
+        self.insert_stream(corm::futures::stream::iter(rows)).await
+    }
+
+    /// [`insert_many`](Self::insert_many) over a stream, 32 rows in flight.
+    pub async fn insert_stream(&self, rows: impl corm::Stream<Item = {{ item.ident }}>) -> corm::BulkReport<{{ item.ident }}> {
         corm::insert_each(rows, 32, |row| async move {
             let written = self.insert(&row).await;
             (row, written)

@@ -478,6 +478,13 @@ impl<'a> CustomerRepository<'a> {
         &self,
         rows: impl IntoIterator<Item = Customer>,
     ) -> corm::BulkReport<Customer> {
+        self.insert_stream(corm::futures::stream::iter(rows)).await
+    }
+    /// [`insert_many`](Self::insert_many) over a stream, 32 rows in flight.
+    pub async fn insert_stream(
+        &self,
+        rows: impl corm::Stream<Item = Customer>,
+    ) -> corm::BulkReport<Customer> {
         corm::insert_each(
                 rows,
                 32,

@@ -25,7 +25,7 @@ mod statements;
 mod update;
 
 pub use batch::{InDb, WriteBatch};
-pub use bulk::{BulkFailure, BulkOptions, BulkReport, insert_each};
+pub use bulk::insert_each;
 #[doc(hidden)]
 pub use named::NamedStatement;
 pub use range::{Clustered, RangeValues};

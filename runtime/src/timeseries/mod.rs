@@ -10,6 +10,7 @@
 //! first), as in every time-series store.
 
 mod bucket;
+mod bulk;
 mod repository;
 mod rollup;
 mod statements;

@@ -280,6 +280,41 @@ async fn write_many_lands_every_point_in_its_bucket() {
                 .collect();
             assert_eq!(read, expected);
         }
+
+        // Over a stream, the earliest time chrono holds included (its bucket
+        // is a CQL timestamp too).
+        let late = CpuSeries {
+            host: "batch-2".to_owned(),
+            core: 0,
+        };
+        let points = vec![
+            point(&late, t0(), 1.0),
+            point(&late, DateTime::<Utc>::MIN_UTC, 2.0),
+            point(&late, t0() + Duration::hours(5), 3.0),
+        ];
+        let report = db
+            .cpu()
+            .write_stream(corm::futures::stream::iter(points))
+            .await
+            .unwrap();
+        assert!(report.is_complete(), "{report:?}");
+        assert_eq!(report.written, 3);
+        let read = range(
+            &db,
+            &late,
+            t0(),
+            t0() + Duration::days(1),
+            Direction::Ascending,
+            None,
+        )
+        .await;
+        assert_eq!(read, [t0(), t0() + Duration::hours(5)]);
+        let earliest = db
+            .cpu()
+            .latest_before(&late, DateTime::<Utc>::MIN_UTC, 1)
+            .await
+            .unwrap();
+        assert_eq!(earliest.map(|p| p.busy), Some(2.0));
     })
     .await;
 }

@@ -1,0 +1,165 @@
+//! The bulk writer shared by models and time series: chunks of a stream
+//! grouped by token into batches of bounded size, sent with bounded
+//! concurrency (see the [module docs](super)).
+
+use std::collections::HashMap;
+
+use futures::{Stream, StreamExt, stream};
+use scylla::serialize::SerializationError;
+use scylla::serialize::row::{RowSerializationContext, SerializeRow};
+use scylla::serialize::writers::RowWriter;
+use scylla::statement::batch::{Batch as DriverBatch, BatchType};
+use scylla::statement::prepared::PreparedStatement;
+
+use super::{BulkFailure, BulkOptions, BulkReport};
+use crate::{Error, Options, Result, Session};
+
+/// A row ready to write: it binds every marker of the insert (the row's
+/// columns and whatever the statement adds, such as a bucket or a TTL),
+/// and gives the row back for the report.
+pub(crate) trait BulkItem: SerializeRow + Send + Sync {
+    /// The row the caller gave.
+    type Row: Send;
+
+    /// The row the caller gave, for the report.
+    fn into_row(self) -> Self::Row;
+}
+
+/// Writes every item of `items` with `prepared` (an insert), reporting
+/// each as written or failed; an item that arrives as `Err` was refused
+/// before (a validation, a bucket) and is reported as it is.
+pub(crate) async fn write_all<I: BulkItem>(
+    session: &Session,
+    prepared: &PreparedStatement,
+    options: &Options,
+    bulk: BulkOptions,
+    items: impl Stream<Item = std::result::Result<I, BulkFailure<I::Row>>>,
+) -> BulkReport<I::Row> {
+    let mut report = BulkReport::default();
+    let mut chunks = std::pin::pin!(items.ready_chunks(bulk.chunk.max(1)));
+    while let Some(chunk) = chunks.next().await {
+        let mut ready = Vec::with_capacity(chunk.len());
+        for item in chunk {
+            match item {
+                Ok(item) => ready.push(item),
+                Err(failure) => report.failed.push(failure),
+            }
+        }
+        let batches = group(ready, prepared, bulk, &mut report);
+        let mut sent = stream::iter(batches)
+            .map(|batch| async move {
+                let result = send(session, prepared, options, &batch).await;
+                (batch, result)
+            })
+            .buffer_unordered(bulk.in_flight.max(1));
+        while let Some((batch, result)) = sent.next().await {
+            match result {
+                Ok(()) => report.wrote(batch.len()),
+                Err(error) => report.fail(batch.into_iter().map(I::into_row).collect(), error),
+            }
+        }
+    }
+    report
+}
+
+/// `items` in batches of one token each, at most `bulk.batch_bytes` of
+/// bound values a batch, in the order their tokens first came; an item
+/// whose values do not bind goes to `report`.
+fn group<I: BulkItem>(
+    items: Vec<I>,
+    prepared: &PreparedStatement,
+    bulk: BulkOptions,
+    report: &mut BulkReport<I::Row>,
+) -> Vec<Vec<I>> {
+    let specs = prepared.get_variable_col_specs();
+    let context = RowSerializationContext::from_specs(specs.as_slice());
+    let mut buffer = Vec::new();
+    // Per token: the batches so far and the bytes of the last one.
+    let mut groups: HashMap<i64, (Vec<Vec<I>>, usize)> = HashMap::new();
+    let mut order: Vec<i64> = Vec::new();
+    for item in items {
+        let measured = prepared
+            .calculate_token(&item)
+            .map(|token| (token, serialized_size(&item, &context, &mut buffer)));
+        let (token, size) = match measured {
+            Ok((token, Ok(size))) => (token.map_or(0, |token| token.value()), size),
+            Ok((_, Err(source))) => {
+                let problem = format!("a value does not serialize: {source}");
+                report.fail(vec![item.into_row()], unbound(prepared, problem));
+                continue;
+            }
+            Err(source) => {
+                let problem = format!("the partition key does not bind: {source}");
+                report.fail(vec![item.into_row()], unbound(prepared, problem));
+                continue;
+            }
+        };
+        let (batches, bytes) = groups.entry(token).or_insert_with(|| {
+            order.push(token);
+            (Vec::new(), 0)
+        });
+        match batches.last_mut() {
+            Some(last) if *bytes + size <= bulk.batch_bytes => {
+                last.push(item);
+                *bytes += size;
+            }
+            _ => {
+                batches.push(vec![item]);
+                *bytes = size;
+            }
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|token| groups.remove(&token))
+        .flat_map(|(batches, _)| batches)
+        .collect()
+}
+
+fn unbound(prepared: &PreparedStatement, problem: String) -> Error {
+    Error::UnexpectedResult {
+        statement: prepared.get_statement().to_owned(),
+        problem,
+    }
+}
+
+/// The bytes `values` take when bound (`buffer` is reused between rows).
+fn serialized_size(
+    values: &impl SerializeRow,
+    context: &RowSerializationContext<'_>,
+    buffer: &mut Vec<u8>,
+) -> std::result::Result<usize, SerializationError> {
+    buffer.clear();
+    let mut writer = RowWriter::new(buffer);
+    values.serialize(context, &mut writer)?;
+    Ok(buffer.len())
+}
+
+/// Writes `items`: one insert, or an unlogged batch of them.
+async fn send<I: BulkItem>(
+    session: &Session,
+    prepared: &PreparedStatement,
+    options: &Options,
+    items: &[I],
+) -> Result<()> {
+    if let [item] = items {
+        session.execute(prepared, item).await?;
+        return Ok(());
+    }
+    let mut batch = DriverBatch::new(BatchType::Unlogged);
+    options.apply_to_batch(&mut batch);
+    for _ in items {
+        batch.append_statement(prepared.clone());
+    }
+    let values: Vec<&I> = items.iter().collect();
+    session
+        .driver()
+        .batch(&batch, &values)
+        .await
+        .map(drop)
+        .map_err(|source| Error::Batch {
+            size: items.len(),
+            first: prepared.get_statement().to_owned(),
+            source: Box::new(source),
+        })
+}
