@@ -5,7 +5,8 @@
 //! copycat are refused); orders go in and come back newest first, a second
 //! writer is refused by `IF NOT EXISTS`; relations load the customer's
 //! orders and each order's customer; named queries and aggregates (one
-//! native, one client-side) run; a counter counts.
+//! native, one client-side) run; a counter counts; a time series is
+//! written in bulk, read over a range, rolled up per hour and scanned.
 //!
 //! Run it with `cargo xtask example` (which regenerates the code from the
 //! schema and starts a local node first).
@@ -244,6 +245,32 @@ async fn main() -> Result<(), corm::Error> {
     if let Some(latest) = db.page_load().latest(&series).await? {
         println!("latest page load: {} ms", latest.millis);
     }
+    // Rolled up per hour (grouped by Cassandra in each bucket), and the
+    // whole table read by token ranges, a few at once.
+    let hourly = db
+        .page_load()
+        .rollup(
+            &series,
+            now - corm::chrono::Duration::hours(3)..now + corm::chrono::Duration::seconds(1),
+            corm::chrono::Duration::hours(1),
+        )
+        .await?;
+    for hour in &hourly {
+        println!(
+            "  {}: {} loads, mean {:.1} ms, slowest {} ms",
+            hour.start.format("%H:%M"),
+            hour.points,
+            hour.millis.mean().unwrap_or_default(),
+            hour.millis.max.unwrap_or_default(),
+        );
+    }
+    let scanned = db
+        .page_load()
+        .scan_parallel(corm::ParallelScan::default())
+        .await?
+        .try_fold(0_u64, |count, _| async move { Ok(count + 1) })
+        .await?;
+    println!("page loads scanned across every bucket: {scanned}");
 
     if let Some(oldest) = newest_first.last() {
         db.order().delete(&oldest.key()).await?;

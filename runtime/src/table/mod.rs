@@ -31,6 +31,7 @@ pub use named::NamedStatement;
 pub use range::{Clustered, RangeValues};
 pub use repository::Repository;
 pub use scan::{ParallelScan, token_ranges};
+pub(crate) use scan::{token_of, token_scan};
 pub use spec::TableSpec;
 pub use statements::TableStatements;
 pub use update::Updatable;

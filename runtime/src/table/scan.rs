@@ -122,12 +122,7 @@ where
         scan: ParallelScan,
     ) -> Result<impl Stream<Item = Result<T>> + Send + 'a> {
         let spec = self.statements().spec();
-        let partition: Vec<&str> = spec
-            .partition
-            .split(" AND ")
-            .map(|condition| condition.trim_end_matches(" = ?"))
-            .collect();
-        let token = format!("token({})", partition.join(", "));
+        let token = token_of(spec.partition);
         let statement = self.statements().extra().get(SCAN_STATEMENT, || {
             format!(
                 "SELECT {} FROM {} WHERE {token} > ? AND {token} <= ?",
@@ -140,32 +135,59 @@ where
                 .apply(statement.prepared(self.session()).await?)
                 .into_owned(),
         );
-        let tokens: Vec<i64> = self
-            .session()
-            .driver()
-            .get_cluster_state()
-            .replica_locator()
-            .ring()
-            .iter()
-            .map(|(token, _)| token.value())
-            .collect();
-        let session = self.session();
-        let page_size = self.options().page_size;
-        let retries = scan.retries;
-        let ranges = token_ranges(&tokens, scan.splits);
-        Ok(stream::iter(ranges)
-            .map(move |range| {
-                // Boxed: the ranges read at once are polled side by side.
-                Box::pin(range_rows::<T>(
-                    session,
-                    Arc::clone(&prepared),
-                    range,
-                    page_size,
-                    retries,
-                ))
-            })
-            .flatten_unordered(scan.concurrency.max(1)))
+        Ok(token_scan(
+            self.session(),
+            prepared,
+            scan,
+            self.options().page_size,
+        ))
     }
+}
+
+/// The rows `prepared` reads (`… WHERE token(pk) > ? AND token(pk) <= ?`)
+/// over every token range of the ring, `scan.concurrency` ranges at once,
+/// as one unordered stream (see the [module docs](self)). Time series scan
+/// their tables through it too.
+pub(crate) fn token_scan<'a, T>(
+    session: &'a Session,
+    prepared: Arc<PreparedStatement>,
+    scan: ParallelScan,
+    page_size: Option<i32>,
+) -> impl Stream<Item = Result<T>> + Send + 'a
+where
+    T: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+{
+    let tokens: Vec<i64> = session
+        .driver()
+        .get_cluster_state()
+        .replica_locator()
+        .ring()
+        .iter()
+        .map(|(token, _)| token.value())
+        .collect();
+    let retries = scan.retries;
+    let ranges = token_ranges(&tokens, scan.splits);
+    stream::iter(ranges)
+        .map(move |range| {
+            // Boxed: the ranges read at once are polled side by side.
+            Box::pin(range_rows::<T>(
+                session,
+                Arc::clone(&prepared),
+                range,
+                page_size,
+                retries,
+            ))
+        })
+        .flatten_unordered(scan.concurrency.max(1))
+}
+
+/// `token(a, b)` of the columns of a partition condition `a = ? AND b = ?`.
+pub(crate) fn token_of(condition: &str) -> String {
+    let columns: Vec<&str> = condition
+        .split(" AND ")
+        .map(|condition| condition.trim_end_matches(" = ?"))
+        .collect();
+    format!("token({})", columns.join(", "))
 }
 
 /// Where a range's read stands.

@@ -180,4 +180,28 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
     pub async fn latest(&self, series: &P::Series) -> Result<Option<P>> {
         self.latest_before(series, Utc::now(), 24).await
     }
+
+    /// Every point of every series, read token range by token range as
+    /// [`Repository::scan_parallel`](crate::Repository::scan_parallel)
+    /// reads a model's table: an unordered stream with bounded memory, for
+    /// exports and backfills.
+    ///
+    /// # Errors
+    /// [`Error::Prepare`](crate::Error::Prepare) before the first point;
+    /// later failures are items of the stream.
+    pub async fn scan_parallel(
+        &self,
+        scan: crate::ParallelScan,
+    ) -> Result<impl Stream<Item = Result<P>> + Send + 'a> {
+        let prepared = self
+            .options
+            .apply(self.statements.scan.prepared(self.session).await?)
+            .into_owned();
+        Ok(crate::table::token_scan(
+            self.session,
+            std::sync::Arc::new(prepared),
+            scan,
+            self.options.page_size,
+        ))
+    }
 }

@@ -19,6 +19,8 @@ pub struct SeriesStatements {
     /// One bucket's points in `[from, to)` grouped by
     /// `floor(ts, interval)` (the interval bound first and last).
     pub(super) rollup: Statement,
+    /// Every point of one token range of the table.
+    pub(super) scan: Statement,
 }
 
 impl SeriesStatements {
@@ -67,6 +69,13 @@ impl SeriesStatements {
             range_descending: Statement::new([range.as_str(), "DESC"].concat()),
             latest: Statement::new([select.as_str(), " AND ts <= ? LIMIT 1"].concat()),
             rollup: Statement::new(rollup),
+            scan: {
+                let token = crate::table::token_of(&[spec.series, " AND bucket = ?"].concat());
+                Statement::new(format!(
+                    "SELECT {} FROM {table} WHERE {token} > ? AND {token} <= ?",
+                    spec.columns
+                ))
+            },
         }
     }
 

@@ -318,3 +318,57 @@ async fn write_many_lands_every_point_in_its_bucket() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn scan_parallel_reads_every_point_once() {
+    with_keyspace("time_series_scan", |session| async move {
+        let db = db(session).await;
+        // 12 series over 48 hourly buckets: 576 partitions.
+        let points: Vec<Cpu> = (0..12)
+            .flat_map(|core| {
+                let series = CpuSeries {
+                    host: format!("scan-{}", core % 3),
+                    core,
+                };
+                (0..48 * 4).map(move |quarter| {
+                    point(
+                        &series,
+                        t0() + Duration::minutes(15 * quarter),
+                        f64::from(core),
+                    )
+                })
+            })
+            .collect();
+        let report = db.cpu().write_many(points.clone()).await.unwrap();
+        assert!(report.is_complete(), "{report:?}");
+        let key = |p: &Cpu| (p.host.clone(), p.core, p.ts);
+        let expected: std::collections::BTreeSet<_> = points.iter().map(key).collect();
+        for scan in [
+            corm::ParallelScan::default().splits(1).concurrency(1),
+            corm::ParallelScan::default().splits(32).concurrency(8),
+        ] {
+            let scanned: Vec<_> = db
+                .cpu()
+                .with(corm::Options::new().page_size(50))
+                .scan_parallel(scan)
+                .await
+                .unwrap()
+                .map_ok(|p| key(&p))
+                .try_collect()
+                .await
+                .unwrap();
+            assert_eq!(
+                scanned.len(),
+                points.len(),
+                "{scan:?}: a point twice or missing"
+            );
+            assert_eq!(
+                scanned
+                    .into_iter()
+                    .collect::<std::collections::BTreeSet<_>>(),
+                expected
+            );
+        }
+    })
+    .await;
+}
