@@ -9,9 +9,10 @@
 //! replicas: a batch of them is one request there, applied as a unit when
 //! they share a partition), and a group is cut into batches whose bound
 //! values stay under [`BulkOptions::batch_bytes`] (Cassandra warns at 5 KiB
-//! by default). At most [`BulkOptions::in_flight`] batches run at once, and
-//! the next chunk is taken when a chunk's batches are done, so memory is
-//! bounded by the chunk however long the input. A batch that fails is
+//! by default). At most [`BulkOptions::in_flight`] batches run at once; the
+//! next chunk is taken and grouped when the last batch of a chunk has
+//! been sent (so requests stay in flight across chunks), which bounds
+//! memory by about two chunks however long the input. A batch that fails is
 //! reported with its rows and the error: nothing is dropped silently, and
 //! the error says whether it may have applied anyway
 //! ([`Error::certainly_not_applied`](crate::Error::certainly_not_applied)).

@@ -25,9 +25,19 @@ pub(crate) trait BulkItem: SerializeRow + Send + Sync {
     fn into_row(self) -> Self::Row;
 }
 
+/// What the writer does with one piece of its input.
+enum Work<I: BulkItem> {
+    /// Report rows that were refused before they were sent.
+    Refused(BulkFailure<I::Row>),
+    /// Send a batch of one token.
+    Batch(Vec<I>),
+}
+
 /// Writes every item of `items` with `prepared` (an insert), reporting
 /// each as written or failed; an item that arrives as `Err` was refused
-/// before (a validation, a bucket) and is reported as it is.
+/// before (a validation, a bucket) and is reported as it is. The batches
+/// of one chunk are sent while the next chunk is grouped, so requests stay
+/// in flight across chunks; a chunk is taken only when a slot is free.
 pub(crate) async fn write_all<I: BulkItem>(
     session: &Session,
     prepared: &PreparedStatement,
@@ -35,28 +45,42 @@ pub(crate) async fn write_all<I: BulkItem>(
     bulk: BulkOptions,
     items: impl Stream<Item = std::result::Result<I, BulkFailure<I::Row>>>,
 ) -> BulkReport<I::Row> {
-    let mut report = BulkReport::default();
-    let mut chunks = std::pin::pin!(items.ready_chunks(bulk.chunk.max(1)));
-    while let Some(chunk) = chunks.next().await {
+    let work = items.ready_chunks(bulk.chunk.max(1)).flat_map(|chunk| {
+        let mut refused = Vec::new();
         let mut ready = Vec::with_capacity(chunk.len());
         for item in chunk {
             match item {
                 Ok(item) => ready.push(item),
-                Err(failure) => report.failed.push(failure),
+                Err(failure) => refused.push(Work::Refused(failure)),
             }
         }
-        let batches = group(ready, prepared, bulk, &mut report);
-        let mut sent = stream::iter(batches)
-            .map(|batch| async move {
-                let result = send(session, prepared, options, &batch).await;
-                (batch, result)
-            })
-            .buffer_unordered(bulk.in_flight.max(1));
-        while let Some((batch, result)) = sent.next().await {
-            match result {
-                Ok(()) => report.wrote(batch.len()),
-                Err(error) => report.fail(batch.into_iter().map(I::into_row).collect(), error),
+        let batches = group(ready, prepared, bulk, &mut refused);
+        stream::iter(
+            refused
+                .into_iter()
+                .chain(batches.into_iter().map(Work::Batch)),
+        )
+    });
+    let mut outcomes = std::pin::pin!(
+        work.map(|work| async move {
+            match work {
+                Work::Refused(failure) => Err(failure),
+                Work::Batch(batch) => match send(session, prepared, options, &batch).await {
+                    Ok(()) => Ok(batch.len()),
+                    Err(error) => Err(BulkFailure {
+                        rows: batch.into_iter().map(I::into_row).collect(),
+                        error,
+                    }),
+                },
             }
+        })
+        .buffer_unordered(bulk.in_flight.max(1))
+    );
+    let mut report = BulkReport::default();
+    while let Some(outcome) = outcomes.next().await {
+        match outcome {
+            Ok(rows) => report.wrote(rows),
+            Err(failure) => report.failed.push(failure),
         }
     }
     report
@@ -64,12 +88,12 @@ pub(crate) async fn write_all<I: BulkItem>(
 
 /// `items` in batches of one token each, at most `bulk.batch_bytes` of
 /// bound values a batch, in the order their tokens first came; an item
-/// whose values do not bind goes to `report`.
+/// whose values do not bind goes to `refused`.
 fn group<I: BulkItem>(
     items: Vec<I>,
     prepared: &PreparedStatement,
     bulk: BulkOptions,
-    report: &mut BulkReport<I::Row>,
+    refused: &mut Vec<Work<I>>,
 ) -> Vec<Vec<I>> {
     let specs = prepared.get_variable_col_specs();
     let context = RowSerializationContext::from_specs(specs.as_slice());
@@ -85,12 +109,18 @@ fn group<I: BulkItem>(
             Ok((token, Ok(size))) => (token.map_or(0, |token| token.value()), size),
             Ok((_, Err(source))) => {
                 let problem = format!("a value does not serialize: {source}");
-                report.fail(vec![item.into_row()], unbound(prepared, problem));
+                refused.push(Work::Refused(BulkFailure {
+                    rows: vec![item.into_row()],
+                    error: unbound(prepared, problem),
+                }));
                 continue;
             }
             Err(source) => {
                 let problem = format!("the partition key does not bind: {source}");
-                report.fail(vec![item.into_row()], unbound(prepared, problem));
+                refused.push(Work::Refused(BulkFailure {
+                    rows: vec![item.into_row()],
+                    error: unbound(prepared, problem),
+                }));
                 continue;
             }
         };
