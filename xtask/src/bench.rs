@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: the generated repositories against hand-written
 //! scylla-driver code and against charybdis 1.1 (`xtask/bench/`). Starts the local node if it is not
 //! running, builds the `corm-bench` binary in release mode, and runs its
-//! suite, which prints a table and writes `target/corm-bench/report.json`.
+//! suite, which prints a table and writes `target/corm-bench/report.json`
+//! (the scenarios, then the range, bulk and scan workloads).
 //!
 //! `cargo xtask bench --front-end` instead times `cormc check` (release
 //! build, every diagnostic rendered) on synthetic schemas: one where every

@@ -181,16 +181,39 @@ pub fn tables(entries: &[Entry]) -> String {
     text
 }
 
-/// Writes `entries` as pretty JSON to `path` (creating its folder).
+/// The bulk, range and whole-table workloads, each against its baseline.
+#[derive(Debug, Serialize)]
+pub struct Workloads {
+    /// A time-series range over 24 buckets against one partition.
+    pub range: crate::range::RangeReport,
+    /// `insert_many` against a loop of inserts and hand-written batches.
+    pub bulk: crate::bulk::BulkReport,
+    /// `scan_parallel` against the single paged `scan`.
+    pub scan: crate::scan::ScanReport,
+}
+
+/// `report.json`: the scenarios, then the workloads.
+#[derive(Serialize)]
+struct Report<'a> {
+    scenarios: &'a [Entry],
+    workloads: &'a Workloads,
+}
+
+/// Writes `entries` and `workloads` as pretty JSON to `path` (creating
+/// its folder).
 ///
 /// # Errors
 /// [`BenchError::Io`].
-pub fn write_json(entries: &[Entry], path: &Path) -> Result<(), BenchError> {
+pub fn write_json(entries: &[Entry], workloads: &Workloads, path: &Path) -> Result<(), BenchError> {
     let io = |what: String| move |source| BenchError::Io { what, source };
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io(format!("creating {}", dir.display())))?;
     }
-    let json = serde_json::to_string_pretty(entries).map_err(|err| BenchError::Io {
+    let report = Report {
+        scenarios: entries,
+        workloads,
+    };
+    let json = serde_json::to_string_pretty(&report).map_err(|err| BenchError::Io {
         what: "encoding the report".to_owned(),
         source: std::io::Error::other(err),
     })?;

@@ -168,16 +168,25 @@ async fn main() -> ExitCode {
 
 async fn scan(args: ScanArgs) -> Result<(), BenchError> {
     let session = setup::connect().await?;
-    setup::recreate_keyspace(&session).await?;
-    let db = corm_bench::generated::Db::new(session, corm_bench::data::KEYSPACE);
-    let rate = setup::write(&db, corm_bench::workload::Load::Users, args.rows).await?;
+    let report = measure_scan(&session, args.rows, args.runs).await?;
+    write_json(&args.out, "scan.json", &report)
+}
+
+/// `rows` users in a fresh keyspace, read whole by `scan` and by
+/// `scan_parallel`, `runs` times each.
+async fn measure_scan(
+    session: &corm::Session,
+    rows: u64,
+    runs: usize,
+) -> Result<corm_bench::scan::ScanReport, BenchError> {
+    setup::recreate_keyspace(session).await?;
+    let db = corm_bench::generated::Db::new(session.clone(), corm_bench::data::KEYSPACE);
+    let rate = setup::write(&db, corm_bench::workload::Load::Users, rows).await?;
     println!(
-        "scan: {} users written ({rate:.0}/s); {} timed reads of each side, load average {}",
-        args.rows,
-        args.runs,
+        "scan: {rows} users written ({rate:.0}/s); {runs} timed reads of each side, load average {}",
         load_average()
     );
-    let report = corm_bench::scan::measure(&db, args.rows, args.runs).await?;
+    let report = corm_bench::scan::measure(&db, rows, runs).await?;
     println!(
         "scan: single {:.2}s ({:.0} rows/s), parallel {:.2}s ({:.0} rows/s): parallel/single {:.2}x",
         report.single_seconds,
@@ -186,23 +195,33 @@ async fn scan(args: ScanArgs) -> Result<(), BenchError> {
         report.rows as f64 / report.parallel_seconds,
         report.speedup
     );
-    write_json(&args.out, "scan.json", &report)
+    Ok(report)
 }
 
 async fn bulk(args: BulkArgs) -> Result<(), BenchError> {
     let session = setup::connect().await?;
-    setup::recreate_keyspace(&session).await?;
-    let db = corm_bench::generated::Db::new(session, corm_bench::data::KEYSPACE);
-    let rows = corm_bench::bulk::rows(args.sensors, args.per_sensor);
+    let report = measure_bulk(&session, args.sensors, args.per_sensor, args.runs).await?;
+    write_json(&args.out, "bulk.json", &report)
+}
+
+/// `sensors * per_sensor` readings written three ways in a fresh
+/// keyspace, `runs` times each.
+async fn measure_bulk(
+    session: &corm::Session,
+    sensors: u64,
+    per_sensor: u64,
+    runs: usize,
+) -> Result<corm_bench::bulk::BulkReport, BenchError> {
+    setup::recreate_keyspace(session).await?;
+    let db = corm_bench::generated::Db::new(session.clone(), corm_bench::data::KEYSPACE);
+    let rows = corm_bench::bulk::rows(sensors, per_sensor);
     println!(
-        "bulk: {} rows in {} partitions, interleaved, {} in flight on every side; {} timed writes of each side, load average {}",
+        "bulk: {} rows in {sensors} partitions, interleaved, {} in flight on every side; {runs} timed writes of each side, load average {}",
         rows.len(),
-        args.sensors,
         corm_bench::bulk::IN_FLIGHT,
-        args.runs,
         load_average()
     );
-    let report = corm_bench::bulk::measure(&db, &rows, args.runs).await?;
+    let report = corm_bench::bulk::measure(&db, &rows, runs).await?;
     let rate = |seconds: f64| report.rows as f64 / seconds;
     println!(
         "bulk: insert_many {:.2}s ({:.0} rows/s), single-insert loop {:.2}s ({:.0} rows/s), hand-written batches {:.2}s ({:.0} rows/s): insert_many is {:.2}x the loop and {:.2}x the hand-written batches",
@@ -215,26 +234,36 @@ async fn bulk(args: BulkArgs) -> Result<(), BenchError> {
         report.vs_loop,
         report.vs_batches
     );
-    write_json(&args.out, "bulk.json", &report)
+    Ok(report)
 }
 
 async fn range(args: RangeArgs) -> Result<(), BenchError> {
     let session = setup::connect().await?;
-    setup::recreate_keyspace(&session).await?;
-    let db = corm_bench::generated::Db::new(session, corm_bench::data::KEYSPACE);
-    let rows = corm_bench::range::fill(&db, args.per_hour).await?;
+    let report = measure_range(&session, args.per_hour, args.runs).await?;
+    write_json(&args.out, "range.json", &report)
+}
+
+/// A series of `per_hour` points an hour over 24 hours and as many rows
+/// in one partition, in a fresh keyspace, each read whole `runs` times.
+async fn measure_range(
+    session: &corm::Session,
+    per_hour: u64,
+    runs: usize,
+) -> Result<corm_bench::range::RangeReport, BenchError> {
+    setup::recreate_keyspace(session).await?;
+    let db = corm_bench::generated::Db::new(session.clone(), corm_bench::data::KEYSPACE);
+    let rows = corm_bench::range::fill(&db, per_hour).await?;
     println!(
-        "range: {rows} points over {} one-hour buckets, and as many rows in one partition; {} timed reads of each, load average {}",
+        "range: {rows} points over {} one-hour buckets, and as many rows in one partition; {runs} timed reads of each, load average {}",
         corm_bench::range::HOURS,
-        args.runs,
         load_average()
     );
-    let report = corm_bench::range::measure(&db, rows, args.runs).await?;
+    let report = corm_bench::range::measure(&db, rows, runs).await?;
     println!(
         "range: 24 buckets {:.3}s, one partition {:.3}s: range/partition {:.2}x",
         report.range_seconds, report.partition_seconds, report.ratio
     );
-    write_json(&args.out, "range.json", &report)
+    Ok(report)
 }
 
 /// Writes `value` as pretty JSON to `out/name`.
@@ -343,11 +372,24 @@ async fn suite(args: SuiteArgs) -> Result<(), BenchError> {
         }
     }
 
+    // The bulk, range and whole-table workloads (each in a fresh keyspace,
+    // after the scenarios are done with theirs).
+    let (range_rows, bulk_sensors, scan_rows) = if args.quick {
+        (500, 50, 50_000)
+    } else {
+        (2_000, 200, 200_000)
+    };
+    let workloads = report::Workloads {
+        range: measure_range(&session, range_rows, args.runs.max(3)).await?,
+        bulk: measure_bulk(&session, bulk_sensors, 500, args.runs.max(3)).await?,
+        scan: measure_scan(&session, scan_rows, args.runs.max(3)).await?,
+    };
+
     let entries = report::entries(&pairs, &costs);
     let table = report::tables(&entries);
     println!("\n{table}");
     let json = args.out.join("report.json");
-    report::write_json(&entries, &json)?;
+    report::write_json(&entries, &workloads, &json)?;
     std::fs::write(args.out.join("report.md"), &table).map_err(|source| BenchError::Io {
         what: "writing report.md".to_owned(),
         source,
