@@ -114,7 +114,7 @@ impl corm::timeseries::Rollup for {{ series.rollup_ident }} {
     }
 
     fn merge(&mut self, other: Self) {
-        self.points += other.points;
+        self.points = self.points.saturating_add(other.points);
 {% for summary in series.summaries %}
         self.{{ summary.ident }}.merge(other.{{ summary.ident }});
 {% endfor %}

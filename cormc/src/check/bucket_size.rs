@@ -50,8 +50,7 @@ pub(super) fn check(series: &ir::TimeSeries, decl: &ast::TimeSeries, ctx: &mut C
     let narrower = WIDTHS
         .into_iter()
         .rev()
-        .find(|width| bytes_at(*width) <= MAX_PARTITION_BYTES)
-        .unwrap_or(1);
+        .find(|width| bytes_at(*width) <= MAX_PARTITION_BYTES);
     ctx.warning(
         Code::WideBucket,
         format!(
@@ -63,11 +62,17 @@ pub(super) fn check(series: &ir::TimeSeries, decl: &ast::TimeSeries, ctx: &mut C
         clause.span,
         format!("{} a bucket of {}", round(points), duration_text(series.bucket_seconds)),
     )
-    .help(format!(
-        "narrow the bucket: `bucket {}` keeps a partition near {} MB at this rate",
-        duration_text(narrower),
-        round(bytes_at(narrower) / 1024.0 / 1024.0),
-    ))
+    .help(match narrower {
+        Some(width) => format!(
+            "narrow the bucket: `bucket {}` keeps a partition near {} MB at this rate",
+            duration_text(width),
+            round(bytes_at(width) / 1024.0 / 1024.0),
+        ),
+        None => format!(
+            "even `bucket 1s` holds about {} MB at this rate: split the series (another series field) or store fewer values a point",
+            round(bytes_at(1) / 1024.0 / 1024.0),
+        ),
+    })
     .note(format!(
         "the estimate is {point} bytes a point: each value's encoded size, {CELL_BYTES} bytes a cell and {ROW_BYTES} a row, {VARIABLE_BYTES} bytes for each text or blob and {COLLECTION_BYTES} for each collection or UDT"
     ));

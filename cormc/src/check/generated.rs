@@ -611,16 +611,25 @@ fn type_names(items: &Items<'_>, index: &Index<'_>, ctx: &mut Context) {
                     format!("generates `{row}`"),
                 )
                 .help("rename the aggregate");
-            } else if let Some(model) = MODEL_TYPE_SUFFIXES.iter().find_map(|suffix| {
-                let stem = row.strip_suffix(suffix)?;
-                let &at = by_ident.get(stem)?;
-                let (_, _, noun, name) = declared[at];
-                (noun == "model").then_some(name)
-            }) {
+            } else if let Some((noun, owner)) = MODEL_TYPE_SUFFIXES
+                .iter()
+                .map(|suffix| (suffix, "model"))
+                .chain(
+                    SERIES_TYPE_SUFFIXES
+                        .iter()
+                        .map(|suffix| (suffix, "time series")),
+                )
+                .find_map(|(suffix, owner_noun)| {
+                    let stem = row.strip_suffix(suffix)?;
+                    let &at = by_ident.get(stem)?;
+                    let (_, _, noun, name) = declared[at];
+                    (noun == owner_noun).then_some((owner_noun, name))
+                })
+            {
                 ctx.error(
                     Code::GeneratedNameClash,
                     format!(
-                        "the result row type `{row}` of {what} clashes with a type generated for model `{model}`"
+                        "the result row type `{row}` of {what} clashes with a type generated for {noun} `{owner}`"
                     ),
                     span,
                     format!("generates `{row}`"),
@@ -675,8 +684,8 @@ fn generated_by<'a>(
 }
 
 /// E1204: the methods of the generated code have distinct names: each
-/// model's `Db` accessor (its name in `snake_case`) against `Db`'s methods
-/// and the other accessors, and on each repository, the named queries,
+/// model's and time series' `Db` accessor (its name in `snake_case`)
+/// against `Db`'s methods and the other accessors, and on each repository, the named queries,
 /// aggregates and relation loaders (`<relation>` and `<relation>_of`)
 /// against the repository's own methods (and `find_by_…`, `claim_…`,
 /// `release_…` of `@unique` fields) and against each other.
@@ -722,6 +731,36 @@ fn method_names(items: &Items<'_>, index: &Index<'_>, ctx: &mut Context) {
             accessors.insert(accessor, (decl.name.span, &model.name));
         }
         repository_methods(model, decl, index, ctx);
+    }
+    for series in &items.symbols.time_series {
+        let accessor = rust_method_name(&series.name.name);
+        let span = series.name.span;
+        if DB_METHODS.contains(&accessor.as_ref()) {
+            ctx.error(
+                Code::GeneratedNameClash,
+                format!(
+                    "the accessor `Db::{accessor}` of time series `{}` clashes with a method of `Db`",
+                    series.name.name
+                ),
+                span,
+                format!("accessor `{accessor}`"),
+            )
+            .help("rename the time series (its table is its name in snake_case)");
+        } else if let Some(&(first, first_name)) = accessors.get(&accessor) {
+            ctx.error(
+                Code::GeneratedNameClash,
+                format!(
+                    "`{first_name}` and time series `{}` both have the accessor `Db::{accessor}`",
+                    series.name.name
+                ),
+                span,
+                format!("accessor `{accessor}`"),
+            )
+            .label(first, format!("accessor `{accessor}` here"))
+            .help("rename one of them");
+        } else {
+            accessors.insert(accessor, (span, &series.name.name));
+        }
     }
 }
 

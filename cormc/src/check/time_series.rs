@@ -52,7 +52,7 @@ pub(super) fn check_time_series(
         .cloned()
         .collect();
     for field in &all {
-        if RESERVED.contains(&field.name.name.as_str()) {
+        if RESERVED.contains(&field.name.name.to_snake_case().as_str()) {
             ctx.error(
                 Code::ReservedName,
                 format!("`{}` is a generated column of every time series", field.name.name),
@@ -66,7 +66,7 @@ pub(super) fn check_time_series(
     let series_count = series_clause.fields.len();
     let (series, fields): (Vec<ir::Field>, Vec<ir::Field>) = resolved
         .into_iter()
-        .filter(|field| !RESERVED.contains(&field.name.as_str()))
+        .filter(|field| !RESERVED.contains(&field.name.to_snake_case().as_str()))
         .partition(|field| {
             series_clause
                 .fields
@@ -78,7 +78,7 @@ pub(super) fn check_time_series(
         ok &= key_field_allowed(field, "series field", field.span, ctx);
     }
     for field in &fields {
-        if ROLLUP_FIELDS.contains(&field.name.as_str())
+        if ROLLUP_FIELDS.contains(&field.name.to_snake_case().as_str())
             && matches!(field.ty.unfrozen(), ir::Type::Scalar(scalar) if scalar.is_numeric())
         {
             ctx.error(
@@ -131,7 +131,8 @@ pub(super) fn check_time_series(
 /// The points per second a `rate` states; `None` (with an error) for a
 /// rate of nothing or over no time.
 fn points_per_second(rate: &ast::RateClause, ctx: &mut Context) -> Option<f64> {
-    let millis = rate.per.as_millis().unwrap_or(0);
+    // A duration too long for milliseconds was reported by the parser.
+    let millis = rate.per.as_millis()?;
     if rate.points.value == 0 || millis == 0 {
         ctx.error(
             Code::InvalidValue,

@@ -233,8 +233,8 @@ pub enum Code {
     /// W1108: a time series whose bucket holds more than about 100 MB of
     /// one series' points at the `rate` it states (advisor warning).
     WideBucket,
-    /// W1201: an item `cormc generate` emits no Rust for yet: a time
-    /// series, an event store, a vector index's search (warning).
+    /// W1201: an item `cormc generate` emits no Rust for yet: an event
+    /// store, a vector index's search (warning).
     NotGenerated,
     /// E1202: a type whose Rust values have no order where the generated
     /// code keeps them in a `BTreeMap`: a map key, a `group by` column of a

@@ -147,7 +147,7 @@ impl corm::timeseries::Rollup for PageLoadRollup {
         self.start
     }
     fn merge(&mut self, other: Self) {
-        self.points += other.points;
+        self.points = self.points.saturating_add(other.points);
         self.millis.merge(other.millis);
     }
 }

@@ -16,6 +16,9 @@
 //! reported with its rows and the error: nothing is dropped silently, and
 //! the error says whether it may have applied anyway
 //! ([`Error::certainly_not_applied`](crate::Error::certainly_not_applied)).
+//! The failed rows stay in the report, so they are the one part of the
+//! input whose memory is not bounded. Batches run concurrently: two rows
+//! with one key in one bulk write have no order between them.
 //!
 //! Models write through [`Repository::insert_many`](crate::Repository::insert_many)
 //! and its stream twin, time series through

@@ -43,8 +43,9 @@ pub struct SeriesSpec {
     /// The bucket width, in milliseconds.
     pub bucket_ms: i64,
     /// The selectors of a rollup after `start` and `points`: four per
-    /// numeric value field (`count(f), sum(cast(f AS bigint)), min(f),
-    /// max(f)`), empty when there are none.
+    /// numeric value field (`count(f), sum(cast(f AS <type>)), min(f),
+    /// max(f)`, the cast type [`Summable::SUM_AS`] of the field's Rust
+    /// type), empty when there are none.
     pub rollup: &'static str,
 }
 

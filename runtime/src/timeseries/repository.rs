@@ -126,7 +126,8 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
                     .await
                 }
             })
-            .buffered(READ_AHEAD.max(1))
+            // The bucket consumed, and `READ_AHEAD` more already asked for.
+            .buffered(READ_AHEAD + 1)
             .try_flatten();
         Ok(points.take(limit.unwrap_or(usize::MAX)))
     }

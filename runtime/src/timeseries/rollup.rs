@@ -11,7 +11,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use futures::{StreamExt, TryStreamExt, stream};
 use scylla::deserialize::DeserializationError;
 use scylla::deserialize::row::{ColumnIterator, DeserializeRow};
-use scylla::value::CqlDuration;
+use scylla::value::{CqlDuration, CqlTimestamp};
 
 use super::repository::READ_AHEAD;
 use super::{Point, SeriesRepository, Summable, Summary, buckets};
@@ -78,7 +78,7 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
         interval: TimeDelta,
     ) -> Result<Vec<P::Rollup>> {
         let spec = P::SPEC;
-        let interval = interval_duration(spec.name, interval)?;
+        let (interval, origin) = interval_and_origin(spec.name, interval, range.start)?;
         let buckets = buckets(spec.name, range.start, range.end, spec.bucket_ms)?;
         let prepared = self
             .options
@@ -90,8 +90,8 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
             .map(|bucket| {
                 let prepared = prepared.clone();
                 async move {
-                    let before: [BoundValue<'_>; 1] = [&interval];
-                    let after: [BoundValue<'_>; 4] = [&bucket, &from, &to, &interval];
+                    let before: [BoundValue<'_>; 2] = [&interval, &origin];
+                    let after: [BoundValue<'_>; 5] = [&bucket, &from, &to, &interval, &origin];
                     paging::stream::<P::Rollup>(
                         session,
                         prepared,
@@ -105,7 +105,7 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
                     .await
                 }
             })
-            .buffered(READ_AHEAD.max(1))
+            .buffered(READ_AHEAD + 1)
             .try_flatten();
         let mut intervals: BTreeMap<DateTime<Utc>, P::Rollup> = BTreeMap::new();
         while let Some(group) = groups.next().await {
@@ -123,16 +123,28 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
     }
 }
 
-/// `interval` as the CQL `duration` `floor` takes.
-fn interval_duration(series: &'static str, interval: TimeDelta) -> Result<CqlDuration> {
+/// `interval` as the CQL `duration` `floor` takes, and the origin it
+/// counts from: the start of the epoch-aligned interval that holds `from`
+/// (at or before every time read, as `floor` requires; so intervals are
+/// aligned to the Unix epoch, before 1970 too).
+fn interval_and_origin(
+    series: &'static str,
+    interval: TimeDelta,
+    from: DateTime<Utc>,
+) -> Result<(CqlDuration, CqlTimestamp)> {
     let millis = interval.num_milliseconds();
     let whole = TimeDelta::try_milliseconds(millis) == Some(interval);
     match millis.checked_mul(1_000_000) {
-        Some(nanoseconds) if millis > 0 && whole => Ok(CqlDuration {
-            months: 0,
-            days: 0,
-            nanoseconds,
-        }),
+        Some(nanoseconds) if millis > 0 && whole => {
+            let from = from.timestamp_millis();
+            let origin = CqlTimestamp(from - from.rem_euclid(millis));
+            let interval = CqlDuration {
+                months: 0,
+                days: 0,
+                nanoseconds,
+            };
+            Ok((interval, origin))
+        }
         _ => Err(Error::InvalidTime {
             series,
             problem: format!(
@@ -148,8 +160,12 @@ mod tests {
 
     #[test]
     fn an_interval_is_a_positive_whole_number_of_milliseconds() {
-        let hour = interval_duration("s", TimeDelta::hours(1));
-        assert!(matches!(hour, Ok(d) if d.nanoseconds == 3_600_000_000_000));
+        let before_1970 = DateTime::from_timestamp_millis(-5_400_000).unwrap_or_default();
+        let hour = interval_and_origin("s", TimeDelta::hours(1), before_1970);
+        assert!(matches!(
+            hour,
+            Ok((d, origin)) if d.nanoseconds == 3_600_000_000_000 && origin.0 == -7_200_000
+        ));
         for bad in [
             TimeDelta::zero(),
             TimeDelta::seconds(-5),
@@ -157,7 +173,10 @@ mod tests {
             TimeDelta::MAX,
         ] {
             assert!(
-                matches!(interval_duration("s", bad), Err(Error::InvalidTime { .. })),
+                matches!(
+                    interval_and_origin("s", bad, DateTime::UNIX_EPOCH),
+                    Err(Error::InvalidTime { .. })
+                ),
                 "{bad}"
             );
         }

@@ -17,7 +17,9 @@ pub struct SeriesStatements {
     /// One bucket's newest point at or before a time.
     pub(super) latest: Statement,
     /// One bucket's points in `[from, to)` grouped by
-    /// `floor(ts, interval)` (the interval bound first and last).
+    /// `floor(ts, interval, origin)` (the interval and origin bound first
+    /// and last; Cassandra's two-argument `floor` refuses times before
+    /// 1970).
     pub(super) rollup: Statement,
     /// Every point of one token range of the table.
     pub(super) scan: Statement,
@@ -41,14 +43,14 @@ impl SeriesStatements {
         let range = [select.as_str(), " AND ts >= ? AND ts < ? ORDER BY ts "].concat();
         let separator = if spec.rollup.is_empty() { "" } else { ", " };
         let rollup = [
-            "SELECT floor(ts, ?) AS start, count(*) AS points",
+            "SELECT floor(ts, ?, ?) AS start, count(*) AS points",
             separator,
             spec.rollup,
             " FROM ",
             &table,
             " WHERE ",
             spec.series,
-            " AND bucket = ? AND ts >= ? AND ts < ? GROUP BY floor(ts, ?)",
+            " AND bucket = ? AND ts >= ? AND ts < ? GROUP BY floor(ts, ?, ?)",
         ]
         .concat();
         Self {

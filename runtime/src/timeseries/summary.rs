@@ -5,6 +5,7 @@
 //! `bigint` as a `varint` read into an `i128`, a `float` as a `double`), as
 //! Cassandra's own `sum` of an `int` wraps around past 2^31.
 
+use std::cmp::Ordering;
 use std::fmt::Debug;
 
 use bigdecimal::BigDecimal;
@@ -48,22 +49,29 @@ impl<T: Summable> Summary<T> {
     pub fn merge(&mut self, other: Self) {
         self.count = self.count.saturating_add(other.count);
         T::add(&mut self.sum, other.sum);
-        self.min = pick(self.min.take(), other.min, std::cmp::Ordering::Less);
-        self.max = pick(self.max.take(), other.max, std::cmp::Ordering::Greater);
+        self.min = pick(self.min.take(), other.min, Ordering::Less);
+        self.max = pick(self.max.take(), other.max, Ordering::Greater);
     }
 }
 
 /// Of two optional values, the one that compares as `wanted` to the other
-/// (the first when they are equal or do not compare, as NaN does not).
-fn pick<T: PartialOrd>(a: Option<T>, b: Option<T>, wanted: std::cmp::Ordering) -> Option<T> {
+/// in Cassandra's order (the first when they are equal).
+fn pick<T: Summable>(a: Option<T>, b: Option<T>, wanted: Ordering) -> Option<T> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(if b.partial_cmp(&a) == Some(wanted) {
-            b
-        } else {
-            a
-        }),
+        (Some(a), Some(b)) => Some(if b.cql_cmp(&a) == wanted { b } else { a }),
         (a, None) => a,
         (None, b) => b,
+    }
+}
+
+/// Cassandra's order of floating-point values (Java's `Double.compare`):
+/// every NaN above every number, `-0.0` below `0.0`.
+fn float_order(a: f64, b: f64) -> Ordering {
+    match (a.is_nan(), b.is_nan()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        (false, false) => a.total_cmp(&b),
     }
 }
 
@@ -97,6 +105,12 @@ pub trait Summable:
 
     /// `sum / count`, for a positive `count`.
     fn mean(sum: &Self::Sum, count: i64) -> Self::Mean;
+
+    /// The order Cassandra's `min` and `max` use, so that an interval
+    /// merged from several buckets has the extremes one bucket would.
+    fn cql_cmp(&self, other: &Self) -> Ordering {
+        self.partial_cmp(other).unwrap_or(Ordering::Equal)
+    }
 }
 
 macro_rules! summable_integer {
@@ -165,6 +179,10 @@ macro_rules! summable_float {
             fn mean(sum: &f64, count: i64) -> f64 {
                 *sum / count as f64
             }
+
+            fn cql_cmp(&self, other: &Self) -> Ordering {
+                float_order(f64::from(*self), f64::from(*other))
+            }
         }
     )*};
 }
@@ -231,6 +249,26 @@ mod tests {
         assert_eq!((a.count, a.sum, a.min, a.max), (3, 17, Some(3), Some(10)));
         assert_eq!(a.mean(), Some(17.0 / 3.0));
         assert_eq!(Summary::<f64>::default().mean(), None);
+    }
+
+    #[test]
+    fn float_extremes_merge_in_cassandras_order() {
+        let of = |value: f64| Summary::<f64> {
+            count: 1,
+            sum: value,
+            min: Some(value),
+            max: Some(value),
+        };
+        for (first, second) in [(f64::NAN, 5.0), (5.0, f64::NAN)] {
+            let mut merged = of(first);
+            merged.merge(of(second));
+            assert!(merged.max.is_some_and(f64::is_nan), "{first} then {second}");
+            assert_eq!(merged.min, Some(5.0), "{first} then {second}");
+        }
+        let mut zeros = of(0.0);
+        zeros.merge(of(-0.0));
+        assert!(zeros.min.is_some_and(f64::is_sign_negative));
+        assert!(zeros.max.is_some_and(f64::is_sign_positive));
     }
 
     #[test]

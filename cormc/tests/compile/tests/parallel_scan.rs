@@ -115,8 +115,15 @@ async fn every_row_once_with_one_range_or_many() {
         while let Some(row) = stream.next().await {
             row.unwrap();
             read += 1;
-            if read.is_multiple_of(250) {
-                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            // A full stop after the first row (a scan that read ahead
+            // would fill the heap meanwhile), then a slow pace.
+            let pause = if read == 1 {
+                Some(1_000)
+            } else {
+                read.is_multiple_of(250).then_some(5)
+            };
+            if let Some(millis) = pause {
+                tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
             }
             slow = slow.max(HEAP.allocated().saturating_sub(base));
         }

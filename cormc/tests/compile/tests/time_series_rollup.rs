@@ -61,21 +61,29 @@ fn generate(series: &RequestsSeries) -> Vec<Requests> {
         .collect()
 }
 
-/// `values` summarised as a rollup should: nulls left out.
-fn summarise<T: corm::timeseries::Summable>(
-    values: impl Iterator<Item = Option<T>>,
-    sum: impl Fn(&T) -> T::Sum,
-) -> Summary<T> {
-    let mut summary = Summary::<T>::default();
-    for value in values.flatten() {
-        summary.merge(Summary {
-            count: 1,
-            sum: sum(&value),
-            min: Some(value.clone()),
-            max: Some(value),
-        });
+/// `values` summarised as a rollup should (nulls left out), computed here
+/// without the runtime's merging.
+fn summarise<T>(values: impl Iterator<Item = Option<T>>, sum: impl Fn(&T) -> T::Sum) -> Summary<T>
+where
+    T: corm::timeseries::Summable,
+    T::Sum: std::ops::Add<Output = T::Sum>,
+{
+    let values: Vec<T> = values.flatten().collect();
+    let total = values
+        .iter()
+        .fold(T::Sum::default(), |total, value| total + sum(value));
+    let pick = |better: std::cmp::Ordering| {
+        values.iter().fold(None::<T>, |best, value| match best {
+            Some(best) if value.partial_cmp(&best) != Some(better) => Some(best),
+            _ => Some(value.clone()),
+        })
+    };
+    Summary {
+        count: i64::try_from(values.len()).unwrap(),
+        sum: total,
+        min: pick(std::cmp::Ordering::Less),
+        max: pick(std::cmp::Ordering::Greater),
     }
-    summary
 }
 
 /// The rollup of `points` in `[from, to)` per `interval` (epoch-aligned),
@@ -144,17 +152,19 @@ async fn rollups_equal_a_computation_over_the_same_points() {
                 t0() + Duration::days(25),
                 Duration::days(7),
             ),
-            // Not dividing a bucket: intervals straddle bucket edges.
+            // Dividing a bucket, from a time that is not on an interval.
             (
                 t0() + Duration::minutes(5),
                 t0() + Duration::days(9),
                 Duration::minutes(90),
             ),
+            // Not dividing a bucket: intervals straddle bucket edges.
             (
                 t0() + Duration::days(2),
                 t0() + Duration::days(5),
                 Duration::hours(17),
             ),
+            (t0(), t0() + Duration::days(20), Duration::hours(7)),
         ];
         for (from, to, interval) in cases {
             let rollup = db
@@ -178,6 +188,43 @@ async fn rollups_equal_a_computation_over_the_same_points() {
         assert!((mean - first.hits.sum as f64 / 39.0).abs() < 1e-9);
         assert!(first.hits.sum > i64::from(i32::MAX));
         assert_eq!(first.revenue.count, 29);
+
+        // Before 1970 (Cassandra's two-argument `floor` refuses those
+        // times; intervals are still aligned to the epoch).
+        let old = RequestsSeries {
+            route: "/1969".to_owned(),
+        };
+        let epoch = DateTime::<Utc>::UNIX_EPOCH;
+        let before: Vec<Requests> = generate(&old)
+            .into_iter()
+            .map(|mut point| {
+                point.ts = point.ts - (t0() - epoch) - Duration::days(10);
+                point
+            })
+            .collect();
+        let report = db.requests().write_many(before.clone()).await.unwrap();
+        assert!(report.is_complete(), "{report:?}");
+        for (from, to, interval) in [
+            (
+                epoch - Duration::days(8),
+                epoch + Duration::days(3),
+                Duration::hours(5),
+            ),
+            (
+                epoch - Duration::days(10),
+                epoch + Duration::days(10),
+                Duration::days(1),
+            ),
+        ] {
+            let rollup = db
+                .requests()
+                .rollup(&old, from..to, interval)
+                .await
+                .unwrap();
+            let expected = expected(&before, from, to, interval);
+            assert!(expected.first().is_some_and(|first| first.start < epoch));
+            assert_eq!(rollup, expected, "{from}..{to} per {interval}");
+        }
 
         // An empty range, and a range with no points, have no intervals.
         let empty = db

@@ -145,7 +145,7 @@ impl corm::timeseries::Rollup for TickRollup {
         self.start
     }
     fn merge(&mut self, other: Self) {
-        self.points += other.points;
+        self.points = self.points.saturating_add(other.points);
         self.value.merge(other.value);
     }
 }
