@@ -147,7 +147,7 @@ fn group<I: BulkItem>(
 }
 
 fn unbound(prepared: &PreparedStatement, problem: String) -> Error {
-    Error::UnexpectedResult {
+    Error::Unbound {
         statement: prepared.get_statement().to_owned(),
         problem,
     }

@@ -50,6 +50,7 @@ impl Error {
                 _ => ErrorKind::Other,
             },
             Self::UseKeyspace { .. } => ErrorKind::Statement,
+            Self::Unbound { .. } => ErrorKind::Values,
             _ => ErrorKind::Other,
         }
     }
@@ -81,7 +82,8 @@ impl Error {
             | Self::Validation(_)
             | Self::Unique { .. }
             | Self::InvalidPageSize { .. }
-            | Self::InvalidTime { .. } => true,
+            | Self::InvalidTime { .. }
+            | Self::Unbound { .. } => true,
             Self::Execute { source, .. } | Self::Batch { source, .. } => {
                 execution_not_applied(source)
             }

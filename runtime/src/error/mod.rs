@@ -65,6 +65,15 @@ pub enum Error {
         /// What did not match.
         problem: String,
     },
+    /// A row's values could not be bound to a statement (a value that does
+    /// not serialize, a partition key that does not bind); it was not sent.
+    #[error("a row does not bind to `{statement}`: {problem}; it was not sent")]
+    Unbound {
+        /// The CQL text.
+        statement: String,
+        /// What did not bind.
+        problem: String,
+    },
     /// The nodes did not agree on the schema after a change.
     #[error("no schema agreement after `{statement}`: {source}")]
     SchemaAgreement {
