@@ -1,4 +1,4 @@
-//! `events Name { id: T  snapshot every N  event X { … } … }`.
+//! `events Name { id: T  snapshot every N  partition every K  event X { … } … }`.
 
 use super::{Doc, Field, Ident, Span, UintLit};
 
@@ -13,6 +13,8 @@ pub struct EventStore {
     pub fields: Vec<Field>,
     /// `snapshot every N`
     pub snapshot: Option<SnapshotClause>,
+    /// `partition every K`: events per partition of a stream.
+    pub partition: Option<SnapshotClause>,
     /// The events in source order.
     pub events: Vec<EventDecl>,
     /// `@allow(…)` clauses.
@@ -21,7 +23,7 @@ pub struct EventStore {
     pub span: Span,
 }
 
-/// `snapshot every N`
+/// `snapshot every N`, and `partition every K` (the same shape).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SnapshotClause {
     /// `N`

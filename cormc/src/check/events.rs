@@ -80,6 +80,19 @@ pub(super) fn check_event_store(
         },
         None => None,
     };
+    let partition_events = match &decl.partition {
+        Some(partition) if partition.every.value == 0 => {
+            ctx.error(
+                Code::InvalidValue,
+                "`partition every` takes a count of at least 1",
+                partition.every.span,
+                "out of range",
+            );
+            return None;
+        }
+        Some(partition) => partition.every.value,
+        None => ir::DEFAULT_PARTITION_EVENTS,
+    };
     if decl.events.is_empty() {
         ctx.error(
             Code::MissingClause,
@@ -116,6 +129,7 @@ pub(super) fn check_event_store(
         doc: decl.doc.as_ref().map(|doc| doc.text.clone()),
         id_type: id_field.ty,
         snapshot_every,
+        partition_events,
         events,
         events_table: format!("{snake}_events"),
         snapshots_table: format!("{snake}_snapshots"),

@@ -426,7 +426,8 @@ fn lower_time_series(series: &ir::TimeSeries, lower: &TypeLowering<'_>, schema: 
     schema.insert_table(table);
 }
 
-/// `<name>_events ((id), version)` and, with snapshots,
+/// `<name>_events ((id, partition_nr), version)` with the partition's
+/// last version in the static `head` and, with snapshots,
 /// `<name>_snapshots ((id), version DESC)`.
 fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &mut CqlSchema) {
     let id = ColumnDef {
@@ -439,12 +440,18 @@ fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &
         Ident::new(&store.events_table),
         vec![
             id.clone(),
+            native_column("partition_nr", NativeType::Bigint),
             native_column("version", NativeType::Bigint),
+            ColumnDef {
+                is_static: true,
+                ..native_column("head", NativeType::Bigint)
+            },
             native_column("event_type", NativeType::Text),
             native_column("payload", NativeType::Text),
             timestamp("recorded_at"),
+            native_column("append_id", NativeType::Uuid),
         ],
-        vec![Ident::new("id")],
+        vec![Ident::new("id"), Ident::new("partition_nr")],
         vec![ClusteringColumn {
             name: Ident::new("version"),
             order: SortOrder::Asc,

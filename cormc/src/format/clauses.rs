@@ -427,8 +427,9 @@ impl Printer<'_> {
         self.duration(&clause.per);
     }
 
-    pub(super) fn snapshot(&mut self, clause: &SnapshotClause) {
-        self.keyword_at("snapshot", clause.span);
+    /// `snapshot every N`, `partition every K`
+    pub(super) fn every_clause(&mut self, keyword: &str, clause: &SnapshotClause) {
+        self.keyword_at(keyword, clause.span);
         self.kw("every");
         self.sp();
         self.tok(&clause.every.value.to_string(), clause.every.span);

@@ -52,6 +52,7 @@ enum Member<'a> {
     Bucket(&'a BucketClause),
     Rate(&'a RateClause),
     Snapshot(&'a SnapshotClause),
+    Partition(&'a SnapshotClause),
     Event(&'a EventDecl),
     Step(&'a MigrationStep),
     Allow(&'a AllowClause),
@@ -86,7 +87,7 @@ impl Member<'_> {
             Self::Series(c) => c.span.start,
             Self::Bucket(c) => c.span.start,
             Self::Rate(c) => c.span.start,
-            Self::Snapshot(c) => c.span.start,
+            Self::Snapshot(c) | Self::Partition(c) => c.span.start,
             Self::Event(e) => e.span.start,
             Self::Step(s) => s.span().start,
             Self::Allow(c) => c.span.start,
@@ -196,7 +197,8 @@ impl Printer<'_> {
             Member::Series(c) => self.series(c),
             Member::Bucket(c) => self.duration_clause("bucket", c.span, &c.width),
             Member::Rate(c) => self.rate(c),
-            Member::Snapshot(c) => self.snapshot(c),
+            Member::Snapshot(c) => self.every_clause("snapshot", c),
+            Member::Partition(c) => self.every_clause("partition", c),
             Member::Event(e) => self.event(e),
             Member::Step(s) => self.step(s),
             Member::Allow(c) => self.allow_clause(c),
@@ -391,6 +393,7 @@ impl Printer<'_> {
         self.head(store.doc.as_ref(), "events", &store.name);
         let mut members: Vec<Member<'_>> = store.fields.iter().map(Member::Field).collect();
         members.extend(store.snapshot.as_ref().map(Member::Snapshot));
+        members.extend(store.partition.as_ref().map(Member::Partition));
         members.extend(store.events.iter().map(Member::Event));
         members.extend(store.allows.iter().map(Member::Allow));
         self.block(&in_order(members), store.span.end);

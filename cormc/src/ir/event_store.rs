@@ -4,6 +4,11 @@ use super::model::Field;
 use super::types::Type;
 use crate::diagnostics::Span;
 
+/// Events per partition of a stream when `partition every` is not given:
+/// with payloads of a few hundred bytes, a partition stays well under
+/// the 100 MB Cassandra warns about.
+pub const DEFAULT_PARTITION_EVENTS: u64 = 100_000;
+
 /// An `events` item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventStore {
@@ -15,6 +20,9 @@ pub struct EventStore {
     pub id_type: Type,
     /// `snapshot every N`.
     pub snapshot_every: Option<u32>,
+    /// `partition every K`: the events of one stream per partition
+    /// ([`DEFAULT_PARTITION_EVENTS`] when not given).
+    pub partition_events: u64,
     /// The events, in declaration order.
     pub events: Vec<Event>,
     /// The events table (`<name>_events`).

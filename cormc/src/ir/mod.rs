@@ -14,7 +14,7 @@ mod time_series;
 mod types;
 
 pub use aggregate::{Aggregate, AggregateFunction, AggregateItem, Execution, Having};
-pub use event_store::{Event, EventStore};
+pub use event_store::{DEFAULT_PARTITION_EVENTS, Event, EventStore};
 pub use model::{
     Clustering, Compaction, Default, Field, Index, IndexOn, Key, Model, Relation, RelationKind,
     Similarity, Validation, VectorIndex,

@@ -70,7 +70,7 @@ const AGGREGATE_CLAUSES: &[&str] = &[
     "where", "group", "select", "having", "order", "limit", "allow",
 ];
 const TIMESERIES_CLAUSES: &[&str] = &["series", "bucket", "ttl"];
-const EVENTS_CLAUSES: &[&str] = &["snapshot", "event"];
+const EVENTS_CLAUSES: &[&str] = &["snapshot", "partition", "event"];
 const ATTRIBUTES: &[&str] = &[
     "@default",
     "@on_update",
@@ -456,10 +456,11 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::rate_clause => keyword("`rate <points> per <duration>`", &["rate"]),
         Rule::events_decl => keyword("an event store", &["events"]),
         Rule::events_member => keyword(
-            "a field like `id: uuid`, `snapshot every N` or `event Name { … }`",
+            "a field like `id: uuid`, `snapshot every N`, `partition every K` or `event Name { … }`",
             EVENTS_CLAUSES,
         ),
         Rule::snapshot_clause => keyword("`snapshot every N`", &["snapshot"]),
+        Rule::partition_clause => keyword("`partition every K`", &["partition"]),
         Rule::event_decl => keyword("an event like `event Opened { … }`", &["event"]),
         Rule::migration_decl => keyword("a migration", &["migration"]),
         Rule::migration_body => named("`{`"),

@@ -342,6 +342,7 @@ impl Builder<'_> {
             name,
             fields: Vec::new(),
             snapshot: None,
+            partition: None,
             events: Vec::new(),
             allows: Vec::new(),
             span,
@@ -365,19 +366,19 @@ impl Builder<'_> {
                 let field = self.field(member);
                 store.fields.push(field);
             }
-            Rule::snapshot_clause => {
+            Rule::snapshot_clause | Rule::partition_clause => {
                 let span = self.span(&member);
+                let (slot, keyword) = if member.as_rule() == Rule::snapshot_clause {
+                    (&mut store.snapshot, "snapshot")
+                } else {
+                    (&mut store.partition, "partition")
+                };
                 match member.into_inner().find(|p| p.as_rule() == Rule::uint) {
                     Some(n) => {
                         let every = self.uint(&n);
-                        self.once(
-                            &mut store.snapshot,
-                            SnapshotClause { every, span },
-                            "snapshot",
-                            block,
-                        );
+                        self.once(slot, SnapshotClause { every, span }, keyword, block);
                     }
-                    None => self.bug(span, "`snapshot every` without a number"),
+                    None => self.bug(span, "`… every` without a number"),
                 }
             }
             Rule::event_decl => {
