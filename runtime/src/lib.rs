@@ -28,6 +28,7 @@ pub mod batch;
 pub mod bulk;
 mod config;
 mod error;
+pub mod events;
 mod fetch;
 pub mod loader;
 pub mod lwt;
@@ -91,5 +92,7 @@ pub use scylla::value::{
 /// Serialization, for the `serde` derives of generated enums
 /// (`#[serde(crate = "corm::serde")]`).
 pub use serde;
+/// JSON, for event payloads and snapshots (generated code uses it).
+pub use serde_json;
 /// UUIDs, for `uuid` columns (and `timeuuid` ones through [`CqlTimeuuid`]).
 pub use uuid::{self, Uuid};

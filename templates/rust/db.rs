@@ -10,6 +10,9 @@ use super::{{ repo.module }}::{ {{ repo.model }}, {{ repo.repo }}{% if !repo.uni
 {% for series in file.series %}
 use super::{{ series.accessor }}::{{ series.ident }};
 {% endfor %}
+{% for store in file.stores %}
+use super::{{ store.accessor }}::{{ store.ident }};
+{% endfor %}
 
 /// The schema's repositories on one session and keyspace.
 ///
@@ -34,6 +37,9 @@ struct DbInner {
 {% for series in file.series %}
     {{ series.accessor }}: corm::timeseries::SeriesStatements,
 {% endfor %}
+{% for store in file.stores %}
+    {{ store.accessor }}: corm::events::EventStatements,
+{% endfor %}
 }
 
 impl Db {
@@ -52,6 +58,9 @@ impl Db {
 {% endfor %}
 {% for series in file.series %}
                 {{ series.accessor }}: corm::timeseries::SeriesStatements::new(&keyspace, &<{{ series.ident }} as corm::timeseries::Point>::SPEC),
+{% endfor %}
+{% for store in file.stores %}
+                {{ store.accessor }}: corm::events::EventStatements::new(&keyspace, &<{{ store.ident }} as corm::events::EventStream>::SPEC),
 {% endfor %}
                 session,
                 keyspace,
@@ -159,6 +168,15 @@ impl Db {
     #[must_use]
     pub fn {{ series.accessor }}(&self) -> corm::timeseries::SeriesRepository<'_, {{ series.ident }}> {
         corm::timeseries::SeriesRepository::new(&self.inner.session, &self.inner.{{ series.accessor }})
+    }
+{% endfor %}
+{% for store in file.stores %}
+
+    /// The streams of the event store `{{ store.ident }}` (table {{ store.events_table }}):
+    /// `append`, `load`, `load_aggregate`, `execute`.
+    #[must_use]
+    pub fn {{ store.accessor }}(&self) -> corm::events::EventStore<'_, {{ store.ident }}> {
+        corm::events::EventStore::new(&self.inner.session, &self.inner.{{ store.accessor }})
     }
 {% endfor %}
 }

@@ -195,7 +195,12 @@ impl<'f, 'm> DeserializeValue<'f, 'm> for {{ item.ident }} {
 {% for line in item.doc %}
 ///{{ line }}
 {% endfor %}
+{% if item.json %}
+#[derive(Debug, Clone, PartialEq, corm::serde::Serialize, corm::serde::Deserialize)]
+#[serde(crate = "corm::serde")]
+{% else %}
 #[derive(Debug, Clone, PartialEq)]
+{% endif %}
 pub struct {{ item.ident }} {
 {% for field in item.fields %}
 {% for line in field.doc %}

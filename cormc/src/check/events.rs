@@ -17,6 +17,7 @@ use crate::ir;
 pub(super) fn check_event_store(
     decl: &ast::EventStore,
     symbols: &Symbols<'_>,
+    udts: &[ir::Udt],
     ctx: &mut Context,
 ) -> Option<ir::EventStore> {
     let mut id = None;
@@ -116,6 +117,20 @@ pub(super) fn check_event_store(
             symbols,
             ctx,
         );
+        for field in &fields {
+            if let Some(reason) = crate::codegen::view::no_json(&field.ty, udts) {
+                ctx.error(
+                    Code::NoJsonForm,
+                    format!(
+                        "field `{}` of event `{}` can't be stored in its JSON payload: {reason}",
+                        field.name, event.name.name
+                    ),
+                    field.span,
+                    "no JSON form",
+                )
+                .help("event payloads are JSON; use a type that has a JSON form (text, numbers, uuid, timestamp, date, time, blob, boolean, inet, vectors and collections of them)");
+            }
+        }
         events.push(ir::Event {
             name: event.name.name.clone(),
             doc: event.doc.as_ref().map(|doc| doc.text.clone()),

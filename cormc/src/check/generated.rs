@@ -25,7 +25,7 @@ use super::names::Symbols;
 use crate::ast;
 use crate::codegen::view::generated_names::{
     DB_METHODS, MAX_TUPLE, MAX_UPDATE_COLUMNS, MODEL_TYPE_SUFFIXES, REPOSITORY_METHODS,
-    SERIES_TYPE_SUFFIXES, unique_field_methods,
+    SERIES_TYPE_SUFFIXES, STORE_TYPE_SUFFIXES, unique_field_methods,
 };
 use crate::codegen::view::{field_ident, rust_type, type_ident};
 use crate::diagnostics::{Code, Span};
@@ -501,6 +501,13 @@ fn type_names(items: &Items<'_>, index: &Index<'_>, ctx: &mut Context) {
                 .iter()
                 .map(|t| (t.name.name.as_str(), "time series")),
         )
+        .chain(
+            items
+                .symbols
+                .event_stores
+                .iter()
+                .map(|e| (e.name.name.as_str(), "event store")),
+        )
     {
         let Some(span) = items.symbols.types.get(name).map(|decl| decl.name().span) else {
             continue;
@@ -560,26 +567,40 @@ fn type_names(items: &Items<'_>, index: &Index<'_>, ctx: &mut Context) {
                 .join(", ")
         ));
     }
-    // The types of each time series beside its point type.
+    // The types of each time series beside its point type, and of each
+    // event store.
     for &(ref ident, span, noun, name) in &declared {
-        let Some((series, series_span)) = SERIES_TYPE_SUFFIXES.iter().find_map(|suffix| {
-            let stem = ident.strip_suffix(suffix)?;
-            let &at = by_ident.get(stem)?;
-            let (_, series_span, series_noun, series) = declared[at];
-            (series_noun == "time series").then_some((series, series_span))
-        }) else {
+        let Some((owner_noun, owner, owner_span)) = SERIES_TYPE_SUFFIXES
+            .iter()
+            .map(|suffix| (suffix, "time series"))
+            .chain(
+                STORE_TYPE_SUFFIXES
+                    .iter()
+                    .map(|suffix| (suffix, "event store")),
+            )
+            .find_map(|(suffix, wanted)| {
+                let stem = ident.strip_suffix(suffix)?;
+                let &at = by_ident.get(stem)?;
+                let (_, owner_span, owner_noun, owner) = declared[at];
+                (owner_noun == wanted).then_some((owner_noun, owner, owner_span))
+            })
+        else {
             continue;
         };
         ctx.error(
             Code::GeneratedNameClash,
             format!(
-                "`cormc generate` defines the type `{ident}` for time series `{series}`, which clashes with {noun} `{name}`"
+                "`cormc generate` defines the type `{ident}` for {owner_noun} `{owner}`, which clashes with {noun} `{name}`"
             ),
-            series_span,
+            owner_span,
             format!("generates `{ident}`"),
         )
         .label(span, format!("`{ident}` here"))
-        .help("rename one of them: each time series `S` has the types `S`, `SSeries` and `SRollup`");
+        .help(if owner_noun == "time series" {
+            "rename one of them: each time series `S` has the types `S`, `SSeries` and `SRollup`"
+        } else {
+            "rename one of them: each event store `E` has the types `EEvent` and `EStream` (and the module `e` of its payloads)"
+        });
     }
     // The row types of aggregates: not a schema type, not any model's
     // generated name (whether that model has the type or not), not `Db` or
@@ -618,6 +639,11 @@ fn type_names(items: &Items<'_>, index: &Index<'_>, ctx: &mut Context) {
                     SERIES_TYPE_SUFFIXES
                         .iter()
                         .map(|suffix| (suffix, "time series")),
+                )
+                .chain(
+                    STORE_TYPE_SUFFIXES
+                        .iter()
+                        .map(|suffix| (suffix, "event store")),
                 )
                 .find_map(|(suffix, owner_noun)| {
                     let stem = row.strip_suffix(suffix)?;
@@ -732,26 +758,38 @@ fn method_names(items: &Items<'_>, index: &Index<'_>, ctx: &mut Context) {
         }
         repository_methods(model, decl, index, ctx);
     }
-    for series in &items.symbols.time_series {
-        let accessor = rust_method_name(&series.name.name);
-        let span = series.name.span;
+    let accessor_items = items
+        .symbols
+        .time_series
+        .iter()
+        .map(|series| (&series.name, "time series"))
+        .chain(
+            items
+                .symbols
+                .event_stores
+                .iter()
+                .map(|store| (&store.name, "event store")),
+        );
+    for (name, noun) in accessor_items {
+        let accessor = rust_method_name(&name.name);
+        let span = name.span;
         if DB_METHODS.contains(&accessor.as_ref()) {
             ctx.error(
                 Code::GeneratedNameClash,
                 format!(
-                    "the accessor `Db::{accessor}` of time series `{}` clashes with a method of `Db`",
-                    series.name.name
+                    "the accessor `Db::{accessor}` of {noun} `{}` clashes with a method of `Db`",
+                    name.name
                 ),
                 span,
                 format!("accessor `{accessor}`"),
             )
-            .help("rename the time series (its table is its name in snake_case)");
+            .help(format!("rename the {noun}"));
         } else if let Some(&(first, first_name)) = accessors.get(&accessor) {
             ctx.error(
                 Code::GeneratedNameClash,
                 format!(
-                    "`{first_name}` and time series `{}` both have the accessor `Db::{accessor}`",
-                    series.name.name
+                    "`{first_name}` and {noun} `{}` both have the accessor `Db::{accessor}`",
+                    name.name
                 ),
                 span,
                 format!("accessor `{accessor}`"),
@@ -759,7 +797,7 @@ fn method_names(items: &Items<'_>, index: &Index<'_>, ctx: &mut Context) {
             .label(first, format!("accessor `{accessor}` here"))
             .help("rename one of them");
         } else {
-            accessors.insert(accessor, (span, &series.name.name));
+            accessors.insert(accessor, (span, &name.name));
         }
     }
 }

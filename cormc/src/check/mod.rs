@@ -177,7 +177,7 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
     let event_stores: Vec<ir::EventStore> = symbols
         .event_stores
         .iter()
-        .filter_map(|e| events::check_event_store(e, &symbols, &mut ctx))
+        .filter_map(|e| events::check_event_store(e, &symbols, &udts, &mut ctx))
         .collect();
 
     let table_owners = table_owners(&symbols, &models, &time_series, &event_stores, &mut ctx);

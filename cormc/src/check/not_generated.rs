@@ -1,8 +1,8 @@
 //! W1201: items `cormc check` accepts but `cormc generate` emits no Rust for
 //! yet, so that nothing is dropped silently. Their tables, indexes and
 //! migrations are generated; their typed API is not. Each case goes away
-//! when its generator exists: event stores, vector search (time series
-//! have theirs: `corm::timeseries`).
+//! when its generator exists: vector search (time series and event stores
+//! have theirs: `corm::timeseries`, `corm::events`).
 
 use crate::diagnostics::Code;
 
@@ -11,18 +11,6 @@ use super::names::Symbols;
 
 /// Warns about every item whose generator does not exist yet.
 pub(super) fn warn(symbols: &Symbols<'_>, ctx: &mut Context) {
-    for store in &symbols.event_stores {
-        ctx.warning(
-            Code::NotGenerated,
-            format!(
-                "`cormc generate` emits no Rust for event store `{}` yet",
-                store.name.name
-            ),
-            store.name.span,
-            "no generated API",
-        )
-        .help("its tables are in `schema.cql`, `SCHEMA_STATEMENTS` and the drift check; read and write them with `corm::Session` until the event-store generator exists");
-    }
     for model in &symbols.models {
         for index in &model.vector_indexes {
             ctx.warning(

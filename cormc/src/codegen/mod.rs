@@ -180,6 +180,17 @@ pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
         let text = render::rust_file(&path, &templates::TimeSeriesRs::new(series, &model))?;
         files.insert(path, text);
     }
+    for store in &db.stores {
+        let path = format!("{}.rs", view::bare_ident(&store.accessor));
+        let text = render::rust_file(
+            &path,
+            &templates::EventStoreRs {
+                store,
+                has_types: model.has_values(),
+            },
+        )?;
+        files.insert(path, text);
+    }
     if !db.is_empty() {
         files.insert(
             "db.rs",

@@ -47,6 +47,12 @@ impl<'a> ModRs<'a> {
                         ],
                     )
                 }))
+                .chain(db.stores.iter().map(|store| {
+                    (
+                        store.accessor.clone(),
+                        vec![store.event_enum.clone(), store.ident.clone()],
+                    )
+                }))
                 .collect(),
             db,
             schema_statements: statements.iter().map(part_literals).collect(),
@@ -74,6 +80,16 @@ impl<'a> TimeSeriesRs<'a> {
             has_types: types.has_values(),
         }
     }
+}
+
+/// `<store>.rs`: an event store's events and marker type.
+#[derive(Template)]
+#[template(path = "rust/event_store.rs")]
+pub(crate) struct EventStoreRs<'a> {
+    /// The view model.
+    pub(crate) store: &'a super::view::StoreView,
+    /// Whether `types.rs` has enums or UDTs to import.
+    pub(crate) has_types: bool,
 }
 
 /// `db.rs`: the `Db` handle and the repositories.

@@ -106,6 +106,7 @@ impl Severity {
 /// | E1203 | a literal the generated code can't write in Rust |
 /// | E1204 | two generated Rust items with one name |
 /// | E1205 | more values than a generated statement binds or reads |
+/// | E1206 | an event field whose type has no JSON form in a payload yet |
 /// | E0999 | internal compiler error (a bug) |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Code {
@@ -250,6 +251,9 @@ pub enum Code {
     /// E1205: more values than a generated statement binds or reads (16 in
     /// a driver tuple, 63 columns in an update).
     TooManyValues,
+    /// E1206: an event field whose type has no JSON form in the generated
+    /// payload yet (`duration`, `timeuuid`, user-defined types, enums).
+    NoJsonForm,
     /// E0999: a bug in the compiler.
     Internal,
 }
@@ -339,6 +343,7 @@ impl Code {
             Self::NoRustLiteral => "E1203",
             Self::GeneratedNameClash => "E1204",
             Self::TooManyValues => "E1205",
+            Self::NoJsonForm => "E1206",
             Self::Internal => "E0999",
         }
     }

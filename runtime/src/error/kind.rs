@@ -83,7 +83,9 @@ impl Error {
             | Self::Unique { .. }
             | Self::InvalidPageSize { .. }
             | Self::InvalidTime { .. }
-            | Self::Unbound { .. } => true,
+            | Self::Unbound { .. }
+            | Self::Conflict { .. }
+            | Self::EventStore { .. } => true,
             Self::Execute { source, .. } | Self::Batch { source, .. } => {
                 execution_not_applied(source)
             }

@@ -150,6 +150,49 @@ pub enum Error {
         /// What is wrong with the time.
         problem: String,
     },
+    /// An append expected a stream at one version and found it at another:
+    /// another writer appended first. Nothing of this append was written.
+    #[error(
+        "event store `{store}`: stream {id} is at version {actual}, not {expected}: another writer appended first"
+    )]
+    Conflict {
+        /// The event store.
+        store: &'static str,
+        /// The stream id, as `Debug` prints it.
+        id: String,
+        /// The version the append expected.
+        expected: u64,
+        /// The version the stream had.
+        actual: u64,
+    },
+    /// A stored event does not read as the store's event enum (an unknown
+    /// type, or a payload that does not fit it, and no upcaster mapped it).
+    #[error(
+        "event store `{store}`: event {version} of stream {id} (`{event_type}`) does not read: {source}"
+    )]
+    EventDecode {
+        /// The event store.
+        store: &'static str,
+        /// The stream id, as `Debug` prints it.
+        id: String,
+        /// The event's version.
+        version: u64,
+        /// Its stored type.
+        event_type: String,
+        /// Why it does not read.
+        #[source]
+        source: crate::events::DecodeError,
+    },
+    /// An event store was asked for something it can't do (an append of
+    /// more events than a partition holds, an event or state that does
+    /// not serialize). Nothing was written.
+    #[error("event store `{store}`: {problem}")]
+    EventStore {
+        /// The event store.
+        store: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
     /// A page size that is not a positive number was asked for.
     #[error("page size {page_size} for `{statement}`: a page holds at least one row")]
     InvalidPageSize {

@@ -25,6 +25,8 @@ pub struct DbFile {
     pub repos: Vec<RepoView>,
     /// One per time series, in declaration order.
     pub series: Vec<super::SeriesView>,
+    /// One per event store, in declaration order.
+    pub stores: Vec<super::StoreView>,
     /// Whether the schema has migrations (and `Db::migrate`).
     pub migrations: bool,
 }
@@ -292,6 +294,11 @@ impl DbFile {
                 .iter()
                 .map(super::series_view)
                 .collect::<Result<_, _>>()?,
+            stores: schema
+                .event_stores
+                .iter()
+                .map(|store| super::store_view(store, &schema.udts))
+                .collect::<Result<_, _>>()?,
             migrations: !schema.migrations.is_empty(),
         })
     }
@@ -305,7 +312,7 @@ impl DbFile {
     /// Whether there is no repository.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.repos.is_empty() && self.series.is_empty()
+        self.repos.is_empty() && self.series.is_empty() && self.stores.is_empty()
     }
 }
 

@@ -82,6 +82,10 @@ pub const MODEL_TYPE_SUFFIXES: &[&str] = &[
 /// (`CpuSeries`, `CpuRollup`).
 pub const SERIES_TYPE_SUFFIXES: &[&str] = &["Series", "Rollup"];
 
+/// The types generated beside each event store, by suffix (`AccountEvent`,
+/// `AccountStream`; the payload structs live in the store's module).
+pub const STORE_TYPE_SUFFIXES: &[&str] = &["Event", "Stream"];
+
 /// The most values a driver tuple binds or reads.
 pub const MAX_TUPLE: usize = 16;
 

@@ -65,6 +65,9 @@ pub struct UdtView {
     pub ident: String,
     /// The fields, in order.
     pub fields: Vec<FieldView>,
+    /// Whether every field has a JSON form, so the struct derives serde
+    /// (for event payloads).
+    pub json: bool,
 }
 
 /// A `model`: a row struct with row codecs and a constructor.
@@ -187,7 +190,7 @@ impl TypesFile {
         let udts = schema
             .udts
             .iter()
-            .map(udt_view)
+            .map(|udt| udt_view(udt, schema))
             .collect::<Result<Vec<_>, _>>()?;
         let models = schema
             .models
@@ -258,8 +261,10 @@ fn enum_view(item: &ir::Enum) -> EnumView {
     }
 }
 
-fn udt_view(item: &ir::Udt) -> Result<UdtView, CodegenError> {
+fn udt_view(item: &ir::Udt, schema: &ir::Schema) -> Result<UdtView, CodegenError> {
     Ok(UdtView {
+        json: in_events(&item.name, schema)
+            && super::no_json(&Type::Udt(item.name.clone()), &schema.udts).is_none(),
         doc: doc_lines(
             item.doc.as_deref(),
             &format!("The user-defined type `{}`.", item.cql_name),
@@ -490,4 +495,29 @@ fn default_expr(default: &ir::Default, ty: &Type, what: &str) -> Result<String, 
             }
         },
     })
+}
+
+/// Whether the user-defined type `name` is in some event's payload
+/// (directly, in a collection, or inside another such type): only those
+/// derive serde.
+fn in_events(name: &str, schema: &ir::Schema) -> bool {
+    fn holds(ty: &Type, name: &str, udts: &[ir::Udt]) -> bool {
+        match ty {
+            Type::Udt(udt) if udt == name => true,
+            Type::Udt(udt) => udts
+                .iter()
+                .find(|u| &u.name == udt)
+                .is_some_and(|u| u.fields.iter().any(|f| holds(&f.ty, name, udts))),
+            Type::List(item) | Type::Set(item) | Type::Frozen(item) => holds(item, name, udts),
+            Type::Map(key, value) => holds(key, name, udts) || holds(value, name, udts),
+            Type::Tuple(items) => items.iter().any(|item| holds(item, name, udts)),
+            Type::Scalar(_) | Type::Vector(_) | Type::Enum(_) => false,
+        }
+    }
+    schema
+        .event_stores
+        .iter()
+        .flat_map(|store| &store.events)
+        .flat_map(|event| &event.fields)
+        .any(|field| holds(&field.ty, name, &schema.udts))
 }

@@ -5,6 +5,7 @@
 
 mod db;
 mod doc;
+mod event_store;
 mod exact;
 pub mod generated_names;
 mod ident;
@@ -20,6 +21,7 @@ pub use db::{
     UpdateView,
 };
 pub use doc::doc_lines;
+pub use event_store::{EventView, StoreView, no_json, store_view};
 pub use ident::{bare as bare_ident, field_ident, type_ident};
 pub use items::{
     EnumView, FieldView, KeyView, ModelView, PatchView, ROW_USES, TypesFile, UdtView, VariantView,

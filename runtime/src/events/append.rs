@@ -1,0 +1,193 @@
+//! Appends: a stream's new events written at consecutive versions in one
+//! conditional batch on one partition, or not at all.
+
+use chrono::{DateTime, Utc};
+use scylla::serialize::SerializationError;
+use scylla::serialize::row::{RowSerializationContext, SerializeRow};
+use scylla::serialize::value::SerializeValue;
+use scylla::serialize::writers::RowWriter;
+use scylla::statement::batch::{Batch, BatchType};
+use uuid::Uuid;
+
+use super::store::to_cql;
+use super::{Event, EventStore, EventStream};
+use crate::{Error, Result};
+
+impl<S: EventStream> EventStore<'_, S> {
+    /// Appends `events` to stream `id` after version `expected` (0 for a
+    /// new stream): they get versions `expected + 1 ..= expected + n` and
+    /// the new version is returned. All of them land or none does.
+    ///
+    /// # Errors
+    /// [`Error::Conflict`] when the stream is not at `expected` (another
+    /// writer appended first, or `expected` is ahead of the stream):
+    /// nothing was written. [`Error::EventStore`] for more events than a
+    /// partition holds or an event that does not serialize (nothing
+    /// written); a write's error otherwise (a timeout may have applied:
+    /// read [`version`](Self::version) to know).
+    pub async fn append(&self, id: &S::Id, expected: u64, events: &[S::Event]) -> Result<u64> {
+        let spec = S::SPEC;
+        let Some(count) = u64::try_from(events.len()).ok().filter(|n| *n > 0) else {
+            return Ok(expected);
+        };
+        if count > spec.partition_events {
+            return Err(Error::EventStore {
+                store: spec.name,
+                problem: format!(
+                    "an append of {count} events: one append holds at most {} (`partition every`)",
+                    spec.partition_events
+                ),
+            });
+        }
+        let mut payloads = Vec::with_capacity(events.len());
+        for event in events {
+            let payload = event.to_payload().map_err(|error| Error::EventStore {
+                store: spec.name,
+                problem: format!("event `{}` does not serialize: {error}", event.event_type()),
+            })?;
+            payloads.push((event.event_type(), payload));
+        }
+        let partition = expected / spec.partition_events.max(1);
+        let append = Append {
+            partition,
+            expected,
+            head: expected + count,
+            events: &payloads,
+        };
+        // The partition already holds the stream's last events (the
+        // common case), or the stream is new.
+        let condition = (expected > 0).then_some(expected);
+        if self.write(id, &append, condition).await? {
+            return Ok(append.head);
+        }
+        if let Some(found) = self.head(id, partition).await? {
+            // Later partitions may have been opened since.
+            let actual = self.version_after(id, partition + 1, found).await?;
+            return Err(self.conflict(id, expected, actual));
+        }
+        // A partition without events: the append opens it only if the
+        // previous one ends at `expected` (it can't grow any more then).
+        let previous = match partition.checked_sub(1) {
+            Some(previous) => self.head(id, previous).await?.unwrap_or(0),
+            None => 0,
+        };
+        if previous != expected {
+            let actual = self.version(id).await?;
+            return Err(self.conflict(id, expected, actual));
+        }
+        if self.write(id, &append, None).await? {
+            return Ok(append.head);
+        }
+        let actual = self.version(id).await?;
+        Err(self.conflict(id, expected, actual))
+    }
+
+    /// Appends `events` after whatever the stream's version is, retrying
+    /// when another writer appends in between (at most the store's
+    /// attempts); returns the new version.
+    ///
+    /// # Errors
+    /// As for [`append`](Self::append); [`Error::Conflict`] after the last
+    /// attempt.
+    pub async fn append_any(&self, id: &S::Id, events: &[S::Event]) -> Result<u64> {
+        let mut attempt = 1;
+        loop {
+            let expected = self.version(id).await?;
+            match self.append(id, expected, events).await {
+                Err(Error::Conflict { .. }) if attempt < self.retries => {
+                    attempt += 1;
+                    super::aggregate::back_off(attempt).await;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    /// Writes `append` as one conditional batch on its partition: the
+    /// head moves from `condition` (`None`: no events yet) to the new
+    /// version, and the events' rows are inserted. Whether it applied.
+    async fn write(&self, id: &S::Id, append: &Append<'_>, condition: Option<u64>) -> Result<bool> {
+        let claim = self.statements.claim.prepared(self.session).await?;
+        let insert = self.statements.insert.prepared(self.session).await?;
+        let mut batch = Batch::new(BatchType::Unlogged);
+        self.options.apply_to_batch(&mut batch);
+        batch.append_statement(claim.clone());
+        for _ in append.events {
+            batch.append_statement(insert.clone());
+        }
+        let partition = to_cql(append.partition);
+        let recorded_at = Utc::now();
+        let append_id = Uuid::new_v4();
+        let mut values: Vec<AppendRow<'_, S::Id>> = Vec::with_capacity(append.events.len() + 1);
+        values.push(AppendRow::Claim((
+            to_cql(append.head),
+            id,
+            partition,
+            condition.map(to_cql),
+        )));
+        for (offset, (event_type, payload)) in (1..).zip(append.events) {
+            values.push(AppendRow::Event((
+                id,
+                partition,
+                to_cql(append.expected + offset),
+                event_type,
+                payload.as_str(),
+                recorded_at,
+                append_id,
+            )));
+        }
+        let result = self
+            .session
+            .driver()
+            .batch(&batch, &values)
+            .await
+            .map_err(|source| Error::Batch {
+                size: values.len(),
+                first: claim.get_statement().to_owned(),
+                source: Box::new(source),
+            })?;
+        crate::lwt::was_applied(claim.get_statement(), result)
+    }
+
+    fn conflict(&self, id: &S::Id, expected: u64, actual: u64) -> Error {
+        Error::Conflict {
+            store: self.name(),
+            id: format!("{id:?}"),
+            expected,
+            actual,
+        }
+    }
+}
+
+/// The values of one statement of an append's batch.
+enum AppendRow<'a, Id> {
+    /// `SET head = ? WHERE id = ? AND partition_nr = ? IF head = ?`.
+    Claim((i64, &'a Id, i64, Option<i64>)),
+    /// An event's row.
+    Event((&'a Id, i64, i64, &'a str, &'a str, DateTime<Utc>, Uuid)),
+}
+
+impl<Id: SerializeValue> SerializeRow for AppendRow<'_, Id> {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> std::result::Result<(), SerializationError> {
+        match self {
+            Self::Claim(values) => SerializeRow::serialize(values, ctx, writer),
+            Self::Event(values) => SerializeRow::serialize(values, ctx, writer),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+/// What one append writes.
+struct Append<'e> {
+    partition: u64,
+    expected: u64,
+    head: u64,
+    events: &'e [(&'static str, String)],
+}

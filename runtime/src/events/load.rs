@@ -1,0 +1,102 @@
+//! Loads: a stream's events from a version on, partition after partition,
+//! as a `Stream`.
+
+use chrono::{DateTime, Utc};
+use futures::{Stream, StreamExt, TryStreamExt, stream};
+
+use super::store::{from_cql, to_cql};
+use super::{Event, EventStore, EventStream, Recorded};
+use crate::{Error, Result, paging};
+
+/// A stored event's row: version, type, payload, time.
+type Row = (i64, String, String, DateTime<Utc>);
+
+impl<'a, S: EventStream> EventStore<'a, S> {
+    /// The events of stream `id` from version `from` on (1: all), in
+    /// version order, a page at a time.
+    ///
+    /// A version lives in the partition of the append that wrote it,
+    /// which is the partition of `version - 1` or the one before (an
+    /// append may run past a partition's `K`), so the read starts one
+    /// partition early and stops at the first partition after it with no
+    /// events from `from` on.
+    ///
+    /// # Errors
+    /// [`Error::Prepare`] before the first event; as items, a read's error
+    /// or [`Error::EventDecode`].
+    pub async fn load(
+        &self,
+        id: &'a S::Id,
+        from: u64,
+    ) -> Result<impl Stream<Item = Result<Recorded<S::Event>>> + Send + 'a> {
+        let spec = S::SPEC;
+        let prepared = self
+            .options
+            .apply(self.statements.events.prepared(self.session).await?)
+            .into_owned();
+        let from = from.max(1);
+        let first = ((from - 1) / spec.partition_events.max(1)).saturating_sub(1);
+        let (session, page_size) = (self.session, self.options.page_size);
+        let store = *self;
+        let partitions = stream::unfold(Some(first), move |partition| {
+            let prepared = prepared.clone();
+            async move {
+                let partition = partition?;
+                let rows = paging::stream::<Row>(
+                    session,
+                    prepared,
+                    (id, to_cql(partition), to_cql(from)),
+                    page_size,
+                )
+                .await;
+                let mut rows = match rows {
+                    Ok(rows) => rows.peekable(),
+                    Err(error) => {
+                        return Some((stream::iter(vec![Err(error)]).left_stream(), None));
+                    }
+                };
+                let empty = std::pin::Pin::new(&mut rows).peek().await.is_none();
+                if empty && partition > first {
+                    return None;
+                }
+                Some((rows.right_stream(), Some(partition + 1)))
+            }
+        });
+        Ok(partitions
+            .flatten()
+            .and_then(move |row| std::future::ready(store.decode(id, row))))
+    }
+
+    /// A stored row as an event, through the upcaster when the event enum
+    /// does not read it.
+    fn decode(
+        &self,
+        id: &S::Id,
+        (version, event_type, payload, recorded_at): Row,
+    ) -> Result<Recorded<S::Event>> {
+        let event = match S::Event::from_payload(&event_type, &payload) {
+            Ok(event) => Ok(event),
+            Err(error) => match self
+                .upcaster
+                .and_then(|upcast| upcast(&event_type, &payload))
+            {
+                Some((event_type, payload)) => S::Event::from_payload(&event_type, &payload),
+                None => Err(error),
+            },
+        };
+        match event {
+            Ok(event) => Ok(Recorded {
+                version: from_cql(version),
+                recorded_at,
+                event,
+            }),
+            Err(source) => Err(Error::EventDecode {
+                store: self.name(),
+                id: format!("{id:?}"),
+                version: from_cql(version),
+                event_type,
+                source,
+            }),
+        }
+    }
+}

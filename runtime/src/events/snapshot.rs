@@ -1,0 +1,65 @@
+//! Snapshots: an aggregate's state stored as JSON every N versions, and
+//! read back newest first, skipping any that no longer reads.
+
+use chrono::Utc;
+use futures::StreamExt;
+
+use super::store::{from_cql, to_cql};
+use super::{Aggregate, EventStore, EventStream, SkippedSnapshot};
+use crate::{Error, Result, paging};
+
+impl<S: EventStream> EventStore<'_, S> {
+    /// The newest snapshot of stream `id` that reads as `A`, with its
+    /// version, and the newer ones that did not read.
+    pub(super) async fn newest_snapshot<A: Aggregate<Event = S::Event>>(
+        &self,
+        id: &S::Id,
+    ) -> Result<(Option<(A, u64)>, Vec<SkippedSnapshot>)> {
+        let mut skipped = Vec::new();
+        let Some(statement) = &self.statements.snapshots else {
+            return Ok((None, skipped));
+        };
+        let prepared = self
+            .options
+            .apply(statement.prepared(self.session).await?)
+            .into_owned();
+        let mut rows = std::pin::pin!(
+            paging::stream::<(i64, String)>(self.session, prepared, (id,), Some(16)).await?
+        );
+        while let Some(row) = rows.next().await {
+            let (version, state) = row?;
+            match serde_json::from_str::<A>(&state) {
+                Ok(aggregate) => return Ok((Some((aggregate, from_cql(version))), skipped)),
+                Err(error) => skipped.push(SkippedSnapshot {
+                    version: from_cql(version),
+                    error: error.to_string(),
+                }),
+            }
+        }
+        Ok((None, skipped))
+    }
+
+    /// Stores `aggregate` as stream `id`'s state at `version`.
+    pub(super) async fn write_snapshot<A: Aggregate<Event = S::Event>>(
+        &self,
+        id: &S::Id,
+        aggregate: &A,
+        version: u64,
+    ) -> Result<()> {
+        let Some(statement) = &self.statements.snapshot_insert else {
+            return Ok(());
+        };
+        let state = serde_json::to_string(aggregate).map_err(|error| Error::EventStore {
+            store: self.name(),
+            problem: format!("the state at version {version} does not serialize: {error}"),
+        })?;
+        let prepared = statement.prepared(self.session).await?;
+        self.session
+            .execute(
+                &self.options.apply(prepared),
+                (id, to_cql(version), state, Utc::now()),
+            )
+            .await?;
+        Ok(())
+    }
+}
