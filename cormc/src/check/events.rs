@@ -128,7 +128,7 @@ pub(super) fn check_event_store(
                     field.span,
                     "no JSON form",
                 )
-                .help("event payloads are JSON; use a type that has a JSON form (text, numbers, uuid, timestamp, date, time, blob, boolean, inet, vectors and collections of them)");
+                .help("event payloads are JSON; use a type that has one: text, numbers, uuid, timestamp, date, time, blob, boolean, inet, vectors, enums, user-defined types of these, and collections of them");
             }
         }
         events.push(ir::Event {
