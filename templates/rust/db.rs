@@ -173,7 +173,7 @@ impl Db {
 {% for store in file.stores %}
 
     /// The streams of the event store `{{ store.ident }}` (table {{ store.events_table }}):
-    /// `append`, `load`, `load_aggregate`, `execute`.
+    /// `append`, `load`, `load_aggregate`, `execute`, `projection`.
     #[must_use]
     pub fn {{ store.accessor }}(&self) -> corm::events::EventStore<'_, {{ store.ident }}> {
         corm::events::EventStore::new(&self.inner.session, &self.inner.{{ store.accessor }})

@@ -83,5 +83,7 @@ impl corm::events::EventStream for {{ store.ident }} {
         snapshots_table: {{ store.snapshots_table }},
         snapshot_every: {{ store.snapshot_every }},
         partition_events: {{ store.partition_events }},
+        feed_table: {{ store.feed_table }},
+        projections_table: {{ store.projections_table }},
     };
 }

@@ -148,6 +148,8 @@ pub(super) fn check_event_store(
         events,
         events_table: format!("{snake}_events"),
         snapshots_table: format!("{snake}_snapshots"),
+        feed_table: format!("{snake}_feed"),
+        projections_table: format!("{snake}_projections"),
         span: decl.span,
     })
 }

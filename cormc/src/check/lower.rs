@@ -427,8 +427,11 @@ fn lower_time_series(series: &ir::TimeSeries, lower: &TypeLowering<'_>, schema: 
 }
 
 /// `<name>_events ((id, partition_nr), version)` with the partition's
-/// last version in the static `head` and, with snapshots,
-/// `<name>_snapshots ((id), version DESC)`.
+/// last version in the static `head`; with snapshots,
+/// `<name>_snapshots ((id), version DESC)`; the feed of appends,
+/// `<name>_feed ((bucket), position)`; and the projections' progress,
+/// `<name>_projections ((projection), stream)` with the static
+/// `checkpoint`.
 fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &mut CqlSchema) {
     let id = ColumnDef {
         name: Ident::new("id"),
@@ -458,6 +461,49 @@ fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &
         }],
     );
     schema.insert_table(events);
+    let id_type = lower.column(&store.id_type);
+    schema.insert_table(TableDef::new(
+        Ident::new(&store.feed_table),
+        vec![
+            timestamp("bucket"),
+            native_column("position", NativeType::Timeuuid),
+            ColumnDef {
+                name: Ident::new("id"),
+                ty: id_type.clone(),
+                is_static: false,
+                mask: None,
+            },
+            native_column("first_version", NativeType::Bigint),
+            native_column("last_version", NativeType::Bigint),
+        ],
+        vec![Ident::new("bucket")],
+        vec![ClusteringColumn {
+            name: Ident::new("position"),
+            order: SortOrder::Asc,
+        }],
+    ));
+    schema.insert_table(TableDef::new(
+        Ident::new(&store.projections_table),
+        vec![
+            native_column("projection", NativeType::Text),
+            ColumnDef {
+                name: Ident::new("stream"),
+                ty: id_type,
+                is_static: false,
+                mask: None,
+            },
+            ColumnDef {
+                is_static: true,
+                ..native_column("checkpoint", NativeType::Timeuuid)
+            },
+            native_column("version", NativeType::Bigint),
+        ],
+        vec![Ident::new("projection")],
+        vec![ClusteringColumn {
+            name: Ident::new("stream"),
+            order: SortOrder::Asc,
+        }],
+    ));
     if store.snapshot_every.is_some() {
         schema.insert_table(TableDef::new(
             Ident::new(&store.snapshots_table),

@@ -390,6 +390,18 @@ fn table_owners(
                 ctx,
             );
         }
+        claim(
+            store.feed_table.clone(),
+            name_span(&store.name, store.span),
+            format!("the feed of `{}`", store.name),
+            ctx,
+        );
+        claim(
+            store.projections_table.clone(),
+            name_span(&store.name, store.span),
+            format!("the projections of `{}`", store.name),
+            ctx,
+        );
     }
     owners
 }

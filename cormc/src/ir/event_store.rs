@@ -29,6 +29,11 @@ pub struct EventStore {
     pub events_table: String,
     /// The snapshots table (`<name>_snapshots`).
     pub snapshots_table: String,
+    /// The feed of appends that projections follow (`<name>_feed`).
+    pub feed_table: String,
+    /// The projections' checkpoints and stream versions
+    /// (`<name>_projections`).
+    pub projections_table: String,
     /// Where it was declared.
     pub span: Span,
 }

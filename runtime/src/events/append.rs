@@ -7,6 +7,7 @@ use scylla::serialize::row::{RowSerializationContext, SerializeRow};
 use scylla::serialize::value::SerializeValue;
 use scylla::serialize::writers::RowWriter;
 use scylla::statement::batch::{Batch, BatchType};
+use scylla::value::CqlTimeuuid;
 use uuid::Uuid;
 
 use super::store::to_cql;
@@ -47,6 +48,11 @@ impl<S: EventStream> EventStore<'_, S> {
             })?;
             payloads.push((event.event_type(), payload));
         }
+        // The feed learns of the append before it is made: a writer that
+        // dies between the two leaves an entry whose events never come,
+        // which projections resolve (see `Projection`); the other order
+        // could lose a committed append from the feed.
+        self.announce(id, expected, count).await?;
         let partition = expected / spec.partition_events.max(1);
         let append = Append {
             partition,
@@ -149,6 +155,29 @@ impl<S: EventStream> EventStore<'_, S> {
         crate::lwt::was_applied(claim.get_statement(), result)
     }
 
+    /// Writes the feed entry of an append of `count` events after
+    /// `expected`, at the current time. Appends call it first; tests call
+    /// it alone to stand for a writer that died before its append.
+    #[doc(hidden)]
+    pub async fn announce(&self, id: &S::Id, expected: u64, count: u64) -> Result<()> {
+        let position = timeuuid_now();
+        let bucket = feed_bucket(Utc::now());
+        let prepared = self.statements.feed_insert.prepared(self.session).await?;
+        self.session
+            .execute(
+                &self.options.apply(prepared),
+                (
+                    bucket,
+                    CqlTimeuuid::from(position),
+                    id,
+                    to_cql(expected + 1),
+                    to_cql(expected + count),
+                ),
+            )
+            .await?;
+        Ok(())
+    }
+
     fn conflict(&self, id: &S::Id, expected: u64, actual: u64) -> Error {
         Error::Conflict {
             store: self.name(),
@@ -190,4 +219,30 @@ struct Append<'e> {
     expected: u64,
     head: u64,
     events: &'e [(&'static str, String)],
+}
+
+/// The width of a feed bucket, in milliseconds: one partition an hour.
+pub(super) const FEED_BUCKET_MS: i64 = 3_600_000;
+
+/// The start of the feed bucket of `at`.
+pub(super) fn feed_bucket(at: DateTime<Utc>) -> DateTime<Utc> {
+    let millis = at.timestamp_millis();
+    DateTime::from_timestamp_millis(millis - millis.rem_euclid(FEED_BUCKET_MS)).unwrap_or(at)
+}
+
+/// A time-based UUID of now, with a node id chosen once per process.
+fn timeuuid_now() -> Uuid {
+    static NODE: std::sync::OnceLock<[u8; 6]> = std::sync::OnceLock::new();
+    let node = NODE.get_or_init(|| {
+        let random = Uuid::new_v4().into_bytes();
+        [
+            random[0] | 1,
+            random[1],
+            random[2],
+            random[3],
+            random[4],
+            random[5],
+        ]
+    });
+    Uuid::now_v1(node)
 }

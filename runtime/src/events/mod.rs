@@ -31,11 +31,13 @@
 mod aggregate;
 mod append;
 mod load;
+mod projection;
 mod snapshot;
 mod statements;
 mod store;
 
 pub use aggregate::{Aggregate, ExecuteError, Loaded, SkippedSnapshot};
+pub use projection::{Progress, Projection};
 pub use statements::EventStatements;
 pub use store::{EventStore, Upcaster};
 
@@ -56,6 +58,10 @@ pub struct StreamSpec {
     pub snapshot_every: Option<u64>,
     /// `partition every K`: events of one stream per partition (at least 1).
     pub partition_events: u64,
+    /// The feed of appends that projections follow.
+    pub feed_table: &'static str,
+    /// The projections' checkpoints and stream versions.
+    pub projections_table: &'static str,
 }
 
 /// An event store (generated: a marker type).

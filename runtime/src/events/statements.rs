@@ -20,6 +20,20 @@ pub struct EventStatements {
     pub(super) snapshot_insert: Option<Statement>,
     /// A stream's snapshots, newest first.
     pub(super) snapshots: Option<Statement>,
+    /// An append's entry in the feed, written before the append.
+    pub(super) feed_insert: Statement,
+    /// A feed bucket's entries after a time.
+    pub(super) feed_entries: Statement,
+    /// The feed's buckets (to find where a new projection starts).
+    pub(super) feed_buckets: Statement,
+    /// A projection's checkpoint.
+    pub(super) checkpoint: Statement,
+    /// Moves a projection's checkpoint.
+    pub(super) checkpoint_write: Statement,
+    /// The last version of a stream a projection delivered.
+    pub(super) delivered: Statement,
+    /// Records the last version of a stream a projection delivered.
+    pub(super) delivered_write: Statement,
 }
 
 impl EventStatements {
@@ -30,6 +44,8 @@ impl EventStatements {
         let snapshots = spec
             .snapshots_table
             .map(|table| [keyspace.as_str(), ".", table].concat());
+        let feed = [keyspace.as_str(), ".", spec.feed_table].concat();
+        let projections = [keyspace.as_str(), ".", spec.projections_table].concat();
         Self {
             spec,
             claim: Statement::new(format!(
@@ -54,6 +70,26 @@ impl EventStatements {
             snapshots: snapshots.map(|table| {
                 Statement::new(format!("SELECT version, state FROM {table} WHERE id = ?"))
             }),
+            feed_insert: Statement::new(format!(
+                "INSERT INTO {feed} (bucket, position, id, first_version, last_version) VALUES (?, ?, ?, ?, ?)"
+            )),
+            feed_entries: Statement::new(format!(
+                "SELECT position, id, first_version, last_version FROM {feed} \
+                 WHERE bucket = ? AND position >= minTimeuuid(?)"
+            )),
+            feed_buckets: Statement::new(format!("SELECT DISTINCT bucket FROM {feed}")),
+            checkpoint: Statement::new(format!(
+                "SELECT checkpoint FROM {projections} WHERE projection = ? LIMIT 1"
+            )),
+            checkpoint_write: Statement::new(format!(
+                "UPDATE {projections} SET checkpoint = ? WHERE projection = ?"
+            )),
+            delivered: Statement::new(format!(
+                "SELECT version FROM {projections} WHERE projection = ? AND stream = ?"
+            )),
+            delivered_write: Statement::new(format!(
+                "UPDATE {projections} SET version = ? WHERE projection = ? AND stream = ?"
+            )),
         }
     }
 

@@ -50,6 +50,10 @@ pub struct StoreView {
     pub snapshot_every: String,
     /// `partition every K`.
     pub partition_events: String,
+    /// The feed table, as a Rust string literal.
+    pub feed_table: String,
+    /// The projections table, as a Rust string literal.
+    pub projections_table: String,
 }
 
 /// The view of `store`.
@@ -105,6 +109,8 @@ pub fn store_view(store: &ir::EventStore, udts: &[ir::Udt]) -> Result<StoreView,
             None => "None".to_owned(),
         },
         partition_events: store.partition_events.to_string(),
+        feed_table: format!("{:?}", quote(&store.feed_table)),
+        projections_table: format!("{:?}", quote(&store.projections_table)),
     })
 }
 

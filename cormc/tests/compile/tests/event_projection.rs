@@ -1,0 +1,228 @@
+//! Projections through the code generated for the `event_store` fixture,
+//! against a real node: a read model (a generated model) kept from the
+//! feed equals the aggregates; a projection that fails midway and is run
+//! again ends with every committed event applied once; a writer that dies
+//! between its feed entry and its append, and appends that lose a race,
+//! deliver nothing; a young entry makes the projection wait.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use corm::events::{Aggregate, Recorded};
+use corm::serde::{Deserialize, Serialize};
+use corm::testing::with_keyspace;
+use corm::{BigDecimal, Error, Session, Uuid};
+use corm_codegen_fixtures::event_store::{
+    AccountBalance, AccountBalanceKey, AccountEvent, Db, account::Deposited,
+};
+
+async fn db(session: Session) -> Db {
+    let keyspace = session.keyspace().expect("the harness uses a keyspace");
+    let db = Db::new(session, keyspace);
+    db.setup().await.unwrap();
+    db
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "corm::serde")]
+struct Account {
+    balance: BigDecimal,
+    deposits: i64,
+}
+
+impl Aggregate for Account {
+    type Event = AccountEvent;
+
+    fn apply(&mut self, event: &AccountEvent) {
+        if let AccountEvent::Deposited(deposit) = event {
+            self.balance += &deposit.amount;
+            self.deposits += 1;
+        }
+    }
+}
+
+fn deposit(cents: i64) -> AccountEvent {
+    Deposited {
+        amount: BigDecimal::new(cents.into(), 2),
+        note: None,
+        channel: None,
+        at: None,
+    }
+    .into()
+}
+
+/// Applies an event to the read model, once: an event at or below the
+/// row's version was applied before (the projection delivers at least
+/// once).
+async fn apply(db: &Db, account: &Uuid, recorded: Recorded<AccountEvent>) -> corm::Result<()> {
+    let key = AccountBalanceKey { account: *account };
+    let mut row = db
+        .account_balance()
+        .get(&key)
+        .await?
+        .unwrap_or(AccountBalance {
+            account: *account,
+            balance: BigDecimal::from(0),
+            deposits: 0,
+            version: 0,
+        });
+    let version = i64::try_from(recorded.version).unwrap();
+    if version <= row.version {
+        return Ok(());
+    }
+    assert_eq!(version, row.version + 1, "events of a stream come in order");
+    if let AccountEvent::Deposited(deposit) = &recorded.event {
+        row.balance += &deposit.amount;
+        row.deposits += 1;
+    }
+    row.version = version;
+    db.account_balance().insert(&row).await
+}
+
+async fn read_model(db: &Db, account: &Uuid) -> (BigDecimal, i64, i64) {
+    let key = AccountBalanceKey { account: *account };
+    let row = db.account_balance().get(&key).await.unwrap().unwrap();
+    (row.balance, row.deposits, row.version)
+}
+
+#[tokio::test]
+async fn a_read_model_follows_every_committed_event_once() {
+    with_keyspace("events_projection", |session| async move {
+        let db = db(session).await;
+        let accounts: Vec<Uuid> = (0..6).map(|_| Uuid::new_v4()).collect();
+        // Commands from several tasks per account.
+        let tasks = accounts.iter().flat_map(|account| {
+            (0..3).map(|task| {
+                let (db, account) = (db.clone(), *account);
+                tokio::spawn(async move {
+                    for n in 0..10 {
+                        db.account()
+                            .with_attempts(1_000)
+                            .execute(&account, |_: &Account| {
+                                Ok::<_, String>(vec![deposit(100 * task + n)])
+                            })
+                            .await
+                            .unwrap();
+                    }
+                })
+            })
+        });
+        for task in corm::futures::future::join_all(tasks.collect::<Vec<_>>()).await {
+            task.unwrap();
+        }
+        // Races that lose: their feed entries name versions another
+        // append took, which are delivered once, by whichever comes first.
+        let raced = accounts[0];
+        let version = db.account().version(&raced).await.unwrap();
+        let racers = (0..5).map(|n| {
+            let db = db.clone();
+            async move {
+                db.account()
+                    .append(&raced, version, &[deposit(7_000 + n)])
+                    .await
+            }
+        });
+        let outcomes = corm::futures::future::join_all(racers).await;
+        assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1);
+
+        // The first run fails after 40 events (a crash of the projector);
+        // the second, a new projector with the same name, goes on.
+        let projection = db.account().projection("balances");
+        let mut handled = 0;
+        let failed = projection
+            .run_once(async |account: &Uuid, recorded| {
+                handled += 1;
+                if handled > 40 {
+                    return Err(Error::EventStore {
+                        store: "test",
+                        problem: "the projector died".to_owned(),
+                    });
+                }
+                apply(&db, account, recorded).await
+            })
+            .await;
+        assert!(failed.is_err());
+        let restarted = db.account().projection("balances");
+        let progress = restarted
+            .run_once(async |account: &Uuid, recorded| apply(&db, account, recorded).await)
+            .await
+            .unwrap();
+        assert!(!progress.waiting, "{progress:?}");
+        assert!(progress.delivered >= 181 - 40, "{progress:?}");
+        let lag = progress.lag(corm::chrono::Utc::now()).unwrap();
+        assert!(lag < corm::chrono::TimeDelta::minutes(5), "{lag}");
+        for account in &accounts {
+            let state = db
+                .account()
+                .load_aggregate::<Account>(account)
+                .await
+                .unwrap();
+            let expected = (
+                state.state.balance.clone(),
+                state.state.deposits,
+                i64::try_from(state.version).unwrap(),
+            );
+            assert_eq!(read_model(&db, account).await, expected);
+        }
+        // A pass with nothing new delivers nothing.
+        let again = restarted
+            .run_once(async |account: &Uuid, recorded| apply(&db, account, recorded).await)
+            .await
+            .unwrap();
+        assert_eq!(again.delivered, 0, "{again:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_writer_that_dies_before_its_append_delivers_nothing() {
+    with_keyspace("events_projection_crash", |session| async move {
+        let db = db(session).await;
+        let account = Uuid::new_v4();
+        let other = Uuid::new_v4();
+        db.account()
+            .append(&account, 0, &[deposit(100)])
+            .await
+            .unwrap();
+        // The writer announces versions 2..=3 and dies before appending.
+        db.account().announce(&account, 1, 2).await.unwrap();
+        // Later appends, to this stream and another.
+        db.account().append(&other, 0, &[deposit(5)]).await.unwrap();
+        let projection = db
+            .account()
+            .projection("crash")
+            .settle(Duration::from_secs(2));
+        let first = projection
+            .run_once(async |id: &Uuid, recorded| apply(&db, id, recorded).await)
+            .await
+            .unwrap();
+        // The dead writer's entry is young: the projection waits there.
+        assert!(first.waiting, "{first:?}");
+        assert_eq!(first.delivered, 1);
+        tokio::time::sleep(Duration::from_millis(2_200)).await;
+        let second = projection
+            .run_once(async |id: &Uuid, recorded| apply(&db, id, recorded).await)
+            .await
+            .unwrap();
+        assert!(!second.waiting, "{second:?}");
+        assert_eq!((second.abandoned, second.delivered), (1, 1), "{second:?}");
+        assert_eq!(read_model(&db, &account).await.2, 1);
+        assert_eq!(read_model(&db, &other).await.2, 1);
+        // The stream goes on at version 2, and the projection follows.
+        db.account()
+            .append(&account, 1, &[deposit(1)])
+            .await
+            .unwrap();
+        let third = projection
+            .run_once(async |id: &Uuid, recorded| apply(&db, id, recorded).await)
+            .await
+            .unwrap();
+        assert_eq!(third.delivered, 1, "{third:?}");
+        assert_eq!(
+            read_model(&db, &account).await,
+            (BigDecimal::new(101.into(), 2), 2, 2)
+        );
+    })
+    .await;
+}
