@@ -1,7 +1,8 @@
 //! {{ store.event_enum }}: the events of event store {{ store.name }}, their
 //! payloads (stored as JSON), and the tables the store writes.
-{% if has_types %}
 
+use corm::{serde, serde_json};
+{% if has_types %}
 use super::types::*;
 {% endif %}
 
@@ -9,7 +10,7 @@ use super::types::*;
 {% for line in event.doc %}
 ///{{ line }}
 {% endfor %}
-#[derive(Debug, Clone, PartialEq, corm::serde::Serialize, corm::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(crate = "corm::serde")]
 pub struct {{ event.ident }} {
 {% for field in event.fields %}
@@ -47,10 +48,10 @@ impl corm::events::Event for {{ store.event_enum }} {
         }
     }
 
-    fn to_payload(&self) -> Result<String, corm::serde_json::Error> {
+    fn to_payload(&self) -> Result<String, serde_json::Error> {
         match self {
 {% for event in store.events %}
-            Self::{{ event.ident }}(event) => corm::serde_json::to_string(event),
+            Self::{{ event.ident }}(event) => serde_json::to_string(event),
 {% endfor %}
         }
     }
@@ -58,7 +59,7 @@ impl corm::events::Event for {{ store.event_enum }} {
     fn from_payload(event_type: &str, payload: &str) -> Result<Self, corm::events::DecodeError> {
         Ok(match event_type {
 {% for event in store.events %}
-            {{ event.event_type }} => Self::{{ event.ident }}(corm::serde_json::from_str(payload)?),
+            {{ event.event_type }} => Self::{{ event.ident }}(serde_json::from_str(payload)?),
 {% endfor %}
             other => return Err(corm::events::DecodeError::UnknownType(other.to_owned())),
         })

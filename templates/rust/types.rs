@@ -96,21 +96,21 @@ impl std::str::FromStr for {{ item.ident }} {
     }
 }
 
-impl corm::serde::Serialize for {{ item.ident }} {
-    fn serialize<S: corm::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for {{ item.ident }} {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> corm::serde::Deserialize<'de> for {{ item.ident }} {
-    fn deserialize<D: corm::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <String as corm::serde::Deserialize>::deserialize(deserializer)?;
+impl<'de> serde::Deserialize<'de> for {{ item.ident }} {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from_text(&text))
     }
 }
 
 {% else %}
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, corm::serde::Serialize, corm::serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(crate = "corm::serde")]
 pub enum {{ item.ident }} {
 {% for variant in item.variants %}
@@ -196,7 +196,7 @@ impl<'f, 'm> DeserializeValue<'f, 'm> for {{ item.ident }} {
 ///{{ line }}
 {% endfor %}
 {% if item.json %}
-#[derive(Debug, Clone, PartialEq, corm::serde::Serialize, corm::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(crate = "corm::serde")]
 {% else %}
 #[derive(Debug, Clone, PartialEq)]

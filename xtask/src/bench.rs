@@ -42,6 +42,10 @@ pub struct Args {
     /// number of rows from one partition (about half a minute).
     #[arg(long, conflicts_with_all = ["front_end", "scan", "bulk"])]
     range: bool,
+    /// Only the event store: replay of a 100,000-event stream against
+    /// hand-written code, and appends (about a minute).
+    #[arg(long, conflicts_with_all = ["front_end", "scan", "bulk", "range"])]
+    events: bool,
     /// Models in the `--front-end` schemas.
     #[arg(long, default_value_t = 500, requires = "front_end")]
     models: usize,
@@ -106,9 +110,15 @@ pub fn run(args: Args) -> Outcome {
             );
         return run_step("corm-bench scan", bench);
     }
-    if args.bulk || args.range {
+    if args.bulk || args.range || args.events {
         bench
-            .arg(if args.bulk { "bulk" } else { "range" })
+            .arg(if args.bulk {
+                "bulk"
+            } else if args.range {
+                "range"
+            } else {
+                "events"
+            })
             .arg("--runs")
             .arg(args.runs.unwrap_or(3).to_string())
             .arg("--out")
@@ -118,7 +128,7 @@ pub fn run(args: Args) -> Outcome {
                 "CORM_CONTACT_POINTS",
                 format!("127.0.0.1:{}", args.node.port),
             );
-        return run_step("corm-bench bulk/range", bench);
+        return run_step("corm-bench bulk/range/events", bench);
     }
     bench.arg("suite");
     bench

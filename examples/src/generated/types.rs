@@ -11,6 +11,7 @@ use corm::scylla::frame::response::result::ColumnType;
 use corm::scylla::serialize::SerializationError;
 use corm::scylla::serialize::value::SerializeValue;
 use corm::scylla::serialize::writers::{CellWriter, WrittenCellProof};
+use corm::serde;
 /// Where an order is in its life.
 #[derive(
     Debug,
@@ -21,8 +22,8 @@ use corm::scylla::serialize::writers::{CellWriter, WrittenCellProof};
     PartialOrd,
     Ord,
     Hash,
-    corm::serde::Serialize,
-    corm::serde::Deserialize
+    serde::Serialize,
+    serde::Deserialize
 )]
 #[serde(crate = "corm::serde")]
 pub enum OrderStatus {

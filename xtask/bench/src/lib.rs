@@ -20,12 +20,15 @@
 //! - [`scan`]: the whole-table read, single against parallel.
 //! - [`bulk`]: bulk ingest, `insert_many` against hand-written writes.
 //! - [`range`]: a time-series range over 24 buckets against one partition.
+//! - [`events`]: an event store's replay and appends against hand-written
+//!   code and plain inserts.
 
 pub mod bulk;
 #[allow(missing_docs)]
 pub mod charybdis_side;
 pub mod cpu;
 pub mod data;
+pub mod events;
 pub mod load;
 pub mod peer;
 pub mod range;

@@ -190,6 +190,8 @@ pub struct Workloads {
     pub bulk: crate::bulk::BulkReport,
     /// `scan_parallel` against the single paged `scan`.
     pub scan: crate::scan::ScanReport,
+    /// An event store's replay against hand-written code, and its appends.
+    pub events: crate::events::EventsReport,
 }
 
 /// `report.json`: the scenarios, then the workloads.

@@ -215,6 +215,11 @@ impl TypesFile {
                 "corm::scylla::serialize::writers::{CellWriter, WrittenCellProof}",
             ]);
         }
+        if !enums.is_empty() || udts.iter().any(|udt| udt.json) {
+            // Through an import: `corm::serde::…` paths would be flagged by
+            // `unused_qualifications` in a crate that depends on serde.
+            uses.push("corm::serde");
+        }
         uses.sort_unstable();
         Ok(Self {
             uses,

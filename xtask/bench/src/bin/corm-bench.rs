@@ -42,6 +42,22 @@ enum Command {
     Bulk(BulkArgs),
     /// A time-series range over 24 buckets against one partition.
     Range(RangeArgs),
+    /// An event store's replay against hand-written code, and its appends.
+    Events(EventsArgs),
+}
+
+/// Arguments of `corm-bench events`.
+#[derive(clap::Args)]
+struct EventsArgs {
+    /// Events in the replayed stream.
+    #[arg(long, default_value_t = 100_000)]
+    events: u64,
+    /// Timed replays of each side.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Where `events.json` goes.
+    #[arg(long, default_value = "target/corm-bench")]
+    out: PathBuf,
 }
 
 /// Arguments of `corm-bench range`.
@@ -156,6 +172,7 @@ async fn main() -> ExitCode {
         Command::Scan(args) => scan(args).await,
         Command::Bulk(args) => bulk(args).await,
         Command::Range(args) => range(args).await,
+        Command::Events(args) => events(args).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -262,6 +279,40 @@ async fn measure_range(
     println!(
         "range: 24 buckets {:.3}s, one partition {:.3}s: range/partition {:.2}x",
         report.range_seconds, report.partition_seconds, report.ratio
+    );
+    Ok(report)
+}
+
+async fn events(args: EventsArgs) -> Result<(), BenchError> {
+    let session = setup::connect().await?;
+    let report = measure_events(&session, args.events, args.runs).await?;
+    write_json(&args.out, "events.json", &report)
+}
+
+/// A stream of `events` events in a fresh keyspace, replayed `runs` times
+/// each way, then appends measured.
+async fn measure_events(
+    session: &corm::Session,
+    events: u64,
+    runs: usize,
+) -> Result<corm_bench::events::EventsReport, BenchError> {
+    setup::recreate_keyspace(session).await?;
+    let db = corm_bench::generated::Db::new(session.clone(), corm_bench::data::KEYSPACE);
+    let id = corm_bench::events::fill(&db, events).await?;
+    println!(
+        "events: a stream of {events} events written; {runs} timed replays of each side, load average {}",
+        load_average()
+    );
+    let report = corm_bench::events::measure(&db, id, events, runs).await?;
+    println!(
+        "events: replay {:.3}s ({:.0} events/s), hand-written {:.3}s: {:.2}x; appends {:.0}/s one writer ({:.0} inserts/s), {:.0}/s with 8 writers on one stream",
+        report.replay_seconds,
+        report.replay_events_per_second,
+        report.hand_seconds,
+        report.replay_vs_hand,
+        report.appends_per_second,
+        report.inserts_per_second,
+        report.contended_appends_per_second
     );
     Ok(report)
 }
@@ -383,6 +434,12 @@ async fn suite(args: SuiteArgs) -> Result<(), BenchError> {
         range: measure_range(&session, range_rows, args.runs.max(3)).await?,
         bulk: measure_bulk(&session, bulk_sensors, 500, args.runs.max(3)).await?,
         scan: measure_scan(&session, scan_rows, args.runs.max(3)).await?,
+        events: measure_events(
+            &session,
+            if args.quick { 20_000 } else { 100_000 },
+            args.runs.max(3),
+        )
+        .await?,
     };
 
     let entries = report::entries(&pairs, &costs);

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::user::{User, UserRepository};
 use super::reading::{Reading, ReadingRepository};
 use super::tick::Tick;
+use super::ledger::LedgerStream;
 /// The schema's repositories on one session and keyspace.
 ///
 /// Cheap to clone (an `Arc` bump); clones share the prepared statements.
@@ -24,6 +25,7 @@ struct DbInner {
     user: corm::TableStatements,
     reading: corm::TableStatements,
     tick: corm::timeseries::SeriesStatements,
+    ledger: corm::events::EventStatements,
 }
 impl Db {
     /// The repositories on `session`, for the tables of `keyspace` (its
@@ -38,6 +40,10 @@ impl Db {
                 tick: corm::timeseries::SeriesStatements::new(
                     &keyspace,
                     &<Tick as corm::timeseries::Point>::SPEC,
+                ),
+                ledger: corm::events::EventStatements::new(
+                    &keyspace,
+                    &<LedgerStream as corm::events::EventStream>::SPEC,
                 ),
                 session,
                 keyspace,
@@ -97,6 +103,12 @@ impl Db {
     #[must_use]
     pub fn tick(&self) -> corm::timeseries::SeriesRepository<'_, Tick> {
         corm::timeseries::SeriesRepository::new(&self.inner.session, &self.inner.tick)
+    }
+    /// The streams of the event store `LedgerStream` (table "ledger_events"):
+    /// `append`, `load`, `load_aggregate`, `execute`, `projection`.
+    #[must_use]
+    pub fn ledger(&self) -> corm::events::EventStore<'_, LedgerStream> {
+        corm::events::EventStore::new(&self.inner.session, &self.inner.ledger)
     }
 }
 impl corm::InDb for User {

@@ -17,6 +17,8 @@ pub use reading::{
 };
 pub mod tick;
 pub use tick::{Tick, TickSeries, TickRollup};
+pub mod ledger;
+pub use ledger::{LedgerEvent, LedgerStream};
 /// The [`Db`] handle.
 pub mod db;
 pub use db::Db;
@@ -27,6 +29,30 @@ pub const SCHEMA_CQL: &str = include_str!("schema.cql");
 /// the keyspace name goes: `statement.text(keyspace)` is the CQL to run.
 /// [`Db::setup`](db::Db::setup) runs them when the schema has no migrations.
 pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".ledger_events (\n    id uuid,\n    partition_nr bigint,\n    version bigint,\n    head bigint static,\n    event_type text,\n    payload text,\n    recorded_at timestamp,\n    append_id uuid,\n    primary key ((id, partition_nr), version)\n) with clustering order by (version asc)",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".ledger_feed (\n    bucket timestamp,\n    position timeuuid,\n    id uuid,\n    first_version bigint,\n    last_version bigint,\n    primary key (bucket, position)\n) with clustering order by (position asc)",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".ledger_projections (\n    projection text,\n    stream uuid,\n    checkpoint timeuuid static,\n    version bigint,\n    primary key (projection, stream)\n) with clustering order by (stream asc)",
+            ),
+        ],
+    ),
     corm::migrate::MigrationStatement::from_static(
         &[
             std::borrow::Cow::Borrowed("create table if not exists "),
