@@ -6,17 +6,22 @@
 //! writer is refused by `IF NOT EXISTS`; relations load the customer's
 //! orders and each order's customer; named queries and aggregates (one
 //! native, one client-side) run; a counter counts; a time series is
-//! written in bulk, read over a range, rolled up per hour and scanned.
+//! written in bulk, read over a range, rolled up per hour and scanned; an
+//! event-sourced wallet takes commands (one refused), refuses a stale
+//! writer, and a projection keeps its balance in a read model.
 //!
 //! Run it with `cargo xtask example` (which regenerates the code from the
 //! schema and starts a local node first).
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use corm::events::{Aggregate, ExecuteError};
+use corm::serde::{Deserialize, Serialize};
 use corm::{Config, Options, Session, TryStreamExt};
 use corm_examples::generated::{
     Address, Customer, Db, MIGRATIONS, Order, OrderPartition, OrderStatus, PageLoad,
-    PageLoadSeries, PageViewsKey,
+    PageLoadSeries, PageViewsKey, WalletBalance, WalletBalanceKey, WalletEvent,
+    wallet::{Credited, Debited},
 };
 
 const KEYSPACE: &str = "corm_shop";
@@ -272,9 +277,122 @@ async fn main() -> Result<(), corm::Error> {
         .await?;
     println!("page loads scanned across every bucket: {scanned}");
 
+    // An event-sourced wallet: commands decide events from the state, a
+    // stale writer gets a conflict, and a projection keeps a read model.
+    let wallet = corm::Uuid::new_v4();
+    let credit = |cents: i64, reason: &str| -> WalletEvent {
+        Credited {
+            cents,
+            reason: reason.to_owned(),
+        }
+        .into()
+    };
+    let version = db
+        .wallet()
+        .execute(&wallet, |_: &WalletState| {
+            Ok::<_, String>(vec![credit(5_000, "top-up"), credit(250, "cashback")])
+        })
+        .await
+        .map_err(store_error)?;
+    let debit = |cents: i64| {
+        move |state: &WalletState| -> Result<Vec<WalletEvent>, String> {
+            if state.cents < cents {
+                return Err(format!("{cents} cents asked, {} held", state.cents));
+            }
+            Ok(vec![
+                Debited {
+                    cents,
+                    reason: "order".to_owned(),
+                }
+                .into(),
+            ])
+        }
+    };
+    let version_after = db
+        .wallet()
+        .execute(&wallet, debit(1_200))
+        .await
+        .map_err(store_error)?;
+    println!("wallet: version {version} after two credits, {version_after} after a debit");
+    match db.wallet().execute(&wallet, debit(90_000)).await {
+        Err(ExecuteError::Rejected(reason)) => println!("debit refused by the command: {reason}"),
+        other => println!("debit of 90000: {other:?}"),
+    }
+    match db.wallet().append(&wallet, 1, &[credit(1, "stale")]).await {
+        Err(error @ corm::Error::Conflict { .. }) => println!("stale writer refused: {error}"),
+        other => println!("stale writer: {other:?}"),
+    }
+    let balances = db.wallet().projection("balances");
+    let progress = balances
+        .run_once(async |id: &corm::Uuid, recorded| {
+            let key = WalletBalanceKey { wallet: *id };
+            let mut row = db
+                .wallet_balance()
+                .get(&key)
+                .await?
+                .unwrap_or(WalletBalance {
+                    wallet: *id,
+                    cents: 0,
+                    version: 0,
+                });
+            // At least once: an event at or below the row's version is
+            // already in it.
+            let version = i64::try_from(recorded.version).unwrap_or(i64::MAX);
+            if version > row.version {
+                match recorded.event {
+                    WalletEvent::Credited(credit) => row.cents += credit.cents,
+                    WalletEvent::Debited(debit) => row.cents -= debit.cents,
+                }
+                row.version = version;
+                db.wallet_balance().insert(&row).await?;
+            }
+            Ok(())
+        })
+        .await?;
+    let state = db.wallet().load_aggregate::<WalletState>(&wallet).await?;
+    let projected = db
+        .wallet_balance()
+        .get(&WalletBalanceKey { wallet })
+        .await?
+        .map_or(0, |row| row.cents);
+    println!(
+        "wallet projection: {} events delivered; balance {projected} cents (the aggregate says {})",
+        progress.delivered, state.state.cents
+    );
+
     if let Some(oldest) = newest_first.last() {
         db.order().delete(&oldest.key()).await?;
         println!("deleted order {}", oldest.id);
     }
     Ok(())
+}
+
+/// A wallet's state, folded from its events.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(crate = "corm::serde")]
+struct WalletState {
+    cents: i64,
+}
+
+impl Aggregate for WalletState {
+    type Event = WalletEvent;
+
+    fn apply(&mut self, event: &WalletEvent) {
+        match event {
+            WalletEvent::Credited(credit) => self.cents += credit.cents,
+            WalletEvent::Debited(debit) => self.cents -= debit.cents,
+        }
+    }
+}
+
+/// A command's failure that is the store's (the showcase's commands do
+/// not refuse where this is used).
+fn store_error(error: ExecuteError<String>) -> corm::Error {
+    match error {
+        ExecuteError::Store(error) => error,
+        ExecuteError::Rejected(reason) => corm::Error::EventStore {
+            store: "Wallet",
+            problem: reason,
+        },
+    }
 }

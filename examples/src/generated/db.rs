@@ -9,7 +9,9 @@ use super::order::{Order, OrderRepository};
 use super::page_views::{PageViews, PageViewsRepository};
 use super::keyword::{Keyword, KeywordRepository};
 use super::customer::{Customer, CustomerRepository, CustomerClaims};
+use super::wallet_balance::{WalletBalance, WalletBalanceRepository};
 use super::page_load::PageLoad;
+use super::wallet::WalletStream;
 /// The schema's repositories on one session and keyspace.
 ///
 /// Cheap to clone (an `Arc` bump); clones share the prepared statements.
@@ -28,7 +30,9 @@ struct DbInner {
     keyword: corm::TableStatements,
     customer: corm::TableStatements,
     customer_claims: CustomerClaims,
+    wallet_balance: corm::TableStatements,
     page_load: corm::timeseries::SeriesStatements,
+    wallet: corm::events::EventStatements,
 }
 impl Db {
     /// The repositories on `session`, for the tables of `keyspace` (its
@@ -43,9 +47,17 @@ impl Db {
                 keyword: corm::TableStatements::new(&keyspace, &Keyword::TABLE),
                 customer: corm::TableStatements::new(&keyspace, &Customer::TABLE),
                 customer_claims: CustomerClaims::new(&keyspace),
+                wallet_balance: corm::TableStatements::new(
+                    &keyspace,
+                    &WalletBalance::TABLE,
+                ),
                 page_load: corm::timeseries::SeriesStatements::new(
                     &keyspace,
                     &<PageLoad as corm::timeseries::Point>::SPEC,
+                ),
+                wallet: corm::events::EventStatements::new(
+                    &keyspace,
+                    &<WalletStream as corm::events::EventStream>::SPEC,
                 ),
                 session,
                 keyspace,
@@ -126,6 +138,15 @@ impl Db {
         let base = corm::Repository::new(&self.inner.session, &self.inner.customer);
         CustomerRepository::new(self, base, &self.inner.customer_claims)
     }
+    /// The repository of `WalletBalance` rows (table `wallet_balance`).
+    #[must_use]
+    pub fn wallet_balance(&self) -> WalletBalanceRepository<'_> {
+        let base = corm::Repository::new(
+            &self.inner.session,
+            &self.inner.wallet_balance,
+        );
+        WalletBalanceRepository::new(self, base)
+    }
     /// The points of the time series `PageLoad` (table "page_load"):
     /// `write`, `range`, `latest`.
     #[must_use]
@@ -134,6 +155,12 @@ impl Db {
             &self.inner.session,
             &self.inner.page_load,
         )
+    }
+    /// The streams of the event store `WalletStream` (table "wallet_events"):
+    /// `append`, `load`, `load_aggregate`, `execute`, `projection`.
+    #[must_use]
+    pub fn wallet(&self) -> corm::events::EventStore<'_, WalletStream> {
+        corm::events::EventStore::new(&self.inner.session, &self.inner.wallet)
     }
 }
 impl corm::InDb for Order {
@@ -158,5 +185,11 @@ impl corm::InDb for Customer {
     type Db = Db;
     fn statements_in(db: &Db) -> &corm::TableStatements {
         &db.inner.customer
+    }
+}
+impl corm::InDb for WalletBalance {
+    type Db = Db;
+    fn statements_in(db: &Db) -> &corm::TableStatements {
+        &db.inner.wallet_balance
     }
 }

@@ -212,4 +212,65 @@ pub static MIGRATIONS: &[Migration] = &[
             ],
         ),
     },
+    Migration {
+        id: 9,
+        name: Cow::Borrowed("wallets"),
+        checksum: Cow::Borrowed(
+            "29488621e4d1e8680dfa8a2a27faf1152ab3f79310e1fe6f9bcbf862c5abf59f",
+        ),
+        statements: Cow::Borrowed(
+            &[
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("create table "),
+                            Cow::Borrowed(
+                                ".wallet_balance (\n      wallet uuid,\n      cents bigint,\n      version bigint,\n      primary key (wallet)\n  )",
+                            ),
+                        ],
+                    ),
+                },
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("create table "),
+                            Cow::Borrowed(
+                                ".wallet_events (\n      id uuid,\n      partition_nr bigint,\n      version bigint,\n      head bigint static,\n      event_type text,\n      payload text,\n      recorded_at timestamp,\n      append_id uuid,\n      primary key ((id, partition_nr), version)\n  ) with clustering order by (version asc)",
+                            ),
+                        ],
+                    ),
+                },
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("create table "),
+                            Cow::Borrowed(
+                                ".wallet_feed (\n      bucket timestamp,\n      position timeuuid,\n      id uuid,\n      first_version bigint,\n      last_version bigint,\n      primary key (bucket, position)\n  ) with clustering order by (position asc)",
+                            ),
+                        ],
+                    ),
+                },
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("create table "),
+                            Cow::Borrowed(
+                                ".wallet_projections (\n      projection text,\n      stream uuid,\n      checkpoint timeuuid static,\n      version bigint,\n      primary key (projection, stream)\n  ) with clustering order by (stream asc)",
+                            ),
+                        ],
+                    ),
+                },
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("create table "),
+                            Cow::Borrowed(
+                                ".wallet_snapshots (\n      id uuid,\n      version bigint,\n      state text,\n      taken_at timestamp,\n      primary key (id, version)\n  ) with clustering order by (version desc)",
+                            ),
+                        ],
+                    ),
+                },
+            ],
+        ),
+    },
 ];

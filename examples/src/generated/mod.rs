@@ -25,8 +25,14 @@ pub use keyword::{
 };
 pub mod customer;
 pub use customer::{Customer, CustomerKey, CustomerPatch, CustomerRepository};
+pub mod wallet_balance;
+pub use wallet_balance::{
+    WalletBalance, WalletBalanceKey, WalletBalancePatch, WalletBalanceRepository,
+};
 pub mod page_load;
 pub use page_load::{PageLoad, PageLoadSeries, PageLoadRollup};
+pub mod wallet;
+pub use wallet::{WalletEvent, WalletStream};
 /// The [`Db`] handle.
 pub mod db;
 pub use db::Db;
@@ -94,6 +100,46 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
                 ".page_views (\n    page text,\n    day date,\n    views counter,\n    primary key (page, day)\n) with clustering order by (day asc)",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".wallet_balance (\n    wallet uuid,\n    cents bigint,\n    version bigint,\n    primary key (wallet)\n)",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".wallet_events (\n    id uuid,\n    partition_nr bigint,\n    version bigint,\n    head bigint static,\n    event_type text,\n    payload text,\n    recorded_at timestamp,\n    append_id uuid,\n    primary key ((id, partition_nr), version)\n) with clustering order by (version asc)",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".wallet_feed (\n    bucket timestamp,\n    position timeuuid,\n    id uuid,\n    first_version bigint,\n    last_version bigint,\n    primary key (bucket, position)\n) with clustering order by (position asc)",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".wallet_projections (\n    projection text,\n    stream uuid,\n    checkpoint timeuuid static,\n    version bigint,\n    primary key (projection, stream)\n) with clustering order by (stream asc)",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".wallet_snapshots (\n    id uuid,\n    version bigint,\n    state text,\n    taken_at timestamp,\n    primary key (id, version)\n) with clustering order by (version desc)",
             ),
         ],
     ),
