@@ -110,6 +110,7 @@ pub(super) fn check_event_store(
             continue;
         }
         check_upper_camel(&event.name, "event", ctx);
+        event_name_free(decl, event, symbols, ctx);
         let fields = resolve_fields(
             &event.fields,
             Owner::Other("an event"),
@@ -152,4 +153,49 @@ pub(super) fn check_event_store(
         projections_table: format!("{snake}_projections"),
         span: decl.span,
     })
+}
+
+/// The Rust names the generated module of an event store uses besides its
+/// own types, which an event's payload struct must not shadow.
+const NAMES_IN_SCOPE: &[&str] = &[
+    "Result", "String", "Option", "Vec", "Box", "From", "Ok", "Err", "Some", "None", "BTreeMap",
+    "BTreeSet", "HashMap", "HashSet",
+];
+
+/// E1204: an event's payload struct (named after the event, in the store's
+/// module) takes no name the module already uses: the store's event enum
+/// and marker type, a schema type (imported whole), or a standard one.
+fn event_name_free(
+    decl: &ast::EventStore,
+    event: &ast::EventDecl,
+    symbols: &Symbols<'_>,
+    ctx: &mut Context,
+) {
+    let ident = crate::codegen::view::type_ident(&event.name.name);
+    let store = crate::codegen::view::type_ident(&decl.name.name);
+    let store = crate::codegen::view::bare_ident(&store);
+    let taken = if ident == format!("{store}Event") || ident == format!("{store}Stream") {
+        Some(format!("the generated `{ident}` of the store"))
+    } else if NAMES_IN_SCOPE.contains(&ident.as_str()) {
+        Some(format!("Rust's `{ident}`, which the generated module uses"))
+    } else if symbols.types.contains_key(event.name.name.as_str()) {
+        Some(format!(
+            "the schema type `{}`, which the generated module imports",
+            event.name.name
+        ))
+    } else {
+        None
+    };
+    if let Some(taken) = taken {
+        ctx.error(
+            Code::GeneratedNameClash,
+            format!(
+                "event `{}` of `{}` would be the Rust type `{ident}`, which shadows {taken}",
+                event.name.name, decl.name.name
+            ),
+            event.name.span,
+            "clashes in the generated module",
+        )
+        .help("rename the event (its name is also its stored type: an upcaster reads old events)");
+    }
 }

@@ -31,6 +31,9 @@ pub struct Loaded<A> {
     /// Snapshots newer than the one used that did not read as `A` (a
     /// state type that changed incompatibly): skipped, replayed instead.
     pub skipped_snapshots: Vec<SkippedSnapshot>,
+    /// Why the snapshot this load meant to write was not written (a
+    /// snapshot is an optimisation: the state is right either way).
+    pub snapshot_error: Option<String>,
 }
 
 /// A snapshot that did not read.
@@ -71,15 +74,18 @@ impl<'a, S: EventStream> EventStore<'a, S> {
         let (mut state, snapshot_version) = snapshot.unwrap_or_default();
         let mut version = snapshot_version;
         self.catch_up(id, &mut state, &mut version).await?;
+        let mut snapshot_error = None;
         if let Some(every) = S::SPEC.snapshot_every
             && version - snapshot_version >= every
+            && let Err(error) = self.write_snapshot(id, &state, version).await
         {
-            self.write_snapshot(id, &state, version).await?;
+            snapshot_error = Some(error.to_string());
         }
         Ok(Loaded {
             state,
             version,
             skipped_snapshots,
+            snapshot_error,
         })
     }
 
@@ -90,7 +96,8 @@ impl<'a, S: EventStream> EventStore<'a, S> {
     /// [`with_attempts`](Self::with_attempts)). Returns the stream's new
     /// version (unchanged when `decide` returns no events). With `snapshot
     /// every N`, a snapshot is written when the append crosses a multiple
-    /// of N.
+    /// of N (best effort: once the events are stored, the command has
+    /// succeeded whatever becomes of the snapshot).
     ///
     /// # Errors
     /// [`ExecuteError::Rejected`] with `decide`'s error;
@@ -120,10 +127,13 @@ impl<'a, S: EventStream> EventStore<'a, S> {
                     for event in &events {
                         state.apply(event);
                     }
+                    // The events are stored: a snapshot that fails to be
+                    // written is left to a later load (it would only have
+                    // saved replay), never reported as the command failing.
                     if let Some(every) = S::SPEC.snapshot_every
                         && version / every.max(1) < new / every.max(1)
                     {
-                        self.write_snapshot(id, &state, new).await?;
+                        let _ = self.write_snapshot(id, &state, new).await;
                     }
                     return Ok(new);
                 }

@@ -40,6 +40,15 @@ impl<S: EventStream> EventStore<'_, S> {
                 ),
             });
         }
+        let Some(head) = expected
+            .checked_add(count)
+            .filter(|head| i64::try_from(*head).is_ok())
+        else {
+            return Err(Error::EventStore {
+                store: spec.name,
+                problem: format!("an append after version {expected}: versions end at 2^63 - 1"),
+            });
+        };
         let mut payloads = Vec::with_capacity(events.len());
         for event in events {
             let payload = event.to_payload().map_err(|error| Error::EventStore {
@@ -52,12 +61,16 @@ impl<S: EventStream> EventStore<'_, S> {
         // dies between the two leaves an entry whose events never come,
         // which projections resolve (see `Projection`); the other order
         // could lose a committed append from the feed.
+        // Prepared first, so that a statement that can't be prepared fails
+        // before the feed hears of the append.
+        self.statements.claim.prepared(self.session).await?;
+        self.statements.insert.prepared(self.session).await?;
         self.announce(id, expected, count).await?;
         let partition = expected / spec.partition_events.max(1);
         let append = Append {
             partition,
             expected,
-            head: expected + count,
+            head,
             events: &payloads,
         };
         // The partition already holds the stream's last events (the
@@ -117,6 +130,8 @@ impl<S: EventStream> EventStore<'_, S> {
         let insert = self.statements.insert.prepared(self.session).await?;
         let mut batch = Batch::new(BatchType::Unlogged);
         self.options.apply_to_batch(&mut batch);
+        // Cassandra refuses a write time on a conditional batch.
+        batch.set_timestamp(None);
         batch.append_statement(claim.clone());
         for _ in append.events {
             batch.append_statement(insert.clone());
@@ -170,8 +185,8 @@ impl<S: EventStream> EventStore<'_, S> {
                     bucket,
                     CqlTimeuuid::from(position),
                     id,
-                    to_cql(expected + 1),
-                    to_cql(expected + count),
+                    to_cql(expected.saturating_add(1)),
+                    to_cql(expected.saturating_add(count)),
                 ),
             )
             .await?;

@@ -19,9 +19,12 @@
 //!   (its writer lost a race or died before appending), and the entry is
 //!   passed over.
 //!
-//! So no event of a failed append is delivered (only stored events are)
-//! and no committed event is skipped: an entry precedes its append, and
-//! the checkpoint never passes an entry that is not settled. A pass reads
+//! So no event of a failed append is delivered (only stored events are,
+//! contiguously), and the checkpoint never passes an entry before it
+//! settles: an entry precedes its append. The settle time is a bound, not
+//! a fence: an append that reaches its Paxos round later than that after
+//! its entry is delivered only with the stream's next append (see
+//! docs/generated-code.md, "Known limits"). A pass reads
 //! from the checkpoint minus a look-back (for writers whose clocks lag),
 //! and the per-stream versions make re-reading harmless. Delivery is at
 //! least once: a handler that fails, or a process that dies before the
@@ -77,14 +80,15 @@ impl Progress {
 type Entry<Id> = (CqlTimeuuid, Id, i64, i64);
 
 impl<'a, S: EventStream> EventStore<'a, S> {
-    /// The projection named `name` of this store (10 s to settle, 30 s of
-    /// look-back; see [`Projection`]).
+    /// The projection named `name` of this store (30 s to settle, 30 s of
+    /// look-back; see [`Projection`]). Run one projection name in one
+    /// process at a time: two would deliver side by side.
     #[must_use]
     pub fn projection(&self, name: &str) -> Projection<'a, S> {
         Projection {
             store: *self,
             name: name.to_owned(),
-            settle: Duration::from_secs(10),
+            settle: Duration::from_secs(30),
             look_back: Duration::from_secs(30),
         }
     }
@@ -92,7 +96,8 @@ impl<'a, S: EventStream> EventStore<'a, S> {
 
 impl<S: EventStream> Projection<'_, S> {
     /// How long an append may take before its missing events are taken to
-    /// have failed (longer than the write timeout: 10 s by default).
+    /// have failed: keep it well above the request timeout (12 s by
+    /// default) and the writers' clock skew (30 s by default).
     #[must_use]
     pub fn settle(self, settle: Duration) -> Self {
         Self { settle, ..self }
@@ -134,7 +139,9 @@ impl<S: EventStream> Projection<'_, S> {
         let now = Utc::now();
         let mut checkpoint = self.checkpoint().await?;
         let start = match checkpoint {
-            Some(at) => at - TimeDelta::from_std(self.look_back).unwrap_or(TimeDelta::zero()),
+            Some(at) => at
+                .checked_sub_signed(TimeDelta::from_std(self.look_back).unwrap_or(TimeDelta::MAX))
+                .unwrap_or(DateTime::UNIX_EPOCH),
             None => match self.first_bucket().await? {
                 Some(first) => first,
                 None => return Ok(Progress::default()),
@@ -166,7 +173,10 @@ impl<S: EventStream> Projection<'_, S> {
                         return Ok(progress);
                     }
                 }
-                if checkpoint.is_none_or(|checkpoint| at > checkpoint) {
+                // Never past this pass's `now`: an entry from a writer
+                // whose clock runs ahead must not hide the entries of the
+                // others behind the checkpoint.
+                if at <= now && checkpoint.is_none_or(|checkpoint| at > checkpoint) {
                     self.write_checkpoint(position).await?;
                     checkpoint = Some(at);
                     progress.checkpoint = checkpoint;
@@ -234,10 +244,14 @@ impl<S: EventStream> Projection<'_, S> {
         let stream = self.store.load(&owned, done + 1).await?;
         let mut events = Vec::new();
         let mut stream = std::pin::pin!(stream);
+        // Only the contiguous run after `done`: a version missing in the
+        // middle (a read that missed a replica) makes the rest wait.
+        let mut next = done + 1;
         while let Some(event) = stream.try_next().await? {
-            if event.version > last {
+            if event.version > last || event.version != next {
                 break;
             }
+            next += 1;
             events.push(event);
         }
         Ok(events)
