@@ -27,6 +27,29 @@ impl<S: EventStream> EventStore<'_, S> {
     /// written); a write's error otherwise (a timeout may have applied:
     /// read [`version`](Self::version) to know).
     pub async fn append(&self, id: &S::Id, expected: u64, events: &[S::Event]) -> Result<u64> {
+        self.append_announced(id, expected, events, true).await
+    }
+
+    /// [`append`](Self::append) without its feed entry: what a writer
+    /// whose entry was written long before its append lands looks like to
+    /// projections. For tests only.
+    #[doc(hidden)]
+    pub async fn append_unannounced(
+        &self,
+        id: &S::Id,
+        expected: u64,
+        events: &[S::Event],
+    ) -> Result<u64> {
+        self.append_announced(id, expected, events, false).await
+    }
+
+    async fn append_announced(
+        &self,
+        id: &S::Id,
+        expected: u64,
+        events: &[S::Event],
+        announce: bool,
+    ) -> Result<u64> {
         let spec = S::SPEC;
         let Some(count) = u64::try_from(events.len()).ok().filter(|n| *n > 0) else {
             return Ok(expected);
@@ -65,7 +88,9 @@ impl<S: EventStream> EventStore<'_, S> {
         // before the feed hears of the append.
         self.statements.claim.prepared(self.session).await?;
         self.statements.insert.prepared(self.session).await?;
-        self.announce(id, expected, count).await?;
+        if announce {
+            self.announce(id, expected, count).await?;
+        }
         let partition = expected / spec.partition_events.max(1);
         let append = Append {
             partition,

@@ -5,31 +5,31 @@
 //!
 //! Every append first writes an entry in the feed (`<name>_feed`, one
 //! partition an hour, ordered by a time-based UUID): the stream and the
-//! versions it will take. A projection reads the entries from its
+//! versions it is about to take. A projection reads the entries from its
 //! checkpoint on and, for each, the stream's events after the last version
 //! it delivered of that stream (kept per stream in `<name>_projections`),
 //! up to the entry's last version:
-//! - when they are all there, they are delivered in order, the stream's
-//!   version is recorded, and the checkpoint moves to the entry;
-//! - when some are missing and the entry is younger than the settle time
-//!   (the append may still be under way), the pass stops there, and the
-//!   next pass starts there again;
-//! - when some are missing and the entry is older, a serial read settles
-//!   any append still in flight; what is still missing never committed
-//!   (its writer lost a race or died before appending), and the entry is
-//!   passed over.
+//! - when they are all there, they are delivered in order and the stream's
+//!   version is recorded;
+//! - when some are missing, a serial read of the stream's version settles
+//!   any append in flight (completing or foreclosing a Paxos round). An
+//!   append that expected version `first - 1` can land only while the
+//!   stream is at `first - 1`: if the stream is already at `first` or past
+//!   it, what it holds is delivered and the entry is done (its own append
+//!   is dead, or landed); if not, the entry is kept open (stored under the
+//!   projection's name and `#open`) and every later pass checks it again
+//!   first, until the stream reaches `first`.
 //!
-//! So no event of a failed append is delivered (only stored events are,
-//! contiguously), and the checkpoint never passes an entry before it
-//! settles: an entry precedes its append. The settle time is a bound, not
-//! a fence: an append that reaches its Paxos round later than that after
-//! its entry is delivered only with the stream's next append (see
-//! docs/generated-code.md, "Known limits"). A pass reads
-//! from the checkpoint minus a look-back (for writers whose clocks lag),
-//! and the per-stream versions make re-reading harmless. Delivery is at
-//! least once: a handler that fails, or a process that dies before the
-//! versions are recorded, sees those events again, so handlers must be
-//! idempotent (an upsert of a read model row is).
+//! So only stored events are delivered, contiguously, in version order per
+//! stream; an append never lands unseen (a writer that dies between its
+//! entry and its append leaves an open entry, settled when the stream
+//! moves on); and the checkpoint can pass any entry, because an unsettled
+//! one is kept. A pass reads from the checkpoint minus a look-back (for
+//! writers whose clocks lag, 30 s), and the per-stream versions make
+//! re-reading harmless. Delivery is at least once: a handler that fails,
+//! or a process that dies before the versions are recorded, sees those
+//! events again, so handlers must be idempotent (an upsert of a read model
+//! row is). Run one projection name in one process at a time.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -50,7 +50,6 @@ use crate::{Result, paging};
 pub struct Projection<'a, S> {
     store: EventStore<'a, S>,
     name: String,
-    settle: Duration,
     look_back: Duration,
 }
 
@@ -59,10 +58,13 @@ pub struct Projection<'a, S> {
 pub struct Progress {
     /// Events handed to the handler.
     pub delivered: u64,
-    /// Feed entries whose append never committed, passed over.
+    /// Feed entries whose append never committed (the stream went past
+    /// their first version without them), passed over.
     pub abandoned: u64,
-    /// Whether the pass stopped at an append that may still be under way.
-    pub waiting: bool,
+    /// Streams with an append that may still land (announced in the feed,
+    /// not there yet, the stream still below its first version): kept
+    /// open, and settled by a later pass.
+    pub open: u64,
     /// The time of the last entry the projection has settled.
     pub checkpoint: Option<DateTime<Utc>>,
 }
@@ -80,29 +82,20 @@ impl Progress {
 type Entry<Id> = (CqlTimeuuid, Id, i64, i64);
 
 impl<'a, S: EventStream> EventStore<'a, S> {
-    /// The projection named `name` of this store (30 s to settle, 30 s of
-    /// look-back; see [`Projection`]). Run one projection name in one
+    /// The projection named `name` of this store (30 s of look-back; see
+    /// [`Projection`]). Run one projection name in one
     /// process at a time: two would deliver side by side.
     #[must_use]
     pub fn projection(&self, name: &str) -> Projection<'a, S> {
         Projection {
             store: *self,
             name: name.to_owned(),
-            settle: Duration::from_secs(30),
             look_back: Duration::from_secs(30),
         }
     }
 }
 
 impl<S: EventStream> Projection<'_, S> {
-    /// How long an append may take before its missing events are taken to
-    /// have failed: keep it well above the request timeout (12 s by
-    /// default) and the writers' clock skew (30 s by default).
-    #[must_use]
-    pub fn settle(self, settle: Duration) -> Self {
-        Self { settle, ..self }
-    }
-
     /// How far before its checkpoint a pass starts reading, for writers
     /// whose clocks lag (30 s by default).
     #[must_use]
@@ -125,9 +118,10 @@ impl<S: EventStream> Projection<'_, S> {
         Ok(row.and_then(|(checkpoint,)| checkpoint).and_then(time_of))
     }
 
-    /// One pass: every settled entry after the checkpoint, its events
-    /// handed to `handler` (the stream id and the event), in feed order
-    /// and version order within each stream.
+    /// One pass: the streams whose appends were left open before, then
+    /// every feed entry from the checkpoint (minus the look-back) on, their
+    /// events handed to `handler` (the stream id and the event) in version
+    /// order within each stream.
     ///
     /// # Errors
     /// A read's or write's error, or the handler's (the events from the
@@ -138,104 +132,198 @@ impl<S: EventStream> Projection<'_, S> {
     ) -> Result<Progress> {
         let now = Utc::now();
         let mut checkpoint = self.checkpoint().await?;
+        let mut pass = Pass {
+            delivered: HashMap::new(),
+            open: HashMap::new(),
+            progress: Progress {
+                checkpoint,
+                ..Progress::default()
+            },
+        };
+        // Appends left open: settled once the stream reaches their first
+        // version (theirs or another writer's: nothing can land there any
+        // more).
+        for (id, first) in self.kept(&self.open_name()).await? {
+            let first = from_cql(first);
+            pass.open.insert(format!("{id:?}"), first);
+            self.settle_open(&id, first, &mut pass, &mut handler)
+                .await?;
+        }
         let start = match checkpoint {
             Some(at) => at
                 .checked_sub_signed(TimeDelta::from_std(self.look_back).unwrap_or(TimeDelta::MAX))
                 .unwrap_or(DateTime::UNIX_EPOCH),
             None => match self.first_bucket().await? {
                 Some(first) => first,
-                None => return Ok(Progress::default()),
+                None => return Ok(pass.finish()),
             },
         };
-        let mut progress = Progress {
-            checkpoint,
-            ..Progress::default()
-        };
-        let mut delivered: HashMap<String, u64> = HashMap::new();
         let mut bucket = feed_bucket(start);
         while bucket <= now {
             let entries = self.entries(bucket, start).await?;
-            for (position, id, _first, last) in entries {
+            for (position, id, first, last) in entries {
                 let Some(at) = time_of(position) else {
                     continue;
                 };
-                match self
-                    .settle_entry(&id, from_cql(last), at, now, &mut delivered, &mut handler)
-                    .await?
-                {
-                    Settled::Delivered(count) => progress.delivered += count,
-                    Settled::Abandoned(count) => {
-                        progress.abandoned += 1;
-                        progress.delivered += count;
-                    }
-                    Settled::Waiting => {
-                        progress.waiting = true;
-                        return Ok(progress);
-                    }
-                }
+                self.settle_entry(
+                    &id,
+                    from_cql(first),
+                    from_cql(last),
+                    &mut pass,
+                    &mut handler,
+                )
+                .await?;
                 // Never past this pass's `now`: an entry from a writer
                 // whose clock runs ahead must not hide the entries of the
                 // others behind the checkpoint.
                 if at <= now && checkpoint.is_none_or(|checkpoint| at > checkpoint) {
                     self.write_checkpoint(position).await?;
                     checkpoint = Some(at);
-                    progress.checkpoint = checkpoint;
+                    pass.progress.checkpoint = checkpoint;
                 }
             }
             bucket += TimeDelta::milliseconds(FEED_BUCKET_MS);
         }
-        Ok(progress)
+        Ok(pass.finish())
     }
 
-    /// Delivers the events of stream `id` after the last one delivered, up
-    /// to version `last`.
+    /// The events of the feed entry of an append that took `first..=last`
+    /// of stream `id`, after the last one delivered. When they are not all
+    /// there, a serial read of the stream's version completes or forecloses
+    /// an append in flight: below `first`, the append may still land and is
+    /// kept open (in the store, so that a restart keeps it too); at or
+    /// past it, whatever the stream holds is delivered.
     async fn settle_entry(
         &self,
         id: &S::Id,
+        first: u64,
         last: u64,
-        at: DateTime<Utc>,
-        now: DateTime<Utc>,
-        delivered: &mut HashMap<String, u64>,
+        pass: &mut Pass,
         handler: &mut impl AsyncFnMut(&S::Id, Recorded<S::Event>) -> Result<()>,
-    ) -> Result<Settled> {
-        let key = format!("{id:?}");
-        let done = match delivered.get(&key) {
-            Some(done) => *done,
-            None => self.delivered(id).await?,
-        };
+    ) -> Result<()> {
+        let done = self.done(id, pass).await?;
         if last <= done {
-            return Ok(Settled::Delivered(0));
+            return Ok(());
         }
-        let mut events = self.events(id, done, last).await?;
-        let complete =
-            |events: &[Recorded<S::Event>]| events.last().map_or(done, |e| e.version) >= last;
-        if !complete(&events) {
-            let young = now - at < TimeDelta::from_std(self.settle).unwrap_or(TimeDelta::MAX);
-            if young {
-                return Ok(Settled::Waiting);
+        let events = self.events(id, done, last).await?;
+        if events.last().is_some_and(|event| event.version >= last) {
+            return self.deliver(id, events, pass, handler).await;
+        }
+        let version = self.store.version(id).await?;
+        if version < first {
+            let key = format!("{id:?}");
+            if pass.open.get(&key).is_none_or(|open| *open < first) {
+                self.keep_open(id, first).await?;
+                pass.open.insert(key, first);
             }
-            // Settles an append still in flight (a serial read completes
-            // or forecloses it), then looks again.
-            self.store.version(id).await?;
-            events = self.events(id, done, last).await?;
+            return self.deliver(id, events, pass, handler).await;
         }
-        let abandoned = !complete(&events);
-        let mut count = 0;
-        let mut version = done;
+        if version < last {
+            pass.progress.abandoned += 1;
+        }
+        let events = self.events(id, done, version.max(last)).await?;
+        self.deliver(id, events, pass, handler).await
+    }
+
+    /// Re-checks an append left open at `first` of stream `id`.
+    async fn settle_open(
+        &self,
+        id: &S::Id,
+        first: u64,
+        pass: &mut Pass,
+        handler: &mut impl AsyncFnMut(&S::Id, Recorded<S::Event>) -> Result<()>,
+    ) -> Result<()> {
+        let version = self.store.version(id).await?;
+        if version < first {
+            return Ok(());
+        }
+        let done = self.done(id, pass).await?;
+        let events = self.events(id, done, version).await?;
+        self.deliver(id, events, pass, handler).await?;
+        self.forget_open(id).await?;
+        pass.open.remove(&format!("{id:?}"));
+        Ok(())
+    }
+
+    /// Hands `events` (contiguous after what was delivered) to the handler
+    /// and records the last.
+    async fn deliver(
+        &self,
+        id: &S::Id,
+        events: Vec<Recorded<S::Event>>,
+        pass: &mut Pass,
+        handler: &mut impl AsyncFnMut(&S::Id, Recorded<S::Event>) -> Result<()>,
+    ) -> Result<()> {
+        let Some(last) = events.last().map(|event| event.version) else {
+            return Ok(());
+        };
         for event in events {
-            version = event.version;
             handler(id, event).await?;
-            count += 1;
+            pass.progress.delivered += 1;
         }
-        if version > done {
-            self.write_delivered(id, version).await?;
-            delivered.insert(key, version);
+        self.write_delivered(id, last).await?;
+        pass.delivered.insert(format!("{id:?}"), last);
+        Ok(())
+    }
+
+    /// The last version of stream `id` delivered (this pass's, or stored).
+    async fn done(&self, id: &S::Id, pass: &Pass) -> Result<u64> {
+        match pass.delivered.get(&format!("{id:?}")) {
+            Some(done) => Ok(*done),
+            None => self.delivered(id).await,
         }
-        Ok(if abandoned {
-            Settled::Abandoned(count)
-        } else {
-            Settled::Delivered(count)
-        })
+    }
+
+    /// Where appends left open are kept: under the projection's name and
+    /// `#open`, one row per stream with the first version it waits for.
+    fn open_name(&self) -> String {
+        format!("{}#open", self.name)
+    }
+
+    /// The streams and versions kept under `projection`.
+    async fn kept(&self, projection: &str) -> Result<Vec<(S::Id, i64)>> {
+        let store = &self.store;
+        let prepared = store
+            .options
+            .apply(store.statements.kept.prepared(store.session).await?)
+            .into_owned();
+        paging::stream::<(S::Id, Option<i64>)>(
+            store.session,
+            prepared,
+            (projection,),
+            store.options.page_size,
+        )
+        .await?
+        .try_filter_map(|(id, version)| std::future::ready(Ok(version.map(|v| (id, v)))))
+        .try_collect()
+        .await
+    }
+
+    async fn keep_open(&self, id: &S::Id, first: u64) -> Result<()> {
+        let store = &self.store;
+        let prepared = store
+            .statements
+            .delivered_write
+            .prepared(store.session)
+            .await?;
+        store
+            .session
+            .execute(
+                &store.options.apply(prepared),
+                (to_cql(first), self.open_name(), id),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn forget_open(&self, id: &S::Id) -> Result<()> {
+        let store = &self.store;
+        let prepared = store.statements.forget.prepared(store.session).await?;
+        store
+            .session
+            .execute(&store.options.apply(prepared), (self.open_name(), id))
+            .await?;
+        Ok(())
     }
 
     /// The events of stream `id` after `done` up to `last`.
@@ -353,15 +441,22 @@ impl<S: EventStream> Projection<'_, S> {
     }
 }
 
-/// What became of a feed entry.
-enum Settled {
-    /// Its events (this many not delivered before) were delivered.
-    Delivered(u64),
-    /// Its append never committed (in full: the events of the stream
-    /// that are there, this many, were delivered).
-    Abandoned(u64),
-    /// Its append may still be under way.
-    Waiting,
+/// What one pass knows.
+struct Pass {
+    /// The last version delivered, per stream (by `Debug` of its id).
+    delivered: HashMap<String, u64>,
+    /// The first version of the append left open, per stream.
+    open: HashMap<String, u64>,
+    progress: Progress,
+}
+
+impl Pass {
+    fn finish(self) -> Progress {
+        Progress {
+            open: u64::try_from(self.open.len()).unwrap_or(u64::MAX),
+            ..self.progress
+        }
+    }
 }
 
 /// The time in a time-based UUID.

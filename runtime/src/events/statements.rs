@@ -34,6 +34,10 @@ pub struct EventStatements {
     pub(super) delivered: Statement,
     /// Records the last version of a stream a projection delivered.
     pub(super) delivered_write: Statement,
+    /// The streams and versions kept under one projection name.
+    pub(super) kept: Statement,
+    /// Forgets a stream kept under one projection name.
+    pub(super) forget: Statement,
 }
 
 impl EventStatements {
@@ -89,6 +93,12 @@ impl EventStatements {
             )),
             delivered_write: Statement::new(format!(
                 "UPDATE {projections} SET version = ? WHERE projection = ? AND stream = ?"
+            )),
+            kept: Statement::new(format!(
+                "SELECT stream, version FROM {projections} WHERE projection = ?"
+            )),
+            forget: Statement::new(format!(
+                "DELETE FROM {projections} WHERE projection = ? AND stream = ?"
             )),
         }
     }
