@@ -78,6 +78,17 @@ impl<S: EventStream> EventStore<'_, S> {
                 store: spec.name,
                 problem: format!("event `{}` does not serialize: {error}", event.event_type()),
             })?;
+            // An event that would not read back (a NaN or infinite float
+            // is JSON `null`) is refused before anything is written.
+            if let Err(error) = S::Event::from_payload(event.event_type(), &payload) {
+                return Err(Error::EventStore {
+                    store: spec.name,
+                    problem: format!(
+                        "event `{}` would not read back from its JSON ({error}): a float that is NaN or infinite has no JSON form",
+                        event.event_type()
+                    ),
+                });
+            }
             payloads.push((event.event_type(), payload));
         }
         // The feed learns of the append before it is made: a writer that

@@ -8,6 +8,10 @@ use super::store::{from_cql, to_cql};
 use super::{Aggregate, EventStore, EventStream, SkippedSnapshot};
 use crate::{Error, Result, paging};
 
+/// Snapshots kept per stream: the newest and the ones before it, which a
+/// load falls back to when a newer one no longer reads.
+const KEPT_SNAPSHOTS: u64 = 3;
+
 impl<S: EventStream> EventStore<'_, S> {
     /// The newest snapshot of stream `id` that reads as `A`, with its
     /// version, and the newer ones that did not read.
@@ -60,6 +64,18 @@ impl<S: EventStream> EventStore<'_, S> {
                 (id, to_cql(version), state, Utc::now()),
             )
             .await?;
+        // The newest snapshots are kept (older ones are the fallback when
+        // a newer one stops reading); the rest go, so that a stream's
+        // snapshots do not grow with it.
+        if let (Some(prune), Some(every)) =
+            (&self.statements.snapshot_prune, S::SPEC.snapshot_every)
+            && let Some(oldest_kept) = version.checked_sub(every.saturating_mul(KEPT_SNAPSHOTS - 1))
+        {
+            let prepared = prune.prepared(self.session).await?;
+            self.session
+                .execute(&self.options.apply(prepared), (id, to_cql(oldest_kept)))
+                .await?;
+        }
         Ok(())
     }
 }

@@ -20,6 +20,8 @@ pub struct EventStatements {
     pub(super) snapshot_insert: Option<Statement>,
     /// A stream's snapshots, newest first.
     pub(super) snapshots: Option<Statement>,
+    /// Deletes a stream's snapshots older than a version.
+    pub(super) snapshot_prune: Option<Statement>,
     /// An append's entry in the feed, written before the append.
     pub(super) feed_insert: Statement,
     /// A feed bucket's entries after a time.
@@ -70,6 +72,9 @@ impl EventStatements {
                 Statement::new(format!(
                     "INSERT INTO {table} (id, version, state, taken_at) VALUES (?, ?, ?, ?)"
                 ))
+            }),
+            snapshot_prune: snapshots.as_ref().map(|table| {
+                Statement::new(format!("DELETE FROM {table} WHERE id = ? AND version < ?"))
             }),
             snapshots: snapshots.map(|table| {
                 Statement::new(format!("SELECT version, state FROM {table} WHERE id = ?"))

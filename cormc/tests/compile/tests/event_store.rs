@@ -15,7 +15,7 @@ use corm::testing::with_keyspace;
 use corm::{BigDecimal, Error, Session, TryStreamExt, Uuid};
 use corm_codegen_fixtures::event_store::{
     AccountEvent, Channel, Db, Place, TallyEvent,
-    account::{Deposited, Frozen, Opened, Withdrawn},
+    account::{Deposited, Frozen, Opened, Rated, Withdrawn},
     tally::Added,
 };
 
@@ -48,6 +48,7 @@ impl Aggregate for Account {
             }
             AccountEvent::Withdrawn(withdrawal) => self.balance -= &withdrawal.amount,
             AccountEvent::Frozen(_) => self.frozen = true,
+            AccountEvent::Rated(_) => {}
         }
     }
 }
@@ -233,6 +234,25 @@ async fn snapshots_replay_like_the_events_and_bad_ones_are_skipped() {
         assert_eq!((loaded.version, &loaded.state), (38, &replayed));
         assert_eq!(loaded.skipped_snapshots.len(), 1);
         assert_eq!(loaded.skipped_snapshots[0].version, 35);
+
+        // Only the newest three snapshots are kept as the stream grows.
+        for n in 0..25 {
+            store
+                .execute(&id, |_: &Account| Ok::<_, String>(vec![deposit(n)]))
+                .await
+                .unwrap();
+        }
+        let kept: Vec<(i64,)> = session
+            .query(&snapshots, (id,))
+            .await
+            .unwrap()
+            .into_rows_result()
+            .unwrap()
+            .rows()
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(kept, [(60,), (50,), (40,)]);
     })
     .await;
 }
@@ -364,6 +384,15 @@ async fn old_payloads_read_and_renamed_events_upcast() {
         assert_eq!(last.len(), 1);
         assert_eq!(last[0].event, rich);
         assert!(store.load_aggregate::<Account>(&id).await.unwrap().state.frozen);
+
+        // A float that is not finite has no JSON form: refused, nothing
+        // written; a finite one goes through.
+        let nan: AccountEvent = Rated { score: f64::NAN }.into();
+        let refused = store.append(&id, 5, &[nan]).await;
+        assert!(matches!(refused, Err(Error::EventStore { .. })), "{refused:?}");
+        assert_eq!(store.version(&id).await.unwrap(), 5);
+        let fine: AccountEvent = Rated { score: 4.5 }.into();
+        assert_eq!(store.append(&id, 5, &[fine]).await.unwrap(), 6);
     })
     .await;
 }
