@@ -230,6 +230,20 @@ impl<S: EventStream> EventStore<'_, S> {
     }
 
     fn conflict(&self, id: &S::Id, expected: u64, actual: u64) -> Error {
+        if actual == expected {
+            // The stream is where the append expects it, yet the partition
+            // `expected / K` does not end there: its events were written
+            // with another `K`.
+            return Error::EventStore {
+                store: self.name(),
+                problem: format!(
+                    "stream {id:?} is at version {expected}, but not in partition {} of `partition every {}`: \
+                     its events were written with another `partition every` (changing it for a store with events is not supported)",
+                    expected / S::SPEC.partition_events.max(1),
+                    S::SPEC.partition_events
+                ),
+            };
+        }
         Error::Conflict {
             store: self.name(),
             id: format!("{id:?}"),

@@ -318,6 +318,26 @@ async fn long_streams_span_partitions_and_replay_in_order() {
             assert_eq!(read, expected, "from {from}");
         }
         assert_eq!(db.tally().version(&id).await.unwrap(), 28);
+        // A stream written with another `partition every` (3, where the
+        // store says 25) is refused with that reason, not a conflict that
+        // retries forever.
+        let keyspace = session.keyspace().unwrap();
+        let other_k = Uuid::new_v4();
+        let raw = format!(
+            "INSERT INTO \"{keyspace}\".account_events (id, partition_nr, version, head, event_type, payload, recorded_at, append_id) \
+             VALUES (?, ?, ?, ?, 'Frozen', '{{}}', toTimestamp(now()), uuid())"
+        );
+        for version in 1..=6_i64 {
+            let partition = (version - 1) / 3;
+            let head = partition * 3 + 3;
+            session.query(&raw, (other_k, partition, version, head)).await.unwrap();
+        }
+        let frozen: AccountEvent = Frozen {}.into();
+        let refused = db.account().append(&other_k, 6, &[frozen]).await;
+        assert!(
+            matches!(refused, Err(Error::EventStore { ref problem, .. }) if problem.contains("partition every")),
+            "{refused:?}"
+        );
         // More events than a partition holds in one append are refused.
         let refused = db
             .tally()
