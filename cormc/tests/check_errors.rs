@@ -24,13 +24,13 @@ use cormc::diagnostics::{Diagnostic, RenderOptions, Severity, SourceMap, render_
 use proptest::prelude::*;
 
 /// Every code the checker (not the parser) emits.
-const CHECK_CODES: [&str; 54] = [
+const CHECK_CODES: [&str; 55] = [
     "E0101", "E0102", "E0103", "E0104", "E0105", "W0106", "E0201", "E0202", "E0203", "E0204",
     "E0205", "E0301", "E0302", "E0303", "E0304", "E0401", "E0402", "E0501", "E0502", "E0503",
     "E0601", "E0602", "E0603", "E0604", "W0605", "E0701", "E0801", "W0802", "W0803", "E0804",
     "E0805", "E0806", "E0901", "W0902", "E1001", "E1002", "E1003", "E1004", "N1005", "W1101",
     "W1102", "W1103", "W1104", "W1105", "W1106", "W1107", "W1108", "E0702", "W1201", "E1202",
-    "E1203", "E1204", "E1205", "E1206",
+    "E1203", "E1204", "E1205", "E1206", "E1006",
 ];
 
 fn manifest_dir() -> &'static Path {

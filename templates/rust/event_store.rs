@@ -86,5 +86,6 @@ impl corm::events::EventStream for {{ store.ident }} {
         partition_events: {{ store.partition_events }},
         feed_table: {{ store.feed_table }},
         projections_table: {{ store.projections_table }},
+        projected_table: {{ store.projected_table }},
     };
 }

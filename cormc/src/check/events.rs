@@ -151,6 +151,7 @@ pub(super) fn check_event_store(
         snapshots_table: format!("{snake}_snapshots"),
         feed_table: format!("{snake}_feed"),
         projections_table: format!("{snake}_projections"),
+        projected_table: format!("{snake}_projected"),
         span: decl.span,
     })
 }

@@ -427,11 +427,14 @@ fn lower_time_series(series: &ir::TimeSeries, lower: &TypeLowering<'_>, schema: 
 }
 
 /// `<name>_events ((id, partition_nr), version)` with the partition's
-/// last version in the static `head`; with snapshots,
-/// `<name>_snapshots ((id), version DESC)`; the feed of appends,
-/// `<name>_feed ((bucket), position)`; and the projections' progress,
-/// `<name>_projections ((projection), stream)` with the static
-/// `checkpoint`.
+/// last version in the static `head` and `partition every K` in the
+/// table's comment (the runtime refuses a table laid out with another
+/// `K`); with snapshots, `<name>_snapshots ((id), version DESC)`; the feed
+/// of appends, `<name>_feed ((bucket, shard), position)`; the projections'
+/// checkpoints and open appends, `<name>_projections ((projection),
+/// stream)` with the static `checkpoint`; and the last version of each
+/// stream each projection delivered, `<name>_projected ((projection,
+/// stream))`, one small partition each.
 fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &mut CqlSchema) {
     let id = ColumnDef {
         name: Ident::new("id"),
@@ -439,7 +442,7 @@ fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &
         is_static: false,
         mask: None,
     };
-    let events = TableDef::new(
+    let mut events = TableDef::new(
         Ident::new(&store.events_table),
         vec![
             id.clone(),
@@ -460,12 +463,14 @@ fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &
             order: SortOrder::Asc,
         }],
     );
+    events.options.comment = Some(event_table_comment(store));
     schema.insert_table(events);
     let id_type = lower.column(&store.id_type);
     schema.insert_table(TableDef::new(
         Ident::new(&store.feed_table),
         vec![
             timestamp("bucket"),
+            native_column("shard", NativeType::Int),
             native_column("position", NativeType::Timeuuid),
             ColumnDef {
                 name: Ident::new("id"),
@@ -476,7 +481,7 @@ fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &
             native_column("first_version", NativeType::Bigint),
             native_column("last_version", NativeType::Bigint),
         ],
-        vec![Ident::new("bucket")],
+        vec![Ident::new("bucket"), Ident::new("shard")],
         vec![ClusteringColumn {
             name: Ident::new("position"),
             order: SortOrder::Asc,
@@ -488,7 +493,7 @@ fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &
             native_column("projection", NativeType::Text),
             ColumnDef {
                 name: Ident::new("stream"),
-                ty: id_type,
+                ty: id_type.clone(),
                 is_static: false,
                 mask: None,
             },
@@ -496,13 +501,28 @@ fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &
                 is_static: true,
                 ..native_column("checkpoint", NativeType::Timeuuid)
             },
-            native_column("version", NativeType::Bigint),
+            native_column("first_version", NativeType::Bigint),
         ],
         vec![Ident::new("projection")],
         vec![ClusteringColumn {
             name: Ident::new("stream"),
             order: SortOrder::Asc,
         }],
+    ));
+    schema.insert_table(TableDef::new(
+        Ident::new(&store.projected_table),
+        vec![
+            native_column("projection", NativeType::Text),
+            ColumnDef {
+                name: Ident::new("stream"),
+                ty: id_type,
+                is_static: false,
+                mask: None,
+            },
+            native_column("version", NativeType::Bigint),
+        ],
+        vec![Ident::new("projection"), Ident::new("stream")],
+        Vec::new(),
     ));
     if store.snapshot_every.is_some() {
         schema.insert_table(TableDef::new(
@@ -520,4 +540,15 @@ fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &
             }],
         ));
     }
+}
+
+/// The comment of an event store's events table: it states `partition
+/// every K`, so that a migration that would change it is caught (E1207)
+/// and the runtime refuses a table laid out with another `K`.
+#[must_use]
+pub fn event_table_comment(store: &ir::EventStore) -> String {
+    format!(
+        "corm event store {}: partition every {}",
+        store.name, store.partition_events
+    )
 }

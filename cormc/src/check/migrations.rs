@@ -111,6 +111,8 @@ pub(super) fn check_migrations(
                         ok = false;
                     }
                     Ok(statement) => {
+                        let layouts = matches!(statement, cql::DdlStatement::AlterTable(_))
+                            .then(|| event_layouts(replayer.schema()));
                         if let Err(err) = replayer.apply(&statement)
                             && !unreadable
                         {
@@ -124,6 +126,21 @@ pub(super) fn check_migrations(
                             if let Some(help) = help {
                                 diagnostic.help(help);
                             }
+                            ok = false;
+                        }
+                        if let Some(before) = layouts
+                            && let Some((table, was)) = changed_layout(&before, replayer.schema())
+                        {
+                            ctx.error(
+                                Code::EventLayoutChange,
+                                format!(
+                                    "migration {} changes the comment of `{table}`, which states how its events are laid out (`{was}`)",
+                                    migration.number.value
+                                ),
+                                ddl.text_span,
+                                "changes an event store's layout",
+                            )
+                            .help("a stream's events sit in partitions of `partition every` versions: a table written with one `partition every` can't be read with another; keep the value, or create a new event store");
                             ok = false;
                         }
                         steps.push(ir::MigrationStep::Ddl {
@@ -340,3 +357,33 @@ fn change_table(change: &cql::Change) -> Option<&str> {
     };
     Some(table.as_str())
 }
+
+/// The comments of the tables that hold an event store's events (they
+/// state its `partition every`; see `lower::event_table_comment`).
+fn event_layouts(schema: &CqlSchema) -> BTreeMap<String, String> {
+    schema
+        .tables
+        .iter()
+        .filter_map(|(name, table)| {
+            let comment = table.options.comment.as_ref()?;
+            comment
+                .starts_with(EVENT_LAYOUT_PREFIX)
+                .then(|| (name.to_string(), comment.clone()))
+        })
+        .collect()
+}
+
+/// The first events table of `before` whose comment an `alter table`
+/// changed in `schema`, with the comment it had.
+fn changed_layout<'b>(
+    before: &'b BTreeMap<String, String>,
+    schema: &CqlSchema,
+) -> Option<(&'b str, &'b str)> {
+    let after = event_layouts(schema);
+    before.iter().find_map(|(table, comment)| {
+        (after.get(table) != Some(comment)).then_some((table.as_str(), comment.as_str()))
+    })
+}
+
+/// How the comment of an events table starts.
+const EVENT_LAYOUT_PREFIX: &str = "corm event store ";

@@ -402,6 +402,12 @@ fn table_owners(
             format!("the projections of `{}`", store.name),
             ctx,
         );
+        claim(
+            store.projected_table.clone(),
+            name_span(&store.name, store.span),
+            format!("the projected stream versions of `{}`", store.name),
+            ctx,
+        );
     }
     owners
 }

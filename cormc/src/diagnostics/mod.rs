@@ -93,6 +93,7 @@ impl Severity {
 /// | E1003 | a migration statement Cassandra would refuse |
 /// | E1004 | migrations that do not build the schema the items need |
 /// | N1005 | a schema without migrations is not checked for drift (note) |
+/// | E1006 | a migration that changes how an event store's events are laid out (`partition every`) |
 /// | W1101 | advisor: a named read of every partition of a table (warning) |
 /// | W1102 | advisor: `in` on the partition key with an unbounded list (warning) |
 /// | W1103 | advisor: partitions that grow without bound (warning) |
@@ -210,6 +211,9 @@ pub enum Code {
     MigrationDrift,
     /// N1005: a schema without migrations is not checked for drift (note).
     NoMigrations,
+    /// E1006: a migration that changes the `partition every` an event
+    /// store's events table was laid out with.
+    EventLayoutChange,
     /// W1101: a named query or aggregate that reads every partition of its
     /// table (advisor warning).
     WholeTableRead,
@@ -344,6 +348,7 @@ impl Code {
             Self::GeneratedNameClash => "E1204",
             Self::TooManyValues => "E1205",
             Self::NoJsonForm => "E1206",
+            Self::EventLayoutChange => "E1006",
             Self::Internal => "E0999",
         }
     }

@@ -31,9 +31,12 @@ pub struct EventStore {
     pub snapshots_table: String,
     /// The feed of appends that projections follow (`<name>_feed`).
     pub feed_table: String,
-    /// The projections' checkpoints and stream versions
+    /// The projections' checkpoints and open appends
     /// (`<name>_projections`).
     pub projections_table: String,
+    /// The last version of each stream each projection delivered
+    /// (`<name>_projected`).
+    pub projected_table: String,
     /// Where it was declared.
     pub span: Span,
 }

@@ -216,7 +216,7 @@ pub static MIGRATIONS: &[Migration] = &[
         id: 9,
         name: Cow::Borrowed("wallets"),
         checksum: Cow::Borrowed(
-            "29488621e4d1e8680dfa8a2a27faf1152ab3f79310e1fe6f9bcbf862c5abf59f",
+            "b6ab9e06cc66a2d65f8e5259e0c862edb327c6d8c4fee3f19e69bbca7f9384a7",
         ),
         statements: Cow::Borrowed(
             &[
@@ -235,7 +235,7 @@ pub static MIGRATIONS: &[Migration] = &[
                         &[
                             Cow::Borrowed("create table "),
                             Cow::Borrowed(
-                                ".wallet_events (\n      id uuid,\n      partition_nr bigint,\n      version bigint,\n      head bigint static,\n      event_type text,\n      payload text,\n      recorded_at timestamp,\n      append_id uuid,\n      primary key ((id, partition_nr), version)\n  ) with clustering order by (version asc)",
+                                ".wallet_events (\n      id uuid,\n      partition_nr bigint,\n      version bigint,\n      head bigint static,\n      event_type text,\n      payload text,\n      recorded_at timestamp,\n      append_id uuid,\n      primary key ((id, partition_nr), version)\n  ) with clustering order by (version asc)\n      and comment = 'corm event store Wallet: partition every 100000'",
                             ),
                         ],
                     ),
@@ -245,7 +245,7 @@ pub static MIGRATIONS: &[Migration] = &[
                         &[
                             Cow::Borrowed("create table "),
                             Cow::Borrowed(
-                                ".wallet_feed (\n      bucket timestamp,\n      position timeuuid,\n      id uuid,\n      first_version bigint,\n      last_version bigint,\n      primary key (bucket, position)\n  ) with clustering order by (position asc)",
+                                ".wallet_feed (\n      bucket timestamp,\n      shard int,\n      position timeuuid,\n      id uuid,\n      first_version bigint,\n      last_version bigint,\n      primary key ((bucket, shard), position)\n  ) with clustering order by (position asc)",
                             ),
                         ],
                     ),
@@ -255,7 +255,17 @@ pub static MIGRATIONS: &[Migration] = &[
                         &[
                             Cow::Borrowed("create table "),
                             Cow::Borrowed(
-                                ".wallet_projections (\n      projection text,\n      stream uuid,\n      checkpoint timeuuid static,\n      version bigint,\n      primary key (projection, stream)\n  ) with clustering order by (stream asc)",
+                                ".wallet_projections (\n      projection text,\n      stream uuid,\n      checkpoint timeuuid static,\n      first_version bigint,\n      primary key (projection, stream)\n  ) with clustering order by (stream asc)",
+                            ),
+                        ],
+                    ),
+                },
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("create table "),
+                            Cow::Borrowed(
+                                ".wallet_projected (\n      projection text,\n      stream uuid,\n      version bigint,\n      primary key ((projection, stream))\n  )",
                             ),
                         ],
                     ),

@@ -115,7 +115,7 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
         &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
-                ".wallet_events (\n    id uuid,\n    partition_nr bigint,\n    version bigint,\n    head bigint static,\n    event_type text,\n    payload text,\n    recorded_at timestamp,\n    append_id uuid,\n    primary key ((id, partition_nr), version)\n) with clustering order by (version asc)",
+                ".wallet_events (\n    id uuid,\n    partition_nr bigint,\n    version bigint,\n    head bigint static,\n    event_type text,\n    payload text,\n    recorded_at timestamp,\n    append_id uuid,\n    primary key ((id, partition_nr), version)\n) with clustering order by (version asc)\n    and comment = 'corm event store Wallet: partition every 100000'",
             ),
         ],
     ),
@@ -123,7 +123,7 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
         &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
-                ".wallet_feed (\n    bucket timestamp,\n    position timeuuid,\n    id uuid,\n    first_version bigint,\n    last_version bigint,\n    primary key (bucket, position)\n) with clustering order by (position asc)",
+                ".wallet_feed (\n    bucket timestamp,\n    shard int,\n    position timeuuid,\n    id uuid,\n    first_version bigint,\n    last_version bigint,\n    primary key ((bucket, shard), position)\n) with clustering order by (position asc)",
             ),
         ],
     ),
@@ -131,7 +131,15 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
         &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
-                ".wallet_projections (\n    projection text,\n    stream uuid,\n    checkpoint timeuuid static,\n    version bigint,\n    primary key (projection, stream)\n) with clustering order by (stream asc)",
+                ".wallet_projected (\n    projection text,\n    stream uuid,\n    version bigint,\n    primary key ((projection, stream))\n)",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".wallet_projections (\n    projection text,\n    stream uuid,\n    checkpoint timeuuid static,\n    first_version bigint,\n    primary key (projection, stream)\n) with clustering order by (stream asc)",
             ),
         ],
     ),

@@ -79,5 +79,6 @@ impl corm::events::EventStream for WalletStream {
         partition_events: 100000,
         feed_table: "wallet_feed",
         projections_table: "wallet_projections",
+        projected_table: "wallet_projected",
     };
 }

@@ -23,8 +23,8 @@ impl<S: EventStream> EventStore<'_, S> {
     /// [`Error::Conflict`] when the stream is not at `expected` (another
     /// writer appended first, or `expected` is ahead of the stream):
     /// nothing was written. [`Error::EventStore`] for more events than a
-    /// partition holds or an event that does not serialize (nothing
-    /// written); a write's error otherwise (a timeout may have applied:
+    /// partition holds, an event that does not serialize, or a table laid
+    /// out with another `partition every` (nothing written); a write's error otherwise (a timeout may have applied:
     /// read [`version`](Self::version) to know).
     pub async fn append(&self, id: &S::Id, expected: u64, events: &[S::Event]) -> Result<u64> {
         self.append_announced(id, expected, events, true).await
@@ -54,6 +54,7 @@ impl<S: EventStream> EventStore<'_, S> {
         let Some(count) = u64::try_from(events.len()).ok().filter(|n| *n > 0) else {
             return Ok(expected);
         };
+        self.check_layout().await?;
         if count > spec.partition_events {
             return Err(Error::EventStore {
                 store: spec.name,
@@ -213,12 +214,16 @@ impl<S: EventStream> EventStore<'_, S> {
     pub async fn announce(&self, id: &S::Id, expected: u64, count: u64) -> Result<()> {
         let position = timeuuid_now();
         let bucket = feed_bucket(Utc::now());
+        // Any shard will do (a projection merges them all by time): a
+        // random one spreads a busy hour evenly.
+        let shard = i32::from(Uuid::new_v4().as_bytes()[0] % FEED_SHARDS);
         let prepared = self.statements.feed_insert.prepared(self.session).await?;
         self.session
             .execute(
                 &self.options.apply(prepared),
                 (
                     bucket,
+                    shard,
                     CqlTimeuuid::from(position),
                     id,
                     to_cql(expected.saturating_add(1)),
@@ -286,8 +291,13 @@ struct Append<'e> {
     events: &'e [(&'static str, String)],
 }
 
-/// The width of a feed bucket, in milliseconds: one partition an hour.
+/// The width of a feed bucket, in milliseconds: an hour.
 pub(super) const FEED_BUCKET_MS: i64 = 3_600_000;
+
+/// The partitions (shards) of one feed bucket: at a thousand appends a
+/// second, each holds some 450,000 entries (about 40 MB). Fixed: a
+/// projection reads shards `0..FEED_SHARDS` of every bucket.
+pub(super) const FEED_SHARDS: u8 = 8;
 
 /// The start of the feed bucket of `at`.
 pub(super) fn feed_bucket(at: DateTime<Utc>) -> DateTime<Utc> {

@@ -22,14 +22,16 @@ impl<'a, S: EventStream> EventStore<'a, S> {
     /// events from `from` on.
     ///
     /// # Errors
-    /// [`Error::Prepare`] before the first event; as items, a read's error
-    /// or [`Error::EventDecode`].
+    /// [`Error::Prepare`] or [`Error::EventStore`] (a table laid out with
+    /// another `partition every`) before the first event; as items, a
+    /// read's error or [`Error::EventDecode`].
     pub async fn load(
         &self,
         id: &'a S::Id,
         from: u64,
     ) -> Result<impl Stream<Item = Result<Recorded<S::Event>>> + Send + 'a> {
         let spec = S::SPEC;
+        self.check_layout().await?;
         let prepared = self
             .options
             .apply(self.statements.events.prepared(self.session).await?)

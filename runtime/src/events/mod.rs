@@ -60,8 +60,10 @@ pub struct StreamSpec {
     pub partition_events: u64,
     /// The feed of appends that projections follow.
     pub feed_table: &'static str,
-    /// The projections' checkpoints and stream versions.
+    /// The projections' checkpoints and open appends.
     pub projections_table: &'static str,
+    /// The last version of each stream each projection delivered.
+    pub projected_table: &'static str,
 }
 
 /// An event store (generated: a marker type).

@@ -3,12 +3,14 @@
 //! a handler (which updates read models), at least once, in version order
 //! within each stream, resumably.
 //!
-//! Every append first writes an entry in the feed (`<name>_feed`, one
-//! partition an hour, ordered by a time-based UUID): the stream and the
-//! versions it is about to take. A projection reads the entries from its
-//! checkpoint on and, for each, the stream's events after the last version
-//! it delivered of that stream (kept per stream in `<name>_projections`),
-//! up to the entry's last version:
+//! Every append first writes an entry in the feed (`<name>_feed`, an hour
+//! of entries spread over eight partitions, each ordered by a time-based
+//! UUID): the stream and the versions it is about to take. A projection
+//! reads the entries from its checkpoint on (the eight partitions of an
+//! hour merged in time order, a page at a time) and, for each, the
+//! stream's events after the last version it delivered of that stream
+//! (kept per projection and stream in `<name>_projected`), up to the
+//! entry's last version:
 //! - when they are all there, they are delivered in order and the stream's
 //!   version is recorded;
 //! - when some are missing, a serial read of the stream's version settles
@@ -16,9 +18,10 @@
 //!   append that expected version `first - 1` can land only while the
 //!   stream is at `first - 1`: if the stream is already at `first` or past
 //!   it, what it holds is delivered and the entry is done (its own append
-//!   is dead, or landed); if not, the entry is kept open (stored under the
-//!   projection's name and `#open`) and every later pass checks it again
-//!   first, until the stream reaches `first`.
+//!   is dead, or landed); if not, the entry is kept open (a row of the
+//!   projection's partition in `<name>_projections`, next to its
+//!   checkpoint) and every later pass checks it again first, until the
+//!   stream reaches `first`.
 //!
 //! So only stored events are delivered, contiguously, in version order per
 //! stream; an append never lands unseen (a writer that dies between its
@@ -39,7 +42,7 @@ use futures::TryStreamExt;
 use scylla::value::CqlTimeuuid;
 use uuid::Uuid;
 
-use super::append::{FEED_BUCKET_MS, feed_bucket};
+use super::append::{FEED_BUCKET_MS, FEED_SHARDS, feed_bucket};
 use super::store::{from_cql, to_cql};
 use super::{EventStore, EventStream, Recorded};
 use crate::{Result, paging};
@@ -143,7 +146,7 @@ impl<S: EventStream> Projection<'_, S> {
         // Appends left open: settled once the stream reaches their first
         // version (theirs or another writer's: nothing can land there any
         // more).
-        for (id, first) in self.kept(&self.open_name()).await? {
+        for (id, first) in self.open_appends().await? {
             let first = from_cql(first);
             pass.open.insert(format!("{id:?}"), first);
             self.settle_open(&id, first, &mut pass, &mut handler)
@@ -160,8 +163,8 @@ impl<S: EventStream> Projection<'_, S> {
         };
         let mut bucket = feed_bucket(start);
         while bucket <= now {
-            let entries = self.entries(bucket, start).await?;
-            for (position, id, first, last) in entries {
+            let mut entries = self.entries(bucket, start).await?;
+            while let Some((position, id, first, last)) = entries.next().await? {
                 let Some(at) = time_of(position) else {
                     continue;
                 };
@@ -274,43 +277,35 @@ impl<S: EventStream> Projection<'_, S> {
         }
     }
 
-    /// Where appends left open are kept: under the projection's name and
-    /// `#open`, one row per stream with the first version it waits for.
-    fn open_name(&self) -> String {
-        format!("{}#open", self.name)
-    }
-
-    /// The streams and versions kept under `projection`.
-    async fn kept(&self, projection: &str) -> Result<Vec<(S::Id, i64)>> {
+    /// The appends this projection keeps open: the rows of its partition
+    /// in `<name>_projections` (the stream and the first version it waits
+    /// for), besides the static checkpoint.
+    async fn open_appends(&self) -> Result<Vec<(S::Id, i64)>> {
         let store = &self.store;
         let prepared = store
             .options
-            .apply(store.statements.kept.prepared(store.session).await?)
+            .apply(store.statements.open.prepared(store.session).await?)
             .into_owned();
-        paging::stream::<(S::Id, Option<i64>)>(
+        paging::stream::<(Option<S::Id>, Option<i64>)>(
             store.session,
             prepared,
-            (projection,),
+            (&self.name,),
             store.options.page_size,
         )
         .await?
-        .try_filter_map(|(id, version)| std::future::ready(Ok(version.map(|v| (id, v)))))
+        .try_filter_map(|row| std::future::ready(Ok(row.0.zip(row.1))))
         .try_collect()
         .await
     }
 
     async fn keep_open(&self, id: &S::Id, first: u64) -> Result<()> {
         let store = &self.store;
-        let prepared = store
-            .statements
-            .delivered_write
-            .prepared(store.session)
-            .await?;
+        let prepared = store.statements.open_write.prepared(store.session).await?;
         store
             .session
             .execute(
                 &store.options.apply(prepared),
-                (to_cql(first), self.open_name(), id),
+                (to_cql(first), &self.name, id),
             )
             .await?;
         Ok(())
@@ -318,10 +313,10 @@ impl<S: EventStream> Projection<'_, S> {
 
     async fn forget_open(&self, id: &S::Id) -> Result<()> {
         let store = &self.store;
-        let prepared = store.statements.forget.prepared(store.session).await?;
+        let prepared = store.statements.open_close.prepared(store.session).await?;
         store
             .session
-            .execute(&store.options.apply(prepared), (self.open_name(), id))
+            .execute(&store.options.apply(prepared), (&self.name, id))
             .await?;
         Ok(())
     }
@@ -345,12 +340,13 @@ impl<S: EventStream> Projection<'_, S> {
         Ok(events)
     }
 
-    /// The entries of feed bucket `bucket` from `start` on, in order.
+    /// The entries of feed bucket `bucket` from `start` on: its shards'
+    /// partitions read a page at a time and merged in time order.
     async fn entries(
         &self,
         bucket: DateTime<Utc>,
         start: DateTime<Utc>,
-    ) -> Result<Vec<Entry<S::Id>>> {
+    ) -> Result<FeedMerge<S::Id>> {
         let store = &self.store;
         let prepared = store
             .options
@@ -362,15 +358,22 @@ impl<S: EventStream> Projection<'_, S> {
                     .await?,
             )
             .into_owned();
-        paging::stream::<Entry<S::Id>>(
-            store.session,
-            prepared,
-            (bucket, start),
-            store.options.page_size,
-        )
-        .await?
-        .try_collect()
-        .await
+        let mut shards = Vec::with_capacity(usize::from(FEED_SHARDS));
+        for shard in 0..FEED_SHARDS {
+            let rows = paging::stream::<Entry<S::Id>>(
+                store.session,
+                prepared.clone(),
+                (bucket, i32::from(shard), start),
+                store.options.page_size,
+            )
+            .await?;
+            shards.push(Shard {
+                rows: Box::pin(rows),
+                head: None,
+                done: false,
+            });
+        }
+        Ok(FeedMerge { shards })
     }
 
     /// The feed's first bucket.
@@ -381,21 +384,22 @@ impl<S: EventStream> Projection<'_, S> {
             .apply(
                 store
                     .statements
-                    .feed_buckets
+                    .feed_partitions
                     .prepared(store.session)
                     .await?,
             )
             .into_owned();
-        let buckets: Vec<(DateTime<Utc>,)> = paging::stream::<(DateTime<Utc>,)>(
+        paging::stream::<(DateTime<Utc>, i32)>(
             store.session,
             prepared,
             (),
             store.options.page_size,
         )
         .await?
-        .try_collect()
-        .await?;
-        Ok(buckets.into_iter().map(|(bucket,)| bucket).min())
+        .try_fold(None, |first: Option<DateTime<Utc>>, (bucket, _)| {
+            std::future::ready(Ok(Some(first.map_or(bucket, |first| first.min(bucket)))))
+        })
+        .await
     }
 
     /// The last version of stream `id` this projection delivered.
@@ -457,6 +461,54 @@ impl Pass {
             ..self.progress
         }
     }
+}
+
+/// One feed partition being read: its rows and the next one.
+struct Shard<Id> {
+    rows: std::pin::Pin<Box<paging::Rows<Entry<Id>>>>,
+    head: Option<Entry<Id>>,
+    done: bool,
+}
+
+/// The partitions of one feed bucket, merged in time order.
+struct FeedMerge<Id> {
+    shards: Vec<Shard<Id>>,
+}
+
+impl<Id> FeedMerge<Id>
+where
+    Entry<Id>: for<'f, 'm> scylla::deserialize::row::DeserializeRow<'f, 'm> + Send + 'static,
+{
+    /// The earliest entry not yet taken from any partition.
+    async fn next(&mut self) -> Result<Option<Entry<Id>>> {
+        for shard in &mut self.shards {
+            if shard.head.is_none() && !shard.done {
+                shard.head = shard.rows.try_next().await?;
+                shard.done = shard.head.is_none();
+            }
+        }
+        let earliest = self
+            .shards
+            .iter_mut()
+            .filter(|shard| shard.head.is_some())
+            .min_by_key(|shard| shard.head.as_ref().map(|entry| order_of(entry.0)));
+        Ok(earliest.and_then(|shard| shard.head.take()))
+    }
+}
+
+/// Where a time-based UUID sorts: by its time, then its bytes (as
+/// Cassandra orders `timeuuid`).
+fn order_of(position: CqlTimeuuid) -> (u64, [u8; 16]) {
+    let uuid = Uuid::from(position);
+    let ticks = uuid
+        .get_timestamp()
+        .map_or(0, |timestamp| {
+            let (seconds, nanos) = timestamp.to_unix();
+            seconds
+                .saturating_mul(1_000_000_000)
+                .saturating_add(u64::from(nanos))
+        });
+    (ticks, uuid.into_bytes())
 }
 
 /// The time in a time-based UUID.

@@ -24,10 +24,10 @@ pub struct EventStatements {
     pub(super) snapshot_prune: Option<Statement>,
     /// An append's entry in the feed, written before the append.
     pub(super) feed_insert: Statement,
-    /// A feed bucket's entries after a time.
+    /// A feed partition's entries after a time.
     pub(super) feed_entries: Statement,
-    /// The feed's buckets (to find where a new projection starts).
-    pub(super) feed_buckets: Statement,
+    /// The feed's partitions (to find where a new projection starts).
+    pub(super) feed_partitions: Statement,
     /// A projection's checkpoint.
     pub(super) checkpoint: Statement,
     /// Moves a projection's checkpoint.
@@ -36,15 +36,24 @@ pub struct EventStatements {
     pub(super) delivered: Statement,
     /// Records the last version of a stream a projection delivered.
     pub(super) delivered_write: Statement,
-    /// The streams and versions kept under one projection name.
-    pub(super) kept: Statement,
-    /// Forgets a stream kept under one projection name.
-    pub(super) forget: Statement,
+    /// A projection's open appends (and its checkpoint's row).
+    pub(super) open: Statement,
+    /// Keeps an append open.
+    pub(super) open_write: Statement,
+    /// Closes an open append.
+    pub(super) open_close: Statement,
+    /// The events table's comment, which states its `partition every`.
+    pub(super) layout: Statement,
+    /// The keyspace and events table, unquoted, for `layout`.
+    pub(super) events_table_name: (String, String),
+    /// Whether `layout` agreed with the spec (read once).
+    pub(super) layout_checked: tokio::sync::OnceCell<()>,
 }
 
 impl EventStatements {
     /// The statements of `spec`'s tables in `keyspace`. Nothing is sent.
     pub fn new(keyspace: &str, spec: &'static StreamSpec) -> Self {
+        let keyspace_name = keyspace;
         let keyspace = crate::rt::quoted(keyspace);
         let events = [keyspace.as_str(), ".", spec.events_table].concat();
         let snapshots = spec
@@ -52,6 +61,7 @@ impl EventStatements {
             .map(|table| [keyspace.as_str(), ".", table].concat());
         let feed = [keyspace.as_str(), ".", spec.feed_table].concat();
         let projections = [keyspace.as_str(), ".", spec.projections_table].concat();
+        let projected = [keyspace.as_str(), ".", spec.projected_table].concat();
         Self {
             spec,
             claim: Statement::new(format!(
@@ -80,13 +90,14 @@ impl EventStatements {
                 Statement::new(format!("SELECT version, state FROM {table} WHERE id = ?"))
             }),
             feed_insert: Statement::new(format!(
-                "INSERT INTO {feed} (bucket, position, id, first_version, last_version) VALUES (?, ?, ?, ?, ?)"
+                "INSERT INTO {feed} (bucket, shard, position, id, first_version, last_version) \
+                 VALUES (?, ?, ?, ?, ?, ?)"
             )),
             feed_entries: Statement::new(format!(
                 "SELECT position, id, first_version, last_version FROM {feed} \
-                 WHERE bucket = ? AND position >= minTimeuuid(?)"
+                 WHERE bucket = ? AND shard = ? AND position >= minTimeuuid(?)"
             )),
-            feed_buckets: Statement::new(format!("SELECT DISTINCT bucket FROM {feed}")),
+            feed_partitions: Statement::new(format!("SELECT DISTINCT bucket, shard FROM {feed}")),
             checkpoint: Statement::new(format!(
                 "SELECT checkpoint FROM {projections} WHERE projection = ? LIMIT 1"
             )),
@@ -94,22 +105,39 @@ impl EventStatements {
                 "UPDATE {projections} SET checkpoint = ? WHERE projection = ?"
             )),
             delivered: Statement::new(format!(
-                "SELECT version FROM {projections} WHERE projection = ? AND stream = ?"
+                "SELECT version FROM {projected} WHERE projection = ? AND stream = ?"
             )),
             delivered_write: Statement::new(format!(
-                "UPDATE {projections} SET version = ? WHERE projection = ? AND stream = ?"
+                "UPDATE {projected} SET version = ? WHERE projection = ? AND stream = ?"
             )),
-            kept: Statement::new(format!(
-                "SELECT stream, version FROM {projections} WHERE projection = ?"
+            open: Statement::new(format!(
+                "SELECT stream, first_version FROM {projections} WHERE projection = ?"
             )),
-            forget: Statement::new(format!(
+            open_write: Statement::new(format!(
+                "UPDATE {projections} SET first_version = ? WHERE projection = ? AND stream = ?"
+            )),
+            open_close: Statement::new(format!(
                 "DELETE FROM {projections} WHERE projection = ? AND stream = ?"
             )),
+            layout: Statement::new(
+                "SELECT comment FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?",
+            ),
+            events_table_name: (keyspace_name.to_owned(), unquoted(spec.events_table)),
+            layout_checked: tokio::sync::OnceCell::new(),
         }
     }
 
     /// What the schema says about the tables.
     pub fn spec(&self) -> &'static StreamSpec {
         self.spec
+    }
+}
+
+/// A table name as stored in `system_schema` (generated names are quoted
+/// only when CQL needs it).
+fn unquoted(name: &str) -> String {
+    match name.strip_prefix('"').and_then(|name| name.strip_suffix('"')) {
+        Some(inner) => inner.replace("\"\"", "\""),
+        None => name.to_owned(),
     }
 }

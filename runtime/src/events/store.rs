@@ -5,7 +5,7 @@ use scylla::statement::Consistency;
 use scylla::statement::SerialConsistency;
 
 use super::{EventStatements, EventStream};
-use crate::{Options, Result, Session};
+use crate::{Error, Options, Result, Session};
 
 /// Rewrites a stored `(event_type, payload)` that the current event enum
 /// no longer reads (a renamed event or field) into one it does; `None`
@@ -88,8 +88,10 @@ impl<'a, S: EventStream> EventStore<'a, S> {
     /// with a serial read, so it includes every append that landed.
     ///
     /// # Errors
-    /// [`Error::Prepare`](crate::Error::Prepare) or a read's error.
+    /// [`Error::Prepare`], [`Error::EventStore`] (a table laid out with
+    /// another `partition every`) or a read's error.
     pub async fn version(&self, id: &S::Id) -> Result<u64> {
+        self.check_layout().await?;
         self.version_after(id, 0, 0).await
     }
 
@@ -124,6 +126,45 @@ impl<'a, S: EventStream> EventStore<'a, S> {
         Ok(row.and_then(|(head,)| head).map(from_cql))
     }
 
+    /// Refuses an events table laid out with another `partition every`
+    /// (its comment states it): its streams' events sit in other
+    /// partitions than this store would read and write. Read once per
+    /// `Db`; a table without the statement (made by hand) is taken as it
+    /// is.
+    ///
+    /// # Errors
+    /// [`Error::EventStore`] naming both values, or a read's error.
+    pub(super) async fn check_layout(&self) -> Result<()> {
+        let statements = self.statements;
+        statements
+            .layout_checked
+            .get_or_try_init(|| async {
+                let prepared = statements.layout.prepared(self.session).await?;
+                let (keyspace, table) = &statements.events_table_name;
+                let row = self
+                    .session
+                    .execute_first::<(Option<String>,)>(&self.options.apply(prepared), (keyspace, table))
+                    .await?;
+                let stated = row
+                    .and_then(|(comment,)| comment)
+                    .as_deref()
+                    .and_then(stated_partition_events);
+                match stated {
+                    Some(stated) if stated != S::SPEC.partition_events => Err(Error::EventStore {
+                        store: self.name(),
+                        problem: format!(
+                            "table {table} holds events laid out with `partition every {stated}` (its comment says), \
+                             and this schema says `partition every {}`: changing it for a store with events is not supported",
+                            S::SPEC.partition_events
+                        ),
+                    }),
+                    _ => Ok(()),
+                }
+            })
+            .await?;
+        Ok(())
+    }
+
     /// The store's name, for errors.
     pub(super) fn name(&self) -> &'static str {
         S::SPEC.name
@@ -139,4 +180,30 @@ pub(super) fn to_cql(n: u64) -> i64 {
 /// A stored version or partition number (never negative: corm writes them).
 pub(super) fn from_cql(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
+}
+
+/// The `K` of `partition every K` in an events table's comment
+/// (`corm event store Name: partition every K`).
+fn stated_partition_events(comment: &str) -> Option<u64> {
+    let (_, after) = comment.rsplit_once("partition every ")?;
+    let digits = after
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or(after, |end| &after[..end]);
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stated_partition_events;
+
+    #[test]
+    fn the_comment_states_partition_every() {
+        assert_eq!(
+            stated_partition_events("corm event store Wallet: partition every 100000"),
+            Some(100_000)
+        );
+        assert_eq!(stated_partition_events("corm event store Wallet: partition every 3."), Some(3));
+        assert_eq!(stated_partition_events("A wallet's events."), None);
+        assert_eq!(stated_partition_events("partition every many"), None);
+    }
 }

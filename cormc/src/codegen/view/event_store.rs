@@ -54,6 +54,8 @@ pub struct StoreView {
     pub feed_table: String,
     /// The projections table, as a Rust string literal.
     pub projections_table: String,
+    /// The projected stream versions table, as a Rust string literal.
+    pub projected_table: String,
 }
 
 /// The view of `store`.
@@ -111,6 +113,7 @@ pub fn store_view(store: &ir::EventStore, udts: &[ir::Udt]) -> Result<StoreView,
         partition_events: store.partition_events.to_string(),
         feed_table: format!("{:?}", quote(&store.feed_table)),
         projections_table: format!("{:?}", quote(&store.projections_table)),
+        projected_table: format!("{:?}", quote(&store.projected_table)),
     })
 }
 

@@ -8,7 +8,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeSet;
+
 use corm::events::{Aggregate, Recorded};
+use corm::scylla::deserialize::row::DeserializeRow;
 use corm::serde::{Deserialize, Serialize};
 use corm::testing::with_keyspace;
 use corm::{BigDecimal, Error, Session, Uuid};
@@ -88,7 +91,7 @@ async fn read_model(db: &Db, account: &Uuid) -> (BigDecimal, i64, i64) {
 #[tokio::test]
 async fn a_read_model_follows_every_committed_event_once() {
     with_keyspace("events_projection", |session| async move {
-        let db = db(session).await;
+        let db = db(session.clone()).await;
         let accounts: Vec<Uuid> = (0..6).map(|_| Uuid::new_v4()).collect();
         // Commands from several tasks per account.
         let tasks = accounts.iter().flat_map(|account| {
@@ -170,8 +173,48 @@ async fn a_read_model_follows_every_committed_event_once() {
             .await
             .unwrap();
         assert_eq!(again.delivered, 0, "{again:?}");
+
+        // The feed's entries are spread over the hour's shards (181
+        // appends, each to a random one of eight), and the projection's
+        // stream versions are one small partition per stream.
+        let keyspace = session.keyspace().unwrap();
+        let shards: Vec<(corm::chrono::DateTime<corm::chrono::Utc>, i32)> = rows(
+            &session,
+            &format!("SELECT DISTINCT bucket, shard FROM \"{keyspace}\".account_feed"),
+        )
+        .await;
+        let distinct: BTreeSet<i32> = shards.iter().map(|(_, shard)| *shard).collect();
+        assert!(distinct.len() >= 4 && distinct.iter().all(|shard| (0..8).contains(shard)), "{shards:?}");
+        let projected: Vec<(String, Uuid, i64)> = rows(
+            &session,
+            &format!("SELECT projection, stream, version FROM \"{keyspace}\".account_projected"),
+        )
+        .await;
+        assert_eq!(projected.len(), accounts.len(), "{projected:?}");
+        for (projection, stream, version) in projected {
+            assert_eq!(projection, "balances");
+            let stored = db.account().version(&stream).await.unwrap();
+            assert_eq!(version, i64::try_from(stored).unwrap());
+        }
     })
     .await;
+}
+
+/// The rows of `cql`, read through the driver.
+async fn rows<T>(session: &Session, cql: &str) -> Vec<T>
+where
+    T: for<'f, 'm> DeserializeRow<'f, 'm>,
+{
+    session
+        .query(cql, ())
+        .await
+        .unwrap()
+        .into_rows_result()
+        .unwrap()
+        .rows::<T>()
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
 }
 
 #[tokio::test]

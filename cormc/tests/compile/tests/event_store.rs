@@ -349,6 +349,33 @@ async fn long_streams_span_partitions_and_replay_in_order() {
         );
         // append_any lands after whatever is there.
         assert_eq!(db.tally().append_any(&id, &[added(29)]).await.unwrap(), 29);
+
+        // A table whose comment states another `partition every` (one laid
+        // out by an older schema) is refused before anything is read or
+        // written, naming both values; a `Db` reads the comment once.
+        session
+            .query(
+                &format!(
+                    "ALTER TABLE \"{keyspace}\".tally_events WITH comment = 'corm event store Tally: partition every 7'"
+                ),
+                (),
+            )
+            .await
+            .unwrap();
+        let fresh = Db::new(session.clone(), keyspace);
+        let refusals = [
+            fresh.tally().version(&id).await.map(|_| ()),
+            fresh.tally().append(&id, 29, &[added(30)]).await.map(|_| ()),
+            fresh.tally().load(&id, 1).await.map(|_| ()),
+        ];
+        for refused in refusals {
+            assert!(
+                matches!(refused, Err(Error::EventStore { ref problem, .. })
+                    if problem.contains("partition every 7") && problem.contains("partition every 3")),
+                "{refused:?}"
+            );
+        }
+        assert_eq!(db.tally().version(&id).await.unwrap(), 29);
     })
     .await;
 }

@@ -65,5 +65,6 @@ impl corm::events::EventStream for LedgerStream {
         partition_events: 25000,
         feed_table: "ledger_feed",
         projections_table: "ledger_projections",
+        projected_table: "ledger_projected",
     };
 }
