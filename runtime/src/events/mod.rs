@@ -19,6 +19,10 @@
 //! that the previous partition ends at `e` (it can't grow after that: any
 //! later append goes to the new partition).
 //!
+//! **Layout.** The events table's comment states `partition every K`;
+//! a store refuses a table that states another `K` (read once per `Db`):
+//! its streams' events sit in other partitions.
+//!
 //! **Evolution.** A payload is the JSON of its event's fields. Adding an
 //! optional field (`T?`) keeps old events readable (they read as `None`);
 //! removing a field is fine (old JSON's extra key is ignored); renaming a
@@ -32,6 +36,7 @@ mod aggregate;
 mod append;
 mod load;
 mod projection;
+mod retention;
 mod snapshot;
 mod statements;
 mod store;

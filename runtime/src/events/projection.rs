@@ -389,17 +389,12 @@ impl<S: EventStream> Projection<'_, S> {
                     .await?,
             )
             .into_owned();
-        paging::stream::<(DateTime<Utc>, i32)>(
-            store.session,
-            prepared,
-            (),
-            store.options.page_size,
-        )
-        .await?
-        .try_fold(None, |first: Option<DateTime<Utc>>, (bucket, _)| {
-            std::future::ready(Ok(Some(first.map_or(bucket, |first| first.min(bucket)))))
-        })
-        .await
+        paging::stream::<(DateTime<Utc>, i32)>(store.session, prepared, (), store.options.page_size)
+            .await?
+            .try_fold(None, |first: Option<DateTime<Utc>>, (bucket, _)| {
+                std::future::ready(Ok(Some(first.map_or(bucket, |first| first.min(bucket)))))
+            })
+            .await
     }
 
     /// The last version of stream `id` this projection delivered.
@@ -500,19 +495,17 @@ where
 /// Cassandra orders `timeuuid`).
 fn order_of(position: CqlTimeuuid) -> (u64, [u8; 16]) {
     let uuid = Uuid::from(position);
-    let ticks = uuid
-        .get_timestamp()
-        .map_or(0, |timestamp| {
-            let (seconds, nanos) = timestamp.to_unix();
-            seconds
-                .saturating_mul(1_000_000_000)
-                .saturating_add(u64::from(nanos))
-        });
+    let ticks = uuid.get_timestamp().map_or(0, |timestamp| {
+        let (seconds, nanos) = timestamp.to_unix();
+        seconds
+            .saturating_mul(1_000_000_000)
+            .saturating_add(u64::from(nanos))
+    });
     (ticks, uuid.into_bytes())
 }
 
 /// The time in a time-based UUID.
-fn time_of(position: CqlTimeuuid) -> Option<DateTime<Utc>> {
+pub(super) fn time_of(position: CqlTimeuuid) -> Option<DateTime<Utc>> {
     let (seconds, nanos) = Uuid::from(position).get_timestamp()?.to_unix();
     DateTime::from_timestamp(i64::try_from(seconds).ok()?, nanos)
 }

@@ -28,6 +28,10 @@ pub struct EventStatements {
     pub(super) feed_entries: Statement,
     /// The feed's partitions (to find where a new projection starts).
     pub(super) feed_partitions: Statement,
+    /// Deletes one feed partition.
+    pub(super) feed_drop: Statement,
+    /// Every projection's checkpoint.
+    pub(super) checkpoints: Statement,
     /// A projection's checkpoint.
     pub(super) checkpoint: Statement,
     /// Moves a projection's checkpoint.
@@ -98,6 +102,10 @@ impl EventStatements {
                  WHERE bucket = ? AND shard = ? AND position >= minTimeuuid(?)"
             )),
             feed_partitions: Statement::new(format!("SELECT DISTINCT bucket, shard FROM {feed}")),
+            feed_drop: Statement::new(format!("DELETE FROM {feed} WHERE bucket = ? AND shard = ?")),
+            checkpoints: Statement::new(format!(
+                "SELECT DISTINCT projection, checkpoint FROM {projections}"
+            )),
             checkpoint: Statement::new(format!(
                 "SELECT checkpoint FROM {projections} WHERE projection = ? LIMIT 1"
             )),
@@ -136,7 +144,10 @@ impl EventStatements {
 /// A table name as stored in `system_schema` (generated names are quoted
 /// only when CQL needs it).
 fn unquoted(name: &str) -> String {
-    match name.strip_prefix('"').and_then(|name| name.strip_suffix('"')) {
+    match name
+        .strip_prefix('"')
+        .and_then(|name| name.strip_suffix('"'))
+    {
         Some(inner) => inner.replace("\"\"", "\""),
         None => name.to_owned(),
     }

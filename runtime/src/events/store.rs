@@ -202,7 +202,10 @@ mod tests {
             stated_partition_events("corm event store Wallet: partition every 100000"),
             Some(100_000)
         );
-        assert_eq!(stated_partition_events("corm event store Wallet: partition every 3."), Some(3));
+        assert_eq!(
+            stated_partition_events("corm event store Wallet: partition every 3."),
+            Some(3)
+        );
         assert_eq!(stated_partition_events("A wallet's events."), None);
         assert_eq!(stated_partition_events("partition every many"), None);
     }

@@ -196,6 +196,44 @@ async fn a_read_model_follows_every_committed_event_once() {
             let stored = db.account().version(&stream).await.unwrap();
             assert_eq!(version, i64::try_from(stored).unwrap());
         }
+
+        // Pruning: an hour three hours back (an entry written there by
+        // hand) goes once the projection has passed it; a time the
+        // projection has not reached is refused, naming it, and deletes
+        // nothing.
+        let now = corm::chrono::Utc::now();
+        let hour = corm::chrono::TimeDelta::hours(1);
+        let old_bucket = corm::chrono::DateTime::from_timestamp(now.timestamp() / 3600 * 3600, 0).unwrap() - hour * 3;
+        session
+            .query(
+                &format!(
+                    "INSERT INTO \"{keyspace}\".account_feed (bucket, shard, position, id, first_version, last_version) \
+                     VALUES (?, 3, minTimeuuid(?), ?, 1, 1)"
+                ),
+                (old_bucket, old_bucket, accounts[0]),
+            )
+            .await
+            .unwrap();
+        let refused = db.account().prune_feed(now + hour * 2).await;
+        assert!(
+            matches!(refused, Err(Error::EventStore { ref problem, .. }) if problem.contains("`balances`")),
+            "{refused:?}"
+        );
+        let before: Vec<(corm::chrono::DateTime<corm::chrono::Utc>, i32)> = rows(
+            &session,
+            &format!("SELECT DISTINCT bucket, shard FROM \"{keyspace}\".account_feed"),
+        )
+        .await;
+        assert!(before.contains(&(old_bucket, 3)), "{before:?}");
+        let deleted = db.account().prune_feed(old_bucket + hour).await.unwrap();
+        assert_eq!(deleted, 1);
+        let after: Vec<(corm::chrono::DateTime<corm::chrono::Utc>, i32)> = rows(
+            &session,
+            &format!("SELECT DISTINCT bucket, shard FROM \"{keyspace}\".account_feed"),
+        )
+        .await;
+        assert_eq!(after.len(), before.len() - 1, "{after:?}");
+        assert!(!after.contains(&(old_bucket, 3)));
     })
     .await;
 }
