@@ -502,6 +502,7 @@ fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &
                 ..native_column("checkpoint", NativeType::Timeuuid)
             },
             native_column("first_version", NativeType::Bigint),
+            native_column("position", NativeType::Timeuuid),
         ],
         vec![Ident::new("projection")],
         vec![ClusteringColumn {

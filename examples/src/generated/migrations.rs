@@ -216,7 +216,7 @@ pub static MIGRATIONS: &[Migration] = &[
         id: 9,
         name: Cow::Borrowed("wallets"),
         checksum: Cow::Borrowed(
-            "b6ab9e06cc66a2d65f8e5259e0c862edb327c6d8c4fee3f19e69bbca7f9384a7",
+            "acb8a3e8893cbc147eec878f6771490c8bffa50f16c88ab774ab0cbaadcd979e",
         ),
         statements: Cow::Borrowed(
             &[
@@ -255,7 +255,7 @@ pub static MIGRATIONS: &[Migration] = &[
                         &[
                             Cow::Borrowed("create table "),
                             Cow::Borrowed(
-                                ".wallet_projections (\n      projection text,\n      stream uuid,\n      checkpoint timeuuid static,\n      first_version bigint,\n      primary key (projection, stream)\n  ) with clustering order by (stream asc)",
+                                ".wallet_projections (\n      projection text,\n      stream uuid,\n      checkpoint timeuuid static,\n      first_version bigint,\n      position timeuuid,\n      primary key (projection, stream)\n  ) with clustering order by (stream asc)",
                             ),
                         ],
                     ),

@@ -139,7 +139,7 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
         &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
-                ".wallet_projections (\n    projection text,\n    stream uuid,\n    checkpoint timeuuid static,\n    first_version bigint,\n    primary key (projection, stream)\n) with clustering order by (stream asc)",
+                ".wallet_projections (\n    projection text,\n    stream uuid,\n    checkpoint timeuuid static,\n    first_version bigint,\n    position timeuuid,\n    primary key (projection, stream)\n) with clustering order by (stream asc)",
             ),
         ],
     ),

@@ -100,14 +100,19 @@ impl<S: EventStream> EventStore<'_, S> {
         // before the feed hears of the append.
         self.statements.claim.prepared(self.session).await?;
         self.statements.insert.prepared(self.session).await?;
+        // The append's id is its feed entry's position: a projection tells
+        // an entry whose append landed from one whose versions another
+        // append took by the id stored with the events.
+        let append_id = timeuuid_now();
         if announce {
-            self.announce(id, expected, count).await?;
+            self.announce_at(id, expected, count, append_id).await?;
         }
         let partition = expected / spec.partition_events.max(1);
         let append = Append {
             partition,
             expected,
             head,
+            append_id,
             events: &payloads,
         };
         // The partition already holds the stream's last events (the
@@ -175,7 +180,7 @@ impl<S: EventStream> EventStore<'_, S> {
         }
         let partition = to_cql(append.partition);
         let recorded_at = Utc::now();
-        let append_id = Uuid::new_v4();
+        let append_id = append.append_id;
         let mut values: Vec<AppendRow<'_, S::Id>> = Vec::with_capacity(append.events.len() + 1);
         values.push(AppendRow::Claim((
             to_cql(append.head),
@@ -212,8 +217,19 @@ impl<S: EventStream> EventStore<'_, S> {
     /// it alone to stand for a writer that died before its append.
     #[doc(hidden)]
     pub async fn announce(&self, id: &S::Id, expected: u64, count: u64) -> Result<()> {
-        let position = timeuuid_now();
-        let bucket = feed_bucket(Utc::now());
+        self.announce_at(id, expected, count, timeuuid_now()).await
+    }
+
+    /// Writes the feed entry of an append at `position` (the append's id).
+    async fn announce_at(
+        &self,
+        id: &S::Id,
+        expected: u64,
+        count: u64,
+        position: Uuid,
+    ) -> Result<()> {
+        let at = super::projection::time_of(CqlTimeuuid::from(position)).unwrap_or_else(Utc::now);
+        let bucket = feed_bucket(at);
         // Any shard will do (a projection merges them all by time): a
         // random one spreads a busy hour evenly.
         let shard = i32::from(Uuid::new_v4().as_bytes()[0] % FEED_SHARDS);
@@ -288,6 +304,7 @@ struct Append<'e> {
     partition: u64,
     expected: u64,
     head: u64,
+    append_id: Uuid,
     events: &'e [(&'static str, String)],
 }
 

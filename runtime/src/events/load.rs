@@ -3,13 +3,15 @@
 
 use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt, TryStreamExt, stream};
+use uuid::Uuid;
 
 use super::store::{from_cql, to_cql};
 use super::{Event, EventStore, EventStream, Recorded};
 use crate::{Error, Result, paging};
 
-/// A stored event's row: version, type, payload, time.
-type Row = (i64, String, String, DateTime<Utc>);
+/// A stored event's row: version, type, payload, time, and the id of the
+/// append that wrote it.
+type Row = (i64, String, String, DateTime<Utc>, Option<Uuid>);
 
 impl<'a, S: EventStream> EventStore<'a, S> {
     /// The events of stream `id` from version `from` on (1: all), in
@@ -30,6 +32,19 @@ impl<'a, S: EventStream> EventStore<'a, S> {
         id: &'a S::Id,
         from: u64,
     ) -> Result<impl Stream<Item = Result<Recorded<S::Event>>> + Send + 'a> {
+        Ok(self
+            .load_with_appends(id, from)
+            .await?
+            .map_ok(|(recorded, _)| recorded))
+    }
+
+    /// [`load`](Self::load), each event with the id of the append that
+    /// wrote it (its feed entry's position).
+    pub(super) async fn load_with_appends(
+        &self,
+        id: &'a S::Id,
+        from: u64,
+    ) -> Result<impl Stream<Item = Result<(Recorded<S::Event>, Option<Uuid>)>> + Send + 'a> {
         let spec = S::SPEC;
         self.check_layout().await?;
         let prepared = self
@@ -74,8 +89,8 @@ impl<'a, S: EventStream> EventStore<'a, S> {
     fn decode(
         &self,
         id: &S::Id,
-        (version, event_type, payload, recorded_at): Row,
-    ) -> Result<Recorded<S::Event>> {
+        (version, event_type, payload, recorded_at, append): Row,
+    ) -> Result<(Recorded<S::Event>, Option<Uuid>)> {
         let event = match S::Event::from_payload(&event_type, &payload) {
             Ok(event) => Ok(event),
             Err(error) => match self
@@ -87,11 +102,14 @@ impl<'a, S: EventStream> EventStore<'a, S> {
             },
         };
         match event {
-            Ok(event) => Ok(Recorded {
-                version: from_cql(version),
-                recorded_at,
-                event,
-            }),
+            Ok(event) => Ok((
+                Recorded {
+                    version: from_cql(version),
+                    recorded_at,
+                    event,
+                },
+                append,
+            )),
             Err(source) => Err(Error::EventDecode {
                 store: self.name(),
                 id: format!("{id:?}"),

@@ -23,6 +23,11 @@
 //!   checkpoint) and every later pass checks it again first, until the
 //!   stream reaches `first`.
 //!
+//! An append's id is its feed entry's position, stored with each of its
+//! events, so once a stream is past an entry's first version, the event
+//! there says whether the entry's append landed (it is delivered) or lost
+//! (it is counted as abandoned).
+//!
 //! So only stored events are delivered, contiguously, in version order per
 //! stream; an append never lands unseen (a writer that dies between its
 //! entry and its append leaves an open entry, settled when the stream
@@ -61,8 +66,11 @@ pub struct Projection<'a, S> {
 pub struct Progress {
     /// Events handed to the handler.
     pub delivered: u64,
-    /// Feed entries whose append never committed (the stream went past
-    /// their first version without them), passed over.
+    /// Feed entries whose append never committed (another append took
+    /// their first version, or their writer died), passed over: the id
+    /// stored with the event at their first version is not theirs. Each
+    /// is counted once, by the pass that reads it first after the
+    /// checkpoint or settles it from open.
     pub abandoned: u64,
     /// Streams with an append that may still land (announced in the feed,
     /// not there yet, the stream still below its first version): kept
@@ -136,6 +144,7 @@ impl<S: EventStream> Projection<'_, S> {
         let now = Utc::now();
         let mut checkpoint = self.checkpoint().await?;
         let mut pass = Pass {
+            since: checkpoint,
             delivered: HashMap::new(),
             open: HashMap::new(),
             progress: Progress {
@@ -146,10 +155,10 @@ impl<S: EventStream> Projection<'_, S> {
         // Appends left open: settled once the stream reaches their first
         // version (theirs or another writer's: nothing can land there any
         // more).
-        for (id, first) in self.open_appends().await? {
+        for (id, first, position) in self.open_appends().await? {
             let first = from_cql(first);
             pass.open.insert(format!("{id:?}"), first);
-            self.settle_open(&id, first, &mut pass, &mut handler)
+            self.settle_open(&id, first, position, &mut pass, &mut handler)
                 .await?;
         }
         let start = match checkpoint {
@@ -168,14 +177,14 @@ impl<S: EventStream> Projection<'_, S> {
                 let Some(at) = time_of(position) else {
                     continue;
                 };
-                self.settle_entry(
-                    &id,
-                    from_cql(first),
-                    from_cql(last),
-                    &mut pass,
-                    &mut handler,
-                )
-                .await?;
+                let entry = FeedEntry {
+                    position,
+                    fresh: pass.since.is_none_or(|since| at > since),
+                    first: from_cql(first),
+                    last: from_cql(last),
+                };
+                self.settle_entry(&id, &entry, &mut pass, &mut handler)
+                    .await?;
                 // Never past this pass's `now`: an entry from a writer
                 // whose clock runs ahead must not hide the entries of the
                 // others behind the checkpoint.
@@ -190,49 +199,81 @@ impl<S: EventStream> Projection<'_, S> {
         Ok(pass.finish())
     }
 
-    /// The events of the feed entry of an append that took `first..=last`
-    /// of stream `id`, after the last one delivered. When they are not all
-    /// there, a serial read of the stream's version completes or forecloses
-    /// an append in flight: below `first`, the append may still land and is
-    /// kept open (in the store, so that a restart keeps it too); at or
-    /// past it, whatever the stream holds is delivered.
+    /// The events of `entry` (an append that takes `first..=last` of
+    /// stream `id`), after the last one delivered. When they are not all
+    /// there, a serial read of the stream's version completes or
+    /// forecloses an append in flight: below `first`, the append may still
+    /// land and is kept open (in the store, so that a restart keeps it
+    /// too); at or past it, whatever the stream holds is delivered. Once
+    /// the stream is at `first` or past it, the append id stored with
+    /// event `first` tells whether this entry's append landed.
     async fn settle_entry(
         &self,
         id: &S::Id,
-        first: u64,
-        last: u64,
+        entry: &FeedEntry,
         pass: &mut Pass,
         handler: &mut impl AsyncFnMut(&S::Id, Recorded<S::Event>) -> Result<()>,
     ) -> Result<()> {
+        let FeedEntry {
+            position,
+            fresh,
+            first,
+            last,
+        } = *entry;
         let done = self.done(id, pass).await?;
-        if last <= done {
-            return Ok(());
+        if done >= first {
+            if last <= done && !fresh {
+                // Settled by an earlier pass and read again in the
+                // look-back: all of it delivered, or dead.
+                return Ok(());
+            }
+            // The stream is past `first`: this append landed (then it is
+            // event `first`'s) or never will.
+            if self.landed(id, first, position).await? == Some(false) {
+                if fresh {
+                    pass.progress.abandoned += 1;
+                }
+                return Ok(());
+            }
+            if last <= done {
+                return Ok(());
+            }
         }
-        let events = self.events(id, done, last).await?;
+        let (events, first_append) = self.events(id, done, last, first).await?;
+        let lost = |append: Option<Uuid>| {
+            fresh && append.is_some_and(|append| append != Uuid::from(position))
+        };
         if events.last().is_some_and(|event| event.version >= last) {
+            if lost(first_append) {
+                // Another append took these versions (they are delivered
+                // as its events).
+                pass.progress.abandoned += 1;
+            }
             return self.deliver(id, events, pass, handler).await;
         }
         let version = self.store.version(id).await?;
         if version < first {
             let key = format!("{id:?}");
             if pass.open.get(&key).is_none_or(|open| *open < first) {
-                self.keep_open(id, first).await?;
+                self.keep_open(id, first, position).await?;
                 pass.open.insert(key, first);
             }
             return self.deliver(id, events, pass, handler).await;
         }
-        if version < last {
+        let (events, first_append) = self.events(id, done, version.max(last), first).await?;
+        if lost(first_append) {
             pass.progress.abandoned += 1;
         }
-        let events = self.events(id, done, version.max(last)).await?;
         self.deliver(id, events, pass, handler).await
     }
 
-    /// Re-checks an append left open at `first` of stream `id`.
+    /// Re-checks an append left open at `first` of stream `id` (its feed
+    /// entry at `position`).
     async fn settle_open(
         &self,
         id: &S::Id,
         first: u64,
+        position: CqlTimeuuid,
         pass: &mut Pass,
         handler: &mut impl AsyncFnMut(&S::Id, Recorded<S::Event>) -> Result<()>,
     ) -> Result<()> {
@@ -240,12 +281,33 @@ impl<S: EventStream> Projection<'_, S> {
         if version < first {
             return Ok(());
         }
+        if self.landed(id, first, position).await? == Some(false) {
+            pass.progress.abandoned += 1;
+        }
         let done = self.done(id, pass).await?;
-        let events = self.events(id, done, version).await?;
+        let (events, _) = self.events(id, done, version, first).await?;
         self.deliver(id, events, pass, handler).await?;
         self.forget_open(id).await?;
         pass.open.remove(&format!("{id:?}"));
         Ok(())
+    }
+
+    /// Whether event `first` of stream `id` was written by the append
+    /// whose feed entry is at `position` (`None`: the event was not read).
+    async fn landed(&self, id: &S::Id, first: u64, position: CqlTimeuuid) -> Result<Option<bool>> {
+        let store = &self.store;
+        let prepared = store.statements.append_of.prepared(store.session).await?;
+        // An append after `first - 1` went whole into that version's
+        // partition.
+        let partition = first.saturating_sub(1) / S::SPEC.partition_events.max(1);
+        let row = store
+            .session
+            .execute_first::<(Option<Uuid>,)>(
+                &store.options.apply(prepared),
+                (id, to_cql(partition), to_cql(first)),
+            )
+            .await?;
+        Ok(row.map(|(append,)| append == Some(Uuid::from(position))))
     }
 
     /// Hands `events` (contiguous after what was delivered) to the handler
@@ -280,32 +342,37 @@ impl<S: EventStream> Projection<'_, S> {
     /// The appends this projection keeps open: the rows of its partition
     /// in `<name>_projections` (the stream and the first version it waits
     /// for), besides the static checkpoint.
-    async fn open_appends(&self) -> Result<Vec<(S::Id, i64)>> {
+    async fn open_appends(&self) -> Result<Vec<(S::Id, i64, CqlTimeuuid)>> {
         let store = &self.store;
         let prepared = store
             .options
             .apply(store.statements.open.prepared(store.session).await?)
             .into_owned();
-        paging::stream::<(Option<S::Id>, Option<i64>)>(
+        paging::stream::<(Option<S::Id>, Option<i64>, Option<CqlTimeuuid>)>(
             store.session,
             prepared,
             (&self.name,),
             store.options.page_size,
         )
         .await?
-        .try_filter_map(|row| std::future::ready(Ok(row.0.zip(row.1))))
+        .try_filter_map(|(id, first, position)| {
+            std::future::ready(Ok(match (id, first, position) {
+                (Some(id), Some(first), Some(position)) => Some((id, first, position)),
+                _ => None,
+            }))
+        })
         .try_collect()
         .await
     }
 
-    async fn keep_open(&self, id: &S::Id, first: u64) -> Result<()> {
+    async fn keep_open(&self, id: &S::Id, first: u64, position: CqlTimeuuid) -> Result<()> {
         let store = &self.store;
         let prepared = store.statements.open_write.prepared(store.session).await?;
         store
             .session
             .execute(
                 &store.options.apply(prepared),
-                (to_cql(first), &self.name, id),
+                (to_cql(first), position, &self.name, id),
             )
             .await?;
         Ok(())
@@ -321,23 +388,34 @@ impl<S: EventStream> Projection<'_, S> {
         Ok(())
     }
 
-    /// The events of stream `id` after `done` up to `last`.
-    async fn events(&self, id: &S::Id, done: u64, last: u64) -> Result<Vec<Recorded<S::Event>>> {
+    /// The events of stream `id` after `done` up to `last`, and the id of
+    /// the append that wrote version `first` when it is among them.
+    async fn events(
+        &self,
+        id: &S::Id,
+        done: u64,
+        last: u64,
+        first: u64,
+    ) -> Result<(Vec<Recorded<S::Event>>, Option<Uuid>)> {
         let owned = id.clone();
-        let stream = self.store.load(&owned, done + 1).await?;
+        let stream = self.store.load_with_appends(&owned, done + 1).await?;
         let mut events = Vec::new();
+        let mut first_append = None;
         let mut stream = std::pin::pin!(stream);
         // Only the contiguous run after `done`: a version missing in the
         // middle (a read that missed a replica) makes the rest wait.
         let mut next = done + 1;
-        while let Some(event) = stream.try_next().await? {
+        while let Some((event, append)) = stream.try_next().await? {
             if event.version > last || event.version != next {
                 break;
+            }
+            if event.version == first {
+                first_append = append;
             }
             next += 1;
             events.push(event);
         }
-        Ok(events)
+        Ok((events, first_append))
     }
 
     /// The entries of feed bucket `bucket` from `start` on: its shards'
@@ -440,8 +518,24 @@ impl<S: EventStream> Projection<'_, S> {
     }
 }
 
+/// A feed entry being settled.
+#[derive(Clone, Copy)]
+struct FeedEntry {
+    /// Its position, which is also its append's id.
+    position: CqlTimeuuid,
+    /// Whether it is after the checkpoint the pass started from (not read
+    /// again in the look-back).
+    fresh: bool,
+    /// The first version its append takes.
+    first: u64,
+    /// The last.
+    last: u64,
+}
+
 /// What one pass knows.
 struct Pass {
+    /// The checkpoint it started from.
+    since: Option<DateTime<Utc>>,
     /// The last version delivered, per stream (by `Debug` of its id).
     delivered: HashMap<String, u64>,
     /// The first version of the append left open, per stream.

@@ -16,6 +16,8 @@ pub struct EventStatements {
     pub(super) head: Statement,
     /// A partition's events from a version on.
     pub(super) events: Statement,
+    /// The append id stored with one event.
+    pub(super) append_of: Statement,
     /// A snapshot's row.
     pub(super) snapshot_insert: Option<Statement>,
     /// A stream's snapshots, newest first.
@@ -79,8 +81,11 @@ impl EventStatements {
                 "SELECT head FROM {events} WHERE id = ? AND partition_nr = ? LIMIT 1"
             )),
             events: Statement::new(format!(
-                "SELECT version, event_type, payload, recorded_at FROM {events} \
+                "SELECT version, event_type, payload, recorded_at, append_id FROM {events} \
                  WHERE id = ? AND partition_nr = ? AND version >= ?"
+            )),
+            append_of: Statement::new(format!(
+                "SELECT append_id FROM {events} WHERE id = ? AND partition_nr = ? AND version = ?"
             )),
             snapshot_insert: snapshots.as_ref().map(|table| {
                 Statement::new(format!(
@@ -119,10 +124,10 @@ impl EventStatements {
                 "UPDATE {projected} SET version = ? WHERE projection = ? AND stream = ?"
             )),
             open: Statement::new(format!(
-                "SELECT stream, first_version FROM {projections} WHERE projection = ?"
+                "SELECT stream, first_version, position FROM {projections} WHERE projection = ?"
             )),
             open_write: Statement::new(format!(
-                "UPDATE {projections} SET first_version = ? WHERE projection = ? AND stream = ?"
+                "UPDATE {projections} SET first_version = ?, position = ? WHERE projection = ? AND stream = ?"
             )),
             open_close: Statement::new(format!(
                 "DELETE FROM {projections} WHERE projection = ? AND stream = ?"

@@ -312,6 +312,30 @@ async fn announced_appends_are_kept_open_until_the_stream_moves_past_them() {
             read_model(&db, &account).await,
             (BigDecimal::new(131.into(), 2), 4, 4)
         );
+
+        // Five appends expecting one version: one lands and is delivered,
+        // the other four are counted as abandoned, once (the next pass
+        // reads them again in its look-back and counts nothing).
+        let version = db.account().version(&other).await.unwrap();
+        let racers = (0..5).map(|n| {
+            let db = db.clone();
+            async move { db.account().append(&other, version, &[deposit(n)]).await }
+        });
+        let landed = corm::futures::future::join_all(racers)
+            .await
+            .into_iter()
+            .filter(Result::is_ok)
+            .count();
+        assert_eq!(landed, 1);
+        let raced = projection.run_once(handle).await.unwrap();
+        assert_eq!(
+            (raced.delivered, raced.abandoned, raced.open),
+            (1, 4, 0),
+            "{raced:?}"
+        );
+        let quiet = projection.run_once(handle).await.unwrap();
+        assert_eq!((quiet.delivered, quiet.abandoned), (0, 0), "{quiet:?}");
+        assert_eq!(read_model(&db, &other).await.2, 2);
     })
     .await;
 }
