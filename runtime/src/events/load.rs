@@ -9,9 +9,11 @@ use super::store::{from_cql, to_cql};
 use super::{Event, EventStore, EventStream, Recorded};
 use crate::{Error, Result, paging};
 
-/// A stored event's row: version, type, payload, time, and the id of the
-/// append that wrote it.
-type Row = (i64, String, String, DateTime<Utc>, Option<Uuid>);
+/// A stored event's row: version, type, payload, time.
+type Row = (i64, String, String, DateTime<Utc>);
+
+/// A stored event's row with the id of the append that wrote it.
+type RowWithAppend = (i64, String, String, DateTime<Utc>, Option<Uuid>);
 
 impl<'a, S: EventStream> EventStore<'a, S> {
     /// The events of stream `id` from version `from` on (1: all), in
@@ -32,34 +34,61 @@ impl<'a, S: EventStream> EventStore<'a, S> {
         id: &'a S::Id,
         from: u64,
     ) -> Result<impl Stream<Item = Result<Recorded<S::Event>>> + Send + 'a> {
+        let store = *self;
         Ok(self
-            .load_with_appends(id, from)
+            .rows::<Row>(&self.statements.events, id, from)
             .await?
-            .map_ok(|(recorded, _)| recorded))
+            .and_then(move |(version, event_type, payload, recorded_at)| {
+                std::future::ready(store.decode(id, version, event_type, &payload, recorded_at))
+            }))
     }
 
     /// [`load`](Self::load), each event with the id of the append that
-    /// wrote it (its feed entry's position).
+    /// wrote it (its feed entry's position): for projections, which tell
+    /// an entry's append from another by it.
     pub(super) async fn load_with_appends(
         &self,
         id: &'a S::Id,
         from: u64,
     ) -> Result<impl Stream<Item = Result<(Recorded<S::Event>, Option<Uuid>)>> + Send + 'a> {
+        let store = *self;
+        Ok(self
+            .rows::<RowWithAppend>(&self.statements.events_with_appends, id, from)
+            .await?
+            .and_then(move |(version, event_type, payload, recorded_at, append)| {
+                std::future::ready(
+                    store
+                        .decode(id, version, event_type, &payload, recorded_at)
+                        .map(|recorded| (recorded, append)),
+                )
+            }))
+    }
+
+    /// The rows `statement` reads of stream `id` from version `from` on,
+    /// partition after partition.
+    async fn rows<R>(
+        &self,
+        statement: &crate::Statement,
+        id: &'a S::Id,
+        from: u64,
+    ) -> Result<impl Stream<Item = Result<R>> + Send + 'a>
+    where
+        R: for<'f, 'm> scylla::deserialize::row::DeserializeRow<'f, 'm> + Send + 'static,
+    {
         let spec = S::SPEC;
         self.check_layout().await?;
         let prepared = self
             .options
-            .apply(self.statements.events.prepared(self.session).await?)
+            .apply(statement.prepared(self.session).await?)
             .into_owned();
         let from = from.max(1);
         let first = ((from - 1) / spec.partition_events.max(1)).saturating_sub(1);
         let (session, page_size) = (self.session, self.options.page_size);
-        let store = *self;
         let partitions = stream::unfold(Some(first), move |partition| {
             let prepared = prepared.clone();
             async move {
                 let partition = partition?;
-                let rows = paging::stream::<Row>(
+                let rows = paging::stream::<R>(
                     session,
                     prepared,
                     (id, to_cql(partition), to_cql(from)),
@@ -79,9 +108,7 @@ impl<'a, S: EventStream> EventStore<'a, S> {
                 Some((rows.right_stream(), Some(partition + 1)))
             }
         });
-        Ok(partitions
-            .flatten()
-            .and_then(move |row| std::future::ready(store.decode(id, row))))
+        Ok(partitions.flatten())
     }
 
     /// A stored row as an event, through the upcaster when the event enum
@@ -89,27 +116,27 @@ impl<'a, S: EventStream> EventStore<'a, S> {
     fn decode(
         &self,
         id: &S::Id,
-        (version, event_type, payload, recorded_at, append): Row,
-    ) -> Result<(Recorded<S::Event>, Option<Uuid>)> {
-        let event = match S::Event::from_payload(&event_type, &payload) {
+        version: i64,
+        event_type: String,
+        payload: &str,
+        recorded_at: DateTime<Utc>,
+    ) -> Result<Recorded<S::Event>> {
+        let event = match S::Event::from_payload(&event_type, payload) {
             Ok(event) => Ok(event),
             Err(error) => match self
                 .upcaster
-                .and_then(|upcast| upcast(&event_type, &payload))
+                .and_then(|upcast| upcast(&event_type, payload))
             {
                 Some((event_type, payload)) => S::Event::from_payload(&event_type, &payload),
                 None => Err(error),
             },
         };
         match event {
-            Ok(event) => Ok((
-                Recorded {
-                    version: from_cql(version),
-                    recorded_at,
-                    event,
-                },
-                append,
-            )),
+            Ok(event) => Ok(Recorded {
+                version: from_cql(version),
+                recorded_at,
+                event,
+            }),
             Err(source) => Err(Error::EventDecode {
                 store: self.name(),
                 id: format!("{id:?}"),

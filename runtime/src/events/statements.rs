@@ -16,6 +16,8 @@ pub struct EventStatements {
     pub(super) head: Statement,
     /// A partition's events from a version on.
     pub(super) events: Statement,
+    /// The same with the id of the append that wrote each.
+    pub(super) events_with_appends: Statement,
     /// The append id stored with one event.
     pub(super) append_of: Statement,
     /// A snapshot's row.
@@ -81,6 +83,10 @@ impl EventStatements {
                 "SELECT head FROM {events} WHERE id = ? AND partition_nr = ? LIMIT 1"
             )),
             events: Statement::new(format!(
+                "SELECT version, event_type, payload, recorded_at FROM {events} \
+                 WHERE id = ? AND partition_nr = ? AND version >= ?"
+            )),
+            events_with_appends: Statement::new(format!(
                 "SELECT version, event_type, payload, recorded_at, append_id FROM {events} \
                  WHERE id = ? AND partition_nr = ? AND version >= ?"
             )),
