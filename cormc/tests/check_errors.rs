@@ -24,13 +24,13 @@ use cormc::diagnostics::{Diagnostic, RenderOptions, Severity, SourceMap, render_
 use proptest::prelude::*;
 
 /// Every code the checker (not the parser) emits.
-const CHECK_CODES: [&str; 55] = [
+const CHECK_CODES: [&str; 54] = [
     "E0101", "E0102", "E0103", "E0104", "E0105", "W0106", "E0201", "E0202", "E0203", "E0204",
     "E0205", "E0301", "E0302", "E0303", "E0304", "E0401", "E0402", "E0501", "E0502", "E0503",
     "E0601", "E0602", "E0603", "E0604", "W0605", "E0701", "E0801", "W0802", "W0803", "E0804",
     "E0805", "E0806", "E0901", "W0902", "E1001", "E1002", "E1003", "E1004", "N1005", "W1101",
-    "W1102", "W1103", "W1104", "W1105", "W1106", "W1107", "W1108", "E0702", "W1201", "E1202",
-    "E1203", "E1204", "E1205", "E1206", "E1006",
+    "W1102", "W1103", "W1104", "W1105", "W1106", "W1107", "W1108", "E0702", "E1202", "E1203",
+    "E1204", "E1205", "E1206", "E1006",
 ];
 
 fn manifest_dir() -> &'static Path {
@@ -253,8 +253,7 @@ fn language_examples_check_cleanly() {
     let schema = checked.schema.as_ref().expect("no IR");
     assert_eq!(schema.models.len(), 5);
     // `posts_with_title` filters on purpose; no migrations, so no drift
-    // check; the time series keeps 720 hourly windows for 30 days (W1107);
-    // the vector index generates no search yet (W1201).
+    // check; the time series keeps 720 hourly windows for 30 days (W1107).
     let warnings: Vec<(&str, Severity)> = checked
         .diagnostics
         .iter()
@@ -266,8 +265,7 @@ fn language_examples_check_cleanly() {
             ("N1005", Severity::Note),
             ("W1102", Severity::Warning),
             ("W0802", Severity::Warning),
-            ("W1107", Severity::Warning),
-            ("W1201", Severity::Warning)
+            ("W1107", Severity::Warning)
         ],
         "{output}"
     );

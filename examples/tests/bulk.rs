@@ -50,7 +50,7 @@ async fn valid_rows_land_and_invalid_ones_are_reported() {
         // Three rows break a rule (a vector with a NaN): reported, not written.
         let mut bad_ids = BTreeSet::new();
         for index in [7, 130, 299] {
-            rows[index].embedding = Some(vec![f32::NAN, 0.0, 1.0]);
+            rows[index].embedding = Some(corm::Vector::from([f32::NAN, 0.0, 1.0]));
             bad_ids.insert(rows[index].id);
         }
         let customers: BTreeSet<Uuid> = rows.iter().map(|row| row.customer_id).collect();
@@ -96,7 +96,7 @@ async fn rows_that_arrive_over_time_are_written_as_they_come() {
     corm::testing::with_keyspace("bulk_stream", |session| async move {
         let db = db(session).await;
         let mut rows = orders(4, 250);
-        rows[512].embedding = Some(vec![f32::INFINITY, 0.0, 1.0]);
+        rows[512].embedding = Some(corm::Vector::from([f32::INFINITY, 0.0, 1.0]));
         let customers: BTreeSet<Uuid> = rows.iter().map(|row| row.customer_id).collect();
         // A pause every 37 rows: the writer takes what is ready, so its
         // chunks are cut by the stream as well as by the chunk size.

@@ -290,15 +290,15 @@ async fn futures_join_all(db: &Db, rows: &[Customer]) -> Vec<corm::Result<()>> {
 async fn vectors_a_cosine_index_cannot_take_are_refused_before_sending() {
     with_keyspace("constraints_vector", |session| async move {
         let db = db(session).await;
-        let order = |embedding: Vec<f32>| {
+        let order = |embedding: [f32; 3]| {
             let mut row = order();
-            row.embedding = Some(embedding);
+            row.embedding = Some(corm::Vector::from(embedding));
             row
         };
         for (embedding, message) in [
-            (vec![0.0, 0.0, 0.0], "is the zero vector"),
-            (vec![1.0, f32::NAN, 0.0], "has NaN at position 1"),
-            (vec![f32::INFINITY, 1.0, 0.0], "has inf at position 0"),
+            ([0.0, 0.0, 0.0], "is the zero vector"),
+            ([1.0, f32::NAN, 0.0], "has NaN at position 1"),
+            ([f32::INFINITY, 1.0, 0.0], "has inf at position 0"),
         ] {
             let row = order(embedding);
             let err = db.order().insert(&row).await.unwrap_err();
@@ -319,9 +319,9 @@ async fn vectors_a_cosine_index_cannot_take_are_refused_before_sending() {
             .await;
         assert!(raw.is_err(), "Cassandra refuses a zero vector under cosine");
 
-        let fine = order(vec![0.5, 0.0, 0.0]);
+        let fine = order([0.5, 0.0, 0.0]);
         db.order().insert(&fine).await.unwrap();
-        let patch = OrderPatch::default().embedding(Some(vec![0.0; 3]));
+        let patch = OrderPatch::default().embedding(Some(corm::Vector::default()));
         let err = db.order().update(&fine.key(), &patch).await.unwrap_err();
         assert!(
             err.as_validation().is_some_and(|v| v.has("embedding")),

@@ -76,7 +76,7 @@ fn full_order(customer: u8, n: u64) -> Order {
         tags: ["a".to_owned(), "b".to_owned()].into(),
         attributes: [("x".to_owned(), -1), ("y".to_owned(), i32::MAX)].into(),
         dimensions: Some((10, 20, 30)),
-        embedding: Some(vec![0.5, -1.25, 3.0]),
+        embedding: Some(corm::Vector::from([0.5, -1.25, 3.0])),
         history: vec![address("0 Old Rd"), address("1 Main St")],
         statuses: [OrderStatus::Pending, OrderStatus::Paid].into(),
         updated_at: None,

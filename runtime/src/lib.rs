@@ -47,6 +47,7 @@ pub mod timeseries;
 #[doc(hidden)]
 pub mod unique;
 pub mod validate;
+pub mod vector;
 
 pub use batch::StatementBatch;
 pub use bulk::{BulkFailure, BulkOptions, BulkReport};
@@ -68,6 +69,7 @@ pub use table::{
     Clustered, DirectWrites, InDb, ParallelScan, PrimaryKey, RangeValues, Repository, Table,
     TableSpec, TableStatements, Updatable, WriteBatch,
 };
+pub use vector::Vector;
 
 /// Arbitrary-precision decimals, for `decimal` columns ([`BigDecimal`]).
 pub use bigdecimal::{self, BigDecimal};

@@ -182,6 +182,37 @@ impl<'a> {{ repo.repo }}<'a> {
     pub fn with(self, options: corm::Options) -> Self {
         Self { base: self.base.with(options), ..self }
     }
+{% for search in repo.vector_searches %}
+
+    /// The `k` rows whose `{{ search.field }}` is nearest to `query` (at
+    /// most 1,000), closest first, each with its {{ search.similarity_name }}
+    /// similarity to `query` as Cassandra's `similarity_{{ search.similarity_name }}`
+    /// computes it.
+    ///
+    /// ```cql
+    /// {{ search.cql }}
+    /// ```
+    ///
+    /// # Errors
+    /// [`corm::Error::InvalidVector`] for a query with a NaN or infinite
+    /// component, the zero vector under cosine, or `k` outside 1..=1000
+    /// (nothing is sent); [`corm::Error::Prepare`],
+    /// [`corm::Error::Execute`] or a row that does not read.
+    pub async fn {{ search.method }}(&self, query: &corm::Vector<{{ search.dimensions }}>, k: i32) -> corm::Result<Vec<corm::vector::Scored<{{ item.ident }}>>> {
+        const INDEX: corm::vector::VectorIndex = corm::vector::VectorIndex {
+            name: {{ search.index }},
+            similarity: {{ search.similarity }},
+        };
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: {{ search.key }},
+            head: {{ search.head }},
+            tail: {{ search.tail }},
+        };
+        self.base
+            .nearest(&INDEX, &STATEMENT, (query, k), (query, k), |row| {{ search.vector }})
+            .await
+    }
+{% endfor %}
 {% if repo.counter %}
 
     /// Adds the deltas to the counters of the row at `key` (a negative

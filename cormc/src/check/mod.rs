@@ -42,7 +42,6 @@ mod keyspace;
 pub mod lower;
 mod masks;
 mod migrations;
-mod not_generated;
 pub use migrations::drift_changes;
 mod models;
 mod mutations;
@@ -226,7 +225,6 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
             }
         }
     }
-    not_generated::warn(&symbols, &mut ctx);
     generated::check(
         &generated::Items {
             symbols: &symbols,

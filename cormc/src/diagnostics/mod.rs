@@ -102,7 +102,7 @@ impl Severity {
 /// | W1106 | advisor: non-frozen collections rewritten whole in wide partitions (warning) |
 /// | W1107 | advisor: a time series keeping more than ~50 compaction windows, or no `ttl` (warning) |
 /// | W1108 | advisor: a time series bucket that holds more than ~100 MB at its stated `rate` (warning) |
-/// | W1201 | an item `cormc generate` emits no Rust for yet (warning) |
+/// | W1201 | retired: an item `cormc generate` emitted no Rust for (no longer emitted) |
 /// | E1202 | a type without an order in Rust where the generated code needs one |
 /// | E1203 | a literal the generated code can't write in Rust |
 /// | E1204 | two generated Rust items with one name |
@@ -238,8 +238,9 @@ pub enum Code {
     /// W1108: a time series whose bucket holds more than about 100 MB of
     /// one series' points at the `rate` it states (advisor warning).
     WideBucket,
-    /// W1201: an item `cormc generate` emits no Rust for yet: an event
-    /// store, a vector index's search (warning).
+    /// W1201: an item `cormc generate` emitted no Rust for (warning).
+    /// Retired: every item is generated now; kept so that an
+    /// `@allow(W1201)` left in a schema is W0605, not an error.
     NotGenerated,
     /// E1202: a type whose Rust values have no order where the generated
     /// code keeps them in a `BTreeMap`: a map key, a `group by` column of a

@@ -41,7 +41,7 @@ pub struct Order {
     pub tags: std::collections::BTreeSet<String>,
     pub attributes: std::collections::BTreeMap<String, i32>,
     pub dimensions: Option<(i32, i32, i32)>,
-    pub embedding: Option<Vec<f32>>,
+    pub embedding: Option<corm::Vector<3>>,
     pub history: Vec<Address>,
     pub statuses: std::collections::BTreeSet<OrderStatus>,
     pub updated_at: Option<corm::chrono::DateTime<corm::chrono::Utc>>,
@@ -171,7 +171,7 @@ impl<'f, 'm> DeserializeRow<'f, 'm> for Order {
             std::collections::BTreeMap<String, i32>,
         >(specs, 22, "attributes")?;
         rt::check_col::<Self, Option<(i32, i32, i32)>>(specs, 23, "dimensions")?;
-        rt::check_col::<Self, Option<Vec<f32>>>(specs, 24, "embedding")?;
+        rt::check_col::<Self, Option<corm::Vector<3>>>(specs, 24, "embedding")?;
         rt::check_col::<Self, Vec<Address>>(specs, 25, "history")?;
         rt::check_col::<
             Self,
@@ -338,7 +338,7 @@ pub struct OrderPatch {
     pub tags: Option<std::collections::BTreeSet<String>>,
     pub attributes: Option<std::collections::BTreeMap<String, i32>>,
     pub dimensions: Option<Option<(i32, i32, i32)>>,
-    pub embedding: Option<Option<Vec<f32>>>,
+    pub embedding: Option<Option<corm::Vector<3>>>,
     pub history: Option<Vec<Address>>,
     pub statuses: Option<std::collections::BTreeSet<OrderStatus>>,
 }
@@ -474,7 +474,7 @@ impl OrderPatch {
     }
     /// Sets the column "embedding" to `value`.
     #[must_use]
-    pub fn embedding(mut self, value: Option<Vec<f32>>) -> Self {
+    pub fn embedding(mut self, value: Option<corm::Vector<3>>) -> Self {
         self.embedding = Some(value);
         self
     }
@@ -500,7 +500,7 @@ impl OrderPatch {
     pub fn validate(&self) -> Result<(), corm::validate::ValidationError> {
         let mut violations = corm::validate::Violations::new("Order");
         if let Some(Some(value)) = &self.embedding {
-            violations.vector("embedding", value, true);
+            violations.vector("embedding", value.as_slice(), true);
         }
         violations.finish()
     }
@@ -514,7 +514,7 @@ impl Order {
     pub fn validate(&self) -> Result<(), corm::validate::ValidationError> {
         let mut violations = corm::validate::Violations::new("Order");
         if let Some(value) = &self.embedding {
-            violations.vector("embedding", value, true);
+            violations.vector("embedding", value.as_slice(), true);
         }
         violations.finish()
     }
@@ -654,6 +654,44 @@ impl<'a> OrderRepository<'a> {
             base: self.base.with(options),
             ..self
         }
+    }
+    /// The `k` rows whose `embedding` is nearest to `query` (at
+    /// most 1,000), closest first, each with its cosine
+    /// similarity to `query` as Cassandra's `similarity_cosine`
+    /// computes it.
+    ///
+    /// ```cql
+    /// SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM <keyspace>."order" ORDER BY embedding ANN OF ? LIMIT ?
+    /// ```
+    ///
+    /// # Errors
+    /// [`corm::Error::InvalidVector`] for a query with a NaN or infinite
+    /// component, the zero vector under cosine, or `k` outside 1..=1000
+    /// (nothing is sent); [`corm::Error::Prepare`],
+    /// [`corm::Error::Execute`] or a row that does not read.
+    pub async fn nearest_embedding(
+        &self,
+        query: &corm::Vector<3>,
+        k: i32,
+    ) -> corm::Result<Vec<corm::vector::Scored<Order>>> {
+        const INDEX: corm::vector::VectorIndex = corm::vector::VectorIndex {
+            name: "Order.embedding",
+            similarity: corm::vector::Similarity::Cosine,
+        };
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: corm::vector::VECTOR_STATEMENTS,
+            head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
+            tail: " ORDER BY embedding ANN OF ? LIMIT ?",
+        };
+        self.base
+            .nearest(
+                &INDEX,
+                &STATEMENT,
+                (query, k),
+                (query, k),
+                |row| row.embedding.as_ref(),
+            )
+            .await
     }
 }
 impl OrderRepository<'_> {

@@ -83,6 +83,7 @@ impl Error {
             | Self::Unique { .. }
             | Self::InvalidPageSize { .. }
             | Self::InvalidTime { .. }
+            | Self::InvalidVector { .. }
             | Self::Unbound { .. }
             | Self::Conflict { .. }
             | Self::EventStore { .. } => true,

@@ -193,6 +193,16 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
+    /// A nearest-neighbour search with a query vector or a `k` Cassandra
+    /// can't take (a NaN or infinite component, the zero vector under
+    /// cosine similarity, `k` outside 1..=1000). Nothing was sent.
+    #[error("nearest-neighbour search on `{index}`: {problem}")]
+    InvalidVector {
+        /// The indexed field (`Model.field`).
+        index: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
     /// A page size that is not a positive number was asked for.
     #[error("page size {page_size} for `{statement}`: a page holds at least one row")]
     InvalidPageSize {

@@ -208,16 +208,16 @@ impl Violations {
         }
     }
 
-    /// A vector a vector index can take: every component finite, and, for
-    /// a `cosine` index, not all zero (Cassandra refuses both with an
-    /// opaque server error, so they are refused before sending).
+    /// A vector corm writes: every component finite (a vector index
+    /// refuses others with an opaque server error, and a NaN has no
+    /// similarity to anything), and, for a `cosine` index, not all zero.
     pub fn vector(&mut self, field: &'static str, value: &[f32], cosine: bool) {
         if let Some(position) = value.iter().position(|component| !component.is_finite()) {
             self.push(
                 field,
                 "vector",
                 format!(
-                    "has {} at position {position}: a vector index needs finite components",
+                    "has {} at position {position}: a vector needs finite components",
                     value[position]
                 ),
             );

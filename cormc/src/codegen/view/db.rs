@@ -73,6 +73,35 @@ pub struct RepoView {
     pub unique: Vec<UniqueView>,
     /// The model's schema name, as a Rust string literal (for errors).
     pub model_literal: String,
+    /// One `nearest_<field>` per vector index.
+    pub vector_searches: Vec<VectorSearchView>,
+}
+
+/// The `nearest_<field>` method of one vector index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VectorSearchView {
+    /// The method (`nearest_<field>`).
+    pub method: String,
+    /// The field, as written.
+    pub field: String,
+    /// `Model.field`, as a Rust string literal.
+    pub index: String,
+    /// The similarity, as a `corm::vector::Similarity` path.
+    pub similarity: String,
+    /// The similarity's CQL name (`cosine`, …), for docs.
+    pub similarity_name: String,
+    /// The vector's dimension.
+    pub dimensions: u32,
+    /// How a row gives its vector (`Some(&row.f)` or `row.f.as_ref()`).
+    pub vector: String,
+    /// The statement's text before the table name, as a literal.
+    pub head: String,
+    /// Its text after the table name, as a literal.
+    pub tail: String,
+    /// The statement, for docs.
+    pub cql: String,
+    /// Its key among the repository's extra statements.
+    pub key: String,
 }
 
 impl RepoView {
@@ -435,7 +464,48 @@ fn repo_view(
         },
         None => spec,
     };
+    let vector_searches = model
+        .vector_indexes
+        .iter()
+        .enumerate()
+        .filter_map(|(number, index)| {
+            let field = model.field(&index.field)?;
+            let ir::Type::Vector(dimensions) = field.ty.unfrozen() else {
+                return None;
+            };
+            let ident = field_ident(&field.name);
+            let (similarity, similarity_name) = match index.similarity {
+                ir::Similarity::Cosine => ("Cosine", "cosine"),
+                ir::Similarity::DotProduct => ("DotProduct", "dot_product"),
+                ir::Similarity::Euclidean => ("Euclidean", "euclidean"),
+            };
+            let head = format!("SELECT {columns} FROM ");
+            let tail = format!(" ORDER BY {} ANN OF ? LIMIT ?", column(&field.name));
+            Some(VectorSearchView {
+                method: format!("nearest_{}", bare(&ident)),
+                field: field.name.clone(),
+                index: format!("{:?}", format!("{}.{}", model.name, field.name)),
+                similarity: format!("corm::vector::Similarity::{similarity}"),
+                similarity_name: similarity_name.to_owned(),
+                dimensions: *dimensions,
+                vector: if field.optional {
+                    format!("row.{ident}.as_ref()")
+                } else {
+                    format!("Some(&row.{ident})")
+                },
+                cql: format!("{head}<keyspace>.{table}{tail}"),
+                head: format!("{head:?}"),
+                tail: format!("{tail:?}"),
+                key: if number == 0 {
+                    "corm::vector::VECTOR_STATEMENTS".to_owned()
+                } else {
+                    format!("corm::vector::VECTOR_STATEMENTS + {number}")
+                },
+            })
+        })
+        .collect();
     Ok(RepoView {
+        vector_searches,
         read_only: model.view_of.is_some(),
         spec,
         clustered,

@@ -79,7 +79,7 @@ pub fn rust_type(ty: &Type, what: &str) -> Result<RustType, CodegenError> {
             RustType::new(format!("({path})"), ord)
         }
         Type::Frozen(inner) => rust_type(inner, what)?,
-        Type::Vector(_) => RustType::new("Vec<f32>", false),
+        Type::Vector(dimensions) => RustType::new(format!("corm::Vector<{dimensions}>"), false),
         Type::Udt(name) => RustType::new(type_ident(name), false),
         Type::Enum(name) => RustType::new(type_ident(name), true),
     })

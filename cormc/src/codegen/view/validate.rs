@@ -56,14 +56,15 @@ pub fn validate_view(
             .iter()
             .map(|rule| check(rule, &name, ty, &format!("`{}.{}`", model.name, field.name)))
             .collect::<Result<Vec<_>, _>>()?;
-        // A vector index takes finite vectors only, and cosine no zero one.
-        for index in model
-            .vector_indexes
-            .iter()
-            .filter(|index| index.field == field.name)
-        {
-            let cosine = index.similarity == ir::Similarity::Cosine;
-            checks.push(format!("violations.vector({name}, value, {cosine});"));
+        // A vector takes finite components only, and under a cosine index
+        // no zero vector.
+        if matches!(ty, Type::Vector(_)) {
+            let cosine = model.vector_indexes.iter().any(|index| {
+                index.field == field.name && index.similarity == ir::Similarity::Cosine
+            });
+            checks.push(format!(
+                "violations.vector({name}, value.as_slice(), {cosine});"
+            ));
         }
         if checks.is_empty() {
             continue;

@@ -136,7 +136,7 @@ fn user(n: u8) -> User {
             days: 2,
             nanoseconds: 3_000_000_004,
         }),
-        embedding: Some(vec![0.5, -1.25, 3.0]),
+        embedding: Some(corm::Vector::from([0.5, -1.25, 3.0])),
     }
 }
 
