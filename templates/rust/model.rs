@@ -185,9 +185,8 @@ impl<'a> {{ repo.repo }}<'a> {
 {% for search in repo.vector_searches %}
 
     /// The `k` rows whose `{{ search.field }}` is nearest to `query` (at
-    /// most 1,000), closest first, each with its {{ search.similarity_name }}
-    /// similarity to `query` as Cassandra's `similarity_{{ search.similarity_name }}`
-    /// computes it.
+    /// most 1,000), closest first, each with its similarity to `query` as
+    /// Cassandra's `{{ search.similarity_function }}` computes it.
     ///
     /// ```cql
     /// {{ search.cql }}

@@ -30,7 +30,13 @@ impl {{ query.repo }}<'_> {
 {% for param in query.params %}
         {{ param.ident }}: {{ param.ty }},
 {% endfor %}
-{% if query.single %}
+{% if let Some(nearest) = query.nearest %}
+    ) -> impl corm::Fetch<Vec<corm::vector::Scored<{{ query.row }}>>> + 's {
+        const INDEX: corm::vector::VectorIndex = corm::vector::VectorIndex {
+            name: {{ nearest.index }},
+            similarity: {{ nearest.similarity }},
+        };
+{% else if query.single %}
     ) -> impl corm::Fetch<Option<{{ query.row }}>> + 's {
 {% else if query.bounded %}
     ) -> impl corm::Fetch<Vec<{{ query.row }}>> + 's {
@@ -42,7 +48,9 @@ impl {{ query.repo }}<'_> {
             head: {{ query.statement.head }},
             tail: {{ query.statement.tail }},
         };
-{% if query.single %}
+{% if let Some(nearest) = query.nearest %}
+        self.base.reborrow().nearest(&INDEX, &STATEMENT, {{ query.values }}, ({{ nearest.query }}, {{ nearest.k }}), |row| {{ nearest.vector }})
+{% else if query.single %}
         self.base.reborrow().fetch_optional(&STATEMENT, {{ query.values }})
 {% else if query.bounded %}
         self.base.reborrow().fetch_all(&STATEMENT, {{ query.values }})

@@ -56,8 +56,9 @@ pub use mutation::{
 };
 pub use options::{OptionEntry, OptionMap, OptionValue, OptionsClause};
 pub use query::{
-    AllowFiltering, CellRead, Condition, LimitClause, LimitValue, Operand, OperandKind, Operator,
-    OperatorKind, OrderClause, OrderItem, Query, QuerySelect, SelectColumn, WhereClause,
+    AllowFiltering, CellRead, Condition, LimitClause, LimitValue, NearestClause, Operand,
+    OperandKind, Operator, OperatorKind, OrderClause, OrderItem, Query, QuerySelect, SelectColumn,
+    WhereClause,
 };
 pub use relation::{Relation, RelationKind};
 pub use timeseries::{BucketClause, RateClause, SeriesClause, TimeSeries};

@@ -16,6 +16,8 @@ pub struct Query {
     pub select: Option<QuerySelect>,
     /// `where …`
     pub where_clause: Option<WhereClause>,
+    /// `nearest f to ?q`
+    pub nearest: Option<NearestClause>,
     /// `order …`
     pub order: Option<OrderClause>,
     /// `per partition limit …`
@@ -27,6 +29,17 @@ pub struct Query {
     /// `@allow(…)` clauses.
     pub allows: Vec<super::AllowClause>,
     /// The whole item.
+    pub span: Span,
+}
+
+/// `nearest f to ?q`: the rows whose vector `f` is nearest to `?q`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NearestClause {
+    /// The vector-indexed field.
+    pub column: Ident,
+    /// The parameter holding the query vector.
+    pub query: Ident,
+    /// The whole clause.
     pub span: Span,
 }
 

@@ -8,7 +8,7 @@ use super::fields::{enum_literal, exact_digits, literal_for};
 use super::models::unknown_model_field;
 use super::names::{Symbols, check_snake, unique_member};
 use super::queries::{check_limit, target_model};
-use super::restrictions::{Params, Restrictions, check_where, operator};
+use super::restrictions::{Params, ReadKind, Restrictions, check_where, operator};
 use crate::ast;
 use crate::diagnostics::{Code, Span};
 use crate::ir::{self, AggregateFunction, Execution, Operator, Order, Scalar, Type};
@@ -25,7 +25,9 @@ pub(super) fn check_aggregate(
     let restrictions = check_where(
         model,
         aggregate.where_clause.as_ref(),
-        aggregate.allow_filtering.map(|a| a.span),
+        ReadKind::Plain {
+            allow_filtering: aggregate.allow_filtering.map(|a| a.span),
+        },
         &aggregate.name,
         symbols,
         &mut params,

@@ -46,6 +46,7 @@ pub use migrations::drift_changes;
 mod models;
 mod mutations;
 mod names;
+mod nearest;
 mod projections;
 mod queries;
 mod relations;

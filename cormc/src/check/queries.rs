@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap;
 
 use super::context::{Annotate, Context, did_you_mean};
 use super::names::{Symbols, TypeDecl};
-use super::restrictions::{Params, Restrictions, check_where};
+use super::restrictions::{Params, ReadKind, Restrictions, check_where};
 use crate::ast;
 use crate::diagnostics::Code;
 use crate::ir::{self, Order, Scalar, Type};
@@ -19,15 +19,32 @@ pub(super) fn check_query(
 ) -> Option<ir::Query> {
     let model = target_model(&query.target, models, symbols, ctx)?;
     let mut params = Params::default();
+    let read = match &query.nearest {
+        Some(nearest) => ReadKind::Nearest(nearest.span),
+        None => ReadKind::Plain {
+            allow_filtering: query.allow_filtering.map(|a| a.span),
+        },
+    };
     let restrictions = check_where(
         model,
         query.where_clause.as_ref(),
-        query.allow_filtering.map(|a| a.span),
+        read,
         &query.name,
         symbols,
         &mut params,
         ctx,
     );
+    // The query vector is bound after the conditions, before the limit.
+    let nearest = match &query.nearest {
+        Some(nearest) => Some(super::nearest::check_nearest(
+            query,
+            nearest,
+            model,
+            &mut params,
+            ctx,
+        )?),
+        None => None,
+    };
     let order = query
         .order
         .as_ref()
@@ -56,6 +73,7 @@ pub(super) fn check_query(
         projection,
         conditions: restrictions.conditions,
         order: order?,
+        nearest,
         per_partition_limit,
         limit,
         allow_filtering: query.allow_filtering.is_some(),

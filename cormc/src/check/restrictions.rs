@@ -102,6 +102,19 @@ impl Restrictions {
     }
 }
 
+/// What a read does besides using its key and indexes.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum ReadKind {
+    /// A plain read, with `allow filtering` where it is written.
+    Plain {
+        /// Where `allow filtering` is written.
+        allow_filtering: Option<Span>,
+    },
+    /// A nearest-neighbour search (`nearest`, written here): Cassandra
+    /// refuses any filtering next to it.
+    Nearest(Span),
+}
+
 /// How one condition is served.
 #[derive(Debug)]
 enum Served {
@@ -126,12 +139,16 @@ struct Reason {
 pub(super) fn check_where(
     model: &ir::Model,
     clause: Option<&ast::WhereClause>,
-    allow_filtering: Option<Span>,
+    read: ReadKind,
     item: &ast::Ident,
     symbols: &Symbols<'_>,
     params: &mut Params,
     ctx: &mut Context,
 ) -> Option<Restrictions> {
+    let (allow_filtering, nearest) = match read {
+        ReadKind::Plain { allow_filtering } => (allow_filtering, None),
+        ReadKind::Nearest(at) => (None, Some(at)),
+    };
     let written = clause.map_or(&[][..], |clause| clause.conditions.as_slice());
     let mut conditions = Vec::new();
     let mut ok = true;
@@ -187,6 +204,20 @@ pub(super) fn check_where(
         .map(|((written, _), _)| written.span);
     let served = serve_all(index_used.is_some());
 
+    if let (Some(in_span), Some(nearest)) = (partition_in, nearest) {
+        ctx.error(
+            Code::OperatorMismatch,
+            format!(
+                "`{}` restricts the partition key with `in`, which Cassandra refuses in a nearest-neighbour search",
+                item.name
+            ),
+            in_span,
+            "`in` on the partition key",
+        )
+        .label(nearest, "a nearest-neighbour search")
+        .help("restrict the partition key with `=` (one search per key), or drop the condition");
+        return None;
+    }
     if let (Some(in_span), Some(index_span)) = (partition_in, index_used) {
         ctx.error(
             Code::OperatorMismatch,
@@ -255,6 +286,23 @@ pub(super) fn check_where(
                 );
             }
         }
+        None if nearest.is_some() => {
+            for reason in &reasons {
+                let diagnostic = ctx.error(
+                    Code::OperatorMismatch,
+                    format!(
+                        "`{}` searches by nearest neighbour, and Cassandra's search takes only conditions on the key or on indexed columns: {}",
+                        item.name, reason.message
+                    ),
+                    reason.span,
+                    reason.label.clone(),
+                );
+                if let Some(nearest) = nearest {
+                    diagnostic.label(nearest, "a nearest-neighbour search");
+                }
+                diagnostic.help("restrict the whole partition key by `=` (then clustering columns in key order), add an `index` on the column, or drop the condition: `allow filtering` does not help here");
+            }
+        }
         None => {
             for reason in &reasons {
                 ctx.error(
@@ -301,8 +349,8 @@ fn check_vector_columns(
                 "Cassandra refuses conditions on vector-indexed columns",
             )
             .help(format!(
-                "drop the condition: `cormc generate` emits no nearest-neighbour search yet, so run `SELECT … FROM <table> ORDER BY {} ANN OF ? LIMIT n` through `corm::Session`",
-                condition.field
+                "drop the condition, and search by it with `nearest {} to ?vector` in a query (or the repository's `nearest_{}`)",
+                condition.field, condition.field
             ));
             ok = false;
         }

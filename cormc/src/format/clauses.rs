@@ -14,9 +14,9 @@ use super::literals::duration_text;
 use super::printer::Printer;
 use crate::ast::{
     AggregateArg, CompactionClause, CompactionKind, DurableWrites, GroupBy, Having, IndexClause,
-    KeyClause, KeyColumn, LimitClause, LimitValue, OrderClause, Relation, Replication,
-    ReplicationStrategy, Select, SeriesClause, SimilarityKind, SnapshotClause, SortDirection,
-    SortOrder, Span, VectorIndexClause, WhereClause,
+    KeyClause, KeyColumn, LimitClause, LimitValue, NearestClause, OrderClause, Relation,
+    Replication, ReplicationStrategy, Select, SeriesClause, SimilarityKind, SnapshotClause,
+    SortDirection, SortOrder, Span, VectorIndexClause, WhereClause,
 };
 
 impl Printer<'_> {
@@ -284,6 +284,21 @@ impl Printer<'_> {
             self.tok(&item.column.name, item.column.span);
             self.sort_order(item.order.as_ref());
         }
+    }
+
+    /// `nearest embedding to ?q`
+    pub(super) fn nearest_clause(&mut self, clause: &NearestClause) {
+        self.keyword_at("nearest", clause.span);
+        self.sp();
+        self.tok(&clause.column.name, clause.column.span);
+        self.sp();
+        self.kw("to");
+        self.sp();
+        self.tok_at(
+            &format!("?{}", clause.query.name),
+            clause.query.span.start.saturating_sub(1),
+            clause.query.span.end,
+        );
     }
 
     /// `limit 20`, `limit ?n`

@@ -19,9 +19,9 @@ use crate::ast::{
     Aggregate, AllowClause, AllowFiltering, BucketClause, CompactionClause, DeleteClause,
     DurableWrites, EnumDecl, EventDecl, EventStore, Field, GroupBy, Having, IfClause, IndexClause,
     Item, KeyClause, Keyspace, LimitClause, Migration, MigrationStep, Model, Mutation,
-    OptionsClause, OrderClause, Query, RateClause, Relation, Replication, Select, SeriesClause,
-    SetClause, SnapshotClause, TableClause, TimeSeries, TtlClause, TypeDecl, VectorIndexClause,
-    WhereClause,
+    NearestClause, OptionsClause, OrderClause, Query, RateClause, Relation, Replication, Select,
+    SeriesClause, SetClause, SnapshotClause, TableClause, TimeSeries, TtlClause, TypeDecl,
+    VectorIndexClause, WhereClause,
 };
 
 /// The widest one-line `enum`.
@@ -45,6 +45,7 @@ enum Member<'a> {
     Select(&'a Select),
     Having(&'a Having),
     Order(&'a OrderClause),
+    Nearest(&'a NearestClause),
     Limit(&'a LimitClause),
     PerPartitionLimit(&'a LimitClause),
     AllowFiltering(&'a AllowFiltering),
@@ -82,6 +83,7 @@ impl Member<'_> {
             Self::Select(c) => c.span.start,
             Self::Having(c) => c.span.start,
             Self::Order(c) => c.span.start,
+            Self::Nearest(c) => c.span.start,
             Self::Limit(c) | Self::PerPartitionLimit(c) => c.span.start,
             Self::AllowFiltering(c) => c.span.start,
             Self::Series(c) => c.span.start,
@@ -191,6 +193,7 @@ impl Printer<'_> {
             Member::Select(c) => self.select(c),
             Member::Having(c) => self.having(c),
             Member::Order(c) => self.order_clause(c),
+            Member::Nearest(c) => self.nearest_clause(c),
             Member::Limit(c) => self.limit(c),
             Member::PerPartitionLimit(c) => self.per_partition_limit(c),
             Member::AllowFiltering(c) => self.allow_filtering(c.span),
@@ -317,6 +320,7 @@ impl Printer<'_> {
         let mut members = Vec::new();
         members.extend(query.select.as_ref().map(Member::QuerySelect));
         members.extend(query.where_clause.as_ref().map(Member::Where));
+        members.extend(query.nearest.as_ref().map(Member::Nearest));
         members.extend(query.order.as_ref().map(Member::Order));
         members.extend(
             query

@@ -21,8 +21,8 @@ pub use model::{
 };
 pub use mutation::{AssignOp, Assignment, Check, DeleteTarget, Mutation, MutationAction};
 pub use query::{
-    CellRead, Condition, Limit, Literal, Operand, Operator, Ordering, Param, Projection, Query,
-    Selected,
+    CellRead, Condition, Limit, Literal, Nearest, Operand, Operator, Ordering, Param, Projection,
+    Query, Selected,
 };
 pub use time_series::TimeSeries;
 pub use types::{Order, Scalar, Type};

@@ -19,6 +19,8 @@ pub struct Query {
     pub conditions: Vec<Condition>,
     /// `order` columns.
     pub order: Vec<Ordering>,
+    /// `nearest f to ?q`: rows ordered by similarity to `?q`.
+    pub nearest: Option<Nearest>,
     /// `per partition limit`: rows kept of each partition.
     pub per_partition_limit: Option<Limit>,
     /// `limit`.
@@ -37,6 +39,17 @@ impl Query {
     pub fn is_limited(&self) -> bool {
         self.limit.is_some()
     }
+}
+
+/// `nearest f to ?q`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Nearest {
+    /// The vector-indexed field.
+    pub field: String,
+    /// The parameter holding the query vector.
+    pub param: String,
+    /// The index's similarity function.
+    pub similarity: super::Similarity,
 }
 
 /// One `column op operand` condition.

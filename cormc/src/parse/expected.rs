@@ -224,6 +224,8 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::kw_and => keyword("`and`", &["and"]),
         Rule::kw_order => keyword("`order`", &["order"]),
         Rule::kw_limit => keyword("`limit`", &["limit"]),
+        Rule::kw_nearest => keyword("`nearest`", &["nearest"]),
+        Rule::kw_to => keyword("`to`", &["to"]),
         Rule::kw_per => keyword("`per`", &["per"]),
         Rule::kw_partition => keyword("`partition`", &["partition"]),
         Rule::kw_allow => keyword("`allow`", &["allow"]),
@@ -390,6 +392,7 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::op_in => keyword("`in`", &["in"]),
         Rule::operand => named("a parameter like `?name` or a literal"),
         Rule::order_clause => keyword("`order …`", &["order"]),
+        Rule::nearest_clause => keyword("`nearest field to ?vector`", &["nearest"]),
         Rule::order_item => named("a column to order by"),
         Rule::limit_clause => keyword("`limit N` or `limit ?n`", &["limit"]),
         Rule::per_partition_limit => keyword(

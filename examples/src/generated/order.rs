@@ -656,9 +656,8 @@ impl<'a> OrderRepository<'a> {
         }
     }
     /// The `k` rows whose `embedding` is nearest to `query` (at
-    /// most 1,000), closest first, each with its cosine
-    /// similarity to `query` as Cassandra's `similarity_cosine`
-    /// computes it.
+    /// most 1,000), closest first, each with its similarity to `query` as
+    /// Cassandra's `similarity_cosine` computes it.
     ///
     /// ```cql
     /// SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM <keyspace>."order" ORDER BY embedding ANN OF ? LIMIT ?

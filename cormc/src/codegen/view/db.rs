@@ -88,8 +88,8 @@ pub struct VectorSearchView {
     pub index: String,
     /// The similarity, as a `corm::vector::Similarity` path.
     pub similarity: String,
-    /// The similarity's CQL name (`cosine`, …), for docs.
-    pub similarity_name: String,
+    /// The CQL function that scores it (`similarity_cosine`, …), for docs.
+    pub similarity_function: String,
     /// The vector's dimension.
     pub dimensions: u32,
     /// How a row gives its vector (`Some(&row.f)` or `row.f.as_ref()`).
@@ -474,19 +474,18 @@ fn repo_view(
                 return None;
             };
             let ident = field_ident(&field.name);
-            let (similarity, similarity_name) = match index.similarity {
-                ir::Similarity::Cosine => ("Cosine", "cosine"),
-                ir::Similarity::DotProduct => ("DotProduct", "dot_product"),
-                ir::Similarity::Euclidean => ("Euclidean", "euclidean"),
-            };
             let head = format!("SELECT {columns} FROM ");
             let tail = format!(" ORDER BY {} ANN OF ? LIMIT ?", column(&field.name));
             Some(VectorSearchView {
                 method: format!("nearest_{}", bare(&ident)),
                 field: field.name.clone(),
                 index: format!("{:?}", format!("{}.{}", model.name, field.name)),
-                similarity: format!("corm::vector::Similarity::{similarity}"),
-                similarity_name: similarity_name.to_owned(),
+                similarity: format!(
+                    "corm::vector::Similarity::{}",
+                    super::queries::similarity_variant(index.similarity)
+                ),
+                similarity_function: super::queries::similarity_function(index.similarity)
+                    .to_owned(),
                 dimensions: *dimensions,
                 vector: if field.optional {
                     format!("row.{ident}.as_ref()")

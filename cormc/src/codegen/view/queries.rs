@@ -94,6 +94,23 @@ pub struct QueryView {
     pub single: bool,
     /// Whether the method takes more arguments than clippy likes.
     pub many_args: bool,
+    /// A `nearest` query: a nearest-neighbour search returning scored rows.
+    pub nearest: Option<NearestView>,
+}
+
+/// The search of a query with `nearest f to ?q`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NearestView {
+    /// `Model.field`, as a Rust string literal.
+    pub index: String,
+    /// The similarity, as a `corm::vector::Similarity` path.
+    pub similarity: String,
+    /// The query vector's parameter.
+    pub query: String,
+    /// How many rows: the limit's parameter or number, as an `i32`.
+    pub k: String,
+    /// How a row gives its vector (`Some(&row.f)` or `row.f.as_ref()`).
+    pub vector: String,
 }
 
 /// The row of a query whose `select` names its columns.
@@ -618,6 +635,45 @@ fn query_view(
     };
     let distinct = query.projection.as_ref().is_some_and(|p| p.distinct);
     let (mut tail, mut values) = where_clause(&query.conditions, model, &params, &what)?;
+    let mut nearest_view = None;
+    if let Some(nearest) = &query.nearest {
+        tail.push_str(&format!(
+            " ORDER BY {} ANN OF ?",
+            column(model, &nearest.field)
+        ));
+        let vector = param_ident(&params, &nearest.param, &what)?;
+        values.push(vector.clone());
+        let field = model
+            .field(&nearest.field)
+            .ok_or_else(|| CodegenError::Unsupported {
+                what: what.clone(),
+                reason: format!("`{}` is not a field of `{}`", nearest.field, model.name),
+            })?;
+        let ident = field_ident(&field.name);
+        nearest_view = Some(NearestView {
+            index: format!("{:?}", format!("{}.{}", model.name, field.name)),
+            similarity: format!(
+                "corm::vector::Similarity::{}",
+                similarity_variant(nearest.similarity)
+            ),
+            query: vector,
+            k: match &query.limit {
+                Some(ir::Limit::Param(name)) => param_ident(&params, name, &what)?,
+                Some(ir::Limit::Fixed(n)) => n.to_string(),
+                None => {
+                    return Err(CodegenError::Unsupported {
+                        what,
+                        reason: "a `nearest` query needs a `limit`".to_owned(),
+                    });
+                }
+            },
+            vector: if field.optional {
+                format!("row.{ident}.as_ref()")
+            } else {
+                format!("Some(&row.{ident})")
+            },
+        });
+    }
     if !query.order.is_empty() {
         let order: Vec<String> = query
             .order
@@ -687,7 +743,16 @@ fn query_view(
                 .iter()
                 .any(|c| c.field == *field && matches!(c.op, Operator::Eq))
         });
-    if single {
+    let single = single && query.nearest.is_none();
+    let bounded = bounded || query.nearest.is_some();
+    if let Some(nearest) = &query.nearest {
+        details.push(format!(
+            "The rows whose `{}` is nearest to `{}` (an ANN search of the field's vector index, at most 1,000 rows), closest first, each with its similarity to it as Cassandra's `{}` computes it.",
+            nearest.field,
+            nearest.param,
+            similarity_function(nearest.similarity)
+        ));
+    } else if single {
         details.push("Returns the row, or `None` when there is none.".to_owned());
     } else if query.limit.is_none() {
         details.push(if bounded {
@@ -703,7 +768,9 @@ fn query_view(
         tail.push_str(" ALLOW FILTERING");
     }
     let cql = format!("{head}<keyspace>.{}{tail}", quote(&model.table));
-    let errors = if single {
+    let errors = if query.nearest.is_some() {
+        "[`corm::Error::InvalidVector`] for a query vector with a NaN or infinite component, the zero vector under cosine, or a limit outside 1..=1000 (nothing is sent); [`corm::Error::Prepare`], [`corm::Error::Execute`] or an error reading a row."
+    } else if single {
         "[`corm::Error::Prepare`], [`corm::Error::Execute`], or an error reading the row."
     } else if bounded {
         "[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`]."
@@ -749,7 +816,26 @@ fn query_view(
         partial,
         bounded,
         single,
+        nearest: nearest_view,
     })
+}
+
+/// The `corm::vector::Similarity` variant of `similarity`.
+pub(super) fn similarity_variant(similarity: ir::Similarity) -> &'static str {
+    match similarity {
+        ir::Similarity::Cosine => "Cosine",
+        ir::Similarity::DotProduct => "DotProduct",
+        ir::Similarity::Euclidean => "Euclidean",
+    }
+}
+
+/// The CQL function that scores `similarity`.
+pub(super) fn similarity_function(similarity: ir::Similarity) -> &'static str {
+    match similarity {
+        ir::Similarity::Cosine => "similarity_cosine",
+        ir::Similarity::DotProduct => "similarity_dot_product",
+        ir::Similarity::Euclidean => "similarity_euclidean",
+    }
 }
 
 /// The `SELECT … FROM ` of a query with a `select`, and its partial row.

@@ -54,6 +54,7 @@ macro_rules! has_span {
 
 has_span!(
     ast::KeyClause,
+    ast::NearestClause,
     ast::TableClause,
     ast::TtlClause,
     ast::CompactionClause,

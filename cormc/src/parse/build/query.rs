@@ -3,9 +3,9 @@
 use super::{Builder, P, describe_block};
 use crate::ast::{
     Aggregate, AggregateArg, AggregateFn, AggregateFnKind, AllowFiltering, CellRead, Condition,
-    GroupBy, Having, Ident, LimitClause, LimitValue, Operand, OperandKind, Operator, OperatorKind,
-    OrderClause, OrderItem, Query, QuerySelect, Select, SelectColumn, SelectItem, Span,
-    WhereClause,
+    GroupBy, Having, Ident, LimitClause, LimitValue, NearestClause, Operand, OperandKind, Operator,
+    OperatorKind, OrderClause, OrderItem, Query, QuerySelect, Select, SelectColumn, SelectItem,
+    Span, WhereClause,
 };
 use crate::parse::grammar::Rule;
 
@@ -56,6 +56,7 @@ impl Builder<'_> {
             target: head.target,
             select: None,
             where_clause: None,
+            nearest: None,
             order: None,
             per_partition_limit: None,
             limit: None,
@@ -80,6 +81,11 @@ impl Builder<'_> {
                 Rule::where_clause => {
                     let w = this.where_clause(clause);
                     this.once(&mut query.where_clause, w, "where", &block);
+                }
+                Rule::nearest_clause => {
+                    if let Some(n) = this.nearest_clause(clause) {
+                        this.once(&mut query.nearest, n, "nearest", &block);
+                    }
                 }
                 Rule::order_clause => {
                     let o = this.order_clause(clause);
@@ -444,6 +450,29 @@ impl Builder<'_> {
             }
         }
         OrderClause { items, span }
+    }
+
+    fn nearest_clause(&mut self, pair: P<'_>) -> Option<NearestClause> {
+        let span = self.span(&pair);
+        let mut column = None;
+        let mut query = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => column = Some(self.ident(&p)),
+                Rule::param => query = Some(self.param(p)),
+                Rule::kw_nearest | Rule::kw_to => {}
+                _ => self.unexpected(&p),
+            }
+        }
+        let (Some(column), Some(query)) = (column, query) else {
+            self.bug(span, "`nearest` without a field or a parameter");
+            return None;
+        };
+        Some(NearestClause {
+            column,
+            query,
+            span,
+        })
     }
 
     fn limit_clause(&mut self, pair: P<'_>) -> Option<LimitClause> {

@@ -3,8 +3,9 @@
 //! over 2,000 random unit vectors against brute force computed here, scores
 //! equal to the brute-force similarity and to Cassandra's own
 //! `similarity_…` functions, the same rows as a hand-written `ANN OF`
-//! query, all three similarity functions, and vectors refused before they
-//! reach the node.
+//! query, named vector queries whose conditions (the partition key, indexed
+//! columns) combine with the search, all three similarity functions, and
+//! vectors refused before they reach the node.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -138,6 +139,71 @@ async fn nearest_finds_what_brute_force_finds_with_cassandras_scores() {
         let recall = recall / 50.0;
         eprintln!("recall@10 over 50 queries: {recall}");
         assert!(recall >= 0.95, "recall@10 {recall}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn named_vector_queries_combine_the_search_with_their_conditions() {
+    with_keyspace("vector_filters", |session| async move {
+        let db = db(session).await;
+        let mut random = Random(0xf117_e125);
+        let rows: Vec<Incident> = (0..600)
+            .map(|id| incident(id, random.unit_vector()))
+            .collect();
+        db.incident().insert_many(rows.clone()).await.unwrap();
+        let mut recall = 0.0;
+        for round in 0..20 {
+            let query: Vector<16> = random.unit_vector();
+            // The whole partition key, then the search within it.
+            let site = format!("s{}", round % 4);
+            let found = db
+                .incident()
+                .similar_at_site(&site, &query, 10)
+                .await
+                .unwrap();
+            assert_eq!(found.len(), 10);
+            assert!(found.iter().all(|scored| scored.row.site == site));
+            let mut best: Vec<(f64, i32)> = rows
+                .iter()
+                .filter(|row| row.site == site)
+                .map(|row| (cosine(row.embedding.as_slice(), query.as_slice()), row.id))
+                .collect();
+            best.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let best: BTreeSet<i32> = best.iter().take(10).map(|(_, id)| *id).collect();
+            let ours: BTreeSet<i32> = found.iter().map(|scored| scored.row.id).collect();
+            recall += best.intersection(&ours).count() as f64 / 10.0;
+            // Two indexed columns, one by a range, and a fixed limit.
+            let kind = KINDS[round % 3];
+            let found = db
+                .incident()
+                .similar_of_kind(kind, 3, &query)
+                .await
+                .unwrap();
+            assert_eq!(found.len(), 5);
+            assert!(
+                found
+                    .iter()
+                    .all(|scored| scored.row.kind == kind && scored.row.severity >= 3),
+                "{found:?}"
+            );
+            let mut best: Vec<(f64, i32)> = rows
+                .iter()
+                .filter(|row| row.kind == kind && row.severity >= 3)
+                .map(|row| (cosine(row.embedding.as_slice(), query.as_slice()), row.id))
+                .collect();
+            best.sort_by(|a, b| b.0.total_cmp(&a.0));
+            assert_eq!(found[0].row.id, best[0].1);
+        }
+        let recall = recall / 20.0;
+        assert!(recall >= 0.95, "recall@10 within a partition {recall}");
+        // The limit parameter is checked like `nearest_…`'s `k`.
+        let query: Vector<16> = random.unit_vector();
+        let refused = db.incident().similar_at_site("s1", &query, 0).await;
+        assert!(
+            matches!(refused, Err(Error::InvalidVector { .. })),
+            "{refused:?}"
+        );
     })
     .await;
 }
