@@ -46,6 +46,11 @@ pub struct Args {
     /// hand-written code, and appends (about a minute).
     #[arg(long, conflicts_with_all = ["front_end", "scan", "bulk", "range"])]
     events: bool,
+    /// Only vector search: `nearest_embedding` against a hand-written `ANN
+    /// OF` read over 100,000 vectors of dimension 384 (a few minutes: the
+    /// writes build the index).
+    #[arg(long, conflicts_with_all = ["front_end", "scan", "bulk", "range", "events"])]
+    vectors: bool,
     /// Models in the `--front-end` schemas.
     #[arg(long, default_value_t = 500, requires = "front_end")]
     models: usize,
@@ -109,6 +114,18 @@ pub fn run(args: Args) -> Outcome {
                 format!("127.0.0.1:{}", args.node.port),
             );
         return run_step("corm-bench scan", bench);
+    }
+    if args.vectors {
+        bench
+            .arg("vectors")
+            .arg("--out")
+            .arg(target_dir().join("corm-bench"))
+            .current_dir(crate::paths::workspace_root())
+            .env(
+                "CORM_CONTACT_POINTS",
+                format!("127.0.0.1:{}", args.node.port),
+            );
+        return run_step("corm-bench vectors", bench);
     }
     if args.bulk || args.range || args.events {
         bench

@@ -37,6 +37,7 @@ pub mod scan;
 pub mod setup;
 pub mod suite;
 pub mod valgrind;
+pub mod vectors;
 pub mod workload;
 
 /// The code `cormc` generates from `xtask/bench/schema.corm` (committed; `cargo

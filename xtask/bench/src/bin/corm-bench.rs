@@ -44,6 +44,22 @@ enum Command {
     Range(RangeArgs),
     /// An event store's replay against hand-written code, and its appends.
     Events(EventsArgs),
+    /// Nearest-neighbour search against a hand-written `ANN OF` read.
+    Vectors(VectorsArgs),
+}
+
+/// Arguments of `corm-bench vectors`.
+#[derive(clap::Args)]
+struct VectorsArgs {
+    /// Vectors (of dimension 384) in the table.
+    #[arg(long, default_value_t = 100_000)]
+    rows: u64,
+    /// Searches of each side.
+    #[arg(long, default_value_t = 500)]
+    queries: usize,
+    /// Where `vectors.json` goes.
+    #[arg(long, default_value = "target/corm-bench")]
+    out: PathBuf,
 }
 
 /// Arguments of `corm-bench events`.
@@ -173,6 +189,7 @@ async fn main() -> ExitCode {
         Command::Bulk(args) => bulk(args).await,
         Command::Range(args) => range(args).await,
         Command::Events(args) => events(args).await,
+        Command::Vectors(args) => vectors(args).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -281,6 +298,33 @@ async fn measure_range(
         report.range_seconds, report.partition_seconds, report.ratio
     );
     Ok(report)
+}
+
+async fn vectors(args: VectorsArgs) -> Result<(), BenchError> {
+    let session = setup::connect().await?;
+    setup::recreate_keyspace(&session).await?;
+    let db = corm_bench::generated::Db::new(session.clone(), corm_bench::data::KEYSPACE);
+    let fill = corm_bench::vectors::fill(&db, args.rows).await?;
+    println!(
+        "vectors: {} vectors of dimension {} written in {:.1}s; {} searches of each side, load average {}",
+        args.rows,
+        corm_bench::vectors::DIMENSIONS,
+        fill.as_secs_f64(),
+        args.queries,
+        load_average()
+    );
+    let report = corm_bench::vectors::measure(&db, args.rows, fill, args.queries).await?;
+    println!(
+        "vectors: nearest_embedding {:.0}/s (p50 {:.2} ms, p99 {:.2} ms), hand-written {:.0}/s (p50 {:.2} ms, p99 {:.2} ms): {:.3}x",
+        report.ours_per_second,
+        report.ours_p50_ms,
+        report.ours_p99_ms,
+        report.hand_per_second,
+        report.hand_p50_ms,
+        report.hand_p99_ms,
+        report.ours_vs_hand
+    );
+    write_json(&args.out, "vectors.json", &report)
 }
 
 async fn events(args: EventsArgs) -> Result<(), BenchError> {

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use super::user::{User, UserRepository};
 use super::reading::{Reading, ReadingRepository};
+use super::passage::{Passage, PassageRepository};
 use super::tick::Tick;
 use super::ledger::LedgerStream;
 /// The schema's repositories on one session and keyspace.
@@ -24,6 +25,7 @@ struct DbInner {
     keyspace: String,
     user: corm::TableStatements,
     reading: corm::TableStatements,
+    passage: corm::TableStatements,
     tick: corm::timeseries::SeriesStatements,
     ledger: corm::events::EventStatements,
 }
@@ -37,6 +39,7 @@ impl Db {
             inner: Arc::new(DbInner {
                 user: corm::TableStatements::new(&keyspace, &User::TABLE),
                 reading: corm::TableStatements::new(&keyspace, &Reading::TABLE),
+                passage: corm::TableStatements::new(&keyspace, &Passage::TABLE),
                 tick: corm::timeseries::SeriesStatements::new(
                     &keyspace,
                     &<Tick as corm::timeseries::Point>::SPEC,
@@ -98,6 +101,12 @@ impl Db {
         let base = corm::Repository::new(&self.inner.session, &self.inner.reading);
         ReadingRepository::new(self, base)
     }
+    /// The repository of `Passage` rows (table `passage`).
+    #[must_use]
+    pub fn passage(&self) -> PassageRepository<'_> {
+        let base = corm::Repository::new(&self.inner.session, &self.inner.passage);
+        PassageRepository::new(self, base)
+    }
     /// The points of the time series `Tick` (table "tick"):
     /// `write`, `range`, `latest`.
     #[must_use]
@@ -121,5 +130,11 @@ impl corm::InDb for Reading {
     type Db = Db;
     fn statements_in(db: &Db) -> &corm::TableStatements {
         &db.inner.reading
+    }
+}
+impl corm::InDb for Passage {
+    type Db = Db;
+    fn statements_in(db: &Db) -> &corm::TableStatements {
+        &db.inner.passage
     }
 }

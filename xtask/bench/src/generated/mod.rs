@@ -15,6 +15,8 @@ pub mod reading;
 pub use reading::{
     Reading, ReadingKey, ReadingPartition, ReadingPatch, ReadingRepository,
 };
+pub mod passage;
+pub use passage::{Passage, PassageKey, PassagePatch, PassageRepository};
 pub mod tick;
 pub use tick::{Tick, TickSeries, TickRollup};
 pub mod ledger;
@@ -65,6 +67,14 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
         &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
+                ".passage (\n    id bigint,\n    embedding vector<float, 384>,\n    primary key (id)\n)",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
                 ".reading (\n    sensor uuid,\n    at timestamp,\n    value double,\n    note text,\n    primary key (sensor, at)\n) with clustering order by (at asc)",
             ),
         ],
@@ -82,6 +92,16 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
                 ".user (\n    id uuid,\n    email text,\n    name text,\n    age int,\n    created_at timestamp,\n    tags set<text>,\n    primary key (id)\n)",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed(
+                "create index if not exists passage_embedding_idx on ",
+            ),
+            std::borrow::Cow::Borrowed(
+                ".passage (embedding) using 'sai' with options = {'similarity_function': 'cosine'}",
             ),
         ],
     ),
