@@ -27,6 +27,7 @@
 pub mod batch;
 pub mod bulk;
 mod config;
+pub mod embed;
 mod error;
 pub mod events;
 mod fetch;
