@@ -22,6 +22,9 @@ use super::{{ store.accessor }}::{{ store.ident }};
 #[derive(Clone, Debug)]
 pub struct Db {
     inner: Arc<DbInner>,
+{% if file.embeds %}
+    embedder: Option<Arc<dyn corm::embed::Embedder>>,
+{% endif %}
 }
 
 #[derive(Debug)]
@@ -65,8 +68,31 @@ impl Db {
                 session,
                 keyspace,
             }),
+{% if file.embeds %}
+            embedder: None,
+{% endif %}
         }
     }
+{% if file.embeds %}
+
+    /// This `Db` computing `@embed` vectors (on insert, and for
+    /// `search_text`) with `embedder`; clones share it.
+    #[must_use]
+    pub fn with_embedder(&self, embedder: Arc<dyn corm::embed::Embedder>) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+            embedder: Some(embedder),
+        }
+    }
+
+    /// The embedder of `@embed` fields.
+    ///
+    /// # Errors
+    /// [`corm::Error::Embed`] when none is set ([`with_embedder`](Self::with_embedder)).
+    pub fn embedder(&self) -> corm::Result<&dyn corm::embed::Embedder> {
+        corm::embed::required(self.embedder.as_deref())
+    }
+{% endif %}
 {% if let Some(keyspace) = file.schema_keyspace %}
 
     /// The repositories on `session`, for the tables of the schema's

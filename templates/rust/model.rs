@@ -211,7 +211,67 @@ impl<'a> {{ repo.repo }}<'a> {
             .nearest(&INDEX, &STATEMENT, (query, k), (query, k), |row| {{ search.vector }})
             .await
     }
+{% if let Some(text_method) = search.text_method %}
+
+    /// The `k` rows whose `{{ search.field }}` is nearest to the vector of
+    /// `text`, computed by the `Db`'s embedder (see
+    /// [`{{ search.method }}`](Self::{{ search.method }})).
+    ///
+    /// # Errors
+    /// [`corm::Error::Embed`] when no embedder is set or it fails; as for
+    /// [`{{ search.method }}`](Self::{{ search.method }}).
+    pub async fn {{ text_method }}(&self, text: &str, k: i32) -> corm::Result<Vec<corm::vector::Scored<{{ item.ident }}>>> {
+        let query = corm::embed::embed_one::<{{ search.dimensions }}>(self.db.embedder()?, text).await?;
+        self.{{ search.method }}(&query, k).await
+    }
+{% endif %}
 {% endfor %}
+{% if !repo.embeds.is_empty() %}
+
+    /// `row` with its `@embed` vectors computed when unset, by the `Db`'s
+    /// embedder:
+{% for embed in repo.embeds %}
+    /// `{{ embed.ident }}` from {{ embed.source_names }} (the texts that are
+    /// set, one per line; none set leaves it unset).
+{% endfor %}
+    ///
+    /// # Errors
+    /// [`corm::Error::Embed`] when no embedder is set or it fails.
+    pub async fn embedded(&self, row: &{{ item.ident }}) -> corm::Result<{{ item.ident }}> {
+        let mut row = row.clone();
+{% for embed in repo.embeds %}
+        if row.{{ embed.ident }}.is_none() {
+            if let Some(text) = corm::embed::joined(&[{% for source in embed.sources %}{{ source }}, {% endfor %}]) {
+                row.{{ embed.ident }} = Some(corm::embed::embed_one::<{{ embed.dimensions }}>(self.db.embedder()?, &text).await?);
+            }
+        }
+{% endfor %}
+        Ok(row)
+    }
+{% if repo.unique.is_empty() %}
+
+    /// Writes `row` as [`corm::Repository::insert`] does, its `@embed`
+    /// vectors computed first when unset ([`embedded`](Self::embedded)).
+    ///
+    /// # Errors
+    /// [`corm::Error::Embed`], or as for [`corm::Repository::insert`].
+    pub async fn insert(&self, row: &{{ item.ident }}) -> corm::Result<()> {
+        let row = self.embedded(row).await?;
+        self.base.insert(&row).await
+    }
+
+    /// Writes `row` as [`corm::Repository::insert_if_not_exists`] does, its
+    /// `@embed` vectors computed first when unset.
+    ///
+    /// # Errors
+    /// [`corm::Error::Embed`], or as for
+    /// [`corm::Repository::insert_if_not_exists`].
+    pub async fn insert_if_not_exists(&self, row: &{{ item.ident }}) -> corm::Result<bool> {
+        let row = self.embedded(row).await?;
+        self.base.insert_if_not_exists(&row).await
+    }
+{% endif %}
+{% endif %}
 {% if repo.counter %}
 
     /// Adds the deltas to the counters of the row at `key` (a negative
@@ -253,6 +313,9 @@ impl<'a> {{ repo.repo }}<'a> {
     /// values (nothing is written in either case);
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
     pub async fn insert(&self, row: &{{ item.ident }}) -> corm::Result<()> {
+{% if !repo.embeds.is_empty() %}
+        let row = &self.embedded(row).await?;
+{% endif %}
         corm::Table::validate(row)?;
         let previous = self.base.get(&row.key()).await?;
         let claims = self.claim_unique(row, self.base.options().bound_ttl()).await?;
@@ -268,6 +331,9 @@ impl<'a> {{ repo.repo }}<'a> {
     /// As for [`insert`](Self::insert), or an error reading the result of
     /// the conditional write.
     pub async fn insert_if_not_exists(&self, row: &{{ item.ident }}) -> corm::Result<bool> {
+{% if !repo.embeds.is_empty() %}
+        let row = &self.embedded(row).await?;
+{% endif %}
         corm::Table::validate(row)?;
         let claims = self.claim_unique(row, self.base.options().bound_ttl()).await?;
         let applied = self.base.write_row_if_not_exists(row).await;

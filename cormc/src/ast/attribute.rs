@@ -27,6 +27,7 @@ impl Attribute {
             AttributeKind::Validate(_) => "validate",
             AttributeKind::Static => "static",
             AttributeKind::Cql(_) => "cql",
+            AttributeKind::Embed(_) => "embed",
         }
     }
 }
@@ -56,6 +57,8 @@ pub enum AttributeKind {
     Static,
     /// `@cql("name")`
     Cql(StringLit),
+    /// `@embed(field, …)`: the text fields a vector is computed from.
+    Embed(Vec<Ident>),
 }
 
 /// The argument of `@default(…)`.

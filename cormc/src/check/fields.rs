@@ -86,6 +86,7 @@ fn resolve_field(
         unique_table: None,
         mask: None,
         validations: Vec::new(),
+        embed: Vec::new(),
         span: field.span,
     };
     let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
@@ -221,6 +222,32 @@ fn apply_attribute(
                 if let Some(validation) = validation(rule, field, ty, ctx) {
                     field.validations.push(validation);
                 }
+            }
+        }
+        ast::AttributeKind::Embed(sources) => {
+            if model_only(ctx, "embed") {
+                return;
+            }
+            if !matches!(ty.map(Type::unfrozen), Some(Type::Vector(_)) | None) {
+                ctx.error(
+                    Code::AttributeTypeMismatch,
+                    "`@embed` fills a `vector<float, N>` field",
+                    attribute.span,
+                    format!("field `{}` is `{}`", field.name, field.ty),
+                );
+            } else if !field.optional {
+                ctx.error(
+                    Code::AttributeTypeMismatch,
+                    format!(
+                        "`@embed` fills `{}` when a row leaves it unset, so it must be optional",
+                        field.name
+                    ),
+                    attribute.span,
+                    "on a required field",
+                )
+                .help(format!("write `{}: {}?`", field.name, field.ty));
+            } else {
+                field.embed = sources.iter().map(|source| source.name.clone()).collect();
             }
         }
     }

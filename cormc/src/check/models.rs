@@ -20,7 +20,7 @@ pub(super) fn check_model(
     symbols: &Symbols<'_>,
     ctx: &mut Context,
 ) -> Option<ir::Model> {
-    let fields = resolve_fields(&model.fields, Owner::Model, Place::Column, symbols, ctx);
+    let mut fields = resolve_fields(&model.fields, Owner::Model, Place::Column, symbols, ctx);
     let table = model.table.as_ref().map_or_else(
         || model.name.name.to_snake_case(),
         |table| table.name.name.clone(),
@@ -47,6 +47,7 @@ pub(super) fn check_model(
     check_static_columns(&fields, &key, model, ctx);
     check_bucket_columns(&key, model, ctx);
     check_key_attributes(&fields, &key, model, ctx);
+    check_embed_sources(&mut fields, model, ctx);
     check_counters(&fields, &key, model, ctx);
     let indexes = check_indexes(model, &fields, &key, &table, ctx);
     let vector_indexes = check_vector_indexes(model, &fields, &table, ctx);
@@ -291,6 +292,67 @@ fn check_bucket_columns(key: &ir::Key, model: &ast::Model, ctx: &mut Context) {
     }
 }
 
+/// `@embed(a, b)` names text fields of the same model (E0203 otherwise,
+/// E0603 for another type); a field whose sources don't check embeds
+/// nothing.
+fn check_embed_sources(fields: &mut [ir::Field], model: &ast::Model, ctx: &mut Context) {
+    let texts: Vec<(String, Option<Type>)> = fields
+        .iter()
+        .map(|field| (field.name.clone(), Some(field.ty.unfrozen().clone())))
+        .collect();
+    for field in fields.iter_mut().filter(|field| !field.embed.is_empty()) {
+        let Some(written) = model.fields.iter().find(|w| w.name.name == field.name) else {
+            continue;
+        };
+        let sources = written
+            .attributes
+            .iter()
+            .find_map(|attribute| match &attribute.kind {
+                ast::AttributeKind::Embed(sources) => Some(sources),
+                _ => None,
+            });
+        let mut ok = true;
+        for source in sources.into_iter().flatten() {
+            match texts.iter().find(|(name, _)| *name == source.name) {
+                None => {
+                    let diagnostic = ctx.error(
+                        Code::UnknownField,
+                        format!(
+                            "`@embed({})`: model `{}` has no field `{}`",
+                            source.name, model.name.name, source.name
+                        ),
+                        source.span,
+                        "no such field",
+                    );
+                    if let Some(help) =
+                        did_you_mean(&source.name, texts.iter().map(|(name, _)| name.as_str()))
+                    {
+                        diagnostic.help(help);
+                    }
+                    ok = false;
+                }
+                Some((_, Some(Type::Scalar(Scalar::Text | Scalar::Ascii | Scalar::Varchar)))) => {}
+                Some((_, ty)) => {
+                    ctx.error(
+                        Code::AttributeTypeMismatch,
+                        format!(
+                            "`@embed` computes a vector from text, and `{}` is not text",
+                            source.name
+                        ),
+                        source.span,
+                        ty.as_ref().map_or_else(String::new, |ty| format!("`{ty}`")),
+                    )
+                    .help("name `text` fields (optional ones are skipped when empty)");
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            field.embed.clear();
+        }
+    }
+}
+
 /// `@unique` and `@on_update` don't apply to key fields: the key already
 /// identifies the row, and Cassandra can't update a key column.
 fn check_key_attributes(
@@ -318,6 +380,7 @@ fn check_key_attributes(
                 | ast::AttributeKind::Static
                 | ast::AttributeKind::Bucket
                 | ast::AttributeKind::Masked(_)
+                | ast::AttributeKind::Embed(_)
                 | ast::AttributeKind::Cql(_) => None,
             };
             if let Some((what, help)) = problem {

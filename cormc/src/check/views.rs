@@ -92,6 +92,7 @@ pub(super) fn check_view(
             bucket: false,
             mask: None,
             validations: Vec::new(),
+            embed: Vec::new(),
             ..field.clone()
         })
         .collect();

@@ -197,6 +197,17 @@ impl Printer<'_> {
                 self.string(name);
                 self.punct(")");
             }
+            AttributeKind::Embed(sources) => {
+                self.punct("(");
+                for (i, source) in sources.iter().enumerate() {
+                    if i > 0 {
+                        self.punct(",");
+                        self.sp();
+                    }
+                    self.tok(&source.name, source.span);
+                }
+                self.punct(")");
+            }
         }
     }
 

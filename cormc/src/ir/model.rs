@@ -92,6 +92,9 @@ pub struct Field {
     pub mask: Option<crate::cql::mask::Mask>,
     /// `@validate(…)` rules, in order.
     pub validations: Vec<Validation>,
+    /// `@embed(…)`: the text fields its vector is computed from (empty:
+    /// none).
+    pub embed: Vec<String>,
     /// Where it was declared.
     pub span: Span,
 }

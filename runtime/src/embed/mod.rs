@@ -21,7 +21,7 @@ use crate::Vector;
 
 /// Something that turns texts into vectors: a model run in-process or a
 /// remote service.
-pub trait Embedder: Send + Sync {
+pub trait Embedder: Send + Sync + std::fmt::Debug {
     /// The model's name (recorded with cached vectors).
     fn model(&self) -> &str;
 
@@ -133,6 +133,32 @@ pub async fn embed<const N: usize>(
         }
     }
     Ok(out)
+}
+
+/// The embedder a generated `Db` holds, or the error that says it holds
+/// none.
+///
+/// # Errors
+/// [`crate::Error::Embed`] with [`EmbedError::Config`].
+pub fn required(embedder: Option<&dyn Embedder>) -> crate::Result<&dyn Embedder> {
+    embedder.ok_or_else(|| {
+        crate::Error::Embed(EmbedError::Config(
+            "no embedder is set for `@embed` fields: call `Db::with_embedder`".to_owned(),
+        ))
+    })
+}
+
+/// The text an `@embed` field's vector is computed from: the sources that
+/// are set and not blank, one per line (`None`: nothing to embed).
+#[must_use]
+pub fn joined(sources: &[Option<&str>]) -> Option<String> {
+    let texts: Vec<&str> = sources
+        .iter()
+        .flatten()
+        .map(|text| text.trim())
+        .filter(|text| !text.is_empty())
+        .collect();
+    (!texts.is_empty()).then(|| texts.join("\n"))
 }
 
 /// The vector of one text (see [`embed`]).

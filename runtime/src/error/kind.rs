@@ -84,6 +84,7 @@ impl Error {
             | Self::InvalidPageSize { .. }
             | Self::InvalidTime { .. }
             | Self::InvalidVector { .. }
+            | Self::Embed(_)
             | Self::Unbound { .. }
             | Self::Conflict { .. }
             | Self::EventStore { .. } => true,

@@ -203,6 +203,10 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
+    /// Texts could not be embedded (no embedder set, or the embedder
+    /// failed). Nothing was written.
+    #[error(transparent)]
+    Embed(#[from] crate::embed::EmbedError),
     /// A page size that is not a positive number was asked for.
     #[error("page size {page_size} for `{statement}`: a page holds at least one row")]
     InvalidPageSize {

@@ -29,6 +29,8 @@ pub struct DbFile {
     pub stores: Vec<super::StoreView>,
     /// Whether the schema has migrations (and `Db::migrate`).
     pub migrations: bool,
+    /// Whether some field is `@embed` (the `Db` then holds an embedder).
+    pub embeds: bool,
 }
 
 /// The repository of a model.
@@ -75,6 +77,21 @@ pub struct RepoView {
     pub model_literal: String,
     /// One `nearest_<field>` per vector index.
     pub vector_searches: Vec<VectorSearchView>,
+    /// The `@embed` fields, filled on insert when unset.
+    pub embeds: Vec<EmbedView>,
+}
+
+/// An `@embed(a, b)` field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmbedView {
+    /// The vector field's Rust name.
+    pub ident: String,
+    /// Its dimension.
+    pub dimensions: u32,
+    /// Each source field as an `Option<&str>` expression on `row`.
+    pub sources: Vec<String>,
+    /// The source fields, for docs (`` `a` and `b` ``).
+    pub source_names: String,
 }
 
 /// The `nearest_<field>` method of one vector index.
@@ -102,6 +119,10 @@ pub struct VectorSearchView {
     pub cql: String,
     /// Its key among the repository's extra statements.
     pub key: String,
+    /// `search_text` (or `search_text_<field>` when several indexed fields
+    /// are `@embed`): embeds a text and searches, when the field is
+    /// `@embed`.
+    pub text_method: Option<String>,
 }
 
 impl RepoView {
@@ -312,6 +333,7 @@ impl DbFile {
             }
         }
         Ok(Self {
+            embeds: repos.iter().any(|repo| !repo.embeds.is_empty()),
             schema_keyspace: schema
                 .desired
                 .keyspace
@@ -464,6 +486,15 @@ fn repo_view(
         },
         None => spec,
     };
+    let embedded_indexes = model
+        .vector_indexes
+        .iter()
+        .filter(|index| {
+            model
+                .field(&index.field)
+                .is_some_and(|field| !field.embed.is_empty())
+        })
+        .count();
     let vector_searches = model
         .vector_indexes
         .iter()
@@ -495,6 +526,13 @@ fn repo_view(
                 cql: format!("{head}<keyspace>.{table}{tail}"),
                 head: format!("{head:?}"),
                 tail: format!("{tail:?}"),
+                text_method: (!field.embed.is_empty()).then(|| {
+                    if embedded_indexes == 1 {
+                        "search_text".to_owned()
+                    } else {
+                        format!("search_text_{}", bare(&ident))
+                    }
+                }),
                 key: if number == 0 {
                     "corm::vector::VECTOR_STATEMENTS".to_owned()
                 } else {
@@ -503,8 +541,39 @@ fn repo_view(
             })
         })
         .collect();
+    let embeds = model
+        .fields
+        .iter()
+        .filter(|field| !field.embed.is_empty())
+        .filter_map(|field| {
+            let ir::Type::Vector(dimensions) = field.ty.unfrozen() else {
+                return None;
+            };
+            let sources = field
+                .embed
+                .iter()
+                .filter_map(|name| model.field(name))
+                .map(|source| {
+                    let ident = field_ident(&source.name);
+                    if source.optional {
+                        format!("row.{ident}.as_deref()")
+                    } else {
+                        format!("Some(row.{ident}.as_str())")
+                    }
+                })
+                .collect();
+            let names: Vec<String> = field.embed.iter().map(|name| format!("`{name}`")).collect();
+            Some(EmbedView {
+                ident: field_ident(&field.name),
+                dimensions: *dimensions,
+                sources,
+                source_names: names.join(" and "),
+            })
+        })
+        .collect();
     Ok(RepoView {
         vector_searches,
+        embeds,
         read_only: model.view_of.is_some(),
         spec,
         clustered,

@@ -241,6 +241,7 @@ impl Builder<'_> {
         let mut unknown = None;
         let mut table = None;
         let mut mask = None;
+        let mut sources = Vec::new();
         for p in inner.into_inner() {
             match p.as_rule() {
                 Rule::attr_default
@@ -250,6 +251,7 @@ impl Builder<'_> {
                 | Rule::attr_static
                 | Rule::attr_bucket
                 | Rule::attr_masked
+                | Rule::attr_embed
                 | Rule::attr_cql => name_span = self.span(&p),
                 Rule::attr_name => {
                     name_span = self.span(&p);
@@ -263,6 +265,7 @@ impl Builder<'_> {
                     }
                 }
                 Rule::string => string = Some(self.string(p)),
+                Rule::ident if rule == Rule::embed_attr => sources.push(self.ident(&p)),
                 Rule::ident => table = Some(self.ident(&p)),
                 Rule::mask_call => mask = self.mask_call(p),
                 Rule::lparen | Rule::rparen | Rule::comma | Rule::no_args | Rule::loose_args => {}
@@ -290,6 +293,7 @@ impl Builder<'_> {
                 }
             },
             Rule::static_attr => AttributeKind::Static,
+            Rule::embed_attr => AttributeKind::Embed(sources),
             Rule::validate_attr => AttributeKind::Validate(rules),
             Rule::cql_attr => match string {
                 Some(string) => AttributeKind::Cql(string),
