@@ -115,9 +115,22 @@ pub fn run(args: Args) -> Outcome {
             );
         return run_step("corm-bench scan", bench);
     }
-    if args.vectors {
+    if args.bulk || args.range || args.events || args.vectors {
+        if args.vectors {
+            bench.arg("vectors");
+        } else {
+            bench
+                .arg(if args.bulk {
+                    "bulk"
+                } else if args.range {
+                    "range"
+                } else {
+                    "events"
+                })
+                .arg("--runs")
+                .arg(args.runs.unwrap_or(3).to_string());
+        }
         bench
-            .arg("vectors")
             .arg("--out")
             .arg(target_dir().join("corm-bench"))
             .current_dir(crate::paths::workspace_root())
@@ -125,27 +138,7 @@ pub fn run(args: Args) -> Outcome {
                 "CORM_CONTACT_POINTS",
                 format!("127.0.0.1:{}", args.node.port),
             );
-        return run_step("corm-bench vectors", bench);
-    }
-    if args.bulk || args.range || args.events {
-        bench
-            .arg(if args.bulk {
-                "bulk"
-            } else if args.range {
-                "range"
-            } else {
-                "events"
-            })
-            .arg("--runs")
-            .arg(args.runs.unwrap_or(3).to_string())
-            .arg("--out")
-            .arg(target_dir().join("corm-bench"))
-            .current_dir(crate::paths::workspace_root())
-            .env(
-                "CORM_CONTACT_POINTS",
-                format!("127.0.0.1:{}", args.node.port),
-            );
-        return run_step("corm-bench bulk/range/events", bench);
+        return run_step("corm-bench bulk/range/events/vectors", bench);
     }
     bench.arg("suite");
     bench

@@ -213,7 +213,12 @@ async fn dot_product_and_euclidean_scores_are_cassandras() {
     with_keyspace("vector_similarities", |session| async move {
         let db = db(session.clone()).await;
         let mut random = Random(0x0dd_ba11);
-        let pins: Vec<Pin> = (0..200).map(|id| Pin { id, place: random.unit_vector() }).collect();
+        let pins: Vec<Pin> = (0..200)
+            .map(|id| Pin {
+                id,
+                place: random.unit_vector(),
+            })
+            .collect();
         db.pin().insert_many(pins.clone()).await.unwrap();
         let spots: Vec<Spot> = (0..200)
             .map(|id| Spot {
@@ -239,20 +244,15 @@ async fn dot_product_and_euclidean_scores_are_cassandras() {
             .unwrap();
         assert_eq!(found[0].row.id, best.id);
         for scored in &found {
-            let (theirs,): (f32,) = session
-                .query(
-                    &format!(
-                        "SELECT similarity_dot_product(place, ?) FROM \"{keyspace}\".pin WHERE id = ?"
-                    ),
-                    (&query, scored.row.id),
-                )
-                .await
-                .unwrap()
-                .into_rows_result()
-                .unwrap()
-                .first_row()
-                .unwrap();
-            assert!((scored.score - theirs).abs() < 1e-5, "{} vs {theirs}", scored.score);
+            let cql = format!(
+                "SELECT similarity_dot_product(place, ?) FROM \"{keyspace}\".pin WHERE id = ?"
+            );
+            let theirs = server_score(&session, &cql, &query, scored.row.id).await;
+            assert!(
+                (scored.score - theirs).abs() < 1e-5,
+                "{} vs {theirs}",
+                scored.score
+            );
         }
 
         let query = Vector::from([5.0_f32, 5.0]);
@@ -260,28 +260,50 @@ async fn dot_product_and_euclidean_scores_are_cassandras() {
         assert_eq!(found.len(), 20);
         assert!(found.iter().all(|scored| scored.row.id % 5 != 0));
         for scored in &found {
-            let (theirs,): (f32,) = session
-                .query(
-                    &format!("SELECT similarity_euclidean(pos, ?) FROM \"{keyspace}\".spot WHERE id = ?"),
-                    (&query, scored.row.id),
-                )
-                .await
-                .unwrap()
-                .into_rows_result()
-                .unwrap()
-                .first_row()
-                .unwrap();
-            assert!((scored.score - theirs).abs() < 1e-5, "{} vs {theirs}", scored.score);
+            let cql = format!(
+                "SELECT similarity_euclidean(pos, ?) FROM \"{keyspace}\".spot WHERE id = ?"
+            );
+            let theirs = server_score(&session, &cql, &query, scored.row.id).await;
+            assert!(
+                (scored.score - theirs).abs() < 1e-5,
+                "{} vs {theirs}",
+                scored.score
+            );
         }
         // Brute force agrees on the closest.
         let closest = spots
             .iter()
-            .filter_map(|spot| spot.pos.map(|pos| (Similarity::Euclidean.score(pos.as_slice(), query.as_slice()), spot.id)))
+            .filter_map(|spot| {
+                spot.pos.map(|pos| {
+                    (
+                        Similarity::Euclidean.score(pos.as_slice(), query.as_slice()),
+                        spot.id,
+                    )
+                })
+            })
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .unwrap();
         assert_eq!(found[0].row.id, closest.1);
     })
     .await;
+}
+
+/// The score Cassandra's similarity function in `cql` gives row `id`.
+async fn server_score<const N: usize>(
+    session: &Session,
+    cql: &str,
+    query: &Vector<N>,
+    id: i32,
+) -> f32 {
+    let (score,): (f32,) = session
+        .query(cql, (query, id))
+        .await
+        .unwrap()
+        .into_rows_result()
+        .unwrap()
+        .first_row()
+        .unwrap();
+    score
 }
 
 #[tokio::test]
