@@ -110,6 +110,9 @@ async fn main() -> Result<(), corm::Error> {
             city: "Springfield".to_owned(),
             zip: None,
         });
+        // A vector<float, 3> is a corm::Vector<3>: its length is checked
+        // by the compiler.
+        order.embedding = Some(corm::Vector::from([1.0, n as f32, 0.5]));
         db.order().insert(&order).await?;
         if n == 0 {
             let again = db.order().insert_if_not_exists(&order).await?;
@@ -156,6 +159,24 @@ async fn main() -> Result<(), corm::Error> {
             .await?;
         println!("recent_orders after the oldest: {} orders", newer.len());
     }
+    // Vector search: over the whole table, and within one customer's
+    // orders (a named query), each row with Cassandra's cosine score.
+    let like = corm::Vector::from([1.0, 2.0, 0.5]);
+    for found in db.order().nearest_embedding(&like, 2).await? {
+        println!(
+            "nearest_embedding: order with {} item(s), similarity {:.3}",
+            found.row.quantity, found.score
+        );
+    }
+    let similar = db.order().similar_orders(customer, &like, 3).await?;
+    println!(
+        "similar_orders of {}: {:?}",
+        ada.name,
+        similar
+            .iter()
+            .map(|found| (found.row.quantity, (found.score * 1000.0).round() / 1000.0))
+            .collect::<Vec<_>>()
+    );
     // Named mutations: a tag added in place, and a status change that
     // applies only from the status the caller saw.
     if let Some(order) = newest_first.first() {

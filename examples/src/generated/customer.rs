@@ -816,7 +816,7 @@ impl CustomerRepository<'_> {
         tier: &'s str,
     ) -> impl corm::Fetch<corm::paging::Rows<Customer>> + 's {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
-            key: 2,
+            key: 3,
             head: "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
             tail: " WHERE tier = ?",
         };

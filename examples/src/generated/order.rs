@@ -719,6 +719,45 @@ impl OrderRepository<'_> {
     }
 }
 impl OrderRepository<'_> {
+    /// A customer's orders whose embedding is nearest to a vector.
+    ///
+    /// Returns at most `n` rows (a positive number).
+    ///
+    /// The rows whose `embedding` is nearest to `like` (an ANN search of the field's vector index, at most 1,000 rows), closest first, each with its similarity to it as Cassandra's `similarity_cosine` computes it.
+    ///
+    /// ```cql
+    /// SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM <keyspace>."order" WHERE customer_id = ? ORDER BY embedding ANN OF ? LIMIT ?
+    /// ```
+    ///
+    /// # Errors
+    /// [`corm::Error::InvalidVector`] for a query vector with a NaN or infinite component, the zero vector under cosine, or a limit outside 1..=1000 (nothing is sent); [`corm::Error::Prepare`], [`corm::Error::Execute`] or an error reading a row.
+    pub fn similar_orders<'s>(
+        &'s self,
+        customer: corm::Uuid,
+        like: &'s corm::Vector<3>,
+        n: i32,
+    ) -> impl corm::Fetch<Vec<corm::vector::Scored<Order>>> + 's {
+        const INDEX: corm::vector::VectorIndex = corm::vector::VectorIndex {
+            name: "Order.embedding",
+            similarity: corm::vector::Similarity::Cosine,
+        };
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            key: 1,
+            head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
+            tail: " WHERE customer_id = ? ORDER BY embedding ANN OF ? LIMIT ?",
+        };
+        self.base
+            .reborrow()
+            .nearest(
+                &INDEX,
+                &STATEMENT,
+                (customer, like, n),
+                (like, n),
+                |row| row.embedding.as_ref(),
+            )
+    }
+}
+impl OrderRepository<'_> {
     /// The orders of several customers (at most 1,000).
     ///
     /// Returns at most 1000 rows.
@@ -734,7 +773,7 @@ impl OrderRepository<'_> {
         customers: &'s [corm::Uuid],
     ) -> impl corm::Fetch<Vec<Order>> + 's {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
-            key: 1,
+            key: 2,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " WHERE customer_id IN ? LIMIT 1000",
         };
@@ -775,7 +814,7 @@ impl OrderRepository<'_> {
         customer: corm::Uuid,
     ) -> corm::Result<Vec<OrderTotals>> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
-            key: 3,
+            key: 4,
             head: "SELECT customer_id, count(*), sum(total_cents), max(placed_at) FROM ",
             tail: " WHERE customer_id = ? GROUP BY customer_id",
         };
@@ -849,7 +888,7 @@ impl OrderRepository<'_> {
         customer: corm::Uuid,
     ) -> corm::Result<Vec<BusyStatuses>> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
-            key: 4,
+            key: 5,
             head: "SELECT status, quantity FROM ",
             tail: " WHERE customer_id = ?",
         };
@@ -902,7 +941,7 @@ impl OrderRepository<'_> {
         id: corm::Uuid,
     ) -> corm::Result<()> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
-            key: 5,
+            key: 6,
             head: "UPDATE ",
             tail: " USING TTL ? SET tags = tags + ?, updated_at = ? WHERE customer_id = ? AND placed_at = ? AND id = ?",
         };
@@ -955,7 +994,7 @@ impl OrderRepository<'_> {
         seen: OrderStatus,
     ) -> corm::Result<corm::Conditional<AdvanceOrderCurrent>> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
-            key: 6,
+            key: 7,
             head: "UPDATE ",
             tail: " USING TTL ? SET status = ?, updated_at = ? WHERE customer_id = ? AND placed_at = ? AND id = ? IF status = ?",
         };
