@@ -2,8 +2,10 @@
 //! its providers behind cargo features of `corm`, so that a program that
 //! needs neither compiles neither:
 //!
-//! - `embed-http`: [`HttpEmbedder`], any OpenAI-compatible
-//!   `/v1/embeddings` endpoint (batching, retries with back-off, timeouts).
+//! - `embed-http`: `HttpEmbedder`, any OpenAI-compatible
+//!   `/v1/embeddings` endpoint (batching, retries with back-off, timeouts);
+//! - `embed-local`: `LocalEmbedder`, a BERT sentence model such as
+//!   all-MiniLM-L6-v2 run in-process with candle.
 //!
 //! [`embed`] checks what a provider returns (one vector per text, of the
 //! dimension asked for, every component finite) and types it as
@@ -11,9 +13,13 @@
 
 #[cfg(feature = "embed-http")]
 mod http;
+#[cfg(feature = "embed-local")]
+mod local;
 
 #[cfg(feature = "embed-http")]
 pub use http::{HttpEmbedder, HttpEmbedderConfig};
+#[cfg(feature = "embed-local")]
+pub use local::LocalEmbedder;
 
 use futures::future::BoxFuture;
 
