@@ -19,6 +19,7 @@ mod codegen;
 mod compile_bench;
 mod example;
 mod fuzz;
+mod model;
 mod paths;
 mod synthetic;
 mod test;
@@ -57,6 +58,8 @@ enum Command {
     CompileBench(compile_bench::Args),
     /// Fuzz the compiler's parse and check stages (needs nightly).
     Fuzz(fuzz::Args),
+    /// The local embedding model's files (`model fetch`).
+    Model(model::Args),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
         Command::Example(args) => example::run(args),
         Command::Codegen(args) => codegen::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Model(args) => model::run(args),
         Command::Synthetic(args) => synthetic::run(args),
         Command::CompileBench(args) => compile_bench::run(args),
         Command::Fuzz(args) => fuzz::run(args),

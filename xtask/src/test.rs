@@ -11,10 +11,18 @@ use crate::cassandra::{self, NodeOptions};
 pub struct Args {
     #[command(flatten)]
     node: NodeOptions,
+    /// Only the local embedding model (`corm`'s `embed-local` feature):
+    /// fetch its files, lint and run its test against a numpy reference
+    /// (about 15 minutes from clean: candle compiles slowly).
+    #[arg(long)]
+    embeddings: bool,
 }
 
 /// Formatting, lints, then every test of the workspace against the node.
 pub fn run(args: Args) -> Outcome {
+    if args.embeddings {
+        return embeddings();
+    }
     run_step("cargo fmt --check", cargo(&["fmt", "--all", "--check"]))?;
     run_step(
         "cargo clippy",
@@ -39,4 +47,35 @@ pub fn run(args: Args) -> Outcome {
         format!("127.0.0.1:{}", args.node.port),
     );
     run_step("cargo test", tests)
+}
+
+/// `--embeddings`: the model's files, then clippy and the test of the
+/// `embed-local` feature.
+fn embeddings() -> Outcome {
+    let dir = crate::model::fetch()?;
+    run_step(
+        "cargo clippy (embed-local)",
+        cargo(&[
+            "clippy",
+            "-p",
+            "corm",
+            "--features",
+            "embed-local",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    let mut test = cargo(&[
+        "test",
+        "-p",
+        "corm",
+        "--features",
+        "embed-local",
+        "--test",
+        "embed_local",
+    ]);
+    test.env("CORM_MODEL_DIR", dir).arg("--").arg("--nocapture");
+    run_step("cargo test (embed-local)", test)
 }
