@@ -51,6 +51,11 @@ pub struct Args {
     /// writes build the index).
     #[arg(long, conflicts_with_all = ["front_end", "scan", "bulk", "range", "events"])]
     vectors: bool,
+    /// Only the local embedding model: sentences per second, one at a
+    /// time and in batches of 32 (no node; builds candle in release mode
+    /// first, several minutes from clean).
+    #[arg(long, conflicts_with_all = ["front_end", "scan", "bulk", "range", "events", "vectors"])]
+    embeddings: bool,
     /// Models in the `--front-end` schemas.
     #[arg(long, default_value_t = 500, requires = "front_end")]
     models: usize,
@@ -91,6 +96,9 @@ pub struct Args {
 pub fn run(args: Args) -> Outcome {
     if args.front_end {
         return front_end(args.models, args.runs.unwrap_or(20));
+    }
+    if args.embeddings {
+        return embeddings();
     }
     cassandra::ensure_running(args.node.clone())?;
     run_step(
@@ -290,4 +298,30 @@ fn kilobytes(bytes: usize) -> f64 {
 
 fn millis(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
+}
+
+/// `--embeddings`: the local model's throughput (no node).
+fn embeddings() -> Outcome {
+    let model = crate::model::fetch()?;
+    run_step(
+        "cargo build --release -p corm-bench --features embed-local",
+        cargo(&[
+            "build",
+            "--release",
+            "--quiet",
+            "--package",
+            "corm-bench",
+            "--features",
+            "embed-local",
+        ]),
+    )?;
+    let mut bench = Command::new(target_dir().join("release").join("corm-bench"));
+    bench
+        .arg("embed")
+        .arg("--model")
+        .arg(model)
+        .arg("--out")
+        .arg(target_dir().join("corm-bench"))
+        .current_dir(crate::paths::workspace_root());
+    run_step("corm-bench embed", bench)
 }

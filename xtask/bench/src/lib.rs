@@ -28,6 +28,8 @@ pub mod bulk;
 pub mod charybdis_side;
 pub mod cpu;
 pub mod data;
+#[cfg(feature = "embed-local")]
+pub mod embed;
 pub mod events;
 pub mod load;
 pub mod peer;

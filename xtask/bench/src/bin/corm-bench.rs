@@ -46,6 +46,24 @@ enum Command {
     Events(EventsArgs),
     /// Nearest-neighbour search against a hand-written `ANN OF` read.
     Vectors(VectorsArgs),
+    /// Sentences embedded per second by the local model.
+    #[cfg(feature = "embed-local")]
+    Embed(EmbedArgs),
+}
+
+/// Arguments of `corm-bench embed`.
+#[cfg(feature = "embed-local")]
+#[derive(clap::Args)]
+struct EmbedArgs {
+    /// The model's folder (`cargo xtask model fetch`).
+    #[arg(long)]
+    model: PathBuf,
+    /// Sentences per measurement.
+    #[arg(long, default_value_t = 256)]
+    sentences: usize,
+    /// Where `embed.json` goes.
+    #[arg(long, default_value = "target/corm-bench")]
+    out: PathBuf,
 }
 
 /// Arguments of `corm-bench vectors`.
@@ -190,6 +208,8 @@ async fn main() -> ExitCode {
         Command::Range(args) => range(args).await,
         Command::Events(args) => events(args).await,
         Command::Vectors(args) => vectors(args).await,
+        #[cfg(feature = "embed-local")]
+        Command::Embed(args) => embed(args).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -298,6 +318,16 @@ async fn measure_range(
         report.range_seconds, report.partition_seconds, report.ratio
     );
     Ok(report)
+}
+
+#[cfg(feature = "embed-local")]
+async fn embed(args: EmbedArgs) -> Result<(), BenchError> {
+    let report = corm_bench::embed::measure(&args.model, args.sentences).await?;
+    println!(
+        "embed: all-MiniLM-L6-v2 on this CPU, {} sentences of {:.1} words: {:.1}/s one at a time, {:.1}/s in batches of 32",
+        report.sentences, report.mean_words, report.batch_1_per_second, report.batch_32_per_second
+    );
+    write_json(&args.out, "embed.json", &report)
 }
 
 async fn vectors(args: VectorsArgs) -> Result<(), BenchError> {
