@@ -61,9 +61,10 @@ impl LocalEmbedder {
         let unreadable = |name: &str, error: &dyn std::fmt::Display| {
             EmbedError::Config(format!("{}: {error}", folder.join(name).display()))
         };
-        let config: Config = serde_json::from_slice(&read("config.json")?)
+        let config_json = read("config.json")?;
+        let config: Config = serde_json::from_slice(&config_json)
             .map_err(|error| unreadable("config.json", &error))?;
-        let hidden = serde_json::from_slice::<serde_json::Value>(&read("config.json")?)
+        let hidden = serde_json::from_slice::<serde_json::Value>(&config_json)
             .ok()
             .and_then(|config| config.get("hidden_size")?.as_u64())
             .and_then(|size| usize::try_from(size).ok())
