@@ -856,3 +856,101 @@ async fn a_missing_keyspace_and_a_bad_list_are_refused() {
         "{error}"
     );
 }
+
+/// The SAI indexes of the test keyspace with whether each is queryable.
+async fn sai_indexes(session: &Session) -> Vec<(String, bool)> {
+    let ks = keyspace(session);
+    let rows = session
+        .query(
+            "SELECT index_name, is_queryable FROM system_views.sai_column_indexes \
+             WHERE keyspace_name = ?",
+            (ks.as_str(),),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_rows_result()
+        .unwrap_or_else(|e| panic!("{e}"));
+    rows.rows::<(String, bool)>()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .map(|row| row.unwrap_or_else(|e| panic!("{e}")))
+        .collect()
+}
+
+#[tokio::test]
+async fn up_returns_once_the_new_indexes_are_queryable() {
+    with_keyspace("migrate_index_wait", |session| async move {
+        let ks = keyspace(&session);
+        let table = migration(
+            1,
+            "create_points",
+            &["CREATE TABLE {ks}.points (id int PRIMARY KEY, kind text, at vector<float, 2>)"],
+        );
+        Migrator::new(&session, &ks, std::slice::from_ref(&table))
+            .up()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        // Rows already there, so that the indexes have something to build.
+        let insert = session
+            .prepare("INSERT INTO points (id, kind, at) VALUES (?, ?, ?)")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for id in 0..2_000_i32 {
+            let kind = if id % 3 == 0 { "even" } else { "odd" };
+            let at = vec![1.0_f32 + id as f32, 2.0];
+            session
+                .execute(&insert, (id, kind, at))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let indexes = migration(
+            2,
+            "index_points",
+            &[
+                "CREATE INDEX points_kind ON {ks}.points (kind) USING 'sai'",
+                "CREATE INDEX points_at ON {ks}.points (at) USING 'sai'",
+            ],
+        );
+        let all = [table, indexes];
+        let (lines, hook) = recorder();
+        Migrator::new(&session, &ks, &all)
+            .on_progress(hook)
+            .up()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+
+        // When `up` returns, both indexes answer, at once. (Without the
+        // wait, the vector index of 2,000 rows is still building here.)
+        let mut indexes = sai_indexes(&session).await;
+        indexes.sort();
+        assert_eq!(
+            indexes,
+            [("points_at".to_owned(), true), ("points_kind".to_owned(), true)]
+        );
+        let (kinds,): (i64,) = session
+            .query("SELECT count(*) FROM points WHERE kind = 'even'", ())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_rows_result()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .single_row()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(kinds, 667);
+        let nearest = session
+            .query(
+                "SELECT id FROM points ORDER BY at ANN OF [1.0, 2.0] LIMIT 3",
+                (),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_rows_result()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .rows_num();
+        assert_eq!(nearest, 3);
+        // The progress lines tell when the runner waited for a build.
+        let lines = lines.lock().unwrap_or_else(|e| panic!("{e}")).clone();
+        for line in lines.iter().filter(|line| line.starts_with("waiting for the indexes")) {
+            assert!(line.contains("points_"), "{line}");
+        }
+    })
+    .await;
+}

@@ -110,14 +110,17 @@ impl Db {
     /// [`SCHEMA_STATEMENTS`](super::SCHEMA_STATEMENTS) (`create … if not
     /// exists`, so it can run again), since the schema has no migrations.
 {% endif %}
+    /// It returns once the keyspace's indexes are built and queryable.
     /// The same code sets up any keyspace: a test's, a tenant's, a copy.
     ///
     /// # Errors
 {% if file.migrations %}
     /// As for [`migrate`](Self::migrate).
 {% else %}
-    /// [`corm::Error::Execute`] naming the statement the cluster refused, or
-    /// [`corm::Error::SchemaAgreement`].
+    /// [`corm::Error::Execute`] naming the statement the cluster refused,
+    /// [`corm::Error::SchemaAgreement`], or [`corm::Error::Migrate`] when an
+    /// index is still not queryable after
+    /// [`DEFAULT_INDEX_WAIT`](corm::migrate::DEFAULT_INDEX_WAIT).
 {% endif %}
     pub async fn setup(&self) -> corm::Result<()> {
 {% if file.migrations %}
@@ -126,7 +129,12 @@ impl Db {
         for statement in super::SCHEMA_STATEMENTS {
             self.inner.session.run_ddl(&statement.text(&self.inner.keyspace)).await?;
         }
-        Ok(())
+        corm::migrate::await_indexes(
+            &self.inner.session,
+            &self.inner.keyspace,
+            corm::migrate::DEFAULT_INDEX_WAIT,
+        )
+        .await
 {% endif %}
     }
 

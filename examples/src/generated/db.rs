@@ -67,6 +67,7 @@ impl Db {
     /// Brings this keyspace, which must exist, to the schema: by applying
     /// the pending migrations ([`migrate`](Self::migrate)), since the schema
     /// has them.
+    /// It returns once the keyspace's indexes are built and queryable.
     /// The same code sets up any keyspace: a test's, a tenant's, a copy.
     ///
     /// # Errors

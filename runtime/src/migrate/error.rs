@@ -158,6 +158,24 @@ pub enum MigrateError {
         #[source]
         source: Box<Error>,
     },
+    /// The migrations are applied, but indexes of the keyspace were still
+    /// not queryable when the wait ended: queries that need them fail until
+    /// the node has built them.
+    #[error(
+        "the migrations of `{keyspace}` are applied, but after {waited:?} these indexes are \
+         still not queryable: {}; queries that need them fail until they are built (see \
+         `system_views.sai_column_indexes`); run again to wait longer, or raise \
+         `Migrator::index_wait`",
+        indexes.join(", ")
+    )]
+    IndexesNotQueryable {
+        /// The keyspace.
+        keyspace: String,
+        /// The indexes not queryable, by name.
+        indexes: Vec<String>,
+        /// How long the runner waited.
+        waited: Duration,
+    },
 }
 
 impl From<MigrateError> for Error {

@@ -11,7 +11,8 @@
 //! - A lock ([`LOCK_TABLE`]) taken by a lightweight transaction with a lease
 //!   (a TTL, renewed while the run lasts) lets one runner work at a time;
 //!   another waits for it, or fails after a deadline naming the holder.
-//! - After every schema change the runner waits for schema agreement.
+//! - After every schema change the runner waits for schema agreement, and
+//!   before it returns, for the keyspace's indexes to be queryable.
 //!
 //! [`Migrator`] is the entry point: [`up`](Migrator::up),
 //! [`status`](Migrator::status) and [`verify`](Migrator::verify). The whole
@@ -19,6 +20,7 @@
 
 mod catalog;
 mod error;
+mod indexes;
 mod lock;
 mod migration;
 mod progress;
@@ -28,9 +30,10 @@ mod status;
 mod tracking;
 
 pub use error::MigrateError;
+pub use indexes::{PendingIndex, await_indexes};
 pub use lock::{LOCK_TABLE, LockHolder};
 pub use migration::{Migration, MigrationStatement};
 pub use progress::{AppliedMigration, Event, Report, StatementOutcome};
-pub use runner::{DEFAULT_LEASE, DEFAULT_LOCK_WAIT, Migrator};
+pub use runner::{DEFAULT_INDEX_WAIT, DEFAULT_LEASE, DEFAULT_LOCK_WAIT, Migrator};
 pub use status::{MigrationState, MigrationStatus};
 pub use tracking::TRACKING_TABLE;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::Error;
 
+use super::indexes::PendingIndex;
 use super::lock::LockHolder;
 use super::migration::Migration;
 
@@ -61,6 +62,14 @@ pub enum Event<'a> {
         migration: &'a Migration,
         /// How long this run spent on it.
         elapsed: Duration,
+    },
+    /// The migrations are applied; some indexes are still being built, and
+    /// the runner waits for them to become queryable.
+    IndexesBuilding {
+        /// The keyspace.
+        keyspace: &'a str,
+        /// The indexes not queryable yet, by name.
+        indexes: &'a [PendingIndex],
     },
     /// The lock could not be released (its lease will end it).
     LockReleaseFailed {
@@ -159,6 +168,14 @@ impl fmt::Display for Event<'_> {
                 "applied migration {} `{}` in {elapsed:.1?}",
                 migration.id, migration.name
             ),
+            Self::IndexesBuilding { keyspace, indexes } => {
+                let names: Vec<&str> = indexes.iter().map(|index| index.name.as_str()).collect();
+                write!(
+                    f,
+                    "waiting for the indexes of `{keyspace}` to be built: {}",
+                    names.join(", ")
+                )
+            }
             Self::LockReleaseFailed { keyspace, error } => write!(
                 f,
                 "could not release the migration lock of `{keyspace}` (it expires with its \

@@ -12,6 +12,7 @@ use crate::{Result, Session};
 
 use super::MigrateError;
 use super::catalog::{keyspace_exists, table_exists};
+use super::indexes::{await_queryable, not_queryable};
 use super::lock::{self, Lease, Lock, LockSettings};
 use super::migration::{Migration, MigrationStatement};
 use super::progress::{AppliedMigration, Event, Report, StatementOutcome};
@@ -25,6 +26,10 @@ pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 /// How long to wait for another runner unless [`Migrator::lock_wait`] says
 /// otherwise.
 pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(300);
+
+/// How long [`Migrator::up`] waits for the keyspace's indexes to become
+/// queryable unless [`Migrator::index_wait`] says otherwise.
+pub const DEFAULT_INDEX_WAIT: Duration = Duration::from_secs(120);
 
 type ProgressHook<'a> = Box<dyn Fn(&Event<'_>) + Send + Sync + 'a>;
 
@@ -51,6 +56,7 @@ pub struct Migrator<'a> {
     lock_wait: Duration,
     consistency: Consistency,
     holder: String,
+    index_wait: Duration,
     on_progress: Option<ProgressHook<'a>>,
 }
 
@@ -63,6 +69,7 @@ impl fmt::Debug for Migrator<'_> {
             .field("lock_wait", &self.lock_wait)
             .field("consistency", &self.consistency)
             .field("holder", &self.holder)
+            .field("index_wait", &self.index_wait)
             .finish_non_exhaustive()
     }
 }
@@ -79,6 +86,7 @@ impl<'a> Migrator<'a> {
             lock_wait: DEFAULT_LOCK_WAIT,
             consistency: Consistency::Quorum,
             holder: default_holder(),
+            index_wait: DEFAULT_INDEX_WAIT,
             on_progress: None,
         }
     }
@@ -112,6 +120,17 @@ impl<'a> Migrator<'a> {
         self
     }
 
+    /// How long [`up`](Self::up) waits, once the migrations are applied,
+    /// for the keyspace's storage-attached indexes to be built and
+    /// queryable (default 2 minutes; zero does not wait). An index created
+    /// on a large table can take longer to build: the run then fails with
+    /// [`MigrateError::IndexesNotQueryable`], its migrations recorded as
+    /// applied, and the next run waits again.
+    pub fn index_wait(mut self, wait: Duration) -> Self {
+        self.index_wait = wait;
+        self
+    }
+
     /// Calls `hook` at every step of [`up`](Self::up): lock, migration and
     /// statement started and done. Its `Display` makes a progress line.
     pub fn on_progress(mut self, hook: impl Fn(&Event<'_>) + Send + Sync + 'a) -> Self {
@@ -123,15 +142,20 @@ impl<'a> Migrator<'a> {
     ///
     /// A migration that an earlier run left partly applied resumes at its
     /// first statement not recorded as done. Before applying anything, the
-    /// recorded migrations are checked against the given ones.
+    /// recorded migrations are checked against the given ones. Afterwards
+    /// (and when there was nothing to apply, as another runner may have just
+    /// created an index) it waits until the keyspace's indexes are queryable,
+    /// so that the schema is usable when it returns.
     ///
     /// # Errors
     /// [`MigrateError`] (as [`Error::Migrate`](crate::Error::Migrate)): the
     /// list is not by increasing id, the keyspace is missing, the lock
     /// stayed busy or was lost, a checksum changed, a recorded migration is
     /// unknown or out of order, or a statement failed
-    /// ([`MigrateError::Statement`], recorded progress kept for the next run);
-    /// the cluster's errors on the tracking and lock tables.
+    /// ([`MigrateError::Statement`], recorded progress kept for the next run),
+    /// an index still not queryable after [`index_wait`](Self::index_wait)
+    /// ([`MigrateError::IndexesNotQueryable`]); the cluster's errors on the
+    /// tracking and lock tables.
     pub async fn up(&self) -> Result<Report> {
         status::validate(self.migrations)?;
         self.require_keyspace().await?;
@@ -173,7 +197,24 @@ impl<'a> Migrator<'a> {
                 error: &error,
             });
         }
-        outcome
+        let report = outcome?;
+        self.await_indexes().await?;
+        Ok(report)
+    }
+
+    /// Waits until the keyspace's indexes are queryable, up to `index_wait`.
+    async fn await_indexes(&self) -> Result<()> {
+        if self.index_wait.is_zero() {
+            return Ok(());
+        }
+        let pending = await_queryable(self.session, &self.keyspace, self.index_wait, |pending| {
+            self.emit(&Event::IndexesBuilding {
+                keyspace: &self.keyspace,
+                indexes: pending,
+            });
+        })
+        .await?;
+        not_queryable(&self.keyspace, pending, self.index_wait)
     }
 
     /// Where each migration stands: the given ones and any recorded one the

@@ -6,7 +6,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
 
 use corm::loader::IN_CHUNK;
 use corm::{Options, Uuid};
@@ -367,20 +366,15 @@ async fn composite_keys_and_the_index() {
         assert_eq!(db.comment().commenter(anonymous).await.unwrap(), None);
 
         // has_many through the index on `Comment.author_id`: a query per
-        // user. The index may still be building just after it was created.
+        // user (`setup` returned once the index was queryable).
         let mut parents = users.clone();
         parents.push(users[2].clone());
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let by_author = loop {
-            match db.user().with(small_pages()).comments_of(&parents).await {
-                Ok(loaded) => break loaded,
-                Err(err) if Instant::now() < deadline => {
-                    eprintln!("index not ready yet: {err}");
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-                Err(err) => panic!("{err}"),
-            }
-        };
+        let by_author = db
+            .user()
+            .with(small_pages())
+            .comments_of(&parents)
+            .await
+            .unwrap();
         let by_author: Vec<Vec<Comment>> = by_author
             .into_iter()
             .map(|mut loaded| {

@@ -56,16 +56,24 @@ impl Db {
     /// Brings this keyspace, which must exist, to the schema: by applying
     /// [`SCHEMA_STATEMENTS`](super::SCHEMA_STATEMENTS) (`create … if not
     /// exists`, so it can run again), since the schema has no migrations.
+    /// It returns once the keyspace's indexes are built and queryable.
     /// The same code sets up any keyspace: a test's, a tenant's, a copy.
     ///
     /// # Errors
-    /// [`corm::Error::Execute`] naming the statement the cluster refused, or
-    /// [`corm::Error::SchemaAgreement`].
+    /// [`corm::Error::Execute`] naming the statement the cluster refused,
+    /// [`corm::Error::SchemaAgreement`], or [`corm::Error::Migrate`] when an
+    /// index is still not queryable after
+    /// [`DEFAULT_INDEX_WAIT`](corm::migrate::DEFAULT_INDEX_WAIT).
     pub async fn setup(&self) -> corm::Result<()> {
         for statement in super::SCHEMA_STATEMENTS {
             self.inner.session.run_ddl(&statement.text(&self.inner.keyspace)).await?;
         }
-        Ok(())
+        corm::migrate::await_indexes(
+                &self.inner.session,
+                &self.inner.keyspace,
+                corm::migrate::DEFAULT_INDEX_WAIT,
+            )
+            .await
     }
     /// The session the statements run on.
     #[must_use]
