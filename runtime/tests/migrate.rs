@@ -924,7 +924,10 @@ async fn up_returns_once_the_new_indexes_are_queryable() {
         indexes.sort();
         assert_eq!(
             indexes,
-            [("points_at".to_owned(), true), ("points_kind".to_owned(), true)]
+            [
+                ("points_at".to_owned(), true),
+                ("points_kind".to_owned(), true)
+            ]
         );
         let (kinds,): (i64,) = session
             .query("SELECT count(*) FROM points WHERE kind = 'even'", ())
@@ -948,7 +951,10 @@ async fn up_returns_once_the_new_indexes_are_queryable() {
         assert_eq!(nearest, 3);
         // The progress lines tell when the runner waited for a build.
         let lines = lines.lock().unwrap_or_else(|e| panic!("{e}")).clone();
-        for line in lines.iter().filter(|line| line.starts_with("waiting for the indexes")) {
+        for line in lines
+            .iter()
+            .filter(|line| line.starts_with("waiting for the indexes"))
+        {
             assert!(line.contains("points_"), "{line}");
         }
     })

@@ -35,7 +35,10 @@ pub struct PendingIndex {
 ///
 /// A node without the view (not Cassandra 5) has no SAI indexes to wait
 /// for: the refused statement reads as none pending.
-pub(crate) async fn pending_indexes(session: &Session, keyspace: &str) -> Result<Vec<PendingIndex>> {
+pub(crate) async fn pending_indexes(
+    session: &Session,
+    keyspace: &str,
+) -> Result<Vec<PendingIndex>> {
     let statement = "SELECT index_name, is_queryable, is_building \
                      FROM system_views.sai_column_indexes WHERE keyspace_name = ?";
     let result = match session.query(statement, (keyspace,)).await {
