@@ -38,6 +38,8 @@ pub mod options;
 pub mod paging;
 #[doc(hidden)]
 pub mod rt;
+#[cfg(feature = "semantic-cache")]
+pub mod semantic;
 mod session;
 mod sort_order;
 pub mod statement;

@@ -85,6 +85,7 @@ impl Error {
             | Self::InvalidTime { .. }
             | Self::InvalidVector { .. }
             | Self::Embed(_)
+            | Self::SemanticCache { .. }
             | Self::Unbound { .. }
             | Self::Conflict { .. }
             | Self::EventStore { .. } => true,

@@ -203,6 +203,16 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
+    /// A semantic cache refused its configuration, an input or an answer
+    /// (a blank input, a table that holds another model's vectors, an
+    /// answer that does not serialize or read back). Nothing was written.
+    #[error("semantic cache `{cache}`: {problem}")]
+    SemanticCache {
+        /// The cache's table (`keyspace.table`).
+        cache: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// Texts could not be embedded (no embedder set, or the embedder
     /// failed). Nothing was written.
     #[error(transparent)]
