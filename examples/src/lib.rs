@@ -5,3 +5,6 @@
 /// cormc (prettyplease), not rustfmt.
 #[rustfmt::skip]
 pub mod generated;
+
+#[cfg(feature = "embeddings")]
+pub mod help_centre;

@@ -11,9 +11,11 @@ use crate::cassandra::{self, NodeOptions};
 pub struct Args {
     #[command(flatten)]
     node: NodeOptions,
-    /// Only the local embedding model (`corm`'s `embed-local` feature):
-    /// fetch its files, lint and run its test against a numpy reference
-    /// (about 15 minutes from clean: candle compiles slowly).
+    /// Only the suites on the local embedding model (`corm`'s `embed-local`
+    /// feature): fetch its files, lint, then its test against a numpy
+    /// reference, the semantic cache measured on the labelled set, and the
+    /// example's `@embed` model, against the node (about 15 minutes from
+    /// clean: candle compiles slowly).
     #[arg(long)]
     embeddings: bool,
 }
@@ -21,7 +23,7 @@ pub struct Args {
 /// Formatting, lints, then every test of the workspace against the node.
 pub fn run(args: Args) -> Outcome {
     if args.embeddings {
-        return embeddings();
+        return embeddings(&args.node);
     }
     run_step("cargo fmt --check", cargo(&["fmt", "--all", "--check"]))?;
     run_step(
@@ -49,33 +51,59 @@ pub fn run(args: Args) -> Outcome {
     run_step("cargo test", tests)
 }
 
-/// `--embeddings`: the model's files, then clippy and the test of the
-/// `embed-local` feature.
-fn embeddings() -> Outcome {
+/// `--embeddings`: the model's files, then clippy and the tests that need
+/// the model, the node started first for those that need it.
+fn embeddings(node: &NodeOptions) -> Outcome {
     let dir = crate::model::fetch()?;
-    run_step(
-        "cargo clippy (embed-local)",
-        cargo(&[
-            "clippy",
-            "-p",
-            "corm",
-            "--features",
-            "embed-local",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-    )?;
-    let mut test = cargo(&[
+    for (package, features) in [
+        ("corm", "embed-local,semantic-cache"),
+        ("corm-examples", "embeddings"),
+    ] {
+        run_step(
+            &format!("cargo clippy -p {package} --features {features}"),
+            cargo(&[
+                "clippy",
+                "-p",
+                package,
+                "--features",
+                features,
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        )?;
+    }
+    cassandra::ensure_running(node.clone())?;
+    let contact = format!("127.0.0.1:{}", node.port);
+    let mut model = cargo(&[
         "test",
         "-p",
         "corm",
         "--features",
-        "embed-local",
+        "embed-local,semantic-cache",
         "--test",
         "embed_local",
+        "--test",
+        "semantic_cache_eval",
     ]);
-    test.env("CORM_MODEL_DIR", dir).arg("--").arg("--nocapture");
-    run_step("cargo test (embed-local)", test)
+    model
+        .env("CORM_MODEL_DIR", &dir)
+        .env("CORM_CONTACT_POINTS", &contact)
+        .arg("--")
+        .arg("--nocapture");
+    run_step("cargo test -p corm (embed-local)", model)?;
+    let mut example = cargo(&[
+        "test",
+        "-p",
+        "corm-examples",
+        "--features",
+        "embeddings",
+        "--test",
+        "help_search",
+    ]);
+    example
+        .env("CORM_MODEL_DIR", &dir)
+        .env("CORM_CONTACT_POINTS", &contact);
+    run_step("cargo test -p corm-examples (embeddings)", example)
 }

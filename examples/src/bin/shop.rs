@@ -8,7 +8,10 @@
 //! native, one client-side) run; a counter counts; a time series is
 //! written in bulk, read over a range, rolled up per hour and scanned; an
 //! event-sourced wallet takes commands (one refused), refuses a stale
-//! writer, and a projection keeps its balance in a read model.
+//! writer, and a projection keeps its balance in a read model. With the
+//! `embeddings` feature, help articles get their embeddings from the local
+//! model on insert and are searched by meaning, and a semantic cache answers
+//! a question asked again in other words.
 //!
 //! Run it with `cargo xtask example` (which regenerates the code from the
 //! schema and starts a local node first).
@@ -385,6 +388,76 @@ async fn main() -> Result<(), corm::Error> {
         db.order().delete(&oldest.key()).await?;
         println!("deleted order {}", oldest.id);
     }
+
+    #[cfg(feature = "embeddings")]
+    help_centre(&db).await?;
+    #[cfg(not(feature = "embeddings"))]
+    println!(
+        "help centre: skipped (built without the `embeddings` feature, which `cargo xtask example` turns on)"
+    );
+    Ok(())
+}
+
+/// Help articles embedded on insert by the local model and searched by
+/// meaning; a support desk behind a semantic cache.
+#[cfg(feature = "embeddings")]
+async fn help_centre(db: &Db) -> Result<(), corm::Error> {
+    use std::sync::Arc;
+
+    use corm::embed::{Embedder, LocalEmbedder};
+    use corm::semantic::{Answer, SemanticCache, SemanticCacheConfig};
+    use corm_examples::help_centre::{articles, model_dir};
+
+    let embedder: Arc<dyn Embedder> = Arc::new(LocalEmbedder::load(model_dir())?);
+    let db = db.with_embedder(embedder.clone());
+    for article in articles() {
+        // `embedding` is unset: the insert computes it from title and body.
+        db.help_article().insert(&article).await?;
+    }
+    let question = "my package never showed up";
+    println!("help articles nearest to {question:?}:");
+    for found in db.help_article().search_text(question, 3).await? {
+        println!("  {:.3} {}", found.score, found.row.title);
+    }
+
+    // The support desk: an answer is worked out from the nearest article
+    // (standing in for a language model's reply) and kept by meaning.
+    let cache: SemanticCache<String, 384> = SemanticCache::open(
+        db.session().clone(),
+        KEYSPACE,
+        SemanticCacheConfig::new("support_answers"),
+        embedder,
+    )
+    .await?;
+    for question in [
+        "How do I send back something I bought?",
+        "How can I return an item I purchased?",
+        "How do I change my delivery address?",
+    ] {
+        let answer = cache
+            .get_or_compute(question, &["help-centre"], || async {
+                let nearest = db.help_article().search_text(question, 1).await?;
+                Ok::<_, corm::Error>(nearest.into_iter().next().map_or_else(
+                    || "Let me find someone who knows.".to_owned(),
+                    |found| found.row.body,
+                ))
+            })
+            .await?;
+        match &answer {
+            Answer::Cached(hit) => println!(
+                "support: {question:?} answered from the cache (similarity {:.3} to {:?})",
+                hit.similarity, hit.stored_input
+            ),
+            Answer::Computed(_) => println!("support: {question:?} worked out and cached"),
+        }
+    }
+    let stats = cache.stats();
+    println!(
+        "support cache: {} hits, {} misses; invalidating the help centre's answers removed {}",
+        stats.hits(),
+        stats.misses,
+        cache.invalidate_tag("help-centre").await?
+    );
     Ok(())
 }
 

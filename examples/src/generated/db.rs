@@ -9,6 +9,7 @@ use super::order::{Order, OrderRepository};
 use super::page_views::{PageViews, PageViewsRepository};
 use super::keyword::{Keyword, KeywordRepository};
 use super::customer::{Customer, CustomerRepository, CustomerClaims};
+use super::help_article::{HelpArticle, HelpArticleRepository};
 use super::wallet_balance::{WalletBalance, WalletBalanceRepository};
 use super::page_load::PageLoad;
 use super::wallet::WalletStream;
@@ -20,6 +21,7 @@ use super::wallet::WalletStream;
 #[derive(Clone, Debug)]
 pub struct Db {
     inner: Arc<DbInner>,
+    embedder: Option<Arc<dyn corm::embed::Embedder>>,
 }
 #[derive(Debug)]
 struct DbInner {
@@ -30,6 +32,7 @@ struct DbInner {
     keyword: corm::TableStatements,
     customer: corm::TableStatements,
     customer_claims: CustomerClaims,
+    help_article: corm::TableStatements,
     wallet_balance: corm::TableStatements,
     page_load: corm::timeseries::SeriesStatements,
     wallet: corm::events::EventStatements,
@@ -47,6 +50,7 @@ impl Db {
                 keyword: corm::TableStatements::new(&keyspace, &Keyword::TABLE),
                 customer: corm::TableStatements::new(&keyspace, &Customer::TABLE),
                 customer_claims: CustomerClaims::new(&keyspace),
+                help_article: corm::TableStatements::new(&keyspace, &HelpArticle::TABLE),
                 wallet_balance: corm::TableStatements::new(
                     &keyspace,
                     &WalletBalance::TABLE,
@@ -62,7 +66,24 @@ impl Db {
                 session,
                 keyspace,
             }),
+            embedder: None,
         }
+    }
+    /// This `Db` computing `@embed` vectors (on insert, and for
+    /// `search_text`) with `embedder`; clones share it.
+    #[must_use]
+    pub fn with_embedder(&self, embedder: Arc<dyn corm::embed::Embedder>) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+            embedder: Some(embedder),
+        }
+    }
+    /// The embedder of `@embed` fields.
+    ///
+    /// # Errors
+    /// [`corm::Error::Embed`] when none is set ([`with_embedder`](Self::with_embedder)).
+    pub fn embedder(&self) -> corm::Result<&dyn corm::embed::Embedder> {
+        corm::embed::required(self.embedder.as_deref())
     }
     /// Brings this keyspace, which must exist, to the schema: by applying
     /// the pending migrations ([`migrate`](Self::migrate)), since the schema
@@ -139,6 +160,12 @@ impl Db {
         let base = corm::Repository::new(&self.inner.session, &self.inner.customer);
         CustomerRepository::new(self, base, &self.inner.customer_claims)
     }
+    /// The repository of `HelpArticle` rows (table `help_article`).
+    #[must_use]
+    pub fn help_article(&self) -> HelpArticleRepository<'_> {
+        let base = corm::Repository::new(&self.inner.session, &self.inner.help_article);
+        HelpArticleRepository::new(self, base)
+    }
     /// The repository of `WalletBalance` rows (table `wallet_balance`).
     #[must_use]
     pub fn wallet_balance(&self) -> WalletBalanceRepository<'_> {
@@ -186,6 +213,12 @@ impl corm::InDb for Customer {
     type Db = Db;
     fn statements_in(db: &Db) -> &corm::TableStatements {
         &db.inner.customer
+    }
+}
+impl corm::InDb for HelpArticle {
+    type Db = Db;
+    fn statements_in(db: &Db) -> &corm::TableStatements {
+        &db.inner.help_article
     }
 }
 impl corm::InDb for WalletBalance {

@@ -283,4 +283,35 @@ pub static MIGRATIONS: &[Migration] = &[
             ],
         ),
     },
+    Migration {
+        id: 10,
+        name: Cow::Borrowed("help_articles"),
+        checksum: Cow::Borrowed(
+            "da421ae1d9d4c60753808e8c70e9687dee87ffabaf771790ee7c2127700bf1ca",
+        ),
+        statements: Cow::Borrowed(
+            &[
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("create table "),
+                            Cow::Borrowed(
+                                ".help_article (\n      slug text,\n      title text,\n      body text,\n      embedding vector<float, 384>,\n      primary key (slug)\n  ) with comment = 'A help-centre article. Written without an embedding, it gets one computed from its title and body, for search by meaning.'",
+                            ),
+                        ],
+                    ),
+                },
+                MigrationStatement {
+                    parts: Cow::Borrowed(
+                        &[
+                            Cow::Borrowed("create index help_article_embedding_idx on "),
+                            Cow::Borrowed(
+                                ".help_article (embedding) using 'sai' with options = {'similarity_function': 'cosine'}",
+                            ),
+                        ],
+                    ),
+                },
+            ],
+        ),
+    },
 ];

@@ -25,6 +25,10 @@ pub use keyword::{
 };
 pub mod customer;
 pub use customer::{Customer, CustomerKey, CustomerPatch, CustomerRepository};
+pub mod help_article;
+pub use help_article::{
+    HelpArticle, HelpArticleKey, HelpArticlePatch, HelpArticleRepository,
+};
 pub mod wallet_balance;
 pub use wallet_balance::{
     WalletBalance, WalletBalanceKey, WalletBalancePatch, WalletBalanceRepository,
@@ -68,6 +72,14 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
             std::borrow::Cow::Borrowed("create table if not exists "),
             std::borrow::Cow::Borrowed(
                 ".customer_by_email (\n    email text,\n    id uuid,\n    corm_claim uuid,\n    primary key (email)\n)",
+            ),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed("create table if not exists "),
+            std::borrow::Cow::Borrowed(
+                ".help_article (\n    slug text,\n    title text,\n    body text,\n    embedding vector<float, 384>,\n    primary key (slug)\n)",
             ),
         ],
     ),
@@ -157,6 +169,16 @@ pub static SCHEMA_STATEMENTS: &[corm::migrate::MigrationStatement] = &[
                 "create index if not exists customer_tier_idx on ",
             ),
             std::borrow::Cow::Borrowed(".customer (tier) using 'sai'"),
+        ],
+    ),
+    corm::migrate::MigrationStatement::from_static(
+        &[
+            std::borrow::Cow::Borrowed(
+                "create index if not exists help_article_embedding_idx on ",
+            ),
+            std::borrow::Cow::Borrowed(
+                ".help_article (embedding) using 'sai' with options = {'similarity_function': 'cosine'}",
+            ),
         ],
     ),
     corm::migrate::MigrationStatement::from_static(
