@@ -47,6 +47,7 @@ pub mod table;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod timeseries;
+mod trace;
 #[doc(hidden)]
 pub mod unique;
 pub mod validate;

@@ -136,13 +136,16 @@ impl Session {
     /// # Errors
     /// [`Error::Execute`] with the statement text.
     pub async fn query(&self, statement: &str, values: impl SerializeRow) -> Result<QueryResult> {
-        self.driver
+        let result = self
+            .driver
             .query_unpaged(statement, values)
             .await
             .map_err(|source| Error::Execute {
                 statement: statement.to_owned(),
                 source: Box::new(source),
-            })
+            })?;
+        crate::trace::record_coordinator(&result);
+        Ok(result)
     }
 
     /// Prepares a statement once, to be executed many times.
@@ -171,7 +174,10 @@ impl Session {
         values: impl SerializeRow,
     ) -> Result<QueryResult> {
         match self.driver.execute_unpaged(prepared, values).await {
-            Ok(result) => Ok(result),
+            Ok(result) => {
+                crate::trace::record_coordinator(&result);
+                Ok(result)
+            }
             Err(source) => Err(execute_error(prepared, source)),
         }
     }
@@ -200,6 +206,7 @@ impl Session {
                 statement: statement(),
                 source: Box::new(source),
             })?;
+        crate::trace::record_rows(rows.rows_num().min(1));
         rows.maybe_first_row::<T>().map_err(|err| match err {
             MaybeFirstRowError::TypeCheckFailed(source) => Error::TypeCheck {
                 statement: statement(),

@@ -203,6 +203,7 @@ impl<'a> {{ repo.repo }}<'a> {
             similarity: {{ search.similarity }},
         };
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "{{ search.method }}",
             key: {{ search.key }},
             head: {{ search.head }},
             tail: {{ search.tail }},

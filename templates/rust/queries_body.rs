@@ -44,6 +44,7 @@ impl {{ query.repo }}<'_> {
     ) -> impl corm::Fetch<corm::paging::Rows<{{ query.row }}>> + 's {
 {% endif %}
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "{{ query.ident }}",
             key: {{ query.statement.cache_key }},
             head: {{ query.statement.head }},
             tail: {{ query.statement.tail }},
@@ -143,10 +144,12 @@ impl {{ aggregate.repo }}<'_> {
 {% endfor %}
     ) -> corm::Result<{{ aggregate.returns }}> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "{{ aggregate.ident }}",
             key: {{ aggregate.statement.cache_key }},
             head: {{ aggregate.statement.head }},
             tail: {{ aggregate.statement.tail }},
         };
+        rt::traced(self.base.span(STATEMENT.name), async {
         let statement = self.base.named(&STATEMENT);
         let prepared = statement.prepared(self.base.session()).await?;
 {% if let Some(native) = aggregate.native %}
@@ -237,6 +240,8 @@ impl {{ aggregate.repo }}<'_> {
         Ok(results)
 {% endif %}
 {% endif %}
+        })
+        .await
     }
 }
 {% endfor %}
@@ -268,6 +273,7 @@ impl {{ mutation.repo }}<'_> {
 {% endfor %}
     ) -> corm::Result<{{ mutation.outcome.returns() }}> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "{{ mutation.ident }}",
             key: {{ mutation.statement.cache_key }},
             head: {{ mutation.statement.head }},
             tail: {{ mutation.statement.tail }},

@@ -10,6 +10,7 @@ impl {{ repo.repo }}<'_> {
         {{ loader.input }}: &'s {{ loader.input_ty }},
     ) -> impl corm::Fetch<{% if loader.many %}Vec<{{ loader.row }}>{% else %}Option<{{ loader.row }}>{% endif %}> + 's {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "{{ loader.one }}",
             key: {{ loader.one_key }},
             head: {{ loader.select }},
             tail: {{ loader.one_where }},
@@ -27,6 +28,7 @@ impl {{ repo.repo }}<'_> {
         {{ loader.inputs }}: &[{{ loader.input_ty }}],
     ) -> corm::Result<Vec<{% if loader.many %}Vec<{{ loader.row }}>{% else %}Option<{{ loader.row }}>{% endif %}>> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "{{ loader.batch }}",
             key: {{ loader.batch_key }},
             head: {{ loader.select }},
             tail: {% if let Some(in_where) = loader.in_where %}{{ in_where }}{% else %}{{ loader.one_where }}{% endif %},

@@ -816,6 +816,7 @@ impl CustomerRepository<'_> {
         tier: &'s str,
     ) -> impl corm::Fetch<corm::paging::Rows<Customer>> + 's {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "customers_in_tier",
             key: 3,
             head: "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
             tail: " WHERE tier = ?",
@@ -836,6 +837,7 @@ impl CustomerRepository<'_> {
         parent: &'s Customer,
     ) -> impl corm::Fetch<Vec<Order>> + 's {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "orders",
             key: corm::loader::RELATION_STATEMENTS,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " WHERE customer_id = ?",
@@ -862,6 +864,7 @@ impl CustomerRepository<'_> {
         parents: &[Customer],
     ) -> corm::Result<Vec<Vec<Order>>> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "orders_of",
             key: corm::loader::RELATION_STATEMENTS + 1,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " WHERE customer_id IN ?",

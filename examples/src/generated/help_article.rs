@@ -255,6 +255,7 @@ impl<'a> HelpArticleRepository<'a> {
             similarity: corm::vector::Similarity::Cosine,
         };
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "nearest_embedding",
             key: corm::vector::VECTOR_STATEMENTS,
             head: "SELECT slug, title, body, embedding FROM ",
             tail: " ORDER BY embedding ANN OF ? LIMIT ?",

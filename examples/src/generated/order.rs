@@ -678,6 +678,7 @@ impl<'a> OrderRepository<'a> {
             similarity: corm::vector::Similarity::Cosine,
         };
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "nearest_embedding",
             key: corm::vector::VECTOR_STATEMENTS,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " ORDER BY embedding ANN OF ? LIMIT ?",
@@ -711,6 +712,7 @@ impl OrderRepository<'_> {
         n: i32,
     ) -> impl corm::Fetch<Vec<Order>> + 's {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "recent_orders",
             key: 0,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " WHERE customer_id = ? AND placed_at > ? ORDER BY placed_at DESC LIMIT ?",
@@ -742,6 +744,7 @@ impl OrderRepository<'_> {
             similarity: corm::vector::Similarity::Cosine,
         };
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "similar_orders",
             key: 1,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " WHERE customer_id = ? ORDER BY embedding ANN OF ? LIMIT ?",
@@ -773,6 +776,7 @@ impl OrderRepository<'_> {
         customers: &'s [corm::Uuid],
     ) -> impl corm::Fetch<Vec<Order>> + 's {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "orders_of_customers",
             key: 2,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " WHERE customer_id IN ? LIMIT 1000",
@@ -814,22 +818,31 @@ impl OrderRepository<'_> {
         customer: corm::Uuid,
     ) -> corm::Result<Vec<OrderTotals>> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "order_totals",
             key: 4,
             head: "SELECT customer_id, count(*), sum(total_cents), max(placed_at) FROM ",
             tail: " WHERE customer_id = ? GROUP BY customer_id",
         };
-        let statement = self.base.named(&STATEMENT);
-        let prepared = statement.prepared(self.base.session()).await?;
-        self.base
-            .stream::<(corm::Uuid, i64, i64, corm::CqlTimeuuid)>(prepared, (customer,))
-            .await?
-            .map_ok(|(customer_id, orders, cents, latest)| OrderTotals {
-                customer_id,
-                orders,
-                cents,
-                latest,
-            })
-            .try_collect()
+        rt::traced(
+                self.base.span(STATEMENT.name),
+                async {
+                    let statement = self.base.named(&STATEMENT);
+                    let prepared = statement.prepared(self.base.session()).await?;
+                    self.base
+                        .stream::<
+                            (corm::Uuid, i64, i64, corm::CqlTimeuuid),
+                        >(prepared, (customer,))
+                        .await?
+                        .map_ok(|(customer_id, orders, cents, latest)| OrderTotals {
+                            customer_id,
+                            orders,
+                            cents,
+                            latest,
+                        })
+                        .try_collect()
+                        .await
+                },
+            )
             .await
     }
 }
@@ -888,34 +901,44 @@ impl OrderRepository<'_> {
         customer: corm::Uuid,
     ) -> corm::Result<Vec<BusyStatuses>> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "busy_statuses",
             key: 5,
             head: "SELECT status, quantity FROM ",
             tail: " WHERE customer_id = ?",
         };
-        let statement = self.base.named(&STATEMENT);
-        let prepared = statement.prepared(self.base.session()).await?;
-        let mut rows = self
-            .base
-            .stream::<(OrderStatus, i32)>(prepared, (customer,))
-            .await?;
-        let mut groups: std::collections::BTreeMap<OrderStatus, BusyStatusesTotals> = std::collections::BTreeMap::new();
-        while let Some((status, quantity)) = rows.try_next().await? {
-            groups.entry(status).or_default().add(&quantity);
-        }
-        let mut results = Vec::with_capacity(groups.len());
-        for (key, totals) in groups {
-            let row = totals
-                .finish(key)
-                .map_err(|problem| corm::Error::UnexpectedResult {
-                    statement: statement.text().to_owned(),
-                    problem: problem.to_owned(),
-                })?;
-            if row.orders >= 2 {
-                results.push(row);
-            }
-        }
-        results.sort_by_key(|row| std::cmp::Reverse(row.orders));
-        Ok(results)
+        rt::traced(
+                self.base.span(STATEMENT.name),
+                async {
+                    let statement = self.base.named(&STATEMENT);
+                    let prepared = statement.prepared(self.base.session()).await?;
+                    let mut rows = self
+                        .base
+                        .stream::<(OrderStatus, i32)>(prepared, (customer,))
+                        .await?;
+                    let mut groups: std::collections::BTreeMap<
+                        OrderStatus,
+                        BusyStatusesTotals,
+                    > = std::collections::BTreeMap::new();
+                    while let Some((status, quantity)) = rows.try_next().await? {
+                        groups.entry(status).or_default().add(&quantity);
+                    }
+                    let mut results = Vec::with_capacity(groups.len());
+                    for (key, totals) in groups {
+                        let row = totals
+                            .finish(key)
+                            .map_err(|problem| corm::Error::UnexpectedResult {
+                                statement: statement.text().to_owned(),
+                                problem: problem.to_owned(),
+                            })?;
+                        if row.orders >= 2 {
+                            results.push(row);
+                        }
+                    }
+                    results.sort_by_key(|row| std::cmp::Reverse(row.orders));
+                    Ok(results)
+                },
+            )
+            .await
     }
 }
 impl OrderRepository<'_> {
@@ -941,6 +964,7 @@ impl OrderRepository<'_> {
         id: corm::Uuid,
     ) -> corm::Result<()> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "tag_order",
             key: 6,
             head: "UPDATE ",
             tail: " USING TTL ? SET tags = tags + ?, updated_at = ? WHERE customer_id = ? AND placed_at = ? AND id = ?",
@@ -994,6 +1018,7 @@ impl OrderRepository<'_> {
         seen: OrderStatus,
     ) -> corm::Result<corm::Conditional<AdvanceOrderCurrent>> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "advance_order",
             key: 7,
             head: "UPDATE ",
             tail: " USING TTL ? SET status = ?, updated_at = ? WHERE customer_id = ? AND placed_at = ? AND id = ? IF status = ?",
@@ -1036,6 +1061,7 @@ impl OrderRepository<'_> {
         child: &'s Order,
     ) -> impl corm::Fetch<Option<Customer>> + 's {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "customer",
             key: corm::loader::RELATION_STATEMENTS,
             head: "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
             tail: " WHERE id = ?",
@@ -1062,6 +1088,7 @@ impl OrderRepository<'_> {
         children: &[Order],
     ) -> corm::Result<Vec<Option<Customer>>> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "customer_of",
             key: corm::loader::RELATION_STATEMENTS + 1,
             head: "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
             tail: " WHERE id IN ?",

@@ -290,11 +290,20 @@ impl<'a> Migrator<'a> {
                 statement: &text,
             });
             let statement_started = Instant::now();
-            let ran = if statement.is_schema_change() {
-                self.session.run_ddl(&text).await
-            } else {
-                self.run_data_statement(statement, &text).await
-            };
+            let span = crate::trace::migration_statement(
+                &self.keyspace,
+                migration.id,
+                &migration.name,
+                index,
+            );
+            let ran = crate::trace::traced(span, async {
+                if statement.is_schema_change() {
+                    self.session.run_ddl(&text).await
+                } else {
+                    self.run_data_statement(statement, &text).await
+                }
+            })
+            .await;
             let outcome = match ran {
                 Ok(()) => StatementOutcome::Applied,
                 Err(error) => {

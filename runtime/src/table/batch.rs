@@ -193,9 +193,20 @@ impl<'db, D> WriteBatch<'db, D> {
         if let Some(error) = self.invalid {
             return Err(error);
         }
-        if self.writes.is_empty() {
+        let Some(first_write) = self.writes.first() else {
             return Ok(());
-        }
+        };
+        let span = crate::trace::batch(
+            first_write.statements.keyspace_name(),
+            self.writes.len(),
+            self.logged,
+            self.options.consistency,
+        );
+        crate::trace::traced(span, self.send()).await
+    }
+
+    /// Sends the writes, which are valid and not none, as one batch.
+    async fn send(self) -> Result<()> {
         let options = self.options;
         let using = options.writes_using();
         let mut batch = DriverBatch::new(if self.logged {
@@ -243,7 +254,8 @@ impl<'db, D> WriteBatch<'db, D> {
                 }
             })
             .collect::<Vec<_>>();
-        self.session
+        let result = self
+            .session
             .driver()
             .batch(&batch, &values)
             .await
@@ -252,6 +264,7 @@ impl<'db, D> WriteBatch<'db, D> {
                 first: first.unwrap_or_default(),
                 source: Box::new(source),
             })?;
+        crate::trace::record_coordinator(&result);
         Ok(())
     }
 }

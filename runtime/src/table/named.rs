@@ -14,12 +14,16 @@ use crate::loader::{CONCURRENT_REQUESTS, IN_CHUNK};
 use crate::lwt::Applied;
 use crate::paging::{self, Rows};
 use crate::rt::Cached;
+use crate::trace::traced;
 
 /// A statement's text around a table's name, and its key in the cache of
 /// extra statements of the repository that runs it.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub struct NamedStatement {
+    /// The generated method's name: its tracing span is
+    /// `<model>.<name>`.
+    pub name: &'static str,
     /// The statement's key in the repository's extra statements (named
     /// queries and aggregates by declaration order, relation reads from
     /// [`RELATION_STATEMENTS`](crate::loader::RELATION_STATEMENTS)).
@@ -60,7 +64,7 @@ impl<'a, T: Table> Repository<'a, T> {
     where
         R: for<'f, 'm> DeserializeRow<'f, 'm>,
     {
-        self.first(self.named(named), values).await
+        traced(self.span(named.name), self.first(self.named(named), values)).await
     }
 
     /// Every row `named` returns for `values` (its `limit` bounds them).
@@ -79,7 +83,7 @@ impl<'a, T: Table> Repository<'a, T> {
     where
         R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
     {
-        self.all(self.named(named), values).await
+        traced(self.span(named.name), self.all(self.named(named), values)).await
     }
 
     /// The rows `named` returns for `values`, a page at a time.
@@ -97,9 +101,12 @@ impl<'a, T: Table> Repository<'a, T> {
     where
         R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
     {
-        let statement = self.named(named);
-        let prepared = statement.prepared(self.session()).await?;
-        self.stream(prepared, values).await
+        traced(self.span(named.name), async {
+            let statement = self.named(named);
+            let prepared = statement.prepared(self.session()).await?;
+            self.stream(prepared, values).await
+        })
+        .await
     }
 
     /// The first row `named` returns on `table` for `values`, or `None`:
@@ -121,7 +128,11 @@ impl<'a, T: Table> Repository<'a, T> {
         let Some(values) = values else {
             return Ok(None);
         };
-        self.first(self.named_in(named, table), values).await
+        traced(
+            self.span(named.name),
+            self.first(self.named_in(named, table), values),
+        )
+        .await
     }
 
     /// Every row `named` returns on `table` for `values`: a relation's
@@ -142,7 +153,11 @@ impl<'a, T: Table> Repository<'a, T> {
         let Some(values) = values else {
             return Ok(Vec::new());
         };
-        self.all(self.named_in(named, table), values).await
+        traced(
+            self.span(named.name),
+            self.all(self.named_in(named, table), values),
+        )
+        .await
     }
 
     /// The rows of a batched relation read whose statement binds one list
@@ -204,15 +219,20 @@ impl<'a, T: Table> Repository<'a, T> {
         if requests.len() == 0 {
             return Ok(Vec::new());
         }
-        let statement = self.named_in(named, table);
-        let prepared = statement.prepared(self.session()).await?;
-        paging::read_concurrently(
-            self.session(),
-            prepared,
-            self.options(),
-            requests,
-            CONCURRENT_REQUESTS,
-        )
+        traced(self.span(named.name), async {
+            let statement = self.named_in(named, table);
+            let prepared = statement.prepared(self.session()).await?;
+            let rows = paging::read_concurrently(
+                self.session(),
+                prepared,
+                self.options(),
+                requests,
+                CONCURRENT_REQUESTS,
+            )
+            .await?;
+            crate::trace::record_rows(rows.len());
+            Ok(rows)
+        })
         .await
     }
 
@@ -228,12 +248,15 @@ impl<'a, T: Table> Repository<'a, T> {
         named: &NamedStatement,
         values: impl SerializeRow,
     ) -> Result<()> {
-        let statement = self.named(named);
-        let prepared = statement.prepared(self.session()).await?;
-        self.session()
-            .execute(&self.options().apply(prepared), values)
-            .await?;
-        Ok(())
+        traced(self.span(named.name), async {
+            let statement = self.named(named);
+            let prepared = statement.prepared(self.session()).await?;
+            self.session()
+                .execute(&self.options().apply(prepared), values)
+                .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Runs the conditional write `named` (`… IF …`): `None` when it
@@ -248,14 +271,17 @@ impl<'a, T: Table> Repository<'a, T> {
         named: &NamedStatement,
         values: impl SerializeRow,
     ) -> Result<Option<Applied>> {
-        let statement = self.named(named);
-        let prepared = statement.prepared(self.session()).await?;
-        let result = self
-            .session()
-            .execute(&self.options().apply(prepared), values)
-            .await?;
-        let applied = crate::lwt::applied(prepared.get_statement(), result)?;
-        Ok((!applied.applied()).then_some(applied))
+        traced(self.span(named.name), async {
+            let statement = self.named(named);
+            let prepared = statement.prepared(self.session()).await?;
+            let result = self
+                .session()
+                .execute(&self.options().apply(prepared), values)
+                .await?;
+            let applied = crate::lwt::applied(prepared.get_statement(), result)?;
+            Ok((!applied.applied()).then_some(applied))
+        })
+        .await
     }
 
     async fn all<R>(&self, statement: Cached<'a>, values: impl SerializeRow) -> Result<Vec<R>>
@@ -263,7 +289,10 @@ impl<'a, T: Table> Repository<'a, T> {
         R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
     {
         let prepared = statement.prepared(self.session()).await?;
-        paging::read_all(self.session(), prepared, self.options(), values).await
+        let rows: Vec<R> =
+            paging::read_all(self.session(), prepared, self.options(), values).await?;
+        crate::trace::record_rows(rows.len());
+        Ok(rows)
     }
 
     async fn first<R>(&self, statement: Cached<'a>, values: impl SerializeRow) -> Result<Option<R>>

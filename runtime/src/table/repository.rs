@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 use super::{Clustered, DirectWrites, Table, TableStatements};
 use crate::paging::{self, Rows};
 use crate::rt::{BoundValue, Chain, with_ttl_and_timestamp};
+use crate::trace::{self, traced};
 use crate::{Options, Result, Session};
 
 /// Reads and writes the rows of table `T` on one session, with the
@@ -81,6 +82,20 @@ impl<'a, T: Table> Repository<'a, T> {
         self.statements
     }
 
+    /// The tracing span of `operation` on this repository (see
+    /// `corm::trace`): `<model>.<operation>`.
+    #[doc(hidden)]
+    pub fn span(&self, operation: &'static str) -> tracing::Span {
+        let statements = self.statements;
+        trace::request(
+            statements.spec().model,
+            operation,
+            statements.keyspace_name(),
+            statements.spec().table,
+            self.options.consistency,
+        )
+    }
+
     /// The row at `key`, or `None` when there is none
     /// (`SELECT <columns> FROM <table> WHERE <key>`).
     ///
@@ -88,10 +103,13 @@ impl<'a, T: Table> Repository<'a, T> {
     /// [`Error::Prepare`](crate::Error::Prepare),
     /// [`Error::Execute`](crate::Error::Execute), or an error reading the row.
     pub async fn get(&self, key: &T::Key) -> Result<Option<T>> {
-        let prepared = self.statements.get.prepared(self.session).await?;
-        self.session
-            .execute_first(&self.options.apply(prepared), key)
-            .await
+        traced(self.span("get"), async {
+            let prepared = self.statements.get.prepared(self.session).await?;
+            self.session
+                .execute_first(&self.options.apply(prepared), key)
+                .await
+        })
+        .await
     }
 
     /// Every row of the table, partition by partition (in token order),
@@ -103,8 +121,11 @@ impl<'a, T: Table> Repository<'a, T> {
     /// [`Error::InvalidPageSize`](crate::Error::InvalidPageSize), or the
     /// first page's error; later failures are items of the stream.
     pub async fn scan(&self) -> Result<Rows<T>> {
-        let prepared = self.statements.scan.prepared(self.session).await?;
-        self.stream(prepared, ()).await
+        traced(self.span("scan"), async {
+            let prepared = self.statements.scan.prepared(self.session).await?;
+            self.stream(prepared, ()).await
+        })
+        .await
     }
 
     /// The rows `prepared` returns for `values`, a page at a time, with
@@ -133,6 +154,11 @@ impl<'a, T: Table> Repository<'a, T> {
     /// generated repository's `insert` does around it).
     #[doc(hidden)]
     pub async fn write_row(&self, row: &T) -> Result<()> {
+        traced(self.span("insert"), self.write_row_untraced(row)).await
+    }
+
+    /// [`write_row`](Self::write_row) in the caller's span.
+    async fn write_row_untraced(&self, row: &T) -> Result<()> {
         let options = &self.options;
         if options.writes_using() {
             let prepared = self.statements.insert_using.prepared(self.session).await?;
@@ -153,6 +179,16 @@ impl<'a, T: Table> Repository<'a, T> {
     /// written. No validation and no unique claims.
     #[doc(hidden)]
     pub async fn write_row_if_not_exists(&self, row: &T) -> Result<bool> {
+        traced(
+            self.span("insert_if_not_exists"),
+            self.write_row_if_not_exists_untraced(row),
+        )
+        .await
+    }
+
+    /// [`write_row_if_not_exists`](Self::write_row_if_not_exists) in the
+    /// caller's span.
+    async fn write_row_if_not_exists_untraced(&self, row: &T) -> Result<bool> {
         let options = &self.options;
         let (prepared, result) = match options.ttl {
             Some(ttl) => {
@@ -191,27 +227,33 @@ impl<'a, T: Table> Repository<'a, T> {
     /// Deletes the row at `key`; no unique claims released.
     #[doc(hidden)]
     pub async fn delete_row(&self, key: &T::Key) -> Result<()> {
-        let prepared = self.statements.delete.prepared(self.session).await?;
-        self.session
-            .execute(&self.options.apply(prepared), key)
-            .await?;
-        Ok(())
+        traced(self.span("delete"), async {
+            let prepared = self.statements.delete.prepared(self.session).await?;
+            self.session
+                .execute(&self.options.apply(prepared), key)
+                .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Adds `deltas` (one `corm::Counter` per counter column, in the
     /// table's order) to the counters of the row at `key`.
     #[doc(hidden)]
     pub async fn add_counters(&self, key: &T::Key, deltas: &[BoundValue<'_>]) -> Result<()> {
-        let prepared = self.statements.add.prepared(self.session).await?;
-        let values = Chain {
-            before: deltas,
-            row: key,
-            after: &[],
-        };
-        self.session
-            .execute(&self.options.apply(prepared), values)
-            .await?;
-        Ok(())
+        traced(self.span("increment"), async {
+            let prepared = self.statements.add.prepared(self.session).await?;
+            let values = Chain {
+                before: deltas,
+                row: key,
+                after: &[],
+            };
+            self.session
+                .execute(&self.options.apply(prepared), values)
+                .await?;
+            Ok(())
+        })
+        .await
     }
 }
 
@@ -263,8 +305,11 @@ impl<T: Clustered> Repository<'_, T> {
     /// [`Error::InvalidPageSize`](crate::Error::InvalidPageSize), or the
     /// first page's error; later failures are items of the stream.
     pub async fn partition(&self, partition: &T::Partition) -> Result<Rows<T>> {
-        let prepared = self.statements.partition.prepared(self.session).await?;
-        self.stream(prepared, partition).await
+        traced(self.span("partition"), async {
+            let prepared = self.statements.partition.prepared(self.session).await?;
+            self.stream(prepared, partition).await
+        })
+        .await
     }
 }
 
@@ -284,14 +329,17 @@ impl<T: Clustered> Repository<'_, T> {
     /// released.
     #[doc(hidden)]
     pub async fn delete_partition_rows(&self, partition: &T::Partition) -> Result<()> {
-        let prepared = self
-            .statements
-            .delete_partition
-            .prepared(self.session)
-            .await?;
-        self.session
-            .execute(&self.options.apply(prepared), partition)
-            .await?;
-        Ok(())
+        traced(self.span("delete_partition"), async {
+            let prepared = self
+                .statements
+                .delete_partition
+                .prepared(self.session)
+                .await?;
+            self.session
+                .execute(&self.options.apply(prepared), partition)
+                .await?;
+            Ok(())
+        })
+        .await
     }
 }

@@ -19,6 +19,8 @@ pub struct TableStatements {
     spec: &'static TableSpec,
     /// The keyspace, quoted.
     keyspace: String,
+    /// The keyspace, as stored.
+    keyspace_name: String,
     /// The table, qualified with the keyspace.
     table: String,
     pub(crate) insert: Statement,
@@ -40,6 +42,7 @@ impl TableStatements {
     /// The statements of `spec`'s table in `keyspace` (its name as stored:
     /// it is quoted in the CQL, so case matters). Nothing is sent.
     pub fn new(keyspace: &str, spec: &'static TableSpec) -> Self {
+        let keyspace_name = keyspace.to_owned();
         let keyspace = crate::rt::quoted(keyspace);
         let table = [keyspace.as_str(), ".", spec.table].concat();
         let statement = |parts: &[&str]| Statement::new(parts.concat());
@@ -76,6 +79,7 @@ impl TableStatements {
             extra: StatementCache::new(),
             spec,
             keyspace,
+            keyspace_name,
             table,
         }
     }
@@ -88,6 +92,11 @@ impl TableStatements {
     /// The keyspace, quoted.
     pub fn keyspace(&self) -> &str {
         &self.keyspace
+    }
+
+    /// The keyspace, as stored (unquoted).
+    pub fn keyspace_name(&self) -> &str {
+        &self.keyspace_name
     }
 
     /// The table, qualified with the (quoted) keyspace.

@@ -48,6 +48,11 @@ impl<T: Updatable> Repository<'_, T> {
     /// it). The values are bound from the stack, without allocating.
     #[doc(hidden)]
     pub async fn write_patch(&self, key: &T::Key, patch: &T::Patch) -> Result<()> {
+        crate::trace::traced(self.span("update"), self.write_patch_untraced(key, patch)).await
+    }
+
+    /// [`write_patch`](Self::write_patch) in the caller's span.
+    async fn write_patch_untraced(&self, key: &T::Key, patch: &T::Patch) -> Result<()> {
         let options = self.options();
         let now = if T::STAMPS_NOW {
             Now::current()

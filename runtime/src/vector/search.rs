@@ -81,6 +81,23 @@ impl<'a, T: Table> Repository<'a, T> {
     where
         T: for<'f, 'm> DeserializeRow<'f, 'm>,
     {
+        let span = self.span(named.name);
+        let searched = self.search(index, named, values, (query, k), vector);
+        crate::trace::traced(span, searched).await
+    }
+
+    /// [`nearest`](Self::nearest) in the caller's span.
+    async fn search<const N: usize>(
+        &self,
+        index: &VectorIndex,
+        named: &NamedStatement,
+        values: impl SerializeRow,
+        (query, k): (&Vector<N>, i32),
+        vector: impl Fn(&T) -> Option<&Vector<N>>,
+    ) -> Result<Vec<Scored<T>>>
+    where
+        T: for<'f, 'm> DeserializeRow<'f, 'm>,
+    {
         index.check(query, k)?;
         let cached = self.named(named);
         let prepared = cached.prepared(self.session()).await?;
@@ -112,6 +129,7 @@ impl<'a, T: Table> Repository<'a, T> {
         }
         // Closest first (the index's order is approximate); ties keep it.
         scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+        crate::trace::record_rows(scored.len());
         Ok(scored)
     }
 }

@@ -226,6 +226,7 @@ impl<'a> PassageRepository<'a> {
             similarity: corm::vector::Similarity::Cosine,
         };
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "nearest_embedding",
             key: corm::vector::VECTOR_STATEMENTS,
             head: "SELECT id, embedding FROM ",
             tail: " ORDER BY embedding ANN OF ? LIMIT ?",

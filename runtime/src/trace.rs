@@ -1,0 +1,246 @@
+//! Tracing: a span per request of a repository, named after the generated
+//! operation, with the attributes of OpenTelemetry's database semantic
+//! conventions.
+//!
+//! Spans are `tracing` spans at level `INFO`, target `corm`, all named
+//! `corm.request`; the operation's own name (`order.get`,
+//! `customer.recent_orders`) is the `otel.name` field, which
+//! `tracing-opentelemetry` exports as the span's name. Fields:
+//!
+//! | field | value |
+//! | --- | --- |
+//! | `otel.name` | `<model>.<operation>`, the model in snake case |
+//! | `otel.kind` | `client` |
+//! | `db.system.name` | `cassandra` |
+//! | `db.namespace` | the keyspace |
+//! | `db.collection.name` | the table |
+//! | `db.operation.name` | the operation (`get`, `insert`, a named query's name) |
+//! | `db.cassandra.consistency_level` | the consistency the options set, when they set one |
+//! | `db.response.returned_rows` | rows returned, for reads that return them at once |
+//! | `server.address`, `server.port` | the coordinator of the last request |
+//! | `error.type` | the [`ErrorKind`](crate::ErrorKind) of a failure, in snake case |
+//!
+//! Batches have a span of their own (`otel.name` `batch.logged` or
+//! `batch.unlogged`, `db.operation.name` `BATCH`,
+//! `db.operation.batch.size`), and so does each statement a migration runs
+//! (`corm.migration`: `otel.name` `migration.statement`,
+//! `corm.migration.id`, `corm.migration.name`, `corm.migration.statement`).
+//!
+//! Bound values are never recorded. (The driver's own `Request` spans, at
+//! `TRACE` for target `scylla`, carry the partition key.) Without a subscriber that listens at
+//! `INFO` for `corm`, a span costs a check of a static flag.
+
+use std::fmt;
+use std::future::Future;
+
+use scylla::response::query_result::QueryResult;
+use scylla::statement::Consistency;
+use tracing::field::Empty;
+use tracing::{Instrument, Level, Span};
+
+use crate::{Error, ErrorKind, Result};
+
+/// The span of one operation of `model`'s repository on `table` of
+/// `keyspace`.
+pub(crate) fn request(
+    model: &'static str,
+    operation: &'static str,
+    keyspace: &str,
+    table: &str,
+    consistency: Option<Consistency>,
+) -> Span {
+    // A method named after a Rust keyword is `r#type`; its operation is `type`.
+    let operation = operation.strip_prefix("r#").unwrap_or(operation);
+    let span = tracing::info_span!(
+        target: "corm",
+        "corm.request",
+        otel.name = %OperationName { model, operation },
+        otel.kind = "client",
+        db.system.name = "cassandra",
+        db.namespace = keyspace,
+        db.collection.name = table,
+        db.operation.name = operation,
+        db.cassandra.consistency_level = Empty,
+        db.response.returned_rows = Empty,
+        server.address = Empty,
+        server.port = Empty,
+        error.type = Empty,
+    );
+    if let Some(consistency) = consistency
+        && !span.is_disabled()
+    {
+        span.record(
+            "db.cassandra.consistency_level",
+            tracing::field::display(ConsistencyName(consistency)),
+        );
+    }
+    span
+}
+
+/// The span of a batch of `size` writes, the first in `keyspace`.
+pub(crate) fn batch(
+    keyspace: &str,
+    size: usize,
+    logged: bool,
+    consistency: Option<Consistency>,
+) -> Span {
+    let span = tracing::info_span!(
+        target: "corm",
+        "corm.request",
+        otel.name = if logged { "batch.logged" } else { "batch.unlogged" },
+        otel.kind = "client",
+        db.system.name = "cassandra",
+        db.namespace = keyspace,
+        db.operation.name = "BATCH",
+        db.operation.batch.size = size,
+        db.cassandra.consistency_level = Empty,
+        server.address = Empty,
+        server.port = Empty,
+        error.type = Empty,
+    );
+    if let Some(consistency) = consistency
+        && !span.is_disabled()
+    {
+        span.record(
+            "db.cassandra.consistency_level",
+            tracing::field::display(ConsistencyName(consistency)),
+        );
+    }
+    span
+}
+
+/// The span of one statement of a migration.
+pub(crate) fn migration_statement(keyspace: &str, id: u32, name: &str, index: usize) -> Span {
+    tracing::info_span!(
+        target: "corm",
+        "corm.migration",
+        otel.name = "migration.statement",
+        otel.kind = "client",
+        db.system.name = "cassandra",
+        db.namespace = keyspace,
+        corm.migration.id = id,
+        corm.migration.name = name,
+        corm.migration.statement = index,
+        server.address = Empty,
+        server.port = Empty,
+        error.type = Empty,
+    )
+}
+
+/// Runs `future` in `span`, and records the kind of its error, if any.
+#[doc(hidden)]
+pub async fn traced<R>(span: Span, future: impl Future<Output = Result<R>>) -> Result<R> {
+    let outcome = future.instrument(span.clone()).await;
+    if let Err(error) = &outcome {
+        record_error(&span, error);
+    }
+    outcome
+}
+
+/// Records `error`'s kind on `span`.
+pub(crate) fn record_error(span: &Span, error: &Error) {
+    if !span.is_disabled() {
+        span.record("error.type", kind_name(error.kind()));
+    }
+}
+
+/// Records the coordinator of `result` on the current span, when a
+/// subscriber listens.
+#[inline]
+pub(crate) fn record_coordinator(result: &QueryResult) {
+    if tracing::level_enabled!(Level::INFO) {
+        let span = Span::current();
+        if !span.is_disabled() {
+            let address = result.request_coordinator().connection_address();
+            span.record("server.address", tracing::field::display(address.ip()));
+            span.record("server.port", address.port());
+        }
+    }
+}
+
+/// Records how many rows a read returned on the current span.
+#[inline]
+pub(crate) fn record_rows(rows: usize) {
+    if tracing::level_enabled!(Level::INFO) {
+        Span::current().record("db.response.returned_rows", rows);
+    }
+}
+
+/// `order.get`: the model in snake case, a dot, the operation.
+struct OperationName {
+    model: &'static str,
+    operation: &'static str,
+}
+
+impl fmt::Display for OperationName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // As the generator names methods: a word starts at an upper-case
+        // letter after a lower-case one or a digit, or before a lower-case
+        // one at the end of an acronym (`HttpLog`, `HTTPLog`: `http_log`).
+        let chars: Vec<char> = self.model.chars().collect();
+        for (index, &c) in chars.iter().enumerate() {
+            if c.is_uppercase() && index > 0 {
+                let previous = chars[index - 1];
+                let next_is_lower = chars.get(index + 1).is_some_and(|n| n.is_lowercase());
+                if previous.is_lowercase()
+                    || previous.is_ascii_digit()
+                    || (previous.is_uppercase() && next_is_lower)
+                {
+                    f.write_str("_")?;
+                }
+            }
+            for lower in c.to_lowercase() {
+                write!(f, "{lower}")?;
+            }
+        }
+        write!(f, ".{}", self.operation)
+    }
+}
+
+/// A consistency level as OpenTelemetry writes it (`local_quorum`).
+struct ConsistencyName(Consistency);
+
+impl fmt::Display for ConsistencyName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.0 {
+            Consistency::Any => "any",
+            Consistency::One => "one",
+            Consistency::Two => "two",
+            Consistency::Three => "three",
+            Consistency::Quorum => "quorum",
+            Consistency::All => "all",
+            Consistency::LocalQuorum => "local_quorum",
+            Consistency::EachQuorum => "each_quorum",
+            Consistency::LocalOne => "local_one",
+            Consistency::Serial => "serial",
+            Consistency::LocalSerial => "local_serial",
+        })
+    }
+}
+
+/// An error kind in snake case, for `error.type`.
+fn kind_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Timeout => "timeout",
+        ErrorKind::Unavailable => "unavailable",
+        ErrorKind::Overloaded => "overloaded",
+        ErrorKind::Connection => "connection",
+        ErrorKind::Statement => "statement",
+        ErrorKind::Values => "values",
+        ErrorKind::Other => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OperationName;
+
+    #[test]
+    fn operation_names_are_snake_case() {
+        let name = |model, operation| OperationName { model, operation }.to_string();
+        assert_eq!(name("Order", "get"), "order.get");
+        assert_eq!(name("PageViews", "recent"), "page_views.recent");
+        assert_eq!(name("HTTPLog", "insert"), "http_log.insert");
+        assert_eq!(name("Utf8Text", "get"), "utf8_text.get");
+    }
+}
