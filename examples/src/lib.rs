@@ -8,3 +8,6 @@ pub mod generated;
 
 #[cfg(feature = "embeddings")]
 pub mod help_centre;
+
+#[cfg(feature = "server")]
+pub mod server;

@@ -33,6 +33,8 @@ pub mod events;
 mod fetch;
 pub mod loader;
 pub mod lwt;
+#[cfg(feature = "metrics")]
+mod meter;
 pub mod migrate;
 pub mod options;
 pub mod paging;

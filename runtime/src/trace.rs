@@ -60,7 +60,7 @@ pub(crate) fn request(
         otel.kind = "client",
         db.system.name = "cassandra",
         db.namespace = keyspace,
-        db.collection.name = table,
+        db.collection.name = unquoted(table),
         db.operation.name = operation,
         db.cassandra.consistency_level = Empty,
         db.response.returned_rows = Empty,
@@ -141,8 +141,16 @@ pin_project_lite::pin_project! {
         #[pin]
         future: F,
         span: Span,
+        meter: MeterSlot,
     }
 }
+
+/// What a [`Traced`] measures with: a meter with the `metrics` feature.
+#[cfg(feature = "metrics")]
+type MeterSlot = Option<crate::meter::Meter>;
+/// What a [`Traced`] measures with: nothing without the `metrics` feature.
+#[cfg(not(feature = "metrics"))]
+type MeterSlot = ();
 
 impl<F, R> Future for Traced<F>
 where
@@ -153,12 +161,32 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<R>> {
         let this = self.project();
         let _entered = this.span.enter();
+        #[cfg(feature = "metrics")]
+        let outer_rows = this.meter.as_mut().map(crate::meter::Meter::before_poll);
         let poll = this.future.poll(cx);
         if let Poll::Ready(Err(error)) = &poll {
             record_error(this.span, error);
         }
+        #[cfg(feature = "metrics")]
+        if let (Some(meter), Some(outer_rows)) = (this.meter.as_mut(), outer_rows) {
+            let outcome = match &poll {
+                Poll::Ready(Ok(_)) => Some(Ok(())),
+                Poll::Ready(Err(error)) => Some(Err(error)),
+                Poll::Pending => None,
+            };
+            meter.after_poll(outer_rows, outcome);
+        }
         poll
     }
+}
+
+/// A table's name as stored: without the quotes a name that needs them
+/// (`"order"`) has in CQL.
+pub(crate) fn unquoted(table: &str) -> &str {
+    table
+        .strip_prefix('"')
+        .and_then(|name| name.strip_suffix('"'))
+        .unwrap_or(table)
 }
 
 /// Runs `future` in `span`, and records the kind of its error, if any.
@@ -167,7 +195,24 @@ pub fn traced<F, R>(span: Span, future: F) -> Traced<F>
 where
     F: Future<Output = Result<R>>,
 {
-    Traced { future, span }
+    Traced {
+        future,
+        span,
+        meter: MeterSlot::default(),
+    }
+}
+
+/// [`traced`], and measured by `meter` (the `metrics` feature).
+#[cfg(feature = "metrics")]
+pub(crate) fn metered<F, R>(span: Span, meter: crate::meter::Meter, future: F) -> Traced<F>
+where
+    F: Future<Output = Result<R>>,
+{
+    Traced {
+        future,
+        span,
+        meter: Some(meter),
+    }
 }
 
 /// Records `error`'s kind on `span`.
@@ -194,6 +239,8 @@ pub(crate) fn record_coordinator(result: &QueryResult) {
 /// Records how many rows a read returned on the current span.
 #[inline]
 pub(crate) fn record_rows(rows: usize) {
+    #[cfg(feature = "metrics")]
+    crate::meter::add_rows(rows);
     if tracing::level_enabled!(Level::INFO) {
         Span::current().record("db.response.returned_rows", rows);
     }
@@ -252,7 +299,7 @@ impl fmt::Display for ConsistencyName {
 }
 
 /// An error kind in snake case, for `error.type`.
-fn kind_name(kind: ErrorKind) -> &'static str {
+pub(crate) fn kind_name(kind: ErrorKind) -> &'static str {
     match kind {
         ErrorKind::Timeout => "timeout",
         ErrorKind::Unavailable => "unavailable",

@@ -149,7 +149,7 @@ impl {{ aggregate.repo }}<'_> {
             head: {{ aggregate.statement.head }},
             tail: {{ aggregate.statement.tail }},
         };
-        rt::traced(self.base.span(STATEMENT.name), async {
+        self.base.traced(STATEMENT.name, async {
         let statement = self.base.named(&STATEMENT);
         let prepared = statement.prepared(self.base.session()).await?;
 {% if let Some(native) = aggregate.native %}

@@ -823,8 +823,9 @@ impl OrderRepository<'_> {
             head: "SELECT customer_id, count(*), sum(total_cents), max(placed_at) FROM ",
             tail: " WHERE customer_id = ? GROUP BY customer_id",
         };
-        rt::traced(
-                self.base.span(STATEMENT.name),
+        self.base
+            .traced(
+                STATEMENT.name,
                 async {
                     let statement = self.base.named(&STATEMENT);
                     let prepared = statement.prepared(self.base.session()).await?;
@@ -906,8 +907,9 @@ impl OrderRepository<'_> {
             head: "SELECT status, quantity FROM ",
             tail: " WHERE customer_id = ?",
         };
-        rt::traced(
-                self.base.span(STATEMENT.name),
+        self.base
+            .traced(
+                STATEMENT.name,
                 async {
                     let statement = self.base.named(&STATEMENT);
                     let prepared = statement.prepared(self.base.session()).await?;

@@ -59,7 +59,7 @@ mod time;
 mod udt;
 mod values;
 
-pub use crate::trace::traced;
+pub use crate::trace::Traced;
 pub use cache::{Cached, StatementCache, update_text};
 pub use error::CodecError;
 pub use row::{bind, check_col, check_count, markers, next_checked_col, next_col, next_opt_col};

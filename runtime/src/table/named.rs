@@ -14,7 +14,6 @@ use crate::loader::{CONCURRENT_REQUESTS, IN_CHUNK};
 use crate::lwt::Applied;
 use crate::paging::{self, Rows};
 use crate::rt::Cached;
-use crate::trace::traced;
 
 /// A statement's text around a table's name, and its key in the cache of
 /// extra statements of the repository that runs it.
@@ -64,7 +63,8 @@ impl<'a, T: Table> Repository<'a, T> {
     where
         R: for<'f, 'm> DeserializeRow<'f, 'm>,
     {
-        traced(self.span(named.name), self.first(self.named(named), values)).await
+        self.traced(named.name, self.first(self.named(named), values))
+            .await
     }
 
     /// Every row `named` returns for `values` (its `limit` bounds them).
@@ -83,7 +83,8 @@ impl<'a, T: Table> Repository<'a, T> {
     where
         R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
     {
-        traced(self.span(named.name), self.all(self.named(named), values)).await
+        self.traced(named.name, self.all(self.named(named), values))
+            .await
     }
 
     /// The rows `named` returns for `values`, a page at a time.
@@ -101,7 +102,7 @@ impl<'a, T: Table> Repository<'a, T> {
     where
         R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
     {
-        traced(self.span(named.name), async {
+        self.traced(named.name, async {
             let statement = self.named(named);
             let prepared = statement.prepared(self.session()).await?;
             self.stream(prepared, values).await
@@ -128,11 +129,8 @@ impl<'a, T: Table> Repository<'a, T> {
         let Some(values) = values else {
             return Ok(None);
         };
-        traced(
-            self.span(named.name),
-            self.first(self.named_in(named, table), values),
-        )
-        .await
+        self.traced(named.name, self.first(self.named_in(named, table), values))
+            .await
     }
 
     /// Every row `named` returns on `table` for `values`: a relation's
@@ -153,11 +151,8 @@ impl<'a, T: Table> Repository<'a, T> {
         let Some(values) = values else {
             return Ok(Vec::new());
         };
-        traced(
-            self.span(named.name),
-            self.all(self.named_in(named, table), values),
-        )
-        .await
+        self.traced(named.name, self.all(self.named_in(named, table), values))
+            .await
     }
 
     /// The rows of a batched relation read whose statement binds one list
@@ -219,7 +214,7 @@ impl<'a, T: Table> Repository<'a, T> {
         if requests.len() == 0 {
             return Ok(Vec::new());
         }
-        traced(self.span(named.name), async {
+        self.traced(named.name, async {
             let statement = self.named_in(named, table);
             let prepared = statement.prepared(self.session()).await?;
             let rows = paging::read_concurrently(
@@ -248,7 +243,7 @@ impl<'a, T: Table> Repository<'a, T> {
         named: &NamedStatement,
         values: impl SerializeRow,
     ) -> Result<()> {
-        traced(self.span(named.name), async {
+        self.traced(named.name, async {
             let statement = self.named(named);
             let prepared = statement.prepared(self.session()).await?;
             self.session()
@@ -271,7 +266,7 @@ impl<'a, T: Table> Repository<'a, T> {
         named: &NamedStatement,
         values: impl SerializeRow,
     ) -> Result<Option<Applied>> {
-        traced(self.span(named.name), async {
+        self.traced(named.name, async {
             let statement = self.named(named);
             let prepared = statement.prepared(self.session()).await?;
             let result = self

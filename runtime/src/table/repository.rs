@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use super::{Clustered, DirectWrites, Table, TableStatements};
 use crate::paging::{self, Rows};
 use crate::rt::{BoundValue, Chain, with_ttl_and_timestamp};
-use crate::trace::{self, traced};
+use crate::trace::{self, Traced};
 use crate::{Options, Result, Session};
 
 /// Reads and writes the rows of table `T` on one session, with the
@@ -82,18 +82,30 @@ impl<'a, T: Table> Repository<'a, T> {
         self.statements
     }
 
-    /// The tracing span of `operation` on this repository (see
-    /// `corm::trace`): `<model>.<operation>`.
+    /// `future`, the request of `operation` on this repository, run in
+    /// its tracing span (`<model>.<operation>`) and, with the `metrics`
+    /// feature, measured.
     #[doc(hidden)]
-    pub fn span(&self, operation: &'static str) -> tracing::Span {
+    pub fn traced<F, R>(&self, operation: &'static str, future: F) -> Traced<F>
+    where
+        F: Future<Output = Result<R>>,
+    {
         let statements = self.statements;
-        trace::request(
-            statements.spec().model,
+        let spec = statements.spec();
+        let span = trace::request(
+            spec.model,
             operation,
             statements.keyspace_name(),
-            statements.spec().table,
+            spec.table,
             self.options.consistency,
-        )
+        );
+        #[cfg(feature = "metrics")]
+        {
+            let meters = statements.meters.get(spec.table, operation);
+            trace::metered(span, crate::meter::Meter::new(meters), future)
+        }
+        #[cfg(not(feature = "metrics"))]
+        trace::traced(span, future)
     }
 
     /// The row at `key`, or `None` when there is none
@@ -103,7 +115,7 @@ impl<'a, T: Table> Repository<'a, T> {
     /// [`Error::Prepare`](crate::Error::Prepare),
     /// [`Error::Execute`](crate::Error::Execute), or an error reading the row.
     pub async fn get(&self, key: &T::Key) -> Result<Option<T>> {
-        traced(self.span("get"), async {
+        self.traced("get", async {
             let prepared = self.statements.get.prepared(self.session).await?;
             self.session
                 .execute_first(&self.options.apply(prepared), key)
@@ -121,7 +133,7 @@ impl<'a, T: Table> Repository<'a, T> {
     /// [`Error::InvalidPageSize`](crate::Error::InvalidPageSize), or the
     /// first page's error; later failures are items of the stream.
     pub async fn scan(&self) -> Result<Rows<T>> {
-        traced(self.span("scan"), async {
+        self.traced("scan", async {
             let prepared = self.statements.scan.prepared(self.session).await?;
             self.stream(prepared, ()).await
         })
@@ -154,7 +166,7 @@ impl<'a, T: Table> Repository<'a, T> {
     /// generated repository's `insert` does around it).
     #[doc(hidden)]
     pub async fn write_row(&self, row: &T) -> Result<()> {
-        traced(self.span("insert"), self.write_row_untraced(row)).await
+        self.traced("insert", self.write_row_untraced(row)).await
     }
 
     /// [`write_row`](Self::write_row) in the caller's span.
@@ -179,8 +191,8 @@ impl<'a, T: Table> Repository<'a, T> {
     /// written. No validation and no unique claims.
     #[doc(hidden)]
     pub async fn write_row_if_not_exists(&self, row: &T) -> Result<bool> {
-        traced(
-            self.span("insert_if_not_exists"),
+        self.traced(
+            "insert_if_not_exists",
             self.write_row_if_not_exists_untraced(row),
         )
         .await
@@ -227,7 +239,7 @@ impl<'a, T: Table> Repository<'a, T> {
     /// Deletes the row at `key`; no unique claims released.
     #[doc(hidden)]
     pub async fn delete_row(&self, key: &T::Key) -> Result<()> {
-        traced(self.span("delete"), async {
+        self.traced("delete", async {
             let prepared = self.statements.delete.prepared(self.session).await?;
             self.session
                 .execute(&self.options.apply(prepared), key)
@@ -241,7 +253,7 @@ impl<'a, T: Table> Repository<'a, T> {
     /// table's order) to the counters of the row at `key`.
     #[doc(hidden)]
     pub async fn add_counters(&self, key: &T::Key, deltas: &[BoundValue<'_>]) -> Result<()> {
-        traced(self.span("increment"), async {
+        self.traced("increment", async {
             let prepared = self.statements.add.prepared(self.session).await?;
             let values = Chain {
                 before: deltas,
@@ -305,7 +317,7 @@ impl<T: Clustered> Repository<'_, T> {
     /// [`Error::InvalidPageSize`](crate::Error::InvalidPageSize), or the
     /// first page's error; later failures are items of the stream.
     pub async fn partition(&self, partition: &T::Partition) -> Result<Rows<T>> {
-        traced(self.span("partition"), async {
+        self.traced("partition", async {
             let prepared = self.statements.partition.prepared(self.session).await?;
             self.stream(prepared, partition).await
         })
@@ -329,7 +341,7 @@ impl<T: Clustered> Repository<'_, T> {
     /// released.
     #[doc(hidden)]
     pub async fn delete_partition_rows(&self, partition: &T::Partition) -> Result<()> {
-        traced(self.span("delete_partition"), async {
+        self.traced("delete_partition", async {
             let prepared = self
                 .statements
                 .delete_partition

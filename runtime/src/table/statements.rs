@@ -36,6 +36,9 @@ pub struct TableStatements {
     pub(crate) update: StatementCache,
     pub(crate) range: StatementCache,
     extra: StatementCache,
+    /// The metrics of the table's operations.
+    #[cfg(feature = "metrics")]
+    pub(crate) meters: crate::meter::TableMeters,
 }
 
 impl TableStatements {
@@ -81,6 +84,8 @@ impl TableStatements {
             keyspace,
             keyspace_name,
             table,
+            #[cfg(feature = "metrics")]
+            meters: crate::meter::TableMeters::default(),
         }
     }
 

@@ -48,7 +48,8 @@ impl<T: Updatable> Repository<'_, T> {
     /// it). The values are bound from the stack, without allocating.
     #[doc(hidden)]
     pub async fn write_patch(&self, key: &T::Key, patch: &T::Patch) -> Result<()> {
-        crate::trace::traced(self.span("update"), self.write_patch_untraced(key, patch)).await
+        self.traced("update", self.write_patch_untraced(key, patch))
+            .await
     }
 
     /// [`write_patch`](Self::write_patch) in the caller's span.

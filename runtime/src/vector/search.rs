@@ -81,9 +81,8 @@ impl<'a, T: Table> Repository<'a, T> {
     where
         T: for<'f, 'm> DeserializeRow<'f, 'm>,
     {
-        let span = self.span(named.name);
         let searched = self.search(index, named, values, (query, k), vector);
-        crate::trace::traced(span, searched).await
+        self.traced(named.name, searched).await
     }
 
     /// [`nearest`](Self::nearest) in the caller's span.

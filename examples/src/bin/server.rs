@@ -1,0 +1,44 @@
+//! The example server: the showcase schema behind axum, with corm's
+//! metrics for Prometheus at `/metrics` and a readiness check at `/ready`.
+//!
+//! ```sh
+//! cargo xtask cassandra start
+//! CORM_CONTACT_POINTS=127.0.0.1:9042 cargo run -p corm-examples --bin server
+//! curl localhost:8080/ready; curl localhost:8080/metrics
+//! ```
+//!
+//! It listens on `CORM_SERVER_ADDR` (default `127.0.0.1:8080`) and applies
+//! the schema's migrations to the keyspace `corm_server` (created when
+//! missing) before it serves.
+
+use corm::{Config, Session};
+use corm_examples::generated::Db;
+use corm_examples::server::{AppState, install_recorder, router};
+
+const KEYSPACE: &str = "corm_server";
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Before the first request, so that every operation's meters reach it.
+    let prometheus = install_recorder()?;
+    let config = Config::from_env()?;
+    let session = Session::connect(&config).await?;
+    session
+        .run_ddl(&format!(
+            "CREATE KEYSPACE IF NOT EXISTS {KEYSPACE} WITH replication = \
+             {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
+        ))
+        .await?;
+    let db = Db::new(session, KEYSPACE);
+    db.migrate().await?;
+    let address = std::env::var("CORM_SERVER_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
+    let listener = tokio::net::TcpListener::bind(&address).await?;
+    println!("serving on http://{}", listener.local_addr()?);
+    axum::serve(listener, router(AppState { db, prometheus }))
+        .with_graceful_shutdown(async {
+            // Ctrl-C: stop taking connections, finish the ones in flight.
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! The example server (the `server` feature): the showcase schema's `Db`
+//! behind axum, with corm's metrics for Prometheus at `/metrics`, a
+//! readiness check at `/ready`, and one read of the schema
+//! (`/customers/{id}/orders`, the number of a customer's orders) to give
+//! the metrics something to count.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use corm::{TryStreamExt, Uuid};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+
+use crate::generated::{Db, OrderPartition};
+
+/// What the handlers share.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The schema's tables.
+    pub db: Db,
+    /// Renders the metrics recorded so far.
+    pub prometheus: PrometheusHandle,
+}
+
+/// Installs the Prometheus recorder as the process's metrics recorder
+/// (once, before the first request, so every operation's meters reach it).
+///
+/// # Errors
+/// When a recorder is installed already.
+pub fn install_recorder() -> Result<PrometheusHandle, String> {
+    PrometheusBuilder::new()
+        .install_recorder()
+        .map_err(|error| format!("installing the Prometheus recorder: {error}"))
+}
+
+/// The server's routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(render_metrics))
+        .route("/ready", get(ready))
+        .route("/customers/{id}/orders", get(order_count))
+        .with_state(state)
+}
+
+/// The metrics in Prometheus's text format.
+async fn render_metrics(State(state): State<AppState>) -> String {
+    state.prometheus.render()
+}
+
+/// 200 when the node answers a query, 503 with the reason when not.
+async fn ready(State(state): State<AppState>) -> (StatusCode, String) {
+    let probe = state
+        .db
+        .session()
+        .query("SELECT release_version FROM system.local", ())
+        .await;
+    match probe {
+        Ok(_) => (StatusCode::OK, "ready\n".to_owned()),
+        Err(error) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("not ready: {error}\n"),
+        ),
+    }
+}
+
+/// The number of orders of customer `id`.
+async fn order_count(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> (StatusCode, String) {
+    let Ok(customer_id) = Uuid::parse_str(&id) else {
+        return (StatusCode::BAD_REQUEST, format!("`{id}` is not a UUID\n"));
+    };
+    let counted = async {
+        let rows = state
+            .db
+            .order()
+            .partition(&OrderPartition { customer_id })
+            .await?;
+        rows.try_fold(0_usize, |count, _| async move { Ok(count + 1) })
+            .await
+    };
+    match counted.await {
+        Ok(count) => (StatusCode::OK, format!("{count}\n")),
+        Err(error) => (StatusCode::SERVICE_UNAVAILABLE, format!("{error}\n")),
+    }
+}

@@ -1,0 +1,124 @@
+//! The example server over real HTTP, against a real node: after a known
+//! workload through the generated code, `/metrics` has corm's series with
+//! the right counts, and `/ready` says the node answers.
+
+mod common;
+
+use corm::testing::with_keyspace;
+use corm_examples::server::{AppState, install_recorder, router};
+
+/// The value of the sample `name{labels}` in Prometheus's text format.
+fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .find_map(|line| {
+            let (series, value) = line.rsplit_once(' ')?;
+            let (metric, rest) = series.split_once('{').unwrap_or((series, ""));
+            let all_labels = labels
+                .iter()
+                .all(|(key, value)| rest.contains(&format!("{key}=\"{value}\"")));
+            (metric == name && all_labels).then(|| value.parse().ok())?
+        })
+}
+
+#[tokio::test]
+async fn metrics_count_a_known_workload_and_ready_answers() {
+    let prometheus = install_recorder().unwrap_or_else(|e| panic!("{e}"));
+    with_keyspace("example_server", |session| async move {
+        let db = common::db(session).await;
+        let orders: Vec<_> = (0..3).map(|_| common::order()).collect();
+        for order in &orders {
+            db.order()
+                .insert(order)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let mut missing = orders[1].key();
+        missing.customer_id = corm::Uuid::new_v4();
+        for key in [orders[0].key(), missing] {
+            db.order().get(&key).await.unwrap_or_else(|e| panic!("{e}"));
+        }
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let address = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        let app = router(AppState {
+            db: db.clone(),
+            prometheus,
+        });
+        let server = tokio::spawn(async move { axum_serve(listener, app).await });
+        let client = reqwest::Client::new();
+        let get = |path: &str| {
+            let request = client.get(format!("http://{address}{path}"));
+            async move {
+                let response = request.send().await.unwrap_or_else(|e| panic!("{e}"));
+                let status = response.status().as_u16();
+                (
+                    status,
+                    response.text().await.unwrap_or_else(|e| panic!("{e}")),
+                )
+            }
+        };
+
+        assert_eq!(get("/ready").await, (200, "ready\n".to_owned()));
+        let (status, count) = get(&format!("/customers/{}/orders", orders[2].customer_id)).await;
+        assert_eq!((status, count.as_str()), (200, "1\n"));
+        let (status, _) = get("/customers/not-a-uuid/orders").await;
+        assert_eq!(status, 400);
+
+        let (status, text) = get("/metrics").await;
+        assert_eq!(status, 200);
+        let requests = |table: &str, operation: &str| {
+            sample(
+                &text,
+                "corm_requests_total",
+                &[
+                    ("table", table),
+                    ("operation", operation),
+                    ("outcome", "ok"),
+                ],
+            )
+        };
+        assert_eq!(requests("order", "insert"), Some(3.0), "{text}");
+        assert_eq!(requests("order", "get"), Some(2.0), "{text}");
+        assert_eq!(requests("order", "partition"), Some(1.0), "{text}");
+        // The get that found its row read one; the other none.
+        assert_eq!(
+            sample(
+                &text,
+                "corm_rows_read_total",
+                &[("table", "order"), ("operation", "get")]
+            ),
+            Some(1.0),
+            "{text}"
+        );
+        assert_eq!(
+            sample(
+                &text,
+                "corm_requests_in_flight",
+                &[("table", "order"), ("operation", "insert")]
+            ),
+            Some(0.0),
+            "{text}"
+        );
+        assert_eq!(
+            sample(
+                &text,
+                "corm_request_duration_seconds_count",
+                &[("table", "order"), ("operation", "insert")]
+            ),
+            Some(3.0),
+            "{text}"
+        );
+        server.abort();
+    })
+    .await;
+}
+
+/// Serves `app` on `listener` until the test ends.
+async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) {
+    axum::serve(listener, app)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}

@@ -1,0 +1,158 @@
+//! Metrics (the `metrics` feature): what each repository operation counts
+//! through the [`metrics`](https://docs.rs/metrics) facade, for whatever
+//! recorder the program installs (a Prometheus exporter, for one).
+//!
+//! | metric | kind | labels |
+//! | --- | --- | --- |
+//! | `corm_requests_total` | counter | `table`, `operation`, `outcome` (`ok`, or the error kind: `timeout`, `unavailable`, `statement`, …) |
+//! | `corm_request_duration_seconds` | histogram | `table`, `operation` |
+//! | `corm_requests_in_flight` | gauge | `table`, `operation` |
+//! | `corm_rows_read_total` | counter | `table`, `operation` |
+//!
+//! Handles are registered with the recorder on an operation's first call
+//! and kept with the table's statements, so a call allocates nothing: a
+//! program installs its recorder before its first request.
+
+use std::cell::Cell;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use metrics::{Counter, Gauge, Histogram};
+
+use crate::Error;
+
+/// The handles of one operation on one table.
+#[derive(Debug)]
+pub(crate) struct OperationMeters {
+    table: &'static str,
+    operation: &'static str,
+    ok: Counter,
+    duration: Histogram,
+    in_flight: Gauge,
+    rows: Counter,
+}
+
+impl OperationMeters {
+    fn register(table: &'static str, operation: &'static str) -> Self {
+        let table = crate::trace::unquoted(table);
+        let labels = [("table", table), ("operation", operation)];
+        Self {
+            table,
+            operation,
+            ok: metrics::counter!(
+                "corm_requests_total",
+                "table" => table,
+                "operation" => operation,
+                "outcome" => "ok"
+            ),
+            duration: metrics::histogram!("corm_request_duration_seconds", &labels),
+            in_flight: metrics::gauge!("corm_requests_in_flight", &labels),
+            rows: metrics::counter!("corm_rows_read_total", &labels),
+        }
+    }
+}
+
+/// The meters of a table's operations, registered on first use.
+#[derive(Debug, Default)]
+pub(crate) struct TableMeters {
+    operations: RwLock<Vec<Arc<OperationMeters>>>,
+}
+
+impl TableMeters {
+    /// The meters of `operation` on `table`.
+    pub(crate) fn get(&self, table: &'static str, operation: &'static str) -> Arc<OperationMeters> {
+        let find = |operations: &[Arc<OperationMeters>]| {
+            operations
+                .iter()
+                .find(|meters| meters.operation == operation)
+                .cloned()
+        };
+        if let Ok(operations) = self.operations.read()
+            && let Some(found) = find(&operations)
+        {
+            return found;
+        }
+        let mut operations = match self.operations.write() {
+            Ok(operations) => operations,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(found) = find(&operations) {
+            return found;
+        }
+        let meters = Arc::new(OperationMeters::register(table, operation));
+        operations.push(Arc::clone(&meters));
+        meters
+    }
+}
+
+thread_local! {
+    /// Rows read by the request being polled on this thread.
+    static ROWS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Counts `rows` read for the request being polled on this thread.
+pub(crate) fn add_rows(rows: usize) {
+    ROWS.with(|cell| cell.set(cell.get() + u64::try_from(rows).unwrap_or(u64::MAX)));
+}
+
+/// One request being measured: started on its first poll.
+#[derive(Debug)]
+pub(crate) struct Meter {
+    meters: Arc<OperationMeters>,
+    started: Option<Instant>,
+}
+
+impl Meter {
+    pub(crate) fn new(meters: Arc<OperationMeters>) -> Self {
+        Self {
+            meters,
+            started: None,
+        }
+    }
+
+    /// Before a poll: the start, on the first; the rows counted so far on
+    /// this thread, kept aside.
+    pub(crate) fn before_poll(&mut self) -> u64 {
+        if self.started.is_none() {
+            self.started = Some(Instant::now());
+            self.meters.in_flight.increment(1.0);
+        }
+        ROWS.with(|cell| cell.replace(0))
+    }
+
+    /// After a poll: the rows it read are this request's; `outcome` when
+    /// it finished.
+    pub(crate) fn after_poll(&mut self, outer_rows: u64, outcome: Option<Result<(), &Error>>) {
+        let rows = ROWS.with(|cell| cell.replace(outer_rows));
+        if rows > 0 {
+            self.meters.rows.increment(rows);
+        }
+        let Some(outcome) = outcome else {
+            return;
+        };
+        if let Some(started) = self.started.take() {
+            self.meters.duration.record(started.elapsed().as_secs_f64());
+            self.meters.in_flight.decrement(1.0);
+        }
+        match outcome {
+            Ok(()) => self.meters.ok.increment(1),
+            Err(error) => metrics::counter!(
+                "corm_requests_total",
+                "table" => self.meters.table,
+                "operation" => self.meters.operation,
+                "outcome" => crate::trace::kind_name(error.kind())
+            )
+            .increment(1),
+        }
+    }
+}
+
+impl Drop for Meter {
+    /// A request dropped before it finished (cancelled) is no longer in
+    /// flight.
+    fn drop(&mut self) {
+        if self.started.is_some() {
+            self.meters.in_flight.decrement(1.0);
+        }
+    }
+}
