@@ -68,14 +68,7 @@ pub(crate) fn request(
         server.port = Empty,
         error.type = Empty,
     );
-    if let Some(consistency) = consistency
-        && !span.is_disabled()
-    {
-        span.record(
-            "db.cassandra.consistency_level",
-            tracing::field::display(ConsistencyName(consistency)),
-        );
-    }
+    record_consistency(&span, consistency);
     span
 }
 
@@ -100,6 +93,12 @@ pub(crate) fn batch(
         server.port = Empty,
         error.type = Empty,
     );
+    record_consistency(&span, consistency);
+    span
+}
+
+/// Records the consistency the options set, if any, on `span`.
+fn record_consistency(span: &Span, consistency: Option<Consistency>) {
     if let Some(consistency) = consistency
         && !span.is_disabled()
     {
@@ -108,7 +107,6 @@ pub(crate) fn batch(
             tracing::field::display(ConsistencyName(consistency)),
         );
     }
-    span
 }
 
 /// The span of one statement of a migration.

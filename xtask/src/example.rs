@@ -24,29 +24,20 @@ pub fn run(args: Args) -> Outcome {
     codegen::generate_example(false)?;
     let model = crate::model::fetch()?;
     // Build before the node takes memory and a core.
-    run_step(
-        "cargo build (example, embeddings)",
-        cargo(&[
-            "build",
-            "--package",
-            "corm-examples",
-            "--features",
-            "embeddings",
-            "--bin",
-            "shop",
-        ]),
-    )?;
-    cassandra::ensure_running(args.node.clone())?;
-    let mut example = cargo(&[
-        "run",
-        "--quiet",
+    const SHOWCASE: [&str; 6] = [
         "--package",
         "corm-examples",
         "--features",
         "embeddings",
         "--bin",
         "shop",
-    ]);
+    ];
+    run_step(
+        "cargo build (example, embeddings)",
+        cargo(&[&["build"][..], &SHOWCASE].concat()),
+    )?;
+    cassandra::ensure_running(args.node.clone())?;
+    let mut example = cargo(&[&["run", "--quiet"][..], &SHOWCASE].concat());
     example
         .env(
             "CORM_CONTACT_POINTS",
