@@ -1,10 +1,12 @@
 //! The example server over real HTTP, against a real node: after a known
 //! workload through the generated code, `/metrics` has corm's series with
-//! the right counts, and `/ready` says the node answers.
+//! the right counts (slow requests too, with a threshold of zero), and
+//! `/ready` says the node answers.
 
 mod common;
 
 use corm::testing::with_keyspace;
+use corm_examples::generated::Db;
 use corm_examples::server::{AppState, install_recorder, router};
 
 /// The value of the sample `name{labels}` in Prometheus's text format.
@@ -25,7 +27,13 @@ fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
 async fn metrics_count_a_known_workload_and_ready_answers() {
     let prometheus = install_recorder().unwrap_or_else(|e| panic!("{e}"));
     with_keyspace("example_server", |session| async move {
-        let db = common::db(session).await;
+        let keyspace = session.keyspace().unwrap_or_default();
+        common::db(session.clone()).await;
+        // Every request counts as slow here, so that the counter moves.
+        let db = Db::new(
+            session.with_slow_request_threshold(Some(std::time::Duration::ZERO)),
+            keyspace,
+        );
         let orders: Vec<_> = (0..3).map(|_| common::order()).collect();
         for order in &orders {
             db.order()
@@ -106,6 +114,15 @@ async fn metrics_count_a_known_workload_and_ready_answers() {
             sample(
                 &text,
                 "corm_request_duration_seconds_count",
+                &[("table", "order"), ("operation", "insert")]
+            ),
+            Some(3.0),
+            "{text}"
+        );
+        assert_eq!(
+            sample(
+                &text,
+                "corm_slow_requests_total",
                 &[("table", "order"), ("operation", "insert")]
             ),
             Some(3.0),

@@ -22,6 +22,7 @@ pub const DEFAULT_CONTACT_POINT: &str = "127.0.0.1:9042";
 /// | `CORM_CONNECT_TIMEOUT` | per-connection setup timeout | `5s` |
 /// | `CORM_USERNAME`, `CORM_PASSWORD` | password authentication | none |
 /// | `CORM_UNIQUE_CLAIM_GRACE` | age after which a `@unique` claim its row does not hold may be taken over | `30s` |
+/// | `CORM_SLOW_REQUEST` | requests slower than this are logged with their statement | none |
 #[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     /// Nodes to connect to first, as `host:port`.
@@ -42,6 +43,9 @@ pub struct Config {
     /// over when the claim's own row does not hold the value (see
     /// [`crate::unique`]); longer than any write takes.
     pub unique_claim_grace: Duration,
+    /// Requests slower than this are logged with their statement (a
+    /// `WARN` event of target `corm`); `None` logs none.
+    pub slow_request_threshold: Option<Duration>,
 }
 
 /// A user name and password for Cassandra's password authenticator.
@@ -73,6 +77,7 @@ impl std::fmt::Debug for Config {
             .field("connect_timeout", &self.connect_timeout)
             .field("credentials", &self.credentials)
             .field("unique_claim_grace", &self.unique_claim_grace)
+            .field("slow_request_threshold", &self.slow_request_threshold)
             .finish()
     }
 }
@@ -113,6 +118,7 @@ impl Config {
             connect_timeout: Duration::from_secs(5),
             credentials: None,
             unique_claim_grace: crate::unique::DEFAULT_GRACE,
+            slow_request_threshold: None,
         }
     }
 
@@ -164,6 +170,9 @@ impl Config {
         if let Some(value) = get("CORM_UNIQUE_CLAIM_GRACE") {
             config.unique_claim_grace = duration_variable("CORM_UNIQUE_CLAIM_GRACE", &value)?;
         }
+        if let Some(value) = get("CORM_SLOW_REQUEST") {
+            config.slow_request_threshold = Some(duration_variable("CORM_SLOW_REQUEST", &value)?);
+        }
         if let Some(username) = get("CORM_USERNAME") {
             let password = lookup("CORM_PASSWORD").unwrap_or_default();
             config.credentials = Some(Credentials { username, password });
@@ -196,6 +205,14 @@ impl Config {
     #[must_use]
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
+        self
+    }
+
+    /// Sets the time from which a request is logged as slow, with its
+    /// statement (`None`: none is).
+    #[must_use]
+    pub fn slow_request_threshold(mut self, threshold: Option<Duration>) -> Self {
+        self.slow_request_threshold = threshold;
         self
     }
 

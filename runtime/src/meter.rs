@@ -8,6 +8,8 @@
 //! | `corm_request_duration_seconds` | histogram | `table`, `operation` |
 //! | `corm_requests_in_flight` | gauge | `table`, `operation` |
 //! | `corm_rows_read_total` | counter | `table`, `operation` |
+//! | `corm_server_warnings_total` | counter | `table`, `operation` |
+//! | `corm_slow_requests_total` | counter | `table`, `operation` |
 //!
 //! Handles are registered with the recorder on an operation's first call
 //! and kept with the table's statements, so a call allocates nothing: a
@@ -30,6 +32,8 @@ pub(crate) struct OperationMeters {
     duration: Histogram,
     in_flight: Gauge,
     rows: Counter,
+    warnings: Counter,
+    slow: Counter,
 }
 
 impl OperationMeters {
@@ -48,6 +52,8 @@ impl OperationMeters {
             duration: metrics::histogram!("corm_request_duration_seconds", &labels),
             in_flight: metrics::gauge!("corm_requests_in_flight", &labels),
             rows: metrics::counter!("corm_rows_read_total", &labels),
+            warnings: metrics::counter!("corm_server_warnings_total", &labels),
+            slow: metrics::counter!("corm_slow_requests_total", &labels),
         }
     }
 }
@@ -85,14 +91,41 @@ impl TableMeters {
     }
 }
 
+/// What the request being polled on a thread has counted so far.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Counts {
+    rows: u64,
+    warnings: u64,
+    slow: u64,
+}
+
 thread_local! {
-    /// Rows read by the request being polled on this thread.
-    static ROWS: Cell<u64> = const { Cell::new(0) };
+    /// The counts of the request being polled on this thread.
+    static COUNTS: Cell<Counts> = const { Cell::new(Counts { rows: 0, warnings: 0, slow: 0 }) };
+}
+
+/// Adds to the counts of the request being polled on this thread.
+fn add(change: impl FnOnce(&mut Counts)) {
+    COUNTS.with(|cell| {
+        let mut counts = cell.get();
+        change(&mut counts);
+        cell.set(counts);
+    });
 }
 
 /// Counts `rows` read for the request being polled on this thread.
 pub(crate) fn add_rows(rows: usize) {
-    ROWS.with(|cell| cell.set(cell.get() + u64::try_from(rows).unwrap_or(u64::MAX)));
+    add(|counts| counts.rows += u64::try_from(rows).unwrap_or(u64::MAX));
+}
+
+/// Counts a warning the node sent for the request being polled.
+pub(crate) fn add_warning() {
+    add(|counts| counts.warnings += 1);
+}
+
+/// Counts a slow request for the request being polled.
+pub(crate) fn add_slow() {
+    add(|counts| counts.slow += 1);
 }
 
 /// One request being measured: started on its first poll.
@@ -110,22 +143,28 @@ impl Meter {
         }
     }
 
-    /// Before a poll: the start, on the first; the rows counted so far on
-    /// this thread, kept aside.
-    pub(crate) fn before_poll(&mut self) -> u64 {
+    /// Before a poll: the start, on the first; the counts so far on this
+    /// thread, kept aside.
+    pub(crate) fn before_poll(&mut self) -> Counts {
         if self.started.is_none() {
             self.started = Some(Instant::now());
             self.meters.in_flight.increment(1.0);
         }
-        ROWS.with(|cell| cell.replace(0))
+        COUNTS.with(|cell| cell.replace(Counts::default()))
     }
 
-    /// After a poll: the rows it read are this request's; `outcome` when
-    /// it finished.
-    pub(crate) fn after_poll(&mut self, outer_rows: u64, outcome: Option<Result<(), &Error>>) {
-        let rows = ROWS.with(|cell| cell.replace(outer_rows));
-        if rows > 0 {
-            self.meters.rows.increment(rows);
+    /// After a poll: what it counted is this request's; `outcome` when it
+    /// finished.
+    pub(crate) fn after_poll(&mut self, outer: Counts, outcome: Option<Result<(), &Error>>) {
+        let counts = COUNTS.with(|cell| cell.replace(outer));
+        for (count, counter) in [
+            (counts.rows, &self.meters.rows),
+            (counts.warnings, &self.meters.warnings),
+            (counts.slow, &self.meters.slow),
+        ] {
+            if count > 0 {
+                counter.increment(count);
+            }
         }
         let Some(outcome) = outcome else {
             return;

@@ -1,7 +1,7 @@
 //! The session wrapper: one connected driver session plus corm's defaults.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use scylla::client::execution_profile::ExecutionProfile;
 use scylla::client::session::Session as DriverSession;
@@ -24,6 +24,7 @@ use crate::{Config, Error, Result};
 pub struct Session {
     driver: Arc<DriverSession>,
     unique_claim_grace: Duration,
+    slow_request_threshold: Option<Duration>,
 }
 
 impl Session {
@@ -56,6 +57,7 @@ impl Session {
         let session = Self {
             driver: Arc::new(driver),
             unique_claim_grace: config.unique_claim_grace,
+            slow_request_threshold: config.slow_request_threshold,
         };
         if let Some(keyspace) = &config.keyspace {
             session.use_keyspace(keyspace).await?;
@@ -75,8 +77,18 @@ impl Session {
     #[must_use]
     pub fn with_unique_claim_grace(&self, grace: Duration) -> Self {
         Self {
-            driver: Arc::clone(&self.driver),
             unique_claim_grace: grace,
+            ..self.clone()
+        }
+    }
+
+    /// This session, sharing its connections, with requests from
+    /// `threshold` on logged as slow (`None`: none are; see
+    /// [`Config::slow_request_threshold`]).
+    pub fn with_slow_request_threshold(&self, threshold: Option<Duration>) -> Self {
+        Self {
+            slow_request_threshold: threshold,
+            ..self.clone()
         }
     }
 
@@ -144,7 +156,7 @@ impl Session {
                 statement: statement.to_owned(),
                 source: Box::new(source),
             })?;
-        crate::trace::record_coordinator(&result);
+        crate::trace::record_result(&result);
         Ok(result)
     }
 
@@ -173,9 +185,14 @@ impl Session {
         prepared: &PreparedStatement,
         values: impl SerializeRow,
     ) -> Result<QueryResult> {
-        match self.driver.execute_unpaged(prepared, values).await {
+        let started = self.slow_request_threshold.map(|_| Instant::now());
+        let outcome = self.driver.execute_unpaged(prepared, values).await;
+        if let (Some(started), Some(threshold)) = (started, self.slow_request_threshold) {
+            crate::trace::slow_request(prepared.get_statement(), started.elapsed(), threshold);
+        }
+        match outcome {
             Ok(result) => {
-                crate::trace::record_coordinator(&result);
+                crate::trace::record_result(&result);
                 Ok(result)
             }
             Err(source) => Err(execute_error(prepared, source)),

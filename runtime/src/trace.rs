@@ -160,19 +160,19 @@ where
         let this = self.project();
         let _entered = this.span.enter();
         #[cfg(feature = "metrics")]
-        let outer_rows = this.meter.as_mut().map(crate::meter::Meter::before_poll);
+        let outer = this.meter.as_mut().map(crate::meter::Meter::before_poll);
         let poll = this.future.poll(cx);
         if let Poll::Ready(Err(error)) = &poll {
             record_error(this.span, error);
         }
         #[cfg(feature = "metrics")]
-        if let (Some(meter), Some(outer_rows)) = (this.meter.as_mut(), outer_rows) {
+        if let (Some(meter), Some(outer)) = (this.meter.as_mut(), outer) {
             let outcome = match &poll {
                 Poll::Ready(Ok(_)) => Some(Ok(())),
                 Poll::Ready(Err(error)) => Some(Err(error)),
                 Poll::Pending => None,
             };
-            meter.after_poll(outer_rows, outcome);
+            meter.after_poll(outer, outcome);
         }
         poll
     }
@@ -220,10 +220,12 @@ pub(crate) fn record_error(span: &Span, error: &Error) {
     }
 }
 
-/// Records the coordinator of `result` on the current span, when a
-/// subscriber listens.
+/// Records the coordinator of `result` on the current span (when a
+/// subscriber listens), and logs and counts the warnings the node sent with
+/// it (a batch over the size threshold, an unlogged batch over many
+/// partitions, an aggregation without a partition key, tombstones).
 #[inline]
-pub(crate) fn record_coordinator(result: &QueryResult) {
+pub(crate) fn record_result(result: &QueryResult) {
     if tracing::level_enabled!(Level::INFO) {
         let span = Span::current();
         if !span.is_disabled() {
@@ -232,6 +234,43 @@ pub(crate) fn record_coordinator(result: &QueryResult) {
             span.record("server.port", address.port());
         }
     }
+    for warning in result.warnings() {
+        server_warning(warning);
+    }
+}
+
+/// Logs a warning the node sent, in the current span (which names the
+/// operation), and counts it.
+#[cold]
+fn server_warning(warning: &str) {
+    tracing::warn!(target: "corm", warning, "the node warned about a request");
+    #[cfg(feature = "metrics")]
+    crate::meter::add_warning();
+}
+
+/// Logs a request that took `elapsed`, at least `threshold`, with its
+/// statement (never its values).
+#[inline]
+pub(crate) fn slow_request(
+    statement: &str,
+    elapsed: std::time::Duration,
+    threshold: std::time::Duration,
+) {
+    if elapsed >= threshold {
+        slow(statement, elapsed);
+    }
+}
+
+#[cold]
+fn slow(statement: &str, elapsed: std::time::Duration) {
+    tracing::warn!(
+        target: "corm",
+        statement,
+        elapsed_ms = elapsed.as_secs_f64() * 1000.0,
+        "slow request"
+    );
+    #[cfg(feature = "metrics")]
+    crate::meter::add_slow();
 }
 
 /// Records how many rows a read returned on the current span.

@@ -264,7 +264,7 @@ impl<'db, D> WriteBatch<'db, D> {
                 first: first.unwrap_or_default(),
                 source: Box::new(source),
             })?;
-        crate::trace::record_coordinator(&result);
+        crate::trace::record_result(&result);
         Ok(())
     }
 }

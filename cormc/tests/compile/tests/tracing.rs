@@ -37,9 +37,12 @@ impl Recorded {
     }
 }
 
-/// Keeps every span, in the order they were made.
+/// An event, with the `otel.name` of the span it happened in.
+type Event = (Option<String>, Recorded);
+
+/// Keeps every span, in the order they were made, and every event.
 #[derive(Clone, Default)]
-struct Spans(Arc<Mutex<Vec<Recorded>>>);
+struct Spans(Arc<Mutex<Vec<Recorded>>>, Arc<Mutex<Vec<Event>>>);
 
 struct Fields<'a>(&'a mut BTreeMap<String, String>);
 
@@ -69,6 +72,23 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Spans {
         ctx.span(id).unwrap().extensions_mut().insert(Index(index));
     }
 
+    fn on_event(&self, event: &tracing::Event<'_>, ctx: Context<'_, S>) {
+        let mut recorded = Recorded {
+            name: event.metadata().name(),
+            ..Recorded::default()
+        };
+        event.record(&mut Fields(&mut recorded.fields));
+        let within = ctx.event_span(event).and_then(|span| {
+            let extensions = span.extensions();
+            let Index(index) = extensions.get::<Index>()?;
+            self.0.lock().unwrap()[*index]
+                .fields
+                .get("otel.name")
+                .cloned()
+        });
+        self.1.lock().unwrap().push((within, recorded));
+    }
+
     fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
         let span = ctx.span(id).unwrap();
         let extensions = span.extensions();
@@ -92,6 +112,18 @@ impl Spans {
 
     fn all(&self) -> Vec<Recorded> {
         self.0.lock().unwrap().clone()
+    }
+
+    /// The events whose message is `message`, with the operation whose
+    /// span they happened in.
+    fn events(&self, message: &str) -> Vec<Event> {
+        self.1
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, event)| event.field("message") == Some(message))
+            .cloned()
+            .collect()
     }
 }
 
@@ -286,6 +318,59 @@ async fn each_migration_statement_has_a_span() {
                 Some(index.to_string().as_str())
             );
             assert_eq!(span.field("server.address"), Some("127.0.0.1"));
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn server_warnings_and_slow_requests_are_logged_in_their_operation() {
+    with_keyspace("tracing_warnings", |session| async move {
+        let keyspace = session.keyspace().unwrap();
+        db(session.clone()).await;
+        // Every request counts as slow on this session.
+        let db = Db::new(
+            session.with_slow_request_threshold(Some(std::time::Duration::ZERO)),
+            keyspace,
+        );
+        let spans = Spans::default();
+        let subscriber = tracing_subscriber::registry().with(spans.clone());
+        let _default = tracing::subscriber::set_default(subscriber);
+
+        // A logged batch over two partitions and the node's 5 KiB warning
+        // threshold.
+        let author = Uuid::new_v4();
+        let long = "a secret title ".repeat(300);
+        let mut batch = db.batch_logged();
+        batch
+            .insert(&post(author, 1, &long))
+            .insert(&post(Uuid::new_v4(), 2, &long));
+        batch.run().await.unwrap();
+        let warnings = spans.events("the node warned about a request");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let (within, warning) = &warnings[0];
+        assert_eq!(within.as_deref(), Some("batch.logged"));
+        let text = warning.field("warning").unwrap();
+        assert!(text.contains("exceeding specified threshold"), "{text}");
+
+        // Slow requests name their statement, never their values.
+        db.post()
+            .insert(&post(author, 3, "a secret title"))
+            .await
+            .unwrap();
+        let slow = spans.events("slow request");
+        let (within, event) = slow
+            .iter()
+            .find(|(within, _)| within.as_deref() == Some("post.insert"))
+            .unwrap_or_else(|| panic!("{slow:?}"));
+        assert_eq!(within.as_deref(), Some("post.insert"));
+        let statement = event.field("statement").unwrap();
+        assert!(statement.starts_with("INSERT INTO"), "{statement}");
+        assert!(event.field("elapsed_ms").is_some());
+        for (_, event) in slow.iter().chain(&warnings) {
+            for value in event.fields.values() {
+                assert!(!value.contains("secret"), "{event:?}");
+            }
         }
     })
     .await;
