@@ -1,8 +1,10 @@
 //! The example server (the `server` feature): the showcase schema's `Db`
 //! behind axum, with corm's metrics for Prometheus at `/metrics`, a
-//! readiness check at `/ready`, and one read of the schema
+//! readiness check at `/ready` (`Db::health`: a probe of every node), and one read of the schema
 //! (`/customers/{id}/orders`, the number of a customer's orders) to give
 //! the metrics something to count.
+
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -47,20 +49,32 @@ async fn render_metrics(State(state): State<AppState>) -> String {
     state.prometheus.render()
 }
 
-/// 200 when the node answers a query, 503 with the reason when not.
+/// 200 when some node answers its probe, 503 when none does; the body
+/// has a line per node (address, and its answer time or why it failed).
 async fn ready(State(state): State<AppState>) -> (StatusCode, String) {
-    let probe = state
-        .db
-        .session()
-        .query("SELECT release_version FROM system.local", ())
-        .await;
-    match probe {
-        Ok(_) => (StatusCode::OK, "ready\n".to_owned()),
-        Err(error) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("not ready: {error}\n"),
-        ),
+    let health = state.db.health(Duration::from_secs(2)).await;
+    let status = if health.is_ready() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let mut body = if health.is_ready() {
+        "ready\n".to_owned()
+    } else {
+        "not ready\n".to_owned()
+    };
+    for node in &health.nodes {
+        let line = match &node.answered {
+            Ok(took) => format!(
+                "{} up {:.1} ms\n",
+                node.address,
+                took.as_secs_f64() * 1000.0
+            ),
+            Err(why) => format!("{} down: {why}\n", node.address),
+        };
+        body.push_str(&line);
     }
+    (status, body)
 }
 
 /// The number of orders of customer `id`.

@@ -69,7 +69,12 @@ async fn metrics_count_a_known_workload_and_ready_answers() {
             }
         };
 
-        assert_eq!(get("/ready").await, (200, "ready\n".to_owned()));
+        let (status, ready) = get("/ready").await;
+        assert_eq!(status, 200, "{ready}");
+        let lines: Vec<&str> = ready.lines().collect();
+        assert_eq!(lines.len(), 2, "{ready}");
+        assert_eq!(lines[0], "ready");
+        assert!(lines[1].starts_with("127.0.0.1:9042 up "), "{ready}");
         let (status, count) = get(&format!("/customers/{}/orders", orders[2].customer_id)).await;
         assert_eq!((status, count.as_str()), (200, "1\n"));
         let (status, _) = get("/customers/not-a-uuid/orders").await;

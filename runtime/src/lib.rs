@@ -31,6 +31,7 @@ pub mod embed;
 mod error;
 pub mod events;
 mod fetch;
+mod health;
 pub mod loader;
 pub mod lwt;
 #[cfg(feature = "metrics")]
@@ -60,6 +61,7 @@ pub use bulk::{BulkFailure, BulkOptions, BulkReport};
 pub use config::{Config, ConfigError, Credentials};
 pub use error::{Error, ErrorKind, Result};
 pub use fetch::Fetch;
+pub use health::{Health, NodeHealth};
 pub use lwt::Conditional;
 pub use migrate::{MigrateError, Migration, MigrationStatement, Migrator};
 pub use options::Options;

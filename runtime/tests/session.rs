@@ -132,3 +132,28 @@ async fn keyspace_is_dropped_even_when_the_test_panics() {
         .unwrap();
     assert_eq!(rows.rows_num(), 0, "{keyspace} should have been dropped");
 }
+
+#[tokio::test]
+async fn health_probes_each_node() {
+    let session = corm::testing::connect().await;
+    let health = session.health(std::time::Duration::from_secs(5)).await;
+    assert!(health.is_ready(), "{health:?}");
+    assert_eq!(health.nodes.len(), 1, "{health:?}");
+    let node = &health.nodes[0];
+    assert_eq!(node.address.to_string(), "127.0.0.1:9042");
+    assert_eq!(node.datacenter.as_deref(), Some("datacenter1"));
+    assert!(node.connected);
+    let took = node.answered.clone().unwrap_or_else(|why| panic!("{why}"));
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    assert_eq!(health.down().count(), 0);
+
+    // A probe allowed no time at all fails, and says why, without failing
+    // the call.
+    let hurried = session.health(std::time::Duration::from_nanos(1)).await;
+    assert!(!hurried.is_ready(), "{hurried:?}");
+    let why = hurried.nodes[0].answered.clone().unwrap_err();
+    assert!(
+        why.to_lowercase().contains("timed out") || why.contains("timeout"),
+        "{why}"
+    );
+}

@@ -161,6 +161,13 @@ impl Db {
         &self.inner.session
     }
 
+    /// How each node of the cluster stands: whether the session is
+    /// connected to it, and how long it took to answer a probe sent to it
+    /// alone, each allowed `timeout` (see [`corm::Session::health`]).
+    pub async fn health(&self, timeout: std::time::Duration) -> corm::Health {
+        self.inner.session.health(timeout).await
+    }
+
     /// The keyspace of the tables, as stored.
     #[must_use]
     pub fn keyspace(&self) -> &str {

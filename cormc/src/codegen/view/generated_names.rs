@@ -11,6 +11,7 @@ pub const DB_METHODS: &[&str] = &[
     "setup",
     "migrate",
     "session",
+    "health",
     "keyspace",
     "clone",
     "batch_logged",
