@@ -26,9 +26,14 @@
 //! (`corm.migration`: `otel.name` `migration.statement`,
 //! `corm.migration.id`, `corm.migration.name`, `corm.migration.statement`).
 //!
+//! Inside its span, a request logs (`WARN`, target `corm`) each warning the
+//! node sent with its answer, and, past the session's slow-request
+//! threshold, its statement and time.
+//!
 //! Bound values are never recorded. (The driver's own `Request` spans, at
-//! `TRACE` for target `scylla`, carry the partition key.) Without a subscriber that listens at
-//! `INFO` for `corm`, a span costs a check of a static flag.
+//! `TRACE` for target `scylla`, carry the partition key.) Without a
+//! subscriber that listens at `INFO` for `corm`, a span costs a check of a
+//! static flag.
 
 use std::fmt;
 use std::future::Future;
