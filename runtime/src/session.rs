@@ -185,9 +185,11 @@ impl Session {
         prepared: &PreparedStatement,
         values: impl SerializeRow,
     ) -> Result<QueryResult> {
-        let started = self.slow_request_threshold.map(|_| Instant::now());
+        let slow = self
+            .slow_request_threshold
+            .map(|threshold| (threshold, Instant::now()));
         let outcome = self.driver.execute_unpaged(prepared, values).await;
-        if let (Some(started), Some(threshold)) = (started, self.slow_request_threshold) {
+        if let Some((threshold, started)) = slow {
             crate::trace::slow_request(prepared.get_statement(), started.elapsed(), threshold);
         }
         match outcome {

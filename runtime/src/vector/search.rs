@@ -81,54 +81,41 @@ impl<'a, T: Table> Repository<'a, T> {
     where
         T: for<'f, 'm> DeserializeRow<'f, 'm>,
     {
-        let searched = self.search(index, named, values, (query, k), vector);
-        self.traced(named.name, searched).await
-    }
-
-    /// [`nearest`](Self::nearest) in the caller's span.
-    async fn search<const N: usize>(
-        &self,
-        index: &VectorIndex,
-        named: &NamedStatement,
-        values: impl SerializeRow,
-        (query, k): (&Vector<N>, i32),
-        vector: impl Fn(&T) -> Option<&Vector<N>>,
-    ) -> Result<Vec<Scored<T>>>
-    where
-        T: for<'f, 'm> DeserializeRow<'f, 'm>,
-    {
-        index.check(query, k)?;
-        let cached = self.named(named);
-        let prepared = cached.prepared(self.session()).await?;
-        let prepared = self.options().apply(prepared);
-        let statement = || prepared.get_statement().to_owned();
-        let result = self.session().execute(&prepared, values).await?;
-        let rows = result.into_rows_result().map_err(|source| Error::NotRows {
-            statement: statement(),
-            source: Box::new(source),
-        })?;
-        let typed = rows.rows::<T>().map_err(|error| match error {
-            scylla::response::query_result::RowsError::TypeCheckFailed(source) => {
-                Error::TypeCheck {
+        self.traced(named.name, async {
+            index.check(query, k)?;
+            let cached = self.named(named);
+            let prepared = cached.prepared(self.session()).await?;
+            let prepared = self.options().apply(prepared);
+            let statement = || prepared.get_statement().to_owned();
+            let result = self.session().execute(&prepared, values).await?;
+            let rows = result.into_rows_result().map_err(|source| Error::NotRows {
+                statement: statement(),
+                source: Box::new(source),
+            })?;
+            let typed = rows.rows::<T>().map_err(|error| match error {
+                scylla::response::query_result::RowsError::TypeCheckFailed(source) => {
+                    Error::TypeCheck {
+                        statement: statement(),
+                        source,
+                    }
+                }
+            })?;
+            let mut scored = Vec::with_capacity(typed.rows_remaining());
+            for row in typed {
+                let row = row.map_err(|source| Error::Deserialize {
                     statement: statement(),
                     source,
-                }
+                })?;
+                let score = vector(&row).map_or(0.0, |found| {
+                    index.similarity.score(found.as_slice(), query.as_slice())
+                });
+                scored.push(Scored { row, score });
             }
-        })?;
-        let mut scored = Vec::with_capacity(typed.rows_remaining());
-        for row in typed {
-            let row = row.map_err(|source| Error::Deserialize {
-                statement: statement(),
-                source,
-            })?;
-            let score = vector(&row).map_or(0.0, |found| {
-                index.similarity.score(found.as_slice(), query.as_slice())
-            });
-            scored.push(Scored { row, score });
-        }
-        // Closest first (the index's order is approximate); ties keep it.
-        scored.sort_by(|a, b| b.score.total_cmp(&a.score));
-        crate::trace::record_rows(scored.len());
-        Ok(scored)
+            // Closest first (the index's order is approximate); ties keep it.
+            scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+            crate::trace::record_rows(scored.len());
+            Ok(scored)
+        })
+        .await
     }
 }
