@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
-use futures::{StreamExt, TryStreamExt};
+use futures::TryStreamExt;
 use moka::future::Cache;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -319,14 +319,12 @@ where
         let statements = &self.shared.statements;
         let tagged = statements.tagged.prepared(session).await?;
         let delete = statements.delete.prepared(session).await?;
-        let ids: Vec<(Vec<u8>,)> =
-            paging::stream::<(Vec<u8>,)>(session, tagged.clone(), (tag,), None)
-                .await?
-                .try_collect()
-                .await?;
-        let removed = futures::stream::iter(ids)
-            .map(|(id,)| async move { session.execute(delete, (id,)).await.map(drop) })
-            .buffer_unordered(DELETE_CONCURRENCY)
+        // Deleted as the pages come, so memory stays bounded however many
+        // answers carry the tag.
+        let removed = paging::stream::<(Vec<u8>,)>(session, tagged.clone(), (tag,), None)
+            .await?
+            .map_ok(|(id,)| async move { session.execute(delete, (id,)).await.map(drop) })
+            .try_buffer_unordered(DELETE_CONCURRENCY)
             .try_fold(0_u64, |count, ()| async move { Ok(count + 1) })
             .await?;
         Counters::add(&self.shared.counters.invalidated, removed);
