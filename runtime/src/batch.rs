@@ -125,7 +125,6 @@ impl StatementBatch {
             return Ok(());
         }
         session
-            .driver()
             .batch(batch, &self.values)
             .await
             .map_err(|source| Error::Batch {

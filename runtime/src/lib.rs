@@ -27,6 +27,7 @@
 pub mod batch;
 pub mod bulk;
 mod config;
+mod connect;
 pub mod embed;
 mod error;
 pub mod events;
@@ -39,6 +40,7 @@ mod meter;
 pub mod migrate;
 pub mod options;
 pub mod paging;
+mod retry;
 #[doc(hidden)]
 pub mod rt;
 #[cfg(feature = "semantic-cache")]
@@ -50,6 +52,8 @@ pub mod table;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod timeseries;
+#[cfg(feature = "tls")]
+mod tls;
 mod trace;
 #[doc(hidden)]
 pub mod unique;
@@ -58,7 +62,10 @@ pub mod vector;
 
 pub use batch::StatementBatch;
 pub use bulk::{BulkFailure, BulkOptions, BulkReport};
-pub use config::{Config, ConfigError, Credentials};
+pub use config::{
+    Compression, Config, ConfigError, Credentials, LoadBalancing, PoolSize, Profile, RetryPolicy,
+    Speculative, Tls,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use fetch::Fetch;
 pub use health::{Health, NodeHealth};

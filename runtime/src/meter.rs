@@ -10,6 +10,7 @@
 //! | `corm_rows_read_total` | counter | `table`, `operation` |
 //! | `corm_server_warnings_total` | counter | `table`, `operation` |
 //! | `corm_slow_requests_total` | counter | `table`, `operation` |
+//! | `corm_retries_total` | counter | `table`, `operation` (a request's attempts after its first, by corm's [`RetryPolicy`](crate::RetryPolicy)) |
 //!
 //! Handles are registered with the recorder on an operation's first call
 //! and kept with the table's statements, so a call allocates nothing: a
@@ -34,6 +35,7 @@ pub(crate) struct OperationMeters {
     rows: Counter,
     warnings: Counter,
     slow: Counter,
+    retries: Counter,
 }
 
 impl OperationMeters {
@@ -54,6 +56,7 @@ impl OperationMeters {
             rows: metrics::counter!("corm_rows_read_total", &labels),
             warnings: metrics::counter!("corm_server_warnings_total", &labels),
             slow: metrics::counter!("corm_slow_requests_total", &labels),
+            retries: metrics::counter!("corm_retries_total", &labels),
         }
     }
 }
@@ -97,11 +100,19 @@ pub(crate) struct Counts {
     rows: u64,
     warnings: u64,
     slow: u64,
+    retries: u64,
 }
 
 thread_local! {
     /// The counts of the request being polled on this thread.
-    static COUNTS: Cell<Counts> = const { Cell::new(Counts { rows: 0, warnings: 0, slow: 0 }) };
+    static COUNTS: Cell<Counts> = const {
+        Cell::new(Counts {
+            rows: 0,
+            warnings: 0,
+            slow: 0,
+            retries: 0,
+        })
+    };
 }
 
 /// Adds to the counts of the request being polled on this thread.
@@ -126,6 +137,11 @@ pub(crate) fn add_warning() {
 /// Counts a slow request for the request being polled.
 pub(crate) fn add_slow() {
     add(|counts| counts.slow += 1);
+}
+
+/// Counts a retry of the request being polled.
+pub(crate) fn add_retry() {
+    add(|counts| counts.retries += 1);
 }
 
 /// One request being measured: started on its first poll.
@@ -161,6 +177,7 @@ impl Meter {
             (counts.rows, &self.meters.rows),
             (counts.warnings, &self.meters.warnings),
             (counts.slow, &self.meters.slow),
+            (counts.retries, &self.meters.retries),
         ] {
             if count > 0 {
                 counter.increment(count);

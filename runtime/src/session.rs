@@ -3,17 +3,17 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use scylla::client::execution_profile::ExecutionProfile;
+use scylla::client::execution_profile::ExecutionProfileHandle;
 use scylla::client::session::Session as DriverSession;
-use scylla::client::session_builder::SessionBuilder;
 use scylla::deserialize::row::DeserializeRow;
 use scylla::errors::{ExecutionError, MaybeFirstRowError};
-use scylla::policies::load_balancing::DefaultPolicy;
 use scylla::response::query_result::QueryResult;
+use scylla::serialize::batch::BatchValues;
 use scylla::serialize::row::SerializeRow;
+use scylla::statement::batch::Batch;
 use scylla::statement::prepared::PreparedStatement;
 
-use crate::{Config, Error, Result};
+use crate::{Config, Error, Result, RetryPolicy};
 
 /// A connected session, cheap to clone and share between tasks.
 ///
@@ -23,6 +23,11 @@ use crate::{Config, Error, Result};
 #[derive(Clone, Debug)]
 pub struct Session {
     driver: Arc<DriverSession>,
+    /// The execution profiles of reads and writes, when the configuration
+    /// gives them settings of their own.
+    reads: Option<ExecutionProfileHandle>,
+    writes: Option<ExecutionProfileHandle>,
+    retry: RetryPolicy,
     unique_claim_grace: Duration,
     slow_request_threshold: Option<Duration>,
 }
@@ -31,31 +36,17 @@ impl Session {
     /// Opens a session as `config` says.
     ///
     /// # Errors
-    /// [`Error::Connect`] when no contact point answers or the handshake
-    /// fails; [`Error::UseKeyspace`] when the configured keyspace is missing.
+    /// [`Error::Config`] for settings that do not go together or a TLS
+    /// file that cannot be used; [`Error::Connect`] when no contact point
+    /// answers or the handshake (TLS, authentication) fails;
+    /// [`Error::UseKeyspace`] when the configured keyspace is missing.
     pub async fn connect(config: &Config) -> Result<Self> {
-        let mut load_balancing = DefaultPolicy::builder().token_aware(true);
-        if let Some(datacenter) = &config.local_datacenter {
-            load_balancing = load_balancing.prefer_datacenter(datacenter.clone());
-        }
-        let profile = ExecutionProfile::builder()
-            .consistency(config.consistency)
-            .request_timeout(Some(config.request_timeout))
-            .load_balancing_policy(load_balancing.build())
-            .build();
-        let mut builder = SessionBuilder::new()
-            .known_nodes(&config.contact_points)
-            .connection_timeout(config.connect_timeout)
-            .default_execution_profile_handle(profile.into_handle());
-        if let Some(credentials) = &config.credentials {
-            builder = builder.user(&credentials.username, &credentials.password);
-        }
-        let driver = builder.build().await.map_err(|source| Error::Connect {
-            contact_points: config.contact_points.join(","),
-            source: Box::new(source),
-        })?;
+        let connected = crate::connect::connect(config).await?;
         let session = Self {
-            driver: Arc::new(driver),
+            driver: Arc::new(connected.driver),
+            reads: connected.reads,
+            writes: connected.writes,
+            retry: config.retry,
             unique_claim_grace: config.unique_claim_grace,
             slow_request_threshold: config.slow_request_threshold,
         };
@@ -90,6 +81,20 @@ impl Session {
             slow_request_threshold: threshold,
             ..self.clone()
         }
+    }
+
+    /// This session, sharing its connections, with another retry policy.
+    #[must_use]
+    pub fn with_retry(&self, retry: RetryPolicy) -> Self {
+        Self {
+            retry,
+            ..self.clone()
+        }
+    }
+
+    /// The retry policy of requests ([`Config::retry`]).
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
     }
 
     /// The driver's session, for anything corm does not wrap.
@@ -160,22 +165,50 @@ impl Session {
         Ok(result)
     }
 
-    /// Prepares a statement once, to be executed many times.
+    /// Prepares a statement once, to be executed many times, with the
+    /// execution profile of its kind (reads or writes, when the
+    /// configuration gives them settings of their own).
+    ///
+    /// The statement is not marked idempotent (the driver's default): set
+    /// it with `set_is_idempotent` when running it twice is harmless, so
+    /// that timeouts are retried and speculative execution applies.
     ///
     /// # Errors
     /// [`Error::Prepare`] with the statement text; [`Error::kind`] tells a
     /// refused statement from an unreachable cluster.
     pub async fn prepare(&self, statement: &str) -> Result<PreparedStatement> {
-        self.driver
-            .prepare(statement)
-            .await
-            .map_err(|source| Error::Prepare {
-                statement: statement.to_owned(),
-                source: Box::new(source),
-            })
+        self.prepare_marked(statement, false).await
     }
 
-    /// Executes a prepared statement, unpaged.
+    /// [`Session::prepare`], marked idempotent or not.
+    pub(crate) async fn prepare_marked(
+        &self,
+        statement: &str,
+        idempotent: bool,
+    ) -> Result<PreparedStatement> {
+        let mut prepared =
+            self.driver
+                .prepare(statement)
+                .await
+                .map_err(|source| Error::Prepare {
+                    statement: statement.to_owned(),
+                    source: Box::new(source),
+                })?;
+        prepared.set_is_idempotent(idempotent);
+        let profile = if is_read(statement) {
+            &self.reads
+        } else {
+            &self.writes
+        };
+        if let Some(profile) = profile {
+            prepared.set_execution_profile_handle(Some(profile.clone()));
+        }
+        Ok(prepared)
+    }
+
+    /// Executes a prepared statement, unpaged, retrying it as the
+    /// session's [`RetryPolicy`] allows (a timeout only when the statement
+    /// is marked idempotent).
     ///
     /// # Errors
     /// [`Error::Execute`] with the statement text.
@@ -188,7 +221,10 @@ impl Session {
         let slow = self
             .slow_request_threshold
             .map(|threshold| (threshold, Instant::now()));
-        let outcome = self.driver.execute_unpaged(prepared, values).await;
+        let outcome = crate::retry::retrying(&self.retry, prepared.get_is_idempotent(), || {
+            self.driver.execute_unpaged(prepared, &values)
+        })
+        .await;
         if let Some((threshold, started)) = slow {
             crate::trace::slow_request(prepared.get_statement(), started.elapsed(), threshold);
         }
@@ -199,6 +235,19 @@ impl Session {
             }
             Err(source) => Err(execute_error(prepared, source)),
         }
+    }
+
+    /// Runs `batch`, retrying it as the session's [`RetryPolicy`] allows (a
+    /// timeout only when the batch is marked idempotent).
+    pub(crate) async fn batch(
+        &self,
+        batch: &Batch,
+        values: impl BatchValues,
+    ) -> std::result::Result<QueryResult, ExecutionError> {
+        crate::retry::retrying(&self.retry, batch.get_is_idempotent(), || {
+            self.driver.batch(batch, &values)
+        })
+        .await
     }
 
     /// Executes a prepared statement, unpaged, and reads its first row as
@@ -237,6 +286,14 @@ impl Session {
             },
         })
     }
+}
+
+/// Whether `statement` reads (a `SELECT`), for its execution profile.
+fn is_read(statement: &str) -> bool {
+    statement
+        .trim_start()
+        .get(..6)
+        .is_some_and(|word| word.eq_ignore_ascii_case("select"))
 }
 
 /// The error of a failed execution, naming its statement (out of line: the

@@ -18,6 +18,12 @@ use crate::{Result, Session};
 /// A `Statement` belongs to the session it was first prepared on; use a new
 /// one (a new repository) for another session.
 ///
+/// A statement is marked idempotent (so a timeout may be retried and a
+/// slow request run speculatively on another node) unless it is a
+/// lightweight transaction (its text has an `IF` clause) or was made with
+/// [`Statement::non_idempotent`]: counter updates and list appends, which
+/// would count or append twice.
+///
 /// ```no_run
 /// # async fn demo(session: &corm::Session) -> corm::Result<()> {
 /// let insert = corm::Statement::new("INSERT INTO shop.notes (id, body) VALUES (?, ?)");
@@ -29,18 +35,41 @@ use crate::{Result, Session};
 #[derive(Debug)]
 pub struct Statement {
     text: String,
+    idempotent: bool,
     prepared: OnceCell<PreparedStatement>,
     prepares: AtomicUsize,
 }
 
 impl Statement {
-    /// A statement with the CQL `text`, not prepared yet.
+    /// A statement with the CQL `text`, not prepared yet: idempotent
+    /// unless it has an `IF` clause.
     pub fn new(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let idempotent = !is_conditional(&text);
+        Self::marked(text, idempotent)
+    }
+
+    /// A statement that must not run twice for one call: a counter update
+    /// or a list append. It is never retried after a timeout, nor run
+    /// speculatively.
+    pub fn non_idempotent(text: impl Into<String>) -> Self {
+        Self::marked(text.into(), false)
+    }
+
+    /// A statement marked idempotent or not by the caller.
+    pub fn marked(text: String, idempotent: bool) -> Self {
         Self {
-            text: text.into(),
+            text,
+            idempotent,
             prepared: OnceCell::new(),
             prepares: AtomicUsize::new(0),
         }
+    }
+
+    /// Whether running the statement twice has the effect of running it
+    /// once.
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent
     }
 
     /// The CQL text.
@@ -68,7 +97,7 @@ impl Statement {
         self.prepared
             .get_or_try_init(|| {
                 self.prepares.fetch_add(1, Ordering::Relaxed);
-                session.prepare(&self.text)
+                session.prepare_marked(&self.text, self.idempotent)
             })
             .await
     }
@@ -82,5 +111,54 @@ impl Statement {
     /// use, whatever the number of concurrent first users).
     pub fn prepare_count(&self) -> usize {
         self.prepares.load(Ordering::Relaxed)
+    }
+}
+
+/// Whether `text` has an `IF` clause (a lightweight transaction): the word
+/// `IF` outside string literals and quoted names.
+fn is_conditional(text: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut word = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        match quote {
+            Some(open) if c == open => quote = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                word.clear();
+            }
+            None if c.is_ascii_alphanumeric() || c == '_' => word.push(c),
+            None => {
+                if word.eq_ignore_ascii_case("if") {
+                    return true;
+                }
+                word.clear();
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Statement;
+
+    #[test]
+    fn conditional_statements_are_not_idempotent() {
+        for text in [
+            "INSERT INTO t (k) VALUES (?) IF NOT EXISTS",
+            "UPDATE t SET v = ? WHERE k = ? IF v = ?",
+            "DELETE FROM t WHERE k = ? if exists",
+        ] {
+            assert!(!Statement::new(text).is_idempotent(), "{text}");
+        }
+        for text in [
+            "SELECT \"if\", gift FROM t WHERE k = ?",
+            "UPDATE t SET note = 'what if' WHERE k = ?",
+            "INSERT INTO t (k, diff) VALUES (?, ?)",
+        ] {
+            assert!(Statement::new(text).is_idempotent(), "{text}");
+        }
+        assert!(!Statement::non_idempotent("UPDATE t SET c = c + ? WHERE k = ?").is_idempotent());
     }
 }

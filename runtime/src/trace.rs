@@ -17,6 +17,7 @@
 //! | `db.operation.name` | the operation (`get`, `insert`, a named query's name) |
 //! | `db.cassandra.consistency_level` | the consistency the options set, when they set one |
 //! | `db.response.returned_rows` | rows returned, for reads that return them at once |
+//! | `corm.attempts` | attempts, when the [`RetryPolicy`](crate::RetryPolicy) retried (absent: one) |
 //! | `server.address`, `server.port` | the coordinator of the last request |
 //! | `error.type` | the [`ErrorKind`](crate::ErrorKind) of a failure, in snake case |
 //!
@@ -69,6 +70,7 @@ pub(crate) fn request(
         db.operation.name = operation,
         db.cassandra.consistency_level = Empty,
         db.response.returned_rows = Empty,
+        corm.attempts = Empty,
         server.address = Empty,
         server.port = Empty,
         error.type = Empty,
@@ -94,6 +96,7 @@ pub(crate) fn batch(
         db.operation.name = "BATCH",
         db.operation.batch.size = size,
         db.cassandra.consistency_level = Empty,
+        corm.attempts = Empty,
         server.address = Empty,
         server.port = Empty,
         error.type = Empty,
@@ -276,6 +279,13 @@ fn slow(statement: &str, elapsed: std::time::Duration) {
     );
     #[cfg(feature = "metrics")]
     crate::meter::add_slow();
+}
+
+/// Records on the current span that a request took `attempts` attempts
+/// (only called past one).
+#[cold]
+pub(crate) fn record_attempts(attempts: u32) {
+    Span::current().record("corm.attempts", attempts);
 }
 
 /// Records how many rows a read returned on the current span.

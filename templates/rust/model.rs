@@ -207,6 +207,7 @@ impl<'a> {{ repo.repo }}<'a> {
             key: {{ search.key }},
             head: {{ search.head }},
             tail: {{ search.tail }},
+            idempotent: true,
         };
         self.base
             .nearest(&INDEX, &STATEMENT, (query, k), (query, k), |row| {{ search.vector }})

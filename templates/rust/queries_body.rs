@@ -48,6 +48,7 @@ impl {{ query.repo }}<'_> {
             key: {{ query.statement.cache_key }},
             head: {{ query.statement.head }},
             tail: {{ query.statement.tail }},
+            idempotent: true,
         };
 {% if let Some(nearest) = query.nearest %}
         self.base.reborrow().nearest(&INDEX, &STATEMENT, {{ query.values }}, ({{ nearest.query }}, {{ nearest.k }}), |row| {{ nearest.vector }})
@@ -148,6 +149,7 @@ impl {{ aggregate.repo }}<'_> {
             key: {{ aggregate.statement.cache_key }},
             head: {{ aggregate.statement.head }},
             tail: {{ aggregate.statement.tail }},
+            idempotent: true,
         };
         self.base.traced(STATEMENT.name, async {
         let statement = self.base.named(&STATEMENT);
@@ -277,6 +279,7 @@ impl {{ mutation.repo }}<'_> {
             key: {{ mutation.statement.cache_key }},
             head: {{ mutation.statement.head }},
             tail: {{ mutation.statement.tail }},
+            idempotent: {{ mutation.statement.idempotent }},
         };
 {% if mutation.now %}
         let now = rt::Now::current();

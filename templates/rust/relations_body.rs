@@ -14,6 +14,7 @@ impl {{ repo.repo }}<'_> {
             key: {{ loader.one_key }},
             head: {{ loader.select }},
             tail: {{ loader.one_where }},
+            idempotent: true,
         };
         let table = self.db.{{ loader.target_accessor }}().statements().table();
         let values = {{ loader.input_key.as_option }};
@@ -32,6 +33,7 @@ impl {{ repo.repo }}<'_> {
             key: {{ loader.batch_key }},
             head: {{ loader.select }},
             tail: {% if let Some(in_where) = loader.in_where %}{{ in_where }}{% else %}{{ loader.one_where }}{% endif %},
+            idempotent: true,
         };
         let keys = corm::loader::distinct_keys({{ loader.inputs }}, |{{ loader.input }}| {% include "rust/loader_input_key.rs" %});
         let table = self.db.{{ loader.target_accessor }}().statements().table();

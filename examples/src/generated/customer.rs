@@ -820,6 +820,7 @@ impl CustomerRepository<'_> {
             key: 3,
             head: "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
             tail: " WHERE tier = ?",
+            idempotent: true,
         };
         self.base.reborrow().fetch(&STATEMENT, (tier,))
     }
@@ -841,6 +842,7 @@ impl CustomerRepository<'_> {
             key: corm::loader::RELATION_STATEMENTS,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " WHERE customer_id = ?",
+            idempotent: true,
         };
         let table = self.db.order().statements().table();
         let values = Some((&parent.id,));
@@ -868,6 +870,7 @@ impl CustomerRepository<'_> {
             key: corm::loader::RELATION_STATEMENTS + 1,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " WHERE customer_id IN ?",
+            idempotent: true,
         };
         let keys = corm::loader::distinct_keys(parents, |parent| Some(&parent.id));
         let table = self.db.order().statements().table();

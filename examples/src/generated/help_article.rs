@@ -259,6 +259,7 @@ impl<'a> HelpArticleRepository<'a> {
             key: corm::vector::VECTOR_STATEMENTS,
             head: "SELECT slug, title, body, embedding FROM ",
             tail: " ORDER BY embedding ANN OF ? LIMIT ?",
+            idempotent: true,
         };
         self.base
             .nearest(

@@ -682,6 +682,7 @@ impl<'a> OrderRepository<'a> {
             key: corm::vector::VECTOR_STATEMENTS,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " ORDER BY embedding ANN OF ? LIMIT ?",
+            idempotent: true,
         };
         self.base
             .nearest(
@@ -716,6 +717,7 @@ impl OrderRepository<'_> {
             key: 0,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " WHERE customer_id = ? AND placed_at > ? ORDER BY placed_at DESC LIMIT ?",
+            idempotent: true,
         };
         self.base.reborrow().fetch_all(&STATEMENT, (customer, since, n))
     }
@@ -748,6 +750,7 @@ impl OrderRepository<'_> {
             key: 1,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " WHERE customer_id = ? ORDER BY embedding ANN OF ? LIMIT ?",
+            idempotent: true,
         };
         self.base
             .reborrow()
@@ -780,6 +783,7 @@ impl OrderRepository<'_> {
             key: 2,
             head: "SELECT customer_id, placed_at, id, status, total_cents, quantity, weight, priority, gift, discount, tax_rate, exact_total, big_number, created_at, ship_on, ship_at, window, receipt, client_ip, address, notes, tags, attributes, dimensions, embedding, history, statuses, updated_at FROM ",
             tail: " WHERE customer_id IN ? LIMIT 1000",
+            idempotent: true,
         };
         self.base.reborrow().fetch_all(&STATEMENT, (customers,))
     }
@@ -822,6 +826,7 @@ impl OrderRepository<'_> {
             key: 4,
             head: "SELECT customer_id, count(*), sum(total_cents), max(placed_at) FROM ",
             tail: " WHERE customer_id = ? GROUP BY customer_id",
+            idempotent: true,
         };
         self.base
             .traced(
@@ -906,6 +911,7 @@ impl OrderRepository<'_> {
             key: 5,
             head: "SELECT status, quantity FROM ",
             tail: " WHERE customer_id = ?",
+            idempotent: true,
         };
         self.base
             .traced(
@@ -970,6 +976,7 @@ impl OrderRepository<'_> {
             key: 6,
             head: "UPDATE ",
             tail: " USING TTL ? SET tags = tags + ?, updated_at = ? WHERE customer_id = ? AND placed_at = ? AND id = ?",
+            idempotent: true,
         };
         let now = rt::Now::current();
         self.base
@@ -1024,6 +1031,7 @@ impl OrderRepository<'_> {
             key: 7,
             head: "UPDATE ",
             tail: " USING TTL ? SET status = ?, updated_at = ? WHERE customer_id = ? AND placed_at = ? AND id = ? IF status = ?",
+            idempotent: false,
         };
         let now = rt::Now::current();
         let Some(rejected) = self
@@ -1067,6 +1075,7 @@ impl OrderRepository<'_> {
             key: corm::loader::RELATION_STATEMENTS,
             head: "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
             tail: " WHERE id = ?",
+            idempotent: true,
         };
         let table = self.db.customer().statements().table();
         let values = Some((&child.customer_id,));
@@ -1094,6 +1103,7 @@ impl OrderRepository<'_> {
             key: corm::loader::RELATION_STATEMENTS + 1,
             head: "SELECT id, email, name, age, website, code, tier, tags, nickname, created_at, updated_at FROM ",
             tail: " WHERE id IN ?",
+            idempotent: true,
         };
         let keys = corm::loader::distinct_keys(
             children,

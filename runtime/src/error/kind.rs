@@ -116,7 +116,7 @@ fn prepare_kind(error: &PrepareError) -> ErrorKind {
     }
 }
 
-fn execution_kind(error: &ExecutionError) -> ErrorKind {
+pub(crate) fn execution_kind(error: &ExecutionError) -> ErrorKind {
     match error {
         ExecutionError::RequestTimeout(_) => ErrorKind::Timeout,
         ExecutionError::LastAttemptError(attempt) => attempt_kind(attempt),
@@ -179,7 +179,7 @@ fn db_kind(error: &DbError) -> ErrorKind {
 
 /// Whether a failed execution certainly wrote nothing: refused by the
 /// coordinator before any replica was asked, or never sent.
-fn execution_not_applied(error: &ExecutionError) -> bool {
+pub(crate) fn execution_not_applied(error: &ExecutionError) -> bool {
     match error {
         ExecutionError::LastAttemptError(attempt) => match attempt {
             RequestAttemptError::DbError(db, _) => matches!(

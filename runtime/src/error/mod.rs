@@ -1,6 +1,6 @@
 //! The runtime's error type: every failure names what was being done.
 
-mod kind;
+pub(crate) mod kind;
 
 use scylla::errors::{
     DeserializationError, ExecutionError, IntoRowsResultError, NewSessionError, NextRowError,

@@ -80,9 +80,36 @@ impl StatementCache {
         Self::default()
     }
 
-    /// The statement of `key`, built from `text()` on first use of the key.
+    /// The statement of `key`, built from `text()` on first use of the key
+    /// (idempotent unless it has an `IF` clause: [`Statement::new`]).
     #[inline]
     pub fn get(&self, key: u64, text: impl FnOnce() -> String) -> Cached<'_> {
+        self.get_marked(key, true, text)
+    }
+
+    /// [`StatementCache::get`], with a statement the caller may mark not
+    /// idempotent (a counter update, a list append:
+    /// [`Statement::non_idempotent`]).
+    #[inline]
+    pub fn get_marked(
+        &self,
+        key: u64,
+        idempotent: bool,
+        text: impl FnOnce() -> String,
+    ) -> Cached<'_> {
+        let build = move || {
+            let text = text();
+            if idempotent {
+                Statement::new(text)
+            } else {
+                Statement::non_idempotent(text)
+            }
+        };
+        self.find(key, build)
+    }
+
+    #[inline]
+    fn find(&self, key: u64, build: impl FnOnce() -> Statement) -> Cached<'_> {
         let mut hasher = FxHasher::default();
         hasher.write_u64(key);
         let start = usize::try_from(hasher.finish() % SLOTS as u64).unwrap_or(0);
@@ -93,10 +120,10 @@ impl StatementCache {
             match slot.get() {
                 Some(entry) if entry.0 == key => return Cached::Slot(&entry.1),
                 Some(_) => {}
-                None => return self.insert(slot, key, text),
+                None => return self.insert(slot, key, build),
             }
         }
-        self.overflow(key, text)
+        self.overflow(key, build)
     }
 
     /// Fills `slot` with `key` (unless another thread filled it first), or
@@ -106,31 +133,31 @@ impl StatementCache {
         &'a self,
         slot: &'a OnceLock<Box<(u64, Statement)>>,
         key: u64,
-        text: impl FnOnce() -> String,
+        build: impl FnOnce() -> Statement,
     ) -> Cached<'a> {
-        let mut text = Some(text);
+        let mut build = Some(build);
         let entry = slot.get_or_init(|| {
-            let text = text.take().map_or_else(String::new, |text| text());
-            Box::new((key, Statement::new(text)))
+            let statement = build
+                .take()
+                .map_or_else(|| Statement::new(String::new()), |build| build());
+            Box::new((key, statement))
         });
         if entry.0 == key {
             return Cached::Slot(&entry.1);
         }
-        // Another key took the slot meanwhile: look again (the text was
-        // not used).
-        match text {
-            Some(text) => self.get(key, text),
-            None => self.overflow(key, String::new),
+        // Another key took the slot meanwhile: look again (the statement
+        // was not built).
+        match build {
+            Some(build) => self.find(key, build),
+            None => self.overflow(key, || Statement::new(String::new())),
         }
     }
 
     #[cold]
-    fn overflow(&self, key: u64, text: impl FnOnce() -> String) -> Cached<'_> {
+    fn overflow(&self, key: u64, build: impl FnOnce() -> Statement) -> Cached<'_> {
         let mut statements = self.overflow.lock().unwrap_or_else(PoisonError::into_inner);
         Cached::Shared(Arc::clone(
-            statements
-                .entry(key)
-                .or_insert_with(|| Arc::new(Statement::new(text()))),
+            statements.entry(key).or_insert_with(|| Arc::new(build())),
         ))
     }
 

@@ -216,6 +216,7 @@ impl<'db, D> WriteBatch<'db, D> {
         });
         options.apply_to_batch(&mut batch);
         let mut first = None;
+        let mut idempotent = true;
         for write in &self.writes {
             let statements = write.statements;
             let prepared = match (write.kind, using) {
@@ -233,8 +234,12 @@ impl<'db, D> WriteBatch<'db, D> {
                 }
             };
             first.get_or_insert_with(|| prepared.get_statement().to_owned());
+            idempotent &= prepared.get_is_idempotent();
             batch.append_statement(prepared);
         }
+        // Inserts, plain updates and deletes: running the batch again
+        // writes the same cells.
+        batch.set_is_idempotent(idempotent);
         let (ttl, timestamp) = (options.bound_ttl(), options.bound_timestamp());
         let using_values: [BoundValue<'_>; 2] = [&ttl, &timestamp];
         let values = self
@@ -256,7 +261,6 @@ impl<'db, D> WriteBatch<'db, D> {
             .collect::<Vec<_>>();
         let result = self
             .session
-            .driver()
             .batch(&batch, &values)
             .await
             .map_err(|source| Error::Batch {

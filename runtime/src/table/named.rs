@@ -31,6 +31,10 @@ pub struct NamedStatement {
     pub head: &'static str,
     /// The text after it (` WHERE …`).
     pub tail: &'static str,
+    /// Whether running it twice has the effect of running it once: false
+    /// for counter updates and list appends, which the generator knows
+    /// from the columns' types (an `IF` clause is found in the text).
+    pub idempotent: bool,
 }
 
 impl<'a, T: Table> Repository<'a, T> {
@@ -46,7 +50,9 @@ impl<'a, T: Table> Repository<'a, T> {
     pub fn named_in(&self, named: &NamedStatement, table: &str) -> Cached<'a> {
         self.statements()
             .extra()
-            .get(named.key, || [named.head, table, named.tail].concat())
+            .get_marked(named.key, named.idempotent, || {
+                [named.head, table, named.tail].concat()
+            })
     }
 
     /// The first row `named` returns for `values`, or `None`.

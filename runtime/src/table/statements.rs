@@ -76,7 +76,10 @@ impl TableStatements {
             scan: Statement::new(select),
             delete: statement(&["DELETE FROM ", &table, " WHERE ", spec.key]),
             delete_partition: statement(&["DELETE FROM ", &table, " WHERE ", spec.partition]),
-            add: statement(&["UPDATE ", &table, " SET ", &add, " WHERE ", spec.key]),
+            // A counter update counts again when it runs again.
+            add: Statement::non_idempotent(
+                ["UPDATE ", &table, " SET ", &add, " WHERE ", spec.key].concat(),
+            ),
             update: StatementCache::new(),
             range: StatementCache::new(),
             extra: StatementCache::new(),

@@ -543,6 +543,8 @@ pub struct StatementView {
     pub head: String,
     /// The CQL after the table (`""` when nothing follows it).
     pub tail: String,
+    /// Whether running it twice has the effect of running it once.
+    pub idempotent: bool,
 }
 
 impl StatementView {
@@ -552,6 +554,7 @@ impl StatementView {
             cache_key: index.to_string(),
             head: format!("{head:?}"),
             tail: format!("{tail:?}"),
+            idempotent: true,
         }
     }
 }

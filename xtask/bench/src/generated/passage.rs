@@ -230,6 +230,7 @@ impl<'a> PassageRepository<'a> {
             key: corm::vector::VECTOR_STATEMENTS,
             head: "SELECT id, embedding FROM ",
             tail: " ORDER BY embedding ANN OF ? LIMIT ?",
+            idempotent: true,
         };
         self.base
             .nearest(

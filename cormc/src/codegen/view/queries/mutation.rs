@@ -90,6 +90,8 @@ pub(super) fn mutation_view(
     let table = quote(&model.table).into_owned();
     let mut values: Vec<String> = Vec::new();
     let mut now = false;
+    // Counter updates and list appends add again when run again.
+    let mut adds_again = false;
     let marker = |operand: &Operand,
                   ty: Option<&ir::Type>,
                   values: &mut Vec<String>|
@@ -130,6 +132,9 @@ pub(super) fn mutation_view(
                         format!("{col} = {}", marker(&assignment.value, ty, &mut values)?)
                     }
                     (None, op) => {
+                        adds_again |= op == AssignOp::Add
+                            && ty.is_some_and(|ty| matches!(ty.unfrozen(), ir::Type::List(_)))
+                            || ty.is_some_and(ir::Type::is_counter);
                         let value = marker(&assignment.value, None, &mut values)?;
                         // The driver binds a counter's delta as a `Counter`.
                         if ty.is_some_and(ir::Type::is_counter)
@@ -269,7 +274,11 @@ pub(super) fn mutation_view(
         doc,
         repo: format!("{}Repository", bare(&view.ident)),
         ident: field_ident(&mutation.name),
-        statement: StatementView::new(index, &head, &tail),
+        statement: StatementView {
+            // Conditional writes are found in the text by the runtime too.
+            idempotent: !adds_again && mutation.check.is_none(),
+            ..StatementView::new(index, &head, &tail)
+        },
         many_args: param_views.len() + 1 > MAX_ARGS,
         params: param_views,
         values: tuple(&values, &what)?,
