@@ -359,6 +359,7 @@ pub(crate) fn kind_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Connection => "connection",
         ErrorKind::Statement => "statement",
         ErrorKind::Values => "values",
+        ErrorKind::Authentication => "authentication",
         ErrorKind::Other => "other",
     }
 }

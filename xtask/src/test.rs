@@ -20,7 +20,8 @@ pub struct Args {
     embeddings: bool,
 }
 
-/// Formatting, lints, then every test of the workspace against the node.
+/// Formatting, lints, then every test of the workspace against the node
+/// (and the secure node beside it, for the TLS and password tests).
 pub fn run(args: Args) -> Outcome {
     if args.embeddings {
         return embeddings(&args.node);
@@ -43,11 +44,15 @@ pub fn run(args: Args) -> Outcome {
         cargo(&["test", "--workspace", "--no-run"]),
     )?;
     cassandra::ensure_running(args.node.clone())?;
+    let (secure_contact, secure_ca) = cassandra::ensure_secure_companion(&args.node)?;
     let mut tests = cargo(&["test", "--workspace"]);
-    tests.env(
-        "CORM_CONTACT_POINTS",
-        format!("127.0.0.1:{}", args.node.port),
-    );
+    tests
+        .env(
+            "CORM_CONTACT_POINTS",
+            format!("127.0.0.1:{}", args.node.port),
+        )
+        .env("CORM_SECURE_CONTACT_POINT", secure_contact)
+        .env("CORM_SECURE_CA", secure_ca);
     run_step("cargo test", tests)
 }
 

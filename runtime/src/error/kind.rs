@@ -3,7 +3,8 @@
 //! outage, or to fix a statement.
 
 use scylla::errors::{
-    DbError, ExecutionError, NextPageError, NextRowError, PagerExecutionError, PrepareError,
+    ConnectionError, ConnectionPoolError, ConnectionSetupRequestErrorKind, DbError, ExecutionError,
+    MetadataError, NewSessionError, NextPageError, NextRowError, PagerExecutionError, PrepareError,
     RequestAttemptError, RequestError,
 };
 
@@ -29,6 +30,10 @@ pub enum ErrorKind {
     /// The cluster refused the statement itself: a CQL syntax or semantic
     /// error, a table or keyspace that does not exist, missing permissions.
     Statement,
+    /// The cluster refused the session's credentials (a wrong user name or
+    /// password, or none where it requires them); the password is never
+    /// in the message.
+    Authentication,
     /// The values did not serialize for the statement's columns; nothing
     /// was sent.
     Values,
@@ -41,7 +46,7 @@ impl Error {
     /// The kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Connect { .. } => ErrorKind::Connection,
+            Self::Connect { source, .. } => connect_kind(source),
             Self::Prepare { source, .. } => prepare_kind(source),
             Self::Execute { source, .. } | Self::Batch { source, .. } => execution_kind(source),
             Self::Pager { source, .. } => pager_kind(source),
@@ -64,6 +69,12 @@ impl Error {
     /// Whether too few replicas were alive for the consistency level.
     pub fn is_unavailable(&self) -> bool {
         self.kind() == ErrorKind::Unavailable
+    }
+
+    /// Whether the cluster refused the credentials (a wrong user name or
+    /// password, or none where the cluster requires them).
+    pub fn is_authentication(&self) -> bool {
+        self.kind() == ErrorKind::Authentication
     }
 
     /// Whether the cluster could not be reached, or a connection broke.
@@ -104,7 +115,29 @@ pub(super) fn prepare_cause(error: &PrepareError) -> &'static str {
         ErrorKind::Timeout => "timed out",
         ErrorKind::Unavailable | ErrorKind::Overloaded => "the cluster could not serve it",
         ErrorKind::Statement => "the cluster refused the statement",
+        ErrorKind::Authentication => "the cluster refused the credentials",
         ErrorKind::Values | ErrorKind::Other => "the driver failed",
+    }
+}
+
+/// Authentication when the last connection the driver tried was refused
+/// its credentials; otherwise a connection failure.
+fn connect_kind(error: &NewSessionError) -> ErrorKind {
+    let NewSessionError::MetadataError(MetadataError::ConnectionPoolError(
+        ConnectionPoolError::Broken {
+            last_connection_error: ConnectionError::ConnectionSetupRequestError(setup),
+        },
+    )) = error
+    else {
+        return ErrorKind::Connection;
+    };
+    match &setup.error {
+        ConnectionSetupRequestErrorKind::DbError(DbError::AuthenticationError, _)
+        | ConnectionSetupRequestErrorKind::MissingAuthentication
+        | ConnectionSetupRequestErrorKind::StartAuthSessionError(_)
+        | ConnectionSetupRequestErrorKind::AuthChallengeEvaluationError(_)
+        | ConnectionSetupRequestErrorKind::AuthFinishError(_) => ErrorKind::Authentication,
+        _ => ErrorKind::Connection,
     }
 }
 

@@ -35,13 +35,30 @@ fn default_settings(options: &NodeOptions) -> Vec<(String, String)> {
         ("dynamic_data_masking_enabled", "true".to_owned()),
         ("default_secondary_index", "sai".to_owned()),
         ("storage_compatibility_mode", "NONE".to_owned()),
-        ("authenticator", "AllowAllAuthenticator".to_owned()),
+        (
+            "authenticator",
+            if options.secure {
+                "PasswordAuthenticator"
+            } else {
+                "AllowAllAuthenticator"
+            }
+            .to_owned(),
+        ),
         ("authorizer", "AllowAllAuthorizer".to_owned()),
         // Tests create and drop a keyspace each; don't keep snapshots of them.
         ("snapshot_before_compaction", "false".to_owned()),
         ("dynamic_snitch", "false".to_owned()),
     ]
     .into_iter()
+    .chain(options.secure.then(|| {
+        (
+            "client_encryption_options",
+            format!(
+                "{{enabled: true, optional: true, keystore: '{}', ssl_context_factory: {{class_name: org.apache.cassandra.security.PEMBasedSslContextFactory}}}}",
+                super::certificates::keystore_file(&options.dir()).display()
+            ),
+        )
+    }))
     .map(|(key, value)| (key.to_owned(), value))
     .collect()
 }
@@ -125,6 +142,25 @@ mod tests {
             let yaml = cassandra_yaml(&options(&[])).unwrap();
             assert!(yaml.contains("\nstorage_port: 7000\n"), "{yaml}");
         }
+    }
+
+    #[test]
+    fn secure_nodes_require_a_password_and_offer_tls() {
+        let plain = cassandra_yaml(&options(&[])).unwrap();
+        assert!(
+            plain.contains("\nauthenticator: AllowAllAuthenticator\n"),
+            "{plain}"
+        );
+        assert!(!plain.contains("client_encryption_options"), "{plain}");
+        let secure = cassandra_yaml(&options(&["--secure", "--dir", "/tmp/node"])).unwrap();
+        assert!(
+            secure.contains("\nauthenticator: PasswordAuthenticator\n"),
+            "{secure}"
+        );
+        assert!(
+            secure.contains("client_encryption_options: {enabled: true, optional: true, keystore: '/tmp/node/tls/node.pem'"),
+            "{secure}"
+        );
     }
 
     #[test]

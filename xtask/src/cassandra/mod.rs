@@ -6,6 +6,7 @@
 //! repository; the node's folder (config, data, logs, pid file) is under
 //! `target/cassandra/` unless `--dir` says otherwise.
 
+mod certificates;
 mod distribution;
 mod files;
 mod node;
@@ -81,6 +82,11 @@ pub struct NodeOptions {
         default_value_t = 180
     )]
     pub timeout: u64,
+    /// A node that requires a password (`cassandra`/`cassandra`) and offers
+    /// TLS with certificates of its own CA (`tls/ca.pem` in its folder);
+    /// plain connections stay allowed, so the readiness probe needs no TLS.
+    #[arg(long, global = true)]
+    pub secure: bool,
     /// Overrides or adds a cassandra.yaml setting, as `key: value`
     /// (repeatable), e.g. `--set 'concurrent_writes: 8'`.
     #[arg(long = "set", global = true, value_name = "KEY: VALUE")]
@@ -112,17 +118,47 @@ impl NodeOptions {
     pub fn start_deadline(&self) -> Duration {
         Duration::from_secs(self.timeout)
     }
+
+    /// The secure node `cargo xtask test` runs beside this one for the TLS
+    /// and password tests: port + 100, its folder beside this one's
+    /// (`…-secure`), half the heap's default.
+    pub fn secure_companion(&self) -> Self {
+        let mut dir = self.dir().into_os_string();
+        dir.push("-secure");
+        Self {
+            port: self.port.wrapping_add(100),
+            storage_port: None,
+            dir: Some(dir.into()),
+            heap: "512m".to_owned(),
+            timeout: self.timeout,
+            secure: true,
+            settings: Vec::new(),
+        }
+    }
 }
 
 /// Runs `cargo xtask cassandra …`.
 pub fn run(args: Args) -> Outcome {
+    // `stop` and `wipe` of a node also take down the secure node `cargo
+    // xtask test` started beside it.
+    let companion = (!args.options.secure).then(|| Node::new(args.options.secure_companion()));
     let node = Node::new(args.options);
     match args.command {
         Command::Start => node.start(),
-        Command::Stop => node.stop(),
+        Command::Stop => {
+            if let Some(companion) = &companion {
+                companion.stop()?;
+            }
+            node.stop()
+        }
         Command::Status => node.status(),
         Command::Logs { lines } => node.print_log_tail(lines),
-        Command::Wipe => node.wipe(),
+        Command::Wipe => {
+            if let Some(companion) = &companion {
+                companion.wipe()?;
+            }
+            node.wipe()
+        }
     }
 }
 
@@ -130,6 +166,17 @@ pub fn run(args: Args) -> Outcome {
 /// `example`.
 pub fn ensure_running(options: NodeOptions) -> Outcome {
     Node::new(options).start()
+}
+
+/// Starts the secure node beside `options`'s unless it answers, and
+/// returns its contact point and CA file for the tests
+/// (`CORM_SECURE_CONTACT_POINT`, `CORM_SECURE_CA`).
+pub fn ensure_secure_companion(options: &NodeOptions) -> Outcome<(String, PathBuf)> {
+    let secure = options.secure_companion();
+    let contact = format!("127.0.0.1:{}", secure.port);
+    let ca = certificates::ca_file(&secure.dir());
+    Node::new(secure).start()?;
+    Ok((contact, ca))
 }
 
 /// Prints how long a phase took.

@@ -85,14 +85,14 @@ impl Node {
     pub fn start(&self) -> Outcome {
         let port = self.options.port;
         if let Some(pid) = self.running_pid() {
-            if let Ok(version) = probe::release_version(port) {
+            if let Ok(version) = probe::release_version(port, self.options.secure) {
                 println!("Cassandra {version} is already running on port {port} (pid {pid})");
                 return Ok(());
             }
             println!("pid {pid} is running but not answering yet; waiting for it");
             return self.wait_until_ready(None, Instant::now());
         }
-        if let Ok(version) = probe::release_version(port) {
+        if let Ok(version) = probe::release_version(port, self.options.secure) {
             return Err(format!(
                 "port {port} is served by a Cassandra {version} that this tool did not start \
                  (no live pid in {}); stop it, or pick another --port",
@@ -113,6 +113,9 @@ impl Node {
     }
 
     fn launch(&self, lib: &Path) -> Outcome<Child> {
+        if self.options.secure {
+            super::certificates::ensure(&self.dir)?;
+        }
         let conf = self.conf_dir();
         let yaml = conf.join("cassandra.yaml");
         files::write(&yaml, &files::cassandra_yaml(&self.options)?)?;
@@ -158,6 +161,10 @@ impl Node {
             .arg(format!("-Dcassandra.logdir={}", self.log_dir().display()))
             .arg(format!("-Dcassandra.triggers_dir={}", triggers.display()))
             .arg(format!("-Djava.io.tmpdir={}", tmp.display()));
+        if self.options.secure {
+            // The default superuser at once, not after ten seconds.
+            command.arg("-Dcassandra.superuser_setup_delay_ms=0");
+        }
         if let Some(jamm) = distribution::jamm_agent(lib) {
             command.arg(format!("-javaagent:{}", jamm.display()));
         }
@@ -183,7 +190,7 @@ impl Node {
         let port = self.options.port;
         let deadline = started + self.options.start_deadline();
         loop {
-            if let Ok(version) = probe::release_version(port) {
+            if let Ok(version) = probe::release_version(port, self.options.secure) {
                 report_phase(
                     &format!("Cassandra {version} answering on port {port}"),
                     started,
@@ -273,7 +280,7 @@ impl Node {
             || "not started by this tool".to_owned(),
             |pid| format!("pid {pid}"),
         );
-        match probe::release_version(port) {
+        match probe::release_version(port, self.options.secure) {
             Ok(version) => {
                 println!(
                     "Cassandra {version} answering on port {port} ({pid}); rss {}",

@@ -4,8 +4,9 @@ use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::time::Duration;
 
 /// The node's `release_version` when it answers a CQL query on `port`,
-/// within a few seconds; otherwise why not.
-pub fn release_version(port: u16) -> Result<String, String> {
+/// within a few seconds (logged in as the default superuser when the node
+/// is `secure`); otherwise why not.
+pub fn release_version(port: u16, secure: bool) -> Result<String, String> {
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     // A refused TCP connection is the common case while starting: skip the
     // driver for it.
@@ -20,6 +21,11 @@ pub fn release_version(port: u16) -> Result<String, String> {
             .connect_timeout(Duration::from_secs(3))
             .request_timeout(Duration::from_secs(5))
             .consistency(corm::Consistency::One);
+        let config = if secure {
+            config.credentials("cassandra", "cassandra")
+        } else {
+            config
+        };
         let session = corm::Session::connect(&config)
             .await
             .map_err(|err| err.to_string())?;
