@@ -1,6 +1,8 @@
 //! The example server (the `server` feature): the showcase schema's `Db`
 //! behind axum, with corm's metrics for Prometheus at `/metrics`, a
-//! readiness check at `/ready` (`Db::health`: a probe of every node), and one read of the schema
+//! readiness check at `/ready` (`Db::health`: a probe of every node), a
+//! summary of the requests since start at `/report` (`corm::report()`),
+//! and one read of the schema
 //! (`/customers/{id}/orders`, the number of a customer's orders) to give
 //! the metrics something to count.
 
@@ -40,6 +42,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/metrics", get(render_metrics))
         .route("/ready", get(ready))
+        .route("/report", get(report))
         .route("/customers/{id}/orders", get(order_count))
         .with_state(state)
 }
@@ -47,6 +50,13 @@ pub fn router(state: AppState) -> Router {
 /// The metrics in Prometheus's text format.
 async fn render_metrics(State(state): State<AppState>) -> String {
     state.prometheus.render()
+}
+
+/// `corm::report()` as a table: per table and operation since start,
+/// calls, error rate, warnings, slow requests, retries, mean and longest
+/// time, slowest first.
+async fn report() -> String {
+    corm::report().to_string()
 }
 
 /// 200 when some node answers its probe, 503 when none does; the body

@@ -1,12 +1,14 @@
 //! The example server over real HTTP, against a real node: after a known
 //! workload through the generated code, `/metrics` has corm's series with
-//! the right counts (slow requests too, with a threshold of zero), and
-//! `/ready` says the node answers.
+//! the right counts (slow requests too, with a threshold of zero; a lost
+//! `insert_if_not_exists`, a taken `@unique` email and a refused
+//! `@validate` value), `/report` summarises the same calls, and `/ready`
+//! says the node answers.
 
 mod common;
 
 use corm::testing::with_keyspace;
-use corm_examples::generated::Db;
+use corm_examples::generated::{Customer, Db};
 use corm_examples::server::{AppState, install_recorder, router};
 
 /// The value of the sample `name{labels}` in Prometheus's text format.
@@ -46,6 +48,30 @@ async fn metrics_count_a_known_workload_and_ready_answers() {
         for key in [orders[0].key(), missing] {
             db.order().get(&key).await.unwrap_or_else(|e| panic!("{e}"));
         }
+        // A lost conditional insert, a taken unique email, a refused value.
+        let written = db.order().insert_if_not_exists(&orders[0]).await;
+        assert!(!written.unwrap_or_else(|e| panic!("{e}")));
+        let customer = |email: &str| {
+            Customer::new(
+                email.to_owned(),
+                "Ada Lovelace".to_owned(),
+                Default::default(),
+            )
+        };
+        db.customer()
+            .insert(&customer("ada@example.com"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let taken = db.customer().insert(&customer("ada@example.com")).await;
+        assert!(
+            matches!(taken, Err(corm::Error::Unique { .. })),
+            "{taken:?}"
+        );
+        let refused = db.customer().insert(&customer("not an email")).await;
+        assert!(
+            matches!(refused, Err(corm::Error::Validation(_))),
+            "{refused:?}"
+        );
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -133,6 +159,43 @@ async fn metrics_count_a_known_workload_and_ready_answers() {
             Some(3.0),
             "{text}"
         );
+        for (name, labels) in [
+            (
+                "corm_lwt_rejected_total",
+                &[("table", "order"), ("operation", "insert_if_not_exists")][..],
+            ),
+            (
+                "corm_unique_conflicts_total",
+                &[("model", "Customer"), ("field", "email")][..],
+            ),
+            (
+                "corm_validation_failures_total",
+                &[("model", "Customer")][..],
+            ),
+        ] {
+            assert_eq!(sample(&text, name, labels), Some(1.0), "{name}: {text}");
+        }
+
+        let (status, report) = get("/report").await;
+        assert_eq!(status, 200);
+        let row = |name: &str| {
+            report
+                .lines()
+                .find(|line| line.split_whitespace().next() == Some(name))
+                .map(|line| line.split_whitespace().skip(1).take(3).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            row("order.insert"),
+            Some(vec!["3", "0.0%", "0"]),
+            "{report}"
+        );
+        assert_eq!(row("order.get"), Some(vec!["2", "0.0%", "0"]), "{report}");
+        let report = corm::report();
+        let gets = report
+            .operation("order", "get")
+            .unwrap_or_else(|| panic!("{report}"));
+        assert_eq!((gets.calls, gets.errors, gets.slow), (2, 0, 2));
+        assert!(gets.max >= gets.mean && gets.mean > std::time::Duration::ZERO);
         server.abort();
     })
     .await;

@@ -40,6 +40,8 @@ mod meter;
 pub mod migrate;
 pub mod options;
 pub mod paging;
+#[cfg(feature = "metrics")]
+mod report;
 mod retry;
 #[doc(hidden)]
 pub mod rt;
@@ -73,6 +75,8 @@ pub use lwt::Conditional;
 pub use migrate::{MigrateError, Migration, MigrationStatement, Migrator};
 pub use options::Options;
 pub use paging::{Page, PagingToken};
+#[cfg(feature = "metrics")]
+pub use report::{OperationReport, Report, report};
 pub use session::Session;
 pub use sort_order::SortOrder;
 pub use statement::Statement;

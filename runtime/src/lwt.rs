@@ -207,6 +207,10 @@ pub fn applied(statement: &str, result: QueryResult) -> Result<Applied> {
         },
     })?;
     statement.clone_into(&mut applied.statement);
+    #[cfg(feature = "metrics")]
+    if !applied.applied() {
+        crate::meter::add_lwt_rejected();
+    }
     Ok(applied)
 }
 

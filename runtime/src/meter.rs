@@ -4,12 +4,13 @@
 //!
 //! | metric | kind | labels |
 //! | --- | --- | --- |
-//! | `corm_requests_total` | counter | `table`, `operation`, `outcome` (`ok`, or the error kind: `timeout`, `unavailable`, `statement`, …) |
+//! | `corm_requests_total` | counter | `table`, `operation`, `outcome` (`ok`; `validation`, `unique_conflict`, `version_conflict`; or the error kind: `timeout`, `unavailable`, `statement`, …) |
 //! | `corm_request_duration_seconds` | histogram | `table`, `operation` |
 //! | `corm_requests_in_flight` | gauge | `table`, `operation` |
 //! | `corm_rows_read_total` | counter | `table`, `operation` |
 //! | `corm_server_warnings_total` | counter | `table`, `operation` |
 //! | `corm_slow_requests_total` | counter | `table`, `operation` |
+//! | `corm_lwt_rejected_total` | counter | `table`, `operation` (conditional writes whose condition did not hold: a lost race) |
 //! | `corm_retries_total` | counter | `table`, `operation` (a request's attempts after its first, by corm's [`RetryPolicy`](crate::RetryPolicy)) |
 //!
 //! Handles are registered with the recorder on an operation's first call
@@ -36,6 +37,24 @@ pub(crate) struct OperationMeters {
     warnings: Counter,
     slow: Counter,
     retries: Counter,
+    lwt_rejected: Counter,
+    /// The totals `corm::report()` reads.
+    tally: crate::report::Tally,
+}
+
+/// Every operation's meters, for `corm::report()`.
+static ALL: RwLock<Vec<Arc<OperationMeters>>> = RwLock::new(Vec::new());
+
+/// What each operation did since start, from its tally.
+pub(crate) fn snapshots() -> Vec<crate::report::OperationReport> {
+    let all = match ALL.read() {
+        Ok(all) => all,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    all.iter()
+        .map(|meters| meters.tally.snapshot(meters.table, meters.operation))
+        .filter(|entry| entry.calls > 0)
+        .collect()
 }
 
 impl OperationMeters {
@@ -57,6 +76,8 @@ impl OperationMeters {
             warnings: metrics::counter!("corm_server_warnings_total", &labels),
             slow: metrics::counter!("corm_slow_requests_total", &labels),
             retries: metrics::counter!("corm_retries_total", &labels),
+            lwt_rejected: metrics::counter!("corm_lwt_rejected_total", &labels),
+            tally: crate::report::Tally::default(),
         }
     }
 }
@@ -90,6 +111,10 @@ impl TableMeters {
         }
         let meters = Arc::new(OperationMeters::register(table, operation));
         operations.push(Arc::clone(&meters));
+        match ALL.write() {
+            Ok(mut all) => all.push(Arc::clone(&meters)),
+            Err(poisoned) => poisoned.into_inner().push(Arc::clone(&meters)),
+        }
         meters
     }
 }
@@ -101,6 +126,7 @@ pub(crate) struct Counts {
     warnings: u64,
     slow: u64,
     retries: u64,
+    lwt_rejected: u64,
 }
 
 thread_local! {
@@ -111,6 +137,7 @@ thread_local! {
             warnings: 0,
             slow: 0,
             retries: 0,
+            lwt_rejected: 0,
         })
     };
 }
@@ -142,6 +169,12 @@ pub(crate) fn add_slow() {
 /// Counts a retry of the request being polled.
 pub(crate) fn add_retry() {
     add(|counts| counts.retries += 1);
+}
+
+/// Counts a conditional write of the request being polled whose
+/// condition did not hold.
+pub(crate) fn add_lwt_rejected() {
+    add(|counts| counts.lwt_rejected += 1);
 }
 
 /// One request being measured: started on its first poll.
@@ -178,17 +211,23 @@ impl Meter {
             (counts.warnings, &self.meters.warnings),
             (counts.slow, &self.meters.slow),
             (counts.retries, &self.meters.retries),
+            (counts.lwt_rejected, &self.meters.lwt_rejected),
         ] {
             if count > 0 {
                 counter.increment(count);
             }
         }
+        self.meters
+            .tally
+            .add(counts.warnings, counts.slow, counts.retries);
         let Some(outcome) = outcome else {
             return;
         };
         if let Some(started) = self.started.take() {
-            self.meters.duration.record(started.elapsed().as_secs_f64());
+            let elapsed = started.elapsed();
+            self.meters.duration.record(elapsed.as_secs_f64());
             self.meters.in_flight.decrement(1.0);
+            self.meters.tally.finished(elapsed, outcome.is_err());
         }
         match outcome {
             Ok(()) => self.meters.ok.increment(1),
@@ -196,7 +235,7 @@ impl Meter {
                 "corm_requests_total",
                 "table" => self.meters.table,
                 "operation" => self.meters.operation,
-                "outcome" => crate::trace::kind_name(error.kind())
+                "outcome" => crate::trace::error_type(error)
             )
             .increment(1),
         }

@@ -224,7 +224,7 @@ where
 /// Records `error`'s kind on `span`.
 pub(crate) fn record_error(span: &Span, error: &Error) {
     if !span.is_disabled() {
-        span.record("error.type", kind_name(error.kind()));
+        span.record("error.type", error_type(error));
     }
 }
 
@@ -350,7 +350,20 @@ impl fmt::Display for ConsistencyName {
     }
 }
 
-/// An error kind in snake case, for `error.type`.
+/// What failed, in snake case, for `error.type` and the `outcome` of
+/// `corm_requests_total`: a refused value, a taken unique value and an
+/// event store's version conflict by name (should a traced operation
+/// return one), anything else by its kind.
+pub(crate) fn error_type(error: &Error) -> &'static str {
+    match error {
+        Error::Validation(_) => "validation",
+        Error::Unique { .. } => "unique_conflict",
+        Error::Conflict { .. } => "version_conflict",
+        _ => kind_name(error.kind()),
+    }
+}
+
+/// An error kind in snake case.
 pub(crate) fn kind_name(kind: ErrorKind) -> &'static str {
     match kind {
         ErrorKind::Timeout => "timeout",

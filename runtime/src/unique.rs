@@ -36,9 +36,25 @@ pub const TOKEN_COLUMN: &str = "corm_claim";
 /// claim taken over, or one that changed while it was read, costs a try.
 pub const ATTEMPTS: usize = 3;
 
-/// The grace period of a session unless configured otherwise: comfortably
-/// longer than the default request timeout (12 s).
-pub const DEFAULT_GRACE: Duration = Duration::from_secs(30);
+/// The grace period of a session unless configured otherwise: longer than
+/// the longest a write takes with the default timeout and retries (three
+/// attempts of 12 s and two waits of at most 2 s: 40 s).
+pub const DEFAULT_GRACE: Duration = Duration::from_secs(60);
+
+/// The error of a `@unique` value another row holds (counted as
+/// `corm_unique_conflicts_total{model, field}` with the `metrics`
+/// feature).
+#[cold]
+pub fn taken(model: &'static str, field: &'static str, value: String) -> crate::Error {
+    #[cfg(feature = "metrics")]
+    metrics::counter!("corm_unique_conflicts_total", "model" => model, "field" => field)
+        .increment(1);
+    crate::Error::Unique {
+        model,
+        field,
+        value,
+    }
+}
 
 /// The token of one claim: random, so that a release can name exactly the
 /// claim it read and no later one.

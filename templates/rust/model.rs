@@ -581,11 +581,7 @@ impl<'a> {{ repo.repo }}<'a> {
             // A stale claim: give it back for its row, then claim again.
             self.release_{{ unique.name }}(value, held.token).await?;
         }
-        Err(corm::Error::Unique {
-            model: {{ repo.model_literal }},
-            field: {{ unique.field }},
-            value: format!("{value:?}"),
-        })
+        Err(corm::unique::taken({{ repo.model_literal }}, {{ unique.field }}, format!("{value:?}")))
     }
 
     /// Deletes the claim of `value` of `{{ unique.name }}` if it still has

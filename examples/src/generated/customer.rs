@@ -676,11 +676,7 @@ impl<'a> CustomerRepository<'a> {
             }
             self.release_email(value, held.token).await?;
         }
-        Err(corm::Error::Unique {
-            model: "Customer",
-            field: "email",
-            value: format!("{value:?}"),
-        })
+        Err(corm::unique::taken("Customer", "email", format!("{value:?}")))
     }
     /// Deletes the claim of `value` of `email` if it still has
     /// `token` (`DELETE … IF corm_claim = ?`: a claim renewed or made since

@@ -49,7 +49,7 @@ pub const DEFAULT_CONTACT_POINT: &str = "127.0.0.1:9042";
 /// | `CORM_TCP_KEEPALIVE` | TCP keepalive interval | none |
 /// | `CORM_TLS_CA`, `CORM_TLS_CERT`, `CORM_TLS_KEY` | TLS: CA file, client certificate and key (feature `tls`) | none |
 /// | `CORM_USERNAME`, `CORM_PASSWORD` | password authentication | none |
-/// | `CORM_UNIQUE_CLAIM_GRACE` | age after which a `@unique` claim its row does not hold may be taken over | `30s` |
+/// | `CORM_UNIQUE_CLAIM_GRACE` | age after which a `@unique` claim its row does not hold may be taken over | `60s` |
 /// | `CORM_SLOW_REQUEST` | requests slower than this are logged with their statement | none |
 #[derive(Clone, PartialEq)]
 pub struct Config {
@@ -264,6 +264,7 @@ impl Config {
     ///
     /// # Errors
     /// [`ConfigError::NoContactPoints`]; [`ConfigError::Unsupported`] for a
+    /// `@unique` claim grace not longer than [`Config::longest_write`], a
     /// rack without a datacenter, a client certificate without its key (or
     /// the reverse), TLS without the `tls` feature, or a percentile
     /// speculative execution without the `driver-metrics` feature.
@@ -291,6 +292,13 @@ impl Config {
                 ));
             }
         }
+        let longest_write = self.longest_write();
+        if self.unique_claim_grace <= longest_write {
+            return Err(ConfigError::Unsupported(format!(
+                "the @unique claim grace ({:?}) must exceed the longest a write can take with its timeout and retries ({longest_write:?}): a write that slow could land after its claim was taken over; raise it or lower the timeout or retries",
+                self.unique_claim_grace
+            )));
+        }
         let percentile = [
             Some(self.speculative),
             self.reads.speculative,
@@ -305,6 +313,17 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// The longest a write can take: every attempt its whole timeout, every
+    /// retry its longest wait.
+    pub fn longest_write(&self) -> Duration {
+        let timeout = self.writes.request_timeout.unwrap_or(self.request_timeout);
+        let attempts = self.retry.max_retries.saturating_add(1);
+        let waits = (1..=self.retry.max_retries)
+            .map(|retry| self.retry.delay_cap(retry))
+            .fold(Duration::ZERO, Duration::saturating_add);
+        timeout.saturating_mul(attempts).saturating_add(waits)
     }
 
     /// Sets the datacenter whose nodes are preferred as coordinators.

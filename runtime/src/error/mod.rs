@@ -254,7 +254,11 @@ pub enum Error {
 }
 
 impl From<ValidationError> for Error {
+    /// A write refused by its `@validate` rules (counted as
+    /// `corm_validation_failures_total{model}` with the `metrics` feature).
     fn from(error: ValidationError) -> Self {
+        #[cfg(feature = "metrics")]
+        metrics::counter!("corm_validation_failures_total", "model" => error.model()).increment(1);
         Self::Validation(Box::new(error))
     }
 }
