@@ -33,6 +33,7 @@ mod error;
 pub mod events;
 mod fetch;
 mod health;
+mod instruments;
 pub mod loader;
 pub mod lwt;
 #[cfg(feature = "metrics")]

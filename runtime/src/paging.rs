@@ -170,14 +170,18 @@ where
         None => prepared,
     };
     let state = token.map_or_else(PagingState::start, PagingState::new_from_raw_bytes);
-    let (result, paging) = session
-        .driver()
-        .execute_single_page(prepared, values, state)
+    let (result, paging) =
+        crate::retry::retrying(session.retry_policy(), prepared.get_is_idempotent(), || {
+            session
+                .driver()
+                .execute_single_page(prepared, &values, state.clone())
+        })
         .await
         .map_err(|source| Error::Execute {
             statement: statement(),
             source: Box::new(source),
         })?;
+    crate::trace::record_result(&result);
     let result = result.into_rows_result().map_err(|source| Error::NotRows {
         statement: statement(),
         source: Box::new(source),
@@ -194,6 +198,7 @@ where
             statement: statement(),
             source,
         })?;
+    crate::trace::record_rows(rows.len());
     let next = match paging {
         PagingStateResponse::HasMorePages { state } => state
             .as_bytes_slice()

@@ -21,9 +21,13 @@
 //! | `server.address`, `server.port` | the coordinator of the last request |
 //! | `error.type` | the [`ErrorKind`](crate::ErrorKind) of a failure, in snake case |
 //!
-//! Batches have a span of their own (`otel.name` `batch.logged` or
-//! `batch.unlogged`, `db.operation.name` `BATCH`,
-//! `db.operation.batch.size`), and so does each statement a migration runs
+//! Time series (`<series>.write`, `.latest`, `.rollup`) and event stores
+//! (`<store>.append`, `.append_any`, `.version`, `.load_aggregate`,
+//! `.projection`) have the same spans, the events table as the
+//! collection. Batches have a span of their own (`otel.name`
+//! `batch.logged` or `batch.unlogged`, `db.operation.name` `BATCH`,
+//! `db.operation.batch.size`), so does each page of a token-range scan
+//! (`scan.page`, with `corm.token_range`), and so does each statement a migration runs
 //! (`corm.migration`: `otel.name` `migration.statement`,
 //! `corm.migration.id`, `corm.migration.name`, `corm.migration.statement`).
 //!
@@ -43,6 +47,7 @@ use std::task::{Context, Poll};
 
 use scylla::response::query_result::QueryResult;
 use scylla::statement::Consistency;
+use scylla::statement::prepared::PreparedStatement;
 use tracing::field::Empty;
 use tracing::{Level, Span};
 
@@ -115,6 +120,27 @@ fn record_consistency(span: &Span, consistency: Option<Consistency>) {
             tracing::field::display(ConsistencyName(consistency)),
         );
     }
+}
+
+/// The span of one page of a token-range scan (`scan_parallel`), on the
+/// table `prepared` reads.
+pub(crate) fn scan_page(prepared: &PreparedStatement, from: i64, to: i64) -> Span {
+    tracing::info_span!(
+        target: "corm",
+        "corm.request",
+        otel.name = "scan.page",
+        otel.kind = "client",
+        db.system.name = "cassandra",
+        db.namespace = prepared.get_keyspace_name().unwrap_or_default(),
+        db.collection.name = prepared.get_table_name().unwrap_or_default(),
+        db.operation.name = "scan_page",
+        corm.token_range = %format_args!("({from}, {to}]"),
+        db.response.returned_rows = Empty,
+        corm.attempts = Empty,
+        server.address = Empty,
+        server.port = Empty,
+        error.type = Empty,
+    )
 }
 
 /// The span of one statement of a migration.

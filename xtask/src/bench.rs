@@ -78,6 +78,11 @@ pub struct Args {
     /// Concurrencies [default: 1,64,256].
     #[arg(long, value_delimiter = ',')]
     concurrency: Vec<String>,
+    /// Build the bench with corm's `metrics` feature and a Prometheus
+    /// recorder installed, to measure what metrics cost (its report goes
+    /// to `target/corm-bench/metrics/`).
+    #[arg(long, conflicts_with_all = ["front_end", "embeddings"])]
+    metrics: bool,
     /// Skip the valgrind measurements (instructions, allocations).
     #[arg(long)]
     no_valgrind: bool,
@@ -101,10 +106,16 @@ pub fn run(args: Args) -> Outcome {
         return embeddings();
     }
     cassandra::ensure_running(args.node.clone())?;
-    run_step(
-        "cargo build --release -p corm-bench",
-        cargo(&["build", "--release", "--quiet", "--package", "corm-bench"]),
-    )?;
+    let mut build = vec!["build", "--release", "--quiet", "--package", "corm-bench"];
+    if args.metrics {
+        build.extend(["--features", "metrics"]);
+    }
+    run_step("cargo build --release -p corm-bench", cargo(&build))?;
+    let out = if args.metrics {
+        target_dir().join("corm-bench").join("metrics")
+    } else {
+        target_dir().join("corm-bench")
+    };
     let release = target_dir().join("release");
     let mut bench = Command::new(release.join("corm-bench"));
     if args.scan {
@@ -151,7 +162,7 @@ pub fn run(args: Args) -> Outcome {
     bench.arg("suite");
     bench
         .arg("--out")
-        .arg(target_dir().join("corm-bench"))
+        .arg(&out)
         .current_dir(crate::paths::workspace_root())
         .env(
             "CORM_CONTACT_POINTS",

@@ -70,6 +70,10 @@ impl<'a, S: EventStream> EventStore<'a, S> {
         &self,
         id: &'a S::Id,
     ) -> Result<Loaded<A>> {
+        self.traced("load_aggregate", self.replay::<A>(id)).await
+    }
+
+    async fn replay<A: Aggregate<Event = S::Event>>(&self, id: &'a S::Id) -> Result<Loaded<A>> {
         let (snapshot, skipped_snapshots) = self.newest_snapshot::<A>(id).await?;
         let (mut state, snapshot_version) = snapshot.unwrap_or_default();
         let mut version = snapshot_version;

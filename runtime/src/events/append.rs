@@ -27,7 +27,8 @@ impl<S: EventStream> EventStore<'_, S> {
     /// out with another `partition every` (nothing written); a write's error otherwise (a timeout may have applied:
     /// read [`version`](Self::version) to know).
     pub async fn append(&self, id: &S::Id, expected: u64, events: &[S::Event]) -> Result<u64> {
-        self.append_announced(id, expected, events, true).await
+        self.traced("append", self.append_announced(id, expected, events, true))
+            .await
     }
 
     /// [`append`](Self::append) without its feed entry: what a writer
@@ -151,6 +152,11 @@ impl<S: EventStream> EventStore<'_, S> {
     /// As for [`append`](Self::append); [`Error::Conflict`] after the last
     /// attempt.
     pub async fn append_any(&self, id: &S::Id, events: &[S::Event]) -> Result<u64> {
+        self.traced("append_any", self.append_at_any_version(id, events))
+            .await
+    }
+
+    async fn append_at_any_version(&self, id: &S::Id, events: &[S::Event]) -> Result<u64> {
         let mut attempt = 1;
         loop {
             let expected = self.version(id).await?;

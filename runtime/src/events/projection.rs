@@ -139,6 +139,13 @@ impl<S: EventStream> Projection<'_, S> {
     /// failed one on come again in the next pass).
     pub async fn run_once(
         &self,
+        handler: impl AsyncFnMut(&S::Id, Recorded<S::Event>) -> Result<()>,
+    ) -> Result<Progress> {
+        self.store.traced("projection", self.pass(handler)).await
+    }
+
+    async fn pass(
+        &self,
         mut handler: impl AsyncFnMut(&S::Id, Recorded<S::Event>) -> Result<()>,
     ) -> Result<Progress> {
         let now = Utc::now();

@@ -56,6 +56,8 @@ pub struct EventStatements {
     pub(super) events_table_name: (String, String),
     /// Whether `layout` agreed with the spec (read once).
     pub(super) layout_checked: tokio::sync::OnceCell<()>,
+    /// The span attributes and meters of the store's operations.
+    pub(super) instruments: crate::instruments::Instruments,
 }
 
 impl EventStatements {
@@ -143,6 +145,11 @@ impl EventStatements {
             ),
             events_table_name: (keyspace_name.to_owned(), unquoted(spec.events_table)),
             layout_checked: tokio::sync::OnceCell::new(),
+            instruments: crate::instruments::Instruments::new(
+                spec.name,
+                keyspace_name,
+                spec.events_table,
+            ),
         }
     }
 

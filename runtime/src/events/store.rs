@@ -91,8 +91,23 @@ impl<'a, S: EventStream> EventStore<'a, S> {
     /// [`Error::Prepare`], [`Error::EventStore`] (a table laid out with
     /// another `partition every`) or a read's error.
     pub async fn version(&self, id: &S::Id) -> Result<u64> {
-        self.check_layout().await?;
-        self.version_after(id, 0, 0).await
+        self.traced("version", async {
+            self.check_layout().await?;
+            self.version_after(id, 0, 0).await
+        })
+        .await
+    }
+
+    /// `future`, the request of `operation` on this store, in its span
+    /// (`<store>.<operation>`, the events table as the collection) and,
+    /// with the `metrics` feature, measured.
+    pub(super) fn traced<F, R>(&self, operation: &'static str, future: F) -> crate::trace::Traced<F>
+    where
+        F: Future<Output = Result<R>>,
+    {
+        self.statements
+            .instruments
+            .run(operation, self.options.consistency, future)
     }
 
     /// The stream's version, knowing that partitions before `partition`

@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use super::{Clustered, DirectWrites, Table, TableStatements};
 use crate::paging::{self, Rows};
 use crate::rt::{BoundValue, Chain, with_ttl_and_timestamp};
-use crate::trace::{self, Traced};
+use crate::trace::Traced;
 use crate::{Options, Result, Session};
 
 /// Reads and writes the rows of table `T` on one session, with the
@@ -90,22 +90,9 @@ impl<'a, T: Table> Repository<'a, T> {
     where
         F: Future<Output = Result<R>>,
     {
-        let statements = self.statements;
-        let spec = statements.spec();
-        let span = trace::request(
-            spec.model,
-            operation,
-            statements.keyspace_name(),
-            spec.table,
-            self.options.consistency,
-        );
-        #[cfg(feature = "metrics")]
-        {
-            let meters = statements.meters.get(spec.table, operation);
-            trace::metered(span, crate::meter::Meter::new(meters), future)
-        }
-        #[cfg(not(feature = "metrics"))]
-        trace::traced(span, future)
+        self.statements
+            .instruments
+            .run(operation, self.options.consistency, future)
     }
 
     /// The row at `key`, or `None` when there is none

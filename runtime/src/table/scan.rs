@@ -218,12 +218,15 @@ where
             };
             let mut attempt = 0;
             loop {
-                let page = paging::page::<T>(
-                    session,
-                    &prepared,
-                    (from, to),
-                    page_size,
-                    token.as_ref().map(PagingToken::as_bytes),
+                let page = crate::trace::traced(
+                    crate::trace::scan_page(&prepared, from, to),
+                    paging::page::<T>(
+                        session,
+                        &prepared,
+                        (from, to),
+                        page_size,
+                        token.as_ref().map(PagingToken::as_bytes),
+                    ),
                 )
                 .await;
                 match page {

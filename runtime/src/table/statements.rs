@@ -37,14 +37,15 @@ pub struct TableStatements {
     pub(crate) range: StatementCache,
     extra: StatementCache,
     /// The metrics of the table's operations.
-    #[cfg(feature = "metrics")]
-    pub(crate) meters: crate::meter::TableMeters,
+    /// The span attributes and meters of the table's operations.
+    pub(crate) instruments: crate::instruments::Instruments,
 }
 
 impl TableStatements {
     /// The statements of `spec`'s table in `keyspace` (its name as stored:
     /// it is quoted in the CQL, so case matters). Nothing is sent.
     pub fn new(keyspace: &str, spec: &'static TableSpec) -> Self {
+        let instruments = crate::instruments::Instruments::new(spec.model, keyspace, spec.table);
         let keyspace_name = keyspace.to_owned();
         let keyspace = crate::rt::quoted(keyspace);
         let table = [keyspace.as_str(), ".", spec.table].concat();
@@ -87,8 +88,7 @@ impl TableStatements {
             keyspace,
             keyspace_name,
             table,
-            #[cfg(feature = "metrics")]
-            meters: crate::meter::TableMeters::default(),
+            instruments,
         }
     }
 

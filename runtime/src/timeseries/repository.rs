@@ -41,6 +41,17 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
         }
     }
 
+    /// `future`, the request of `operation` on this series, in its span
+    /// (`<series>.<operation>`) and, with the `metrics` feature, measured.
+    pub(super) fn traced<F, R>(&self, operation: &'static str, future: F) -> crate::trace::Traced<F>
+    where
+        F: Future<Output = Result<R>>,
+    {
+        self.statements
+            .instruments
+            .run(operation, self.options.consistency, future)
+    }
+
     /// This repository with `options` for every call (consistency,
     /// timeout, TTL and write time of writes, page size of reads).
     #[must_use]
@@ -56,6 +67,10 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
     /// bucket can't be stored, [`Error::Prepare`](crate::Error::Prepare) or
     /// [`Error::Execute`](crate::Error::Execute).
     pub async fn write(&self, point: &P) -> Result<()> {
+        self.traced("write", self.write_point(point)).await
+    }
+
+    async fn write_point(&self, point: &P) -> Result<()> {
         let spec = P::SPEC;
         let bucket = bucket_of(spec.name, point.ts(), spec.bucket_ms)?;
         let ttl = self.options.bound_ttl();
@@ -139,6 +154,16 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
     /// [`Error::InvalidTime`](crate::Error::InvalidTime),
     /// [`Error::Prepare`](crate::Error::Prepare), or a read's error.
     pub async fn latest_before(
+        &self,
+        series: &P::Series,
+        at: DateTime<Utc>,
+        max_buckets: u32,
+    ) -> Result<Option<P>> {
+        self.traced("latest", self.newest_before(series, at, max_buckets))
+            .await
+    }
+
+    async fn newest_before(
         &self,
         series: &P::Series,
         at: DateTime<Utc>,

@@ -77,6 +77,16 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
         range: Range<DateTime<Utc>>,
         interval: TimeDelta,
     ) -> Result<Vec<P::Rollup>> {
+        self.traced("rollup", self.summarise(series, range, interval))
+            .await
+    }
+
+    async fn summarise(
+        &self,
+        series: &P::Series,
+        range: Range<DateTime<Utc>>,
+        interval: TimeDelta,
+    ) -> Result<Vec<P::Rollup>> {
         let spec = P::SPEC;
         let (interval, origin) = interval_and_origin(spec.name, interval, range.start)?;
         let buckets = buckets(spec.name, range.start, range.end, spec.bucket_ms)?;

@@ -23,6 +23,8 @@ pub struct SeriesStatements {
     pub(super) rollup: Statement,
     /// Every point of one token range of the table.
     pub(super) scan: Statement,
+    /// The span attributes and meters of the series' operations.
+    pub(super) instruments: crate::instruments::Instruments,
 }
 
 impl SeriesStatements {
@@ -55,6 +57,7 @@ impl SeriesStatements {
         .concat();
         Self {
             spec,
+            instruments: crate::instruments::Instruments::new(spec.name, keyspace, spec.table),
             write: Statement::new(
                 [
                     "INSERT INTO ",

@@ -200,6 +200,16 @@ struct OpsArgs {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> ExitCode {
+    // With `--features metrics`, every request is counted into a real
+    // recorder, as a program exporting to Prometheus would.
+    #[cfg(feature = "metrics")]
+    let _recorder = match metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder() {
+        Ok(handle) => handle,
+        Err(err) => {
+            eprintln!("corm-bench: cannot install the metrics recorder: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let outcome = match Cli::parse().command {
         Command::Suite(args) => suite(args).await,
         Command::Ops(args) => ops(args).await,
