@@ -25,6 +25,7 @@
 //! ```
 
 pub mod batch;
+mod bound_values;
 pub mod bulk;
 mod config;
 mod connect;

@@ -30,6 +30,7 @@ pub struct Session {
     retry: RetryPolicy,
     unique_claim_grace: Duration,
     slow_request_threshold: Option<Duration>,
+    trace_values: bool,
 }
 
 impl Session {
@@ -47,8 +48,9 @@ impl Session {
             reads: connected.reads,
             writes: connected.writes,
             retry: config.retry,
-            unique_claim_grace: config.unique_claim_grace,
+            unique_claim_grace: config.claim_grace(),
             slow_request_threshold: config.slow_request_threshold,
+            trace_values: config.trace_values,
         };
         if let Some(keyspace) = &config.keyspace {
             session.use_keyspace(keyspace).await?;
@@ -58,7 +60,7 @@ impl Session {
 
     /// How old a `@unique` claim must be before another row may take it
     /// over when the claim's own row does not hold the value
-    /// ([`Config::unique_claim_grace`]).
+    /// ([`Config::claim_grace`]).
     pub fn unique_claim_grace(&self) -> Duration {
         self.unique_claim_grace
     }
@@ -79,6 +81,16 @@ impl Session {
     pub fn with_slow_request_threshold(&self, threshold: Option<Duration>) -> Self {
         Self {
             slow_request_threshold: threshold,
+            ..self.clone()
+        }
+    }
+
+    /// This session, sharing its connections, recording (or not) each
+    /// request's bound values in its span ([`Config::trace_values`]).
+    #[must_use]
+    pub fn with_traced_values(&self, trace: bool) -> Self {
+        Self {
+            trace_values: trace,
             ..self.clone()
         }
     }
@@ -221,6 +233,9 @@ impl Session {
         let slow = self
             .slow_request_threshold
             .map(|threshold| (threshold, Instant::now()));
+        if tracing::level_enabled!(tracing::Level::INFO) {
+            crate::trace::record_statement(prepared, self.trace_values.then_some(&values));
+        }
         let outcome = crate::retry::retrying(&self.retry, prepared.get_is_idempotent(), || {
             self.driver.execute_unpaged(prepared, &values)
         })

@@ -15,6 +15,8 @@
 //! | `db.namespace` | the keyspace |
 //! | `db.collection.name` | the table |
 //! | `db.operation.name` | the operation (`get`, `insert`, a named query's name) |
+//! | `db.query.text` | the CQL of the (last) statement, with its `?` markers |
+//! | `db.query.parameters` | its bound values, only when the session opts in ([`Config::trace_values`](crate::Config::trace_values)) |
 //! | `db.cassandra.consistency_level` | the consistency the options set, when they set one |
 //! | `db.response.returned_rows` | rows returned, for reads that return them at once |
 //! | `corm.attempts` | attempts, when the [`RetryPolicy`](crate::RetryPolicy) retried (absent: one) |
@@ -35,8 +37,9 @@
 //! node sent with its answer, and, past the session's slow-request
 //! threshold, its statement and time.
 //!
-//! Bound values are never recorded. (The driver's own `Request` spans, at
-//! `TRACE` for target `scylla`, carry the partition key.) Without a
+//! Bound values are not recorded unless the session opts in. (The driver's
+//! own `Request` spans, at `TRACE` for target `scylla`, carry the partition
+//! key.) Without a
 //! subscriber that listens at `INFO` for `corm`, a span costs a check of a
 //! static flag.
 
@@ -73,6 +76,8 @@ pub(crate) fn request(
         db.namespace = keyspace,
         db.collection.name = unquoted(table),
         db.operation.name = operation,
+        db.query.text = Empty,
+        db.query.parameters = Empty,
         db.cassandra.consistency_level = Empty,
         db.response.returned_rows = Empty,
         corm.attempts = Empty,
@@ -312,6 +317,25 @@ fn slow(statement: &str, elapsed: std::time::Duration) {
 #[cold]
 pub(crate) fn record_attempts(attempts: u32) {
     Span::current().record("corm.attempts", attempts);
+}
+
+/// Records the statement of a request on the current span, and its bound
+/// values when given (the session opted in).
+pub(crate) fn record_statement(
+    prepared: &PreparedStatement,
+    values: Option<&impl scylla::serialize::row::SerializeRow>,
+) {
+    let span = Span::current();
+    if span.is_disabled() {
+        return;
+    }
+    span.record("db.query.text", prepared.get_statement());
+    if let Some(values) = values {
+        span.record(
+            "db.query.parameters",
+            crate::bound_values::render(prepared, values).as_str(),
+        );
+    }
 }
 
 /// Records how many rows a read returned on the current span.

@@ -36,9 +36,10 @@ pub const TOKEN_COLUMN: &str = "corm_claim";
 /// claim taken over, or one that changed while it was read, costs a try.
 pub const ATTEMPTS: usize = 3;
 
-/// The grace period of a session unless configured otherwise: longer than
-/// the longest a write takes with the default timeout and retries (three
-/// attempts of 12 s and two waits of at most 2 s: 40 s).
+/// The grace period of a session unless configured otherwise, when writes
+/// take at most 40 s ([`Config::claim_grace`](crate::Config::claim_grace);
+/// with the defaults, three attempts of 12 s and two waits of at most 0.1
+/// and 0.2 s: 36.3 s).
 pub const DEFAULT_GRACE: Duration = Duration::from_secs(60);
 
 /// The error of a `@unique` value another row holds (counted as

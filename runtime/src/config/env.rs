@@ -112,16 +112,20 @@ pub(super) fn apply(
         let password = lookup("CORM_PASSWORD").unwrap_or_default();
         config.credentials = Some(Credentials { username, password });
     }
-    read(
-        &get,
-        "CORM_UNIQUE_CLAIM_GRACE",
-        values::duration,
-        &mut config.unique_claim_grace,
-    )?;
+    if let Some(value) = get("CORM_UNIQUE_CLAIM_GRACE") {
+        config.unique_claim_grace =
+            Some(parsed("CORM_UNIQUE_CLAIM_GRACE", &value, values::duration)?);
+    }
     if let Some(value) = get("CORM_SLOW_REQUEST") {
         config.slow_request_threshold =
             Some(parsed("CORM_SLOW_REQUEST", &value, values::duration)?);
     }
+    read(
+        &get,
+        "CORM_TRACE_VALUES",
+        values::switch,
+        &mut config.trace_values,
+    )?;
     config.check()?;
     Ok(config)
 }

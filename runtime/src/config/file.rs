@@ -53,6 +53,7 @@ struct File {
     tcp_keepalive: Option<Text>,
     unique_claim_grace: Option<Text>,
     slow_request: Option<Text>,
+    trace_values: Option<bool>,
     load_balancing: Option<LoadBalancingTable>,
     reads: Option<ProfileTable>,
     writes: Option<ProfileTable>,
@@ -149,13 +150,14 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, ConfigError> {
         values::keepalive,
         &mut config.tcp_keepalive,
     )?;
-    setting.read(
-        &file.unique_claim_grace,
-        values::duration,
-        &mut config.unique_claim_grace,
-    )?;
+    if let Some(grace) = &file.unique_claim_grace {
+        config.unique_claim_grace = Some(setting.parse(grace, values::duration)?);
+    }
     if let Some(slow) = &file.slow_request {
         config.slow_request_threshold = Some(setting.parse(slow, values::duration)?);
+    }
+    if let Some(trace) = file.trace_values {
+        config.trace_values = trace;
     }
     if let Some(table) = file.load_balancing {
         let balancing = &mut config.load_balancing;

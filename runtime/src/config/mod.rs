@@ -49,8 +49,9 @@ pub const DEFAULT_CONTACT_POINT: &str = "127.0.0.1:9042";
 /// | `CORM_TCP_KEEPALIVE` | TCP keepalive interval | none |
 /// | `CORM_TLS_CA`, `CORM_TLS_CERT`, `CORM_TLS_KEY` | TLS: CA file, client certificate and key (feature `tls`) | none |
 /// | `CORM_USERNAME`, `CORM_PASSWORD` | password authentication | none |
-/// | `CORM_UNIQUE_CLAIM_GRACE` | age after which a `@unique` claim its row does not hold may be taken over | `60s` |
+/// | `CORM_UNIQUE_CLAIM_GRACE` | age after which a `@unique` claim its row does not hold may be taken over | 60 s, or 20 s more than the longest write |
 /// | `CORM_SLOW_REQUEST` | requests slower than this are logged with their statement | none |
+/// | `CORM_TRACE_VALUES` | record bound values in request spans (`true`/`false`) | `false` |
 #[derive(Clone, PartialEq)]
 pub struct Config {
     /// Nodes to connect to first, as `host:port`.
@@ -87,11 +88,16 @@ pub struct Config {
     pub credentials: Option<Credentials>,
     /// How old a `@unique` claim must be before another row may take it
     /// over when the claim's own row does not hold the value (see
-    /// [`crate::unique`]); longer than any write takes.
-    pub unique_claim_grace: Duration,
+    /// [`crate::unique`]); it must be longer than any write takes. `None`:
+    /// [`Config::claim_grace`] chooses.
+    pub unique_claim_grace: Option<Duration>,
     /// Requests slower than this are logged with their statement (a
     /// `WARN` event of target `corm`); `None` logs none.
     pub slow_request_threshold: Option<Duration>,
+    /// Record each request's bound values in its span
+    /// (`db.query.parameters`). Off by default: values are often personal
+    /// data.
+    pub trace_values: bool,
 }
 
 /// A user name and password for Cassandra's password authenticator.
@@ -133,6 +139,7 @@ impl std::fmt::Debug for Config {
             .field("credentials", &self.credentials)
             .field("unique_claim_grace", &self.unique_claim_grace)
             .field("slow_request_threshold", &self.slow_request_threshold)
+            .field("trace_values", &self.trace_values)
             .finish()
     }
 }
@@ -210,8 +217,9 @@ impl Config {
             tcp_keepalive: None,
             tls: None,
             credentials: None,
-            unique_claim_grace: crate::unique::DEFAULT_GRACE,
+            unique_claim_grace: None,
             slow_request_threshold: None,
+            trace_values: false,
         }
     }
 
@@ -264,7 +272,7 @@ impl Config {
     ///
     /// # Errors
     /// [`ConfigError::NoContactPoints`]; [`ConfigError::Unsupported`] for a
-    /// `@unique` claim grace not longer than [`Config::longest_write`], a
+    /// `@unique` claim grace set no longer than [`Config::longest_write`], a
     /// rack without a datacenter, a client certificate without its key (or
     /// the reverse), TLS without the `tls` feature, or a percentile
     /// speculative execution without the `driver-metrics` feature.
@@ -293,10 +301,11 @@ impl Config {
             }
         }
         let longest_write = self.longest_write();
-        if self.unique_claim_grace <= longest_write {
+        if let Some(grace) = self.unique_claim_grace
+            && grace <= longest_write
+        {
             return Err(ConfigError::Unsupported(format!(
-                "the @unique claim grace ({:?}) must exceed the longest a write can take with its timeout and retries ({longest_write:?}): a write that slow could land after its claim was taken over; raise it or lower the timeout or retries",
-                self.unique_claim_grace
+                "the @unique claim grace ({grace:?}) must exceed the longest a write can take with its timeout and retries ({longest_write:?}): a write that slow could land after its claim was taken over; raise it, lower the timeout or retries, or leave the grace unset to have it chosen"
             )));
         }
         let percentile = [
@@ -313,6 +322,16 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// The `@unique` claim grace in effect: the one set, or else
+    /// [`DEFAULT_GRACE`](crate::unique::DEFAULT_GRACE) (60 s), raised to 20 s
+    /// more than [`Config::longest_write`] when writes can take longer.
+    pub fn claim_grace(&self) -> Duration {
+        self.unique_claim_grace.unwrap_or_else(|| {
+            crate::unique::DEFAULT_GRACE
+                .max(self.longest_write().saturating_add(Duration::from_secs(20)))
+        })
     }
 
     /// The longest a write can take: every attempt its whole timeout, every
@@ -419,11 +438,18 @@ impl Config {
         self
     }
 
+    /// Records (or not) each request's bound values in its span.
+    #[must_use]
+    pub fn trace_values(mut self, trace: bool) -> Self {
+        self.trace_values = trace;
+        self
+    }
+
     /// Sets how old a `@unique` claim must be before another row may take
     /// it over when the claim's own row does not hold the value.
     #[must_use]
     pub fn unique_claim_grace(mut self, grace: Duration) -> Self {
-        self.unique_claim_grace = grace;
+        self.unique_claim_grace = Some(grace);
         self
     }
 
@@ -491,6 +517,7 @@ mod tests {
             ("CORM_TCP_KEEPALIVE", "1m"),
             ("CORM_USERNAME", "app"),
             ("CORM_PASSWORD", "s3cret"),
+            ("CORM_TRACE_VALUES", "true"),
         ]))
         .unwrap_or_else(|e| panic!("{e}"));
         let mut expected = Config::new(["10.0.0.1:9042", "10.0.0.2:9043"])
@@ -528,6 +555,7 @@ mod tests {
         expected.load_balancing.datacenter_failover = true;
         expected.keepalive = Some(Duration::from_secs(10));
         expected.tcp_keepalive = Some(Duration::from_secs(60));
+        expected.trace_values = true;
         assert_eq!(config, expected);
         assert!(!format!("{config:?}").contains("s3cret"));
     }
@@ -551,6 +579,22 @@ mod tests {
         let err = Config::from_lookup(lookup(&[("CORM_CONFIG", &missing)])).unwrap_err();
         assert!(matches!(err, ConfigError::UnreadableFile { .. }), "{err}");
         std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn the_claim_grace_outlasts_the_longest_write() {
+        let default = Config::default();
+        assert_eq!(default.longest_write(), Duration::from_millis(36_300));
+        assert_eq!(default.claim_grace(), Duration::from_secs(60));
+        let slow = Config::default().request_timeout(Duration::from_secs(60));
+        assert_eq!(slow.claim_grace(), Duration::from_millis(200_300));
+        assert_eq!(slow.check(), Ok(()));
+        let too_short = slow.unique_claim_grace(Duration::from_secs(90));
+        let err = too_short.check().unwrap_err();
+        assert!(
+            err.to_string().contains("longest a write can take"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! against a real node: a span per request named after the generated
 //! operation (`otel.name`), with OpenTelemetry's database attributes
 //! filled from the call (keyspace, table, operation, consistency, rows,
-//! coordinator, error type) and no bound value anywhere.
+//! coordinator, error type, statement text) and no bound value anywhere
+//! unless the session opts in.
 //!
 //! The subscriber is a small `tracing-subscriber` layer written for the
 //! tests (`support/spans.rs`) that keeps every span's fields as text.
@@ -174,6 +175,50 @@ async fn session_error(db: &Db) {
         created_at: DateTime::from_timestamp(0, 0).unwrap(),
     };
     assert!(db.post().get(&key).await.is_err());
+}
+
+#[tokio::test]
+async fn bound_values_are_recorded_only_when_the_session_opts_in() {
+    with_keyspace("tracing_values", |session| async move {
+        let keyspace = session.keyspace().unwrap();
+        let plain = db(session.clone()).await;
+        let traced = Db::new(session.with_traced_values(true), keyspace);
+        let spans = Spans::default();
+        let subscriber = tracing_subscriber::registry().with(spans.clone());
+        let _default = tracing::subscriber::set_default(subscriber);
+
+        let author = Uuid::new_v4();
+        let row = post(author, 0, "a secret title");
+        let key = PostKey {
+            author_id: author,
+            created_at: row.created_at,
+        };
+        plain.post().insert(&row).await.unwrap();
+        traced.post().get(&key).await.unwrap().unwrap();
+
+        let insert = &spans.named("post.insert")[0];
+        let text = insert.field("db.query.text").unwrap();
+        assert!(
+            text.starts_with("INSERT INTO ") && text.contains('?'),
+            "{text}"
+        );
+        assert_eq!(insert.field("db.query.parameters"), None, "{insert:?}");
+        let get = &spans.named("post.get")[0];
+        assert!(get.field("db.query.text").unwrap().starts_with("SELECT "));
+        // `author_id` and `created_at`, as the node received them.
+        assert_eq!(
+            get.field("db.query.parameters"),
+            Some(
+                format!(
+                    "[{author}, {}]",
+                    row.created_at.format("'%Y-%m-%d %H:%M:%S%.3f%z'")
+                )
+                .as_str()
+            ),
+            "{get:?}"
+        );
+    })
+    .await;
 }
 
 #[tokio::test]
