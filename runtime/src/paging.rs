@@ -170,17 +170,28 @@ where
         None => prepared,
     };
     let state = token.map_or_else(PagingState::start, PagingState::new_from_raw_bytes);
-    let (result, paging) =
-        crate::retry::retrying(session.retry_policy(), prepared.get_is_idempotent(), || {
-            session
-                .driver()
-                .execute_single_page(prepared, &values, state.clone())
-        })
-        .await
-        .map_err(|source| Error::Execute {
-            statement: statement(),
-            source: Box::new(source),
-        })?;
+    let attempt = || {
+        session
+            .driver()
+            .execute_single_page(prepared, &values, state.clone())
+    };
+    let outcome = match attempt().await {
+        Err(error) if session.retry_policy().max_retries > 0 => {
+            // Boxed, as in `Session::execute`.
+            Box::pin(crate::retry::after(
+                session.retry_policy(),
+                prepared.get_is_idempotent(),
+                error,
+                attempt,
+            ))
+            .await
+        }
+        outcome => outcome,
+    };
+    let (result, paging) = outcome.map_err(|source| Error::Execute {
+        statement: statement(),
+        source: Box::new(source),
+    })?;
     crate::trace::record_result(&result);
     let result = result.into_rows_result().map_err(|source| Error::NotRows {
         statement: statement(),

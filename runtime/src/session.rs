@@ -236,10 +236,20 @@ impl Session {
         if tracing::level_enabled!(tracing::Level::INFO) {
             crate::trace::record_statement(prepared, self.trace_values.then_some(&values));
         }
-        let outcome = crate::retry::retrying(&self.retry, prepared.get_is_idempotent(), || {
-            self.driver.execute_unpaged(prepared, &values)
-        })
-        .await;
+        let outcome = match self.driver.execute_unpaged(prepared, &values).await {
+            Err(error) if self.retry.max_retries > 0 => {
+                // Boxed: the request's future keeps a pointer, not the
+                // retries' state, for the path that rarely runs.
+                Box::pin(crate::retry::after(
+                    &self.retry,
+                    prepared.get_is_idempotent(),
+                    error,
+                    || self.driver.execute_unpaged(prepared, &values),
+                ))
+                .await
+            }
+            outcome => outcome,
+        };
         if let Some((threshold, started)) = slow {
             crate::trace::slow_request(prepared.get_statement(), started.elapsed(), threshold);
         }
@@ -259,10 +269,18 @@ impl Session {
         batch: &Batch,
         values: impl BatchValues,
     ) -> std::result::Result<QueryResult, ExecutionError> {
-        crate::retry::retrying(&self.retry, batch.get_is_idempotent(), || {
-            self.driver.batch(batch, &values)
-        })
-        .await
+        match self.driver.batch(batch, &values).await {
+            Err(error) if self.retry.max_retries > 0 => {
+                Box::pin(crate::retry::after(
+                    &self.retry,
+                    batch.get_is_idempotent(),
+                    error,
+                    || self.driver.batch(batch, &values),
+                ))
+                .await
+            }
+            outcome => outcome,
+        }
     }
 
     /// Executes a prepared statement, unpaged, and reads its first row as
