@@ -9,5 +9,8 @@ pub mod generated;
 #[cfg(feature = "embeddings")]
 pub mod help_centre;
 
+#[cfg(feature = "otlp")]
+pub mod otlp;
+
 #[cfg(feature = "server")]
 pub mod server;

@@ -35,7 +35,9 @@ pub const SERVICE_NAME: &str = "corm-example";
 ///
 /// # Errors
 /// When the exporter cannot be built (an endpoint that is not a URL).
-pub fn provider(endpoint: &str) -> Result<SdkTracerProvider, opentelemetry_otlp::ExporterBuildError> {
+pub fn provider(
+    endpoint: &str,
+) -> Result<SdkTracerProvider, opentelemetry_otlp::ExporterBuildError> {
     let exporter = SpanExporter::builder()
         .with_http()
         .with_protocol(Protocol::HttpJson)
@@ -45,6 +47,33 @@ pub fn provider(endpoint: &str) -> Result<SdkTracerProvider, opentelemetry_otlp:
         .with_batch_exporter(exporter)
         .with_resource(Resource::builder().with_service_name(SERVICE_NAME).build())
         .build())
+}
+
+/// With `OTEL_EXPORTER_OTLP_ENDPOINT` set (a collector's base URL,
+/// `http://127.0.0.1:4318`), installs [`layer`] over a [`provider`] for
+/// its `/v1/traces` as the global subscriber and returns the provider (shut
+/// it down at exit to send what is queued); `None` when the variable is
+/// unset.
+///
+/// # Errors
+/// When the exporter cannot be built or another global subscriber is
+/// installed.
+pub fn install_from_env() -> Result<Option<SdkTracerProvider>, Box<dyn std::error::Error>> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    let Some(base) = std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT")
+        .ok()
+        .filter(|base| !base.trim().is_empty())
+    else {
+        return Ok(None);
+    };
+    let endpoint = format!("{}/v1/traces", base.trim().trim_end_matches('/'));
+    let provider = provider(&endpoint)?;
+    tracing_subscriber::registry()
+        .with(layer(&provider))
+        .try_init()?;
+    Ok(Some(provider))
 }
 
 /// The layer that hands corm's spans (target `corm`, level `INFO` and

@@ -27,8 +27,11 @@ async fn receive(State(received): State<Received>, body: String) -> &'static str
     "{}"
 }
 
-/// Every exported span: its name, kind and string attributes.
-fn spans(received: &Received) -> Vec<(String, i64, Vec<(String, String)>)> {
+/// An exported span: its name, kind and attributes (as text).
+type Exported = (String, i64, Vec<(String, String)>);
+
+/// Every exported span.
+fn spans(received: &Received) -> Vec<Exported> {
     let bodies = received
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -81,6 +84,7 @@ async fn spans_reach_an_otlp_receiver() {
     let subscriber = tracing_subscriber::registry().with(corm_examples::otlp::layer(&provider));
     let _default = tracing::subscriber::set_global_default(subscriber);
 
+    let flushing = provider.clone();
     with_keyspace("example_otlp", |session| async move {
         let keyspace = session.keyspace().unwrap_or_default();
         let db: Db = common::db(session).await;
@@ -97,7 +101,6 @@ async fn spans_reach_an_otlp_receiver() {
         assert!(found.is_some());
 
         // The batch exporter sends on its own thread; flush it and wait.
-        let flushing = provider.clone();
         tokio::task::spawn_blocking(move || flushing.force_flush())
             .await
             .unwrap_or_else(|e| panic!("{e}"))

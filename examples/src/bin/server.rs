@@ -9,7 +9,9 @@
 //!
 //! It listens on `CORM_SERVER_ADDR` (default `127.0.0.1:8080`) and applies
 //! the schema's migrations to the keyspace `corm_server` (created when
-//! missing) before it serves.
+//! missing) before it serves. With `OTEL_EXPORTER_OTLP_ENDPOINT` (a
+//! collector, `http://127.0.0.1:4318`), it exports every request's span
+//! over OTLP/HTTP (`corm_examples::otlp`).
 
 use corm::{Config, Session};
 use corm_examples::generated::Db;
@@ -19,8 +21,11 @@ const KEYSPACE: &str = "corm_server";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // Before the first request, so that every operation's meters reach it.
+    // Before the first request, so that every operation's meters and
+    // spans reach them.
     let prometheus = install_recorder()?;
+    #[cfg(feature = "otlp")]
+    let exporting = corm_examples::otlp::install_from_env()?;
     let config = Config::from_env()?;
     let session = Session::connect(&config).await?;
     session
@@ -40,5 +45,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
+    #[cfg(feature = "otlp")]
+    if let Some(provider) = exporting {
+        // Sends the spans still queued (blocking: off the runtime's threads).
+        tokio::task::spawn_blocking(move || provider.shutdown()).await??;
+    }
     Ok(())
 }
