@@ -29,6 +29,8 @@ mod bound_values;
 pub mod bulk;
 mod config;
 mod connect;
+#[cfg(feature = "metrics")]
+mod driver_events;
 pub mod embed;
 mod error;
 pub mod events;

@@ -10,6 +10,8 @@
 //! | `corm_rows_read_total` | counter | `table`, `operation` |
 //! | `corm_server_warnings_total` | counter | `table`, `operation` |
 //! | `corm_slow_requests_total` | counter | `table`, `operation` |
+//! | `corm_speculative_executions_total` | counter | `table` (the driver's extra executions of slow idempotent requests) |
+//! | `corm_driver_retries_total` | counter | `table` (the driver's own retries within an attempt, on the next node or the same) |
 //! | `corm_lwt_rejected_total` | counter | `table`, `operation` (conditional writes whose condition did not hold: a lost race) |
 //! | `corm_retries_total` | counter | `table`, `operation` (a request's attempts after its first, by corm's [`RetryPolicy`](crate::RetryPolicy)) |
 //!

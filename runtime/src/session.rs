@@ -207,6 +207,10 @@ impl Session {
                     source: Box::new(source),
                 })?;
         prepared.set_is_idempotent(idempotent);
+        #[cfg(feature = "metrics")]
+        prepared.set_history_listener(crate::driver_events::DriverEvents::for_table(
+            prepared.get_table_name().unwrap_or_default(),
+        ));
         let profile = if is_read(statement) {
             &self.reads
         } else {
