@@ -166,7 +166,7 @@ struct SuiteArgs {
     no_valgrind: bool,
     /// The two operation counts of the valgrind runs [default: 200,2200;
     /// quick: 50,300].
-    #[arg(long, value_delimiter = ',', num_args = 2)]
+    #[arg(long, value_delimiter = ',')]
     valgrind_ops: Vec<u64>,
     /// Valgrind runs of each count; the smallest total is kept [default: 2,
     /// quick: 1].
@@ -469,6 +469,11 @@ async fn suite(args: SuiteArgs) -> Result<(), BenchError> {
         [_, _] => {
             return Err(BenchError::Run(
                 "--valgrind-ops: the first count must be the smaller".to_owned(),
+            ));
+        }
+        [_, ..] => {
+            return Err(BenchError::Run(
+                "--valgrind-ops: give two counts, as SMALL,LARGE".to_owned(),
             ));
         }
         _ if args.quick => (50, 300),
