@@ -165,8 +165,25 @@ fn serialized_size(
     Ok(buffer.len())
 }
 
-/// Writes `items`: one insert, or an unlogged batch of them.
+/// Writes `items`: one insert, or an unlogged batch of them, in a
+/// `batch.unlogged` span (its size the number of rows) and retried as the
+/// session's policy allows (bulk inserts are idempotent).
 async fn send<I: BulkItem>(
+    session: &Session,
+    prepared: &PreparedStatement,
+    options: &Options,
+    items: &[I],
+) -> Result<()> {
+    let span = crate::trace::batch(
+        prepared.get_keyspace_name().unwrap_or_default(),
+        items.len(),
+        false,
+        options.consistency,
+    );
+    crate::trace::traced(span, write(session, prepared, options, items)).await
+}
+
+async fn write<I: BulkItem>(
     session: &Session,
     prepared: &PreparedStatement,
     options: &Options,
@@ -178,18 +195,19 @@ async fn send<I: BulkItem>(
     }
     let mut batch = DriverBatch::new(BatchType::Unlogged);
     options.apply_to_batch(&mut batch);
+    batch.set_is_idempotent(prepared.get_is_idempotent());
     for _ in items {
         batch.append_statement(prepared.clone());
     }
     let values: Vec<&I> = items.iter().collect();
-    session
-        .driver()
+    let result = session
         .batch(&batch, &values)
         .await
-        .map(drop)
         .map_err(|source| Error::Batch {
             size: items.len(),
             first: prepared.get_statement().to_owned(),
             source: Box::new(source),
-        })
+        })?;
+    crate::trace::record_result(&result);
+    Ok(())
 }

@@ -2,9 +2,9 @@
 //! (`cpu.write`, `cpu.latest`, `cpu.rollup`), event stores
 //! (`account.append`, `account.append_any`, `account.version`,
 //! `account.load_aggregate`, `account.projection`, the events table as the
-//! collection) and each page of a token-range scan (`scan.page`, with its
-//! range and rows) have a `corm.request` span with OpenTelemetry's
-//! database attributes.
+//! collection), each page of a token-range scan (`scan.page`, with its
+//! range and rows) and each request of a bulk insert (`batch.unlogged`)
+//! have a `corm.request` span with OpenTelemetry's database attributes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -196,6 +196,46 @@ async fn each_page_of_a_parallel_scan_has_a_span() {
                 .map_or(0, |n| n.parse::<usize>().unwrap());
         }
         assert_eq!(rows, 30, "{pages:#?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn each_request_of_a_bulk_insert_has_a_span() {
+    with_keyspace("tracing_bulk", |session| async move {
+        let keyspace = session.keyspace().unwrap();
+        let db = corm_codegen_fixtures::time_series::Db::new(session, keyspace.clone());
+        db.setup().await.unwrap();
+        let start = Utc.with_ymd_and_hms(2026, 11, 3, 0, 0, 0).unwrap();
+        let spans = Spans::default();
+        let _default = tracing::subscriber::set_default(subscriber(&spans));
+        // Three series of 20 points: rows of one partition go in one batch.
+        let points = (0..60).map(|n| Cpu {
+            host: format!("web-{}", n % 3),
+            core: 0,
+            ts: start + Duration::seconds(n),
+            busy: 0.2,
+            note: None,
+        });
+        let report = db.cpu().write_many(points).await.unwrap();
+        assert_eq!(report.written, 60, "{:?}", report.failed.len());
+
+        let batches = spans.named("batch.unlogged");
+        assert!(!batches.is_empty(), "{:#?}", spans.all());
+        let mut rows = 0;
+        for batch in &batches {
+            assert_eq!(batch.field("db.namespace"), Some(keyspace.as_str()));
+            assert_eq!(batch.field("error.type"), None, "{batch:?}");
+            assert_eq!(
+                batch.field("server.address"),
+                Some("127.0.0.1"),
+                "{batch:?}"
+            );
+            rows += batch
+                .field("db.operation.batch.size")
+                .map_or(0, |n| n.parse::<usize>().unwrap());
+        }
+        assert_eq!(rows, 60, "{batches:#?}");
     })
     .await;
 }
