@@ -2,6 +2,8 @@
 //! cargo does.
 //!
 //! - `cargo xtask cassandra start|stop|status|logs|wipe`: a local Cassandra 5 node.
+//! - `cargo xtask cluster start|stop|status|kill|restart|wipe|test|soak`: a
+//!   three-node cluster on loopback addresses, its fault suite and soak.
 //! - `cargo xtask test`: formatting, lints and every test, against that node.
 //! - `cargo xtask example`: the example program, against that node.
 //! - `cargo xtask codegen [--check]`: the example's and the bench's generated code.
@@ -15,6 +17,7 @@
 mod bench;
 mod cargo;
 mod cassandra;
+mod cluster;
 mod codegen;
 mod compile_bench;
 mod example;
@@ -40,6 +43,9 @@ struct Cli {
 enum Command {
     /// Run a local single-node Cassandra for tests and examples.
     Cassandra(cassandra::Args),
+    /// Run a local cluster of three nodes on 127.0.0.1-3, and its fault
+    /// suite and soak.
+    Cluster(cluster::Args),
     /// Check formatting and lints, then run every test against the local node
     /// (started first when it is not running).
     Test(test::Args),
@@ -66,6 +72,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Cassandra(args) => cassandra::run(args),
+        Command::Cluster(args) => cluster::run(args),
         Command::Test(args) => test::run(args),
         Command::Example(args) => example::run(args),
         Command::Codegen(args) => codegen::run(args),

@@ -10,19 +10,36 @@ use crate::Outcome;
 fn default_settings(options: &NodeOptions) -> Vec<(String, String)> {
     let port = options.port;
     let storage_port = options.storage_port();
+    let address = options.address();
+    let (cluster_name, token, seeds) = match &options.member {
+        Some(member) => (
+            member.cluster_name.clone(),
+            member.initial_token,
+            member
+                .seeds
+                .iter()
+                .map(|seed| format!("{seed}:{storage_port}"))
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        None => (
+            format!("corm-local-{port}"),
+            0,
+            format!("127.0.0.1:{storage_port}"),
+        ),
+    };
     [
-        ("cluster_name", format!("'corm-local-{port}'")),
+        ("cluster_name", format!("'{cluster_name}'")),
         ("num_tokens", "1".to_owned()),
-        ("initial_token", "\"0\"".to_owned()),
+        ("initial_token", format!("\"{token}\"")),
         ("partitioner", "org.apache.cassandra.dht.Murmur3Partitioner".to_owned()),
         ("endpoint_snitch", "SimpleSnitch".to_owned()),
         (
             "seed_provider",
-            "\n  - class_name: org.apache.cassandra.locator.SimpleSeedProvider\n    parameters:\n      - seeds: \"127.0.0.1:STORAGE\""
-                .replace("STORAGE", &storage_port.to_string()),
+            format!("\n  - class_name: org.apache.cassandra.locator.SimpleSeedProvider\n    parameters:\n      - seeds: \"{seeds}\""),
         ),
-        ("listen_address", "127.0.0.1".to_owned()),
-        ("rpc_address", "127.0.0.1".to_owned()),
+        ("listen_address", address.to_string()),
+        ("rpc_address", address.to_string()),
         ("storage_port", storage_port.to_string()),
         ("native_transport_port", port.to_string()),
         ("commitlog_sync", "periodic".to_owned()),
@@ -50,6 +67,14 @@ fn default_settings(options: &NodeOptions) -> Vec<(String, String)> {
         ("dynamic_snitch", "false".to_owned()),
     ]
     .into_iter()
+    // The nodes of a new cluster start empty and own their tokens from the
+    // start: nothing to stream, so no bootstrap (and no two-minute wait).
+    .chain(
+        options
+            .member
+            .is_some()
+            .then(|| ("auto_bootstrap", "false".to_owned())),
+    )
     .chain(options.secure.then(|| {
         (
             "client_encryption_options",

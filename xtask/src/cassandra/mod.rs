@@ -12,6 +12,7 @@ mod files;
 mod node;
 mod probe;
 
+use std::net::Ipv4Addr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -91,6 +92,24 @@ pub struct NodeOptions {
     /// (repeatable), e.g. `--set 'concurrent_writes: 8'`.
     #[arg(long = "set", global = true, value_name = "KEY: VALUE")]
     pub settings: Vec<String>,
+    /// The node's place in a cluster of `cargo xtask cluster`; a lone
+    /// node on 127.0.0.1 when absent.
+    #[arg(skip)]
+    pub member: Option<Member>,
+}
+
+/// A node of a local cluster: its loopback address, the seeds it gossips
+/// with first, its one token and the cluster's name.
+#[derive(Clone, Debug)]
+pub struct Member {
+    /// Where the node listens, for CQL and for the other nodes.
+    pub address: Ipv4Addr,
+    /// The seed nodes (all on the cluster's storage port).
+    pub seeds: Vec<Ipv4Addr>,
+    /// The node's token (one per node, evenly spaced).
+    pub initial_token: i64,
+    /// The cluster's name: nodes of another name are refused.
+    pub cluster_name: String,
 }
 
 impl NodeOptions {
@@ -104,6 +123,13 @@ impl NodeOptions {
             },
             absolute,
         )
+    }
+
+    /// The address the node listens on.
+    pub fn address(&self) -> Ipv4Addr {
+        self.member
+            .as_ref()
+            .map_or(Ipv4Addr::LOCALHOST, |member| member.address)
     }
 
     /// The inter-node port.
@@ -133,6 +159,7 @@ impl NodeOptions {
             timeout: self.timeout,
             secure: true,
             settings: Vec::new(),
+            member: None,
         }
     }
 }

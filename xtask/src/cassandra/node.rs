@@ -55,6 +55,11 @@ impl Node {
         Self { options, dir }
     }
 
+    /// `address:port` of the node's CQL endpoint.
+    fn endpoint(&self) -> String {
+        format!("{}:{}", self.options.address(), self.options.port)
+    }
+
     fn conf_dir(&self) -> PathBuf {
         self.dir.join("conf")
     }
@@ -85,17 +90,21 @@ impl Node {
     pub fn start(&self) -> Outcome {
         let port = self.options.port;
         if let Some(pid) = self.running_pid() {
-            if let Ok(version) = probe::release_version(port, self.options.secure) {
-                println!("Cassandra {version} is already running on port {port} (pid {pid})");
+            if let Ok(version) = probe::release_version(self.options.address(), port, self.options.secure) {
+                println!(
+                    "Cassandra {version} is already running on {} (pid {pid})",
+                    self.endpoint()
+                );
                 return Ok(());
             }
             println!("pid {pid} is running but not answering yet; waiting for it");
             return self.wait_until_ready(None, Instant::now());
         }
-        if let Ok(version) = probe::release_version(port, self.options.secure) {
+        if let Ok(version) = probe::release_version(self.options.address(), port, self.options.secure) {
             return Err(format!(
-                "port {port} is served by a Cassandra {version} that this tool did not start \
+                "{} is served by a Cassandra {version} that this tool did not start \
                  (no live pid in {}); stop it, or pick another --port",
+                self.endpoint(),
                 self.pid_file().display()
             )
             .into());
@@ -105,8 +114,9 @@ impl Node {
         let started = Instant::now();
         let child = self.launch(&lib)?;
         println!(
-            "started Cassandra (pid {}) on port {port}; folder {}",
+            "started Cassandra (pid {}) on {}; folder {}",
             child.id(),
+            self.endpoint(),
             self.dir.display()
         );
         self.wait_until_ready(Some(child), started)
@@ -190,9 +200,9 @@ impl Node {
         let port = self.options.port;
         let deadline = started + self.options.start_deadline();
         loop {
-            if let Ok(version) = probe::release_version(port, self.options.secure) {
+            if let Ok(version) = probe::release_version(self.options.address(), port, self.options.secure) {
                 report_phase(
-                    &format!("Cassandra {version} answering on port {port}"),
+                    &format!("Cassandra {version} answering on {}", self.endpoint()),
                     started,
                 );
                 return Ok(());
@@ -215,8 +225,9 @@ impl Node {
             }
             if Instant::now() >= deadline {
                 return Err(format!(
-                    "Cassandra did not answer on port {port} within {}s; it is still running \
+                    "Cassandra did not answer on {} within {}s; it is still running \
                      (stop it with `cargo xtask cassandra stop`).\n{}",
+                    self.endpoint(),
                     self.options.timeout,
                     self.failure_report()
                 )
@@ -251,8 +262,8 @@ impl Node {
     pub fn stop(&self) -> Outcome {
         let Some(pid) = self.running_pid() else {
             println!(
-                "no Cassandra started by this tool is running on port {}",
-                self.options.port
+                "no Cassandra started by this tool is running on {}",
+                self.endpoint()
             );
             let _ = std::fs::remove_file(self.pid_file());
             return Ok(());
@@ -273,6 +284,30 @@ impl Node {
         Ok(())
     }
 
+    /// Kills the node's JVM at once (SIGKILL), as a crash or a power cut
+    /// would: nothing is flushed, in-flight requests get no answer.
+    pub fn kill(&self) -> Outcome {
+        let Some(pid) = self.running_pid() else {
+            return Err(format!("no Cassandra started by this tool runs on {}", self.endpoint()).into());
+        };
+        let started = Instant::now();
+        signal(pid, "KILL")?;
+        while is_cassandra_process(pid) {
+            if started.elapsed() > STOP_DEADLINE {
+                return Err(format!("pid {pid} is still alive {STOP_DEADLINE:?} after SIGKILL").into());
+            }
+            sleep(Duration::from_millis(50));
+        }
+        let _ = std::fs::remove_file(self.pid_file());
+        report_phase(&format!("killed Cassandra (pid {pid}) on {}", self.endpoint()), started);
+        Ok(())
+    }
+
+    /// Whether the JVM this tool started for the node is alive.
+    pub fn is_running(&self) -> bool {
+        self.running_pid().is_some()
+    }
+
     /// Succeeds only when the node answers a CQL query.
     pub fn status(&self) -> Outcome {
         let port = self.options.port;
@@ -280,16 +315,17 @@ impl Node {
             || "not started by this tool".to_owned(),
             |pid| format!("pid {pid}"),
         );
-        match probe::release_version(port, self.options.secure) {
+        match probe::release_version(self.options.address(), port, self.options.secure) {
             Ok(version) => {
                 println!(
-                    "Cassandra {version} answering on port {port} ({pid}); rss {}",
+                    "Cassandra {version} answering on {} ({pid}); rss {}",
+                    self.endpoint(),
                     self.rss()
                 );
                 Ok(())
             }
             Err(reason) => {
-                Err(format!("no Cassandra answering on port {port} ({pid}): {reason}").into())
+                Err(format!("no Cassandra answering on {} ({pid}): {reason}", self.endpoint()).into())
             }
         }
     }

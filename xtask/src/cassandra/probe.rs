@@ -3,15 +3,15 @@
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::time::Duration;
 
-/// The node's `release_version` when it answers a CQL query on `port`,
+/// The node's `release_version` when it answers a CQL query on `address:port`,
 /// within a few seconds (logged in as the default superuser when the node
 /// is `secure`); otherwise why not.
-pub fn release_version(port: u16, secure: bool) -> Result<String, String> {
-    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+pub fn release_version(address: Ipv4Addr, port: u16, secure: bool) -> Result<String, String> {
+    let address = SocketAddr::from((address, port));
     // A refused TCP connection is the common case while starting: skip the
     // driver for it.
     TcpStream::connect_timeout(&address, Duration::from_secs(1))
-        .map_err(|err| format!("port {port}: {err}"))?;
+        .map_err(|err| format!("{address}: {err}"))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
