@@ -58,11 +58,28 @@ where
     F: FnOnce(Session) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let session = connect().await;
+    with_keyspace_on(connect().await, label, 1, test).await;
+}
+
+/// [`with_keyspace`] on `session` (connected as the test needs), with a
+/// keyspace of `replication_factor` copies that keeps a commit log: for
+/// tests on a cluster, where a node may be killed.
+pub async fn with_keyspace_on<F, Fut>(
+    session: Session,
+    label: &str,
+    replication_factor: u32,
+    test: F,
+) where
+    F: FnOnce(Session) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let keyspace = keyspace_name(label);
+    // One copy: a lone test node, where the commit log buys nothing.
+    let durable = replication_factor > 1;
     let create = format!(
         "CREATE KEYSPACE {keyspace} WITH replication = \
-         {{'class': 'SimpleStrategy', 'replication_factor': 1}} AND durable_writes = false"
+         {{'class': 'SimpleStrategy', 'replication_factor': {replication_factor}}} \
+         AND durable_writes = {durable}"
     );
     if let Err(err) = session.run_ddl(&create).await {
         panic!("corm test harness: {err}");

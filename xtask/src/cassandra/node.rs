@@ -303,6 +303,26 @@ impl Node {
         Ok(())
     }
 
+    /// Freezes the node's JVM (SIGSTOP): its connections stay open and
+    /// nothing answers, as a node in a long GC pause or behind a network
+    /// partition. [`resume`](Self::resume) thaws it.
+    pub fn pause(&self) -> Outcome {
+        let Some(pid) = self.running_pid() else {
+            return Err(format!("no Cassandra started by this tool runs on {}", self.endpoint()).into());
+        };
+        signal(pid, "STOP")?;
+        println!("paused Cassandra (pid {pid}) on {}", self.endpoint());
+        Ok(())
+    }
+
+    /// Thaws a [paused](Self::pause) node; harmless on a running one.
+    pub fn resume(&self) -> Outcome {
+        if let Some(pid) = self.running_pid() {
+            signal(pid, "CONT")?;
+        }
+        Ok(())
+    }
+
     /// Whether the JVM this tool started for the node is alive.
     pub fn is_running(&self) -> bool {
         self.running_pid().is_some()

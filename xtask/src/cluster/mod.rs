@@ -35,8 +35,8 @@ pub struct Args {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Start every node that is not running, one after the other, and wait
-    /// until each sees all the others.
+    /// Thaw paused nodes, start every node that is not running, one after
+    /// the other, and wait until each sees all the others.
     Start,
     /// Stop every node (SIGTERM, then SIGKILL after a deadline).
     Stop,
@@ -46,6 +46,16 @@ enum Command {
     /// Kill one node at once (SIGKILL), as a crash would.
     Kill {
         /// The node, 1 to `--nodes` (node N listens on 127.0.0.N).
+        node: usize,
+    },
+    /// Freeze one node (SIGSTOP): connections stay open, nothing answers.
+    Pause {
+        /// The node, 1 to `--nodes`.
+        node: usize,
+    },
+    /// Thaw a paused node (SIGCONT).
+    Resume {
+        /// The node, 1 to `--nodes`.
         node: usize,
     },
     /// Stop one node gracefully.
@@ -151,6 +161,14 @@ impl ClusterOptions {
         }
     }
 
+    /// Every node's token, in ring (and node) order.
+    fn tokens(&self) -> Vec<i64> {
+        (1..=self.count())
+            .filter_map(|index| self.node_options(index).member)
+            .map(|member| member.initial_token)
+            .collect()
+    }
+
     fn node(&self, index: usize) -> Outcome<Node> {
         if index == 0 || index > self.count() {
             return Err(format!("there is no node {index}: nodes are 1 to {}", self.nodes).into());
@@ -172,15 +190,18 @@ pub fn run(args: Args) -> Outcome {
         }
         Command::Status => status(&options),
         Command::Kill { node } => options.node(node)?.kill(),
+        Command::Pause { node } => options.node(node)?.pause(),
+        Command::Resume { node } => options.node(node)?.resume(),
         Command::StopNode { node } => options.node(node)?.stop(),
         Command::Restart { node } => {
             let started = Instant::now();
             let target = options.node(node)?;
+            target.resume()?;
             target.stop()?;
             target.start()?;
-            wait_until_whole(&options)?;
+            wait_until_seen(&options, node)?;
             println!(
-                "node {node} restarted, cluster whole: {:.1}s",
+                "node {node} restarted and seen up by every running node: {:.1}s",
                 started.elapsed().as_secs_f64()
             );
             Ok(())
@@ -224,6 +245,9 @@ pub fn run(args: Args) -> Outcome {
 /// cluster is whole.
 fn start(options: &ClusterOptions) -> Outcome {
     let started = Instant::now();
+    for index in 1..=options.count() {
+        options.node(index)?.resume()?;
+    }
     for index in 1..=options.count() {
         options.node(index)?.start()?;
     }
@@ -269,6 +293,36 @@ fn wait_until_whole(options: &ClusterOptions) -> Outcome {
     Ok(())
 }
 
+/// Waits until node `index` and every other node that answers see each
+/// other up (the rest of the cluster may be down on purpose).
+fn wait_until_seen(options: &ClusterOptions, index: usize) -> Outcome {
+    let deadline = Instant::now() + Duration::from_secs(options.timeout);
+    let tokens = options.tokens();
+    let restarted = ClusterOptions::address(index);
+    for other in (1..=options.count()).filter(|other| *other != index) {
+        let address = ClusterOptions::address(other);
+        if view::node_view(address, options.port).is_err() {
+            continue; // down on purpose
+        }
+        for (coordinator, owner) in [(address, index), (restarted, other)] {
+            loop {
+                match view::sees(coordinator, options.port, owner - 1, &tokens) {
+                    Ok(()) => break,
+                    Err(reason) if Instant::now() >= deadline => {
+                        return Err(format!(
+                            "{coordinator} does not see node {owner} up after {}s: {reason}",
+                            options.timeout
+                        )
+                        .into());
+                    }
+                    Err(_) => sleep(Duration::from_millis(500)),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Prints each node's process and view; fails unless all answer.
 fn status(options: &ClusterOptions) -> Outcome {
     let mut down = Vec::new();
@@ -282,7 +336,13 @@ fn status(options: &ClusterOptions) -> Outcome {
                     view.release, view.host_id
                 );
                 for (peer, host_id, tokens) in view.peers {
-                    println!("    sees peer {peer} host {host_id} token {tokens}");
+                    println!("    system.peers: {peer} host {host_id} token {tokens}");
+                }
+                for node in view.gossip {
+                    println!(
+                        "    gossip: {} {} generation {} heartbeat {}",
+                        node.address, node.status, node.generation, node.heartbeat
+                    );
                 }
             }
             Err(reason) => {

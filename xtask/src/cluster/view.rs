@@ -14,6 +14,9 @@ use corm::scylla::statement::unprepared::Statement;
 
 /// The keyspace of the whole-cluster check, replicated to every node.
 const KEYSPACE: &str = "corm_cluster";
+/// A keyspace of one copy, where each key lives on one node only: a write
+/// at `ONE` coordinated by another node needs that node seen up.
+const OWNED: &str = "corm_cluster_owned";
 
 /// One node's view of the cluster.
 pub struct NodeView {
@@ -23,6 +26,23 @@ pub struct NodeView {
     pub release: String,
     /// Each peer in its `system.peers`: address, host id, tokens.
     pub peers: Vec<(Ipv4Addr, String, String)>,
+    /// What its gossip says of every node, itself included.
+    pub gossip: Vec<Gossip>,
+}
+
+/// One node as another node's gossip knows it
+/// (`system_views.gossip_info`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gossip {
+    /// The node.
+    pub address: Ipv4Addr,
+    /// When the node last started (seconds since the epoch): a restart
+    /// that reached this view changed it.
+    pub generation: i32,
+    /// Its heartbeat counter, as last heard.
+    pub heartbeat: i32,
+    /// Its gossip status (`NORMAL`, `shutdown`, …).
+    pub status: String,
 }
 
 /// Runs `work` on a session that talks to `address` only (or, when
@@ -104,8 +124,39 @@ pub fn node_view(address: Ipv4Addr, port: u16) -> Result<NodeView, String> {
             host_id: host_id.to_string(),
             release,
             peers,
+            gossip: gossip(session).await?,
         })
     })
+}
+
+/// Every node as the session's one node's gossip knows it.
+async fn gossip(session: &Session) -> Result<Vec<Gossip>, String> {
+    let rows = session
+        .query_unpaged(
+            "SELECT address, generation, heartbeat, status FROM system_views.gossip_info",
+            (),
+        )
+        .await
+        .map_err(|err| err.to_string())?
+        .into_rows_result()
+        .map_err(|err| err.to_string())?;
+    let mut nodes = Vec::new();
+    for row in rows
+        .rows::<(std::net::IpAddr, Option<i32>, Option<i32>, Option<String>)>()
+        .map_err(|err| err.to_string())?
+    {
+        let (address, generation, heartbeat, status) = row.map_err(|err| err.to_string())?;
+        if let std::net::IpAddr::V4(address) = address {
+            nodes.push(Gossip {
+                address,
+                generation: generation.unwrap_or_default(),
+                heartbeat: heartbeat.unwrap_or_default(),
+                status: status.unwrap_or_default(),
+            });
+        }
+    }
+    nodes.sort_by_key(|node| node.address);
+    Ok(nodes)
 }
 
 /// Creates the keyspace of the whole-cluster check, replicated on all
@@ -130,11 +181,62 @@ pub fn create_check_table(address: Ipv4Addr, port: u16, nodes: usize) -> Result<
             Consistency::One,
         )
         .await?;
+        run(
+            session,
+            format!(
+                "CREATE KEYSPACE IF NOT EXISTS {OWNED} WITH replication = \
+                 {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
+            ),
+            Consistency::One,
+        )
+        .await?;
+        run(
+            session,
+            format!("CREATE TABLE IF NOT EXISTS {OWNED}.owned (k int PRIMARY KEY)"),
+            Consistency::One,
+        )
+        .await?;
         session
             .await_schema_agreement()
             .await
             .map(|_| ())
             .map_err(|err| err.to_string())
+    })
+}
+
+/// Succeeds when the node at `coordinator` writes, at `ONE`, a key whose
+/// only copy lives on node `owner` (index into `tokens`, the nodes'
+/// tokens in ring order): the coordinator sees the owner up.
+pub fn sees(coordinator: Ipv4Addr, port: u16, owner: usize, tokens: &[i64]) -> Result<(), String> {
+    on_node(coordinator, port, true, async |session| {
+        let mut insert = session
+            .prepare(format!("INSERT INTO {OWNED}.owned (k) VALUES (?)"))
+            .await
+            .map_err(|err| err.to_string())?;
+        insert.set_consistency(Consistency::One);
+        insert.set_request_timeout(Some(Duration::from_secs(5)));
+        // SimpleStrategy puts a key on the first node whose token is at or
+        // after the key's token, wrapping around to the first node.
+        let owner_of = |token: i64| {
+            tokens
+                .iter()
+                .position(|node| token <= *node)
+                .unwrap_or(0)
+        };
+        for key in 0..100_000_i32 {
+            let token = insert
+                .calculate_token(&(key,))
+                .map_err(|err| err.to_string())?
+                .ok_or("no token for an int key")?;
+            if owner_of(token.value()) == owner {
+                return session
+                    .execute_unpaged(&insert, (key,))
+                    .await
+                    .map(|_| ())
+                    .map_err(|err| err.to_string());
+            }
+        }
+        Err(format!("no key below 100000 lives on node {}", owner + 1))
     })
 }
 
