@@ -36,6 +36,7 @@ pub(crate) async fn connect(config: &Config) -> Result<Connected> {
     let mut builder = SessionBuilder::new()
         .known_nodes(&config.contact_points)
         .connection_timeout(config.connect_timeout)
+        .schema_agreement_timeout(config.schema_agreement_timeout)
         .default_execution_profile_handle(defaults)
         .pool_size(match config.pool {
             PoolSize::PerHost(size) => scylla::client::PoolSize::PerHost(size),
@@ -92,6 +93,7 @@ fn profile(
             overrides.request_timeout.unwrap_or(config.request_timeout),
         ))
         .load_balancing_policy(load_balancing)
+        .retry_policy(Arc::new(crate::driver_retry::CormRetryPolicy))
         .speculative_execution_policy(speculative(
             overrides.speculative.unwrap_or(config.speculative),
         ))

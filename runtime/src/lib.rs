@@ -31,6 +31,7 @@ mod config;
 mod connect;
 #[cfg(feature = "metrics")]
 mod driver_events;
+mod driver_retry;
 pub mod embed;
 mod error;
 pub mod events;

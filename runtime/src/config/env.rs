@@ -64,6 +64,12 @@ pub(super) fn apply(
     )?;
     read(
         &get,
+        "CORM_SCHEMA_AGREEMENT_TIMEOUT",
+        values::duration,
+        &mut config.schema_agreement_timeout,
+    )?;
+    read(
+        &get,
         "CORM_SPECULATIVE",
         values::speculative,
         &mut config.speculative,

@@ -46,6 +46,7 @@ struct File {
     consistency: Option<Text>,
     request_timeout: Option<Text>,
     connect_timeout: Option<Text>,
+    schema_agreement_timeout: Option<Text>,
     speculative: Option<Text>,
     pool: Option<Text>,
     compression: Option<Text>,
@@ -132,6 +133,11 @@ pub(super) fn parse(path: &str, text: &str) -> Result<Config, ConfigError> {
         &file.connect_timeout,
         values::duration,
         &mut config.connect_timeout,
+    )?;
+    setting.read(
+        &file.schema_agreement_timeout,
+        values::duration,
+        &mut config.schema_agreement_timeout,
     )?;
     setting.read(
         &file.speculative,

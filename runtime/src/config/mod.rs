@@ -66,6 +66,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// How long setting up one connection may take.
     pub connect_timeout: Duration,
+    /// How long a schema change waits for every reachable node to agree
+    /// on the schema before it fails with [`Error::SchemaAgreement`](crate::Error::SchemaAgreement).
+    pub schema_agreement_timeout: Duration,
     /// Speculative execution of idempotent requests (off by default).
     pub speculative: Speculative,
     /// What reads (`SELECT`s) do differently from the defaults.
@@ -127,6 +130,7 @@ impl std::fmt::Debug for Config {
             .field("consistency", &self.consistency)
             .field("request_timeout", &self.request_timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("schema_agreement_timeout", &self.schema_agreement_timeout)
             .field("speculative", &self.speculative)
             .field("reads", &self.reads)
             .field("writes", &self.writes)
@@ -207,6 +211,7 @@ impl Config {
             consistency: Consistency::LocalQuorum,
             request_timeout: Duration::from_secs(12),
             connect_timeout: Duration::from_secs(5),
+            schema_agreement_timeout: Duration::from_secs(60),
             speculative: Speculative::Off,
             reads: Profile::default(),
             writes: Profile::default(),
@@ -450,6 +455,14 @@ impl Config {
     #[must_use]
     pub fn unique_claim_grace(mut self, grace: Duration) -> Self {
         self.unique_claim_grace = Some(grace);
+        self
+    }
+
+    /// Sets how long a schema change waits for schema agreement (60 s by
+    /// default).
+    #[must_use]
+    pub fn schema_agreement_timeout(mut self, timeout: Duration) -> Self {
+        self.schema_agreement_timeout = timeout;
         self
     }
 

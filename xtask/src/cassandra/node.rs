@@ -158,8 +158,6 @@ impl Node {
                 "-Dchronicle.analytics.disable=true",
                 "-Dcassandra-foreground=yes",
                 "-Dcassandra.skip_wait_for_gossip_to_settle=0",
-                "-Dcassandra.test.flush_local_schema_changes=false",
-                "-Dcassandra.unsafesystem=true",
             ])
             .args(JAVA17_FLAGS)
             .arg(format!("-Dcassandra.storagedir={}", storage.display()))
@@ -171,6 +169,18 @@ impl Node {
             .arg(format!("-Dcassandra.logdir={}", self.log_dir().display()))
             .arg(format!("-Dcassandra.triggers_dir={}", triggers.display()))
             .arg(format!("-Djava.io.tmpdir={}", tmp.display()));
+        if self.options.member.is_none() {
+            // A throwaway node neither logs nor flushes changes to its
+            // system tables (faster schema changes in tests). Not a
+            // cluster's nodes: one killed would come back without the
+            // schema changes of its last seconds while reporting the same
+            // schema version as its peers, and refuse their writes to
+            // those tables (INCOMPATIBLE_SCHEMA) until restarted again.
+            command.args([
+                "-Dcassandra.test.flush_local_schema_changes=false",
+                "-Dcassandra.unsafesystem=true",
+            ]);
+        }
         if self.options.secure {
             // The default superuser at once, not after ten seconds.
             command.arg("-Dcassandra.superuser_setup_delay_ms=0");

@@ -294,16 +294,38 @@ fn wait_until_whole(options: &ClusterOptions) -> Outcome {
 }
 
 /// Waits until node `index` and every other node that answers see each
-/// other up (the rest of the cluster may be down on purpose).
+/// other up and agree on the schema (the rest of the cluster may be down
+/// on purpose).
 fn wait_until_seen(options: &ClusterOptions, index: usize) -> Outcome {
     let deadline = Instant::now() + Duration::from_secs(options.timeout);
     let tokens = options.tokens();
     let restarted = ClusterOptions::address(index);
-    for other in (1..=options.count()).filter(|other| *other != index) {
-        let address = ClusterOptions::address(other);
-        if view::node_view(address, options.port).is_err() {
-            continue; // down on purpose
+    let running: Vec<usize> = (1..=options.count())
+        .filter(|other| {
+            *other == index
+                || view::schema_version(ClusterOptions::address(*other), options.port).is_ok()
+        })
+        .collect();
+    loop {
+        let versions: Vec<Result<String, String>> = running
+            .iter()
+            .map(|node| view::schema_version(ClusterOptions::address(*node), options.port))
+            .collect();
+        let first = versions.first().cloned().unwrap_or_else(|| Err(String::new()));
+        if first.is_ok() && versions.iter().all(|version| *version == first) {
+            break;
         }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "nodes {running:?} do not agree on the schema after {}s: {versions:?}",
+                options.timeout
+            )
+            .into());
+        }
+        sleep(Duration::from_millis(500));
+    }
+    for other in running.iter().copied().filter(|other| *other != index) {
+        let address = ClusterOptions::address(other);
         for (coordinator, owner) in [(address, index), (restarted, other)] {
             loop {
                 match view::sees(coordinator, options.port, owner - 1, &tokens) {

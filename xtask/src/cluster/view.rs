@@ -129,6 +129,21 @@ pub fn node_view(address: Ipv4Addr, port: u16) -> Result<NodeView, String> {
     })
 }
 
+/// The schema version the node at `address` has.
+pub fn schema_version(address: Ipv4Addr, port: u16) -> Result<String, String> {
+    on_node(address, port, true, async |session| {
+        let (version,): (corm::Uuid,) = session
+            .query_unpaged("SELECT schema_version FROM system.local", ())
+            .await
+            .map_err(|err| err.to_string())?
+            .into_rows_result()
+            .map_err(|err| err.to_string())?
+            .single_row()
+            .map_err(|err| err.to_string())?;
+        Ok(version.to_string())
+    })
+}
+
 /// Every node as the session's one node's gossip knows it.
 async fn gossip(session: &Session) -> Result<Vec<Gossip>, String> {
     let rows = session

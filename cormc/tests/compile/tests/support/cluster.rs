@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use corm::scylla::client::session::Session as DriverSession;
 use corm::{Config, Consistency, Session};
 
 /// The cluster the suite runs on.
@@ -150,4 +151,35 @@ where
 /// What `started` took, for the report.
 pub fn took(label: &str, started: Instant) {
     println!("[time] {label}: {:.1}s", started.elapsed().as_secs_f64());
+}
+
+/// A driver session that talks to node `index` only (for node-local
+/// virtual tables such as `system_views.pending_hints`).
+pub async fn only_node(cluster: &Cluster, index: usize) -> DriverSession {
+    use corm::scylla::client::session_builder::SessionBuilder;
+    use corm::scylla::policies::host_filter::AllowListHostFilter;
+    let endpoint = cluster.endpoint(index);
+    SessionBuilder::new()
+        .known_node_addr(endpoint)
+        .host_filter(std::sync::Arc::new(
+            AllowListHostFilter::new([endpoint]).unwrap(),
+        ))
+        .build()
+        .await
+        .unwrap()
+}
+
+/// The hint files node `index` holds for other nodes.
+pub async fn pending_hint_files(cluster: &Cluster, index: usize) -> i64 {
+    let session = only_node(cluster, index).await;
+    let rows = session
+        .query_unpaged("SELECT files FROM system_views.pending_hints", ())
+        .await
+        .unwrap()
+        .into_rows_result()
+        .unwrap();
+    rows.rows::<(Option<i32>,)>()
+        .unwrap()
+        .map(|row| i64::from(row.unwrap().0.unwrap_or(0)))
+        .sum()
 }
