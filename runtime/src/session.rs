@@ -147,8 +147,33 @@ impl Session {
     /// # Errors
     /// [`Error::Execute`] when the cluster refuses the statement;
     /// [`Error::SchemaAgreement`] when the nodes do not converge in time.
+    ///
+    /// A schema change with `IF NOT EXISTS` or `IF EXISTS` is idempotent:
+    /// one that timed out (a coordinator that stopped answering) is retried
+    /// on another node under the [retry policy](Config::retry). Others are
+    /// sent once: the migration runner tells a timed-out change that landed
+    /// when it resumes.
     pub async fn run_ddl(&self, statement: &str) -> Result<()> {
-        self.query(statement, ()).await?;
+        let idempotent = crate::statement::is_conditional(statement);
+        let mut unprepared = scylla::statement::unprepared::Statement::new(statement);
+        unprepared.set_is_idempotent(idempotent);
+        let attempt = || self.driver.query_unpaged(unprepared.clone(), ());
+        let outcome = match attempt().await {
+            Err(error) if self.retry_policy().max_retries > 0 => {
+                Box::pin(crate::retry::after(
+                    self.retry_policy(),
+                    idempotent,
+                    error,
+                    attempt,
+                ))
+                .await
+            }
+            outcome => outcome,
+        };
+        outcome.map_err(|source| Error::Execute {
+            statement: statement.to_owned(),
+            source: Box::new(source),
+        })?;
         self.driver
             .await_schema_agreement()
             .await

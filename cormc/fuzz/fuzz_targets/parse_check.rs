@@ -1,8 +1,11 @@
-//! Fuzzes the front end: any bytes, as text, through parse and check. The
-//! property is that neither panics (nor overflows the stack), whatever the
-//! input.
+//! Fuzzes the compiler: any bytes, as text, through parse, check and, for
+//! a schema that checks, generate. The properties: nothing panics (nor
+//! overflows the stack), whatever the input; and what generate refuses it
+//! refuses with a typed error about the schema, never with a bug error
+//! (generated text that is not Rust, a template that fails to render).
 #![no_main]
 
+use cormc::codegen::CodegenError;
 use cormc::diagnostics::SourceMap;
 use libfuzzer_sys::fuzz_target;
 
@@ -14,7 +17,14 @@ fuzz_target!(|data: &[u8]| {
     if sources.add("fuzz.corm", text).is_err() {
         return;
     }
-    if let Ok(schema) = cormc::parse::parse(&sources) {
-        let _ = cormc::check::check(&schema);
+    let Ok(schema) = cormc::parse::parse(&sources) else {
+        return;
+    };
+    let Some(schema) = cormc::check::check(&schema).schema else {
+        return;
+    };
+    match cormc::codegen::generate(&schema) {
+        Ok(_) | Err(CodegenError::Unsupported { .. }) => {}
+        Err(bug) => panic!("generate failed on a checked schema: {bug}"),
     }
 });

@@ -15,13 +15,13 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use corm::scylla::client::session::Session as DriverSession;
 use corm::{Config, Consistency, Session};
 
 /// The cluster the suite runs on.
 #[derive(Clone, Debug)]
 pub struct Cluster {
     xtask: PathBuf,
+    dir: PathBuf,
     /// How many nodes it has.
     pub nodes: usize,
     port: u16,
@@ -42,6 +42,9 @@ impl Cluster {
         };
         Self {
             xtask: xtask.into(),
+            dir: std::env::var_os("CORM_CLUSTER_DIR")
+                .expect("CORM_CLUSTER_DIR: the cluster's folder")
+                .into(),
             nodes: number("CORM_CLUSTER_NODES", 3),
             port: u16::try_from(number("CORM_CLUSTER_PORT", 19042)).unwrap(),
         }
@@ -153,33 +156,14 @@ pub fn took(label: &str, started: Instant) {
     println!("[time] {label}: {:.1}s", started.elapsed().as_secs_f64());
 }
 
-/// A driver session that talks to node `index` only (for node-local
-/// virtual tables such as `system_views.pending_hints`).
-pub async fn only_node(cluster: &Cluster, index: usize) -> DriverSession {
-    use corm::scylla::client::session_builder::SessionBuilder;
-    use corm::scylla::policies::host_filter::AllowListHostFilter;
-    let endpoint = cluster.endpoint(index);
-    SessionBuilder::new()
-        .known_node_addr(endpoint)
-        .host_filter(std::sync::Arc::new(
-            AllowListHostFilter::new([endpoint]).unwrap(),
-        ))
-        .build()
-        .await
-        .unwrap()
-}
-
-/// The hint files node `index` holds for other nodes.
-pub async fn pending_hint_files(cluster: &Cluster, index: usize) -> i64 {
-    let session = only_node(cluster, index).await;
-    let rows = session
-        .query_unpaged("SELECT files FROM system_views.pending_hints", ())
-        .await
-        .unwrap()
-        .into_rows_result()
-        .unwrap();
-    rows.rows::<(Option<i32>,)>()
-        .unwrap()
-        .map(|row| i64::from(row.unwrap().0.unwrap_or(0)))
-        .sum()
+/// The hint files node `index` holds for other nodes (what `nodetool
+/// listpendinghints` counts), in its folder.
+pub fn pending_hint_files(cluster: &Cluster, index: usize) -> usize {
+    let dir = cluster.dir.join(format!("node{index}")).join("data").join("hints");
+    std::fs::read_dir(&dir).map_or(0, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "hints"))
+            .count()
+    })
 }
