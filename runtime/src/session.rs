@@ -148,32 +148,16 @@ impl Session {
     /// [`Error::Execute`] when the cluster refuses the statement;
     /// [`Error::SchemaAgreement`] when the nodes do not converge in time.
     ///
-    /// A schema change with `IF NOT EXISTS` or `IF EXISTS` is idempotent:
-    /// one that timed out (a coordinator that stopped answering) is retried
-    /// on another node under the [retry policy](Config::retry). Others are
-    /// sent once: the migration runner tells a timed-out change that landed
-    /// when it resumes.
+    /// Sent once, never retried, even with `IF NOT EXISTS`: a retry after a
+    /// timeout runs the change on a second coordinator while the first may
+    /// still be applying it, and concurrent schema changes in Cassandra 5.0
+    /// can leave nodes disagreeing: a table created twice with two ids, or
+    /// (met by the cluster suite after a `DROP KEYSPACE IF EXISTS` ran on
+    /// two coordinators within a second) a node whose `system.local` keeps
+    /// its old schema version, so agreement never comes. The migration
+    /// runner resumes a timed-out change on its next run instead.
     pub async fn run_ddl(&self, statement: &str) -> Result<()> {
-        let idempotent = crate::statement::is_conditional(statement);
-        let mut unprepared = scylla::statement::unprepared::Statement::new(statement);
-        unprepared.set_is_idempotent(idempotent);
-        let attempt = || self.driver.query_unpaged(unprepared.clone(), ());
-        let outcome = match attempt().await {
-            Err(error) if self.retry_policy().max_retries > 0 => {
-                Box::pin(crate::retry::after(
-                    self.retry_policy(),
-                    idempotent,
-                    error,
-                    attempt,
-                ))
-                .await
-            }
-            outcome => outcome,
-        };
-        outcome.map_err(|source| Error::Execute {
-            statement: statement.to_owned(),
-            source: Box::new(source),
-        })?;
+        self.query(statement, ()).await?;
         self.driver
             .await_schema_agreement()
             .await

@@ -114,10 +114,9 @@ impl Statement {
     }
 }
 
-/// Whether `text` has an `IF` clause (a lightweight transaction, or a
-/// schema change with `IF [NOT] EXISTS`): the word `IF` outside string
-/// literals and quoted names.
-pub(crate) fn is_conditional(text: &str) -> bool {
+/// Whether `text` has an `IF` clause (a lightweight transaction): the word
+/// `IF` outside string literals and quoted names.
+fn is_conditional(text: &str) -> bool {
     let mut quote: Option<char> = None;
     let mut word = String::new();
     for c in text.chars().chain(std::iter::once(' ')) {

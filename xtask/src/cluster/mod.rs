@@ -271,9 +271,12 @@ fn start(options: &ClusterOptions) -> Outcome {
     Ok(())
 }
 
-/// Waits until every node coordinates a write at `ALL`.
+/// Waits until every node agrees on the schema and coordinates a write at
+/// `ALL`.
 fn wait_until_whole(options: &ClusterOptions) -> Outcome {
     let deadline = Instant::now() + Duration::from_secs(options.timeout);
+    let all: Vec<usize> = (1..=options.count()).collect();
+    wait_for_schema_agreement(options, &all, deadline)?;
     for index in 1..=options.count() {
         let address = ClusterOptions::address(index);
         loop {
@@ -306,24 +309,7 @@ fn wait_until_seen(options: &ClusterOptions, index: usize) -> Outcome {
                 || view::schema_version(ClusterOptions::address(*other), options.port).is_ok()
         })
         .collect();
-    loop {
-        let versions: Vec<Result<String, String>> = running
-            .iter()
-            .map(|node| view::schema_version(ClusterOptions::address(*node), options.port))
-            .collect();
-        let first = versions.first().cloned().unwrap_or_else(|| Err(String::new()));
-        if first.is_ok() && versions.iter().all(|version| *version == first) {
-            break;
-        }
-        if Instant::now() >= deadline {
-            return Err(format!(
-                "nodes {running:?} do not agree on the schema after {}s: {versions:?}",
-                options.timeout
-            )
-            .into());
-        }
-        sleep(Duration::from_millis(500));
-    }
+    wait_for_schema_agreement(options, &running, deadline)?;
     for other in running.iter().copied().filter(|other| *other != index) {
         let address = ClusterOptions::address(other);
         for (coordinator, owner) in [(address, index), (restarted, other)] {
@@ -345,6 +331,32 @@ fn wait_until_seen(options: &ClusterOptions, index: usize) -> Outcome {
     Ok(())
 }
 
+/// Waits until the nodes `running` report one schema version.
+fn wait_for_schema_agreement(
+    options: &ClusterOptions,
+    running: &[usize],
+    deadline: Instant,
+) -> Outcome {
+    loop {
+        let versions: Vec<Result<String, String>> = running
+            .iter()
+            .map(|node| view::schema_version(ClusterOptions::address(*node), options.port))
+            .collect();
+        let first = versions.first().cloned().unwrap_or_else(|| Err(String::new()));
+        if first.is_ok() && versions.iter().all(|version| *version == first) {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "nodes {running:?} do not agree on the schema after {}s: {versions:?}",
+                options.timeout
+            )
+            .into());
+        }
+        sleep(Duration::from_millis(500));
+    }
+}
+
 /// Prints each node's process and view; fails unless all answer.
 fn status(options: &ClusterOptions) -> Outcome {
     let mut down = Vec::new();
@@ -353,8 +365,9 @@ fn status(options: &ClusterOptions) -> Outcome {
         let running = options.node(index)?.is_running();
         match view::node_view(address, options.port) {
             Ok(view) => {
+                let schema = view::schema_version(address, options.port).unwrap_or_else(|err| err);
                 println!(
-                    "node {index} {address}: up, Cassandra {}, host {}",
+                    "node {index} {address}: up, Cassandra {}, host {}, schema {schema}",
                     view.release, view.host_id
                 );
                 for (peer, host_id, tokens) in view.peers {

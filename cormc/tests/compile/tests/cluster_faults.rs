@@ -20,7 +20,7 @@ use corm::{Consistency, Error, ErrorKind, Options, Session, StreamExt, TryStream
 use corm_codegen_fixtures::db::{
     Customer, Db, Order, OrderStatus, PageViewsKey, WalletBalance, WalletEvent, wallet::Credited,
 };
-use support::{config, pending_hint_files, took, with_cluster_keyspace};
+use support::{config, pending_hint_files, settle_schema, took, with_cluster_keyspace};
 
 async fn db(session: Session) -> Db {
     let keyspace = session.keyspace().expect("the harness uses a keyspace");
@@ -167,6 +167,7 @@ async fn a_node_killed_mid_flight() {
             page: "home".to_owned(),
             day: corm::chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
         };
+        settle_schema().await;
         let stop = Arc::new(AtomicBool::new(false));
         let plain = Arc::new(Tally::default());
         let counters = Arc::new(Tally::default());
@@ -567,6 +568,7 @@ async fn paged_stream_across_coordinator_restarts() {
         let report = db.order().insert_many(rows.clone()).await.unwrap();
         assert!(report.failed.is_empty());
         let partition = rows[0].partition_key();
+        settle_schema().await;
         let orders = db.order().with(Options::new().page_size(50));
         let mut stream = Box::pin(orders.partition(&partition).await.unwrap());
         let mut read = Vec::new();
@@ -613,6 +615,7 @@ async fn speculative_executions_and_driver_retries_are_counted() {
         for row in &rows {
             db.wallet_balance().insert(row).await.unwrap();
         }
+        settle_schema().await;
         // Frozen, node 2 still looks up to the driver until the others'
         // gossip convicts it (about ten seconds): reads sent to it meanwhile
         // speculate onto another node after 50 ms.
