@@ -13,8 +13,8 @@ use proptest::prelude::*;
 /// Pieces that break naive quoting, joined into names and texts.
 const PIECES: &[&str] = &[
     "\"", "'", "''", "\"\"", ";", "--", "//", "/*", "*/", "\\", " ", "select", "from", "where",
-    "drop", "table", "key", "token", "IF", "NOT", "EXISTS", "Ünï", "名前", "🙂", "é", "x", "A", "0",
-    ")", "(", ",", "?", "$$", "%", "{", "}",
+    "drop", "table", "key", "token", "IF", "NOT", "EXISTS", "Ünï", "名前", "🙂", "é", "x", "A",
+    "0", ")", "(", ",", "?", "$$", "%", "{", "}",
 ];
 
 fn hostile() -> impl Strategy<Value = String> {

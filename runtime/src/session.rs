@@ -28,6 +28,8 @@ pub struct Session {
     reads: Option<ExecutionProfileHandle>,
     writes: Option<ExecutionProfileHandle>,
     retry: RetryPolicy,
+    /// How long preparing a statement may take (the request timeout).
+    prepare_timeout: Duration,
     unique_claim_grace: Duration,
     slow_request_threshold: Option<Duration>,
     trace_values: bool,
@@ -48,6 +50,7 @@ impl Session {
             reads: connected.reads,
             writes: connected.writes,
             retry: config.retry,
+            prepare_timeout: config.request_timeout,
             unique_claim_grace: config.claim_grace(),
             slow_request_threshold: config.slow_request_threshold,
             trace_values: config.trace_values,
@@ -197,6 +200,8 @@ impl Session {
     /// # Errors
     /// [`Error::Prepare`] with the statement text; [`Error::kind`] tells a
     /// refused statement from an unreachable cluster.
+    /// [`Error::PrepareTimeout`] when a node took longer than the request
+    /// timeout to answer.
     pub async fn prepare(&self, statement: &str) -> Result<PreparedStatement> {
         self.prepare_marked(statement, false).await
     }
@@ -207,14 +212,21 @@ impl Session {
         statement: &str,
         idempotent: bool,
     ) -> Result<PreparedStatement> {
-        let mut prepared =
-            self.driver
-                .prepare(statement)
-                .await
-                .map_err(|source| Error::Prepare {
-                    statement: statement.to_owned(),
-                    source: Box::new(source),
-                })?;
+        // The driver prepares on every node and waits for all of them,
+        // with no timeout of its own: one frozen node (a long GC pause, a
+        // stuck process) would hold every first use of a statement for as
+        // long as it lasts. The fault suite met 45 s; the request timeout
+        // bounds it, and the next use prepares again.
+        let prepared = tokio::time::timeout(self.prepare_timeout, self.driver.prepare(statement))
+            .await
+            .map_err(|_| Error::PrepareTimeout {
+                statement: statement.to_owned(),
+                after: self.prepare_timeout,
+            })?;
+        let mut prepared = prepared.map_err(|source| Error::Prepare {
+            statement: statement.to_owned(),
+            source: Box::new(source),
+        })?;
         prepared.set_is_idempotent(idempotent);
         #[cfg(feature = "metrics")]
         prepared.set_history_listener(crate::driver_events::DriverEvents::for_table(

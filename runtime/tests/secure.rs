@@ -117,3 +117,80 @@ async fn a_wrong_password_is_refused_without_printing_it() {
         .unwrap_err();
     assert!(err.is_authentication(), "no credentials: {err:?}");
 }
+
+/// A `Write` that keeps everything written to it, shared with the test.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// With every log line and span of corm and the driver captured at
+/// `TRACE` (bound values included), a login with a role's password, its
+/// queries, and a login with a wrong password never write the password.
+#[tokio::test]
+async fn logs_never_print_credentials() {
+    let (node, ca) = secure_node();
+    let secret = "s3cret-c0rm-9f2e";
+    let wrong = "wr0ng-c0rm-77aa";
+    let admin = Session::connect(&config(&node).credentials("cassandra", PASSWORD))
+        .await
+        .unwrap();
+    admin
+        .query(
+            &format!(
+                "CREATE ROLE IF NOT EXISTS corm_logged WITH PASSWORD = '{secret}' AND LOGIN = true"
+            ),
+            (),
+        )
+        .await
+        .unwrap();
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    {
+        let _logging = tracing::subscriber::set_default(subscriber);
+        let logged = config(&node)
+            .tls(Tls::new(&ca))
+            .credentials("corm_logged", secret)
+            .trace_values(true);
+        tracing::info!(config = ?logged, "connecting");
+        let session = Session::connect(&logged).await.unwrap();
+        let (user,): (String,) = session
+            .query(
+                "SELECT role FROM system_auth.roles WHERE role = ?",
+                ("corm_logged",),
+            )
+            .await
+            .unwrap()
+            .into_rows_result()
+            .unwrap()
+            .single_row()
+            .unwrap();
+        assert_eq!(user, "corm_logged");
+        let err = Session::connect(&config(&node).credentials("corm_logged", wrong))
+            .await
+            .unwrap_err();
+        tracing::warn!(error = %err, debug = ?err, "refused");
+    }
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("corm_logged"), "nothing was captured: {text}");
+    assert!(!text.contains(secret), "the password was logged:\n{text}");
+    assert!(
+        !text.contains(wrong),
+        "the wrong password was logged:\n{text}"
+    );
+}

@@ -48,6 +48,7 @@ impl Error {
         match self {
             Self::Connect { source, .. } => connect_kind(source),
             Self::Prepare { source, .. } => prepare_kind(source),
+            Self::PrepareTimeout { .. } => ErrorKind::Timeout,
             Self::Execute { source, .. } | Self::Batch { source, .. } => execution_kind(source),
             Self::Pager { source, .. } => pager_kind(source),
             Self::NextRow { source, .. } => match source.as_ref() {

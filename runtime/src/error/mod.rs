@@ -48,6 +48,18 @@ pub enum Error {
         #[source]
         source: Box<PrepareError>,
     },
+    /// Preparing a statement took longer than the request timeout: a node
+    /// did not answer (the driver prepares on every node and waits for
+    /// each). The next use prepares again.
+    #[error(
+        "could not prepare `{statement}`: a node did not answer within {after:?} (a frozen or overloaded node?)"
+    )]
+    PrepareTimeout {
+        /// The CQL text.
+        statement: String,
+        /// How long it waited.
+        after: std::time::Duration,
+    },
     /// A statement failed to run.
     #[error("`{statement}` failed: {source}")]
     Execute {

@@ -90,7 +90,9 @@ impl Node {
     pub fn start(&self) -> Outcome {
         let port = self.options.port;
         if let Some(pid) = self.running_pid() {
-            if let Ok(version) = probe::release_version(self.options.address(), port, self.options.secure) {
+            if let Ok(version) =
+                probe::release_version(self.options.address(), port, self.options.secure)
+            {
                 println!(
                     "Cassandra {version} is already running on {} (pid {pid})",
                     self.endpoint()
@@ -100,7 +102,9 @@ impl Node {
             println!("pid {pid} is running but not answering yet; waiting for it");
             return self.wait_until_ready(None, Instant::now());
         }
-        if let Ok(version) = probe::release_version(self.options.address(), port, self.options.secure) {
+        if let Ok(version) =
+            probe::release_version(self.options.address(), port, self.options.secure)
+        {
             return Err(format!(
                 "{} is served by a Cassandra {version} that this tool did not start \
                  (no live pid in {}); stop it, or pick another --port",
@@ -210,7 +214,9 @@ impl Node {
         let port = self.options.port;
         let deadline = started + self.options.start_deadline();
         loop {
-            if let Ok(version) = probe::release_version(self.options.address(), port, self.options.secure) {
+            if let Ok(version) =
+                probe::release_version(self.options.address(), port, self.options.secure)
+            {
                 report_phase(
                     &format!("Cassandra {version} answering on {}", self.endpoint()),
                     started,
@@ -298,18 +304,27 @@ impl Node {
     /// would: nothing is flushed, in-flight requests get no answer.
     pub fn kill(&self) -> Outcome {
         let Some(pid) = self.running_pid() else {
-            return Err(format!("no Cassandra started by this tool runs on {}", self.endpoint()).into());
+            return Err(format!(
+                "no Cassandra started by this tool runs on {}",
+                self.endpoint()
+            )
+            .into());
         };
         let started = Instant::now();
         signal(pid, "KILL")?;
         while is_cassandra_process(pid) {
             if started.elapsed() > STOP_DEADLINE {
-                return Err(format!("pid {pid} is still alive {STOP_DEADLINE:?} after SIGKILL").into());
+                return Err(
+                    format!("pid {pid} is still alive {STOP_DEADLINE:?} after SIGKILL").into(),
+                );
             }
             sleep(Duration::from_millis(50));
         }
         let _ = std::fs::remove_file(self.pid_file());
-        report_phase(&format!("killed Cassandra (pid {pid}) on {}", self.endpoint()), started);
+        report_phase(
+            &format!("killed Cassandra (pid {pid}) on {}", self.endpoint()),
+            started,
+        );
         Ok(())
     }
 
@@ -318,7 +333,11 @@ impl Node {
     /// partition. [`resume`](Self::resume) thaws it.
     pub fn pause(&self) -> Outcome {
         let Some(pid) = self.running_pid() else {
-            return Err(format!("no Cassandra started by this tool runs on {}", self.endpoint()).into());
+            return Err(format!(
+                "no Cassandra started by this tool runs on {}",
+                self.endpoint()
+            )
+            .into());
         };
         signal(pid, "STOP")?;
         println!("paused Cassandra (pid {pid}) on {}", self.endpoint());
@@ -354,9 +373,11 @@ impl Node {
                 );
                 Ok(())
             }
-            Err(reason) => {
-                Err(format!("no Cassandra answering on {} ({pid}): {reason}", self.endpoint()).into())
-            }
+            Err(reason) => Err(format!(
+                "no Cassandra answering on {} ({pid}): {reason}",
+                self.endpoint()
+            )
+            .into()),
         }
     }
 

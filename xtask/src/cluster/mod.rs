@@ -116,10 +116,9 @@ pub struct ClusterOptions {
 
 impl ClusterOptions {
     fn dir(&self) -> PathBuf {
-        self.dir.clone().map_or_else(
-            || target_dir().join("cassandra").join("cluster"),
-            absolute,
-        )
+        self.dir
+            .clone()
+            .map_or_else(|| target_dir().join("cassandra").join("cluster"), absolute)
     }
 
     fn count(&self) -> usize {
@@ -342,7 +341,10 @@ fn wait_for_schema_agreement(
             .iter()
             .map(|node| view::schema_version(ClusterOptions::address(*node), options.port))
             .collect();
-        let first = versions.first().cloned().unwrap_or_else(|| Err(String::new()));
+        let first = versions
+            .first()
+            .cloned()
+            .unwrap_or_else(|| Err(String::new()));
         if first.is_ok() && versions.iter().all(|version| *version == first) {
             return Ok(());
         }
@@ -406,12 +408,25 @@ fn suite(
     target: &[&str],
     env: &[(&str, String)],
 ) -> Outcome {
-    let mut build = cargo(&["test", "-p", "corm-codegen-fixtures", "--features", "cluster", "--no-run"]);
+    let mut build = cargo(&[
+        "test",
+        "-p",
+        "corm-codegen-fixtures",
+        "--features",
+        "cluster",
+        "--no-run",
+    ]);
     build.args(target.iter().take(2));
     run_step("build the cluster tests", build)?;
     start(options)?;
     let xtask = std::env::current_exe().map_err(|err| format!("where is xtask? {err}"))?;
-    let mut tests = cargo(&["test", "-p", "corm-codegen-fixtures", "--features", "cluster"]);
+    let mut tests = cargo(&[
+        "test",
+        "-p",
+        "corm-codegen-fixtures",
+        "--features",
+        "cluster",
+    ]);
     tests
         .args(target)
         .args(["--", "--test-threads", "1", "--nocapture"])

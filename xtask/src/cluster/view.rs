@@ -63,8 +63,8 @@ fn on_node<T>(
             .known_node_addr(endpoint)
             .connection_timeout(Duration::from_secs(3));
         if only {
-            let filter = AllowListHostFilter::new([endpoint])
-                .map_err(|err| format!("{endpoint}: {err}"))?;
+            let filter =
+                AllowListHostFilter::new([endpoint]).map_err(|err| format!("{endpoint}: {err}"))?;
             builder = builder.host_filter(Arc::new(filter));
         }
         let session = builder
@@ -232,12 +232,7 @@ pub fn sees(coordinator: Ipv4Addr, port: u16, owner: usize, tokens: &[i64]) -> R
         insert.set_request_timeout(Some(Duration::from_secs(5)));
         // SimpleStrategy puts a key on the first node whose token is at or
         // after the key's token, wrapping around to the first node.
-        let owner_of = |token: i64| {
-            tokens
-                .iter()
-                .position(|node| token <= *node)
-                .unwrap_or(0)
-        };
+        let owner_of = |token: i64| tokens.iter().position(|node| token <= *node).unwrap_or(0);
         for key in 0..100_000_i32 {
             let token = insert
                 .calculate_token(&(key,))

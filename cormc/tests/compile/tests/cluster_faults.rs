@@ -136,7 +136,10 @@ impl Tally {
                 true
             }
             Err(err) => {
-                self.errors.lock().unwrap().push((err.kind(), err.to_string()));
+                self.errors
+                    .lock()
+                    .unwrap()
+                    .push((err.kind(), err.to_string()));
                 false
             }
         }
@@ -189,7 +192,8 @@ async fn a_node_killed_mid_flight() {
             }));
         }
         for _ in 0..2 {
-            let (db, stop, counters, page) = (db.clone(), stop.clone(), counters.clone(), page.clone());
+            let (db, stop, counters, page) =
+                (db.clone(), stop.clone(), counters.clone(), page.clone());
             workers.push(tokio::spawn(async move {
                 while !stop.load(Ordering::SeqCst) {
                     counters.record(db.page_views().add(&page, 1).await);
@@ -266,7 +270,8 @@ async fn a_node_killed_mid_flight() {
             "counter {total} outside {acknowledged}..={}: an increment was applied twice or lost",
             acknowledged + failed
         );
-        for customer in claimed.lock().unwrap().iter() {
+        let claimed = claimed.lock().unwrap().clone();
+        for customer in &claimed {
             let found = db.customer().find_by_email(&customer.email).await.unwrap();
             assert_eq!(found.map(|found| found.id), Some(customer.id));
         }
@@ -304,12 +309,22 @@ async fn race_round(db: &Db, round: usize) {
             }
         }
     }
-    let stored = db.customer().find_by_email(&email).await.unwrap().map(|c| c.id);
-    assert!(winners.len() <= 1, "round {round}: {} winners", winners.len());
+    let stored = db
+        .customer()
+        .find_by_email(&email)
+        .await
+        .unwrap()
+        .map(|c| c.id);
+    assert!(
+        winners.len() <= 1,
+        "round {round}: {} winners",
+        winners.len()
+    );
     match winners.first() {
         Some(winner) => assert_eq!(stored, Some(*winner), "round {round}"),
         None => assert!(
-            stored.is_some_and(|id| unknown.contains(&id)) || (stored.is_none() && !unknown.is_empty()),
+            stored.is_some_and(|id| unknown.contains(&id))
+                || (stored.is_none() && !unknown.is_empty()),
             "round {round}: no winner, stored {stored:?}"
         ),
     }
@@ -338,8 +353,15 @@ async fn race_round(db: &Db, round: usize) {
             ),
         }
     }
-    assert!(appended <= 1, "round {round}: {appended} appends at version 0");
-    assert_eq!(db.wallet().version(&stream).await.unwrap(), 1, "round {round}");
+    assert!(
+        appended <= 1,
+        "round {round}: {appended} appends at version 0"
+    );
+    assert_eq!(
+        db.wallet().version(&stream).await.unwrap(),
+        1,
+        "round {round}"
+    );
 }
 
 /// Whether the stream holds the event appended with `reason`, read at
@@ -503,7 +525,10 @@ async fn migrations_with_a_node_down_and_a_node_frozen() {
         cluster.pause(2).await;
         let db = Db::new(session.clone(), &frozen);
         let started = Instant::now();
-        let err = db.migrate().await.expect_err("node 2 cannot agree while frozen");
+        let err = db
+            .migrate()
+            .await
+            .expect_err("node 2 cannot agree while frozen");
         let waited = started.elapsed();
         took("the failed run with node 2 frozen", started);
         println!("the runner said: {err}");
@@ -523,13 +548,20 @@ async fn migrations_with_a_node_down_and_a_node_frozen() {
         };
         took("the resumed run", started);
         let resumed: Vec<usize> = report.applied.iter().map(|m| m.resumed_at).collect();
-        println!("the resumed run applied {} migrations, resumed at statements {resumed:?}", report.applied.len());
-        let status = corm::migrate::Migrator::new(&session, &frozen, corm_codegen_fixtures::db::MIGRATIONS)
-            .status()
-            .await
-            .unwrap();
+        println!(
+            "the resumed run applied {} migrations, resumed at statements {resumed:?}",
+            report.applied.len()
+        );
+        let status =
+            corm::migrate::Migrator::new(&session, &frozen, corm_codegen_fixtures::db::MIGRATIONS)
+                .status()
+                .await
+                .unwrap();
         assert!(
-            status.iter().all(|migration| matches!(migration.state, corm::migrate::MigrationState::Applied { .. })),
+            status.iter().all(|migration| matches!(
+                migration.state,
+                corm::migrate::MigrationState::Applied { .. }
+            )),
             "{status:?}"
         );
         session
@@ -615,6 +647,12 @@ async fn speculative_executions_and_driver_retries_are_counted() {
         for row in &rows {
             db.wallet_balance().insert(row).await.unwrap();
         }
+        // Prepared before the freeze: the driver prepares a statement on
+        // every node and waits for all of them, so a first use while a node
+        // is frozen waits for that node (see docs/cluster.md).
+        for row in &rows {
+            db.wallet_balance().get(&row.key()).await.unwrap();
+        }
         settle_schema().await;
         // Frozen, node 2 still looks up to the driver until the others'
         // gossip convicts it (about ten seconds): reads sent to it meanwhile
@@ -629,7 +667,10 @@ async fn speculative_executions_and_driver_retries_are_counted() {
             .buffered(16)
             .collect()
             .await;
-        took("200 reads, 16 at a time, with node 2 frozen, speculating after 50 ms", started);
+        took(
+            "200 reads, 16 at a time, with node 2 frozen, speculating after 50 ms",
+            started,
+        );
         assert_eq!(reads, rows.iter().cloned().map(Some).collect::<Vec<_>>());
         let text = handle.render();
         let count = |name: &str| -> f64 {
@@ -641,8 +682,26 @@ async fn speculative_executions_and_driver_retries_are_counted() {
         let speculated = count("corm_speculative_executions_total");
         println!("speculative executions: {speculated}");
         assert!(speculated > 0.0, "{text}");
+        // A statement used for the first time while node 2 is frozen: the
+        // driver prepares it on every node and waits for each, without a
+        // timeout of its own; corm bounds the wait by the request timeout.
+        let started = Instant::now();
+        let first_use = db.customer().find_by_email("frozen@example.com").await;
+        let waited = started.elapsed();
+        took("a first use with node 2 frozen", started);
+        let err = first_use.expect_err("node 2 cannot prepare while frozen");
+        println!("first use: {err}");
+        assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+        assert!(waited < Duration::from_secs(7), "waited {waited:?}");
         cluster.resume(2).await;
         cluster.whole().await;
+        assert_eq!(
+            db.customer()
+                .find_by_email("frozen@example.com")
+                .await
+                .unwrap(),
+            None
+        );
 
         // Killed mid-flight: requests on its connections break, and the
         // driver retries idempotent ones on the next node.
@@ -653,7 +712,10 @@ async fn speculative_executions_and_driver_retries_are_counted() {
                 tokio::spawn(async move {
                     let mut n = 0;
                     while !stop.load(Ordering::SeqCst) {
-                        db.wallet_balance().get(&rows[n % rows.len()].key()).await.unwrap();
+                        db.wallet_balance()
+                            .get(&rows[n % rows.len()].key())
+                            .await
+                            .unwrap();
                         n += 1;
                     }
                 })

@@ -54,7 +54,9 @@ struct Ledger {
 impl Ledger {
     fn new(capacity: u64) -> Self {
         Self {
-            bits: (0..capacity.div_ceil(64)).map(|_| AtomicU64::new(0)).collect(),
+            bits: (0..capacity.div_ceil(64))
+                .map(|_| AtomicU64::new(0))
+                .collect(),
             next: AtomicU64::new(0),
         }
     }
@@ -82,7 +84,11 @@ impl Ledger {
 
 fn balance(seq: u64) -> WalletBalance {
     let seq = i64::try_from(seq).unwrap();
-    WalletBalance::new(Uuid::from_u128(0x5eed_0000 + u128::try_from(seq).unwrap()), seq, seq)
+    WalletBalance::new(
+        Uuid::from_u128(0x5eed_0000 + u128::try_from(seq).unwrap()),
+        seq,
+        seq,
+    )
 }
 
 fn email(seq: u64) -> String {

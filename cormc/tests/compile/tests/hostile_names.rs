@@ -12,8 +12,27 @@ use corm_codegen_fixtures::hostile_names::{Db, Hostile};
 
 /// Pieces that break naive quoting, joined into values.
 const PIECES: &[&str] = &[
-    "'", "''", "\"", ";", "--", "/*", "*/", "\\", "\0", "\n", " ", "DROP TABLE hostile", "?",
-    ":name", "$$", "Ünï", "名前", "🙂", ")", "(", "x",
+    "'",
+    "''",
+    "\"",
+    ";",
+    "--",
+    "/*",
+    "*/",
+    "\\",
+    "\0",
+    "\n",
+    " ",
+    "DROP TABLE hostile",
+    "?",
+    ":name",
+    "$$",
+    "Ünï",
+    "名前",
+    "🙂",
+    ")",
+    "(",
+    "x",
 ];
 
 /// A value of up to eight pieces, picked by `seed`.
@@ -48,9 +67,19 @@ async fn hostile_names_and_values_round_trip() {
             db.hostile().insert(row).await.unwrap();
         }
         for row in &rows {
-            assert_eq!(db.hostile().get(&row.key()).await.unwrap().as_ref(), Some(row));
+            assert_eq!(
+                db.hostile().get(&row.key()).await.unwrap().as_ref(),
+                Some(row)
+            );
         }
-        let mut all: Vec<Hostile> = db.hostile().scan().await.unwrap().try_collect().await.unwrap();
+        let mut all: Vec<Hostile> = db
+            .hostile()
+            .scan()
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
         all.sort_by_key(|row| row.id);
         let mut expected = rows.clone();
         expected.sort_by_key(|row| row.id);

@@ -159,7 +159,11 @@ pub fn took(label: &str, started: Instant) {
 /// The hint files node `index` holds for other nodes (what `nodetool
 /// listpendinghints` counts), in its folder.
 pub fn pending_hint_files(cluster: &Cluster, index: usize) -> usize {
-    let dir = cluster.dir.join(format!("node{index}")).join("data").join("hints");
+    let dir = cluster
+        .dir
+        .join(format!("node{index}"))
+        .join("data")
+        .join("hints");
     std::fs::read_dir(&dir).map_or(0, |entries| {
         entries
             .filter_map(Result::ok)
