@@ -47,8 +47,10 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The metrics in Prometheus's text format.
+/// The metrics in Prometheus's text format, with the connections to each
+/// node counted at the moment of the scrape.
 async fn render_metrics(State(state): State<AppState>) -> String {
+    state.db.session().record_connections();
     state.prometheus.render()
 }
 

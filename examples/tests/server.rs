@@ -108,6 +108,10 @@ async fn metrics_count_a_known_workload_and_ready_answers() {
 
         let (status, text) = get("/metrics").await;
         assert_eq!(status, 200);
+        // Counted from the process's sockets at the scrape: the node's pool
+        // and, to one node, the control connection.
+        let connections = sample(&text, "corm_connections", &[("node", "127.0.0.1:9042")]);
+        assert!(connections.is_some_and(|count| count >= 1.0), "{text}");
         let requests = |table: &str, operation: &str| {
             sample(
                 &text,

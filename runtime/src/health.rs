@@ -46,6 +46,9 @@ pub struct NodeHealth {
     pub rack: Option<String>,
     /// Whether the session has open connections to it.
     pub connected: bool,
+    /// How many connections this process has open to it, counted from the
+    /// operating system (Linux); `None` where that cannot be counted.
+    pub connections: Option<usize>,
     /// How long it took to answer its probe, or why it did not.
     pub answered: Result<Duration, String>,
 }
@@ -56,6 +59,8 @@ impl Session {
     /// `timeout`; never fails, a node that does not answer says why.
     pub async fn health(&self, timeout: Duration) -> Health {
         let cluster = self.driver().get_cluster_state();
+        let open = crate::connections::open_connections();
+        let open = &open;
         let probes = cluster.get_nodes_info().iter().map(|node| async move {
             let profile = ExecutionProfile::builder()
                 .load_balancing_policy(SingleTargetLoadBalancingPolicy::new(
@@ -72,12 +77,16 @@ impl Session {
                 Ok(_) => Ok(started.elapsed()),
                 Err(error) => Err(error.to_string()),
             };
+            let address = SocketAddr::new(node.address.ip(), node.address.port());
             NodeHealth {
                 host_id: node.host_id,
-                address: SocketAddr::new(node.address.ip(), node.address.port()),
+                address,
                 datacenter: node.datacenter.clone(),
                 rack: node.rack.clone(),
                 connected: node.is_connected(),
+                connections: open
+                    .as_ref()
+                    .map(|open| open.get(&address).copied().unwrap_or(0)),
                 answered,
             }
         });

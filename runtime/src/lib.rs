@@ -29,6 +29,7 @@ mod bound_values;
 pub mod bulk;
 mod config;
 mod connect;
+mod connections;
 #[cfg(feature = "metrics")]
 mod driver_events;
 mod driver_retry;

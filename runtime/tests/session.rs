@@ -143,6 +143,10 @@ async fn health_probes_each_node() {
     assert_eq!(node.address.to_string(), "127.0.0.1:9042");
     assert_eq!(node.datacenter.as_deref(), Some("datacenter1"));
     assert!(node.connected);
+    // The pool's connection and, to this one node, the control connection.
+    if cfg!(target_os = "linux") {
+        assert!(node.connections.is_some_and(|count| count >= 1), "{node:?}");
+    }
     let took = node.answered.clone().unwrap_or_else(|why| panic!("{why}"));
     assert!(took < std::time::Duration::from_secs(5), "{took:?}");
     assert_eq!(health.down().count(), 0);

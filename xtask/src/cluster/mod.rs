@@ -367,10 +367,9 @@ fn status(options: &ClusterOptions) -> Outcome {
         let running = options.node(index)?.is_running();
         match view::node_view(address, options.port) {
             Ok(view) => {
-                let schema = view::schema_version(address, options.port).unwrap_or_else(|err| err);
                 println!(
-                    "node {index} {address}: up, Cassandra {}, host {}, schema {schema}",
-                    view.release, view.host_id
+                    "node {index} {address}: up, Cassandra {}, host {}, schema {}",
+                    view.release, view.host_id, view.schema
                 );
                 for (peer, host_id, tokens) in view.peers {
                     println!("    system.peers: {peer} host {host_id} token {tokens}");

@@ -9,6 +9,7 @@ use std::time::Duration;
 use corm::scylla::client::session::Session;
 use corm::scylla::client::session_builder::SessionBuilder;
 use corm::scylla::policies::host_filter::AllowListHostFilter;
+use corm::scylla::response::query_result::QueryRowsResult;
 use corm::scylla::statement::Consistency;
 use corm::scylla::statement::unprepared::Statement;
 
@@ -24,6 +25,8 @@ pub struct NodeView {
     pub host_id: String,
     /// The node's release version.
     pub release: String,
+    /// The schema version it has.
+    pub schema: String,
     /// Each peer in its `system.peers`: address, host id, tokens.
     pub peers: Vec<(Ipv4Addr, String, String)>,
     /// What its gossip says of every node, itself included.
@@ -75,6 +78,16 @@ fn on_node<T>(
     })
 }
 
+/// The rows `text` (a read of a node-local table) returns.
+async fn select(session: &Session, text: &str) -> Result<QueryRowsResult, String> {
+    session
+        .query_unpaged(text, ())
+        .await
+        .map_err(|err| err.to_string())?
+        .into_rows_result()
+        .map_err(|err| err.to_string())
+}
+
 /// Runs `text` at `consistency` within five seconds.
 async fn run(session: &Session, text: String, consistency: Consistency) -> Result<(), String> {
     let mut statement = Statement::new(text);
@@ -90,20 +103,14 @@ async fn run(session: &Session, text: String, consistency: Consistency) -> Resul
 /// What the node at `address` reports about itself and its peers.
 pub fn node_view(address: Ipv4Addr, port: u16) -> Result<NodeView, String> {
     on_node(address, port, true, async |session| {
-        let (host_id, release): (corm::Uuid, String) = session
-            .query_unpaged("SELECT host_id, release_version FROM system.local", ())
-            .await
-            .map_err(|err| err.to_string())?
-            .into_rows_result()
-            .map_err(|err| err.to_string())?
-            .single_row()
-            .map_err(|err| err.to_string())?;
-        let rows = session
-            .query_unpaged("SELECT peer, host_id, tokens FROM system.peers", ())
-            .await
-            .map_err(|err| err.to_string())?
-            .into_rows_result()
-            .map_err(|err| err.to_string())?;
+        let (host_id, release, schema): (corm::Uuid, String, corm::Uuid) = select(
+            session,
+            "SELECT host_id, release_version, schema_version FROM system.local",
+        )
+        .await?
+        .single_row()
+        .map_err(|err| err.to_string())?;
+        let rows = select(session, "SELECT peer, host_id, tokens FROM system.peers").await?;
         let mut peers = Vec::new();
         for row in rows
             .rows::<(std::net::IpAddr, Option<corm::Uuid>, Option<Vec<String>>)>()
@@ -123,6 +130,7 @@ pub fn node_view(address: Ipv4Addr, port: u16) -> Result<NodeView, String> {
         Ok(NodeView {
             host_id: host_id.to_string(),
             release,
+            schema: schema.to_string(),
             peers,
             gossip: gossip(session).await?,
         })
@@ -132,12 +140,8 @@ pub fn node_view(address: Ipv4Addr, port: u16) -> Result<NodeView, String> {
 /// The schema version the node at `address` has.
 pub fn schema_version(address: Ipv4Addr, port: u16) -> Result<String, String> {
     on_node(address, port, true, async |session| {
-        let (version,): (corm::Uuid,) = session
-            .query_unpaged("SELECT schema_version FROM system.local", ())
-            .await
-            .map_err(|err| err.to_string())?
-            .into_rows_result()
-            .map_err(|err| err.to_string())?
+        let (version,): (corm::Uuid,) = select(session, "SELECT schema_version FROM system.local")
+            .await?
             .single_row()
             .map_err(|err| err.to_string())?;
         Ok(version.to_string())
@@ -146,15 +150,11 @@ pub fn schema_version(address: Ipv4Addr, port: u16) -> Result<String, String> {
 
 /// Every node as the session's one node's gossip knows it.
 async fn gossip(session: &Session) -> Result<Vec<Gossip>, String> {
-    let rows = session
-        .query_unpaged(
-            "SELECT address, generation, heartbeat, status FROM system_views.gossip_info",
-            (),
-        )
-        .await
-        .map_err(|err| err.to_string())?
-        .into_rows_result()
-        .map_err(|err| err.to_string())?;
+    let rows = select(
+        session,
+        "SELECT address, generation, heartbeat, status FROM system_views.gossip_info",
+    )
+    .await?;
     let mut nodes = Vec::new();
     for row in rows
         .rows::<(std::net::IpAddr, Option<i32>, Option<i32>, Option<String>)>()

@@ -11,16 +11,16 @@
 #[path = "support/cluster.rs"]
 mod support;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use corm::{Consistency, Error, ErrorKind, Options, Session, StreamExt, TryStreamExt, Uuid};
 use corm_codegen_fixtures::db::{
-    Customer, Db, Order, OrderStatus, PageViewsKey, WalletBalance, WalletEvent, wallet::Credited,
+    Customer, Db, Order, PageViewsKey, WalletBalance, WalletEvent, wallet::Credited,
 };
-use support::{config, pending_hint_files, settle_schema, took, with_cluster_keyspace};
+use support::{config, order, pending_hint_files, settle_schema, took, with_cluster_keyspace};
 
 async fn db(session: Session) -> Db {
     let keyspace = session.keyspace().expect("the harness uses a keyspace");
@@ -572,21 +572,6 @@ async fn migrations_with_a_node_down_and_a_node_frozen() {
     .await;
 }
 
-fn order(customer: Uuid, n: i64) -> Order {
-    Order::new(
-        customer,
-        OrderStatus::Pending,
-        n,
-        1,
-        false,
-        vec![],
-        BTreeSet::new(),
-        BTreeMap::new(),
-        vec![],
-        BTreeSet::new(),
-    )
-}
-
 /// A partition read in pages of 50 while each node in turn is killed and
 /// brought back: the stream goes on through the others (the paging state
 /// is the cluster's, not the coordinator's), and every row arrives once,
@@ -703,6 +688,16 @@ async fn speculative_executions_and_driver_retries_are_counted() {
             None
         );
 
+        // Connections per node, counted from the process's sockets: every
+        // node has its pool.
+        let connections = db.session().record_connections();
+        println!("connections per node: {connections:?}");
+        assert_eq!(connections.len(), cluster.nodes);
+        assert!(
+            connections.iter().all(|(_, count)| *count >= 1),
+            "{connections:?}"
+        );
+
         // Killed mid-flight: requests on its connections break, and the
         // driver retries idempotent ones on the next node.
         let stop = Arc::new(AtomicBool::new(false));
@@ -728,7 +723,26 @@ async fn speculative_executions_and_driver_retries_are_counted() {
         for reader in readers {
             reader.await.unwrap();
         }
+        // Node 3's connections are gone once the driver sees them broken.
+        let killed = cluster.endpoint(3);
+        let started = Instant::now();
+        while db
+            .session()
+            .record_connections()
+            .iter()
+            .any(|(node, count)| *node == killed && *count > 0)
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "node 3 still has connections"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         let text = handle.render();
+        assert!(
+            text.contains(&format!("corm_connections{{node=\"{killed}\"}} 0")),
+            "{text}"
+        );
         let count = |name: &str| -> f64 {
             text.lines()
                 .filter(|line| line.starts_with(name) && line.contains("table=\"wallet_balance\""))

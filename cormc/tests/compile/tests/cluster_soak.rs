@@ -26,8 +26,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use corm::{Consistency, ErrorKind, Options, Session, StreamExt, TryStreamExt, Uuid};
-use corm_codegen_fixtures::db::{Customer, Db, Order, OrderStatus, PageViewsKey, WalletBalance};
-use support::{config, took, with_cluster_keyspace};
+use corm_codegen_fixtures::db::{Customer, Db, Order, PageViewsKey, WalletBalance};
+use support::{config, order, took, with_cluster_keyspace};
 
 /// Workers, and the operations each starts per second.
 const WORKERS: usize = 8;
@@ -145,7 +145,7 @@ async fn soak() {
     with_cluster_keyspace("soak", config(), move |cluster, session| async move {
         let db = setup(session).await;
         let customer = Uuid::new_v4();
-        let orders: Vec<Order> = (0..PARTITION_ROWS).map(|n| order(customer, n)).collect();
+        let orders: Vec<Order> = (0..PARTITION_ROWS).map(|n| order(customer, i64::try_from(n).unwrap())).collect();
         assert!(db.order().insert_many(orders.clone()).await.unwrap().failed.is_empty());
         let partition = orders[0].partition_key();
 
@@ -350,19 +350,4 @@ async fn setup(session: Session) -> Db {
     let db = Db::new(session, keyspace);
     db.setup().await.unwrap();
     db
-}
-
-fn order(customer: Uuid, n: usize) -> Order {
-    Order::new(
-        customer,
-        OrderStatus::Pending,
-        i64::try_from(n).unwrap(),
-        1,
-        false,
-        vec![],
-        BTreeSet::new(),
-        BTreeMap::new(),
-        vec![],
-        BTreeSet::new(),
-    )
 }

@@ -15,7 +15,10 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use corm::{Config, Consistency, Session};
+use std::collections::{BTreeMap, BTreeSet};
+
+use corm::{Config, Consistency, Session, Uuid};
+use corm_codegen_fixtures::db::{Order, OrderStatus};
 
 /// The cluster the suite runs on.
 #[derive(Clone, Debug)]
@@ -186,4 +189,21 @@ pub fn pending_hint_files(cluster: &Cluster, index: usize) -> usize {
 /// log's ten-second sync period.
 pub async fn settle_schema() {
     tokio::time::sleep(Duration::from_secs(12)).await;
+}
+
+/// An order of `customer` (one partition per customer), told apart by its
+/// total.
+pub fn order(customer: Uuid, total_cents: i64) -> Order {
+    Order::new(
+        customer,
+        OrderStatus::Pending,
+        total_cents,
+        1,
+        false,
+        vec![],
+        BTreeSet::new(),
+        BTreeMap::new(),
+        vec![],
+        BTreeSet::new(),
+    )
 }
