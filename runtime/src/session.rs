@@ -151,8 +151,10 @@ impl Session {
     /// [`Error::Execute`] when the cluster refuses the statement;
     /// [`Error::SchemaAgreement`] when the nodes do not converge in time.
     ///
-    /// Sent once, never retried, even with `IF NOT EXISTS`: a retry after a
-    /// timeout runs the change on a second coordinator while the first may
+    /// Never retried after a timeout or a broken connection, even with
+    /// `IF NOT EXISTS` (only a refusal before anything ran, such as an
+    /// overloaded coordinator, is retried): a retry after a timeout runs the
+    /// change on a second coordinator while the first may
     /// still be applying it, and concurrent schema changes in Cassandra 5.0
     /// can leave nodes disagreeing: a table created twice with two ids, or
     /// (met by the cluster suite after a `DROP KEYSPACE IF EXISTS` ran on
@@ -174,17 +176,28 @@ impl Session {
     /// Runs an unprepared statement, unpaged. Meant for one-off statements;
     /// anything run repeatedly should be [prepared](Session::prepare).
     ///
+    /// A `SELECT` is idempotent: one that timed out (a coordinator that
+    /// stopped answering) is retried under the [retry policy](Config::retry),
+    /// and may go to another node. Anything else is sent once.
+    ///
     /// # Errors
     /// [`Error::Execute`] with the statement text.
     pub async fn query(&self, statement: &str, values: impl SerializeRow) -> Result<QueryResult> {
-        let result = self
-            .driver
-            .query_unpaged(statement, values)
-            .await
-            .map_err(|source| Error::Execute {
-                statement: statement.to_owned(),
-                source: Box::new(source),
-            })?;
+        let idempotent = is_read(statement);
+        let mut unprepared = scylla::statement::unprepared::Statement::new(statement);
+        unprepared.set_is_idempotent(idempotent);
+        let attempt = || self.driver.query_unpaged(unprepared.clone(), &values);
+        let outcome = match attempt().await {
+            Err(error) if self.retry.max_retries > 0 => {
+                // Boxed, as in `Session::execute`.
+                Box::pin(crate::retry::after(&self.retry, idempotent, error, attempt)).await
+            }
+            outcome => outcome,
+        };
+        let result = outcome.map_err(|source| Error::Execute {
+            statement: statement.to_owned(),
+            source: Box::new(source),
+        })?;
         crate::trace::record_result(&result);
         Ok(result)
     }
