@@ -71,7 +71,7 @@ fn start_status_stop_twice() {
             fail("status", &status);
         }
         assert!(
-            text(&status).contains("answering on port 9162"),
+            text(&status).contains("answering on 127.0.0.1:9162"),
             "{}",
             text(&status)
         );

@@ -286,14 +286,10 @@ impl Node {
         };
         let started = Instant::now();
         signal(pid, "TERM")?;
-        while is_cassandra_process(pid) {
-            if started.elapsed() > STOP_DEADLINE {
-                println!("pid {pid} ignored SIGTERM for {STOP_DEADLINE:?}; killing it");
-                signal(pid, "KILL")?;
-                sleep(Duration::from_millis(500));
-                break;
-            }
-            sleep(Duration::from_millis(200));
+        if !exits_within(pid, STOP_DEADLINE) {
+            println!("pid {pid} ignored SIGTERM for {STOP_DEADLINE:?}; killing it");
+            signal(pid, "KILL")?;
+            sleep(Duration::from_millis(500));
         }
         let _ = std::fs::remove_file(self.pid_file());
         report_phase(&format!("stopped Cassandra (pid {pid})"), started);
@@ -312,13 +308,8 @@ impl Node {
         };
         let started = Instant::now();
         signal(pid, "KILL")?;
-        while is_cassandra_process(pid) {
-            if started.elapsed() > STOP_DEADLINE {
-                return Err(
-                    format!("pid {pid} is still alive {STOP_DEADLINE:?} after SIGKILL").into(),
-                );
-            }
-            sleep(Duration::from_millis(50));
+        if !exits_within(pid, STOP_DEADLINE) {
+            return Err(format!("pid {pid} is still alive {STOP_DEADLINE:?} after SIGKILL").into());
         }
         let _ = std::fs::remove_file(self.pid_file());
         report_phase(
@@ -417,6 +408,18 @@ impl Node {
         }
         Ok(())
     }
+}
+
+/// Waits up to `limit` for `pid` to end; whether it did.
+fn exits_within(pid: u32, limit: Duration) -> bool {
+    let started = Instant::now();
+    while is_cassandra_process(pid) {
+        if started.elapsed() > limit {
+            return false;
+        }
+        sleep(Duration::from_millis(50));
+    }
+    true
 }
 
 /// Whether `pid` is a live (not zombie) Cassandra JVM.

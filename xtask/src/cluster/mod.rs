@@ -252,15 +252,9 @@ fn start(options: &ClusterOptions) -> Outcome {
     }
     let first = ClusterOptions::address(1);
     let deadline = Instant::now() + Duration::from_secs(options.timeout);
-    loop {
-        match view::create_check_table(first, options.port, options.count()) {
-            Ok(()) => break,
-            Err(reason) if Instant::now() >= deadline => {
-                return Err(format!("cannot create the cluster's check table: {reason}").into());
-            }
-            Err(_) => sleep(Duration::from_secs(1)),
-        }
-    }
+    retry_until(deadline, "cannot create the cluster's check table", || {
+        view::create_check_table(first, options.port, options.count())
+    })?;
     wait_until_whole(options)?;
     println!(
         "cluster of {} nodes up and whole: {:.1}s",
@@ -278,19 +272,11 @@ fn wait_until_whole(options: &ClusterOptions) -> Outcome {
     wait_for_schema_agreement(options, &all, deadline)?;
     for index in 1..=options.count() {
         let address = ClusterOptions::address(index);
-        loop {
-            match view::reaches_every_replica(address, options.port) {
-                Ok(()) => break,
-                Err(reason) if Instant::now() >= deadline => {
-                    return Err(format!(
-                        "node {index} ({address}) does not see every node up after {}s: {reason}",
-                        options.timeout
-                    )
-                    .into());
-                }
-                Err(_) => sleep(Duration::from_millis(500)),
-            }
-        }
+        retry_until(
+            deadline,
+            &format!("node {index} ({address}) does not see every node up"),
+            || view::reaches_every_replica(address, options.port),
+        )?;
     }
     Ok(())
 }
@@ -312,22 +298,32 @@ fn wait_until_seen(options: &ClusterOptions, index: usize) -> Outcome {
     for other in running.iter().copied().filter(|other| *other != index) {
         let address = ClusterOptions::address(other);
         for (coordinator, owner) in [(address, index), (restarted, other)] {
-            loop {
-                match view::sees(coordinator, options.port, owner - 1, &tokens) {
-                    Ok(()) => break,
-                    Err(reason) if Instant::now() >= deadline => {
-                        return Err(format!(
-                            "{coordinator} does not see node {owner} up after {}s: {reason}",
-                            options.timeout
-                        )
-                        .into());
-                    }
-                    Err(_) => sleep(Duration::from_millis(500)),
-                }
-            }
+            retry_until(
+                deadline,
+                &format!("{coordinator} does not see node {owner} up"),
+                || view::sees(coordinator, options.port, owner - 1, &tokens),
+            )?;
         }
     }
     Ok(())
+}
+
+/// Runs `attempt` every half second until it succeeds; after `deadline`,
+/// fails with `failure` and the last reason.
+fn retry_until(
+    deadline: Instant,
+    failure: &str,
+    mut attempt: impl FnMut() -> Result<(), String>,
+) -> Outcome {
+    loop {
+        match attempt() {
+            Ok(()) => return Ok(()),
+            Err(reason) if Instant::now() >= deadline => {
+                return Err(format!("{failure}: {reason}").into());
+            }
+            Err(_) => sleep(Duration::from_millis(500)),
+        }
+    }
 }
 
 /// Waits until the nodes `running` report one schema version.
