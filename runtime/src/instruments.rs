@@ -7,7 +7,9 @@ use std::future::Future;
 use scylla::statement::Consistency;
 
 use crate::Result;
-use crate::trace::{self, Traced};
+use tracing::Span;
+
+use crate::trace::{self, MeterSlot, Traced};
 
 /// The span attributes and meters of one table's operations.
 #[derive(Debug)]
@@ -33,16 +35,28 @@ impl Instruments {
     }
 
     /// `future`, the request of `operation`, run in its span
-    /// (`<model>.<operation>`) and, with the `metrics` feature, measured.
+    /// (`<model>.<operation>`, made when it is first polled) and, with the
+    /// `metrics` feature, measured.
+    #[inline]
     pub(crate) fn run<F, R>(
         &self,
         operation: &'static str,
         consistency: Option<Consistency>,
         future: F,
-    ) -> Traced<F>
+    ) -> Traced<'_, F>
     where
         F: Future<Output = Result<R>>,
     {
+        Traced::unstarted(self, operation, consistency, future)
+    }
+
+    /// The span of a request of `operation` and, with the `metrics`
+    /// feature, its meter.
+    pub(crate) fn start(
+        &self,
+        operation: &'static str,
+        consistency: Option<Consistency>,
+    ) -> (Span, MeterSlot) {
         let span = trace::request(
             self.model,
             operation,
@@ -51,11 +65,11 @@ impl Instruments {
             consistency,
         );
         #[cfg(feature = "metrics")]
-        {
-            let meters = self.meters.get(self.table, operation);
-            trace::metered(span, crate::meter::Meter::new(meters), future)
-        }
+        let meter = Some(crate::meter::Meter::new(
+            self.meters.get(self.table, operation),
+        ));
         #[cfg(not(feature = "metrics"))]
-        trace::traced(span, future)
+        let meter = ();
+        (span, meter)
     }
 }

@@ -101,7 +101,11 @@ impl<'a, S: EventStream> EventStore<'a, S> {
     /// `future`, the request of `operation` on this store, in its span
     /// (`<store>.<operation>`, the events table as the collection) and,
     /// with the `metrics` feature, measured.
-    pub(super) fn traced<F, R>(&self, operation: &'static str, future: F) -> crate::trace::Traced<F>
+    pub(super) fn traced<F, R>(
+        &self,
+        operation: &'static str,
+        future: F,
+    ) -> crate::trace::Traced<'_, F>
     where
         F: Future<Output = Result<R>>,
     {

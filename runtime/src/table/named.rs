@@ -61,16 +61,15 @@ impl<'a, T: Table> Repository<'a, T> {
     /// [`Error::Prepare`](crate::Error::Prepare),
     /// [`Error::Execute`](crate::Error::Execute), or an error reading the row.
     #[doc(hidden)]
-    pub async fn fetch_optional<R>(
+    pub fn fetch_optional<R>(
         &self,
         named: &NamedStatement,
         values: impl SerializeRow,
-    ) -> Result<Option<R>>
+    ) -> impl Future<Output = Result<Option<R>>>
     where
         R: for<'f, 'm> DeserializeRow<'f, 'm>,
     {
         self.traced(named.name, self.first(self.named(named), values))
-            .await
     }
 
     /// Every row `named` returns for `values` (its `limit` bounds them).
@@ -81,16 +80,15 @@ impl<'a, T: Table> Repository<'a, T> {
     /// [`Error::Pager`](crate::Error::Pager) or
     /// [`Error::NextRow`](crate::Error::NextRow).
     #[doc(hidden)]
-    pub async fn fetch_all<R>(
+    pub fn fetch_all<R>(
         &self,
         named: &NamedStatement,
         values: impl SerializeRow,
-    ) -> Result<Vec<R>>
+    ) -> impl Future<Output = Result<Vec<R>>>
     where
         R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
     {
         self.traced(named.name, self.all(self.named(named), values))
-            .await
     }
 
     /// The rows `named` returns for `values`, a page at a time.
@@ -100,20 +98,19 @@ impl<'a, T: Table> Repository<'a, T> {
     /// [`Error::InvalidPageSize`](crate::Error::InvalidPageSize), or the
     /// first page's error; later failures are items of the stream.
     #[doc(hidden)]
-    pub async fn fetch<R>(
+    pub fn fetch<R>(
         &self,
         named: &NamedStatement,
         values: impl SerializeRow,
-    ) -> Result<Rows<R>>
+    ) -> impl Future<Output = Result<Rows<R>>>
     where
         R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
     {
-        self.traced(named.name, async {
+        self.traced(named.name, async move {
             let statement = self.named(named);
             let prepared = statement.prepared(self.session()).await?;
             self.stream(prepared, values).await
         })
-        .await
     }
 
     /// The first row `named` returns on `table` for `values`, or `None`:

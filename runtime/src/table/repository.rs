@@ -86,7 +86,8 @@ impl<'a, T: Table> Repository<'a, T> {
     /// its tracing span (`<model>.<operation>`) and, with the `metrics`
     /// feature, measured.
     #[doc(hidden)]
-    pub fn traced<F, R>(&self, operation: &'static str, future: F) -> Traced<F>
+    #[inline]
+    pub fn traced<F, R>(&self, operation: &'static str, future: F) -> Traced<'a, F>
     where
         F: Future<Output = Result<R>>,
     {
@@ -101,14 +102,13 @@ impl<'a, T: Table> Repository<'a, T> {
     /// # Errors
     /// [`Error::Prepare`](crate::Error::Prepare),
     /// [`Error::Execute`](crate::Error::Execute), or an error reading the row.
-    pub async fn get(&self, key: &T::Key) -> Result<Option<T>> {
-        self.traced("get", async {
+    pub fn get(&self, key: &T::Key) -> impl Future<Output = Result<Option<T>>> {
+        self.traced("get", async move {
             let prepared = self.statements.get.prepared(self.session).await?;
             self.session
                 .execute_first(&self.options.apply(prepared), key)
                 .await
         })
-        .await
     }
 
     /// Every row of the table, partition by partition (in token order),
@@ -119,12 +119,11 @@ impl<'a, T: Table> Repository<'a, T> {
     /// [`Error::Prepare`](crate::Error::Prepare),
     /// [`Error::InvalidPageSize`](crate::Error::InvalidPageSize), or the
     /// first page's error; later failures are items of the stream.
-    pub async fn scan(&self) -> Result<Rows<T>> {
-        self.traced("scan", async {
+    pub fn scan(&self) -> impl Future<Output = Result<Rows<T>>> {
+        self.traced("scan", async move {
             let prepared = self.statements.scan.prepared(self.session).await?;
             self.stream(prepared, ()).await
         })
-        .await
     }
 
     /// The rows `prepared` returns for `values`, a page at a time, with
@@ -152,8 +151,8 @@ impl<'a, T: Table> Repository<'a, T> {
     /// time when set; no validation and no unique claims (what the
     /// generated repository's `insert` does around it).
     #[doc(hidden)]
-    pub async fn write_row(&self, row: &T) -> Result<()> {
-        self.traced("insert", self.write_row_untraced(row)).await
+    pub fn write_row(&self, row: &T) -> impl Future<Output = Result<()>> {
+        self.traced("insert", self.write_row_untraced(row))
     }
 
     /// [`write_row`](Self::write_row) in the caller's span.
@@ -177,12 +176,11 @@ impl<'a, T: Table> Repository<'a, T> {
     /// Writes `row` if no row has its key (`IF NOT EXISTS`); whether it was
     /// written. No validation and no unique claims.
     #[doc(hidden)]
-    pub async fn write_row_if_not_exists(&self, row: &T) -> Result<bool> {
+    pub fn write_row_if_not_exists(&self, row: &T) -> impl Future<Output = Result<bool>> {
         self.traced(
             "insert_if_not_exists",
             self.write_row_if_not_exists_untraced(row),
         )
-        .await
     }
 
     /// [`write_row_if_not_exists`](Self::write_row_if_not_exists) in the
@@ -225,22 +223,25 @@ impl<'a, T: Table> Repository<'a, T> {
 
     /// Deletes the row at `key`; no unique claims released.
     #[doc(hidden)]
-    pub async fn delete_row(&self, key: &T::Key) -> Result<()> {
-        self.traced("delete", async {
+    pub fn delete_row(&self, key: &T::Key) -> impl Future<Output = Result<()>> {
+        self.traced("delete", async move {
             let prepared = self.statements.delete.prepared(self.session).await?;
             self.session
                 .execute(&self.options.apply(prepared), key)
                 .await?;
             Ok(())
         })
-        .await
     }
 
     /// Adds `deltas` (one `corm::Counter` per counter column, in the
     /// table's order) to the counters of the row at `key`.
     #[doc(hidden)]
-    pub async fn add_counters(&self, key: &T::Key, deltas: &[BoundValue<'_>]) -> Result<()> {
-        self.traced("increment", async {
+    pub fn add_counters(
+        &self,
+        key: &T::Key,
+        deltas: &[BoundValue<'_>],
+    ) -> impl Future<Output = Result<()>> {
+        self.traced("increment", async move {
             let prepared = self.statements.add.prepared(self.session).await?;
             let values = Chain {
                 before: deltas,
@@ -252,7 +253,6 @@ impl<'a, T: Table> Repository<'a, T> {
                 .await?;
             Ok(())
         })
-        .await
     }
 }
 
@@ -266,9 +266,11 @@ impl<T: DirectWrites> Repository<'_, T> {
     /// `@validate` rules (nothing is written);
     /// [`Error::Prepare`](crate::Error::Prepare) or
     /// [`Error::Execute`](crate::Error::Execute).
-    pub async fn insert(&self, row: &T) -> Result<()> {
-        row.validate()?;
-        self.write_row(row).await
+    pub fn insert(&self, row: &T) -> impl Future<Output = Result<()>> {
+        self.traced("insert", async move {
+            row.validate()?;
+            self.write_row_untraced(row).await
+        })
     }
 
     /// Writes `row` only if no row has its primary key (`IF NOT EXISTS`, a
@@ -279,9 +281,11 @@ impl<T: DirectWrites> Repository<'_, T> {
     /// # Errors
     /// As for [`insert`](Self::insert), or an error reading the result of
     /// the conditional write.
-    pub async fn insert_if_not_exists(&self, row: &T) -> Result<bool> {
-        row.validate()?;
-        self.write_row_if_not_exists(row).await
+    pub fn insert_if_not_exists(&self, row: &T) -> impl Future<Output = Result<bool>> {
+        self.traced("insert_if_not_exists", async move {
+            row.validate()?;
+            self.write_row_if_not_exists_untraced(row).await
+        })
     }
 
     /// Deletes the row at `key` (nothing happens when there is none), with
@@ -290,8 +294,8 @@ impl<T: DirectWrites> Repository<'_, T> {
     /// # Errors
     /// [`Error::Prepare`](crate::Error::Prepare) or
     /// [`Error::Execute`](crate::Error::Execute).
-    pub async fn delete(&self, key: &T::Key) -> Result<()> {
-        self.delete_row(key).await
+    pub fn delete(&self, key: &T::Key) -> impl Future<Output = Result<()>> {
+        self.delete_row(key)
     }
 }
 
@@ -303,12 +307,11 @@ impl<T: Clustered> Repository<'_, T> {
     /// [`Error::Prepare`](crate::Error::Prepare),
     /// [`Error::InvalidPageSize`](crate::Error::InvalidPageSize), or the
     /// first page's error; later failures are items of the stream.
-    pub async fn partition(&self, partition: &T::Partition) -> Result<Rows<T>> {
-        self.traced("partition", async {
+    pub fn partition(&self, partition: &T::Partition) -> impl Future<Output = Result<Rows<T>>> {
+        self.traced("partition", async move {
             let prepared = self.statements.partition.prepared(self.session).await?;
             self.stream(prepared, partition).await
         })
-        .await
     }
 }
 
@@ -318,8 +321,8 @@ impl<T: Clustered + DirectWrites> Repository<'_, T> {
     /// # Errors
     /// [`Error::Prepare`](crate::Error::Prepare) or
     /// [`Error::Execute`](crate::Error::Execute).
-    pub async fn delete_partition(&self, partition: &T::Partition) -> Result<()> {
-        self.delete_partition_rows(partition).await
+    pub fn delete_partition(&self, partition: &T::Partition) -> impl Future<Output = Result<()>> {
+        self.delete_partition_rows(partition)
     }
 }
 
@@ -327,8 +330,11 @@ impl<T: Clustered> Repository<'_, T> {
     /// Deletes every row of the partition `partition`; no unique claims
     /// released.
     #[doc(hidden)]
-    pub async fn delete_partition_rows(&self, partition: &T::Partition) -> Result<()> {
-        self.traced("delete_partition", async {
+    pub fn delete_partition_rows(
+        &self,
+        partition: &T::Partition,
+    ) -> impl Future<Output = Result<()>> {
+        self.traced("delete_partition", async move {
             let prepared = self
                 .statements
                 .delete_partition
@@ -339,6 +345,5 @@ impl<T: Clustered> Repository<'_, T> {
                 .await?;
             Ok(())
         })
-        .await
     }
 }

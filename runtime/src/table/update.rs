@@ -47,9 +47,8 @@ impl<T: Updatable> Repository<'_, T> {
     /// unique claims (what the generated repository's `update` does around
     /// it). The values are bound from the stack, without allocating.
     #[doc(hidden)]
-    pub async fn write_patch(&self, key: &T::Key, patch: &T::Patch) -> Result<()> {
+    pub fn write_patch(&self, key: &T::Key, patch: &T::Patch) -> impl Future<Output = Result<()>> {
         self.traced("update", self.write_patch_untraced(key, patch))
-            .await
     }
 
     /// [`write_patch`](Self::write_patch) in the caller's span.
@@ -101,8 +100,12 @@ impl<T: Updatable + DirectWrites> Repository<'_, T> {
     /// its `@validate` rules (nothing is written);
     /// [`Error::Prepare`](crate::Error::Prepare) or
     /// [`Error::Execute`](crate::Error::Execute).
-    pub async fn update(&self, key: &T::Key, patch: &T::Patch) -> Result<()> {
-        T::validate_patch(patch)?;
-        self.write_patch(key, patch).await
+    pub fn update(&self, key: &T::Key, patch: &T::Patch) -> impl Future<Output = Result<()>> {
+        // One future for the checks and the write: a nested `async fn`
+        // would add a layer to poll on every request.
+        self.traced("update", async move {
+            T::validate_patch(patch)?;
+            self.write_patch_untraced(key, patch).await
+        })
     }
 }

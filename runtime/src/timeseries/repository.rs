@@ -43,7 +43,11 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
 
     /// `future`, the request of `operation` on this series, in its span
     /// (`<series>.<operation>`) and, with the `metrics` feature, measured.
-    pub(super) fn traced<F, R>(&self, operation: &'static str, future: F) -> crate::trace::Traced<F>
+    pub(super) fn traced<F, R>(
+        &self,
+        operation: &'static str,
+        future: F,
+    ) -> crate::trace::Traced<'_, F>
     where
         F: Future<Output = Result<R>>,
     {
