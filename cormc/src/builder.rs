@@ -132,7 +132,7 @@ impl Builder {
             }
             sources.load(path.clone())?;
         }
-        let files = self.generate(&sources)?;
+        let files = self.generate(&sources, &out_dir)?;
         if self.check_only {
             let stale = stale_files(&files, &out_dir);
             if stale.is_empty() {
@@ -150,7 +150,11 @@ impl Builder {
         Ok(codegen::write(&files, &out_dir)?)
     }
 
-    fn generate(&self, sources: &SourceMap) -> Result<GeneratedFiles, BuildError> {
+    fn generate(
+        &self,
+        sources: &SourceMap,
+        out_dir: &Utf8Path,
+    ) -> Result<GeneratedFiles, BuildError> {
         let options = RenderOptions {
             color: false,
             ..RenderOptions::default()
@@ -182,7 +186,16 @@ impl Builder {
                 options,
             )));
         };
-        Ok(codegen::generate(&schema)?)
+        // Writing reuses the files whose formatting would not change; a
+        // check formats everything, so an edited file is always found.
+        if self.check_only {
+            Ok(codegen::generate(&schema)?)
+        } else {
+            Ok(codegen::generate_reusing(
+                &schema,
+                codegen::earlier_output(out_dir),
+            )?)
+        }
     }
 }
 

@@ -73,3 +73,32 @@ fn missing_inputs_are_errors() {
         .unwrap_err();
     assert!(err.to_string().contains("no/such/file.corm"), "{err}");
 }
+
+#[test]
+fn a_file_edited_below_its_stamp_is_found_and_restored() {
+    // Writing reuses a file formatted from the same text; an edit of its
+    // body (the stamp kept) must still count as stale and be rewritten.
+    let dir = scratch("builder-edited");
+    let schema = dir.join("notes.corm");
+    std::fs::write(&schema, SCHEMA).unwrap();
+    let out = dir.join("generated");
+    let builder = Builder::new()
+        .schema(&schema)
+        .out_dir(&out)
+        .cargo_directives(false);
+    builder.clone().compile().unwrap();
+    let note = out.join("note.rs");
+    let generated = std::fs::read_to_string(&note).unwrap();
+    assert!(generated.contains("\n// cormc "), "the stamp: {generated}");
+    let edited = generated.replacen("pub struct Note", "pub struct Note2", 1);
+    assert_ne!(edited, generated);
+    std::fs::write(&note, &edited).unwrap();
+
+    match builder.clone().check_only(true).compile() {
+        Err(BuildError::Stale { files, .. }) => assert_eq!(files, ["note.rs"]),
+        other => panic!("expected a stale error, got {other:?}"),
+    }
+    let report = builder.compile().unwrap();
+    assert_eq!(report.written, ["note.rs"], "{report:?}");
+    assert_eq!(std::fs::read_to_string(&note).unwrap(), generated);
+}

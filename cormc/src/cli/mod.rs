@@ -381,7 +381,15 @@ fn generate(
         let _ = writeln!(err, "cormc: the schema has errors; nothing generated");
         return 1;
     };
-    let files = match crate::codegen::generate(&schema) {
+    // Writing reuses the files whose formatting would not change; a check
+    // formats everything, so an edited file is always found.
+    let generated = match mode {
+        FmtMode::Write => {
+            crate::codegen::generate_reusing(&schema, crate::codegen::earlier_output(&out_dir))
+        }
+        FmtMode::Check => crate::codegen::generate(&schema),
+    };
+    let files = match generated {
         Ok(files) => files,
         Err(error) => {
             let _ = writeln!(err, "error: {error}");

@@ -38,7 +38,7 @@ mod write;
 
 pub use error::CodegenError;
 pub use files::GeneratedFiles;
-pub use write::{WriteReport, leftover_files, write};
+pub use write::{WriteReport, earlier_output, leftover_files, write};
 
 use crate::cql::{self, CqlSchema, render_schema};
 use crate::ir;
@@ -143,6 +143,24 @@ fn migrations_script(migrations: &[crate::migrate::EmbeddedMigration]) -> String
 /// Rust yet, and [`CodegenError::InvalidRust`] (a compiler bug) when a
 /// template renders text that is not valid Rust.
 pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
+    generate_reusing(schema, |_| None)
+}
+
+/// [`generate`], reusing the text of a Rust file from an earlier run
+/// (`previous(path)`, by relative path) when it was formatted from the same
+/// text by the same cormc and not edited since: what a run that writes the
+/// files does, since formatting is most of its time. The result is the
+/// same as [`generate`]'s.
+///
+/// # Errors
+/// As [`generate`].
+pub fn generate_reusing(
+    schema: &ir::Schema,
+    previous: impl Fn(&str) -> Option<String> + Sync,
+) -> Result<GeneratedFiles, CodegenError> {
+    let rust_file = |file: &str, template: &dyn askama::DynTemplate| {
+        render::rust_file(file, template, previous(file).as_deref())
+    };
     let model = view::TypesFile::new(schema)?;
     let db = view::DbFile::new(schema, &model)?;
     let queries = view::QueriesFile::new(schema, &model)?;
@@ -151,7 +169,7 @@ pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
     let mut files = GeneratedFiles::default();
     files.insert(
         "mod.rs",
-        render::rust_file(
+        rust_file(
             "mod.rs",
             &templates::ModRs::new(&model, &db, &statements, queries.as_ref()),
         )?,
@@ -159,13 +177,13 @@ pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
     if model.has_values() {
         files.insert(
             "types.rs",
-            render::rust_file("types.rs", &templates::TypesRs::new(&model))?,
+            rust_file("types.rs", &templates::TypesRs::new(&model))?,
         );
     }
     let pairs: Vec<_> = model.models.iter().zip(&db.repos).collect();
     let rendered = render::in_parallel(&pairs, |&(item, repo)| {
         let path = format!("{}.rs", view::bare_ident(&repo.module));
-        let text = render::rust_file(
+        let text = rust_file(
             &path,
             &templates::ModelRs::new(item, repo, &model, queries.as_ref(), relations.as_ref()),
         )?;
@@ -177,12 +195,12 @@ pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
     }
     for series in &db.series {
         let path = format!("{}.rs", view::bare_ident(&series.accessor));
-        let text = render::rust_file(&path, &templates::TimeSeriesRs::new(series, &model))?;
+        let text = rust_file(&path, &templates::TimeSeriesRs::new(series, &model))?;
         files.insert(path, text);
     }
     for store in &db.stores {
         let path = format!("{}.rs", view::bare_ident(&store.accessor));
-        let text = render::rust_file(
+        let text = rust_file(
             &path,
             &templates::EventStoreRs {
                 store,
@@ -192,10 +210,7 @@ pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
         files.insert(path, text);
     }
     if !db.is_empty() {
-        files.insert(
-            "db.rs",
-            render::rust_file("db.rs", &templates::DbRs::new(&db))?,
-        );
+        files.insert("db.rs", rust_file("db.rs", &templates::DbRs::new(&db))?);
     }
     files.insert(
         "schema.cql",
@@ -205,7 +220,7 @@ pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
     if !migrations.is_empty() {
         files.insert(
             "migrations.rs",
-            render::rust_file("migrations.rs", &templates::MigrationsRs::new(&migrations))?,
+            rust_file("migrations.rs", &templates::MigrationsRs::new(&migrations))?,
         );
         files.insert("migrations.cql", migrations_script(&migrations));
     }
