@@ -14,9 +14,10 @@ fn scratch(name: &str) -> Utf8PathBuf {
 const SCHEMA: &str =
     "enum Mood { happy, sad }\nmodel Note {\n  id: uuid\n  mood: Mood\n  key (id)\n}\n";
 
-#[test]
-fn compiles_writes_once_and_checks_freshness() {
-    let dir = scratch("builder-ok");
+/// A builder of [`SCHEMA`] in the scratch folder `name`, and its output
+/// folder.
+fn notes_builder(name: &str) -> (Builder, Utf8PathBuf) {
+    let dir = scratch(name);
     let schema = dir.join("notes.corm");
     std::fs::write(&schema, SCHEMA).unwrap();
     let out = dir.join("generated");
@@ -24,6 +25,12 @@ fn compiles_writes_once_and_checks_freshness() {
         .schema(&schema)
         .out_dir(&out)
         .cargo_directives(false);
+    (builder, out)
+}
+
+#[test]
+fn compiles_writes_once_and_checks_freshness() {
+    let (builder, out) = notes_builder("builder-ok");
 
     let first = builder.clone().compile().unwrap();
     assert!(!first.written.is_empty());
@@ -78,14 +85,7 @@ fn missing_inputs_are_errors() {
 fn a_file_edited_below_its_stamp_is_found_and_restored() {
     // Writing reuses a file formatted from the same text; an edit of its
     // body (the stamp kept) must still count as stale and be rewritten.
-    let dir = scratch("builder-edited");
-    let schema = dir.join("notes.corm");
-    std::fs::write(&schema, SCHEMA).unwrap();
-    let out = dir.join("generated");
-    let builder = Builder::new()
-        .schema(&schema)
-        .out_dir(&out)
-        .cargo_directives(false);
+    let (builder, out) = notes_builder("builder-edited");
     builder.clone().compile().unwrap();
     let note = out.join("note.rs");
     let generated = std::fs::read_to_string(&note).unwrap();
