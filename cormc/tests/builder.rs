@@ -19,7 +19,7 @@ const SCHEMA: &str =
 fn notes_builder(name: &str) -> (Builder, Utf8PathBuf) {
     let dir = scratch(name);
     let schema = dir.join("notes.corm");
-    std::fs::write(&schema, SCHEMA).unwrap();
+    std::fs::write(&schema, SCHEMA).unwrap_or_else(|e| panic!("{e}"));
     let out = dir.join("generated");
     let builder = Builder::new()
         .schema(&schema)
