@@ -48,8 +48,8 @@ pub use literal::{
 };
 pub use migration::{CqlStep, DdlStatement, DdlVerb, Migration, MigrationStep};
 pub use model::{
-    Compaction, CompactionClause, CompactionKind, IndexClause, IndexOn, Model, Similarity,
-    SimilarityKind, TableClause, TtlClause, VectorIndexClause,
+    ChangesClause, Compaction, CompactionClause, CompactionKind, IndexClause, IndexOn, Model,
+    Similarity, SimilarityKind, TableClause, TtlClause, VectorIndexClause,
 };
 pub use mutation::{
     AssignOp, Assignment, DeleteClause, DeleteTarget, IfClause, IfKind, Mutation, SetClause,

@@ -27,6 +27,8 @@ pub struct Model {
     pub options: Option<OptionsClause>,
     /// `vector_index col similarity …` clauses.
     pub vector_indexes: Vec<VectorIndexClause>,
+    /// `changes retain 7d`
+    pub changes: Option<ChangesClause>,
     /// `@allow(…)` clauses.
     pub allows: Vec<super::AllowClause>,
     /// The whole item.
@@ -60,6 +62,16 @@ pub struct TableClause {
 pub struct TtlClause {
     /// The duration.
     pub duration: DurationLit,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `changes retain <duration>`: a change log of the model's writes, each
+/// change kept for the duration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangesClause {
+    /// How long a change is kept.
+    pub retain: DurationLit,
     /// The whole clause.
     pub span: Span,
 }

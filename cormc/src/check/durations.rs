@@ -23,6 +23,22 @@ pub(super) fn ttl_seconds(ttl: &ast::TtlClause, ctx: &mut Context) -> Option<u64
     Some(seconds)
 }
 
+/// How long a change log keeps changes (`changes retain 7d`): whole
+/// seconds, at least one, at most the longest TTL.
+pub(super) fn retain_seconds(retain: &ast::DurationLit, ctx: &mut Context) -> Option<u64> {
+    let seconds = whole_seconds(retain, "a change log's `retain`", ctx)?;
+    if seconds > MAX_TTL_SECONDS {
+        ctx.error(
+            Code::InvalidValue,
+            "a change log keeps changes at most 20 years (630720000 seconds)",
+            retain.span,
+            "longer than Cassandra's longest TTL",
+        );
+        return None;
+    }
+    Some(seconds)
+}
+
 /// A duration that must be a whole number of seconds, at least one.
 pub(super) fn whole_seconds(
     duration: &ast::DurationLit,

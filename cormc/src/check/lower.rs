@@ -244,6 +244,41 @@ fn lower_model(model: &ir::Model, lower: &TypeLowering<'_>, schema: &mut CqlSche
     for unique in model.unique_fields() {
         schema.insert_table(unique_lookup_table(model, unique, lower));
     }
+    if let Some(changes) = &model.changes {
+        schema.insert_table(change_table(changes));
+    }
+}
+
+/// `<table>_changes ((bucket, shard), position)`: a model's change log
+/// (the runtime's `corm::changes`). An hour of changes is spread over
+/// eight partitions by key, each ordered by the changes' time-based
+/// positions; a change holds the operation, the key's and the written
+/// columns' values as the driver serializes them, the mask of an update's
+/// columns and the writer. Changes expire after `retain` (the table's
+/// default TTL), compacted in windows of about a twenty-fourth of it.
+fn change_table(changes: &ir::ChangeLog) -> TableDef {
+    let mut table = TableDef::new(
+        Ident::new(&changes.table),
+        vec![
+            timestamp("bucket"),
+            native_column("shard", NativeType::Int),
+            native_column("position", NativeType::Timeuuid),
+            native_column("operation", NativeType::Text),
+            native_column("key", NativeType::Blob),
+            native_column("cells", NativeType::Blob),
+            native_column("mask", NativeType::Bigint),
+            native_column("writer", NativeType::Text),
+        ],
+        vec![Ident::new("bucket"), Ident::new("shard")],
+        vec![ClusteringColumn {
+            name: Ident::new("position"),
+            order: SortOrder::Asc,
+        }],
+    );
+    table.options.default_time_to_live = u32::try_from(changes.retain_seconds).ok();
+    let window = (changes.retain_seconds / 24).max(3_600) / 3_600 * 3_600;
+    table.options.compaction = Some(Compaction::new(time_window(window)));
+    table
 }
 
 /// `create materialized view … as select * where <key> is not null …

@@ -357,6 +357,14 @@ fn table_owners(
             format!("model `{}`", model.name),
             ctx,
         );
+        if let Some(changes) = &model.changes {
+            claim(
+                changes.table.clone(),
+                changes.span,
+                format!("the change log of `{}`", model.name),
+                ctx,
+            );
+        }
         for field in model.unique_fields() {
             claim(
                 lower::unique_table_name(model, field),

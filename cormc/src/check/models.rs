@@ -67,6 +67,10 @@ pub(super) fn check_model(
         )
         .help("Cassandra refuses default_time_to_live on counter tables; remove the `ttl`");
     }
+    let changes = model
+        .changes
+        .as_ref()
+        .and_then(|clause| change_log(clause, &table, &fields, ctx));
     let compaction = model
         .compaction
         .as_ref()
@@ -96,11 +100,39 @@ pub(super) fn check_model(
         vector_indexes,
         relations: Vec::new(),
         ttl_seconds,
+        changes,
         compaction,
         compaction_options,
         comment: options.comment,
         table_options: options.other,
         span: model.span,
+    })
+}
+
+/// `changes retain <duration>`: the change log in `<table>_changes`. Not
+/// on a counter table: a counter update can't share a logged batch with
+/// the change record's insert.
+fn change_log(
+    clause: &ast::ChangesClause,
+    table: &str,
+    fields: &[ir::Field],
+    ctx: &mut Context,
+) -> Option<ir::ChangeLog> {
+    if fields.iter().any(|field| field.ty.is_counter()) {
+        ctx.error(
+            Code::InvalidCounter,
+            "a counter table can't have a change log",
+            clause.span,
+            "counter table",
+        )
+        .help("Cassandra refuses counter updates in a logged batch with other writes, so a change could not be recorded atomically; remove `changes`");
+        return None;
+    }
+    let retain_seconds = super::durations::retain_seconds(&clause.retain, ctx)?;
+    Some(ir::ChangeLog {
+        table: format!("{table}_changes"),
+        retain_seconds,
+        span: clause.span,
     })
 }
 

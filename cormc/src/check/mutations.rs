@@ -62,6 +62,20 @@ pub(super) fn check_mutation(
         .help("write the base model; Cassandra updates the view");
         return None;
     }
+    if let Some(changes) = &model.changes {
+        ctx.error(
+            Code::OperatorMismatch,
+            format!(
+                "`{}` has a change log, which a named mutation would bypass",
+                model.name
+            ),
+            mutation.target.span,
+            "its writes record changes",
+        )
+        .label(changes.span, "the change log")
+        .help("write it through the repository (`update`, `delete`), whose writes record their changes, or remove `changes`");
+        return None;
+    }
     let mut params = Params::default();
     let mut ok = true;
     let action = match (&mutation.set, &mutation.delete) {

@@ -175,6 +175,7 @@ pub(super) fn check_view(
         vector_indexes: Vec::new(),
         relations: Vec::new(),
         ttl_seconds: None,
+        changes: None,
         compaction: None,
         compaction_options: std::collections::BTreeMap::new(),
         comment: None,

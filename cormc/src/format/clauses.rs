@@ -136,6 +136,15 @@ impl Printer<'_> {
         self.duration(duration);
     }
 
+    /// `changes retain 7d`
+    pub(super) fn changes_clause(&mut self, clause: &crate::ast::ChangesClause) {
+        self.keyword_at("changes", clause.span);
+        self.sp();
+        self.kw("retain");
+        self.sp();
+        self.duration(&clause.retain);
+    }
+
     /// `compaction leveled`, `compaction time_window(1d)`
     pub(super) fn compaction(&mut self, clause: &CompactionClause) {
         self.keyword_at("compaction", clause.span);

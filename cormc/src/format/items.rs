@@ -16,9 +16,9 @@ use super::fields::Columns;
 use super::literals::string_text;
 use super::printer::{Blanks, Printer};
 use crate::ast::{
-    Aggregate, AllowClause, AllowFiltering, BucketClause, CompactionClause, DeleteClause,
-    DurableWrites, EnumDecl, EventDecl, EventStore, Field, GroupBy, Having, IfClause, IndexClause,
-    Item, KeyClause, Keyspace, LimitClause, Migration, MigrationStep, Model, Mutation,
+    Aggregate, AllowClause, AllowFiltering, BucketClause, ChangesClause, CompactionClause,
+    DeleteClause, DurableWrites, EnumDecl, EventDecl, EventStore, Field, GroupBy, Having, IfClause,
+    IndexClause, Item, KeyClause, Keyspace, LimitClause, Migration, MigrationStep, Model, Mutation,
     NearestClause, OptionsClause, OrderClause, Query, RateClause, Relation, Replication, Select,
     SeriesClause, SetClause, SnapshotClause, TableClause, TimeSeries, TtlClause, TypeDecl,
     VectorIndexClause, WhereClause,
@@ -36,6 +36,7 @@ enum Member<'a> {
     Relation(&'a Relation),
     Table(&'a TableClause),
     Ttl(&'a TtlClause),
+    Changes(&'a ChangesClause),
     Compaction(&'a CompactionClause),
     VectorIndex(&'a VectorIndexClause),
     Replication(&'a Replication),
@@ -74,6 +75,7 @@ impl Member<'_> {
             Self::Relation(c) => c.span.start,
             Self::Table(c) => c.span.start,
             Self::Ttl(c) => c.span.start,
+            Self::Changes(c) => c.span.start,
             Self::Compaction(c) => c.span.start,
             Self::VectorIndex(c) => c.span.start,
             Self::Replication(c) => c.span.start,
@@ -184,6 +186,7 @@ impl Printer<'_> {
             Member::Relation(c) => self.relation(c),
             Member::Table(c) => self.table_clause(c.span, &c.name),
             Member::Ttl(c) => self.duration_clause("ttl", c.span, &c.duration),
+            Member::Changes(c) => self.changes_clause(c),
             Member::Compaction(c) => self.compaction(c),
             Member::VectorIndex(c) => self.vector_index(c),
             Member::Replication(c) => self.replication(c),
@@ -307,6 +310,7 @@ impl Printer<'_> {
         members.extend(model.ttl.as_ref().map(Member::Ttl));
         members.extend(model.compaction.as_ref().map(Member::Compaction));
         members.extend(model.vector_indexes.iter().map(Member::VectorIndex));
+        members.extend(model.changes.as_ref().map(Member::Changes));
         members.extend(model.options.as_ref().map(Member::Options));
         members.extend(model.allows.iter().map(Member::Allow));
         self.block(&in_order(members), model.span.end);

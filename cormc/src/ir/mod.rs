@@ -16,8 +16,8 @@ mod types;
 pub use aggregate::{Aggregate, AggregateFunction, AggregateItem, Execution, Having};
 pub use event_store::{DEFAULT_PARTITION_EVENTS, Event, EventStore};
 pub use model::{
-    Clustering, Compaction, Default, Field, Index, IndexOn, Key, Model, Relation, RelationKind,
-    Similarity, Validation, VectorIndex,
+    ChangeLog, Clustering, Compaction, Default, Field, Index, IndexOn, Key, Model, Relation,
+    RelationKind, Similarity, Validation, VectorIndex,
 };
 pub use mutation::{AssignOp, Assignment, Check, DeleteTarget, Mutation, MutationAction};
 pub use query::{

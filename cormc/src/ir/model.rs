@@ -31,6 +31,8 @@ pub struct Model {
     pub relations: Vec<Relation>,
     /// `ttl`: the table's default time to live, in seconds.
     pub ttl_seconds: Option<u64>,
+    /// `changes retain …`: the model's change log.
+    pub changes: Option<ChangeLog>,
     /// `compaction`.
     pub compaction: Option<Compaction>,
     /// The sub-options after `compaction <strategy>`, as CQL text.
@@ -40,6 +42,18 @@ pub struct Model {
     /// The other `options { … }`, by CQL name.
     pub table_options: BTreeMap<String, OptionValue>,
     /// Where it was declared.
+    pub span: Span,
+}
+
+/// `changes retain <duration>`: every write through corm also records a
+/// change in `<table>_changes`, kept `retain_seconds`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeLog {
+    /// The change table's name.
+    pub table: String,
+    /// How long a change is kept (the change table's default TTL).
+    pub retain_seconds: u64,
+    /// Where the clause is.
     pub span: Span,
 }
 

@@ -184,6 +184,8 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::kw_table => keyword("`table`", &["table"]),
         Rule::kw_ttl => keyword("`ttl`", &["ttl"]),
         Rule::kw_compaction => keyword("`compaction`", &["compaction"]),
+        Rule::kw_changes => keyword("`changes`", &["changes"]),
+        Rule::kw_retain => keyword("`retain`", &["retain"]),
         Rule::kw_options => keyword("`options`", &["options"]),
         Rule::options_clause => named("`options { name: value }`"),
         Rule::option_map => named("`{` and options like `gc_grace_seconds: 1d`"),
@@ -360,6 +362,7 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         ),
         Rule::table_clause => keyword("`table name`", &["table"]),
         Rule::ttl_clause => keyword("`ttl <duration>`", &["ttl"]),
+        Rule::changes_clause => keyword("`changes retain <duration>`", &["changes"]),
         Rule::compaction_clause => keyword("`compaction <strategy>`", &["compaction"]),
         Rule::compaction_strategy => keyword(
             "a compaction strategy: `size_tiered`, `leveled`, `unified` or `time_window(1d)`",

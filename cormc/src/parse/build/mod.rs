@@ -57,6 +57,7 @@ has_span!(
     ast::NearestClause,
     ast::TableClause,
     ast::TtlClause,
+    ast::ChangesClause,
     ast::CompactionClause,
     ast::OptionsClause,
     ast::Replication,

@@ -1,11 +1,12 @@
 //! Models: fields, `key`, `index`, relations, `table`, `ttl`, `compaction`,
-//! `vector_index`.
+//! `vector_index`, `changes`.
 
 use super::{Builder, P, describe_block};
 use crate::ast::{
-    Compaction, CompactionClause, CompactionKind, DurationLit, DurationUnit, IndexClause, IndexOn,
-    KeyClause, KeyColumn, Model, OptionsClause, PartitionKey, Relation, RelationKind, Similarity,
-    SimilarityKind, SortDirection, SortOrder, Span, TableClause, TtlClause, VectorIndexClause,
+    ChangesClause, Compaction, CompactionClause, CompactionKind, DurationLit, DurationUnit,
+    IndexClause, IndexOn, KeyClause, KeyColumn, Model, OptionsClause, PartitionKey, Relation,
+    RelationKind, Similarity, SimilarityKind, SortDirection, SortOrder, Span, TableClause,
+    TtlClause, VectorIndexClause,
 };
 use crate::parse::grammar::Rule;
 
@@ -27,6 +28,7 @@ impl Builder<'_> {
             compaction: None,
             options: None,
             vector_indexes: Vec::new(),
+            changes: None,
             allows: Vec::new(),
             span,
         };
@@ -92,6 +94,17 @@ impl Builder<'_> {
             Rule::ttl_clause => {
                 if let Some(ttl) = self.ttl_clause(clause) {
                     self.once(&mut model.ttl, ttl, "ttl", block);
+                }
+            }
+            Rule::changes_clause => {
+                let span = self.span(&clause);
+                if let Some(retain) = self.child_duration(clause) {
+                    self.once(
+                        &mut model.changes,
+                        ChangesClause { retain, span },
+                        "changes",
+                        block,
+                    );
                 }
             }
             Rule::compaction_clause => {
