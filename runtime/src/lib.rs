@@ -27,6 +27,7 @@
 pub mod batch;
 mod bound_values;
 pub mod bulk;
+pub mod changes;
 mod config;
 mod connect;
 mod connections;

@@ -33,6 +33,11 @@ pub struct Session {
     unique_claim_grace: Duration,
     slow_request_threshold: Option<Duration>,
     trace_values: bool,
+    /// The writer name recorded with every change (`corm::changes`).
+    change_writer: Arc<str>,
+    /// A deliberate shift of the clock change positions are made with, in
+    /// microseconds (tests of clock skew between writers; 0 otherwise).
+    change_clock_offset: i64,
 }
 
 impl Session {
@@ -54,6 +59,8 @@ impl Session {
             unique_claim_grace: config.claim_grace(),
             slow_request_threshold: config.slow_request_threshold,
             trace_values: config.trace_values,
+            change_writer: default_change_writer().into(),
+            change_clock_offset: 0,
         };
         if let Some(keyspace) = &config.keyspace {
             session.use_keyspace(keyspace).await?;
@@ -96,6 +103,40 @@ impl Session {
             trace_values: trace,
             ..self.clone()
         }
+    }
+
+    /// The name recorded as the writer of every change this session's
+    /// writes record in a change log (`corm::changes`): by default
+    /// `<host>:<process id>`.
+    pub fn change_writer(&self) -> &str {
+        &self.change_writer
+    }
+
+    /// This session, sharing its connections, recording `writer` as the
+    /// writer of its changes (an application instance's name).
+    #[must_use]
+    pub fn with_change_writer(&self, writer: &str) -> Self {
+        Self {
+            change_writer: writer.into(),
+            ..self.clone()
+        }
+    }
+
+    /// This session, sharing its connections, making change positions
+    /// (and their writes' write times) with a clock shifted by
+    /// `offset_micros`: for tests of writers whose clocks disagree.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn with_change_clock_offset(&self, offset_micros: i64) -> Self {
+        Self {
+            change_clock_offset: offset_micros,
+            ..self.clone()
+        }
+    }
+
+    /// The shift of the clock change positions are made with.
+    pub(crate) fn change_clock_offset(&self) -> i64 {
+        self.change_clock_offset
     }
 
     /// This session, sharing its connections, with another retry policy.
@@ -362,6 +403,18 @@ impl Session {
 }
 
 /// Whether `statement` reads (a `SELECT`), for its execution profile.
+/// `<host>:<process id>`: the host from `HOSTNAME`, else the kernel's
+/// host name, else `localhost`.
+fn default_change_writer() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .map(|host| host.trim().to_owned())
+        .filter(|host| !host.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("{host}:{}", std::process::id())
+}
+
 fn is_read(statement: &str) -> bool {
     statement
         .trim_start()

@@ -30,6 +30,7 @@ impl {{ item.ident }} {
         updatable: &[{% for column in spec.updatable %}{{ column }},{% endfor %}],
         statics: {{ spec.statics }},
         counters: &[{% for column in spec.counters %}{{ column }},{% endfor %}],
+        changes: {{ spec.changes }},
     };
 }
 
@@ -86,6 +87,60 @@ impl corm::Updatable for {{ item.ident }} {
 
     fn validate_patch(patch: &{{ update.patch }}) -> corm::Result<()> {
         Ok(patch.validate()?)
+    }
+{% endif %}
+}
+{% endif %}
+{% if let Some(changes) = repo.changes %}
+
+/// Reads the keys and patches the change log recorded back.
+impl corm::changes::Logged for {{ item.ident }} {
+{% if let Some(update) = repo.update %}
+    type Patch = {{ update.patch }};
+{% else %}
+    type Patch = corm::changes::NoPatch;
+{% endif %}
+
+    fn read_key<'f, 'm>(mut cells: ColumnIterator<'f, 'm>) -> Result<{{ repo.key }}, DeserializationError> {
+        Ok({{ repo.key }} {
+{% for field in changes.key_fields %}
+            {{ field }}: rt::next_col::<{{ repo.key }}, _>(&mut cells)?,
+{% endfor %}
+        })
+    }
+
+    fn read_partition<'f, 'm>(mut cells: ColumnIterator<'f, 'm>) -> Result<{{ spec.partition_type }}, DeserializationError> {
+{% if let Some((partition, fields)) = changes.partition %}
+        Ok({{ partition }} {
+{% for field in fields %}
+            {{ field }}: rt::next_col::<{{ partition }}, _>(&mut cells)?,
+{% endfor %}
+        })
+{% else %}
+        Self::read_key(cells)
+{% endif %}
+    }
+{% if let Some(update) = repo.update %}
+
+    fn read_patch<'f, 'm>(mask: u64, mut cells: ColumnIterator<'f, 'm>) -> Result<{{ update.patch }}, DeserializationError> {
+        let mut patch = {{ update.patch }}::default();
+{% for step in update.steps %}
+        if mask & {{ step.flag }} != 0 {
+{% if step.now.is_some() %}
+            rt::skip_col::<{{ update.patch }}>(&mut cells)?;
+{% else if step.optional %}
+            patch.{{ step.ident }} = Some(rt::next_opt_col::<{{ update.patch }}, _>(&mut cells)?);
+{% else %}
+            patch.{{ step.ident }} = Some(rt::next_col::<{{ update.patch }}, _>(&mut cells)?);
+{% endif %}
+        }
+{% endfor %}
+        Ok(patch)
+    }
+{% else %}
+
+    fn read_patch<'f, 'm>(_mask: u64, _cells: ColumnIterator<'f, 'm>) -> Result<corm::changes::NoPatch, DeserializationError> {
+        Ok(corm::changes::NoPatch)
     }
 {% endif %}
 }

@@ -100,7 +100,8 @@ impl Error {
             | Self::SemanticCache { .. }
             | Self::Unbound { .. }
             | Self::Conflict { .. }
-            | Self::EventStore { .. } => true,
+            | Self::EventStore { .. }
+            | Self::ChangeLog { .. } => true,
             Self::Execute { source, .. } | Self::Batch { source, .. } => {
                 execution_not_applied(source)
             }

@@ -205,6 +205,26 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
+    /// A model's change log refused a write or a read (write options it
+    /// can't record, a position older than its retention, a change that
+    /// does not read back as the model). A refused write wrote nothing.
+    #[error("change log of `{model}`: {problem}")]
+    ChangeLog {
+        /// The model.
+        model: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A reader of the in-process change path fell behind by more changes
+    /// than the path holds: they were skipped (the change log still has
+    /// them: read them from a position with `changes`).
+    #[error("changes of `{model}`: this subscriber fell behind and missed {missed} changes")]
+    ChangesMissed {
+        /// The model.
+        model: &'static str,
+        /// How many changes it missed.
+        missed: u64,
+    },
     /// A nearest-neighbour search with a query vector or a `k` Cassandra
     /// can't take (a NaN or infinite component, the zero vector under
     /// cosine similarity, `k` outside 1..=1000). Nothing was sent.

@@ -62,7 +62,9 @@ mod values;
 pub use crate::trace::Traced;
 pub use cache::{Cached, StatementCache, update_text};
 pub use error::CodecError;
-pub use row::{bind, check_col, check_count, markers, next_checked_col, next_col, next_opt_col};
+pub use row::{
+    bind, check_col, check_count, markers, next_checked_col, next_col, next_opt_col, skip_col,
+};
 pub use statement::{WithTtlAndTimestamp, quoted, with_ttl_and_timestamp};
 pub use text::{check_text, parse_error, read_text, serialize_text, unknown_variant};
 pub use time::{now_timestamp, now_timeuuid};

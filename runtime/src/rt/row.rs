@@ -152,6 +152,19 @@ pub fn next_col<'f, 'm, T: ?Sized, V: DeserializeValue<'f, 'm>>(
     }
 }
 
+/// Reads past the next column of `row`, for row type `T` (a change's
+/// `@on_update(now)` column, which its patch does not hold).
+///
+/// # Errors
+/// [`CodecError::MissingColumn`] when the row has no more columns.
+#[inline]
+pub fn skip_col<T: ?Sized>(row: &mut ColumnIterator<'_, '_>) -> Result<(), DeserializationError> {
+    match row.next() {
+        Some(column) => column.map(drop),
+        None => Err(missing_column::<T>()),
+    }
+}
+
 /// Reads the next column of `row` as an optional `V`, for row type `T`: a
 /// null is `None`, and so is an *empty* value (zero bytes) of a type whose
 /// values are never empty (numbers, booleans, times, UUIDs, addresses:

@@ -7,6 +7,8 @@ use scylla::statement::batch::{Batch as DriverBatch, BatchType};
 
 use super::statements::UPDATE_USING;
 use super::{DirectWrites, PrimaryKey, Table, TableStatements, Updatable};
+use crate::changes::Position;
+use crate::changes::record::{Batched, BatchedWrite, ChangeValues, batched_change, change_values};
 use crate::rt::{Bind, BoundValue, Chain, Now};
 use crate::{Error, Options, Result, Session};
 
@@ -205,16 +207,38 @@ impl<'db, D> WriteBatch<'db, D> {
         crate::trace::traced(span, self.send()).await
     }
 
-    /// Sends the writes, which are valid and not none, as one batch.
+    /// Sends the writes, which are valid and not none, as one batch (with
+    /// the changes of the writes of models with a change log, logged).
     async fn send(self) -> Result<()> {
         let options = self.options;
         let using = options.writes_using();
-        let mut batch = DriverBatch::new(if self.logged {
+        let logged_model = self.writes.iter().find_map(|write| {
+            write
+                .statements
+                .changes()
+                .map(|_| write.statements.spec().model)
+        });
+        if let (Some(model), Some(_)) = (logged_model, options.timestamp) {
+            return Err(Error::ChangeLog {
+                model,
+                problem: "a write time can't be set on a model with a change log: \
+                          a change's position is its write's write time"
+                    .to_owned(),
+            });
+        }
+        let mut batch = DriverBatch::new(if self.logged || logged_model.is_some() {
             BatchType::Logged
         } else {
             BatchType::Unlogged
         });
         options.apply_to_batch(&mut batch);
+        // Every write of the batch has the write time of its changes.
+        let written_at =
+            logged_model.map(|_| Position::new_now(self.session.change_clock_offset()).micros());
+        if let Some(micros) = written_at {
+            batch.set_timestamp(i64::try_from(micros).ok());
+        }
+        let mut changes = Vec::new();
         let mut first = None;
         let mut idempotent = true;
         for write in &self.writes {
@@ -235,14 +259,47 @@ impl<'db, D> WriteBatch<'db, D> {
             };
             first.get_or_insert_with(|| prepared.get_statement().to_owned());
             idempotent &= prepared.get_is_idempotent();
+            if let (Some(log), Some(micros)) = (statements.changes(), written_at) {
+                let get = statements.get.prepared(self.session).await?;
+                let write_kind = match write.kind {
+                    Kind::Insert => BatchedWrite::Insert,
+                    Kind::Update { mask } => BatchedWrite::Update { mask },
+                    Kind::Delete => BatchedWrite::Delete,
+                };
+                let change = batched_change(
+                    statements,
+                    get,
+                    &prepared,
+                    if using && !matches!(write.kind, Kind::Delete) {
+                        2
+                    } else {
+                        0
+                    },
+                    &*write.values,
+                    Batched {
+                        write: write_kind,
+                        position: Position::in_batch(micros, changes.len()),
+                        writer: self.session.change_writer().to_owned(),
+                    },
+                )?;
+                let insert = log.insert.prepared(self.session).await?.clone();
+                changes.push((statements, log, insert, change));
+            }
             batch.append_statement(prepared);
+        }
+        for (_, _, insert, _) in &changes {
+            batch.append_statement(insert.clone());
         }
         // Inserts, plain updates and deletes: running the batch again
         // writes the same cells.
         batch.set_is_idempotent(idempotent);
         let (ttl, timestamp) = (options.bound_ttl(), options.bound_timestamp());
         let using_values: [BoundValue<'_>; 2] = [&ttl, &timestamp];
-        let values = self
+        let change_values: Vec<ChangeValues<'_>> = changes
+            .iter()
+            .map(|(statements, _, _, change)| change_values(statements.spec(), change))
+            .collect();
+        let mut values = self
             .writes
             .iter()
             .map(|write| {
@@ -259,6 +316,11 @@ impl<'db, D> WriteBatch<'db, D> {
                 }
             })
             .collect::<Vec<_>>();
+        values.extend(change_values.iter().map(|values| Chain {
+            before: &[],
+            row: values,
+            after: &[],
+        }));
         let result = self
             .session
             .batch(&batch, &values)
@@ -269,6 +331,10 @@ impl<'db, D> WriteBatch<'db, D> {
                 source: Box::new(source),
             })?;
         crate::trace::record_result(&result);
+        for (_, log, _, change) in changes {
+            // No subscriber in this process is not an error.
+            let _ = log.live.send(std::sync::Arc::new(change));
+        }
         Ok(())
     }
 }

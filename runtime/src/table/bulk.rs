@@ -59,6 +59,14 @@ impl<T: DirectWrites> Repository<'_, T> {
         rows: impl Stream<Item = T>,
         bulk: BulkOptions,
     ) -> Result<BulkReport<T>> {
+        if self.records_changes()? {
+            // Row by row: each write is a logged batch with its change.
+            return Ok(insert_each(rows, bulk.in_flight, |row| async move {
+                let result = self.insert(&row).await;
+                (row, result)
+            })
+            .await);
+        }
         let options = *self.options();
         let using = options.writes_using();
         let statement = if using {

@@ -34,6 +34,7 @@ pub use scan::{ParallelScan, token_ranges};
 pub(crate) use scan::{token_of, token_scan};
 pub use spec::TableSpec;
 pub use statements::TableStatements;
+pub(crate) use statements::UPDATE_USING;
 pub use update::Updatable;
 
 use scylla::deserialize::row::DeserializeRow;

@@ -157,6 +157,9 @@ impl<'a, T: Table> Repository<'a, T> {
 
     /// [`write_row`](Self::write_row) in the caller's span.
     async fn write_row_untraced(&self, row: &T) -> Result<()> {
+        if self.statements.changes().is_some() {
+            return self.record_insert(row).await;
+        }
         let options = &self.options;
         if options.writes_using() {
             let prepared = self.statements.insert_using.prepared(self.session).await?;
@@ -186,6 +189,14 @@ impl<'a, T: Table> Repository<'a, T> {
     /// [`write_row_if_not_exists`](Self::write_row_if_not_exists) in the
     /// caller's span.
     async fn write_row_if_not_exists_untraced(&self, row: &T) -> Result<bool> {
+        if self.statements.changes().is_some() {
+            return Err(crate::Error::ChangeLog {
+                model: self.statements.spec().model,
+                problem: "a conditional write (`IF NOT EXISTS`) can't record its change: \
+                          a lightweight transaction can't share a batch with the change log"
+                    .to_owned(),
+            });
+        }
         let options = &self.options;
         let (prepared, result) = match options.ttl {
             Some(ttl) => {
@@ -225,6 +236,9 @@ impl<'a, T: Table> Repository<'a, T> {
     #[doc(hidden)]
     pub fn delete_row(&self, key: &T::Key) -> impl Future<Output = Result<()>> {
         self.traced("delete", async move {
+            if self.statements.changes().is_some() {
+                return self.record_delete(key).await;
+            }
             let prepared = self.statements.delete.prepared(self.session).await?;
             self.session
                 .execute(&self.options.apply(prepared), key)
@@ -335,6 +349,9 @@ impl<T: Clustered> Repository<'_, T> {
         partition: &T::Partition,
     ) -> impl Future<Output = Result<()>> {
         self.traced("delete_partition", async move {
+            if self.statements.changes().is_some() {
+                return self.record_delete_partition(partition).await;
+            }
             let prepared = self
                 .statements
                 .delete_partition

@@ -29,6 +29,8 @@ pub struct TableSpec {
     pub statics: u64,
     /// The counter columns (a counter table's only non-key columns).
     pub counters: &'static [&'static str],
+    /// The change log, for a model with `changes retain …`.
+    pub changes: Option<crate::changes::ChangeLogSpec>,
 }
 
 impl TableSpec {

@@ -3,6 +3,7 @@
 
 use super::TableSpec;
 use crate::Statement;
+use crate::changes::ChangeStatements;
 use crate::rt::{StatementCache, update_text};
 
 /// The statement cache key bit of an update with `USING TTL ? AND
@@ -36,6 +37,8 @@ pub struct TableStatements {
     pub(crate) update: StatementCache,
     pub(crate) range: StatementCache,
     extra: StatementCache,
+    /// The change log's statements, for a model with `changes`.
+    changes: Option<ChangeStatements>,
     /// The metrics of the table's operations.
     /// The span attributes and meters of the table's operations.
     pub(crate) instruments: crate::instruments::Instruments,
@@ -84,6 +87,9 @@ impl TableStatements {
             update: StatementCache::new(),
             range: StatementCache::new(),
             extra: StatementCache::new(),
+            changes: spec
+                .changes
+                .map(|log| ChangeStatements::new(&keyspace, &table, spec, log)),
             spec,
             keyspace,
             keyspace_name,
@@ -110,6 +116,11 @@ impl TableStatements {
     /// The table, qualified with the (quoted) keyspace.
     pub fn table(&self) -> &str {
         &self.table
+    }
+
+    /// The change log's statements, when the model has one.
+    pub fn changes(&self) -> Option<&ChangeStatements> {
+        self.changes.as_ref()
     }
 
     /// The statements of the methods generated code adds to a repository

@@ -53,6 +53,9 @@ impl<T: Updatable> Repository<'_, T> {
 
     /// [`write_patch`](Self::write_patch) in the caller's span.
     async fn write_patch_untraced(&self, key: &T::Key, patch: &T::Patch) -> Result<()> {
+        if self.statements().changes().is_some() {
+            return self.record_update(key, patch).await;
+        }
         let options = self.options();
         let now = if T::STAMPS_NOW {
             Now::current()

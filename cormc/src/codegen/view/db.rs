@@ -79,6 +79,18 @@ pub struct RepoView {
     pub vector_searches: Vec<VectorSearchView>,
     /// The `@embed` fields, filled on insert when unset.
     pub embeds: Vec<EmbedView>,
+    /// `changes retain …`: how the change log reads keys and patches back.
+    pub changes: Option<ChangesView>,
+}
+
+/// A model's change log (`changes retain …`): its `corm::changes::Logged`
+/// impl, which reads a recorded key, partition and patch back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangesView {
+    /// The key fields, in key order.
+    pub key_fields: Vec<String>,
+    /// The partition key type and its fields, when it is not the key.
+    pub partition: Option<(String, Vec<String>)>,
 }
 
 /// An `@embed(a, b)` field.
@@ -223,6 +235,9 @@ pub struct UpdateStep {
     /// For an `@on_update(now)` column: the field of `corm::rt::Now` it
     /// binds (`timestamp`, `date`, `time` or `timeuuid`).
     pub now: Option<String>,
+    /// Whether the column may be null (its patch field is an
+    /// `Option<Option<T>>`).
+    pub optional: bool,
 }
 
 /// A model's `corm::TableSpec`: each text as a Rust string literal.
@@ -249,6 +264,9 @@ pub struct SpecView {
     /// The Rust type of the partition key (the key type when the model has
     /// no clustering columns).
     pub partition_type: String,
+    /// The change log's `corm::changes::ChangeLogSpec`, as a Rust
+    /// expression (`None` without `changes`).
+    pub changes: String,
 }
 
 /// A model's `corm::Clustered` impl.
@@ -471,6 +489,15 @@ fn repo_view(
             .partition
             .as_ref()
             .map_or_else(|| view.key.ident.clone(), |key| key.ident.clone()),
+        changes: model.changes.as_ref().map_or_else(
+            || "None".to_owned(),
+            |changes| {
+                format!(
+                    "Some(corm::changes::ChangeLogSpec {{ table: {:?}, retain_seconds: {} }})",
+                    changes.table, changes.retain_seconds
+                )
+            },
+        ),
     };
     let update = match &view.patch {
         Some(patch) => Some(update_view(model, view, patch)?)
@@ -571,7 +598,17 @@ fn repo_view(
             })
         })
         .collect();
+    let changes = model.changes.as_ref().map(|_| ChangesView {
+        key_fields: view.key.fields.iter().map(|f| f.ident.clone()).collect(),
+        partition: view.partition.as_ref().map(|partition| {
+            (
+                partition.ident.clone(),
+                partition.fields.iter().map(|f| f.ident.clone()).collect(),
+            )
+        }),
+    });
     Ok(RepoView {
+        changes,
         vector_searches,
         embeds,
         read_only: model.view_of.is_some(),
@@ -791,6 +828,7 @@ fn update_view(
                 field_view.ident.clone()
             },
             now,
+            optional: field.optional,
         });
         columns.push(format!("{:?}", quote(&field.cql_name)));
     }

@@ -1,0 +1,305 @@
+//! Following a change log: the changes after a position, in position
+//! order, read a settle window behind the present, with a sweep of the
+//! recent past for changes that became visible late.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::time::{Duration, Instant};
+
+use chrono::{TimeDelta, Utc};
+use futures::{Stream, TryStreamExt, future};
+use scylla::value::{CqlTimestamp, CqlTimeuuid};
+
+use super::log::{BUCKET_MILLIS, RawChange, SHARDS, bucket_of};
+use super::{Change, Logged, Operation, Position};
+use crate::{Error, Repository, Result, Statement};
+
+/// How a reader follows a change log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FollowOptions {
+    /// How far behind the present the reader stays: a change is delivered
+    /// once its position is this old, so a write still in flight, or from
+    /// a writer whose clock lags by less than this, is in order.
+    pub settle: Duration,
+    /// How long the reader waits when it has caught up.
+    pub poll: Duration,
+    /// How far back the sweep for late changes looks.
+    pub look_back: Duration,
+    /// How often the sweep runs.
+    pub sweep_every: Duration,
+    /// The most changes one read takes from each of a log hour's eight
+    /// partitions (bounds memory while catching up).
+    pub read_limit: u32,
+}
+
+impl Default for FollowOptions {
+    /// Settle 500 ms, poll every 100 ms, sweep the last 30 s every 5 s,
+    /// read at most 1,000 changes a partition at a time.
+    fn default() -> Self {
+        Self {
+            settle: Duration::from_millis(500),
+            poll: Duration::from_millis(100),
+            look_back: Duration::from_secs(30),
+            sweep_every: Duration::from_secs(5),
+            read_limit: 1000,
+        }
+    }
+}
+
+/// The columns a change row is read as.
+type ChangeRow = (CqlTimeuuid, String, Vec<u8>, Vec<u8>, i64, String);
+
+/// A reader's state between items.
+struct Follower<'a, T: Logged> {
+    repository: Repository<'a, T>,
+    options: FollowOptions,
+    /// Every settled change up to here has been read.
+    after: Position,
+    /// Where the reader started: the sweep looks no further back.
+    start: Position,
+    /// The positions delivered within the sweep's reach.
+    seen: BTreeSet<Position>,
+    ready: VecDeque<Change<T>>,
+    last_sweep: Instant,
+    /// A failure ends the stream after it is delivered.
+    failed: bool,
+}
+
+impl<'a, T: Logged> Repository<'a, T> {
+    /// The changes of this table after `after`, in position order, as they
+    /// are recorded (by any process), with the default
+    /// [`FollowOptions`]; resume from the position of the last change
+    /// handled. See [`corm::changes`](crate::changes) for what is
+    /// guaranteed.
+    ///
+    /// The stream never ends by itself; a read that fails is delivered as
+    /// an error and ends it (resume from the last position).
+    ///
+    /// # Errors
+    /// Items are [`Error::ChangeLog`] when the table has no change log,
+    /// when `after` is older than the log keeps changes, or when a change
+    /// does not read; or the error of a failed read.
+    pub fn changes(&self, after: Position) -> impl Stream<Item = Result<Change<T>>> + Send + 'a {
+        self.changes_with(after, FollowOptions::default())
+    }
+
+    /// [`changes`](Self::changes) with `options`.
+    ///
+    /// # Errors
+    /// As for [`changes`](Self::changes).
+    pub fn changes_with(
+        &self,
+        after: Position,
+        options: FollowOptions,
+    ) -> impl Stream<Item = Result<Change<T>>> + Send + 'a {
+        let follower = Follower {
+            repository: *self,
+            options,
+            after,
+            start: after,
+            seen: BTreeSet::new(),
+            ready: VecDeque::new(),
+            last_sweep: Instant::now(),
+            failed: false,
+        };
+        futures::stream::unfold(follower, |mut follower| async move {
+            if follower.failed {
+                return None;
+            }
+            let item = follower.next().await;
+            follower.failed = item.is_err();
+            Some((item, follower))
+        })
+    }
+}
+
+impl<T: Logged> Follower<'_, T> {
+    /// The next change, waiting for one.
+    async fn next(&mut self) -> Result<Change<T>> {
+        let model = self.repository.statements().spec().model;
+        let Some(log) = self.repository.statements().changes() else {
+            return Err(Error::ChangeLog {
+                model,
+                problem: "the model has no change log (`changes retain …`)".to_owned(),
+            });
+        };
+        let retain = TimeDelta::seconds(i64::from(log.spec().retain_seconds));
+        if self.after.time() < Utc::now() - retain {
+            return Err(Error::ChangeLog {
+                model,
+                problem: format!(
+                    "{} is older than the log keeps changes ({} s): its changes may have expired",
+                    self.after,
+                    log.spec().retain_seconds
+                ),
+            });
+        }
+        loop {
+            if let Some(change) = self.ready.pop_front() {
+                return Ok(change);
+            }
+            let settled = Position::end_of(Utc::now() - to_delta(self.options.settle));
+            if settled > self.after {
+                let (mut raws, read_to) = self.read(&log.read, self.after, settled).await?;
+                raws.sort_by_key(|raw| raw.position);
+                for raw in raws {
+                    self.seen.insert(raw.position);
+                    let change = self.repository.decode_change(&raw, false).await?;
+                    self.ready.push_back(change);
+                }
+                self.after = read_to;
+                if self.last_sweep.elapsed() >= self.options.sweep_every {
+                    self.sweep(log).await?;
+                }
+                let reach = Position::at(self.after.time() - to_delta(self.options.look_back));
+                self.seen = self.seen.split_off(&reach);
+                if !self.ready.is_empty() || read_to < settled {
+                    continue;
+                }
+            }
+            tokio::time::sleep(self.options.poll).await;
+        }
+    }
+
+    /// Finds the changes within the look-back that were not delivered
+    /// (visible only after the reader passed them) and queues them, late.
+    async fn sweep(&mut self, log: &super::ChangeStatements) -> Result<()> {
+        self.last_sweep = Instant::now();
+        let from =
+            Position::at(self.after.time() - to_delta(self.options.look_back)).max(self.start);
+        if from >= self.after {
+            return Ok(());
+        }
+        let positions = self
+            .read_positions(&log.read_positions, from, self.after)
+            .await?;
+        let mut late: Vec<Position> = positions
+            .into_iter()
+            .filter(|position| !self.seen.contains(position))
+            .collect();
+        late.sort();
+        for position in late {
+            let bucket = bucket_of(position.time());
+            for shard in 0..SHARDS {
+                let prepared = log.read_one.prepared(self.repository.session()).await?;
+                let rows = self
+                    .repository
+                    .stream::<ChangeRow>(prepared, (CqlTimestamp(bucket), shard, position.cql()))
+                    .await?;
+                let found: Vec<ChangeRow> = rows.try_collect().await?;
+                for row in found {
+                    let raw = self.raw(row)?;
+                    self.seen.insert(raw.position);
+                    let change = self.repository.decode_change(&raw, true).await?;
+                    self.ready.push_back(change);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The changes in `(from, to]`, hour by hour, each hour's eight
+    /// partitions read side by side, and how far they reach: `to`, or
+    /// less when a partition had more than the read limit (the changes
+    /// up to the first such partition's last are all there).
+    async fn read(
+        &self,
+        read: &Statement,
+        from: Position,
+        to: Position,
+    ) -> Result<(Vec<RawChange>, Position)> {
+        let prepared = read.prepared(self.repository.session()).await?;
+        let limit = i32::try_from(self.options.read_limit.max(1)).unwrap_or(i32::MAX);
+        let mut raws = Vec::new();
+        for bucket in buckets(from, to) {
+            let reads = (0..SHARDS).map(|shard| async move {
+                let values = (CqlTimestamp(bucket), shard, from.cql(), to.cql(), limit);
+                let rows = self
+                    .repository
+                    .stream::<ChangeRow>(prepared, values)
+                    .await?;
+                rows.try_collect::<Vec<_>>().await
+            });
+            let mut shards = Vec::new();
+            for rows in future::try_join_all(reads).await? {
+                let rows = rows
+                    .into_iter()
+                    .map(|row| self.raw(row))
+                    .collect::<Result<Vec<_>>>()?;
+                shards.push(rows);
+            }
+            let cut = shards
+                .iter()
+                .filter(|rows| rows.len() >= self.options.read_limit as usize)
+                .filter_map(|rows| rows.last().map(|raw| raw.position))
+                .min();
+            for rows in shards {
+                raws.extend(
+                    rows.into_iter()
+                        .filter(|raw| cut.is_none_or(|cut| raw.position <= cut)),
+                );
+            }
+            if let Some(cut) = cut {
+                return Ok((raws, cut));
+            }
+        }
+        Ok((raws, to))
+    }
+
+    /// The positions in `(from, to]`.
+    async fn read_positions(
+        &self,
+        read: &Statement,
+        from: Position,
+        to: Position,
+    ) -> Result<Vec<Position>> {
+        let prepared = read.prepared(self.repository.session()).await?;
+        let partitions =
+            buckets(from, to).flat_map(|bucket| (0..SHARDS).map(move |shard| (bucket, shard)));
+        let reads = partitions.map(|(bucket, shard)| async move {
+            let rows = self
+                .repository
+                .stream::<(CqlTimeuuid,)>(
+                    prepared,
+                    (CqlTimestamp(bucket), shard, from.cql(), to.cql()),
+                )
+                .await?;
+            rows.try_collect::<Vec<_>>().await
+        });
+        Ok(future::try_join_all(reads)
+            .await?
+            .into_iter()
+            .flatten()
+            .map(|(position,)| Position::from_cql(position))
+            .collect())
+    }
+
+    /// A change row as stored.
+    fn raw(&self, row: ChangeRow) -> Result<RawChange> {
+        let (position, operation, key, cells, mask, writer) = row;
+        let position = Position::from_cql(position);
+        let operation = Operation::parse(&operation).ok_or_else(|| Error::ChangeLog {
+            model: self.repository.statements().spec().model,
+            problem: format!("the change at {position} has an unknown operation `{operation}`"),
+        })?;
+        Ok(RawChange {
+            position,
+            operation,
+            key,
+            cells,
+            mask: u64::from_ne_bytes(mask.to_ne_bytes()),
+            writer,
+        })
+    }
+}
+
+/// The log hours (`bucket`s) that hold the positions in `(from, to]`.
+fn buckets(from: Position, to: Position) -> impl Iterator<Item = i64> {
+    let (first, last) = (bucket_of(from.time()), bucket_of(to.time()));
+    let hours = (last - first).div_euclid(BUCKET_MILLIS).max(0);
+    (0..=hours).map(move |hour| first + hour * BUCKET_MILLIS)
+}
+
+/// `duration` as a time delta (saturating).
+fn to_delta(duration: Duration) -> TimeDelta {
+    TimeDelta::from_std(duration).unwrap_or(TimeDelta::MAX)
+}
