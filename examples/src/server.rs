@@ -4,7 +4,9 @@
 //! summary of the requests since start at `/report` (`corm::report()`),
 //! and one read of the schema
 //! (`/customers/{id}/orders`, the number of a customer's orders) to give
-//! the metrics something to count.
+//! the metrics something to count. It also streams the ticket change log
+//! (`/changes/ticket` as Server-Sent Events, `/changes/ticket/ws` over a
+//! WebSocket: [`change_routes`]).
 
 use std::time::Duration;
 
@@ -15,7 +17,9 @@ use axum::routing::get;
 use corm::{TryStreamExt, Uuid};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
-use crate::generated::{Db, OrderPartition};
+use corm::server::{Access, ChangeFeeds, ServerOptions, SubscriptionRequest};
+
+use crate::generated::{Db, OrderPartition, Ticket};
 
 /// What the handlers share.
 #[derive(Clone, Debug)]
@@ -45,6 +49,38 @@ pub fn router(state: AppState) -> Router {
         .route("/report", get(report))
         .route("/customers/{id}/orders", get(order_count))
         .with_state(state)
+}
+
+/// The change feeds of the schema's models with a change log (`Ticket`),
+/// served by the routes `corm::server` gives; every subscription is
+/// granted unless `token` is set, which a subscription must then present
+/// (`Authorization: Bearer …` or `?token=`).
+///
+/// # Errors
+/// The error of preparing the change log's statements.
+pub async fn change_routes(
+    db: &Db,
+    options: ServerOptions,
+    token: Option<String>,
+) -> corm::Result<Router> {
+    let feeds = ChangeFeeds::start(
+        db.session().clone(),
+        db.keyspace(),
+        &[&Ticket::TABLE],
+        options,
+    )
+    .await?;
+    let feeds = match token {
+        None => feeds,
+        Some(token) => feeds.with_authorize(move |request: &SubscriptionRequest<'_>| match request
+            .token
+        {
+            Some(given) if given == token => Access::Granted,
+            Some(_) => Access::Denied("this token may not subscribe".to_owned()),
+            None => Access::Denied("a token is required".to_owned()),
+        }),
+    };
+    Ok(feeds.router())
 }
 
 /// The metrics in Prometheus's text format, with the connections to each

@@ -454,3 +454,111 @@ async fn a_position_older_than_the_retention_is_refused() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn tumbling_windows_count_and_sum_changes_per_group() {
+    with_keyspace("changes_windows", |session| async move {
+        let db = db(session).await;
+        let start = Position::now();
+        for (board, priority) in [("a", 2), ("a", 3), ("b", 5)] {
+            let mut row = ticket(board, "Counted");
+            row.priority = priority;
+            db.ticket().insert(&row).await.unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let mut late_row = ticket("a", "Next second");
+        late_row.priority = 7;
+        db.ticket().insert(&late_row).await.unwrap();
+        let options = quick();
+        let windows = corm::changes::tumbling(
+            db.ticket().changes_with(start, options),
+            Duration::from_secs(1),
+            options.settle,
+            |change: &Change<Ticket>| match &change.kind {
+                ChangeKind::Inserted(row) => Some(row.board.clone()),
+                _ => None,
+            },
+            |change: &Change<Ticket>| match &change.kind {
+                ChangeKind::Inserted(row) => Some(f64::from(row.priority)),
+                _ => None,
+            },
+        );
+        let mut windows = std::pin::pin!(windows);
+        let mut seen = Vec::new();
+        let mut counted = 0;
+        while counted < 4 {
+            let window = tokio::time::timeout(Duration::from_secs(10), windows.next())
+                .await
+                .expect("a window within 10 s")
+                .unwrap()
+                .unwrap();
+            counted += window
+                .groups
+                .values()
+                .map(|totals| totals.count)
+                .sum::<u64>();
+            seen.push(window);
+        }
+        // Contiguous windows of a second, aligned to the second.
+        for window in &seen {
+            assert_eq!(
+                window.end - window.start,
+                corm::chrono::TimeDelta::seconds(1)
+            );
+            assert_eq!(window.start.timestamp_subsec_millis(), 0);
+        }
+        assert!(seen.windows(2).all(|pair| pair[0].end == pair[1].start));
+        let mut totals: BTreeMap<String, (u64, f64)> = BTreeMap::new();
+        for window in &seen {
+            for (board, sums) in &window.groups {
+                let entry = totals.entry(board.clone()).or_default();
+                entry.0 += sums.count;
+                entry.1 += sums.sum;
+            }
+        }
+        assert_eq!(totals["a"], (3, 12.0));
+        assert_eq!(totals["b"], (1, 5.0));
+        // The last change is in a later window than the first three.
+        let last = seen.last().unwrap();
+        assert_eq!(last.groups["a"].count, 1);
+        assert_eq!(last.groups["a"].sum, 7.0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn change_records_carry_columns_by_name_and_as_json() {
+    with_keyspace("changes_records", |session| async move {
+        let db = db(session).await;
+        let start = Position::now();
+        let row = ticket("support", "By name");
+        db.ticket().insert(&row).await.unwrap();
+        db.ticket()
+            .update(&row.key(), &TicketPatch::default().priority(9))
+            .await
+            .unwrap();
+        let records = db
+            .ticket()
+            .change_records(start, quick())
+            .take(2)
+            .try_collect::<Vec<_>>();
+        let records = tokio::time::timeout(Duration::from_secs(30), records)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(records[0].operation, Operation::Insert);
+        assert_eq!(
+            records[0].column("title"),
+            Some(Some(&corm::scylla::value::CqlValue::Text(
+                "By name".to_owned()
+            )))
+        );
+        let json = records[1].to_json();
+        assert_eq!(json["operation"], "update");
+        assert_eq!(json["key"]["board"], "support");
+        assert_eq!(json["values"]["priority"], 9);
+        assert!(json["values"]["updated_at"].is_string(), "{json}");
+        assert_eq!(records[1].column("title"), None);
+    })
+    .await;
+}

@@ -54,6 +54,8 @@ mod retry;
 pub mod rt;
 #[cfg(feature = "semantic-cache")]
 pub mod semantic;
+#[cfg(feature = "server")]
+pub mod server;
 mod session;
 mod sort_order;
 pub mod statement;
@@ -97,6 +99,9 @@ pub use table::{
 };
 pub use vector::Vector;
 
+/// The HTTP framework the change endpoints are built on (`server`).
+#[cfg(feature = "server")]
+pub use axum;
 /// Arbitrary-precision decimals, for `decimal` columns ([`BigDecimal`]).
 pub use bigdecimal::{self, BigDecimal};
 /// Date and time types (`DateTime<Utc>`, `NaiveDate`, `NaiveTime`), which

@@ -5,17 +5,20 @@
 //! cargo xtask cassandra start
 //! CORM_CONTACT_POINTS=127.0.0.1:9042 cargo run -p corm-examples --bin server
 //! curl localhost:8080/ready; curl localhost:8080/metrics
+//! curl -N localhost:8080/changes/ticket    # the ticket changes, as they happen
 //! ```
 //!
 //! It listens on `CORM_SERVER_ADDR` (default `127.0.0.1:8080`) and applies
 //! the schema's migrations to the keyspace `corm_server` (created when
-//! missing) before it serves. With `OTEL_EXPORTER_OTLP_ENDPOINT` (a
+//! missing) before it serves. With `CORM_CHANGES_TOKEN` set, a change
+//! subscription must present it as a bearer token. With `OTEL_EXPORTER_OTLP_ENDPOINT` (a
 //! collector, `http://127.0.0.1:4318`), it exports every request's span
 //! over OTLP/HTTP (`corm_examples::otlp`).
 
+use corm::server::ServerOptions;
 use corm::{Config, Session};
 use corm_examples::generated::Db;
-use corm_examples::server::{AppState, install_recorder, router};
+use corm_examples::server::{AppState, change_routes, install_recorder, router};
 
 const KEYSPACE: &str = "corm_server";
 
@@ -39,7 +42,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let address = std::env::var("CORM_SERVER_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
     let listener = tokio::net::TcpListener::bind(&address).await?;
     println!("serving on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(AppState { db, prometheus }))
+    let token = std::env::var("CORM_CHANGES_TOKEN").ok();
+    let changes = change_routes(&db, ServerOptions::default(), token).await?;
+    let app = router(AppState { db, prometheus }).merge(changes);
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             // Ctrl-C: stop taking connections, finish the ones in flight.
             let _ = tokio::signal::ctrl_c().await;

@@ -10,8 +10,8 @@ use futures::{Stream, TryStreamExt, future};
 use scylla::value::{CqlTimestamp, CqlTimeuuid};
 
 use super::log::{BUCKET_MILLIS, RawChange, SHARDS, bucket_of};
-use super::{Change, Logged, Operation, Position};
-use crate::{Error, Repository, Result, Statement};
+use super::{Change, ChangeRecord, Logged, Operation, Position, decode_record};
+use crate::{Error, Repository, Result, Session, Statement, TableStatements, paging};
 
 /// How a reader follows a change log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,9 +48,11 @@ impl Default for FollowOptions {
 /// The columns a change row is read as.
 type ChangeRow = (CqlTimeuuid, String, Vec<u8>, Vec<u8>, i64, String);
 
-/// A reader's state between items.
-struct Follower<'a, T: Logged> {
-    repository: Repository<'a, T>,
+/// A reader's state between changes: it reads a log's raw changes, which
+/// typed and dynamic readers decode.
+pub(crate) struct Follower<'a> {
+    session: &'a Session,
+    statements: &'a TableStatements,
     options: FollowOptions,
     /// Every settled change up to here has been read.
     after: Position,
@@ -58,10 +60,9 @@ struct Follower<'a, T: Logged> {
     start: Position,
     /// The positions delivered within the sweep's reach.
     seen: BTreeSet<Position>,
-    ready: VecDeque<Change<T>>,
+    /// Read and not yet handed out, each with whether it is late.
+    ready: VecDeque<(RawChange, bool)>,
     last_sweep: Instant,
-    /// A failure ends the stream after it is delivered.
-    failed: bool,
 }
 
 impl<'a, T: Logged> Repository<'a, T> {
@@ -91,32 +92,96 @@ impl<'a, T: Logged> Repository<'a, T> {
         after: Position,
         options: FollowOptions,
     ) -> impl Stream<Item = Result<Change<T>>> + Send + 'a {
-        let follower = Follower {
-            repository: *self,
+        let repository = *self;
+        let follower = Follower::new(self.session(), self.statements(), after, options);
+        futures::stream::unfold(Some(follower), move |follower| async move {
+            let mut follower = follower?;
+            let item = match follower.next().await {
+                Ok((raw, late)) => repository.decode_change(&raw, late).await,
+                Err(error) => Err(error),
+            };
+            // A failure ends the stream after it is delivered.
+            let follower = item.is_ok().then_some(follower);
+            Some((item, follower))
+        })
+    }
+}
+
+impl<'a, T: crate::Table> Repository<'a, T> {
+    /// [`changes_with`](Self::changes_with) as [`ChangeRecord`]s: the
+    /// columns by name with the driver's dynamic values (and their JSON),
+    /// for tools and endpoints that do not know the model's Rust types.
+    ///
+    /// # Errors
+    /// As for [`changes`](Self::changes).
+    pub fn change_records(
+        &self,
+        after: Position,
+        options: FollowOptions,
+    ) -> impl Stream<Item = Result<ChangeRecord>> + Send + 'a {
+        let (session, statements) = (self.session(), self.statements());
+        let follower = Follower::new(session, statements, after, options);
+        futures::stream::unfold(Some(follower), move |follower| async move {
+            let mut follower = follower?;
+            let item = match follower.next().await {
+                Ok((raw, late)) => decode_record(session, statements, &raw, late).await,
+                Err(error) => Err(error),
+            };
+            let follower = item.is_ok().then_some(follower);
+            Some((item, follower))
+        })
+    }
+}
+
+impl<'a> Follower<'a> {
+    /// A reader of `statements`' change log after `after`.
+    pub(crate) fn new(
+        session: &'a Session,
+        statements: &'a TableStatements,
+        after: Position,
+        options: FollowOptions,
+    ) -> Self {
+        Self {
+            session,
+            statements,
             options,
             after,
             start: after,
             seen: BTreeSet::new(),
             ready: VecDeque::new(),
             last_sweep: Instant::now(),
-            failed: false,
-        };
-        futures::stream::unfold(follower, |mut follower| async move {
-            if follower.failed {
-                return None;
-            }
-            let item = follower.next().await;
-            follower.failed = item.is_err();
-            Some((item, follower))
-        })
+        }
     }
-}
 
-impl<T: Logged> Follower<'_, T> {
-    /// The next change, waiting for one.
-    async fn next(&mut self) -> Result<Change<T>> {
-        let model = self.repository.statements().spec().model;
-        let Some(log) = self.repository.statements().changes() else {
+    /// How far the reader has read (the change endpoints' hub): every change up to here that was
+    /// visible in time is handed out or ready.
+    #[cfg(feature = "server")]
+    pub(crate) fn position(&self) -> Position {
+        self.after
+    }
+
+    /// The changes after the reader's position up to `to` (which must be
+    /// settled: every change before it visible), in position order, as
+    /// many as one read takes (see [`FollowOptions::read_limit`]); the
+    /// reader moves past them. Empty once the reader is at `to`.
+    #[cfg(feature = "server")]
+    pub(crate) async fn read_chunk(&mut self, to: Position) -> Result<Vec<RawChange>> {
+        if self.after >= to {
+            return Ok(Vec::new());
+        }
+        let Some(log) = self.statements.changes() else {
+            return Ok(Vec::new());
+        };
+        let (mut raws, read_to) = self.read(&log.read, self.after, to).await?;
+        raws.sort_by_key(|raw| raw.position);
+        self.after = read_to;
+        Ok(raws)
+    }
+
+    /// The next change and whether it is late, waiting for one.
+    pub(crate) async fn next(&mut self) -> Result<(RawChange, bool)> {
+        let model = self.statements.spec().model;
+        let Some(log) = self.statements.changes() else {
             return Err(Error::ChangeLog {
                 model,
                 problem: "the model has no change log (`changes retain …`)".to_owned(),
@@ -143,8 +208,7 @@ impl<T: Logged> Follower<'_, T> {
                 raws.sort_by_key(|raw| raw.position);
                 for raw in raws {
                     self.seen.insert(raw.position);
-                    let change = self.repository.decode_change(&raw, false).await?;
-                    self.ready.push_back(change);
+                    self.ready.push_back((raw, false));
                 }
                 self.after = read_to;
                 if self.last_sweep.elapsed() >= self.options.sweep_every {
@@ -180,17 +244,13 @@ impl<T: Logged> Follower<'_, T> {
         for position in late {
             let bucket = bucket_of(position.time());
             for shard in 0..SHARDS {
-                let prepared = log.read_one.prepared(self.repository.session()).await?;
-                let rows = self
-                    .repository
-                    .stream::<ChangeRow>(prepared, (CqlTimestamp(bucket), shard, position.cql()))
-                    .await?;
-                let found: Vec<ChangeRow> = rows.try_collect().await?;
+                let prepared = log.read_one.prepared(self.session).await?;
+                let values = (CqlTimestamp(bucket), shard, position.cql());
+                let found: Vec<ChangeRow> = self.rows(prepared, values).await?;
                 for row in found {
                     let raw = self.raw(row)?;
                     self.seen.insert(raw.position);
-                    let change = self.repository.decode_change(&raw, true).await?;
-                    self.ready.push_back(change);
+                    self.ready.push_back((raw, true));
                 }
             }
         }
@@ -207,17 +267,13 @@ impl<T: Logged> Follower<'_, T> {
         from: Position,
         to: Position,
     ) -> Result<(Vec<RawChange>, Position)> {
-        let prepared = read.prepared(self.repository.session()).await?;
+        let prepared = read.prepared(self.session).await?;
         let limit = i32::try_from(self.options.read_limit.max(1)).unwrap_or(i32::MAX);
         let mut raws = Vec::new();
         for bucket in buckets(from, to) {
             let reads = (0..SHARDS).map(|shard| async move {
                 let values = (CqlTimestamp(bucket), shard, from.cql(), to.cql(), limit);
-                let rows = self
-                    .repository
-                    .stream::<ChangeRow>(prepared, values)
-                    .await?;
-                rows.try_collect::<Vec<_>>().await
+                self.rows::<ChangeRow>(prepared, values).await
             });
             let mut shards = Vec::new();
             for rows in future::try_join_all(reads).await? {
@@ -252,18 +308,12 @@ impl<T: Logged> Follower<'_, T> {
         from: Position,
         to: Position,
     ) -> Result<Vec<Position>> {
-        let prepared = read.prepared(self.repository.session()).await?;
+        let prepared = read.prepared(self.session).await?;
         let partitions =
             buckets(from, to).flat_map(|bucket| (0..SHARDS).map(move |shard| (bucket, shard)));
         let reads = partitions.map(|(bucket, shard)| async move {
-            let rows = self
-                .repository
-                .stream::<(CqlTimeuuid,)>(
-                    prepared,
-                    (CqlTimestamp(bucket), shard, from.cql(), to.cql()),
-                )
-                .await?;
-            rows.try_collect::<Vec<_>>().await
+            let values = (CqlTimestamp(bucket), shard, from.cql(), to.cql());
+            self.rows::<(CqlTimeuuid,)>(prepared, values).await
         });
         Ok(future::try_join_all(reads)
             .await?
@@ -273,12 +323,27 @@ impl<T: Logged> Follower<'_, T> {
             .collect())
     }
 
+    /// Every row `prepared` returns for `values`, a page at a time.
+    async fn rows<R>(
+        &self,
+        prepared: &scylla::statement::prepared::PreparedStatement,
+        values: impl scylla::serialize::row::SerializeRow,
+    ) -> Result<Vec<R>>
+    where
+        R: for<'f, 'm> scylla::deserialize::row::DeserializeRow<'f, 'm> + Send + 'static,
+    {
+        paging::stream(self.session, prepared.clone(), values, None)
+            .await?
+            .try_collect()
+            .await
+    }
+
     /// A change row as stored.
     fn raw(&self, row: ChangeRow) -> Result<RawChange> {
         let (position, operation, key, cells, mask, writer) = row;
         let position = Position::from_cql(position);
         let operation = Operation::parse(&operation).ok_or_else(|| Error::ChangeLog {
-            model: self.repository.statements().spec().model,
+            model: self.statements.spec().model,
             problem: format!("the change at {position} has an unknown operation `{operation}`"),
         })?;
         Ok(RawChange {

@@ -44,11 +44,18 @@ mod live;
 mod log;
 mod position;
 pub(crate) mod record;
+mod record_json;
+mod window;
 
 pub use change::{Change, ChangeKind, Operation};
 pub use follow::FollowOptions;
+#[cfg(feature = "server")]
+pub(crate) use follow::Follower;
 pub use log::ChangeStatements;
 pub use position::{InvalidPosition, Position};
+pub(crate) use record_json::decode_record;
+pub use record_json::{ChangeRecord, value_json};
+pub use window::{Totals, Window, tumbling};
 
 use scylla::deserialize::DeserializationError;
 use scylla::deserialize::row::ColumnIterator;
