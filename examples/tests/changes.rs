@@ -562,3 +562,116 @@ async fn change_records_carry_columns_by_name_and_as_json() {
     })
     .await;
 }
+
+/// Runs the `ticket_writer` binary: a writer process of its own.
+fn writer_process(keyspace: &str, name: &str, offset_ms: i64, writes: u32) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ticket_writer"))
+        .args([keyspace, name, &offset_ms.to_string(), &writes.to_string()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_writer_processes_with_skewed_clocks_are_followed_exactly_once_across_a_restart() {
+    with_keyspace("changes_processes", |session| async move {
+        let db = db(session.clone()).await;
+        let keyspace = session.keyspace().unwrap();
+        // Before every writer's first change, the shared tickets' included.
+        let start = Position::at(Utc::now() - corm::chrono::TimeDelta::seconds(1));
+        for n in 0..10 {
+            db.ticket()
+                .insert(&ticket("shared", &format!("Shared {n}")))
+                .await
+                .unwrap();
+        }
+        // Four processes whose clocks disagree by up to 250 ms.
+        let writers: Vec<std::process::Child> = [-150, 0, 100, -50]
+            .iter()
+            .enumerate()
+            .map(|(n, offset)| writer_process(&keyspace, &format!("writer-{n}"), *offset, 2000))
+            .collect();
+        // A reader that stops (as if killed) after 3,000 changes...
+        let first: Vec<Change<Ticket>> = tokio::time::timeout(
+            Duration::from_secs(300),
+            db.ticket().changes(start).take(3000).try_collect(),
+        )
+        .await
+        .expect("3,000 changes within 5 minutes")
+        .unwrap();
+        let mut written = 10;
+        for writer in writers {
+            let output = tokio::task::spawn_blocking(move || writer.wait_with_output())
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(output.status.success(), "{output:?}");
+            written += String::from_utf8_lossy(&output.stdout)
+                .trim()
+                .parse::<usize>()
+                .unwrap();
+        }
+        assert_eq!(written, 10 + 4 * 2000);
+        // ... and is started again from the last position it handled.
+        let resumed = follow(
+            &db,
+            first[2999].position,
+            written - 3000,
+            FollowOptions::default(),
+        )
+        .await;
+        let changes: Vec<&Change<Ticket>> = first.iter().chain(&resumed).collect();
+        let positions: BTreeSet<Position> = changes.iter().map(|change| change.position).collect();
+        assert_eq!(positions.len(), written, "every change once");
+        assert!(
+            changes
+                .windows(2)
+                .all(|pair| pair[0].position < pair[1].position)
+        );
+        assert!(changes.iter().all(|change| !change.late));
+        let writers: BTreeSet<&str> = changes
+            .iter()
+            .map(|change| change.writer.as_str())
+            .collect();
+        assert_eq!(writers.len(), 5, "four writer processes and this one");
+        // Nothing more comes.
+        let mut more = std::pin::pin!(db.ticket().changes(changes[written - 1].position));
+        assert!(
+            tokio::time::timeout(Duration::from_secs(2), more.next())
+                .await
+                .is_err()
+        );
+        // Replayed in order, the changes give the table: per key, the
+        // order of the changes is the order Cassandra applied the writes
+        // (the shared tickets were updated by all four at once).
+        let mut replayed: BTreeMap<(String, corm::Uuid), i32> = BTreeMap::new();
+        for change in &changes {
+            match &change.kind {
+                ChangeKind::Inserted(row) => {
+                    replayed.insert((row.board.clone(), row.id.into()), row.priority);
+                }
+                ChangeKind::Updated { key, patch } => {
+                    let priority = replayed
+                        .get_mut(&(key.board.clone(), key.id.into()))
+                        .unwrap();
+                    *priority = patch.priority.unwrap();
+                }
+                ChangeKind::Deleted(key) => {
+                    replayed.remove(&(key.board.clone(), key.id.into()));
+                }
+                other => panic!("no partition changes here: {other:?}"),
+            }
+        }
+        let stored: BTreeMap<(String, corm::Uuid), i32> = db
+            .ticket()
+            .scan()
+            .await
+            .unwrap()
+            .map_ok(|row: Ticket| ((row.board.clone(), row.id.into()), row.priority))
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(replayed, stored);
+    })
+    .await;
+}

@@ -109,7 +109,7 @@ impl corm::changes::Logged for {{ item.ident }} {
         })
     }
 
-    fn read_partition<'f, 'm>(mut cells: ColumnIterator<'f, 'm>) -> Result<{{ spec.partition_type }}, DeserializationError> {
+    fn read_partition<'f, 'm>({% if changes.partition.is_some() %}mut {% endif %}cells: ColumnIterator<'f, 'm>) -> Result<{{ spec.partition_type }}, DeserializationError> {
 {% if let Some((partition, fields)) = changes.partition %}
         Ok({{ partition }} {
 {% for field in fields %}

@@ -79,7 +79,10 @@ impl<'a, T: Logged> Repository<'a, T> {
     /// Items are [`Error::ChangeLog`] when the table has no change log,
     /// when `after` is older than the log keeps changes, or when a change
     /// does not read; or the error of a failed read.
-    pub fn changes(&self, after: Position) -> impl Stream<Item = Result<Change<T>>> + Send + 'a {
+    pub fn changes(
+        &self,
+        after: Position,
+    ) -> impl Stream<Item = Result<Change<T>>> + Send + use<'a, T> {
         self.changes_with(after, FollowOptions::default())
     }
 
@@ -91,7 +94,7 @@ impl<'a, T: Logged> Repository<'a, T> {
         &self,
         after: Position,
         options: FollowOptions,
-    ) -> impl Stream<Item = Result<Change<T>>> + Send + 'a {
+    ) -> impl Stream<Item = Result<Change<T>>> + Send + use<'a, T> {
         let repository = *self;
         let follower = Follower::new(self.session(), self.statements(), after, options);
         futures::stream::unfold(Some(follower), move |follower| async move {
@@ -118,7 +121,7 @@ impl<'a, T: crate::Table> Repository<'a, T> {
         &self,
         after: Position,
         options: FollowOptions,
-    ) -> impl Stream<Item = Result<ChangeRecord>> + Send + 'a {
+    ) -> impl Stream<Item = Result<ChangeRecord>> + Send + use<'a, T> {
         let (session, statements) = (self.session(), self.statements());
         let follower = Follower::new(session, statements, after, options);
         futures::stream::unfold(Some(follower), move |follower| async move {

@@ -16,7 +16,7 @@ impl<'a, T: Logged> Repository<'a, T> {
     /// A subscriber that falls more than 1,024 changes behind gets an
     /// [`Error::ChangesMissed`] saying how many it missed, then the
     /// changes after them.
-    pub fn live_changes(&self) -> impl Stream<Item = Result<Change<T>>> + Send + 'a {
+    pub fn live_changes(&self) -> impl Stream<Item = Result<Change<T>>> + Send + use<'a, T> {
         let repository = *self;
         let receiver = self.statements().changes().map(|log| log.live.subscribe());
         futures::stream::unfold(
