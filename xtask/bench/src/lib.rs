@@ -24,6 +24,7 @@
 //!   code and plain inserts.
 
 pub mod bulk;
+pub mod changes;
 #[allow(missing_docs)]
 pub mod charybdis_side;
 pub mod cpu;

@@ -44,6 +44,8 @@ enum Command {
     Range(RangeArgs),
     /// An event store's replay against hand-written code, and its appends.
     Events(EventsArgs),
+    /// A change log's cost to writes, and the latency of its readers.
+    Changes(ChangesArgs),
     /// Nearest-neighbour search against a hand-written `ANN OF` read.
     Vectors(VectorsArgs),
     /// Sentences embedded per second by the local model.
@@ -90,6 +92,29 @@ struct EventsArgs {
     #[arg(long, default_value_t = 3)]
     runs: usize,
     /// Where `events.json` goes.
+    #[arg(long, default_value = "target/corm-bench")]
+    out: PathBuf,
+}
+
+/// Arguments of `corm-bench changes`.
+#[derive(clap::Args)]
+struct ChangesArgs {
+    /// Timed insert runs of each side.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Seconds of each run (and of the latency run).
+    #[arg(long, default_value_t = 5.0)]
+    seconds: f64,
+    /// Inserts in flight at once.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// Writes per second during the latency run.
+    #[arg(long, default_value_t = 2000.0)]
+    rate: f64,
+    /// In-process subscribers during the latency run.
+    #[arg(long, default_value_t = 100)]
+    subscribers: usize,
+    /// Where `changes.json` goes.
     #[arg(long, default_value = "target/corm-bench")]
     out: PathBuf,
 }
@@ -218,6 +243,7 @@ async fn main() -> ExitCode {
         Command::Bulk(args) => bulk(args).await,
         Command::Range(args) => range(args).await,
         Command::Events(args) => events(args).await,
+        Command::Changes(args) => changes(args).await,
         Command::Vectors(args) => vectors(args).await,
         #[cfg(feature = "embed-local")]
         Command::Embed(args) => embed(args).await,
@@ -374,6 +400,44 @@ async fn vectors(args: VectorsArgs) -> Result<(), BenchError> {
         ))
         .await?;
     write_json(&args.out, "vectors.json", &report)
+}
+
+async fn changes(args: ChangesArgs) -> Result<(), BenchError> {
+    let session = setup::connect().await?;
+    setup::recreate_keyspace(&session).await?;
+    let db = corm_bench::generated::Db::new(session.clone(), corm_bench::data::KEYSPACE);
+    println!(
+        "changes: {} runs of {}s per side at concurrency {}, then {} writes/s with {} subscribers; load average {}",
+        args.runs,
+        args.seconds,
+        args.concurrency,
+        args.rate,
+        args.subscribers,
+        load_average()
+    );
+    let report = corm_bench::changes::measure(
+        &db,
+        args.runs,
+        args.seconds,
+        args.concurrency,
+        args.rate,
+        args.subscribers,
+    )
+    .await?;
+    println!(
+        "changes: inserts {:.0}/s plain, {:.0}/s with the change log: {:.2}x; write to in-process subscriber p50 {:.2} ms p99 {:.2} ms; to a log reader p50 {:.0} ms p99 {:.0} ms ({} changes); the writes themselves p50 {:.2} ms p99 {:.2} ms",
+        report.plain_inserts_per_second,
+        report.logged_inserts_per_second,
+        report.logged_vs_plain,
+        report.live_p50_ms,
+        report.live_p99_ms,
+        report.log_p50_ms,
+        report.log_p99_ms,
+        report.changes,
+        report.write_p50_ms,
+        report.write_p99_ms
+    );
+    write_json(&args.out, "changes.json", &report)
 }
 
 async fn events(args: EventsArgs) -> Result<(), BenchError> {
