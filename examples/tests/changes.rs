@@ -45,6 +45,61 @@ async fn follow(
         .unwrap()
 }
 
+/// Asserts that `changes` are the `written` changes, each once, in
+/// position order, none late, from `writers` writers, and that replaying
+/// them in order gives the table: per key, the changes' order is the order
+/// in which Cassandra resolves the writes (last write wins, by the write
+/// time, which is the change's position).
+async fn assert_followed_exactly(
+    db: &Db,
+    changes: &[&Change<Ticket>],
+    written: usize,
+    writers: usize,
+) {
+    let positions: BTreeSet<Position> = changes.iter().map(|change| change.position).collect();
+    assert_eq!(positions.len(), written, "each change once");
+    assert!(
+        changes
+            .windows(2)
+            .all(|pair| pair[0].position < pair[1].position)
+    );
+    assert!(changes.iter().all(|change| !change.late));
+    let names: BTreeSet<&str> = changes
+        .iter()
+        .map(|change| change.writer.as_str())
+        .collect();
+    assert_eq!(names.len(), writers, "{names:?}");
+    let mut replayed: BTreeMap<(String, corm::Uuid), i32> = BTreeMap::new();
+    for change in changes {
+        match &change.kind {
+            ChangeKind::Inserted(row) => {
+                replayed.insert((row.board.clone(), row.id.into()), row.priority);
+            }
+            ChangeKind::Updated { key, patch } => {
+                // An upsert, as in Cassandra: an update from a writer whose
+                // clock lags may come before the insert it follows, and
+                // the insert then overwrites it (last write wins).
+                let priority = patch.priority.expect("the priority updated");
+                replayed.insert((key.board.clone(), key.id.into()), priority);
+            }
+            ChangeKind::Deleted(key) => {
+                replayed.remove(&(key.board.clone(), key.id.into()));
+            }
+            other => panic!("no partition changes here: {other:?}"),
+        }
+    }
+    let stored: BTreeMap<(String, corm::Uuid), i32> = db
+        .ticket()
+        .scan()
+        .await
+        .unwrap()
+        .map_ok(|row: Ticket| ((row.board.clone(), row.id.into()), row.priority))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(replayed, stored);
+}
+
 fn ticket(board: &str, title: &str) -> Ticket {
     Ticket::new(board.to_owned(), title.to_owned(), TicketStatus::Open, 2)
 }
@@ -337,54 +392,8 @@ async fn skewed_writers_are_followed_in_position_order_exactly_once() {
             .into_iter()
             .sum();
         let changes = follow(&db, start, written, FollowOptions::default()).await;
-        let positions: BTreeSet<Position> = changes.iter().map(|change| change.position).collect();
-        assert_eq!(positions.len(), written, "each change once");
-        assert!(
-            changes
-                .windows(2)
-                .all(|pair| pair[0].position < pair[1].position)
-        );
-        assert!(changes.iter().all(|change| !change.late));
-        let writers: BTreeSet<&str> = changes
-            .iter()
-            .map(|change| change.writer.as_str())
-            .collect();
-        assert_eq!(writers.len(), 4);
-        // Replaying the changes in order gives the table.
-        let mut replayed: BTreeMap<(String, corm::Uuid), Ticket> = BTreeMap::new();
-        for change in &changes {
-            match &change.kind {
-                ChangeKind::Inserted(row) => {
-                    replayed.insert((row.board.clone(), row.id.into()), row.clone());
-                }
-                ChangeKind::Updated { key, patch } => {
-                    if let Some(row) = replayed.get_mut(&(key.board.clone(), key.id.into()))
-                        && let Some(priority) = patch.priority
-                    {
-                        row.priority = priority;
-                    }
-                }
-                ChangeKind::Deleted(key) => {
-                    replayed.remove(&(key.board.clone(), key.id.into()));
-                }
-                other => panic!("no partition changes here: {other:?}"),
-            }
-        }
-        let mut stored: Vec<(String, corm::Uuid, i32)> = db
-            .ticket()
-            .scan()
-            .await
-            .unwrap()
-            .map_ok(|row: Ticket| (row.board.clone(), row.id.into(), row.priority))
-            .try_collect()
-            .await
-            .unwrap();
-        stored.sort();
-        let replayed: Vec<(String, corm::Uuid, i32)> = replayed
-            .into_values()
-            .map(|row| (row.board.clone(), row.id.into(), row.priority))
-            .collect();
-        assert_eq!(replayed, stored);
+        let changes: Vec<&Change<Ticket>> = changes.iter().collect();
+        assert_followed_exactly(&db, &changes, written, 4).await;
     })
     .await;
 }
@@ -621,19 +630,8 @@ async fn four_writer_processes_with_skewed_clocks_are_followed_exactly_once_acro
         )
         .await;
         let changes: Vec<&Change<Ticket>> = first.iter().chain(&resumed).collect();
-        let positions: BTreeSet<Position> = changes.iter().map(|change| change.position).collect();
-        assert_eq!(positions.len(), written, "every change once");
-        assert!(
-            changes
-                .windows(2)
-                .all(|pair| pair[0].position < pair[1].position)
-        );
-        assert!(changes.iter().all(|change| !change.late));
-        let writers: BTreeSet<&str> = changes
-            .iter()
-            .map(|change| change.writer.as_str())
-            .collect();
-        assert_eq!(writers.len(), 5, "four writer processes and this one");
+        // Four writer processes and this one.
+        assert_followed_exactly(&db, &changes, written, 5).await;
         // Nothing more comes.
         let mut more = std::pin::pin!(db.ticket().changes(changes[written - 1].position));
         assert!(
@@ -641,37 +639,6 @@ async fn four_writer_processes_with_skewed_clocks_are_followed_exactly_once_acro
                 .await
                 .is_err()
         );
-        // Replayed in order, the changes give the table: per key, the
-        // order of the changes is the order Cassandra applied the writes
-        // (the shared tickets were updated by all four at once).
-        let mut replayed: BTreeMap<(String, corm::Uuid), i32> = BTreeMap::new();
-        for change in &changes {
-            match &change.kind {
-                ChangeKind::Inserted(row) => {
-                    replayed.insert((row.board.clone(), row.id.into()), row.priority);
-                }
-                ChangeKind::Updated { key, patch } => {
-                    let priority = replayed
-                        .get_mut(&(key.board.clone(), key.id.into()))
-                        .unwrap();
-                    *priority = patch.priority.unwrap();
-                }
-                ChangeKind::Deleted(key) => {
-                    replayed.remove(&(key.board.clone(), key.id.into()));
-                }
-                other => panic!("no partition changes here: {other:?}"),
-            }
-        }
-        let stored: BTreeMap<(String, corm::Uuid), i32> = db
-            .ticket()
-            .scan()
-            .await
-            .unwrap()
-            .map_ok(|row: Ticket| ((row.board.clone(), row.id.into()), row.priority))
-            .try_collect()
-            .await
-            .unwrap();
-        assert_eq!(replayed, stored);
     })
     .await;
 }

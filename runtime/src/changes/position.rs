@@ -9,8 +9,7 @@ use chrono::{DateTime, Utc};
 use scylla::value::CqlTimeuuid;
 use uuid::Uuid;
 
-/// 100 ns intervals between the Gregorian epoch (1582-10-15) and the Unix epoch.
-const GREGORIAN_TO_UNIX_TICKS: u64 = 0x01B2_1DD2_1381_4000;
+use crate::rt::{GREGORIAN_TO_UNIX_TICKS, timeuuid_at};
 
 /// The position of a change in its model's change log, and where a reader
 /// resumes: the changes after it. Printed (and parsed) as its UUID, which
@@ -35,18 +34,7 @@ impl Position {
     /// all within that microsecond.
     pub(crate) fn in_batch(micros: u64, index: usize) -> Self {
         let tick = u64::try_from(index.min(9)).unwrap_or(9);
-        let ticks = micros * 10 + tick + GREGORIAN_TO_UNIX_TICKS;
-        let random = Uuid::new_v4().into_bytes();
-        let counter = u16::from_be_bytes([random[0], random[1]]);
-        let node = [
-            random[2] | 0x01,
-            random[3],
-            random[4],
-            random[5],
-            random[6],
-            random[7],
-        ];
-        Self(uuid::Builder::from_gregorian_timestamp(ticks, counter, &node).into_uuid())
+        Self(timeuuid_at(micros * 10 + tick + GREGORIAN_TO_UNIX_TICKS))
     }
 
     /// The position before every change made at `time` or later: a reader

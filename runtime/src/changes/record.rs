@@ -102,11 +102,7 @@ impl<T: Table> Repository<'_, T> {
         };
         let session = self.session();
         let statements = self.statements();
-        let now = if T::STAMPS_NOW {
-            Now::current()
-        } else {
-            Now::EPOCH
-        };
+        let now = Now::of_update(T::STAMPS_NOW);
         let position = Position::new_now(session.change_clock_offset());
         let (ttl, timestamp) = (self.options().bound_ttl(), micros_of(position));
         let mut values = T::Values::default();

@@ -67,6 +67,7 @@ pub use row::{
 };
 pub use statement::{WithTtlAndTimestamp, quoted, with_ttl_and_timestamp};
 pub use text::{check_text, parse_error, read_text, serialize_text, unknown_variant};
+pub(crate) use time::{GREGORIAN_TO_UNIX_TICKS, timeuuid_at};
 pub use time::{now_timestamp, now_timeuuid};
 pub use udt::{UdtField, UdtFields, check_udt_field, required_field, serialize_udt, udt_fields};
 pub use values::{Bind, BoundValue, BoundValues, Chain, MAX_BOUND_VALUES, MAX_RANGE_VALUES, Now};

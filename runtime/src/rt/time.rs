@@ -5,7 +5,7 @@ use scylla::value::CqlTimeuuid;
 use uuid::{Builder, Uuid};
 
 /// 100 ns intervals between the Gregorian epoch (1582-10-15) and the Unix epoch.
-const GREGORIAN_TO_UNIX_TICKS: u64 = 0x01B2_1DD2_1381_4000;
+pub(crate) const GREGORIAN_TO_UNIX_TICKS: u64 = 0x01B2_1DD2_1381_4000;
 
 /// A new time-based (version 1) UUID for the current time, as a `timeuuid`
 /// column stores it; its clock sequence and node are random, so two calls
@@ -20,7 +20,12 @@ pub fn now_timeuuid() -> CqlTimeuuid {
     let nanos = chrono::Utc::now()
         .timestamp_nanos_opt()
         .map_or(0, |nanos| u64::try_from(nanos).unwrap_or(0));
-    let ticks = nanos / 100 + GREGORIAN_TO_UNIX_TICKS;
+    CqlTimeuuid::from(timeuuid_at(nanos / 100 + GREGORIAN_TO_UNIX_TICKS))
+}
+
+/// A time-based (version 1) UUID at `ticks` (100 ns intervals since the
+/// Gregorian epoch) with a random clock sequence and node.
+pub(crate) fn timeuuid_at(ticks: u64) -> Uuid {
     let random = Uuid::new_v4().into_bytes();
     let counter = u16::from_be_bytes([random[0], random[1]]);
     // The multicast bit marks a node id that is not a MAC address.
@@ -32,7 +37,7 @@ pub fn now_timeuuid() -> CqlTimeuuid {
         random[6],
         random[7],
     ];
-    CqlTimeuuid::from(Builder::from_gregorian_timestamp(ticks, counter, &node).into_uuid())
+    Builder::from_gregorian_timestamp(ticks, counter, &node).into_uuid()
 }
 
 /// The current time at the precision a `timestamp` column keeps

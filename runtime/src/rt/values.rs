@@ -163,6 +163,13 @@ impl Now {
         }
     }
 
+    /// The time of an update: the current time when it `stamps` (has
+    /// `@on_update(now)` columns), else [`EPOCH`](Self::EPOCH), without
+    /// reading the clock.
+    pub fn of_update(stamps: bool) -> Self {
+        if stamps { Self::current() } else { Self::EPOCH }
+    }
+
     /// The Unix epoch: the time of an update without `@on_update(now)`
     /// columns, which binds none of it.
     pub const EPOCH: Self = Self {

@@ -36,7 +36,15 @@ pub(crate) async fn subscribe(
     match feeds.subscriber(&table, &query, &headers) {
         Ok(subscriber) => {
             let options = feeds.options;
-            upgrade.on_upgrade(move |socket| serve(socket, subscriber, options))
+            // Clients send little (closes, pongs): small read buffers keep
+            // an idle connection cheap (tungstenite's default is 128 KiB);
+            // each change is written at once rather than batched.
+            upgrade
+                .read_buffer_size(4 * 1024)
+                .write_buffer_size(0)
+                .max_message_size(64 * 1024)
+                .max_frame_size(16 * 1024)
+                .on_upgrade(move |socket| serve(socket, subscriber, options))
         }
         Err(refusal) => refusal.into_response(),
     }

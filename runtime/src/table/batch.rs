@@ -142,11 +142,7 @@ impl<'db, D> WriteBatch<'db, D> {
         let write = PatchWrite::<K::Table> {
             key: key.clone(),
             patch: patch.clone(),
-            now: if K::Table::STAMPS_NOW {
-                Now::current()
-            } else {
-                Now::EPOCH
-            },
+            now: Now::of_update(K::Table::STAMPS_NOW),
             by_partition: false,
         };
         let mask = write.mask();

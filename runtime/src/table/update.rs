@@ -57,11 +57,7 @@ impl<T: Updatable> Repository<'_, T> {
             return self.record_update(key, patch).await;
         }
         let options = self.options();
-        let now = if T::STAMPS_NOW {
-            Now::current()
-        } else {
-            Now::EPOCH
-        };
+        let now = Now::of_update(T::STAMPS_NOW);
         let (ttl, timestamp) = (options.bound_ttl(), options.bound_timestamp());
         let using = options.writes_using();
         let mut values = T::Values::default();

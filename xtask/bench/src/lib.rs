@@ -27,6 +27,7 @@ pub mod bulk;
 pub mod changes;
 #[allow(missing_docs)]
 pub mod charybdis_side;
+pub mod connections;
 pub mod cpu;
 pub mod data;
 #[cfg(feature = "embed-local")]

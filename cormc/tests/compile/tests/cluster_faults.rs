@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 
 use corm::{Consistency, Error, ErrorKind, Options, Session, StreamExt, TryStreamExt, Uuid};
 use corm_codegen_fixtures::db::{
-    Customer, Db, Order, PageViewsKey, WalletBalance, WalletEvent, wallet::Credited,
+    Customer, Db, Order, PageViewsKey, Ticket, TicketStatus, WalletBalance, WalletEvent,
+    wallet::Credited,
 };
 use support::{config, order, pending_hint_files, settle_schema, took, with_cluster_keyspace};
 
@@ -274,6 +275,122 @@ async fn a_node_killed_mid_flight() {
         for customer in &claimed {
             let found = db.customer().find_by_email(&customer.email).await.unwrap();
             assert_eq!(found.map(|found| found.id), Some(customer.id));
+        }
+    })
+    .await;
+}
+
+/// Writes of a model with a change log while a node is killed: each write
+/// and its change are one logged batch, which the batch log completes
+/// when its coordinator dies midway, so once the batch log has replayed,
+/// the rows and the changes are the same set: every acknowledged insert
+/// has its change, and a timed-out one has both or neither.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_log_write_and_its_change_land_together_when_a_node_is_killed() {
+    with_cluster_keyspace("changes_killed", config(), |cluster, session| async move {
+        let db = db(session).await;
+        settle_schema().await;
+        let start = corm::changes::Position::now();
+        let stop = Arc::new(AtomicBool::new(false));
+        let inserts = Arc::new(Tally::default());
+        let acknowledged = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut workers = Vec::new();
+        for worker in 0..4 {
+            let (db, stop, inserts, acknowledged) = (
+                db.clone(),
+                stop.clone(),
+                inserts.clone(),
+                acknowledged.clone(),
+            );
+            workers.push(tokio::spawn(async move {
+                let mut n = 0;
+                while !stop.load(Ordering::SeqCst) {
+                    n += 1;
+                    let row = Ticket::new(
+                        format!("board-{worker}"),
+                        format!("ticket {n}"),
+                        TicketStatus::Open,
+                        n,
+                    );
+                    if inserts.record(db.ticket().insert(&row).await) {
+                        acknowledged
+                            .lock()
+                            .unwrap()
+                            .push((row.board.clone(), Uuid::from(row.id)));
+                    }
+                }
+            }));
+        }
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        cluster.kill(2).await;
+        tokio::time::sleep(Duration::from_secs(8)).await;
+        stop.store(true, Ordering::SeqCst);
+        for worker in workers {
+            worker.await.unwrap();
+        }
+        let failed = inserts.errors();
+        println!(
+            "change-logged inserts: {} acknowledged, {} failed",
+            inserts.ok.load(Ordering::SeqCst),
+            failed.len()
+        );
+        for (kind, message) in &failed {
+            assert!(
+                matches!(kind, ErrorKind::Timeout | ErrorKind::Connection),
+                "untyped failure {message}"
+            );
+        }
+        cluster.restart(2).await;
+        let acknowledged: BTreeSet<(String, Uuid)> =
+            acknowledged.lock().unwrap().iter().cloned().collect();
+        // The batch log replays a batch its coordinator did not finish
+        // after twice the write timeout, on a 10 s schedule.
+        let started = Instant::now();
+        loop {
+            let rows: BTreeSet<(String, Uuid)> = db
+                .ticket()
+                .with(at(Consistency::All))
+                .scan()
+                .await
+                .unwrap()
+                .map_ok(|row| (row.board, Uuid::from(row.id)))
+                .try_collect()
+                .await
+                .unwrap();
+            let options = corm::changes::FollowOptions {
+                settle: Duration::from_millis(500),
+                ..corm::changes::FollowOptions::default()
+            };
+            let mut changes = std::pin::pin!(db.ticket().changes_with(start, options));
+            let mut logged = BTreeSet::new();
+            // Every change up to half a second ago, then a quiet second.
+            while let Ok(Some(change)) =
+                tokio::time::timeout(Duration::from_secs(2), changes.next()).await
+            {
+                if let corm::changes::ChangeKind::Inserted(row) = change.unwrap().kind {
+                    logged.insert((row.board, Uuid::from(row.id)));
+                }
+            }
+            assert!(
+                rows.is_superset(&acknowledged),
+                "an acknowledged insert has no row"
+            );
+            if rows == logged {
+                println!(
+                    "{} rows, each with its change ({} acknowledged), {:.1} s after the restart",
+                    rows.len(),
+                    acknowledged.len(),
+                    started.elapsed().as_secs_f64()
+                );
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(90),
+                "rows without changes: {:?}; changes without rows: {:?}",
+                rows.difference(&logged).collect::<Vec<_>>(),
+                logged.difference(&rows).collect::<Vec<_>>()
+            );
+            tokio::time::sleep(Duration::from_secs(5)).await;
         }
     })
     .await;

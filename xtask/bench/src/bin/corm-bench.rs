@@ -46,6 +46,11 @@ enum Command {
     Events(EventsArgs),
     /// A change log's cost to writes, and the latency of its readers.
     Changes(ChangesArgs),
+    /// The memory a server spends per idle change subscription.
+    Connections(ConnectionsArgs),
+    /// Serves `LoggedUser`'s change feed (the server of `connections`).
+    #[command(hide = true)]
+    ServeChanges,
     /// Nearest-neighbour search against a hand-written `ANN OF` read.
     Vectors(VectorsArgs),
     /// Sentences embedded per second by the local model.
@@ -115,6 +120,18 @@ struct ChangesArgs {
     #[arg(long, default_value_t = 100)]
     subscribers: usize,
     /// Where `changes.json` goes.
+    #[arg(long, default_value = "target/corm-bench")]
+    out: PathBuf,
+}
+
+/// Arguments of `corm-bench connections`.
+#[derive(clap::Args)]
+struct ConnectionsArgs {
+    /// Connections, half SSE and half WebSocket (raise the open-file
+    /// limit past this: `ulimit -n`).
+    #[arg(long, default_value_t = 10_000)]
+    count: usize,
+    /// Where `connections.json` goes.
     #[arg(long, default_value = "target/corm-bench")]
     out: PathBuf,
 }
@@ -244,6 +261,8 @@ async fn main() -> ExitCode {
         Command::Range(args) => range(args).await,
         Command::Events(args) => events(args).await,
         Command::Changes(args) => changes(args).await,
+        Command::Connections(args) => connections(args).await,
+        Command::ServeChanges => serve_changes().await,
         Command::Vectors(args) => vectors(args).await,
         #[cfg(feature = "embed-local")]
         Command::Embed(args) => embed(args).await,
@@ -438,6 +457,32 @@ async fn changes(args: ChangesArgs) -> Result<(), BenchError> {
         report.write_p99_ms
     );
     write_json(&args.out, "changes.json", &report)
+}
+
+async fn connections(args: ConnectionsArgs) -> Result<(), BenchError> {
+    let session = setup::connect().await?;
+    setup::recreate_keyspace(&session).await?;
+    let exe = std::env::current_exe()
+        .map_err(|error| BenchError::Setup(format!("where is corm-bench? {error}")))?;
+    let report = corm_bench::connections::measure(&exe, args.count).await?;
+    println!(
+        "connections: {} SSE and {} WebSocket subscriptions held in {:.1}s; server {} KiB idle, {} KiB with the SSE ones, {} KiB with all: {:.0} bytes per SSE, {:.0} per WebSocket",
+        report.sse,
+        report.websockets,
+        report.connect_seconds,
+        report.idle_kib,
+        report.with_sse_kib,
+        report.with_both_kib,
+        report.bytes_per_sse,
+        report.bytes_per_websocket
+    );
+    write_json(&args.out, "connections.json", &report)
+}
+
+async fn serve_changes() -> Result<(), BenchError> {
+    let session = setup::connect().await?;
+    let db = corm_bench::generated::Db::new(session, corm_bench::data::KEYSPACE);
+    corm_bench::connections::serve(&db).await
 }
 
 async fn events(args: EventsArgs) -> Result<(), BenchError> {
