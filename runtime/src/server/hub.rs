@@ -22,7 +22,7 @@ pub(crate) struct Hub {
     pub model: &'static str,
     session: Session,
     statements: Arc<TableStatements>,
-    sender: broadcast::Sender<Arc<ChangeRecord>>,
+    sender: broadcast::Sender<Arc<Shared>>,
     /// How far the hub's reader has read (every change up to here it has
     /// handed out, or is about to: never behind a change it sent).
     position: watch::Receiver<Position>,
@@ -50,11 +50,27 @@ impl std::fmt::Debug for Hub {
     }
 }
 
+/// A change as the hub hands it out: decoded and written as JSON once,
+/// whatever the number of subscribers.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub record: ChangeRecord,
+    /// `record.to_json()`, as text.
+    pub json: String,
+}
+
+impl Shared {
+    fn new(record: ChangeRecord) -> Arc<Self> {
+        let json = record.to_json().to_string();
+        Arc::new(Self { record, json })
+    }
+}
+
 /// What a subscriber gets next.
 #[derive(Debug)]
 pub(crate) enum Item {
     /// A change that passed its filter.
-    Change(Arc<ChangeRecord>),
+    Change(Arc<Shared>),
     /// The subscription ends, for this reason.
     Closed(String),
 }
@@ -157,7 +173,7 @@ impl Hub {
 async fn read(
     session: Session,
     statements: Arc<TableStatements>,
-    sender: broadcast::Sender<Arc<ChangeRecord>>,
+    sender: broadcast::Sender<Arc<Shared>>,
     moved: watch::Sender<Position>,
     start: Position,
     follow: FollowOptions,
@@ -178,7 +194,7 @@ async fn read(
                     match decode_record(&session, &statements, &raw, late).await {
                         Ok(record) => {
                             // No subscriber is not an error.
-                            let _ = sender.send(Arc::new(record));
+                            let _ = sender.send(Shared::new(record));
                             // Subscribers on this thread read it before
                             // the next: a burst does not outrun them.
                             tokio::task::yield_now().await;
@@ -203,7 +219,7 @@ async fn read(
 /// it was made, then the hub's changes after that.
 pub(crate) struct Subscriber {
     hub: Arc<Hub>,
-    receiver: broadcast::Receiver<Arc<ChangeRecord>>,
+    receiver: broadcast::Receiver<Arc<Shared>>,
     /// Where the hub was: replayed up to here, live after.
     from: Position,
     /// Where the replay is, while it lasts.
@@ -211,7 +227,7 @@ pub(crate) struct Subscriber {
     /// The late changes replayed (a late change the hub sends is given
     /// only if it was not).
     replayed: HashSet<Position>,
-    pending: Vec<Arc<ChangeRecord>>,
+    pending: Vec<Arc<Shared>>,
     filter: Option<CheckedFilter>,
 }
 
@@ -239,12 +255,13 @@ impl Subscriber {
             }
             match self.receiver.recv().await {
                 Ok(change) => {
-                    let replayed = if change.late {
-                        self.replayed.contains(&change.position)
+                    let record = &change.record;
+                    let replayed = if record.late {
+                        self.replayed.contains(&record.position)
                     } else {
-                        change.position <= self.from
+                        record.position <= self.from
                     };
-                    if !replayed && self.passes(&change) {
+                    if !replayed && self.passes(record) {
                         return Item::Change(change);
                     }
                 }
@@ -271,7 +288,7 @@ impl Subscriber {
             self.replayed.insert(raw.position);
             let record = decode_record(&hub.session, &hub.statements, &raw, false).await?;
             if self.passes(&record) {
-                changes.push(Arc::new(record));
+                changes.push(Shared::new(record));
             }
         }
         // Popped from the back.

@@ -7,7 +7,7 @@
 //! # async fn demo(session: corm::Session, spec: &'static corm::TableSpec) -> corm::Result<()> {
 //! use corm::server::{ChangeFeeds, ServerOptions};
 //! let feeds = ChangeFeeds::start(session, "shop", &[spec], ServerOptions::default()).await?;
-//! let app = axum::Router::new().merge(feeds.router());
+//! let app: corm::axum::Router = corm::axum::Router::new().merge(feeds.router());
 //! # let _ = app;
 //! # Ok(())
 //! # }

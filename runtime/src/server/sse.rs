@@ -55,9 +55,9 @@ fn events(
                     closed("over this subscription's rate limit; resume from the last position received".to_owned())
                 } else {
                     let event = Event::default()
-                        .id(change.position.to_string())
-                        .event(change.operation.as_str())
-                        .data(change.to_json().to_string());
+                        .id(change.record.position.to_string())
+                        .event(change.record.operation.as_str())
+                        .data(&change.json);
                     return Some((Ok(event), (subscriber, bucket, false)));
                 }
             }

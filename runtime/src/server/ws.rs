@@ -66,8 +66,8 @@ async fn serve(mut socket: WebSocket, subscriber: Subscriber, options: ServerOpt
                 let (code, reason) = match item {
                     Item::Change(change) => {
                         if rate.as_mut().is_none_or(Bucket::take) {
-                            let message = serde_json::json!({ "type": "change", "change": change.to_json() });
-                            if send(&mut socket, Message::Text(message.to_string().into()), &options).await {
+                            let message = format!(r#"{{"type":"change","change":{}}}"#, change.json);
+                            if send(&mut socket, Message::Text(message.into()), &options).await {
                                 continue;
                             }
                             return;

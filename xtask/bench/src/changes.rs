@@ -100,8 +100,40 @@ async fn insert_rate(
     Ok(next.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64())
 }
 
+/// Writes `writes` `LoggedUser` rows at `rate` a second (whatever the
+/// writes' own latency: they overlap); each write's latency, ms.
+///
+/// # Errors
+/// A failed write.
+pub async fn write_at_rate(db: &Db, rate: f64, writes: u64) -> Result<Vec<f64>, corm::Error> {
+    let users = db.logged_user();
+    let mut took = Vec::new();
+    let interval = Duration::from_secs_f64(1.0 / rate);
+    let started = Instant::now();
+    let mut in_flight = futures::stream::FuturesUnordered::new();
+    for n in 0..writes {
+        let due = started + interval.mul_f64(n as f64);
+        tokio::time::sleep_until(due.into()).await;
+        let row = logged(1_000_000_000 + n);
+        in_flight.push(async move {
+            let sent = Instant::now();
+            users
+                .insert(&row)
+                .await
+                .map(|()| sent.elapsed().as_secs_f64() * 1000.0)
+        });
+        while let Some(Some(outcome)) = in_flight.next().now_or_never() {
+            took.push(outcome?);
+        }
+    }
+    while let Some(outcome) = in_flight.next().await {
+        took.push(outcome?);
+    }
+    Ok(took)
+}
+
 /// The `p` quantile of sorted `samples` (ms).
-fn quantile(samples: &[f64], p: f64) -> f64 {
+pub fn quantile(samples: &[f64], p: f64) -> f64 {
     if samples.is_empty() {
         return f64::NAN;
     }
@@ -161,34 +193,7 @@ pub async fn measure(
         }
         Ok::<_, corm::Error>(samples)
     };
-    let writer = {
-        async move {
-            let users = db.logged_user();
-            let mut took = Vec::new();
-            let interval = Duration::from_secs_f64(1.0 / rate);
-            let started = Instant::now();
-            let mut in_flight = futures::stream::FuturesUnordered::new();
-            for n in 0..writes {
-                let due = started + interval.mul_f64(n as f64);
-                tokio::time::sleep_until(due.into()).await;
-                let row = logged(1_000_000_000 + n);
-                in_flight.push(async move {
-                    let sent = Instant::now();
-                    users
-                        .insert(&row)
-                        .await
-                        .map(|()| sent.elapsed().as_secs_f64() * 1000.0)
-                });
-                while let Some(Some(outcome)) = in_flight.next().now_or_never() {
-                    took.push(outcome?);
-                }
-            }
-            while let Some(outcome) = in_flight.next().await {
-                took.push(outcome?);
-            }
-            Ok::<Vec<f64>, corm::Error>(took)
-        }
-    };
+    let writer = write_at_rate(db, rate, writes);
     let (live, log, written) = tokio::join!(futures::future::join_all(live), log, writer);
     let mut write_samples = written?;
     write_samples.sort_by(f64::total_cmp);

@@ -79,7 +79,11 @@ fn rss_kib(pid: u32) -> Result<u64, BenchError> {
 
 /// Opens a connection and sends `request`; returns it once the response
 /// head says `expect` (`200` for SSE, `101` for a WebSocket).
-async fn open(address: &str, request: &str, expect: &str) -> Result<TcpStream, BenchError> {
+pub(crate) async fn open(
+    address: &str,
+    request: &str,
+    expect: &str,
+) -> Result<TcpStream, BenchError> {
     let fail = |what: String| BenchError::Setup(format!("a subscription: {what}"));
     let mut stream = TcpStream::connect(address)
         .await
@@ -122,8 +126,34 @@ async fn open_many(
     opened.into_iter().collect()
 }
 
-/// Kills the child when dropped.
-struct Server(Child);
+/// The child serving the feed; killed when dropped.
+pub(crate) struct Server(Child);
+
+impl Server {
+    /// Starts `exe serve-changes`; it and the address it listens on.
+    pub(crate) fn start(exe: &Path) -> Result<(Self, String), BenchError> {
+        let mut child = Command::new(exe)
+            .arg("serve-changes")
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|error| BenchError::Setup(format!("starting the server: {error}")))?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| BenchError::Setup("the server's output".to_owned()))?;
+        let server = Self(child);
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|error| BenchError::Setup(format!("the server's address: {error}")))?;
+        let address = line
+            .trim()
+            .strip_prefix("listening ")
+            .ok_or_else(|| BenchError::Setup(format!("the server said {line:?}")))?
+            .to_owned();
+        Ok((server, address))
+    }
+}
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -138,26 +168,8 @@ impl Drop for Server {
 /// # Errors
 /// The server did not start or a connection failed.
 pub async fn measure(exe: &Path, count: usize) -> Result<ConnectionsReport, BenchError> {
-    let mut child = Command::new(exe)
-        .arg("serve-changes")
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|error| BenchError::Setup(format!("starting the server: {error}")))?;
-    let stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| BenchError::Setup("the server's output".to_owned()))?;
-    let server = Server(child);
+    let (server, address) = Server::start(exe)?;
     let pid = server.0.id();
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .map_err(|error| BenchError::Setup(format!("the server's address: {error}")))?;
-    let address = line
-        .trim()
-        .strip_prefix("listening ")
-        .ok_or_else(|| BenchError::Setup(format!("the server said {line:?}")))?
-        .to_owned();
     let sse = format!("GET /changes/logged_user HTTP/1.1\r\nHost: {address}\r\n\r\n");
     let websocket = format!(
         "GET /changes/logged_user/ws HTTP/1.1\r\nHost: {address}\r\nUpgrade: websocket\r\n\

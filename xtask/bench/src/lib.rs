@@ -33,6 +33,7 @@ pub mod data;
 #[cfg(feature = "embed-local")]
 pub mod embed;
 pub mod events;
+pub mod feed_latency;
 pub mod load;
 pub mod peer;
 pub mod range;

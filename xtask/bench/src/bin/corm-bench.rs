@@ -48,6 +48,8 @@ enum Command {
     Changes(ChangesArgs),
     /// The memory a server spends per idle change subscription.
     Connections(ConnectionsArgs),
+    /// Write-to-client latency of SSE subscribers of another process.
+    FeedLatency(FeedLatencyArgs),
     /// Serves `LoggedUser`'s change feed (the server of `connections`).
     #[command(hide = true)]
     ServeChanges,
@@ -132,6 +134,23 @@ struct ConnectionsArgs {
     #[arg(long, default_value_t = 10_000)]
     count: usize,
     /// Where `connections.json` goes.
+    #[arg(long, default_value = "target/corm-bench")]
+    out: PathBuf,
+}
+
+/// Arguments of `corm-bench feed-latency`.
+#[derive(clap::Args)]
+struct FeedLatencyArgs {
+    /// SSE clients.
+    #[arg(long, default_value_t = 100)]
+    subscribers: usize,
+    /// Writes per second.
+    #[arg(long, default_value_t = 2000.0)]
+    rate: f64,
+    /// Seconds of writes.
+    #[arg(long, default_value_t = 5.0)]
+    seconds: f64,
+    /// Where `feed_latency.json` goes.
     #[arg(long, default_value = "target/corm-bench")]
     out: PathBuf,
 }
@@ -262,6 +281,7 @@ async fn main() -> ExitCode {
         Command::Events(args) => events(args).await,
         Command::Changes(args) => changes(args).await,
         Command::Connections(args) => connections(args).await,
+        Command::FeedLatency(args) => feed_latency(args).await,
         Command::ServeChanges => serve_changes().await,
         Command::Vectors(args) => vectors(args).await,
         #[cfg(feature = "embed-local")]
@@ -477,6 +497,29 @@ async fn connections(args: ConnectionsArgs) -> Result<(), BenchError> {
         report.bytes_per_websocket
     );
     write_json(&args.out, "connections.json", &report)
+}
+
+async fn feed_latency(args: FeedLatencyArgs) -> Result<(), BenchError> {
+    let session = setup::connect().await?;
+    setup::recreate_keyspace(&session).await?;
+    let db = corm_bench::generated::Db::new(session, corm_bench::data::KEYSPACE);
+    let exe = std::env::current_exe()
+        .map_err(|error| BenchError::Setup(format!("where is corm-bench? {error}")))?;
+    let report =
+        corm_bench::feed_latency::measure(&db, &exe, args.subscribers, args.rate, args.seconds)
+            .await?;
+    println!(
+        "feed latency: {} SSE subscribers, {} writes at {}/s: {} changes received; write to client p50 {:.0} ms p99 {:.0} ms; the writes p50 {:.2} ms p99 {:.2} ms",
+        report.subscribers,
+        report.writes,
+        report.rate,
+        report.received,
+        report.p50_ms,
+        report.p99_ms,
+        report.write_p50_ms,
+        report.write_p99_ms
+    );
+    write_json(&args.out, "feed_latency.json", &report)
 }
 
 async fn serve_changes() -> Result<(), BenchError> {
