@@ -44,7 +44,9 @@ pub struct FeedLatencyReport {
 
 /// Where `needle` first is in `haystack`.
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|window| window == needle)
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
 }
 
 /// Reads SSE events from `stream` until `expected` changes came or the
