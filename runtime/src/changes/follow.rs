@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use futures::{Stream, TryStreamExt, future};
 use scylla::value::{CqlTimestamp, CqlTimeuuid};
 
@@ -205,7 +205,7 @@ impl<'a> Follower<'a> {
             if let Some(change) = self.ready.pop_front() {
                 return Ok(change);
             }
-            let settled = Position::end_of(Utc::now() - to_delta(self.options.settle));
+            let settled = Position::end_of(before(Utc::now(), self.options.settle));
             if settled > self.after {
                 let (mut raws, read_to) = self.read(&log.read, self.after, settled).await?;
                 raws.sort_by_key(|raw| raw.position);
@@ -217,7 +217,7 @@ impl<'a> Follower<'a> {
                 if self.last_sweep.elapsed() >= self.options.sweep_every {
                     self.sweep(log).await?;
                 }
-                let reach = Position::at(self.after.time() - to_delta(self.options.look_back));
+                let reach = Position::at(before(self.after.time(), self.options.look_back));
                 self.seen = self.seen.split_off(&reach);
                 if !self.ready.is_empty() || read_to < settled {
                     continue;
@@ -231,8 +231,7 @@ impl<'a> Follower<'a> {
     /// (visible only after the reader passed them) and queues them, late.
     async fn sweep(&mut self, log: &super::ChangeStatements) -> Result<()> {
         self.last_sweep = Instant::now();
-        let from =
-            Position::at(self.after.time() - to_delta(self.options.look_back)).max(self.start);
+        let from = Position::at(before(self.after.time(), self.options.look_back)).max(self.start);
         if from >= self.after {
             return Ok(());
         }
@@ -367,7 +366,11 @@ fn buckets(from: Position, to: Position) -> impl Iterator<Item = i64> {
     (0..=hours).map(move |hour| first + hour * BUCKET_MILLIS)
 }
 
-/// `duration` as a time delta (saturating).
-fn to_delta(duration: Duration) -> TimeDelta {
-    TimeDelta::from_std(duration).unwrap_or(TimeDelta::MAX)
+/// `duration` before `time` (the earliest time there is, when that is
+/// before it: a duration a caller set, which must not panic).
+pub(crate) fn before(time: DateTime<Utc>, duration: Duration) -> DateTime<Utc> {
+    TimeDelta::from_std(duration)
+        .ok()
+        .and_then(|delta| time.checked_sub_signed(delta))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }

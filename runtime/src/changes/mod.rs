@@ -50,7 +50,7 @@ mod window;
 pub use change::{Change, ChangeKind, Operation};
 pub use follow::FollowOptions;
 #[cfg(feature = "server")]
-pub(crate) use follow::Follower;
+pub(crate) use follow::{Follower, before};
 pub use log::ChangeStatements;
 pub use position::{InvalidPosition, Position};
 pub(crate) use record_json::decode_record;

@@ -59,10 +59,13 @@ where
     K: Ord + Clone + Send + 's,
     S: Stream<Item = Result<Change<T>>> + Send + 's,
 {
+    // At most a year: a window's end stays a time (wider is no use).
     let width = TimeDelta::from_std(width)
-        .unwrap_or(TimeDelta::MAX)
-        .max(TimeDelta::milliseconds(1));
-    let settle = TimeDelta::from_std(settle).unwrap_or(TimeDelta::zero());
+        .unwrap_or(TimeDelta::days(365))
+        .clamp(TimeDelta::milliseconds(1), TimeDelta::days(365));
+    let settle = TimeDelta::from_std(settle)
+        .unwrap_or(TimeDelta::zero())
+        .min(TimeDelta::days(365));
     let state = State::<'s, T, K> {
         changes: Box::pin(changes),
         group: Box::new(group),

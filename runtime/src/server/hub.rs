@@ -14,7 +14,7 @@ use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
 use super::filter::CheckedFilter;
-use crate::changes::{ChangeRecord, FollowOptions, Follower, Position, decode_record};
+use crate::changes::{ChangeRecord, FollowOptions, Follower, Position, before, decode_record};
 use crate::{Error, Result, Session, TableSpec, TableStatements};
 
 /// A model's hub: its change log's reader and subscribers.
@@ -224,8 +224,9 @@ pub(crate) struct Subscriber {
     from: Position,
     /// Where the replay is, while it lasts.
     replay: Option<Position>,
-    /// The late changes replayed (a late change the hub sends is given
-    /// only if it was not).
+    /// The replayed changes a late change from the hub could be (within
+    /// the hub's look-back of `from`): a late change the hub sends is
+    /// given only if it is not one of them.
     replayed: HashSet<Position>,
     pending: Vec<Arc<Shared>>,
     filter: Option<CheckedFilter>,
@@ -284,8 +285,13 @@ impl Subscriber {
         let raws = follower.read_chunk(self.from).await?;
         self.replay = (follower.position() < self.from).then_some(follower.position());
         let mut changes = Vec::with_capacity(raws.len());
+        // A late change the hub sends is at most its look-back older than
+        // where the hub was: only those replayed positions are kept.
+        let oldest_late = Position::at(before(self.from.time(), hub.follow.look_back));
         for raw in raws {
-            self.replayed.insert(raw.position);
+            if raw.position > oldest_late {
+                self.replayed.insert(raw.position);
+            }
             let record = decode_record(&hub.session, &hub.statements, &raw, false).await?;
             if self.passes(&record) {
                 changes.push(Shared::new(record));
