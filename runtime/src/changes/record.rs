@@ -30,13 +30,9 @@ pub(crate) type ChangeValues<'c> = (
 );
 
 impl<T: Table> Repository<'_, T> {
-    /// The change log's statements, and a refusal of the options a change
-    /// can't be recorded with (a write time of the caller's: the change's
-    /// position is its write time).
-    fn change_log(&self) -> Result<Option<&ChangeStatements>> {
-        let Some(log) = self.statements().changes() else {
-            return Ok(None);
-        };
+    /// Refuses the options a change can't be recorded with: a write time
+    /// of the caller's (the change's position is its write time).
+    fn refuse_write_time(&self) -> Result<()> {
         if self.options().timestamp.is_some() {
             return Err(Error::ChangeLog {
                 model: self.statements().spec().model,
@@ -45,20 +41,21 @@ impl<T: Table> Repository<'_, T> {
                     .to_owned(),
             });
         }
-        Ok(Some(log))
+        Ok(())
     }
 
     /// Whether writes of this table record changes (refusing a write time
     /// in the options when they do).
     pub(crate) fn records_changes(&self) -> Result<bool> {
-        self.change_log().map(|log| log.is_some())
+        if self.statements().changes().is_none() {
+            return Ok(false);
+        }
+        self.refuse_write_time().map(|()| true)
     }
 
     /// Writes `row` with its change.
-    pub(crate) async fn record_insert(&self, row: &T) -> Result<()> {
-        let Some(log) = self.change_log()? else {
-            return Ok(());
-        };
+    pub(crate) async fn record_insert(&self, log: &ChangeStatements, row: &T) -> Result<()> {
+        self.refuse_write_time()?;
         let session = self.session();
         let statements = self.statements();
         let insert = statements.insert_using.prepared(session).await?;
@@ -93,13 +90,16 @@ impl<T: Table> Repository<'_, T> {
 
     /// Writes `patch` at `key` with its change (nothing when the patch sets
     /// nothing).
-    pub(crate) async fn record_update(&self, key: &T::Key, patch: &T::Patch) -> Result<()>
+    pub(crate) async fn record_update(
+        &self,
+        log: &ChangeStatements,
+        key: &T::Key,
+        patch: &T::Patch,
+    ) -> Result<()>
     where
         T: Updatable,
     {
-        let Some(log) = self.change_log()? else {
-            return Ok(());
-        };
+        self.refuse_write_time()?;
         let session = self.session();
         let statements = self.statements();
         let now = Now::of_update(T::STAMPS_NOW);
@@ -141,20 +141,20 @@ impl<T: Table> Repository<'_, T> {
     }
 
     /// Deletes the row at `key` with its change.
-    pub(crate) async fn record_delete(&self, key: &T::Key) -> Result<()> {
-        let Some(log) = self.change_log()? else {
-            return Ok(());
-        };
+    pub(crate) async fn record_delete(&self, log: &ChangeStatements, key: &T::Key) -> Result<()> {
+        self.refuse_write_time()?;
         let delete = log.delete.prepared(self.session()).await?;
         self.record_removal(log, delete, key, Operation::Delete)
             .await
     }
 
     /// Deletes the partition `partition` with its change.
-    pub(crate) async fn record_delete_partition(&self, partition: &T::Partition) -> Result<()> {
-        let Some(log) = self.change_log()? else {
-            return Ok(());
-        };
+    pub(crate) async fn record_delete_partition(
+        &self,
+        log: &ChangeStatements,
+        partition: &T::Partition,
+    ) -> Result<()> {
+        self.refuse_write_time()?;
         let delete = log.delete_partition.prepared(self.session()).await?;
         self.record_removal(log, delete, partition, Operation::DeletePartition)
             .await

@@ -157,8 +157,8 @@ impl<'a, T: Table> Repository<'a, T> {
 
     /// [`write_row`](Self::write_row) in the caller's span.
     async fn write_row_untraced(&self, row: &T) -> Result<()> {
-        if self.statements.changes().is_some() {
-            return self.record_insert(row).await;
+        if let Some(log) = self.statements.changes() {
+            return self.record_insert(log, row).await;
         }
         let options = &self.options;
         if options.writes_using() {
@@ -236,8 +236,8 @@ impl<'a, T: Table> Repository<'a, T> {
     #[doc(hidden)]
     pub fn delete_row(&self, key: &T::Key) -> impl Future<Output = Result<()>> {
         self.traced("delete", async move {
-            if self.statements.changes().is_some() {
-                return self.record_delete(key).await;
+            if let Some(log) = self.statements.changes() {
+                return self.record_delete(log, key).await;
             }
             let prepared = self.statements.delete.prepared(self.session).await?;
             self.session
@@ -349,8 +349,8 @@ impl<T: Clustered> Repository<'_, T> {
         partition: &T::Partition,
     ) -> impl Future<Output = Result<()>> {
         self.traced("delete_partition", async move {
-            if self.statements.changes().is_some() {
-                return self.record_delete_partition(partition).await;
+            if let Some(log) = self.statements.changes() {
+                return self.record_delete_partition(log, partition).await;
             }
             let prepared = self
                 .statements

@@ -53,8 +53,8 @@ impl<T: Updatable> Repository<'_, T> {
 
     /// [`write_patch`](Self::write_patch) in the caller's span.
     async fn write_patch_untraced(&self, key: &T::Key, patch: &T::Patch) -> Result<()> {
-        if self.statements().changes().is_some() {
-            return self.record_update(key, patch).await;
+        if let Some(log) = self.statements().changes() {
+            return self.record_update(log, key, patch).await;
         }
         let options = self.options();
         let now = Now::of_update(T::STAMPS_NOW);
