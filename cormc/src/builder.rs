@@ -31,6 +31,7 @@ pub struct Builder {
     out_dir: Option<Utf8PathBuf>,
     check_only: bool,
     cargo_directives: bool,
+    options: codegen::Options,
 }
 
 /// Why [`Builder::compile`] failed.
@@ -99,6 +100,15 @@ impl Builder {
     #[must_use]
     pub fn check_only(mut self, check: bool) -> Self {
         self.check_only = check;
+        self
+    }
+
+    /// Also generates `graphql.rs` and `schema.graphql`: the GraphQL
+    /// schema over the repositories (the crate then needs `corm`'s
+    /// `graphql` feature).
+    #[must_use]
+    pub fn graphql(mut self, graphql: bool) -> Self {
+        self.options.graphql = graphql;
         self
     }
 
@@ -189,10 +199,11 @@ impl Builder {
         // Writing reuses the files whose formatting would not change; a
         // check formats everything, so an edited file is always found.
         if self.check_only {
-            Ok(codegen::generate(&schema)?)
+            Ok(codegen::generate_with(&schema, self.options)?)
         } else {
-            Ok(codegen::generate_reusing(
+            Ok(codegen::generate_reusing_with(
                 &schema,
+                self.options,
                 codegen::earlier_output(out_dir),
             )?)
         }

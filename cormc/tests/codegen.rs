@@ -13,7 +13,7 @@
 use std::path::Path;
 
 use camino::Utf8PathBuf;
-use cormc::codegen::{GeneratedFiles, generate, write};
+use cormc::codegen::{GeneratedFiles, Options, generate, generate_with, write};
 use cormc::diagnostics::{RenderOptions, SourceMap, render_all};
 
 fn manifest_dir() -> &'static Path {
@@ -73,6 +73,22 @@ const LANGUAGE: [&str; 3] = [
 #[test]
 fn language_types_and_models() {
     snapshot("language_types_models", &generate_files(&LANGUAGE));
+}
+
+/// The GraphQL output (`--graphql`) of the language reference's types
+/// and models: `graphql.rs` and `schema.graphql`, which the example
+/// server's test compares with a running server's introspection.
+#[test]
+fn language_types_and_models_in_graphql() {
+    let files = generate_with(&checked_schema(&LANGUAGE), Options { graphql: true }).unwrap();
+    let mut graphql = GeneratedFiles::default();
+    for (path, text) in files.iter() {
+        if path.as_str().contains("graphql") {
+            graphql.insert(path, text.to_owned());
+        }
+    }
+    assert_eq!(graphql.len(), 2, "graphql.rs and schema.graphql");
+    snapshot("language_graphql", &graphql);
 }
 
 /// One fixture folder per construct under `tests/fixtures/codegen/`
@@ -206,11 +222,15 @@ fn write_touches_only_changed_files() {
 /// compiles cleanly); `cargo xtask codegen` refreshes both.
 #[test]
 fn committed_generated_code_is_fresh() {
-    for (schema, out) in [
-        ("../examples/schema.corm", "../examples/src/generated"),
-        ("../xtask/bench/schema.corm", "../xtask/bench/src/generated"),
+    for (schema, out, graphql) in [
+        ("../examples/schema.corm", "../examples/src/generated", true),
+        (
+            "../xtask/bench/schema.corm",
+            "../xtask/bench/src/generated",
+            false,
+        ),
     ] {
-        let files = generate_files(&[schema]);
+        let files = generate_with(&checked_schema(&[schema]), Options { graphql }).unwrap();
         let dir = manifest_dir().join(out);
         let mut stale = Vec::new();
         for (path, text) in files.iter() {

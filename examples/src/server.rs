@@ -6,7 +6,8 @@
 //! (`/customers/{id}/orders`, the number of a customer's orders) to give
 //! the metrics something to count. It also streams the ticket change log
 //! (`/changes/ticket` as Server-Sent Events, `/changes/ticket/ws` over a
-//! WebSocket: [`change_routes`]).
+//! WebSocket: [`change_routes`]), and serves the schema in GraphQL at
+//! `/graphql` with GraphiQL ([`graphql_routes`]).
 
 use std::time::Duration;
 
@@ -17,9 +18,10 @@ use axum::routing::get;
 use corm::{TryStreamExt, Uuid};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
+use corm::graphql::GraphqlOptions;
 use corm::server::{Access, ChangeFeeds, ServerOptions, SubscriptionRequest};
 
-use crate::generated::{Db, OrderPartition, Ticket};
+use crate::generated::{Db, OrderPartition, Ticket, graphql_schema};
 
 /// What the handlers share.
 #[derive(Clone, Debug)]
@@ -81,6 +83,60 @@ pub async fn change_routes(
         }),
     };
     Ok(feeds.router())
+}
+
+/// The schema in GraphQL over `db`: `POST /graphql`, GraphiQL at
+/// `GET /graphql` when `graphiql` is set, subscriptions at `/graphql/ws`.
+///
+/// # Errors
+/// When the generated schema does not build (two names clash).
+pub fn graphql_routes(
+    db: &Db,
+    options: GraphqlOptions,
+    graphiql: bool,
+) -> Result<Router, corm::graphql::SchemaError> {
+    let schema = graphql_schema(db, options)?;
+    Ok(corm::graphql::router(schema, graphiql))
+}
+
+/// The GraphQL options from the environment: `CORM_GRAPHQL_MAX_DEPTH`,
+/// `CORM_GRAPHQL_MAX_COMPLEXITY`, `CORM_GRAPHQL_MAX_PAGE_SIZE`,
+/// `CORM_GRAPHQL_INTROSPECTION` (`false` turns it off) and
+/// `CORM_GRAPHQL_CURSOR_KEY` (servers that share clients' cursors share
+/// it; random per process when unset).
+///
+/// # Errors
+/// Naming the variable whose value does not parse.
+pub fn graphql_options_from_env() -> Result<GraphqlOptions, String> {
+    let mut options = GraphqlOptions::default();
+    let number = |name: &str| -> Result<Option<usize>, String> {
+        match std::env::var(name) {
+            Ok(text) => text
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("{name}={text}: not a whole number")),
+            Err(_) => Ok(None),
+        }
+    };
+    if let Some(depth) = number("CORM_GRAPHQL_MAX_DEPTH")? {
+        options.max_depth = depth;
+    }
+    if let Some(complexity) = number("CORM_GRAPHQL_MAX_COMPLEXITY")? {
+        options.max_complexity = complexity;
+    }
+    if let Some(size) = number("CORM_GRAPHQL_MAX_PAGE_SIZE")? {
+        options.max_page_size = u32::try_from(size)
+            .map_err(|_| format!("CORM_GRAPHQL_MAX_PAGE_SIZE={size}: too large"))?;
+    }
+    if let Ok(text) = std::env::var("CORM_GRAPHQL_INTROSPECTION") {
+        options.introspection = text
+            .parse()
+            .map_err(|_| format!("CORM_GRAPHQL_INTROSPECTION={text}: not true or false"))?;
+    }
+    if let Ok(key) = std::env::var("CORM_GRAPHQL_CURSOR_KEY") {
+        options = options.with_cursor_key(key.as_bytes());
+    }
+    Ok(options)
 }
 
 /// The metrics in Prometheus's text format, with the connections to each

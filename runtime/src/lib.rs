@@ -38,6 +38,8 @@ pub mod embed;
 mod error;
 pub mod events;
 mod fetch;
+#[cfg(feature = "graphql")]
+pub mod graphql;
 mod health;
 mod instruments;
 pub mod loader;

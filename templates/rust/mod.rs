@@ -23,6 +23,15 @@ pub use {{ module }}::{ {% for name in names %}{{ name }},{% endfor %} };
 pub mod db;
 pub use db::Db;
 {% endif %}
+{% if graphql %}
+
+/// The schema in GraphQL, and the SDL it describes (`schema.graphql`).
+pub mod graphql;
+pub use graphql::graphql_schema;
+
+/// The GraphQL schema's SDL (`schema.graphql`, beside this file).
+pub const SCHEMA_GRAPHQL: &str = include_str!("schema.graphql");
+{% endif %}
 {% if db.migrations %}
 
 /// The schema's migrations as data ([`MIGRATIONS`]), for

@@ -25,7 +25,12 @@ pub fn run(args: Args) -> Outcome {
 
 /// `cormc generate examples/schema.corm`, writing or (`check`) comparing.
 pub fn generate_example(check: bool) -> Outcome {
-    generate("examples/schema.corm", "examples/src/generated", check)
+    generate(
+        "examples/schema.corm",
+        "examples/src/generated",
+        &["--graphql"],
+        check,
+    )
 }
 
 /// `cormc generate xtask/bench/schema.corm`, writing or (`check`) comparing.
@@ -33,12 +38,14 @@ pub fn generate_bench(check: bool) -> Outcome {
     generate(
         "xtask/bench/schema.corm",
         "xtask/bench/src/generated",
+        &[],
         check,
     )
 }
 
-/// `cormc generate SCHEMA --out OUT`, writing or (`check`) comparing.
-fn generate(schema: &str, out: &str, check: bool) -> Outcome {
+/// `cormc generate SCHEMA --out OUT` with `flags`, writing or (`check`)
+/// comparing.
+fn generate(schema: &str, out: &str, flags: &[&str], check: bool) -> Outcome {
     let mut command = cargo(&[
         "run",
         "--quiet",
@@ -50,6 +57,7 @@ fn generate(schema: &str, out: &str, check: bool) -> Outcome {
         "--out",
         out,
     ]);
+    command.args(flags);
     if check {
         command.arg("--check");
     }

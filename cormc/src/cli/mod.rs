@@ -95,6 +95,10 @@ enum Command {
         /// from what the schema generates now, and exit 1 if there is any.
         #[arg(long)]
         check: bool,
+        /// Also write `graphql.rs` and `schema.graphql`: the GraphQL schema
+        /// over the repositories (needs `corm`'s `graphql` feature).
+        #[arg(long)]
+        graphql: bool,
     },
     /// Write the next migration, or run the migrations against a cluster.
     #[command(subcommand, after_help = migrate::MIGRATE_EXAMPLES)]
@@ -105,6 +109,7 @@ const GENERATE_EXAMPLES: &str = "\
 Examples:
   cormc generate schema.corm --out src/generated
   cormc generate schema/*.corm --out src/generated --check   in CI: exit 1 when stale
+  cormc generate schema.corm --out src/generated --graphql  with the GraphQL schema
 
 Exit status: 0 when generated (or, with --check, up to date); 1 when the
 schema has errors or, with --check, a file is stale; 2 when a file can't be
@@ -180,10 +185,12 @@ pub fn run(
             files,
             out: out_dir,
             check,
+            graphql,
         } => generate(
             &files,
             &out_dir,
             FmtMode::from_check(check),
+            crate::codegen::Options { graphql },
             color,
             out,
             err,
@@ -348,6 +355,7 @@ fn generate(
     paths: &[PathBuf],
     out_dir: &std::path::Path,
     mode: FmtMode,
+    generation: crate::codegen::Options,
     color: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -384,10 +392,12 @@ fn generate(
     // Writing reuses the files whose formatting would not change; a check
     // formats everything, so an edited file is always found.
     let generated = match mode {
-        FmtMode::Write => {
-            crate::codegen::generate_reusing(&schema, crate::codegen::earlier_output(&out_dir))
-        }
-        FmtMode::Check => crate::codegen::generate(&schema),
+        FmtMode::Write => crate::codegen::generate_reusing_with(
+            &schema,
+            generation,
+            crate::codegen::earlier_output(&out_dir),
+        ),
+        FmtMode::Check => crate::codegen::generate_with(&schema, generation),
     };
     let files = match generated {
         Ok(files) => files,

@@ -25,13 +25,17 @@
 //! - `db.rs` (when there are models): the `Db` handle (a session, a
 //!   keyspace and each table's `corm::TableStatements`), reaching each
 //!   repository by the model's name in snake_case (`db.order()`);
+//! - `graphql.rs` and `schema.graphql`, with [`Options::graphql`]: how the
+//!   schema maps to GraphQL (`corm::graphql`) and the SDL it describes;
 //! - `schema.cql`: the DDL of the schema ([`render_schema`]), which `mod.rs`
 //!   exposes as `SCHEMA_CQL` and, statement by statement, as
 //!   `SCHEMA_STATEMENTS`.
 
 mod error;
 mod files;
+mod graphql_types;
 mod render;
+mod sdl;
 mod templates;
 pub mod view;
 mod write;
@@ -136,6 +140,15 @@ fn migrations_script(migrations: &[crate::migrate::EmbeddedMigration]) -> String
     script
 }
 
+/// What a generation emits beyond the data layer itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `graphql.rs` and `schema.graphql`: the GraphQL schema over the
+    /// repositories (the generated code then needs `corm`'s `graphql`
+    /// feature).
+    pub graphql: bool,
+}
+
 /// Generates the Rust module for `schema`: relative paths to file contents.
 ///
 /// # Errors
@@ -143,7 +156,18 @@ fn migrations_script(migrations: &[crate::migrate::EmbeddedMigration]) -> String
 /// Rust yet, and [`CodegenError::InvalidRust`] (a compiler bug) when a
 /// template renders text that is not valid Rust.
 pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
-    generate_reusing(schema, |_| None)
+    generate_reusing_with(schema, Options::default(), |_| None)
+}
+
+/// [`generate`] with `options`.
+///
+/// # Errors
+/// As [`generate`].
+pub fn generate_with(
+    schema: &ir::Schema,
+    options: Options,
+) -> Result<GeneratedFiles, CodegenError> {
+    generate_reusing_with(schema, options, |_| None)
 }
 
 /// [`generate`], reusing the text of a Rust file from an earlier run
@@ -156,6 +180,18 @@ pub fn generate(schema: &ir::Schema) -> Result<GeneratedFiles, CodegenError> {
 /// As [`generate`].
 pub fn generate_reusing(
     schema: &ir::Schema,
+    previous: impl Fn(&str) -> Option<String> + Sync,
+) -> Result<GeneratedFiles, CodegenError> {
+    generate_reusing_with(schema, Options::default(), previous)
+}
+
+/// [`generate_reusing`] with `options`.
+///
+/// # Errors
+/// As [`generate`].
+pub fn generate_reusing_with(
+    schema: &ir::Schema,
+    options: Options,
     previous: impl Fn(&str) -> Option<String> + Sync,
 ) -> Result<GeneratedFiles, CodegenError> {
     let rust_file = |file: &str, template: &dyn askama::DynTemplate| {
@@ -171,7 +207,10 @@ pub fn generate_reusing(
         "mod.rs",
         rust_file(
             "mod.rs",
-            &templates::ModRs::new(&model, &db, &statements, queries.as_ref()),
+            &templates::ModRs {
+                graphql: options.graphql && !db.repos.is_empty(),
+                ..templates::ModRs::new(&model, &db, &statements, queries.as_ref())
+            },
         )?,
     );
     if model.has_values() {
@@ -211,6 +250,14 @@ pub fn generate_reusing(
     }
     if !db.is_empty() {
         files.insert("db.rs", rust_file("db.rs", &templates::DbRs::new(&db))?);
+    }
+    if options.graphql && !db.repos.is_empty() {
+        let graphql = view::GraphqlFile::new(schema, &model, &db)?;
+        files.insert(
+            "graphql.rs",
+            rust_file("graphql.rs", &templates::GraphqlRs { file: &graphql })?,
+        );
+        files.insert("schema.graphql", sdl::render_sdl(schema, &graphql));
     }
     files.insert(
         "schema.cql",

@@ -21,6 +21,8 @@ pub(crate) struct ModRs<'a> {
     /// The statements that set up a keyspace, each as the Rust string
     /// literals of its parts around the keyspace slots.
     pub(crate) schema_statements: Vec<Vec<String>>,
+    /// Whether there is a `graphql.rs`.
+    pub(crate) graphql: bool,
 }
 
 impl<'a> ModRs<'a> {
@@ -56,6 +58,7 @@ impl<'a> ModRs<'a> {
                 .collect(),
             db,
             schema_statements: statements.iter().map(part_literals).collect(),
+            graphql: false,
         }
     }
 }
@@ -278,4 +281,11 @@ fn part_literals(statement: &crate::migrate::EmbeddedStatement) -> Vec<String> {
         .iter()
         .map(|part| format!("{part:?}"))
         .collect()
+}
+
+/// `graphql.rs` (`cormc generate --graphql`).
+#[derive(Template)]
+#[template(path = "rust/graphql.rs")]
+pub(crate) struct GraphqlRs<'a> {
+    pub file: &'a super::view::GraphqlFile,
 }

@@ -1,5 +1,6 @@
 //! Generates every codegen fixture (`../fixtures/codegen/<name>/`, the
-//! language reference's models, and the example schema as module `db`) into
+//! language reference's models, and the example schema as module `db`),
+//! its GraphQL schema included (`Builder::graphql`), into
 //! `OUT_DIR/<name>/` with the `build.rs` API users call, and writes
 //! `OUT_DIR/fixtures.rs`, which declares one module per fixture.
 //!
@@ -58,6 +59,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         cormc::Builder::new()
             .schemas(schemas)
             .out_dir(&dir)
+            .graphql(true)
             .compile()?;
         let path = dir.join("mod.rs");
         writeln!(

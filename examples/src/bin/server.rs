@@ -6,19 +6,23 @@
 //! CORM_CONTACT_POINTS=127.0.0.1:9042 cargo run -p corm-examples --bin server
 //! curl localhost:8080/ready; curl localhost:8080/metrics
 //! curl -N localhost:8080/changes/ticket    # the ticket changes, as they happen
+//! open http://localhost:8080/graphql         # GraphiQL over the schema
 //! ```
 //!
 //! It listens on `CORM_SERVER_ADDR` (default `127.0.0.1:8080`) and applies
 //! the schema's migrations to the keyspace `corm_server` (created when
 //! missing) before it serves. With `CORM_CHANGES_TOKEN` set, a change
-//! subscription must present it as a bearer token. With `OTEL_EXPORTER_OTLP_ENDPOINT` (a
+//! subscription must present it as a bearer token. GraphQL's limits come
+//! from `CORM_GRAPHQL_*` (`corm_examples::server::graphql_options_from_env`). With `OTEL_EXPORTER_OTLP_ENDPOINT` (a
 //! collector, `http://127.0.0.1:4318`), it exports every request's span
 //! over OTLP/HTTP (`corm_examples::otlp`).
 
 use corm::server::ServerOptions;
 use corm::{Config, Session};
 use corm_examples::generated::Db;
-use corm_examples::server::{AppState, change_routes, install_recorder, router};
+use corm_examples::server::{
+    AppState, change_routes, graphql_options_from_env, graphql_routes, install_recorder, router,
+};
 
 const KEYSPACE: &str = "corm_server";
 
@@ -44,7 +48,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("serving on http://{}", listener.local_addr()?);
     let token = std::env::var("CORM_CHANGES_TOKEN").ok();
     let changes = change_routes(&db, ServerOptions::default(), token).await?;
-    let app = router(AppState { db, prometheus }).merge(changes);
+    let graphql = graphql_routes(&db, graphql_options_from_env()?, true)?;
+    let app = router(AppState { db, prometheus })
+        .merge(changes)
+        .merge(graphql);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             // Ctrl-C: stop taking connections, finish the ones in flight.

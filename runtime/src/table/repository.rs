@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 
 use super::{Clustered, DirectWrites, Table, TableStatements};
-use crate::paging::{self, Rows};
+use crate::paging::{self, Page, PagingToken, Rows};
 use crate::rt::{BoundValue, Chain, with_ttl_and_timestamp};
 use crate::trace::Traced;
 use crate::{Options, Result, Session};
@@ -325,6 +325,36 @@ impl<T: Clustered> Repository<'_, T> {
         self.traced("partition", async move {
             let prepared = self.statements.partition.prepared(self.session).await?;
             self.stream(prepared, partition).await
+        })
+    }
+}
+
+impl<T: Clustered> Repository<'_, T> {
+    /// One page of the partition `partition`, in clustering order: at most
+    /// `page_size` rows from where `token` (the `next` of an earlier page
+    /// of the same partition) says, or from the start. For APIs that hand
+    /// pages to their clients.
+    ///
+    /// # Errors
+    /// [`Error::Prepare`](crate::Error::Prepare),
+    /// [`Error::InvalidPageSize`](crate::Error::InvalidPageSize),
+    /// [`Error::Execute`](crate::Error::Execute), or an error reading a row.
+    pub fn partition_page<'p>(
+        &'p self,
+        partition: &'p T::Partition,
+        page_size: i32,
+        token: Option<&'p PagingToken>,
+    ) -> impl Future<Output = Result<Page<T>>> + 'p {
+        self.traced("partition", async move {
+            let prepared = self.statements.partition.prepared(self.session).await?;
+            paging::page(
+                self.session,
+                &self.options.apply(prepared),
+                partition,
+                Some(page_size),
+                token.map(PagingToken::as_bytes),
+            )
+            .await
         })
     }
 }

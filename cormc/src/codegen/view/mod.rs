@@ -8,6 +8,7 @@ mod doc;
 mod event_store;
 mod exact;
 pub mod generated_names;
+mod graphql;
 mod ident;
 mod items;
 mod queries;
@@ -22,6 +23,7 @@ pub use db::{
 };
 pub use doc::doc_lines;
 pub use event_store::{EventView, StoreView, no_json, store_view};
+pub use graphql::{GraphqlEnum, GraphqlField, GraphqlFile, GraphqlModel, GraphqlObject};
 pub use ident::{bare as bare_ident, field_ident, type_ident};
 pub use items::{
     EnumView, FieldView, KeyView, ModelView, PatchView, ROW_USES, TypesFile, UdtView, VariantView,

@@ -1,0 +1,369 @@
+//! The view of `graphql.rs` and `schema.graphql` (`cormc generate
+//! --graphql`): each enum, user-defined type and model with its GraphQL
+//! names and types, and what the runtime's schema builder is told about
+//! each model (its access paths and writes).
+
+use heck::{ToLowerCamelCase, ToShoutySnakeCase};
+
+use super::{DbFile, TypesFile, doc_lines, field_ident};
+use crate::codegen::CodegenError;
+use crate::codegen::graphql_types::{GraphqlType, graphql_type};
+use crate::ir;
+
+/// Everything `graphql.rs` and `schema.graphql` hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlFile {
+    /// The enums, in declaration order.
+    pub enums: Vec<GraphqlEnum>,
+    /// The user-defined types, in declaration order.
+    pub udts: Vec<GraphqlObject>,
+    /// The models, in declaration order.
+    pub models: Vec<GraphqlModel>,
+}
+
+/// An enum: a GraphQL enum, or `String` when it is `open`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlEnum {
+    /// The Rust type (and GraphQL type) name.
+    pub ident: String,
+    /// The description, as a Rust string literal.
+    pub description: String,
+    /// The description's text.
+    pub description_text: String,
+    /// Each value's GraphQL name (`PENDING`) and Rust variant.
+    pub values: Vec<(String, String)>,
+    /// `open`: text the schema does not list is a value too, so GraphQL
+    /// sees the stored text as a `String`.
+    pub open: bool,
+}
+
+/// A user-defined type: a value-backed object type and its input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlObject {
+    /// The Rust type (and GraphQL type) name.
+    pub ident: String,
+    /// The description, as a Rust string literal.
+    pub description: String,
+    /// The description's text.
+    pub description_text: String,
+    /// The fields, in declaration order.
+    pub fields: Vec<GraphqlField>,
+}
+
+/// A field of a model or user-defined type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlField {
+    /// The GraphQL name (lowerCamelCase).
+    pub name: String,
+    /// The Rust field.
+    pub ident: String,
+    /// The description, as a Rust string literal.
+    pub description: String,
+    /// The description's text.
+    pub description_text: String,
+    /// Its GraphQL type, when present (`Option` fields are nullable).
+    pub ty: GraphqlType,
+    /// Whether the Rust field is an `Option`.
+    pub optional: bool,
+    /// The Rust type (with `Option` when optional).
+    pub rust_type: String,
+    /// The roles the runtime is told (`PARTITION | REQUIRED`), as Rust.
+    pub roles: String,
+    /// In the partition key.
+    pub partition: bool,
+    /// A clustering column.
+    pub clustering: bool,
+    /// An insert must give it (a parameter of `new`).
+    pub required: bool,
+    /// In the patch.
+    pub patch: bool,
+}
+
+/// A model and what its GraphQL schema has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlModel {
+    /// The Rust type (and GraphQL type) name.
+    pub ident: String,
+    /// The query field that reads one row (`order`).
+    pub field: String,
+    /// The description, as a Rust string literal.
+    pub description: String,
+    /// The description's text.
+    pub description_text: String,
+    /// The `Db` method of its repository.
+    pub accessor: String,
+    /// The fields, in declaration order.
+    pub fields: Vec<GraphqlField>,
+    /// The key type and its fields.
+    pub key: GraphqlStruct,
+    /// The partition key type and its fields, when the model has
+    /// clustering columns.
+    pub partition: Option<GraphqlStruct>,
+    /// Inserts and deletes (not a counter table or a view).
+    pub insert: Option<GraphqlInsert>,
+    /// Updates: the patch type and its fields.
+    pub patch: Option<GraphqlStruct>,
+}
+
+/// A Rust struct built from a client's input: its type and fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlStruct {
+    /// The Rust type.
+    pub ident: String,
+    /// Its fields, in order.
+    pub fields: Vec<NamedField>,
+}
+
+/// A field read from a client's input: its GraphQL name and Rust field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedField {
+    /// The GraphQL name.
+    pub name: String,
+    /// The Rust field.
+    pub ident: String,
+}
+
+/// How a row to insert is built from a client's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlInsert {
+    /// The GraphQL names of `new`'s parameters, in order.
+    pub params: Vec<String>,
+    /// The fields set after `new` when sent (defaulted or optional).
+    pub set: Vec<NamedField>,
+}
+
+impl GraphqlModel {
+    /// The fields in the primary key, in declaration order.
+    pub fn key_fields(&self) -> impl Iterator<Item = &GraphqlField> {
+        self.fields
+            .iter()
+            .filter(|field| field.partition || field.clustering)
+    }
+}
+
+/// `text` as a Rust string literal.
+fn literal(text: &str) -> String {
+    format!("{text:?}")
+}
+
+/// The description of an item: its `///` text, lines joined.
+fn description(doc: Option<&str>) -> String {
+    doc_lines(doc, "")
+        .iter()
+        .map(|line| line.trim())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The GraphQL name of the schema field `name`.
+pub fn field_name(name: &str) -> String {
+    name.to_lower_camel_case()
+}
+
+impl GraphqlFile {
+    /// The view of `schema`, whose Rust view is `types` and `db`.
+    ///
+    /// # Errors
+    /// [`CodegenError::Unsupported`] for a type GraphQL can't carry.
+    pub fn new(schema: &ir::Schema, types: &TypesFile, db: &DbFile) -> Result<Self, CodegenError> {
+        let enums = schema
+            .enums
+            .iter()
+            .zip(&types.enums)
+            .map(|(item, view)| {
+                let text = description(item.doc.as_deref());
+                GraphqlEnum {
+                    ident: view.ident.clone(),
+                    description: literal(&text),
+                    description_text: text,
+                    values: view
+                        .variants
+                        .iter()
+                        .zip(&item.variants)
+                        .map(|(variant, name)| (variant_name(&name.name), variant.ident.clone()))
+                        .collect(),
+                    open: view.open,
+                }
+            })
+            .collect();
+        let udts = schema
+            .udts
+            .iter()
+            .zip(&types.udts)
+            .map(|(item, view)| {
+                let text = description(item.doc.as_deref());
+                let fields = item
+                    .fields
+                    .iter()
+                    .zip(&view.fields)
+                    .map(|(field, field_view)| graphql_field(schema, field, &field_view.ty, 0))
+                    .collect::<Result<_, _>>()?;
+                Ok(GraphqlObject {
+                    ident: view.ident.clone(),
+                    description: literal(&text),
+                    description_text: text,
+                    fields,
+                })
+            })
+            .collect::<Result<_, CodegenError>>()?;
+        let models = schema
+            .models
+            .iter()
+            .zip(&types.models)
+            .zip(&db.repos)
+            .map(|((item, view), repo)| model(schema, item, view, repo))
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            enums,
+            udts,
+            models,
+        })
+    }
+}
+
+/// The GraphQL name of an enum value stored as `text`.
+fn variant_name(text: &impl AsRef<str>) -> String {
+    text.as_ref().to_shouty_snake_case()
+}
+
+/// The view of a field, with `roles`' bits set.
+fn graphql_field(
+    schema: &ir::Schema,
+    field: &ir::Field,
+    rust_type: &str,
+    roles: u8,
+) -> Result<GraphqlField, CodegenError> {
+    let text = description(field.doc.as_deref());
+    let ty = graphql_type(schema, &field.ty).ok_or_else(|| CodegenError::Unsupported {
+        what: format!("field `{}`", field.name),
+        reason: "its type has no GraphQL mapping".to_owned(),
+    })?;
+    let names = [
+        (PARTITION, "PARTITION"),
+        (CLUSTERING, "CLUSTERING"),
+        (REQUIRED, "REQUIRED"),
+        (PATCH, "PATCH"),
+    ];
+    let set: Vec<&str> = names
+        .iter()
+        .filter(|(bit, _)| roles & bit != 0)
+        .map(|(_, name)| *name)
+        .collect();
+    Ok(GraphqlField {
+        name: field_name(&field.name),
+        ident: field_ident(&field.name),
+        description: literal(&text),
+        description_text: text,
+        ty,
+        optional: field.optional,
+        rust_type: rust_type.to_owned(),
+        roles: if set.is_empty() {
+            "0".to_owned()
+        } else {
+            set.join(" | ")
+        },
+        partition: roles & PARTITION != 0,
+        clustering: roles & CLUSTERING != 0,
+        required: roles & REQUIRED != 0,
+        patch: roles & PATCH != 0,
+    })
+}
+
+const PARTITION: u8 = 1;
+const CLUSTERING: u8 = 1 << 1;
+const REQUIRED: u8 = 1 << 2;
+const PATCH: u8 = 1 << 3;
+
+/// The view of a model.
+fn model(
+    schema: &ir::Schema,
+    item: &ir::Model,
+    view: &super::ModelView,
+    repo: &super::RepoView,
+) -> Result<GraphqlModel, CodegenError> {
+    let writable = !repo.counter && !repo.read_only;
+    let patch_fields: Vec<&str> = view
+        .patch
+        .iter()
+        .filter(|_| !repo.read_only)
+        .flat_map(|patch| patch.fields.iter().map(|field| field.ident.as_str()))
+        .collect();
+    let fields: Vec<GraphqlField> = item
+        .fields
+        .iter()
+        .zip(&view.fields)
+        .map(|(field, field_view)| {
+            let mut roles = 0;
+            if item.key.partition.contains(&field.name) {
+                roles |= PARTITION;
+            }
+            if item
+                .key
+                .clustering
+                .iter()
+                .any(|column| column.field == field.name)
+            {
+                roles |= CLUSTERING;
+            }
+            if field_view.is_param() && writable {
+                roles |= REQUIRED;
+            }
+            if patch_fields.contains(&field_view.ident.as_str()) {
+                roles |= PATCH;
+            }
+            graphql_field(schema, field, &field_view.ty, roles)
+        })
+        .collect::<Result<_, _>>()?;
+    let named = |ident: &str| NamedField {
+        name: fields
+            .iter()
+            .find(|field| field.ident == ident)
+            .map_or_else(|| ident.to_owned(), |field| field.name.clone()),
+        ident: ident.to_owned(),
+    };
+    let by_ident = |ident: &str| named(ident).name;
+    let structure = |key: &super::KeyView| GraphqlStruct {
+        ident: key.ident.clone(),
+        fields: key.fields.iter().map(|field| named(&field.ident)).collect(),
+    };
+    let insert = writable.then(|| {
+        let params = view
+            .fields
+            .iter()
+            .filter(|field| field.is_param())
+            .map(|field| by_ident(&field.ident))
+            .collect();
+        let set = view
+            .fields
+            .iter()
+            .filter(|field| !field.is_param())
+            .map(|field| named(&field.ident))
+            .collect();
+        GraphqlInsert { params, set }
+    });
+    let patch = view
+        .patch
+        .as_ref()
+        .filter(|patch| !repo.read_only && !patch.fields.is_empty())
+        .map(|patch| GraphqlStruct {
+            ident: patch.ident.clone(),
+            fields: patch
+                .fields
+                .iter()
+                .map(|field| named(&field.ident))
+                .collect(),
+        });
+    let text = description(item.doc.as_deref());
+    Ok(GraphqlModel {
+        ident: view.ident.clone(),
+        field: item.name.to_lower_camel_case(),
+        description: literal(&text),
+        description_text: text,
+        accessor: repo.accessor.clone(),
+        key: structure(&view.key),
+        partition: view.partition.as_ref().map(structure),
+        insert,
+        patch,
+        fields,
+    })
+}

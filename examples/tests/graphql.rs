@@ -1,0 +1,480 @@
+//! The example schema in GraphQL over real HTTP, against a real node: the
+//! running server's introspection equals the generated `schema.graphql`;
+//! every CQL type round-trips through a mutation and a query; a partition
+//! is walked page by page with no row missing or twice; validation and
+//! unique violations come back as errors with their fields; forged
+//! cursors, oversized pages and over-deep queries are refused.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use corm::graphql::GraphqlOptions;
+use corm::graphql::async_graphql::parser::parse_schema;
+use corm::graphql::async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+use corm::testing::with_keyspace;
+use corm_examples::generated::{Db, Order, OrderKey, SCHEMA_GRAPHQL};
+use corm_examples::server::graphql_routes;
+use serde_json::{Value, json};
+
+/// Serves the schema over `db` with `options` on a free loopback port; the
+/// endpoint's URL.
+async fn serve(db: &Db, options: GraphqlOptions) -> String {
+    let routes = graphql_routes(db, options, true).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, routes).await });
+    format!("http://{address}/graphql")
+}
+
+/// Posts `query` with `variables`; the response's JSON.
+async fn post(url: &str, query: &str, variables: Value) -> Value {
+    let body = json!({ "query": query, "variables": variables }).to_string();
+    let response = reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    serde_json::from_str(&response.text().await.unwrap()).unwrap()
+}
+
+/// The `data` of a response that must have no errors.
+fn data(response: Value) -> Value {
+    assert!(response.get("errors").is_none(), "{response:#}");
+    response["data"].clone()
+}
+
+/// The first error's `extensions`.
+fn first_error(response: &Value) -> &Value {
+    let errors = response["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no errors: {response:#}"));
+    &errors[0]
+}
+
+/// A type as both sides describe it: kind, description, and each field
+/// (or input field, or enum value) with its type, description and
+/// arguments.
+type Shape = (
+    String,
+    String,
+    BTreeMap<String, (String, String, Vec<(String, String)>)>,
+);
+
+/// The shapes of the types the SDL defines.
+fn sdl_shapes(sdl: &str) -> BTreeMap<String, Shape> {
+    let document = parse_schema(sdl).unwrap();
+    let mut shapes = BTreeMap::new();
+    for definition in document.definitions {
+        let TypeSystemDefinition::Type(definition) = definition else {
+            continue;
+        };
+        let definition = definition.node;
+        let description = definition.description.map(|d| d.node).unwrap_or_default();
+        let (kind, fields) = match definition.kind {
+            TypeKind::Object(object) => (
+                "OBJECT",
+                object
+                    .fields
+                    .into_iter()
+                    .map(|field| {
+                        let field = field.node;
+                        let arguments = field
+                            .arguments
+                            .into_iter()
+                            .map(|argument| {
+                                (
+                                    argument.node.name.node.to_string(),
+                                    argument.node.ty.node.to_string(),
+                                )
+                            })
+                            .collect();
+                        let description = field.description.map(|d| d.node).unwrap_or_default();
+                        (
+                            field.name.node.to_string(),
+                            (field.ty.node.to_string(), description, arguments),
+                        )
+                    })
+                    .collect(),
+            ),
+            TypeKind::InputObject(input) => (
+                "INPUT_OBJECT",
+                input
+                    .fields
+                    .into_iter()
+                    .map(|field| {
+                        let field = field.node;
+                        let description = field.description.map(|d| d.node).unwrap_or_default();
+                        (
+                            field.name.node.to_string(),
+                            (field.ty.node.to_string(), description, Vec::new()),
+                        )
+                    })
+                    .collect(),
+            ),
+            TypeKind::Enum(enumeration) => (
+                "ENUM",
+                enumeration
+                    .values
+                    .into_iter()
+                    .map(|value| {
+                        (
+                            value.node.value.node.to_string(),
+                            (String::new(), String::new(), Vec::new()),
+                        )
+                    })
+                    .collect(),
+            ),
+            TypeKind::Scalar => ("SCALAR", BTreeMap::new()),
+            other => panic!("unexpected kind {other:?}"),
+        };
+        shapes.insert(
+            definition.name.node.to_string(),
+            (kind.to_owned(), description, fields),
+        );
+    }
+    shapes
+}
+
+/// An introspected type reference as SDL writes it (`[String!]!`).
+fn type_text(ty: &Value) -> String {
+    match ty["kind"].as_str().unwrap() {
+        "NON_NULL" => format!("{}!", type_text(&ty["ofType"])),
+        "LIST" => format!("[{}]", type_text(&ty["ofType"])),
+        _ => ty["name"].as_str().unwrap().to_owned(),
+    }
+}
+
+const INTROSPECTION: &str = "
+    fragment Ref on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } }
+    query {
+      __schema {
+        types {
+          kind name description
+          fields { name description type { ...Ref } args { name type { ...Ref } } }
+          inputFields { name description type { ...Ref } }
+          enumValues { name }
+        }
+      }
+    }";
+
+/// The shapes of the types the running server describes (built-in ones
+/// left out).
+fn introspected_shapes(schema: &Value) -> BTreeMap<String, Shape> {
+    const BUILT_IN: [&str; 5] = ["String", "Int", "Float", "Boolean", "ID"];
+    let mut shapes = BTreeMap::new();
+    for ty in schema["__schema"]["types"].as_array().unwrap() {
+        let name = ty["name"].as_str().unwrap();
+        if name.starts_with("__") || BUILT_IN.contains(&name) {
+            continue;
+        }
+        let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
+        let mut fields = BTreeMap::new();
+        for field in ty["fields"].as_array().into_iter().flatten() {
+            let arguments = field["args"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|argument| (text(&argument["name"]), type_text(&argument["type"])))
+                .collect();
+            fields.insert(
+                text(&field["name"]),
+                (
+                    type_text(&field["type"]),
+                    text(&field["description"]),
+                    arguments,
+                ),
+            );
+        }
+        for field in ty["inputFields"].as_array().into_iter().flatten() {
+            fields.insert(
+                text(&field["name"]),
+                (
+                    type_text(&field["type"]),
+                    text(&field["description"]),
+                    Vec::new(),
+                ),
+            );
+        }
+        for value in ty["enumValues"].as_array().into_iter().flatten() {
+            fields.insert(
+                text(&value["name"]),
+                (String::new(), String::new(), Vec::new()),
+            );
+        }
+        shapes.insert(
+            name.to_owned(),
+            (text(&ty["kind"]), text(&ty["description"]), fields),
+        );
+    }
+    shapes
+}
+
+#[tokio::test]
+async fn the_running_schema_is_the_generated_sdl() {
+    with_keyspace("graphql_sdl", |session| async move {
+        let db = common::db(session).await;
+        let url = serve(&db, GraphqlOptions::default()).await;
+        let running = introspected_shapes(&data(post(&url, INTROSPECTION, json!({})).await));
+        let generated = sdl_shapes(SCHEMA_GRAPHQL);
+        let names =
+            |shapes: &BTreeMap<String, Shape>| shapes.keys().cloned().collect::<BTreeSet<_>>();
+        assert_eq!(names(&running), names(&generated));
+        for (name, shape) in &generated {
+            assert_eq!(&running[name], shape, "type {name}");
+        }
+        // GraphiQL is served at the same path.
+        let page = reqwest::get(&url).await.unwrap().text().await.unwrap();
+        assert!(page.contains("graphiql"), "{page}");
+    })
+    .await;
+}
+
+/// An order with every column set, as `insertOrder` input.
+fn full_order(customer: &str) -> Value {
+    json!({
+        "customerId": customer,
+        "status": "SHIPPED",
+        "totalCents": "9007199254740993",
+        "quantity": -3,
+        "weight": 1200,
+        "priority": -7,
+        "gift": true,
+        "discount": 0.5,
+        "taxRate": 0.2,
+        "exactTotal": "-12345678901234567890.125",
+        "bigNumber": "-340282366920938463463374607431768211457",
+        "createdAt": "2026-12-06T20:00:00.123Z",
+        "shipOn": "2026-12-24",
+        "shipAt": "13:45:30.123456789",
+        "window": "-1mo2d3h4m5s6ms7us8ns",
+        "receipt": "AAECA/8=",
+        "clientIp": "2001:db8::1",
+        "address": { "street": "1 Main St", "city": "Springfield", "zip": null },
+        "notes": ["first", "second", "first"],
+        "tags": ["a", "b"],
+        "attributes": [{ "key": "size", "value": 3 }, { "key": "weight", "value": -1 }],
+        "dimensions": { "item0": 1, "item1": 2, "item2": 3 },
+        "embedding": [0.25, -0.5, 1.0],
+        "history": [{ "street": "Old Rd", "city": "Shelbyville", "zip": "12345" }],
+        "statuses": ["PAID", "PENDING"],
+    })
+}
+
+const ORDER_FIELDS: &str = "customerId placedAt id status totalCents quantity weight priority gift discount taxRate exactTotal bigNumber createdAt shipOn shipAt window receipt clientIp address { street city zip } notes tags attributes { key value } dimensions { item0 item1 item2 } embedding history { street city zip } statuses updatedAt";
+
+#[tokio::test]
+async fn every_type_round_trips_through_a_mutation_and_a_query() {
+    with_keyspace("graphql_types", |session| async move {
+        let db = common::db(session).await;
+        let url = serve(&db, GraphqlOptions::default()).await;
+        let customer = corm::Uuid::new_v4().to_string();
+        let sent = full_order(&customer);
+        let insert = format!("mutation($input: OrderInput!) {{ insertOrder(input: $input) {{ {ORDER_FIELDS} }} }}");
+        let written = data(post(&url, &insert, json!({ "input": sent })).await)["insertOrder"].clone();
+        let get = format!("query($c: UUID!, $p: TimeUUID!, $i: UUID!) {{ order(customerId: $c, placedAt: $p, id: $i) {{ {ORDER_FIELDS} }} }}");
+        let variables = json!({ "c": customer, "p": written["placedAt"], "i": written["id"] });
+        let read = data(post(&url, &get, variables).await)["order"].clone();
+        assert_eq!(read, written);
+        let expected = json!({
+            "notes": ["first", "second", "first"],
+            "statuses": ["PENDING", "PAID"],
+            "window": "-1mo2d3h4m5s6ms7us8ns",
+            "bigNumber": "-340282366920938463463374607431768211457",
+            "exactTotal": "-12345678901234567890.125",
+            "totalCents": "9007199254740993",
+            "receipt": "AAECA/8=",
+            "shipAt": "13:45:30.123456789",
+            "updatedAt": null,
+        });
+        for (field, value) in expected.as_object().unwrap() {
+            assert_eq!(&read[field], value, "{field}");
+        }
+        for field in ["status", "quantity", "weight", "priority", "gift", "discount", "taxRate", "createdAt", "shipOn", "clientIp", "address", "tags", "attributes", "dimensions", "embedding", "history"] {
+            assert_eq!(read[field], sent[field], "{field}");
+        }
+        // The Rust API reads the same row, with exact numbers.
+        let key = OrderKey {
+            customer_id: customer.parse().unwrap(),
+            placed_at: corm::CqlTimeuuid::from(read["placedAt"].as_str().unwrap().parse::<corm::Uuid>().unwrap()),
+            id: read["id"].as_str().unwrap().parse().unwrap(),
+        };
+        let row: Order = db.order().get(&key).await.unwrap().unwrap();
+        assert_eq!(row.total_cents, 9_007_199_254_740_993);
+        assert_eq!(row.big_number.unwrap().to_string(), "-340282366920938463463374607431768211457");
+        assert_eq!(row.exact_total.unwrap().to_string(), "-12345678901234567890.125");
+        assert_eq!(row.receipt.unwrap(), vec![0, 1, 2, 3, 255]);
+        assert_eq!(row.attributes.get("weight"), Some(&-1));
+        // A value that does not fit is refused with the field named.
+        let mut bad = full_order(&customer);
+        bad["priority"] = json!(300);
+        let refused = post(&url, &insert, json!({ "input": bad })).await;
+        assert_eq!(first_error(&refused)["extensions"]["code"], "BAD_USER_INPUT", "{refused:#}");
+        assert!(first_error(&refused)["message"].as_str().unwrap().contains("priority"), "{refused:#}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_partition_is_walked_page_by_page_and_forged_cursors_are_refused() {
+    with_keyspace("graphql_pages", |session| async move {
+        let db = common::db(session).await;
+        let url = serve(
+            &db,
+            GraphqlOptions {
+                max_page_size: 10,
+                ..GraphqlOptions::default()
+            },
+        )
+        .await;
+        let mut orders: Vec<Order> = (0..23).map(|_| common::order()).collect();
+        let customer = orders[0].customer_id;
+        for order in &mut orders {
+            order.customer_id = customer;
+            db.order().insert(order).await.unwrap();
+        }
+        let other = common::order();
+        db.order().insert(&other).await.unwrap();
+        let page = "query($c: UUID!, $first: Int, $after: String) {
+            orderPartition(customerId: $c, first: $first, after: $after) {
+                edges { cursor node { id placedAt } }
+                pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+            } }";
+        let mut seen = Vec::new();
+        let mut after = Value::Null;
+        let mut pages = 0;
+        loop {
+            let variables = json!({ "c": customer.to_string(), "first": 6, "after": after });
+            let connection = data(post(&url, page, variables).await)["orderPartition"].clone();
+            pages += 1;
+            for edge in connection["edges"].as_array().unwrap() {
+                seen.push(edge["node"]["id"].as_str().unwrap().to_owned());
+            }
+            assert_eq!(connection["pageInfo"]["hasPreviousPage"], json!(pages > 1));
+            if connection["pageInfo"]["hasNextPage"] == json!(false) {
+                break;
+            }
+            after = connection["pageInfo"]["endCursor"].clone();
+            assert!(pages < 10, "too many pages");
+        }
+        // Every row once, in clustering order (newest first).
+        let mut expected: Vec<&Order> = orders.iter().collect();
+        expected.sort_by(|a, b| b.placed_at.cmp(&a.placed_at).then(a.id.cmp(&b.id)));
+        let expected: Vec<String> = expected.iter().map(|order| order.id.to_string()).collect();
+        assert_eq!(seen, expected);
+        // The cursor of any edge resumes right after it.
+        let variables = json!({ "c": customer.to_string(), "first": 5 });
+        let first = data(post(&url, page, variables).await)["orderPartition"].clone();
+        let third = first["edges"][2]["cursor"].clone();
+        let variables = json!({ "c": customer.to_string(), "first": 4, "after": third });
+        let resumed = data(post(&url, page, variables).await)["orderPartition"].clone();
+        let ids: Vec<&str> = resumed["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|edge| edge["node"]["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            ids,
+            expected[3..7]
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+        );
+        // A forged cursor, and a real one used on another partition.
+        let forged = "AQAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        let cursor = first["pageInfo"]["endCursor"].clone();
+        for (partition, after) in [
+            (customer, json!(forged)),
+            (other.customer_id, cursor),
+            (customer, json!("%%%")),
+        ] {
+            let variables = json!({ "c": partition.to_string(), "first": 2, "after": after });
+            let refused = post(&url, page, variables).await;
+            assert_eq!(
+                first_error(&refused)["extensions"]["code"],
+                "BAD_CURSOR",
+                "{refused:#}"
+            );
+        }
+        // A page over the cap.
+        let variables = json!({ "c": customer.to_string(), "first": 11 });
+        let refused = post(&url, page, variables).await;
+        assert_eq!(
+            first_error(&refused)["extensions"]["code"],
+            "BAD_USER_INPUT",
+            "{refused:#}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn writes_run_validation_and_unique_rules_and_report_them_by_field() {
+    with_keyspace("graphql_writes", |session| async move {
+        let db = common::db(session).await;
+        let url = serve(&db, GraphqlOptions::default()).await;
+        let insert = "mutation($input: CustomerInput!) { insertCustomer(input: $input) { id email name tier nickname tags } }";
+        let bad = json!({ "email": "not an email", "name": "A", "tags": [] });
+        let refused = post(&url, insert, json!({ "input": bad })).await;
+        let extensions = &first_error(&refused)["extensions"];
+        assert_eq!(extensions["code"], "VALIDATION", "{refused:#}");
+        let violations: BTreeSet<(String, String)> = extensions["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| (v["field"].as_str().unwrap().to_owned(), v["rule"].as_str().unwrap().to_owned()))
+            .collect();
+        assert_eq!(violations, BTreeSet::from([("email".to_owned(), "email".to_owned()), ("name".to_owned(), "length".to_owned())]));
+        let good = json!({ "email": "ada@example.com", "name": "Ada", "tags": ["x"], "nickname": "ada" });
+        let written = data(post(&url, insert, json!({ "input": good })).await)["insertCustomer"].clone();
+        assert_eq!(written["tier"], "free", "the @default");
+        let taken = json!({ "email": "ada@example.com", "name": "Another Ada", "tags": [] });
+        let refused = post(&url, insert, json!({ "input": taken })).await;
+        let extensions = &first_error(&refused)["extensions"];
+        assert_eq!(extensions["code"], "UNIQUE", "{refused:#}");
+        assert_eq!(extensions["field"], "email");
+        assert!(extensions["value"].as_str().unwrap().contains("ada@example.com"));
+        // A patch: one field changed, an optional one cleared, the rest kept.
+        let update = "mutation($key: CustomerKey!, $patch: CustomerPatch!) { updateCustomer(key: $key, patch: $patch) { id email name nickname tier updatedAt } }";
+        let key = json!({ "id": written["id"] });
+        let patch = json!({ "name": "Ada Lovelace", "nickname": null });
+        let updated = data(post(&url, update, json!({ "key": key, "patch": patch })).await)["updateCustomer"].clone();
+        assert_eq!(updated["name"], "Ada Lovelace");
+        assert_eq!(updated["nickname"], Value::Null);
+        assert_eq!(updated["email"], "ada@example.com");
+        assert!(updated["updatedAt"].is_string(), "@on_update(now)");
+        let refused = post(&url, update, json!({ "key": key, "patch": { "name": "" } })).await;
+        assert_eq!(first_error(&refused)["extensions"]["code"], "VALIDATION", "{refused:#}");
+        // Delete, then the row is gone and its email is free again.
+        let delete = "mutation($key: CustomerKey!) { deleteCustomer(key: $key) }";
+        assert_eq!(data(post(&url, delete, json!({ "key": key })).await)["deleteCustomer"], true);
+        let get = "query($id: UUID!) { customer(id: $id) { id } }";
+        assert_eq!(data(post(&url, get, json!({ "id": written["id"] })).await)["customer"], Value::Null);
+        data(post(&url, insert, json!({ "input": taken })).await);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn limits_refuse_deep_queries_and_introspection_can_be_off() {
+    with_keyspace("graphql_limits", |session| async move {
+        let db = common::db(session).await;
+        let options = GraphqlOptions { max_depth: 3, introspection: false, ..GraphqlOptions::default() };
+        let url = serve(&db, options).await;
+        let deep = "query($c: UUID!) { orderPartition(customerId: $c) { edges { node { address { street } } } } }";
+        let refused = post(&url, deep, json!({ "c": corm::Uuid::new_v4().to_string() })).await;
+        let message = first_error(&refused)["message"].as_str().unwrap().to_owned();
+        assert!(message.contains("nested too deep"), "{refused:#}");
+        let shallow = "query($c: UUID!) { orderPartition(customerId: $c) { pageInfo { hasNextPage } } }";
+        data(post(&url, shallow, json!({ "c": corm::Uuid::new_v4().to_string() })).await);
+        let refused = post(&url, "{ __schema { types { name } } }", json!({})).await;
+        assert!(refused.get("errors").is_some(), "{refused:#}");
+    })
+    .await;
+}

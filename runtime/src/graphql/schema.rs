@@ -1,0 +1,446 @@
+//! Builds the GraphQL schema of a generated `Db` at run time: an object
+//! type per model, and the query and mutation fields of the access paths
+//! and writes each model has, over its repository.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_graphql::dynamic::{
+    Field, FieldFuture, FieldValue, InputObject, InputValue, Object, ResolverContext, Schema,
+    SchemaError, TypeRef,
+};
+use async_graphql::{Error as GraphqlError, Value};
+
+use super::connection::{self, Connection, Edge};
+use super::cursor::{Cursors, Position};
+use super::error::{bad_cursor, bad_input, from_corm};
+use super::input::InputFields;
+use super::model::{
+    CLUSTERING, Canonical, Insertable, Model, ModelField, ModelFields, PARTITION, PATCH,
+    Partitioned, Patchable, REQUIRED, nullable,
+};
+use super::options::GraphqlOptions;
+use super::types::Types;
+use crate::PagingToken;
+
+/// The arguments of a partition read that are not partition key fields.
+const PAGE_ARGUMENTS: [&str; 2] = ["first", "after"];
+
+/// Builds the schema of a generated `Db` (`D`): generated code calls
+/// [`model`](Self::model) and the others for each model, then
+/// [`finish`](Self::finish).
+pub struct SchemaBuilder<D> {
+    db: D,
+    options: GraphqlOptions,
+    cursors: Arc<Cursors>,
+    types: Types,
+    objects: BTreeMap<String, Object>,
+    inputs: Vec<InputObject>,
+    query: Vec<Field>,
+    mutation: Vec<Field>,
+    problems: Vec<String>,
+}
+
+impl<D> std::fmt::Debug for SchemaBuilder<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SchemaBuilder")
+            .field("options", &self.options)
+            .field("objects", &self.objects.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
+    /// A builder of the schema over `db`, guarded by `options`.
+    pub fn new(db: D, options: GraphqlOptions) -> Self {
+        Self {
+            cursors: Arc::new(Cursors::new(options.cursor_key.0)),
+            db,
+            options,
+            types: Types::default(),
+            objects: BTreeMap::new(),
+            inputs: Vec::new(),
+            query: Vec::new(),
+            mutation: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Registers the named types `T` needs (a schema's enums and
+    /// user-defined types register through the fields that use them).
+    #[must_use]
+    pub fn types(mut self, register: fn(&mut Types)) -> Self {
+        register(&mut self.types);
+        self
+    }
+
+    /// The fields of `T`, with the named types they need registered.
+    fn fields_of<T: Model>(&mut self) -> Vec<ModelField<T>> {
+        let mut fields = ModelFields::new(std::mem::take(&mut self.types));
+        T::fields(&mut fields);
+        self.types = fields.types;
+        fields.fields
+    }
+
+    /// The object type of `T` and the query field `T::FIELD` that reads one
+    /// row by its primary key (key fields as arguments), and the input type
+    /// `<T>Key` of the mutations.
+    #[must_use]
+    pub fn model<T: Model<Db = D>>(mut self) -> Self {
+        let fields = self.fields_of::<T>();
+        let mut object = Object::new(T::NAME);
+        if !T::DESCRIPTION.is_empty() {
+            object = object.description(T::DESCRIPTION);
+        }
+        let mut key = InputObject::new(format!("{}Key", T::NAME))
+            .description(format!("The primary key of a `{}`.", T::NAME));
+        let mut get = Field::new(T::FIELD, TypeRef::named(T::NAME), |ctx| {
+            FieldFuture::new(async move {
+                let db = ctx.data::<D>()?;
+                let key = T::key(&InputFields::new(ctx.args.as_index_map()))
+                    .map_err(|why| bad_input("key", &why))?;
+                let row = T::repository(db)
+                    .get(&key)
+                    .await
+                    .map_err(|error| from_corm(&error))?;
+                Ok(row.map(FieldValue::owned_any))
+            })
+        })
+        .description(format!("The `{}` at a primary key, or null.", T::NAME));
+        for field in &fields {
+            let value = Arc::clone(&field.value);
+            let mut output = Field::new(field.name, field.output.clone(), move |ctx| {
+                let resolved = ctx
+                    .parent_value
+                    .try_downcast_ref::<T>()
+                    .map(|row| Some(FieldValue::value(value(row))));
+                match resolved {
+                    Ok(value) => FieldFuture::Value(value),
+                    Err(error) => FieldFuture::new(async move { Err::<Option<Value>, _>(error) }),
+                }
+            });
+            if !field.description.is_empty() {
+                output = output.description(field.description);
+            }
+            object = object.field(output);
+            if field.roles & (PARTITION | CLUSTERING) != 0 {
+                get = get.argument(InputValue::new(field.name, field.input.clone()));
+                key = key.field(InputValue::new(field.name, field.input.clone()));
+            }
+        }
+        self.objects.insert(T::NAME.to_owned(), object);
+        self.inputs.push(key);
+        self.query.push(get);
+        self
+    }
+
+    /// The query field `<T::FIELD>Partition`: one page of a partition as a
+    /// Relay connection (partition key fields, `first` and `after` as
+    /// arguments).
+    #[must_use]
+    pub fn partitioned<T: Partitioned<Db = D>>(mut self) -> Self {
+        let fields = self.fields_of::<T>();
+        connection::register::<T>(&mut self.types, T::NAME);
+        let name = format!("{}Partition", T::FIELD);
+        let partition_fields: Vec<_> = fields
+            .iter()
+            .filter(|field| field.roles & PARTITION != 0)
+            .map(|field| (field.name, field.canonical))
+            .collect();
+        for (field, _) in &partition_fields {
+            if PAGE_ARGUMENTS.contains(field) {
+                self.problems.push(format!(
+                    "`{}.{field}` is a partition key field, and `{name}` has an argument of that name",
+                    T::NAME
+                ));
+            }
+        }
+        let partition_fields = Arc::new(partition_fields);
+        let cursors = Arc::clone(&self.cursors);
+        let (default_size, max_size) = (self.options.default_page_size, self.options.max_page_size);
+        let field_name = name.clone();
+        let mut field = Field::new(
+            &name,
+            TypeRef::named_nn(format!("{}Connection", T::NAME)),
+            move |ctx| {
+                let cursors = Arc::clone(&cursors);
+                let partition_fields = Arc::clone(&partition_fields);
+                let field_name = field_name.clone();
+                FieldFuture::new(async move {
+                    let page = PageRequest::read(&ctx, default_size, max_size)?;
+                    let args = InputFields::new(ctx.args.as_index_map());
+                    let partition =
+                        T::partition(&args).map_err(|why| bad_input("partition", &why))?;
+                    let identity = identity(&field_name, &args, &partition_fields)?;
+                    let start = match page.after {
+                        Some(cursor) => cursors
+                            .decode(&identity, cursor)
+                            .map_err(bad_cursor)?,
+                        None => Position { token: None, skip: 0 },
+                    };
+                    let db = ctx.data::<D>()?;
+                    let token = start.token.clone().map(PagingToken::from_bytes);
+                    let size = i32::try_from(u64::from(start.skip) + u64::from(page.first))
+                        .map_err(|_| bad_cursor("the cursor is too far into its page"))?;
+                    let read = T::repository(db)
+                        .partition_page(&partition, size, token.as_ref())
+                        .await
+                        .map_err(|error| from_corm(&error))?;
+                    let skip = usize::try_from(start.skip).unwrap_or(usize::MAX);
+                    let rows: Vec<T> = read.rows.into_iter().skip(skip).collect();
+                    let count = rows.len();
+                    let edges = rows
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, node)| {
+                            let last = index + 1 == count;
+                            let position = match (&read.next, last) {
+                                (Some(next), true) => Position {
+                                    token: Some(next.as_bytes().to_vec()),
+                                    skip: 0,
+                                },
+                                _ => Position {
+                                    token: start.token.clone(),
+                                    skip: start.skip.saturating_add(
+                                        u32::try_from(index + 1).unwrap_or(u32::MAX),
+                                    ),
+                                },
+                            };
+                            Edge {
+                                cursor: cursors.encode(&identity, &position),
+                                node,
+                            }
+                        })
+                        .collect();
+                    Ok(Some(FieldValue::owned_any(Connection {
+                        edges,
+                        has_next_page: read.next.is_some(),
+                        has_previous_page: page.after.is_some(),
+                    })))
+                })
+            },
+        )
+        .description(format!(
+            "A page of the `{}` rows of one partition, in clustering order: `first` rows after the cursor `after`.",
+            T::NAME
+        ));
+        for partition_field in fields.iter().filter(|field| field.roles & PARTITION != 0) {
+            field = field.argument(InputValue::new(
+                partition_field.name,
+                partition_field.input.clone(),
+            ));
+        }
+        field = field
+            .argument(InputValue::new("first", TypeRef::named(TypeRef::INT)))
+            .argument(InputValue::new("after", TypeRef::named(TypeRef::STRING)));
+        self.query.push(field);
+        self
+    }
+
+    /// The mutations `insert<T>` (returns the row written, its defaults
+    /// filled) and `delete<T>`, and the input type `<T>Input`.
+    #[must_use]
+    pub fn insertable<T: Insertable<Db = D>>(mut self) -> Self {
+        let fields = self.fields_of::<T>();
+        let input_name = format!("{}Input", T::NAME);
+        let mut input = InputObject::new(&input_name).description(format!(
+            "A `{}` to insert: fields left out take their `@default`, or stay null when optional.",
+            T::NAME
+        ));
+        for field in &fields {
+            let ty = if field.roles & REQUIRED != 0 {
+                field.input.clone()
+            } else {
+                nullable(&field.input)
+            };
+            input = input.field(describe_input(
+                InputValue::new(field.name, ty),
+                field.description,
+            ));
+        }
+        self.inputs.push(input);
+        let insert = Field::new(format!("insert{}", T::NAME), TypeRef::named_nn(T::NAME), |ctx| {
+            FieldFuture::new(async move {
+                let db = ctx.data::<D>()?;
+                let input = object_argument(&ctx, "input")?;
+                let row = T::row(&input).map_err(|why| bad_input("input", &why))?;
+                T::insert(db, row.clone()).await.map_err(|error| from_corm(&error))?;
+                Ok(Some(FieldValue::owned_any(row)))
+            })
+        })
+        .description(format!(
+            "Writes a `{}` (every column; a row at its key is replaced), after its `@validate` rules and `@unique` claims; returns it as written.",
+            T::NAME
+        ))
+        .argument(InputValue::new("input", TypeRef::named_nn(&input_name)));
+        let delete = Field::new(
+            format!("delete{}", T::NAME),
+            TypeRef::named_nn(TypeRef::BOOLEAN),
+            |ctx| {
+                FieldFuture::new(async move {
+                    let db = ctx.data::<D>()?;
+                    let key = object_argument(&ctx, "key")?;
+                    let key = T::key(&key).map_err(|why| bad_input("key", &why))?;
+                    T::delete(db, key)
+                        .await
+                        .map_err(|error| from_corm(&error))?;
+                    Ok(Some(Value::Boolean(true)))
+                })
+            },
+        )
+        .description(format!(
+            "Deletes the `{}` at a key (nothing happens when there is none); true once done.",
+            T::NAME
+        ))
+        .argument(InputValue::new(
+            "key",
+            TypeRef::named_nn(format!("{}Key", T::NAME)),
+        ));
+        self.mutation.push(insert);
+        self.mutation.push(delete);
+        self
+    }
+
+    /// The mutation `update<T>` (returns the row as read after the update,
+    /// null when none is there) and the input type `<T>Patch`.
+    #[must_use]
+    pub fn patchable<T: Patchable<Db = D>>(mut self) -> Self {
+        let fields = self.fields_of::<T>();
+        let patch_name = format!("{}Patch", T::NAME);
+        let mut patch = InputObject::new(&patch_name).description(format!(
+            "The fields of a `{}` to change: those left out are left alone; null clears an optional field.",
+            T::NAME
+        ));
+        for field in fields.iter().filter(|field| field.roles & PATCH != 0) {
+            let argument = InputValue::new(field.name, nullable(&field.input));
+            patch = patch.field(describe_input(argument, field.description));
+        }
+        self.inputs.push(patch);
+        let update = Field::new(format!("update{}", T::NAME), TypeRef::named(T::NAME), |ctx| {
+            FieldFuture::new(async move {
+                let db = ctx.data::<D>()?;
+                let key = object_argument(&ctx, "key")?;
+                let key = T::key(&key).map_err(|why| bad_input("key", &why))?;
+                let patch = object_argument(&ctx, "patch")?;
+                let patch = T::patch(&patch).map_err(|why| bad_input("patch", &why))?;
+                T::update(db, key.clone(), patch).await.map_err(|error| from_corm(&error))?;
+                let row = T::repository(db).get(&key).await.map_err(|error| from_corm(&error))?;
+                Ok(row.map(FieldValue::owned_any))
+            })
+        })
+        .description(format!(
+            "Changes the fields of the `{}` at a key that the patch sets, after their `@validate` rules and `@unique` claims; returns the row as read after.",
+            T::NAME
+        ))
+        .argument(InputValue::new("key", TypeRef::named_nn(format!("{}Key", T::NAME))))
+        .argument(InputValue::new("patch", TypeRef::named_nn(&patch_name)));
+        self.mutation.push(update);
+        self
+    }
+
+    /// The schema, with the limits of the options.
+    ///
+    /// # Errors
+    /// When two names clash, or a type is referred to but never defined.
+    pub fn finish(self) -> Result<Schema, SchemaError> {
+        if let Some(problem) = self.problems.first() {
+            return Err(SchemaError(problem.clone()));
+        }
+        let has_mutations = !self.mutation.is_empty();
+        let mut schema = Schema::build("Query", has_mutations.then_some("Mutation"), None)
+            .data(self.db)
+            .limit_depth(self.options.max_depth)
+            .limit_complexity(self.options.max_complexity);
+        if !self.options.introspection {
+            schema = schema.disable_introspection();
+        }
+        let query = self
+            .query
+            .into_iter()
+            .fold(Object::new("Query"), Object::field);
+        schema = schema.register(query);
+        if has_mutations {
+            let mutation = self
+                .mutation
+                .into_iter()
+                .fold(Object::new("Mutation"), Object::field);
+            schema = schema.register(mutation);
+        }
+        for object in self.objects.into_values() {
+            schema = schema.register(object);
+        }
+        for input in self.inputs {
+            schema = schema.register(input);
+        }
+        for ty in self.types.into_types() {
+            schema = schema.register(ty);
+        }
+        schema.finish()
+    }
+}
+
+/// `argument` with `description` unless it is empty.
+fn describe_input(argument: InputValue, description: &str) -> InputValue {
+    if description.is_empty() {
+        argument
+    } else {
+        argument.description(description)
+    }
+}
+
+/// The input object a client gave as argument `name`.
+fn object_argument<'a>(
+    ctx: &'a ResolverContext<'_>,
+    name: &str,
+) -> Result<InputFields<'a>, GraphqlError> {
+    let value = ctx.args.try_get(name)?;
+    InputFields::of(value.as_value()).map_err(|why| bad_input(name, &why))
+}
+
+/// The `first` and `after` of a partition read.
+struct PageRequest<'a> {
+    first: u32,
+    after: Option<&'a str>,
+}
+
+impl<'a> PageRequest<'a> {
+    fn read(ctx: &'a ResolverContext<'_>, default: u32, max: u32) -> Result<Self, GraphqlError> {
+        let first = match ctx.args.get("first") {
+            None => default,
+            Some(first) if first.is_null() => default,
+            Some(first) => {
+                let first = first.i64()?;
+                match u32::try_from(first) {
+                    Ok(first) if (1..=max).contains(&first) => first,
+                    _ => {
+                        return Err(bad_input(
+                            "first",
+                            &format!("{first} rows: a page has 1 to {max}"),
+                        ));
+                    }
+                }
+            }
+        };
+        let after = match ctx.args.get("after") {
+            Some(after) if !after.is_null() => Some(after.string()?),
+            _ => None,
+        };
+        Ok(Self { first, after })
+    }
+}
+
+/// What a cursor is bound to: the field and its partition arguments, each
+/// in its canonical text (so `"ABC"` and `"abc"` as a UUID are one query).
+fn identity(
+    field: &str,
+    args: &InputFields<'_>,
+    partition_fields: &[(&'static str, Canonical)],
+) -> Result<Vec<u8>, GraphqlError> {
+    let mut identity = field.as_bytes().to_vec();
+    for (name, canonical) in partition_fields {
+        let value = canonical(args.raw(name)).map_err(|why| bad_input(name, &why))?;
+        identity.push(0);
+        identity.extend_from_slice(value.to_string().as_bytes());
+    }
+    Ok(identity)
+}

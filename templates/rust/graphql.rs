@@ -1,0 +1,197 @@
+//! The schema in GraphQL (`corm::graphql`): how each enum, user-defined
+//! type and model maps to GraphQL, and [`graphql_schema`], which builds the
+//! schema `schema.graphql` (beside this file) describes, over a [`Db`].
+use std::borrow::Cow;
+use corm::graphql::model::{Write, CLUSTERING, PARTITION, PATCH, REQUIRED};
+use corm::graphql::{GraphqlValue, InputFields, ModelFields, Refusal, TypeRef, Types, Value};
+use super::*;
+
+/// The GraphQL schema over `db`: a query field per model reading a row by
+/// its key, one reading a partition a page at a time for models with
+/// clustering columns, and mutations running the repositories' writes.
+///
+/// # Errors
+/// A [`corm::graphql::SchemaError`] when two generated names clash.
+pub fn graphql_schema(
+    db: &Db,
+    options: corm::graphql::GraphqlOptions,
+) -> Result<corm::graphql::Schema, corm::graphql::SchemaError> {
+    corm::graphql::SchemaBuilder::new(db.clone(), options)
+{% for model in file.models %}
+        .model::<{{ model.ident }}>()
+{% if model.partition.is_some() %}
+        .partitioned::<{{ model.ident }}>()
+{% endif %}
+{% if model.insert.is_some() %}
+        .insertable::<{{ model.ident }}>()
+{% endif %}
+{% if model.patch.is_some() %}
+        .patchable::<{{ model.ident }}>()
+{% endif %}
+{% endfor %}
+        .finish()
+}
+{% for item in file.enums %}
+
+{% if item.open %}
+/// Its stored text, as a `String`: the enum is open.
+impl GraphqlValue for {{ item.ident }} {
+    fn type_ref(_input: bool) -> TypeRef {
+        TypeRef::named_nn(TypeRef::STRING)
+    }
+    fn type_name() -> Cow<'static, str> {
+        Cow::Borrowed(TypeRef::STRING)
+    }
+    fn to_value(&self) -> Value {
+        Value::String(self.as_str().to_owned())
+    }
+    fn from_value(value: &Value) -> Result<Self, Refusal> {
+        String::from_value(value).map(|text| Self::from_text(&text))
+    }
+}
+{% else %}
+impl GraphqlValue for {{ item.ident }} {
+    fn type_ref(_input: bool) -> TypeRef {
+        TypeRef::named_nn("{{ item.ident }}")
+    }
+    fn type_name() -> Cow<'static, str> {
+        Cow::Borrowed("{{ item.ident }}")
+    }
+    fn register(types: &mut Types) {
+        types.enumeration("{{ item.ident }}", {{ item.description }}, &[{% for (value, _) in item.values %}"{{ value }}",{% endfor %}]);
+    }
+    fn to_value(&self) -> Value {
+        Value::Enum(corm::graphql::Name::new(match self {
+{% for (value, variant) in item.values %}
+            Self::{{ variant }} => "{{ value }}",
+{% endfor %}
+        }))
+    }
+    fn from_value(value: &Value) -> Result<Self, Refusal> {
+        match corm::graphql::enum_name(value)? {
+{% for (value, variant) in item.values %}
+            "{{ value }}" => Ok(Self::{{ variant }}),
+{% endfor %}
+            other => Err(corm::graphql::unknown_enum_value("{{ item.ident }}", other)),
+        }
+    }
+}
+{% endif %}
+
+impl corm::graphql::ListItem for {{ item.ident }} {}
+{% endfor %}
+{% for item in file.udts %}
+
+impl GraphqlValue for {{ item.ident }} {
+    fn type_ref(input: bool) -> TypeRef {
+        corm::graphql::object_type("{{ item.ident }}", input)
+    }
+    fn type_name() -> Cow<'static, str> {
+        Cow::Borrowed("{{ item.ident }}")
+    }
+    fn register(types: &mut Types) {
+        types.object(
+            corm::graphql::ObjectSpec::new("{{ item.ident }}", {{ item.description }})
+{% for field in item.fields %}
+                .value::<{{ field.rust_type }}>("{{ field.name }}", {{ field.description }})
+{% endfor %}
+        );
+    }
+    fn to_value(&self) -> Value {
+        corm::graphql::object_value([
+{% for field in item.fields %}
+            ("{{ field.name }}", self.{{ field.ident }}.to_value()),
+{% endfor %}
+        ])
+    }
+    fn from_value(value: &Value) -> Result<Self, Refusal> {
+        let fields = InputFields::of(value)?;
+        Ok(Self {
+{% for field in item.fields %}
+            {{ field.ident }}: fields.get("{{ field.name }}")?,
+{% endfor %}
+        })
+    }
+}
+
+impl corm::graphql::ListItem for {{ item.ident }} {}
+{% endfor %}
+{% for model in file.models %}
+
+impl corm::graphql::Model for {{ model.ident }} {
+    type Db = Db;
+    const NAME: &'static str = "{{ model.ident }}";
+    const FIELD: &'static str = "{{ model.field }}";
+    const DESCRIPTION: &'static str = {{ model.description }};
+    fn fields(fields: &mut ModelFields<Self>) {
+{% for field in model.fields %}
+        fields.field("{{ field.name }}", {{ field.description }}, {{ field.roles }}, |row| &row.{{ field.ident }});
+{% endfor %}
+    }
+    fn repository(db: &Db) -> corm::Repository<'_, Self> {
+        corm::Repository::new(db.session(), <Self as corm::InDb>::statements_in(db))
+    }
+    fn key(input: &InputFields<'_>) -> Result<{{ model.key.ident }}, Refusal> {
+        Ok({{ model.key.ident }} {
+{% for field in model.key.fields %}
+            {{ field.ident }}: input.get("{{ field.name }}")?,
+{% endfor %}
+        })
+    }
+}
+{% match model.partition %}
+{% when Some with (partition) %}
+
+impl corm::graphql::Partitioned for {{ model.ident }} {
+    fn partition(input: &InputFields<'_>) -> Result<{{ partition.ident }}, Refusal> {
+        Ok({{ partition.ident }} {
+{% for field in partition.fields %}
+            {{ field.ident }}: input.get("{{ field.name }}")?,
+{% endfor %}
+        })
+    }
+}
+{% when None %}
+{% endmatch %}
+{% match model.insert %}
+{% when Some with (insert) %}
+
+impl corm::graphql::Insertable for {{ model.ident }} {
+    fn row(input: &InputFields<'_>) -> Result<Self, Refusal> {
+{% if insert.set.is_empty() %}
+        Ok(Self::new({% for name in insert.params %}input.get("{{ name }}")?,{% endfor %}))
+{% else %}
+        let mut row = Self::new({% for name in insert.params %}input.get("{{ name }}")?,{% endfor %});
+{% for field in insert.set %}
+        input.set("{{ field.name }}", &mut row.{{ field.ident }})?;
+{% endfor %}
+        Ok(row)
+{% endif %}
+    }
+    fn insert(db: &Db, row: Self) -> Write<'_, ()> {
+        Box::pin(async move { db.{{ model.accessor }}().insert(&row).await })
+    }
+    fn delete(db: &Db, key: {{ model.key.ident }}) -> Write<'_, ()> {
+        Box::pin(async move { db.{{ model.accessor }}().delete(&key).await })
+    }
+}
+{% when None %}
+{% endmatch %}
+{% match model.patch %}
+{% when Some with (patch) %}
+
+impl corm::graphql::Patchable for {{ model.ident }} {
+    fn patch(input: &InputFields<'_>) -> Result<{{ patch.ident }}, Refusal> {
+        Ok({{ patch.ident }} {
+{% for field in patch.fields %}
+            {{ field.ident }}: input.patch("{{ field.name }}")?,
+{% endfor %}
+        })
+    }
+    fn update(db: &Db, key: {{ model.key.ident }}, patch: {{ patch.ident }}) -> Write<'_, ()> {
+        Box::pin(async move { db.{{ model.accessor }}().update(&key, &patch).await })
+    }
+}
+{% when None %}
+{% endmatch %}
+{% endfor %}
