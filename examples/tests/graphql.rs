@@ -478,3 +478,109 @@ async fn limits_refuse_deep_queries_and_introspection_can_be_off() {
     })
     .await;
 }
+
+/// The requests `session` has sent so far (paged and unpaged).
+fn requests_sent(session: &corm::Session) -> u64 {
+    let metrics = session.driver().get_metrics();
+    metrics.get_requests_unpaged_num()
+        + metrics.get_requests_manually_paged_num()
+        + metrics.get_requests_automatically_paged_num()
+}
+
+/// Writes `count` customers with two orders each; their ids.
+async fn customers_with_orders(db: &Db, count: usize) -> Vec<corm::Uuid> {
+    let mut ids = Vec::new();
+    for index in 0..count {
+        let customer = corm_examples::generated::Customer::new(
+            format!("c{index}-{}@example.com", corm::Uuid::new_v4()),
+            format!("Customer {index}"),
+            Default::default(),
+        );
+        db.customer().insert(&customer).await.unwrap();
+        for _ in 0..2 {
+            let mut order = common::order();
+            order.customer_id = customer.id;
+            db.order().insert(&order).await.unwrap();
+        }
+        ids.push(customer.id);
+    }
+    ids
+}
+
+#[tokio::test]
+async fn nested_relations_batch_their_reads_whatever_the_number_of_parents() {
+    with_keyspace("graphql_relations", |session| async move {
+        let db = common::db(session.clone()).await;
+        let url = serve(&db, GraphqlOptions::default()).await;
+        let nested = "query($ids: [UUID!]!) { ordersOfCustomers(customers: $ids) {
+            id customerId customer { id name orders { id customerId } } } }";
+        let mut sent = Vec::new();
+        for count in [10, 50] {
+            let ids = customers_with_orders(&db, count).await;
+            let variables =
+                json!({ "ids": ids.iter().map(ToString::to_string).collect::<Vec<_>>() });
+            // Once to prepare every statement, then counted.
+            data(post(&url, nested, variables.clone()).await);
+            let before = requests_sent(&session);
+            let orders = data(post(&url, nested, variables).await)["ordersOfCustomers"].clone();
+            sent.push(requests_sent(&session) - before);
+            let orders = orders.as_array().unwrap();
+            assert_eq!(orders.len(), 2 * count);
+            for order in orders {
+                let customer = &order["customer"];
+                assert_eq!(customer["id"], order["customerId"], "{order:#}");
+                let theirs = customer["orders"].as_array().unwrap();
+                assert_eq!(theirs.len(), 2, "{order:#}");
+                assert!(
+                    theirs
+                        .iter()
+                        .all(|other| other["customerId"] == order["customerId"])
+                );
+                assert!(theirs.iter().any(|other| other["id"] == order["id"]));
+            }
+        }
+        eprintln!("requests for 10 and 50 customers: {sent:?}");
+        // The named query, one `IN` read for the customers, one for their
+        // orders: as many requests for 50 parents as for 10.
+        assert_eq!(
+            sent[0], sent[1],
+            "requests for 10 and 50 customers: {sent:?}"
+        );
+        assert!(sent[1] <= 3, "{sent:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn named_queries_and_vector_search_take_typed_arguments() {
+    with_keyspace("graphql_queries", |session| async move {
+        let db = common::db(session).await;
+        let url = serve(&db, GraphqlOptions::default()).await;
+        let customer = corm::Uuid::new_v4();
+        let mut orders = Vec::new();
+        for (index, vector) in [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.9, 0.1, 0.0]].into_iter().enumerate() {
+            let mut order = common::order();
+            order.customer_id = customer;
+            order.quantity = i32::try_from(index).unwrap();
+            order.embedding = Some(corm::Vector(vector));
+            db.order().insert(&order).await.unwrap();
+            orders.push(order);
+        }
+        let recent = "query($c: UUID!, $since: TimeUUID!, $n: Int!) { recentOrders(customer: $c, since: $since, n: $n) { quantity } }";
+        let since = orders[0].placed_at;
+        let variables = json!({ "c": customer.to_string(), "since": corm::Uuid::from(since).to_string(), "n": 10 });
+        let found = data(post(&url, recent, variables).await)["recentOrders"].clone();
+        assert_eq!(found, json!([{ "quantity": 2 }, { "quantity": 1 }]));
+        let similar = "query($c: UUID!, $like: [Float!]!) { similarOrders(customer: $c, like: $like, n: 2) { score row { quantity } } }";
+        let variables = json!({ "c": customer.to_string(), "like": [1.0, 0.0, 0.0] });
+        let found = data(post(&url, similar, variables).await)["similarOrders"].clone();
+        let quantities: Vec<&Value> = found.as_array().unwrap().iter().map(|scored| &scored["row"]["quantity"]).collect();
+        assert_eq!(quantities, [&json!(0), &json!(2)], "{found:#}");
+        assert!(found[0]["score"].as_f64().unwrap() >= found[1]["score"].as_f64().unwrap());
+        // A vector of the wrong length is refused before anything is read.
+        let variables = json!({ "c": customer.to_string(), "like": [1.0, 0.0] });
+        let refused = post(&url, similar, variables).await;
+        assert_eq!(first_error(&refused)["extensions"]["code"], "BAD_USER_INPUT", "{refused:#}");
+    })
+    .await;
+}

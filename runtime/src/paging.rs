@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use futures::{Stream, StreamExt};
+use futures::Stream;
 use scylla::client::pager::TypedRowStream;
 use scylla::deserialize::row::DeserializeRow;
 use scylla::errors::{NextRowError, RowsError};
@@ -277,12 +277,21 @@ where
     V: SerializeRow,
 {
     use futures::TryStreamExt;
-    let mut reads = futures::stream::iter(requests)
-        .map(|values| read_all::<T, V>(session, prepared, options, values))
-        .buffer_unordered(concurrency.max(1));
+    // Started by hand rather than through a stream adapter's closure: the
+    // future then holds no closure over `V`, whose borrowed values would
+    // keep a caller that boxes it as `Send` from compiling ("FnOnce is not
+    // general enough").
+    let mut requests = requests;
+    let mut running = futures::stream::FuturesUnordered::new();
     let mut rows = Vec::new();
-    while let Some(read) = reads.try_next().await? {
-        rows.extend(read);
+    loop {
+        while running.len() < concurrency.max(1) {
+            let Some(values) = requests.next() else { break };
+            running.push(read_all::<T, V>(session, prepared, options, values));
+        }
+        match running.try_next().await? {
+            Some(read) => rows.extend(read),
+            None => return Ok(rows),
+        }
     }
-    Ok(rows)
 }

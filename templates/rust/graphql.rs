@@ -29,6 +29,12 @@ pub fn graphql_schema(
         .patchable::<{{ model.ident }}>()
 {% endif %}
 {% endfor %}
+{% for relation in file.relations %}
+        .relation::<{{ relation.ident }}>()
+{% endfor %}
+{% for query in file.queries %}
+        .query::<{{ query.ident }}>()
+{% endfor %}
         .finish()
 }
 {% for item in file.enums %}
@@ -194,4 +200,44 @@ impl corm::graphql::Patchable for {{ model.ident }} {
 }
 {% when None %}
 {% endmatch %}
+{% endfor %}
+{% for relation in file.relations %}
+
+/// Relation `{{ relation.field }}` of `{{ relation.parent }}`, loaded by [`{{ relation.parent }}Repository::{{ relation.batch }}`].
+struct {{ relation.ident }};
+
+impl corm::graphql::Relation for {{ relation.ident }} {
+    type Parent = {{ relation.parent }};
+    type Loaded = {{ relation.loaded }};
+    const FIELD: &'static str = "{{ relation.field }}";
+    const DESCRIPTION: &'static str = {{ relation.description }};
+    fn load(db: &Db, parents: Vec<{{ relation.parent }}>) -> Write<'_, Vec<{{ relation.loaded }}>> {
+        Box::pin(async move { db.{{ relation.accessor }}().{{ relation.batch }}(&parents).await })
+    }
+}
+{% endfor %}
+{% for query in file.queries %}
+
+/// Named query `{{ query.field }}`: `db.{{ query.accessor }}().{{ query.method }}(…)`.
+struct {{ query.ident }};
+
+impl corm::graphql::NamedQuery for {{ query.ident }} {
+    type Db = Db;
+    type Output = {{ query.output }};
+    const FIELD: &'static str = "{{ query.field }}";
+    const DESCRIPTION: &'static str = {{ query.description }};
+    fn arguments(arguments: &mut corm::graphql::Arguments) {
+{% for param in query.params %}
+        arguments.add::<{{ param.owned }}>("{{ param.name }}");
+{% endfor %}
+    }
+    fn run<'a>(db: &'a Db, input: &InputFields<'_>) -> Result<Write<'a, {{ query.output }}>, Refusal> {
+{% for param in query.params %}
+        let {{ param.local }}: {{ param.owned }} = input.get("{{ param.name }}")?;
+{% endfor %}
+        Ok(Box::pin(async move {
+            db.{{ query.accessor }}().{{ query.method }}({% for param in query.params %}{{ param.pass }},{% endfor %}).await
+        }))
+    }
+}
 {% endfor %}

@@ -252,7 +252,8 @@ pub fn generate_reusing_with(
         files.insert("db.rs", rust_file("db.rs", &templates::DbRs::new(&db))?);
     }
     if options.graphql && !db.repos.is_empty() {
-        let graphql = view::GraphqlFile::new(schema, &model, &db)?;
+        let graphql =
+            view::GraphqlFile::new(schema, &model, &db, relations.as_ref(), queries.as_ref())?;
         files.insert(
             "graphql.rs",
             rust_file("graphql.rs", &templates::GraphqlRs { file: &graphql })?,

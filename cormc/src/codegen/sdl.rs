@@ -125,6 +125,20 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
                 );
             }
         }
+        for query in &file.queries {
+            let arguments: Vec<(String, String)> = query
+                .params
+                .iter()
+                .map(|param| (param.name.clone(), param.graphql.clone()))
+                .collect();
+            field(
+                out,
+                &query.description_text,
+                &query.field,
+                &arguments,
+                &query.output_graphql,
+            );
+        }
     });
     let writes = file
         .models
@@ -182,6 +196,18 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
                     &[],
                     output(column),
                 );
+            }
+            for relation in file
+                .relations
+                .iter()
+                .filter(|relation| relation.parent == *name)
+            {
+                let ty = if relation.many {
+                    format!("[{}!]!", relation.target)
+                } else {
+                    relation.target.clone()
+                };
+                field(out, &relation.description_text, &relation.field, &[], &ty);
             }
         });
         if model.insert.is_some() || model.patch.is_some() {
@@ -243,6 +269,22 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
                 field(out, "", "node", &[], &format!("{name}!"));
             });
         }
+    }
+    let mut scored: Vec<&(String, String)> = file
+        .queries
+        .iter()
+        .filter_map(|query| query.scored.as_ref())
+        .collect();
+    scored.sort();
+    scored.dedup();
+    for (name, row) in scored {
+        let text = format!(
+            "A `{row}` found by a nearest-neighbour search, with its similarity to the query (higher is nearer)."
+        );
+        block(&mut out, "type", name, &text, |out| {
+            field(out, "", "score", &[], "Float!");
+            field(out, "", "row", &[], &format!("{row}!"));
+        });
     }
     if connections {
         let text = "Where a page of a connection is: whether more rows follow, and the cursors of its first and last rows.";

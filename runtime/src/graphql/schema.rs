@@ -2,12 +2,13 @@
 //! type per model, and the query and mutation fields of the access paths
 //! and writes each model has, over its repository.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use async_graphql::dataloader::DataLoader;
 use async_graphql::dynamic::{
     Field, FieldFuture, FieldValue, InputObject, InputValue, Object, ResolverContext, Schema,
-    SchemaError, TypeRef,
+    SchemaBuilder as DynamicSchemaBuilder, SchemaError, TypeRef,
 };
 use async_graphql::{Error as GraphqlError, Value};
 
@@ -20,6 +21,8 @@ use super::model::{
     Partitioned, Patchable, REQUIRED, nullable,
 };
 use super::options::GraphqlOptions;
+use super::query::{Arguments, NamedQuery, QueryOutput};
+use super::relation::{Related, Relation, RelationLoader};
 use super::types::Types;
 use crate::PagingToken;
 
@@ -37,7 +40,13 @@ pub struct SchemaBuilder<D> {
     objects: BTreeMap<String, Object>,
     inputs: Vec<InputObject>,
     query: Vec<Field>,
+    query_names: BTreeSet<String>,
     mutation: Vec<Field>,
+    mutation_names: BTreeSet<String>,
+    /// The field names of each model's object, to find clashes.
+    field_names: BTreeMap<String, BTreeSet<String>>,
+    /// Adds each relation's `DataLoader` to the schema's data.
+    loaders: Vec<Box<dyn FnOnce(DynamicSchemaBuilder) -> DynamicSchemaBuilder + Send>>,
     problems: Vec<String>,
 }
 
@@ -61,7 +70,11 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
             objects: BTreeMap::new(),
             inputs: Vec::new(),
             query: Vec::new(),
+            query_names: BTreeSet::new(),
             mutation: Vec::new(),
+            mutation_names: BTreeSet::new(),
+            field_names: BTreeMap::new(),
+            loaders: Vec::new(),
             problems: Vec::new(),
         }
     }
@@ -107,6 +120,10 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
             })
         })
         .description(format!("The `{}` at a primary key, or null.", T::NAME));
+        self.field_names.insert(
+            T::NAME.to_owned(),
+            fields.iter().map(|field| field.name.to_owned()).collect(),
+        );
         for field in &fields {
             let value = Arc::clone(&field.value);
             let mut output = Field::new(field.name, field.output.clone(), move |ctx| {
@@ -130,7 +147,7 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
         }
         self.objects.insert(T::NAME.to_owned(), object);
         self.inputs.push(key);
-        self.query.push(get);
+        self.add_query(T::FIELD, get);
         self
     }
 
@@ -233,7 +250,7 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
         field = field
             .argument(InputValue::new("first", TypeRef::named(TypeRef::INT)))
             .argument(InputValue::new("after", TypeRef::named(TypeRef::STRING)));
-        self.query.push(field);
+        self.add_query(&name, field);
         self
     }
 
@@ -296,8 +313,8 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
             "key",
             TypeRef::named_nn(format!("{}Key", T::NAME)),
         ));
-        self.mutation.push(insert);
-        self.mutation.push(delete);
+        self.add_mutation(&format!("insert{}", T::NAME), insert);
+        self.add_mutation(&format!("delete{}", T::NAME), delete);
         self
     }
 
@@ -334,8 +351,103 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
         ))
         .argument(InputValue::new("key", TypeRef::named_nn(format!("{}Key", T::NAME))))
         .argument(InputValue::new("patch", TypeRef::named_nn(&patch_name)));
-        self.mutation.push(update);
+        self.add_mutation(&format!("update{}", T::NAME), update);
         self
+    }
+
+    /// The field `R::FIELD` on the parent's object: the rows the relation
+    /// loads, through a `DataLoader` over the generated batched loader, so
+    /// the parents of one query share its reads.
+    #[must_use]
+    pub fn relation<R: Relation>(mut self) -> Self
+    where
+        R::Parent: Model<Db = D>,
+    {
+        let parent = <R::Parent as Model>::NAME;
+        let Some(object) = self.objects.remove(parent) else {
+            self.problems.push(format!(
+                "relation `{parent}.{}`: the model is not in the schema",
+                R::FIELD
+            ));
+            return self;
+        };
+        let names = self.field_names.entry(parent.to_owned()).or_default();
+        if !names.insert(R::FIELD.to_owned()) {
+            self.problems.push(format!(
+                "relation `{parent}.{}`: the model has a field of that name",
+                R::FIELD
+            ));
+        }
+        let loader = DataLoader::new(RelationLoader::<R>::new(self.db.clone()), tokio::spawn);
+        self.loaders
+            .push(Box::new(move |schema| schema.data(loader)));
+        let field = Field::new(R::FIELD, R::Loaded::type_ref(), |ctx| {
+            FieldFuture::new(async move {
+                let parent = ctx.parent_value.try_downcast_ref::<R::Parent>()?;
+                let loader = ctx.data::<DataLoader<RelationLoader<R>>>()?;
+                let loaded = loader
+                    .load_one(loader.loader().waiting(parent))
+                    .await
+                    .map_err(|error| from_corm(&error))?;
+                Ok(loaded.and_then(Related::into_field))
+            })
+        });
+        let field = if R::DESCRIPTION.is_empty() {
+            field
+        } else {
+            field.description(R::DESCRIPTION)
+        };
+        self.objects.insert(parent.to_owned(), object.field(field));
+        self
+    }
+
+    /// The query field `Q::FIELD`: the named query's rows, its parameters
+    /// as arguments.
+    #[must_use]
+    pub fn query<Q: NamedQuery<Db = D>>(mut self) -> Self {
+        let mut arguments = Arguments::default();
+        Q::arguments(&mut arguments);
+        for register in arguments.registers {
+            register(&mut self.types);
+        }
+        Q::Output::register(&mut self.types);
+        let mut field = Field::new(Q::FIELD, Q::Output::type_ref(), |ctx| {
+            FieldFuture::new(async move {
+                let db = ctx.data::<D>()?;
+                let input = InputFields::new(ctx.args.as_index_map());
+                let read = Q::run(db, &input).map_err(|why| bad_input(Q::FIELD, &why))?;
+                let output = read.await.map_err(|error| from_corm(&error))?;
+                Ok(output.into_field())
+            })
+        });
+        if !Q::DESCRIPTION.is_empty() {
+            field = field.description(Q::DESCRIPTION);
+        }
+        for (name, ty) in arguments.arguments {
+            field = field.argument(InputValue::new(name, ty));
+        }
+        self.add_query(Q::FIELD, field);
+        self
+    }
+
+    /// Adds `field` to the query type, unless a field has its name.
+    fn add_query(&mut self, name: &str, field: Field) {
+        if self.query_names.insert(name.to_owned()) {
+            self.query.push(field);
+        } else {
+            self.problems
+                .push(format!("two query fields are named `{name}`"));
+        }
+    }
+
+    /// Adds `field` to the mutation type, unless a field has its name.
+    fn add_mutation(&mut self, name: &str, field: Field) {
+        if self.mutation_names.insert(name.to_owned()) {
+            self.mutation.push(field);
+        } else {
+            self.problems
+                .push(format!("two mutations are named `{name}`"));
+        }
     }
 
     /// The schema, with the limits of the options.
@@ -374,6 +486,9 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
         }
         for ty in self.types.into_types() {
             schema = schema.register(ty);
+        }
+        for loader in self.loaders {
+            schema = loader(schema);
         }
         schema.finish()
     }

@@ -177,7 +177,13 @@ impl<'a, T: Table> Repository<'a, T> {
         R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
         K: SerializeValue,
     {
-        let requests = keys.chunks(IN_CHUNK).map(|chunk| (chunk,));
+        // A named function, not a closure: its signature is general over
+        // the chunk's lifetime, so the future stays `Send` for callers that
+        // box it (a closure's inferred signature is not).
+        fn bind_list<K>(chunk: &[K]) -> (&[K],) {
+            (chunk,)
+        }
+        let requests = keys.chunks(IN_CHUNK).map(bind_list);
         self.read_requests(named, table, requests).await
     }
 

@@ -5,7 +5,9 @@
 
 use heck::{ToLowerCamelCase, ToShoutySnakeCase};
 
-use super::{DbFile, TypesFile, doc_lines, field_ident};
+use super::queries::QueryView;
+use super::relations::LoaderView;
+use super::{DbFile, QueriesFile, RelationsFile, TypesFile, bare_ident, doc_lines, field_ident};
 use crate::codegen::CodegenError;
 use crate::codegen::graphql_types::{GraphqlType, graphql_type};
 use crate::ir;
@@ -19,6 +21,78 @@ pub struct GraphqlFile {
     pub udts: Vec<GraphqlObject>,
     /// The models, in declaration order.
     pub models: Vec<GraphqlModel>,
+    /// The relations, as fields of their models' objects, in declaration
+    /// order.
+    pub relations: Vec<GraphqlRelation>,
+    /// The named queries GraphQL serves, in declaration order.
+    pub queries: Vec<GraphqlQuery>,
+}
+
+/// A named query as a query field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlQuery {
+    /// The Rust type the generated code declares for it.
+    pub ident: String,
+    /// The field's GraphQL name.
+    pub field: String,
+    /// The model's repository accessor on `Db`.
+    pub accessor: String,
+    /// The repository's method.
+    pub method: String,
+    /// What the method returns (`Vec<Order>`).
+    pub output: String,
+    /// The field's GraphQL type.
+    pub output_graphql: String,
+    /// The scored type a nearest-neighbour search returns (`OrderScored`)
+    /// and the row's type, for the SDL.
+    pub scored: Option<(String, String)>,
+    /// The arguments, in the method's order.
+    pub params: Vec<GraphqlParam>,
+    /// The description, as a Rust string literal.
+    pub description: String,
+    /// The description's text.
+    pub description_text: String,
+}
+
+/// An argument of a named query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlParam {
+    /// The GraphQL name.
+    pub name: String,
+    /// A local variable holding its value.
+    pub local: String,
+    /// The owned Rust type read from the client's value.
+    pub owned: String,
+    /// How the method takes it: `local` or `&local`.
+    pub pass: String,
+    /// The GraphQL input type.
+    pub graphql: String,
+}
+
+/// A relation, as a field of its model's object loaded through the
+/// generated batched loader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlRelation {
+    /// The Rust type the generated code declares for it.
+    pub ident: String,
+    /// The declaring model's Rust (and GraphQL) type.
+    pub parent: String,
+    /// The declaring model's repository accessor on `Db`.
+    pub accessor: String,
+    /// The field's GraphQL name.
+    pub field: String,
+    /// The batched loader (`orders_of`).
+    pub batch: String,
+    /// What one parent loads: `Vec<Order>` or `Option<Customer>`.
+    pub loaded: String,
+    /// The target's Rust (and GraphQL) type.
+    pub target: String,
+    /// `has_many`.
+    pub many: bool,
+    /// The description, as a Rust string literal.
+    pub description: String,
+    /// The description's text.
+    pub description_text: String,
 }
 
 /// An enum: a GraphQL enum, or `String` when it is `open`.
@@ -165,7 +239,13 @@ impl GraphqlFile {
     ///
     /// # Errors
     /// [`CodegenError::Unsupported`] for a type GraphQL can't carry.
-    pub fn new(schema: &ir::Schema, types: &TypesFile, db: &DbFile) -> Result<Self, CodegenError> {
+    pub fn new(
+        schema: &ir::Schema,
+        types: &TypesFile,
+        db: &DbFile,
+        relations: Option<&RelationsFile>,
+        queries: Option<&QueriesFile>,
+    ) -> Result<Self, CodegenError> {
         let enums = schema
             .enums
             .iter()
@@ -213,11 +293,160 @@ impl GraphqlFile {
             .zip(&db.repos)
             .map(|((item, view), repo)| model(schema, item, view, repo))
             .collect::<Result<_, _>>()?;
+        let declaring = schema
+            .models
+            .iter()
+            .zip(&db.repos)
+            .filter(|(model, _)| !model.relations.is_empty());
+        let relations = declaring
+            .zip(relations.iter().flat_map(|file| &file.repos))
+            .flat_map(|((model, repo), loaders)| {
+                model
+                    .relations
+                    .iter()
+                    .zip(&loaders.loaders)
+                    .map(move |(relation, loader)| relation_view(model, repo, relation, loader))
+            })
+            .collect();
+        let queries = schema
+            .queries
+            .iter()
+            .zip(queries.iter().flat_map(|file| &file.queries))
+            .filter_map(|(query, view)| query_view(schema, db, query, view))
+            .collect();
         Ok(Self {
             enums,
             udts,
             models,
+            relations,
+            queries,
         })
+    }
+}
+
+/// The view of a named query, or `None` for one GraphQL does not serve
+/// yet: a query returning a stream (no `limit`), or a partial row
+/// (`select`).
+fn query_view(
+    schema: &ir::Schema,
+    db: &DbFile,
+    query: &ir::Query,
+    view: &QueryView,
+) -> Option<GraphqlQuery> {
+    if view.partial.is_some() || !(view.bounded || view.single) {
+        return None;
+    }
+    let model = super::type_ident(&query.model);
+    let accessor = db
+        .repos
+        .iter()
+        .find(|repo| repo.model == model)?
+        .accessor
+        .clone();
+    let (output, output_graphql, scored) = if view.nearest.is_some() {
+        (
+            format!("Vec<corm::vector::Scored<{}>>", view.row),
+            format!("[{model}Scored!]!"),
+            Some((format!("{model}Scored"), model.clone())),
+        )
+    } else if view.single {
+        (format!("Option<{}>", view.row), model.clone(), None)
+    } else {
+        (format!("Vec<{}>", view.row), format!("[{model}!]!"), None)
+    };
+    let params = view
+        .params
+        .iter()
+        .map(|param| {
+            let ir = query
+                .params
+                .iter()
+                .find(|candidate| field_ident(&candidate.name) == param.ident)?;
+            let ty = graphql_type(schema, &ir.ty)?;
+            let graphql = if ir.list {
+                format!("[{}]!", ty.input)
+            } else {
+                ty.input
+            };
+            let (owned, pass) = match param.ty.strip_prefix("&'s ") {
+                Some("str") => ("String".to_owned(), format!("&{}", param.ident)),
+                Some(slice) if slice.starts_with('[') => (
+                    format!("Vec<{}>", &slice[1..slice.len() - 1]),
+                    format!("&{}", param.ident),
+                ),
+                Some(other) => (other.to_owned(), format!("&{}", param.ident)),
+                None => (param.ty.clone(), param.ident.clone()),
+            };
+            Some(GraphqlParam {
+                name: field_name(&ir.name),
+                local: param.ident.clone(),
+                owned,
+                pass,
+                graphql,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let text = description(query.doc.as_deref());
+    Some(GraphqlQuery {
+        ident: format!("{}Query", bare_ident(&super::type_ident(&query.name))),
+        field: field_name(&query.name),
+        accessor,
+        method: view.ident.clone(),
+        output,
+        output_graphql,
+        scored,
+        params,
+        description: literal(&text),
+        description_text: text,
+    })
+}
+
+/// The view of `relation`, declared by `model` (whose repository is
+/// `repo`), loaded by `loader`.
+fn relation_view(
+    model: &ir::Model,
+    repo: &super::RepoView,
+    relation: &ir::Relation,
+    loader: &LoaderView,
+) -> GraphqlRelation {
+    let fields = relation
+        .fields
+        .iter()
+        .map(|field| format!("`{field}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let target = &loader.row;
+    let text = match relation.kind {
+        ir::RelationKind::HasMany => {
+            format!("The `{target}` rows whose {fields} hold this row's key.")
+        }
+        ir::RelationKind::HasOne => {
+            format!("The `{target}` whose {fields} hold this row's key, or null.")
+        }
+        ir::RelationKind::BelongsTo => {
+            format!("The `{target}` this row's {fields} refer to, or null.")
+        }
+    };
+    let parent = super::type_ident(&model.name);
+    GraphqlRelation {
+        ident: format!(
+            "{}{}Relation",
+            bare_ident(&parent),
+            super::type_ident(&relation.name)
+        ),
+        accessor: repo.accessor.clone(),
+        field: field_name(&relation.name),
+        batch: loader.batch.clone(),
+        loaded: if loader.many {
+            format!("Vec<{target}>")
+        } else {
+            format!("Option<{target}>")
+        },
+        target: target.clone(),
+        many: loader.many,
+        description: literal(&text),
+        description_text: text,
+        parent,
     }
 }
 

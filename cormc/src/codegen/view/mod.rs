@@ -23,7 +23,10 @@ pub use db::{
 };
 pub use doc::doc_lines;
 pub use event_store::{EventView, StoreView, no_json, store_view};
-pub use graphql::{GraphqlEnum, GraphqlField, GraphqlFile, GraphqlModel, GraphqlObject};
+pub use graphql::{
+    GraphqlEnum, GraphqlField, GraphqlFile, GraphqlModel, GraphqlObject, GraphqlParam,
+    GraphqlQuery, GraphqlRelation,
+};
 pub use ident::{bare as bare_ident, field_ident, type_ident};
 pub use items::{
     EnumView, FieldView, KeyView, ModelView, PatchView, ROW_USES, TypesFile, UdtView, VariantView,
