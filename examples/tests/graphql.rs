@@ -18,6 +18,7 @@ use corm::testing::with_keyspace;
 use corm_examples::generated::{Db, Order, OrderKey, SCHEMA_GRAPHQL};
 use corm_examples::server::graphql_routes;
 use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
 
 /// Serves the schema over `db` with `options` on a free loopback port; the
 /// endpoint's URL.
@@ -581,6 +582,102 @@ async fn named_queries_and_vector_search_take_typed_arguments() {
         let variables = json!({ "c": customer.to_string(), "like": [1.0, 0.0] });
         let refused = post(&url, similar, variables).await;
         assert_eq!(first_error(&refused)["extensions"]["code"], "BAD_USER_INPUT", "{refused:#}");
+    })
+    .await;
+}
+
+/// The next `next` message of subscription `1` within `wait`, as its
+/// `payload`; `None` when none came.
+async fn next_payload<S>(socket: &mut S, wait: std::time::Duration) -> Option<Value>
+where
+    S: corm::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    use corm::StreamExt;
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let message = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .ok()??
+            .unwrap();
+        let Message::Text(text) = message else {
+            continue;
+        };
+        let message: Value = serde_json::from_str(&text).unwrap();
+        match message["type"].as_str() {
+            Some("next") => return Some(message["payload"].clone()),
+            Some("ping") | Some("pong") | Some("connection_ack") => {}
+            _ => panic!("unexpected message {message:#}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_subscription_receives_the_changes_of_its_key_made_by_another_client() {
+    use corm::changes::{FollowOptions, Position};
+    use corm::futures::SinkExt as _;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    with_keyspace("graphql_changes", |session| async move {
+        let db = common::db(session).await;
+        let follow = FollowOptions {
+            settle: std::time::Duration::from_millis(200),
+            poll: std::time::Duration::from_millis(50),
+            ..FollowOptions::default()
+        };
+        let url = serve(&db, GraphqlOptions { follow, ..GraphqlOptions::default() }).await;
+        let mut request = format!("{}/ws", url.replace("http://", "ws://")).into_client_request().unwrap();
+        request
+            .headers_mut()
+            .insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+        let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+        socket.send(Message::text(json!({ "type": "connection_init" }).to_string())).await.unwrap();
+        let after = Position::now().to_string();
+        let subscription = "subscription($after: String) { ticketChanges(board: \"support\", after: $after) {
+            operation position key { board id } row { title status } patch { set title assignee } } }";
+        let subscribe = json!({
+            "id": "1", "type": "subscribe",
+            "payload": { "query": subscription, "variables": { "after": after } },
+        });
+        socket.send(Message::text(subscribe.to_string())).await.unwrap();
+        // Another client writes through the GraphQL endpoint: two boards.
+        let insert = "mutation($input: TicketInput!) { insertTicket(input: $input) { id } }";
+        let mut ids = Vec::new();
+        for board in ["support", "sales"] {
+            let input = json!({ "board": board, "title": format!("{board} ticket"), "status": "OPEN", "priority": 1 });
+            let written = data(post(&url, insert, json!({ "input": input })).await);
+            ids.push(written["insertTicket"]["id"].as_str().unwrap().to_owned());
+        }
+        let update = "mutation($key: TicketKey!, $patch: TicketPatch!) { updateTicket(key: $key, patch: $patch) { id } }";
+        let key = json!({ "board": "support", "id": ids[0] });
+        data(post(&url, update, json!({ "key": key, "patch": { "title": "renamed", "assignee": null } })).await);
+        let delete = "mutation($key: TicketKey!) { deleteTicket(key: $key) }";
+        data(post(&url, delete, json!({ "key": key })).await);
+        let wait = std::time::Duration::from_secs(10);
+        let inserted = next_payload(&mut socket, wait).await.expect("the insert");
+        let change = &inserted["data"]["ticketChanges"];
+        assert_eq!(change["operation"], "INSERT", "{inserted:#}");
+        assert_eq!(change["key"], json!({ "board": "support", "id": ids[0] }));
+        assert_eq!(change["row"], json!({ "title": "support ticket", "status": "OPEN" }));
+        let updated = next_payload(&mut socket, wait).await.expect("the update");
+        let change = &updated["data"]["ticketChanges"];
+        assert_eq!(change["operation"], "UPDATE", "{updated:#}");
+        assert_eq!(change["row"], Value::Null);
+        assert_eq!(change["patch"], json!({ "set": ["title", "assignee"], "title": "renamed", "assignee": null }));
+        let deleted = next_payload(&mut socket, wait).await.expect("the delete");
+        assert_eq!(deleted["data"]["ticketChanges"]["operation"], "DELETE", "{deleted:#}");
+        // Nothing of the other board, nothing twice.
+        let more = next_payload(&mut socket, std::time::Duration::from_secs(1)).await;
+        assert!(more.is_none(), "{more:#?}");
+        // A position that is not one is refused.
+        let subscribe = json!({
+            "id": "2", "type": "subscribe",
+            "payload": { "query": subscription, "variables": { "after": "yesterday" } },
+        });
+        socket.send(Message::text(subscribe.to_string())).await.unwrap();
+        use corm::StreamExt;
+        let refused = tokio::time::timeout(wait, socket.next()).await.unwrap().unwrap().unwrap();
+        let refused: Value = serde_json::from_str(refused.to_text().unwrap()).unwrap();
+        assert_eq!(refused["id"], "2", "{refused:#}");
+        assert_eq!(refused["payload"]["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{refused:#}");
     })
     .await;
 }

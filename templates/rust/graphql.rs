@@ -35,6 +35,11 @@ pub fn graphql_schema(
 {% for query in file.queries %}
         .query::<{{ query.ident }}>()
 {% endfor %}
+{% for model in file.models %}
+{% if model.changes %}
+        .changes::<{{ model.ident }}>()
+{% endif %}
+{% endfor %}
         .finish()
 }
 {% for item in file.enums %}
@@ -183,6 +188,39 @@ impl corm::graphql::Insertable for {{ model.ident }} {
 }
 {% when None %}
 {% endmatch %}
+{% if model.changes %}
+
+impl corm::graphql::Streamed for {{ model.ident }} {
+    fn key_fields(key: &{{ model.key.ident }}) -> Value {
+        corm::graphql::object_value([
+{% for field in model.key.fields %}
+            ("{{ field.name }}", key.{{ field.ident }}.to_value()),
+{% endfor %}
+        ])
+    }
+    fn partition_fields(partition: &{{ model.partition_or_key().ident }}) -> Value {
+        corm::graphql::object_value([
+{% for field in model.partition_or_key().fields %}
+            ("{{ field.name }}", partition.{{ field.ident }}.to_value()),
+{% endfor %}
+        ])
+    }
+{% match model.patch %}
+{% when Some with (patch) %}
+    fn patch_fields(patch: &{{ patch.ident }}) -> Value {
+        corm::graphql::patch_value([
+{% for field in patch.fields %}
+            ("{{ field.name }}", patch.{{ field.ident }}.as_ref().map(GraphqlValue::to_value)),
+{% endfor %}
+        ])
+    }
+{% when None %}
+    fn patch_fields(_patch: &<Self as corm::changes::Logged>::Patch) -> Value {
+        corm::graphql::patch_value([])
+    }
+{% endmatch %}
+}
+{% endif %}
 {% match model.patch %}
 {% when Some with (patch) %}
 

@@ -179,6 +179,75 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
             }
         });
     }
+    let streamed: Vec<&GraphqlModel> = file.models.iter().filter(|model| model.changes).collect();
+    if !streamed.is_empty() {
+        block(&mut out, "type", "Subscription", "", |out| {
+            for model in &streamed {
+                let text = format!(
+                    "The `{}` changes recorded after `after` (a change's `position`; now when left out), in log order, those of the key fields given only.",
+                    model.ident
+                );
+                let mut arguments: Vec<(String, String)> = model
+                    .key_fields()
+                    .map(|column| (column.name.clone(), nullable(input(column)).to_owned()))
+                    .collect();
+                arguments.push(("after".to_owned(), "String".to_owned()));
+                let name = format!("{}Changes", model.field);
+                field(
+                    out,
+                    &text,
+                    &name,
+                    &arguments,
+                    &format!("{}Change!", model.ident),
+                );
+            }
+        });
+        out.push('\n');
+        description(&mut out, "What a recorded write did.", "");
+        out.push_str("enum ChangeOperation {\n  INSERT\n  UPDATE\n  UPDATE_PARTITION\n  DELETE\n  DELETE_PARTITION\n}\n");
+    }
+    for model in &streamed {
+        let name = &model.ident;
+        let text = format!("A recorded write of a `{name}`.");
+        block(&mut out, "type", &format!("{name}Change"), &text, |out| {
+            field(out, "", "position", &[], "String!");
+            field(out, "", "operation", &[], "ChangeOperation!");
+            field(out, "", "writer", &[], "String!");
+            field(out, "", "late", &[], "Boolean!");
+            field(out, "", "key", &[], &format!("{name}KeyValues!"));
+            field(out, "", "row", &[], name);
+            field(out, "", "patch", &[], &format!("{name}PatchValues"));
+        });
+        let text = format!(
+            "The key of a `{name}` change: a partition's changes have its partition key fields alone."
+        );
+        block(
+            &mut out,
+            "type",
+            &format!("{name}KeyValues"),
+            &text,
+            |out| {
+                for column in model.key_fields() {
+                    field(out, "", &column.name, &[], nullable(output(column)));
+                }
+            },
+        );
+        let text = format!(
+            "The fields a `{name}` update set (`set` names them, so a field cleared to null is told from one left alone)."
+        );
+        block(
+            &mut out,
+            "type",
+            &format!("{name}PatchValues"),
+            &text,
+            |out| {
+                field(out, "", "set", &[], "[String!]!");
+                for column in model.fields.iter().filter(|column| column.patch) {
+                    field(out, "", &column.name, &[], nullable(output(column)));
+                }
+            },
+        );
+    }
     let mut helpers: BTreeMap<String, HelperType> = BTreeMap::new();
     let mut scalars: BTreeSet<&'static str> = BTreeSet::new();
     let mut connections = false;

@@ -14,6 +14,7 @@
 //! [`router`] serves it with axum: `POST /graphql`, GraphiQL at
 //! `GET /graphql`, subscriptions at `/graphql/ws`.
 
+mod changes;
 mod connection;
 mod cursor;
 mod duration;
@@ -33,6 +34,7 @@ mod value;
 pub use async_graphql;
 pub use async_graphql::dynamic::{Schema, SchemaError, TypeRef};
 pub use async_graphql::{Name, Value};
+pub use changes::{Streamed, patch_value};
 pub use input::InputFields;
 pub use model::{Insertable, Model, ModelFields, Partitioned, Patchable};
 pub use names::field_name;

@@ -1,6 +1,8 @@
 //! The limits a GraphQL endpoint enforces, with defaults that keep one
 //! request from reading more than a client page needs.
 
+use crate::changes::FollowOptions;
+
 /// How a schema built by [`SchemaBuilder`](super::SchemaBuilder) guards the
 /// database. The defaults: depth 10, complexity 1,000, pages of 20 rows by
 /// default and at most 100, introspection on.
@@ -22,6 +24,9 @@ pub struct GraphqlOptions {
     /// it ([`GraphqlOptions::with_cursor_key`]); random per process by
     /// default.
     pub cursor_key: CursorKey,
+    /// How change subscriptions read the log (settle window, poll
+    /// interval): [`FollowOptions`]'s defaults.
+    pub follow: FollowOptions,
 }
 
 /// The secret that signs cursors (its bytes never printed).
@@ -50,6 +55,7 @@ impl Default for GraphqlOptions {
             max_page_size: 100,
             introspection: true,
             cursor_key: CursorKey::default(),
+            follow: FollowOptions::default(),
         }
     }
 }

@@ -8,10 +8,11 @@ use std::sync::Arc;
 use async_graphql::dataloader::DataLoader;
 use async_graphql::dynamic::{
     Field, FieldFuture, FieldValue, InputObject, InputValue, Object, ResolverContext, Schema,
-    SchemaBuilder as DynamicSchemaBuilder, SchemaError, TypeRef,
+    SchemaBuilder as DynamicSchemaBuilder, SchemaError, Subscription, SubscriptionField, TypeRef,
 };
 use async_graphql::{Error as GraphqlError, Value};
 
+use super::changes::Streamed;
 use super::connection::{self, Connection, Edge};
 use super::cursor::{Cursors, Position};
 use super::error::{bad_cursor, bad_input, from_corm};
@@ -43,6 +44,7 @@ pub struct SchemaBuilder<D> {
     query_names: BTreeSet<String>,
     mutation: Vec<Field>,
     mutation_names: BTreeSet<String>,
+    subscription: Vec<SubscriptionField>,
     /// The field names of each model's object, to find clashes.
     field_names: BTreeMap<String, BTreeSet<String>>,
     /// Adds each relation's `DataLoader` to the schema's data.
@@ -73,6 +75,7 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
             query_names: BTreeSet::new(),
             mutation: Vec::new(),
             mutation_names: BTreeSet::new(),
+            subscription: Vec::new(),
             field_names: BTreeMap::new(),
             loaders: Vec::new(),
             problems: Vec::new(),
@@ -450,6 +453,20 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
         }
     }
 
+    /// The subscription field `<T::FIELD>Changes`: the model's changes,
+    /// filtered by key fields, from a position.
+    #[must_use]
+    pub fn changes<T: Streamed<Db = D>>(mut self) -> Self {
+        let fields = self.fields_of::<T>();
+        let field = super::changes::subscription::<T>(
+            &mut self.types,
+            &fields,
+            self.options.follow.clone(),
+        );
+        self.subscription.push(field);
+        self
+    }
+
     /// The schema, with the limits of the options.
     ///
     /// # Errors
@@ -459,10 +476,15 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
             return Err(SchemaError(problem.clone()));
         }
         let has_mutations = !self.mutation.is_empty();
-        let mut schema = Schema::build("Query", has_mutations.then_some("Mutation"), None)
-            .data(self.db)
-            .limit_depth(self.options.max_depth)
-            .limit_complexity(self.options.max_complexity);
+        let has_subscriptions = !self.subscription.is_empty();
+        let mut schema = Schema::build(
+            "Query",
+            has_mutations.then_some("Mutation"),
+            has_subscriptions.then_some("Subscription"),
+        )
+        .data(self.db)
+        .limit_depth(self.options.max_depth)
+        .limit_complexity(self.options.max_complexity);
         if !self.options.introspection {
             schema = schema.disable_introspection();
         }
@@ -477,6 +499,13 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
                 .into_iter()
                 .fold(Object::new("Mutation"), Object::field);
             schema = schema.register(mutation);
+        }
+        if has_subscriptions {
+            let subscription = self
+                .subscription
+                .into_iter()
+                .fold(Subscription::new("Subscription"), Subscription::field);
+            schema = schema.register(subscription);
         }
         for object in self.objects.into_values() {
             schema = schema.register(object);

@@ -177,6 +177,16 @@ pub struct GraphqlModel {
     pub insert: Option<GraphqlInsert>,
     /// Updates: the patch type and its fields.
     pub patch: Option<GraphqlStruct>,
+    /// `changes retain …`: the subscription to its changes.
+    pub changes: bool,
+}
+
+impl GraphqlModel {
+    /// The partition key's type and fields: the primary key's when the
+    /// model has no clustering columns.
+    pub fn partition_or_key(&self) -> &GraphqlStruct {
+        self.partition.as_ref().unwrap_or(&self.key)
+    }
 }
 
 /// A Rust struct built from a client's input: its type and fields.
@@ -593,6 +603,7 @@ fn model(
         partition: view.partition.as_ref().map(structure),
         insert,
         patch,
+        changes: item.changes.is_some(),
         fields,
     })
 }
