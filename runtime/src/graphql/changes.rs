@@ -203,7 +203,6 @@ pub(crate) fn subscription<T: Streamed>(
     let mut field = SubscriptionField::new(name, TypeRef::named_nn(&change_name), move |ctx| {
         let key_fields = key_fields.clone();
         let row_key = Arc::clone(&row_key);
-        let follow = follow.clone();
         SubscriptionFieldFuture::new(async move {
             let db = ctx.data::<T::Db>()?;
             let args = InputFields::new(ctx.args.as_index_map());

@@ -458,11 +458,8 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
     #[must_use]
     pub fn changes<T: Streamed<Db = D>>(mut self) -> Self {
         let fields = self.fields_of::<T>();
-        let field = super::changes::subscription::<T>(
-            &mut self.types,
-            &fields,
-            self.options.follow.clone(),
-        );
+        let field =
+            super::changes::subscription::<T>(&mut self.types, &fields, self.options.follow);
         self.subscription.push(field);
         self
     }
