@@ -364,7 +364,12 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
             field(out, "", "endCursor", &[], "String");
         });
     }
-    for item in file.enums.iter().filter(|item| !item.open) {
+    let used = used_types(schema, &file.queries);
+    for item in file
+        .enums
+        .iter()
+        .filter(|item| !item.open && used.contains(&item.ident))
+    {
         out.push('\n');
         description(&mut out, &item.description_text, "");
         let _ = writeln!(out, "enum {} {{", item.ident);
@@ -373,7 +378,12 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
         }
         out.push_str("}\n");
     }
-    for (udt, item) in file.udts.iter().zip(&schema.udts) {
+    for (udt, item) in file
+        .udts
+        .iter()
+        .zip(&schema.udts)
+        .filter(|(udt, _)| used.contains(&udt.ident))
+    {
         for column in &item.fields {
             collect_named(schema, &column.ty, &mut helpers, &mut scalars);
         }
@@ -430,4 +440,55 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
         let _ = writeln!(out, "scalar {name}");
     }
     out
+}
+
+/// The enums and user-defined types (their Rust names) that a model's
+/// field or a query's parameter uses, directly or inside another type: the
+/// runtime registers those alone.
+fn used_types(schema: &ir::Schema, queries: &[super::view::GraphqlQuery]) -> BTreeSet<String> {
+    fn walk(schema: &ir::Schema, ty: &ir::Type, used: &mut BTreeSet<String>) {
+        match ty {
+            ir::Type::Scalar(_) | ir::Type::Vector(_) => {}
+            ir::Type::List(inner) | ir::Type::Set(inner) | ir::Type::Frozen(inner) => {
+                walk(schema, inner, used);
+            }
+            ir::Type::Map(key, value) => {
+                walk(schema, key, used);
+                walk(schema, value, used);
+            }
+            ir::Type::Tuple(items) => {
+                for item in items {
+                    walk(schema, item, used);
+                }
+            }
+            ir::Type::Enum(name) => {
+                used.insert(super::view::type_ident(name));
+            }
+            ir::Type::Udt(name) => {
+                if used.insert(super::view::type_ident(name))
+                    && let Some(udt) = schema.udts.iter().find(|udt| udt.name == *name)
+                {
+                    for field in &udt.fields {
+                        walk(schema, &field.ty, used);
+                    }
+                }
+            }
+        }
+    }
+    let mut used = BTreeSet::new();
+    for model in &schema.models {
+        for field in &model.fields {
+            walk(schema, &field.ty, &mut used);
+        }
+    }
+    for query in schema.queries.iter().filter(|query| {
+        queries
+            .iter()
+            .any(|served| served.field == super::view::graphql_field_name(&query.name))
+    }) {
+        for param in &query.params {
+            walk(schema, &param.ty, &mut used);
+        }
+    }
+    used
 }

@@ -54,6 +54,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     // `private_fixtures.rs` private ones, as a program's `mod db;` would.
     let mut modules = String::new();
     let mut private = String::new();
+    // `graphql_fixtures.rs`: each fixture's GraphQL schema builder and SDL.
+    let mut graphql = String::from(
+        "/// Each fixture with a GraphQL schema: its name, how to build the schema\n\
+         /// over a session, and its generated SDL.\n\
+         pub static GRAPHQL_FIXTURES: &[(&str, GraphqlBuilder, &str)] = &[\n",
+    );
     for (name, schemas) in sets {
         let dir = out_dir.join(&name);
         cormc::Builder::new()
@@ -68,7 +74,15 @@ fn main() -> Result<(), Box<dyn Error>> {
             path.as_str()
         )?;
         writeln!(private, "#[path = {:?}]\nmod {name};", path.as_str())?;
+        if dir.join("graphql.rs").exists() {
+            writeln!(
+                graphql,
+                "    ({name:?}, |session| {name}::graphql_schema(&{name}::Db::new(session, \"fixture\"), Default::default()), {name}::SCHEMA_GRAPHQL),"
+            )?;
+        }
     }
+    graphql.push_str("];\n");
+    std::fs::write(out_dir.join("graphql_fixtures.rs"), graphql)?;
     std::fs::write(out_dir.join("fixtures.rs"), modules)?;
     std::fs::write(out_dir.join("private_fixtures.rs"), private)?;
     Ok(())

@@ -15,6 +15,7 @@
 //! `GET /graphql`, subscriptions at `/graphql/ws`.
 
 mod changes;
+mod compare;
 mod connection;
 mod cursor;
 mod duration;
@@ -35,6 +36,7 @@ pub use async_graphql;
 pub use async_graphql::dynamic::{Schema, SchemaError, TypeRef};
 pub use async_graphql::{Name, Value};
 pub use changes::{Streamed, patch_value};
+pub use compare::sdl_differences;
 pub use input::InputFields;
 pub use model::{Insertable, Model, ModelFields, Partitioned, Patchable};
 pub use names::field_name;

@@ -40,6 +40,8 @@ pub struct SchemaBuilder<D> {
     types: Types,
     objects: BTreeMap<String, Object>,
     inputs: Vec<InputObject>,
+    /// Each model's key input type, until a mutation takes it.
+    keys: BTreeMap<String, InputObject>,
     query: Vec<Field>,
     query_names: BTreeSet<String>,
     mutation: Vec<Field>,
@@ -71,6 +73,7 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
             types: Types::default(),
             objects: BTreeMap::new(),
             inputs: Vec::new(),
+            keys: BTreeMap::new(),
             query: Vec::new(),
             query_names: BTreeSet::new(),
             mutation: Vec::new(),
@@ -149,7 +152,7 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
             }
         }
         self.objects.insert(T::NAME.to_owned(), object);
-        self.inputs.push(key);
+        self.keys.insert(T::NAME.to_owned(), key);
         self.add_query(T::FIELD, get);
         self
     }
@@ -279,6 +282,7 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
             ));
         }
         self.inputs.push(input);
+        self.use_key::<T>();
         let insert = Field::new(format!("insert{}", T::NAME), TypeRef::named_nn(T::NAME), |ctx| {
             FieldFuture::new(async move {
                 let db = ctx.data::<D>()?;
@@ -336,6 +340,7 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
             patch = patch.field(describe_input(argument, field.description));
         }
         self.inputs.push(patch);
+        self.use_key::<T>();
         let update = Field::new(format!("update{}", T::NAME), TypeRef::named(T::NAME), |ctx| {
             FieldFuture::new(async move {
                 let db = ctx.data::<D>()?;
@@ -431,6 +436,14 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
         }
         self.add_query(Q::FIELD, field);
         self
+    }
+
+    /// Registers the key input type of `T` (`<T>Key`), which mutations
+    /// take, once.
+    fn use_key<T: Model>(&mut self) {
+        if let Some(key) = self.keys.remove(T::NAME) {
+            self.inputs.push(key);
+        }
     }
 
     /// Adds `field` to the query type, unless a field has its name.

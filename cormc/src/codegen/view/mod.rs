@@ -25,7 +25,7 @@ pub use doc::doc_lines;
 pub use event_store::{EventView, StoreView, no_json, store_view};
 pub use graphql::{
     GraphqlEnum, GraphqlField, GraphqlFile, GraphqlModel, GraphqlObject, GraphqlParam,
-    GraphqlQuery, GraphqlRelation,
+    GraphqlQuery, GraphqlRelation, field_name as graphql_field_name,
 };
 pub use ident::{bare as bare_ident, field_ident, type_ident};
 pub use items::{

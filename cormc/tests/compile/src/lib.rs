@@ -4,3 +4,9 @@
 //! this crate proves that every one of them is warning-free Rust.
 
 include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
+
+/// Builds a fixture's GraphQL schema over a session.
+pub type GraphqlBuilder =
+    fn(corm::Session) -> Result<corm::graphql::Schema, corm::graphql::SchemaError>;
+
+include!(concat!(env!("OUT_DIR"), "/graphql_fixtures.rs"));
