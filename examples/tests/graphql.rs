@@ -681,3 +681,47 @@ async fn a_subscription_receives_the_changes_of_its_key_made_by_another_client()
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_query_without_a_limit_is_a_connection_walked_page_by_page() {
+    with_keyspace("graphql_paged_query", |session| async move {
+        let db = common::db(session).await;
+        let url = serve(&db, GraphqlOptions::default()).await;
+        let mut expected = BTreeSet::new();
+        for index in 0..7 {
+            let mut customer = corm_examples::generated::Customer::new(
+                format!("pro{index}@example.com"),
+                format!("Pro {index}"),
+                Default::default(),
+            );
+            customer.tier = "pro".to_owned();
+            db.customer().insert(&customer).await.unwrap();
+            expected.insert(customer.id.to_string());
+        }
+        let free = corm_examples::generated::Customer::new("free@example.com".to_owned(), "Free".to_owned(), Default::default());
+        db.customer().insert(&free).await.unwrap();
+        let page = "query($after: String) { customersInTier(tier: \"pro\", first: 3, after: $after) {
+            nodes { id tier } pageInfo { hasNextPage endCursor } } }";
+        let mut seen = Vec::new();
+        let mut after = Value::Null;
+        for _ in 0..10 {
+            let connection = data(post(&url, page, json!({ "after": after })).await)["customersInTier"].clone();
+            for node in connection["nodes"].as_array().unwrap() {
+                assert_eq!(node["tier"], "pro");
+                seen.push(node["id"].as_str().unwrap().to_owned());
+            }
+            if connection["pageInfo"]["hasNextPage"] == json!(false) {
+                break;
+            }
+            after = connection["pageInfo"]["endCursor"].clone();
+        }
+        assert_eq!(seen.len(), 7, "{seen:?}");
+        assert_eq!(seen.iter().cloned().collect::<BTreeSet<_>>(), expected);
+        // The cursor is bound to the arguments it was issued for.
+        let first = data(post(&url, page, json!({})).await)["customersInTier"].clone();
+        let other = "query($after: String) { customersInTier(tier: \"free\", first: 3, after: $after) { nodes { id } } }";
+        let refused = post(&url, other, json!({ "after": first["pageInfo"]["endCursor"] })).await;
+        assert_eq!(first_error(&refused)["extensions"]["code"], "BAD_CURSOR", "{refused:#}");
+    })
+    .await;
+}

@@ -33,7 +33,11 @@ pub fn graphql_schema(
         .relation::<{{ relation.ident }}>()
 {% endfor %}
 {% for query in file.queries %}
+{% if query.page.is_some() %}
+        .paged_query::<{{ query.ident }}>()
+{% else %}
         .query::<{{ query.ident }}>()
+{% endif %}
 {% endfor %}
 {% for model in file.models %}
 {% if model.changes %}
@@ -259,6 +263,40 @@ impl corm::graphql::Relation for {{ relation.ident }} {
 /// Named query `{{ query.field }}`: `db.{{ query.accessor }}().{{ query.method }}(…)`.
 struct {{ query.ident }};
 
+{% match query.page %}
+{% when Some with (page) %}
+impl corm::graphql::PagedQuery for {{ query.ident }} {
+    type Db = Db;
+    type Row = {{ query.row }};
+    const FIELD: &'static str = "{{ query.field }}";
+    const DESCRIPTION: &'static str = {{ query.description }};
+    fn arguments(arguments: &mut corm::graphql::Arguments) {
+{% for param in query.params %}
+        arguments.add::<{{ param.owned }}>("{{ param.name }}");
+{% endfor %}
+    }
+    fn page<'a>(
+        db: &'a Db,
+        input: &InputFields<'_>,
+        page_size: i32,
+        token: Option<corm::PagingToken>,
+    ) -> Result<Write<'a, corm::Page<{{ query.row }}>>, Refusal> {
+        const STATEMENT: corm::NamedStatement = corm::NamedStatement {
+            name: "{{ page.name }}",
+            key: {{ page.key }},
+            head: {{ page.head }},
+            tail: {{ page.tail }},
+            idempotent: true,
+        };
+{% for param in query.params %}
+        let {{ param.local }}: {{ param.owned }} = input.get("{{ param.name }}")?;
+{% endfor %}
+        Ok(Box::pin(async move {
+            db.{{ query.accessor }}().fetch_page(&STATEMENT, {{ page.values }}, page_size, token.as_ref()).await
+        }))
+    }
+}
+{% when None %}
 impl corm::graphql::NamedQuery for {{ query.ident }} {
     type Db = Db;
     type Output = {{ query.output }};
@@ -278,4 +316,5 @@ impl corm::graphql::NamedQuery for {{ query.ident }} {
         }))
     }
 }
+{% endmatch %}
 {% endfor %}

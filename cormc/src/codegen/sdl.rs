@@ -131,6 +131,11 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
                 .iter()
                 .map(|param| (param.name.clone(), param.graphql.clone()))
                 .collect();
+            let mut arguments = arguments;
+            if query.page.is_some() {
+                arguments.push(("first".to_owned(), "Int".to_owned()));
+                arguments.push(("after".to_owned(), "String".to_owned()));
+            }
             field(
                 out,
                 &query.description_text,
@@ -318,9 +323,13 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
                 }
             });
         }
-        if model.partition.is_some() {
+        let paged = file
+            .queries
+            .iter()
+            .any(|query| query.page.is_some() && query.row == *name);
+        if model.partition.is_some() || paged {
             connections = true;
-            let text = format!("A page of `{name}` rows, in clustering order.");
+            let text = format!("A page of `{name}` rows.");
             block(
                 &mut out,
                 "type",

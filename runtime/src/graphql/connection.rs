@@ -2,10 +2,15 @@
 //! with a cursor to resume after it), `nodes`, and `pageInfo`, read with
 //! the driver's paging state inside signed cursors.
 
-use async_graphql::dynamic::{Field, FieldFuture, FieldValue, Object, TypeRef};
-use async_graphql::{Name, Value};
+use async_graphql::dynamic::{Field, FieldFuture, FieldValue, Object, ResolverContext, TypeRef};
+use async_graphql::{Error as GraphqlError, Name, Value};
 
+use super::cursor::{Cursors, Position};
+use super::error::{bad_cursor, bad_input};
+use super::input::InputFields;
+use super::model::Canonical;
 use super::types::Types;
+use crate::Page;
 
 /// The name of the page information type every connection shares.
 pub(crate) const PAGE_INFO: &str = "PageInfo";
@@ -86,7 +91,7 @@ pub(crate) fn register<T: Send + Sync + 'static>(types: &mut Types, node: &str) 
     types.add(&edge, edge_object);
     let connection = format!("{node}Connection");
     let connection_object = Object::new(&connection)
-        .description(format!("A page of `{node}` rows, in clustering order."))
+        .description(format!("A page of `{node}` rows."))
         .field(Field::new(
             "edges",
             TypeRef::named_nn_list_nn(&edge),
@@ -124,4 +129,122 @@ pub(crate) fn register<T: Send + Sync + 'static>(types: &mut Types, node: &str) 
             },
         ));
     types.add(&connection, connection_object);
+}
+
+/// The `first` and `after` of a connection's field.
+pub(crate) struct PageRequest<'a> {
+    pub first: u32,
+    pub after: Option<&'a str>,
+}
+
+impl<'a> PageRequest<'a> {
+    /// The arguments of `ctx`: `first` (`default` when not given, at most
+    /// `max`) and `after`.
+    pub(crate) fn read(
+        ctx: &'a ResolverContext<'_>,
+        default: u32,
+        max: u32,
+    ) -> Result<Self, GraphqlError> {
+        let first = match ctx.args.get("first") {
+            None => default,
+            Some(first) if first.is_null() => default,
+            Some(first) => {
+                let first = first.i64()?;
+                match u32::try_from(first) {
+                    Ok(first) if (1..=max).contains(&first) => first,
+                    _ => {
+                        return Err(bad_input(
+                            "first",
+                            &format!("{first} rows: a page has 1 to {max}"),
+                        ));
+                    }
+                }
+            }
+        };
+        let after = match ctx.args.get("after") {
+            Some(after) if !after.is_null() => Some(after.string()?),
+            _ => None,
+        };
+        Ok(Self { first, after })
+    }
+
+    /// Where the page starts: after the cursor, or at the beginning.
+    pub(crate) fn start(
+        &self,
+        cursors: &Cursors,
+        identity: &[u8],
+    ) -> Result<Position, GraphqlError> {
+        match self.after {
+            Some(cursor) => cursors.decode(identity, cursor).map_err(bad_cursor),
+            None => Ok(Position {
+                token: None,
+                skip: 0,
+            }),
+        }
+    }
+
+    /// The rows to read from `start`'s page: those skipped, then `first`.
+    pub(crate) fn read_size(&self, start: &Position) -> Result<i32, GraphqlError> {
+        i32::try_from(u64::from(start.skip) + u64::from(self.first))
+            .map_err(|_| bad_cursor("the cursor is too far into its page"))
+    }
+
+    /// The connection of `read`, the page read from `start`: its rows
+    /// after the skipped ones, each with the cursor that resumes after it
+    /// (the last one's is the next page's start when there is one).
+    pub(crate) fn connection<T>(
+        &self,
+        cursors: &Cursors,
+        identity: &[u8],
+        start: &Position,
+        read: Page<T>,
+    ) -> Connection<T> {
+        let skip = usize::try_from(start.skip).unwrap_or(usize::MAX);
+        let rows: Vec<T> = read.rows.into_iter().skip(skip).collect();
+        let count = rows.len();
+        let edges = rows
+            .into_iter()
+            .enumerate()
+            .map(|(index, node)| {
+                let position = match (&read.next, index + 1 == count) {
+                    (Some(next), true) => Position {
+                        token: Some(next.as_bytes().to_vec()),
+                        skip: 0,
+                    },
+                    _ => Position {
+                        token: start.token.clone(),
+                        skip: start
+                            .skip
+                            .saturating_add(u32::try_from(index + 1).unwrap_or(u32::MAX)),
+                    },
+                };
+                Edge {
+                    cursor: cursors.encode(identity, &position),
+                    node,
+                }
+            })
+            .collect();
+        Connection {
+            edges,
+            has_next_page: read.next.is_some(),
+            has_previous_page: self.after.is_some(),
+        }
+    }
+}
+
+/// What a cursor is bound to: the field and the arguments that choose its
+/// rows, each in its canonical text (so `"ABC"` and `"abc"` as a UUID are
+/// one query).
+pub(crate) fn identity(
+    field: &str,
+    args: &InputFields<'_>,
+    arguments: &[(&'static str, Canonical)],
+) -> Result<Vec<u8>, GraphqlError> {
+    let mut identity = field.as_bytes().to_vec();
+    for (name, canonical) in arguments {
+        let value = canonical(args.raw(name)).map_err(|why| bad_input(name, &why))?;
+        identity.push(0);
+        identity.extend_from_slice(value.to_string().as_bytes());
+    }
+    Ok(identity)
 }

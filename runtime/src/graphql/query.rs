@@ -6,10 +6,11 @@
 use async_graphql::dynamic::{Field, FieldFuture, FieldValue, Object, TypeRef};
 
 use super::input::InputFields;
-use super::model::{Model, Write};
+use super::model::{Canonical, Model, Write};
 use super::types::Types;
 use super::value::{GraphqlValue, Refusal};
 use crate::vector::Scored;
+use crate::{Page, PagingToken};
 
 /// A named query of the schema: implemented by generated code over the
 /// repository's method.
@@ -114,12 +115,41 @@ impl<T: Model> QueryOutput for Vec<Scored<T>> {
     }
 }
 
+/// A named query without a `limit`: its rows a page at a time, as a Relay
+/// connection. Implemented by generated code over the query's statement.
+pub trait PagedQuery: Send + Sync + 'static {
+    /// The schema's handle.
+    type Db: Clone + Send + Sync + 'static;
+    /// The rows.
+    type Row: Model;
+    /// The query field's name (the query's, in lowerCamelCase).
+    const FIELD: &'static str;
+    /// The query's `///` documentation.
+    const DESCRIPTION: &'static str;
+
+    /// Declares the arguments, in the method's order.
+    fn arguments(arguments: &mut Arguments);
+
+    /// One page of the query's rows for the arguments a client sent: at
+    /// most `page_size` from `token`.
+    ///
+    /// # Errors
+    /// Naming the argument that is missing or does not fit.
+    fn page<'a>(
+        db: &'a Self::Db,
+        input: &InputFields<'_>,
+        page_size: i32,
+        token: Option<PagingToken>,
+    ) -> Result<Write<'a, Page<Self::Row>>, Refusal>;
+}
+
 /// The arguments of a named query, declared by its generated
 /// `NamedQuery::arguments`.
 #[derive(Default)]
 pub struct Arguments {
     pub(crate) arguments: Vec<(&'static str, TypeRef)>,
     pub(crate) registers: Vec<fn(&mut Types)>,
+    pub(crate) canonical: Vec<(&'static str, Canonical)>,
 }
 
 impl std::fmt::Debug for Arguments {
@@ -135,6 +165,9 @@ impl Arguments {
     pub fn add<T: GraphqlValue>(&mut self, name: &'static str) -> &mut Self {
         self.arguments.push((name, T::type_ref(true)));
         self.registers.push(T::register);
+        self.canonical.push((name, |value| {
+            T::from_value(value).map(|read| read.to_value())
+        }));
         self
     }
 }

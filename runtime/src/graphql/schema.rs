@@ -13,16 +13,16 @@ use async_graphql::dynamic::{
 use async_graphql::{Error as GraphqlError, Value};
 
 use super::changes::Streamed;
-use super::connection::{self, Connection, Edge};
-use super::cursor::{Cursors, Position};
-use super::error::{bad_cursor, bad_input, from_corm};
+use super::connection::{self, PageRequest, identity};
+use super::cursor::Cursors;
+use super::error::{bad_input, from_corm};
 use super::input::InputFields;
 use super::model::{
-    CLUSTERING, Canonical, Insertable, Model, ModelField, ModelFields, PARTITION, PATCH,
-    Partitioned, Patchable, REQUIRED, nullable,
+    CLUSTERING, Insertable, Model, ModelField, ModelFields, PARTITION, PATCH, Partitioned,
+    Patchable, REQUIRED, nullable,
 };
 use super::options::GraphqlOptions;
-use super::query::{Arguments, NamedQuery, QueryOutput};
+use super::query::{Arguments, NamedQuery, PagedQuery, QueryOutput};
 use super::relation::{Related, Relation, RelationLoader};
 use super::types::Types;
 use crate::PagingToken;
@@ -195,51 +195,15 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
                     let partition =
                         T::partition(&args).map_err(|why| bad_input("partition", &why))?;
                     let identity = identity(&field_name, &args, &partition_fields)?;
-                    let start = match page.after {
-                        Some(cursor) => cursors
-                            .decode(&identity, cursor)
-                            .map_err(bad_cursor)?,
-                        None => Position { token: None, skip: 0 },
-                    };
+                    let start = page.start(&cursors, &identity)?;
                     let db = ctx.data::<D>()?;
                     let token = start.token.clone().map(PagingToken::from_bytes);
-                    let size = i32::try_from(u64::from(start.skip) + u64::from(page.first))
-                        .map_err(|_| bad_cursor("the cursor is too far into its page"))?;
                     let read = T::repository(db)
-                        .partition_page(&partition, size, token.as_ref())
+                        .partition_page(&partition, page.read_size(&start)?, token.as_ref())
                         .await
                         .map_err(|error| from_corm(&error))?;
-                    let skip = usize::try_from(start.skip).unwrap_or(usize::MAX);
-                    let rows: Vec<T> = read.rows.into_iter().skip(skip).collect();
-                    let count = rows.len();
-                    let edges = rows
-                        .into_iter()
-                        .enumerate()
-                        .map(|(index, node)| {
-                            let last = index + 1 == count;
-                            let position = match (&read.next, last) {
-                                (Some(next), true) => Position {
-                                    token: Some(next.as_bytes().to_vec()),
-                                    skip: 0,
-                                },
-                                _ => Position {
-                                    token: start.token.clone(),
-                                    skip: start.skip.saturating_add(
-                                        u32::try_from(index + 1).unwrap_or(u32::MAX),
-                                    ),
-                                },
-                            };
-                            Edge {
-                                cursor: cursors.encode(&identity, &position),
-                                node,
-                            }
-                        })
-                        .collect();
-                    Ok(Some(FieldValue::owned_any(Connection {
-                        edges,
-                        has_next_page: read.next.is_some(),
-                        has_previous_page: page.after.is_some(),
-                    })))
+                    let connection = page.connection(&cursors, &identity, &start, read);
+                    Ok(Some(FieldValue::owned_any(connection)))
                 })
             },
         )
@@ -438,6 +402,64 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
         self
     }
 
+    /// The query field `Q::FIELD`: a page of the named query's rows as a
+    /// Relay connection (its parameters, `first` and `after` as
+    /// arguments).
+    #[must_use]
+    pub fn paged_query<Q: PagedQuery<Db = D>>(mut self) -> Self {
+        let mut arguments = Arguments::default();
+        Q::arguments(&mut arguments);
+        for register in arguments.registers {
+            register(&mut self.types);
+        }
+        let row = <Q::Row as Model>::NAME;
+        connection::register::<Q::Row>(&mut self.types, row);
+        for (name, _) in &arguments.arguments {
+            if PAGE_ARGUMENTS.contains(name) {
+                self.problems.push(format!(
+                    "query `{}` has a parameter `{name}`, which its page arguments use",
+                    Q::FIELD
+                ));
+            }
+        }
+        let canonical = Arc::new(arguments.canonical);
+        let cursors = Arc::clone(&self.cursors);
+        let (default_size, max_size) = (self.options.default_page_size, self.options.max_page_size);
+        let mut field = Field::new(
+            Q::FIELD,
+            TypeRef::named_nn(format!("{row}Connection")),
+            move |ctx| {
+                let cursors = Arc::clone(&cursors);
+                let canonical = Arc::clone(&canonical);
+                FieldFuture::new(async move {
+                    let page = PageRequest::read(&ctx, default_size, max_size)?;
+                    let args = InputFields::new(ctx.args.as_index_map());
+                    let identity = identity(Q::FIELD, &args, &canonical)?;
+                    let start = page.start(&cursors, &identity)?;
+                    let db = ctx.data::<D>()?;
+                    let token = start.token.clone().map(PagingToken::from_bytes);
+                    let read = Q::page(db, &args, page.read_size(&start)?, token)
+                        .map_err(|why| bad_input(Q::FIELD, &why))?
+                        .await
+                        .map_err(|error| from_corm(&error))?;
+                    let connection = page.connection(&cursors, &identity, &start, read);
+                    Ok(Some(FieldValue::owned_any(connection)))
+                })
+            },
+        );
+        if !Q::DESCRIPTION.is_empty() {
+            field = field.description(Q::DESCRIPTION);
+        }
+        for (name, ty) in arguments.arguments {
+            field = field.argument(InputValue::new(name, ty));
+        }
+        field = field
+            .argument(InputValue::new("first", TypeRef::named(TypeRef::INT)))
+            .argument(InputValue::new("after", TypeRef::named(TypeRef::STRING)));
+        self.add_query(Q::FIELD, field);
+        self
+    }
+
     /// Registers the key input type of `T` (`<T>Key`), which mutations
     /// take, once.
     fn use_key<T: Model>(&mut self) {
@@ -549,52 +571,4 @@ fn object_argument<'a>(
 ) -> Result<InputFields<'a>, GraphqlError> {
     let value = ctx.args.try_get(name)?;
     InputFields::of(value.as_value()).map_err(|why| bad_input(name, &why))
-}
-
-/// The `first` and `after` of a partition read.
-struct PageRequest<'a> {
-    first: u32,
-    after: Option<&'a str>,
-}
-
-impl<'a> PageRequest<'a> {
-    fn read(ctx: &'a ResolverContext<'_>, default: u32, max: u32) -> Result<Self, GraphqlError> {
-        let first = match ctx.args.get("first") {
-            None => default,
-            Some(first) if first.is_null() => default,
-            Some(first) => {
-                let first = first.i64()?;
-                match u32::try_from(first) {
-                    Ok(first) if (1..=max).contains(&first) => first,
-                    _ => {
-                        return Err(bad_input(
-                            "first",
-                            &format!("{first} rows: a page has 1 to {max}"),
-                        ));
-                    }
-                }
-            }
-        };
-        let after = match ctx.args.get("after") {
-            Some(after) if !after.is_null() => Some(after.string()?),
-            _ => None,
-        };
-        Ok(Self { first, after })
-    }
-}
-
-/// What a cursor is bound to: the field and its partition arguments, each
-/// in its canonical text (so `"ABC"` and `"abc"` as a UUID are one query).
-fn identity(
-    field: &str,
-    args: &InputFields<'_>,
-    partition_fields: &[(&'static str, Canonical)],
-) -> Result<Vec<u8>, GraphqlError> {
-    let mut identity = field.as_bytes().to_vec();
-    for (name, canonical) in partition_fields {
-        let value = canonical(args.raw(name)).map_err(|why| bad_input(name, &why))?;
-        identity.push(0);
-        identity.extend_from_slice(value.to_string().as_bytes());
-    }
-    Ok(identity)
 }

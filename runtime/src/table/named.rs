@@ -12,7 +12,7 @@ use super::{Repository, Table};
 use crate::Result;
 use crate::loader::{CONCURRENT_REQUESTS, IN_CHUNK};
 use crate::lwt::Applied;
-use crate::paging::{self, Rows};
+use crate::paging::{self, Page, PagingToken, Rows};
 use crate::rt::Cached;
 
 /// A statement's text around a table's name, and its key in the cache of
@@ -110,6 +110,37 @@ impl<'a, T: Table> Repository<'a, T> {
             let statement = self.named(named);
             let prepared = statement.prepared(self.session()).await?;
             self.stream(prepared, values).await
+        })
+    }
+
+    /// One page of the rows `named` returns for `values`: at most
+    /// `page_size` from where `token` (an earlier page's `next`, same
+    /// statement and values) says, or from the start.
+    ///
+    /// # Errors
+    /// As [`paging::page`](crate::paging::page).
+    #[doc(hidden)]
+    pub fn fetch_page<'p, R>(
+        &'p self,
+        named: &'p NamedStatement,
+        values: impl SerializeRow + Send + 'p,
+        page_size: i32,
+        token: Option<&'p PagingToken>,
+    ) -> impl Future<Output = Result<Page<R>>> + 'p
+    where
+        R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+    {
+        self.traced(named.name, async move {
+            let statement = self.named(named);
+            let prepared = statement.prepared(self.session()).await?;
+            paging::page(
+                self.session(),
+                &self.options().apply(prepared),
+                values,
+                Some(page_size),
+                token.map(PagingToken::as_bytes),
+            )
+            .await
         })
     }
 

@@ -48,10 +48,32 @@ pub struct GraphqlQuery {
     pub scored: Option<(String, String)>,
     /// The arguments, in the method's order.
     pub params: Vec<GraphqlParam>,
+    /// The row's model (its Rust and GraphQL type).
+    pub row: String,
+    /// A query without `limit`: read a page at a time as a connection,
+    /// with its statement and values.
+    pub page: Option<GraphqlPage>,
     /// The description, as a Rust string literal.
     pub description: String,
     /// The description's text.
     pub description_text: String,
+}
+
+/// How a query without `limit` reads one page: its statement (as the
+/// repository's method states it, so both share one prepared statement)
+/// and values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlPage {
+    /// The statement's name.
+    pub name: String,
+    /// Its cache key, as a Rust expression.
+    pub key: String,
+    /// The CQL before the table, as a Rust string literal.
+    pub head: String,
+    /// The CQL after the table, as a Rust string literal.
+    pub tail: String,
+    /// The values bound, as a Rust tuple expression over the arguments.
+    pub values: String,
 }
 
 /// An argument of a named query.
@@ -343,9 +365,10 @@ fn query_view(
     query: &ir::Query,
     view: &QueryView,
 ) -> Option<GraphqlQuery> {
-    if view.partial.is_some() || !(view.bounded || view.single) {
+    if view.partial.is_some() {
         return None;
     }
+    let paged = !(view.bounded || view.single || view.nearest.is_some());
     let model = super::type_ident(&query.model);
     let accessor = db
         .repos
@@ -361,6 +384,12 @@ fn query_view(
         )
     } else if view.single {
         (format!("Option<{}>", view.row), model.clone(), None)
+    } else if paged {
+        (
+            format!("corm::Page<{}>", view.row),
+            format!("{model}Connection!"),
+            None,
+        )
     } else {
         (format!("Vec<{}>", view.row), format!("[{model}!]!"), None)
     };
@@ -406,6 +435,14 @@ fn query_view(
         output_graphql,
         scored,
         params,
+        row: model,
+        page: paged.then(|| GraphqlPage {
+            name: view.ident.clone(),
+            key: view.statement.cache_key.clone(),
+            head: view.statement.head.clone(),
+            tail: view.statement.tail.clone(),
+            values: view.values.clone(),
+        }),
         description: literal(&text),
         description_text: text,
     })
