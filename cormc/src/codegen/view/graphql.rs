@@ -324,7 +324,7 @@ impl GraphqlFile {
             .zip(&types.models)
             .zip(&db.repos)
             .map(|((item, view), repo)| model(schema, item, view, repo))
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<Vec<_>, _>>()?;
         let declaring = schema
             .models
             .iter()
@@ -340,12 +340,42 @@ impl GraphqlFile {
                     .map(move |(relation, loader)| relation_view(model, repo, relation, loader))
             })
             .collect();
-        let queries = schema
+        let mut taken: std::collections::BTreeSet<String> = models
+            .iter()
+            .flat_map(|model| {
+                let partition = model
+                    .partition
+                    .as_ref()
+                    .map(|_| format!("{}Partition", model.field));
+                std::iter::once(model.field.clone()).chain(partition)
+            })
+            .collect();
+        let mut served = Vec::new();
+        for (query, view) in schema
             .queries
             .iter()
             .zip(queries.iter().flat_map(|file| &file.queries))
-            .filter_map(|(query, view)| query_view(schema, db, query, view))
-            .collect();
+        {
+            let Some(mut graphql) = query_view(schema, db, query, view) else {
+                continue;
+            };
+            // A model's own fields keep their names; a query named like
+            // one of them is `<name>Query`.
+            if taken.contains(&graphql.field) {
+                graphql.field.push_str("Query");
+            }
+            if !taken.insert(graphql.field.clone()) {
+                return Err(CodegenError::Unsupported {
+                    what: format!("query `{}`", query.name),
+                    reason: format!(
+                        "its GraphQL field `{}` is another field's name; rename the query",
+                        graphql.field
+                    ),
+                });
+            }
+            served.push(graphql);
+        }
+        let queries = served;
         Ok(Self {
             enums,
             udts,
