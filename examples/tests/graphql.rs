@@ -578,6 +578,16 @@ async fn named_queries_and_vector_search_take_typed_arguments() {
         let quantities: Vec<&Value> = found.as_array().unwrap().iter().map(|scored| &scored["row"]["quantity"]).collect();
         assert_eq!(quantities, [&json!(0), &json!(2)], "{found:#}");
         assert!(found[0]["score"].as_f64().unwrap() >= found[1]["score"].as_f64().unwrap());
+        // Aggregates: Cassandra's GROUP BY, and one computed in the client.
+        let totals = "query($c: UUID!) { orderTotals(customer: $c) { customerId orders cents latest }
+            busyStatuses(customer: $c) { status orders items } }";
+        let found = data(post(&url, totals, json!({ "c": customer.to_string() })).await);
+        assert_eq!(
+            found["orderTotals"],
+            json!([{ "customerId": customer.to_string(), "orders": "3", "cents": "3",
+                     "latest": corm::Uuid::from(orders[2].placed_at).to_string() }])
+        );
+        assert_eq!(found["busyStatuses"], json!([{ "status": "PAID", "orders": "3", "items": 3 }]));
         // A vector of the wrong length is refused before anything is read.
         let variables = json!({ "c": customer.to_string(), "like": [1.0, 0.0] });
         let refused = post(&url, similar, variables).await;

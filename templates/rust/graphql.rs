@@ -39,6 +39,9 @@ pub fn graphql_schema(
         .query::<{{ query.ident }}>()
 {% endif %}
 {% endfor %}
+{% for aggregate in file.aggregates %}
+        .query::<{{ aggregate.ident }}>()
+{% endfor %}
 {% for model in file.models %}
 {% if model.changes %}
         .changes::<{{ model.ident }}>()
@@ -270,14 +273,14 @@ impl corm::graphql::PagedQuery for {{ query.ident }} {
     type Row = {{ query.row }};
     const FIELD: &'static str = "{{ query.field }}";
     const DESCRIPTION: &'static str = {{ query.description }};
-    fn arguments(arguments: &mut corm::graphql::Arguments) {
+    fn arguments({% if query.params.is_empty() %}_{% endif %}arguments: &mut corm::graphql::Arguments) {
 {% for param in query.params %}
         arguments.add::<{{ param.owned }}>("{{ param.name }}");
 {% endfor %}
     }
     fn page<'a>(
         db: &'a Db,
-        input: &InputFields<'_>,
+        {% if query.params.is_empty() %}_{% endif %}input: &InputFields<'_>,
         page_size: i32,
         token: Option<corm::PagingToken>,
     ) -> Result<Write<'a, corm::Page<{{ query.row }}>>, Refusal> {
@@ -302,12 +305,12 @@ impl corm::graphql::NamedQuery for {{ query.ident }} {
     type Output = {{ query.output }};
     const FIELD: &'static str = "{{ query.field }}";
     const DESCRIPTION: &'static str = {{ query.description }};
-    fn arguments(arguments: &mut corm::graphql::Arguments) {
+    fn arguments({% if query.params.is_empty() %}_{% endif %}arguments: &mut corm::graphql::Arguments) {
 {% for param in query.params %}
         arguments.add::<{{ param.owned }}>("{{ param.name }}");
 {% endfor %}
     }
-    fn run<'a>(db: &'a Db, input: &InputFields<'_>) -> Result<Write<'a, {{ query.output }}>, Refusal> {
+    fn run<'a>(db: &'a Db, {% if query.params.is_empty() %}_{% endif %}input: &InputFields<'_>) -> Result<Write<'a, {{ query.output }}>, Refusal> {
 {% for param in query.params %}
         let {{ param.local }}: {{ param.owned }} = input.get("{{ param.name }}")?;
 {% endfor %}
@@ -317,4 +320,60 @@ impl corm::graphql::NamedQuery for {{ query.ident }} {
     }
 }
 {% endmatch %}
+{% endfor %}
+{% for aggregate in file.aggregates %}
+
+/// The result rows of aggregate `{{ aggregate.field }}`: an output type.
+impl GraphqlValue for {{ aggregate.row }} {
+    fn type_ref(_input: bool) -> TypeRef {
+        TypeRef::named_nn("{{ aggregate.row }}")
+    }
+    fn type_name() -> Cow<'static, str> {
+        Cow::Borrowed("{{ aggregate.row }}")
+    }
+    fn register(types: &mut Types) {
+        types.object(
+            corm::graphql::ObjectSpec::new("{{ aggregate.row }}", {{ aggregate.row_description }})
+                .output_only()
+{% for field in aggregate.fields %}
+                .value::<{{ field.rust_type }}>("{{ field.name }}", {{ field.description }})
+{% endfor %}
+        );
+    }
+    fn to_value(&self) -> Value {
+        corm::graphql::object_value([
+{% for field in aggregate.fields %}
+            ("{{ field.name }}", self.{{ field.ident }}.to_value()),
+{% endfor %}
+        ])
+    }
+    fn from_value(_value: &Value) -> Result<Self, Refusal> {
+        Err(corm::graphql::output_only("{{ aggregate.row }}"))
+    }
+}
+
+impl corm::graphql::ListItem for {{ aggregate.row }} {}
+
+/// Aggregate `{{ aggregate.field }}`: `db.{{ aggregate.accessor }}().{{ aggregate.method }}(…)`.
+struct {{ aggregate.ident }};
+
+impl corm::graphql::NamedQuery for {{ aggregate.ident }} {
+    type Db = Db;
+    type Output = corm::graphql::Values<{{ aggregate.returns }}>;
+    const FIELD: &'static str = "{{ aggregate.field }}";
+    const DESCRIPTION: &'static str = {{ aggregate.description }};
+    fn arguments({% if aggregate.params.is_empty() %}_{% endif %}arguments: &mut corm::graphql::Arguments) {
+{% for param in aggregate.params %}
+        arguments.add::<{{ param.owned }}>("{{ param.name }}");
+{% endfor %}
+    }
+    fn run<'a>(db: &'a Db, {% if aggregate.params.is_empty() %}_{% endif %}input: &InputFields<'_>) -> Result<Write<'a, Self::Output>, Refusal> {
+{% for param in aggregate.params %}
+        let {{ param.local }}: {{ param.owned }} = input.get("{{ param.name }}")?;
+{% endfor %}
+        Ok(Box::pin(async move {
+            db.{{ aggregate.accessor }}().{{ aggregate.method }}({% for param in aggregate.params %}{{ param.pass }},{% endfor %}).await.map(corm::graphql::Values)
+        }))
+    }
+}
 {% endfor %}

@@ -144,6 +144,20 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
                 &query.output_graphql,
             );
         }
+        for aggregate in &file.aggregates {
+            let arguments: Vec<(String, String)> = aggregate
+                .params
+                .iter()
+                .map(|param| (param.name.clone(), param.graphql.clone()))
+                .collect();
+            field(
+                out,
+                &aggregate.description_text,
+                &aggregate.field,
+                &arguments,
+                &aggregate.output_graphql,
+            );
+        }
     });
     let writes = file
         .models
@@ -253,8 +267,34 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
             },
         );
     }
+    let mut aggregate_scalars: BTreeSet<&'static str> = BTreeSet::new();
+    for aggregate in &file.aggregates {
+        block(
+            &mut out,
+            "type",
+            &aggregate.row,
+            &aggregate.row_description_text,
+            |out| {
+                for column in &aggregate.fields {
+                    field(
+                        out,
+                        &column.description_text,
+                        &column.name,
+                        &[],
+                        &column.graphql,
+                    );
+                    let named = column
+                        .graphql
+                        .trim_matches(|c| c == '[' || c == ']' || c == '!');
+                    if let Some((name, _)) = SCALARS.iter().find(|(scalar, _)| *scalar == named) {
+                        aggregate_scalars.insert(name);
+                    }
+                }
+            },
+        );
+    }
     let mut helpers: BTreeMap<String, HelperType> = BTreeMap::new();
-    let mut scalars: BTreeSet<&'static str> = BTreeSet::new();
+    let mut scalars: BTreeSet<&'static str> = aggregate_scalars;
     let mut connections = false;
     for (model, item) in file.models.iter().zip(&schema.models) {
         for column in &item.fields {

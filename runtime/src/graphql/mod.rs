@@ -41,7 +41,7 @@ pub use input::InputFields;
 pub use model::{Insertable, Model, ModelFields, Partitioned, Patchable};
 pub use names::field_name;
 pub use options::{CursorKey, GraphqlOptions};
-pub use query::{Arguments, NamedQuery, PagedQuery, QueryOutput};
+pub use query::{Arguments, NamedQuery, PagedQuery, QueryOutput, Values, output_only};
 pub use relation::{Related, Relation};
 pub use router::router;
 pub use schema::SchemaBuilder;

@@ -171,3 +171,27 @@ impl Arguments {
         self
     }
 }
+
+/// A query's result that is a GraphQL value (an aggregate's rows, built
+/// from the result row's [`GraphqlValue`]), not model rows.
+#[derive(Clone, Debug)]
+pub struct Values<T>(pub T);
+
+impl<T: GraphqlValue> QueryOutput for Values<T> {
+    fn type_ref() -> TypeRef {
+        T::type_ref(false)
+    }
+
+    fn register(types: &mut Types) {
+        T::register(types);
+    }
+
+    fn into_field(self) -> Option<FieldValue<'static>> {
+        Some(FieldValue::value(self.0.to_value()))
+    }
+}
+
+/// The refusal of a result type as input (it has no input form).
+pub fn output_only(name: &str) -> Refusal {
+    format!("`{name}` is a result, not an input")
+}

@@ -82,8 +82,10 @@ impl Types {
             input = input.field(argument);
         }
         self.add(&spec.name, object);
-        let input_name = format!("{}Input", spec.name);
-        self.add(&input_name, input);
+        if !spec.output_only {
+            let input_name = format!("{}Input", spec.name);
+            self.add(&input_name, input);
+        }
     }
 
     /// Registers an enum whose values are `values` (GraphQL names).
@@ -113,6 +115,8 @@ pub struct ObjectSpec {
     fields: Vec<ObjectField>,
     /// Registers the named types of the fields.
     registers: Vec<fn(&mut Types)>,
+    /// No input form (a query's result row).
+    output_only: bool,
 }
 
 /// One field of an [`ObjectSpec`].
@@ -132,7 +136,15 @@ impl ObjectSpec {
             description,
             fields: Vec::new(),
             registers: Vec::new(),
+            output_only: false,
         }
+    }
+
+    /// Without an input form: the type of a result clients never send.
+    #[must_use]
+    pub fn output_only(mut self) -> Self {
+        self.output_only = true;
+        self
     }
 
     /// Adds a field whose values are `T`s (its types from `T`'s).

@@ -26,6 +26,56 @@ pub struct GraphqlFile {
     pub relations: Vec<GraphqlRelation>,
     /// The named queries GraphQL serves, in declaration order.
     pub queries: Vec<GraphqlQuery>,
+    /// The aggregates GraphQL serves, in declaration order.
+    pub aggregates: Vec<GraphqlAggregate>,
+}
+
+/// An aggregate as a query field, with its result row as an object type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlAggregate {
+    /// The Rust type the generated code declares for it.
+    pub ident: String,
+    /// The field's GraphQL name.
+    pub field: String,
+    /// The model's repository accessor on `Db`.
+    pub accessor: String,
+    /// The repository's method.
+    pub method: String,
+    /// What the method returns (`Vec<OrderTotals>`).
+    pub returns: String,
+    /// The field's GraphQL type.
+    pub output_graphql: String,
+    /// The arguments, in the method's order.
+    pub params: Vec<GraphqlParam>,
+    /// The result row's Rust (and GraphQL) type.
+    pub row: String,
+    /// The result row's fields.
+    pub fields: Vec<AggregateField>,
+    /// The description, as a Rust string literal.
+    pub description: String,
+    /// The description's text.
+    pub description_text: String,
+    /// The result row's description, as a Rust string literal.
+    pub row_description: String,
+    /// The result row's description's text.
+    pub row_description_text: String,
+}
+
+/// A field of an aggregate's result row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AggregateField {
+    /// The GraphQL name.
+    pub name: String,
+    /// The Rust field.
+    pub ident: String,
+    /// Its Rust type.
+    pub rust_type: String,
+    /// Its GraphQL type.
+    pub graphql: String,
+    /// The description, as a Rust string literal.
+    pub description: String,
+    /// The description's text.
+    pub description_text: String,
 }
 
 /// A named query as a query field.
@@ -276,7 +326,7 @@ impl GraphqlFile {
         types: &TypesFile,
         db: &DbFile,
         relations: Option<&RelationsFile>,
-        queries: Option<&QueriesFile>,
+        queries_file: Option<&QueriesFile>,
     ) -> Result<Self, CodegenError> {
         let enums = schema
             .enums
@@ -354,7 +404,7 @@ impl GraphqlFile {
         for (query, view) in schema
             .queries
             .iter()
-            .zip(queries.iter().flat_map(|file| &file.queries))
+            .zip(queries_file.iter().flat_map(|file| &file.queries))
         {
             let Some(mut graphql) = query_view(schema, db, query, view) else {
                 continue;
@@ -376,12 +426,36 @@ impl GraphqlFile {
             served.push(graphql);
         }
         let queries = served;
+        let mut aggregates = Vec::new();
+        for (aggregate, view) in schema
+            .aggregates
+            .iter()
+            .zip(queries_file.iter().flat_map(|file| &file.aggregates))
+        {
+            let Some(mut graphql) = aggregate_view(schema, db, aggregate, view) else {
+                continue;
+            };
+            if taken.contains(&graphql.field) {
+                graphql.field.push_str("Aggregate");
+            }
+            if !taken.insert(graphql.field.clone()) {
+                return Err(CodegenError::Unsupported {
+                    what: format!("aggregate `{}`", aggregate.name),
+                    reason: format!(
+                        "its GraphQL field `{}` is another field's name; rename the aggregate",
+                        graphql.field
+                    ),
+                });
+            }
+            aggregates.push(graphql);
+        }
         Ok(Self {
             enums,
             udts,
             models,
             relations,
             queries,
+            aggregates,
         })
     }
 }
@@ -423,38 +497,7 @@ fn query_view(
     } else {
         (format!("Vec<{}>", view.row), format!("[{model}!]!"), None)
     };
-    let params = view
-        .params
-        .iter()
-        .map(|param| {
-            let ir = query
-                .params
-                .iter()
-                .find(|candidate| field_ident(&candidate.name) == param.ident)?;
-            let ty = graphql_type(schema, &ir.ty)?;
-            let graphql = if ir.list {
-                format!("[{}]!", ty.input)
-            } else {
-                ty.input
-            };
-            let (owned, pass) = match param.ty.strip_prefix("&'s ") {
-                Some("str") => ("String".to_owned(), format!("&{}", param.ident)),
-                Some(slice) if slice.starts_with('[') => (
-                    format!("Vec<{}>", &slice[1..slice.len() - 1]),
-                    format!("&{}", param.ident),
-                ),
-                Some(other) => (other.to_owned(), format!("&{}", param.ident)),
-                None => (param.ty.clone(), param.ident.clone()),
-            };
-            Some(GraphqlParam {
-                name: field_name(&ir.name),
-                local: param.ident.clone(),
-                owned,
-                pass,
-                graphql,
-            })
-        })
-        .collect::<Option<Vec<_>>>()?;
+    let params = graphql_params(schema, &query.params, &view.params)?;
     let text = description(query.doc.as_deref());
     Some(GraphqlQuery {
         ident: format!("{}Query", bare_ident(&super::type_ident(&query.name))),
@@ -476,6 +519,173 @@ fn query_view(
         description: literal(&text),
         description_text: text,
     })
+}
+
+/// The view of an aggregate, or `None` when a result field has no GraphQL
+/// mapping.
+fn aggregate_view(
+    schema: &ir::Schema,
+    db: &DbFile,
+    aggregate: &ir::Aggregate,
+    view: &super::queries::AggregateView,
+) -> Option<GraphqlAggregate> {
+    let model = super::type_ident(&aggregate.model);
+    let accessor = db
+        .repos
+        .iter()
+        .find(|repo| repo.model == model)?
+        .accessor
+        .clone();
+    let params = graphql_params(schema, &aggregate.params, &view.params)?;
+    let fields = view
+        .fields
+        .iter()
+        .map(|field| {
+            let text = description_of_lines(&field.doc);
+            Some(AggregateField {
+                name: field_name(bare_ident(&field.ident)),
+                ident: field.ident.clone(),
+                rust_type: field.ty.clone(),
+                graphql: graphql_of_rust(schema, &field.ty)?,
+                description: literal(&text),
+                description_text: text,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let row = view.row.clone();
+    let output_graphql = if view.returns.starts_with("Vec<") {
+        format!("[{row}!]!")
+    } else if view.returns.starts_with("Option<") {
+        row.clone()
+    } else {
+        format!("{row}!")
+    };
+    let text = description(aggregate.doc.as_deref());
+    let row_text = description_of_lines(&view.row_doc);
+    Some(GraphqlAggregate {
+        ident: format!(
+            "{}Aggregate",
+            bare_ident(&super::type_ident(&aggregate.name))
+        ),
+        field: field_name(&aggregate.name),
+        accessor,
+        method: view.ident.clone(),
+        returns: view.returns.clone(),
+        output_graphql,
+        params,
+        row,
+        fields,
+        description: literal(&text),
+        description_text: text,
+        row_description: literal(&row_text),
+        row_description_text: row_text,
+    })
+}
+
+/// A description from doc lines (each led by a space).
+fn description_of_lines(lines: &[String]) -> String {
+    lines
+        .iter()
+        .map(|line| line.trim())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The arguments of a method taking `params` (the view's), declared as
+/// `declared` (the schema's, for their types); `None` when one has no
+/// GraphQL type.
+fn graphql_params(
+    schema: &ir::Schema,
+    declared: &[ir::Param],
+    params: &[super::queries::ParamView],
+) -> Option<Vec<GraphqlParam>> {
+    params
+        .iter()
+        .map(|param| {
+            let ir = declared
+                .iter()
+                .find(|candidate| field_ident(&candidate.name) == param.ident)?;
+            let ty = graphql_type(schema, &ir.ty)?;
+            let graphql = if ir.list {
+                format!("[{}]!", ty.input)
+            } else {
+                ty.input
+            };
+            let borrowed = param
+                .ty
+                .strip_prefix("&'s ")
+                .or_else(|| param.ty.strip_prefix('&'));
+            let (owned, pass) = match borrowed {
+                Some("str") => ("String".to_owned(), format!("&{}", param.ident)),
+                Some(slice) if slice.starts_with('[') => (
+                    format!("Vec<{}>", &slice[1..slice.len() - 1]),
+                    format!("&{}", param.ident),
+                ),
+                Some(other) => (other.to_owned(), format!("&{}", param.ident)),
+                None => (param.ty.clone(), param.ident.clone()),
+            };
+            Some(GraphqlParam {
+                name: field_name(&ir.name),
+                local: param.ident.clone(),
+                owned,
+                pass,
+                graphql,
+            })
+        })
+        .collect()
+}
+
+/// The GraphQL type of a Rust type of generated code (an aggregate's
+/// result field), as the runtime's `GraphqlValue` impls name it; `None`
+/// for one it has no mapping for.
+fn graphql_of_rust(schema: &ir::Schema, ty: &str) -> Option<String> {
+    let ty = ty.trim();
+    if let Some(inner) = ty
+        .strip_prefix("Option<")
+        .and_then(|rest| rest.strip_suffix('>'))
+    {
+        let inner = graphql_of_rust(schema, inner)?;
+        return Some(inner.strip_suffix('!').unwrap_or(&inner).to_owned());
+    }
+    for list in ["Vec<", "std::collections::BTreeSet<"] {
+        if let Some(item) = ty
+            .strip_prefix(list)
+            .and_then(|rest| rest.strip_suffix('>'))
+        {
+            if item == "u8" {
+                return Some("Blob!".to_owned());
+            }
+            return Some(format!("[{}]!", graphql_of_rust(schema, item)?));
+        }
+    }
+    let name = match ty {
+        "i8" | "i16" | "i32" => "Int",
+        "i64" | "corm::BigInt" | "corm::Counter" => "BigInt",
+        "f32" | "f64" => "Float",
+        "bool" => "Boolean",
+        "String" => "String",
+        "corm::Uuid" => "UUID",
+        "corm::CqlTimeuuid" => "TimeUUID",
+        "corm::BigDecimal" => "Decimal",
+        "corm::chrono::DateTime<corm::chrono::Utc>" => "Timestamp",
+        "corm::chrono::NaiveDate" => "Date",
+        "corm::chrono::NaiveTime" => "Time",
+        "corm::CqlDuration" => "Duration",
+        "std::net::IpAddr" => "Inet",
+        other => {
+            let open = schema
+                .enums
+                .iter()
+                .find(|item| super::type_ident(&item.name) == other)
+                .map(|item| item.open);
+            return match open {
+                Some(true) => Some("String!".to_owned()),
+                Some(false) => Some(format!("{other}!")),
+                None => None,
+            };
+        }
+    };
+    Some(format!("{name}!"))
 }
 
 /// The view of `relation`, declared by `model` (whose repository is
