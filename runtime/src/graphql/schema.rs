@@ -350,7 +350,11 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
                 R::FIELD
             ));
         }
-        let loader = DataLoader::new(RelationLoader::<R>::new(self.db.clone()), tokio::spawn);
+        // No delay: the parents of one round of resolution ask for their
+        // rows in the same poll, before the spawned load runs, so they
+        // share it without the default millisecond added to every request.
+        let loader = DataLoader::new(RelationLoader::<R>::new(self.db.clone()), tokio::spawn)
+            .delay(std::time::Duration::ZERO);
         self.loaders
             .push(Box::new(move |schema| schema.data(loader)));
         let field = Field::new(R::FIELD, R::Loaded::type_ref(), |ctx| {

@@ -22,6 +22,8 @@
 //! - [`range`]: a time-series range over 24 buckets against one partition.
 //! - [`events`]: an event store's replay and appends against hand-written
 //!   code and plain inserts.
+//! - [`graphql`]: the example schema's GraphQL endpoint against the same
+//!   reads through the Rust API.
 
 pub mod bulk;
 pub mod changes;
@@ -34,6 +36,7 @@ pub mod data;
 pub mod embed;
 pub mod events;
 pub mod feed_latency;
+pub mod graphql;
 pub mod load;
 pub mod peer;
 pub mod range;

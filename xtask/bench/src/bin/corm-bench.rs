@@ -50,6 +50,8 @@ enum Command {
     Connections(ConnectionsArgs),
     /// Write-to-client latency of SSE subscribers of another process.
     FeedLatency(FeedLatencyArgs),
+    /// The GraphQL endpoint against the same reads through the Rust API.
+    Graphql(GraphqlArgs),
     /// Serves `LoggedUser`'s change feed (the server of `connections`).
     #[command(hide = true)]
     ServeChanges,
@@ -151,6 +153,23 @@ struct FeedLatencyArgs {
     #[arg(long, default_value_t = 5.0)]
     seconds: f64,
     /// Where `feed_latency.json` goes.
+    #[arg(long, default_value = "target/corm-bench")]
+    out: PathBuf,
+}
+
+/// Arguments of `corm-bench graphql`.
+#[derive(clap::Args)]
+struct GraphqlArgs {
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Requests per side per round.
+    #[arg(long, default_value_t = 4000)]
+    requests: usize,
+    /// Rounds, sides alternating; the median round counts.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+    /// Where `graphql.json` goes.
     #[arg(long, default_value = "target/corm-bench")]
     out: PathBuf,
 }
@@ -282,6 +301,7 @@ async fn main() -> ExitCode {
         Command::Changes(args) => changes(args).await,
         Command::Connections(args) => connections(args).await,
         Command::FeedLatency(args) => feed_latency(args).await,
+        Command::Graphql(args) => graphql(args).await,
         Command::ServeChanges => serve_changes().await,
         Command::Vectors(args) => vectors(args).await,
         #[cfg(feature = "embed-local")]
@@ -520,6 +540,29 @@ async fn feed_latency(args: FeedLatencyArgs) -> Result<(), BenchError> {
         report.write_p99_ms
     );
     write_json(&args.out, "feed_latency.json", &report)
+}
+
+async fn graphql(args: GraphqlArgs) -> Result<(), BenchError> {
+    let session = setup::connect().await?;
+    let report =
+        corm_bench::graphql::measure_all(session, args.concurrency, args.requests, args.rounds)
+            .await?;
+    for workload in &report.workloads {
+        println!(
+            "graphql {}: Rust API {:.0}/s p50 {:.2} ms p99 {:.2} ms; GraphQL {:.0}/s p50 {:.2} ms p99 {:.2} ms; throughput {:.2}x, p99 {:.2}x (concurrency {})",
+            workload.workload,
+            workload.rust.per_second,
+            workload.rust.p50_ms,
+            workload.rust.p99_ms,
+            workload.graphql.per_second,
+            workload.graphql.p50_ms,
+            workload.graphql.p99_ms,
+            workload.throughput_ratio,
+            workload.p99_ratio,
+            report.concurrency
+        );
+    }
+    write_json(&args.out, "graphql.json", &report)
 }
 
 async fn serve_changes() -> Result<(), BenchError> {
