@@ -1,9 +1,9 @@
 //! The schema in GraphQL (`corm::graphql`): how each enum, user-defined
 //! type and model maps to GraphQL, and [`graphql_schema`], which builds the
 //! schema `schema.graphql` (beside this file) describes, over a [`Db`].
-use std::borrow::Cow;
-use corm::graphql::model::{Write, CLUSTERING, PARTITION, PATCH, REQUIRED};
-use corm::graphql::{GraphqlValue, InputFields, ModelFields, Refusal, TypeRef, Types, Value};
+// Only the trait, unnamed: the schema's own names (a model `corm::graphql::Value`, a
+// type `corm::graphql::Types`) come from `super` and must not meet a name imported here.
+use corm::graphql::GraphqlValue as _;
 use super::*;
 
 /// The GraphQL schema over `db`: a query field per model reading a row by
@@ -53,39 +53,39 @@ pub fn graphql_schema(
 
 {% if item.open %}
 /// Its stored text, as a `String`: the enum is open.
-impl GraphqlValue for {{ item.ident }} {
-    fn type_ref(_input: bool) -> TypeRef {
-        TypeRef::named_nn(TypeRef::STRING)
+impl corm::graphql::GraphqlValue for {{ item.ident }} {
+    fn type_ref(_input: bool) -> corm::graphql::TypeRef {
+        corm::graphql::TypeRef::named_nn(corm::graphql::TypeRef::STRING)
     }
-    fn type_name() -> Cow<'static, str> {
-        Cow::Borrowed(TypeRef::STRING)
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed(corm::graphql::TypeRef::STRING)
     }
-    fn to_value(&self) -> Value {
-        Value::String(self.as_str().to_owned())
+    fn to_value(&self) -> corm::graphql::Value {
+        corm::graphql::Value::String(self.as_str().to_owned())
     }
-    fn from_value(value: &Value) -> Result<Self, Refusal> {
-        String::from_value(value).map(|text| Self::from_text(&text))
+    fn from_value(value: &corm::graphql::Value) -> Result<Self, corm::graphql::Refusal> {
+        <String as corm::graphql::GraphqlValue>::from_value(value).map(|text| Self::from_text(&text))
     }
 }
 {% else %}
-impl GraphqlValue for {{ item.ident }} {
-    fn type_ref(_input: bool) -> TypeRef {
-        TypeRef::named_nn("{{ item.ident }}")
+impl corm::graphql::GraphqlValue for {{ item.ident }} {
+    fn type_ref(_input: bool) -> corm::graphql::TypeRef {
+        corm::graphql::TypeRef::named_nn("{{ item.ident }}")
     }
-    fn type_name() -> Cow<'static, str> {
-        Cow::Borrowed("{{ item.ident }}")
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("{{ item.ident }}")
     }
-    fn register(types: &mut Types) {
+    fn register(types: &mut corm::graphql::Types) {
         types.enumeration("{{ item.ident }}", {{ item.description }}, &[{% for (value, _) in item.values %}"{{ value }}",{% endfor %}]);
     }
-    fn to_value(&self) -> Value {
-        Value::Enum(corm::graphql::Name::new(match self {
+    fn to_value(&self) -> corm::graphql::Value {
+        corm::graphql::Value::Enum(corm::graphql::Name::new(match self {
 {% for (value, variant) in item.values %}
             Self::{{ variant }} => "{{ value }}",
 {% endfor %}
         }))
     }
-    fn from_value(value: &Value) -> Result<Self, Refusal> {
+    fn from_value(value: &corm::graphql::Value) -> Result<Self, corm::graphql::Refusal> {
         match corm::graphql::enum_name(value)? {
 {% for (value, variant) in item.values %}
             "{{ value }}" => Ok(Self::{{ variant }}),
@@ -100,14 +100,14 @@ impl corm::graphql::ListItem for {{ item.ident }} {}
 {% endfor %}
 {% for item in file.udts %}
 
-impl GraphqlValue for {{ item.ident }} {
-    fn type_ref(input: bool) -> TypeRef {
+impl corm::graphql::GraphqlValue for {{ item.ident }} {
+    fn type_ref(input: bool) -> corm::graphql::TypeRef {
         corm::graphql::object_type("{{ item.ident }}", input)
     }
-    fn type_name() -> Cow<'static, str> {
-        Cow::Borrowed("{{ item.ident }}")
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("{{ item.ident }}")
     }
-    fn register(types: &mut Types) {
+    fn register(types: &mut corm::graphql::Types) {
         types.object(
             corm::graphql::ObjectSpec::new("{{ item.ident }}", {{ item.description }})
 {% for field in item.fields %}
@@ -115,15 +115,15 @@ impl GraphqlValue for {{ item.ident }} {
 {% endfor %}
         );
     }
-    fn to_value(&self) -> Value {
+    fn to_value(&self) -> corm::graphql::Value {
         corm::graphql::object_value([
 {% for field in item.fields %}
             ("{{ field.name }}", self.{{ field.ident }}.to_value()),
 {% endfor %}
         ])
     }
-    fn from_value(value: &Value) -> Result<Self, Refusal> {
-        let fields = InputFields::of(value)?;
+    fn from_value(value: &corm::graphql::Value) -> Result<Self, corm::graphql::Refusal> {
+        let fields = corm::graphql::InputFields::of(value)?;
         Ok(Self {
 {% for field in item.fields %}
             {{ field.ident }}: fields.get("{{ field.name }}")?,
@@ -141,7 +141,7 @@ impl corm::graphql::Model for {{ model.ident }} {
     const NAME: &'static str = "{{ model.ident }}";
     const FIELD: &'static str = "{{ model.field }}";
     const DESCRIPTION: &'static str = {{ model.description }};
-    fn fields(fields: &mut ModelFields<Self>) {
+    fn fields(fields: &mut corm::graphql::ModelFields<Self>) {
 {% for field in model.fields %}
         fields.field("{{ field.name }}", {{ field.description }}, {{ field.roles }}, |row| &row.{{ field.ident }});
 {% endfor %}
@@ -149,7 +149,7 @@ impl corm::graphql::Model for {{ model.ident }} {
     fn repository(db: &Db) -> corm::Repository<'_, Self> {
         corm::Repository::new(db.session(), <Self as corm::InDb>::statements_in(db))
     }
-    fn key(input: &InputFields<'_>) -> Result<{{ model.key.ident }}, Refusal> {
+    fn key(input: &corm::graphql::InputFields<'_>) -> Result<{{ model.key.ident }}, corm::graphql::Refusal> {
         Ok({{ model.key.ident }} {
 {% for field in model.key.fields %}
             {{ field.ident }}: input.get("{{ field.name }}")?,
@@ -161,7 +161,7 @@ impl corm::graphql::Model for {{ model.ident }} {
 {% when Some with (partition) %}
 
 impl corm::graphql::Partitioned for {{ model.ident }} {
-    fn partition(input: &InputFields<'_>) -> Result<{{ partition.ident }}, Refusal> {
+    fn partition(input: &corm::graphql::InputFields<'_>) -> Result<{{ partition.ident }}, corm::graphql::Refusal> {
         Ok({{ partition.ident }} {
 {% for field in partition.fields %}
             {{ field.ident }}: input.get("{{ field.name }}")?,
@@ -175,7 +175,7 @@ impl corm::graphql::Partitioned for {{ model.ident }} {
 {% when Some with (insert) %}
 
 impl corm::graphql::Insertable for {{ model.ident }} {
-    fn row(input: &InputFields<'_>) -> Result<Self, Refusal> {
+    fn row(input: &corm::graphql::InputFields<'_>) -> Result<Self, corm::graphql::Refusal> {
 {% if insert.set.is_empty() %}
         Ok(Self::new({% for name in insert.params %}input.get("{{ name }}")?,{% endfor %}))
 {% else %}
@@ -186,10 +186,10 @@ impl corm::graphql::Insertable for {{ model.ident }} {
         Ok(row)
 {% endif %}
     }
-    fn insert(db: &Db, row: Self) -> Write<'_, ()> {
+    fn insert(db: &Db, row: Self) -> corm::graphql::model::Write<'_, ()> {
         Box::pin(async move { db.{{ model.accessor }}().insert(&row).await })
     }
-    fn delete(db: &Db, key: {{ model.key.ident }}) -> Write<'_, ()> {
+    fn delete(db: &Db, key: {{ model.key.ident }}) -> corm::graphql::model::Write<'_, ()> {
         Box::pin(async move { db.{{ model.accessor }}().delete(&key).await })
     }
 }
@@ -198,14 +198,14 @@ impl corm::graphql::Insertable for {{ model.ident }} {
 {% if model.changes %}
 
 impl corm::graphql::Streamed for {{ model.ident }} {
-    fn key_fields(key: &{{ model.key.ident }}) -> Value {
+    fn key_fields(key: &{{ model.key.ident }}) -> corm::graphql::Value {
         corm::graphql::object_value([
 {% for field in model.key.fields %}
             ("{{ field.name }}", key.{{ field.ident }}.to_value()),
 {% endfor %}
         ])
     }
-    fn partition_fields(partition: &{{ model.partition_or_key().ident }}) -> Value {
+    fn partition_fields(partition: &{{ model.partition_or_key().ident }}) -> corm::graphql::Value {
         corm::graphql::object_value([
 {% for field in model.partition_or_key().fields %}
             ("{{ field.name }}", partition.{{ field.ident }}.to_value()),
@@ -214,15 +214,15 @@ impl corm::graphql::Streamed for {{ model.ident }} {
     }
 {% match model.patch %}
 {% when Some with (patch) %}
-    fn patch_fields(patch: &{{ patch.ident }}) -> Value {
+    fn patch_fields(patch: &{{ patch.ident }}) -> corm::graphql::Value {
         corm::graphql::patch_value([
 {% for field in patch.fields %}
-            ("{{ field.name }}", patch.{{ field.ident }}.as_ref().map(GraphqlValue::to_value)),
+            ("{{ field.name }}", patch.{{ field.ident }}.as_ref().map(corm::graphql::GraphqlValue::to_value)),
 {% endfor %}
         ])
     }
 {% when None %}
-    fn patch_fields(_patch: &<Self as corm::changes::Logged>::Patch) -> Value {
+    fn patch_fields(_patch: &<Self as corm::changes::Logged>::Patch) -> corm::graphql::Value {
         corm::graphql::patch_value([])
     }
 {% endmatch %}
@@ -232,14 +232,14 @@ impl corm::graphql::Streamed for {{ model.ident }} {
 {% when Some with (patch) %}
 
 impl corm::graphql::Patchable for {{ model.ident }} {
-    fn patch(input: &InputFields<'_>) -> Result<{{ patch.ident }}, Refusal> {
+    fn patch(input: &corm::graphql::InputFields<'_>) -> Result<{{ patch.ident }}, corm::graphql::Refusal> {
         Ok({{ patch.ident }} {
 {% for field in patch.fields %}
             {{ field.ident }}: input.patch("{{ field.name }}")?,
 {% endfor %}
         })
     }
-    fn update(db: &Db, key: {{ model.key.ident }}, patch: {{ patch.ident }}) -> Write<'_, ()> {
+    fn update(db: &Db, key: {{ model.key.ident }}, patch: {{ patch.ident }}) -> corm::graphql::model::Write<'_, ()> {
         Box::pin(async move { db.{{ model.accessor }}().update(&key, &patch).await })
     }
 }
@@ -256,7 +256,7 @@ impl corm::graphql::Relation for {{ relation.ident }} {
     type Loaded = {{ relation.loaded }};
     const FIELD: &'static str = "{{ relation.field }}";
     const DESCRIPTION: &'static str = {{ relation.description }};
-    fn load(db: &Db, parents: Vec<{{ relation.parent }}>) -> Write<'_, Vec<{{ relation.loaded }}>> {
+    fn load(db: &Db, parents: Vec<{{ relation.parent }}>) -> corm::graphql::model::Write<'_, Vec<{{ relation.loaded }}>> {
         Box::pin(async move { db.{{ relation.accessor }}().{{ relation.batch }}(&parents).await })
     }
 }
@@ -280,10 +280,10 @@ impl corm::graphql::PagedQuery for {{ query.ident }} {
     }
     fn page<'a>(
         db: &'a Db,
-        {% if query.params.is_empty() %}_{% endif %}input: &InputFields<'_>,
+        {% if query.params.is_empty() %}_{% endif %}input: &corm::graphql::InputFields<'_>,
         page_size: i32,
         token: Option<corm::PagingToken>,
-    ) -> Result<Write<'a, corm::Page<{{ query.row }}>>, Refusal> {
+    ) -> Result<corm::graphql::model::Write<'a, corm::Page<{{ query.row }}>>, corm::graphql::Refusal> {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
             name: "{{ page.name }}",
             key: {{ page.key }},
@@ -310,7 +310,7 @@ impl corm::graphql::NamedQuery for {{ query.ident }} {
         arguments.add::<{{ param.owned }}>("{{ param.name }}");
 {% endfor %}
     }
-    fn run<'a>(db: &'a Db, {% if query.params.is_empty() %}_{% endif %}input: &InputFields<'_>) -> Result<Write<'a, {{ query.output }}>, Refusal> {
+    fn run<'a>(db: &'a Db, {% if query.params.is_empty() %}_{% endif %}input: &corm::graphql::InputFields<'_>) -> Result<corm::graphql::model::Write<'a, {{ query.output }}>, corm::graphql::Refusal> {
 {% for param in query.params %}
         let {{ param.local }}: {{ param.owned }} = input.get("{{ param.name }}")?;
 {% endfor %}
@@ -324,14 +324,14 @@ impl corm::graphql::NamedQuery for {{ query.ident }} {
 {% for aggregate in file.aggregates %}
 
 /// The result rows of aggregate `{{ aggregate.field }}`: an output type.
-impl GraphqlValue for {{ aggregate.row }} {
-    fn type_ref(_input: bool) -> TypeRef {
-        TypeRef::named_nn("{{ aggregate.row }}")
+impl corm::graphql::GraphqlValue for {{ aggregate.row }} {
+    fn type_ref(_input: bool) -> corm::graphql::TypeRef {
+        corm::graphql::TypeRef::named_nn("{{ aggregate.row }}")
     }
-    fn type_name() -> Cow<'static, str> {
-        Cow::Borrowed("{{ aggregate.row }}")
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("{{ aggregate.row }}")
     }
-    fn register(types: &mut Types) {
+    fn register(types: &mut corm::graphql::Types) {
         types.object(
             corm::graphql::ObjectSpec::new("{{ aggregate.row }}", {{ aggregate.row_description }})
                 .output_only()
@@ -340,14 +340,14 @@ impl GraphqlValue for {{ aggregate.row }} {
 {% endfor %}
         );
     }
-    fn to_value(&self) -> Value {
+    fn to_value(&self) -> corm::graphql::Value {
         corm::graphql::object_value([
 {% for field in aggregate.fields %}
             ("{{ field.name }}", self.{{ field.ident }}.to_value()),
 {% endfor %}
         ])
     }
-    fn from_value(_value: &Value) -> Result<Self, Refusal> {
+    fn from_value(_value: &corm::graphql::Value) -> Result<Self, corm::graphql::Refusal> {
         Err(corm::graphql::output_only("{{ aggregate.row }}"))
     }
 }
@@ -367,7 +367,7 @@ impl corm::graphql::NamedQuery for {{ aggregate.ident }} {
         arguments.add::<{{ param.owned }}>("{{ param.name }}");
 {% endfor %}
     }
-    fn run<'a>(db: &'a Db, {% if aggregate.params.is_empty() %}_{% endif %}input: &InputFields<'_>) -> Result<Write<'a, Self::Output>, Refusal> {
+    fn run<'a>(db: &'a Db, {% if aggregate.params.is_empty() %}_{% endif %}input: &corm::graphql::InputFields<'_>) -> Result<corm::graphql::model::Write<'a, Self::Output>, corm::graphql::Refusal> {
 {% for param in aggregate.params %}
         let {{ param.local }}: {{ param.owned }} = input.get("{{ param.name }}")?;
 {% endfor %}

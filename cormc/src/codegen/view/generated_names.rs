@@ -95,4 +95,11 @@ pub const MAX_UPDATE_COLUMNS: usize = 63;
 
 /// The generated modules beside the models' own (a model's module is its
 /// name in snake_case), which a model's name must not take.
-pub const RESERVED_MODULES: &[&str] = &["db", "types", "queries", "relations", "migrations"];
+pub const RESERVED_MODULES: &[&str] = &[
+    "db",
+    "types",
+    "queries",
+    "relations",
+    "migrations",
+    "graphql",
+];

@@ -755,10 +755,10 @@ fn graphql_field(
         reason: "its type has no GraphQL mapping".to_owned(),
     })?;
     let names = [
-        (PARTITION, "PARTITION"),
-        (CLUSTERING, "CLUSTERING"),
-        (REQUIRED, "REQUIRED"),
-        (PATCH, "PATCH"),
+        (PARTITION, "corm::graphql::model::PARTITION"),
+        (CLUSTERING, "corm::graphql::model::CLUSTERING"),
+        (REQUIRED, "corm::graphql::model::REQUIRED"),
+        (PATCH, "corm::graphql::model::PATCH"),
     ];
     let set: Vec<&str> = names
         .iter()
