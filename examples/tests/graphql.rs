@@ -132,6 +132,19 @@ fn sdl_shapes(sdl: &str) -> BTreeMap<String, Shape> {
                     .collect(),
             ),
             TypeKind::Scalar => ("SCALAR", BTreeMap::new()),
+            TypeKind::Union(union) => (
+                "UNION",
+                union
+                    .members
+                    .into_iter()
+                    .map(|member| {
+                        (
+                            member.node.to_string(),
+                            (String::new(), String::new(), Vec::new()),
+                        )
+                    })
+                    .collect(),
+            ),
             other => panic!("unexpected kind {other:?}"),
         };
         shapes.insert(
@@ -160,6 +173,7 @@ const INTROSPECTION: &str = "
           fields { name description type { ...Ref } args { name type { ...Ref } } }
           inputFields { name description type { ...Ref } }
           enumValues { name }
+          possibleTypes { name }
         }
       }
     }";
@@ -205,6 +219,12 @@ fn introspected_shapes(schema: &Value) -> BTreeMap<String, Shape> {
         for value in ty["enumValues"].as_array().into_iter().flatten() {
             fields.insert(
                 text(&value["name"]),
+                (String::new(), String::new(), Vec::new()),
+            );
+        }
+        for member in ty["possibleTypes"].as_array().into_iter().flatten() {
+            fields.insert(
+                text(&member["name"]),
                 (String::new(), String::new(), Vec::new()),
             );
         }
@@ -732,6 +752,85 @@ async fn a_query_without_a_limit_is_a_connection_walked_page_by_page() {
         let other = "query($after: String) { customersInTier(tier: \"free\", first: 3, after: $after) { nodes { id } } }";
         let refused = post(&url, other, json!({ "after": first["pageInfo"]["endCursor"] })).await;
         assert_eq!(first_error(&refused)["extensions"]["code"], "BAD_CURSOR", "{refused:#}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_time_series_is_written_and_read_by_range_and_latest() {
+    with_keyspace("graphql_series", |session| async move {
+        let db = common::db(session).await;
+        let url = serve(&db, GraphqlOptions::default()).await;
+        let write = "mutation($input: PageLoadInput!) { writePageLoad(input: $input) { page ts millis } }";
+        let start = corm::chrono::Utc::now() - corm::chrono::TimeDelta::hours(3);
+        let mut times = Vec::new();
+        // Five points an hour apart: they span several buckets.
+        for index in 0..5 {
+            let ts = (start + corm::chrono::TimeDelta::minutes(40 * index)).to_rfc3339_opts(corm::chrono::SecondsFormat::Millis, true);
+            let input = json!({ "page": "/home", "ts": ts, "millis": 100 + index });
+            let written = data(post(&url, write, json!({ "input": input })).await);
+            assert_eq!(written["writePageLoad"]["millis"], json!(100 + index));
+            times.push(ts);
+        }
+        data(post(&url, write, json!({ "input": { "page": "/other", "ts": times[0], "millis": 1 } })).await);
+        let range = "query($from: Timestamp!, $to: Timestamp!, $descending: Boolean, $first: Int) {
+            pageLoadRange(page: \"/home\", from: $from, to: $to, descending: $descending, first: $first) { ts millis } }";
+        let variables = json!({ "from": times[1], "to": times[4] });
+        let points = data(post(&url, range, variables).await)["pageLoadRange"].clone();
+        assert_eq!(points, json!([
+            { "ts": times[1], "millis": 101 }, { "ts": times[2], "millis": 102 }, { "ts": times[3], "millis": 103 },
+        ]));
+        let variables = json!({ "from": times[0], "to": corm::chrono::Utc::now().to_rfc3339(), "descending": true, "first": 2 });
+        let points = data(post(&url, range, variables).await)["pageLoadRange"].clone();
+        assert_eq!(points, json!([{ "ts": times[4], "millis": 104 }, { "ts": times[3], "millis": 103 }]));
+        let latest = "{ pageLoadLatest(page: \"/home\") { millis } }";
+        assert_eq!(data(post(&url, latest, json!({})).await)["pageLoadLatest"], json!({ "millis": 104 }));
+        // `from` after `to` is refused.
+        let refused = post(&url, range, json!({ "from": times[4], "to": times[0] })).await;
+        assert_eq!(first_error(&refused)["extensions"]["code"], "BAD_USER_INPUT", "{refused:#}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn events_are_appended_at_an_expected_version_and_read_back_as_a_union() {
+    with_keyspace("graphql_events", |session| async move {
+        let db = common::db(session).await;
+        let url = serve(&db, GraphqlOptions::default()).await;
+        let wallet = corm::Uuid::new_v4().to_string();
+        let append = "mutation($id: UUID!, $expected: BigInt!, $events: [WalletEventInput!]!) {
+            appendWallet(id: $id, expectedVersion: $expected, events: $events) }";
+        let events = json!([
+            { "credited": { "cents": "500", "reason": "top-up" } },
+            { "debited": { "cents": "120", "reason": "coffee" } },
+        ]);
+        let version = data(post(&url, append, json!({ "id": wallet, "expected": "0", "events": events })).await);
+        assert_eq!(version["appendWallet"], "2");
+        // A writer that read version 0 too: a conflict, nothing written.
+        let late = json!([{ "debited": { "cents": "999", "reason": "stale" } }]);
+        let refused = post(&url, append, json!({ "id": wallet, "expected": "0", "events": late })).await;
+        let extensions = &first_error(&refused)["extensions"];
+        assert_eq!(extensions["code"], "CONFLICT", "{refused:#}");
+        assert_eq!((extensions["expected"].as_str(), extensions["actual"].as_str()), (Some("0"), Some("2")));
+        // An event with two variants set, or none, is refused.
+        for bad in [json!([{ "credited": { "cents": "1", "reason": "a" }, "debited": { "cents": "1", "reason": "b" } }]), json!([{}])] {
+            let refused = post(&url, append, json!({ "id": wallet, "expected": "2", "events": bad })).await;
+            assert!(refused.get("errors").is_some(), "{refused:#}");
+        }
+        let read = "query($id: UUID!) { walletVersion(id: $id) walletEvents(id: $id) { version recordedAt event {
+            __typename ... on WalletCredited { cents reason } ... on WalletDebited { cents reason } } } }";
+        let found = data(post(&url, read, json!({ "id": wallet })).await);
+        assert_eq!(found["walletVersion"], "2");
+        let events: Vec<Value> = found["walletEvents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|recorded| json!([recorded["version"], recorded["event"]]))
+            .collect();
+        assert_eq!(events, vec![
+            json!(["1", { "__typename": "WalletCredited", "cents": "500", "reason": "top-up" }]),
+            json!(["2", { "__typename": "WalletDebited", "cents": "120", "reason": "coffee" }]),
+        ]);
     })
     .await;
 }

@@ -42,6 +42,12 @@ pub fn graphql_schema(
 {% for aggregate in file.aggregates %}
         .query::<{{ aggregate.ident }}>()
 {% endfor %}
+{% for series in file.series %}
+        .series::<{{ series.ident }}>()
+{% endfor %}
+{% for store in file.stores %}
+        .events::<{{ store.ident }}>()
+{% endfor %}
 {% for model in file.models %}
 {% if model.changes %}
         .changes::<{{ model.ident }}>()
@@ -374,6 +380,122 @@ impl corm::graphql::NamedQuery for {{ aggregate.ident }} {
         Ok(Box::pin(async move {
             db.{{ aggregate.accessor }}().{{ aggregate.method }}({% for param in aggregate.params %}{{ param.pass }},{% endfor %}).await.map(corm::graphql::Values)
         }))
+    }
+}
+{% endfor %}
+{% for series in file.series %}
+
+impl corm::graphql::GraphqlValue for {{ series.ident }} {
+    fn type_ref(input: bool) -> corm::graphql::TypeRef {
+        corm::graphql::object_type("{{ series.ident }}", input)
+    }
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("{{ series.ident }}")
+    }
+    fn register(types: &mut corm::graphql::Types) {
+        types.object(
+            corm::graphql::ObjectSpec::new("{{ series.ident }}", {{ series.point.description }})
+{% for field in series.point.fields %}
+                .value::<{{ field.rust_type }}>("{{ field.name }}", {{ field.description }})
+{% endfor %}
+        );
+    }
+    fn to_value(&self) -> corm::graphql::Value {
+        corm::graphql::object_value([
+{% for field in series.point.fields %}
+            ("{{ field.name }}", self.{{ field.ident }}.to_value()),
+{% endfor %}
+        ])
+    }
+    fn from_value(value: &corm::graphql::Value) -> Result<Self, corm::graphql::Refusal> {
+        let fields = corm::graphql::InputFields::of(value)?;
+        Ok(Self {
+{% for field in series.point.fields %}
+            {{ field.ident }}: fields.get("{{ field.name }}")?,
+{% endfor %}
+        })
+    }
+}
+
+impl corm::graphql::Series for {{ series.ident }} {
+    type Db = Db;
+    const NAME: &'static str = "{{ series.ident }}";
+    const FIELD: &'static str = "{{ series.field }}";
+    fn series_arguments(arguments: &mut corm::graphql::Arguments) {
+{% for field in series.series_fields %}
+        arguments.add::<{{ field.rust_type }}>("{{ field.name }}");
+{% endfor %}
+    }
+    fn series(input: &corm::graphql::InputFields<'_>) -> Result<{{ series.series_ident }}, corm::graphql::Refusal> {
+        Ok({{ series.series_ident }} {
+{% for field in series.series_fields %}
+            {{ field.ident }}: input.get("{{ field.name }}")?,
+{% endfor %}
+        })
+    }
+    fn repository(db: &Db) -> corm::timeseries::SeriesRepository<'_, Self> {
+        db.{{ series.accessor }}()
+    }
+}
+{% endfor %}
+{% for store in file.stores %}
+{% for event in store.events %}
+
+impl corm::graphql::GraphqlValue for {{ store.accessor }}::{{ event.variant }} {
+    fn type_ref(input: bool) -> corm::graphql::TypeRef {
+        corm::graphql::object_type("{{ event.object.ident }}", input)
+    }
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("{{ event.object.ident }}")
+    }
+    fn register(types: &mut corm::graphql::Types) {
+        types.object(
+            corm::graphql::ObjectSpec::new("{{ event.object.ident }}", {{ event.object.description }})
+{% for field in event.object.fields %}
+                .value::<{{ field.rust_type }}>("{{ field.name }}", {{ field.description }})
+{% endfor %}
+        );
+    }
+    fn to_value(&self) -> corm::graphql::Value {
+        corm::graphql::object_value([
+{% for field in event.object.fields %}
+            ("{{ field.name }}", self.{{ field.ident }}.to_value()),
+{% endfor %}
+        ])
+    }
+    fn from_value({% if event.object.fields.is_empty() %}_{% endif %}value: &corm::graphql::Value) -> Result<Self, corm::graphql::Refusal> {
+{% if !event.object.fields.is_empty() %}
+        let fields = corm::graphql::InputFields::of(value)?;
+{% endif %}
+        Ok(Self {
+{% for field in event.object.fields %}
+            {{ field.ident }}: fields.get("{{ field.name }}")?,
+{% endfor %}
+        })
+    }
+}
+{% endfor %}
+
+impl corm::graphql::Stored for {{ store.ident }} {
+    type Db = Db;
+    const NAME: &'static str = "{{ store.name }}";
+    const FIELD: &'static str = "{{ store.field }}";
+    fn events(events: &mut corm::graphql::Events<Self>) {
+{% for event in store.events %}
+        events.event(
+            "{{ event.field }}",
+            |event| match event {
+                {{ store.event_enum }}::{{ event.variant }}(payload) => Some(payload),
+{% if store.events.len() > 1 %}
+                _ => None,
+{% endif %}
+            },
+            {{ store.event_enum }}::{{ event.variant }},
+        );
+{% endfor %}
+    }
+    fn store(db: &Db) -> corm::events::EventStore<'_, Self> {
+        db.{{ store.accessor }}()
     }
 }
 {% endfor %}

@@ -81,7 +81,14 @@ fn shapes(sdl: &str) -> Result<BTreeMap<String, Shape>, String> {
             ),
             TypeKind::Scalar => ("scalar", BTreeMap::new()),
             TypeKind::Interface(_) => ("interface", BTreeMap::new()),
-            TypeKind::Union(_) => ("union", BTreeMap::new()),
+            TypeKind::Union(union) => (
+                "union",
+                union
+                    .members
+                    .into_iter()
+                    .map(|member| (member.node.to_string(), Member::default()))
+                    .collect(),
+            ),
         };
         let name = definition.name.node.to_string();
         shapes.insert(name, (kind, text(definition.description), members));

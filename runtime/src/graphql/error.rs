@@ -14,6 +14,9 @@ pub const BAD_CURSOR: &str = "BAD_CURSOR";
 pub const VALIDATION: &str = "VALIDATION";
 /// The `code` of a `@unique` value another row holds.
 pub const UNIQUE: &str = "UNIQUE";
+/// The `code` of an append to a stream that was not at the expected
+/// version (nothing written).
+pub const CONFLICT: &str = "CONFLICT";
 /// The `code` of any other failure of the database or the driver.
 pub const DATABASE: &str = "DATABASE";
 
@@ -76,6 +79,20 @@ pub fn from_corm(error: &Error) -> GraphqlError {
                 extensions.set("model", model);
                 extensions.set("field", field.as_str());
                 extensions.set("value", value.as_str());
+            })
+        }
+        Error::Conflict {
+            store,
+            expected,
+            actual,
+            ..
+        } => {
+            let (store, expected, actual) = (*store, expected.to_string(), actual.to_string());
+            GraphqlError::new(message).extend_with(move |_, extensions| {
+                extensions.set("code", CONFLICT);
+                extensions.set("store", store);
+                extensions.set("expected", expected.as_str());
+                extensions.set("actual", actual.as_str());
             })
         }
         _ => {

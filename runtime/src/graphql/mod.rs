@@ -20,6 +20,7 @@ mod connection;
 mod cursor;
 mod duration;
 pub mod error;
+mod events;
 mod input;
 pub mod model;
 mod names;
@@ -29,6 +30,7 @@ mod relation;
 mod router;
 pub mod scalars;
 mod schema;
+mod series;
 mod types;
 mod value;
 
@@ -37,6 +39,7 @@ pub use async_graphql::dynamic::{Schema, SchemaError, TypeRef};
 pub use async_graphql::{Name, Value};
 pub use changes::{Streamed, patch_value};
 pub use compare::sdl_differences;
+pub use events::{Events, Stored};
 pub use input::InputFields;
 pub use model::{Insertable, Model, ModelFields, Partitioned, Patchable};
 pub use names::field_name;
@@ -45,6 +48,7 @@ pub use query::{Arguments, NamedQuery, PagedQuery, QueryOutput, Values, output_o
 pub use relation::{Related, Relation};
 pub use router::router;
 pub use schema::SchemaBuilder;
+pub use series::Series;
 pub use types::{ObjectSpec, Types};
 pub use value::{
     GraphqlValue, ListItem, Refusal, enum_name, object_type, object_value, unknown_enum_value,

@@ -16,6 +16,7 @@ use super::changes::Streamed;
 use super::connection::{self, PageRequest, identity};
 use super::cursor::Cursors;
 use super::error::{bad_input, from_corm};
+use super::events::Stored;
 use super::input::InputFields;
 use super::model::{
     CLUSTERING, Insertable, Model, ModelField, ModelFields, PARTITION, PATCH, Partitioned,
@@ -24,6 +25,7 @@ use super::model::{
 use super::options::GraphqlOptions;
 use super::query::{Arguments, NamedQuery, PagedQuery, QueryOutput};
 use super::relation::{Related, Relation, RelationLoader};
+use super::series::Series;
 use super::types::Types;
 use crate::PagingToken;
 
@@ -461,6 +463,38 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
             .argument(InputValue::new("first", TypeRef::named(TypeRef::INT)))
             .argument(InputValue::new("after", TypeRef::named(TypeRef::STRING)));
         self.add_query(Q::FIELD, field);
+        self
+    }
+
+    /// The fields of time series `P`: `<field>Range` and `<field>Latest`
+    /// (queries) and `write<Name>` (a mutation).
+    #[must_use]
+    pub fn series<P: Series<Db = D>>(mut self) -> Self {
+        let (queries, write) = super::series::fields::<P>(
+            &mut self.types,
+            self.options.default_page_size,
+            self.options.max_page_size,
+        );
+        for (name, field) in queries {
+            self.add_query(&name, field);
+        }
+        self.add_mutation(&format!("write{}", P::NAME), write);
+        self
+    }
+
+    /// The fields of event store `S`: `<field>Events` and `<field>Version`
+    /// (queries) and `append<Name>` (a mutation).
+    #[must_use]
+    pub fn events<S: Stored<Db = D>>(mut self) -> Self {
+        let (queries, (name, append)) = super::events::fields::<S>(
+            &mut self.types,
+            self.options.default_page_size,
+            self.options.max_page_size,
+        );
+        for (name, field) in queries {
+            self.add_query(&name, field);
+        }
+        self.add_mutation(&name, append);
         self
     }
 

@@ -12,6 +12,10 @@ use async_graphql::dynamic::{
 use super::scalars;
 use super::value::GraphqlValue;
 
+/// The one field of an object type whose Rust type has none (GraphQL
+/// has no empty objects): always `null`, and ignored in input.
+pub const EMPTY_FIELD: &str = "_";
+
 /// The named types registered so far, each once.
 #[derive(Default)]
 pub struct Types {
@@ -57,6 +61,16 @@ impl Types {
         }
         for register in &spec.registers {
             register(self);
+        }
+        let mut spec = spec;
+        if spec.fields.is_empty() {
+            // GraphQL has no empty objects (an event without fields).
+            spec = spec.field(
+                EMPTY_FIELD,
+                "Nothing to read: the type has no fields.",
+                TypeRef::named(TypeRef::BOOLEAN),
+                TypeRef::named(TypeRef::BOOLEAN),
+            );
         }
         let mut object = Object::new(&spec.name);
         let mut input = InputObject::new(format!("{}Input", spec.name));

@@ -28,6 +28,58 @@ pub struct GraphqlFile {
     pub queries: Vec<GraphqlQuery>,
     /// The aggregates GraphQL serves, in declaration order.
     pub aggregates: Vec<GraphqlAggregate>,
+    /// The time series, in declaration order.
+    pub series: Vec<GraphqlSeries>,
+    /// The event stores, in declaration order.
+    pub stores: Vec<GraphqlStore>,
+}
+
+/// An event store: its events as a union and a one-of input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlStore {
+    /// The marker type (`WalletStream`).
+    pub ident: String,
+    /// The store's name (`Wallet`).
+    pub name: String,
+    /// The first part of its field names (`wallet`).
+    pub field: String,
+    /// The `Db` method, which is also its module.
+    pub accessor: String,
+    /// The event enum (`WalletEvent`).
+    pub event_enum: String,
+    /// The stream id's GraphQL input type.
+    pub id_graphql: String,
+    /// The events, in declaration order.
+    pub events: Vec<GraphqlEvent>,
+}
+
+/// An event of a store: its payload as an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlEvent {
+    /// The variant and its payload struct (`Credited`).
+    pub variant: String,
+    /// Its field in the store's event input (`credited`).
+    pub field: String,
+    /// The payload's object: named `<Store><Event>` (`WalletCredited`).
+    pub object: GraphqlObject,
+}
+
+/// A time series: its point as an object and input, its series fields as
+/// arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlSeries {
+    /// The point's Rust (and GraphQL) type.
+    pub ident: String,
+    /// The first part of its field names (`pageLoad`).
+    pub field: String,
+    /// The `Db` method of its repository.
+    pub accessor: String,
+    /// The series-key type (`PageLoadSeries`).
+    pub series_ident: String,
+    /// The series fields (the first of `point.fields`).
+    pub series_fields: Vec<GraphqlField>,
+    /// The point: every field (series fields, `ts`, values).
+    pub point: GraphqlObject,
 }
 
 /// An aggregate as a query field, with its result row as an object type.
@@ -449,6 +501,18 @@ impl GraphqlFile {
             }
             aggregates.push(graphql);
         }
+        let series = schema
+            .time_series
+            .iter()
+            .zip(&db.series)
+            .map(|(item, view)| series_view(schema, item, view))
+            .collect::<Result<Vec<_>, _>>()?;
+        let stores = schema
+            .event_stores
+            .iter()
+            .zip(&db.stores)
+            .map(|(item, view)| store_view(schema, item, view))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             enums,
             udts,
@@ -456,6 +520,8 @@ impl GraphqlFile {
             relations,
             queries,
             aggregates,
+            series,
+            stores,
         })
     }
 }
@@ -518,6 +584,110 @@ fn query_view(
         }),
         description: literal(&text),
         description_text: text,
+    })
+}
+
+/// The view of an event store.
+fn store_view(
+    schema: &ir::Schema,
+    item: &ir::EventStore,
+    view: &super::StoreView,
+) -> Result<GraphqlStore, CodegenError> {
+    let name = super::type_ident(&item.name);
+    let id_graphql = graphql_type(schema, &item.id_type)
+        .ok_or_else(|| CodegenError::Unsupported {
+            what: format!("event store `{}`", item.name),
+            reason: "its id type has no GraphQL mapping".to_owned(),
+        })?
+        .input;
+    let events = item
+        .events
+        .iter()
+        .zip(&view.events)
+        .map(|(event, event_view)| {
+            let fields = event
+                .fields
+                .iter()
+                .zip(&event_view.fields)
+                .map(|(field, field_view)| graphql_field(schema, field, &field_view.ty, 0))
+                .collect::<Result<Vec<_>, _>>()?;
+            let text = description(event.doc.as_deref());
+            Ok(GraphqlEvent {
+                variant: event_view.ident.clone(),
+                field: field_name(&event.name),
+                object: GraphqlObject {
+                    ident: format!("{}{}", bare_ident(&name), bare_ident(&event_view.ident)),
+                    description: literal(&text),
+                    description_text: text,
+                    fields,
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, CodegenError>>()?;
+    Ok(GraphqlStore {
+        ident: view.ident.clone(),
+        field: field_name(&item.name),
+        accessor: view.accessor.clone(),
+        event_enum: view.event_enum.clone(),
+        id_graphql,
+        events,
+        name,
+    })
+}
+
+/// The view of a time series.
+fn series_view(
+    schema: &ir::Schema,
+    item: &ir::TimeSeries,
+    view: &super::SeriesView,
+) -> Result<GraphqlSeries, CodegenError> {
+    let series_fields = item
+        .series
+        .iter()
+        .zip(&view.fields)
+        .map(|(field, field_view)| graphql_field(schema, field, &field_view.ty, 0))
+        .collect::<Result<Vec<_>, _>>()?;
+    let ts_text = "The point's time (UTC; Cassandra keeps milliseconds).".to_owned();
+    let ts = GraphqlField {
+        name: "ts".to_owned(),
+        ident: "ts".to_owned(),
+        description: literal(&ts_text),
+        description_text: ts_text,
+        ty: GraphqlType {
+            output: "Timestamp!".to_owned(),
+            input: "Timestamp!".to_owned(),
+            name: "Timestamp".to_owned(),
+        },
+        optional: false,
+        rust_type: "corm::chrono::DateTime<corm::chrono::Utc>".to_owned(),
+        roles: "0".to_owned(),
+        partition: false,
+        clustering: false,
+        required: false,
+        patch: false,
+    };
+    let values = item
+        .fields
+        .iter()
+        .zip(view.fields.iter().skip(view.series_len + 1))
+        .map(|(field, field_view)| graphql_field(schema, field, &field_view.ty, 0))
+        .collect::<Result<Vec<_>, _>>()?;
+    let text = description(item.doc.as_deref());
+    let mut fields = series_fields.clone();
+    fields.push(ts);
+    fields.extend(values);
+    Ok(GraphqlSeries {
+        ident: view.ident.clone(),
+        field: field_name(&item.name),
+        accessor: view.accessor.clone(),
+        series_ident: view.series_ident.clone(),
+        series_fields,
+        point: GraphqlObject {
+            ident: view.ident.clone(),
+            description: literal(&text),
+            description_text: text,
+            fields,
+        },
     })
 }
 

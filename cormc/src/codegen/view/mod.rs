@@ -24,8 +24,9 @@ pub use db::{
 pub use doc::doc_lines;
 pub use event_store::{EventView, StoreView, no_json, store_view};
 pub use graphql::{
-    GraphqlEnum, GraphqlField, GraphqlFile, GraphqlModel, GraphqlObject, GraphqlParam,
-    GraphqlQuery, GraphqlRelation, field_name as graphql_field_name,
+    GraphqlEnum, GraphqlEvent, GraphqlField, GraphqlFile, GraphqlModel, GraphqlObject,
+    GraphqlParam, GraphqlQuery, GraphqlRelation, GraphqlSeries, GraphqlStore,
+    field_name as graphql_field_name,
 };
 pub use ident::{bare as bare_ident, field_ident, type_ident};
 pub use items::{
