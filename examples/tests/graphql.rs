@@ -598,6 +598,12 @@ async fn named_queries_and_vector_search_take_typed_arguments() {
         let quantities: Vec<&Value> = found.as_array().unwrap().iter().map(|scored| &scored["row"]["quantity"]).collect();
         assert_eq!(quantities, [&json!(0), &json!(2)], "{found:#}");
         assert!(found[0]["score"].as_f64().unwrap() >= found[1]["score"].as_f64().unwrap());
+        // A `select` list: its own result type.
+        let amounts = "query($c: UUID!) { orderAmounts(customer: $c, n: 2) { placedAt totalCents status } }";
+        let found = data(post(&url, amounts, json!({ "c": customer.to_string() })).await)["orderAmounts"].clone();
+        let newest = corm::Uuid::from(orders[2].placed_at).to_string();
+        assert_eq!(found[0], json!({ "placedAt": newest, "totalCents": "1", "status": "PAID" }), "{found:#}");
+        assert_eq!(found.as_array().map(Vec::len), Some(2));
         // Aggregates: Cassandra's GROUP BY, and one computed in the client.
         let totals = "query($c: UUID!) { orderTotals(customer: $c) { customerId orders cents latest }
             busyStatuses(customer: $c) { status orders items } }";

@@ -321,11 +321,44 @@ impl corm::graphql::NamedQuery for {{ query.ident }} {
         let {{ param.local }}: {{ param.owned }} = input.get("{{ param.name }}")?;
 {% endfor %}
         Ok(Box::pin(async move {
-            db.{{ query.accessor }}().{{ query.method }}({% for param in query.params %}{{ param.pass }},{% endfor %}).await
+            db.{{ query.accessor }}().{{ query.method }}({% for param in query.params %}{{ param.pass }},{% endfor %}).await{% if query.partial.is_some() %}.map(corm::graphql::Values){% endif %}
         }))
     }
 }
 {% endmatch %}
+{% if let Some(partial) = query.partial %}
+
+/// The rows of query `{{ query.field }}`: an output type.
+impl corm::graphql::GraphqlValue for {{ partial.ident }} {
+    fn type_ref(_input: bool) -> corm::graphql::TypeRef {
+        corm::graphql::TypeRef::named_nn("{{ partial.ident }}")
+    }
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("{{ partial.ident }}")
+    }
+    fn register(types: &mut corm::graphql::Types) {
+        types.object(
+            corm::graphql::ObjectSpec::new("{{ partial.ident }}", {{ partial.description }})
+                .output_only()
+{% for field in partial.fields %}
+                .value::<{{ field.rust_type }}>("{{ field.name }}", {{ field.description }})
+{% endfor %}
+        );
+    }
+    fn to_value(&self) -> corm::graphql::Value {
+        corm::graphql::object_value([
+{% for field in partial.fields %}
+            ("{{ field.name }}", self.{{ field.ident }}.to_value()),
+{% endfor %}
+        ])
+    }
+    fn from_value(_value: &corm::graphql::Value) -> Result<Self, corm::graphql::Refusal> {
+        Err(corm::graphql::output_only("{{ partial.ident }}"))
+    }
+}
+
+impl corm::graphql::ListItem for {{ partial.ident }} {}
+{% endif %}
 {% endfor %}
 {% for aggregate in file.aggregates %}
 

@@ -359,6 +359,35 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
         );
     }
     let mut aggregate_scalars: BTreeSet<&'static str> = BTreeSet::new();
+    for partial in file
+        .queries
+        .iter()
+        .filter_map(|query| query.partial.as_ref())
+    {
+        block(
+            &mut out,
+            "type",
+            &partial.ident,
+            &partial.description_text,
+            |out| {
+                for column in &partial.fields {
+                    field(
+                        out,
+                        &column.description_text,
+                        &column.name,
+                        &[],
+                        &column.graphql,
+                    );
+                    let named = column
+                        .graphql
+                        .trim_matches(|c| c == '[' || c == ']' || c == '!');
+                    if let Some((name, _)) = SCALARS.iter().find(|(scalar, _)| *scalar == named) {
+                        aggregate_scalars.insert(name);
+                    }
+                }
+            },
+        );
+    }
     for aggregate in &file.aggregates {
         block(
             &mut out,

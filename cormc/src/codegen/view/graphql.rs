@@ -155,10 +155,27 @@ pub struct GraphqlQuery {
     /// A query without `limit`: read a page at a time as a connection,
     /// with its statement and values.
     pub page: Option<GraphqlPage>,
+    /// A query with a `select` list: its partial row, an output type (the
+    /// method's result is wrapped in `corm::graphql::Values`).
+    pub partial: Option<GraphqlResultRow>,
     /// The description, as a Rust string literal.
     pub description: String,
     /// The description's text.
     pub description_text: String,
+}
+
+/// A result row that is not a model's (a query's partial row): an
+/// output-only object type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlResultRow {
+    /// Its Rust (and GraphQL) type.
+    pub ident: String,
+    /// Its description, as a Rust string literal.
+    pub description: String,
+    /// Its description's text.
+    pub description_text: String,
+    /// Its fields.
+    pub fields: Vec<AggregateField>,
 }
 
 /// How a query without `limit` reads one page: its statement (as the
@@ -535,10 +552,36 @@ fn query_view(
     query: &ir::Query,
     view: &QueryView,
 ) -> Option<GraphqlQuery> {
-    if view.partial.is_some() {
-        return None;
-    }
     let paged = !(view.bounded || view.single || view.nearest.is_some());
+    let partial = match &view.partial {
+        None => None,
+        // A partial row a page at a time, or scored, is not served yet.
+        Some(_) if paged || view.nearest.is_some() => return None,
+        Some(partial) => {
+            let fields = partial
+                .fields
+                .iter()
+                .map(|field| {
+                    let text = description_of_lines(&field.doc);
+                    Some(AggregateField {
+                        name: field_name(bare_ident(&field.ident)),
+                        ident: field.ident.clone(),
+                        rust_type: field.ty.clone(),
+                        graphql: graphql_of_rust(schema, &field.ty)?,
+                        description: literal(&text),
+                        description_text: text,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            let text = description_of_lines(&partial.doc);
+            Some(GraphqlResultRow {
+                ident: partial.ident.clone(),
+                description: literal(&text),
+                description_text: text,
+                fields,
+            })
+        }
+    };
     let model = super::type_ident(&query.model);
     let accessor = db
         .repos
@@ -552,6 +595,21 @@ fn query_view(
             format!("[{model}Scored!]!"),
             Some((format!("{model}Scored"), model.clone())),
         )
+    } else if let Some(partial) = &partial {
+        let row = &partial.ident;
+        if view.single {
+            (
+                format!("corm::graphql::Values<Option<{row}>>"),
+                row.clone(),
+                None,
+            )
+        } else {
+            (
+                format!("corm::graphql::Values<Vec<{row}>>"),
+                format!("[{row}!]!"),
+                None,
+            )
+        }
     } else if view.single {
         (format!("Option<{}>", view.row), model.clone(), None)
     } else if paged {
@@ -575,6 +633,7 @@ fn query_view(
         scored,
         params,
         row: model,
+        partial,
         page: paged.then(|| GraphqlPage {
             name: view.ident.clone(),
             key: view.statement.cache_key.clone(),
@@ -843,6 +902,13 @@ fn graphql_of_rust(schema: &ir::Schema, ty: &str) -> Option<String> {
         "corm::CqlDuration" => "Duration",
         "std::net::IpAddr" => "Inet",
         other => {
+            if schema
+                .udts
+                .iter()
+                .any(|udt| super::type_ident(&udt.name) == other)
+            {
+                return Some(format!("{other}!"));
+            }
             let open = schema
                 .enums
                 .iter()
