@@ -24,6 +24,7 @@ mod example;
 mod fuzz;
 mod model;
 mod paths;
+mod server;
 mod synthetic;
 mod test;
 
@@ -52,6 +53,9 @@ enum Command {
     /// Run the example program against the local node (started first when it
     /// is not running).
     Example(example::Args),
+    /// Start the local node if needed and run the example server
+    /// (GraphQL with GraphiQL at http://127.0.0.1:8080/graphql).
+    Server(server::Args),
     /// Regenerate the example's committed code, or check it is fresh.
     Codegen(codegen::Args),
     /// Benchmark the generated repositories against hand-written driver
@@ -75,6 +79,7 @@ fn main() -> ExitCode {
         Command::Cluster(args) => cluster::run(args),
         Command::Test(args) => test::run(args),
         Command::Example(args) => example::run(args),
+        Command::Server(args) => server::run(args),
         Command::Codegen(args) => codegen::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Model(args) => model::run(args),
