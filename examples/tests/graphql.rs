@@ -407,6 +407,34 @@ async fn a_partition_is_walked_page_by_page_and_forged_cursors_are_refused() {
                 .map(String::as_str)
                 .collect::<Vec<_>>()
         );
+        // A range of the first clustering column, ascending: from the 5th
+        // newest (included) to the 2nd newest (excluded), oldest first.
+        let range = "query($c: UUID!, $from: TimeUUID, $to: TimeUUID, $descending: Boolean, $after: String) {
+            orderPartition(customerId: $c, from: $from, to: $to, descending: $descending, first: 2, after: $after) {
+                nodes { id } pageInfo { hasNextPage endCursor } } }";
+        let mut newest_first: Vec<&Order> = orders.iter().collect();
+        newest_first.sort_by_key(|order| std::cmp::Reverse(order.placed_at));
+        let time = |order: &Order| corm::Uuid::from(order.placed_at).to_string();
+        let bounds = json!({ "c": customer.to_string(), "from": time(newest_first[4]), "to": time(newest_first[1]), "descending": false });
+        let mut in_range = Vec::new();
+        let mut variables = bounds.clone();
+        for _ in 0..5 {
+            let connection = data(post(&url, range, variables.clone()).await)["orderPartition"].clone();
+            in_range.extend(connection["nodes"].as_array().unwrap().iter().map(|node| node["id"].as_str().unwrap().to_owned()));
+            if connection["pageInfo"]["hasNextPage"] == json!(false) {
+                break;
+            }
+            variables["after"] = connection["pageInfo"]["endCursor"].clone();
+        }
+        let expected_range: Vec<String> = newest_first[2..=4].iter().rev().map(|order| order.id.to_string()).collect();
+        assert_eq!(in_range, expected_range);
+        // A cursor of one range does not open in another.
+        let first_page = data(post(&url, range, bounds.clone()).await)["orderPartition"].clone();
+        let mut reversed = bounds;
+        reversed["descending"] = json!(true);
+        reversed["after"] = first_page["pageInfo"]["endCursor"].clone();
+        let refused = post(&url, range, reversed).await;
+        assert_eq!(first_error(&refused)["extensions"]["code"], "BAD_CURSOR", "{refused:#}");
         // A forged cursor, and a real one used on another partition.
         let forged = "AQAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
         let cursor = first["pageInfo"]["endCursor"].clone();

@@ -167,6 +167,7 @@ impl corm::graphql::Model for {{ model.ident }} {
 {% when Some with (partition) %}
 
 impl corm::graphql::Partitioned for {{ model.ident }} {
+    const FIRST_DESCENDING: bool = {{ model.first_descending }};
     fn partition(input: &corm::graphql::InputFields<'_>) -> Result<{{ partition.ident }}, corm::graphql::Refusal> {
         Ok({{ partition.ident }} {
 {% for field in partition.fields %}

@@ -108,7 +108,7 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
             );
             if model.partition.is_some() {
                 let text = format!(
-                    "A page of the `{}` rows of one partition, in clustering order: `first` rows after the cursor `after`.",
+                    "A page of the `{}` rows of one partition, in clustering order (or by the first clustering column descending or ascending, as `descending` says), those whose first clustering column is `from` or after and before `to` when given: `first` rows after the cursor `after`.",
                     model.ident
                 );
                 let mut arguments: Vec<(String, String)> = model
@@ -117,6 +117,9 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
                     .filter(|field| field.partition)
                     .map(|field| (field.name.clone(), input(field).to_owned()))
                     .collect();
+                arguments.push(("from".to_owned(), model.first_bound.clone()));
+                arguments.push(("to".to_owned(), model.first_bound.clone()));
+                arguments.push(("descending".to_owned(), "Boolean".to_owned()));
                 arguments.push(("first".to_owned(), "Int".to_owned()));
                 arguments.push(("after".to_owned(), "String".to_owned()));
                 let name = format!("{}Partition", model.field);

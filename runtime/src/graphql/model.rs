@@ -53,7 +53,11 @@ pub trait Model: Table + Clone {
 }
 
 /// A model with clustering columns: its partitions are read as pages.
-pub trait Partitioned: Model + Clustered {
+pub trait Partitioned: Model + Clustered<First: GraphqlValue> {
+    /// Whether the table's clustering order of its first clustering column
+    /// is descending (the order of a partition read without `descending`).
+    const FIRST_DESCENDING: bool;
+
     /// The partition key from the fields a client sent.
     ///
     /// # Errors

@@ -3,6 +3,7 @@
 //! and writes each model has, over its repository.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 use std::sync::Arc;
 
 use async_graphql::dataloader::DataLoader;
@@ -27,10 +28,14 @@ use super::query::{Arguments, NamedQuery, PagedQuery, QueryOutput};
 use super::relation::{Related, Relation, RelationLoader};
 use super::series::Series;
 use super::types::Types;
+use super::value::GraphqlValue;
 use crate::PagingToken;
 
 /// The arguments of a partition read that are not partition key fields.
 const PAGE_ARGUMENTS: [&str; 2] = ["first", "after"];
+
+/// The arguments of a partition read beside its partition key fields.
+const PARTITION_ARGUMENTS: [&str; 5] = ["from", "to", "descending", "first", "after"];
 
 /// Builds the schema of a generated `Db` (`D`): generated code calls
 /// [`model`](Self::model) and the others for each model, then
@@ -173,7 +178,7 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
             .map(|field| (field.name, field.canonical))
             .collect();
         for (field, _) in &partition_fields {
-            if PAGE_ARGUMENTS.contains(field) {
+            if PARTITION_ARGUMENTS.contains(field) {
                 self.problems.push(format!(
                     "`{}.{field}` is a partition key field, and `{name}` has an argument of that name",
                     T::NAME
@@ -196,21 +201,31 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
                     let args = InputFields::new(ctx.args.as_index_map());
                     let partition =
                         T::partition(&args).map_err(|why| bad_input("partition", &why))?;
-                    let identity = identity(&field_name, &args, &partition_fields)?;
+                    let mut identity = identity(&field_name, &args, &partition_fields)?;
+                    let range = ClusteringRange::<T::First>::read(&args, T::FIRST_DESCENDING)?;
+                    range.identify(&mut identity);
                     let start = page.start(&cursors, &identity)?;
                     let db = ctx.data::<D>()?;
                     let token = start.token.clone().map(PagingToken::from_bytes);
-                    let read = T::repository(db)
-                        .partition_page(&partition, page.read_size(&start)?, token.as_ref())
-                        .await
-                        .map_err(|error| from_corm(&error))?;
+                    let repository = T::repository(db);
+                    let size = page.read_size(&start)?;
+                    let read = if range.is_whole() {
+                        repository.partition_page(&partition, size, token.as_ref()).await
+                    } else {
+                        let from = range.from.as_ref().map_or(Bound::Unbounded, Bound::Included);
+                        let to = range.to.as_ref().map_or(Bound::Unbounded, Bound::Excluded);
+                        repository
+                            .partition_range_page(&partition, from, to, range.order(), size, token.as_ref())
+                            .await
+                    }
+                    .map_err(|error| from_corm(&error))?;
                     let connection = page.connection(&cursors, &identity, &start, read);
                     Ok(Some(FieldValue::owned_any(connection)))
                 })
             },
         )
         .description(format!(
-            "A page of the `{}` rows of one partition, in clustering order: `first` rows after the cursor `after`.",
+            "A page of the `{}` rows of one partition, in clustering order (or by the first clustering column descending or ascending, as `descending` says), those whose first clustering column is `from` or after and before `to` when given: `first` rows after the cursor `after`.",
             T::NAME
         ));
         for partition_field in fields.iter().filter(|field| field.roles & PARTITION != 0) {
@@ -219,7 +234,15 @@ impl<D: Clone + Send + Sync + 'static> SchemaBuilder<D> {
                 partition_field.input.clone(),
             ));
         }
+        let bound = nullable(&<T::First as GraphqlValue>::type_ref(true));
+        <T::First as GraphqlValue>::register(&mut self.types);
         field = field
+            .argument(InputValue::new("from", bound.clone()))
+            .argument(InputValue::new("to", bound))
+            .argument(InputValue::new(
+                "descending",
+                TypeRef::named(TypeRef::BOOLEAN),
+            ))
             .argument(InputValue::new("first", TypeRef::named(TypeRef::INT)))
             .argument(InputValue::new("after", TypeRef::named(TypeRef::STRING)));
         self.add_query(&name, field);
@@ -609,4 +632,56 @@ fn object_argument<'a>(
 ) -> Result<InputFields<'a>, GraphqlError> {
     let value = ctx.args.try_get(name)?;
     InputFields::of(value.as_value()).map_err(|why| bad_input(name, &why))
+}
+
+/// The bounds of a partition read on its first clustering column: `from`
+/// (included), `to` (excluded), and the direction.
+struct ClusteringRange<F> {
+    from: Option<F>,
+    to: Option<F>,
+    descending: bool,
+    /// Whether `descending` is the table's own order.
+    natural: bool,
+}
+
+impl<F: GraphqlValue> ClusteringRange<F> {
+    /// The bounds a client sent.
+    fn read(args: &InputFields<'_>, first_descending: bool) -> Result<Self, async_graphql::Error> {
+        let descending = args
+            .get::<Option<bool>>("descending")
+            .map_err(|why| bad_input("descending", &why))?
+            .unwrap_or(first_descending);
+        Ok(Self {
+            from: args.get("from").map_err(|why| bad_input("from", &why))?,
+            to: args.get("to").map_err(|why| bad_input("to", &why))?,
+            descending,
+            natural: descending == first_descending,
+        })
+    }
+
+    /// Whether the read is of the whole partition in clustering order.
+    fn is_whole(&self) -> bool {
+        self.from.is_none() && self.to.is_none() && self.natural
+    }
+
+    /// The direction of the first clustering column.
+    fn order(&self) -> crate::SortOrder {
+        if self.descending {
+            crate::SortOrder::Desc
+        } else {
+            crate::SortOrder::Asc
+        }
+    }
+
+    /// Adds the bounds to a cursor's identity: a cursor of one range does
+    /// not open in another.
+    fn identify(&self, identity: &mut Vec<u8>) {
+        for bound in [&self.from, &self.to] {
+            identity.push(0);
+            if let Some(value) = bound {
+                identity.extend_from_slice(value.to_value().to_string().as_bytes());
+            }
+        }
+        identity.push(u8::from(self.descending));
+    }
 }

@@ -103,6 +103,62 @@ impl<T: Clustered> Repository<'_, T> {
         self.read_range(partition, shape, values, order).await
     }
 
+    /// One page of [`partition_range`](Self::partition_range) without a
+    /// limit: at most `page_size` rows of the partition whose first
+    /// clustering column lies between `from` and `to`, in `order`, from
+    /// where `token` (the `next` of an earlier page of the same read) says.
+    ///
+    /// # Errors
+    /// As [`paging::page`](crate::paging::page).
+    pub async fn partition_range_page(
+        &self,
+        partition: &T::Partition,
+        from: Bound<&T::First>,
+        to: Bound<&T::First>,
+        order: SortOrder,
+        page_size: i32,
+        token: Option<&crate::PagingToken>,
+    ) -> Result<crate::Page<T>> {
+        let limit = bound_limit(None);
+        let mut values = RangeValues::new();
+        let mut shape = if order == SortOrder::Desc { 0x10 } else { 0 };
+        for (bound, [included, excluded]) in [(from, [0x1, 0x2]), (to, [0x4, 0x8])] {
+            match bound {
+                Bound::Included(value) => {
+                    shape |= included;
+                    values.push(value);
+                }
+                Bound::Excluded(value) => {
+                    shape |= excluded;
+                    values.push(value);
+                }
+                Bound::Unbounded => {}
+            }
+        }
+        values.push(&limit);
+        let statements = self.statements();
+        let statement = statements
+            .range
+            .get(shape, || range_text(statements, shape, order));
+        self.traced("partition_range", async {
+            let prepared = statement.prepared(self.session()).await?;
+            let values = Chain {
+                before: &[],
+                row: partition,
+                after: values.bound(),
+            };
+            crate::paging::page(
+                self.session(),
+                &self.options().apply(prepared),
+                values,
+                Some(page_size),
+                token.map(crate::PagingToken::as_bytes),
+            )
+            .await
+        })
+        .await
+    }
+
     /// The rows of a partition between the bounds bound in `values` (then
     /// the limit), whose kinds are the bits of `shape`.
     async fn read_range(

@@ -320,6 +320,11 @@ pub struct GraphqlModel {
     pub patch: Option<GraphqlStruct>,
     /// `changes retain …`: the subscription to its changes.
     pub changes: bool,
+    /// The table orders its first clustering column descending.
+    pub first_descending: bool,
+    /// The GraphQL input type of the first clustering column (nullable),
+    /// the type of a partition read's `from` and `to`.
+    pub first_bound: String,
 }
 
 impl GraphqlModel {
@@ -1117,6 +1122,29 @@ fn model(
         insert,
         patch,
         changes: item.changes.is_some(),
+        first_descending: item
+            .key
+            .clustering
+            .first()
+            .is_some_and(|column| column.order == ir::Order::Desc),
+        first_bound: item
+            .key
+            .clustering
+            .first()
+            .and_then(|column| {
+                fields
+                    .iter()
+                    .find(|field| field.name == field_name(&column.field))
+            })
+            .map(|field| {
+                field
+                    .ty
+                    .input
+                    .strip_suffix('!')
+                    .unwrap_or(&field.ty.input)
+                    .to_owned()
+            })
+            .unwrap_or_default(),
         fields,
     })
 }
