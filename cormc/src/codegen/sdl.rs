@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::graphql_types::{HelperType, SCALARS, collect_named};
-use super::view::{GraphqlField, GraphqlFile, GraphqlModel};
+use super::view::{GraphqlField, GraphqlFile, GraphqlModel, GraphqlObject};
 use crate::ir;
 
 /// The description of the one field of an object whose Rust type has
@@ -90,6 +90,30 @@ fn key_arguments(model: &GraphqlModel) -> Vec<(String, String)> {
         .key_fields()
         .map(|field| (field.name.clone(), input(field).to_owned()))
         .collect()
+}
+
+/// An object type and its input form (`<name>Input`), with `object`'s
+/// fields; an object without fields gets the one null field `_` (GraphQL
+/// has no empty objects), as the runtime gives it.
+fn object_and_input(out: &mut String, object: &GraphqlObject) {
+    for (keyword, name, as_input) in [
+        ("type", object.ident.clone(), false),
+        ("input", format!("{}Input", object.ident), true),
+    ] {
+        block(out, keyword, &name, &object.description_text, |out| {
+            for column in &object.fields {
+                let ty = if as_input {
+                    input(column)
+                } else {
+                    output(column)
+                };
+                field(out, &column.description_text, &column.name, &[], ty);
+            }
+            if object.fields.is_empty() {
+                field(out, EMPTY, "_", &[], "Boolean");
+            }
+        });
+    }
 }
 
 /// The SDL of `file`, the GraphQL view of `schema`.
@@ -559,75 +583,14 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
         for column in &item.fields {
             collect_named(schema, &column.ty, &mut helpers, &mut scalars);
         }
-        block(&mut out, "type", &udt.ident, &udt.description_text, |out| {
-            for column in &udt.fields {
-                field(
-                    out,
-                    &column.description_text,
-                    &column.name,
-                    &[],
-                    output(column),
-                );
-            }
-        });
-        block(
-            &mut out,
-            "input",
-            &format!("{}Input", udt.ident),
-            &udt.description_text,
-            |out| {
-                for column in &udt.fields {
-                    field(
-                        out,
-                        &column.description_text,
-                        &column.name,
-                        &[],
-                        input(column),
-                    );
-                }
-            },
-        );
+        object_and_input(&mut out, udt);
     }
     for (series, item) in file.series.iter().zip(&schema.time_series) {
         for column in item.series.iter().chain(&item.fields) {
             collect_named(schema, &column.ty, &mut helpers, &mut scalars);
         }
         scalars.insert("Timestamp");
-        let point = &series.point;
-        block(
-            &mut out,
-            "type",
-            &point.ident,
-            &point.description_text,
-            |out| {
-                for column in &point.fields {
-                    field(
-                        out,
-                        &column.description_text,
-                        &column.name,
-                        &[],
-                        output(column),
-                    );
-                }
-            },
-        );
-        block(
-            &mut out,
-            "input",
-            &format!("{}Input", point.ident),
-            &point.description_text,
-            |out| {
-                for column in &point.fields {
-                    field(
-                        out,
-                        &column.description_text,
-                        &column.name,
-                        &[],
-                        input(column),
-                    );
-                }
-            },
-        );
+        object_and_input(&mut out, &series.point);
     }
     for (store, item) in file.stores.iter().zip(&schema.event_stores) {
         let name = &store.name;
@@ -660,47 +623,7 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
             for column in &declared.fields {
                 collect_named(schema, &column.ty, &mut helpers, &mut scalars);
             }
-            let object = &event.object;
-            block(
-                &mut out,
-                "type",
-                &object.ident,
-                &object.description_text,
-                |out| {
-                    for column in &object.fields {
-                        field(
-                            out,
-                            &column.description_text,
-                            &column.name,
-                            &[],
-                            output(column),
-                        );
-                    }
-                    if object.fields.is_empty() {
-                        field(out, EMPTY, "_", &[], "Boolean");
-                    }
-                },
-            );
-            block(
-                &mut out,
-                "input",
-                &format!("{}Input", object.ident),
-                &object.description_text,
-                |out| {
-                    for column in &object.fields {
-                        field(
-                            out,
-                            &column.description_text,
-                            &column.name,
-                            &[],
-                            input(column),
-                        );
-                    }
-                    if object.fields.is_empty() {
-                        field(out, EMPTY, "_", &[], "Boolean");
-                    }
-                },
-            );
+            object_and_input(&mut out, &event.object);
         }
     }
     for (name, helper) in &helpers {

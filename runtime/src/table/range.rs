@@ -49,20 +49,7 @@ impl<T: Clustered> Repository<'_, T> {
     ) -> Result<Rows<T>> {
         let limit = bound_limit(limit);
         let mut values = RangeValues::new();
-        let mut shape = 0;
-        for (bound, [included, excluded]) in [(&from, [0x1, 0x2]), (&to, [0x4, 0x8])] {
-            match bound {
-                Bound::Included(value) => {
-                    shape |= included;
-                    values.push(value);
-                }
-                Bound::Excluded(value) => {
-                    shape |= excluded;
-                    values.push(value);
-                }
-                Bound::Unbounded => {}
-            }
-        }
+        let shape = bind_first_bounds(from.as_ref(), to.as_ref(), &mut values);
         values.push(&limit);
         self.read_range(partition, shape, values, order).await
     }
@@ -121,19 +108,9 @@ impl<T: Clustered> Repository<'_, T> {
     ) -> Result<crate::Page<T>> {
         let limit = bound_limit(None);
         let mut values = RangeValues::new();
-        let mut shape = if order == SortOrder::Desc { 0x10 } else { 0 };
-        for (bound, [included, excluded]) in [(from, [0x1, 0x2]), (to, [0x4, 0x8])] {
-            match bound {
-                Bound::Included(value) => {
-                    shape |= included;
-                    values.push(value);
-                }
-                Bound::Excluded(value) => {
-                    shape |= excluded;
-                    values.push(value);
-                }
-                Bound::Unbounded => {}
-            }
+        let mut shape = bind_first_bounds(from, to, &mut values);
+        if order == SortOrder::Desc {
+            shape |= 0x10;
         }
         values.push(&limit);
         let statements = self.statements();
@@ -183,6 +160,30 @@ impl<T: Clustered> Repository<'_, T> {
         };
         self.stream(prepared, values).await
     }
+}
+
+/// Binds the bounds on the first clustering column that are set, `from`
+/// then `to`; the shape bits of their kinds.
+fn bind_first_bounds<'v, F: SerializeValue + Sync>(
+    from: Bound<&'v F>,
+    to: Bound<&'v F>,
+    values: &mut RangeValues<'v>,
+) -> u64 {
+    let mut shape = 0;
+    for (bound, [included, excluded]) in [(from, [0x1, 0x2]), (to, [0x4, 0x8])] {
+        match bound {
+            Bound::Included(value) => {
+                shape |= included;
+                values.push(value);
+            }
+            Bound::Excluded(value) => {
+                shape |= excluded;
+                values.push(value);
+            }
+            Bound::Unbounded => {}
+        }
+    }
+    shape
 }
 
 /// The value of the `LIMIT ?` marker: unset (no limit) for `None`.

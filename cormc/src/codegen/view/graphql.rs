@@ -483,20 +483,13 @@ impl GraphqlFile {
             let Some(mut graphql) = query_view(schema, db, query, view) else {
                 continue;
             };
-            // A model's own fields keep their names; a query named like
-            // one of them is `<name>Query`.
-            if taken.contains(&graphql.field) {
-                graphql.field.push_str("Query");
-            }
-            if !taken.insert(graphql.field.clone()) {
-                return Err(CodegenError::Unsupported {
-                    what: format!("query `{}`", query.name),
-                    reason: format!(
-                        "its GraphQL field `{}` is another field's name; rename the query",
-                        graphql.field
-                    ),
-                });
-            }
+            claim_field(
+                &mut taken,
+                &mut graphql.field,
+                "Query",
+                "query",
+                &query.name,
+            )?;
             served.push(graphql);
         }
         let queries = served;
@@ -509,18 +502,13 @@ impl GraphqlFile {
             let Some(mut graphql) = aggregate_view(schema, db, aggregate, view) else {
                 continue;
             };
-            if taken.contains(&graphql.field) {
-                graphql.field.push_str("Aggregate");
-            }
-            if !taken.insert(graphql.field.clone()) {
-                return Err(CodegenError::Unsupported {
-                    what: format!("aggregate `{}`", aggregate.name),
-                    reason: format!(
-                        "its GraphQL field `{}` is another field's name; rename the aggregate",
-                        graphql.field
-                    ),
-                });
-            }
+            claim_field(
+                &mut taken,
+                &mut graphql.field,
+                "Aggregate",
+                "aggregate",
+                &aggregate.name,
+            )?;
             aggregates.push(graphql);
         }
         let series = schema
@@ -648,6 +636,28 @@ fn query_view(
         }),
         description: literal(&text),
         description_text: text,
+    })
+}
+
+/// Takes the query field name `field` for the `kind` named `name`: a
+/// model's own fields keep their names, so a name one of them has gets
+/// `suffix` (`<name>Query`); a clash left after that is refused.
+fn claim_field(
+    taken: &mut std::collections::BTreeSet<String>,
+    field: &mut String,
+    suffix: &str,
+    kind: &str,
+    name: &str,
+) -> Result<(), CodegenError> {
+    if taken.contains(field.as_str()) {
+        field.push_str(suffix);
+    }
+    if taken.insert(field.clone()) {
+        return Ok(());
+    }
+    Err(CodegenError::Unsupported {
+        what: format!("{kind} `{name}`"),
+        reason: format!("its GraphQL field `{field}` is another field's name; rename the {kind}"),
     })
 }
 
