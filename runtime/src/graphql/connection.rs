@@ -145,22 +145,7 @@ impl<'a> PageRequest<'a> {
         default: u32,
         max: u32,
     ) -> Result<Self, GraphqlError> {
-        let first = match ctx.args.get("first") {
-            None => default,
-            Some(first) if first.is_null() => default,
-            Some(first) => {
-                let first = first.i64()?;
-                match u32::try_from(first) {
-                    Ok(first) if (1..=max).contains(&first) => first,
-                    _ => {
-                        return Err(bad_input(
-                            "first",
-                            &format!("{first} rows: a page has 1 to {max}"),
-                        ));
-                    }
-                }
-            }
-        };
+        let first = first(&InputFields::new(ctx.args.as_index_map()), default, max)?;
         let after = match ctx.args.get("after") {
             Some(after) if !after.is_null() => Some(after.string()?),
             _ => None,
@@ -247,4 +232,23 @@ pub(crate) fn identity(
         identity.extend_from_slice(value.to_string().as_bytes());
     }
     Ok(identity)
+}
+
+/// The `first` argument of a read: how many rows (`default` when not
+/// given); more than `max`, or fewer than one, is refused rather than
+/// capped.
+pub(crate) fn first(args: &InputFields<'_>, default: u32, max: u32) -> Result<u32, GraphqlError> {
+    match args
+        .get::<Option<i32>>("first")
+        .map_err(|why| bad_input("first", &why))?
+    {
+        None => Ok(default),
+        Some(first) => match u32::try_from(first) {
+            Ok(first) if (1..=max).contains(&first) => Ok(first),
+            _ => Err(bad_input(
+                "first",
+                &format!("{first}: a read has 1 to {max} rows"),
+            )),
+        },
+    }
 }

@@ -212,13 +212,7 @@ pub(crate) fn fields<S: Stored>(
                     .map_err(|why| bad_input("from", &why))?
                     .unwrap_or(1);
                 let from = u64::try_from(from).map_err(|_| bad_input("from", "a version is 1 or more"))?;
-                let first = match args.get::<Option<i32>>("first").map_err(|why| bad_input("first", &why))? {
-                    None => default_size,
-                    Some(first) => match u32::try_from(first) {
-                        Ok(first) if (1..=max_size).contains(&first) => first,
-                        _ => return Err(bad_input("first", &format!("{first} events: a read has 1 to {max_size}"))),
-                    },
-                };
+                let first = super::connection::first(&args, default_size, max_size)?;
                 let store = S::store(db);
                 let recorded: Vec<Recorded<S::Event>> = store
                     .load(&id, from)

@@ -66,13 +66,7 @@ pub(crate) fn fields<P: Series>(
             }
             let descending = args.get::<Option<bool>>("descending").map_err(|why| bad_input("descending", &why))?;
             let direction = if descending == Some(true) { Direction::Descending } else { Direction::Ascending };
-            let first = match args.get::<Option<i32>>("first").map_err(|why| bad_input("first", &why))? {
-                None => default_size,
-                Some(first) => match u32::try_from(first) {
-                    Ok(first) if (1..=max_size).contains(&first) => first,
-                    _ => return Err(bad_input("first", &format!("{first} points: a read has 1 to {max_size}"))),
-                },
-            };
+            let first = super::connection::first(&args, default_size, max_size)?;
             let limit = usize::try_from(first).unwrap_or(usize::MAX);
             let repository = P::repository(db);
             let points: Vec<P> = repository
