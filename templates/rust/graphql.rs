@@ -1,3 +1,4 @@
+{% import "rust/graphql_values.rs" as values %}
 //! The schema in GraphQL (`corm::graphql`): how each enum, user-defined
 //! type and model maps to GraphQL, and [`graphql_schema`], which builds the
 //! schema `schema.graphql` (beside this file) describes, over a [`Db`].
@@ -106,37 +107,7 @@ impl corm::graphql::ListItem for {{ item.ident }} {}
 {% endfor %}
 {% for item in file.udts %}
 
-impl corm::graphql::GraphqlValue for {{ item.ident }} {
-    fn type_ref(input: bool) -> corm::graphql::TypeRef {
-        corm::graphql::object_type("{{ item.ident }}", input)
-    }
-    fn type_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("{{ item.ident }}")
-    }
-    fn register(types: &mut corm::graphql::Types) {
-        types.object(
-            corm::graphql::ObjectSpec::new("{{ item.ident }}", {{ item.description }})
-{% for field in item.fields %}
-                .value::<{{ field.rust_type }}>("{{ field.name }}", {{ field.description }})
-{% endfor %}
-        );
-    }
-    fn to_value(&self) -> corm::graphql::Value {
-        corm::graphql::object_value([
-{% for field in item.fields %}
-            ("{{ field.name }}", self.{{ field.ident }}.to_value()),
-{% endfor %}
-        ])
-    }
-    fn from_value(value: &corm::graphql::Value) -> Result<Self, corm::graphql::Refusal> {
-        let fields = corm::graphql::InputFields::of(value)?;
-        Ok(Self {
-{% for field in item.fields %}
-            {{ field.ident }}: fields.get("{{ field.name }}")?,
-{% endfor %}
-        })
-    }
-}
+{% call values::value_object(item.ident, item.ident, item.description, item.fields) %}{% endcall %}
 
 impl corm::graphql::ListItem for {{ item.ident }} {}
 {% endfor %}
@@ -330,69 +301,13 @@ impl corm::graphql::NamedQuery for {{ query.ident }} {
 {% if let Some(partial) = query.partial %}
 
 /// The rows of query `{{ query.field }}`: an output type.
-impl corm::graphql::GraphqlValue for {{ partial.ident }} {
-    fn type_ref(_input: bool) -> corm::graphql::TypeRef {
-        corm::graphql::TypeRef::named_nn("{{ partial.ident }}")
-    }
-    fn type_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("{{ partial.ident }}")
-    }
-    fn register(types: &mut corm::graphql::Types) {
-        types.object(
-            corm::graphql::ObjectSpec::new("{{ partial.ident }}", {{ partial.description }})
-                .output_only()
-{% for field in partial.fields %}
-                .value::<{{ field.rust_type }}>("{{ field.name }}", {{ field.description }})
-{% endfor %}
-        );
-    }
-    fn to_value(&self) -> corm::graphql::Value {
-        corm::graphql::object_value([
-{% for field in partial.fields %}
-            ("{{ field.name }}", self.{{ field.ident }}.to_value()),
-{% endfor %}
-        ])
-    }
-    fn from_value(_value: &corm::graphql::Value) -> Result<Self, corm::graphql::Refusal> {
-        Err(corm::graphql::output_only("{{ partial.ident }}"))
-    }
-}
-
-impl corm::graphql::ListItem for {{ partial.ident }} {}
+{% call values::result_object(partial.ident, partial.description, partial.fields) %}{% endcall %}
 {% endif %}
 {% endfor %}
 {% for aggregate in file.aggregates %}
 
 /// The result rows of aggregate `{{ aggregate.field }}`: an output type.
-impl corm::graphql::GraphqlValue for {{ aggregate.row }} {
-    fn type_ref(_input: bool) -> corm::graphql::TypeRef {
-        corm::graphql::TypeRef::named_nn("{{ aggregate.row }}")
-    }
-    fn type_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("{{ aggregate.row }}")
-    }
-    fn register(types: &mut corm::graphql::Types) {
-        types.object(
-            corm::graphql::ObjectSpec::new("{{ aggregate.row }}", {{ aggregate.row_description }})
-                .output_only()
-{% for field in aggregate.fields %}
-                .value::<{{ field.rust_type }}>("{{ field.name }}", {{ field.description }})
-{% endfor %}
-        );
-    }
-    fn to_value(&self) -> corm::graphql::Value {
-        corm::graphql::object_value([
-{% for field in aggregate.fields %}
-            ("{{ field.name }}", self.{{ field.ident }}.to_value()),
-{% endfor %}
-        ])
-    }
-    fn from_value(_value: &corm::graphql::Value) -> Result<Self, corm::graphql::Refusal> {
-        Err(corm::graphql::output_only("{{ aggregate.row }}"))
-    }
-}
-
-impl corm::graphql::ListItem for {{ aggregate.row }} {}
+{% call values::result_object(aggregate.row, aggregate.row_description, aggregate.fields) %}{% endcall %}
 
 /// Aggregate `{{ aggregate.field }}`: `db.{{ aggregate.accessor }}().{{ aggregate.method }}(…)`.
 struct {{ aggregate.ident }};
@@ -419,37 +334,7 @@ impl corm::graphql::NamedQuery for {{ aggregate.ident }} {
 {% endfor %}
 {% for series in file.series %}
 
-impl corm::graphql::GraphqlValue for {{ series.ident }} {
-    fn type_ref(input: bool) -> corm::graphql::TypeRef {
-        corm::graphql::object_type("{{ series.ident }}", input)
-    }
-    fn type_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("{{ series.ident }}")
-    }
-    fn register(types: &mut corm::graphql::Types) {
-        types.object(
-            corm::graphql::ObjectSpec::new("{{ series.ident }}", {{ series.point.description }})
-{% for field in series.point.fields %}
-                .value::<{{ field.rust_type }}>("{{ field.name }}", {{ field.description }})
-{% endfor %}
-        );
-    }
-    fn to_value(&self) -> corm::graphql::Value {
-        corm::graphql::object_value([
-{% for field in series.point.fields %}
-            ("{{ field.name }}", self.{{ field.ident }}.to_value()),
-{% endfor %}
-        ])
-    }
-    fn from_value(value: &corm::graphql::Value) -> Result<Self, corm::graphql::Refusal> {
-        let fields = corm::graphql::InputFields::of(value)?;
-        Ok(Self {
-{% for field in series.point.fields %}
-            {{ field.ident }}: fields.get("{{ field.name }}")?,
-{% endfor %}
-        })
-    }
-}
+{% call values::value_object(series.ident, series.ident, series.point.description, series.point.fields) %}{% endcall %}
 
 impl corm::graphql::Series for {{ series.ident }} {
     type Db = Db;
@@ -475,39 +360,7 @@ impl corm::graphql::Series for {{ series.ident }} {
 {% for store in file.stores %}
 {% for event in store.events %}
 
-impl corm::graphql::GraphqlValue for {{ store.accessor }}::{{ event.variant }} {
-    fn type_ref(input: bool) -> corm::graphql::TypeRef {
-        corm::graphql::object_type("{{ event.object.ident }}", input)
-    }
-    fn type_name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("{{ event.object.ident }}")
-    }
-    fn register(types: &mut corm::graphql::Types) {
-        types.object(
-            corm::graphql::ObjectSpec::new("{{ event.object.ident }}", {{ event.object.description }})
-{% for field in event.object.fields %}
-                .value::<{{ field.rust_type }}>("{{ field.name }}", {{ field.description }})
-{% endfor %}
-        );
-    }
-    fn to_value(&self) -> corm::graphql::Value {
-        corm::graphql::object_value([
-{% for field in event.object.fields %}
-            ("{{ field.name }}", self.{{ field.ident }}.to_value()),
-{% endfor %}
-        ])
-    }
-    fn from_value({% if event.object.fields.is_empty() %}_{% endif %}value: &corm::graphql::Value) -> Result<Self, corm::graphql::Refusal> {
-{% if !event.object.fields.is_empty() %}
-        let fields = corm::graphql::InputFields::of(value)?;
-{% endif %}
-        Ok(Self {
-{% for field in event.object.fields %}
-            {{ field.ident }}: fields.get("{{ field.name }}")?,
-{% endfor %}
-        })
-    }
-}
+{% let payload = format!("{}::{}", store.accessor, event.variant) %}{% call values::value_object(payload, event.object.ident, event.object.description, event.object.fields) %}{% endcall %}
 {% endfor %}
 
 impl corm::graphql::Stored for {{ store.ident }} {
