@@ -307,7 +307,7 @@ impl corm::graphql::NamedQuery for {{ query.ident }} {
 {% for aggregate in file.aggregates %}
 
 /// The result rows of aggregate `{{ aggregate.field }}`: an output type.
-{% call values::result_object(aggregate.row, aggregate.row_description, aggregate.fields) %}{% endcall %}
+{% call values::result_object(aggregate.row.ident, aggregate.row.description, aggregate.row.fields) %}{% endcall %}
 
 /// Aggregate `{{ aggregate.field }}`: `db.{{ aggregate.accessor }}().{{ aggregate.method }}(…)`.
 struct {{ aggregate.ident }};

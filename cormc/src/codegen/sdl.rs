@@ -385,60 +385,31 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
             },
         );
     }
+    // The result rows of `select` queries and of aggregates: output types.
     let mut aggregate_scalars: BTreeSet<&'static str> = BTreeSet::new();
-    for partial in file
+    let result_rows = file
         .queries
         .iter()
         .filter_map(|query| query.partial.as_ref())
-    {
-        block(
-            &mut out,
-            "type",
-            &partial.ident,
-            &partial.description_text,
-            |out| {
-                for column in &partial.fields {
-                    field(
-                        out,
-                        &column.description_text,
-                        &column.name,
-                        &[],
-                        &column.graphql,
-                    );
-                    let named = column
-                        .graphql
-                        .trim_matches(|c| c == '[' || c == ']' || c == '!');
-                    if let Some((name, _)) = SCALARS.iter().find(|(scalar, _)| *scalar == named) {
-                        aggregate_scalars.insert(name);
-                    }
+        .chain(file.aggregates.iter().map(|aggregate| &aggregate.row));
+    for row in result_rows {
+        block(&mut out, "type", &row.ident, &row.description_text, |out| {
+            for column in &row.fields {
+                field(
+                    out,
+                    &column.description_text,
+                    &column.name,
+                    &[],
+                    &column.graphql,
+                );
+                let named = column
+                    .graphql
+                    .trim_matches(|c| c == '[' || c == ']' || c == '!');
+                if let Some((name, _)) = SCALARS.iter().find(|(scalar, _)| *scalar == named) {
+                    aggregate_scalars.insert(name);
                 }
-            },
-        );
-    }
-    for aggregate in &file.aggregates {
-        block(
-            &mut out,
-            "type",
-            &aggregate.row,
-            &aggregate.row_description_text,
-            |out| {
-                for column in &aggregate.fields {
-                    field(
-                        out,
-                        &column.description_text,
-                        &column.name,
-                        &[],
-                        &column.graphql,
-                    );
-                    let named = column
-                        .graphql
-                        .trim_matches(|c| c == '[' || c == ']' || c == '!');
-                    if let Some((name, _)) = SCALARS.iter().find(|(scalar, _)| *scalar == named) {
-                        aggregate_scalars.insert(name);
-                    }
-                }
-            },
-        );
+            }
+        });
     }
     let mut helpers: BTreeMap<String, HelperType> = BTreeMap::new();
     let mut scalars: BTreeSet<&'static str> = aggregate_scalars;

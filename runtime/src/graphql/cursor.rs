@@ -38,21 +38,24 @@ impl Cursors {
         Self { key }
     }
 
-    /// The signature of `payload` for the query `identity`.
-    fn sign(&self, identity: &[u8], payload: &[u8]) -> [u8; SIGNATURE] {
-        // A 32-byte key always fits HMAC-SHA-256.
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.key) else {
-            return [0; SIGNATURE];
-        };
-        mac.update(
-            &u64::try_from(identity.len())
-                .unwrap_or(u64::MAX)
-                .to_be_bytes(),
-        );
+    /// The MAC of `payload` for the query `identity`, fed and ready to
+    /// finish or verify; `None` only if the key did not fit, which a
+    /// 32-byte key always does.
+    fn mac(&self, identity: &[u8], payload: &[u8]) -> Option<Hmac<Sha256>> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).ok()?;
+        let length = u64::try_from(identity.len()).unwrap_or(u64::MAX);
+        mac.update(&length.to_be_bytes());
         mac.update(identity);
         mac.update(payload);
+        Some(mac)
+    }
+
+    /// The signature of `payload` for the query `identity`.
+    fn sign(&self, identity: &[u8], payload: &[u8]) -> [u8; SIGNATURE] {
         let mut signature = [0; SIGNATURE];
-        signature.copy_from_slice(&mac.finalize().into_bytes()[..SIGNATURE]);
+        if let Some(mac) = self.mac(identity, payload) {
+            signature.copy_from_slice(&mac.finalize().into_bytes()[..SIGNATURE]);
+        }
         signature
     }
 
@@ -79,17 +82,10 @@ impl Cursors {
             return Err(FORGED);
         }
         let (payload, signature) = bytes.split_at(bytes.len() - SIGNATURE);
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.key) else {
-            return Err(FORGED);
-        };
-        mac.update(
-            &u64::try_from(identity.len())
-                .unwrap_or(u64::MAX)
-                .to_be_bytes(),
-        );
-        mac.update(identity);
-        mac.update(payload);
-        mac.verify_truncated_left(signature).map_err(|_| FORGED)?;
+        self.mac(identity, payload)
+            .ok_or(FORGED)?
+            .verify_truncated_left(signature)
+            .map_err(|_| FORGED)?;
         if payload[0] != VERSION {
             return Err(FORGED);
         }

@@ -99,18 +99,12 @@ pub struct GraphqlAggregate {
     pub output_graphql: String,
     /// The arguments, in the method's order.
     pub params: Vec<GraphqlParam>,
-    /// The result row's Rust (and GraphQL) type.
-    pub row: String,
-    /// The result row's fields.
-    pub fields: Vec<AggregateField>,
+    /// The result row, an output type.
+    pub row: GraphqlResultRow,
     /// The description, as a Rust string literal.
     pub description: String,
     /// The description's text.
     pub description_text: String,
-    /// The result row's description, as a Rust string literal.
-    pub row_description: String,
-    /// The result row's description's text.
-    pub row_description_text: String,
 }
 
 /// A field of an aggregate's result row.
@@ -550,30 +544,18 @@ fn query_view(
         None => None,
         // A partial row a page at a time, or scored, is not served yet.
         Some(_) if paged || view.nearest.is_some() => return None,
-        Some(partial) => {
-            let fields = partial
-                .fields
-                .iter()
-                .map(|field| {
-                    let text = description_of_lines(&field.doc);
-                    Some(AggregateField {
-                        name: field_name(bare_ident(&field.ident)),
-                        ident: field.ident.clone(),
-                        rust_type: field.ty.clone(),
-                        graphql: graphql_of_rust(schema, &field.ty)?,
-                        description: literal(&text),
-                        description_text: text,
-                    })
-                })
-                .collect::<Option<Vec<_>>>()?;
-            let text = description_of_lines(&partial.doc);
-            Some(GraphqlResultRow {
-                ident: partial.ident.clone(),
-                description: literal(&text),
-                description_text: text,
-                fields,
-            })
-        }
+        Some(partial) => Some(result_row(
+            schema,
+            &partial.ident,
+            &partial.doc,
+            partial.fields.iter().map(|field| {
+                (
+                    field.ident.as_str(),
+                    field.ty.as_str(),
+                    field.doc.as_slice(),
+                )
+            }),
+        )?),
     };
     let model = super::type_ident(&query.model);
     let accessor = db
@@ -781,31 +763,27 @@ fn aggregate_view(
         .accessor
         .clone();
     let params = graphql_params(schema, &aggregate.params, &view.params)?;
-    let fields = view
-        .fields
-        .iter()
-        .map(|field| {
-            let text = description_of_lines(&field.doc);
-            Some(AggregateField {
-                name: field_name(bare_ident(&field.ident)),
-                ident: field.ident.clone(),
-                rust_type: field.ty.clone(),
-                graphql: graphql_of_rust(schema, &field.ty)?,
-                description: literal(&text),
-                description_text: text,
-            })
-        })
-        .collect::<Option<Vec<_>>>()?;
-    let row = view.row.clone();
+    let row = result_row(
+        schema,
+        &view.row,
+        &view.row_doc,
+        view.fields.iter().map(|field| {
+            (
+                field.ident.as_str(),
+                field.ty.as_str(),
+                field.doc.as_slice(),
+            )
+        }),
+    )?;
+    let name = &row.ident;
     let output_graphql = if view.returns.starts_with("Vec<") {
-        format!("[{row}!]!")
+        format!("[{name}!]!")
     } else if view.returns.starts_with("Option<") {
-        row.clone()
+        name.clone()
     } else {
-        format!("{row}!")
+        format!("{name}!")
     };
     let text = description(aggregate.doc.as_deref());
-    let row_text = description_of_lines(&view.row_doc);
     Some(GraphqlAggregate {
         ident: format!(
             "{}Aggregate",
@@ -818,11 +796,39 @@ fn aggregate_view(
         output_graphql,
         params,
         row,
-        fields,
         description: literal(&text),
         description_text: text,
-        row_description: literal(&row_text),
-        row_description_text: row_text,
+    })
+}
+
+/// The result row `ident` (doc lines `doc`) with `fields` (Rust name,
+/// Rust type, doc lines), or `None` when a field's type has no GraphQL
+/// mapping.
+fn result_row<'f>(
+    schema: &ir::Schema,
+    ident: &str,
+    doc: &[String],
+    fields: impl Iterator<Item = (&'f str, &'f str, &'f [String])>,
+) -> Option<GraphqlResultRow> {
+    let fields = fields
+        .map(|(ident, ty, doc)| {
+            let text = description_of_lines(doc);
+            Some(AggregateField {
+                name: field_name(bare_ident(ident)),
+                ident: ident.to_owned(),
+                rust_type: ty.to_owned(),
+                graphql: graphql_of_rust(schema, ty)?,
+                description: literal(&text),
+                description_text: text,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let text = description_of_lines(doc);
+    Some(GraphqlResultRow {
+        ident: ident.to_owned(),
+        description: literal(&text),
+        description_text: text,
+        fields,
     })
 }
 
