@@ -6,6 +6,8 @@
 #[rustfmt::skip]
 pub mod generated;
 
+pub mod bank;
+
 #[cfg(feature = "embeddings")]
 pub mod help_centre;
 

@@ -54,6 +54,7 @@ mod report;
 mod retry;
 #[doc(hidden)]
 pub mod rt;
+pub mod saga;
 #[cfg(feature = "semantic-cache")]
 pub mod semantic;
 #[cfg(feature = "server")]

@@ -13,6 +13,9 @@ use super::{{ series.accessor }}::{{ series.ident }};
 {% for store in file.stores %}
 use super::{{ store.accessor }}::{{ store.ident }};
 {% endfor %}
+{% for saga in file.sagas %}
+use super::{{ saga.accessor }}::{ {{ saga.ident }}, {{ saga.steps_trait }} };
+{% endfor %}
 
 /// The schema's repositories on one session and keyspace.
 ///
@@ -43,6 +46,9 @@ struct DbInner {
 {% for store in file.stores %}
     {{ store.accessor }}: corm::events::EventStatements,
 {% endfor %}
+{% for saga in file.sagas %}
+    {{ saga.accessor }}: Arc<corm::saga::SagaStatements>,
+{% endfor %}
 }
 
 impl Db {
@@ -64,6 +70,9 @@ impl Db {
 {% endfor %}
 {% for store in file.stores %}
                 {{ store.accessor }}: corm::events::EventStatements::new(&keyspace, &<{{ store.ident }} as corm::events::EventStream>::SPEC),
+{% endfor %}
+{% for saga in file.sagas %}
+                {{ saga.accessor }}: Arc::new(corm::saga::SagaStatements::new(&keyspace, &super::{{ saga.accessor }}::SPEC)),
 {% endfor %}
                 session,
                 keyspace,
@@ -218,6 +227,15 @@ impl Db {
     #[must_use]
     pub fn {{ store.accessor }}(&self) -> corm::events::EventStore<'_, {{ store.ident }}> {
         corm::events::EventStore::new(&self.inner.session, &self.inner.{{ store.accessor }})
+    }
+{% endfor %}
+{% for saga in file.sagas %}
+
+    /// A runner of saga `{{ saga.plain }}` (log {{ saga.log_table }}) with the
+    /// application's `steps`: `start`, `resume`, `status`, `recover`.
+    #[must_use]
+    pub fn {{ saga.accessor }}<S: {{ saga.steps_trait }}>(&self, steps: S) -> corm::saga::SagaRunner<{{ saga.ident }}<S>> {
+        corm::saga::SagaRunner::new(self.inner.session.clone(), Arc::clone(&self.inner.{{ saga.accessor }}), {{ saga.ident }}(steps))
     }
 {% endfor %}
 }

@@ -23,6 +23,7 @@ mod mutation;
 mod options;
 mod query;
 mod relation;
+mod saga;
 mod timeseries;
 mod type_decl;
 mod types;
@@ -61,6 +62,7 @@ pub use query::{
     WhereClause,
 };
 pub use relation::{Relation, RelationKind};
+pub use saga::{LeaseClause, Saga, SagaFields, SagaStep};
 pub use timeseries::{BucketClause, RateClause, SeriesClause, TimeSeries};
 pub use type_decl::TypeDecl;
 pub use types::{TypeExpr, TypeKind};
@@ -116,6 +118,8 @@ pub enum Item {
     TimeSeries(TimeSeries),
     /// `events Name { … }`
     Events(EventStore),
+    /// `saga Name { … }`
+    Saga(Saga),
     /// `migration N name { … }`
     Migration(Migration),
 }
@@ -135,6 +139,7 @@ impl Item {
             Self::View(i) => &i.name,
             Self::TimeSeries(i) => &i.name,
             Self::Events(i) => &i.name,
+            Self::Saga(i) => &i.name,
             Self::Migration(i) => &i.name,
         }
     }
@@ -153,6 +158,7 @@ impl Item {
             Self::View(_) => "view",
             Self::TimeSeries(_) => "timeseries",
             Self::Events(_) => "events",
+            Self::Saga(_) => "saga",
             Self::Migration(_) => "migration",
         }
     }
@@ -171,6 +177,7 @@ impl Item {
             Self::View(i) => i.doc.as_ref(),
             Self::TimeSeries(i) => i.doc.as_ref(),
             Self::Events(i) => i.doc.as_ref(),
+            Self::Saga(i) => i.doc.as_ref(),
             Self::Migration(i) => i.doc.as_ref(),
         }
     }
@@ -189,6 +196,7 @@ impl Item {
             Self::View(i) => i.span,
             Self::TimeSeries(i) => i.span,
             Self::Events(i) => i.span,
+            Self::Saga(i) => i.span,
             Self::Migration(i) => i.span,
         }
     }

@@ -106,7 +106,11 @@ fn allowances<'a>(schema: &'a Schema, out: &mut Vec<Diagnostic>) -> Vec<Allowanc
             Item::View(v) => (&v.allows, v.span),
             Item::TimeSeries(t) => (&t.allows, t.span),
             Item::Events(e) => (&e.allows, e.span),
-            Item::Keyspace(_) | Item::Type(_) | Item::Enum(_) | Item::Migration(_) => continue,
+            Item::Keyspace(_)
+            | Item::Type(_)
+            | Item::Enum(_)
+            | Item::Saga(_)
+            | Item::Migration(_) => continue,
         };
         let item_name = format!("{} `{}`", item.keyword(), item.name().name);
         let mut seen: BTreeMap<Code, Span> = BTreeMap::new();

@@ -27,6 +27,8 @@ pub(super) struct Items<'a> {
     pub models: &'a [ir::Model],
     pub time_series: &'a [ir::TimeSeries],
     pub event_stores: &'a [ir::EventStore],
+    /// The sagas.
+    pub sagas: &'a [ir::Saga],
 }
 
 /// The CQL schema `items` need.
@@ -69,6 +71,9 @@ pub(super) fn desired_schema(items: &Items<'_>) -> CqlSchema {
     }
     for store in items.event_stores {
         lower_event_store(store, &lower, &mut schema);
+    }
+    for saga in items.sagas {
+        lower_saga(saga, &mut schema);
     }
     schema
 }
@@ -576,6 +581,59 @@ fn lower_event_store(store: &ir::EventStore, lower: &TypeLowering<'_>, schema: &
             }],
         ));
     }
+}
+
+/// A saga's tables: its log, `<name>_saga (saga_id, seq)`, the state in
+/// static columns and a row per transition; and its open list,
+/// `<name>_saga_open (shard, saga_id)`, the sagas that have not ended
+/// spread over a few partitions for recovery to read.
+fn lower_saga(saga: &ir::Saga, schema: &mut CqlSchema) {
+    let state = |name: &str, ty: NativeType| ColumnDef {
+        is_static: true,
+        ..native_column(name, ty)
+    };
+    let mut log = TableDef::new(
+        Ident::new(&saga.log_table),
+        vec![
+            native_column("saga_id", NativeType::Uuid),
+            native_column("seq", NativeType::Int),
+            state("status", NativeType::Text),
+            state("step", NativeType::Int),
+            state("attempt", NativeType::Int),
+            state("version", NativeType::Int),
+            state("input", NativeType::Text),
+            state("outputs", NativeType::Text),
+            state("error", NativeType::Text),
+            state("owner", NativeType::Uuid),
+            state("lease_until", NativeType::Timestamp),
+            state("started_at", NativeType::Timestamp),
+            state("updated_at", NativeType::Timestamp),
+            timestamp("at"),
+            native_column("event", NativeType::Text),
+            native_column("step_name", NativeType::Text),
+            native_column("detail", NativeType::Text),
+        ],
+        vec![Ident::new("saga_id")],
+        vec![ClusteringColumn {
+            name: Ident::new("seq"),
+            order: SortOrder::Asc,
+        }],
+    );
+    log.options.comment = Some(format!("corm saga {}: log", saga.name));
+    schema.insert_table(log);
+    schema.insert_table(TableDef::new(
+        Ident::new(&saga.open_table),
+        vec![
+            native_column("shard", NativeType::Int),
+            native_column("saga_id", NativeType::Uuid),
+            timestamp("started_at"),
+        ],
+        vec![Ident::new("shard")],
+        vec![ClusteringColumn {
+            name: Ident::new("saga_id"),
+            order: SortOrder::Asc,
+        }],
+    ));
 }
 
 /// The comment of an event store's events table: it states `partition

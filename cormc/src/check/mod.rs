@@ -52,6 +52,7 @@ mod queries;
 mod relations;
 mod restrictions;
 mod retention;
+mod sagas;
 pub mod table_options;
 mod time_series;
 mod types;
@@ -179,14 +180,29 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
         .iter()
         .filter_map(|e| events::check_event_store(e, &symbols, &udts, &mut ctx))
         .collect();
+    let sagas: Vec<ir::Saga> = symbols
+        .sagas
+        .iter()
+        .filter_map(|s| sagas::check_saga(s, &symbols, &udts, &mut ctx))
+        .collect();
 
-    let table_owners = table_owners(&symbols, &models, &time_series, &event_stores, &mut ctx);
+    let table_owners = table_owners(
+        &symbols,
+        &Stored {
+            models: &models,
+            time_series: &time_series,
+            event_stores: &event_stores,
+            sagas: &sagas,
+        },
+        &mut ctx,
+    );
     let desired = lower::desired_schema(&lower::Items {
         keyspace: keyspace.as_ref(),
         udts: &udts,
         models: &models,
         time_series: &time_series,
         event_stores: &event_stores,
+        sagas: &sagas,
     });
     let first_item = schema.items().next().map(|item| item.name().span);
     // Drift is only meaningful when the items themselves are sound; the
@@ -255,6 +271,7 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
             mutations,
             time_series,
             event_stores,
+            sagas,
             migrations,
             desired,
         }),
@@ -321,13 +338,25 @@ fn check_index_names(symbols: &Symbols<'_>, models: &[ir::Model], ctx: &mut Cont
 }
 
 /// Which item owns each generated CQL table; two items may not share one.
+/// The checked items that are stored in tables of their own.
+struct Stored<'a> {
+    models: &'a [ir::Model],
+    time_series: &'a [ir::TimeSeries],
+    event_stores: &'a [ir::EventStore],
+    sagas: &'a [ir::Saga],
+}
+
 fn table_owners(
     symbols: &Symbols<'_>,
-    models: &[ir::Model],
-    time_series: &[ir::TimeSeries],
-    event_stores: &[ir::EventStore],
+    stored: &Stored<'_>,
     ctx: &mut Context,
 ) -> BTreeMap<String, Span> {
+    let Stored {
+        models,
+        time_series,
+        event_stores,
+        sagas,
+    } = *stored;
     let mut owners: BTreeMap<String, Span> = BTreeMap::new();
     let mut claim = |table: String, span: Span, what: String, ctx: &mut Context| {
         if let Some(first) = owners.get(&table) {
@@ -413,6 +442,21 @@ fn table_owners(
             store.projected_table.clone(),
             name_span(&store.name, store.span),
             format!("the projected stream versions of `{}`", store.name),
+            ctx,
+        );
+    }
+    for saga in sagas {
+        let span = name_span(&saga.name, saga.span);
+        claim(
+            saga.log_table.clone(),
+            span,
+            format!("the log of saga `{}`", saga.name),
+            ctx,
+        );
+        claim(
+            saga.open_table.clone(),
+            span,
+            format!("the open list of saga `{}`", saga.name),
             ctx,
         );
     }

@@ -19,6 +19,8 @@ pub(super) enum TypeDecl<'a> {
     Model(&'a ast::Model),
     TimeSeries(&'a ast::TimeSeries),
     Events(&'a ast::EventStore),
+    /// A saga.
+    Saga(&'a ast::Saga),
     View(&'a ast::View),
 }
 
@@ -31,6 +33,7 @@ impl<'a> TypeDecl<'a> {
             Self::Model(d) => &d.name,
             Self::TimeSeries(d) => &d.name,
             Self::Events(d) => &d.name,
+            Self::Saga(d) => &d.name,
             Self::View(d) => &d.name,
         }
     }
@@ -43,6 +46,7 @@ impl<'a> TypeDecl<'a> {
             Self::Model(_) => "model",
             Self::TimeSeries(_) => "time series",
             Self::Events(_) => "event store",
+            Self::Saga(_) => "saga",
             Self::View(_) => "view",
         }
     }
@@ -55,6 +59,7 @@ impl<'a> TypeDecl<'a> {
             Self::Model(_) => "a model",
             Self::TimeSeries(_) => "a time series",
             Self::Events(_) => "an event store",
+            Self::Saga(_) => "a saga",
             Self::View(_) => "a view",
         }
     }
@@ -71,6 +76,8 @@ pub(super) struct Symbols<'a> {
     pub models: Vec<&'a ast::Model>,
     pub time_series: Vec<&'a ast::TimeSeries>,
     pub event_stores: Vec<&'a ast::EventStore>,
+    /// The sagas.
+    pub sagas: Vec<&'a ast::Saga>,
     pub queries: Vec<&'a ast::Query>,
     pub aggregates: Vec<&'a ast::Aggregate>,
     pub mutations: Vec<&'a ast::Mutation>,
@@ -121,6 +128,11 @@ impl<'a> Symbols<'a> {
                 ast::Item::Events(decl) => {
                     if symbols.declare_type(&decl.name, TypeDecl::Events(decl), ctx) {
                         symbols.event_stores.push(decl);
+                    }
+                }
+                ast::Item::Saga(decl) => {
+                    if symbols.declare_type(&decl.name, TypeDecl::Saga(decl), ctx) {
+                        symbols.sagas.push(decl);
                     }
                 }
                 ast::Item::Query(query) => {
@@ -208,6 +220,7 @@ impl<'a> Symbols<'a> {
                 | TypeDecl::Model(_)
                 | TypeDecl::TimeSeries(_)
                 | TypeDecl::Events(_)
+                | TypeDecl::Saga(_)
                 | TypeDecl::View(_),
             )
             | None => None,

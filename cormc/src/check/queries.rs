@@ -93,7 +93,7 @@ pub(super) fn target_model<'m>(
         return Some(*model);
     }
     match symbols.types.get(target.name.as_str()) {
-        Some(decl @ (TypeDecl::TimeSeries(_) | TypeDecl::Events(_))) => {
+        Some(decl @ (TypeDecl::TimeSeries(_) | TypeDecl::Events(_) | TypeDecl::Saga(_))) => {
             ctx.error(
                 Code::UnknownModel,
                 format!(
@@ -104,7 +104,7 @@ pub(super) fn target_model<'m>(
                 target.span,
                 "not a model",
             )
-            .help("time series and event stores have generated read methods");
+            .help("time series, event stores and sagas have generated methods of their own");
         }
         Some(TypeDecl::Model(_) | TypeDecl::View(_)) => {} // it failed its own checks
         Some(decl @ (TypeDecl::Udt(_) | TypeDecl::Enum(_))) => {

@@ -202,6 +202,7 @@ fn resolve_named(
             other @ (TypeDecl::Model(_)
             | TypeDecl::TimeSeries(_)
             | TypeDecl::Events(_)
+            | TypeDecl::Saga(_)
             | TypeDecl::View(_)),
         ) => {
             ctx.error(

@@ -248,6 +248,17 @@ pub fn generate_reusing_with(
         )?;
         files.insert(path, text);
     }
+    for saga in &db.sagas {
+        let path = format!("{}.rs", view::bare_ident(&saga.accessor));
+        let text = rust_file(
+            &path,
+            &templates::SagaRs {
+                saga,
+                has_types: model.has_values(),
+            },
+        )?;
+        files.insert(path, text);
+    }
     if !db.is_empty() {
         files.insert("db.rs", rust_file("db.rs", &templates::DbRs::new(&db))?);
     }

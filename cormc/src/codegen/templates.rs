@@ -55,6 +55,11 @@ impl<'a> ModRs<'a> {
                         vec![store.event_enum.clone(), store.ident.clone()],
                     )
                 }))
+                .chain(
+                    db.sagas
+                        .iter()
+                        .map(|saga| (saga.accessor.clone(), saga.exported())),
+                )
                 .collect(),
             db,
             schema_statements: statements.iter().map(part_literals).collect(),
@@ -91,6 +96,16 @@ impl<'a> TimeSeriesRs<'a> {
 pub(crate) struct EventStoreRs<'a> {
     /// The view model.
     pub(crate) store: &'a super::view::StoreView,
+    /// Whether `types.rs` has enums or UDTs to import.
+    pub(crate) has_types: bool,
+}
+
+/// `<saga>.rs`: a saga's input, outputs, steps trait and wrapper.
+#[derive(Template)]
+#[template(path = "rust/saga.rs")]
+pub(crate) struct SagaRs<'a> {
+    /// The view model.
+    pub(crate) saga: &'a super::view::SagaView,
     /// Whether `types.rs` has enums or UDTs to import.
     pub(crate) has_types: bool,
 }

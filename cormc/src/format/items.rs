@@ -56,6 +56,9 @@ enum Member<'a> {
     Snapshot(&'a SnapshotClause),
     Partition(&'a SnapshotClause),
     Event(&'a EventDecl),
+    SagaInput(&'a crate::ast::SagaFields),
+    SagaStep(&'a crate::ast::SagaStep),
+    Lease(&'a crate::ast::LeaseClause),
     Step(&'a MigrationStep),
     Allow(&'a AllowClause),
     Options(&'a OptionsClause),
@@ -93,6 +96,9 @@ impl Member<'_> {
             Self::Rate(c) => c.span.start,
             Self::Snapshot(c) | Self::Partition(c) => c.span.start,
             Self::Event(e) => e.span.start,
+            Self::SagaInput(c) => c.span.start,
+            Self::SagaStep(s) => s.doc.as_ref().map_or(s.span.start, |d| d.span.start),
+            Self::Lease(c) => c.span.start,
             Self::Step(s) => s.span().start,
             Self::Allow(c) => c.span.start,
             Self::Options(c) => c.span.start,
@@ -132,6 +138,7 @@ impl Printer<'_> {
             Item::View(view) => self.view(view),
             Item::TimeSeries(series) => self.timeseries(series),
             Item::Events(store) => self.events(store),
+            Item::Saga(saga) => self.saga(saga),
             Item::Migration(migration) => self.migration(migration),
         }
     }
@@ -206,6 +213,13 @@ impl Printer<'_> {
             Member::Snapshot(c) => self.every_clause("snapshot", c),
             Member::Partition(c) => self.every_clause("partition", c),
             Member::Event(e) => self.event(e),
+            Member::SagaInput(c) => {
+                self.keyword_at("input", c.span);
+                self.sp();
+                self.field_block(&c.fields, c.span.end);
+            }
+            Member::SagaStep(s) => self.saga_step(s),
+            Member::Lease(c) => self.duration_clause("lease", c.span, &c.duration),
             Member::Step(s) => self.step(s),
             Member::Allow(c) => self.allow_clause(c),
             Member::Options(c) => self.options_clause(c),
@@ -405,6 +419,43 @@ impl Printer<'_> {
         members.extend(store.events.iter().map(Member::Event));
         members.extend(store.allows.iter().map(Member::Allow));
         self.block(&in_order(members), store.span.end);
+    }
+
+    fn saga(&mut self, saga: &crate::ast::Saga) {
+        self.head(saga.doc.as_ref(), "saga", &saga.name);
+        let mut members: Vec<Member<'_>> = saga.input.iter().map(Member::SagaInput).collect();
+        members.extend(saga.steps.iter().map(Member::SagaStep));
+        members.extend(saga.lease.as_ref().map(Member::Lease));
+        self.block(&in_order(members), saga.span.end);
+    }
+
+    /// `step name returns { … } timeout 5s retries 3`
+    fn saga_step(&mut self, step: &crate::ast::SagaStep) {
+        self.head(step.doc.as_ref(), "step", &step.name);
+        if let Some(returns) = &step.returns {
+            self.sp();
+            self.keyword_at("returns", returns.span);
+            self.sp();
+            self.field_block(&returns.fields, returns.span.end);
+        }
+        let mut options: Vec<(usize, bool)> = Vec::new();
+        options.extend(step.timeout.map(|t| (t.span.start, true)));
+        options.extend(step.retries.map(|r| (r.span.start, false)));
+        options.sort_unstable();
+        for (_, is_timeout) in options {
+            self.sp();
+            if is_timeout {
+                if let Some(timeout) = &step.timeout {
+                    self.kw("timeout");
+                    self.sp();
+                    self.duration(timeout);
+                }
+            } else if let Some(retries) = &step.retries {
+                self.kw("retries");
+                self.sp();
+                self.tok(&retries.value.to_string(), retries.span);
+            }
+        }
     }
 
     fn event(&mut self, event: &EventDecl) {

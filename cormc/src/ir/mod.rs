@@ -10,6 +10,7 @@ mod event_store;
 mod model;
 mod mutation;
 mod query;
+mod saga;
 mod time_series;
 mod types;
 
@@ -24,6 +25,7 @@ pub use query::{
     CellRead, Condition, Limit, Literal, Nearest, Operand, Operator, Ordering, Param, Projection,
     Query, Selected,
 };
+pub use saga::{DEFAULT_LEASE_MS, DEFAULT_STEP_RETRIES, DEFAULT_STEP_TIMEOUT_MS, Saga, SagaStep};
 pub use time_series::TimeSeries;
 pub use types::{Order, Scalar, Type};
 
@@ -51,6 +53,8 @@ pub struct Schema {
     pub time_series: Vec<TimeSeries>,
     /// Event-sourced aggregates.
     pub event_stores: Vec<EventStore>,
+    /// Sagas.
+    pub sagas: Vec<Saga>,
     /// Migration blocks, by increasing id.
     pub migrations: Vec<Migration>,
     /// The CQL schema the items above need: the desired state that the

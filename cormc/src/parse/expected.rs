@@ -45,6 +45,7 @@ const ITEM_KEYWORDS: &[&str] = &[
     "view",
     "timeseries",
     "events",
+    "saga",
     "migration",
 ];
 const MODEL_CLAUSES: &[&str] = &[
@@ -71,6 +72,8 @@ const AGGREGATE_CLAUSES: &[&str] = &[
 ];
 const TIMESERIES_CLAUSES: &[&str] = &["series", "bucket", "ttl"];
 const EVENTS_CLAUSES: &[&str] = &["snapshot", "partition", "event"];
+const SAGA_CLAUSES: &[&str] = &["input", "step", "lease"];
+const STEP_OPTIONS: &[&str] = &["returns", "timeout", "retries"];
 const ATTRIBUTES: &[&str] = &[
     "@default",
     "@on_update",
@@ -111,6 +114,7 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::ident_char | Rule::ident_word => named("a name"),
         Rule::item_head => keyword("the start of an item", ITEM_KEYWORDS),
         Rule::event_head | Rule::event_block_head => keyword("`event Name {`", &["event"]),
+        Rule::step_head => keyword("`step name`", &["step"]),
         Rule::field_head => named("a field like `name: text`"),
         Rule::attr_allow => keyword("`@allow`", &["@allow"]),
         Rule::attr_bucket => keyword("`@bucket`", &["@bucket"]),
@@ -171,6 +175,13 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::kw_events => keyword("`events`", &["events"]),
         Rule::kw_event => keyword("`event`", &["event"]),
         Rule::kw_migration => keyword("`migration`", &["migration"]),
+        Rule::kw_saga => keyword("`saga`", &["saga"]),
+        Rule::kw_input => keyword("`input`", &["input"]),
+        Rule::kw_step => keyword("`step`", &["step"]),
+        Rule::kw_returns => keyword("`returns`", &["returns"]),
+        Rule::kw_timeout => keyword("`timeout`", &["timeout"]),
+        Rule::kw_retries => keyword("`retries`", &["retries"]),
+        Rule::kw_lease => keyword("`lease`", &["lease"]),
         Rule::kw_on => keyword("`on` and the model, as in `query name on Model`", &["on"]),
         Rule::kw_replication => keyword("`replication`", &["replication"]),
         Rule::kw_simple => keyword("`simple`", &["simple"]),
@@ -278,7 +289,7 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::param_name => named("a parameter name after `?`, as in `?author`"),
         Rule::literal => named("a literal (a string, number, duration, `true` or `false`)"),
         Rule::schema | Rule::item | Rule::item_probe => keyword(
-            "an item (`model`, `type`, `enum`, `query`, `aggregate`, `timeseries`, `events`, `keyspace` or `migration`)",
+            "an item (`model`, `type`, `enum`, `query`, `aggregate`, `timeseries`, `events`, `saga`, `keyspace` or `migration`)",
             ITEM_KEYWORDS,
         ),
         Rule::keyspace_decl => keyword("a keyspace", &["keyspace"]),
@@ -376,7 +387,8 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         | Rule::aggregate_body
         | Rule::mutation_body
         | Rule::timeseries_body
-        | Rule::events_body => named("`{`"),
+        | Rule::events_body
+        | Rule::saga_body => named("`{`"),
         Rule::query_member => keyword(
             "a query clause (`select`, `where`, `order`, `per partition limit`, `limit` or `allow filtering`)",
             QUERY_CLAUSES,
@@ -470,6 +482,21 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::snapshot_clause => keyword("`snapshot every N`", &["snapshot"]),
         Rule::partition_clause => keyword("`partition every K`", &["partition"]),
         Rule::event_decl => keyword("an event like `event Opened { … }`", &["event"]),
+        Rule::saga_decl => keyword("a saga", &["saga"]),
+        Rule::saga_member => keyword(
+            "`input { … }`, `step name …` or `lease <duration>`",
+            SAGA_CLAUSES,
+        ),
+        Rule::saga_input => keyword("`input { fields }`", &["input"]),
+        Rule::saga_step => keyword("a step like `step charge_card`", &["step"]),
+        Rule::step_returns => keyword("`returns { fields }`", &["returns"]),
+        Rule::step_option => keyword(
+            "`returns { … }`, `timeout <duration>` or `retries N`",
+            STEP_OPTIONS,
+        ),
+        Rule::step_timeout => keyword("`timeout <duration>`", &["timeout"]),
+        Rule::step_retries => keyword("`retries N`", &["retries"]),
+        Rule::lease_clause => keyword("`lease <duration>`", &["lease"]),
         Rule::migration_decl => keyword("a migration", &["migration"]),
         Rule::migration_body => named("`{`"),
         Rule::migration_step => keyword(
@@ -782,6 +809,7 @@ fn missing_colon(
         Some("model") => MODEL_CLAUSES,
         Some("timeseries") => TIMESERIES_CLAUSES,
         Some("events") => EVENTS_CLAUSES,
+        Some("saga") => SAGA_CLAUSES,
         _ => &[],
     };
     let suggestion = suggest::closest(word, clauses.iter().copied());

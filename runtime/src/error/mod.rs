@@ -205,6 +205,18 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
+    /// A saga could not be started, run or read: an id reused with
+    /// another input, an input or outputs that do not serialize or read
+    /// back, a log that does not read as the saga's.
+    #[error("saga `{saga}` {id}: {problem}")]
+    Saga {
+        /// The saga.
+        saga: &'static str,
+        /// The saga's id.
+        id: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// A model's change log refused a write or a read (write options it
     /// can't record, a position older than its retention, a change that
     /// does not read back as the model). A refused write wrote nothing.

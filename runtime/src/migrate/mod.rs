@@ -18,7 +18,7 @@
 //! [`status`](Migrator::status) and [`verify`](Migrator::verify). The whole
 //! design is described in `docs/migrations.md`.
 
-mod catalog;
+pub(crate) mod catalog;
 mod error;
 mod indexes;
 mod lock;

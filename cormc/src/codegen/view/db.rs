@@ -27,6 +27,8 @@ pub struct DbFile {
     pub series: Vec<super::SeriesView>,
     /// One per event store, in declaration order.
     pub stores: Vec<super::StoreView>,
+    /// One per saga, in declaration order.
+    pub sagas: Vec<super::SagaView>,
     /// Whether the schema has migrations (and `Db::migrate`).
     pub migrations: bool,
     /// Whether some field is `@embed` (the `Db` then holds an embedder).
@@ -368,6 +370,11 @@ impl DbFile {
                 .iter()
                 .map(|store| super::store_view(store, &schema.udts))
                 .collect::<Result<_, _>>()?,
+            sagas: schema
+                .sagas
+                .iter()
+                .map(super::saga_view)
+                .collect::<Result<_, _>>()?,
             migrations: !schema.migrations.is_empty(),
         })
     }
@@ -381,7 +388,10 @@ impl DbFile {
     /// Whether there is no repository.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.repos.is_empty() && self.series.is_empty() && self.stores.is_empty()
+        self.repos.is_empty()
+            && self.series.is_empty()
+            && self.stores.is_empty()
+            && self.sagas.is_empty()
     }
 }
 

@@ -502,9 +502,9 @@ fn default_expr(default: &ir::Default, ty: &Type, what: &str) -> Result<String, 
     })
 }
 
-/// Whether the user-defined type `name` is in some event's payload
-/// (directly, in a collection, or inside another such type): only those
-/// derive serde.
+/// Whether the user-defined type `name` is in some event's payload or a
+/// saga's input or step output (directly, in a collection, or inside
+/// another such type): only those derive serde.
 fn in_events(name: &str, schema: &ir::Schema) -> bool {
     fn holds(ty: &Type, name: &str, udts: &[ir::Udt]) -> bool {
         match ty {
@@ -519,10 +519,19 @@ fn in_events(name: &str, schema: &ir::Schema) -> bool {
             Type::Scalar(_) | Type::Vector(_) | Type::Enum(_) => false,
         }
     }
-    schema
+    let events = schema
         .event_stores
         .iter()
         .flat_map(|store| &store.events)
-        .flat_map(|event| &event.fields)
+        .flat_map(|event| &event.fields);
+    let sagas = schema.sagas.iter().flat_map(|saga| {
+        saga.input.iter().chain(
+            saga.steps
+                .iter()
+                .flat_map(|step| step.returns.iter().flatten()),
+        )
+    });
+    events
+        .chain(sagas)
         .any(|field| holds(&field.ty, name, &schema.udts))
 }

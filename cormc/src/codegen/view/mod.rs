@@ -14,6 +14,7 @@ mod items;
 mod queries;
 mod relations;
 mod rust_type;
+mod saga;
 mod time_series;
 mod validate;
 
@@ -35,6 +36,7 @@ pub use items::{
 pub use queries::{Outcome, QueriesFile};
 pub use relations::RelationsFile;
 pub use rust_type::rust_type;
+pub use saga::{SagaView, StepView, saga_view};
 pub use time_series::{SeriesView, series_view};
 pub use validate::{ValidateView, ValidatedField, validate_view};
 

@@ -404,4 +404,120 @@ impl Builder<'_> {
             _ => self.unexpected(&member),
         }
     }
+
+    pub(super) fn saga(&mut self, pair: P<'_>) -> crate::ast::Saga {
+        let span = self.span(&pair);
+        let (doc, name, rest) = self.doc_and_name(pair, Rule::kw_saga);
+        let mut saga = crate::ast::Saga {
+            doc,
+            name,
+            input: None,
+            steps: Vec::new(),
+            lease: None,
+            span,
+        };
+        let block = describe_block("saga", &saga.name);
+        for body in rest {
+            if body.as_rule() != Rule::saga_body {
+                self.unexpected(&body);
+                continue;
+            }
+            self.block_body(body, Rule::saga_member, &block, |this, member| {
+                this.saga_member(member, &mut saga, &block);
+            });
+        }
+        saga
+    }
+
+    fn saga_member(&mut self, member: P<'_>, saga: &mut crate::ast::Saga, block: &str) {
+        match member.as_rule() {
+            Rule::saga_input => {
+                let span = self.span(&member);
+                let mut fields = Vec::new();
+                for p in member.into_inner() {
+                    match p.as_rule() {
+                        Rule::kw_input => {}
+                        Rule::field_list => fields = self.field_list(p, "`input`"),
+                        _ => self.unexpected(&p),
+                    }
+                }
+                let input = crate::ast::SagaFields { fields, span };
+                self.once(&mut saga.input, input, "input", block);
+            }
+            Rule::lease_clause => {
+                let span = self.span(&member);
+                if let Some(duration) = self.child_duration(member) {
+                    let lease = crate::ast::LeaseClause { duration, span };
+                    self.once(&mut saga.lease, lease, "lease", block);
+                }
+            }
+            Rule::saga_step => {
+                let span: Span = self.span(&member);
+                let (doc, name, rest) = self.doc_and_name(member, Rule::kw_step);
+                let step_block = describe_block("step", &name);
+                let mut step = crate::ast::SagaStep {
+                    doc,
+                    name,
+                    returns: None,
+                    timeout: None,
+                    retries: None,
+                    span,
+                };
+                for p in rest {
+                    match p.as_rule() {
+                        Rule::step_returns => {
+                            let span = self.span(&p);
+                            let mut fields = Vec::new();
+                            for q in p.into_inner() {
+                                match q.as_rule() {
+                                    Rule::kw_returns => {}
+                                    Rule::field_list => fields = self.field_list(q, "`returns`"),
+                                    _ => self.unexpected(&q),
+                                }
+                            }
+                            step.returns = Some(crate::ast::SagaFields { fields, span });
+                        }
+                        Rule::step_option => {
+                            for option in p.into_inner() {
+                                match option.as_rule() {
+                                    Rule::step_timeout => {
+                                        if let Some(timeout) = self.child_duration(option) {
+                                            self.once(
+                                                &mut step.timeout,
+                                                timeout,
+                                                "timeout",
+                                                &step_block,
+                                            );
+                                        }
+                                    }
+                                    Rule::step_retries => {
+                                        let span = self.span(&option);
+                                        match option
+                                            .into_inner()
+                                            .find(|q| q.as_rule() == Rule::uint)
+                                        {
+                                            Some(n) => {
+                                                let retries = self.uint(&n);
+                                                self.once(
+                                                    &mut step.retries,
+                                                    retries,
+                                                    "retries",
+                                                    &step_block,
+                                                );
+                                            }
+                                            None => self.bug(span, "`retries` without a number"),
+                                        }
+                                    }
+                                    _ => self.unexpected(&option),
+                                }
+                            }
+                        }
+                        _ => self.unexpected(&p),
+                    }
+                }
+                saga.steps.push(step);
+            }
+            _ => self.unexpected(&member),
+        }
+    }
 }

@@ -53,6 +53,10 @@ macro_rules! has_span {
 }
 
 has_span!(
+    ast::SagaFields,
+    ast::LeaseClause,
+    ast::DurationLit,
+    ast::UintLit,
     ast::KeyClause,
     ast::NearestClause,
     ast::TableClause,
@@ -136,6 +140,7 @@ impl<'a> Builder<'a> {
             Rule::view_decl => ast::Item::View(self.view(inner)),
             Rule::timeseries_decl => ast::Item::TimeSeries(self.timeseries(inner)),
             Rule::events_decl => ast::Item::Events(self.events(inner)),
+            Rule::saga_decl => ast::Item::Saga(self.saga(inner)),
             Rule::migration_decl => ast::Item::Migration(self.migration(inner)),
             _ => {
                 self.unexpected(&inner);
