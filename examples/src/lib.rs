@@ -14,5 +14,7 @@ pub mod help_centre;
 #[cfg(feature = "otlp")]
 pub mod otlp;
 
+pub mod orders;
+
 #[cfg(feature = "server")]
 pub mod server;

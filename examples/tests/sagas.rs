@@ -11,10 +11,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use corm::Uuid;
+use corm::saga::reservation::Reserved;
 use corm::saga::{Outcome, RunnerOptions, Status};
 use corm::testing::with_keyspace;
 use corm_examples::bank::{Bank, InFlight};
-use corm_examples::generated::{Account, Db, LedgerEntry, TransferInput};
+use corm_examples::generated::{
+    Account, Db, LedgerEntry, PlaceOrderInput, Product, ProductKey, TransferInput,
+};
+use corm_examples::orders::Shop;
 
 use common::db;
 
@@ -296,6 +300,165 @@ async fn a_hundred_concurrent_transfers_over_ten_accounts_end_with_money_conserv
             in_flight.overlaps(),
             Vec::new(),
             "no step ran twice at once"
+        );
+    })
+    .await;
+}
+
+/// A product with `stock` units and no holds.
+async fn product(db: &Db, stock: i32) -> ProductKey {
+    let sku = format!("sku-{}", Uuid::new_v4().simple());
+    db.product()
+        .insert(&Product::new(
+            sku.clone(),
+            "Widget".to_owned(),
+            stock,
+            Default::default(),
+        ))
+        .await
+        .unwrap();
+    ProductKey { sku }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_reservers_of_ten_units_hold_exactly_ten_and_expired_holds_free_theirs() {
+    with_keyspace("sagas_reservations", |session| async move {
+        let db = db(session).await;
+        let key = product(&db, 10).await;
+        let tasks: Vec<_> = (0..50)
+            .map(|n| {
+                let (db, key) = (db.clone(), key.clone());
+                tokio::spawn(async move {
+                    db.product()
+                        .reservations()
+                        .reserve(&key, &format!("holder {n}"), Duration::from_secs(4))
+                        .await
+                })
+            })
+            .collect();
+        let mut held = Vec::new();
+        let mut unavailable = 0;
+        for (n, task) in tasks.into_iter().enumerate() {
+            match task.await.unwrap().unwrap() {
+                Reserved::Held { .. } => held.push(format!("holder {n}")),
+                Reserved::Unavailable => unavailable += 1,
+                Reserved::Missing => panic!("the product exists"),
+            }
+        }
+        assert_eq!((held.len(), unavailable), (10, 40));
+        let reservations = db.product().reservations();
+        let level = reservations.stock(&key).await.unwrap().unwrap();
+        assert_eq!((level.available, level.holds.len()), (0, 10), "{level:?}");
+        // Holding again answers with the hold it has.
+        assert!(matches!(
+            reservations
+                .reserve(&key, &held[0], Duration::from_secs(4))
+                .await
+                .unwrap(),
+            Reserved::Held { .. }
+        ));
+        // Four are confirmed (sold), two cancelled (back in stock).
+        for holder in &held[..4] {
+            assert!(reservations.confirm(&key, holder).await.unwrap());
+        }
+        for holder in &held[4..6] {
+            assert!(reservations.cancel(&key, holder).await.unwrap());
+        }
+        assert!(
+            !reservations.cancel(&key, &held[4]).await.unwrap(),
+            "cancelled once"
+        );
+        let level = reservations.stock(&key).await.unwrap().unwrap();
+        assert_eq!((level.available, level.holds.len()), (2, 4), "{level:?}");
+        // The four other holds are abandoned: once expired, they count as
+        // free, and new reservers take their units.
+        tokio::time::sleep(Duration::from_millis(4_500)).await;
+        let level = reservations.stock(&key).await.unwrap().unwrap();
+        assert_eq!((level.available, level.expired), (6, 4), "{level:?}");
+        assert!(
+            !reservations.confirm(&key, &held[6]).await.unwrap(),
+            "an expired hold is not confirmed"
+        );
+        let late: Vec<_> = (0..7)
+            .map(|n| {
+                let (db, key) = (db.clone(), key.clone());
+                tokio::spawn(async move {
+                    db.product()
+                        .reservations()
+                        .reserve(&key, &format!("late {n}"), Duration::from_secs(60))
+                        .await
+                })
+            })
+            .collect();
+        let mut late_held = 0;
+        for task in late {
+            if matches!(task.await.unwrap().unwrap(), Reserved::Held { .. }) {
+                late_held += 1;
+            }
+        }
+        assert_eq!(late_held, 6, "the six free units, no more");
+        let row = db.product().get(&key).await.unwrap().unwrap();
+        assert_eq!(row.stock, 0);
+        assert_eq!(row.holds.len(), 6, "{:?}", row.holds);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_holds_pays_and_confirms_and_a_refused_payment_gives_the_unit_back() {
+    with_keyspace("sagas_orders", |session| async move {
+        let db = db(session).await;
+        let bank = Bank::new(db.clone());
+        let customer = account(&db, false).await;
+        let shop = account(&db, false).await;
+        let closed_shop = account(&db, true).await;
+        let key = product(&db, 2).await;
+        let orders = db.place_order(Shop::new(db.clone(), bank.clone()));
+        let order = |shop| PlaceOrderInput {
+            order: Uuid::new_v4(),
+            sku: key.sku.clone(),
+            customer,
+            shop,
+            price: 40,
+        };
+        let (_, paid) = orders.start(&order(shop)).await.unwrap();
+        assert!(matches!(paid, Outcome::Completed(_)), "{paid:?}");
+        let (refused_id, refused) = orders.start(&order(closed_shop)).await.unwrap();
+        let Outcome::Compensated { error } = refused else {
+            panic!("{refused:?}")
+        };
+        assert!(error.contains("step `charge` failed"), "{error}");
+        let events: Vec<String> = orders
+            .log(refused_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|entry| format!("{} {}", entry.event, entry.step.unwrap_or_default()))
+            .collect();
+        assert!(
+            events.contains(&"step compensated reserve_stock".to_owned()),
+            "{events:?}"
+        );
+        // One unit sold, the other back in stock; paid once, refused once.
+        let level = db
+            .product()
+            .reservations()
+            .stock(&key)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((level.available, level.holds.len()), (1, 0), "{level:?}");
+        assert_eq!(bank.balance(customer).await.unwrap(), OPENING - 40);
+        assert_eq!(bank.balance(shop).await.unwrap(), OPENING + 40);
+        assert_eq!(bank.balance(closed_shop).await.unwrap(), OPENING);
+        // The charge was a transfer named after the order, compensated.
+        let charge = Shop::transfer_id(order(shop).order, "charge");
+        assert!(
+            db.transfer(bank.clone())
+                .status(charge)
+                .await
+                .unwrap()
+                .is_none()
         );
     })
     .await;

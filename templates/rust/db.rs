@@ -39,6 +39,9 @@ struct DbInner {
 {% if !repo.unique.is_empty() %}
     {{ repo.batch_suffix }}_claims: {{ repo.model }}Claims,
 {% endif %}
+{% if repo.reserve.is_some() %}
+    {{ repo.batch_suffix }}_reservations: corm::saga::reservation::ReservationStatements,
+{% endif %}
 {% endfor %}
 {% for series in file.series %}
     {{ series.accessor }}: corm::timeseries::SeriesStatements,
@@ -63,6 +66,13 @@ impl Db {
                 {{ repo.accessor }}: corm::TableStatements::new(&keyspace, &{{ repo.model }}::TABLE),
 {% if !repo.unique.is_empty() %}
                 {{ repo.batch_suffix }}_claims: {{ repo.model }}Claims::new(&keyspace),
+{% endif %}
+{% if repo.reserve.is_some() %}
+                {{ repo.batch_suffix }}_reservations: corm::saga::reservation::ReservationStatements::new(
+                    &keyspace,
+                    &{{ repo.model }}::TABLE,
+                    &<{{ repo.model }} as corm::saga::reservation::Reservable>::RESERVE,
+                ),
 {% endif %}
 {% endfor %}
 {% for series in file.series %}
@@ -210,6 +220,15 @@ impl Db {
         {{ repo.repo }}::new(self, base, &self.inner.{{ repo.batch_suffix }}_claims)
 {% endif %}
     }
+{% endfor %}
+{% for repo in file.repos %}
+{% if repo.reserve.is_some() %}
+
+    /// The statements of `{{ repo.model }}`'s reservations.
+    pub(super) fn {{ repo.batch_suffix }}_reservations(&self) -> &corm::saga::reservation::ReservationStatements {
+        &self.inner.{{ repo.batch_suffix }}_reservations
+    }
+{% endif %}
 {% endfor %}
 {% for series in file.series %}
 

@@ -767,6 +767,26 @@ impl<'a> {{ repo.repo }}<'a> {
     }
 {% endif %}
 }
+{% if let Some(reserve) = repo.reserve %}
+
+impl corm::saga::reservation::Reservable for {{ item.ident }} {
+    type Stock = {{ reserve.stock_type }};
+
+    const RESERVE: corm::saga::reservation::ReserveSpec = corm::saga::reservation::ReserveSpec {
+        stock: {{ reserve.stock }},
+        holds: {{ reserve.holds }},
+    };
+}
+
+impl<'a> {{ repo.repo }}<'a> {
+    /// The reservations of the rows' `{{ reserve.stock_field }}` (`reserve … in …`):
+    /// `reserve`, `confirm`, `cancel`, `stock`, each a lightweight transaction.
+    #[must_use]
+    pub fn reservations(&self) -> corm::saga::reservation::Reservations<'a, {{ item.ident }}> {
+        corm::saga::reservation::Reservations::new(self.base.session(), self.db.{{ repo.batch_suffix }}_reservations())
+    }
+}
+{% endif %}
 {% if let Some(file) = queries %}
 {% include "rust/queries_body.rs" %}
 {% endif %}

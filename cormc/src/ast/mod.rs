@@ -50,7 +50,7 @@ pub use literal::{
 pub use migration::{CqlStep, DdlStatement, DdlVerb, Migration, MigrationStep};
 pub use model::{
     ChangesClause, Compaction, CompactionClause, CompactionKind, IndexClause, IndexOn, Model,
-    Similarity, SimilarityKind, TableClause, TtlClause, VectorIndexClause,
+    ReserveClause, Similarity, SimilarityKind, TableClause, TtlClause, VectorIndexClause,
 };
 pub use mutation::{
     AssignOp, Assignment, DeleteClause, DeleteTarget, IfClause, IfKind, Mutation, SetClause,

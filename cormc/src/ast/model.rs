@@ -29,6 +29,9 @@ pub struct Model {
     pub vector_indexes: Vec<VectorIndexClause>,
     /// `changes retain 7d`
     pub changes: Option<ChangesClause>,
+    /// `reserve stock in holds` (boxed: rare, and it would make every
+    /// item as large as a model with one).
+    pub reserve: Option<Box<ReserveClause>>,
     /// `@allow(…)` clauses.
     pub allows: Vec<super::AllowClause>,
     /// The whole item.
@@ -72,6 +75,17 @@ pub struct TtlClause {
 pub struct ChangesClause {
     /// How long a change is kept.
     pub retain: DurationLit,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `reserve stock in holds`: reservations of the row's units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReserveClause {
+    /// The integer column of units not held or sold.
+    pub stock: Ident,
+    /// The `map<text, timestamp>` column of holds (holder to expiry).
+    pub holds: Ident,
     /// The whole clause.
     pub span: Span,
 }

@@ -71,6 +71,10 @@ pub(super) fn check_model(
         .changes
         .as_ref()
         .and_then(|clause| change_log(clause, &table, &fields, ctx));
+    let reserve = model
+        .reserve
+        .as_ref()
+        .and_then(|clause| reserve(clause, &fields, &key, changes.is_some(), ctx));
     let compaction = model
         .compaction
         .as_ref()
@@ -101,6 +105,7 @@ pub(super) fn check_model(
         relations: Vec::new(),
         ttl_seconds,
         changes,
+        reserve,
         compaction,
         compaction_options,
         comment: options.comment,
@@ -132,6 +137,84 @@ fn change_log(
     Some(ir::ChangeLog {
         table: format!("{table}_changes"),
         retain_seconds,
+        span: clause.span,
+    })
+}
+
+/// `reserve stock in holds`: `stock` an `int` or `bigint` and `holds` a
+/// `map<text, timestamp>`, neither in the key; not with a change log (a
+/// reservation is a conditional update of its own, which the log would
+/// not record).
+fn reserve(
+    clause: &ast::ReserveClause,
+    fields: &[ir::Field],
+    key: &ir::Key,
+    logged: bool,
+    ctx: &mut Context,
+) -> Option<ir::Reserve> {
+    use ir::{Scalar, Type};
+    let mut column = |name: &ast::Ident, what: &str, fits: &dyn Fn(&Type) -> bool, wanted: &str| {
+        let Some(field) = fields.iter().find(|field| field.name == name.name) else {
+            ctx.error(
+                Code::UnknownField,
+                format!(
+                    "`reserve` names `{}`, which is not a field of the model",
+                    name.name
+                ),
+                name.span,
+                "no such field",
+            )
+            .help(format!(
+                "declare the {what}, e.g. `{}: {wanted}`",
+                name.name
+            ));
+            return None;
+        };
+        if key.contains(&field.name) || !fits(&field.ty) || field.is_static {
+            ctx.error(
+                Code::InvalidType,
+                format!("the {what} of `reserve` is a `{wanted}` column outside the key"),
+                name.span,
+                "not usable here",
+            )
+            .help(format!(
+                "declare `{}: {wanted}`, not in the key and not `@static`",
+                name.name
+            ));
+            return None;
+        }
+        Some(field)
+    };
+    let stock = column(
+        &clause.stock,
+        "stock",
+        &|ty| matches!(ty, Type::Scalar(Scalar::Int | Scalar::Bigint)),
+        "int",
+    );
+    let holds = column(
+        &clause.holds,
+        "holds",
+        &|ty| {
+            matches!(ty, Type::Map(k, v)
+                if matches!(**k, Type::Scalar(Scalar::Text)) && matches!(**v, Type::Scalar(Scalar::Timestamp)))
+        },
+        "map<text, timestamp>",
+    );
+    let (stock, holds) = (stock?, holds?);
+    if logged {
+        ctx.error(
+            Code::InvalidValue,
+            "a model with a change log can't have `reserve`",
+            clause.span,
+            "reservations would not be logged",
+        )
+        .help("reservations are conditional updates the change log does not record; keep stock in a model without `changes`");
+        return None;
+    }
+    Some(ir::Reserve {
+        stock: stock.cql_name.clone(),
+        stock_bigint: matches!(stock.ty, Type::Scalar(Scalar::Bigint)),
+        holds: holds.cql_name.clone(),
         span: clause.span,
     })
 }

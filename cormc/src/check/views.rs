@@ -176,6 +176,7 @@ pub(super) fn check_view(
         relations: Vec::new(),
         ttl_seconds: None,
         changes: None,
+        reserve: None,
         compaction: None,
         compaction_options: std::collections::BTreeMap::new(),
         comment: None,

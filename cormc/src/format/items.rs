@@ -37,6 +37,7 @@ enum Member<'a> {
     Table(&'a TableClause),
     Ttl(&'a TtlClause),
     Changes(&'a ChangesClause),
+    Reserve(&'a crate::ast::ReserveClause),
     Compaction(&'a CompactionClause),
     VectorIndex(&'a VectorIndexClause),
     Replication(&'a Replication),
@@ -79,6 +80,7 @@ impl Member<'_> {
             Self::Table(c) => c.span.start,
             Self::Ttl(c) => c.span.start,
             Self::Changes(c) => c.span.start,
+            Self::Reserve(c) => c.span.start,
             Self::Compaction(c) => c.span.start,
             Self::VectorIndex(c) => c.span.start,
             Self::Replication(c) => c.span.start,
@@ -194,6 +196,15 @@ impl Printer<'_> {
             Member::Table(c) => self.table_clause(c.span, &c.name),
             Member::Ttl(c) => self.duration_clause("ttl", c.span, &c.duration),
             Member::Changes(c) => self.changes_clause(c),
+            Member::Reserve(c) => {
+                self.keyword_at("reserve", c.span);
+                self.sp();
+                self.tok(&c.stock.name, c.stock.span);
+                self.sp();
+                self.kw("in");
+                self.sp();
+                self.tok(&c.holds.name, c.holds.span);
+            }
             Member::Compaction(c) => self.compaction(c),
             Member::VectorIndex(c) => self.vector_index(c),
             Member::Replication(c) => self.replication(c),
@@ -325,6 +336,7 @@ impl Printer<'_> {
         members.extend(model.compaction.as_ref().map(Member::Compaction));
         members.extend(model.vector_indexes.iter().map(Member::VectorIndex));
         members.extend(model.changes.as_ref().map(Member::Changes));
+        members.extend(model.reserve.as_deref().map(Member::Reserve));
         members.extend(model.options.as_ref().map(Member::Options));
         members.extend(model.allows.iter().map(Member::Allow));
         self.block(&in_order(members), model.span.end);

@@ -18,7 +18,7 @@ pub use aggregate::{Aggregate, AggregateFunction, AggregateItem, Execution, Havi
 pub use event_store::{DEFAULT_PARTITION_EVENTS, Event, EventStore};
 pub use model::{
     ChangeLog, Clustering, Compaction, Default, Field, Index, IndexOn, Key, Model, Relation,
-    RelationKind, Similarity, Validation, VectorIndex,
+    RelationKind, Reserve, Similarity, Validation, VectorIndex,
 };
 pub use mutation::{AssignOp, Assignment, Check, DeleteTarget, Mutation, MutationAction};
 pub use query::{

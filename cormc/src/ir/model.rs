@@ -33,6 +33,8 @@ pub struct Model {
     pub ttl_seconds: Option<u64>,
     /// `changes retain …`: the model's change log.
     pub changes: Option<ChangeLog>,
+    /// `reserve stock in holds`: reservations of the rows' units.
+    pub reserve: Option<Reserve>,
     /// `compaction`.
     pub compaction: Option<Compaction>,
     /// The sub-options after `compaction <strategy>`, as CQL text.
@@ -74,6 +76,19 @@ impl Model {
     pub fn unique_fields(&self) -> impl Iterator<Item = &Field> {
         self.fields.iter().filter(|field| field.unique)
     }
+}
+
+/// `reserve stock in holds`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reserve {
+    /// The field of units not held or sold.
+    pub stock: String,
+    /// Whether it is a `bigint` (else an `int`).
+    pub stock_bigint: bool,
+    /// The `map<text, timestamp>` field of holds.
+    pub holds: String,
+    /// The clause.
+    pub span: Span,
 }
 
 /// A field of a model, UDT, time series or event.

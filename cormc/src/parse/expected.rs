@@ -59,6 +59,7 @@ const MODEL_CLAUSES: &[&str] = &[
     "compaction",
     "options",
     "vector_index",
+    "reserve",
 ];
 /// The help for a `view` where the language has none (an item, or
 /// `view of …` in a model).
@@ -176,6 +177,8 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::kw_event => keyword("`event`", &["event"]),
         Rule::kw_migration => keyword("`migration`", &["migration"]),
         Rule::kw_saga => keyword("`saga`", &["saga"]),
+        Rule::kw_reserve => keyword("`reserve`", &["reserve"]),
+        Rule::reserve_clause => keyword("`reserve stock in holds`", &["reserve"]),
         Rule::kw_input => keyword("`input`", &["input"]),
         Rule::kw_step => keyword("`step`", &["step"]),
         Rule::kw_returns => keyword("`returns`", &["returns"]),

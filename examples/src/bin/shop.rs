@@ -11,7 +11,9 @@
 //! writer, and a projection keeps its balance in a read model. With the
 //! `embeddings` feature, help articles get their embeddings from the local
 //! model on insert and are searched by meaning, and a semantic cache answers
-//! a question asked again in other words.
+//! a question asked again in other words. Last, sagas: a transfer that
+//! completes and one that is compensated, and an order that holds a unit
+//! of stock, pays and confirms it, then one that finds no stock left.
 //!
 //! Run it with `cargo xtask example` (which regenerates the code from the
 //! schema and starts a local node first).
@@ -21,11 +23,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use corm::events::{Aggregate, ExecuteError};
 use corm::serde::{Deserialize, Serialize};
 use corm::{Config, Options, Session, TryStreamExt};
+use corm_examples::bank::Bank;
 use corm_examples::generated::{
-    Address, Customer, Db, MIGRATIONS, Order, OrderPartition, OrderStatus, PageLoad,
-    PageLoadSeries, PageViewsKey, WalletBalance, WalletBalanceKey, WalletEvent,
+    Account, Address, Customer, Db, LedgerEntry, MIGRATIONS, Order, OrderPartition, OrderStatus,
+    PageLoad, PageLoadSeries, PageViewsKey, PlaceOrderInput, Product, ProductKey, TransferInput,
+    WalletBalance, WalletBalanceKey, WalletEvent,
     wallet::{Credited, Debited},
 };
+use corm_examples::orders::Shop;
 
 const KEYSPACE: &str = "corm_shop";
 
@@ -389,11 +394,100 @@ async fn main() -> Result<(), corm::Error> {
         println!("deleted order {}", oldest.id);
     }
 
+    sagas(&db).await?;
+
     #[cfg(feature = "embeddings")]
     help_centre(&db).await?;
     #[cfg(not(feature = "embeddings"))]
     println!(
         "help centre: skipped (built without the `embeddings` feature, which `cargo xtask example` turns on)"
+    );
+    Ok(())
+}
+
+/// Sagas: a transfer between accounts that completes and one refused by a
+/// closed account (its debit undone); an order that holds a unit of
+/// stock, pays by a transfer and confirms the unit, and one that finds the
+/// stock empty.
+async fn sagas(db: &Db) -> Result<(), corm::Error> {
+    let bank = Bank::new(db.clone());
+    let mut accounts = Vec::new();
+    for (owner, closed) in [("Ada", false), ("the shop", false), ("Bob", true)] {
+        let id = corm::Uuid::new_v4();
+        db.account()
+            .insert(&Account::new(id, owner.to_owned(), closed))
+            .await?;
+        db.ledger_entry()
+            .insert(&LedgerEntry::new(id, "opening".to_owned(), 1_000))
+            .await?;
+        accounts.push(id);
+    }
+    let [ada, shop, bob] = [accounts[0], accounts[1], accounts[2]];
+    let transfers = db.transfer(bank.clone());
+    let (_, paid) = transfers
+        .start(&TransferInput {
+            from: ada,
+            to: shop,
+            amount: 250,
+        })
+        .await?;
+    println!("transfer of 250 from Ada to the shop: {paid:?}");
+    let (refused_id, refused) = transfers
+        .start(&TransferInput {
+            from: ada,
+            to: bob,
+            amount: 100,
+        })
+        .await?;
+    println!("transfer of 100 from Ada to Bob (closed): {refused:?}");
+    let steps: Vec<String> = transfers
+        .log(refused_id)
+        .await?
+        .iter()
+        .map(|entry| {
+            format!("{} {}", entry.event, entry.step.as_deref().unwrap_or(""))
+                .trim_end()
+                .to_owned()
+        })
+        .collect();
+    println!("  its log: {}", steps.join(", "));
+    println!(
+        "balances: Ada {}, the shop {}, Bob {}",
+        bank.balance(ada).await?,
+        bank.balance(shop).await?,
+        bank.balance(bob).await?
+    );
+
+    let sku = format!("lamp-{}", corm::Uuid::new_v4().simple());
+    db.product()
+        .insert(&Product::new(
+            sku.clone(),
+            "Desk lamp".to_owned(),
+            1,
+            Default::default(),
+        ))
+        .await?;
+    let orders = db.place_order(Shop::new(db.clone(), bank.clone()));
+    for attempt in ["first", "second"] {
+        let input = PlaceOrderInput {
+            order: corm::Uuid::new_v4(),
+            sku: sku.clone(),
+            customer: ada,
+            shop,
+            price: 40,
+        };
+        let (_, outcome) = orders.start(&input).await?;
+        println!("{attempt} order of the last desk lamp: {outcome:?}");
+    }
+    let stock = db
+        .product()
+        .reservations()
+        .stock(&ProductKey { sku })
+        .await?;
+    println!(
+        "desk lamps left: {}; Ada's balance {}",
+        stock.map_or(0, |stock| stock.available),
+        bank.balance(ada).await?
     );
     Ok(())
 }

@@ -217,6 +217,16 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
+    /// A reservation could not be made, confirmed or cancelled: the row's
+    /// stock is null or does not fit its column, or other writers kept
+    /// changing the row. Nothing was held or given back.
+    #[error("reservations of `{model}`: {problem}")]
+    Reservation {
+        /// The model.
+        model: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
     /// A model's change log refused a write or a read (write options it
     /// can't record, a position older than its retention, a change that
     /// does not read back as the model). A refused write wrote nothing.

@@ -12,7 +12,7 @@
 //! (a step failed for good, and every step that was attempted, the failed
 //! one included, was compensated in reverse order). Other readers can see
 //! the effects of a saga that is still running or compensating; isolation
-//! comes only from what the steps reserve.
+//! comes only from what the steps reserve ([`reservation`]).
 //!
 //! **The log.** `<name>_saga (saga_id, seq)`: the saga's state (status,
 //! step, attempt, outputs, lease) in static columns, and one row per
@@ -33,6 +33,7 @@
 
 mod log;
 mod recovery;
+pub mod reservation;
 mod runner;
 mod state;
 mod statements;

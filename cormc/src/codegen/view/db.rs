@@ -83,6 +83,21 @@ pub struct RepoView {
     pub embeds: Vec<EmbedView>,
     /// `changes retain …`: how the change log reads keys and patches back.
     pub changes: Option<ChangesView>,
+    /// `reserve stock in holds`.
+    pub reserve: Option<ReserveView>,
+}
+
+/// A model's reservations (`reserve stock in holds`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReserveView {
+    /// The stock column's Rust type (`i32` or `i64`).
+    pub stock_type: String,
+    /// The stock column, as a Rust string literal of its CQL name.
+    pub stock: String,
+    /// The holds column, likewise.
+    pub holds: String,
+    /// The stock field as written (for docs).
+    pub stock_field: String,
 }
 
 /// A model's change log (`changes retain …`): its `corm::changes::Logged`
@@ -617,8 +632,15 @@ fn repo_view(
             )
         }),
     });
+    let reserve = model.reserve.as_ref().map(|reserve| ReserveView {
+        stock_type: if reserve.stock_bigint { "i64" } else { "i32" }.to_owned(),
+        stock: literal(&quote(&reserve.stock)),
+        holds: literal(&quote(&reserve.holds)),
+        stock_field: reserve.stock.clone(),
+    });
     Ok(RepoView {
         changes,
+        reserve,
         vector_searches,
         embeds,
         read_only: model.view_of.is_some(),

@@ -42,6 +42,12 @@ trait HasSpan {
     fn span(&self) -> Span;
 }
 
+impl<T: HasSpan> HasSpan for Box<T> {
+    fn span(&self) -> Span {
+        (**self).span()
+    }
+}
+
 macro_rules! has_span {
     ($($t:ty),* $(,)?) => {
         $(impl HasSpan for $t {
@@ -53,6 +59,7 @@ macro_rules! has_span {
 }
 
 has_span!(
+    ast::ReserveClause,
     ast::SagaFields,
     ast::LeaseClause,
     ast::DurationLit,

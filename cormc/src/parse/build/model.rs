@@ -29,6 +29,7 @@ impl Builder<'_> {
             options: None,
             vector_indexes: Vec::new(),
             changes: None,
+            reserve: None,
             allows: Vec::new(),
             span,
         };
@@ -105,6 +106,23 @@ impl Builder<'_> {
                         "changes",
                         block,
                     );
+                }
+            }
+            Rule::reserve_clause => {
+                let span = self.span(&clause);
+                let names: Vec<_> = clause
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::ident)
+                    .map(|p| self.ident(&p))
+                    .collect();
+                match <[_; 2]>::try_from(names) {
+                    Ok([stock, holds]) => self.once(
+                        &mut model.reserve,
+                        Box::new(crate::ast::ReserveClause { stock, holds, span }),
+                        "reserve",
+                        block,
+                    ),
+                    Err(_) => self.bug(span, "`reserve` without two columns"),
                 }
             }
             Rule::compaction_clause => {
