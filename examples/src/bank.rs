@@ -18,10 +18,18 @@ use crate::generated::{
     TransferDebitOutput, TransferInput, TransferSteps,
 };
 
-/// Where a process running the steps aborts, to test recovery: the
-/// moment before or after a step's (or compensation's) effect, named
-/// `before:debit`, `after:credit`, `before:undo:debit`, ….
-pub type CrashPoint = String;
+/// What goes wrong in the steps, to test the runner, at a point named
+/// `before:debit`, `after:credit`, `before:undo:debit`, … (the moment
+/// before or after a step's or compensation's effect).
+#[derive(Clone, Debug)]
+pub enum Fault {
+    /// The process aborts there, as a killed runner would.
+    Crash(String),
+    /// Every attempt fails there for good.
+    Refuse(String),
+    /// The first attempt hangs there past its timeout.
+    StallOnce(String),
+}
 
 /// Steps running at this moment, by saga and step: a step entered while
 /// another runner is in it is a violation, recorded for tests.
@@ -76,7 +84,8 @@ impl Drop for Running {
 #[derive(Clone, Debug)]
 pub struct Bank {
     db: Db,
-    crash: Option<CrashPoint>,
+    fault: Option<Fault>,
+    stalled: Arc<std::sync::atomic::AtomicBool>,
     in_flight: Arc<InFlight>,
 }
 
@@ -85,15 +94,16 @@ impl Bank {
     pub fn new(db: Db) -> Self {
         Self {
             db,
-            crash: None,
+            fault: None,
+            stalled: Arc::default(),
             in_flight: Arc::default(),
         }
     }
 
-    /// These steps aborting the process at `point`.
+    /// These steps with `fault`.
     #[must_use]
-    pub fn crashing_at(mut self, point: Option<CrashPoint>) -> Self {
-        self.crash = point;
+    pub fn with_fault(mut self, fault: Option<Fault>) -> Self {
+        self.fault = fault;
         self
     }
 
@@ -160,11 +170,23 @@ impl Bank {
         Ok(counts)
     }
 
-    /// Aborts the process when `point` is where it was told to crash.
-    fn crash_at(&self, point: &str) {
-        if self.crash.as_deref() == Some(point) {
-            eprintln!("crashing at {point}");
-            std::process::abort();
+    /// Goes wrong at `point` if that is where the fault is.
+    async fn fault_at(&self, point: &str) -> Result<(), StepError> {
+        match &self.fault {
+            Some(Fault::Crash(at)) if at == point => {
+                eprintln!("crashing at {point}");
+                std::process::abort();
+            }
+            Some(Fault::Refuse(at)) if at == point => {
+                Err(StepError::permanent(format!("refused at {point}")))
+            }
+            Some(Fault::StallOnce(at))
+                if at == point && !self.stalled.swap(true, std::sync::atomic::Ordering::SeqCst) =>
+            {
+                tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                Ok(())
+            }
+            _ => Ok(()),
         }
     }
 
@@ -195,25 +217,25 @@ impl TransferSteps for Bank {
         context: &TransferContext<'_>,
     ) -> Result<TransferDebitOutput, StepError> {
         let _running = self.in_flight.enter(context.saga_id(), "debit");
-        self.crash_at("before:debit");
+        self.fault_at("before:debit").await?;
         let input = context.input();
         let entry = LedgerEntry::new(input.from, context.idempotency_key(), -input.amount);
         self.write_once(&entry).await?;
-        self.crash_at("after:debit");
+        self.fault_at("after:debit").await?;
         Ok(TransferDebitOutput { entry: entry.entry })
     }
 
     async fn compensate_debit(&self, context: &TransferContext<'_>) -> Result<(), StepError> {
         let _running = self.in_flight.enter(context.saga_id(), "undo debit");
-        self.crash_at("before:undo:debit");
+        self.fault_at("before:undo:debit").await?;
         self.undo(context, context.input().from).await?;
-        self.crash_at("after:undo:debit");
+        self.fault_at("after:undo:debit").await?;
         Ok(())
     }
 
     async fn run_credit(&self, context: &TransferContext<'_>) -> Result<(), StepError> {
         let _running = self.in_flight.enter(context.saga_id(), "credit");
-        self.crash_at("before:credit");
+        self.fault_at("before:credit").await?;
         let input = context.input();
         let account = self
             .db
@@ -229,15 +251,15 @@ impl TransferSteps for Bank {
         }
         let entry = LedgerEntry::new(input.to, context.idempotency_key(), input.amount);
         self.write_once(&entry).await?;
-        self.crash_at("after:credit");
+        self.fault_at("after:credit").await?;
         Ok(())
     }
 
     async fn compensate_credit(&self, context: &TransferContext<'_>) -> Result<(), StepError> {
         let _running = self.in_flight.enter(context.saga_id(), "undo credit");
-        self.crash_at("before:undo:credit");
+        self.fault_at("before:undo:credit").await?;
         self.undo(context, context.input().to).await?;
-        self.crash_at("after:undo:credit");
+        self.fault_at("after:undo:credit").await?;
         Ok(())
     }
 }

@@ -10,11 +10,12 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use corm::TryStreamExt;
 use corm::Uuid;
 use corm::saga::reservation::Reserved;
 use corm::saga::{Outcome, RunnerOptions, Status};
 use corm::testing::with_keyspace;
-use corm_examples::bank::{Bank, InFlight};
+use corm_examples::bank::{Bank, Fault, InFlight};
 use corm_examples::generated::{
     Account, Db, LedgerEntry, PlaceOrderInput, Product, ProductKey, TransferInput,
 };
@@ -460,6 +461,70 @@ async fn an_order_holds_pays_and_confirms_and_a_refused_payment_gives_the_unit_b
                 .unwrap()
                 .is_none()
         );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_step_past_its_timeout_is_retried_and_a_compensation_that_always_fails_leaves_the_saga_stuck_and_listed()
+ {
+    with_keyspace("sagas_faults", |session| async move {
+        let db = db(session).await;
+        // The credit's first attempt hangs: cancelled at its 2 s timeout,
+        // retried, and the transfer completes.
+        let stalling =
+            Bank::new(db.clone()).with_fault(Some(Fault::StallOnce("before:credit".to_owned())));
+        let input = TransferInput {
+            from: account(&db, false).await,
+            to: account(&db, false).await,
+            amount: 5,
+        };
+        let started = Instant::now();
+        let (id, outcome) = db.transfer(stalling.clone()).start(&input).await.unwrap();
+        assert!(matches!(outcome, Outcome::Completed(_)), "{outcome:?}");
+        assert!(started.elapsed() >= Duration::from_secs(2));
+        let log = db.transfer(stalling.clone()).log(id).await.unwrap();
+        let failed = log
+            .iter()
+            .find(|entry| entry.event == "attempt failed")
+            .unwrap_or_else(|| panic!("{log:?}"));
+        assert_eq!(failed.step.as_deref(), Some("credit"));
+        assert!(
+            failed
+                .detail
+                .as_deref()
+                .unwrap_or_default()
+                .contains("timed out"),
+            "{failed:?}"
+        );
+        assert_eq!(stalling.effects(id, &input).await.unwrap(), [1, 1, 0, 0]);
+
+        // A transfer to a closed account whose debit can't be undone ends
+        // stuck, waiting for a person, and is listed as such.
+        let refusing =
+            Bank::new(db.clone()).with_fault(Some(Fault::Refuse("before:undo:debit".to_owned())));
+        let runner = db.transfer(refusing.clone());
+        let input = TransferInput {
+            from: account(&db, false).await,
+            to: account(&db, true).await,
+            amount: 5,
+        };
+        let (id, outcome) = runner.start(&input).await.unwrap();
+        let Outcome::Stuck { error } = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert!(error.contains("compensation of step `debit`"), "{error}");
+        let stuck: Vec<_> = runner.stuck(Duration::ZERO).try_collect().await.unwrap();
+        assert_eq!(
+            stuck.iter().map(|status| status.id).collect::<Vec<_>>(),
+            vec![id]
+        );
+        assert_eq!(stuck[0].status, Status::Stuck);
+        assert_eq!(stuck[0].input, input);
+        let report = runner.recover(4).await.unwrap();
+        assert_eq!((report.stuck, report.resumed), (1, 0), "{report:?}");
+        // Its debit stands: the money is not lost, it waits in the ledger.
+        assert_eq!(refusing.effects(id, &input).await.unwrap(), [1, 0, 0, 0]);
     })
     .await;
 }

@@ -8,7 +8,7 @@
 //! ```
 
 use corm::{Config, Session, Uuid};
-use corm_examples::bank::Bank;
+use corm_examples::bank::{Bank, Fault};
 use corm_examples::generated::{Db, TransferInput};
 
 #[tokio::main]
@@ -22,8 +22,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let session = Session::connect(&Config::from_env()?).await?;
     let db = Db::new(session, keyspace.as_str());
-    let crash = (crash != "-").then(|| crash.clone());
-    let runner = db.transfer(Bank::new(db.clone()).crashing_at(crash));
+    let fault = (crash != "-").then(|| Fault::Crash(crash.clone()));
+    let runner = db.transfer(Bank::new(db.clone()).with_fault(fault));
     let input = TransferInput {
         from: from.parse::<Uuid>()?,
         to: to.parse::<Uuid>()?,
