@@ -153,7 +153,11 @@ fn reserve(
     ctx: &mut Context,
 ) -> Option<ir::Reserve> {
     use ir::{Scalar, Type};
-    let mut column = |name: &ast::Ident, what: &str, fits: &dyn Fn(&Type) -> bool, wanted: &str| {
+    let mut column = |name: &ast::Ident,
+                      what: &str,
+                      fits: &dyn Fn(&Type) -> bool,
+                      wanted: &str,
+                      article: &str| {
         let Some(field) = fields.iter().find(|field| field.name == name.name) else {
             ctx.error(
                 Code::UnknownField,
@@ -173,10 +177,13 @@ fn reserve(
         if key.contains(&field.name) || !fits(&field.ty) || field.is_static {
             ctx.error(
                 Code::InvalidType,
-                format!("the {what} of `reserve` is a `{wanted}` column outside the key"),
+                format!(
+                    "the {what} of `reserve` must be {article} `{wanted}` column outside the key"
+                ),
                 name.span,
                 "not usable here",
             )
+            .label(field.span, "declared here")
             .help(format!(
                 "declare `{}: {wanted}`, not in the key and not `@static`",
                 name.name
@@ -190,6 +197,7 @@ fn reserve(
         "stock",
         &|ty| matches!(ty, Type::Scalar(Scalar::Int | Scalar::Bigint)),
         "int",
+        "an",
     );
     let holds = column(
         &clause.holds,
@@ -199,6 +207,7 @@ fn reserve(
                 if matches!(**k, Type::Scalar(Scalar::Text)) && matches!(**v, Type::Scalar(Scalar::Timestamp)))
         },
         "map<text, timestamp>",
+        "a",
     );
     let (stock, holds) = (stock?, holds?);
     if logged {

@@ -49,6 +49,7 @@ pub(super) fn check_saga(
     }
     let mut seen = FxHashMap::default();
     let mut steps = Vec::new();
+    let mut failed = false;
     for step in &decl.steps {
         if !unique_member(&mut seen, &step.name, "step", ctx) {
             continue;
@@ -71,7 +72,10 @@ pub(super) fn check_saga(
             fields
         });
         let timeout_ms = match &step.timeout {
-            Some(timeout) => millis(timeout, "a step's `timeout`", ctx)?,
+            Some(timeout) => millis(timeout, "a step's `timeout`", ctx).unwrap_or_else(|| {
+                failed = true;
+                ir::DEFAULT_STEP_TIMEOUT_MS
+            }),
             None => ir::DEFAULT_STEP_TIMEOUT_MS,
         };
         let retries = match &step.retries {
@@ -84,7 +88,8 @@ pub(super) fn check_saga(
                         retries.span,
                         "out of range",
                     );
-                    return None;
+                    failed = true;
+                    ir::DEFAULT_STEP_RETRIES
                 }
             },
             None => ir::DEFAULT_STEP_RETRIES,
@@ -102,6 +107,9 @@ pub(super) fn check_saga(
         Some(lease) => millis(&lease.duration, "a saga's `lease`", ctx)?,
         None => ir::DEFAULT_LEASE_MS,
     };
+    if failed {
+        return None;
+    }
     let snake = decl.name.name.to_snake_case();
     Some(ir::Saga {
         name: decl.name.name.clone(),
