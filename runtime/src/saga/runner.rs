@@ -143,14 +143,10 @@ impl<S: Saga> SagaRunner<S> {
     /// not read; a request's error when Cassandra fails. The saga is then
     /// left to recovery: nothing is lost, its log says where it stands.
     pub async fn start_with_id(&self, id: Uuid, input: &S::Input) -> Result<Outcome<S::Outputs>> {
-        if self.begin(id, input).await? {
-            let state = self
-                .read(id)
-                .await?
-                .ok_or_else(|| self.problem(id, "its start was recorded but does not read back"))?;
-            return self.drive(id, state).await;
+        match self.record(id, input).await? {
+            Some(state) => self.drive(id, state).await,
+            None => self.resume(id).await,
         }
-        self.resume(id).await
     }
 
     /// Records saga `id` with `input` without running it: recovery (or
@@ -159,13 +155,22 @@ impl<S: Saga> SagaRunner<S> {
     /// # Errors
     /// [`Error::Saga`] when `id` exists with another input.
     pub async fn begin(&self, id: Uuid, input: &S::Input) -> Result<bool> {
+        Ok(self.record(id, input).await?.is_some())
+    }
+
+    /// Records saga `id` with `input`: its state when this call recorded
+    /// it (held by this runner), `None` when it existed with this input.
+    async fn record(&self, id: Uuid, input: &S::Input) -> Result<Option<State>> {
         let statements = &self.statements;
         let input_json = serde_json::to_string(input)
             .map_err(|error| self.problem(id, format!("its input does not serialize: {error}")))?;
         let outputs = serde_json::to_string(&S::Outputs::default()).map_err(|error| {
             self.problem(id, format!("empty outputs do not serialize: {error}"))
         })?;
-        let now = Utc::now();
+        // To the millisecond, as Cassandra keeps it, so that the state
+        // built here is the one a read would return.
+        let now =
+            DateTime::from_timestamp_millis(Utc::now().timestamp_millis()).unwrap_or_else(Utc::now);
         let open = statements.open_insert.prepared(&self.session).await?;
         self.session.execute(open, (shard(id), id, now)).await?;
         let start = statements.start.prepared(&self.session).await?;
@@ -182,12 +187,29 @@ impl<S: Saga> SagaRunner<S> {
             now,
             "started",
         );
-        let applied = match self.session.execute(start, values).await {
-            Ok(result) => crate::lwt::applied(statements.start.text(), result)?.applied(),
-            // A start whose fate is unknown: the serial read below tells.
-            Err(error) if !error.certainly_not_applied() => false,
-            Err(error) => return Err(error),
+        let recorded = State {
+            status: Status::Running,
+            step: 0,
+            attempt: 0,
+            version: 0,
+            input: input_json.clone(),
+            outputs: outputs.clone(),
+            error: None,
+            owner: Some(self.options.owner),
+            lease_until: Some(lease_until),
+            started_at: Some(now),
+            updated_at: Some(now),
         };
+        match self.session.execute(start, values).await {
+            Ok(result) => {
+                if crate::lwt::applied(statements.start.text(), result)?.applied() {
+                    return Ok(Some(recorded));
+                }
+            }
+            // A start whose fate is unknown: the serial read below tells.
+            Err(error) if !error.certainly_not_applied() => {}
+            Err(error) => return Err(error),
+        }
         let state = self.read(id).await?.ok_or_else(|| {
             self.problem(id, "its start did not apply and no saga of this id exists")
         })?;
@@ -197,7 +219,11 @@ impl<S: Saga> SagaRunner<S> {
                 return Err(self.problem(id, "a saga of this id exists with another input"));
             }
         }
-        Ok(applied || (state.version == 0 && state.owner == Some(self.options.owner)))
+        // This call's own start, applied though its answer was lost.
+        let own = state.version == 0
+            && state.owner == Some(self.options.owner)
+            && state.started_at == Some(now);
+        Ok(own.then_some(state))
     }
 
     /// Runs saga `id` on from where its log says, if no other runner

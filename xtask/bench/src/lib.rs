@@ -24,6 +24,7 @@
 //!   code and plain inserts.
 //! - [`graphql`]: the example schema's GraphQL endpoint against the same
 //!   reads through the Rust API.
+//! - [`sagas`]: sagas of three steps against the steps' writes alone.
 
 pub mod bulk;
 pub mod changes;
@@ -41,6 +42,7 @@ pub mod load;
 pub mod peer;
 pub mod range;
 pub mod report;
+pub mod sagas;
 pub mod scan;
 pub mod setup;
 pub mod suite;

@@ -52,6 +52,8 @@ enum Command {
     FeedLatency(FeedLatencyArgs),
     /// The GraphQL endpoint against the same reads through the Rust API.
     Graphql(GraphqlArgs),
+    /// Sagas of three steps against the steps' writes alone.
+    Sagas(SagasArgs),
     /// Serves `LoggedUser`'s change feed (the server of `connections`).
     #[command(hide = true)]
     ServeChanges,
@@ -170,6 +172,23 @@ struct GraphqlArgs {
     #[arg(long, default_value_t = 3)]
     rounds: usize,
     /// Where `graphql.json` goes.
+    #[arg(long, default_value = "target/corm-bench")]
+    out: PathBuf,
+}
+
+/// Arguments of `corm-bench sagas`.
+#[derive(clap::Args)]
+struct SagasArgs {
+    /// Sagas per side per round.
+    #[arg(long, default_value_t = 2000)]
+    sagas: usize,
+    /// Sagas in flight at once.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Rounds, sides alternating; the median round counts.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+    /// Where `sagas.json` goes.
     #[arg(long, default_value = "target/corm-bench")]
     out: PathBuf,
 }
@@ -302,6 +321,7 @@ async fn main() -> ExitCode {
         Command::Connections(args) => connections(args).await,
         Command::FeedLatency(args) => feed_latency(args).await,
         Command::Graphql(args) => graphql(args).await,
+        Command::Sagas(args) => sagas(args).await,
         Command::ServeChanges => serve_changes().await,
         Command::Vectors(args) => vectors(args).await,
         #[cfg(feature = "embed-local")]
@@ -569,6 +589,29 @@ async fn serve_changes() -> Result<(), BenchError> {
     let session = setup::connect().await?;
     let db = corm_bench::generated::Db::new(session, corm_bench::data::KEYSPACE);
     corm_bench::connections::serve(&db).await
+}
+
+async fn sagas(args: SagasArgs) -> Result<(), BenchError> {
+    let session = setup::connect().await?;
+    setup::recreate_keyspace(&session).await?;
+    let db = corm_bench::generated::Db::new(session, corm_bench::data::KEYSPACE);
+    println!(
+        "sagas: {} sagas of 3 steps per side per round, concurrency {}, {} rounds, load average {}",
+        args.sagas,
+        args.concurrency,
+        args.rounds,
+        load_average()
+    );
+    let report = corm_bench::sagas::measure(&db, args.sagas, args.concurrency, args.rounds).await?;
+    println!(
+        "sagas: {:.0} sagas/s, the same 3 inserts alone {:.0}/s: {:.2}x; a saga sends {} requests ({} lightweight transactions) for its steps' 3",
+        report.sagas_per_second,
+        report.direct_per_second,
+        report.saga_vs_direct,
+        report.requests_per_saga,
+        report.lightweight_transactions_per_saga
+    );
+    write_json(&args.out, "sagas.json", &report)
 }
 
 async fn events(args: EventsArgs) -> Result<(), BenchError> {
