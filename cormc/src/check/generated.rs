@@ -25,7 +25,7 @@ use super::names::Symbols;
 use crate::ast;
 use crate::codegen::view::generated_names::{
     DB_METHODS, MAX_TUPLE, MAX_UPDATE_COLUMNS, MODEL_TYPE_SUFFIXES, REPOSITORY_METHODS,
-    SERIES_TYPE_SUFFIXES, STORE_TYPE_SUFFIXES, unique_field_methods,
+    SAGA_TYPE_SUFFIXES, SERIES_TYPE_SUFFIXES, STORE_TYPE_SUFFIXES, unique_field_methods,
 };
 use crate::codegen::view::{field_ident, rust_type, type_ident};
 use crate::diagnostics::{Code, Span};
@@ -602,6 +602,32 @@ fn type_names(items: &Items<'_>, index: &Index<'_>, ctx: &mut Context) {
             "rename one of them: each event store `E` has the types `EEvent` and `EStream` (and the module `e` of its payloads)"
         });
     }
+    // The types of each saga: not a declared type, not a model's.
+    for saga in &items.symbols.sagas {
+        let stem = rust_type_name(&saga.name.name);
+        for suffix in SAGA_TYPE_SUFFIXES {
+            let ident = format!("{stem}{suffix}");
+            let clash = match by_ident.get(&ident) {
+                Some(&at) => {
+                    let (_, span, noun, name) = declared[at];
+                    Some((format!("{noun} `{name}`"), span))
+                }
+                None => generated_by(&ident, &by_ident, &declared, index).map(|(model, span)| {
+                    (format!("a type generated for model `{}`", model.name), span)
+                }),
+            };
+            if let Some((other, span)) = clash {
+                ctx.error(
+                    Code::GeneratedNameClash,
+                    format!("`cormc generate` defines the type `{ident}` for saga `{}`, which clashes with {other}", saga.name.name),
+                    saga.name.span,
+                    format!("generates `{ident}`"),
+                )
+                .label(span, format!("`{ident}` here"))
+                .help("rename one of them: each saga `S` has the types `SInput`, `SOutputs`, `SContext`, `SSteps` and `SSaga`");
+            }
+        }
+    }
     // The row types of aggregates: not a schema type, not any model's
     // generated name (whether that model has the type or not), not `Db` or
     // `Batch`, not another aggregate's.
@@ -769,7 +795,8 @@ fn method_names(items: &Items<'_>, index: &Index<'_>, ctx: &mut Context) {
                 .event_stores
                 .iter()
                 .map(|store| (&store.name, "event store")),
-        );
+        )
+        .chain(items.symbols.sagas.iter().map(|saga| (&saga.name, "saga")));
     for (name, noun) in accessor_items {
         let accessor = rust_method_name(&name.name);
         let span = name.span;

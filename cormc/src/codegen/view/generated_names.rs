@@ -87,6 +87,10 @@ pub const SERIES_TYPE_SUFFIXES: &[&str] = &["Series", "Rollup"];
 /// `AccountStream`; the payload structs live in the store's module).
 pub const STORE_TYPE_SUFFIXES: &[&str] = &["Event", "Stream"];
 
+/// The types generated beside a saga `S` (`SInput`, …; a step `x` that
+/// returns also has `SXOutput`).
+pub const SAGA_TYPE_SUFFIXES: &[&str] = &["Input", "Outputs", "Context", "Steps", "Saga"];
+
 /// The most values a driver tuple binds or reads.
 pub const MAX_TUPLE: usize = 16;
 

@@ -96,6 +96,16 @@ impl SagaView {
 /// # Errors
 /// [`CodegenError::Unsupported`] for a field type with no Rust mapping.
 pub fn saga_view(saga: &ir::Saga) -> Result<SagaView, CodegenError> {
+    let accessor = field_ident(&saga.name.to_snake_case());
+    if super::generated_names::RESERVED_MODULES.contains(&bare(&accessor)) {
+        return Err(CodegenError::Unsupported {
+            what: format!("saga `{}`", saga.name),
+            reason: format!(
+                "its module `{accessor}` (the file `{}.rs`) clashes with a generated module",
+                bare(&accessor)
+            ),
+        });
+    }
     let stem = type_ident(&saga.name);
     let stem = bare(&stem).to_owned();
     let input_fields = saga
@@ -141,7 +151,7 @@ pub fn saga_view(saga: &ir::Saga) -> Result<SagaView, CodegenError> {
         input: format!("{stem}Input"),
         outputs: format!("{stem}Outputs"),
         context: format!("{stem}Context"),
-        accessor: field_ident(&saga.name.to_snake_case()),
+        accessor,
         input_fields,
         steps,
         log_table: format!("{:?}", quote(&saga.log_table)),
