@@ -27,6 +27,8 @@ pub mod cql;
 pub mod diagnostics;
 pub mod format;
 pub mod ir;
+#[cfg(feature = "runner")]
+pub mod live;
 pub mod migrate;
 pub mod parse;
 

@@ -2,6 +2,7 @@
 //! migrations and the models (`new`), and run the schema's migrations
 //! against a cluster (`up`, `status`, `verify`, with the runtime's runner).
 
+use std::future::Future;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -19,6 +20,7 @@ Examples:
   cormc migrate up schema.corm --contact 127.0.0.1:9042 --keyspace shop
   cormc migrate status schema.corm --keyspace shop
   cormc migrate verify schema.corm --keyspace shop          in CI or before a deploy
+  cormc migrate diff schema.corm --keyspace shop            the models against the live keyspace
 
 The workflow: change the models, run `migrate new`, review the block it
 appended, commit, then apply it with `db.migrate()` or `migrate up`.";
@@ -59,6 +61,21 @@ pub(super) enum MigrateCommand {
     /// List applied, partly applied and pending migrations.
     #[cfg(feature = "runner")]
     Status {
+        /// The `.corm` files of the schema.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// The difference between the models and the live keyspace, as the
+    /// CQL that would close it; exit 1 when they differ (for CI).
+    ///
+    /// Unlike `migrate new`, which compares the models with what the
+    /// migrations build, this reads the keyspace from the cluster
+    /// (`DESCRIBE KEYSPACE`), so it also sees changes made by hand.
+    /// Options the models leave unsaid are not compared.
+    #[cfg(feature = "runner")]
+    Diff {
         /// The `.corm` files of the schema.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
@@ -119,9 +136,140 @@ pub(super) fn run(
             runner::run(runner::Action::Status, &files, &target, color, out, err)
         }
         #[cfg(feature = "runner")]
+        MigrateCommand::Diff { files, target } => live_diff(&files, &target, color, out, err),
+        #[cfg(feature = "runner")]
         MigrateCommand::Verify { files, target } => {
             runner::run(runner::Action::Verify, &files, &target, color, out, err)
         }
+    }
+}
+
+/// `cormc migrate diff FILE… [--contact …] [--keyspace …]`: 0 when the
+/// keyspace matches the models, 1 when it differs (the CQL on standard
+/// output), 2 when it can't be read.
+#[cfg(feature = "runner")]
+fn live_diff(
+    paths: &[PathBuf],
+    target: &Target,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let (sources, checked) = match load_checked(paths, color, err) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    // Drift between the migrations and the models does not matter here:
+    // the database is compared with the models.
+    let blocking: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && d.code != Code::MigrationDrift)
+        .cloned()
+        .collect();
+    let desired = match (&checked.schema, &checked.migration_base) {
+        (Some(schema), _) => schema.desired.clone(),
+        (None, Some(base)) if blocking.is_empty() => base.desired.clone(),
+        _ => {
+            print_diagnostics(&blocking, &sources, color, err);
+            let _ = writeln!(err, "cormc: fix these errors first; nothing was compared");
+            return 2;
+        }
+    };
+    let Some(keyspace) = target.keyspace.clone().or_else(|| {
+        desired
+            .keyspace
+            .as_ref()
+            .map(|keyspace| keyspace.name.as_str().to_owned())
+    }) else {
+        let _ = writeln!(
+            err,
+            "error: no keyspace: pass `--keyspace` (the schema has no `keyspace` item)"
+        );
+        return 2;
+    };
+    let live = match target.block_on(err, |session| async move {
+        crate::live::read(&session, &keyspace).await
+    }) {
+        Some(Ok(live)) => live,
+        Some(Err(error)) => {
+            let _ = writeln!(err, "error: {error}");
+            return 2;
+        }
+        None => return 2,
+    };
+    for skipped in &live.skipped {
+        let _ = writeln!(
+            err,
+            "warning: {} `{}` is not compared: {}",
+            skipped.kind, skipped.name, skipped.reason
+        );
+    }
+    let changes = crate::check::drift_changes(&live.schema, &desired);
+    if changes.is_empty() {
+        let _ = writeln!(err, "cormc: the keyspace matches the models");
+        return 0;
+    }
+    for change in &changes {
+        let label = match change.safety() {
+            crate::cql::Safety::Safe => "safe",
+            crate::cql::Safety::DropsDefinition => "drops a definition (no data)",
+            crate::cql::Safety::LosesData => "loses data",
+            crate::cql::Safety::Impossible => "Cassandra can't make this change",
+        };
+        let _ = writeln!(out, "-- {label}");
+        if let Some(explanation) = change.explanation() {
+            for line in explanation.lines() {
+                let _ = writeln!(out, "-- {line}");
+            }
+        }
+        for statement in change.statements() {
+            let _ = writeln!(out, "{statement};");
+        }
+    }
+    let _ = writeln!(
+        err,
+        "cormc: the keyspace differs from the models: {} {}",
+        changes.len(),
+        super::plural(changes.len(), "change", "changes")
+    );
+    1
+}
+
+#[cfg(feature = "runner")]
+impl Target {
+    /// Runs `work` on a session to the target, on a runtime of its own;
+    /// `None` (the reason written to `err`) when it can't connect.
+    fn block_on<F, Fut, T>(&self, err: &mut dyn Write, work: F) -> Option<T>
+    where
+        F: FnOnce(corm::Session) -> Fut,
+        Fut: Future<Output = T>,
+    {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(error) => {
+                let _ = writeln!(err, "error: cannot start the async runtime: {error}");
+                return None;
+            }
+        };
+        let contact_points: Vec<String> = self
+            .contact
+            .split(',')
+            .map(|point| point.trim().to_owned())
+            .filter(|point| !point.is_empty())
+            .collect();
+        runtime.block_on(async {
+            match corm::Session::connect(&corm::Config::new(contact_points)).await {
+                Ok(session) => Some(work(session).await),
+                Err(error) => {
+                    let _ = writeln!(err, "error: {error}");
+                    None
+                }
+            }
+        })
     }
 }
 
