@@ -238,9 +238,14 @@ fn live_diff(
 
 #[cfg(feature = "runner")]
 impl Target {
+    /// The keyspace given with `--keyspace` (or `CORM_KEYSPACE`).
+    pub(super) fn keyspace(&self) -> Option<&str> {
+        self.keyspace.as_deref()
+    }
+
     /// Runs `work` on a session to the target, on a runtime of its own;
     /// `None` (the reason written to `err`) when it can't connect.
-    fn block_on<F, Fut, T>(&self, err: &mut dyn Write, work: F) -> Option<T>
+    pub(super) fn block_on<F, Fut, T>(&self, err: &mut dyn Write, work: F) -> Option<T>
     where
         F: FnOnce(corm::Session) -> Fut,
         Fut: Future<Output = T>,

@@ -14,6 +14,8 @@ use camino::{Utf8Path, Utf8PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod migrate;
+#[cfg(feature = "runner")]
+mod pull;
 
 use crate::diagnostics::{RenderOptions, Severity, SourceMap, render};
 use crate::format::{FormatError, format_source, short_diff};
@@ -103,6 +105,17 @@ enum Command {
     /// Write the next migration, or run the migrations against a cluster.
     #[command(subcommand, after_help = migrate::MIGRATE_EXAMPLES)]
     Migrate(migrate::MigrateCommand),
+    /// Write a `.corm` file from an existing keyspace: its types, a model
+    /// per table, its indexes and options, and a first migration.
+    #[cfg(feature = "runner")]
+    #[command(after_help = pull::PULL_EXAMPLES)]
+    Pull {
+        #[command(flatten)]
+        target: migrate::Target,
+        /// Where to write the file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 const GENERATE_EXAMPLES: &str = "\
@@ -196,6 +209,11 @@ pub fn run(
             err,
         ),
         Command::Migrate(command) => migrate::run(command, color, out, err),
+        #[cfg(feature = "runner")]
+        Command::Pull {
+            target,
+            out: out_file,
+        } => pull::run(&target, out_file.as_deref(), out, err),
     }
 }
 

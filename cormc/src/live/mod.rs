@@ -8,6 +8,10 @@
 //! history and lock) are left out: they are not the application's.
 
 use crate::cql::Replayer as Replay;
+mod pull;
+
+pub use pull::{Pulled, pull};
+
 use crate::cql::parser::parse_statement;
 use crate::cql::{CqlSchema, DdlStatement, Ident};
 
