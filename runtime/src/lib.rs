@@ -24,6 +24,8 @@
 //! # }
 //! ```
 
+#[cfg(feature = "backup")]
+pub mod backup;
 pub mod batch;
 mod bound_values;
 pub mod bulk;

@@ -13,6 +13,8 @@ use std::process::ExitCode;
 use camino::{Utf8Path, Utf8PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
+#[cfg(feature = "runner")]
+mod backup;
 mod migrate;
 #[cfg(feature = "runner")]
 mod pull;
@@ -107,6 +109,14 @@ enum Command {
     Migrate(migrate::MigrateCommand),
     /// Write a `.corm` file from an existing keyspace: its types, a model
     /// per table, its indexes and options, and a first migration.
+    /// Back up a keyspace's schema and rows into a folder (or verify one).
+    #[cfg(feature = "runner")]
+    #[command(after_help = backup::BACKUP_EXAMPLES)]
+    Backup(backup::BackupArgs),
+    /// Restore a backup into a keyspace.
+    #[cfg(feature = "runner")]
+    #[command(after_help = backup::BACKUP_EXAMPLES)]
+    Restore(backup::RestoreArgs),
     #[cfg(feature = "runner")]
     #[command(after_help = pull::PULL_EXAMPLES)]
     Pull {
@@ -209,6 +219,10 @@ pub fn run(
             err,
         ),
         Command::Migrate(command) => migrate::run(command, color, out, err),
+        #[cfg(feature = "runner")]
+        Command::Backup(args) => backup::backup(args, out, err),
+        #[cfg(feature = "runner")]
+        Command::Restore(args) => backup::restore(args, out, err),
         #[cfg(feature = "runner")]
         Command::Pull {
             target,

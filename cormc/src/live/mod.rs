@@ -100,6 +100,23 @@ pub async fn read(session: &corm::Session, keyspace: &str) -> Result<LiveSchema,
     Ok(from_described(keyspace, &rows))
 }
 
+/// The schema `statements` (`DESCRIBE`'s, of keyspace `keyspace`) make.
+#[must_use]
+pub fn from_statements(keyspace: &str, statements: &[String]) -> LiveSchema {
+    let rows: Vec<(String, String, String, String)> = statements
+        .iter()
+        .map(|statement| {
+            (
+                keyspace.to_owned(),
+                String::new(),
+                String::new(),
+                statement.clone(),
+            )
+        })
+        .collect();
+    from_described(keyspace, &rows)
+}
+
 /// The schema the described rows (`keyspace_name, type, name,
 /// create_statement`) make.
 #[must_use]

@@ -1,0 +1,412 @@
+//! `cormc backup` and `cormc restore` on the node: a keyspace with every
+//! CQL type and 100,000+ rows backed up (killed midway and resumed),
+//! verified, restored into another keyspace (killed midway and resumed),
+//! and found equal row for row: values, write times, TTLs within a second;
+//! counters restored into an empty table; a corrupted chunk found by
+//! `verify` and refused by `restore` before anything is written.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output};
+use std::time::{Duration, Instant};
+
+use corm::Session;
+use corm::futures::StreamExt;
+use corm::scylla::value::{CqlValue, Row};
+
+const SCHEMA: &str = "
+CREATE TYPE address (street text, city text, zip frozen<list<int>>);
+CREATE TABLE everything (id int, part int, at timeuuid, label text static,
+  a ascii, big bigint, b blob, flag boolean, day date, dec decimal, dbl double, dur duration,
+  f float, ip inet, small smallint, moment time, ts timestamp, tiny tinyint, u uuid, v varint,
+  names list<text>, tags set<int>, scores map<text, double>, home frozen<address>, work address,
+  pair tuple<int, text>, nested frozen<map<text, frozen<list<frozen<set<int>>>>>>, emb vector<float, 3>,
+  PRIMARY KEY ((id), part, at));
+CREATE TABLE events (id int, seq int, body text, PRIMARY KEY ((id), seq));
+CREATE TABLE hits (page text, day int, views counter, clicks counter, PRIMARY KEY ((page), day));
+";
+
+const EVENTS: i32 = 100_000;
+const EVERYTHING: i32 = 2_000;
+
+fn cormc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cormc"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn spawn(args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_cormc"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until `done(folder)` or the child ends; then kills it. Whether
+/// it was killed (rather than finished first).
+fn kill_when(child: &mut Child, folder: &Path, done: impl Fn(&Path) -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        if done(folder) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("neither finished nor reached the point to kill it");
+}
+
+async fn run_script(session: &Session, script: &str) {
+    for statement in script.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        session
+            .run_ddl(statement)
+            .await
+            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    }
+}
+
+/// Fills the tables: varied write times, some cells with a TTL, some
+/// null, some partitions with static cells only.
+async fn fill(session: &Session) {
+    let events = session
+        .prepare("INSERT INTO events (id, seq, body) VALUES (?, ?, ?) USING TIMESTAMP ?")
+        .await
+        .unwrap();
+    corm::futures::stream::iter(0..EVENTS)
+        .map(|n| {
+            let events = &events;
+            async move {
+                let body = (n % 7 != 0).then(|| format!("event {n}"));
+                session
+                    .execute(
+                        events,
+                        (
+                            n / 10,
+                            n % 10,
+                            body,
+                            1_700_000_000_000_000_i64 + i64::from(n),
+                        ),
+                    )
+                    .await
+                    .unwrap();
+            }
+        })
+        .buffer_unordered(64)
+        .collect::<Vec<()>>()
+        .await;
+    let insert = session
+        .prepare(
+            "INSERT INTO everything (id, part, at, label, a, big, b, flag, day, dec, dbl, dur, f, ip, small, moment, ts, \
+             tiny, u, v, names, tags, scores, home, work, pair, nested, emb) VALUES (?, ?, now(), ?, 'ascii', ?, 0xcafe, \
+             true, '2026-12-07', 12345678901234567890.123456789, 1.5, 1h30m, 2.5, '10.0.0.1', 7, '12:34:56.789', \
+             '2026-12-07 10:00:00+0000', 3, uuid(), 123456789012345678901234567890, ['a', 'b'], {1, 2}, \
+             {'x': 1.25}, {street: 'Main', city: 'Oslo', zip: [1, 2]}, {street: 'Side', city: 'Rome', zip: [3]}, \
+             (1, 'one'), {'k': [{1, 2}, {3}]}, [0.1, 0.2, 0.3]) USING TIMESTAMP ? AND TTL ?",
+        )
+        .await
+        .unwrap();
+    for n in 0..EVERYTHING {
+        let ttl = if n % 3 == 0 { 86_400 } else { 0 };
+        session
+            .execute(
+                &insert,
+                (
+                    n / 4,
+                    n % 4,
+                    format!("label {}", n / 4),
+                    i64::from(n) * 1_000_000_007,
+                    1_700_000_000_000_000_i64 + i64::from(n),
+                    ttl,
+                ),
+            )
+            .await
+            .unwrap();
+    }
+    // A cell written later than its row, and one nulled.
+    session.query("UPDATE everything USING TIMESTAMP 1800000000000000 SET big = 42 WHERE id = 1 AND part = 1 AND at = now()", ()).await.unwrap();
+    // Static cells of a partition without rows.
+    session
+        .query(
+            "INSERT INTO everything (id, label) VALUES (100000, 'alone')",
+            (),
+        )
+        .await
+        .unwrap();
+    let hits = session
+        .prepare(
+            "UPDATE hits SET views = views + ?, clicks = clicks + ? WHERE page = ? AND day = ?",
+        )
+        .await
+        .unwrap();
+    for n in 0..200_i64 {
+        session
+            .execute(
+                &hits,
+                (
+                    corm::scylla::value::Counter(n * 3),
+                    corm::scylla::value::Counter(n),
+                    format!("page {}", n % 20),
+                    i32::try_from(n).unwrap(),
+                ),
+            )
+            .await
+            .unwrap();
+    }
+}
+
+/// Every row of `table` with each non-key cell's write time and TTL,
+/// sorted; TTLs apart, to be compared within a second.
+async fn dump(
+    session: &Session,
+    keyspace: &str,
+    table: &str,
+) -> (Vec<String>, Vec<Vec<Option<i32>>>) {
+    let statement = "SELECT column_name, kind, type FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?";
+    let rows = session
+        .query(statement, (keyspace, table))
+        .await
+        .unwrap()
+        .into_rows_result()
+        .unwrap();
+    let mut columns: Vec<(String, String, String)> = rows
+        .rows::<(String, String, String)>()
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    columns.sort();
+    let mut selected = Vec::new();
+    let mut ttls = Vec::new();
+    for (name, kind, ty) in &columns {
+        selected.push(name.clone());
+        if kind != "partition_key" && kind != "clustering" && ty != "counter" {
+            let multi = ty.starts_with("list<")
+                || ty.starts_with("set<")
+                || ty.starts_with("map<")
+                || ty == "address";
+            selected.push(if multi {
+                format!("maxwritetime({name})")
+            } else {
+                format!("writetime({name})")
+            });
+            if !multi {
+                ttls.push(selected.len());
+                selected.push(format!("ttl({name})"));
+            }
+        }
+    }
+    let query = format!("SELECT {} FROM \"{keyspace}\".{table}", selected.join(", "));
+    let result = session
+        .query(&query, ())
+        .await
+        .unwrap()
+        .into_rows_result()
+        .unwrap();
+    let mut rows: Vec<(String, Vec<Option<i32>>)> = result
+        .rows::<Row>()
+        .unwrap()
+        .map(|row| {
+            let row = row.unwrap();
+            let mut ttl = Vec::new();
+            let mut rest = Vec::new();
+            for (index, value) in row.columns.into_iter().enumerate() {
+                if ttls.contains(&index) {
+                    ttl.push(match value {
+                        Some(CqlValue::Int(t)) => Some(t),
+                        _ => None,
+                    });
+                } else {
+                    rest.push(value);
+                }
+            }
+            // A user-defined type's value names its keyspace.
+            let text =
+                format!("{rest:?}").replace(&format!("keyspace: \"{keyspace}\""), "keyspace: _");
+            (text, ttl)
+        })
+        .collect();
+    rows.sort();
+    rows.into_iter().unzip()
+}
+
+async fn assert_same(session: &Session, source: &str, target: &str, table: &str) {
+    let (source_rows, source_ttls) = dump(session, source, table).await;
+    let (target_rows, target_ttls) = dump(session, target, table).await;
+    assert_eq!(source_rows.len(), target_rows.len(), "{table}: row counts");
+    if let Some((a, b)) = source_rows.iter().zip(&target_rows).find(|(a, b)| a != b) {
+        panic!("{table}: rows differ:\n{a}\n{b}");
+    }
+    for (a, b) in source_ttls
+        .iter()
+        .flatten()
+        .zip(target_ttls.iter().flatten())
+    {
+        match (a, b) {
+            (Some(a), Some(b)) => assert!((a - b).abs() <= 1, "{table}: TTL {a} against {b}"),
+            (a, b) => assert_eq!(a, b, "{table}: TTL"),
+        }
+    }
+}
+
+fn manifest_ranges(folder: &Path) -> usize {
+    std::fs::read_to_string(folder.join("manifest.json"))
+        .ok()
+        .map_or(0, |text| text.matches("\"sha256\"").count())
+}
+
+fn restored_ranges(folder: &Path, keyspace: &str) -> usize {
+    std::fs::read_to_string(folder.join(format!("restore-{keyspace}.json")))
+        .ok()
+        .and_then(|text| corm::serde_json::from_str::<corm::serde_json::Value>(&text).ok())
+        .map_or(0, |state| {
+            state["done"].as_object().map_or(0, |done| {
+                done.values()
+                    .map(|v| v.as_array().map_or(0, Vec::len))
+                    .sum()
+            })
+        })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_and_a_restore_killed_midway_resume_and_every_table_comes_back_equal() {
+    corm::testing::with_keyspace("backup_source", |session| async move {
+        let source = session.keyspace().unwrap();
+        let copy = format!("{source}_copy");
+        let damaged = format!("{source}_damaged");
+        run_script(&session, SCHEMA).await;
+        fill(&session).await;
+        let folder: PathBuf = std::env::temp_dir().join(format!("corm-backup-{source}"));
+        let _ = std::fs::remove_dir_all(&folder);
+        let path = folder.to_str().unwrap().to_owned();
+
+        // A slow backup, killed after a few ranges, then finished.
+        let mut first = spawn(&[
+            "backup",
+            "--keyspace",
+            &source,
+            "--ranges",
+            "16",
+            "--concurrency",
+            "1",
+            "--rows-per-second",
+            "20000",
+            &path,
+        ]);
+        assert!(
+            kill_when(&mut first, &folder, |f| manifest_ranges(f) >= 3),
+            "the backup finished before it was killed"
+        );
+        let partial = manifest_ranges(&folder);
+        let second = cormc(&["backup", "--keyspace", &source, "--ranges", "16", &path]);
+        assert_eq!(second.status.code(), Some(0), "{second:?}");
+        let said = String::from_utf8_lossy(&second.stdout);
+        assert!(
+            said.contains(&format!("{partial} ranges were already done")),
+            "{said}"
+        );
+        let verified = cormc(&["backup", "verify", &path]);
+        assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+        // The update by `now()` and the partition of static cells are rows too.
+        let rows = EVENTS + EVERYTHING + 2 + 200;
+        assert!(
+            String::from_utf8_lossy(&verified.stdout).contains(&format!("{} rows", rows)),
+            "{verified:?}"
+        );
+
+        // A restore into another keyspace, killed midway, then finished.
+        let tables = "everything,events";
+        let mut restoring = spawn(&[
+            "restore",
+            &path,
+            "--keyspace",
+            &copy,
+            "--create-schema",
+            "--tables",
+            tables,
+            "--concurrency",
+            "2",
+        ]);
+        let killed = kill_when(&mut restoring, &folder, |f| restored_ranges(f, &copy) >= 2);
+        let finished = cormc(&[
+            "restore",
+            &path,
+            "--keyspace",
+            &copy,
+            "--create-schema",
+            "--tables",
+            tables,
+        ]);
+        assert_eq!(finished.status.code(), Some(0), "{finished:?}");
+        assert!(killed, "the restore finished before it was killed");
+        let said = String::from_utf8_lossy(&finished.stdout);
+        assert!(!said.contains(" 0 ranges were already done"), "{said}");
+        // Counters go into their empty table in a run of their own.
+        let counters = cormc(&["restore", &path, "--keyspace", &copy, "--tables", "hits"]);
+        assert_eq!(counters.status.code(), Some(0), "{counters:?}");
+        for table in ["everything", "events", "hits"] {
+            assert_same(&session, &source, &copy, table).await;
+        }
+        // Counters are not restored twice into a table that has them.
+        let again = cormc(&["restore", &path, "--keyspace", &copy, "--tables", "hits"]);
+        assert_eq!(
+            again.status.code(),
+            Some(0),
+            "finished ranges are skipped: {again:?}"
+        );
+        std::fs::remove_file(folder.join(format!("restore-{copy}.json"))).unwrap();
+        let refused = cormc(&["restore", &path, "--keyspace", &copy, "--tables", "hits"]);
+        assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains("not empty"),
+            "{refused:?}"
+        );
+
+        // A flipped byte: found by verify, refused by restore before any write.
+        let chunk = std::fs::read_dir(folder.join("events"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "zst"))
+            .unwrap();
+        let mut bytes = std::fs::read(&chunk).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x40;
+        std::fs::write(&chunk, bytes).unwrap();
+        let name = chunk.file_name().unwrap().to_str().unwrap().to_owned();
+        let verified = cormc(&["backup", "verify", &path]);
+        assert_eq!(verified.status.code(), Some(1), "{verified:?}");
+        assert!(
+            String::from_utf8_lossy(&verified.stderr).contains(&name),
+            "{verified:?}"
+        );
+        let refused = cormc(&["restore", &path, "--keyspace", &damaged, "--create-schema"]);
+        assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains(&name),
+            "{refused:?}"
+        );
+        let written = session
+            .query(&format!("SELECT * FROM \"{damaged}\".events LIMIT 1"), ())
+            .await
+            .unwrap()
+            .into_rows_result()
+            .unwrap()
+            .rows_num();
+        assert_eq!(written, 0, "nothing was restored");
+
+        for keyspace in [&copy, &damaged] {
+            session
+                .run_ddl(&format!("DROP KEYSPACE IF EXISTS \"{keyspace}\""))
+                .await
+                .unwrap();
+        }
+        std::fs::remove_dir_all(&folder).unwrap();
+    })
+    .await;
+}

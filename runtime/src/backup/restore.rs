@@ -1,0 +1,618 @@
+//! [`restore`]: a backup's rows into a keyspace whose tables exist with
+//! the same columns, range by range, recording what it finished.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::time::Instant;
+
+use chrono::Utc;
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use scylla::serialize::SerializationError;
+use scylla::serialize::row::{RowSerializationContext, SerializeRow};
+use scylla::serialize::value::SerializeValue;
+use scylla::serialize::writers::RowWriter;
+use scylla::statement::batch::{Batch, BatchType};
+use scylla::statement::prepared::PreparedStatement;
+use serde::{Deserialize, Serialize};
+
+use super::chunk::{self, Cells};
+use super::error::{BackupError, io};
+use super::manifest::{ColumnBackup, Manifest, RangeBackup, TableBackup, write_atomically};
+use super::shape;
+use crate::{Error, Session};
+
+/// How a restore runs.
+#[derive(Clone, Debug)]
+pub struct RestoreOptions {
+    /// The keyspace written to (its tables must exist).
+    pub keyspace: String,
+    /// Batches in flight at once.
+    pub concurrency: usize,
+    /// Statements per unlogged batch (all of one partition).
+    pub batch_statements: usize,
+    /// The tables to restore (`None`: all of the backup's).
+    pub tables: Option<Vec<String>>,
+}
+
+impl RestoreOptions {
+    /// Restoring into `keyspace`, 16 batches at once of up to 20 statements.
+    pub fn into_keyspace(keyspace: impl Into<String>) -> Self {
+        Self {
+            keyspace: keyspace.into(),
+            concurrency: 16,
+            batch_statements: 20,
+            tables: None,
+        }
+    }
+}
+
+/// What a restore did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RestoreReport {
+    /// Ranges written by this run.
+    pub ranges_restored: usize,
+    /// Ranges a previous run had finished.
+    pub ranges_skipped: usize,
+    /// Rows written by this run.
+    pub rows: u64,
+    /// Cells whose TTL ran out since the backup, left out.
+    pub expired_cells: u64,
+    /// Seconds it took.
+    pub seconds: f64,
+}
+
+/// What restores into a keyspace finished, kept in the backup's folder.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct RestoreState {
+    /// Finished ranges by table.
+    done: BTreeMap<String, BTreeSet<u32>>,
+    /// Ranges of counter tables begun (a counter range begun and not
+    /// finished can't be resumed: its increments are not idempotent).
+    counters_begun: BTreeMap<String, BTreeSet<u32>>,
+}
+
+impl RestoreState {
+    fn path(folder: &Path, keyspace: &str) -> std::path::PathBuf {
+        folder.join(format!("restore-{keyspace}.json"))
+    }
+
+    fn read(folder: &Path, keyspace: &str) -> Result<Self, BackupError> {
+        let path = Self::path(folder, keyspace);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text).map_err(|error| BackupError::Manifest {
+                path,
+                problem: error.to_string(),
+            }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(error) => Err(io(&path, error)),
+        }
+    }
+
+    fn write(&self, folder: &Path, keyspace: &str) -> Result<(), BackupError> {
+        let text = serde_json::to_string_pretty(self).unwrap_or_default();
+        write_atomically(&Self::path(folder, keyspace), text.as_bytes())
+    }
+}
+
+/// Restores the backup in `folder` into `options.keyspace`. Every chunk
+/// is checked first: a missing or corrupted one stops the restore before
+/// anything is written. `progress` is told each finished range.
+///
+/// # Errors
+/// [`BackupError`]: a table missing in the target or with other columns,
+/// a non-empty counter table, a chunk that does not verify, a request
+/// that failed (what was finished stays recorded).
+pub async fn restore(
+    session: &Session,
+    folder: &Path,
+    options: &RestoreOptions,
+    progress: &(dyn Fn(&super::Progress<'_>) + Sync),
+) -> Result<RestoreReport, BackupError> {
+    let started = Instant::now();
+    let manifest = Manifest::read(folder)?.ok_or_else(|| BackupError::Manifest {
+        path: folder.join(super::manifest::MANIFEST),
+        problem: "there is no manifest: this is not a backup".to_owned(),
+    })?;
+    if manifest.finished_at.is_none() {
+        return Err(BackupError::Manifest {
+            path: folder.join(super::manifest::MANIFEST),
+            problem: "the backup is not finished: run it again to finish it".to_owned(),
+        });
+    }
+    super::verify::verify(folder)?;
+    let tables: Vec<&TableBackup> = manifest
+        .tables
+        .iter()
+        .filter(|table| {
+            options
+                .tables
+                .as_ref()
+                .is_none_or(|wanted| wanted.contains(&table.name))
+        })
+        .collect();
+    let mut state = RestoreState::read(folder, &options.keyspace)?;
+    for table in &tables {
+        check_target(session, &options.keyspace, table, &state).await?;
+    }
+    let mut report = RestoreReport::default();
+    let ranges_total: usize = tables.iter().map(|table| table.ranges.len()).sum();
+    for table in tables {
+        let mut writer = TableWriter::new(session, &options.keyspace, table, options);
+        for range in &table.ranges {
+            if state
+                .done
+                .get(&table.name)
+                .is_some_and(|done| done.contains(&range.index))
+            {
+                report.ranges_skipped += 1;
+                continue;
+            }
+            if writer.counter {
+                state
+                    .counters_begun
+                    .entry(table.name.clone())
+                    .or_default()
+                    .insert(range.index);
+                state.write(folder, &options.keyspace)?;
+            }
+            let path = folder.join(&table.name).join(&range.file);
+            let bytes = std::fs::read(&path).map_err(|error| io(&path, error))?;
+            let (_, rows) = chunk::decode(&bytes).map_err(|problem| BackupError::Chunk {
+                table: table.name.clone(),
+                file: range.file.clone(),
+                problem,
+            })?;
+            writer.write_range(&rows, range, &mut report).await?;
+            report.ranges_restored += 1;
+            report.rows += range.rows;
+            state
+                .done
+                .entry(table.name.clone())
+                .or_default()
+                .insert(range.index);
+            state.write(folder, &options.keyspace)?;
+            progress(&super::Progress {
+                table: &table.name,
+                rows: range.rows,
+                ranges_done: report.ranges_restored + report.ranges_skipped,
+                ranges_total,
+            });
+        }
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// Refuses a target table that is missing, has other columns, or is a
+/// counter table with rows not written by this restore.
+async fn check_target(
+    session: &Session,
+    keyspace: &str,
+    table: &TableBackup,
+    state: &RestoreState,
+) -> Result<(), BackupError> {
+    let target = |problem: String| BackupError::Target {
+        table: table.name.clone(),
+        problem,
+    };
+    let columns = shape::columns(session, keyspace, &table.name).await?;
+    if columns.is_empty() {
+        return Err(target(format!(
+            "keyspace `{keyspace}` has no such table: create the schema first (`cormc restore --create-schema`)"
+        )));
+    }
+    if columns != table.columns {
+        let describe = |columns: &[ColumnBackup]| -> BTreeSet<String> {
+            columns
+                .iter()
+                .map(|c| format!("{} {} ({})", c.name, c.cql_type, c.kind))
+                .collect()
+        };
+        let (backup, found) = (describe(&table.columns), describe(&columns));
+        let missing: Vec<&String> = backup.difference(&found).collect();
+        let extra: Vec<&String> = found.difference(&backup).collect();
+        return Err(target(format!(
+            "its columns differ from the backup's: the backup has {missing:?} where the target has {extra:?}"
+        )));
+    }
+    if shape::is_counter_table(&table.columns) {
+        let begun = state.counters_begun.get(&table.name);
+        let done = state.done.get(&table.name);
+        if let Some(index) = begun
+            .into_iter()
+            .flatten()
+            .find(|index| !done.is_some_and(|done| done.contains(index)))
+        {
+            return Err(target(format!(
+                "a restore of its counters stopped in range {index}: counters are added, so that range can't be written again; truncate the table and restore it anew"
+            )));
+        }
+        if begun.is_none() {
+            let probe = format!(
+                "SELECT * FROM {}.{} LIMIT 1",
+                crate::rt::quoted(keyspace),
+                crate::rt::quoted(&table.name)
+            );
+            let rows: Vec<scylla::value::Row> =
+                crate::migrate::catalog::rows(&probe, session.query(&probe, ()).await?)?;
+            if !rows.is_empty() {
+                return Err(target(
+                    "it is a counter table and not empty: counters are restored by adding to them, which only an empty table makes exact".to_owned(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Values bound as sent: raw cells, then an optional write time and TTL.
+struct RawBind {
+    cells: Vec<Option<Vec<u8>>>,
+    timestamp: Option<i64>,
+    ttl: Option<i32>,
+}
+
+impl SerializeRow for RawBind {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        for cell in &self.cells {
+            let cell_writer = writer.make_cell_writer();
+            match cell {
+                Some(bytes) => {
+                    cell_writer
+                        .set_value(bytes)
+                        .map_err(SerializationError::new)?;
+                }
+                None => {
+                    cell_writer.set_null();
+                }
+            }
+        }
+        let columns = ctx.columns();
+        let mut at = self.cells.len();
+        if let Some(timestamp) = &self.timestamp {
+            let spec = columns
+                .get(at)
+                .ok_or_else(|| SerializationError::new(MissingMarker))?;
+            SerializeValue::serialize(timestamp, spec.typ(), writer.make_cell_writer())?;
+            at += 1;
+        }
+        if let Some(ttl) = &self.ttl {
+            let spec = columns
+                .get(at)
+                .ok_or_else(|| SerializationError::new(MissingMarker))?;
+            SerializeValue::serialize(ttl, spec.typ(), writer.make_cell_writer())?;
+        }
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+/// A statement with fewer markers than values: a bug of the restore.
+#[derive(Debug, thiserror::Error)]
+#[error("the statement has fewer bind markers than the restore binds")]
+struct MissingMarker;
+
+/// Writes one table's rows.
+struct TableWriter<'a> {
+    session: &'a Session,
+    keyspace: String,
+    table: &'a TableBackup,
+    counter: bool,
+    /// Where each column's cells start in a chunk's row.
+    offsets: Vec<usize>,
+    statements: HashMap<Vec<usize>, PreparedStatement>,
+    concurrency: usize,
+    batch_statements: usize,
+}
+
+impl<'a> TableWriter<'a> {
+    fn new(
+        session: &'a Session,
+        keyspace: &str,
+        table: &'a TableBackup,
+        options: &RestoreOptions,
+    ) -> Self {
+        let mut offsets = Vec::with_capacity(table.columns.len());
+        let mut at = 0;
+        for column in &table.columns {
+            offsets.push(at);
+            at += shape::cells_of(column);
+        }
+        Self {
+            session,
+            keyspace: keyspace.to_owned(),
+            table,
+            counter: shape::is_counter_table(&table.columns),
+            offsets,
+            statements: HashMap::new(),
+            concurrency: options.concurrency.max(1),
+            batch_statements: options.batch_statements.max(1),
+        }
+    }
+
+    /// The statement writing `columns` (indexes into the table's columns;
+    /// key columns first), with `USING TIMESTAMP ? AND TTL ?` (or, in a
+    /// counter table, adding to the counters).
+    async fn statement(&mut self, columns: &[usize]) -> Result<PreparedStatement, Error> {
+        if let Some(prepared) = self.statements.get(columns) {
+            return Ok(prepared.clone());
+        }
+        let name = format!(
+            "{}.{}",
+            crate::rt::quoted(&self.keyspace),
+            crate::rt::quoted(&self.table.name)
+        );
+        let all = &self.table.columns;
+        let text = if self.counter {
+            let (keys, counters): (Vec<usize>, Vec<usize>) =
+                columns.iter().partition(|i| all[**i].is_key());
+            let set: Vec<String> = counters
+                .iter()
+                .map(|i| format!("{0} = {0} + ?", all[*i].cql()))
+                .collect();
+            let key: Vec<String> = keys
+                .iter()
+                .map(|i| format!("{} = ?", all[*i].cql()))
+                .collect();
+            format!(
+                "UPDATE {name} SET {} WHERE {}",
+                set.join(", "),
+                key.join(" AND ")
+            )
+        } else {
+            let names: Vec<String> = columns.iter().map(|i| all[*i].cql()).collect();
+            let markers = vec!["?"; columns.len()].join(", ");
+            format!(
+                "INSERT INTO {name} ({}) VALUES ({markers}) USING TIMESTAMP ? AND TTL ?",
+                names.join(", ")
+            )
+        };
+        let prepared = self.session.prepare(&text).await?;
+        self.statements.insert(columns.to_vec(), prepared.clone());
+        Ok(prepared)
+    }
+
+    /// Writes a range's rows, grouped per partition in unlogged batches.
+    async fn write_range(
+        &mut self,
+        rows: &[Cells],
+        range: &RangeBackup,
+        report: &mut RestoreReport,
+    ) -> Result<(), BackupError> {
+        let elapsed = (Utc::now() - range.read_at).num_seconds().max(0);
+        let elapsed = i32::try_from(elapsed).unwrap_or(i32::MAX);
+        let default_timestamp = range.read_at.timestamp_micros();
+        let mut in_flight = FuturesUnordered::new();
+        let mut pending: Vec<(PreparedStatement, RawBind)> = Vec::new();
+        let mut partition: Option<Vec<Option<Vec<u8>>>> = None;
+        let mut statics_written = false;
+        for row in rows {
+            let this_partition: Vec<Option<Vec<u8>>> = self
+                .table
+                .columns
+                .iter()
+                .zip(&self.offsets)
+                .filter(|(c, _)| c.kind == "partition_key")
+                .map(|(_, o)| row[*o].clone())
+                .collect();
+            if partition.as_ref() != Some(&this_partition) {
+                if !pending.is_empty() {
+                    in_flight.push(self.send(std::mem::take(&mut pending)));
+                }
+                partition = Some(this_partition);
+                statics_written = false;
+            }
+            for (prepared, bind) in self
+                .row_statements(row, elapsed, default_timestamp, statics_written, report)
+                .await?
+            {
+                pending.push((prepared, bind));
+                if pending.len() >= self.batch_statements {
+                    in_flight.push(self.send(std::mem::take(&mut pending)));
+                }
+            }
+            statics_written = true;
+            while in_flight.len() >= self.concurrency {
+                if let Some(result) = in_flight.next().await {
+                    result?;
+                }
+            }
+        }
+        if !pending.is_empty() {
+            in_flight.push(self.send(pending));
+        }
+        while let Some(result) = in_flight.next().await {
+            result?;
+        }
+        Ok(())
+    }
+
+    /// The statements that write `row`: one per distinct (write time,
+    /// TTL) of its cells.
+    async fn row_statements(
+        &mut self,
+        row: &Cells,
+        elapsed: i32,
+        default_timestamp: i64,
+        statics_written: bool,
+        report: &mut RestoreReport,
+    ) -> Result<Vec<(PreparedStatement, RawBind)>, BackupError> {
+        let columns = &self.table.columns;
+        // A partition with static cells and no rows comes back with
+        // empty clustering columns: only its partition key is bound.
+        let clustered = columns
+            .iter()
+            .zip(&self.offsets)
+            .filter(|(c, _)| c.kind == "clustering")
+            .all(|(_, o)| row[*o].is_some());
+        let keys: Vec<usize> = (0..columns.len())
+            .filter(|i| {
+                columns[*i].kind == "partition_key"
+                    || (clustered && columns[*i].kind == "clustering")
+            })
+            .collect();
+        let key_cells: Vec<Option<Vec<u8>>> =
+            keys.iter().map(|i| row[self.offsets[*i]].clone()).collect();
+        let mut out = Vec::new();
+        if self.counter {
+            let counters: Vec<usize> = (0..columns.len())
+                .filter(|i| columns[*i].is_counter() && row[self.offsets[*i]].is_some())
+                .collect();
+            if counters.is_empty() {
+                return Ok(out);
+            }
+            let mut order = counters.clone();
+            order.extend(&keys);
+            let prepared = self.statement(&order).await?;
+            let mut cells: Vec<Option<Vec<u8>>> = counters
+                .iter()
+                .map(|i| row[self.offsets[*i]].clone())
+                .collect();
+            cells.extend(key_cells);
+            out.push((
+                prepared,
+                RawBind {
+                    cells,
+                    timestamp: None,
+                    ttl: None,
+                },
+            ));
+            return Ok(out);
+        }
+        let mut groups: BTreeMap<(i64, i32), Vec<usize>> = BTreeMap::new();
+        let mut any_cell = false;
+        for (index, column) in columns.iter().enumerate() {
+            if column.is_key() {
+                continue;
+            }
+            let at = self.offsets[index];
+            if row[at].is_none() {
+                continue;
+            }
+            any_cell = true;
+            let is_static = column.kind == "static";
+            if (is_static && statics_written) || (!is_static && !clustered) {
+                continue;
+            }
+            let multi = column.is_multi_cell();
+            let timestamp = write_time(row[at + 1].as_deref(), multi).unwrap_or(default_timestamp);
+            let ttl = match time_to_live(row[at + 2].as_deref(), multi) {
+                Some(ttl) if ttl - elapsed <= 0 => {
+                    report.expired_cells += 1;
+                    continue;
+                }
+                Some(ttl) => ttl - elapsed,
+                None => 0,
+            };
+            groups.entry((timestamp, ttl)).or_default().push(index);
+        }
+        if groups.is_empty() && !any_cell && clustered {
+            // A row of its key alone.
+            groups.insert((default_timestamp, 0), Vec::new());
+        }
+        for ((timestamp, ttl), cells_of_group) in groups {
+            let mut order = keys.clone();
+            order.extend(&cells_of_group);
+            let prepared = self.statement(&order).await?;
+            let mut cells = key_cells.clone();
+            cells.extend(cells_of_group.iter().map(|i| row[self.offsets[*i]].clone()));
+            out.push((
+                prepared,
+                RawBind {
+                    cells,
+                    timestamp: Some(timestamp),
+                    ttl: Some(ttl),
+                },
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Sends `statements` (of one partition) as one unlogged batch.
+    fn send(
+        &self,
+        statements: Vec<(PreparedStatement, RawBind)>,
+    ) -> impl Future<Output = Result<(), BackupError>> + 'a {
+        let session = self.session;
+        let counter = self.counter;
+        async move {
+            let mut batch = Batch::new(if counter {
+                BatchType::Counter
+            } else {
+                BatchType::Unlogged
+            });
+            let mut values = Vec::with_capacity(statements.len());
+            for (prepared, bind) in statements {
+                batch.append_statement(prepared);
+                values.push(bind);
+            }
+            session
+                .driver()
+                .batch(&batch, &values)
+                .await
+                .map_err(|source| {
+                    BackupError::Cluster(Error::Batch {
+                        size: values.len(),
+                        first: "restore".to_owned(),
+                        source: Box::new(source),
+                    })
+                })?;
+            Ok(())
+        }
+    }
+}
+
+/// A cell's write time: a `bigint`, or for a multi-cell column a list of
+/// them (the latest).
+fn write_time(bytes: Option<&[u8]>, multi: bool) -> Option<i64> {
+    let bytes = bytes?;
+    if multi {
+        list_items(bytes)
+            .filter_map(|item| Some(i64::from_be_bytes(item?.try_into().ok()?)))
+            .max()
+    } else {
+        Some(i64::from_be_bytes(bytes.try_into().ok()?))
+    }
+}
+
+/// A cell's remaining TTL in seconds: an `int`, or for a multi-cell
+/// column a list of them (the shortest).
+fn time_to_live(bytes: Option<&[u8]>, multi: bool) -> Option<i32> {
+    let bytes = bytes?;
+    if multi {
+        list_items(bytes)
+            .filter_map(|item| Some(i32::from_be_bytes(item?.try_into().ok()?)))
+            .min()
+    } else {
+        Some(i32::from_be_bytes(bytes.try_into().ok()?))
+    }
+}
+
+/// The items of a serialized list: a count, then each length-prefixed
+/// (`None` for a null item).
+fn list_items(bytes: &[u8]) -> impl Iterator<Item = Option<&[u8]>> {
+    let count = bytes
+        .get(..4)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, i32::from_be_bytes);
+    let mut at = 4;
+    (0..count.max(0)).map_while(move |_| {
+        let len = i32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?);
+        at += 4;
+        if len < 0 {
+            return Some(None);
+        }
+        let len = usize::try_from(len).ok()?;
+        let item = bytes.get(at..at + len)?;
+        at += len;
+        Some(Some(item))
+    })
+}
