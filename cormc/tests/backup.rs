@@ -282,8 +282,9 @@ async fn a_backup_and_a_restore_killed_midway_resume_and_every_table_comes_back_
         let damaged = format!("{source}_damaged");
         run_script(&session, SCHEMA).await;
         fill(&session).await;
-        let folder: PathBuf = std::env::temp_dir().join(format!("corm-backup-{source}"));
-        let _ = std::fs::remove_dir_all(&folder);
+        let root: PathBuf = std::env::temp_dir().join(format!("corm-backups-{source}"));
+        let _ = std::fs::remove_dir_all(&root);
+        let folder = root.join("first");
         let path = folder.to_str().unwrap().to_owned();
 
         // A slow backup, killed after a few ranges, then finished.
@@ -400,13 +401,40 @@ async fn a_backup_and_a_restore_killed_midway_resume_and_every_table_comes_back_
             .rows_num();
         assert_eq!(written, 0, "nothing was restored");
 
-        for keyspace in [&copy, &damaged] {
+        // A table whose columns differ is refused, with the difference.
+        let other = format!("{source}_other");
+        session
+            .run_ddl(&format!("CREATE KEYSPACE \"{other}\" WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"))
+            .await
+            .unwrap();
+        session
+            .run_ddl(&format!("CREATE TABLE \"{other}\".hits (page text, day int, views counter, PRIMARY KEY ((page), day))"))
+            .await
+            .unwrap();
+        let second = root.join("second");
+        let small = cormc(&["backup", "--keyspace", &source, "--tables", "hits", "--ranges", "2", second.to_str().unwrap()]);
+        assert_eq!(small.status.code(), Some(0), "{small:?}");
+        let refused = cormc(&["restore", second.to_str().unwrap(), "--keyspace", &other]);
+        assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert!(said.contains("columns differ") && said.contains("clicks counter"), "{said}");
+
+        // Retention: two backups listed, the older pruned.
+        let root_path = root.to_str().unwrap();
+        let listed = cormc(&["backup", "list", root_path]);
+        let lines = String::from_utf8_lossy(&listed.stdout).lines().count();
+        assert_eq!(lines, 2, "{listed:?}");
+        let pruned = cormc(&["backup", "prune", root_path, "--keep", "1"]);
+        assert_eq!(pruned.status.code(), Some(0), "{pruned:?}");
+        assert!(!folder.exists() && second.exists(), "{pruned:?}");
+
+        for keyspace in [&copy, &damaged, &other] {
             session
                 .run_ddl(&format!("DROP KEYSPACE IF EXISTS \"{keyspace}\""))
                 .await
                 .unwrap();
         }
-        std::fs::remove_dir_all(&folder).unwrap();
+        std::fs::remove_dir_all(&root).unwrap();
     })
     .await;
 }

@@ -54,6 +54,20 @@ enum BackupCommand {
         /// The backup's folder.
         folder: PathBuf,
     },
+    /// List the backups in a folder of backups, oldest first.
+    List {
+        /// The folder holding one folder per backup.
+        root: PathBuf,
+    },
+    /// Delete all but the newest finished backups of each keyspace in a
+    /// folder of backups (unfinished ones are kept).
+    Prune {
+        /// The folder holding one folder per backup.
+        root: PathBuf,
+        /// How many finished backups of each keyspace to keep.
+        #[arg(long)]
+        keep: usize,
+    },
 }
 
 /// `cormc restore`.
@@ -105,8 +119,11 @@ fn advance(
 
 /// Runs `cormc backup`.
 pub(super) fn backup(args: BackupArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    if let Some(BackupCommand::Verify { folder }) = args.command {
-        return verify(&folder, out, err);
+    match args.command {
+        Some(BackupCommand::Verify { folder }) => return verify(&folder, out, err),
+        Some(BackupCommand::List { root }) => return list(&root, out, err),
+        Some(BackupCommand::Prune { root, keep }) => return prune(&root, keep, out, err),
+        None => {}
     }
     let Some(folder) = args.folder else {
         let _ = writeln!(err, "error: give the backup's folder");
@@ -153,6 +170,96 @@ pub(super) fn backup(args: BackupArgs, out: &mut dyn Write, err: &mut dyn Write)
         }
         None => 2,
     }
+}
+
+/// The backups in `root`: each folder with a manifest, oldest first.
+fn backups(root: &Path) -> Result<Vec<(PathBuf, corm::backup::Manifest)>, String> {
+    let entries =
+        std::fs::read_dir(root).map_err(|error| format!("{}: {error}", root.display()))?;
+    let mut found = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|error| format!("{}: {error}", root.display()))?
+            .path();
+        if !path.is_dir() {
+            continue;
+        }
+        if let Some(manifest) =
+            corm::backup::Manifest::read(&path).map_err(|error| error.to_string())?
+        {
+            found.push((path, manifest));
+        }
+    }
+    found.sort_by_key(|(_, manifest)| manifest.started_at);
+    Ok(found)
+}
+
+fn list(root: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let found = match backups(root) {
+        Ok(found) => found,
+        Err(message) => {
+            let _ = writeln!(err, "error: {message}");
+            return 2;
+        }
+    };
+    for (path, manifest) in &found {
+        let rows: u64 = manifest
+            .tables
+            .iter()
+            .flat_map(|t| &t.ranges)
+            .map(|r| r.rows)
+            .sum();
+        let bytes: u64 = manifest
+            .tables
+            .iter()
+            .flat_map(|t| &t.ranges)
+            .map(|r| r.bytes)
+            .sum();
+        let state = match manifest.finished_at {
+            Some(at) => format!("finished {}", at.format("%Y-%m-%d %H:%M:%S UTC")),
+            None => "unfinished".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "{}\tkeyspace {}\tstarted {}\t{state}\t{} tables\t{rows} rows\t{bytes} bytes",
+            path.display(),
+            manifest.keyspace,
+            manifest.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            manifest.tables.len()
+        );
+    }
+    0
+}
+
+fn prune(root: &Path, keep: usize, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let found = match backups(root) {
+        Ok(found) => found,
+        Err(message) => {
+            let _ = writeln!(err, "error: {message}");
+            return 2;
+        }
+    };
+    let mut finished: std::collections::BTreeMap<&str, Vec<&PathBuf>> =
+        std::collections::BTreeMap::new();
+    for (path, manifest) in &found {
+        if manifest.finished_at.is_some() {
+            finished
+                .entry(manifest.keyspace.as_str())
+                .or_default()
+                .push(path);
+        }
+    }
+    for paths in finished.values() {
+        let stale = paths.len().saturating_sub(keep);
+        for path in &paths[..stale] {
+            if let Err(error) = std::fs::remove_dir_all(path) {
+                let _ = writeln!(err, "error: deleting {}: {error}", path.display());
+                return 2;
+            }
+            let _ = writeln!(out, "deleted {}", path.display());
+        }
+    }
+    0
 }
 
 fn verify(folder: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
