@@ -25,7 +25,9 @@
 //! - [`graphql`]: the example schema's GraphQL endpoint against the same
 //!   reads through the Rust API.
 //! - [`sagas`]: sagas of three steps against the steps' writes alone.
+//! - [`backup`]: `corm::backup` and restore against cqlsh `COPY`.
 
+pub mod backup;
 pub mod bulk;
 pub mod changes;
 #[allow(missing_docs)]

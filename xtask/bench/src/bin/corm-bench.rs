@@ -54,6 +54,8 @@ enum Command {
     Graphql(GraphqlArgs),
     /// Sagas of three steps against the steps' writes alone.
     Sagas(SagasArgs),
+    /// Backup and restore against cqlsh `COPY TO` / `COPY FROM`.
+    Backup(BackupArgs),
     /// Serves `LoggedUser`'s change feed (the server of `connections`).
     #[command(hide = true)]
     ServeChanges,
@@ -172,6 +174,20 @@ struct GraphqlArgs {
     #[arg(long, default_value_t = 3)]
     rounds: usize,
     /// Where `graphql.json` goes.
+    #[arg(long, default_value = "target/corm-bench")]
+    out: PathBuf,
+}
+
+/// Arguments of `corm-bench backup`.
+#[derive(clap::Args)]
+struct BackupArgs {
+    /// Rows in the table.
+    #[arg(long, default_value_t = 200_000)]
+    rows: u64,
+    /// cqlsh (`python3 -m venv target/cqlsh && target/cqlsh/bin/pip install cqlsh`).
+    #[arg(long)]
+    cqlsh: Option<PathBuf>,
+    /// Where `backup.json` goes.
     #[arg(long, default_value = "target/corm-bench")]
     out: PathBuf,
 }
@@ -322,6 +338,7 @@ async fn main() -> ExitCode {
         Command::FeedLatency(args) => feed_latency(args).await,
         Command::Graphql(args) => graphql(args).await,
         Command::Sagas(args) => sagas(args).await,
+        Command::Backup(args) => backup(args).await,
         Command::ServeChanges => serve_changes().await,
         Command::Vectors(args) => vectors(args).await,
         #[cfg(feature = "embed-local")]
@@ -589,6 +606,49 @@ async fn serve_changes() -> Result<(), BenchError> {
     let session = setup::connect().await?;
     let db = corm_bench::generated::Db::new(session, corm_bench::data::KEYSPACE);
     corm_bench::connections::serve(&db).await
+}
+
+async fn backup(args: BackupArgs) -> Result<(), BenchError> {
+    let session = setup::connect().await?;
+    let cqlsh = args.cqlsh.unwrap_or_else(corm_bench::backup::default_cqlsh);
+    println!(
+        "backup: {} rows, corm against {} COPY, load average {}",
+        args.rows,
+        cqlsh.display(),
+        load_average()
+    );
+    std::fs::create_dir_all(&args.out).map_err(|source| BenchError::Io {
+        what: format!("creating {}", args.out.display()),
+        source,
+    })?;
+    let report = corm_bench::backup::measure(&session, args.rows, &cqlsh, &args.out).await?;
+    println!(
+        "backup: corm {:.0} rows/s ({:.1} MB/s, {} bytes), COPY TO {:.0} rows/s ({:.1} MB/s, {} bytes): {:.1}x",
+        report.backup_rows_per_second,
+        report.backup_mb_per_second,
+        report.backup_bytes,
+        report.copy_to_rows_per_second,
+        report.copy_to_mb_per_second,
+        report.copy_to_bytes,
+        report.backup_vs_copy
+    );
+    println!(
+        "restore: corm {:.0} rows/s, COPY FROM {:.0} rows/s: {:.1}x",
+        report.restore_rows_per_second, report.copy_from_rows_per_second, report.restore_vs_copy
+    );
+    println!(
+        "not back exactly through corm: {:?}",
+        report.corm_differences
+    );
+    println!(
+        "not back exactly through COPY: {:?}",
+        report.copy_differences
+    );
+    println!(
+        "COPY FROM refuses a duration column that COPY TO wrote: {}",
+        report.copy_refuses_durations
+    );
+    write_json(&args.out, "backup.json", &report)
 }
 
 async fn sagas(args: SagasArgs) -> Result<(), BenchError> {
