@@ -81,9 +81,12 @@ pub(super) struct RestoreArgs {
     /// tables first, when they do not exist.
     #[arg(long)]
     create_schema: bool,
-    /// Batches in flight at once.
+    /// Batches in flight at once, per range.
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
+    /// Ranges written at once.
+    #[arg(long, default_value_t = 4)]
+    ranges_at_once: usize,
     /// Only these tables (comma-separated).
     #[arg(long, value_delimiter = ',')]
     tables: Option<Vec<String>>,
@@ -305,6 +308,7 @@ pub(super) fn restore(args: RestoreArgs, out: &mut dyn Write, err: &mut dyn Writ
     };
     let mut options = corm::backup::RestoreOptions::into_keyspace(keyspace);
     options.concurrency = args.concurrency;
+    options.ranges_at_once = args.ranges_at_once;
     options.tables = args.tables;
     let bar = bar("restore");
     let rows = std::sync::atomic::AtomicU64::new(0);

@@ -33,6 +33,9 @@ pub struct RestoreOptions {
     pub batch_statements: usize,
     /// The tables to restore (`None`: all of the backup's).
     pub tables: Option<Vec<String>>,
+    /// Ranges written at once (each with up to `concurrency` batches in
+    /// flight).
+    pub ranges_at_once: usize,
 }
 
 impl RestoreOptions {
@@ -43,6 +46,7 @@ impl RestoreOptions {
             concurrency: 16,
             batch_statements: 20,
             tables: None,
+            ranges_at_once: 4,
         }
     }
 }
@@ -138,34 +142,41 @@ pub async fn restore(
     let mut report = RestoreReport::default();
     let ranges_total: usize = tables.iter().map(|table| table.ranges.len()).sum();
     for table in tables {
-        let mut writer = TableWriter::new(session, &options.keyspace, table, options);
-        for range in &table.ranges {
-            if state
-                .done
-                .get(&table.name)
-                .is_some_and(|done| done.contains(&range.index))
-            {
-                report.ranges_skipped += 1;
-                continue;
-            }
-            if writer.counter {
-                state
-                    .counters_begun
-                    .entry(table.name.clone())
-                    .or_default()
-                    .insert(range.index);
-                state.write(folder, &options.keyspace)?;
-            }
-            let path = folder.join(&table.name).join(&range.file);
-            let bytes = std::fs::read(&path).map_err(|error| io(&path, error))?;
-            let (_, rows) = chunk::decode(&bytes).map_err(|problem| BackupError::Chunk {
-                table: table.name.clone(),
-                file: range.file.clone(),
-                problem,
-            })?;
-            writer.write_range(&rows, range, &mut report).await?;
+        let writer = TableWriter::new(session, &options.keyspace, table, options);
+        let done = state.done.get(&table.name).cloned().unwrap_or_default();
+        let pending: Vec<&RangeBackup> = table
+            .ranges
+            .iter()
+            .filter(|range| !done.contains(&range.index))
+            .collect();
+        report.ranges_skipped += table.ranges.len() - pending.len();
+        if writer.counter && !pending.is_empty() {
+            state
+                .counters_begun
+                .entry(table.name.clone())
+                .or_default()
+                .extend(pending.iter().map(|range| range.index));
+            state.write(folder, &options.keyspace)?;
+        }
+        let writer = &writer;
+        let mut written = futures::stream::iter(pending)
+            .map(|range| async move {
+                let path = folder.join(&table.name).join(&range.file);
+                let bytes = std::fs::read(&path).map_err(|error| io(&path, error))?;
+                let (_, rows) = chunk::decode(&bytes).map_err(|problem| BackupError::Chunk {
+                    table: table.name.clone(),
+                    file: range.file.clone(),
+                    problem,
+                })?;
+                let expired = writer.write_range(&rows, range).await?;
+                Ok::<_, BackupError>((range, expired))
+            })
+            .buffer_unordered(options.ranges_at_once.max(1));
+        while let Some(result) = written.next().await {
+            let (range, expired) = result?;
             report.ranges_restored += 1;
             report.rows += range.rows;
+            report.expired_cells += expired;
             state
                 .done
                 .entry(table.name.clone())
@@ -308,7 +319,7 @@ struct TableWriter<'a> {
     counter: bool,
     /// Where each column's cells start in a chunk's row.
     offsets: Vec<usize>,
-    statements: HashMap<Vec<usize>, PreparedStatement>,
+    statements: std::sync::Mutex<HashMap<Vec<usize>, PreparedStatement>>,
     concurrency: usize,
     batch_statements: usize,
 }
@@ -332,7 +343,7 @@ impl<'a> TableWriter<'a> {
             table,
             counter: shape::is_counter_table(&table.columns),
             offsets,
-            statements: HashMap::new(),
+            statements: std::sync::Mutex::default(),
             concurrency: options.concurrency.max(1),
             batch_statements: options.batch_statements.max(1),
         }
@@ -341,9 +352,14 @@ impl<'a> TableWriter<'a> {
     /// The statement writing `columns` (indexes into the table's columns;
     /// key columns first), with `USING TIMESTAMP ? AND TTL ?` (or, in a
     /// counter table, adding to the counters).
-    async fn statement(&mut self, columns: &[usize]) -> Result<PreparedStatement, Error> {
-        if let Some(prepared) = self.statements.get(columns) {
-            return Ok(prepared.clone());
+    async fn statement(&self, columns: &[usize]) -> Result<PreparedStatement, Error> {
+        if let Some(prepared) = self
+            .statements
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(columns).cloned())
+        {
+            return Ok(prepared);
         }
         let name = format!(
             "{}.{}",
@@ -376,17 +392,16 @@ impl<'a> TableWriter<'a> {
             )
         };
         let prepared = self.session.prepare(&text).await?;
-        self.statements.insert(columns.to_vec(), prepared.clone());
+        if let Ok(mut cache) = self.statements.lock() {
+            cache.insert(columns.to_vec(), prepared.clone());
+        }
         Ok(prepared)
     }
 
-    /// Writes a range's rows, grouped per partition in unlogged batches.
-    async fn write_range(
-        &mut self,
-        rows: &[Cells],
-        range: &RangeBackup,
-        report: &mut RestoreReport,
-    ) -> Result<(), BackupError> {
+    /// Writes a range's rows, grouped per partition in unlogged batches;
+    /// how many cells had expired.
+    async fn write_range(&self, rows: &[Cells], range: &RangeBackup) -> Result<u64, BackupError> {
+        let mut expired = 0;
         let elapsed = (Utc::now() - range.read_at).num_seconds().max(0);
         let elapsed = i32::try_from(elapsed).unwrap_or(i32::MAX);
         let default_timestamp = range.read_at.timestamp_micros();
@@ -411,7 +426,13 @@ impl<'a> TableWriter<'a> {
                 statics_written = false;
             }
             for (prepared, bind) in self
-                .row_statements(row, elapsed, default_timestamp, statics_written, report)
+                .row_statements(
+                    row,
+                    elapsed,
+                    default_timestamp,
+                    statics_written,
+                    &mut expired,
+                )
                 .await?
             {
                 pending.push((prepared, bind));
@@ -432,18 +453,18 @@ impl<'a> TableWriter<'a> {
         while let Some(result) = in_flight.next().await {
             result?;
         }
-        Ok(())
+        Ok(expired)
     }
 
     /// The statements that write `row`: one per distinct (write time,
     /// TTL) of its cells.
     async fn row_statements(
-        &mut self,
+        &self,
         row: &Cells,
         elapsed: i32,
         default_timestamp: i64,
         statics_written: bool,
-        report: &mut RestoreReport,
+        expired: &mut u64,
     ) -> Result<Vec<(PreparedStatement, RawBind)>, BackupError> {
         let columns = &self.table.columns;
         // A partition with static cells and no rows comes back with
@@ -506,7 +527,7 @@ impl<'a> TableWriter<'a> {
             let timestamp = write_time(row[at + 1].as_deref(), multi).unwrap_or(default_timestamp);
             let ttl = match time_to_live(row[at + 2].as_deref(), multi) {
                 Some(ttl) if ttl - elapsed <= 0 => {
-                    report.expired_cells += 1;
+                    *expired += 1;
                     continue;
                 }
                 Some(ttl) => ttl - elapsed,
