@@ -2,6 +2,17 @@
 //! log), the trait of its steps, which the application implements, and
 //! [`{{ saga.ident }}`], which `corm::saga::SagaRunner` runs.
 
+{% macro serde_fields(fields) %}
+{% for field in fields.iter() %}
+{% for line in field.doc %}
+    ///{{ line }}
+{% endfor %}
+{% if field.optional %}
+    #[serde(default)]
+{% endif %}
+    pub {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+{% endmacro %}
 use std::future::Future;
 
 use corm::serde;
@@ -13,15 +24,7 @@ use super::types::*;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(crate = "corm::serde")]
 pub struct {{ saga.input }} {
-{% for field in saga.input_fields %}
-{% for line in field.doc %}
-    ///{{ line }}
-{% endfor %}
-{% if field.optional %}
-    #[serde(default)]
-{% endif %}
-    pub {{ field.ident }}: {{ field.ty }},
-{% endfor %}
+{% call serde_fields(saga.input_fields) %}{% endcall %}
 }
 {% for step in saga.steps %}
 {% if let Some(output) = step.output %}
@@ -30,15 +33,7 @@ pub struct {{ saga.input }} {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(crate = "corm::serde")]
 pub struct {{ output }} {
-{% for field in step.output_fields %}
-{% for line in field.doc %}
-    ///{{ line }}
-{% endfor %}
-{% if field.optional %}
-    #[serde(default)]
-{% endif %}
-    pub {{ field.ident }}: {{ field.ty }},
-{% endfor %}
+{% call serde_fields(step.output_fields) %}{% endcall %}
 }
 {% endif %}
 {% endfor %}

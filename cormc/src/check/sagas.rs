@@ -24,17 +24,13 @@ pub(super) fn check_saga(
 ) -> Option<ir::Saga> {
     check_upper_camel(&decl.name, "saga", ctx);
     let input = match &decl.input {
-        Some(input) => {
-            let fields = resolve_fields(
-                &input.fields,
-                Owner::Other("a saga's input"),
-                Place::Nested,
-                symbols,
-                ctx,
-            );
-            json_only(&fields, "the input", udts, ctx);
-            fields
-        }
+        Some(input) => json_fields(
+            &input.fields,
+            ("a saga's input", "the input"),
+            symbols,
+            udts,
+            ctx,
+        ),
         None => Vec::new(),
     };
     if decl.steps.is_empty() {
@@ -56,20 +52,14 @@ pub(super) fn check_saga(
         }
         check_snake(&step.name, "step", ctx);
         let returns = step.returns.as_ref().map(|returns| {
-            let fields = resolve_fields(
+            let what = format!("the output of step `{}`", step.name.name);
+            json_fields(
                 &returns.fields,
-                Owner::Other("a step's output"),
-                Place::Nested,
+                ("a step's output", &what),
                 symbols,
-                ctx,
-            );
-            json_only(
-                &fields,
-                &format!("the output of step `{}`", step.name.name),
                 udts,
                 ctx,
-            );
-            fields
+            )
         });
         let timeout_ms = match &step.timeout {
             Some(timeout) => millis(timeout, "a step's `timeout`", ctx).unwrap_or_else(|| {
@@ -137,6 +127,20 @@ fn millis(duration: &ast::DurationLit, what: &str, ctx: &mut Context) -> Option<
             None
         }
     }
+}
+
+/// `fields` resolved, each with a JSON form (`owner`: what holds them, as
+/// resolution names it, and as errors name it).
+fn json_fields(
+    fields: &[ast::Field],
+    owner: (&'static str, &str),
+    symbols: &Symbols<'_>,
+    udts: &[ir::Udt],
+    ctx: &mut Context,
+) -> Vec<ir::Field> {
+    let resolved = resolve_fields(fields, Owner::Other(owner.0), Place::Nested, symbols, ctx);
+    json_only(&resolved, owner.1, udts, ctx);
+    resolved
 }
 
 /// E1206 for the fields of `what` whose values have no JSON form: a

@@ -144,14 +144,14 @@ pub(super) fn backup(args: BackupArgs, out: &mut dyn Write, err: &mut dyn Write)
     };
     let bar = bar("backup");
     let rows = std::sync::atomic::AtomicU64::new(0);
-    let result = args.target.block_on(err, |session| async move {
+    let result = args.target.block_on(|session| async move {
         corm::backup::backup(&session, &keyspace, &folder, &options, &|progress| {
             advance(&bar, progress, &rows);
         })
         .await
     });
     match result {
-        Some(Ok(report)) => {
+        Ok(Ok(report)) => {
             let _ = writeln!(
                 out,
                 "backed up {} tables: {} rows in {} ranges ({} bytes compressed) in {:.1}s; {} ranges were already done",
@@ -164,14 +164,17 @@ pub(super) fn backup(args: BackupArgs, out: &mut dyn Write, err: &mut dyn Write)
             );
             0
         }
-        Some(Err(error)) => {
+        Ok(Err(error)) => {
             let _ = writeln!(
                 err,
                 "error: {error}\nrun the same command again to go on from the ranges that finished"
             );
             2
         }
-        None => 2,
+        Err(error) => {
+            let _ = writeln!(err, "error: {error}");
+            2
+        }
     }
 }
 
@@ -313,7 +316,7 @@ pub(super) fn restore(args: RestoreArgs, out: &mut dyn Write, err: &mut dyn Writ
     let bar = bar("restore");
     let rows = std::sync::atomic::AtomicU64::new(0);
     let folder = args.folder;
-    let result = args.target.block_on(err, |session| async move {
+    let result = args.target.block_on(|session| async move {
         for statement in &create {
             session
                 .run_ddl(statement)
@@ -326,7 +329,7 @@ pub(super) fn restore(args: RestoreArgs, out: &mut dyn Write, err: &mut dyn Writ
         .await
     });
     match result {
-        Some(Ok(report)) => {
+        Ok(Ok(report)) => {
             let _ = writeln!(
                 out,
                 "restored {} rows in {} ranges in {:.1}s ({} cells had expired); {} ranges were already done",
@@ -338,21 +341,24 @@ pub(super) fn restore(args: RestoreArgs, out: &mut dyn Write, err: &mut dyn Writ
             );
             0
         }
-        Some(Err(
+        Ok(Err(
             error @ (corm::backup::BackupError::Chunk { .. }
             | corm::backup::BackupError::Target { .. }),
         )) => {
             let _ = writeln!(err, "error: {error}\nnothing more was written");
             1
         }
-        Some(Err(error)) => {
+        Ok(Err(error)) => {
             let _ = writeln!(
                 err,
                 "error: {error}\nrun the same command again to go on from the ranges that finished"
             );
             2
         }
-        None => 2,
+        Err(error) => {
+            let _ = writeln!(err, "error: {error}");
+            2
+        }
     }
 }
 

@@ -161,12 +161,7 @@ fn live_diff(
     };
     // Drift between the migrations and the models does not matter here:
     // the database is compared with the models.
-    let blocking: Vec<_> = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error && d.code != Code::MigrationDrift)
-        .cloned()
-        .collect();
+    let blocking = errors_but_drift(&checked);
     let desired = match (&checked.schema, &checked.migration_base) {
         (Some(schema), _) => schema.desired.clone(),
         (None, Some(base)) if blocking.is_empty() => base.desired.clone(),
@@ -188,15 +183,8 @@ fn live_diff(
         );
         return 2;
     };
-    let live = match target.block_on(err, |session| async move {
-        crate::live::read(&session, &keyspace).await
-    }) {
-        Some(Ok(live)) => live,
-        Some(Err(error)) => {
-            let _ = writeln!(err, "error: {error}");
-            return 2;
-        }
-        None => return 2,
+    let Some(live) = target.read_live(&keyspace, err) else {
+        return 2;
     };
     for skipped in &live.skipped {
         let _ = writeln!(
@@ -243,23 +231,39 @@ impl Target {
         self.keyspace.as_deref()
     }
 
+    /// `keyspace` as the cluster describes it; `None` (the reason written
+    /// to `err`) when it can't be read.
+    pub(super) fn read_live(
+        &self,
+        keyspace: &str,
+        err: &mut dyn Write,
+    ) -> Option<crate::live::LiveSchema> {
+        let keyspace = keyspace.to_owned();
+        let read = self.block_on(|session| async move {
+            crate::live::read(&session, &keyspace)
+                .await
+                .map_err(|error| error.to_string())
+        });
+        match read.and_then(|live| live) {
+            Ok(live) => Some(live),
+            Err(error) => {
+                let _ = writeln!(err, "error: {error}");
+                None
+            }
+        }
+    }
+
     /// Runs `work` on a session to the target, on a runtime of its own;
-    /// `None` (the reason written to `err`) when it can't connect.
-    pub(super) fn block_on<F, Fut, T>(&self, err: &mut dyn Write, work: F) -> Option<T>
+    /// why not (for `error: …`) when there is no runtime or no session.
+    pub(super) fn block_on<F, Fut, T>(&self, work: F) -> Result<T, String>
     where
         F: FnOnce(corm::Session) -> Fut,
         Fut: Future<Output = T>,
     {
-        let runtime = match tokio::runtime::Builder::new_current_thread()
+        let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-        {
-            Ok(runtime) => runtime,
-            Err(error) => {
-                let _ = writeln!(err, "error: cannot start the async runtime: {error}");
-                return None;
-            }
-        };
+            .map_err(|error| format!("cannot start the async runtime: {error}"))?;
         let contact_points: Vec<String> = self
             .contact
             .split(',')
@@ -268,14 +272,22 @@ impl Target {
             .collect();
         runtime.block_on(async {
             match corm::Session::connect(&corm::Config::new(contact_points)).await {
-                Ok(session) => Some(work(session).await),
-                Err(error) => {
-                    let _ = writeln!(err, "error: {error}");
-                    None
-                }
+                Ok(session) => Ok(work(session).await),
+                Err(error) => Err(error.to_string()),
             }
         })
     }
+}
+
+/// The errors of `checked` other than drift between the migrations and
+/// the models.
+fn errors_but_drift(checked: &crate::check::Checked) -> Vec<crate::diagnostics::Diagnostic> {
+    checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && d.code != Code::MigrationDrift)
+        .cloned()
+        .collect()
 }
 
 /// `cormc migrate new NAME FILE… [--allow-destructive]`
@@ -292,12 +304,7 @@ fn new(
         Err(code) => return code,
     };
     // Drift is what `new` resolves; anything else must be fixed first.
-    let blocking: Vec<_> = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error && d.code != Code::MigrationDrift)
-        .cloned()
-        .collect();
+    let blocking = errors_but_drift(&checked);
     let Some(base) = checked.migration_base.filter(|_| blocking.is_empty()) else {
         print_diagnostics(&blocking, &sources, color, err);
         let _ = writeln!(
@@ -481,30 +488,9 @@ mod runner {
             },
             _ => None,
         };
-        let runtime = match tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        {
-            Ok(runtime) => runtime,
-            Err(error) => {
-                let _ = writeln!(err, "error: cannot start the async runtime: {error}");
-                return 2;
-            }
-        };
-        let contact_points: Vec<String> = target
-            .contact
-            .split(',')
-            .map(|point| point.trim().to_owned())
-            .filter(|point| !point.is_empty())
-            .collect();
-        runtime.block_on(async {
-            let session = match corm::Session::connect(&corm::Config::new(contact_points)).await {
-                Ok(session) => session,
-                Err(error) => {
-                    let _ = writeln!(err, "error: {error}");
-                    return 2;
-                }
-            };
+        let (report, problems) = (&mut *out, &mut *err);
+        let ran = target.block_on(move |session| async move {
+            let (out, err) = (report, problems);
             if let Some(statement) = create
                 && let Err(error) = session.run_ddl(&statement).await
             {
@@ -589,6 +575,10 @@ mod runner {
                     }
                 },
             }
+        });
+        ran.unwrap_or_else(|error| {
+            let _ = writeln!(err, "error: {error}");
+            2
         })
     }
 

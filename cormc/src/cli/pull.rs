@@ -29,18 +29,9 @@ pub(super) fn run(
         let _ = writeln!(err, "error: pass `--keyspace`");
         return 2;
     };
-    let keyspace = keyspace.to_owned();
-    let live = match target.block_on(err, |session| async move {
-        crate::live::read(&session, &keyspace).await
-    }) {
-        Some(Ok(live)) => live,
-        Some(Err(error)) => {
-            let _ = writeln!(err, "error: {error}");
-            return 2;
-        }
-        None => return 2,
+    let Some(live) = target.read_live(keyspace, err) else {
+        return 2;
     };
-    let keyspace = target.keyspace().unwrap_or_default();
     let pulled = crate::live::pull(&live, keyspace);
     let file = SourceFile::new(FileId::new(0), "pulled.corm", pulled.text.clone());
     let text = match crate::format::format_source(&file) {
