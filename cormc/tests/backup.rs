@@ -132,6 +132,15 @@ async fn fill(session: &Session) {
     }
     // A cell written later than its row, and one nulled.
     session.query("UPDATE everything USING TIMESTAMP 1800000000000000 SET big = 42 WHERE id = 1 AND part = 1 AND at = now()", ()).await.unwrap();
+    // A row of its key alone, after others in a partition with static
+    // cells.
+    session
+        .query(
+            "INSERT INTO everything (id, part, at) VALUES (1, 9, now())",
+            (),
+        )
+        .await
+        .unwrap();
     // Static cells of a partition without rows.
     session
         .query(
@@ -314,8 +323,9 @@ async fn a_backup_and_a_restore_killed_midway_resume_and_every_table_comes_back_
         );
         let verified = cormc(&["backup", "verify", &path]);
         assert_eq!(verified.status.code(), Some(0), "{verified:?}");
-        // The update by `now()` and the partition of static cells are rows too.
-        let rows = EVENTS + EVERYTHING + 2 + 200;
+        // The update by `now()`, the key-only row and the partition of
+        // static cells are rows too.
+        let rows = EVENTS + EVERYTHING + 3 + 200;
         assert!(
             String::from_utf8_lossy(&verified.stdout).contains(&format!("{} rows", rows)),
             "{verified:?}"

@@ -509,7 +509,9 @@ impl<'a> TableWriter<'a> {
             return Ok(out);
         }
         let mut groups: BTreeMap<(i64, i32), Vec<usize>> = BTreeMap::new();
-        let mut any_cell = false;
+        // Whether the row has a cell of its own (not a static one, which
+        // every row of the partition shows).
+        let mut any_regular = false;
         for (index, column) in columns.iter().enumerate() {
             if column.is_key() {
                 continue;
@@ -518,8 +520,8 @@ impl<'a> TableWriter<'a> {
             if row[at].is_none() {
                 continue;
             }
-            any_cell = true;
             let is_static = column.kind == "static";
+            any_regular |= !is_static;
             if (is_static && statics_written) || (!is_static && !clustered) {
                 continue;
             }
@@ -535,8 +537,9 @@ impl<'a> TableWriter<'a> {
             };
             groups.entry((timestamp, ttl)).or_default().push(index);
         }
-        if groups.is_empty() && !any_cell && clustered {
-            // A row of its key alone.
+        if groups.is_empty() && !any_regular && clustered {
+            // A row of its key alone (beside the partition's static cells,
+            // written with its first row).
             groups.insert((default_timestamp, 0), Vec::new());
         }
         for ((timestamp, ttl), cells_of_group) in groups {
