@@ -63,47 +63,25 @@ const RUNTIME_TABLES: &[&str] = &[corm::migrate::TRACKING_TABLE, corm::migrate::
 /// [`LiveError::Describe`] when the request fails,
 /// [`LiveError::NoKeyspace`] when there is no such keyspace.
 pub async fn read(session: &corm::Session, keyspace: &str) -> Result<LiveSchema, LiveError> {
-    let statement = format!("DESCRIBE KEYSPACE {}", Ident::new(keyspace).to_cql());
-    let describe = |source| LiveError::Describe {
-        keyspace: keyspace.to_owned(),
-        source,
-    };
-    let result = match session.query(&statement, ()).await {
-        Ok(result) => result,
+    let rows = match corm::migrate::describe_keyspace(session, keyspace).await {
+        Ok(rows) => rows,
         Err(error) if error.to_string().contains("not found") => {
             return Err(LiveError::NoKeyspace(keyspace.to_owned()));
         }
-        Err(error) => return Err(describe(error)),
-    };
-    let rows: Vec<(String, String, String, String)> = result
-        .into_rows_result()
-        .map_err(|source| {
-            describe(corm::Error::NotRows {
-                statement: statement.clone(),
-                source: Box::new(source),
-            })
-        })?
-        .rows::<(String, String, String, String)>()
-        .map_err(|source| {
-            describe(corm::Error::UnexpectedResult {
-                statement: statement.clone(),
-                problem: source.to_string(),
-            })
-        })?
-        .collect::<Result<_, _>>()
-        .map_err(|source| {
-            describe(corm::Error::Deserialize {
-                statement: statement.clone(),
+        Err(source) => {
+            return Err(LiveError::Describe {
+                keyspace: keyspace.to_owned(),
                 source,
-            })
-        })?;
+            });
+        }
+    };
     Ok(from_described(keyspace, &rows))
 }
 
 /// The schema `statements` (`DESCRIBE`'s, of keyspace `keyspace`) make.
 #[must_use]
 pub fn from_statements(keyspace: &str, statements: &[String]) -> LiveSchema {
-    let rows: Vec<(String, String, String, String)> = statements
+    let rows: Vec<corm::migrate::Described> = statements
         .iter()
         .map(|statement| {
             (
@@ -120,7 +98,7 @@ pub fn from_statements(keyspace: &str, statements: &[String]) -> LiveSchema {
 /// The schema the described rows (`keyspace_name, type, name,
 /// create_statement`) make.
 #[must_use]
-pub fn from_described(keyspace: &str, rows: &[(String, String, String, String)]) -> LiveSchema {
+pub fn from_described(keyspace: &str, rows: &[corm::migrate::Described]) -> LiveSchema {
     let mut replay = Replay::with_keyspace(Ident::new(keyspace));
     let mut skipped = Vec::new();
     for (_, kind, name, create) in rows {

@@ -175,9 +175,7 @@ async fn start(
     keyspace: &str,
     options: &BackupOptions,
 ) -> Result<Manifest, BackupError> {
-    let describe = format!("DESCRIBE KEYSPACE {}", crate::rt::quoted(keyspace));
-    let described: Vec<(String, String, String, String)> =
-        crate::migrate::catalog::rows(&describe, session.query(&describe, ()).await?)?;
+    let described = crate::migrate::describe_keyspace(session, keyspace).await?;
     let mut tables = Vec::new();
     for (name, columns) in shape::tables(session, keyspace).await? {
         if options

@@ -5,6 +5,21 @@ use scylla::response::query_result::{QueryResult, RowsError};
 
 use crate::{Error, Result, Session};
 
+/// One element of a keyspace as `DESCRIBE KEYSPACE` gives it: the
+/// keyspace, the element's kind (`keyspace`, `type`, `table`, `index`,
+/// `materialized_view`, …), its name and the statement that creates it.
+pub type Described = (String, String, String, String);
+
+/// `DESCRIBE KEYSPACE keyspace`: the statements that create the keyspace
+/// and everything in it, as the cluster writes them.
+///
+/// # Errors
+/// The request's error (a keyspace that does not exist is one).
+pub async fn describe_keyspace(session: &Session, keyspace: &str) -> Result<Vec<Described>> {
+    let statement = format!("DESCRIBE KEYSPACE {}", crate::rt::quoted(keyspace));
+    rows(&statement, session.query(&statement, ()).await?)
+}
+
 /// Whether `keyspace` exists.
 pub(crate) async fn keyspace_exists(session: &Session, keyspace: &str) -> Result<bool> {
     let statement = "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?";

@@ -29,6 +29,7 @@ mod runner;
 mod status;
 mod tracking;
 
+pub use catalog::{Described, describe_keyspace};
 pub use error::MigrateError;
 pub use indexes::{PendingIndex, await_indexes};
 pub use lock::{LOCK_TABLE, LockHolder};
