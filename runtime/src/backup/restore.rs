@@ -319,6 +319,11 @@ struct TableWriter<'a> {
     counter: bool,
     /// Where each column's cells start in a chunk's row.
     offsets: Vec<usize>,
+    /// The partition key's columns (indexes into the table's columns).
+    partition: Vec<usize>,
+    /// The primary key's columns: the partition key's, then the
+    /// clustering columns.
+    primary: Vec<usize>,
     statements: std::sync::Mutex<HashMap<Vec<usize>, PreparedStatement>>,
     concurrency: usize,
     batch_statements: usize,
@@ -337,12 +342,22 @@ impl<'a> TableWriter<'a> {
             offsets.push(at);
             at += shape::cells_of(column);
         }
+        let of_kind = |kind: &str| -> Vec<usize> {
+            (0..table.columns.len())
+                .filter(|i| table.columns[*i].kind == kind)
+                .collect()
+        };
+        let partition = of_kind("partition_key");
+        let mut primary = partition.clone();
+        primary.extend(of_kind("clustering"));
         Self {
             session,
             keyspace: keyspace.to_owned(),
             table,
             counter: shape::is_counter_table(&table.columns),
             offsets,
+            partition,
+            primary,
             statements: std::sync::Mutex::default(),
             concurrency: options.concurrency.max(1),
             batch_statements: options.batch_statements.max(1),
@@ -402,29 +417,29 @@ impl<'a> TableWriter<'a> {
     /// how many cells had expired.
     async fn write_range(&self, rows: &[Cells], range: &RangeBackup) -> Result<u64, BackupError> {
         let mut expired = 0;
-        let elapsed = (Utc::now() - range.read_at).num_seconds().max(0);
-        let elapsed = i32::try_from(elapsed).unwrap_or(i32::MAX);
+        // Whole seconds since the range's read began, rounded up: a
+        // restored cell never outlives its source (it may die up to the
+        // read's own duration, and a second, sooner).
+        let elapsed_ms = (Utc::now() - range.read_at).num_milliseconds().max(0);
+        let elapsed = i32::try_from((elapsed_ms + 999) / 1000).unwrap_or(i32::MAX);
         let default_timestamp = range.read_at.timestamp_micros();
         let mut in_flight = FuturesUnordered::new();
         let mut pending: Vec<(PreparedStatement, RawBind)> = Vec::new();
-        let mut partition: Option<Vec<Option<Vec<u8>>>> = None;
+        let mut previous: Option<&Cells> = None;
         let mut statics_written = false;
         for row in rows {
-            let this_partition: Vec<Option<Vec<u8>>> = self
-                .table
-                .columns
-                .iter()
-                .zip(&self.offsets)
-                .filter(|(c, _)| c.kind == "partition_key")
-                .map(|(_, o)| row[*o].clone())
-                .collect();
-            if partition.as_ref() != Some(&this_partition) {
+            let same_partition = previous.is_some_and(|previous| {
+                self.partition
+                    .iter()
+                    .all(|i| previous[self.offsets[*i]] == row[self.offsets[*i]])
+            });
+            if !same_partition {
                 if !pending.is_empty() {
                     in_flight.push(self.send(std::mem::take(&mut pending)));
                 }
-                partition = Some(this_partition);
                 statics_written = false;
             }
+            previous = Some(row);
             for (prepared, bind) in self
                 .row_statements(
                     row,
@@ -469,17 +484,14 @@ impl<'a> TableWriter<'a> {
         let columns = &self.table.columns;
         // A partition with static cells and no rows comes back with
         // empty clustering columns: only its partition key is bound.
-        let clustered = columns
+        let clustered = self.primary[self.partition.len()..]
             .iter()
-            .zip(&self.offsets)
-            .filter(|(c, _)| c.kind == "clustering")
-            .all(|(_, o)| row[*o].is_some());
-        let keys: Vec<usize> = (0..columns.len())
-            .filter(|i| {
-                columns[*i].kind == "partition_key"
-                    || (clustered && columns[*i].kind == "clustering")
-            })
-            .collect();
+            .all(|i| row[self.offsets[*i]].is_some());
+        let keys = if clustered {
+            &self.primary
+        } else {
+            &self.partition
+        };
         let key_cells: Vec<Option<Vec<u8>>> =
             keys.iter().map(|i| row[self.offsets[*i]].clone()).collect();
         let mut out = Vec::new();
@@ -491,7 +503,7 @@ impl<'a> TableWriter<'a> {
                 return Ok(out);
             }
             let mut order = counters.clone();
-            order.extend(&keys);
+            order.extend(keys);
             let prepared = self.statement(&order).await?;
             let mut cells: Vec<Option<Vec<u8>>> = counters
                 .iter()
