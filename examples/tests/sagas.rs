@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use corm::TryStreamExt;
 use corm::Uuid;
 use corm::saga::reservation::Reserved;
-use corm::saga::{Outcome, RunnerOptions, Status};
+use corm::saga::{Outcome, Status};
 use corm::testing::with_keyspace;
 use corm_examples::bank::{Bank, Fault, InFlight};
 use corm_examples::generated::{
@@ -248,12 +248,12 @@ async fn a_hundred_concurrent_transfers_over_ten_accounts_end_with_money_conserv
         eprintln!(
             "{finished_by_first} transfers finished by their first runner, {restarted} restarted"
         );
-        // Two recovery workers, each its own runner, finish the rest.
+        // Two recovery workers, each its own runner (a new runner has an
+        // owner id of its own), finish the rest.
         let workers: Vec<_> = (0..2)
             .map(|_| {
-                let runner = db
-                    .transfer(bank.clone())
-                    .with_options(RunnerOptions::default());
+                let runner = db.transfer(bank.clone());
+                assert_ne!(runner.owner(), first.owner());
                 tokio::spawn(
                     async move { runner.recover_every(Duration::from_millis(200), 16).await },
                 )
