@@ -29,6 +29,7 @@ pub mod backup;
 pub mod batch;
 mod bound_values;
 pub mod bulk;
+pub mod cache;
 pub mod changes;
 mod config;
 mod connect;
@@ -99,8 +100,8 @@ pub use table::NamedStatement;
 #[doc(hidden)]
 pub use table::insert_each;
 pub use table::{
-    Clustered, DirectWrites, InDb, ParallelScan, PrimaryKey, RangeValues, Repository, Table,
-    TableSpec, TableStatements, Updatable, WriteBatch,
+    Clustered, DirectWrites, InDb, ParallelScan, PrimaryKey, QuerySpec, RangeValues, Repository,
+    Table, TableSpec, TableStatements, Updatable, WriteBatch,
 };
 pub use vector::Vector;
 

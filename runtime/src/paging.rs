@@ -158,6 +158,47 @@ pub async fn page<T>(
 where
     T: for<'f, 'm> DeserializeRow<'f, 'm>,
 {
+    Ok(sized_page(session, prepared, values, page_size, token)
+        .await?
+        .0)
+}
+
+/// Every row `prepared` returns for `values`, reading every page, and the
+/// bytes of the rows as Cassandra sent them (what a cache weighs them at).
+///
+/// # Errors
+/// As [`page`].
+pub(crate) async fn read_all_sized<T>(
+    session: &Session,
+    prepared: &PreparedStatement,
+    values: impl SerializeRow,
+) -> Result<(Vec<T>, usize)>
+where
+    T: for<'f, 'm> DeserializeRow<'f, 'm>,
+{
+    let (first, mut bytes) = sized_page(session, prepared, &values, None, None).await?;
+    let Page { mut rows, mut next } = first;
+    while let Some(token) = next {
+        let (page, page_bytes) =
+            sized_page(session, prepared, &values, None, Some(token.as_bytes())).await?;
+        rows.extend(page.rows);
+        bytes += page_bytes;
+        next = page.next;
+    }
+    Ok((rows, bytes))
+}
+
+/// [`page`], with the bytes of its rows as Cassandra sent them.
+async fn sized_page<T>(
+    session: &Session,
+    prepared: &PreparedStatement,
+    values: impl SerializeRow,
+    page_size: Option<i32>,
+    token: Option<&[u8]>,
+) -> Result<(Page<T>, usize)>
+where
+    T: for<'f, 'm> DeserializeRow<'f, 'm>,
+{
     let statement = || prepared.get_statement().to_owned();
     let sized;
     let prepared = match page_size {
@@ -197,6 +238,7 @@ where
         statement: statement(),
         source: Box::new(source),
     })?;
+    let bytes = result.rows_bytes_size();
     let rows = result.rows::<T>().map_err(|err| Error::TypeCheck {
         statement: statement(),
         source: match err {
@@ -216,7 +258,7 @@ where
             .map(|bytes| PagingToken(Arc::clone(bytes))),
         PagingStateResponse::NoMorePages => None,
     };
-    Ok(Page { rows, next })
+    Ok((Page { rows, next }, bytes))
 }
 
 fn set_page_size(prepared: &mut PreparedStatement, rows: i32) -> Result<()> {

@@ -379,6 +379,19 @@ impl Session {
     where
         T: for<'f, 'm> DeserializeRow<'f, 'm>,
     {
+        Ok(self.execute_first_sized(prepared, values).await?.0)
+    }
+
+    /// [`execute_first`](Self::execute_first), with the bytes of the rows
+    /// as Cassandra sent them (what a cache weighs the row at).
+    pub(crate) async fn execute_first_sized<T>(
+        &self,
+        prepared: &PreparedStatement,
+        values: impl SerializeRow,
+    ) -> Result<(Option<T>, usize)>
+    where
+        T: for<'f, 'm> DeserializeRow<'f, 'm>,
+    {
         let statement = || prepared.get_statement().to_owned();
         let rows = self
             .execute(prepared, values)
@@ -389,16 +402,19 @@ impl Session {
                 source: Box::new(source),
             })?;
         crate::trace::record_rows(rows.rows_num().min(1));
-        rows.maybe_first_row::<T>().map_err(|err| match err {
-            MaybeFirstRowError::TypeCheckFailed(source) => Error::TypeCheck {
-                statement: statement(),
-                source,
-            },
-            MaybeFirstRowError::DeserializationFailed(source) => Error::Deserialize {
-                statement: statement(),
-                source,
-            },
-        })
+        let bytes = rows.rows_bytes_size();
+        rows.maybe_first_row::<T>()
+            .map(|row| (row, bytes))
+            .map_err(|err| match err {
+                MaybeFirstRowError::TypeCheckFailed(source) => Error::TypeCheck {
+                    statement: statement(),
+                    source,
+                },
+                MaybeFirstRowError::DeserializationFailed(source) => Error::Deserialize {
+                    statement: statement(),
+                    source,
+                },
+            })
     }
 }
 

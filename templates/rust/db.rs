@@ -59,11 +59,26 @@ impl Db {
     /// name as stored: it is always quoted in the CQL, so case matters).
     /// Builds the text of every statement; nothing is sent until first use.
     pub fn new(session: corm::Session, keyspace: impl Into<String>) -> Self {
+        Self::with_caches(session, keyspace, &corm::cache::CacheSettings::new())
+    }
+
+    /// [`new`](Self::new), with the caches `caches` turns on, reconfigures
+    /// or turns off (over the schema's `cache` clauses; see
+    /// [`corm::cache`]).
+    pub fn with_caches(
+        session: corm::Session,
+        keyspace: impl Into<String>,
+{% if file.repos.is_empty() %}
+        _caches: &corm::cache::CacheSettings,
+{% else %}
+        caches: &corm::cache::CacheSettings,
+{% endif %}
+    ) -> Self {
         let keyspace = keyspace.into();
         Self {
             inner: Arc::new(DbInner {
 {% for repo in file.repos %}
-                {{ repo.accessor }}: corm::TableStatements::new(&keyspace, &{{ repo.model }}::TABLE),
+                {{ repo.accessor }}: corm::TableStatements::with_caches(&keyspace, &{{ repo.model }}::TABLE, caches),
 {% if !repo.unique.is_empty() %}
                 {{ repo.batch_suffix }}_claims: {{ repo.model }}Claims::new(&keyspace),
 {% endif %}

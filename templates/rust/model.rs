@@ -31,12 +31,22 @@ impl {{ item.ident }} {
         statics: {{ spec.statics }},
         counters: &[{% for column in spec.counters %}{{ column }},{% endfor %}],
         changes: {{ spec.changes }},
+        cache: {{ spec.cache }},
+        queries: &[{% for query in spec.queries %}{{ query }},{% endfor %}],
     };
 }
+{% if spec.cached %}
+
+const _: () = corm::cache::require_cache_feature::<{{ item.ident }}>();
+{% endif %}
 
 impl corm::Table for {{ item.ident }} {
     type Key = {{ repo.key }};
     type Partition = {{ spec.partition_type }};
+
+    fn primary_key(&self) -> {{ repo.key }} {
+        self.{{ item.key.method }}()
+    }
 {% if repo.validates %}
 
     fn validate(&self) -> corm::Result<()> {
@@ -783,7 +793,7 @@ impl<'a> {{ repo.repo }}<'a> {
     /// `reserve`, `confirm`, `cancel`, `stock`, each a lightweight transaction.
     #[must_use]
     pub fn reservations(&self) -> corm::saga::reservation::Reservations<'a, {{ item.ident }}> {
-        corm::saga::reservation::Reservations::new(self.base.session(), self.db.{{ repo.batch_suffix }}_reservations())
+        corm::saga::reservation::Reservations::new(self.base, self.db.{{ repo.batch_suffix }}_reservations())
     }
 }
 {% endif %}

@@ -49,8 +49,8 @@ pub use literal::{
 };
 pub use migration::{CqlStep, DdlStatement, DdlVerb, Migration, MigrationStep};
 pub use model::{
-    ChangesClause, Compaction, CompactionClause, CompactionKind, IndexClause, IndexOn, Model,
-    ReserveClause, Similarity, SimilarityKind, TableClause, TtlClause, VectorIndexClause,
+    CacheClause, ChangesClause, Compaction, CompactionClause, CompactionKind, IndexClause, IndexOn,
+    Model, ReserveClause, Similarity, SimilarityKind, TableClause, TtlClause, VectorIndexClause,
 };
 pub use mutation::{
     AssignOp, Assignment, DeleteClause, DeleteTarget, IfClause, IfKind, Mutation, SetClause,

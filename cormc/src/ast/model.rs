@@ -32,6 +32,8 @@ pub struct Model {
     /// `reserve stock in holds` (boxed: rare, and it would make every
     /// item as large as a model with one).
     pub reserve: Option<Box<ReserveClause>>,
+    /// `cache 30s max 10000`
+    pub cache: Option<CacheClause>,
     /// `@allow(…)` clauses.
     pub allows: Vec<super::AllowClause>,
     /// The whole item.
@@ -75,6 +77,18 @@ pub struct TtlClause {
 pub struct ChangesClause {
     /// How long a change is kept.
     pub retain: DurationLit,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `cache <ttl> max <entries>`: rows (or a query's answers) kept in an
+/// in-process cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheClause {
+    /// How long an entry answers.
+    pub ttl: DurationLit,
+    /// How many entries it holds at most.
+    pub max: super::UintLit,
     /// The whole clause.
     pub span: Span,
 }

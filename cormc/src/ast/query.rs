@@ -26,6 +26,8 @@ pub struct Query {
     pub limit: Option<LimitClause>,
     /// `allow filtering`
     pub allow_filtering: Option<AllowFiltering>,
+    /// `cache 30s max 1000`
+    pub cache: Option<super::CacheClause>,
     /// `@allow(…)` clauses.
     pub allows: Vec<super::AllowClause>,
     /// The whole item.

@@ -23,6 +23,46 @@ pub(super) fn ttl_seconds(ttl: &ast::TtlClause, ctx: &mut Context) -> Option<u64
     Some(seconds)
 }
 
+/// The longest a cache entry lives: a day (a longer-lived answer belongs
+/// in a table of its own).
+const MAX_CACHE_MILLIS: u64 = 86_400_000;
+
+/// The most entries a cache holds: what fits a process's memory.
+const MAX_CACHE_ENTRIES: u64 = 100_000_000;
+
+/// `cache <ttl> max <entries>`: a TTL from 1 ms to a day and 1 to 100
+/// million entries (every problem reported).
+pub(super) fn cache(clause: &ast::CacheClause, ctx: &mut Context) -> Option<crate::ir::Cache> {
+    let ttl_millis = clause
+        .ttl
+        .as_millis()
+        .filter(|millis| (1..=MAX_CACHE_MILLIS).contains(millis));
+    if ttl_millis.is_none() {
+        ctx.error(
+            Code::InvalidValue,
+            "a cache entry lives from 1 ms to a day (`cache 30s max 10000`)",
+            clause.ttl.span,
+            "out of range",
+        )
+        .help("the TTL bounds how stale another process's write can be read: seconds to minutes is usual");
+    }
+    let max = clause.max.value;
+    if !(1..=MAX_CACHE_ENTRIES).contains(&max) {
+        ctx.error(
+            Code::InvalidValue,
+            "a cache holds from 1 to 100000000 entries",
+            clause.max.span,
+            "out of range",
+        );
+        return None;
+    }
+    Some(crate::ir::Cache {
+        ttl_millis: ttl_millis?,
+        max_entries: max,
+        span: clause.span,
+    })
+}
+
 /// How long a change log keeps changes (`changes retain 7d`): whole
 /// seconds, at least one, at most the longest TTL.
 pub(super) fn retain_seconds(retain: &ast::DurationLit, ctx: &mut Context) -> Option<u64> {

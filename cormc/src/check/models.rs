@@ -75,6 +75,10 @@ pub(super) fn check_model(
         .reserve
         .as_ref()
         .and_then(|clause| reserve(clause, &fields, &key, changes.is_some(), ctx));
+    let cache = model
+        .cache
+        .as_ref()
+        .and_then(|clause| super::durations::cache(clause, ctx));
     let compaction = model
         .compaction
         .as_ref()
@@ -106,6 +110,7 @@ pub(super) fn check_model(
         ttl_seconds,
         changes,
         reserve,
+        cache,
         compaction,
         compaction_options,
         comment: options.comment,

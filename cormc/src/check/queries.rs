@@ -65,6 +65,10 @@ pub(super) fn check_query(
         )?),
         None => None,
     };
+    let cache = query
+        .cache
+        .as_ref()
+        .and_then(|clause| query_cache(clause, nearest.is_some(), limit.is_some(), ctx));
     let restrictions = restrictions?;
     Some(ir::Query {
         name: query.name.name.clone(),
@@ -77,9 +81,39 @@ pub(super) fn check_query(
         per_partition_limit,
         limit,
         allow_filtering: query.allow_filtering.is_some(),
+        cache,
         params: params.into_vec(),
         span: query.span,
     })
+}
+
+/// A query's `cache` clause: only on a query whose answer a `limit`
+/// bounds (a cache entry is the whole answer), and not on a `nearest` one.
+fn query_cache(
+    clause: &ast::CacheClause,
+    nearest: bool,
+    limited: bool,
+    ctx: &mut Context,
+) -> Option<ir::Cache> {
+    if nearest || !limited {
+        ctx.error(
+            Code::InvalidValue,
+            if nearest {
+                "a `nearest` query can't be cached: its answer is a search"
+            } else {
+                "only a query with a `limit` can be cached: an entry holds its whole answer"
+            },
+            clause.span,
+            "not cacheable",
+        )
+        .help(if nearest {
+            "remove `cache`"
+        } else {
+            "add a `limit` (e.g. `limit 100`), or remove `cache`"
+        });
+        return None;
+    }
+    super::durations::cache(clause, ctx)
 }
 
 /// The model a query or aggregate reads.

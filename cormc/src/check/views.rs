@@ -177,6 +177,7 @@ pub(super) fn check_view(
         ttl_seconds: None,
         changes: None,
         reserve: None,
+        cache: None,
         compaction: None,
         compaction_options: std::collections::BTreeMap::new(),
         comment: None,

@@ -145,6 +145,17 @@ impl Printer<'_> {
         self.duration(&clause.retain);
     }
 
+    /// `cache 30s max 10000`
+    pub(super) fn cache_clause(&mut self, clause: &crate::ast::CacheClause) {
+        self.keyword_at("cache", clause.span);
+        self.sp();
+        self.duration(&clause.ttl);
+        self.sp();
+        self.kw("max");
+        self.sp();
+        self.tok(&clause.max.value.to_string(), clause.max.span);
+    }
+
     /// `compaction leveled`, `compaction time_window(1d)`
     pub(super) fn compaction(&mut self, clause: &CompactionClause) {
         self.keyword_at("compaction", clause.span);

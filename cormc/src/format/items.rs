@@ -38,6 +38,7 @@ enum Member<'a> {
     Ttl(&'a TtlClause),
     Changes(&'a ChangesClause),
     Reserve(&'a crate::ast::ReserveClause),
+    Cache(&'a crate::ast::CacheClause),
     Compaction(&'a CompactionClause),
     VectorIndex(&'a VectorIndexClause),
     Replication(&'a Replication),
@@ -81,6 +82,7 @@ impl Member<'_> {
             Self::Ttl(c) => c.span.start,
             Self::Changes(c) => c.span.start,
             Self::Reserve(c) => c.span.start,
+            Self::Cache(c) => c.span.start,
             Self::Compaction(c) => c.span.start,
             Self::VectorIndex(c) => c.span.start,
             Self::Replication(c) => c.span.start,
@@ -205,6 +207,7 @@ impl Printer<'_> {
                 self.sp();
                 self.tok(&c.holds.name, c.holds.span);
             }
+            Member::Cache(c) => self.cache_clause(c),
             Member::Compaction(c) => self.compaction(c),
             Member::VectorIndex(c) => self.vector_index(c),
             Member::Replication(c) => self.replication(c),
@@ -337,6 +340,7 @@ impl Printer<'_> {
         members.extend(model.vector_indexes.iter().map(Member::VectorIndex));
         members.extend(model.changes.as_ref().map(Member::Changes));
         members.extend(model.reserve.as_deref().map(Member::Reserve));
+        members.extend(model.cache.as_ref().map(Member::Cache));
         members.extend(model.options.as_ref().map(Member::Options));
         members.extend(model.allows.iter().map(Member::Allow));
         self.block(&in_order(members), model.span.end);
@@ -360,6 +364,7 @@ impl Printer<'_> {
         );
         members.extend(query.limit.as_ref().map(Member::Limit));
         members.extend(query.allow_filtering.as_ref().map(Member::AllowFiltering));
+        members.extend(query.cache.as_ref().map(Member::Cache));
         members.extend(query.allows.iter().map(Member::Allow));
         self.block(&in_order(members), query.span.end);
     }

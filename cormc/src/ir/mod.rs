@@ -17,7 +17,7 @@ mod types;
 pub use aggregate::{Aggregate, AggregateFunction, AggregateItem, Execution, Having};
 pub use event_store::{DEFAULT_PARTITION_EVENTS, Event, EventStore};
 pub use model::{
-    ChangeLog, Clustering, Compaction, Default, Field, Index, IndexOn, Key, Model, Relation,
+    Cache, ChangeLog, Clustering, Compaction, Default, Field, Index, IndexOn, Key, Model, Relation,
     RelationKind, Reserve, Similarity, Validation, VectorIndex,
 };
 pub use mutation::{AssignOp, Assignment, Check, DeleteTarget, Mutation, MutationAction};

@@ -35,6 +35,8 @@ pub struct Model {
     pub changes: Option<ChangeLog>,
     /// `reserve stock in holds`: reservations of the rows' units.
     pub reserve: Option<Reserve>,
+    /// `cache <ttl> max <entries>`: the rows `get` reads, cached.
+    pub cache: Option<Cache>,
     /// `compaction`.
     pub compaction: Option<Compaction>,
     /// The sub-options after `compaction <strategy>`, as CQL text.
@@ -44,6 +46,17 @@ pub struct Model {
     /// The other `options { … }`, by CQL name.
     pub table_options: BTreeMap<String, OptionValue>,
     /// Where it was declared.
+    pub span: Span,
+}
+
+/// `cache <ttl> max <entries>`: an in-process read-through cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cache {
+    /// How long an entry answers, in milliseconds.
+    pub ttl_millis: u64,
+    /// How many entries it holds at most.
+    pub max_entries: u64,
+    /// Where the clause is.
     pub span: Span,
 }
 

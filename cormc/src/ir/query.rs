@@ -27,6 +27,8 @@ pub struct Query {
     pub limit: Option<Limit>,
     /// `allow filtering` was written (and is needed).
     pub allow_filtering: bool,
+    /// `cache <ttl> max <entries>`: its answers, cached.
+    pub cache: Option<super::Cache>,
     /// Its parameters, in order of first use.
     pub params: Vec<Param>,
     /// Where it was declared.

@@ -60,6 +60,7 @@ const MODEL_CLAUSES: &[&str] = &[
     "options",
     "vector_index",
     "reserve",
+    "cache",
 ];
 /// The help for a `view` where the language has none (an item, or
 /// `view of …` in a model).
@@ -179,6 +180,8 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::kw_saga => keyword("`saga`", &["saga"]),
         Rule::kw_reserve => keyword("`reserve`", &["reserve"]),
         Rule::reserve_clause => keyword("`reserve stock in holds`", &["reserve"]),
+        Rule::kw_cache => keyword("`cache`", &["cache"]),
+        Rule::cache_clause => keyword("`cache 30s max 10000`", &["cache"]),
         Rule::kw_input => keyword("`input`", &["input"]),
         Rule::kw_step => keyword("`step`", &["step"]),
         Rule::kw_returns => keyword("`returns`", &["returns"]),

@@ -19,7 +19,6 @@
 //! [`release_expired`](Reservations::release_expired)) gives its unit
 //! back, before taking one. Expiry is judged by the caller's clock.
 
-use std::marker::PhantomData;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -28,7 +27,7 @@ use scylla::serialize::value::SerializeValue;
 use scylla::statement::Consistency;
 
 use crate::rt::{BoundValue, Chain};
-use crate::{Error, Result, Session, Statement, Table, TableSpec};
+use crate::{Error, Repository, Result, Session, Statement, Table, TableSpec};
 
 /// How many conditional writes a call makes before it gives up on a row
 /// that other writers keep changing.
@@ -141,7 +140,8 @@ impl ReservationStatements {
 pub struct Reservations<'a, T> {
     session: &'a Session,
     statements: &'a ReservationStatements,
-    row: PhantomData<fn() -> T>,
+    /// The model's repository, whose caches each reservation marks.
+    repository: Repository<'a, T>,
 }
 
 impl<T> std::fmt::Debug for Reservations<'_, T> {
@@ -159,12 +159,12 @@ struct Row<S> {
 }
 
 impl<'a, T: Reservable> Reservations<'a, T> {
-    /// The reservations of `T`'s rows on `session`.
-    pub fn new(session: &'a Session, statements: &'a ReservationStatements) -> Self {
+    /// The reservations of the rows `repository` reads and writes.
+    pub fn new(repository: Repository<'a, T>, statements: &'a ReservationStatements) -> Self {
         Self {
-            session,
+            session: repository.session(),
             statements,
-            row: PhantomData,
+            repository,
         }
     }
 
@@ -341,6 +341,7 @@ impl<'a, T: Reservable> Reservations<'a, T> {
         after: &[BoundValue<'_>],
     ) -> Result<bool> {
         let prepared = statement.prepared(self.session).await?;
+        let _mark = self.repository.marks_row(key).await;
         let values = Chain {
             before,
             row: key,

@@ -317,6 +317,15 @@ impl<'db, D> WriteBatch<'db, D> {
             row: values,
             after: &[],
         }));
+        // Every row of a cached table the batch writes is made stale
+        // (by table: a batch's keys are not serialised for the cache).
+        #[cfg(feature = "cache")]
+        let _marks: Vec<_> = self
+            .writes
+            .iter()
+            .filter_map(|write| write.statements.caching())
+            .map(|caching| crate::cache::WriteMark::new(Some(&caching.epochs), None))
+            .collect();
         let result = self
             .session
             .batch(&batch, &values)

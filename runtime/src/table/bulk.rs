@@ -88,6 +88,7 @@ impl<T: DirectWrites> Repository<'_, T> {
                 error,
             }),
         });
+        let _mark = self.marks_table();
         Ok(write_all(self.session(), &prepared, &options, bulk, items).await)
     }
 }

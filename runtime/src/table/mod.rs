@@ -16,6 +16,7 @@
 
 mod batch;
 mod bulk;
+mod cached;
 mod named;
 mod range;
 mod repository;
@@ -27,12 +28,14 @@ mod update;
 pub use batch::{InDb, WriteBatch};
 pub use bulk::insert_each;
 #[doc(hidden)]
+pub use cached::AnswerRow;
+#[doc(hidden)]
 pub use named::NamedStatement;
 pub use range::{Clustered, RangeValues};
 pub use repository::Repository;
 pub use scan::{ParallelScan, token_ranges};
 pub(crate) use scan::{token_of, token_scan};
-pub use spec::TableSpec;
+pub use spec::{QuerySpec, TableSpec};
 pub use statements::TableStatements;
 pub(crate) use statements::UPDATE_USING;
 pub use update::Updatable;
@@ -45,12 +48,15 @@ use scylla::serialize::row::SerializeRow;
 /// The row binds every column in [`TableSpec::columns`] order (an insert)
 /// and reads them in that order (a select).
 pub trait Table:
-    SerializeRow + for<'f, 'm> DeserializeRow<'f, 'm> + Send + Sync + Sized + 'static
+    SerializeRow + for<'f, 'm> DeserializeRow<'f, 'm> + Clone + Send + Sync + Sized + 'static
 {
     /// The primary key, binding `TableSpec::key`'s markers.
     type Key: PrimaryKey<Table = Self>;
     /// The partition key, binding `TableSpec::partition`'s markers.
     type Partition: SerializeRow + Send + Sync;
+
+    /// The row's primary key (what a write of it makes stale in a cache).
+    fn primary_key(&self) -> Self::Key;
 
     /// Checks the row's `@validate` rules before it is written (none by
     /// default).

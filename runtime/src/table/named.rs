@@ -8,6 +8,7 @@ use scylla::deserialize::row::DeserializeRow;
 use scylla::serialize::row::SerializeRow;
 use scylla::serialize::value::SerializeValue;
 
+use super::cached::AnswerRow;
 use super::{Repository, Table};
 use crate::Result;
 use crate::loader::{CONCURRENT_REQUESTS, IN_CHUNK};
@@ -67,9 +68,21 @@ impl<'a, T: Table> Repository<'a, T> {
         values: impl SerializeRow,
     ) -> impl Future<Output = Result<Option<R>>>
     where
-        R: for<'f, 'm> DeserializeRow<'f, 'm>,
+        R: AnswerRow,
     {
-        self.traced(named.name, self.first(self.named(named), values))
+        self.traced(named.name, async move {
+            let read = || async {
+                let statement = self.named(named);
+                let prepared = statement.prepared(self.session()).await?;
+                self.session()
+                    .execute_first_sized(&self.options().apply(prepared), &values)
+                    .await
+            };
+            match self.query_cached(named, &values, read).await {
+                Some(answer) => answer,
+                None => self.first(self.named(named), &values).await,
+            }
+        })
     }
 
     /// Every row `named` returns for `values` (its `limit` bounds them).
@@ -86,9 +99,23 @@ impl<'a, T: Table> Repository<'a, T> {
         values: impl SerializeRow,
     ) -> impl Future<Output = Result<Vec<R>>>
     where
-        R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+        R: AnswerRow,
     {
-        self.traced(named.name, self.all(self.named(named), values))
+        self.traced(named.name, async move {
+            let read = || async {
+                let statement = self.named(named);
+                let prepared = statement.prepared(self.session()).await?;
+                let prepared = self.options().apply(prepared);
+                let (rows, bytes) =
+                    paging::read_all_sized(self.session(), &prepared, &values).await?;
+                crate::trace::record_rows(rows.len());
+                Ok((rows, bytes))
+            };
+            match self.query_cached(named, &values, read).await {
+                Some(answer) => answer,
+                None => self.all(self.named(named), &values).await,
+            }
+        })
     }
 
     /// The rows `named` returns for `values`, a page at a time.
@@ -286,6 +313,7 @@ impl<'a, T: Table> Repository<'a, T> {
         self.traced(named.name, async {
             let statement = self.named(named);
             let prepared = statement.prepared(self.session()).await?;
+            let _mark = self.marks_table();
             self.session()
                 .execute(&self.options().apply(prepared), values)
                 .await?;
@@ -309,6 +337,7 @@ impl<'a, T: Table> Repository<'a, T> {
         self.traced(named.name, async {
             let statement = self.named(named);
             let prepared = statement.prepared(self.session()).await?;
+            let _mark = self.marks_table();
             let result = self
                 .session()
                 .execute(&self.options().apply(prepared), values)

@@ -104,6 +104,10 @@ impl<'a, T: Table> Repository<'a, T> {
     /// [`Error::Execute`](crate::Error::Execute), or an error reading the row.
     pub fn get(&self, key: &T::Key) -> impl Future<Output = Result<Option<T>>> {
         self.traced("get", async move {
+            #[cfg(feature = "cache")]
+            if let Some(cached) = self.get_cached(key).await {
+                return cached;
+            }
             let prepared = self.statements.get.prepared(self.session).await?;
             self.session
                 .execute_first(&self.options.apply(prepared), key)
@@ -157,6 +161,7 @@ impl<'a, T: Table> Repository<'a, T> {
 
     /// [`write_row`](Self::write_row) in the caller's span.
     async fn write_row_untraced(&self, row: &T) -> Result<()> {
+        let _mark = self.marks_row(&row.primary_key()).await;
         if let Some(log) = self.statements.changes() {
             return self.record_insert(log, row).await;
         }
@@ -197,6 +202,7 @@ impl<'a, T: Table> Repository<'a, T> {
                     .to_owned(),
             });
         }
+        let _mark = self.marks_row(&row.primary_key()).await;
         let options = &self.options;
         let (prepared, result) = match options.ttl {
             Some(ttl) => {
@@ -236,6 +242,7 @@ impl<'a, T: Table> Repository<'a, T> {
     #[doc(hidden)]
     pub fn delete_row(&self, key: &T::Key) -> impl Future<Output = Result<()>> {
         self.traced("delete", async move {
+            let _mark = self.marks_row(key).await;
             if let Some(log) = self.statements.changes() {
                 return self.record_delete(log, key).await;
             }
@@ -256,6 +263,7 @@ impl<'a, T: Table> Repository<'a, T> {
         deltas: &[BoundValue<'_>],
     ) -> impl Future<Output = Result<()>> {
         self.traced("increment", async move {
+            let _mark = self.marks_row(key).await;
             let prepared = self.statements.add.prepared(self.session).await?;
             let values = Chain {
                 before: deltas,
@@ -379,6 +387,7 @@ impl<T: Clustered> Repository<'_, T> {
         partition: &T::Partition,
     ) -> impl Future<Output = Result<()>> {
         self.traced("delete_partition", async move {
+            let _mark = self.marks_table();
             if let Some(log) = self.statements.changes() {
                 return self.record_delete_partition(log, partition).await;
             }

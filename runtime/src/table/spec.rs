@@ -31,6 +31,24 @@ pub struct TableSpec {
     pub counters: &'static [&'static str],
     /// The change log, for a model with `changes retain …`.
     pub changes: Option<crate::changes::ChangeLogSpec>,
+    /// The cache of the rows `get` reads (and of `@unique` lookups), for a
+    /// model with `cache <ttl> max <entries>`.
+    pub cache: Option<crate::cache::CacheSpec>,
+    /// The named queries whose answers a cache can keep (those that
+    /// return one row or a bounded list), with their `cache` clauses.
+    pub queries: &'static [QuerySpec],
+}
+
+/// A named query whose answers can be cached: one row, or a list its
+/// `limit` bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuerySpec {
+    /// Its name in the schema.
+    pub name: &'static str,
+    /// Its statement's key among the table's named statements.
+    pub key: u64,
+    /// Its `cache` clause.
+    pub cache: Option<crate::cache::CacheSpec>,
 }
 
 impl TableSpec {

@@ -39,6 +39,9 @@ pub struct TableStatements {
     extra: StatementCache,
     /// The change log's statements, for a model with `changes`.
     changes: Option<ChangeStatements>,
+    /// The caches of its rows and named queries, when it has any.
+    #[cfg(feature = "cache")]
+    caching: Option<Box<crate::cache::Caching>>,
     /// The metrics of the table's operations.
     /// The span attributes and meters of the table's operations.
     pub(crate) instruments: crate::instruments::Instruments,
@@ -46,8 +49,20 @@ pub struct TableStatements {
 
 impl TableStatements {
     /// The statements of `spec`'s table in `keyspace` (its name as stored:
-    /// it is quoted in the CQL, so case matters). Nothing is sent.
+    /// it is quoted in the CQL, so case matters), with the caches its
+    /// schema declares. Nothing is sent.
     pub fn new(keyspace: &str, spec: &'static TableSpec) -> Self {
+        Self::with_caches(keyspace, spec, &crate::cache::CacheSettings::new())
+    }
+
+    /// [`new`](Self::new), with the caches `caches` says (over the
+    /// schema's `cache` clauses).
+    #[cfg_attr(not(feature = "cache"), allow(unused_variables))]
+    pub fn with_caches(
+        keyspace: &str,
+        spec: &'static TableSpec,
+        caches: &crate::cache::CacheSettings,
+    ) -> Self {
         let instruments = crate::instruments::Instruments::new(spec.model, keyspace, spec.table);
         let keyspace_name = keyspace.to_owned();
         let keyspace = crate::rt::quoted(keyspace);
@@ -90,6 +105,8 @@ impl TableStatements {
             changes: spec
                 .changes
                 .map(|log| ChangeStatements::new(&keyspace, &table, spec, log)),
+            #[cfg(feature = "cache")]
+            caching: crate::cache::Caching::new(&keyspace_name, spec, caches),
             spec,
             keyspace,
             keyspace_name,
@@ -121,6 +138,12 @@ impl TableStatements {
     /// The change log's statements, when the model has one.
     pub fn changes(&self) -> Option<&ChangeStatements> {
         self.changes.as_ref()
+    }
+
+    /// The table's caches, when it has any.
+    #[cfg(feature = "cache")]
+    pub(crate) fn caching(&self) -> Option<&crate::cache::Caching> {
+        self.caching.as_deref()
     }
 
     /// The statements of the methods generated code adds to a repository

@@ -54,6 +54,10 @@ impl<T: Updatable> Repository<'_, T> {
     /// [`write_patch`](Self::write_patch) in the caller's span.
     async fn write_patch_untraced(&self, key: &T::Key, patch: &T::Patch) -> Result<()> {
         if let Some(log) = self.statements().changes() {
+            // A static columns' update is recorded by partition; either
+            // way the whole table is marked (a change log's update is
+            // rarer than its reads, and this keeps one mark for both).
+            let _mark = self.marks_table();
             return self.record_update(log, key, patch).await;
         }
         let options = self.options();
@@ -71,7 +75,13 @@ impl<T: Updatable> Repository<'_, T> {
             return Ok(());
         }
         let statements = self.statements();
-        T::bind_key(key, &mut values, !statements.updates_by_partition(mask));
+        let by_partition = statements.updates_by_partition(mask);
+        let _mark = if by_partition {
+            self.marks_table()
+        } else {
+            self.marks_row(key).await
+        };
+        T::bind_key(key, &mut values, !by_partition);
         let statement = statements.update_statement(if using { mask | UPDATE_USING } else { mask });
         let prepared = statement.prepared(self.session()).await?;
         self.session()

@@ -284,6 +284,28 @@ pub struct SpecView {
     /// The change log's `corm::changes::ChangeLogSpec`, as a Rust
     /// expression (`None` without `changes`).
     pub changes: String,
+    /// The rows' `corm::cache::CacheSpec`, as a Rust expression (`None`
+    /// without `cache`).
+    pub cache: String,
+    /// A `corm::QuerySpec` expression per named query of the model whose
+    /// answer a cache can hold (bounded, not `nearest`).
+    pub queries: Vec<String>,
+    /// Whether the model or one of its queries has a `cache` clause (the
+    /// generated code then needs corm's `cache` feature).
+    pub cached: bool,
+}
+
+/// A `cache` clause as a `corm::cache::CacheSpec` expression.
+fn cache_spec(cache: Option<&ir::Cache>) -> String {
+    cache.map_or_else(
+        || "None".to_owned(),
+        |cache| {
+            format!(
+                "Some(corm::cache::CacheSpec {{ ttl: std::time::Duration::from_millis({}), max_entries: {} }})",
+                cache.ttl_millis, cache.max_entries
+            )
+        },
+    )
 }
 
 /// A model's `corm::Clustered` impl.
@@ -336,7 +358,7 @@ impl DbFile {
             .chain(types.models.iter().map(|item| item.ident.as_str()))
             .collect();
         for (model, view) in schema.models.iter().zip(&types.models) {
-            let repo = repo_view(model, view, types)?;
+            let repo = repo_view(model, view, types, &schema.queries)?;
             for generated in std::iter::once(&view.key.ident)
                 .chain(view.partition.as_ref().map(|key| &key.ident))
                 .chain(view.clustering.as_ref().map(|key| &key.ident))
@@ -414,6 +436,7 @@ fn repo_view(
     model: &ir::Model,
     view: &ModelView,
     types: &TypesFile,
+    queries: &[ir::Query],
 ) -> Result<RepoView, CodegenError> {
     let accessor = field_ident(&model.name);
     if DB_METHODS.contains(&bare(&accessor)) {
@@ -523,6 +546,26 @@ fn repo_view(
                 )
             },
         ),
+        cache: cache_spec(model.cache.as_ref()),
+        // A query's statement key is its place among the schema's queries.
+        queries: queries
+            .iter()
+            .enumerate()
+            .filter(|(_, query)| {
+                query.model == model.name && query.is_limited() && query.nearest.is_none()
+            })
+            .map(|(index, query)| {
+                format!(
+                    "corm::QuerySpec {{ name: {:?}, key: {index}, cache: {} }}",
+                    query.name,
+                    cache_spec(query.cache.as_ref())
+                )
+            })
+            .collect(),
+        cached: model.cache.is_some()
+            || queries
+                .iter()
+                .any(|query| query.model == model.name && query.cache.is_some()),
     };
     let update = match &view.patch {
         Some(patch) => Some(update_view(model, view, patch)?)

@@ -16,6 +16,7 @@ pub const DB_METHODS: &[&str] = &[
     "clone",
     "batch_logged",
     "batch_unlogged",
+    "with_caches",
 ];
 
 /// The methods every generated repository may have, which named queries,

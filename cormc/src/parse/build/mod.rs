@@ -60,6 +60,7 @@ macro_rules! has_span {
 
 has_span!(
     ast::ReserveClause,
+    ast::CacheClause,
     ast::SagaFields,
     ast::LeaseClause,
     ast::DurationLit,

@@ -30,6 +30,7 @@ impl Builder<'_> {
             vector_indexes: Vec::new(),
             changes: None,
             reserve: None,
+            cache: None,
             allows: Vec::new(),
             span,
         };
@@ -106,6 +107,11 @@ impl Builder<'_> {
                         "changes",
                         block,
                     );
+                }
+            }
+            Rule::cache_clause => {
+                if let Some(cache) = self.cache_clause(clause) {
+                    self.once(&mut model.cache, cache, "cache", block);
                 }
             }
             Rule::reserve_clause => {
@@ -280,6 +286,27 @@ impl Builder<'_> {
         let span = self.span(&pair);
         let duration = self.child_duration(pair)?;
         Some(TtlClause { duration, span })
+    }
+
+    /// `cache <duration> max <uint>`.
+    pub(super) fn cache_clause(&mut self, pair: P<'_>) -> Option<crate::ast::CacheClause> {
+        let span = self.span(&pair);
+        let mut ttl = None;
+        let mut max = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::duration => ttl = Some(self.duration(&p)),
+                Rule::uint => max = Some(self.uint(&p)),
+                _ => {}
+            }
+        }
+        match (ttl, max) {
+            (Some(ttl), Some(max)) => Some(crate::ast::CacheClause { ttl, max, span }),
+            _ => {
+                self.bug(span, "`cache` without a duration and a size");
+                None
+            }
+        }
     }
 
     /// The `duration` child of a clause.

@@ -61,6 +61,7 @@ impl Builder<'_> {
             per_partition_limit: None,
             limit: None,
             allow_filtering: None,
+            cache: None,
             allows: Vec::new(),
             span,
         };
@@ -111,6 +112,11 @@ impl Builder<'_> {
                         span: this.span(&clause),
                     };
                     this.once(&mut query.allow_filtering, a, "allow filtering", &block);
+                }
+                Rule::cache_clause => {
+                    if let Some(cache) = this.cache_clause(clause) {
+                        this.once(&mut query.cache, cache, "cache", &block);
+                    }
                 }
                 Rule::allow_clause => query.allows.extend(this.allow_clause(clause)),
                 _ => this.unexpected(&clause),
