@@ -19,6 +19,10 @@ use super::db::Db;
 
 impl {{ item.ident }} {
     /// The table's CQL, from which the repository builds its statements.
+{% if let Some(note) = spec.cache_note %}
+    ///
+    /// {{ note }}
+{% endif %}
     pub const TABLE: corm::TableSpec = corm::TableSpec {
         model: {{ repo.model_literal }},
         table: {{ spec.table }},

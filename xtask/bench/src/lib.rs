@@ -29,6 +29,7 @@
 
 pub mod backup;
 pub mod bulk;
+pub mod cache;
 pub mod changes;
 #[allow(missing_docs)]
 pub mod charybdis_side;

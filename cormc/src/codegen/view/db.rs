@@ -293,6 +293,8 @@ pub struct SpecView {
     /// Whether the model or one of its queries has a `cache` clause (the
     /// generated code then needs corm's `cache` feature).
     pub cached: bool,
+    /// What its cache guarantees, for the docs of a model with `cache`.
+    pub cache_note: Option<String>,
 }
 
 /// A `cache` clause as a `corm::cache::CacheSpec` expression.
@@ -562,6 +564,17 @@ fn repo_view(
                 )
             })
             .collect(),
+        cache_note: model.cache.map(|cache| {
+            let across = if model.changes.is_some() {
+                "within the change feed's lag in a process that runs `follow_invalidations`, else after"
+            } else {
+                "after"
+            };
+            format!(
+                "Its rows are cached (`cache`, {} ms, {} entries): this process's writes make them stale at once; another process's writes are seen {across} the TTL.",
+                cache.ttl_millis, cache.max_entries
+            )
+        }),
         cached: model.cache.is_some()
             || queries
                 .iter()

@@ -54,6 +54,8 @@ enum Command {
     Graphql(GraphqlArgs),
     /// Sagas of three steps against the steps' writes alone.
     Sagas(SagasArgs),
+    /// Cached `get` (hits) against uncached, and Zipf hit rates.
+    Cache(CacheArgs),
     /// Backup and restore against cqlsh `COPY TO` / `COPY FROM`.
     Backup(BackupArgs),
     /// Serves `LoggedUser`'s change feed (the server of `connections`).
@@ -209,6 +211,26 @@ struct SagasArgs {
     out: PathBuf,
 }
 
+/// Arguments of `corm-bench cache`.
+#[derive(clap::Args)]
+struct CacheArgs {
+    /// Rows (and keys).
+    #[arg(long, default_value_t = 10_000)]
+    rows: u64,
+    /// Reads per side per round.
+    #[arg(long, default_value_t = 20_000)]
+    reads: usize,
+    /// Reads in flight at once.
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// Rounds, sides alternating; the median round counts.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+    /// Where `cache.json` goes.
+    #[arg(long, default_value = "target/corm-bench")]
+    out: PathBuf,
+}
+
 /// Arguments of `corm-bench range`.
 #[derive(clap::Args)]
 struct RangeArgs {
@@ -338,6 +360,7 @@ async fn main() -> ExitCode {
         Command::FeedLatency(args) => feed_latency(args).await,
         Command::Graphql(args) => graphql(args).await,
         Command::Sagas(args) => sagas(args).await,
+        Command::Cache(args) => cache(args).await,
         Command::Backup(args) => backup(args).await,
         Command::ServeChanges => serve_changes().await,
         Command::Vectors(args) => vectors(args).await,
@@ -672,6 +695,40 @@ async fn sagas(args: SagasArgs) -> Result<(), BenchError> {
         report.lightweight_transactions_per_saga
     );
     write_json(&args.out, "sagas.json", &report)
+}
+
+async fn cache(args: CacheArgs) -> Result<(), BenchError> {
+    let session = setup::connect().await?;
+    setup::recreate_keyspace(&session).await?;
+    println!(
+        "cache: {} rows, {} reads per side per round, concurrency {}, {} rounds, load average {}",
+        args.rows,
+        args.reads,
+        args.concurrency,
+        args.rounds,
+        load_average()
+    );
+    let report = corm_bench::cache::measure(
+        &session,
+        args.rows,
+        args.reads,
+        args.concurrency,
+        args.rounds,
+    )
+    .await?;
+    println!(
+        "cache: cached get {:.0}/s, uncached {:.0}/s: {:.1}x",
+        report.cached_per_second, report.uncached_per_second, report.cached_vs_uncached
+    );
+    for (size, rate) in &report.zipf_hit_rates {
+        println!(
+            "cache: Zipf (s = {}) over {} keys, {size} entries: hit rate {:.1}%",
+            report.zipf_exponent,
+            report.rows,
+            rate * 100.0
+        );
+    }
+    write_json(&args.out, "cache.json", &report)
 }
 
 async fn events(args: EventsArgs) -> Result<(), BenchError> {
