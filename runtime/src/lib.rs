@@ -66,6 +66,7 @@ mod session;
 mod sort_order;
 pub mod statement;
 pub mod table;
+pub mod tenancy;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod timeseries;

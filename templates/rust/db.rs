@@ -127,6 +127,35 @@ impl Db {
         corm::embed::required(self.embedder.as_deref())
     }
 {% endif %}
+{% if let Some(tenancy) = file.tenancy %}
+
+    /// The registry of the schema's tenants (`tenancy per_keyspace`), kept
+    /// in `keyspace` (the schema's, which must exist): each tenant's tables
+    /// are in a keyspace of their own, `<keyspace>_<tenant>`, made with the
+    /// schema's replication and built by [`MIGRATIONS`](super::MIGRATIONS).
+    pub fn tenants(
+        session: corm::Session,
+        keyspace: impl Into<String>,
+    ) -> corm::tenancy::Tenants {
+        const TENANCY: corm::tenancy::TenancySpec = corm::tenancy::TenancySpec {
+            replication: {{ tenancy.replication }},
+            durable_writes: {{ tenancy.durable_writes }},
+        };
+        corm::tenancy::Tenants::new(session, keyspace, &TENANCY, super::MIGRATIONS)
+    }
+
+    /// The repositories of `tenant`, on its own keyspace: every statement
+    /// they run names that keyspace, so none reaches another tenant's rows.
+    ///
+    /// # Errors
+    /// [`corm::Error::Tenancy`] when the tenant's keyspace name is too long.
+    pub fn for_tenant(
+        tenants: &corm::tenancy::Tenants,
+        tenant: &corm::tenancy::TenantId,
+    ) -> corm::Result<Self> {
+        Ok(Self::new(tenants.session().clone(), tenants.keyspace_of(tenant)?))
+    }
+{% endif %}
 {% if let Some(keyspace) = file.schema_keyspace %}
 
     /// The repositories on `session`, for the tables of the schema's

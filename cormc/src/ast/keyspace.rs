@@ -13,6 +13,8 @@ pub struct Keyspace {
     pub replication: Option<Replication>,
     /// `durable_writes true|false`
     pub durable_writes: Option<DurableWrites>,
+    /// `tenancy per_keyspace`
+    pub tenancy: Option<TenancyClause>,
     /// The whole item.
     pub span: Span,
 }
@@ -59,6 +61,15 @@ pub struct DataCenterFactor {
 pub struct DurableWrites {
     /// The value.
     pub value: BoolLit,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `tenancy per_keyspace`: every tenant's tables in a keyspace of its own
+/// (`<keyspace>_<tenant>`), provisioned and migrated by a registry kept in
+/// the keyspace itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TenancyClause {
     /// The whole clause.
     pub span: Span,
 }

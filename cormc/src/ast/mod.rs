@@ -42,7 +42,9 @@ pub use enum_decl::{EnumDecl, Variant};
 pub use events::{EventDecl, EventStore, SnapshotClause};
 pub use field::Field;
 pub use key::{KeyClause, KeyColumn, PartitionKey, SortDirection, SortOrder};
-pub use keyspace::{DataCenterFactor, DurableWrites, Keyspace, Replication, ReplicationStrategy};
+pub use keyspace::{
+    DataCenterFactor, DurableWrites, Keyspace, Replication, ReplicationStrategy, TenancyClause,
+};
 pub use literal::{
     BoolLit, DurationLit, DurationUnit, EnumValue, IntLit, Literal, LiteralKind, NumberLit,
     StringLit, UintLit,

@@ -55,6 +55,7 @@ pub(super) fn check_keyspace(keyspace: &ast::Keyspace, ctx: &mut Context) -> Opt
         doc: keyspace.doc.as_ref().map(|doc| doc.text.clone()),
         replication,
         durable_writes: keyspace.durable_writes.map(|d| d.value.value),
+        tenancy: keyspace.tenancy.map(|clause| clause.span),
         span: keyspace.span,
     })
 }

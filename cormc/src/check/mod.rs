@@ -67,7 +67,7 @@ use crate::ast::Schema;
 use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::ir;
 
-use self::context::Context;
+use self::context::{Annotate, Context};
 use self::names::Symbols;
 
 /// The result of checking: the IR when there were no errors, and every
@@ -219,6 +219,17 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
         &mut ctx,
     );
 
+    if let Some(tenancy) = keyspace.as_ref().and_then(|keyspace| keyspace.tenancy)
+        && symbols.migrations.is_empty()
+    {
+        ctx.error(
+            Code::MissingClause,
+            "`tenancy per_keyspace` needs migrations: they are what a new tenant's keyspace is built from and what every tenant is migrated by",
+            tenancy,
+            "no migrations",
+        )
+        .help("write the first migration with `cormc migrate new init FILE…`");
+    }
     let migration_base = replayed.filter(|_| drift).map(|replayed| MigrationBase {
         replayed,
         desired: desired.clone(),
@@ -321,7 +332,6 @@ fn check_index_names(symbols: &Symbols<'_>, models: &[ir::Model], ctx: &mut Cont
                 .unwrap_or(model.span);
             let what = format!("the index on `{}.{field}`", model.name);
             if let Some((first_what, first)) = owners.get(name) {
-                use self::context::Annotate;
                 ctx.error(
                     Code::DuplicateName,
                     format!("two indexes are named `{name}`"),
@@ -360,7 +370,6 @@ fn table_owners(
     let mut owners: BTreeMap<String, Span> = BTreeMap::new();
     let mut claim = |table: String, span: Span, what: String, ctx: &mut Context| {
         if let Some(first) = owners.get(&table) {
-            use self::context::Annotate;
             ctx.error(
                 Code::DuplicateTable,
                 format!("two items are stored in the CQL table `{table}`"),

@@ -42,6 +42,7 @@ enum Member<'a> {
     Compaction(&'a CompactionClause),
     VectorIndex(&'a VectorIndexClause),
     Replication(&'a Replication),
+    Tenancy(&'a crate::ast::TenancyClause),
     DurableWrites(&'a DurableWrites),
     Where(&'a WhereClause),
     GroupBy(&'a GroupBy),
@@ -86,6 +87,7 @@ impl Member<'_> {
             Self::Compaction(c) => c.span.start,
             Self::VectorIndex(c) => c.span.start,
             Self::Replication(c) => c.span.start,
+            Self::Tenancy(c) => c.span.start,
             Self::DurableWrites(c) => c.span.start,
             Self::Where(c) => c.span.start,
             Self::GroupBy(c) => c.span.start,
@@ -211,6 +213,11 @@ impl Printer<'_> {
             Member::Compaction(c) => self.compaction(c),
             Member::VectorIndex(c) => self.vector_index(c),
             Member::Replication(c) => self.replication(c),
+            Member::Tenancy(c) => {
+                self.keyword_at("tenancy", c.span);
+                self.sp();
+                self.kw("per_keyspace");
+            }
             Member::DurableWrites(c) => self.durable_writes(c),
             Member::Where(c) => self.where_clause(c),
             Member::GroupBy(c) => self.group_by(c),
@@ -249,6 +256,7 @@ impl Printer<'_> {
         let mut members = Vec::new();
         members.extend(keyspace.replication.as_ref().map(Member::Replication));
         members.extend(keyspace.durable_writes.as_ref().map(Member::DurableWrites));
+        members.extend(keyspace.tenancy.as_ref().map(Member::Tenancy));
         self.block(&in_order(members), keyspace.span.end);
     }
 

@@ -73,6 +73,9 @@ pub struct Keyspace {
     pub replication: Replication,
     /// `durable_writes`, when given.
     pub durable_writes: Option<bool>,
+    /// `tenancy per_keyspace` (where the clause is): a keyspace per
+    /// tenant.
+    pub tenancy: Option<Span>,
     /// Where it was declared.
     pub span: Span,
 }

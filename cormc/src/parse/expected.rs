@@ -193,6 +193,9 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::kw_simple => keyword("`simple`", &["simple"]),
         Rule::kw_network_topology => keyword("`network_topology`", &["network_topology"]),
         Rule::kw_durable_writes => keyword("`durable_writes`", &["durable_writes"]),
+        Rule::kw_tenancy => keyword("`tenancy`", &["tenancy"]),
+        Rule::kw_per_keyspace => keyword("`per_keyspace`", &["per_keyspace"]),
+        Rule::tenancy_clause => keyword("`tenancy per_keyspace`", &["tenancy"]),
         Rule::kw_key => keyword("`key`", &["key"]),
         Rule::kw_index => keyword("`index`", &["index"]),
         Rule::kw_has_many => keyword("`has_many`", &["has_many"]),
@@ -302,7 +305,7 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::keyspace_body => named("`{`"),
         Rule::keyspace_member => keyword(
             "`replication …` or `durable_writes …`",
-            &["replication", "durable_writes"],
+            &["replication", "durable_writes", "tenancy"],
         ),
         Rule::replication_clause => keyword("`replication simple(N)`", &["replication"]),
         Rule::replication_strategy => keyword(

@@ -5,6 +5,7 @@ use corm_examples::generated::{Db, Order, OrderStatus};
 
 /// A `Db` on the test keyspace, set up by `Db::setup` (the schema's
 /// migrations).
+#[allow(dead_code)] // Not every test file uses it.
 pub async fn db(session: Session) -> Db {
     let keyspace = session
         .keyspace()

@@ -227,6 +227,16 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
+    /// A tenant could not be provisioned, migrated or dropped (a name too
+    /// long for a keyspace, a drop not confirmed by its keyspace's name, a
+    /// registry row that does not read); the registry says how far it got.
+    #[error("tenant `{tenant}`: {problem}")]
+    Tenancy {
+        /// The tenant.
+        tenant: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// A model's change log refused a write or a read (write options it
     /// can't record, a position older than its retention, a change that
     /// does not read back as the model). A refused write wrote nothing.

@@ -21,6 +21,8 @@ pub struct DbFile {
     /// The keyspace of the schema's `keyspace` item, as a Rust string
     /// literal (its stored name).
     pub schema_keyspace: Option<String>,
+    /// `tenancy per_keyspace`: how a tenant's keyspace is made.
+    pub tenancy: Option<TenancyView>,
     /// One repository per model, in declaration order.
     pub repos: Vec<RepoView>,
     /// One per time series, in declaration order.
@@ -297,6 +299,38 @@ pub struct SpecView {
     pub cache_note: Option<String>,
 }
 
+/// How a tenant's keyspace is made (`tenancy per_keyspace`): the
+/// `corm::tenancy::TenancySpec` fields as Rust literals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenancyView {
+    /// The replication map's CQL, as a string literal.
+    pub replication: String,
+    /// `durable_writes`.
+    pub durable_writes: bool,
+}
+
+impl TenancyView {
+    fn new(keyspace: &ir::Keyspace) -> Self {
+        let quote = |text: &str| format!("'{}'", text.replace('\'', "''"));
+        let replication = match &keyspace.replication {
+            ir::Replication::Simple(factor) => {
+                format!("{{'class': 'SimpleStrategy', 'replication_factor': {factor}}}")
+            }
+            ir::Replication::NetworkTopology(dcs) => {
+                let dcs: Vec<String> = dcs
+                    .iter()
+                    .map(|(dc, factor)| format!("{}: {factor}", quote(dc)))
+                    .collect();
+                format!("{{'class': 'NetworkTopologyStrategy', {}}}", dcs.join(", "))
+            }
+        };
+        Self {
+            replication: format!("{replication:?}"),
+            durable_writes: keyspace.durable_writes.unwrap_or(true),
+        }
+    }
+}
+
 /// A `cache` clause as a `corm::cache::CacheSpec` expression.
 fn cache_spec(cache: Option<&ir::Cache>) -> String {
     cache.map_or_else(
@@ -393,6 +427,11 @@ impl DbFile {
         }
         Ok(Self {
             embeds: repos.iter().any(|repo| !repo.embeds.is_empty()),
+            tenancy: schema
+                .keyspace
+                .as_ref()
+                .filter(|keyspace| keyspace.tenancy.is_some())
+                .map(TenancyView::new),
             schema_keyspace: schema
                 .desired
                 .keyspace

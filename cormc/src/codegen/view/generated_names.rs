@@ -17,6 +17,8 @@ pub const DB_METHODS: &[&str] = &[
     "batch_logged",
     "batch_unlogged",
     "with_caches",
+    "tenants",
+    "for_tenant",
 ];
 
 /// The methods every generated repository may have, which named queries,

@@ -37,6 +37,7 @@ impl Builder<'_> {
             name,
             replication: None,
             durable_writes: None,
+            tenancy: None,
             span,
         };
         let block = describe_block("keyspace", &keyspace.name);
@@ -72,6 +73,12 @@ impl Builder<'_> {
                     }
                     None => self.bug(clause_span, "`durable_writes` without a value"),
                 }
+            }
+            Rule::tenancy_clause => {
+                let tenancy = crate::ast::TenancyClause {
+                    span: self.span(&clause),
+                };
+                self.once(&mut keyspace.tenancy, tenancy, "tenancy", block);
             }
             _ => self.unexpected(&clause),
         }

@@ -74,6 +74,7 @@ has_span!(
     ast::OptionsClause,
     ast::Replication,
     ast::DurableWrites,
+    ast::TenancyClause,
     ast::WhereClause,
     ast::OrderClause,
     ast::LimitClause,

@@ -1,0 +1,248 @@
+//! Keyspace-per-tenant tenancy on the node (`tenancy per_keyspace` in the
+//! example schema): tenants provisioned and migrated by the registry, one
+//! failing midway and resumed, and two tenants with identical keys that
+//! never see each other's rows.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use corm::changes::Position;
+use corm::tenancy::{DropTenant, TenantId, TenantProgress, TenantState, Tenants};
+use corm::testing::with_keyspace;
+use corm::{StreamExt, TryStreamExt};
+use corm_examples::generated::{Customer, Db, MIGRATIONS, OrderPartition, Ticket, TicketStatus};
+
+fn tenant(name: &str) -> TenantId {
+    TenantId::new(name).unwrap()
+}
+
+async fn drop_all(tenants: &Tenants) {
+    for info in tenants.list().await.unwrap() {
+        let keyspace = tenants.keyspace_of(&info.tenant).unwrap();
+        tenants
+            .drop_tenant(&info.tenant, DropTenant::destroying_keyspace(keyspace))
+            .await
+            .unwrap();
+    }
+}
+
+/// Twenty tenants: one (t07) has a keyspace made beforehand with three
+/// copies on this one node, so its migrations can't reach a quorum and its
+/// run fails while the others go on; once its keyspace is fixed, the next
+/// run finishes it and leaves the others as they are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_tenants_provisioned_one_failing_midway_and_resumed() {
+    with_keyspace("tenancy", |session| async move {
+        let registry = session.keyspace().unwrap();
+        let tenants = Db::tenants(session.clone(), registry.clone());
+        tenants.ensure_registry().await.unwrap();
+        let names: Vec<TenantId> = (0..20).map(|n| tenant(&format!("t{n:02}"))).collect();
+        let broken = &names[7];
+        let broken_keyspace = tenants.keyspace_of(broken).unwrap();
+        session
+            .run_ddl(&format!(
+                "CREATE KEYSPACE {broken_keyspace} WITH replication = \
+                 {{'class': 'SimpleStrategy', 'replication_factor': 3}}"
+            ))
+            .await
+            .unwrap();
+
+        let started = Instant::now();
+        let mut failures = Vec::new();
+        for name in &names {
+            match tenants.provision(name).await {
+                Ok(info) => {
+                    assert_eq!(info.state, TenantState::Ready);
+                    assert_eq!(
+                        info.migration,
+                        MIGRATIONS.iter().map(|m| m.id).max().unwrap()
+                    );
+                }
+                Err(error) => failures.push((name.clone(), error.to_string())),
+            }
+        }
+        println!("20 tenants provisioned in {:?}", started.elapsed());
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert_eq!(&failures[0].0, broken);
+        let listed = tenants.list().await.unwrap();
+        assert_eq!(listed.len(), 20);
+        let failed = listed.iter().find(|info| info.tenant == *broken).unwrap();
+        assert_eq!(failed.state, TenantState::Failed);
+        assert!(failed.error.is_some(), "{failed:?}");
+
+        // Still broken: migrate_all reports it and migrates nobody else again.
+        let mut steps = Vec::new();
+        let report = tenants
+            .migrate_all(|step| {
+                steps.push(match step {
+                    TenantProgress::Started { tenant, .. } => format!("start {tenant}"),
+                    TenantProgress::Migrated {
+                        tenant, applied, ..
+                    } => {
+                        format!("done {tenant} {applied}")
+                    }
+                    TenantProgress::Failed { tenant, .. } => format!("failed {tenant}"),
+                });
+            })
+            .await
+            .unwrap();
+        assert_eq!(report.failed.len(), 1);
+        assert_eq!(report.migrated.len(), 19);
+        assert!(report.migrated.iter().all(|(_, applied)| *applied == 0));
+        assert_eq!(steps.len(), 40);
+        assert!(steps.contains(&format!("failed {broken}")), "{steps:?}");
+
+        // Fixed, it is finished where it stopped.
+        session
+            .run_ddl(&format!(
+                "ALTER KEYSPACE {broken_keyspace} WITH replication = \
+                 {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
+            ))
+            .await
+            .unwrap();
+        let report = tenants.migrate_all(|_| {}).await.unwrap();
+        assert!(report.failed.is_empty(), "{:?}", report.failed);
+        let finished: Vec<_> = report
+            .migrated
+            .iter()
+            .filter(|(_, applied)| *applied > 0)
+            .map(|(name, _)| name.clone())
+            .collect();
+        assert_eq!(finished, vec![broken.clone()]);
+        assert!(
+            tenants
+                .list()
+                .await
+                .unwrap()
+                .iter()
+                .all(|info| info.state == TenantState::Ready && info.error.is_none())
+        );
+
+        // A drop names the keyspace it destroys; another name drops nothing.
+        let refused = tenants
+            .drop_tenant(&names[0], DropTenant::destroying_keyspace("some_other"))
+            .await
+            .unwrap_err();
+        assert!(
+            refused.to_string().contains("nothing was dropped"),
+            "{refused}"
+        );
+        assert_eq!(tenants.list().await.unwrap().len(), 20);
+        drop_all(&tenants).await;
+        assert!(tenants.list().await.unwrap().is_empty());
+    })
+    .await;
+}
+
+/// Two tenants hold rows with the same keys: every generated read of one
+/// (by key, partition, `@unique` lookup, named query, SAI query, change
+/// feed) sees its own rows only, and a delete in one leaves the other's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tenants_with_identical_keys_never_see_each_others_rows() {
+    with_keyspace("tenant_isolation", |session| async move {
+        let registry = session.keyspace().unwrap();
+        let tenants = Db::tenants(session, registry);
+        let (a, b) = (tenant("alpha"), tenant("beta"));
+        tenants.provision(&a).await.unwrap();
+        tenants.provision(&b).await.unwrap();
+        let db_a = Db::for_tenant(&tenants, &a).unwrap();
+        let db_b = Db::for_tenant(&tenants, &b).unwrap();
+        assert_ne!(db_a.keyspace(), db_b.keyspace());
+        let since = Position::now();
+
+        // The same customer id and email, the same order key, the same
+        // ticket key, with each tenant's own values.
+        let id = corm::Uuid::new_v4();
+        let mut order = common::order();
+        let ticket = Ticket::new(
+            "board".to_owned(),
+            "Title".to_owned(),
+            TicketStatus::Open,
+            1,
+        );
+        for (db, name) in [(&db_a, "alpha"), (&db_b, "beta")] {
+            let mut customer = Customer::new(
+                "same@example.com".to_owned(),
+                format!("Customer of {name}"),
+                BTreeSet::new(),
+            );
+            customer.id = id;
+            db.customer().insert(&customer).await.unwrap();
+            order.customer_id = id;
+            order.notes = vec![name.to_owned()];
+            db.order().insert(&order).await.unwrap();
+            let mut ticket = ticket.clone();
+            ticket.title = format!("Ticket of {name}");
+            db.ticket().insert(&ticket).await.unwrap();
+        }
+        for (db, name) in [(&db_a, "alpha"), (&db_b, "beta")] {
+            let own = format!("Customer of {name}");
+            let key = corm_examples::generated::CustomerKey { id };
+            assert_eq!(db.customer().get(&key).await.unwrap().unwrap().name, own);
+            let found = db
+                .customer()
+                .find_by_email("same@example.com")
+                .await
+                .unwrap();
+            assert_eq!(found.unwrap().name, own);
+            let tier = db.customer().customers_in_tier("free").await.unwrap();
+            let tier: Vec<Customer> = tier.try_collect().await.unwrap();
+            assert_eq!(tier.len(), 1);
+            assert_eq!(tier[0].name, own);
+            let orders: Vec<_> = db
+                .order()
+                .partition(&OrderPartition { customer_id: id })
+                .await
+                .unwrap()
+                .try_collect()
+                .await
+                .unwrap();
+            assert_eq!(orders.len(), 1);
+            assert_eq!(orders[0].notes, vec![name.to_owned()]);
+            let hour_ago = corm::chrono::Utc::now() - corm::chrono::TimeDelta::hours(1);
+            let recent = db
+                .order()
+                .recent_orders(id, Position::at(hour_ago).uuid().into(), 10)
+                .await
+                .unwrap();
+            assert_eq!(recent.len(), 1);
+            assert_eq!(recent[0].notes, vec![name.to_owned()]);
+            let ticket_title = db.ticket().get(&ticket.key()).await.unwrap().unwrap().title;
+            assert_eq!(ticket_title, format!("Ticket of {name}"));
+            let changes: Vec<_> = db
+                .ticket()
+                .change_records(since, corm::changes::FollowOptions::default())
+                .take(1)
+                .try_collect::<Vec<_>>()
+                .await
+                .unwrap();
+            let json = changes[0].to_json().to_string();
+            assert!(json.contains(&format!("Ticket of {name}")), "{json}");
+        }
+        // A delete in one tenant leaves the other's row.
+        db_a.customer()
+            .delete(&corm_examples::generated::CustomerKey { id })
+            .await
+            .unwrap();
+        assert!(
+            db_a.customer()
+                .get(&corm_examples::generated::CustomerKey { id })
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            db_b.customer()
+                .get(&corm_examples::generated::CustomerKey { id })
+                .await
+                .unwrap()
+                .is_some()
+        );
+        drop_all(&tenants).await;
+    })
+    .await;
+}

@@ -1,0 +1,29 @@
+//! Keyspace-per-tenant tenancy (`tenancy per_keyspace` in the schema's
+//! `keyspace` item).
+//!
+//! Every tenant's tables live in a keyspace of its own,
+//! `<registry keyspace>_<tenant>`, made with the schema's replication and
+//! built by the schema's migrations; a `Db` for a tenant
+//! (`Db::for_tenant`) binds that keyspace in the text of every statement,
+//! so nothing it runs (rows, `@unique` lookups, named queries, aggregates,
+//! time series, event stores, change logs, sagas, caches) can reach
+//! another tenant's data. The registry ([`Tenants`]) is a table,
+//! `corm_tenants`, in the registry keyspace (the schema's): it provisions
+//! a tenant, migrates every tenant (resuming where a failure or a crash
+//! stopped it), lists them and drops one when asked explicitly.
+//!
+//! Why not a table prefix per tenant: Cassandra keeps per-table memory
+//! (memtables, bloom filters, metadata) on every node and warns past 150
+//! tables (`table_count_warn_threshold`); a hundred tenants of a
+//! twenty-table schema would be 2,000 tables. A keyspace per tenant has
+//! the same per-table cost, so it suits tens to a few hundred tenants with
+//! real isolation (their own replication, backups and drops); many small
+//! tenants belong in one table with a tenant column leading the key.
+
+mod registry;
+mod tenant_id;
+
+pub use registry::{
+    DropTenant, MigrateAllReport, TenancySpec, TenantInfo, TenantProgress, TenantState, Tenants,
+};
+pub use tenant_id::{InvalidTenantId, TenantId};
