@@ -16,5 +16,7 @@ pub mod otlp;
 
 pub mod orders;
 
+pub mod tenant_isolation;
+
 #[cfg(feature = "server")]
 pub mod server;

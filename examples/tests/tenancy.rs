@@ -14,7 +14,11 @@ use corm::changes::Position;
 use corm::tenancy::{DropTenant, TenantId, TenantProgress, TenantState, Tenants};
 use corm::testing::with_keyspace;
 use corm::{StreamExt, TryStreamExt};
-use corm_examples::generated::{Customer, Db, MIGRATIONS, OrderPartition, Ticket, TicketStatus};
+use corm_examples::generated::{
+    Customer, Db, MIGRATIONS, OrderPartition, ShopNote, ShopNoteInTenant, ShopNotePatch,
+    ShopNoteScopedKey, ShopNoteScopedPartition, ShopSettingsInTenant, ShopSettingsScopedKey,
+    Ticket, TicketStatus,
+};
 
 fn tenant(name: &str) -> TenantId {
     TenantId::new(name).unwrap()
@@ -243,6 +247,132 @@ async fn tenants_with_identical_keys_never_see_each_others_rows() {
                 .is_some()
         );
         drop_all(&tenants).await;
+    })
+    .await;
+}
+
+/// A tenant column: two shops write notes and settings with the same
+/// customer and the same times; each shop's handle reads, updates and
+/// deletes its own rows only, and the model's own accessor (the admin
+/// handle) sees both.
+#[tokio::test]
+async fn a_tenant_handle_sees_its_own_rows_only() {
+    with_keyspace("tenant_column", |session| async move {
+        let db = common::db(session).await;
+        let customer = corm::Uuid::new_v4();
+        let at = corm::CqlTimeuuid::from(corm::Uuid::now_v1(&[1, 2, 3, 4, 5, 6]));
+        for shop in ["acme", "globex"] {
+            let handle = db.tenant(shop.to_owned());
+            let note = ShopNoteInTenant {
+                customer,
+                at,
+                body: format!("note of {shop}"),
+            };
+            handle.shop_note().insert(&note).await.unwrap();
+            let settings = ShopSettingsInTenant {
+                currency: format!("{shop}-coin"),
+            };
+            handle.shop_settings().insert(&settings).await.unwrap();
+        }
+        // A validation rule holds through the handle.
+        let empty = ShopNoteInTenant {
+            customer,
+            at,
+            body: String::new(),
+        };
+        let refused = db
+            .tenant("acme".to_owned())
+            .shop_note()
+            .insert(&empty)
+            .await;
+        assert!(
+            matches!(refused, Err(corm::Error::Validation(_))),
+            "{refused:?}"
+        );
+
+        for shop in ["acme", "globex"] {
+            let handle = db.tenant(shop.to_owned());
+            let notes: Vec<ShopNoteInTenant> = handle
+                .shop_note()
+                .partition(&ShopNoteScopedPartition { customer })
+                .await
+                .unwrap()
+                .try_collect()
+                .await
+                .unwrap();
+            assert_eq!(notes.len(), 1);
+            assert_eq!(notes[0].body, format!("note of {shop}"));
+            let note = handle
+                .shop_note()
+                .get(&ShopNoteScopedKey { customer, at })
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(note.body, format!("note of {shop}"));
+            let settings = handle
+                .shop_settings()
+                .get(&ShopSettingsScopedKey {})
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(settings.currency, format!("{shop}-coin"));
+        }
+        // An update and a delete through one shop's handle leave the other's.
+        let acme = db.tenant("acme".to_owned());
+        acme.shop_note()
+            .update(
+                &ShopNoteScopedKey { customer, at },
+                &ShopNotePatch::default().body("edited".to_owned()),
+            )
+            .await
+            .unwrap();
+        acme.shop_settings()
+            .delete(&ShopSettingsScopedKey {})
+            .await
+            .unwrap();
+        let globex = db.tenant("globex".to_owned());
+        let note = globex
+            .shop_note()
+            .get(&ShopNoteScopedKey { customer, at })
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(note.body, "note of globex");
+        assert!(
+            globex
+                .shop_settings()
+                .get(&ShopSettingsScopedKey {})
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            acme.shop_settings()
+                .get(&ShopSettingsScopedKey {})
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // The admin handle reads across tenants, and says whose rows they are.
+        let all: Vec<ShopNote> = db
+            .shop_note()
+            .scan()
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        let mut shops: Vec<(String, String)> =
+            all.into_iter().map(|note| (note.shop, note.body)).collect();
+        shops.sort();
+        assert_eq!(
+            shops,
+            vec![
+                ("acme".to_owned(), "edited".to_owned()),
+                ("globex".to_owned(), "note of globex".to_owned())
+            ]
+        );
     })
     .await;
 }

@@ -301,7 +301,45 @@ impl Db {
         corm::saga::SagaRunner::new(self.inner.session.clone(), Arc::clone(&self.inner.{{ saga.accessor }}), {{ saga.ident }}(steps))
     }
 {% endfor %}
+{% if let Some(tenant_db) = file.tenant_db %}
+
+    /// The rows of the tenant `tenant` of the models with a `@tenant`
+    /// field: a handle whose methods bind `tenant` and whose key and row
+    /// types have no tenant id. The models' own accessors (`db.<model>()`)
+    /// read and write across tenants.
+    #[must_use]
+    pub fn tenant(&self, tenant: {{ tenant_db.ty }}) -> TenantDb<'_> {
+        TenantDb { db: self, tenant }
+    }
+{% endif %}
 }
+{% if let Some(tenant_db) = file.tenant_db %}
+
+/// One tenant's rows (from [`Db::tenant`]): every method binds the tenant
+/// id, and takes and gives keys and rows without it, so code given a
+/// `TenantDb` can't name another tenant's rows.
+#[derive(Clone, Debug)]
+pub struct TenantDb<'a> {
+    db: &'a Db,
+    tenant: {{ tenant_db.ty }},
+}
+
+impl<'a> TenantDb<'a> {
+    /// The tenant.
+    #[must_use]
+    pub fn tenant(&self) -> &{{ tenant_db.ty }} {
+        &self.tenant
+    }
+{% for (accessor, model) in tenant_db.models %}
+
+    /// The tenant's `{{ model }}` rows.
+    #[must_use]
+    pub fn {{ accessor }}(&self) -> corm::tenancy::Scoped<'a, {{ model }}> {
+        corm::tenancy::Scoped::new(*self.db.{{ accessor }}(), Clone::clone(&self.tenant))
+    }
+{% endfor %}
+}
+{% endif %}
 {% for repo in file.repos %}
 
 impl corm::InDb for {{ repo.model }} {

@@ -22,6 +22,9 @@ pub use {{ module }}::{ {% for name in names %}{{ name }},{% endfor %} };
 /// The [`Db`] handle.
 pub mod db;
 pub use db::Db;
+{% if db.tenant_db.is_some() %}
+pub use db::TenantDb;
+{% endif %}
 {% endif %}
 {% if graphql %}
 

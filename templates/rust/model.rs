@@ -44,6 +44,94 @@ impl {{ item.ident }} {
 const _: () = corm::cache::require_cache_feature::<{{ item.ident }}>();
 {% endif %}
 
+{% if let Some(tenant) = item.tenant %}
+/// A `{{ item.ident }}` of the tenant a scoped handle (`db.tenant(…)`)
+/// names: every field but the tenant id `{{ tenant.field.ident }}`, which the
+/// handle fills.
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ tenant.row }} {
+{% for field in tenant.fields %}
+{% for line in field.doc %}
+///{{ line }}
+{% endfor %}
+    pub {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+}
+
+/// The primary key of a `{{ item.ident }}` within its tenant (without
+/// `{{ tenant.field.ident }}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ tenant.key }} {
+{% for field in tenant.key_fields %}
+    pub {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+}
+{% if let Some(fields) = tenant.partition_fields %}
+
+/// The partition key of a `{{ item.ident }}` within its tenant (without
+/// `{{ tenant.field.ident }}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ tenant.partition }} {
+{% for field in fields %}
+    pub {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+}
+{% endif %}
+
+/// How a tenant's handle fills and strips the tenant id `{{ tenant.field.ident }}`.
+impl corm::tenancy::TenantScoped for {{ item.ident }} {
+    type Tenant = {{ tenant.field.ty }};
+    type Row = {{ tenant.row }};
+    type ScopedKey = {{ tenant.key }};
+    type ScopedPartition = {{ tenant.partition }};
+
+    fn with_tenant(tenant: {{ tenant.field.ty }}, row: {{ tenant.row }}) -> Self {
+        Self {
+            {{ tenant.field.ident }}: tenant,
+{% for field in tenant.fields %}
+            {{ field.ident }}: row.{{ field.ident }},
+{% endfor %}
+        }
+    }
+
+    fn without_tenant(self) -> {{ tenant.row }} {
+        {{ tenant.row }} {
+{% for field in tenant.fields %}
+            {{ field.ident }}: self.{{ field.ident }},
+{% endfor %}
+        }
+    }
+
+    fn key_with_tenant(
+        tenant: &{{ tenant.field.ty }},
+        {% if tenant.key_fields.is_empty() %}_key{% else %}key{% endif %}: &{{ tenant.key }},
+    ) -> {{ item.key.ident }} {
+        {{ item.key.ident }} {
+            {{ tenant.field.ident }}: Clone::clone(tenant),
+{% for field in tenant.key_fields %}
+            {{ field.ident }}: Clone::clone(&key.{{ field.ident }}),
+{% endfor %}
+        }
+    }
+
+    fn partition_with_tenant(
+        tenant: &{{ tenant.field.ty }},
+        partition: &{{ tenant.partition }},
+    ) -> {{ tenant.full_partition }} {
+{% if let Some(fields) = tenant.partition_fields %}
+        {{ tenant.full_partition }} {
+            {{ tenant.field.ident }}: Clone::clone(tenant),
+{% for field in fields %}
+            {{ field.ident }}: Clone::clone(&partition.{{ field.ident }}),
+{% endfor %}
+        }
+{% else %}
+        Self::key_with_tenant(tenant, partition)
+{% endif %}
+    }
+}
+
+{% endif %}
 impl corm::Table for {{ item.ident }} {
     type Key = {{ repo.key }};
     type Partition = {{ spec.partition_type }};

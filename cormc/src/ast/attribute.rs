@@ -28,6 +28,7 @@ impl Attribute {
             AttributeKind::Static => "static",
             AttributeKind::Cql(_) => "cql",
             AttributeKind::Embed(_) => "embed",
+            AttributeKind::Tenant => "tenant",
         }
     }
 }
@@ -55,6 +56,8 @@ pub enum AttributeKind {
     Validate(Vec<ValidateRule>),
     /// `@static`
     Static,
+    /// `@tenant`: the tenant id, leading the partition key.
+    Tenant,
     /// `@cql("name")`
     Cql(StringLit),
     /// `@embed(field, …)`: the text fields a vector is computed from.

@@ -83,6 +83,7 @@ fn resolve_field(
         unique: false,
         is_static: false,
         bucket: false,
+        tenant: false,
         unique_table: None,
         mask: None,
         validations: Vec::new(),
@@ -203,6 +204,11 @@ fn apply_attribute(
         ast::AttributeKind::Static => {
             if !model_only(ctx, "static") {
                 field.is_static = true;
+            }
+        }
+        ast::AttributeKind::Tenant => {
+            if !model_only(ctx, "tenant") {
+                field.tenant = true;
             }
         }
         ast::AttributeKind::Cql(name) => {

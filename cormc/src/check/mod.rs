@@ -150,6 +150,7 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
     };
     models.extend(views);
     relations::check_relations(&symbols.models, &mut models, &mut ctx);
+    check_tenant_types(&models, &mut ctx);
     check_index_names(&symbols, &models, &mut ctx);
     let model_index: FxHashMap<&str, &ir::Model> = models
         .iter()
@@ -470,4 +471,27 @@ fn table_owners(
         );
     }
     owners
+}
+
+/// Every `@tenant` field of a schema has one type: `db.tenant(id)` takes
+/// one id for all of them.
+fn check_tenant_types(models: &[ir::Model], ctx: &mut Context) {
+    let mut tenants = models
+        .iter()
+        .flat_map(|model| model.fields.iter().filter(|field| field.tenant).take(1));
+    let Some(first) = tenants.next() else {
+        return;
+    };
+    for other in tenants.filter(|field| field.ty != first.ty) {
+        ctx.error(
+            Code::AttributeTypeMismatch,
+            format!(
+                "the tenant ids of a schema have one type: `{}` is `{}`, and an earlier one `{}`",
+                other.name, other.ty, first.ty
+            ),
+            other.span,
+            "another type",
+        )
+        .label(first.span, "the first tenant id");
+    }
 }

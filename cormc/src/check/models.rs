@@ -47,6 +47,7 @@ pub(super) fn check_model(
     check_static_columns(&fields, &key, model, ctx);
     check_bucket_columns(&key, model, ctx);
     check_key_attributes(&fields, &key, model, ctx);
+    check_tenant(&fields, &key, model, ctx);
     check_embed_sources(&mut fields, model, ctx);
     check_counters(&fields, &key, model, ctx);
     let indexes = check_indexes(model, &fields, &key, &table, ctx);
@@ -506,6 +507,7 @@ fn check_key_attributes(
                 )),
                 ast::AttributeKind::Default(_)
                 | ast::AttributeKind::Validate(_)
+                | ast::AttributeKind::Tenant
                 | ast::AttributeKind::Static
                 | ast::AttributeKind::Bucket
                 | ast::AttributeKind::Masked(_)
@@ -523,6 +525,84 @@ fn check_key_attributes(
                 .help(help);
             }
         }
+    }
+}
+
+/// `@tenant`: on one field, the model's first, leading the partition key,
+/// required, of a type a tenant id can be (`text`, `uuid`, `int`,
+/// `bigint`); not on a model with `@unique` fields (their lookup tables
+/// are not scoped by tenant yet).
+fn check_tenant(fields: &[ir::Field], key: &ir::Key, model: &ast::Model, ctx: &mut Context) {
+    let tenants: Vec<&ir::Field> = fields.iter().filter(|field| field.tenant).collect();
+    let Some(tenant) = tenants.first() else {
+        return;
+    };
+    let attribute_span = |name: &str| {
+        model
+            .fields
+            .iter()
+            .find(|field| field.name.name == name)
+            .and_then(|field| {
+                field
+                    .attributes
+                    .iter()
+                    .find(|attribute| matches!(attribute.kind, ast::AttributeKind::Tenant))
+            })
+            .map_or(model.name.span, |attribute| attribute.span)
+    };
+    for extra in &tenants[1..] {
+        ctx.error(
+            Code::MisplacedAttribute,
+            format!("`{}` has two `@tenant` fields", model.name.name),
+            attribute_span(&extra.name),
+            "a second tenant id",
+        )
+        .label(attribute_span(&tenant.name), "the first");
+    }
+    let first_field = fields
+        .first()
+        .is_some_and(|field| field.name == tenant.name);
+    let leads = key.partition.first() == Some(&tenant.name);
+    if !first_field || !leads {
+        ctx.error(
+            Code::InvalidKey,
+            format!(
+                "the tenant id `{}` must be the model's first field and lead its partition key",
+                tenant.name
+            ),
+            attribute_span(&tenant.name),
+            "not first",
+        )
+        .label(key_span(model, &tenant.name), "in the key")
+        .help(format!(
+            "declare `{}` first and write the key as `key (({}, …), …)`: every partition then belongs to one tenant",
+            tenant.name, tenant.name
+        ));
+    }
+    let id_type = matches!(
+        tenant.ty,
+        Type::Scalar(Scalar::Text | Scalar::Ascii | Scalar::Uuid | Scalar::Int | Scalar::Bigint)
+    );
+    if !id_type || tenant.optional {
+        ctx.error(
+            Code::AttributeTypeMismatch,
+            "a tenant id is a required `text`, `uuid`, `int` or `bigint`",
+            attribute_span(&tenant.name),
+            format!("field `{}` is `{}`", tenant.name, tenant.ty),
+        );
+    }
+    if let Some(unique) = fields.iter().find(|field| field.unique) {
+        ctx.error(
+            Code::MisplacedAttribute,
+            format!(
+                "`{}` has a tenant id and a `@unique` field, `{}`: its lookup table would be shared by every tenant",
+                model.name.name, unique.name
+            ),
+            attribute_span(&tenant.name),
+            "tenant id",
+        )
+        .label(unique.span, "unique across every tenant")
+        .help("keep the unique values in a model of its own keyed by tenant and value, or use `tenancy per_keyspace`");
     }
 }
 

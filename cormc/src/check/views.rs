@@ -90,6 +90,7 @@ pub(super) fn check_view(
             unique_table: None,
             is_static: false,
             bucket: false,
+            tenant: false,
             mask: None,
             validations: Vec::new(),
             embed: Vec::new(),

@@ -210,6 +210,13 @@ pub(crate) fn model_names(
     names.extend(item.partition.as_ref().map(|key| key.ident.clone()));
     names.extend(item.clustering.as_ref().map(|key| key.ident.clone()));
     names.extend(item.patch.as_ref().map(|patch| patch.ident.clone()));
+    if let Some(tenant) = &item.tenant {
+        names.push(tenant.row.clone());
+        names.push(tenant.key.clone());
+        if tenant.partition_fields.is_some() {
+            names.push(tenant.partition.clone());
+        }
+    }
     names.push(repo.repo.clone());
     names.extend(
         queries

@@ -165,6 +165,7 @@ impl Printer<'_> {
             }
             AttributeKind::Unique { table: None }
             | AttributeKind::Static
+            | AttributeKind::Tenant
             | AttributeKind::Bucket => {}
             AttributeKind::Masked(call) => {
                 self.punct("(");

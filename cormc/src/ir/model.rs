@@ -128,6 +128,9 @@ pub struct Field {
     /// `@bucket`: a partition key column that bounds the partition (the
     /// advisor takes the user's word for it).
     pub bucket: bool,
+    /// `@tenant`: the tenant id, the model's first field and first
+    /// partition key column.
+    pub tenant: bool,
     /// `@unique(name)`: the lookup table's name, when given.
     pub unique_table: Option<String>,
     /// `@masked(…)`: the column's masking function (dynamic data masking).

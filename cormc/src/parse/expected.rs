@@ -343,6 +343,8 @@ pub(super) const fn expected(rule: Rule) -> Expected {
         Rule::unique_attr => keyword("`@unique`", &["@unique"]),
         Rule::embed_attr => keyword("`@embed(field, …)`", &["@embed"]),
         Rule::static_attr => keyword("`@static`", &["@static"]),
+        Rule::tenant_attr => keyword("`@tenant`", &["@tenant"]),
+        Rule::attr_tenant => keyword("`@tenant`", &["@tenant"]),
         Rule::cql_attr => keyword("`@cql(\"name\")`", &["@cql"]),
         Rule::validate_attr => keyword("`@validate(…)`", &["@validate"]),
         Rule::validate_rule | Rule::unknown_rule => keyword(

@@ -1,5 +1,9 @@
-//! Keyspace-per-tenant tenancy (`tenancy per_keyspace` in the schema's
-//! `keyspace` item).
+//! Tenancy, two ways: a keyspace per tenant (`tenancy per_keyspace` in the
+//! schema's `keyspace` item: [`Tenants`]) and a tenant column (`@tenant` on
+//! a model's first field, leading its partition key: [`Scoped`], from the
+//! generated `db.tenant(id)`).
+//!
+//! ## A keyspace per tenant
 //!
 //! Every tenant's tables live in a keyspace of its own,
 //! `<registry keyspace>_<tenant>`, made with the schema's replication and
@@ -19,11 +23,23 @@
 //! the same per-table cost, so it suits tens to a few hundred tenants with
 //! real isolation (their own replication, backups and drops); many small
 //! tenants belong in one table with a tenant column leading the key.
+//!
+//! ## A tenant column
+//!
+//! A model whose first field is marked `@tenant` (and leads the partition
+//! key) has, besides its row and key types, `<Model>InTenant`,
+//! `<Model>ScopedKey` and `<Model>ScopedPartition`: the same without the
+//! tenant id. `db.tenant(id).<model>()` is a [`Scoped`] handle whose
+//! methods take and give those types and bind `id` themselves, so code
+//! given a tenant's handle has no way to write another tenant's id. The
+//! unscoped `db.<model>()` stays the explicit cross-tenant (admin) handle.
 
 mod registry;
+mod scoped;
 mod tenant_id;
 
 pub use registry::{
     DropTenant, MigrateAllReport, TenancySpec, TenantInfo, TenantProgress, TenantState, Tenants,
 };
+pub use scoped::{Scoped, TenantScoped};
 pub use tenant_id::{InvalidTenantId, TenantId};

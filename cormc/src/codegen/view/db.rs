@@ -23,6 +23,8 @@ pub struct DbFile {
     pub schema_keyspace: Option<String>,
     /// `tenancy per_keyspace`: how a tenant's keyspace is made.
     pub tenancy: Option<TenancyView>,
+    /// The models with a `@tenant` field, for `db.tenant(id)`.
+    pub tenant_db: Option<TenantDbView>,
     /// One repository per model, in declaration order.
     pub repos: Vec<RepoView>,
     /// One per time series, in declaration order.
@@ -299,6 +301,15 @@ pub struct SpecView {
     pub cache_note: Option<String>,
 }
 
+/// `db.tenant(id)`: the tenant id's Rust type and the models it scopes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantDbView {
+    /// The tenant id's Rust type.
+    pub ty: String,
+    /// (accessor, model type) of each model with a `@tenant` field.
+    pub models: Vec<(String, String)>,
+}
+
 /// How a tenant's keyspace is made (`tenancy per_keyspace`): the
 /// `corm::tenancy::TenancySpec` fields as Rust literals.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -425,8 +436,38 @@ impl DbFile {
                 });
             }
         }
+        let tenant_models = schema
+            .models
+            .iter()
+            .any(|model| model.fields.iter().any(|field| field.tenant));
+        if let Some(clash) = repos
+            .iter()
+            .find(|repo| tenant_models && (repo.accessor == "tenant" || repo.model == "TenantDb"))
+        {
+            return Err(CodegenError::Unsupported {
+                what: format!("`{}`", clash.model),
+                reason: "a schema with `@tenant` fields has `Db::tenant` and `TenantDb`, which its accessor or type would clash with".to_owned(),
+            });
+        }
         Ok(Self {
             embeds: repos.iter().any(|repo| !repo.embeds.is_empty()),
+            tenant_db: {
+                let models: Vec<(String, String)> = schema
+                    .models
+                    .iter()
+                    .zip(&types.models)
+                    .filter(|(_, view)| view.tenant.is_some())
+                    .map(|(model, view)| (field_ident(&model.name), view.ident.clone()))
+                    .collect();
+                types
+                    .models
+                    .iter()
+                    .find_map(|view| view.tenant.as_ref())
+                    .map(|tenant| TenantDbView {
+                        ty: tenant.field.ty.clone(),
+                        models,
+                    })
+            },
             tenancy: schema
                 .keyspace
                 .as_ref()

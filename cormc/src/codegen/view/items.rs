@@ -96,6 +96,31 @@ pub struct ModelView {
     pub clustering: Option<KeyView>,
     /// The `@validate` rules, when some field has any.
     pub validate: Option<super::ValidateView>,
+    /// The types without the tenant id, for a model with a `@tenant` field.
+    pub tenant: Option<TenantRowView>,
+}
+
+/// A model with a `@tenant` field: its row, key and partition types
+/// without the tenant id, which a scoped handle fills.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantRowView {
+    /// The tenant id field.
+    pub field: FieldView,
+    /// The row type without it (`OrderInTenant`).
+    pub row: String,
+    /// Its fields: every field but the tenant id.
+    pub fields: Vec<FieldView>,
+    /// The primary key type without it (`OrderScopedKey`).
+    pub key: String,
+    /// Its fields.
+    pub key_fields: Vec<FieldView>,
+    /// The partition key type without it (`OrderScopedPartition`, or the
+    /// scoped key when the model has no clustering columns).
+    pub partition: String,
+    /// Its fields, when it is a type of its own.
+    pub partition_fields: Option<Vec<FieldView>>,
+    /// The full partition key type (the key type without clustering).
+    pub full_partition: String,
 }
 
 /// The typed patch of a model: one `Option` per updatable column (not a
@@ -403,7 +428,38 @@ fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
             .collect(),
     });
     let validate = super::validate_view(item, &fields)?;
+    let tenant = fields
+        .iter()
+        .zip(&item.fields)
+        .find(|(_, field)| field.tenant)
+        .map(|(view, _)| {
+            let without = |views: &[FieldView]| -> Vec<FieldView> {
+                views
+                    .iter()
+                    .filter(|field| field.ident != view.ident)
+                    .cloned()
+                    .collect()
+            };
+            TenantRowView {
+                field: view.clone(),
+                row: format!("{}InTenant", bare(&ident)),
+                fields: without(&fields),
+                key: format!("{}ScopedKey", bare(&ident)),
+                key_fields: without(&key.fields),
+                partition: match &partition {
+                    Some(_) => format!("{}ScopedPartition", bare(&ident)),
+                    None => format!("{}ScopedKey", bare(&ident)),
+                },
+                partition_fields: partition
+                    .as_ref()
+                    .map(|partition| without(&partition.fields)),
+                full_partition: partition
+                    .as_ref()
+                    .map_or_else(|| key.ident.clone(), |partition| partition.ident.clone()),
+            }
+        });
     Ok(ModelView {
+        tenant,
         patch,
         clustering,
         validate,

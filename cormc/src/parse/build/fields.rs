@@ -13,7 +13,7 @@ use crate::parse::suggest;
 /// pass far from the stack limit).
 const MAX_TYPE_DEPTH: usize = 32;
 
-const ATTRIBUTES: [&str; 8] = [
+const ATTRIBUTES: [&str; 9] = [
     "default",
     "on_update",
     "unique",
@@ -22,6 +22,7 @@ const ATTRIBUTES: [&str; 8] = [
     "cql",
     "bucket",
     "masked",
+    "tenant",
 ];
 const VALIDATE_RULES: [&str; 7] = [
     "email",
@@ -252,6 +253,7 @@ impl Builder<'_> {
                 | Rule::attr_bucket
                 | Rule::attr_masked
                 | Rule::attr_embed
+                | Rule::attr_tenant
                 | Rule::attr_cql => name_span = self.span(&p),
                 Rule::attr_name => {
                     name_span = self.span(&p);
@@ -293,6 +295,7 @@ impl Builder<'_> {
                 }
             },
             Rule::static_attr => AttributeKind::Static,
+            Rule::tenant_attr => AttributeKind::Tenant,
             Rule::embed_attr => AttributeKind::Embed(sources),
             Rule::validate_attr => AttributeKind::Validate(rules),
             Rule::cql_attr => match string {
