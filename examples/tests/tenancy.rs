@@ -259,6 +259,7 @@ async fn tenants_with_identical_keys_never_see_each_others_rows() {
 async fn a_tenant_handle_sees_its_own_rows_only() {
     with_keyspace("tenant_column", |session| async move {
         let db = common::db(session).await;
+        let since = Position::now();
         let customer = corm::Uuid::new_v4();
         let at = corm::CqlTimeuuid::from(corm::Uuid::now_v1(&[1, 2, 3, 4, 5, 6]));
         for shop in ["acme", "globex"] {
@@ -309,6 +310,13 @@ async fn a_tenant_handle_sees_its_own_rows_only() {
                 .unwrap()
                 .unwrap();
             assert_eq!(note.body, format!("note of {shop}"));
+            // A named query on the handle binds the tenant itself.
+            let about = handle.shop_note().notes_about(customer, 10).await.unwrap();
+            assert_eq!(about.len(), 1);
+            assert_eq!(
+                (about[0].shop.as_str(), about[0].body.clone()),
+                (shop, format!("note of {shop}"))
+            );
             let settings = handle
                 .shop_settings()
                 .get(&ShopSettingsScopedKey {})
@@ -353,6 +361,44 @@ async fn a_tenant_handle_sees_its_own_rows_only() {
                 .unwrap()
                 .is_none()
         );
+
+        // Each shop's change feed has its own changes only: acme's insert
+        // and update, globex's insert.
+        let options = corm::changes::FollowOptions {
+            settle: std::time::Duration::from_millis(200),
+            poll: std::time::Duration::from_millis(50),
+            ..corm::changes::FollowOptions::default()
+        };
+        for (shop, expected) in [("acme", 2), ("globex", 1)] {
+            let handle = db.tenant(shop.to_owned());
+            let changes: Vec<_> = tokio::time::timeout(
+                std::time::Duration::from_secs(10),
+                handle
+                    .shop_note()
+                    .changes(since, options)
+                    .take(expected)
+                    .try_collect::<Vec<_>>(),
+            )
+            .await
+            .expect("the changes in time")
+            .unwrap();
+            for change in &changes {
+                let of = match &change.kind {
+                    corm::changes::ChangeKind::Inserted(row) => row.shop.clone(),
+                    corm::changes::ChangeKind::Updated { key, .. } => key.shop.clone(),
+                    other => panic!("unexpected change {other:?}"),
+                };
+                assert_eq!(of, shop);
+            }
+            // Nothing more for this shop within a second.
+            let rest = handle.shop_note().changes(since, options).skip(expected);
+            let mut rest = std::pin::pin!(rest);
+            let more = tokio::time::timeout(std::time::Duration::from_secs(1), rest.next()).await;
+            assert!(
+                more.is_err(),
+                "{shop} got another tenant's change: {more:?}"
+            );
+        }
 
         // The admin handle reads across tenants, and says whose rows they are.
         let all: Vec<ShopNote> = db

@@ -334,8 +334,8 @@ impl<'a> TenantDb<'a> {
 
     /// The tenant's `{{ model }}` rows.
     #[must_use]
-    pub fn {{ accessor }}(&self) -> corm::tenancy::Scoped<'a, {{ model }}> {
-        corm::tenancy::Scoped::new(*self.db.{{ accessor }}(), Clone::clone(&self.tenant))
+    pub fn {{ accessor }}(&self) -> super::{{ model }}OfTenant<'a> {
+        super::{{ model }}OfTenant::new(self.db.{{ accessor }}(), Clone::clone(&self.tenant))
     }
 {% endfor %}
 }

@@ -78,6 +78,42 @@ pub struct {{ tenant.partition }} {
 }
 {% endif %}
 
+/// The rows of one tenant of `{{ item.ident }}` (from `db.tenant(…).{{ repo.accessor }}()`):
+/// [`corm::tenancy::Scoped`]'s reads and writes, and the named queries
+/// that take the tenant id, bound to this tenant.
+#[derive(Clone, Debug)]
+pub struct {{ item.ident }}OfTenant<'a> {
+    scoped: corm::tenancy::Scoped<'a, {{ item.ident }}>,
+{% if has_scoped_queries() %}
+    repo: {{ repo.repo }}<'a>,
+    tenant: {{ tenant.field.ty }},
+{% endif %}
+}
+
+impl<'a> {{ item.ident }}OfTenant<'a> {
+    pub(super) fn new(repo: {{ repo.repo }}<'a>, tenant: {{ tenant.field.ty }}) -> Self {
+{% if has_scoped_queries() %}
+        Self {
+            scoped: corm::tenancy::Scoped::new(*repo, Clone::clone(&tenant)),
+            repo,
+            tenant,
+        }
+{% else %}
+        Self {
+            scoped: corm::tenancy::Scoped::new(*repo, tenant),
+        }
+{% endif %}
+    }
+}
+
+impl<'a> std::ops::Deref for {{ item.ident }}OfTenant<'a> {
+    type Target = corm::tenancy::Scoped<'a, {{ item.ident }}>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.scoped
+    }
+}
+
 /// How a tenant's handle fills and strips the tenant id `{{ tenant.field.ident }}`.
 impl corm::tenancy::TenantScoped for {{ item.ident }} {
     type Tenant = {{ tenant.field.ty }};
@@ -128,6 +164,14 @@ impl corm::tenancy::TenantScoped for {{ item.ident }} {
 {% else %}
         Self::key_with_tenant(tenant, partition)
 {% endif %}
+    }
+
+    fn tenant_of_key(key: &{{ item.key.ident }}) -> &{{ tenant.field.ty }} {
+        &key.{{ tenant.field.ident }}
+    }
+
+    fn tenant_of_partition(partition: &{{ tenant.full_partition }}) -> &{{ tenant.field.ty }} {
+        &partition.{{ tenant.field.ident }}
     }
 }
 

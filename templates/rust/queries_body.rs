@@ -61,6 +61,27 @@ impl {{ query.repo }}<'_> {
 {% endif %}
     }
 }
+{% if let Some(scoped) = query.scoped %}
+
+impl {{ scoped.wrapper }}<'_> {
+{% for line in query.doc %}
+    ///{{ line }}
+{% endfor %}
+    ///
+    /// On this tenant's rows: the tenant id is the handle's.
+{% if query.many_args %}
+    #[allow(clippy::too_many_arguments)]
+{% endif %}
+    pub fn {{ query.ident }}<'s>(
+        &'s self,
+{% for param in scoped.params %}
+        {{ param.ident }}: {{ param.ty }},
+{% endfor %}
+    ) -> impl corm::Fetch<{{ scoped.returns }}> + 's {
+        self.repo.{{ query.ident }}({{ scoped.tenant_arg }}, {% for param in scoped.params %}{{ param.ident }}, {% endfor %})
+    }
+}
+{% endif %}
 {% endfor %}
 {% for aggregate in file.aggregates %}
 

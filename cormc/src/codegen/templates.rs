@@ -191,6 +191,14 @@ impl<'a> ModelRs<'a> {
         }
     }
 
+    /// Whether a named query of the model is offered on a tenant's handle
+    /// (which then keeps the model's repository and the tenant id).
+    pub(crate) fn has_scoped_queries(&self) -> bool {
+        self.queries
+            .as_ref()
+            .is_some_and(|file| file.queries.iter().any(|query| query.scoped.is_some()))
+    }
+
     /// Whether the file collects or walks streams (`corm::TryStreamExt`).
     pub(crate) fn uses_try_stream(&self) -> bool {
         self.queries
@@ -212,6 +220,7 @@ pub(crate) fn model_names(
     names.extend(item.patch.as_ref().map(|patch| patch.ident.clone()));
     if let Some(tenant) = &item.tenant {
         names.push(tenant.row.clone());
+        names.push(format!("{}OfTenant", item.ident));
         names.push(tenant.key.clone());
         if tenant.partition_fields.is_some() {
             names.push(tenant.partition.clone());

@@ -33,6 +33,12 @@ pub trait TenantScoped: Table {
         tenant: &Self::Tenant,
         partition: &Self::ScopedPartition,
     ) -> Self::Partition;
+
+    /// The tenant of the row at `key`.
+    fn tenant_of_key(key: &Self::Key) -> &Self::Tenant;
+
+    /// The tenant of the partition `partition`.
+    fn tenant_of_partition(partition: &Self::Partition) -> &Self::Tenant;
 }
 
 /// The rows of one tenant of model `T` (from the generated
@@ -152,5 +158,41 @@ impl<T: TenantScoped + Clustered + DirectWrites> Scoped<'_, T> {
     pub async fn delete_partition(&self, partition: &T::ScopedPartition) -> Result<()> {
         let partition = T::partition_with_tenant(&self.tenant, partition);
         self.repository.delete_partition(&partition).await
+    }
+}
+
+impl<'a, T> Scoped<'a, T>
+where
+    T: TenantScoped + crate::changes::Logged,
+    T::Tenant: PartialEq,
+{
+    /// The tenant's changes in the model's change log after `after`, in
+    /// position order (the log holds every tenant's; the others' are
+    /// skipped): see [`Repository::changes_with`].
+    ///
+    /// # Errors
+    /// As [`Repository::changes`].
+    pub fn changes(
+        &self,
+        after: crate::changes::Position,
+        options: crate::changes::FollowOptions,
+    ) -> impl Stream<Item = Result<crate::changes::Change<T>>> + Send + use<'a, T> {
+        use crate::changes::ChangeKind;
+        let tenant = self.tenant.clone();
+        self.repository
+            .changes_with(after, options)
+            .try_filter(move |change| {
+                let of = match &change.kind {
+                    ChangeKind::Inserted(row) => T::tenant_of_key(&row.primary_key()) == &tenant,
+                    ChangeKind::Updated { key, .. } | ChangeKind::Deleted(key) => {
+                        T::tenant_of_key(key) == &tenant
+                    }
+                    ChangeKind::PartitionUpdated { partition, .. }
+                    | ChangeKind::PartitionDeleted(partition) => {
+                        T::tenant_of_partition(partition) == &tenant
+                    }
+                };
+                std::future::ready(of)
+            })
     }
 }

@@ -96,6 +96,23 @@ pub struct QueryView {
     pub many_args: bool,
     /// A `nearest` query: a nearest-neighbour search returning scored rows.
     pub nearest: Option<NearestView>,
+    /// The same query on a tenant's handle, for a model with a `@tenant`
+    /// field whose first parameter is the tenant id (`tenant = ?t`).
+    pub scoped: Option<ScopedQueryView>,
+}
+
+/// A named query on a tenant's handle: the tenant id bound by the handle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopedQueryView {
+    /// The handle type (`ShopNoteOfTenant`).
+    pub wrapper: String,
+    /// The tenant id as the base method takes it (`&self.tenant`, or a
+    /// copy).
+    pub tenant_arg: String,
+    /// The other parameters.
+    pub params: Vec<ParamView>,
+    /// What the method's future gives.
+    pub returns: String,
 }
 
 /// The search of a query with `nearest f to ?q`.
@@ -805,8 +822,39 @@ fn query_view(
             },
         });
     }
+    let row = partial
+        .as_ref()
+        .map_or_else(|| view.ident.clone(), |row| row.ident.clone());
+    let scoped = view.tenant.as_ref().and_then(|tenant| {
+        let first = query.params.first()?;
+        let binds_tenant = query.conditions.iter().any(|condition| {
+            condition.field == bare(&tenant.field.ident)
+                && matches!(condition.op, Operator::Eq)
+                && matches!(&condition.operand, Operand::Param(name) if *name == first.name)
+        });
+        let (first_view, rest) = param_views.split_first()?;
+        binds_tenant.then(|| ScopedQueryView {
+            wrapper: format!("{}OfTenant", bare(&view.ident)),
+            tenant_arg: if first_view.ty.starts_with('&') {
+                "&self.tenant".to_owned()
+            } else {
+                "Clone::clone(&self.tenant)".to_owned()
+            },
+            params: rest.to_vec(),
+            returns: if nearest_view.is_some() {
+                format!("Vec<corm::vector::Scored<{row}>>")
+            } else if single {
+                format!("Option<{row}>")
+            } else if bounded {
+                format!("Vec<{row}>")
+            } else {
+                format!("corm::paging::Rows<{row}>")
+            },
+        })
+    });
     Ok(QueryView {
         doc,
+        scoped,
         repo: format!("{}Repository", bare(&view.ident)),
         ident: field_ident(&query.name),
         statement: StatementView::new(index, &head, &tail),
