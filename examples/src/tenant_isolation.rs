@@ -67,7 +67,20 @@
 //! }
 //! ```
 //!
-//! And a `TenantDb` gives no way back to the `Db` (whose accessors read
+//! Even the `Db` has no accessor of a tenant model's rows: reading across
+//! tenants takes the explicitly named administrative handle,
+//! `db.admin().shop_note()`.
+//!
+//! ```compile_fail,E0624
+//! use corm_examples::generated::Db;
+//!
+//! async fn every_shop(db: &Db) -> corm::Result<()> {
+//!     let _all = db.shop_note().scan().await?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! And a `TenantDb` gives no way back to the `Db` (whose admin handle reads
 //! across tenants).
 //!
 //! ```compile_fail,E0616

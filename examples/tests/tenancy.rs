@@ -402,6 +402,7 @@ async fn a_tenant_handle_sees_its_own_rows_only() {
 
         // The admin handle reads across tenants, and says whose rows they are.
         let all: Vec<ShopNote> = db
+            .admin()
             .shop_note()
             .scan()
             .await

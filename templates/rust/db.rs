@@ -254,9 +254,17 @@ impl Db {
 {% endif %}
 {% for repo in file.repos %}
 
+{% if repo.tenant %}
+    /// The repository of `{{ repo.model }}` rows (table `{{ repo.table }}`),
+    /// every tenant's: for this crate's generated code, and through
+    /// [`Db::admin`] for programs.
+    #[must_use]
+    pub(super) fn {{ repo.accessor }}(&self) -> {{ repo.repo }}<'_> {
+{% else %}
     /// The repository of `{{ repo.model }}` rows (table `{{ repo.table }}`).
     #[must_use]
     pub fn {{ repo.accessor }}(&self) -> {{ repo.repo }}<'_> {
+{% endif %}
         let base = corm::Repository::new(&self.inner.session, &self.inner.{{ repo.accessor }});
 {% if repo.unique.is_empty() %}
         {{ repo.repo }}::new(self, base)
@@ -311,6 +319,14 @@ impl Db {
     pub fn tenant(&self, tenant: {{ tenant_db.ty }}) -> TenantDb<'_> {
         TenantDb { db: self, tenant }
     }
+
+    /// Every tenant's rows of the models with a `@tenant` field: the
+    /// administrative handle (reports, data fixes, a tenant's removal).
+    /// Code serving one tenant is given a [`TenantDb`] instead.
+    #[must_use]
+    pub fn admin(&self) -> AdminDb<'_> {
+        AdminDb { db: self }
+    }
 {% endif %}
 }
 {% if let Some(tenant_db) = file.tenant_db %}
@@ -322,6 +338,24 @@ impl Db {
 pub struct TenantDb<'a> {
     db: &'a Db,
     tenant: {{ tenant_db.ty }},
+}
+
+/// Every tenant's rows of the models with a `@tenant` field (from
+/// [`Db::admin`]).
+#[derive(Clone, Copy, Debug)]
+pub struct AdminDb<'a> {
+    db: &'a Db,
+}
+
+impl<'a> AdminDb<'a> {
+{% for (accessor, model) in tenant_db.models %}
+
+    /// The `{{ model }}` rows of every tenant.
+    #[must_use]
+    pub fn {{ accessor }}(&self) -> {{ model }}Repository<'a> {
+        self.db.{{ accessor }}()
+    }
+{% endfor %}
 }
 
 impl<'a> TenantDb<'a> {

@@ -23,7 +23,7 @@ pub use {{ module }}::{ {% for name in names %}{{ name }},{% endfor %} };
 pub mod db;
 pub use db::Db;
 {% if db.tenant_db.is_some() %}
-pub use db::TenantDb;
+pub use db::{AdminDb, TenantDb};
 {% endif %}
 {% endif %}
 {% if graphql %}

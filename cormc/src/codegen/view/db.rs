@@ -44,6 +44,9 @@ pub struct DbFile {
 pub struct RepoView {
     /// The model's Rust type.
     pub model: String,
+    /// Whether the model has a `@tenant` field (its accessor is then
+    /// [`Db::admin`]'s, not `Db`'s).
+    pub tenant: bool,
     /// The table, as CQL (for docs).
     pub table: String,
     /// The `Db` method returning the repository.
@@ -440,13 +443,14 @@ impl DbFile {
             .models
             .iter()
             .any(|model| model.fields.iter().any(|field| field.tenant));
-        if let Some(clash) = repos
-            .iter()
-            .find(|repo| tenant_models && (repo.accessor == "tenant" || repo.model == "TenantDb"))
-        {
+        if let Some(clash) = repos.iter().find(|repo| {
+            tenant_models
+                && (["tenant", "admin"].contains(&repo.accessor.as_str())
+                    || ["TenantDb", "AdminDb"].contains(&repo.model.as_str()))
+        }) {
             return Err(CodegenError::Unsupported {
                 what: format!("`{}`", clash.model),
-                reason: "a schema with `@tenant` fields has `Db::tenant` and `TenantDb`, which its accessor or type would clash with".to_owned(),
+                reason: "a schema with `@tenant` fields has `Db::tenant`, `Db::admin`, `TenantDb` and `AdminDb`, which its accessor or type would clash with".to_owned(),
             });
         }
         Ok(Self {
@@ -775,6 +779,7 @@ fn repo_view(
         stock_field: reserve.stock.clone(),
     });
     Ok(RepoView {
+        tenant: model.fields.iter().any(|field| field.tenant),
         changes,
         reserve,
         vector_searches,
