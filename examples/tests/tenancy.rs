@@ -310,7 +310,11 @@ async fn a_tenant_handle_sees_its_own_rows_only() {
                 .unwrap()
                 .unwrap();
             assert_eq!(note.body, format!("note of {shop}"));
-            // A named query on the handle binds the tenant itself.
+            // An aggregate and a named query on the handle bind the tenant.
+            assert_eq!(
+                handle.shop_note().note_count(customer).await.unwrap().notes,
+                1
+            );
             let about = handle.shop_note().notes_about(customer, 10).await.unwrap();
             assert_eq!(about.len(), 1);
             assert_eq!(

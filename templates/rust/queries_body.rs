@@ -267,6 +267,27 @@ impl {{ aggregate.repo }}<'_> {
         .await
     }
 }
+{% if let Some(scoped) = aggregate.scoped %}
+
+impl {{ scoped.wrapper }}<'_> {
+{% for line in aggregate.doc %}
+    ///{{ line }}
+{% endfor %}
+    ///
+    /// Of this tenant's rows: the tenant id is the handle's.
+{% if aggregate.many_args %}
+    #[allow(clippy::too_many_arguments)]
+{% endif %}
+    pub async fn {{ aggregate.ident }}(
+        &self,
+{% for param in scoped.params %}
+        {{ param.ident }}: {{ param.ty }},
+{% endfor %}
+    ) -> corm::Result<{{ scoped.returns }}> {
+        self.repo.{{ aggregate.ident }}({{ scoped.tenant_arg }}, {% for param in scoped.params %}{{ param.ident }}, {% endfor %}).await
+    }
+}
+{% endif %}
 {% endfor %}
 {% for mutation in file.mutations %}
 {% if let Outcome::Conditional(current) = mutation.outcome %}

@@ -194,9 +194,13 @@ impl<'a> ModelRs<'a> {
     /// Whether a named query of the model is offered on a tenant's handle
     /// (which then keeps the model's repository and the tenant id).
     pub(crate) fn has_scoped_queries(&self) -> bool {
-        self.queries
-            .as_ref()
-            .is_some_and(|file| file.queries.iter().any(|query| query.scoped.is_some()))
+        self.queries.as_ref().is_some_and(|file| {
+            file.queries.iter().any(|query| query.scoped.is_some())
+                || file
+                    .aggregates
+                    .iter()
+                    .any(|aggregate| aggregate.scoped.is_some())
+        })
     }
 
     /// Whether the file collects or walks streams (`corm::TryStreamExt`).

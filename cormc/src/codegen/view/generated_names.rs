@@ -80,6 +80,10 @@ pub const MODEL_TYPE_SUFFIXES: &[&str] = &[
     "Patch",
     "Repository",
     "Statements",
+    "InTenant",
+    "ScopedKey",
+    "ScopedPartition",
+    "OfTenant",
 ];
 
 /// The types generated beside each time series' point type, by suffix

@@ -825,33 +825,22 @@ fn query_view(
     let row = partial
         .as_ref()
         .map_or_else(|| view.ident.clone(), |row| row.ident.clone());
-    let scoped = view.tenant.as_ref().and_then(|tenant| {
-        let first = query.params.first()?;
-        let binds_tenant = query.conditions.iter().any(|condition| {
-            condition.field == bare(&tenant.field.ident)
-                && matches!(condition.op, Operator::Eq)
-                && matches!(&condition.operand, Operand::Param(name) if *name == first.name)
-        });
-        let (first_view, rest) = param_views.split_first()?;
-        binds_tenant.then(|| ScopedQueryView {
-            wrapper: format!("{}OfTenant", bare(&view.ident)),
-            tenant_arg: if first_view.ty.starts_with('&') {
-                "&self.tenant".to_owned()
-            } else {
-                "Clone::clone(&self.tenant)".to_owned()
-            },
-            params: rest.to_vec(),
-            returns: if nearest_view.is_some() {
-                format!("Vec<corm::vector::Scored<{row}>>")
-            } else if single {
-                format!("Option<{row}>")
-            } else if bounded {
-                format!("Vec<{row}>")
-            } else {
-                format!("corm::paging::Rows<{row}>")
-            },
-        })
-    });
+    let returns = if nearest_view.is_some() {
+        format!("Vec<corm::vector::Scored<{row}>>")
+    } else if single {
+        format!("Option<{row}>")
+    } else if bounded {
+        format!("Vec<{row}>")
+    } else {
+        format!("corm::paging::Rows<{row}>")
+    };
+    let scoped = scoped_view(
+        view,
+        &query.conditions,
+        &query.params,
+        &param_views,
+        returns,
+    );
     Ok(QueryView {
         doc,
         scoped,
@@ -868,6 +857,36 @@ fn query_view(
         bounded,
         single,
         nearest: nearest_view,
+    })
+}
+
+/// A query's or aggregate's method on a tenant's handle, when its model has
+/// a `@tenant` field and its first parameter is the tenant id
+/// (`tenant = ?t`); `returns` is what the method gives.
+pub(super) fn scoped_view(
+    view: &ModelView,
+    conditions: &[ir::Condition],
+    params: &[ir::Param],
+    param_views: &[ParamView],
+    returns: String,
+) -> Option<ScopedQueryView> {
+    let tenant = view.tenant.as_ref()?;
+    let first = params.first()?;
+    let binds_tenant = conditions.iter().any(|condition| {
+        condition.field == bare(&tenant.field.ident)
+            && matches!(condition.op, Operator::Eq)
+            && matches!(&condition.operand, Operand::Param(name) if *name == first.name)
+    });
+    let (first_view, rest) = param_views.split_first()?;
+    binds_tenant.then(|| ScopedQueryView {
+        wrapper: format!("{}OfTenant", bare(&view.ident)),
+        tenant_arg: if first_view.ty.starts_with('&') {
+            "&self.tenant".to_owned()
+        } else {
+            "Clone::clone(&self.tenant)".to_owned()
+        },
+        params: rest.to_vec(),
+        returns,
     })
 }
 

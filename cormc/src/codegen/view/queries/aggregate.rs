@@ -77,6 +77,9 @@ pub struct AggregateView {
     /// A client-side aggregate without `group by` whose `having` or
     /// `limit ?n` may drop its row: the condition that keeps it.
     pub keep: Option<String>,
+    /// The same aggregate on a tenant's handle, for a model with a
+    /// `@tenant` field whose first parameter is the tenant id.
+    pub scoped: Option<super::ScopedQueryView>,
 }
 
 /// A field of a result row (or of the running totals).
@@ -545,7 +548,15 @@ pub(super) fn aggregate_view(
         (true, None) => row.clone(),
         (true, Some(_)) => format!("Option<{row}>"),
     };
+    let scoped = super::scoped_view(
+        view,
+        &aggregate.conditions,
+        &aggregate.params,
+        &param_views,
+        returns.clone(),
+    );
     Ok(AggregateView {
+        scoped,
         doc: method_doc(aggregate.doc.as_deref(), &fallback, &details, &cql, &errors),
         repo,
         ident,
