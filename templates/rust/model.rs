@@ -1,4 +1,5 @@
 {% import "rust/row_codecs.rs" as rows %}
+{% import "rust/scoped.rs" as tenant_handles %}
 //! {{ item.ident }}: the row, key and patch types of table `{{ repo.table }}`,
 //! how they bind, and the repository.
 {% for path in uses %}

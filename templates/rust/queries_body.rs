@@ -62,25 +62,7 @@ impl {{ query.repo }}<'_> {
     }
 }
 {% if let Some(scoped) = query.scoped %}
-
-impl {{ scoped.wrapper }}<'_> {
-{% for line in query.doc %}
-    ///{{ line }}
-{% endfor %}
-    ///
-    /// On this tenant's rows: the tenant id is the handle's.
-{% if query.many_args %}
-    #[allow(clippy::too_many_arguments)]
-{% endif %}
-    pub fn {{ query.ident }}<'s>(
-        &'s self,
-{% for param in scoped.params %}
-        {{ param.ident }}: {{ param.ty }},
-{% endfor %}
-    ) -> impl corm::Fetch<{{ scoped.returns }}> + 's {
-        self.repo.{{ query.ident }}({{ scoped.tenant_arg }}, {% for param in scoped.params %}{{ param.ident }}, {% endfor %})
-    }
-}
+{% call tenant_handles::scoped_method(query.doc, query.many_args, query.ident, scoped, false, "On this tenant's rows: the tenant id is the handle's.") %}{% endcall %}
 {% endif %}
 {% endfor %}
 {% for aggregate in file.aggregates %}
@@ -268,25 +250,7 @@ impl {{ aggregate.repo }}<'_> {
     }
 }
 {% if let Some(scoped) = aggregate.scoped %}
-
-impl {{ scoped.wrapper }}<'_> {
-{% for line in aggregate.doc %}
-    ///{{ line }}
-{% endfor %}
-    ///
-    /// Of this tenant's rows: the tenant id is the handle's.
-{% if aggregate.many_args %}
-    #[allow(clippy::too_many_arguments)]
-{% endif %}
-    pub async fn {{ aggregate.ident }}(
-        &self,
-{% for param in scoped.params %}
-        {{ param.ident }}: {{ param.ty }},
-{% endfor %}
-    ) -> corm::Result<{{ scoped.returns }}> {
-        self.repo.{{ aggregate.ident }}({{ scoped.tenant_arg }}, {% for param in scoped.params %}{{ param.ident }}, {% endfor %}).await
-    }
-}
+{% call tenant_handles::scoped_method(aggregate.doc, aggregate.many_args, aggregate.ident, scoped, true, "Of this tenant's rows: the tenant id is the handle's.") %}{% endcall %}
 {% endif %}
 {% endfor %}
 {% for mutation in file.mutations %}
