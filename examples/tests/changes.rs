@@ -495,7 +495,14 @@ async fn tumbling_windows_count_and_sum_changes_per_group() {
         let mut windows = std::pin::pin!(windows);
         let mut seen = Vec::new();
         let mut counted = 0;
+        // Windows keep coming (empty ones too): a change that never lands
+        // in one must fail the test, not keep it waiting.
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
         while counted < 4 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "4 changes counted within 60 s; counted {counted} in {seen:?}"
+            );
             let window = tokio::time::timeout(Duration::from_secs(10), windows.next())
                 .await
                 .expect("a window within 10 s")
