@@ -100,3 +100,23 @@ pub enum ChangeKind<T: Logged> {
     /// Every row of the partition was deleted.
     PartitionDeleted(T::Partition),
 }
+
+/// What a reader that reports its progress hands out
+/// ([`Repository::changes_with_progress`](crate::Repository::changes_with_progress)):
+/// a change, or how far it has read.
+#[derive(Clone, Debug)]
+pub enum Followed<T: Logged> {
+    /// The next change.
+    Change(Change<T>),
+    /// Every change up to this position that was visible in time has been
+    /// handed out: one for an earlier position can only come
+    /// [`late`](Change::late). Said when the reader has caught up, once
+    /// per read that moved it.
+    ReadTo(Position),
+}
+
+impl<T: Logged> From<Change<T>> for Followed<T> {
+    fn from(change: Change<T>) -> Self {
+        Self::Change(change)
+    }
+}

@@ -10,7 +10,7 @@ use futures::{Stream, TryStreamExt, future};
 use scylla::value::{CqlTimestamp, CqlTimeuuid};
 
 use super::log::{BUCKET_MILLIS, RawChange, SHARDS, bucket_of};
-use super::{Change, ChangeRecord, Logged, Operation, Position, decode_record};
+use super::{Change, ChangeRecord, Followed, Logged, Operation, Position, decode_record};
 use crate::{Error, Repository, Result, Session, Statement, TableStatements, paging};
 
 /// How a reader follows a change log.
@@ -63,6 +63,18 @@ pub(crate) struct Follower<'a> {
     /// Read and not yet handed out, each with whether it is late.
     ready: VecDeque<(RawChange, bool)>,
     last_sweep: Instant,
+    /// The position last reported by [`Follower::next_event`] as read to.
+    reported: Position,
+}
+
+/// What a reader hands out next: a change, or word that it has read
+/// every change up to a position.
+pub(crate) enum FollowEvent {
+    /// A change and whether it is late.
+    Change(RawChange, bool),
+    /// Every change up to here that was visible in time has been handed
+    /// out (any later one for a position before it comes late).
+    ReadTo(Position),
 }
 
 impl<'a, T: Logged> Repository<'a, T> {
@@ -104,6 +116,38 @@ impl<'a, T: Logged> Repository<'a, T> {
                 Err(error) => Err(error),
             };
             // A failure ends the stream after it is delivered.
+            let follower = item.is_ok().then_some(follower);
+            Some((item, follower))
+        })
+    }
+}
+
+impl<'a, T: Logged> Repository<'a, T> {
+    /// [`changes_with`](Self::changes_with), also saying how far the
+    /// reader has read each time it catches up
+    /// ([`Followed::ReadTo`]): what a consumer that must know that no
+    /// earlier change is still coming (such as
+    /// [`tumbling`](crate::changes::tumbling) windows) needs.
+    ///
+    /// # Errors
+    /// As for [`changes`](Self::changes).
+    pub fn changes_with_progress(
+        &self,
+        after: Position,
+        options: FollowOptions,
+    ) -> impl Stream<Item = Result<Followed<T>>> + Send + use<'a, T> {
+        let repository = *self;
+        let follower = Follower::new(self.session(), self.statements(), after, options);
+        futures::stream::unfold(Some(follower), move |follower| async move {
+            let mut follower = follower?;
+            let item = match follower.next_event().await {
+                Ok(FollowEvent::Change(raw, late)) => repository
+                    .decode_change(&raw, late)
+                    .await
+                    .map(Followed::Change),
+                Ok(FollowEvent::ReadTo(position)) => Ok(Followed::ReadTo(position)),
+                Err(error) => Err(error),
+            };
             let follower = item.is_ok().then_some(follower);
             Some((item, follower))
         })
@@ -153,6 +197,7 @@ impl<'a> Follower<'a> {
             seen: BTreeSet::new(),
             ready: VecDeque::new(),
             last_sweep: Instant::now(),
+            reported: after,
         }
     }
 
@@ -183,6 +228,16 @@ impl<'a> Follower<'a> {
 
     /// The next change and whether it is late, waiting for one.
     pub(crate) async fn next(&mut self) -> Result<(RawChange, bool)> {
+        loop {
+            if let FollowEvent::Change(raw, late) = self.next_event().await? {
+                return Ok((raw, late));
+            }
+        }
+    }
+
+    /// The next change, or, when the reader has caught up and has read
+    /// further than it last said, how far it has read.
+    pub(crate) async fn next_event(&mut self) -> Result<FollowEvent> {
         let model = self.statements.spec().model;
         let Some(log) = self.statements.changes() else {
             return Err(Error::ChangeLog {
@@ -202,8 +257,8 @@ impl<'a> Follower<'a> {
             });
         }
         loop {
-            if let Some(change) = self.ready.pop_front() {
-                return Ok(change);
+            if let Some((raw, late)) = self.ready.pop_front() {
+                return Ok(FollowEvent::Change(raw, late));
             }
             let settled = Position::end_of(before(Utc::now(), self.options.settle));
             if settled > self.after {
@@ -222,6 +277,10 @@ impl<'a> Follower<'a> {
                 if !self.ready.is_empty() || read_to < settled {
                     continue;
                 }
+            }
+            if self.reported < self.after {
+                self.reported = self.after;
+                return Ok(FollowEvent::ReadTo(self.after));
             }
             tokio::time::sleep(self.options.poll).await;
         }

@@ -47,7 +47,7 @@ pub(crate) mod record;
 mod record_json;
 mod window;
 
-pub use change::{Change, ChangeKind, Operation};
+pub use change::{Change, ChangeKind, Followed, Operation};
 pub use follow::FollowOptions;
 #[cfg(feature = "server")]
 pub(crate) use follow::{Follower, before};

@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use futures::{Stream, StreamExt};
 
-use super::{Change, Logged};
+use super::{Change, Followed, Logged};
 use crate::Result;
 
 /// The totals of one group in one window.
@@ -36,42 +36,42 @@ pub struct Window<K> {
 }
 
 /// Tumbling windows of `width` over `changes` (a stream in position
-/// order, such as [`Repository::changes`](crate::Repository::changes)):
-/// each change whose `group` is `Some` is counted in its group and adds
-/// its `value` (`None`: 0) to the group's sum, in the window its position
-/// falls in.
+/// order: best [`Repository::changes_with_progress`](crate::Repository::changes_with_progress),
+/// or any stream of changes such as
+/// [`Repository::changes`](crate::Repository::changes)): each change
+/// whose `group` is `Some` is counted in its group and adds its `value`
+/// (`None`: 0) to the group's sum, in the window its position falls in.
 ///
-/// A window is given out once a change after it arrives, or once the
-/// clock is `settle` past its end (use the reader's settle window: no
-/// change in order can arrive after that); every window from the first
-/// change's on is given out, empty ones included, so a dashboard sees
-/// them all. The stream ends with the last window
-/// when `changes` ends, and with the error when it fails.
-pub fn tumbling<'s, T, K, S>(
+/// A window is given out once the stream has shown that none of its
+/// changes is still to come: a change after it arrives, or the reader
+/// says it has read past its end ([`Followed::ReadTo`]; a plain change
+/// stream never says so, and its windows wait for the next change).
+/// Every window from the first change's on is given out, empty ones
+/// included, so a dashboard sees them all; a change that comes
+/// [`late`](Change::late), after its window was given out, is counted in
+/// the open window's [`late`](Window::late). The stream ends with the last
+/// window when `changes` ends, and with the error when it fails.
+pub fn tumbling<'s, T, K, I, S>(
     changes: S,
     width: Duration,
-    settle: Duration,
     group: impl Fn(&Change<T>) -> Option<K> + Send + 's,
     value: impl Fn(&Change<T>) -> Option<f64> + Send + 's,
 ) -> impl Stream<Item = Result<Window<K>>> + Send + 's
 where
     T: Logged,
     K: Ord + Clone + Send + 's,
-    S: Stream<Item = Result<Change<T>>> + Send + 's,
+    I: Into<Followed<T>> + 's,
+    S: Stream<Item = Result<I>> + Send + 's,
 {
     // At most a year: a window's end stays a time (wider is no use).
     let width = TimeDelta::from_std(width)
         .unwrap_or(TimeDelta::days(365))
         .clamp(TimeDelta::milliseconds(1), TimeDelta::days(365));
-    let settle = TimeDelta::from_std(settle)
-        .unwrap_or(TimeDelta::zero())
-        .min(TimeDelta::days(365));
     let state = State::<'s, T, K> {
-        changes: Box::pin(changes),
+        changes: Box::pin(changes.map(|item| item.map(Into::into))),
         group: Box::new(group),
         value: Box::new(value),
         width,
-        settle,
         open: None,
         pending: None,
         done: false,
@@ -81,24 +81,11 @@ where
             return None;
         }
         loop {
-            let open_end = state.open.as_ref().map(|window| window.end);
-            let next = match (open_end, state.pending.take()) {
-                (_, Some(change)) => Some(Ok(change)),
-                (Some(end), None) => {
-                    let deadline = end + state.settle - Utc::now();
-                    let wait = deadline.to_std().unwrap_or(Duration::ZERO);
-                    match tokio::time::timeout(wait, state.changes.next()).await {
-                        Ok(next) => next,
-                        Err(_elapsed) => {
-                            let next_window = state.window_at(end);
-                            let closed = state.open.replace(next_window);
-                            return closed.map(|closed| (Ok(closed), state));
-                        }
-                    }
-                }
-                (None, None) => state.changes.next().await,
+            let next = match state.pending.take() {
+                Some(followed) => Some(Ok(followed)),
+                None => state.changes.next().await,
             };
-            match next {
+            let followed = match next {
                 None => {
                     state.done = true;
                     return state.open.take().map(|closed| (Ok(closed), state));
@@ -107,34 +94,43 @@ where
                     state.done = true;
                     return Some((Err(error), state));
                 }
-                Some(Ok(change)) => {
-                    let time = change.position.time();
-                    if state.open.is_none() {
-                        let into = time
-                            .timestamp_millis()
-                            .rem_euclid(state.width.num_milliseconds());
-                        let first = state.window_at(time - TimeDelta::milliseconds(into));
-                        state.open = Some(first);
-                    }
-                    let Some(open) = state.open.as_mut() else {
-                        continue;
-                    };
-                    if time < open.start {
-                        open.late += 1;
-                        continue;
-                    }
-                    if time >= open.end {
-                        // Given out, then the change is counted in the
-                        // window it falls in (after empty ones, if any).
-                        let end = open.end;
-                        let next_window = state.window_at(end);
-                        let closed = state.open.replace(next_window);
-                        state.pending = Some(change);
-                        return closed.map(|closed| (Ok(closed), state));
-                    }
-                    state.count(&change);
+                Some(Ok(followed)) => followed,
+            };
+            let time = match &followed {
+                Followed::Change(change) => change.position.time(),
+                Followed::ReadTo(position) => position.time(),
+            };
+            if state.open.is_none() {
+                if matches!(followed, Followed::ReadTo(_)) {
+                    // Windows start at the first change's.
+                    continue;
                 }
+                let into = time
+                    .timestamp_millis()
+                    .rem_euclid(state.width.num_milliseconds());
+                let first = state.window_at(time - TimeDelta::milliseconds(into));
+                state.open = Some(first);
             }
+            let Some(open) = state.open.as_mut() else {
+                continue;
+            };
+            if time >= open.end {
+                // Given out, then what came is looked at again against
+                // the next window (after empty ones, if any).
+                let end = open.end;
+                let next_window = state.window_at(end);
+                let closed = state.open.replace(next_window);
+                state.pending = Some(followed);
+                return closed.map(|closed| (Ok(closed), state));
+            }
+            let Followed::Change(change) = followed else {
+                continue;
+            };
+            if time < open.start {
+                open.late += 1;
+                continue;
+            }
+            state.count(&change);
         }
     })
 }
@@ -144,14 +140,13 @@ type Reading<'s, T, V> = Box<dyn Fn(&Change<T>) -> Option<V> + Send + 's>;
 
 /// The windows' state between items.
 struct State<'s, T: Logged, K> {
-    changes: Pin<Box<dyn Stream<Item = Result<Change<T>>> + Send + 's>>,
+    changes: Pin<Box<dyn Stream<Item = Result<Followed<T>>> + Send + 's>>,
     group: Reading<'s, T, K>,
     value: Reading<'s, T, f64>,
     width: TimeDelta,
-    settle: TimeDelta,
     open: Option<Window<K>>,
-    /// A change after the window just given out, to count next.
-    pending: Option<Change<T>>,
+    /// What came after the window just given out, to look at next.
+    pending: Option<Followed<T>>,
     done: bool,
 }
 
