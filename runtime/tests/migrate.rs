@@ -960,3 +960,58 @@ async fn up_returns_once_the_new_indexes_are_queryable() {
     })
     .await;
 }
+
+/// Cassandra's index view walks every keyspace's indexes: a keyspace
+/// dropped while it reads makes the node answer "Unknown keyspace …" for a
+/// look at another keyspace. The wait looks again instead of failing a
+/// migration over a keyspace it has nothing to do with.
+#[tokio::test]
+async fn the_index_wait_outlives_other_keyspaces_being_dropped() {
+    with_keyspace("idx_churn", |session| async move {
+        let ks = keyspace(&session);
+        session
+            .run_ddl(&format!(
+                "CREATE TABLE {ks}.notes (id int PRIMARY KEY, body text)"
+            ))
+            .await
+            .unwrap();
+        session
+            .run_ddl(&format!(
+                "CREATE INDEX notes_body ON {ks}.notes (body) USING 'sai'"
+            ))
+            .await
+            .unwrap();
+        let churn = {
+            let session = session.clone();
+            let ks = ks.clone();
+            tokio::spawn(async move {
+                for round in 0..12 {
+                    let other = format!("{ks}_c{round}");
+                    let ddl = [
+                        format!(
+                            "CREATE KEYSPACE {other} WITH replication = \
+                             {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
+                        ),
+                        format!("CREATE TABLE {other}.t (id int PRIMARY KEY, a text, b text)"),
+                        format!("CREATE INDEX t_a ON {other}.t (a) USING 'sai'"),
+                        format!("CREATE INDEX t_b ON {other}.t (b) USING 'sai'"),
+                        format!("DROP KEYSPACE {other}"),
+                    ];
+                    for cql in ddl {
+                        session.run_ddl(&cql).await.unwrap();
+                    }
+                }
+            })
+        };
+        let mut looks = 0;
+        while !churn.is_finished() {
+            corm::migrate::await_indexes(&session, &ks, Duration::from_secs(30))
+                .await
+                .unwrap_or_else(|error| panic!("look {looks}: {error}"));
+            looks += 1;
+        }
+        churn.await.unwrap();
+        assert!(looks > 10, "the wait looked {looks} times during the churn");
+    })
+    .await;
+}

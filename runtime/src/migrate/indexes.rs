@@ -21,6 +21,28 @@ use super::catalog::rows;
 /// How long to wait between two looks at the view.
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
 
+/// How many times a look at the view is made when another keyspace is
+/// dropped under it.
+const RACE_ATTEMPTS: u32 = 20;
+
+/// Whether `error` is the node's failure to list the view's rows because
+/// a keyspace other than `keyspace` was dropped while it read them: the
+/// view walks every keyspace's indexes, whatever the `WHERE` names, and
+/// Cassandra 5 answers "Internal server error … Unknown keyspace …" then.
+/// Transient, and about another keyspace: the look is made again.
+fn another_keyspace_dropped(error: &crate::Error, keyspace: &str) -> bool {
+    const UNKNOWN: &str = "Unknown keyspace ";
+    let message = error.to_string();
+    let Some(at) = message.find(UNKNOWN) else {
+        return false;
+    };
+    let named: String = message[at + UNKNOWN.len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    !named.is_empty() && !named.eq_ignore_ascii_case(keyspace)
+}
+
 /// One index that is not queryable yet, and whether it is being built.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingIndex {
@@ -41,10 +63,19 @@ pub(crate) async fn pending_indexes(
 ) -> Result<Vec<PendingIndex>> {
     let statement = "SELECT index_name, is_queryable, is_building \
                      FROM system_views.sai_column_indexes WHERE keyspace_name = ?";
-    let result = match session.query(statement, (keyspace,)).await {
-        Ok(result) => result,
-        Err(error) if error.kind() == ErrorKind::Statement => return Ok(Vec::new()),
-        Err(error) => return Err(error),
+    let mut attempts = 1;
+    let result = loop {
+        match session.query(statement, (keyspace,)).await {
+            Ok(result) => break result,
+            Err(error) if error.kind() == ErrorKind::Statement => return Ok(Vec::new()),
+            Err(error)
+                if attempts < RACE_ATTEMPTS && another_keyspace_dropped(&error, keyspace) =>
+            {
+                attempts += 1;
+                tokio::time::sleep(POLL_INTERVAL).await;
+            }
+            Err(error) => return Err(error),
+        }
     };
     let mut pending: Vec<PendingIndex> =
         rows::<(String, Option<bool>, Option<bool>)>(statement, result)?
