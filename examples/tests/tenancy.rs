@@ -77,6 +77,10 @@ async fn twenty_tenants_provisioned_one_failing_midway_and_resumed() {
         let failed = listed.iter().find(|info| info.tenant == *broken).unwrap();
         assert_eq!(failed.state, TenantState::Failed);
         assert!(failed.error.is_some(), "{failed:?}");
+        // One tenant is read by its name alone.
+        assert_eq!(tenants.get(broken).await.unwrap().as_ref(), Some(failed));
+        let unknown = TenantId::new("never_provisioned").unwrap();
+        assert_eq!(tenants.get(&unknown).await.unwrap(), None);
 
         // Still broken: migrate_all reports it and migrates nobody else again.
         let mut steps = Vec::new();

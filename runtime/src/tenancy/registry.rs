@@ -160,6 +160,7 @@ pub struct Tenants {
     record: Statement,
     remove: Statement,
     list: Statement,
+    find: Statement,
 }
 
 impl Tenants {
@@ -181,6 +182,10 @@ impl Tenants {
             remove: Statement::new(format!("DELETE FROM {table} WHERE tenant = ?")),
             list: Statement::new(format!(
                 "SELECT tenant, keyspace_name, state, migration, error, updated FROM {table}"
+            )),
+            find: Statement::new(format!(
+                "SELECT tenant, keyspace_name, state, migration, error, updated FROM {table} \
+                 WHERE tenant = ?"
             )),
             session,
             keyspace,
@@ -300,11 +305,12 @@ impl Tenants {
     /// # Errors
     /// As for [`list`](Self::list).
     pub async fn get(&self, tenant: &TenantId) -> Result<Option<TenantInfo>> {
-        Ok(self
-            .list()
-            .await?
-            .into_iter()
-            .find(|info| info.tenant == *tenant))
+        let prepared = self.find.prepared(&self.session).await?;
+        let row: Option<RegistryRow> = self
+            .session
+            .execute_first(prepared, (tenant.as_str(),))
+            .await?;
+        row.map(info).transpose()
     }
 
     /// Applies the pending migrations to every tenant's keyspace (and
