@@ -17,7 +17,7 @@ use corm::{StreamExt, TryStreamExt};
 use corm_examples::generated::{
     Customer, Db, MIGRATIONS, OrderPartition, ShopNote, ShopNoteInTenant, ShopNotePatch,
     ShopNoteScopedKey, ShopNoteScopedPartition, ShopSettingsInTenant, ShopSettingsScopedKey,
-    Ticket, TicketStatus,
+    ShopStaffInTenant, ShopStaffPatch, ShopStaffScopedKey, Ticket, TicketStatus,
 };
 
 fn tenant(name: &str) -> TenantId {
@@ -428,6 +428,141 @@ async fn a_tenant_handle_sees_its_own_rows_only() {
                 ("globex".to_owned(), "note of globex".to_owned())
             ]
         );
+    })
+    .await;
+}
+
+/// `@unique` on a model with a tenant column: each shop has its own
+/// emails. Two shops hold one email at once; a second holder within a shop
+/// is refused (and nothing is written); the tenant's handle finds its own
+/// row only, and a value given back by a delete or an update is free again
+/// in that shop alone.
+#[tokio::test]
+async fn a_unique_value_is_unique_within_its_tenant() {
+    with_keyspace("tenant_unique", |session| async move {
+        let db = common::db(session).await;
+        let (acme, globex) = (db.tenant("acme".to_owned()), db.tenant("globex".to_owned()));
+        let staff = |id: corm::Uuid, email: &str, name: &str| ShopStaffInTenant {
+            id,
+            email: email.to_owned(),
+            name: name.to_owned(),
+        };
+        let (ada, grace) = (corm::Uuid::new_v4(), corm::Uuid::new_v4());
+        acme.shop_staff()
+            .insert(&staff(ada, "ada@example.com", "Ada"))
+            .await
+            .unwrap();
+        // Another shop: the same email is free there.
+        globex
+            .shop_staff()
+            .insert(&staff(grace, "ada@example.com", "Grace"))
+            .await
+            .unwrap();
+        // The same shop: taken, and nothing written.
+        let other = corm::Uuid::new_v4();
+        let refused = acme
+            .shop_staff()
+            .insert(&staff(other, "ada@example.com", "Impostor"))
+            .await;
+        assert!(
+            matches!(refused, Err(corm::Error::Unique { field: "email", .. })),
+            "{refused:?}"
+        );
+        assert!(
+            acme.shop_staff()
+                .get(&ShopStaffScopedKey { id: other })
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // Each handle finds its own holder; the admin handle names the shop.
+        let found = acme
+            .shop_staff()
+            .find_by_email("ada@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((found.id, found.name.as_str()), (ada, "Ada"));
+        let found = globex
+            .shop_staff()
+            .find_by_email("ada@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((found.id, found.name.as_str()), (grace, "Grace"));
+        let found = db
+            .admin()
+            .shop_staff()
+            .find_by_email("globex", "ada@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((found.shop.as_str(), found.id), ("globex", grace));
+        assert!(
+            db.tenant("initech".to_owned())
+                .shop_staff()
+                .find_by_email("ada@example.com")
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // An update that changes the email gives the old one back in acme
+        // only; a conditional insert claims it there again.
+        acme.shop_staff()
+            .update(
+                &ShopStaffScopedKey { id: ada },
+                &ShopStaffPatch::default().email("lovelace@example.com".to_owned()),
+            )
+            .await
+            .unwrap();
+        assert!(
+            acme.shop_staff()
+                .insert_if_not_exists(&staff(other, "ada@example.com", "Newcomer"))
+                .await
+                .unwrap()
+        );
+        let refused = acme
+            .shop_staff()
+            .update(
+                &ShopStaffScopedKey { id: other },
+                &ShopStaffPatch::default().email("lovelace@example.com".to_owned()),
+            )
+            .await;
+        assert!(
+            matches!(refused, Err(corm::Error::Unique { .. })),
+            "{refused:?}"
+        );
+        // A delete gives the value back within the shop.
+        globex
+            .shop_staff()
+            .delete(&ShopStaffScopedKey { id: grace })
+            .await
+            .unwrap();
+        assert!(
+            globex
+                .shop_staff()
+                .find_by_email("ada@example.com")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        globex
+            .shop_staff()
+            .insert(&staff(
+                corm::Uuid::new_v4(),
+                "lovelace@example.com",
+                "Ada too",
+            ))
+            .await
+            .unwrap();
+        let holder = acme
+            .shop_staff()
+            .find_by_email("ada@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(holder.name, "Newcomer");
     })
     .await;
 }

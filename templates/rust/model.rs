@@ -85,7 +85,7 @@ pub struct {{ tenant.partition }} {
 #[derive(Clone, Debug)]
 pub struct {{ item.ident }}OfTenant<'a> {
     scoped: corm::tenancy::Scoped<'a, {{ item.ident }}>,
-{% if has_scoped_queries() %}
+{% if tenant_handle_has_repo() %}
     repo: {{ repo.repo }}<'a>,
     tenant: {{ tenant.field.ty }},
 {% endif %}
@@ -93,7 +93,7 @@ pub struct {{ item.ident }}OfTenant<'a> {
 
 impl<'a> {{ item.ident }}OfTenant<'a> {
     pub(super) fn new(repo: {{ repo.repo }}<'a>, tenant: {{ tenant.field.ty }}) -> Self {
-{% if has_scoped_queries() %}
+{% if tenant_handle_has_repo() %}
         Self {
             scoped: corm::tenancy::Scoped::new(*repo, Clone::clone(&tenant)),
             repo,
@@ -114,6 +114,83 @@ impl<'a> std::ops::Deref for {{ item.ident }}OfTenant<'a> {
         &self.scoped
     }
 }
+{% if !repo.unique.is_empty() %}
+
+/// The writes of a model with `@unique` fields go through its repository,
+/// which claims their values in this tenant's lookup tables.
+impl {{ item.ident }}OfTenant<'_> {
+    /// The tenant's `row`, with the tenant id filled.
+    fn tenant_row(&self, row: &{{ tenant.row }}) -> {{ item.ident }} {
+        corm::tenancy::TenantScoped::with_tenant(Clone::clone(&self.tenant), Clone::clone(row))
+    }
+
+    /// The tenant's key at `key`.
+    fn tenant_key(&self, key: &{{ tenant.key }}) -> {{ repo.key }} {
+        <{{ item.ident }} as corm::tenancy::TenantScoped>::key_with_tenant(&self.tenant, key)
+    }
+
+    /// Writes `row` for the tenant, every column, after claiming its
+    /// `@unique` values among the tenant's.
+    ///
+    /// # Errors
+    /// As [`{{ repo.repo }}::insert`].
+    pub async fn insert(&self, row: &{{ tenant.row }}) -> corm::Result<()> {
+        self.repo.insert(&self.tenant_row(row)).await
+    }
+
+    /// Writes `row` for the tenant if no row has its key, after claiming
+    /// its `@unique` values; whether it was written.
+    ///
+    /// # Errors
+    /// As [`{{ repo.repo }}::insert_if_not_exists`].
+    pub async fn insert_if_not_exists(&self, row: &{{ tenant.row }}) -> corm::Result<bool> {
+        self.repo.insert_if_not_exists(&self.tenant_row(row)).await
+    }
+{% if let Some(update) = repo.update %}
+
+    /// Writes the set fields of `patch` to the tenant's row at `key`,
+    /// claiming the `@unique` values it sets.
+    ///
+    /// # Errors
+    /// As [`{{ repo.repo }}::update`].
+    pub async fn update(&self, key: &{{ tenant.key }}, patch: &{{ update.patch }}) -> corm::Result<()> {
+        self.repo.update(&self.tenant_key(key), patch).await
+    }
+{% endif %}
+
+    /// Deletes the tenant's row at `key` and gives back its `@unique`
+    /// values.
+    ///
+    /// # Errors
+    /// As [`{{ repo.repo }}::delete`].
+    pub async fn delete(&self, key: &{{ tenant.key }}) -> corm::Result<()> {
+        self.repo.delete(&self.tenant_key(key)).await
+    }
+{% if repo.partition.is_some() %}
+
+    /// Deletes every row of the tenant's partition `partition` and gives
+    /// back their `@unique` values.
+    ///
+    /// # Errors
+    /// As [`{{ repo.repo }}::delete_partition`].
+    pub async fn delete_partition(&self, partition: &{{ tenant.partition }}) -> corm::Result<()> {
+        let partition = <{{ item.ident }} as corm::tenancy::TenantScoped>::partition_with_tenant(&self.tenant, partition);
+        self.repo.delete_partition(&partition).await
+    }
+{% endif %}
+{% for unique in repo.unique %}
+
+    /// The tenant's row whose `{{ unique.name }}` is `value`, or `None`.
+    ///
+    /// # Errors
+    /// As [`{{ repo.repo }}::find_by_{{ unique.name }}`].
+    pub async fn find_by_{{ unique.name }}(&self, value: {{ unique.param }}) -> corm::Result<Option<{{ tenant.row }}>> {
+        let row = self.repo.find_by_{{ unique.name }}(&self.tenant, value).await?;
+        Ok(row.map(corm::tenancy::TenantScoped::without_tenant))
+    }
+{% endfor %}
+}
+{% endif %}
 
 /// How a tenant's handle fills and strips the tenant id `{{ tenant.field.ident }}`.
 impl corm::tenancy::TenantScoped for {{ item.ident }} {
@@ -629,7 +706,7 @@ impl<'a> {{ repo.repo }}<'a> {
             match self.claim_{{ unique.name }}(value, key, corm::MaybeUnset::Unset).await {
                 Ok(claim) => claims[{{ loop.index0 }}] = Some(claim),
                 Err(error) => {
-                    self.release_new_patch_claims(patch, &claims).await?;
+                    self.release_new_patch_claims({% if repo.tenant %}key, {% endif %}patch, &claims).await?;
                     return Err(error);
                 }
             }
@@ -644,7 +721,7 @@ impl<'a> {{ repo.repo }}<'a> {
             if error.certainly_not_applied() {
                 // A claim left behind is stale and taken over after the
                 // grace period.
-                let _released = self.release_new_patch_claims(patch, &claims).await;
+                let _released = self.release_new_patch_claims({% if repo.tenant %}key, {% endif %}patch, &claims).await;
             }
             return Err(error);
         }
@@ -676,14 +753,14 @@ impl<'a> {{ repo.repo }}<'a> {
     ///
     /// # Errors
     /// The error of a conditional delete.
-    async fn release_new_patch_claims(&self, patch: &{{ update.patch }}, claims: &[Option<corm::unique::Claim>; {{ patched.len() }}]) -> corm::Result<()> {
+    async fn release_new_patch_claims(&self, {% if repo.tenant %}key: &{{ repo.key }}, {% endif %}patch: &{{ update.patch }}, claims: &[Option<corm::unique::Claim>; {{ patched.len() }}]) -> corm::Result<()> {
 {% for unique in patched.iter() %}
 {% if unique.optional %}
         if let (Some(corm::unique::Claim::New(token)), Some(Some(value))) = (claims[{{ loop.index0 }}], &patch.{{ unique.ident }}) {
 {% else %}
         if let (Some(corm::unique::Claim::New(token)), Some(value)) = (claims[{{ loop.index0 }}], &patch.{{ unique.ident }}) {
 {% endif %}
-            self.release_{{ unique.name }}(value, Some(token)).await?;
+            self.release_{{ unique.name }}({{ unique.scope_of_key }}value, Some(token)).await?;
         }
 {% endfor %}
         Ok(())
@@ -694,15 +771,22 @@ impl<'a> {{ repo.repo }}<'a> {
 {% if !repo.unique.is_empty() %}
 {% for unique in repo.unique %}
 
+{% if repo.tenant %}
+    /// The row of `tenant` whose `{{ unique.name }}` is `value` (each tenant
+    /// has its own values), found through its `@unique` lookup table, or
+    /// `None`. A claim whose row does not hold the value (left by a
+    /// cancelled write) finds nothing.
+{% else %}
     /// The row whose `{{ unique.name }}` is `value`, found through its
     /// `@unique` lookup table, or `None`. A claim whose row does not hold
     /// the value (left by a cancelled write) finds nothing.
+{% endif %}
     ///
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
     /// reading a row.
-    pub async fn find_by_{{ unique.name }}(&self, value: {{ unique.param }}) -> corm::Result<Option<{{ repo.model }}>> {
-        let owner = match self.{{ unique.name }}_claim({{ unique.param_ref }}).await? {
+    pub async fn find_by_{{ unique.name }}(&self, {{ unique.scope_param }}value: {{ unique.param }}) -> corm::Result<Option<{{ repo.model }}>> {
+        let owner = match self.{{ unique.name }}_claim({{ unique.scope_arg }}{{ unique.param_ref }}).await? {
             Some(corm::unique::Held { owner: Some(owner), .. }) => owner,
             _ => return Ok(None),
         };
@@ -714,14 +798,14 @@ impl<'a> {{ repo.repo }}<'a> {
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
     /// reading the row.
-    async fn {{ unique.name }}_claim<V>(&self, value: &V) -> corm::Result<Option<corm::unique::Held<{{ repo.key }}>>>
+    async fn {{ unique.name }}_claim<V>(&self, {{ unique.scope_param }}value: &V) -> corm::Result<Option<corm::unique::Held<{{ repo.key }}>>>
     where
         V: rt::SerializeValue + Sync + ?Sized,
     {
         let prepared = self.claims.find_{{ unique.name }}.prepared(self.base.session()).await?;
         let claim = self.base
             .session()
-            .execute_first::<({% for (field, column, ty) in unique.owner %}Option<{{ ty }}>,{% endfor %} Option<corm::unique::ClaimToken>, Option<i64>, i64)>(prepared, (value,))
+            .execute_first::<({% for (field, column, ty) in unique.owner %}Option<{{ ty }}>,{% endfor %} Option<corm::unique::ClaimToken>, Option<i64>, i64)>(prepared, ({{ unique.scope_arg }}value,))
             .await?;
         Ok(claim.map(|({% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %} token, written_micros, now_millis)| corm::unique::Held {
             owner: match ({% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %}) {
@@ -758,7 +842,7 @@ impl<'a> {{ repo.repo }}<'a> {
             if corm::lwt::was_applied(claim.get_statement(), result)? {
                 return Ok(corm::unique::Claim::New(token));
             }
-            let Some(held) = self.{{ unique.name }}_claim(value).await? else {
+            let Some(held) = self.{{ unique.name }}_claim({{ unique.scope_of_key }}value).await? else {
                 // Given back since: claim it again.
                 continue;
             };
@@ -766,7 +850,7 @@ impl<'a> {{ repo.repo }}<'a> {
                 let keep = self.claims.keep_{{ unique.name }}.prepared(self.base.session()).await?;
                 let result = self.base
                     .session()
-                    .execute(keep, (ttl, {% for (field, column, ty) in unique.owner %}&key.{{ field }},{% endfor %} token, value, held.token))
+                    .execute(keep, (ttl, {% for (field, column, ty) in unique.kept %}&key.{{ field }},{% endfor %} token, {{ unique.scope_of_key }}value, held.token))
                     .await?;
                 if corm::lwt::was_applied(keep.get_statement(), result)? {
                     return Ok(corm::unique::Claim::Kept(token));
@@ -781,7 +865,7 @@ impl<'a> {{ repo.repo }}<'a> {
                 break;
             }
             // A stale claim: give it back for its row, then claim again.
-            self.release_{{ unique.name }}(value, held.token).await?;
+            self.release_{{ unique.name }}({{ unique.scope_of_key }}value, held.token).await?;
         }
         Err(corm::unique::taken({{ repo.model_literal }}, {{ unique.field }}, format!("{value:?}")))
     }
@@ -792,9 +876,9 @@ impl<'a> {{ repo.repo }}<'a> {
     ///
     /// # Errors
     /// The error of the conditional delete.
-    async fn release_{{ unique.name }}(&self, value: &{{ unique.ty }}, token: Option<corm::unique::ClaimToken>) -> corm::Result<()> {
+    async fn release_{{ unique.name }}(&self, {{ unique.scope_param }}value: &{{ unique.ty }}, token: Option<corm::unique::ClaimToken>) -> corm::Result<()> {
         let prepared = self.claims.release_{{ unique.name }}.prepared(self.base.session()).await?;
-        self.base.session().execute(prepared, (value, token)).await?;
+        self.base.session().execute(prepared, ({{ unique.scope_arg }}value, token)).await?;
         Ok(())
     }
 
@@ -804,9 +888,9 @@ impl<'a> {{ repo.repo }}<'a> {
     /// # Errors
     /// The error of the read or of the conditional delete.
     async fn release_held_{{ unique.name }}(&self, value: &{{ unique.ty }}, key: &{{ repo.key }}) -> corm::Result<()> {
-        if let Some(held) = self.{{ unique.name }}_claim(value).await? {
+        if let Some(held) = self.{{ unique.name }}_claim({{ unique.scope_of_key }}value).await? {
             if held.owner.as_ref() == Some(key) {
-                self.release_{{ unique.name }}(value, held.token).await?;
+                self.release_{{ unique.name }}({{ unique.scope_of_key }}value, held.token).await?;
             }
         }
         Ok(())
@@ -850,11 +934,11 @@ impl<'a> {{ repo.repo }}<'a> {
 {% for unique in repo.unique %}
 {% if unique.optional %}
         if let (Some(corm::unique::Claim::New(token)), Some(value)) = (claims[{{ loop.index0 }}], &row.{{ unique.ident }}) {
-            self.release_{{ unique.name }}(value, Some(token)).await?;
+            self.release_{{ unique.name }}({{ unique.scope_of_row }}value, Some(token)).await?;
         }
 {% else %}
         if let Some(corm::unique::Claim::New(token)) = claims[{{ loop.index0 }}] {
-            self.release_{{ unique.name }}(&row.{{ unique.ident }}, Some(token)).await?;
+            self.release_{{ unique.name }}({{ unique.scope_of_row }}&row.{{ unique.ident }}, Some(token)).await?;
         }
 {% endif %}
 {% endfor %}

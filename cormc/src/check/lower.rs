@@ -351,7 +351,8 @@ pub fn unique_table_name(model: &ir::Model, field: &ir::Field) -> String {
         .unwrap_or_else(|| format!("{}_by_{}", model.table, field.cql_name))
 }
 
-/// `<table>_by_<field>`: the unique value as the partition key, the
+/// `<table>_by_<field>`: the unique value as the partition key (after the
+/// tenant id, for a model with one: each tenant has its own values), the
 /// owning row's key beside it, and the claim's token (`corm_claim`: a
 /// release deletes only the claim whose token it read; see the runtime's
 /// `corm::unique`).
@@ -375,10 +376,17 @@ fn unique_lookup_table(
         is_static: false,
         mask: None,
     });
+    let partition = model
+        .fields
+        .iter()
+        .filter(|field| field.tenant)
+        .map(|tenant| Ident::new(&tenant.cql_name))
+        .chain([Ident::new(&unique.cql_name)])
+        .collect();
     let mut table = TableDef::new(
         Ident::new(unique_table_name(model, unique)),
         columns,
-        vec![Ident::new(&unique.cql_name)],
+        partition,
         Vec::new(),
     );
     // A claim expires with the rows of a table whose rows expire.

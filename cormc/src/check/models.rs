@@ -591,19 +591,6 @@ fn check_tenant(fields: &[ir::Field], key: &ir::Key, model: &ast::Model, ctx: &m
             format!("field `{}` is `{}`", tenant.name, tenant.ty),
         );
     }
-    if let Some(unique) = fields.iter().find(|field| field.unique) {
-        ctx.error(
-            Code::MisplacedAttribute,
-            format!(
-                "`{}` has a tenant id and a `@unique` field, `{}`: its lookup table would be shared by every tenant",
-                model.name.name, unique.name
-            ),
-            attribute_span(&tenant.name),
-            "tenant id",
-        )
-        .label(unique.span, "unique across every tenant")
-        .help("keep the unique values in a model of its own keyed by tenant and value, or use `tenancy per_keyspace`");
-    }
 }
 
 /// Where `field` is named in the model's `key` clause (or the model name).

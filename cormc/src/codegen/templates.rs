@@ -191,8 +191,14 @@ impl<'a> ModelRs<'a> {
         }
     }
 
-    /// Whether a named query of the model is offered on a tenant's handle
-    /// (which then keeps the model's repository and the tenant id).
+    /// Whether a tenant's handle keeps the model's repository and the
+    /// tenant id: for its named queries, or for the writes and lookups of
+    /// `@unique` fields, which the generated repository makes.
+    pub(crate) fn tenant_handle_has_repo(&self) -> bool {
+        self.has_scoped_queries() || !self.repo.unique.is_empty()
+    }
+
+    /// Whether a named query of the model is offered on a tenant's handle.
     pub(crate) fn has_scoped_queries(&self) -> bool {
         self.queries.as_ref().is_some_and(|file| {
             file.queries.iter().any(|query| query.scoped.is_some())

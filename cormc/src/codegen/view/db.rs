@@ -218,6 +218,20 @@ pub struct UniqueView {
     /// table (quoted CQL, as a Rust string literal) and its Rust type, in
     /// key order.
     pub owner: Vec<(String, String, String)>,
+    /// The owner's key fields a renewed claim sets: all of them, or all but
+    /// the tenant id, which keys the lookup table of a model with one.
+    pub kept: Vec<(String, String, String)>,
+    /// For a model with a tenant id, whose lookup table is keyed by tenant
+    /// and value, the tenant parameter before `value` (`tenant: &str, `),
+    /// and empty otherwise; likewise the argument passing it on, and the
+    /// tenant of `key` and of `row` as arguments.
+    pub scope_param: String,
+    /// See [`scope_param`](Self::scope_param).
+    pub scope_arg: String,
+    /// See [`scope_param`](Self::scope_param).
+    pub scope_of_key: String,
+    /// See [`scope_param`](Self::scope_param).
+    pub scope_of_row: String,
 }
 
 /// The generated `update`: its columns and how each is filled.
@@ -868,6 +882,20 @@ fn unique_view(
     let lookup = quote(&crate::check::lower::unique_table_name(model, field)).into_owned();
     let value = quote(&field.cql_name).into_owned();
     let token = crate::check::lower::UNIQUE_CLAIM_COLUMN;
+    // A tenant id leads the key (the checker sees to it) and, with the
+    // value, keys the lookup table: each tenant has its own values.
+    let tenant = model.fields.first().filter(|first| first.tenant);
+    let kept_from = usize::from(tenant.is_some());
+    let (lookup_key, written_at) = match tenant {
+        Some(tenant) => (
+            format!("{} = ? AND {value} = ?", quote(&tenant.cql_name)),
+            token.to_owned(),
+        ),
+        None => (
+            format!("{value} = ?"),
+            key_columns.first().cloned().unwrap_or_default(),
+        ),
+    };
     add(
         &format!("claim_{name}"),
         "INSERT INTO ",
@@ -881,27 +909,25 @@ fn unique_view(
         &format!("keep_{name}"),
         "UPDATE ",
         format!(
-            ".{lookup} USING TTL ? SET {}, {token} = ? WHERE {value} = ? IF {token} = ?",
-            key_columns
+            ".{lookup} USING TTL ? SET {}{token} = ? WHERE {lookup_key} IF {token} = ?",
+            key_columns[kept_from..]
                 .iter()
-                .map(|column| format!("{column} = ?"))
-                .collect::<Vec<_>>()
-                .join(", ")
+                .map(|column| format!("{column} = ?, "))
+                .collect::<String>()
         ),
     );
     add(
         &format!("release_{name}"),
         "DELETE FROM ",
-        format!(".{lookup} WHERE {value} = ? IF {token} = ?"),
+        format!(".{lookup} WHERE {lookup_key} IF {token} = ?"),
     );
     add(
         &format!("find_{name}"),
         &format!(
-            "SELECT {}, {token}, writetime({}), toUnixTimestamp(now()) FROM ",
+            "SELECT {}, {token}, writetime({written_at}), toUnixTimestamp(now()) FROM ",
             key_columns.join(", "),
-            key_columns.first().map_or("", String::as_str),
         ),
-        format!(".{lookup} WHERE {value} = ?"),
+        format!(".{lookup} WHERE {lookup_key}"),
     );
     if key_columns.len() + 3 > MAX_TUPLE {
         return Err(CodegenError::Unsupported {
@@ -912,6 +938,31 @@ fn unique_view(
     let what = format!("`{}.{}`", model.name, field.name);
     let param = super::queries::param_type(&field.ty, false, &what, types)?;
     let ident = &field_view.ident;
+    let owner: Vec<(String, String, String)> = view
+        .key
+        .fields
+        .iter()
+        .zip(key_columns)
+        .map(|(key_field, column)| {
+            (
+                key_field.ident.clone(),
+                format!("{column:?}"),
+                key_field.ty.clone(),
+            )
+        })
+        .collect();
+    // The tenant id's field and the type a helper borrows it as.
+    let scope = match (tenant, view.key.fields.first()) {
+        (Some(_), Some(first)) => Some((
+            first.ident.as_str(),
+            if first.ty == "String" {
+                "str"
+            } else {
+                first.ty.as_str()
+            },
+        )),
+        _ => None,
+    };
     let (holds, holds_param, param_ref) = if field.optional {
         let param_holds = if param.starts_with("&[") || param == "&str" {
             format!("row.{ident}.as_deref() == Some(value)")
@@ -954,19 +1005,12 @@ fn unique_view(
         holds,
         holds_param,
         param,
-        owner: view
-            .key
-            .fields
-            .iter()
-            .zip(key_columns)
-            .map(|(key_field, column)| {
-                (
-                    key_field.ident.clone(),
-                    format!("{column:?}"),
-                    key_field.ty.clone(),
-                )
-            })
-            .collect(),
+        kept: owner[kept_from..].to_vec(),
+        scope_param: scope.map_or_else(String::new, |(_, ty)| format!("tenant: &{ty}, ")),
+        scope_arg: scope.map_or_else(String::new, |_| "tenant, ".to_owned()),
+        scope_of_key: scope.map_or_else(String::new, |(ident, _)| format!("&key.{ident}, ")),
+        scope_of_row: scope.map_or_else(String::new, |(ident, _)| format!("&row.{ident}, ")),
+        owner,
     })
 }
 

@@ -21,8 +21,9 @@ pub const DB_METHODS: &[&str] = &[
     "for_tenant",
 ];
 
-/// The methods every generated repository may have, which named queries,
-/// aggregates and relation loaders must not take.
+/// The methods every generated repository (or a tenant's handle of it)
+/// may have, which named queries, aggregates and relation loaders must not
+/// take.
 pub const REPOSITORY_METHODS: &[&str] = &[
     "insert",
     "insert_if_not_exists",
@@ -56,6 +57,8 @@ pub const REPOSITORY_METHODS: &[&str] = &[
     "release_dropped_claims",
     "settle_claims",
     "clone",
+    "tenant_row",
+    "tenant_key",
 ];
 
 /// The methods a `@unique` field (its Rust name without `r#`) adds to its
