@@ -272,6 +272,7 @@ async fn a_tenant_handle_sees_its_own_rows_only() {
                 customer,
                 at,
                 body: format!("note of {shop}"),
+                author: None,
             };
             handle.shop_note().insert(&note).await.unwrap();
             let settings = ShopSettingsInTenant {
@@ -284,6 +285,7 @@ async fn a_tenant_handle_sees_its_own_rows_only() {
             customer,
             at,
             body: String::new(),
+            author: None,
         };
         let refused = db
             .tenant("acme".to_owned())
@@ -447,7 +449,9 @@ async fn a_unique_value_is_unique_within_its_tenant() {
             email: email.to_owned(),
             name: name.to_owned(),
         };
-        let (ada, grace) = (corm::Uuid::new_v4(), corm::Uuid::new_v4());
+        // Keys are the tenant's own: globex's Grace has Ada's id.
+        let ada = corm::Uuid::new_v4();
+        let grace = ada;
         acme.shop_staff()
             .insert(&staff(ada, "ada@example.com", "Ada"))
             .await
@@ -563,6 +567,62 @@ async fn a_unique_value_is_unique_within_its_tenant() {
             .unwrap()
             .unwrap();
         assert_eq!(holder.name, "Newcomer");
+
+        // Relations on the handle: a note's author is found in the note's
+        // shop (globex has a staff member with Ada's id too), and the
+        // customer a note is about is shared by every shop.
+        let mut customer = Customer::new(
+            "shared@example.com".to_owned(),
+            "Shared Customer".to_owned(),
+            BTreeSet::new(),
+        );
+        customer.id = corm::Uuid::new_v4();
+        db.customer().insert(&customer).await.unwrap();
+        globex
+            .shop_staff()
+            .insert(&staff(ada, "grace@example.com", "Grace again"))
+            .await
+            .unwrap();
+        let note = |author: Option<corm::Uuid>| ShopNoteInTenant {
+            customer: customer.id,
+            at: corm::CqlTimeuuid::from(corm::Uuid::now_v1(&[1, 2, 3, 4, 5, 6])),
+            body: "about the customer".to_owned(),
+            author,
+        };
+        let (by_ada, by_nobody) = (note(Some(ada)), note(None));
+        let author = acme.shop_note().written_by(&by_ada).await.unwrap().unwrap();
+        assert_eq!((author.id, author.name.as_str()), (ada, "Ada"));
+        let author = globex
+            .shop_note()
+            .written_by(&by_ada)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(author.name, "Grace again");
+        assert!(
+            acme.shop_note()
+                .written_by(&by_nobody)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let authors = acme
+            .shop_note()
+            .written_by_of(&[by_ada.clone(), by_nobody.clone(), by_ada.clone()])
+            .await
+            .unwrap();
+        let names: Vec<Option<String>> = authors
+            .into_iter()
+            .map(|author| author.map(|author| author.name))
+            .collect();
+        assert_eq!(
+            names,
+            [Some("Ada".to_owned()), None, Some("Ada".to_owned())]
+        );
+        for handle in [&acme, &globex] {
+            let about = handle.shop_note().about(&by_ada).await.unwrap().unwrap();
+            assert_eq!(about.name, "Shared Customer");
+        }
     })
     .await;
 }

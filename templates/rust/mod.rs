@@ -4,7 +4,8 @@
     missing_docs,
     unused_imports,
     clippy::collapsible_if,
-    clippy::module_inception
+    clippy::module_inception,
+    clippy::wrong_self_convention
 )]
 
 {% if has_types %}

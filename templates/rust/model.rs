@@ -230,7 +230,7 @@ impl corm::tenancy::TenantScoped for {{ item.ident }} {
 
     fn partition_with_tenant(
         tenant: &{{ tenant.field.ty }},
-        partition: &{{ tenant.partition }},
+        {{ tenant.partition_param() }}: &{{ tenant.partition }},
     ) -> {{ tenant.full_partition }} {
 {% if let Some(fields) = tenant.partition_fields %}
         {{ tenant.full_partition }} {

@@ -47,4 +47,68 @@ impl {{ repo.repo }}<'_> {
     }
 {% endfor %}
 }
+{% if let Some(handle) = repo.tenant_handle %}
+
+impl {{ handle }}<'_> {
+{% for loader in repo.loaders %}
+{% if let Some(scoped) = loader.scoped %}
+{% for line in loader.one_doc %}
+    ///{{ line }}
+{% endfor %}
+    ///
+{% if scoped.strip %}
+    /// On a tenant's handle: for a row of this tenant, the rows of this
+    /// tenant.
+{% else %}
+    /// On a tenant's handle: for a row of this tenant (`{{ scoped.row }}`
+    /// has no tenants: its rows are shared).
+{% endif %}
+    pub async fn {{ loader.one }}(
+        &self,
+        {{ loader.input }}: &{{ scoped.input_ty }},
+    ) -> corm::Result<{% if loader.many %}Vec<{{ scoped.row }}>{% else %}Option<{{ scoped.row }}>{% endif %}> {
+        let {{ loader.input }} = corm::tenancy::TenantScoped::with_tenant(Clone::clone(&self.tenant), Clone::clone({{ loader.input }}));
+{% if scoped.strip %}
+        let found = self.repo.{{ loader.one }}(&{{ loader.input }}).await?;
+{% if loader.many %}
+        Ok(found.into_iter().map(corm::tenancy::TenantScoped::without_tenant).collect())
+{% else %}
+        Ok(found.map(corm::tenancy::TenantScoped::without_tenant))
+{% endif %}
+{% else %}
+        self.repo.{{ loader.one }}(&{{ loader.input }}).await
+{% endif %}
+    }
+
+{% for line in loader.batch_doc %}
+    ///{{ line }}
+{% endfor %}
+    ///
+    /// On a tenant's handle, as [`{{ loader.one }}`](Self::{{ loader.one }}).
+    pub async fn {{ loader.batch }}(
+        &self,
+        {{ loader.inputs }}: &[{{ scoped.input_ty }}],
+    ) -> corm::Result<Vec<{% if loader.many %}Vec<{{ scoped.row }}>{% else %}Option<{{ scoped.row }}>{% endif %}>> {
+        let {{ loader.inputs }}: Vec<_> = {{ loader.inputs }}
+            .iter()
+            .map(|{{ loader.input }}| corm::tenancy::TenantScoped::with_tenant(Clone::clone(&self.tenant), Clone::clone({{ loader.input }})))
+            .collect();
+{% if scoped.strip %}
+        let found = self.repo.{{ loader.batch }}(&{{ loader.inputs }}).await?;
+        Ok(found
+            .into_iter()
+{% if loader.many %}
+            .map(|rows| rows.into_iter().map(corm::tenancy::TenantScoped::without_tenant).collect())
+{% else %}
+            .map(|row| row.map(corm::tenancy::TenantScoped::without_tenant))
+{% endif %}
+            .collect())
+{% else %}
+        self.repo.{{ loader.batch }}(&{{ loader.inputs }}).await
+{% endif %}
+    }
+{% endif %}
+{% endfor %}
+}
+{% endif %}
 {% endfor %}

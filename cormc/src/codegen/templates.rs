@@ -192,10 +192,16 @@ impl<'a> ModelRs<'a> {
     }
 
     /// Whether a tenant's handle keeps the model's repository and the
-    /// tenant id: for its named queries, or for the writes and lookups of
-    /// `@unique` fields, which the generated repository makes.
+    /// tenant id: for its named queries and relation loaders, or for the
+    /// writes and lookups of `@unique` fields, which the generated
+    /// repository makes.
     pub(crate) fn tenant_handle_has_repo(&self) -> bool {
-        self.has_scoped_queries() || !self.repo.unique.is_empty()
+        self.has_scoped_queries()
+            || !self.repo.unique.is_empty()
+            || self
+                .relations
+                .as_ref()
+                .is_some_and(|file| file.repos.iter().any(|repo| repo.tenant_handle.is_some()))
     }
 
     /// Whether a named query of the model is offered on a tenant's handle.

@@ -123,6 +123,19 @@ pub struct TenantRowView {
     pub full_partition: String,
 }
 
+impl TenantRowView {
+    /// The name of `partition_with_tenant`'s partition parameter: unused
+    /// (`_partition`) when the scoped partition has no fields (the tenant
+    /// id is the whole partition key).
+    #[must_use]
+    pub fn partition_param(&self) -> &'static str {
+        match &self.partition_fields {
+            Some(fields) if fields.is_empty() => "_partition",
+            _ => "partition",
+        }
+    }
+}
+
 /// The typed patch of a model: one `Option` per updatable column (not a
 /// key column, not an `@on_update(now)` one, which is always set to now).
 #[derive(Debug, Clone, PartialEq, Eq)]

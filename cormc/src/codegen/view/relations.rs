@@ -73,6 +73,23 @@ pub struct RelationRepoView {
     pub repo: String,
     /// One per relation, in declaration order.
     pub loaders: Vec<LoaderView>,
+    /// For a model with a tenant id whose loaders include some a tenant's
+    /// handle offers: the handle's type (`ShopNoteOfTenant`).
+    pub tenant_handle: Option<String>,
+}
+
+/// A loader on a tenant's handle: it takes the tenant's rows without
+/// their tenant id and finds rows of the same tenant (or of a model
+/// without tenants, shared by all).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopedLoaderView {
+    /// The input's row type without the tenant id (`ShopNoteInTenant`).
+    pub input_ty: String,
+    /// The rows found: the target's rows without the tenant id, or the
+    /// target's own rows when it has no tenants.
+    pub row: String,
+    /// Whether the rows found lose their tenant id (the target has one).
+    pub strip: bool,
 }
 
 /// The two methods of one relation.
@@ -112,6 +129,9 @@ pub struct LoaderView {
     pub in_where: Option<String>,
     /// The key the input holds (`&parent.id`), and how it is bound.
     pub input_key: KeyBinding,
+    /// The loader on a tenant's handle, when the model has a tenant id and
+    /// the relation stays within the tenant.
+    pub scoped: Option<ScopedLoaderView>,
     /// The key a loaded row holds, to find its inputs.
     pub row_key: KeyBinding,
 }
@@ -210,8 +230,26 @@ impl RelationsFile {
             names.push(view.ident.clone());
             names.sort_unstable();
             names.dedup();
+            let tenant_handle = loaders
+                .iter()
+                .any(|loader| loader.scoped.is_some())
+                .then(|| format!("{}OfTenant", bare(&view.ident)));
+            if tenant_handle.is_some() {
+                names.extend(
+                    loaders
+                        .iter()
+                        .filter_map(|loader| loader.scoped.as_ref())
+                        .map(|scoped| scoped.row.clone()),
+                );
+                names.sort_unstable();
+                names.dedup();
+            }
             uses.insert(repo.clone(), names);
-            repos.push(RelationRepoView { repo, loaders });
+            repos.push(RelationRepoView {
+                repo,
+                loaders,
+                tenant_handle,
+            });
         }
         if repos.is_empty() {
             return Ok(None);
@@ -404,6 +442,7 @@ fn loader_view(
         n => format!("corm::loader::RELATION_STATEMENTS + {n}"),
     };
     let (one_doc, batch_doc) = docs(relation, target, &access, in_where.is_some());
+    let scoped = scoped_loader(model, target, &access);
     Ok(LoaderView {
         one_doc,
         batch_doc,
@@ -422,6 +461,40 @@ fn loader_view(
         in_where: in_where.map(|text| format!("{text:?}")),
         input_key,
         row_key,
+        scoped,
+    })
+}
+
+/// The loader of a relation of `model` on a tenant's handle: when `model`
+/// has a tenant id and the relation either matches the target's tenant id
+/// with it (the rows found are the same tenant's) or targets a model
+/// without tenants (shared rows). A relation that matches the target's
+/// tenant id with another field crosses tenants: it stays on the admin
+/// handle.
+fn scoped_loader(
+    model: &ir::Model,
+    target: &ir::Model,
+    access: &Access<'_>,
+) -> Option<ScopedLoaderView> {
+    let tenant = model.fields.iter().find(|field| field.tenant)?;
+    let row = |owner: &ir::Model| format!("{}InTenant", bare(&type_ident(&owner.name)));
+    let input_ty = row(model);
+    let Some(target_tenant) = target.fields.iter().find(|field| field.tenant) else {
+        return Some(ScopedLoaderView {
+            input_ty,
+            row: type_ident(&target.name),
+            strip: false,
+        });
+    };
+    let within = access
+        .input_fields
+        .iter()
+        .zip(&access.columns)
+        .any(|(input, column)| input.name == tenant.name && column.name == target_tenant.name);
+    within.then(|| ScopedLoaderView {
+        input_ty,
+        row: row(target),
+        strip: true,
     })
 }
 
