@@ -15,9 +15,10 @@ use corm::tenancy::{DropTenant, TenantId, TenantProgress, TenantState, Tenants};
 use corm::testing::with_keyspace;
 use corm::{StreamExt, TryStreamExt};
 use corm_examples::generated::{
-    Customer, Db, MIGRATIONS, OrderPartition, ShopNote, ShopNoteInTenant, ShopNotePatch,
-    ShopNoteScopedKey, ShopNoteScopedPartition, ShopSettingsInTenant, ShopSettingsScopedKey,
-    ShopStaffInTenant, ShopStaffPatch, ShopStaffScopedKey, Ticket, TicketStatus,
+    CheckoutTime, CheckoutTimeInTenant, CheckoutTimeScopedSeries, Customer, Db, MIGRATIONS,
+    OrderPartition, ShopNote, ShopNoteInTenant, ShopNotePatch, ShopNoteScopedKey,
+    ShopNoteScopedPartition, ShopSettingsInTenant, ShopSettingsScopedKey, ShopStaffInTenant,
+    ShopStaffPatch, ShopStaffScopedKey, Ticket, TicketStatus,
 };
 
 fn tenant(name: &str) -> TenantId {
@@ -623,6 +624,99 @@ async fn a_unique_value_is_unique_within_its_tenant() {
             let about = handle.shop_note().about(&by_ada).await.unwrap().unwrap();
             assert_eq!(about.name, "Shared Customer");
         }
+    })
+    .await;
+}
+
+/// A time series with a tenant id: two shops write the same till at the
+/// same times; each shop's handle writes, ranges, finds the latest point
+/// and rolls up its own points only, and the admin handle reads both.
+#[tokio::test]
+async fn a_tenant_series_reads_its_own_points() {
+    with_keyspace("tenant_series", |session| async move {
+        use corm::chrono::{TimeDelta, TimeZone, Utc};
+        use corm::timeseries::Direction;
+        let db = common::db(session).await;
+        let start = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+        let till = CheckoutTimeScopedSeries {
+            till: "front".to_owned(),
+        };
+        for (shop, base) in [("acme", 1000), ("globex", 5000)] {
+            let handle = db.tenant(shop.to_owned());
+            // Three points across two hourly buckets.
+            let points = (0..3).map(|i| CheckoutTimeInTenant {
+                till: "front".to_owned(),
+                ts: start + TimeDelta::minutes(40 * i64::from(i)),
+                millis: base + i,
+            });
+            let report = handle.checkout_time().write_many(points).await.unwrap();
+            assert!(report.is_complete(), "{:?}", report.failed.len());
+        }
+        for (shop, base) in [("acme", 1000), ("globex", 5000)] {
+            let series = db.tenant(shop.to_owned()).checkout_time();
+            let points: Vec<CheckoutTimeInTenant> = series
+                .range(
+                    &till,
+                    start..start + TimeDelta::hours(3),
+                    Direction::Ascending,
+                    None,
+                )
+                .await
+                .unwrap()
+                .try_collect()
+                .await
+                .unwrap();
+            let millis: Vec<i32> = points.iter().map(|point| point.millis).collect();
+            assert_eq!(millis, [base, base + 1, base + 2], "{shop}");
+            let latest = series
+                .latest_before(&till, start + TimeDelta::hours(3), 4)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(latest.millis, base + 2);
+            let rollup = series
+                .rollup(
+                    &till,
+                    start..start + TimeDelta::hours(3),
+                    TimeDelta::hours(3),
+                )
+                .await
+                .unwrap();
+            assert_eq!(rollup.len(), 1);
+            assert_eq!(rollup[0].points, 3);
+            assert_eq!(rollup[0].millis.max, Some(base + 2));
+        }
+        // The same series of a shop with no points: nothing.
+        let none = db.tenant("initech".to_owned()).checkout_time();
+        assert!(
+            none.latest_before(&till, start + TimeDelta::hours(3), 4)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // A single write through the handle lands in its shop only.
+        db.tenant("initech".to_owned())
+            .checkout_time()
+            .write(&CheckoutTimeInTenant {
+                till: "front".to_owned(),
+                ts: start,
+                millis: 7,
+            })
+            .await
+            .unwrap();
+        let all: Vec<CheckoutTime> = db
+            .admin()
+            .checkout_time()
+            .scan_parallel(corm::ParallelScan::default())
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        let mut shops: Vec<String> = all.into_iter().map(|point| point.shop).collect();
+        shops.sort();
+        shops.dedup_by(|a, b| a == b);
+        assert_eq!(shops, ["acme", "globex", "initech"]);
     })
     .await;
 }

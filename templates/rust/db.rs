@@ -284,10 +284,17 @@ impl Db {
 {% endfor %}
 {% for series in file.series %}
 
+{% if series.tenant.is_some() %}
+    /// The points of the time series `{{ series.ident }}` (table {{ series.table }}),
+    /// every tenant's: through [`Db::admin`] for programs.
+    #[must_use]
+    pub(super) fn {{ series.accessor }}(&self) -> corm::timeseries::SeriesRepository<'_, {{ series.ident }}> {
+{% else %}
     /// The points of the time series `{{ series.ident }}` (table {{ series.table }}):
     /// `write`, `range`, `latest`.
     #[must_use]
     pub fn {{ series.accessor }}(&self) -> corm::timeseries::SeriesRepository<'_, {{ series.ident }}> {
+{% endif %}
         corm::timeseries::SeriesRepository::new(&self.inner.session, &self.inner.{{ series.accessor }})
     }
 {% endfor %}
@@ -356,6 +363,14 @@ impl<'a> AdminDb<'a> {
         self.db.{{ accessor }}()
     }
 {% endfor %}
+{% for (accessor, point) in tenant_db.series %}
+
+    /// The `{{ point }}` points of every tenant.
+    #[must_use]
+    pub fn {{ accessor }}(&self) -> corm::timeseries::SeriesRepository<'a, {{ point }}> {
+        self.db.{{ accessor }}()
+    }
+{% endfor %}
 }
 
 impl<'a> TenantDb<'a> {
@@ -370,6 +385,14 @@ impl<'a> TenantDb<'a> {
     #[must_use]
     pub fn {{ accessor }}(&self) -> super::{{ model }}OfTenant<'a> {
         super::{{ model }}OfTenant::new(self.db.{{ accessor }}(), Clone::clone(&self.tenant))
+    }
+{% endfor %}
+{% for (accessor, point) in tenant_db.series %}
+
+    /// The tenant's `{{ point }}` points.
+    #[must_use]
+    pub fn {{ accessor }}(&self) -> corm::tenancy::ScopedSeries<'a, {{ point }}> {
+        corm::tenancy::ScopedSeries::new(self.db.{{ accessor }}(), Clone::clone(&self.tenant))
     }
 {% endfor %}
 }

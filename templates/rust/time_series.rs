@@ -54,6 +54,66 @@ pub struct {{ series.series_ident }} {
 /// Binds the series fields, in order.
 {% call rows::serialize_row(series.series_ident, series.series_fields()) %}{% endcall %}
 
+{% if let Some(tenant) = series.tenant %}
+/// A [`{{ series.ident }}`] point of the tenant a scoped handle
+/// (`db.tenant(…)`) names: every field but the tenant id
+/// `{{ tenant.field.ident }}`, which the handle fills.
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ tenant.row }} {
+{% for field in tenant.fields %}
+{% for line in field.doc %}
+    ///{{ line }}
+{% endfor %}
+    pub {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+}
+
+/// A series of [`{{ series.ident }}`] within its tenant (without
+/// `{{ tenant.field.ident }}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ tenant.series }} {
+{% for field in tenant.series_fields %}
+    pub {{ field.ident }}: {{ field.ty }},
+{% endfor %}
+}
+
+/// How a tenant's handle fills and strips the tenant id `{{ tenant.field.ident }}`.
+impl corm::tenancy::TenantPoint for {{ series.ident }} {
+    type Tenant = {{ tenant.field.ty }};
+    type Row = {{ tenant.row }};
+    type ScopedSeries = {{ tenant.series }};
+
+    fn with_tenant(tenant: {{ tenant.field.ty }}, row: {{ tenant.row }}) -> Self {
+        Self {
+            {{ tenant.field.ident }}: tenant,
+{% for field in tenant.fields %}
+            {{ field.ident }}: row.{{ field.ident }},
+{% endfor %}
+        }
+    }
+
+    fn without_tenant(self) -> {{ tenant.row }} {
+        {{ tenant.row }} {
+{% for field in tenant.fields %}
+            {{ field.ident }}: self.{{ field.ident }},
+{% endfor %}
+        }
+    }
+
+    fn series_with_tenant(
+        tenant: &{{ tenant.field.ty }},
+        {% if tenant.series_fields.is_empty() %}_series{% else %}series{% endif %}: &{{ tenant.series }},
+    ) -> {{ series.series_ident }} {
+        {{ series.series_ident }} {
+            {{ tenant.field.ident }}: Clone::clone(tenant),
+{% for field in tenant.series_fields %}
+            {{ field.ident }}: Clone::clone(&series.{{ field.ident }}),
+{% endfor %}
+        }
+    }
+}
+
+{% endif %}
 impl corm::timeseries::Point for {{ series.ident }} {
     type Series = {{ series.series_ident }};
     type Rollup = {{ series.rollup_ident }};

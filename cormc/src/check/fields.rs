@@ -207,7 +207,9 @@ fn apply_attribute(
             }
         }
         ast::AttributeKind::Tenant => {
-            if !model_only(ctx, "tenant") {
+            // A time series' first series field may be its tenant id too
+            // (`time_series.rs` checks where it is).
+            if matches!(owner, Owner::Other("a time series")) || !model_only(ctx, "tenant") {
                 field.tenant = true;
             }
         }

@@ -150,7 +150,6 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
     };
     models.extend(views);
     relations::check_relations(&symbols.models, &mut models, &mut ctx);
-    check_tenant_types(&models, &mut ctx);
     check_index_names(&symbols, &models, &mut ctx);
     let model_index: FxHashMap<&str, &ir::Model> = models
         .iter()
@@ -176,6 +175,7 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
         .iter()
         .filter_map(|t| time_series::check_time_series(t, &symbols, &mut ctx))
         .collect();
+    check_tenant_types(&models, &time_series, &mut ctx);
     let event_stores: Vec<ir::EventStore> = symbols
         .event_stores
         .iter()
@@ -475,10 +475,15 @@ fn table_owners(
 
 /// Every `@tenant` field of a schema has one type: `db.tenant(id)` takes
 /// one id for all of them.
-fn check_tenant_types(models: &[ir::Model], ctx: &mut Context) {
+fn check_tenant_types(models: &[ir::Model], series: &[ir::TimeSeries], ctx: &mut Context) {
     let mut tenants = models
         .iter()
-        .flat_map(|model| model.fields.iter().filter(|field| field.tenant).take(1));
+        .flat_map(|model| model.fields.iter().filter(|field| field.tenant).take(1))
+        .chain(
+            series
+                .iter()
+                .flat_map(|series| series.series.iter().filter(|field| field.tenant).take(1)),
+        );
     let Some(first) = tenants.next() else {
         return;
     };

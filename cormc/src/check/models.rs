@@ -579,18 +579,26 @@ fn check_tenant(fields: &[ir::Field], key: &ir::Key, model: &ast::Model, ctx: &m
             tenant.name, tenant.name
         ));
     }
+    tenant_type_allowed(tenant, ctx);
+}
+
+/// Whether `tenant` has a type a tenant id may have (a required `text`,
+/// `ascii`, `uuid`, `int` or `bigint`), reporting it when not.
+pub(super) fn tenant_type_allowed(tenant: &ir::Field, ctx: &mut Context) -> bool {
     let id_type = matches!(
         tenant.ty,
         Type::Scalar(Scalar::Text | Scalar::Ascii | Scalar::Uuid | Scalar::Int | Scalar::Bigint)
     );
-    if !id_type || tenant.optional {
-        ctx.error(
-            Code::AttributeTypeMismatch,
-            "a tenant id is a required `text`, `uuid`, `int` or `bigint`",
-            attribute_span(&tenant.name),
-            format!("field `{}` is `{}`", tenant.name, tenant.ty),
-        );
+    if id_type && !tenant.optional {
+        return true;
     }
+    ctx.error(
+        Code::AttributeTypeMismatch,
+        "a tenant id is a required `text`, `uuid`, `int` or `bigint`",
+        tenant.span,
+        format!("field `{}` is `{}`", tenant.name, tenant.ty),
+    );
+    false
 }
 
 /// Where `field` is named in the model's `key` clause (or the model name).

@@ -77,6 +77,7 @@ pub(super) fn check_time_series(
     for field in &series {
         ok &= key_field_allowed(field, "series field", field.span, ctx);
     }
+    ok &= tenant_leads(decl, &series, &fields, ctx);
     for field in &fields {
         if ROLLUP_FIELDS.contains(&field.name.to_snake_case().as_str())
             && matches!(field.ty.unfrozen(), ir::Type::Scalar(scalar) if scalar.is_numeric())
@@ -145,4 +146,41 @@ fn points_per_second(rate: &ast::RateClause, ctx: &mut Context) -> Option<f64> {
     }
     #[allow(clippy::cast_precision_loss)]
     Some(rate.points.value as f64 * 1_000.0 / millis as f64)
+}
+
+/// A tenant id (`@tenant`) of a time series is its first series field,
+/// so that every partition belongs to one tenant, and has a type a tenant
+/// id may have; whether that holds (each breach reported).
+fn tenant_leads(
+    decl: &ast::TimeSeries,
+    series: &[ir::Field],
+    values: &[ir::Field],
+    ctx: &mut Context,
+) -> bool {
+    let mut ok = true;
+    let misplaced = series
+        .iter()
+        .skip(1)
+        .chain(values)
+        .filter(|field| field.tenant);
+    for field in misplaced {
+        ctx.error(
+            Code::InvalidKey,
+            format!(
+                "the tenant id `{}` of time series `{}` must be its first series field",
+                field.name, decl.name.name
+            ),
+            field.span,
+            "not the first series field",
+        )
+        .help(format!(
+            "write `series {}: …, …` first: every partition then belongs to one tenant",
+            field.name
+        ));
+        ok = false;
+    }
+    if let Some(tenant) = series.first().filter(|field| field.tenant) {
+        ok &= super::models::tenant_type_allowed(tenant, ctx);
+    }
+    ok
 }

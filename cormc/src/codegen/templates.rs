@@ -40,14 +40,15 @@ impl<'a> ModRs<'a> {
                 .zip(&db.repos)
                 .map(|(model, repo)| (repo.module.clone(), model_names(model, repo, queries)))
                 .chain(db.series.iter().map(|series| {
-                    (
-                        series.accessor.clone(),
-                        vec![
-                            series.ident.clone(),
-                            series.series_ident.clone(),
-                            series.rollup_ident.clone(),
-                        ],
-                    )
+                    let mut names = vec![
+                        series.ident.clone(),
+                        series.series_ident.clone(),
+                        series.rollup_ident.clone(),
+                    ];
+                    if let Some(tenant) = &series.tenant {
+                        names.extend([tenant.row.clone(), tenant.series.clone()]);
+                    }
+                    (series.accessor.clone(), names)
                 }))
                 .chain(db.stores.iter().map(|store| {
                     (

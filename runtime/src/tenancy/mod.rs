@@ -36,10 +36,12 @@
 
 mod registry;
 mod scoped;
+mod series;
 mod tenant_id;
 
 pub use registry::{
     DropTenant, MigrateAllReport, TenancySpec, TenantInfo, TenantProgress, TenantState, Tenants,
 };
 pub use scoped::{Scoped, TenantScoped};
+pub use series::{ScopedSeries, TenantPoint};
 pub use tenant_id::{InvalidTenantId, TenantId};

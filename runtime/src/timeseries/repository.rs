@@ -111,6 +111,22 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
         direction: Direction,
         limit: Option<usize>,
     ) -> Result<impl Stream<Item = Result<P>> + Send + 'a> {
+        self.range_of(series, range, direction, limit).await
+    }
+
+    /// [`range`](Self::range) of a series held by reference or shared
+    /// (an `Arc`, when the caller builds the series and the stream
+    /// outlives it: a tenant's handle).
+    pub(crate) async fn range_of<S>(
+        &self,
+        series: S,
+        range: Range<DateTime<Utc>>,
+        direction: Direction,
+        limit: Option<usize>,
+    ) -> Result<impl Stream<Item = Result<P>> + Send + 'a>
+    where
+        S: std::ops::Deref<Target = P::Series> + Clone + Send + Sync + 'a,
+    {
         let spec = P::SPEC;
         let mut buckets = buckets(spec.name, range.start, range.end, spec.bucket_ms)?;
         let statement = match direction {
@@ -130,6 +146,7 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
         let points = stream::iter(buckets)
             .map(move |bucket| {
                 let prepared = prepared.clone();
+                let series = series.clone();
                 async move {
                     let after: [BoundValue<'_>; 3] = [&bucket, &from, &to];
                     paging::stream::<P>(
@@ -137,7 +154,7 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
                         prepared,
                         Chain {
                             before: &[],
-                            row: series,
+                            row: &*series,
                             after: &after,
                         },
                         page_size,

@@ -325,6 +325,8 @@ pub struct TenantDbView {
     pub ty: String,
     /// (accessor, model type) of each model with a `@tenant` field.
     pub models: Vec<(String, String)>,
+    /// (accessor, point type) of each time series with one.
+    pub series: Vec<(String, String)>,
 }
 
 /// How a tenant's keyspace is made (`tenancy per_keyspace`): the
@@ -467,6 +469,11 @@ impl DbFile {
                 reason: "a schema with `@tenant` fields has `Db::tenant`, `Db::admin`, `TenantDb` and `AdminDb`, which its accessor or type would clash with".to_owned(),
             });
         }
+        let series: Vec<super::SeriesView> = schema
+            .time_series
+            .iter()
+            .map(super::series_view)
+            .collect::<Result<_, _>>()?;
         Ok(Self {
             embeds: repos.iter().any(|repo| !repo.embeds.is_empty()),
             tenant_db: {
@@ -477,13 +484,24 @@ impl DbFile {
                     .filter(|(_, view)| view.tenant.is_some())
                     .map(|(model, view)| (field_ident(&model.name), view.ident.clone()))
                     .collect();
+                let tenant_series: Vec<(String, String)> = series
+                    .iter()
+                    .filter(|view| view.tenant.is_some())
+                    .map(|view| (view.accessor.clone(), view.ident.clone()))
+                    .collect();
                 types
                     .models
                     .iter()
-                    .find_map(|view| view.tenant.as_ref())
-                    .map(|tenant| TenantDbView {
-                        ty: tenant.field.ty.clone(),
+                    .find_map(|view| view.tenant.as_ref().map(|tenant| &tenant.field))
+                    .or_else(|| {
+                        series
+                            .iter()
+                            .find_map(|view| view.tenant.as_ref().map(|tenant| &tenant.field))
+                    })
+                    .map(|field| TenantDbView {
+                        ty: field.ty.clone(),
                         models,
+                        series: tenant_series,
                     })
             },
             tenancy: schema
@@ -497,11 +515,7 @@ impl DbFile {
                 .as_ref()
                 .map(|keyspace| format!("{:?}", keyspace.name.as_str())),
             repos,
-            series: schema
-                .time_series
-                .iter()
-                .map(super::series_view)
-                .collect::<Result<_, _>>()?,
+            series,
             stores: schema
                 .event_stores
                 .iter()

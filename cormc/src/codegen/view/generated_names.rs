@@ -90,8 +90,9 @@ pub const MODEL_TYPE_SUFFIXES: &[&str] = &[
 ];
 
 /// The types generated beside each time series' point type, by suffix
-/// (`CpuSeries`, `CpuRollup`).
-pub const SERIES_TYPE_SUFFIXES: &[&str] = &["Series", "Rollup"];
+/// (`CpuSeries`, `CpuRollup`; with a tenant id, `CpuInTenant` and
+/// `CpuScopedSeries`).
+pub const SERIES_TYPE_SUFFIXES: &[&str] = &["Series", "Rollup", "InTenant", "ScopedSeries"];
 
 /// The types generated beside each event store, by suffix (`AccountEvent`,
 /// `AccountStream`; the payload structs live in the store's module).

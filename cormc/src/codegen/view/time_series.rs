@@ -57,6 +57,24 @@ pub struct SeriesView {
     pub rollup_selectors: String,
     /// The schema's name, as a Rust string literal (for errors).
     pub name: String,
+    /// For a series whose first series field is a tenant id: the types a
+    /// tenant's handle takes and gives.
+    pub tenant: Option<SeriesTenantView>,
+}
+
+/// A time series with a tenant id: its point and series types without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesTenantView {
+    /// The tenant id field.
+    pub field: FieldView,
+    /// The point type without it (`PageLoadInTenant`).
+    pub row: String,
+    /// Its fields: every field of the point but the tenant id.
+    pub fields: Vec<FieldView>,
+    /// The series type without it (`PageLoadScopedSeries`).
+    pub series: String,
+    /// Its fields.
+    pub series_fields: Vec<FieldView>,
 }
 
 impl SeriesView {
@@ -126,7 +144,20 @@ pub fn series_view(series: &ir::TimeSeries) -> Result<SeriesView, CodegenError> 
             name: field.name.clone(),
         });
     }
+    let tenant = series
+        .series
+        .first()
+        .filter(|first| first.tenant)
+        .and_then(|_| fields.first())
+        .map(|tenant| SeriesTenantView {
+            field: tenant.clone(),
+            row: format!("{}InTenant", bare(&ident)),
+            fields: fields[1..].to_vec(),
+            series: format!("{}ScopedSeries", bare(&ident)),
+            series_fields: fields[1..series.series.len()].to_vec(),
+        });
     Ok(SeriesView {
+        tenant,
         doc: doc_lines(
             series.doc.as_deref(),
             &format!("A point of the time series `{}`.", series.name),
