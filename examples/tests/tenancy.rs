@@ -14,11 +14,12 @@ use corm::changes::Position;
 use corm::tenancy::{DropTenant, TenantId, TenantProgress, TenantState, Tenants};
 use corm::testing::with_keyspace;
 use corm::{StreamExt, TryStreamExt};
+use corm_examples::generated::till_ledger::{Refunded, Sold};
 use corm_examples::generated::{
     CheckoutTime, CheckoutTimeInTenant, CheckoutTimeScopedSeries, Customer, Db, MIGRATIONS,
     OrderPartition, ShopNote, ShopNoteInTenant, ShopNotePatch, ShopNoteScopedKey,
     ShopNoteScopedPartition, ShopSettingsInTenant, ShopSettingsScopedKey, ShopStaffInTenant,
-    ShopStaffPatch, ShopStaffScopedKey, Ticket, TicketStatus,
+    ShopStaffPatch, ShopStaffScopedKey, Ticket, TicketStatus, TillLedgerEvent,
 };
 
 fn tenant(name: &str) -> TenantId {
@@ -717,6 +718,120 @@ async fn a_tenant_series_reads_its_own_points() {
         shops.sort();
         shops.dedup_by(|a, b| a == b);
         assert_eq!(shops, ["acme", "globex", "initech"]);
+    })
+    .await;
+}
+
+/// A till's takings, replayed from its ledger.
+#[derive(Debug, Default, corm::serde::Serialize, corm::serde::Deserialize)]
+#[serde(crate = "corm::serde")]
+struct Takings {
+    cents: i64,
+}
+
+impl corm::events::Aggregate for Takings {
+    type Event = TillLedgerEvent;
+
+    fn apply(&mut self, event: &TillLedgerEvent) {
+        match event {
+            TillLedgerEvent::Sold(sold) => self.cents += sold.cents,
+            TillLedgerEvent::Refunded(refund) => self.cents -= refund.cents,
+        }
+    }
+}
+
+/// An event store with a tenant id: two shops keep a stream with the
+/// same id; each shop's handle appends, versions, loads and runs commands
+/// on its own stream only (a writer behind its own shop's stream gets a
+/// conflict), and the admin handle sees each stream under its shop.
+#[tokio::test]
+async fn a_tenant_event_stream_is_its_own() {
+    with_keyspace("tenant_events", |session| async move {
+        let db = common::db(session).await;
+        let front = "front".to_owned();
+        let (acme, globex) = (db.tenant("acme".to_owned()), db.tenant("globex".to_owned()));
+        let sold = |cents| TillLedgerEvent::Sold(Sold { cents });
+        assert_eq!(
+            acme.till_ledger()
+                .append(&front, 0, &[sold(500), sold(250)])
+                .await
+                .unwrap(),
+            2
+        );
+        // The same id in another shop is another stream, at version 0.
+        assert_eq!(globex.till_ledger().version(&front).await.unwrap(), 0);
+        assert_eq!(
+            globex
+                .till_ledger()
+                .append(&front, 0, &[sold(9000)])
+                .await
+                .unwrap(),
+            1
+        );
+        // A writer that read acme's stream at version 0 is refused.
+        let stale = acme.till_ledger().append(&front, 0, &[sold(1)]).await;
+        assert!(
+            matches!(stale, Err(corm::Error::Conflict { .. })),
+            "{stale:?}"
+        );
+        let events: Vec<_> = acme
+            .till_ledger()
+            .load(&front, 1)
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(
+            events.iter().map(|event| event.version).collect::<Vec<_>>(),
+            [1, 2]
+        );
+        // A command on each shop's stream sees that shop's takings only.
+        let refund = |takings: &Takings| {
+            Ok::<_, std::convert::Infallible>(vec![TillLedgerEvent::Refunded(Refunded {
+                cents: takings.cents / 10,
+            })])
+        };
+        assert_eq!(
+            acme.till_ledger()
+                .execute::<Takings, _>(&front, refund)
+                .await
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            globex
+                .till_ledger()
+                .execute::<Takings, _>(&front, refund)
+                .await
+                .unwrap(),
+            2
+        );
+        let acme_takings = acme
+            .till_ledger()
+            .load_aggregate::<Takings>(&front)
+            .await
+            .unwrap();
+        assert_eq!((acme_takings.state.cents, acme_takings.version), (675, 3));
+        let globex_takings = globex
+            .till_ledger()
+            .load_aggregate::<Takings>(&front)
+            .await
+            .unwrap();
+        assert_eq!(
+            (globex_takings.state.cents, globex_takings.version),
+            (8100, 2)
+        );
+        // The admin handle names a stream by shop and id.
+        let admin = db.admin();
+        assert_eq!(
+            admin
+                .till_ledger()
+                .version(&("globex".to_owned(), front.clone()))
+                .await
+                .unwrap(),
+            2
+        );
     })
     .await;
 }

@@ -300,10 +300,17 @@ impl Db {
 {% endfor %}
 {% for store in file.stores %}
 
+{% if store.tenant.is_some() %}
+    /// The streams of the event store `{{ store.ident }}` (table {{ store.events_table }}),
+    /// every tenant's: through [`Db::admin`] for programs (projections).
+    #[must_use]
+    pub(super) fn {{ store.accessor }}(&self) -> corm::events::EventStore<'_, {{ store.ident }}> {
+{% else %}
     /// The streams of the event store `{{ store.ident }}` (table {{ store.events_table }}):
     /// `append`, `load`, `load_aggregate`, `execute`, `projection`.
     #[must_use]
     pub fn {{ store.accessor }}(&self) -> corm::events::EventStore<'_, {{ store.ident }}> {
+{% endif %}
         corm::events::EventStore::new(&self.inner.session, &self.inner.{{ store.accessor }})
     }
 {% endfor %}
@@ -371,6 +378,15 @@ impl<'a> AdminDb<'a> {
         self.db.{{ accessor }}()
     }
 {% endfor %}
+{% for (accessor, stream) in tenant_db.stores %}
+
+    /// The `{{ stream }}` streams of every tenant (ids with their tenant;
+    /// projections).
+    #[must_use]
+    pub fn {{ accessor }}(&self) -> corm::events::EventStore<'a, {{ stream }}> {
+        self.db.{{ accessor }}()
+    }
+{% endfor %}
 }
 
 impl<'a> TenantDb<'a> {
@@ -393,6 +409,14 @@ impl<'a> TenantDb<'a> {
     #[must_use]
     pub fn {{ accessor }}(&self) -> corm::tenancy::ScopedSeries<'a, {{ point }}> {
         corm::tenancy::ScopedSeries::new(self.db.{{ accessor }}(), Clone::clone(&self.tenant))
+    }
+{% endfor %}
+{% for (accessor, stream) in tenant_db.stores %}
+
+    /// The tenant's `{{ stream }}` streams.
+    #[must_use]
+    pub fn {{ accessor }}(&self) -> corm::tenancy::ScopedEvents<'a, {{ stream }}> {
+        corm::tenancy::ScopedEvents::new(self.db.{{ accessor }}(), Clone::clone(&self.tenant))
     }
 {% endfor %}
 }

@@ -89,3 +89,16 @@ impl corm::events::EventStream for {{ store.ident }} {
         projected_table: {{ store.projected_table }},
     };
 }
+{% if let Some((tenant, id)) = store.tenant %}
+
+/// A stream id is the pair (tenant id, id): a tenant's handle fills the
+/// tenant id.
+impl corm::tenancy::TenantStream for {{ store.ident }} {
+    type Tenant = {{ tenant }};
+    type ScopedId = {{ id }};
+
+    fn id_with_tenant(tenant: &{{ tenant }}, id: &{{ id }}) -> Self::Id {
+        (Clone::clone(tenant), Clone::clone(id))
+    }
+}
+{% endif %}

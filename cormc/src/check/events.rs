@@ -21,18 +21,25 @@ pub(super) fn check_event_store(
     ctx: &mut Context,
 ) -> Option<ir::EventStore> {
     let mut id = None;
+    let mut tenant = None;
     for field in &decl.fields {
-        if field.name.name != "id" {
+        let is_tenant = field
+            .attributes
+            .iter()
+            .any(|attribute| matches!(attribute.kind, ast::AttributeKind::Tenant));
+        if is_tenant && field.name.name != "id" && tenant.is_none() {
+            tenant = Some(field);
+        } else if field.name.name != "id" {
             ctx.error(
                 Code::ReservedName,
                 format!(
-                    "an event store declares only its stream `id`, not `{}`",
+                    "an event store declares only its stream `id` (and a tenant id), not `{}`",
                     field.name.name
                 ),
                 field.name.span,
                 "not allowed here",
             )
-            .help("put data in an `event`; the stream is identified by `id`");
+            .help("put data in an `event`; the stream is identified by `id` (within a tenant, with a field marked `@tenant`)");
         } else if id.is_some() {
             ctx.error(
                 Code::DuplicateMember,
@@ -66,6 +73,30 @@ pub(super) fn check_event_store(
     if !key_field_allowed(&id_field, "stream id", id.span, ctx) {
         return None;
     }
+    // A tenant id makes the stream id the pair (tenant, id), so that each
+    // stream, and each partition of its events, belongs to one tenant.
+    let tenant = match tenant {
+        Some(tenant) => {
+            let field = resolve_fields(
+                std::slice::from_ref(tenant),
+                Owner::Other("an event store"),
+                Place::Column,
+                symbols,
+                ctx,
+            )
+            .into_iter()
+            .next()?;
+            if !super::models::tenant_type_allowed(&field, ctx) {
+                return None;
+            }
+            Some(field)
+        }
+        None => None,
+    };
+    let id_type = match &tenant {
+        Some(tenant) => ir::Type::Tuple(vec![tenant.ty.clone(), id_field.ty]),
+        None => id_field.ty,
+    };
     let snapshot_every = match &decl.snapshot {
         Some(snapshot) => match u32::try_from(snapshot.every.value) {
             Ok(n @ 1..) => Some(n),
@@ -143,7 +174,8 @@ pub(super) fn check_event_store(
     Some(ir::EventStore {
         name: decl.name.name.clone(),
         doc: decl.doc.as_ref().map(|doc| doc.text.clone()),
-        id_type: id_field.ty,
+        id_type,
+        tenant,
         snapshot_every,
         partition_events,
         events,

@@ -208,8 +208,11 @@ fn apply_attribute(
         }
         ast::AttributeKind::Tenant => {
             // A time series' first series field may be its tenant id too
-            // (`time_series.rs` checks where it is).
-            if matches!(owner, Owner::Other("a time series")) || !model_only(ctx, "tenant") {
+            // (`time_series.rs` checks where it is), and an event store's
+            // field beside `id`.
+            if matches!(owner, Owner::Other("a time series" | "an event store"))
+                || !model_only(ctx, "tenant")
+            {
                 field.tenant = true;
             }
         }

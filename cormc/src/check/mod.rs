@@ -175,12 +175,12 @@ fn check_with(schema: &Schema, allowed: &[Code]) -> Checked {
         .iter()
         .filter_map(|t| time_series::check_time_series(t, &symbols, &mut ctx))
         .collect();
-    check_tenant_types(&models, &time_series, &mut ctx);
     let event_stores: Vec<ir::EventStore> = symbols
         .event_stores
         .iter()
         .filter_map(|e| events::check_event_store(e, &symbols, &udts, &mut ctx))
         .collect();
+    check_tenant_types(&models, &time_series, &event_stores, &mut ctx);
     let sagas: Vec<ir::Saga> = symbols
         .sagas
         .iter()
@@ -475,7 +475,12 @@ fn table_owners(
 
 /// Every `@tenant` field of a schema has one type: `db.tenant(id)` takes
 /// one id for all of them.
-fn check_tenant_types(models: &[ir::Model], series: &[ir::TimeSeries], ctx: &mut Context) {
+fn check_tenant_types(
+    models: &[ir::Model],
+    series: &[ir::TimeSeries],
+    stores: &[ir::EventStore],
+    ctx: &mut Context,
+) {
     let mut tenants = models
         .iter()
         .flat_map(|model| model.fields.iter().filter(|field| field.tenant).take(1))
@@ -483,7 +488,8 @@ fn check_tenant_types(models: &[ir::Model], series: &[ir::TimeSeries], ctx: &mut
             series
                 .iter()
                 .flat_map(|series| series.series.iter().filter(|field| field.tenant).take(1)),
-        );
+        )
+        .chain(stores.iter().filter_map(|store| store.tenant.as_ref()));
     let Some(first) = tenants.next() else {
         return;
     };

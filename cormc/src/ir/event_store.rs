@@ -16,8 +16,12 @@ pub struct EventStore {
     pub name: String,
     /// `///` documentation.
     pub doc: Option<String>,
-    /// The stream id's type (`id: T`).
+    /// The stream id's type (`id: T`; with a tenant id, the tuple of the
+    /// tenant id's type and `T`).
     pub id_type: Type,
+    /// The tenant id (a field marked `@tenant`), which with `id` makes the
+    /// stream id.
+    pub tenant: Option<Field>,
     /// `snapshot every N`.
     pub snapshot_every: Option<u32>,
     /// `partition every K`: the events of one stream per partition

@@ -34,12 +34,26 @@ impl<'a, S: EventStream> EventStore<'a, S> {
         id: &'a S::Id,
         from: u64,
     ) -> Result<impl Stream<Item = Result<Recorded<S::Event>>> + Send + 'a> {
+        self.load_of(id, from).await
+    }
+
+    /// [`load`](Self::load) of an id held by reference or shared (an
+    /// `Arc`, when the caller builds the id and the stream outlives it: a
+    /// tenant's handle).
+    pub(crate) async fn load_of<I>(
+        &self,
+        id: I,
+        from: u64,
+    ) -> Result<impl Stream<Item = Result<Recorded<S::Event>>> + Send + 'a>
+    where
+        I: std::ops::Deref<Target = S::Id> + Clone + Send + Sync + 'a,
+    {
         let store = *self;
         Ok(self
-            .rows::<Row>(&self.statements.events, id, from)
+            .rows::<Row, I>(&self.statements.events, id.clone(), from)
             .await?
             .and_then(move |(version, event_type, payload, recorded_at)| {
-                std::future::ready(store.decode(id, version, event_type, &payload, recorded_at))
+                std::future::ready(store.decode(&id, version, event_type, &payload, recorded_at))
             }))
     }
 
@@ -53,7 +67,7 @@ impl<'a, S: EventStream> EventStore<'a, S> {
     ) -> Result<impl Stream<Item = Result<(Recorded<S::Event>, Option<Uuid>)>> + Send + 'a> {
         let store = *self;
         Ok(self
-            .rows::<RowWithAppend>(&self.statements.events_with_appends, id, from)
+            .rows::<RowWithAppend, _>(&self.statements.events_with_appends, id, from)
             .await?
             .and_then(move |(version, event_type, payload, recorded_at, append)| {
                 std::future::ready(
@@ -66,14 +80,15 @@ impl<'a, S: EventStream> EventStore<'a, S> {
 
     /// The rows `statement` reads of stream `id` from version `from` on,
     /// partition after partition.
-    async fn rows<R>(
+    async fn rows<R, I>(
         &self,
         statement: &crate::Statement,
-        id: &'a S::Id,
+        id: I,
         from: u64,
     ) -> Result<impl Stream<Item = Result<R>> + Send + 'a>
     where
         R: for<'f, 'm> scylla::deserialize::row::DeserializeRow<'f, 'm> + Send + 'static,
+        I: std::ops::Deref<Target = S::Id> + Clone + Send + Sync + 'a,
     {
         let spec = S::SPEC;
         self.check_layout().await?;
@@ -86,12 +101,13 @@ impl<'a, S: EventStream> EventStore<'a, S> {
         let (session, page_size) = (self.session, self.options.page_size);
         let partitions = stream::unfold(Some(first), move |partition| {
             let prepared = prepared.clone();
+            let id = id.clone();
             async move {
                 let partition = partition?;
                 let rows = paging::stream::<R>(
                     session,
                     prepared,
-                    (id, to_cql(partition), to_cql(from)),
+                    (&*id, to_cql(partition), to_cql(from)),
                     page_size,
                 )
                 .await;

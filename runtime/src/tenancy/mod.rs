@@ -34,11 +34,13 @@
 //! given a tenant's handle has no way to write another tenant's id. The
 //! unscoped `db.<model>()` stays the explicit cross-tenant (admin) handle.
 
+mod events;
 mod registry;
 mod scoped;
 mod series;
 mod tenant_id;
 
+pub use events::{ScopedEvents, TenantStream};
 pub use registry::{
     DropTenant, MigrateAllReport, TenancySpec, TenantInfo, TenantProgress, TenantState, Tenants,
 };

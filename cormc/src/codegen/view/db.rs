@@ -327,6 +327,8 @@ pub struct TenantDbView {
     pub models: Vec<(String, String)>,
     /// (accessor, point type) of each time series with one.
     pub series: Vec<(String, String)>,
+    /// (accessor, stream marker type) of each event store with one.
+    pub stores: Vec<(String, String)>,
 }
 
 /// How a tenant's keyspace is made (`tenancy per_keyspace`): the
@@ -469,6 +471,11 @@ impl DbFile {
                 reason: "a schema with `@tenant` fields has `Db::tenant`, `Db::admin`, `TenantDb` and `AdminDb`, which its accessor or type would clash with".to_owned(),
             });
         }
+        let stores: Vec<super::StoreView> = schema
+            .event_stores
+            .iter()
+            .map(|store| super::store_view(store, &schema.udts))
+            .collect::<Result<_, _>>()?;
         let series: Vec<super::SeriesView> = schema
             .time_series
             .iter()
@@ -489,19 +496,31 @@ impl DbFile {
                     .filter(|view| view.tenant.is_some())
                     .map(|view| (view.accessor.clone(), view.ident.clone()))
                     .collect();
+                let tenant_stores: Vec<(String, String)> = stores
+                    .iter()
+                    .filter(|view| view.tenant.is_some())
+                    .map(|view| (view.accessor.clone(), view.ident.clone()))
+                    .collect();
                 types
                     .models
                     .iter()
                     .find_map(|view| view.tenant.as_ref().map(|tenant| &tenant.field))
+                    .map(|field| field.ty.clone())
                     .or_else(|| {
-                        series
-                            .iter()
-                            .find_map(|view| view.tenant.as_ref().map(|tenant| &tenant.field))
+                        series.iter().find_map(|view| {
+                            view.tenant.as_ref().map(|tenant| tenant.field.ty.clone())
+                        })
                     })
-                    .map(|field| TenantDbView {
-                        ty: field.ty.clone(),
+                    .or_else(|| {
+                        stores
+                            .iter()
+                            .find_map(|view| view.tenant.as_ref().map(|(tenant, _)| tenant.clone()))
+                    })
+                    .map(|ty| TenantDbView {
+                        ty,
                         models,
                         series: tenant_series,
+                        stores: tenant_stores,
                     })
             },
             tenancy: schema
@@ -516,11 +535,7 @@ impl DbFile {
                 .map(|keyspace| format!("{:?}", keyspace.name.as_str())),
             repos,
             series,
-            stores: schema
-                .event_stores
-                .iter()
-                .map(|store| super::store_view(store, &schema.udts))
-                .collect::<Result<_, _>>()?,
+            stores,
             sagas: schema
                 .sagas
                 .iter()

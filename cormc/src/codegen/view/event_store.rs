@@ -28,6 +28,9 @@ pub struct EventView {
 /// One event store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreView {
+    /// With a tenant id: the Rust types of the tenant id and of the `id`
+    /// within a tenant (the stream id is their pair).
+    pub tenant: Option<(String, String)>,
     /// Doc lines of the marker type.
     pub doc: Vec<String>,
     /// The store's name, as a Rust string literal (for errors).
@@ -90,7 +93,18 @@ pub fn store_view(store: &ir::EventStore, udts: &[ir::Udt]) -> Result<StoreView,
         });
     }
     let snapshots = store.snapshot_every.map(|_| &store.snapshots_table);
+    let tenant = match (&store.tenant, &store.id_type) {
+        (Some(_), Type::Tuple(parts)) if parts.len() == 2 => {
+            let what = format!("`{}.id`", store.name);
+            Some((
+                rust_type(&parts[0], &what)?.path,
+                rust_type(&parts[1], &what)?.path,
+            ))
+        }
+        _ => None,
+    };
     Ok(StoreView {
+        tenant,
         doc: doc_lines(
             store.doc.as_deref(),
             &format!("The event store `{}`.", store.name),
