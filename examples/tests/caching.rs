@@ -105,6 +105,58 @@ async fn a_read_after_a_write_never_returns_the_old_value() {
     .await;
 }
 
+/// A `@unique` lookup goes through the model's cache: a repeated
+/// `find_by_email` sends no request, and a write that moves the email
+/// (an update, a delete, another row taking it) is seen by the next
+/// lookup, never the owner before it.
+#[tokio::test]
+async fn a_unique_lookup_is_cached_and_never_outlives_a_write() {
+    with_keyspace("cache_unique_lookup", |session| async move {
+        let db = db(session).await;
+        let (first, second) = (customer(1), customer(2));
+        db.customer().insert(&first).await.unwrap();
+        db.customer().insert(&second).await.unwrap();
+        let email = first.email.clone();
+        let found = db.customer().find_by_email(&email).await.unwrap().unwrap();
+        assert_eq!(found.id, first.id);
+        let before = db.customer().cache().unwrap().stats();
+        for _ in 0..20 {
+            let found = db.customer().find_by_email(&email).await.unwrap().unwrap();
+            assert_eq!(found.id, first.id);
+        }
+        // The lookup and the row both from memory: two hits a call, no
+        // request.
+        let after = db.customer().cache().unwrap().stats();
+        assert_eq!(after.hits - before.hits, 40, "{after:?}");
+        assert_eq!(after.loads, before.loads);
+
+        // The first customer changes email: the old one finds nobody, the
+        // new one finds it.
+        let moved = "moved@example.com".to_owned();
+        db.customer()
+            .update(&first.key(), &CustomerPatch::default().email(moved.clone()))
+            .await
+            .unwrap();
+        assert_eq!(db.customer().find_by_email(&email).await.unwrap(), None);
+        let found = db.customer().find_by_email(&moved).await.unwrap().unwrap();
+        assert_eq!(found.id, first.id);
+        // The second customer takes the freed email: found at once.
+        db.customer()
+            .update(
+                &second.key(),
+                &CustomerPatch::default().email(email.clone()),
+            )
+            .await
+            .unwrap();
+        let found = db.customer().find_by_email(&email).await.unwrap().unwrap();
+        assert_eq!(found.id, second.id);
+        // A delete gives it back.
+        db.customer().delete(&second.key()).await.unwrap();
+        assert_eq!(db.customer().find_by_email(&email).await.unwrap(), None);
+    })
+    .await;
+}
+
 /// A hundred concurrent misses of one key make one request; a miss of a
 /// missing row is cached too, and an insert ends it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

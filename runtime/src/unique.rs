@@ -29,6 +29,11 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
+/// The cache keys of `@unique` lookups: the first field's, then one more
+/// for each other `@unique` field of the model (clear of named queries',
+/// relation loaders' and vector searches' keys).
+pub const LOOKUP_STATEMENTS: u64 = 1 << 34;
+
 /// The name of the lookup-table column that holds a claim's token.
 pub const TOKEN_COLUMN: &str = "corm_claim";
 

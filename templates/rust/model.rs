@@ -781,14 +781,28 @@ impl<'a> {{ repo.repo }}<'a> {
     /// `@unique` lookup table, or `None`. A claim whose row does not hold
     /// the value (left by a cancelled write) finds nothing.
 {% endif %}
+{% if spec.cached %}
+    ///
+    /// Through the model's cache: the owner found for a value is kept
+    /// until any write of the model, then the row is read through the
+    /// cache as `get` reads it.
+{% endif %}
     ///
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
     /// reading a row.
     pub async fn find_by_{{ unique.name }}(&self, {{ unique.scope_param }}value: {{ unique.param }}) -> corm::Result<Option<{{ repo.model }}>> {
-        let owner = match self.{{ unique.name }}_claim({{ unique.scope_arg }}{{ unique.param_ref }}).await? {
-            Some(corm::unique::Held { owner: Some(owner), .. }) => owner,
-            _ => return Ok(None),
+        let owner = self.base.unique_owner(
+            {{ unique.lookup_key }},
+            &self.claims.find_{{ unique.name }},
+            &({{ unique.scope_arg }}{{ unique.param_ref }},),
+            || async move {
+                let held = self.{{ unique.name }}_claim({{ unique.scope_arg }}{{ unique.param_ref }}).await?;
+                Ok(held.and_then(|held| held.owner))
+            },
+        ).await?;
+        let Some(owner) = owner else {
+            return Ok(None);
         };
         Ok(self.base.get(&owner).await?.filter(|row| {{ unique.holds_param }}))
     }

@@ -174,6 +174,52 @@ impl<'a, T: Table> Repository<'a, T> {
         )
     }
 
+    /// The owner of a `@unique` value: `read` (the claim in the lookup
+    /// table) through the table's row cache when it has one, keyed by
+    /// `lookup` (the generated key of the field's lookup) and the bytes of
+    /// `values` as `find` binds them (the value, and the tenant id of a
+    /// model with one). Any write of the table marks every such entry
+    /// stale, as it does a query's: claims change only in writes. The
+    /// caller still reads the owner's row and checks that it holds the
+    /// value, so an owner read before a claim moved never yields a wrong
+    /// row.
+    ///
+    /// # Errors
+    /// `read`'s; [`Error::Unbound`] when `values` do not bind.
+    #[doc(hidden)]
+    pub async fn unique_owner<F, Fut>(
+        &self,
+        lookup: u64,
+        find: &crate::Statement,
+        values: &(impl SerializeRow + ?Sized),
+        read: F,
+    ) -> Result<Option<T::Key>>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<Option<T::Key>>>,
+    {
+        #[cfg(feature = "cache")]
+        if let Some(caching) = self.statements().caching()
+            && let Some(cache) = caching.rows.as_ref()
+        {
+            let prepared = find.prepared(self.session()).await?;
+            let cache_key = CacheKey::new(lookup, prepared, values)
+                .map_err(|error| unbound(find.text(), &error))?;
+            let epochs = &caching.epochs;
+            match cache.lookup::<Option<T::Key>>(&cache_key, epochs).await {
+                Lookup::Fresh(owner) | Lookup::Refresh(owner) => return Ok(owner),
+                Lookup::Miss => {}
+            }
+            let read = || async { Ok((read().await?, size_of::<Option<T::Key>>())) };
+            return cache
+                .load(cache_key, epochs, || epochs.query_mark(), read)
+                .await;
+        }
+        #[cfg(not(feature = "cache"))]
+        let _ = (lookup, find, values);
+        read().await
+    }
+
     /// [`query_cached`](Self::query_cached) without the `cache` feature:
     /// no cache.
     #[cfg(not(feature = "cache"))]

@@ -232,6 +232,9 @@ pub struct UniqueView {
     pub scope_of_key: String,
     /// See [`scope_param`](Self::scope_param).
     pub scope_of_row: String,
+    /// The key of its lookups in the model's cache
+    /// (`corm::unique::LOOKUP_STATEMENTS + n`).
+    pub lookup_key: String,
 }
 
 /// The generated `update`: its columns and how each is filled.
@@ -639,7 +642,10 @@ fn repo_view(
     let key_columns: Vec<String> = model.key.fields().map(&column).collect();
     let unique = model
         .unique_fields()
-        .map(|field| unique_view(model, view, field, &key_columns, types, &mut add))
+        .enumerate()
+        .map(|(index, field)| {
+            unique_view(model, view, (index, field), &key_columns, types, &mut add)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let literal = |text: &str| format!("{text:?}");
     let spec = SpecView {
@@ -886,13 +892,13 @@ fn clustered_view(
     }))
 }
 
-/// A `@unique` field: its view, and its lookup table's statements passed to
-/// `add` (claim, keep, release, find). `key_columns` are the model's key
-/// columns, quoted, in key order.
+/// The `index`th `@unique` field: its view, and its lookup table's
+/// statements passed to `add` (claim, keep, release, find). `key_columns`
+/// are the model's key columns, quoted, in key order.
 fn unique_view(
     model: &ir::Model,
     view: &ModelView,
-    field: &ir::Field,
+    (index, field): (usize, &ir::Field),
     key_columns: &[String],
     types: &TypesFile,
     add: &mut dyn FnMut(&str, &str, String),
@@ -1039,6 +1045,10 @@ fn unique_view(
         scope_arg: scope.map_or_else(String::new, |_| "tenant, ".to_owned()),
         scope_of_key: scope.map_or_else(String::new, |(ident, _)| format!("&key.{ident}, ")),
         scope_of_row: scope.map_or_else(String::new, |(ident, _)| format!("&row.{ident}, ")),
+        lookup_key: match index {
+            0 => "corm::unique::LOOKUP_STATEMENTS".to_owned(),
+            n => format!("corm::unique::LOOKUP_STATEMENTS + {n}"),
+        },
         owner,
     })
 }
