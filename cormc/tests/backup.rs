@@ -454,3 +454,101 @@ async fn a_backup_and_a_restore_killed_midway_resume_and_every_table_comes_back_
     })
     .await;
 }
+
+/// A disk that fills up midway, as a file-size limit on the backup's
+/// process (`ulimit -f`; writes past it fail with EFBIG, the signal
+/// ignored): the backup ends with a message naming the file it could not
+/// write and a non-zero status, what it recorded is intact, and a run
+/// with room finishes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_that_runs_out_of_space_says_so_and_resumes() {
+    corm::testing::with_keyspace("backup_full", |session| async move {
+        let source = session.keyspace().unwrap();
+        session
+            .run_ddl("CREATE TABLE notes (id int, seq int, body text, PRIMARY KEY ((id), seq))")
+            .await
+            .unwrap();
+        // A small table, backed up first: its chunks fit.
+        session
+            .run_ddl("CREATE TABLE labels (id int PRIMARY KEY, name text)")
+            .await
+            .unwrap();
+        for id in 0..50 {
+            session
+                .query("INSERT INTO labels (id, name) VALUES (?, 'label')", (id,))
+                .await
+                .unwrap();
+        }
+        let insert = session
+            .prepare("INSERT INTO notes (id, seq, body) VALUES (?, ?, ?)")
+            .await
+            .unwrap();
+        let rows = 20_000;
+        corm::futures::stream::iter(0..rows)
+            .map(|n: i32| {
+                let insert = &insert;
+                let session = &session;
+                async move {
+                    // Bodies that do not compress away: the chunks are big.
+                    let body = format!("{:x}", md5_like(n));
+                    session
+                        .execute(insert, (n / 20, n % 20, body))
+                        .await
+                        .unwrap();
+                }
+            })
+            .buffer_unordered(64)
+            .collect::<Vec<()>>()
+            .await;
+        let root = std::env::temp_dir().join(format!("corm-backups-{source}"));
+        let _ = std::fs::remove_dir_all(&root);
+        let path = root.to_str().unwrap().to_owned();
+        let cormc_path = env!("CARGO_BIN_EXE_cormc");
+        // 64 blocks of 512 bytes: room for the manifest, not for a chunk.
+        let full = Command::new("sh")
+            .args([
+                "-c",
+                "trap '' XFSZ; ulimit -f 64; exec \"$@\"",
+                "sh",
+                cormc_path,
+            ])
+            .args(["backup", "--keyspace", &source, "--ranges", "8", &path])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&full.stderr);
+        // 2: the backup stopped (1 is a refused or damaged backup).
+        assert_eq!(full.status.code(), Some(2), "{full:?}");
+        assert!(
+            said.contains("File too large") && said.contains(&path),
+            "the message names the file it could not write: {said}"
+        );
+        assert!(said.contains("run the same command again"), "{said}");
+        let done_before = manifest_ranges(&root);
+        let finished = cormc(&["backup", "--keyspace", &source, "--ranges", "8", &path]);
+        assert_eq!(finished.status.code(), Some(0), "{finished:?}");
+        // The ranges finished before the disk filled are not read again.
+        let said = String::from_utf8_lossy(&finished.stdout);
+        assert!(
+            said.contains(&format!("{done_before} ranges were already done")),
+            "{said}"
+        );
+        println!("{done_before} ranges were done when the disk filled");
+        let verified = cormc(&["backup", "verify", &path]);
+        assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+        assert!(
+            String::from_utf8_lossy(&verified.stdout).contains(&format!("{} rows", rows + 50)),
+            "{verified:?}"
+        );
+        assert!(done_before > 0, "some ranges finished before the disk filled");
+        std::fs::remove_dir_all(&root).unwrap();
+    })
+    .await;
+}
+
+/// A number that looks random, for bodies zstd can't shrink much.
+fn md5_like(n: i32) -> u128 {
+    let mut x =
+        u128::from(n.unsigned_abs()).wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835);
+    x ^= x >> 61;
+    x.wrapping_mul(0xBF58_476D_1CE4_E5B9_94D0_49BB_1331_11EB)
+}

@@ -412,6 +412,7 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
         });
     }
     let mut helpers: BTreeMap<String, HelperType> = BTreeMap::new();
+    let mut input_helpers: BTreeMap<String, HelperType> = BTreeMap::new();
     let mut scalars: BTreeSet<&'static str> = aggregate_scalars;
     let mut connections = false;
     for (model, item) in file.models.iter().zip(&schema.models) {
@@ -565,7 +566,9 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
     }
     for (store, item) in file.stores.iter().zip(&schema.event_stores) {
         let name = &store.name;
-        collect_named(schema, &item.id_type, &mut helpers, &mut scalars);
+        // A stream id is only ever an argument: its helper types are
+        // inputs alone (an output type no field returns is not served).
+        collect_named(schema, &item.id_type, &mut input_helpers, &mut scalars);
         scalars.insert("BigInt");
         scalars.insert("Timestamp");
         let members: Vec<&str> = store
@@ -597,12 +600,18 @@ pub fn render_sdl(schema: &ir::Schema, file: &GraphqlFile) -> String {
             object_and_input(&mut out, &event.object);
         }
     }
+    let outputs: BTreeSet<String> = helpers.keys().cloned().collect();
+    for (name, helper) in input_helpers {
+        helpers.entry(name).or_insert(helper);
+    }
     for (name, helper) in &helpers {
-        block(&mut out, "type", name, helper.description, |out| {
-            for (column, ty, _) in &helper.fields {
-                field(out, "", column, &[], ty);
-            }
-        });
+        if outputs.contains(name) {
+            block(&mut out, "type", name, helper.description, |out| {
+                for (column, ty, _) in &helper.fields {
+                    field(out, "", column, &[], ty);
+                }
+            });
+        }
         block(
             &mut out,
             "input",
