@@ -539,7 +539,10 @@ async fn a_backup_that_runs_out_of_space_says_so_and_resumes() {
             String::from_utf8_lossy(&verified.stdout).contains(&format!("{} rows", rows + 50)),
             "{verified:?}"
         );
-        assert!(done_before > 0, "some ranges finished before the disk filled");
+        assert!(
+            done_before > 0,
+            "some ranges finished before the disk filled"
+        );
         std::fs::remove_dir_all(&root).unwrap();
     })
     .await;

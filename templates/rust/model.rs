@@ -199,22 +199,7 @@ impl corm::tenancy::TenantScoped for {{ item.ident }} {
     type ScopedKey = {{ tenant.key }};
     type ScopedPartition = {{ tenant.partition }};
 
-    fn with_tenant(tenant: {{ tenant.field.ty }}, row: {{ tenant.row }}) -> Self {
-        Self {
-            {{ tenant.field.ident }}: tenant,
-{% for field in tenant.fields %}
-            {{ field.ident }}: row.{{ field.ident }},
-{% endfor %}
-        }
-    }
-
-    fn without_tenant(self) -> {{ tenant.row }} {
-        {{ tenant.row }} {
-{% for field in tenant.fields %}
-            {{ field.ident }}: self.{{ field.ident }},
-{% endfor %}
-        }
-    }
+{% call tenant_handles::tenant_conversions(tenant.field, tenant.row, tenant.fields) %}{% endcall %}
 
     fn key_with_tenant(
         tenant: &{{ tenant.field.ty }},

@@ -30,3 +30,22 @@ impl {{ scoped.wrapper }}<'_> {
     }
 }
 {% endmacro %}
+{# `TenantScoped`'s and `TenantPoint`'s conversions: fill and strip the tenant id. #}
+{% macro tenant_conversions(field, row, fields) %}
+    fn with_tenant(tenant: {{ field.ty }}, row: {{ row }}) -> Self {
+        Self {
+            {{ field.ident }}: tenant,
+{% for column in fields.iter() %}
+            {{ column.ident }}: row.{{ column.ident }},
+{% endfor %}
+        }
+    }
+
+    fn without_tenant(self) -> {{ row }} {
+        {{ row }} {
+{% for column in fields.iter() %}
+            {{ column.ident }}: self.{{ column.ident }},
+{% endfor %}
+        }
+    }
+{% endmacro %}

@@ -1,4 +1,5 @@
 {% import "rust/row_codecs.rs" as rows %}
+{% import "rust/scoped.rs" as tenant_handles %}
 //! {{ series.ident }}: the point, series and rollup types of time series
 //! table {{ series.table }}, and how they bind and read.
 {% for path in uses %}
@@ -83,22 +84,7 @@ impl corm::tenancy::TenantPoint for {{ series.ident }} {
     type Row = {{ tenant.row }};
     type ScopedSeries = {{ tenant.series }};
 
-    fn with_tenant(tenant: {{ tenant.field.ty }}, row: {{ tenant.row }}) -> Self {
-        Self {
-            {{ tenant.field.ident }}: tenant,
-{% for field in tenant.fields %}
-            {{ field.ident }}: row.{{ field.ident }},
-{% endfor %}
-        }
-    }
-
-    fn without_tenant(self) -> {{ tenant.row }} {
-        {{ tenant.row }} {
-{% for field in tenant.fields %}
-            {{ field.ident }}: self.{{ field.ident }},
-{% endfor %}
-        }
-    }
+{% call tenant_handles::tenant_conversions(tenant.field, tenant.row, tenant.fields) %}{% endcall %}
 
     fn series_with_tenant(
         tenant: &{{ tenant.field.ty }},
