@@ -96,16 +96,58 @@ fn shapes(sdl: &str) -> Result<BTreeMap<String, Shape>, String> {
     Ok(shapes)
 }
 
+/// The types of `shapes` a client can meet: those reached from the root
+/// types through fields, arguments, input fields and union members, as
+/// introspection lists them (a type registered but never used, such as
+/// the output side of a tuple that is only ever an argument, is not
+/// served).
+fn served(shapes: BTreeMap<String, Shape>) -> BTreeMap<String, Shape> {
+    let mut reached: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut pending: Vec<String> = ["Query", "Mutation", "Subscription"]
+        .into_iter()
+        .filter(|root| shapes.contains_key(*root))
+        .map(str::to_owned)
+        .collect();
+    while let Some(name) = pending.pop() {
+        if !reached.insert(name.clone()) {
+            continue;
+        }
+        let Some((kind, _, members)) = shapes.get(&name) else {
+            continue;
+        };
+        for (member, (ty, _, arguments)) in members {
+            let named = if *kind == "union" {
+                vec![member.as_str()]
+            } else {
+                std::iter::once(ty.as_str())
+                    .chain(arguments.iter().map(|(_, ty)| ty.as_str()))
+                    .collect()
+            };
+            for ty in named {
+                let inner = ty.trim_matches(|c| matches!(c, '[' | ']' | '!'));
+                if !inner.is_empty() && !reached.contains(inner) {
+                    pending.push(inner.to_owned());
+                }
+            }
+        }
+    }
+    shapes
+        .into_iter()
+        .filter(|(name, _)| reached.contains(name))
+        .collect()
+}
+
 /// How `schema` differs from what `sdl` describes, one line per
-/// difference (empty when they agree). Built-in scalars and directives
-/// are not compared.
+/// difference (empty when they agree), over the types a client can reach
+/// from the root types, as introspection lists them. Built-in scalars and
+/// directives are not compared.
 ///
 /// # Errors
 /// When either text does not parse as SDL.
 pub fn sdl_differences(schema: &Schema, sdl: &str) -> Result<Vec<String>, String> {
     let built =
-        shapes(&schema.sdl()).map_err(|error| format!("the built schema's SDL: {error}"))?;
-    let written = shapes(sdl).map_err(|error| format!("the SDL given: {error}"))?;
+        served(shapes(&schema.sdl()).map_err(|error| format!("the built schema's SDL: {error}"))?);
+    let written = served(shapes(sdl).map_err(|error| format!("the SDL given: {error}"))?);
     let mut differences = Vec::new();
     for (name, shape) in &written {
         match built.get(name) {

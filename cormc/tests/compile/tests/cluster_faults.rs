@@ -878,3 +878,106 @@ async fn speculative_executions_and_driver_retries_are_counted() {
     })
     .await;
 }
+
+/// A backup that loses a node midway (issue #19): in a keyspace with one
+/// copy of each row, the ranges on the killed node can't be read
+/// elsewhere, so the backup stops with the driver's error and keeps the
+/// ranges it finished; with the node back, the same call reads only the
+/// rest, and the verified backup holds every row.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_backup_that_loses_a_node_resumes_when_it_is_back() {
+    with_cluster_keyspace("backup_lost", config(), |cluster, session| async move {
+        let keyspace = format!("{}_one", session.keyspace().unwrap());
+        session
+            .run_ddl(&format!(
+                "CREATE KEYSPACE {keyspace} WITH replication = \
+                 {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
+            ))
+            .await
+            .unwrap();
+        session
+            .run_ddl(&format!(
+                "CREATE TABLE {keyspace}.notes (id int PRIMARY KEY, body text)"
+            ))
+            .await
+            .unwrap();
+        let insert = session
+            .prepare(&format!(
+                "INSERT INTO {keyspace}.notes (id, body) VALUES (?, ?)"
+            ))
+            .await
+            .unwrap();
+        let rows = 30_000;
+        corm::futures::stream::iter(0..rows)
+            .map(|id: i32| {
+                let (session, insert) = (&session, &insert);
+                async move {
+                    session
+                        .execute(insert, (id, format!("note {id}")))
+                        .await
+                        .unwrap();
+                }
+            })
+            .buffer_unordered(64)
+            .collect::<Vec<()>>()
+            .await;
+        settle_schema().await;
+        let folder = std::env::temp_dir().join(format!("corm-backup-{keyspace}"));
+        let _ = std::fs::remove_dir_all(&folder);
+        // Slow, one range at a time: the node is lost midway.
+        let options = corm::backup::BackupOptions {
+            ranges: 32,
+            concurrency: 1,
+            tables: None,
+            max_rows_per_second: Some(2_000),
+        };
+        let finished_ranges = |folder: &std::path::Path| {
+            std::fs::read_to_string(folder.join("manifest.json"))
+                .map_or(0, |text| text.matches("\"sha256\"").count())
+        };
+        let running = {
+            let (session, keyspace, folder, options) = (
+                session.clone(),
+                keyspace.clone(),
+                folder.clone(),
+                options.clone(),
+            );
+            tokio::spawn(async move {
+                corm::backup::backup(&session, &keyspace, &folder, &options, &|_| {}).await
+            })
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while finished_ranges(&folder) < 4 {
+            assert!(Instant::now() < deadline, "the backup made no progress");
+            assert!(
+                !running.is_finished(),
+                "the backup finished before the node was lost"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        cluster.kill(2).await;
+        let stopped = running.await.unwrap();
+        let error = stopped.expect_err("a range on the lost node can't be read");
+        println!("[backup] stopped with: {error}");
+        let done = finished_ranges(&folder);
+        assert!(done >= 4, "the finished ranges are kept: {done}");
+        let verified = corm::backup::verify(&folder).unwrap();
+        assert!(verified.rows < u64::try_from(rows).unwrap());
+
+        cluster.whole().await;
+        let started = Instant::now();
+        let report = corm::backup::backup(&session, &keyspace, &folder, &options, &|_| {})
+            .await
+            .unwrap();
+        took("the backup's rest, the node back", started);
+        assert_eq!(report.ranges_skipped, done, "{report:?}");
+        let verified = corm::backup::verify(&folder).unwrap();
+        assert_eq!(verified.rows, u64::try_from(rows).unwrap(), "{verified:?}");
+        session
+            .run_ddl(&format!("DROP KEYSPACE {keyspace}"))
+            .await
+            .unwrap();
+        std::fs::remove_dir_all(&folder).unwrap();
+    })
+    .await;
+}
