@@ -51,12 +51,7 @@ const _: () = corm::cache::require_cache_feature::<{{ item.ident }}>();
 /// handle fills.
 #[derive(Debug, Clone, PartialEq)]
 pub struct {{ tenant.row }} {
-{% for field in tenant.fields %}
-{% for line in field.doc %}
-///{{ line }}
-{% endfor %}
-    pub {{ field.ident }}: {{ field.ty }},
-{% endfor %}
+{% call tenant_handles::fields_without_tenant(tenant.fields) %}{% endcall %}
 }
 
 /// The primary key of a `{{ item.ident }}` within its tenant (without

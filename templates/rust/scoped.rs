@@ -49,3 +49,12 @@ impl {{ scoped.wrapper }}<'_> {
         }
     }
 {% endmacro %}
+{# The fields of a row without its tenant id (`<Model>InTenant`, `<Series>InTenant`). #}
+{% macro fields_without_tenant(fields) %}
+{% for column in fields.iter() %}
+{% for line in column.doc.iter() %}
+    ///{{ line }}
+{% endfor %}
+    pub {{ column.ident }}: {{ column.ty }},
+{% endfor %}
+{% endmacro %}

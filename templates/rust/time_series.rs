@@ -61,12 +61,7 @@ pub struct {{ series.series_ident }} {
 /// `{{ tenant.field.ident }}`, which the handle fills.
 #[derive(Debug, Clone, PartialEq)]
 pub struct {{ tenant.row }} {
-{% for field in tenant.fields %}
-{% for line in field.doc %}
-    ///{{ line }}
-{% endfor %}
-    pub {{ field.ident }}: {{ field.ty }},
-{% endfor %}
+{% call tenant_handles::fields_without_tenant(tenant.fields) %}{% endcall %}
 }
 
 /// A series of [`{{ series.ident }}`] within its tenant (without

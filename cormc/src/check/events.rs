@@ -61,15 +61,7 @@ pub(super) fn check_event_store(
         .help("add e.g. `id: uuid`");
         return None;
     };
-    let id_field = resolve_fields(
-        std::slice::from_ref(id),
-        Owner::Other("an event store"),
-        Place::Column,
-        symbols,
-        ctx,
-    )
-    .into_iter()
-    .next()?;
+    let id_field = store_field(id, symbols, ctx)?;
     if !key_field_allowed(&id_field, "stream id", id.span, ctx) {
         return None;
     }
@@ -77,15 +69,7 @@ pub(super) fn check_event_store(
     // stream, and each partition of its events, belongs to one tenant.
     let tenant = match tenant {
         Some(tenant) => {
-            let field = resolve_fields(
-                std::slice::from_ref(tenant),
-                Owner::Other("an event store"),
-                Place::Column,
-                symbols,
-                ctx,
-            )
-            .into_iter()
-            .next()?;
+            let field = store_field(tenant, symbols, ctx)?;
             if !super::models::tenant_type_allowed(&field, ctx) {
                 return None;
             }
@@ -186,6 +170,20 @@ pub(super) fn check_event_store(
         projected_table: format!("{snake}_projected"),
         span: decl.span,
     })
+}
+
+/// An event store's own field (`id`, or the tenant id), resolved as a
+/// column; `None` when its type does not resolve (reported).
+fn store_field(field: &ast::Field, symbols: &Symbols<'_>, ctx: &mut Context) -> Option<ir::Field> {
+    resolve_fields(
+        std::slice::from_ref(field),
+        Owner::Other("an event store"),
+        Place::Column,
+        symbols,
+        ctx,
+    )
+    .into_iter()
+    .next()
 }
 
 /// The Rust names the generated module of an event store uses besides its
