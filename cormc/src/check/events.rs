@@ -65,6 +65,16 @@ pub(super) fn check_event_store(
     if !key_field_allowed(&id_field, "stream id", id.span, ctx) {
         return None;
     }
+    if id_field.tenant {
+        ctx.error(
+            Code::MisplacedAttribute,
+            "the stream `id` can't be the tenant id",
+            id.span,
+            "marked `@tenant`",
+        )
+        .help("declare the tenant id as a field of its own beside `id` (`shop: text @tenant`): the stream id is then the pair");
+        return None;
+    }
     // A tenant id makes the stream id the pair (tenant, id), so that each
     // stream, and each partition of its events, belongs to one tenant.
     let tenant = match tenant {

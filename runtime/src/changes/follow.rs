@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use futures::{Stream, TryStreamExt, future};
+use futures::{Stream, StreamExt, TryStreamExt, future};
 use scylla::value::{CqlTimestamp, CqlTimeuuid};
 
 use super::log::{BUCKET_MILLIS, RawChange, SHARDS, bucket_of};
@@ -107,22 +107,16 @@ impl<'a, T: Logged> Repository<'a, T> {
         after: Position,
         options: FollowOptions,
     ) -> impl Stream<Item = Result<Change<T>>> + Send + use<'a, T> {
-        let repository = *self;
-        let follower = Follower::new(self.session(), self.statements(), after, options);
-        futures::stream::unfold(Some(follower), move |follower| async move {
-            let mut follower = follower?;
-            let item = match follower.next().await {
-                Ok((raw, late)) => repository.decode_change(&raw, late).await,
-                Err(error) => Err(error),
-            };
-            // A failure ends the stream after it is delivered.
-            let follower = item.is_ok().then_some(follower);
-            Some((item, follower))
-        })
+        self.changes_with_progress(after, options)
+            .filter_map(|item| {
+                std::future::ready(match item {
+                    Ok(Followed::Change(change)) => Some(Ok(change)),
+                    Ok(Followed::ReadTo(_)) => None,
+                    Err(error) => Some(Err(error)),
+                })
+            })
     }
-}
 
-impl<'a, T: Logged> Repository<'a, T> {
     /// [`changes_with`](Self::changes_with), also saying how far the
     /// reader has read each time it catches up
     /// ([`Followed::ReadTo`]): what a consumer that must know that no
@@ -148,6 +142,7 @@ impl<'a, T: Logged> Repository<'a, T> {
                 Ok(FollowEvent::ReadTo(position)) => Ok(Followed::ReadTo(position)),
                 Err(error) => Err(error),
             };
+            // A failure ends the stream after it is delivered.
             let follower = item.is_ok().then_some(follower);
             Some((item, follower))
         })

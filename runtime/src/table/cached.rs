@@ -159,19 +159,41 @@ impl<'a, T: Table> Repository<'a, T> {
             async {
                 let statement = self.named(named);
                 let prepared = statement.prepared(self.session()).await?;
-                let cache_key = CacheKey::new(named.key, prepared, values)
-                    .map_err(|error| unbound(prepared.get_statement(), &error))?;
-                let epochs = &caching.epochs;
-                match cache.lookup::<V>(&cache_key, epochs).await {
-                    Lookup::Fresh(answer) | Lookup::Refresh(answer) => return Ok(answer),
-                    Lookup::Miss => {}
-                }
-                cache
-                    .load(cache_key, epochs, || epochs.query_mark(), read)
+                self.answer_through(caching, cache, named.key, prepared, values, read)
                     .await
             }
             .await,
         )
+    }
+
+    /// The answer `read` gives for `values` bound to `prepared` (known to
+    /// the table as `key`), through `cache`: an entry any write of the
+    /// table marks stale (a query's answer, a `@unique` value's owner).
+    #[cfg(feature = "cache")]
+    async fn answer_through<V, F, Fut>(
+        &self,
+        caching: &'a Caching,
+        cache: &'a TableCache,
+        key: u64,
+        prepared: &scylla::statement::prepared::PreparedStatement,
+        values: &(impl SerializeRow + ?Sized),
+        read: F,
+    ) -> Result<V>
+    where
+        V: Clone + Send + Sync + 'static,
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<(V, usize)>>,
+    {
+        let cache_key = CacheKey::new(key, prepared, values)
+            .map_err(|error| unbound(prepared.get_statement(), &error))?;
+        let epochs = &caching.epochs;
+        match cache.lookup::<V>(&cache_key, epochs).await {
+            Lookup::Fresh(answer) | Lookup::Refresh(answer) => return Ok(answer),
+            Lookup::Miss => {}
+        }
+        cache
+            .load(cache_key, epochs, || epochs.query_mark(), read)
+            .await
     }
 
     /// The owner of a `@unique` value: `read` (the claim in the lookup
@@ -203,16 +225,9 @@ impl<'a, T: Table> Repository<'a, T> {
             && let Some(cache) = caching.rows.as_ref()
         {
             let prepared = find.prepared(self.session()).await?;
-            let cache_key = CacheKey::new(lookup, prepared, values)
-                .map_err(|error| unbound(find.text(), &error))?;
-            let epochs = &caching.epochs;
-            match cache.lookup::<Option<T::Key>>(&cache_key, epochs).await {
-                Lookup::Fresh(owner) | Lookup::Refresh(owner) => return Ok(owner),
-                Lookup::Miss => {}
-            }
             let read = || async { Ok((read().await?, size_of::<Option<T::Key>>())) };
-            return cache
-                .load(cache_key, epochs, || epochs.query_mark(), read)
+            return self
+                .answer_through(caching, cache, lookup, prepared, values, read)
                 .await;
         }
         #[cfg(not(feature = "cache"))]
