@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use futures::{StreamExt, TryStreamExt};
 
-use super::chunk::{self, Cells, RawRow};
+use super::chunk::{self, RawRow};
 use super::error::{BackupError, io};
 use super::manifest::{Manifest, RangeBackup, TableBackup, write_atomically};
 use super::{Progress, shape};
@@ -219,9 +219,8 @@ async fn read_range(
     let (start, end) = bounds(index, count);
     let read_at = Utc::now();
     let prepared = session.prepare(select).await?;
-    let rows: Vec<Cells> = crate::paging::stream::<RawRow>(session, prepared, (start, end), None)
+    let rows: Vec<RawRow> = crate::paging::stream::<RawRow>(session, prepared, (start, end), None)
         .await?
-        .map_ok(|row| row.0)
         .try_collect()
         .await?;
     let (bytes, sha256) = chunk::encode(&rows, width).map_err(|error| io(folder, error))?;

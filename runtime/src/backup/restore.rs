@@ -16,7 +16,7 @@ use scylla::statement::batch::{Batch, BatchType};
 use scylla::statement::prepared::PreparedStatement;
 use serde::{Deserialize, Serialize};
 
-use super::chunk::{self, Cells};
+use super::chunk;
 use super::error::{BackupError, io};
 use super::manifest::{ColumnBackup, Manifest, RangeBackup, TableBackup, write_atomically};
 use super::shape;
@@ -163,12 +163,15 @@ pub async fn restore(
             .map(|range| async move {
                 let path = folder.join(&table.name).join(&range.file);
                 let bytes = std::fs::read(&path).map_err(|error| io(&path, error))?;
-                let (_, rows) = chunk::decode(&bytes).map_err(|problem| BackupError::Chunk {
+                let problem = |problem| BackupError::Chunk {
                     table: table.name.clone(),
                     file: range.file.clone(),
                     problem,
-                })?;
-                let expired = writer.write_range(&rows, range).await?;
+                };
+                let plain = chunk::decompress(&bytes).map_err(problem)?;
+                drop(bytes);
+                let rows = plain.rows().map_err(problem)?;
+                let expired = writer.write_range(rows.rows(), range).await?;
                 Ok::<_, BackupError>((range, expired))
             })
             .buffer_unordered(options.ranges_at_once.max(1));
@@ -258,13 +261,13 @@ async fn check_target(
 }
 
 /// Values bound as sent: raw cells, then an optional write time and TTL.
-struct RawBind {
-    cells: Vec<Option<Vec<u8>>>,
+struct RawBind<'r> {
+    cells: Vec<Option<&'r [u8]>>,
     timestamp: Option<i64>,
     ttl: Option<i32>,
 }
 
-impl SerializeRow for RawBind {
+impl SerializeRow for RawBind<'_> {
     fn serialize(
         &self,
         ctx: &RowSerializationContext<'_>,
@@ -415,7 +418,11 @@ impl<'a> TableWriter<'a> {
 
     /// Writes a range's rows, grouped per partition in unlogged batches;
     /// how many cells had expired.
-    async fn write_range(&self, rows: &[Cells], range: &RangeBackup) -> Result<u64, BackupError> {
+    async fn write_range<'r>(
+        &self,
+        rows: impl Iterator<Item = &'r [Option<&'r [u8]>]>,
+        range: &RangeBackup,
+    ) -> Result<u64, BackupError> {
         let mut expired = 0;
         // Whole seconds since the range's read began, rounded up: a
         // restored cell never outlives its source (it may die up to the
@@ -424,8 +431,8 @@ impl<'a> TableWriter<'a> {
         let elapsed = i32::try_from((elapsed_ms + 999) / 1000).unwrap_or(i32::MAX);
         let default_timestamp = range.read_at.timestamp_micros();
         let mut in_flight = FuturesUnordered::new();
-        let mut pending: Vec<(PreparedStatement, RawBind)> = Vec::new();
-        let mut previous: Option<&Cells> = None;
+        let mut pending: Vec<(PreparedStatement, RawBind<'r>)> = Vec::new();
+        let mut previous: Option<&[Option<&[u8]>]> = None;
         let mut statics_written = false;
         for row in rows {
             let same_partition = previous.is_some_and(|previous| {
@@ -473,14 +480,14 @@ impl<'a> TableWriter<'a> {
 
     /// The statements that write `row`: one per distinct (write time,
     /// TTL) of its cells.
-    async fn row_statements(
+    async fn row_statements<'r>(
         &self,
-        row: &Cells,
+        row: &[Option<&'r [u8]>],
         elapsed: i32,
         default_timestamp: i64,
         statics_written: bool,
         expired: &mut u64,
-    ) -> Result<Vec<(PreparedStatement, RawBind)>, BackupError> {
+    ) -> Result<Vec<(PreparedStatement, RawBind<'r>)>, BackupError> {
         let columns = &self.table.columns;
         // A partition with static cells and no rows comes back with
         // empty clustering columns: only its partition key is bound.
@@ -492,8 +499,7 @@ impl<'a> TableWriter<'a> {
         } else {
             &self.partition
         };
-        let key_cells: Vec<Option<Vec<u8>>> =
-            keys.iter().map(|i| row[self.offsets[*i]].clone()).collect();
+        let key_cells: Vec<Option<&[u8]>> = keys.iter().map(|i| row[self.offsets[*i]]).collect();
         let mut out = Vec::new();
         if self.counter {
             let counters: Vec<usize> = (0..columns.len())
@@ -505,10 +511,8 @@ impl<'a> TableWriter<'a> {
             let mut order = counters.clone();
             order.extend(keys);
             let prepared = self.statement(&order).await?;
-            let mut cells: Vec<Option<Vec<u8>>> = counters
-                .iter()
-                .map(|i| row[self.offsets[*i]].clone())
-                .collect();
+            let mut cells: Vec<Option<&[u8]>> =
+                counters.iter().map(|i| row[self.offsets[*i]]).collect();
             cells.extend(key_cells);
             out.push((
                 prepared,
@@ -538,8 +542,8 @@ impl<'a> TableWriter<'a> {
                 continue;
             }
             let multi = column.is_multi_cell();
-            let timestamp = write_time(row[at + 1].as_deref(), multi).unwrap_or(default_timestamp);
-            let ttl = match time_to_live(row[at + 2].as_deref(), multi) {
+            let timestamp = write_time(row[at + 1], multi).unwrap_or(default_timestamp);
+            let ttl = match time_to_live(row[at + 2], multi) {
                 Some(ttl) if ttl - elapsed <= 0 => {
                     *expired += 1;
                     continue;
@@ -559,7 +563,7 @@ impl<'a> TableWriter<'a> {
             order.extend(&cells_of_group);
             let prepared = self.statement(&order).await?;
             let mut cells = key_cells.clone();
-            cells.extend(cells_of_group.iter().map(|i| row[self.offsets[*i]].clone()));
+            cells.extend(cells_of_group.iter().map(|i| row[self.offsets[*i]]));
             out.push((
                 prepared,
                 RawBind {
@@ -573,10 +577,10 @@ impl<'a> TableWriter<'a> {
     }
 
     /// Sends `statements` (of one partition) as one unlogged batch.
-    fn send(
+    fn send<'r>(
         &self,
-        statements: Vec<(PreparedStatement, RawBind)>,
-    ) -> impl Future<Output = Result<(), BackupError>> + 'a {
+        statements: Vec<(PreparedStatement, RawBind<'r>)>,
+    ) -> impl Future<Output = Result<(), BackupError>> + use<'a, 'r> {
         let session = self.session;
         let counter = self.counter;
         async move {

@@ -24,7 +24,7 @@ const TABLE: &str = "(id int, seq int, name text, amount decimal, ratio float, s
     at timestamp, big varint, data blob, tags set<text>, emb vector<float, 3>, \
     PRIMARY KEY ((id), seq))";
 
-/// The figures of one run.
+/// The figures of a run: medians over its rounds.
 #[derive(Clone, Debug, Serialize)]
 #[serde(crate = "corm::serde")]
 pub struct BackupBench {
@@ -46,6 +46,12 @@ pub struct BackupBench {
     pub restore_rows_per_second: f64,
     /// `COPY FROM` rows per second.
     pub copy_from_rows_per_second: f64,
+    /// Seconds the restore took.
+    pub restore_seconds: f64,
+    /// CPU seconds the restoring process used meanwhile (all its threads:
+    /// reading chunks, building and sending batches), of the two cores it
+    /// shares with the node.
+    pub restore_client_cpu_seconds: f64,
     /// Backup over `COPY TO` (rows per second).
     pub backup_vs_copy: f64,
     /// Restore over `COPY FROM` (rows per second).
@@ -58,24 +64,35 @@ pub struct BackupBench {
     /// Whether COPY FROM refused the rows of a `duration` column that
     /// COPY TO wrote (corm's chunks hold the value's bytes).
     pub copy_refuses_durations: bool,
+    /// Every round's seconds.
+    pub runs: Runs,
 }
 
-/// Fills the source table with `rows` rows, backs it up and restores it
-/// with corm and with `cqlsh` (the path of its command), and compares.
+/// Fills the source table with `rows` rows, then for `rounds` rounds
+/// backs it up and restores it with corm and with `cqlsh` (the path of
+/// its command), alternating which side goes first (A B, B A, …: the
+/// node's background work after a load, flushes and compactions, falls
+/// on both), into emptied tables; the medians, and what came back
+/// exactly after the last round.
 ///
 /// # Errors
 /// [`BenchError`] when a side fails.
 pub async fn measure(
     session: &Session,
     rows: u64,
+    rounds: usize,
     cqlsh: &Path,
     out: &Path,
 ) -> Result<BackupBench, BenchError> {
-    // cqlsh runs in `out` and is given absolute paths.
-    let out = &std::fs::canonicalize(out).map_err(|source| BenchError::Io {
-        what: format!("finding {}", out.display()),
-        source,
-    })?;
+    // cqlsh runs in `out` and is given absolute paths (its own too).
+    let absolute = |path: &Path| {
+        std::path::absolute(path).map_err(|source| BenchError::Io {
+            what: format!("finding {}", path.display()),
+            source,
+        })
+    };
+    let out = &absolute(out)?;
+    let cqlsh = &absolute(cqlsh)?;
     for keyspace in [SOURCE, RESTORED, COPIED] {
         session
             .run_ddl(&format!("DROP KEYSPACE IF EXISTS {keyspace}"))
@@ -85,55 +102,79 @@ pub async fn measure(
                 "CREATE KEYSPACE {keyspace} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
             ))
             .await?;
-        session
-            .run_ddl(&format!("CREATE TABLE {keyspace}.t {TABLE}"))
-            .await?;
     }
+    session
+        .run_ddl(&format!("CREATE TABLE {SOURCE}.t {TABLE}"))
+        .await?;
     fill(session, rows).await?;
     let folder = out.join("backup-chunks");
-    let _ = std::fs::remove_dir_all(&folder);
-    let started = Instant::now();
-    let backed = corm::backup::backup(
-        session,
-        SOURCE,
-        &folder,
-        &corm::backup::BackupOptions::default(),
-        &|_| {},
-    )
-    .await
-    .map_err(|error| BenchError::Run(error.to_string()))?;
-    let backup_seconds = started.elapsed().as_secs_f64();
-    let started = Instant::now();
-    corm::backup::restore(
-        session,
-        &folder,
-        &corm::backup::RestoreOptions::into_keyspace(RESTORED),
-        &|_| {},
-    )
-    .await
-    .map_err(|error| BenchError::Run(error.to_string()))?;
-    let restore_seconds = started.elapsed().as_secs_f64();
     let csv = out.join("backup-copy.csv");
-    let _ = std::fs::remove_file(&csv);
-    let copy_to_seconds = cqlsh_run(
-        cqlsh,
-        out,
-        &format!("COPY {SOURCE}.t TO '{}'", csv.display()),
-    )?;
-    let copy_to_bytes = std::fs::metadata(&csv).map(|m| m.len()).unwrap_or(0);
-    let copy_from_seconds = cqlsh_run(
-        cqlsh,
-        out,
-        &format!("COPY {COPIED}.t FROM '{}'", csv.display()),
-    )?;
+    let mut runs = Runs::default();
+    let mut backup_bytes = 0;
+    let mut copy_to_bytes = 0;
+    for round in 0..rounds.max(1) {
+        for corm_side in [round % 2 == 0, round % 2 != 0] {
+            if corm_side {
+                let _ = std::fs::remove_dir_all(&folder);
+                let started = Instant::now();
+                let backed = corm::backup::backup(
+                    session,
+                    SOURCE,
+                    &folder,
+                    &corm::backup::BackupOptions::default(),
+                    &|_| {},
+                )
+                .await
+                .map_err(|error| BenchError::Run(error.to_string()))?;
+                runs.backup.push(started.elapsed().as_secs_f64());
+                backup_bytes = backed.bytes;
+            } else {
+                let _ = std::fs::remove_file(&csv);
+                runs.copy_to.push(cqlsh_run(
+                    cqlsh,
+                    out,
+                    &format!("COPY {SOURCE}.t TO '{}'", csv.display()),
+                )?);
+                copy_to_bytes = std::fs::metadata(&csv).map(|m| m.len()).unwrap_or(0);
+            }
+        }
+        for corm_side in [round % 2 == 0, round % 2 != 0] {
+            let keyspace = if corm_side { RESTORED } else { COPIED };
+            empty_table(session, keyspace).await?;
+            if corm_side {
+                let _ = std::fs::remove_file(folder.join(format!("restore-{RESTORED}.json")));
+                let cpu_before = crate::cpu::process_time();
+                let started = Instant::now();
+                corm::backup::restore(
+                    session,
+                    &folder,
+                    &corm::backup::RestoreOptions::into_keyspace(RESTORED),
+                    &|_| {},
+                )
+                .await
+                .map_err(|error| BenchError::Run(error.to_string()))?;
+                runs.restore.push(started.elapsed().as_secs_f64());
+                runs.restore_cpu
+                    .push((crate::cpu::process_time() - cpu_before).as_secs_f64());
+            } else {
+                runs.copy_from.push(cqlsh_run(
+                    cqlsh,
+                    out,
+                    &format!("COPY {COPIED}.t FROM '{}'", csv.display()),
+                )?);
+            }
+        }
+    }
     let copy_refuses_durations = durations_refused(session, cqlsh, out).await?;
     let per_second = |seconds: f64| rows as f64 / seconds.max(f64::MIN_POSITIVE);
     let mb = |bytes: u64, seconds: f64| bytes as f64 / 1e6 / seconds.max(f64::MIN_POSITIVE);
+    let (backup_seconds, copy_to_seconds) = (median(&runs.backup), median(&runs.copy_to));
+    let (restore_seconds, copy_from_seconds) = (median(&runs.restore), median(&runs.copy_from));
     let report = BackupBench {
         rows,
         backup_rows_per_second: per_second(backup_seconds),
-        backup_mb_per_second: mb(backed.bytes, backup_seconds),
-        backup_bytes: backed.bytes,
+        backup_mb_per_second: mb(backup_bytes, backup_seconds),
+        backup_bytes,
         copy_to_rows_per_second: per_second(copy_to_seconds),
         copy_to_mb_per_second: mb(copy_to_bytes, copy_to_seconds),
         copy_to_bytes,
@@ -141,13 +182,54 @@ pub async fn measure(
         copy_from_rows_per_second: per_second(copy_from_seconds),
         backup_vs_copy: copy_to_seconds / backup_seconds.max(f64::MIN_POSITIVE),
         restore_vs_copy: copy_from_seconds / restore_seconds.max(f64::MIN_POSITIVE),
+        restore_seconds,
+        restore_client_cpu_seconds: median(&runs.restore_cpu),
         corm_differences: differences(session, RESTORED).await?,
         copy_differences: differences(session, COPIED).await?,
         copy_refuses_durations,
+        runs,
     };
     let _ = std::fs::remove_dir_all(&folder);
     let _ = std::fs::remove_file(&csv);
     Ok(report)
+}
+
+/// The seconds of every round, per side.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(crate = "corm::serde")]
+pub struct Runs {
+    /// `corm::backup`.
+    pub backup: Vec<f64>,
+    /// `COPY TO`.
+    pub copy_to: Vec<f64>,
+    /// `corm::backup::restore`.
+    pub restore: Vec<f64>,
+    /// The restoring process's CPU seconds meanwhile.
+    pub restore_cpu: Vec<f64>,
+    /// `COPY FROM`.
+    pub copy_from: Vec<f64>,
+}
+
+/// The median of `values` (0 for none).
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
+/// Drops and recreates `keyspace`'s table: an empty target for a restore.
+async fn empty_table(session: &Session, keyspace: &str) -> Result<(), BenchError> {
+    session
+        .run_ddl(&format!("DROP TABLE IF EXISTS {keyspace}.t"))
+        .await?;
+    session
+        .run_ddl(&format!("CREATE TABLE {keyspace}.t {TABLE}"))
+        .await?;
+    Ok(())
 }
 
 /// Whether a `duration` column comes back through COPY TO and COPY FROM.

@@ -186,6 +186,10 @@ struct BackupArgs {
     /// Rows in the table.
     #[arg(long, default_value_t = 200_000)]
     rows: u64,
+    /// Rounds of each side (alternating which goes first); medians are
+    /// reported.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
     /// cqlsh (`python3 -m venv target/cqlsh && target/cqlsh/bin/pip install cqlsh`).
     #[arg(long)]
     cqlsh: Option<PathBuf>,
@@ -635,8 +639,9 @@ async fn backup(args: BackupArgs) -> Result<(), BenchError> {
     let session = setup::connect().await?;
     let cqlsh = args.cqlsh.unwrap_or_else(corm_bench::backup::default_cqlsh);
     println!(
-        "backup: {} rows, corm against {} COPY, load average {}",
+        "backup: {} rows, {} rounds, corm against {} COPY, load average {}",
         args.rows,
+        args.rounds,
         cqlsh.display(),
         load_average()
     );
@@ -644,7 +649,8 @@ async fn backup(args: BackupArgs) -> Result<(), BenchError> {
         what: format!("creating {}", args.out.display()),
         source,
     })?;
-    let report = corm_bench::backup::measure(&session, args.rows, &cqlsh, &args.out).await?;
+    let report =
+        corm_bench::backup::measure(&session, args.rows, args.rounds, &cqlsh, &args.out).await?;
     println!(
         "backup: corm {:.0} rows/s ({:.1} MB/s, {} bytes), COPY TO {:.0} rows/s ({:.1} MB/s, {} bytes): {:.1}x",
         report.backup_rows_per_second,
@@ -656,9 +662,14 @@ async fn backup(args: BackupArgs) -> Result<(), BenchError> {
         report.backup_vs_copy
     );
     println!(
-        "restore: corm {:.0} rows/s, COPY FROM {:.0} rows/s: {:.1}x",
-        report.restore_rows_per_second, report.copy_from_rows_per_second, report.restore_vs_copy
+        "restore: corm {:.0} rows/s ({:.1} s, {:.1} s of client CPU), COPY FROM {:.0} rows/s: {:.1}x",
+        report.restore_rows_per_second,
+        report.restore_seconds,
+        report.restore_client_cpu_seconds,
+        report.copy_from_rows_per_second,
+        report.restore_vs_copy
     );
+    println!("seconds per round: {:?}", report.runs);
     println!(
         "not back exactly through corm: {:?}",
         report.corm_differences
