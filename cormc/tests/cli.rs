@@ -323,3 +323,31 @@ async fn migrate_up_reports_each_migration_once() {
     })
     .await;
 }
+
+#[test]
+fn each_command_is_summed_up_by_its_own_line() {
+    let help = stdout(&cormc(&["--help"]));
+    let summary = |command: &str| {
+        help.lines()
+            .find_map(|line| line.trim_start().strip_prefix(command))
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        summary("backup ").starts_with("Back up a keyspace"),
+        "{help}"
+    );
+    assert!(
+        summary("restore ").starts_with("Restore a backup"),
+        "{help}"
+    );
+    assert!(
+        summary("pull ").starts_with("Write a `.corm` file from an existing keyspace"),
+        "{help}"
+    );
+    assert!(
+        summary("migrate ").starts_with("Write the next migration"),
+        "{help}"
+    );
+}

@@ -107,8 +107,6 @@ enum Command {
     /// Write the next migration, or run the migrations against a cluster.
     #[command(subcommand, after_help = migrate::MIGRATE_EXAMPLES)]
     Migrate(migrate::MigrateCommand),
-    /// Write a `.corm` file from an existing keyspace: its types, a model
-    /// per table, its indexes and options, and a first migration.
     /// Back up a keyspace's schema and rows into a folder (or verify one).
     #[cfg(feature = "runner")]
     #[command(after_help = backup::BACKUP_EXAMPLES)]
@@ -117,6 +115,8 @@ enum Command {
     #[cfg(feature = "runner")]
     #[command(after_help = backup::BACKUP_EXAMPLES)]
     Restore(backup::RestoreArgs),
+    /// Write a `.corm` file from an existing keyspace: its types, a model
+    /// per table, its indexes and options, and a first migration.
     #[cfg(feature = "runner")]
     #[command(after_help = pull::PULL_EXAMPLES)]
     Pull {
