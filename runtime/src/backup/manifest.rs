@@ -68,8 +68,27 @@ pub struct RangeBackup {
     pub bytes: u64,
     /// The compressed file's SHA-256, in hex.
     pub sha256: String,
-    /// When its rows were read (remaining TTLs count from then).
+    /// When its read began.
     pub read_at: DateTime<Utc>,
+    /// The pages it was read in, in order: remaining TTLs count from each
+    /// page's second. Empty in a backup written by a corm that did not keep
+    /// them: its TTLs count from `read_at`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<PageRead>,
+}
+
+/// One page of a range's read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRead {
+    /// Rows in it.
+    pub rows: u64,
+    /// The whole second (Unix time, the client's clock) its request was
+    /// sent and answered in: the cluster computed its TTLs in it (with the
+    /// clocks in step), so a cell expires at `second + ttl`. A page whose
+    /// request spanned the turn of a second is read again (twice at most),
+    /// else its earlier second is kept: its cells then come back at most
+    /// a second sooner.
+    pub second: i64,
 }
 
 impl Manifest {

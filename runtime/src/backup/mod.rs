@@ -43,7 +43,7 @@ pub struct Progress<'a> {
     pub ranges_total: usize,
 }
 
-pub use manifest::{ColumnBackup, Manifest, RangeBackup, TableBackup};
+pub use manifest::{ColumnBackup, Manifest, PageRead, RangeBackup, TableBackup};
 pub use read::{BackupOptions, BackupReport, backup};
 pub use restore::{RestoreOptions, RestoreReport, restore};
 pub use verify::{VerifyReport, verify};

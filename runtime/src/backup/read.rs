@@ -4,13 +4,15 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 
 use super::chunk::{self, RawRow};
 use super::error::{BackupError, io};
-use super::manifest::{Manifest, RangeBackup, TableBackup, write_atomically};
+use super::manifest::{Manifest, PageRead, RangeBackup, TableBackup, write_atomically};
 use super::{Progress, shape};
 use crate::Session;
+use crate::paging::{Page, PagingToken};
+use scylla::statement::prepared::PreparedStatement;
 
 /// How a backup runs.
 #[derive(Clone, Debug)]
@@ -219,10 +221,22 @@ async fn read_range(
     let (start, end) = bounds(index, count);
     let read_at = Utc::now();
     let prepared = session.prepare(select).await?;
-    let rows: Vec<RawRow> = crate::paging::stream::<RawRow>(session, prepared, (start, end), None)
-        .await?
-        .try_collect()
-        .await?;
+    let mut rows: Vec<RawRow> = Vec::new();
+    let mut pages = Vec::new();
+    let mut next: Option<PagingToken> = None;
+    loop {
+        let (page, second) =
+            page_in_one_second(session, &prepared, (start, end), next.as_ref()).await?;
+        pages.push(PageRead {
+            rows: page.rows.len() as u64,
+            second,
+        });
+        rows.extend(page.rows);
+        match page.next {
+            Some(token) => next = Some(token),
+            None => break,
+        }
+    }
     let (bytes, sha256) = chunk::encode(&rows, width).map_err(|error| io(folder, error))?;
     let file = format!("{index:05}.zst");
     write_atomically(&folder.join(table).join(&file), &bytes)?;
@@ -233,7 +247,36 @@ async fn read_range(
         bytes: bytes.len() as u64,
         sha256,
         read_at,
+        pages,
     })
+}
+
+/// Reads one page of a range, and the whole second its request was sent
+/// and answered in (the cluster computes the page's TTLs in it); a page
+/// whose request spanned the turn of a second is read again, twice at
+/// most, then its earlier second is kept.
+async fn page_in_one_second(
+    session: &Session,
+    prepared: &PreparedStatement,
+    bounds: (i64, i64),
+    token: Option<&PagingToken>,
+) -> Result<(Page<RawRow>, i64), crate::Error> {
+    let mut tries = 0;
+    loop {
+        let before = Utc::now().timestamp();
+        let page = crate::paging::page(
+            session,
+            prepared,
+            bounds,
+            None,
+            token.map(PagingToken::as_bytes),
+        )
+        .await?;
+        tries += 1;
+        if Utc::now().timestamp() == before || tries == 3 {
+            return Ok((page, before));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -424,12 +424,16 @@ impl<'a> TableWriter<'a> {
         range: &RangeBackup,
     ) -> Result<u64, BackupError> {
         let mut expired = 0;
-        // Whole seconds since the range's read began, rounded up: a
-        // restored cell never outlives its source (it may die up to the
-        // read's own duration, and a second, sooner).
-        let elapsed_ms = (Utc::now() - range.read_at).num_milliseconds().max(0);
-        let elapsed = i32::try_from((elapsed_ms + 999) / 1000).unwrap_or(i32::MAX);
         let default_timestamp = range.read_at.timestamp_micros();
+        // The second each row was read in (its page's; a backup that did
+        // not keep pages: when its range's read began, which is earlier).
+        let mut read_seconds = range
+            .pages
+            .iter()
+            .flat_map(|page| {
+                std::iter::repeat_n(page.second, usize::try_from(page.rows).unwrap_or(0))
+            })
+            .chain(std::iter::repeat(range.read_at.timestamp()));
         let mut in_flight = FuturesUnordered::new();
         let mut pending: Vec<(PreparedStatement, RawBind<'r>)> = Vec::new();
         let mut previous: Option<&[Option<&[u8]>]> = None;
@@ -447,10 +451,16 @@ impl<'a> TableWriter<'a> {
                 statics_written = false;
             }
             previous = Some(row);
+            let expiry = Expiry {
+                read: read_seconds
+                    .next()
+                    .unwrap_or_else(|| range.read_at.timestamp()),
+                now: Utc::now().timestamp(),
+            };
             for (prepared, bind) in self
                 .row_statements(
                     row,
-                    elapsed,
+                    expiry,
                     default_timestamp,
                     statics_written,
                     &mut expired,
@@ -483,7 +493,7 @@ impl<'a> TableWriter<'a> {
     async fn row_statements<'r>(
         &self,
         row: &[Option<&'r [u8]>],
-        elapsed: i32,
+        expiry: Expiry,
         default_timestamp: i64,
         statics_written: bool,
         expired: &mut u64,
@@ -543,12 +553,12 @@ impl<'a> TableWriter<'a> {
             }
             let multi = column.is_multi_cell();
             let timestamp = write_time(row[at + 1], multi).unwrap_or(default_timestamp);
-            let ttl = match time_to_live(row[at + 2], multi) {
-                Some(ttl) if ttl - elapsed <= 0 => {
+            let ttl = match time_to_live(row[at + 2], multi).map(|ttl| expiry.left(ttl)) {
+                Some(None) => {
                     *expired += 1;
                     continue;
                 }
-                Some(ttl) => ttl - elapsed,
+                Some(Some(left)) => left,
                 None => 0,
             };
             groups.entry((timestamp, ttl)).or_default().push(index);
@@ -610,6 +620,30 @@ impl<'a> TableWriter<'a> {
     }
 }
 
+/// When a row was read and is written, to turn the TTLs it was read
+/// with into what is left of them.
+#[derive(Clone, Copy, Debug)]
+struct Expiry {
+    /// The whole second (Unix time) its page was read in.
+    read: i64,
+    /// The whole second it is written in (the client's clock).
+    now: i64,
+}
+
+impl Expiry {
+    /// The TTL to write for a cell read with `ttl` seconds left; `None`
+    /// once it has expired. The cell expired at `read + ttl` in the
+    /// source; written now with `read + ttl - now - 1`, it expires a
+    /// second before that, or at that second when the cluster's clock
+    /// turns a second between this and the write: never later, as long as
+    /// the clocks are in step and the write reaches the cluster before its
+    /// clock has turned a second more.
+    fn left(self, ttl: i32) -> Option<i32> {
+        let left = self.read + i64::from(ttl) - self.now - 1;
+        (left > 0).then(|| i32::try_from(left).unwrap_or(i32::MAX))
+    }
+}
+
 /// A cell's write time: a `bigint`, or for a multi-cell column a list of
 /// them (the latest).
 fn write_time(bytes: Option<&[u8]>, multi: bool) -> Option<i64> {
@@ -655,4 +689,23 @@ fn list_items(bytes: &[u8]) -> impl Iterator<Item = Option<&[u8]>> {
         at += len;
         Some(Some(item))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Expiry;
+
+    #[test]
+    fn what_is_left_of_a_ttl_expires_a_second_early_or_never() {
+        // Read at second 100 with 60 s left: it expired at 160 in the
+        // source; written at 130, 29 s more end it at 159 (or 160 when the
+        // cluster's second turns before the write).
+        let at = |now| Expiry { read: 100, now };
+        assert_eq!(at(130).left(60), Some(29));
+        assert_eq!(at(100).left(60), Some(59));
+        assert_eq!(at(158).left(60), Some(1));
+        assert_eq!(at(159).left(60), None);
+        assert_eq!(at(200).left(60), None);
+        assert_eq!(at(0).left(i32::MAX), Some(i32::MAX));
+    }
 }
