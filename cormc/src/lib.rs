@@ -12,8 +12,9 @@
 //! | [`Builder`] | schema paths (`build.rs`) | files written under an output folder |
 //! | [`format`](mod@format) | [`ast::File`] and its source text | canonical `.corm` text |
 //!
-//! [`cql`] models Cassandra's own schema (DDL parsing, replay, diff,
-//! rendering) for the drift check and generated DDL; [`migrate`] writes and
+//! [`cql`] (the `corm-cql` crate, re-exported) models Cassandra's own
+//! schema (DDL parsing, replay, diff, rendering) for the drift check and
+//! generated DDL; [`migrate`] writes and
 //! embeds migrations. The command line (`cli`, the `cormc` binary) is the
 //! default feature `cli`; `build.rs` users turn default features off.
 
@@ -23,7 +24,8 @@ pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod codegen;
-pub mod cql;
+#[doc(inline)]
+pub use corm_cql as cql;
 pub mod diagnostics;
 pub mod format;
 pub mod ir;

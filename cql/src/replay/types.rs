@@ -1,10 +1,10 @@
 //! Replay of `create`/`alter`/`drop type`.
 
 use super::{Apply, ReplayError, ReplayErrorKind, name_list};
-use crate::cql::ast::{AlterType, AlterTypeAction, CreateType, DropStatement, FieldSpec};
-use crate::cql::ident::Ident;
-use crate::cql::types::CqlType;
-use crate::cql::udt::{UdtDef, UdtField};
+use crate::ast::{AlterType, AlterTypeAction, CreateType, DropStatement, FieldSpec};
+use crate::ident::Ident;
+use crate::types::CqlType;
+use crate::udt::{UdtDef, UdtField};
 
 impl Apply<'_> {
     /// Checks a field type of the type `owner`.

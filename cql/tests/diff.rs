@@ -1,6 +1,6 @@
 //! Diffing schemas: what the drift check reports and `migrate new` writes.
 
-use cormc::cql::{Change, CqlSchema, Replayer, Safety, diff, parse_statement, replay_script};
+use corm_cql::{Change, CqlSchema, Replayer, Safety, diff, parse_statement, replay_script};
 
 fn schema(script: &str) -> CqlSchema {
     match replay_script(script) {

@@ -6,7 +6,7 @@
 //! | stage | input → output | entry point |
 //! | --- | --- | --- |
 //! | lex + parse | statement text → [`DdlStatement`] | [`parse_statement`] |
-//! | replay | statements → [`CqlSchema`] | [`Replayer`], [`replay`] |
+//! | replay | statements → [`CqlSchema`] | [`Replayer`], [`replay()`] |
 //! | diff | two schemas → [`Change`]s | [`diff()`] |
 //! | render | schema or object → DDL text | [`render_schema`] |
 //!

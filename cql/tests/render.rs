@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use cormc::cql::{CqlSchema, render_schema, replay_script};
+use corm_cql::{CqlSchema, render_schema, replay_script};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -1,7 +1,7 @@
 //! The lexer, parser and replayer never panic, and whatever replays
 //! renders back to itself.
 
-use cormc::cql::{
+use corm_cql::{
     CqlSchema, Replayer, diff, lexer::split_statements, parse_script, parse_statement, parse_type,
     render_schema, replay_script,
 };

@@ -2,9 +2,9 @@
 
 use std::ops::Range;
 
-use crate::cql::error::DdlError;
-use crate::cql::ident::Ident;
-use crate::cql::types::CqlType;
+use crate::error::DdlError;
+use crate::ident::Ident;
+use crate::types::CqlType;
 
 /// A statement that Cassandra would refuse at this point of the replay.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -1,10 +1,10 @@
 //! Replay of `create`/`alter`/`drop materialized view`.
 
 use super::{Apply, ReplayError, ReplayErrorKind};
-use crate::cql::ast::{AlterView, CreateView, DropStatement, Name, OptionSpec};
-use crate::cql::ident::Ident;
-use crate::cql::options::{TableOption, TableOptions};
-use crate::cql::view::ViewDef;
+use crate::ast::{AlterView, CreateView, DropStatement, Name, OptionSpec};
+use crate::ident::Ident;
+use crate::options::{TableOption, TableOptions};
+use crate::view::ViewDef;
 
 impl Apply<'_> {
     fn view_options(

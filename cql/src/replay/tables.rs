@@ -1,15 +1,15 @@
 //! Replay of `create`/`alter`/`drop table`.
 
 use super::{Apply, ReplayError, ReplayErrorKind, name_list};
-use crate::cql::ast::{
+use crate::ast::{
     AlterTable, AlterTableAction, ColumnSpec, CreateTable, DropStatement, Name, OptionSpec,
 };
-use crate::cql::ident::Ident;
-use crate::cql::mask::Mask;
-use crate::cql::options::TableOption;
-use crate::cql::suggest;
-use crate::cql::table::{ColumnDef, DroppedColumn, TableDef};
-use crate::cql::types::{CqlType, NativeType};
+use crate::ident::Ident;
+use crate::mask::Mask;
+use crate::options::TableOption;
+use crate::suggest;
+use crate::table::{ColumnDef, DroppedColumn, TableDef};
+use crate::types::{CqlType, NativeType};
 
 impl Apply<'_> {
     /// Checks the type of a column of `table`.

@@ -268,11 +268,11 @@ fn indented_list(lines: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cql::index::{IndexClass, IndexTarget};
-    use crate::cql::keyspace::Replication;
-    use crate::cql::options::{Compaction, CompactionStrategy, TableOptions, WindowUnit};
-    use crate::cql::table::SortOrder;
-    use crate::cql::types::{CqlType, NativeType};
+    use crate::index::{IndexClass, IndexTarget};
+    use crate::keyspace::Replication;
+    use crate::options::{Compaction, CompactionStrategy, TableOptions, WindowUnit};
+    use crate::table::SortOrder;
+    use crate::types::{CqlType, NativeType};
 
     fn id(s: &str) -> Ident {
         Ident::new(s)

@@ -1,11 +1,11 @@
 //! Replay of `create index` and `drop index`.
 
 use super::{Apply, ReplayError, ReplayErrorKind};
-use crate::cql::ast::{CreateIndex, DropStatement};
-use crate::cql::ident::Ident;
-use crate::cql::index::{IndexDef, IndexTarget};
-use crate::cql::table::TableDef;
-use crate::cql::types::NativeType;
+use crate::ast::{CreateIndex, DropStatement};
+use crate::ident::Ident;
+use crate::index::{IndexDef, IndexTarget};
+use crate::table::TableDef;
+use crate::types::NativeType;
 
 /// Cassandra's name for an unnamed index: `<table>_<column>_idx` without
 /// characters other than letters, digits and `_`, then `_1`, `_2`, … while
@@ -38,7 +38,7 @@ impl Apply<'_> {
             )
         };
         let Some(column) = table.column(column_name) else {
-            let suggestion = crate::cql::suggest::closest(
+            let suggestion = crate::suggest::closest(
                 column_name.as_str(),
                 table.columns.iter().map(|c| c.name.as_str()),
             )

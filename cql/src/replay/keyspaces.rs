@@ -1,9 +1,9 @@
 //! Replay of `create`/`alter`/`drop keyspace`.
 
 use super::{Apply, ReplayError, ReplayErrorKind};
-use crate::cql::ast::{AlterKeyspace, CreateKeyspace, DropStatement, Name};
-use crate::cql::keyspace::KeyspaceDef;
-use crate::cql::schema::CqlSchema;
+use crate::ast::{AlterKeyspace, CreateKeyspace, DropStatement, Name};
+use crate::keyspace::KeyspaceDef;
+use crate::schema::CqlSchema;
 
 impl Apply<'_> {
     /// A keyspace statement about another keyspace than the schema's.

@@ -1114,7 +1114,7 @@ fn table_diff(from: &TableDef, to: &TableDef) -> Vec<Change> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cql::replay::replay_script;
+    use crate::replay::replay_script;
 
     fn schema(script: &str) -> CqlSchema {
         replay_script(script).unwrap()

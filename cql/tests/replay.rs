@@ -1,7 +1,7 @@
 //! Replaying migrations: the language reference's examples, every statement
 //! form, and every rule Cassandra enforces as a replay error.
 
-use cormc::cql::{
+use corm_cql::{
     CompactionStrategy, CqlSchema, CqlType, Ident, IndexClass, IndexTarget, NativeType,
     ReplayErrorKind, Replayer, Replication, SortOrder, TableDef, parse_statement,
     replay::ScriptError, replay_script,

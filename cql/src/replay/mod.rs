@@ -344,7 +344,7 @@ fn name_list<'a>(names: impl IntoIterator<Item = &'a Ident>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cql::parser::parse_statement;
+    use crate::parser::parse_statement;
 
     fn apply(replayer: &mut Replayer, text: &str) -> Result<(), ReplayError> {
         replayer.apply(&parse_statement(text).unwrap())
