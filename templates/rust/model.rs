@@ -1,5 +1,6 @@
 {% import "rust/row_codecs.rs" as rows %}
 {% import "rust/scoped.rs" as tenant_handles %}
+{% import "rust/unique_claims.rs" as claims %}
 //! {{ item.ident }}: the row, key and patch types of table `{{ repo.table }}`,
 //! how they bind, and the repository.
 {% for path in uses %}
@@ -740,7 +741,7 @@ impl<'a> {{ repo.repo }}<'a> {
 {% else %}
         if let (Some(corm::unique::Claim::New(token)), Some(value)) = (claims[{{ loop.index0 }}], &patch.{{ unique.ident }}) {
 {% endif %}
-            self.release_{{ unique.name }}({{ unique.scope_of_key }}value, Some(token)).await?;
+            self.release_{{ unique.name }}({% if let Some(tenant) = unique.tenant %}&key.{{ tenant.ident }}, {% endif %}value, Some(token)).await?;
         }
 {% endfor %}
         Ok(())
@@ -771,20 +772,20 @@ impl<'a> {{ repo.repo }}<'a> {
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
     /// reading a row.
-    pub async fn find_by_{{ unique.name }}(&self, {{ unique.scope_param }}value: {{ unique.param }}) -> corm::Result<Option<{{ repo.model }}>> {
+    pub async fn find_by_{{ unique.name }}(&self, {% if let Some(tenant) = unique.tenant %}tenant: &{{ tenant.borrowed }}, {% endif %}value: {{ unique.param }}) -> corm::Result<Option<{{ repo.model }}>> {
         let owner = self.base.unique_owner(
-            {{ unique.lookup_key }},
+            corm::unique::LOOKUP_STATEMENTS{% if unique.index > 0 %} + {{ unique.index }}{% endif %},
             &self.claims.find_{{ unique.name }},
-            &({{ unique.scope_arg }}{{ unique.param_ref }},),
+            &({% if unique.tenant.is_some() %}tenant, {% endif %}{% if !unique.optional && unique.param_kind == UniqueParam::Owned %}&value{% else %}value{% endif %},),
             || async move {
-                let held = self.{{ unique.name }}_claim({{ unique.scope_arg }}{{ unique.param_ref }}).await?;
+                let held = self.{{ unique.name }}_claim({% if unique.tenant.is_some() %}tenant, {% endif %}{% if !unique.optional && unique.param_kind == UniqueParam::Owned %}&value{% else %}value{% endif %}).await?;
                 Ok(held.and_then(|held| held.owner))
             },
         ).await?;
         let Some(owner) = owner else {
             return Ok(None);
         };
-        Ok(self.base.get(&owner).await?.filter(|row| {{ unique.holds_param }}))
+        Ok(self.base.get(&owner).await?.filter(|row| {% call claims::holds_param(unique) %}{% endcall %}))
     }
 
     /// The claim of `value` in the lookup table of `{{ unique.name }}`, if any.
@@ -792,14 +793,14 @@ impl<'a> {{ repo.repo }}<'a> {
     /// # Errors
     /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
     /// reading the row.
-    async fn {{ unique.name }}_claim<V>(&self, {{ unique.scope_param }}value: &V) -> corm::Result<Option<corm::unique::Held<{{ repo.key }}>>>
+    async fn {{ unique.name }}_claim<V>(&self, {% if let Some(tenant) = unique.tenant %}tenant: &{{ tenant.borrowed }}, {% endif %}value: &V) -> corm::Result<Option<corm::unique::Held<{{ repo.key }}>>>
     where
         V: rt::SerializeValue + Sync + ?Sized,
     {
         let prepared = self.claims.find_{{ unique.name }}.prepared(self.base.session()).await?;
         let claim = self.base
             .session()
-            .execute_first::<({% for (field, column, ty) in unique.owner %}Option<{{ ty }}>,{% endfor %} Option<corm::unique::ClaimToken>, Option<i64>, i64)>(prepared, ({{ unique.scope_arg }}value,))
+            .execute_first::<({% for (field, column, ty) in unique.owner %}Option<{{ ty }}>,{% endfor %} Option<corm::unique::ClaimToken>, Option<i64>, i64)>(prepared, ({% if unique.tenant.is_some() %}tenant, {% endif %}value,))
             .await?;
         Ok(claim.map(|({% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %} token, written_micros, now_millis)| corm::unique::Held {
             owner: match ({% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %}) {
@@ -836,7 +837,7 @@ impl<'a> {{ repo.repo }}<'a> {
             if corm::lwt::was_applied(claim.get_statement(), result)? {
                 return Ok(corm::unique::Claim::New(token));
             }
-            let Some(held) = self.{{ unique.name }}_claim({{ unique.scope_of_key }}value).await? else {
+            let Some(held) = self.{{ unique.name }}_claim({% if let Some(tenant) = unique.tenant %}&key.{{ tenant.ident }}, {% endif %}value).await? else {
                 // Given back since: claim it again.
                 continue;
             };
@@ -844,7 +845,7 @@ impl<'a> {{ repo.repo }}<'a> {
                 let keep = self.claims.keep_{{ unique.name }}.prepared(self.base.session()).await?;
                 let result = self.base
                     .session()
-                    .execute(keep, (ttl, {% for (field, column, ty) in unique.kept %}&key.{{ field }},{% endfor %} token, {{ unique.scope_of_key }}value, held.token))
+                    .execute(keep, (ttl, {% for (field, column, ty) in unique.kept %}&key.{{ field }},{% endfor %} token, {% if let Some(tenant) = unique.tenant %}&key.{{ tenant.ident }}, {% endif %}value, held.token))
                     .await?;
                 if corm::lwt::was_applied(keep.get_statement(), result)? {
                     return Ok(corm::unique::Claim::Kept(token));
@@ -852,14 +853,14 @@ impl<'a> {{ repo.repo }}<'a> {
                 continue;
             }
             let holds = match &held.owner {
-                Some(owner) => self.base.get(owner).await?.is_some_and(|row| {{ unique.holds }}),
+                Some(owner) => self.base.get(owner).await?.is_some_and(|row| {% call claims::holds(unique) %}{% endcall %}),
                 None => false,
             };
             if holds || !held.is_older_than(self.base.session().unique_claim_grace()) {
                 break;
             }
             // A stale claim: give it back for its row, then claim again.
-            self.release_{{ unique.name }}({{ unique.scope_of_key }}value, held.token).await?;
+            self.release_{{ unique.name }}({% if let Some(tenant) = unique.tenant %}&key.{{ tenant.ident }}, {% endif %}value, held.token).await?;
         }
         Err(corm::unique::taken({{ repo.model_literal }}, {{ unique.field }}, format!("{value:?}")))
     }
@@ -870,9 +871,9 @@ impl<'a> {{ repo.repo }}<'a> {
     ///
     /// # Errors
     /// The error of the conditional delete.
-    async fn release_{{ unique.name }}(&self, {{ unique.scope_param }}value: &{{ unique.ty }}, token: Option<corm::unique::ClaimToken>) -> corm::Result<()> {
+    async fn release_{{ unique.name }}(&self, {% if let Some(tenant) = unique.tenant %}tenant: &{{ tenant.borrowed }}, {% endif %}value: &{{ unique.ty }}, token: Option<corm::unique::ClaimToken>) -> corm::Result<()> {
         let prepared = self.claims.release_{{ unique.name }}.prepared(self.base.session()).await?;
-        self.base.session().execute(prepared, ({{ unique.scope_arg }}value, token)).await?;
+        self.base.session().execute(prepared, ({% if unique.tenant.is_some() %}tenant, {% endif %}value, token)).await?;
         Ok(())
     }
 
@@ -882,9 +883,9 @@ impl<'a> {{ repo.repo }}<'a> {
     /// # Errors
     /// The error of the read or of the conditional delete.
     async fn release_held_{{ unique.name }}(&self, value: &{{ unique.ty }}, key: &{{ repo.key }}) -> corm::Result<()> {
-        if let Some(held) = self.{{ unique.name }}_claim({{ unique.scope_of_key }}value).await? {
+        if let Some(held) = self.{{ unique.name }}_claim({% if let Some(tenant) = unique.tenant %}&key.{{ tenant.ident }}, {% endif %}value).await? {
             if held.owner.as_ref() == Some(key) {
-                self.release_{{ unique.name }}({{ unique.scope_of_key }}value, held.token).await?;
+                self.release_{{ unique.name }}({% if let Some(tenant) = unique.tenant %}&key.{{ tenant.ident }}, {% endif %}value, held.token).await?;
             }
         }
         Ok(())
@@ -928,11 +929,11 @@ impl<'a> {{ repo.repo }}<'a> {
 {% for unique in repo.unique %}
 {% if unique.optional %}
         if let (Some(corm::unique::Claim::New(token)), Some(value)) = (claims[{{ loop.index0 }}], &row.{{ unique.ident }}) {
-            self.release_{{ unique.name }}({{ unique.scope_of_row }}value, Some(token)).await?;
+            self.release_{{ unique.name }}({% if let Some(tenant) = unique.tenant %}&row.{{ tenant.ident }}, {% endif %}value, Some(token)).await?;
         }
 {% else %}
         if let Some(corm::unique::Claim::New(token)) = claims[{{ loop.index0 }}] {
-            self.release_{{ unique.name }}({{ unique.scope_of_row }}&row.{{ unique.ident }}, Some(token)).await?;
+            self.release_{{ unique.name }}({% if let Some(tenant) = unique.tenant %}&row.{{ tenant.ident }}, {% endif %}&row.{{ unique.ident }}, Some(token)).await?;
         }
 {% endif %}
 {% endfor %}

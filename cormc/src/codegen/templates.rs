@@ -5,7 +5,7 @@ use askama::Template;
 
 use super::view::{
     ClusteredView, DbFile, ModelView, Outcome, QueriesFile, RelationsFile, RepoView, SpecView,
-    TypesFile,
+    TypesFile, UniqueParam,
 };
 
 /// `mod.rs`: the module declarations and re-exports, and the schema's DDL.

@@ -207,13 +207,9 @@ pub struct UniqueView {
     /// The type `find_by_` takes the value as (`&str` for text, `&[u8]`
     /// for blobs, by value for `Copy` types).
     pub param: String,
-    /// `value` as a reference, in `find_by_` (`&value` for a by-value
-    /// parameter).
-    pub param_ref: String,
-    /// Whether `row` holds `value` (a `&ty`).
-    pub holds: String,
-    /// Whether `row` holds `value` (a `param`), in `find_by_`.
-    pub holds_param: String,
+    /// How `find_by_` takes the value, which decides how the template
+    /// compares it with a row's field.
+    pub param_kind: UniqueParam,
     /// The owner's key: each key field with its column in the lookup
     /// table (quoted CQL, as a Rust string literal) and its Rust type, in
     /// key order.
@@ -222,19 +218,33 @@ pub struct UniqueView {
     /// the tenant id, which keys the lookup table of a model with one.
     pub kept: Vec<(String, String, String)>,
     /// For a model with a tenant id, whose lookup table is keyed by tenant
-    /// and value, the tenant parameter before `value` (`tenant: &str, `),
-    /// and empty otherwise; likewise the argument passing it on, and the
-    /// tenant of `key` and of `row` as arguments.
-    pub scope_param: String,
-    /// See [`scope_param`](Self::scope_param).
-    pub scope_arg: String,
-    /// See [`scope_param`](Self::scope_param).
-    pub scope_of_key: String,
-    /// See [`scope_param`](Self::scope_param).
-    pub scope_of_row: String,
-    /// The key of its lookups in the model's cache
-    /// (`corm::unique::LOOKUP_STATEMENTS + n`).
-    pub lookup_key: String,
+    /// and value: the tenant id's field, which the claim helpers take
+    /// before the value.
+    pub tenant: Option<TenantField>,
+    /// Which of the model's `@unique` fields it is (from 0): its lookups'
+    /// key in the model's cache is `corm::unique::LOOKUP_STATEMENTS` plus
+    /// this.
+    pub index: usize,
+}
+
+/// How `find_by_<field>` takes a `@unique` value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniqueParam {
+    /// As a slice: `&str` for text, `&[u8]` for blobs.
+    Slice,
+    /// By reference, `&T`.
+    Borrowed,
+    /// By value (a `Copy` type).
+    Owned,
+}
+
+/// The tenant id's field of a model with one, as the claim helpers take it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantField {
+    /// The Rust field.
+    pub ident: String,
+    /// The type it is borrowed as (`str` for a `String`).
+    pub borrowed: String,
 }
 
 /// The generated `update`: its columns and how each is filled.
@@ -972,7 +982,6 @@ fn unique_view(
     }
     let what = format!("`{}.{}`", model.name, field.name);
     let param = super::queries::param_type(&field.ty, false, &what, types)?;
-    let ident = &field_view.ident;
     let owner: Vec<(String, String, String)> = view
         .key
         .fields
@@ -987,48 +996,23 @@ fn unique_view(
         })
         .collect();
     // The tenant id's field and the type a helper borrows it as.
-    let scope = match (tenant, view.key.fields.first()) {
-        (Some(_), Some(first)) => Some((
-            first.ident.as_str(),
-            if first.ty == "String" {
-                "str"
+    let tenant = match (tenant, view.key.fields.first()) {
+        (Some(_), Some(first)) => Some(TenantField {
+            ident: first.ident.clone(),
+            borrowed: if first.ty == "String" {
+                "str".to_owned()
             } else {
-                first.ty.as_str()
+                first.ty.clone()
             },
-        )),
+        }),
         _ => None,
     };
-    let (holds, holds_param, param_ref) = if field.optional {
-        let param_holds = if param.starts_with("&[") || param == "&str" {
-            format!("row.{ident}.as_deref() == Some(value)")
-        } else if param.starts_with('&') {
-            format!("row.{ident}.as_ref() == Some(value)")
-        } else {
-            format!("row.{ident} == Some(value)")
-        };
-        (
-            format!("row.{ident}.as_ref() == Some(value)"),
-            param_holds,
-            "value",
-        )
-    } else if param.starts_with("&[") || param == "&str" {
-        (
-            format!("row.{ident} == *value"),
-            format!("row.{ident} == value"),
-            "value",
-        )
+    let param_kind = if param.starts_with("&[") || param == "&str" {
+        UniqueParam::Slice
     } else if param.starts_with('&') {
-        (
-            format!("row.{ident} == *value"),
-            format!("row.{ident} == *value"),
-            "value",
-        )
+        UniqueParam::Borrowed
     } else {
-        (
-            format!("row.{ident} == *value"),
-            format!("row.{ident} == value"),
-            "&value",
-        )
+        UniqueParam::Owned
     };
     Ok(UniqueView {
         name,
@@ -1036,19 +1020,11 @@ fn unique_view(
         field: format!("{:?}", field.name),
         optional: field.optional,
         ty: super::rust_type(&field.ty, &what)?.path,
-        param_ref: param_ref.to_owned(),
-        holds,
-        holds_param,
         param,
+        param_kind,
         kept: owner[kept_from..].to_vec(),
-        scope_param: scope.map_or_else(String::new, |(_, ty)| format!("tenant: &{ty}, ")),
-        scope_arg: scope.map_or_else(String::new, |_| "tenant, ".to_owned()),
-        scope_of_key: scope.map_or_else(String::new, |(ident, _)| format!("&key.{ident}, ")),
-        scope_of_row: scope.map_or_else(String::new, |(ident, _)| format!("&row.{ident}, ")),
-        lookup_key: match index {
-            0 => "corm::unique::LOOKUP_STATEMENTS".to_owned(),
-            n => format!("corm::unique::LOOKUP_STATEMENTS + {n}"),
-        },
+        tenant,
+        index,
         owner,
     })
 }
