@@ -1,6 +1,7 @@
 {% import "rust/row_codecs.rs" as rows %}
 {% import "rust/scoped.rs" as tenant_handles %}
 {% import "rust/unique_claims.rs" as claims %}
+{% import "rust/validation_checks.rs" as checks %}
 //! {{ item.ident }}: the row, key and patch types of table `{{ repo.table }}`,
 //! how they bind, and the repository.
 {% for path in uses %}

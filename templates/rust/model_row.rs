@@ -140,7 +140,7 @@ impl {{ patch.ident }} {
         if let Some(value) = &self.{{ field.ident }} {
 {% endif %}
 {% for check in field.checks %}
-            {{ check }}
+            {% call checks::check(check, field.name) %}{% endcall %}
 {% endfor %}
         }
 {% endif %}
@@ -169,7 +169,7 @@ impl {{ item.ident }} {
             let value = &self.{{ field.ident }};
 {% endif %}
 {% for check in field.checks %}
-            {{ check }}
+            {% call checks::check(check, field.name) %}{% endcall %}
 {% endfor %}
         }
 {% endfor %}

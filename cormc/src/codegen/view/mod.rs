@@ -38,7 +38,7 @@ pub use relations::RelationsFile;
 pub use rust_type::rust_type;
 pub use saga::{SagaView, StepView, saga_view};
 pub use time_series::{SeriesView, series_view};
-pub use validate::{ValidateView, ValidatedField, validate_view};
+pub use validate::{Bound, Check, ValidateView, ValidatedField, validate_view};
 
 /// The codes the checker reports for schemas the generator refuses too
 /// (E1202, E1204): the generator's unit tests check such schemas with

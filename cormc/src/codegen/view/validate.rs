@@ -1,11 +1,13 @@
-//! The `@validate` rules of a model as Rust statements: each checks one
-//! field (bound to `value`) and records a violation in `violations` (a
-//! `corm::validate::Violations`).
+//! The `@validate` rules of a model, as data for the template
+//! (`templates/rust/validation_checks.rs`) that writes each as a statement
+//! checking one field (bound to `value`) and recording a violation in
+//! `violations` (a `corm::validate::Violations`).
 
 use crate::codegen::CodegenError;
 use crate::ir::{self, Scalar, Type, Validation};
 
 use super::FieldView;
+use super::exact::ExactNumber;
 
 /// The generated `validate()` of a model and of its patch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,8 +36,45 @@ pub struct ValidatedField {
     pub optional: bool,
     /// Whether the patch has the field.
     pub in_patch: bool,
-    /// One statement per rule, over `value: &T`.
-    pub checks: Vec<String>,
+    /// Its schema name, as a Rust string literal (for the violation).
+    pub name: String,
+    /// Its rules, in the schema's order.
+    pub checks: Vec<Check>,
+}
+
+/// One rule, over `value: &T`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    /// `email`.
+    Email,
+    /// `url`.
+    Url,
+    /// `regex("…")`: the pattern as a Rust string literal.
+    Regex(String),
+    /// `not_empty`.
+    NotEmpty,
+    /// `length(min, max)` of a text, in characters.
+    Length(u64, u64),
+    /// `length(min, max)` of a collection or blob: its `len()`.
+    Size(u64, u64),
+    /// `range(min, max)`.
+    Range(Bound, Bound),
+    /// `one_of(…)` of a text: the values as Rust string literals.
+    OneOfText(Vec<String>),
+    /// `one_of(…)` of a number.
+    OneOf(Vec<Bound>),
+    /// A vector's components are finite and, under a cosine index
+    /// (`true`), not all zero.
+    Vector(bool),
+}
+
+/// A number a rule compares with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bound {
+    /// A Rust literal of an integer or float type (`10`, `0.5`).
+    Literal(String),
+    /// A `decimal` or `varint`, built from its digits.
+    Exact(ExactNumber),
 }
 
 /// The rules of `model`, or `None` when it has none.
@@ -54,7 +93,7 @@ pub fn validate_view(
         let mut checks = field
             .validations
             .iter()
-            .map(|rule| check(rule, &name, ty, &format!("`{}.{}`", model.name, field.name)))
+            .map(|rule| check(rule, ty, &format!("`{}.{}`", model.name, field.name)))
             .collect::<Result<Vec<_>, _>>()?;
         // A vector takes finite components only, and under a cosine index
         // no zero vector.
@@ -62,9 +101,7 @@ pub fn validate_view(
             let cosine = model.vector_indexes.iter().any(|index| {
                 index.field == field.name && index.similarity == ir::Similarity::Cosine
             });
-            checks.push(format!(
-                "violations.vector({name}, value.as_slice(), {cosine});"
-            ));
+            checks.push(Check::Vector(cosine));
         }
         if checks.is_empty() {
             continue;
@@ -73,6 +110,7 @@ pub fn validate_view(
             ident: view.ident.clone(),
             optional: field.optional,
             in_patch: !model.key.contains(&field.name) && !field.on_update_now,
+            name,
             checks,
         });
     }
@@ -82,56 +120,39 @@ pub fn validate_view(
     }))
 }
 
-/// The statement checking `rule` on the field `name` (a Rust literal) of
-/// type `ty`.
-fn check(rule: &Validation, name: &str, ty: &Type, what: &str) -> Result<String, CodegenError> {
+/// `rule` on a field of type `ty`.
+fn check(rule: &Validation, ty: &Type, what: &str) -> Result<Check, CodegenError> {
     let text = matches!(
         ty,
         Type::Scalar(Scalar::Text | Scalar::Varchar | Scalar::Ascii)
     );
+    let float = matches!(ty, Type::Scalar(Scalar::Float | Scalar::Double));
+    let bound = |written: &str| match exact_path(ty) {
+        Some(path) => ExactNumber::parse(written, path)
+            .map(Bound::Exact)
+            .ok_or_else(|| CodegenError::Unsupported {
+                what: what.to_owned(),
+                reason: format!("{written} is not an exact `{path}` of at most 38 digits"),
+            }),
+        None => Ok(Bound::Literal(number(written, float))),
+    };
     Ok(match rule {
-        Validation::Email => format!("violations.email({name}, value);"),
-        Validation::Url => format!("violations.url({name}, value);"),
-        Validation::Regex(pattern) => format!(
-            "{{ static PATTERN: corm::validate::Pattern = corm::validate::Pattern::new({pattern:?}); violations.regex({name}, value, &PATTERN); }}"
-        ),
-        Validation::NotEmpty => format!("violations.not_empty({name}, value.is_empty());"),
-        Validation::Length { min, max } if text => {
-            format!("violations.length({name}, value, {min}, {max});")
+        Validation::Email => Check::Email,
+        Validation::Url => Check::Url,
+        Validation::Regex(pattern) => Check::Regex(format!("{pattern:?}")),
+        Validation::NotEmpty => Check::NotEmpty,
+        Validation::Length { min, max } if text => Check::Length(*min, *max),
+        Validation::Length { min, max } => Check::Size(*min, *max),
+        Validation::Range { min, max } => Check::Range(bound(min)?, bound(max)?),
+        Validation::OneOf(allowed) if text => {
+            Check::OneOfText(allowed.iter().map(|value| format!("{value:?}")).collect())
         }
-        Validation::Length { min, max } => {
-            format!("violations.size({name}, value.len(), {min}, {max});")
-        }
-        Validation::Range { min, max } => {
-            let float = matches!(ty, Type::Scalar(Scalar::Float | Scalar::Double));
-            let (min, max) = match exact_path(ty) {
-                Some(path) => (exact(min, path, what)?, exact(max, path, what)?),
-                None => (number(min, float), number(max, float)),
-            };
-            format!("violations.range({name}, value, &{min}, &{max});")
-        }
-        Validation::OneOf(allowed) if text => format!(
-            "violations.one_of({name}, value.as_str(), &[{}]);",
+        Validation::OneOf(allowed) => Check::OneOf(
             allowed
                 .iter()
-                .map(|value| format!("{value:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+                .map(|value| bound(value))
+                .collect::<Result<_, _>>()?,
         ),
-        Validation::OneOf(allowed) => {
-            let float = matches!(ty, Type::Scalar(Scalar::Float | Scalar::Double));
-            let values = allowed
-                .iter()
-                .map(|value| match exact_path(ty) {
-                    Some(path) => exact(value, path, what).map(|value| format!("&{value}")),
-                    None => Ok(format!("&{}", number(value, float))),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            format!(
-                "violations.one_of({name}, value, &[{}]);",
-                values.join(", ")
-            )
-        }
     })
 }
 
@@ -142,14 +163,6 @@ fn exact_path(ty: &Type) -> Option<&'static str> {
         Type::Scalar(Scalar::Varint) => Some("corm::BigInt"),
         _ => None,
     }
-}
-
-/// `written` as an expression of the exact type at `path`.
-fn exact(written: &str, path: &str, what: &str) -> Result<String, CodegenError> {
-    super::exact::literal(written, path).ok_or_else(|| CodegenError::Unsupported {
-        what: what.to_owned(),
-        reason: format!("{written} is not an exact `{path}` of at most 38 digits"),
-    })
 }
 
 /// A number as written, as a Rust literal of an integer or a float type.
