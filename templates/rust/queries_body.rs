@@ -167,16 +167,16 @@ impl {{ aggregate.repo }}<'_> {
             });
         };
         Ok({{ aggregate.row }} {
-{% for init in native.inits %}
-            {{ init }},
+{% for field in native.fields %}
+            {% call aggregate_rows::native_field(field) %}{% endcall %},
 {% endfor %}
         })
 {% else %}
         self.base.stream::<{{ aggregate.read }}>(prepared, {{ aggregate.values }})
             .await?
             .map_ok(|{{ aggregate.pattern }}| {{ aggregate.row }} {
-{% for init in native.inits %}
-                {{ init }},
+{% for field in native.fields %}
+                {% call aggregate_rows::native_field(field) %}{% endcall %},
 {% endfor %}
             })
             .try_collect()

@@ -4,8 +4,8 @@
 use askama::Template;
 
 use super::view::{
-    Bound, Check, ClusteredView, DbFile, ModelView, Outcome, QueriesFile, RelationsFile, RepoView,
-    SpecView, TypesFile, UniqueParam,
+    Bound, Check, ClusteredView, DbFile, ModelView, Outcome, QueriesFile, ReadAs, RelationsFile,
+    RepoView, SpecView, TypesFile, UniqueParam,
 };
 
 /// `mod.rs`: the module declarations and re-exports, and the schema's DDL.

@@ -28,7 +28,7 @@ use crate::codegen::CodegenError;
 use crate::cql::ident::quote;
 use crate::ir::{self, Literal, Operand, Operator, Scalar, Type};
 
-pub use aggregate::AggregateView;
+pub use aggregate::{AggregateView, ReadAs};
 pub use mutation::{MutationView, Outcome};
 
 /// The most values a driver tuple binds or reads.

@@ -96,8 +96,28 @@ pub struct GroupView {
 /// A native aggregate: the row from the tuple read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NativeView {
-    /// `field` or `field: expression`, in the row's order.
-    pub inits: Vec<String>,
+    /// The row's fields, in its order, each as read.
+    pub fields: Vec<NativeField>,
+}
+
+/// A field of a native aggregate's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NativeField {
+    /// The Rust field, also the name it is read into.
+    pub ident: String,
+    /// How it is read.
+    pub read_as: ReadAs,
+}
+
+/// How a native aggregate's value is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadAs {
+    /// As the row's field type.
+    Itself,
+    /// A `min`/`max`/`sum` of a counter: as `corm::Counter`, unwrapped.
+    Counter,
+    /// Likewise, optional.
+    OptionalCounter,
 }
 
 /// A client-side aggregate: running totals per group, then `having`,
@@ -345,11 +365,17 @@ pub(super) fn aggregate_view(
             let mut selected = grouped.clone();
             let mut read = Vec::new();
             let mut pattern = Vec::new();
-            let mut inits = Vec::new();
+            let mut native_fields = Vec::new();
+            let mut field_as = |ident: &str, read_as| {
+                native_fields.push(NativeField {
+                    ident: ident.to_owned(),
+                    read_as,
+                });
+            };
             for field in &fields[..grouped.len()] {
                 read.push(field.ty.clone());
                 pattern.push(field.ident.clone());
-                inits.push(field.ident.clone());
+                field_as(&field.ident, ReadAs::Itself);
             }
             for (item, field) in aggregate.select.iter().zip(&fields[grouped.len()..]) {
                 selected.push(call_cql(item, model));
@@ -367,14 +393,17 @@ pub(super) fn aggregate_view(
                     } else {
                         "corm::Counter".to_owned()
                     });
-                    inits.push(if optional {
-                        format!("{0}: {0}.map(|counter| counter.0)", field.ident)
-                    } else {
-                        format!("{0}: {0}.0", field.ident)
-                    });
+                    field_as(
+                        &field.ident,
+                        if optional {
+                            ReadAs::OptionalCounter
+                        } else {
+                            ReadAs::Counter
+                        },
+                    );
                 } else {
                     read.push(field.ty.clone());
-                    inits.push(field.ident.clone());
+                    field_as(&field.ident, ReadAs::Itself);
                 }
             }
             if !grouped.is_empty() {
@@ -413,7 +442,9 @@ pub(super) fn aggregate_view(
                 format!("SELECT {} FROM ", selected.join(", ")),
                 read,
                 pattern,
-                Some(NativeView { inits }),
+                Some(NativeView {
+                    fields: native_fields,
+                }),
                 None,
                 details,
                 format!("{base_errors}."),
