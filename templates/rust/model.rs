@@ -410,7 +410,11 @@ impl {{ item.ident }}Claims {
 {% else %}
 /// …), and writes that claim the `@unique` values below.
 {% endif %}
+{% if repo.tenant %}
+/// From [`AdminDb::{{ repo.accessor }}`](super::AdminDb::{{ repo.accessor }}): every tenant's rows.
+{% else %}
 /// From [`Db::{{ repo.accessor }}`].
+{% endif %}
 #[derive(Clone, Copy, Debug)]
 pub struct {{ repo.repo }}<'a> {
     pub(super) base: corm::Repository<'a, {{ item.ident }}>,
