@@ -20,7 +20,8 @@ pub struct Args {
     embeddings: bool,
 }
 
-/// Formatting, lints, then every test of the workspace against the node
+/// Formatting, lints (clippy's and rustdoc's), then every test of the
+/// workspace against the node
 /// (and the secure node beside it, for the TLS and password tests).
 pub fn run(args: Args) -> Outcome {
     if args.embeddings {
@@ -38,6 +39,12 @@ pub fn run(args: Args) -> Outcome {
             "warnings",
         ]),
     )?;
+    // Rustdoc's own lints: links to private or missing items, in the
+    // workspace's code and in the example's generated code, which a user's
+    // `cargo doc` would warn about.
+    let mut docs = cargo(&["doc", "--workspace", "--no-deps"]);
+    docs.env("RUSTDOCFLAGS", "-D warnings");
+    run_step("cargo doc", docs)?;
     // Build the tests before the node takes memory and a core.
     run_step(
         "cargo test --no-run",

@@ -5,25 +5,25 @@
 //!
 //! | pass | module |
 //! | --- | --- |
-//! | names, duplicates, conventions | [`names`] |
-//! | types, frozen nesting, vectors, counters | [`types`] |
-//! | fields and attributes | [`fields`] |
-//! | keyspace | [`keyspace`] |
-//! | UDTs and enums | [`user_types`] |
-//! | models: keys, indexes, counters, static, options | [`models`], [`table_options`] |
-//! | relations | [`relations`] |
-//! | materialized views (read-only models) | [`views`] |
-//! | queries, their restrictions and projections | [`queries`], [`restrictions`], [`projections`] |
-//! | aggregates | [`aggregates`] |
-//! | mutations: what they write and which rows | [`mutations`] |
-//! | time series | [`time_series`] |
-//! | event stores | [`events`] |
-//! | what a secondary index serves | [`index_support`] |
-//! | the desired CQL schema | [`lower`] |
-//! | migration replay and drift | [`migrations`] |
-//! | performance advice (W11xx), on a schema without errors | [`advisor`], [`retention`] (W1107) |
-//! | what `cormc generate` needs beyond CQL (E1202, E1204, E1205) | [`generated`] |
-//! | `@allow(…)`: acknowledged warnings set aside, W0605 | [`allow`] |
+//! | names, duplicates, conventions | `names` |
+//! | types, frozen nesting, vectors, counters | `types` |
+//! | fields and attributes | `fields` |
+//! | keyspace | `keyspace` |
+//! | UDTs and enums | `user_types` |
+//! | models: keys, indexes, counters, static, options | `models`, `table_options` |
+//! | relations | `relations` |
+//! | materialized views (read-only models) | `views` |
+//! | queries, their restrictions and projections | `queries`, `restrictions`, `projections` |
+//! | aggregates | `aggregates` |
+//! | mutations: what they write and which rows | `mutations` |
+//! | time series | `time_series` |
+//! | event stores | `events` |
+//! | what a secondary index serves | `index_support` |
+//! | the desired CQL schema | `lower` |
+//! | migration replay and drift | `migrations` |
+//! | performance advice (W11xx), on a schema without errors | `advisor`, `retention` (W1107) |
+//! | what `cormc generate` needs beyond CQL (E1202, E1204, E1205) | `generated` |
+//! | `@allow(…)`: acknowledged warnings set aside, W0605 | `allow` |
 //!
 //! The IR is returned only when there is no error; warnings never block it.
 

@@ -8,7 +8,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 
 use super::{CodegenError, GeneratedFiles};
 
-/// What [`write`] did, with paths relative to the output folder.
+/// What [`write()`] did, with paths relative to the output folder.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteReport {
     /// Files written because they were new or their content changed.

@@ -1,5 +1,5 @@
 //! Migrations on the compiler's side: embedding them for the runner
-//! ([`embed`]) and writing the next one from the drift between the
+//! ([`embed`](mod@embed)) and writing the next one from the drift between the
 //! migrations and the models ([`next`]).
 
 pub mod embed;

@@ -1,10 +1,10 @@
 //! Parse stage: `.corm` text to [`crate::ast`].
 //!
-//! pest gives pairs; [`build`] turns them into AST nodes with a
+//! pest gives pairs; `build` turns them into AST nodes with a
 //! [`Span`](crate::diagnostics::Span) on every node at once, and no pest type
 //! leaves this module. Syntax errors become [`Diagnostic`]s with human text
-//! ([`expected`]). When a file does not parse, it is cut where top-level items
-//! start and each piece is parsed again ([`recovery`]), so one run reports an
+//! (`expected`). When a file does not parse, it is cut where top-level items
+//! start and each piece is parsed again (`recovery`), so one run reports an
 //! error for every broken item.
 
 mod build;

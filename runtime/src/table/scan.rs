@@ -28,6 +28,18 @@ use crate::{Error, Result, Session};
 const SCAN_STATEMENT: u64 = u64::MAX - 1;
 
 /// How [`Repository::scan_parallel`] splits and reads a table.
+///
+/// The token ring is split at the tokens the driver's cluster metadata
+/// holds (each node's), and each of those segments into
+/// [`splits`](Self::splits) equal parts, so the ranges cover
+/// `(i64::MIN, i64::MAX]` once. Each range is read as `… WHERE token(pk) >
+/// ? AND token(pk) <= ?`, a page at a time; at most
+/// [`concurrency`](Self::concurrency) ranges are read at once, and a range
+/// reads its next page only when the consumer has taken the rows of the
+/// last one, so memory stays bounded by `concurrency` pages however slow
+/// the consumer is. A page that fails is asked for again, from the same
+/// position in its range, up to [`retries`](Self::retries) times; every
+/// row is yielded exactly once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ParallelScan {
     /// Ranges per segment of the token ring between two nodes' tokens.
@@ -109,9 +121,9 @@ where
     T: Table + for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
 {
     /// Every row of the table, read token range by token range with
-    /// bounded concurrency (see the [module docs](self)): an unordered
-    /// stream, for exports, backfills and analytics. Uses this
-    /// repository's consistency, timeout and page size.
+    /// bounded concurrency (how: [`ParallelScan`]): an unordered stream,
+    /// for exports, backfills and analytics. Uses this repository's
+    /// consistency, timeout and page size.
     ///
     /// # Errors
     /// [`Error::Prepare`] before the first row; as items,

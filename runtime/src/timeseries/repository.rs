@@ -9,7 +9,8 @@ use super::{Direction, Point, SeriesStatements, bucket_of, buckets};
 use crate::rt::{BoundValue, Chain};
 use crate::{Options, Result, Session, paging};
 
-/// Buckets whose first page is read while the one before is consumed.
+/// Buckets whose first page is read while the one before is consumed
+/// (`range`'s docs say two).
 pub(super) const READ_AHEAD: usize = 2;
 
 /// The points of one time series on a session (from the generated `Db`).
@@ -97,7 +98,7 @@ impl<'a, P: Point> SeriesRepository<'a, P> {
     /// The points of `series` with `from <= ts < to`, in `direction`, at
     /// most `limit` (`None`: all): the buckets the range touches are read
     /// in order, a page at a time, the first page of the next
-    /// [`READ_AHEAD`] buckets while one is consumed; empty buckets cost one
+    /// two buckets while one is consumed; empty buckets cost one
     /// read each and yield nothing.
     ///
     /// # Errors

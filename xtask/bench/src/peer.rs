@@ -133,7 +133,7 @@ impl PeerDb {
     /// Prepares every statement on `session` for the tables of `keyspace`.
     ///
     /// # Errors
-    /// [`PeerError::Prepare`].
+    /// [`PeerErrorKind::Prepare`].
     pub async fn prepare(session: corm::Session, keyspace: &str) -> Result<Self, PeerError> {
         let driver = session.driver();
         let insert_user = driver
@@ -173,7 +173,7 @@ impl PeerDb {
     /// Writes every column of `user`.
     ///
     /// # Errors
-    /// [`PeerError::Execute`].
+    /// [`PeerErrorKind::Execute`].
     pub async fn insert_user(&self, user: &User) -> Result<(), PeerError> {
         self.session
             .driver()
@@ -198,7 +198,7 @@ impl PeerDb {
     /// Sets the email and name of the user `id`.
     ///
     /// # Errors
-    /// [`PeerError::Execute`].
+    /// [`PeerErrorKind::Execute`].
     pub async fn update_user_email_name(
         &self,
         id: Uuid,
@@ -215,7 +215,7 @@ impl PeerDb {
     /// Deletes the user `id`.
     ///
     /// # Errors
-    /// [`PeerError::Execute`].
+    /// [`PeerErrorKind::Execute`].
     pub async fn delete_user(&self, id: Uuid) -> Result<(), PeerError> {
         self.session
             .driver()

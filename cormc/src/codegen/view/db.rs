@@ -45,7 +45,7 @@ pub struct RepoView {
     /// The model's Rust type.
     pub model: String,
     /// Whether the model has a `@tenant` field (its accessor is then
-    /// [`Db::admin`]'s, not `Db`'s).
+    /// `Db::admin`'s, not `Db`'s).
     pub tenant: bool,
     /// The table, as CQL (for docs).
     pub table: String,

@@ -173,7 +173,7 @@ impl QueriesFile {
     /// [`CodegenError::Unsupported`] for what can't be generated: a method
     /// binding or reading more than 16 values, a result row whose name
     /// clashes, or a client-side aggregate over values Rust can't add up or
-    /// order (see [`aggregate`]).
+    /// order (see `view/queries/aggregate.rs`).
     pub fn new(schema: &ir::Schema, types: &TypesFile) -> Result<Option<Self>, CodegenError> {
         if schema.queries.is_empty() && schema.aggregates.is_empty() && schema.mutations.is_empty()
         {
