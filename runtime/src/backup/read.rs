@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use futures::StreamExt;
+use scylla::statement::prepared::PreparedStatement;
 
 use super::chunk::{self, RawRow};
 use super::error::{BackupError, io};
@@ -12,7 +13,6 @@ use super::manifest::{Manifest, PageRead, RangeBackup, TableBackup, write_atomic
 use super::{Progress, shape};
 use crate::Session;
 use crate::paging::{Page, PagingToken};
-use scylla::statement::prepared::PreparedStatement;
 
 /// How a backup runs.
 #[derive(Clone, Debug)]

@@ -425,15 +425,12 @@ impl<'a> TableWriter<'a> {
     ) -> Result<u64, BackupError> {
         let mut expired = 0;
         let default_timestamp = range.read_at.timestamp_micros();
-        // The second each row was read in (its page's; a backup that did
-        // not keep pages: when its range's read began, which is earlier).
-        let mut read_seconds = range
-            .pages
-            .iter()
-            .flat_map(|page| {
-                std::iter::repeat_n(page.second, usize::try_from(page.rows).unwrap_or(0))
-            })
-            .chain(std::iter::repeat(range.read_at.timestamp()));
+        // The second each row was read in: its page's, or for a backup
+        // that did not keep pages, when its range's read began (earlier).
+        let mut read_seconds = range.pages.iter().flat_map(|page| {
+            std::iter::repeat_n(page.second, usize::try_from(page.rows).unwrap_or(0))
+        });
+        let range_began = range.read_at.timestamp();
         let mut in_flight = FuturesUnordered::new();
         let mut pending: Vec<(PreparedStatement, RawBind<'r>)> = Vec::new();
         let mut previous: Option<&[Option<&[u8]>]> = None;
@@ -452,9 +449,7 @@ impl<'a> TableWriter<'a> {
             }
             previous = Some(row);
             let expiry = Expiry {
-                read: read_seconds
-                    .next()
-                    .unwrap_or_else(|| range.read_at.timestamp()),
+                read: read_seconds.next().unwrap_or(range_began),
                 now: Utc::now().timestamp(),
             };
             for (prepared, bind) in self
