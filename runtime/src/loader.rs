@@ -26,6 +26,26 @@ pub const CONCURRENT_REQUESTS: usize = 8;
 #[doc(hidden)]
 pub const RELATION_STATEMENTS: u64 = 1 << 32;
 
+/// How a relation matches the inputs of its batched loader to the rows it
+/// reads: the key each holds, compared by value. Generated code implements
+/// it once per relation (on a type of its own) and the loader,
+/// [`Repository::load_in`](crate::Repository::load_in) or
+/// [`load_each`](crate::Repository::load_each), is written once here.
+#[doc(hidden)]
+pub trait Relation {
+    /// What the loader is given (`children` of a `belongs_to`).
+    type Input: Sync;
+    /// What it reads.
+    type Row: Clone + Send + 'static;
+    /// The key an input or a row holds: references to its fields (a tuple
+    /// when there are several), compared by value.
+    type Key<'k>: Ord + Send + Sync;
+    /// The key `input` holds, or `None` when a field of it is `None`.
+    fn input_key(input: &Self::Input) -> Option<Self::Key<'_>>;
+    /// The key `row` holds, to find the inputs it goes to.
+    fn row_key(row: &Self::Row) -> Option<Self::Key<'_>>;
+}
+
 /// What a batched loader gives each input: every row whose key it holds
 /// (`Vec<R>`, for `has_many`) or one (`Option<R>`).
 pub trait Loaded<R>: Default + Clone {

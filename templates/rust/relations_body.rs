@@ -24,10 +24,10 @@ impl {{ repo.repo }}<'_> {
 {% for line in loader.batch_doc %}
     ///{{ line }}
 {% endfor %}
-    pub async fn {{ loader.batch }}(
-        &self,
-        {{ loader.inputs }}: &[{{ loader.input_ty }}],
-    ) -> corm::Result<Vec<{% if loader.many %}Vec<{{ loader.row }}>{% else %}Option<{{ loader.row }}>{% endif %}>> {
+    pub fn {{ loader.batch }}<'s>(
+        &'s self,
+        {{ loader.inputs }}: &'s [{{ loader.input_ty }}],
+    ) -> impl corm::Fetch<Vec<{% if loader.many %}Vec<{{ loader.row }}>{% else %}Option<{{ loader.row }}>{% endif %}>> + 's {
         const STATEMENT: corm::NamedStatement = corm::NamedStatement {
             name: "{{ loader.batch }}",
             key: {{ loader.batch_key }},
@@ -35,15 +35,30 @@ impl {{ repo.repo }}<'_> {
             tail: {% if let Some(in_where) = loader.in_where %}{{ in_where }}{% else %}{{ loader.one_where }}{% endif %},
             idempotent: true,
         };
-        let keys = corm::loader::distinct_keys({{ loader.inputs }}, |{{ loader.input }}| {% include "rust/loader_input_key.rs" %});
+        struct {{ loader.relation_ident }};
+        impl corm::loader::Relation for {{ loader.relation_ident }} {
+            type Input = {{ loader.input_ty }};
+            type Row = {{ loader.row }};
+            type Key<'k> = {{ loader.key_ty }};
+            fn input_key({{ loader.input }}: &{{ loader.input_ty }}) -> Option<Self::Key<'_>> {
+{% if let Some(guard) = loader.input_key.guard %}
+                let {{ guard.pattern }} = {{ guard.value }} else {
+                    return None;
+                };
+{% endif %}
+                Some({{ loader.input_key.key }})
+            }
+            fn row_key(row: &{{ loader.row }}) -> Option<Self::Key<'_>> {
+{% if let Some(guard) = loader.row_key.guard %}
+                let {{ guard.pattern }} = {{ guard.value }} else {
+                    return None;
+                };
+{% endif %}
+                Some({{ loader.row_key.key }})
+            }
+        }
         let table = self.db.{{ loader.target_accessor }}().statements().table();
-        let rows: Vec<{{ loader.row }}> = self.base.fetch_related_{% if loader.in_where.is_some() %}in{% else %}each{% endif %}(&STATEMENT, table, &keys).await?;
-        Ok(corm::loader::distribute(
-            {{ loader.inputs }},
-            &rows,
-            |{{ loader.input }}| {% include "rust/loader_input_key.rs" %},
-            |row| {% if let Some(guard) = loader.row_key.guard %}{ let {{ guard.pattern }} = {{ guard.value }} else { return None; }; Some({{ loader.row_key.key }}) }{% else %}Some({{ loader.row_key.key }}){% endif %},
-        ))
+        self.base.load_{% if loader.in_where.is_some() %}in{% else %}each{% endif %}::<{{ loader.relation_ident }}, {% if loader.many %}Vec<_>{% else %}Option<_>{% endif %}>(&STATEMENT, table, {{ loader.inputs }})
     }
 {% endfor %}
 }

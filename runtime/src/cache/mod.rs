@@ -23,8 +23,8 @@
 //!
 //! # Across processes
 //! Another process's writes are seen when the entry's TTL ends, or sooner
-//! through the change feed: [`follow_invalidations`](crate::Repository::follow_invalidations)
-//! marks stale what each change touched, so staleness ends within the
+//! through the change feed: `Repository::follow_invalidations` (with the
+//! `cache` feature) marks stale what each change touched, so staleness ends within the
 //! feed's lag. Writes that bypass corm are only seen after the TTL.
 
 mod config;

@@ -11,7 +11,7 @@ use scylla::serialize::value::SerializeValue;
 use super::cached::AnswerRow;
 use super::{Repository, Table};
 use crate::Result;
-use crate::loader::{CONCURRENT_REQUESTS, IN_CHUNK};
+use crate::loader::{CONCURRENT_REQUESTS, IN_CHUNK, Loaded, Relation, distinct_keys, distribute};
 use crate::lwt::Applied;
 use crate::paging::{self, Page, PagingToken, Rows};
 use crate::rt::Cached;
@@ -243,6 +243,58 @@ impl<'a, T: Table> Repository<'a, T> {
         }
         let requests = keys.chunks(IN_CHUNK).map(bind_list);
         self.read_requests(named, table, requests).await
+    }
+
+    /// The batched loader of relation `L` whose statement binds one list
+    /// of keys (`… WHERE k IN ?`): the distinct keys of `inputs`, read as
+    /// [`fetch_related_in`](Self::fetch_related_in) does, and each row
+    /// handed to every input whose key it holds (`Out`: `Option<_>` or
+    /// `Vec<_>` per input, in the order of `inputs`).
+    ///
+    /// # Errors
+    /// As [`fetch_related_in`](Self::fetch_related_in): there is no partial
+    /// result.
+    #[doc(hidden)]
+    pub async fn load_in<L, Out>(
+        self,
+        named: &NamedStatement,
+        table: &str,
+        inputs: &[L::Input],
+    ) -> Result<Vec<Out>>
+    where
+        L: Relation,
+        L::Row: for<'f, 'm> DeserializeRow<'f, 'm>,
+        for<'k> L::Key<'k>: SerializeValue,
+        Out: Loaded<L::Row>,
+    {
+        let keys = distinct_keys(inputs, L::input_key);
+        let rows: Vec<L::Row> = self.fetch_related_in(named, table, &keys).await?;
+        Ok(distribute(inputs, &rows, L::input_key, L::row_key))
+    }
+
+    /// The batched loader of relation `L` with one request per distinct
+    /// key of `inputs` (its columns bound in order), as
+    /// [`fetch_related_each`](Self::fetch_related_each) reads; otherwise as
+    /// [`load_in`](Self::load_in).
+    ///
+    /// # Errors
+    /// As [`fetch_related_each`](Self::fetch_related_each).
+    #[doc(hidden)]
+    pub async fn load_each<L, Out>(
+        self,
+        named: &NamedStatement,
+        table: &str,
+        inputs: &[L::Input],
+    ) -> Result<Vec<Out>>
+    where
+        L: Relation,
+        L::Row: for<'f, 'm> DeserializeRow<'f, 'm>,
+        for<'k> L::Key<'k>: SerializeRow,
+        Out: Loaded<L::Row>,
+    {
+        let keys = distinct_keys(inputs, L::input_key);
+        let rows: Vec<L::Row> = self.fetch_related_each(named, table, &keys).await?;
+        Ok(distribute(inputs, &rows, L::input_key, L::row_key))
     }
 
     /// The rows of a batched relation read with one request per key (the

@@ -134,6 +134,13 @@ pub struct LoaderView {
     pub scoped: Option<ScopedLoaderView>,
     /// The key a loaded row holds, to find its inputs.
     pub row_key: KeyBinding,
+    /// The batched loader's local type that implements
+    /// `corm::loader::Relation` (`Keys`, or `Keys2`… when a type the
+    /// implementation names is called that).
+    pub relation_ident: String,
+    /// The type of the key both sides hold, borrowed for `'k`
+    /// (`&'k corm::Uuid`, `(&'k corm::Uuid, corm::CqlTimestamp)`).
+    pub key_ty: String,
 }
 
 /// A key read from a row or input: the key expression (a reference, or a
@@ -376,9 +383,15 @@ fn loader_view(
     index: usize,
 ) -> Result<LoaderView, CodegenError> {
     let access = access(model, relation, target)?;
+    let mut key_parts = Vec::new();
     for column in &access.columns {
         let what = format!("`{}.{}`", target.name, column.name);
         let ty = rust_type(&column.ty, &what)?;
+        key_parts.push(if matches!(column.ty, Type::Scalar(Scalar::Timestamp)) {
+            "corm::CqlTimestamp".to_owned()
+        } else {
+            format!("&'k {}", ty.path)
+        });
         if !ty.ord {
             return Err(unsupported(
                 model,
@@ -437,6 +450,16 @@ fn loader_view(
     let key_is_row = in_where.is_none();
     let input_key = key_binding(input, &access.input_fields, key_is_row);
     let row_key = key_binding("row", &access.columns, key_is_row);
+    let key_ty = match key_parts.as_slice() {
+        [one] if !key_is_row => one.clone(),
+        [one] => format!("({one},)"),
+        _ => format!("({})", key_parts.join(", ")),
+    };
+    let input_ty = type_ident(&model.name);
+    let row = type_ident(&target.name);
+    let relation_ident = local_type_ident("Keys", |name| {
+        name == input_ty || name == row || key_ty.contains(name)
+    });
     let key = |offset: usize| match 2 * index + offset {
         0 => "corm::loader::RELATION_STATEMENTS".to_owned(),
         n => format!("corm::loader::RELATION_STATEMENTS + {n}"),
@@ -448,10 +471,10 @@ fn loader_view(
         batch_doc,
         one: field_ident(&relation.name),
         batch: field_ident(&format!("{}_of", relation.name)),
-        input_ty: type_ident(&model.name),
+        input_ty,
         input: input.to_owned(),
         inputs: inputs.to_owned(),
-        row: type_ident(&target.name),
+        row,
         many,
         target_accessor: field_ident(&target.name),
         one_key: key(0),
@@ -461,8 +484,23 @@ fn loader_view(
         in_where: in_where.map(|text| format!("{text:?}")),
         input_key,
         row_key,
+        relation_ident,
+        key_ty,
         scoped,
     })
+}
+
+/// `base`, or `base` with the first number from 2 that makes it a name
+/// `taken` does not refuse: a type local to a generated function, named
+/// apart from the types its body names.
+fn local_type_ident(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut name = base.to_owned();
+    let mut number = 2;
+    while taken(&name) {
+        name = format!("{base}{number}");
+        number += 1;
+    }
+    name
 }
 
 /// The loader of a relation of `model` on a tenant's handle: when `model`
@@ -784,6 +822,36 @@ mod tests {
         );
         assert_eq!(loader.input_key.key, "&parent.id");
         assert_eq!(loader.row_key.key, "&row.author_id");
+    }
+
+    #[test]
+    fn batched_loaders_name_their_key_type() {
+        let file = view(&format!(
+            "model User {{ id: uuid\n key (id)\n has_many posts: Post(author_id) }}\n{POST}"
+        ))
+        .unwrap()
+        .unwrap();
+        let loader = &file.repos[0].loaders[0];
+        assert_eq!(loader.relation_ident, "Keys");
+        assert_eq!(loader.key_ty, "&'k corm::Uuid");
+        let file = view(
+            "model Keys { id: uuid\n key (id) }\n\
+             model Keys2 { id: uuid\n at: timestamp\n key (id, at) }\n\
+             model Note { id: uuid\n owner: uuid\n seen: timestamp\n key (id)\n \
+             belongs_to owner_row: Keys(owner)\n belongs_to seen_row: Keys2(owner, seen) }\n",
+        )
+        .unwrap()
+        .unwrap();
+        let loaders = &file.repos[0].loaders;
+        // The local type is named apart from the types its body names
+        // (`Keys` in the first loader, not in the second).
+        assert_eq!(loaders[0].relation_ident, "Keys2");
+        assert_eq!(loaders[1].relation_ident, "Keys");
+        // A key read with `IN` is bound bare; one bound as a row (one
+        // request per key) is a tuple; a timestamp is compared in
+        // milliseconds.
+        assert_eq!(loaders[0].key_ty, "&'k corm::Uuid");
+        assert_eq!(loaders[1].key_ty, "(&'k corm::Uuid, corm::CqlTimestamp)");
     }
 
     #[test]

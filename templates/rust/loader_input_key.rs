@@ -1,1 +1,0 @@
-{% if let Some(guard) = loader.input_key.guard %}{ let {{ guard.pattern }} = {{ guard.value }} else { return None; }; Some({{ loader.input_key.key }}) }{% else %}Some({{ loader.input_key.key }}){% endif %}
