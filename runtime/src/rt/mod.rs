@@ -63,7 +63,8 @@ pub use crate::trace::Traced;
 pub use cache::{Cached, StatementCache, update_text};
 pub use error::CodecError;
 pub use row::{
-    bind, check_col, check_count, markers, next_checked_col, next_col, next_opt_col, skip_col,
+    BindRow, ReadRow, bind, bind_row, check_col, check_count, check_row, markers, next_checked_col,
+    next_col, next_opt_col, read_row, skip_col,
 };
 pub use statement::{WithTtlAndTimestamp, quoted, with_ttl_and_timestamp};
 pub use text::{check_text, parse_error, read_text, serialize_text, unknown_variant};

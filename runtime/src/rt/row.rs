@@ -65,6 +65,264 @@ pub fn bind<T: ?Sized>(
     }
 }
 
+/// Values bound in order to a statement's markers: a reference to one
+/// value, or a tuple of up to 16 (whose items are references or tuples
+/// again). A generated `SerializeRow` is one [`bind_row`] of a tuple of
+/// its fields: the binding is written once, here, and each row only states
+/// its fields.
+pub trait BindRow {
+    /// How many markers the values take.
+    const COUNT: usize;
+
+    /// Writes the values to the first [`COUNT`](Self::COUNT) of `specs`,
+    /// for row type `T`.
+    ///
+    /// # Errors
+    /// The driver's `ColumnSerializationFailed` error of the first value
+    /// that can't be written, or `WrongColumnCount` when `specs` are fewer.
+    fn bind_to<T: ?Sized>(
+        &self,
+        specs: &[ColumnSpec<'_>],
+        writer: &mut RowWriter<'_>,
+    ) -> Result<(), SerializationError>;
+}
+
+impl<V: SerializeValue + ?Sized> BindRow for &V {
+    const COUNT: usize = 1;
+
+    #[inline]
+    fn bind_to<T: ?Sized>(
+        &self,
+        specs: &[ColumnSpec<'_>],
+        writer: &mut RowWriter<'_>,
+    ) -> Result<(), SerializationError> {
+        match specs.first() {
+            Some(spec) => bind::<T>(writer, spec, *self),
+            None => Err(wrong_marker_count::<T>(1, 0)),
+        }
+    }
+}
+
+impl BindRow for () {
+    const COUNT: usize = 0;
+
+    #[inline]
+    fn bind_to<T: ?Sized>(
+        &self,
+        _specs: &[ColumnSpec<'_>],
+        _writer: &mut RowWriter<'_>,
+    ) -> Result<(), SerializationError> {
+        Ok(())
+    }
+}
+
+macro_rules! bind_row_tuple {
+    ($($item:ident $index:tt),+) => {
+        impl<$($item: BindRow),+> BindRow for ($($item,)+) {
+            const COUNT: usize = 0 $(+ $item::COUNT)+;
+
+            #[inline]
+            fn bind_to<T: ?Sized>(
+                &self,
+                specs: &[ColumnSpec<'_>],
+                writer: &mut RowWriter<'_>,
+            ) -> Result<(), SerializationError> {
+                let mut rest = specs;
+                $(
+                    let Some((now, later)) = rest.split_at_checked($item::COUNT) else {
+                        return Err(wrong_marker_count::<T>(Self::COUNT, specs.len()));
+                    };
+                    self.$index.bind_to::<T>(now, writer)?;
+                    rest = later;
+                )+
+                let _ = rest;
+                Ok(())
+            }
+        }
+    };
+}
+
+bind_row_tuple!(A 0);
+bind_row_tuple!(A 0, B 1);
+bind_row_tuple!(A 0, B 1, C 2);
+bind_row_tuple!(A 0, B 1, C 2, D 3);
+bind_row_tuple!(A 0, B 1, C 2, D 3, E 4);
+bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
+bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12);
+bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13);
+bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14);
+bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15);
+
+/// Binds `values` (see [`BindRow`]) to the markers of `ctx`'s statement,
+/// in order, for row type `T`.
+///
+/// # Errors
+/// The driver's `WrongColumnCount` type check error (naming `T`) when the
+/// statement has another number of markers, or the error of the first
+/// value that can't be written.
+#[inline]
+pub fn bind_row<T: ?Sized>(
+    ctx: &RowSerializationContext<'_>,
+    writer: &mut RowWriter<'_>,
+    values: impl BindRow,
+) -> Result<(), SerializationError> {
+    fn count<V: BindRow>(_: &V) -> usize {
+        V::COUNT
+    }
+    let specs = ctx.columns();
+    if specs.len() != count(&values) {
+        return Err(wrong_marker_count::<T>(count(&values), specs.len()));
+    }
+    values.bind_to::<T>(specs, writer)
+}
+
+/// A statement with `cql` markers where row type `T` binds `rust` values.
+#[cold]
+fn wrong_marker_count<T: ?Sized>(rust: usize, cql: usize) -> SerializationError {
+    SerializationError::new(BuiltinTypeCheckError {
+        rust_name: type_name::<T>(),
+        kind: BuiltinTypeCheckErrorKind::WrongColumnCount {
+            rust_cols: rust,
+            cql_cols: cql,
+        },
+    })
+}
+
+/// Columns read in order: a tuple of up to 16 types the driver reads
+/// (`Option<V>` for an optional column). A generated `DeserializeRow` is
+/// a [`check_row`] and a [`read_row`] per 16 columns: the reading is
+/// written once, here, and each row only states its columns.
+pub trait ReadRow<'f, 'm>: Sized {
+    /// How many columns.
+    const COUNT: usize;
+
+    /// Checks the columns `first..first + COUNT` of `specs` against
+    /// `names` and the types, for row type `T`.
+    ///
+    /// # Errors
+    /// As [`check_col`], for the first column that does not match.
+    fn check_from<T: ?Sized>(
+        specs: &[ColumnSpec<'_>],
+        first: usize,
+        names: &[&'static str],
+    ) -> Result<(), TypeCheckError>;
+
+    /// Reads the next `COUNT` columns of `row`, for row type `T`.
+    ///
+    /// # Errors
+    /// As [`next_col`], for the first column that can't be read.
+    fn read_from<T: ?Sized>(row: &mut ColumnIterator<'f, 'm>)
+    -> Result<Self, DeserializationError>;
+}
+
+macro_rules! read_row_tuple {
+    ($($item:ident $index:tt),+) => {
+        impl<'f, 'm, $($item: DeserializeValue<'f, 'm>),+> ReadRow<'f, 'm> for ($($item,)+) {
+            const COUNT: usize = [$($index),+].len();
+
+            #[inline]
+            fn check_from<T: ?Sized>(
+                specs: &[ColumnSpec<'_>],
+                first: usize,
+                names: &[&'static str],
+            ) -> Result<(), TypeCheckError> {
+                $(
+                    check_col::<T, $item>(specs, first + $index, column_name(names, $index))?;
+                )+
+                Ok(())
+            }
+
+            #[inline]
+            fn read_from<T: ?Sized>(
+                row: &mut ColumnIterator<'f, 'm>,
+            ) -> Result<Self, DeserializationError> {
+                Ok(($(read_col::<T, $item>(row)?,)+))
+            }
+        }
+    };
+}
+
+read_row_tuple!(A 0);
+read_row_tuple!(A 0, B 1);
+read_row_tuple!(A 0, B 1, C 2);
+read_row_tuple!(A 0, B 1, C 2, D 3);
+read_row_tuple!(A 0, B 1, C 2, D 3, E 4);
+read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
+read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12);
+read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13);
+read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14);
+read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15);
+
+/// The name of column `index` of a [`check_row`] (an empty name, which no
+/// column has, when `names` are fewer than its types).
+fn column_name(names: &[&'static str], index: usize) -> &'static str {
+    names.get(index).copied().unwrap_or("")
+}
+
+/// Checks the columns `first..` of a result against `names` and the types
+/// of `R` (see [`ReadRow`]), for row type `T`. The count is
+/// [`check_count`]'s to check.
+///
+/// # Errors
+/// As [`check_col`], for the first column that does not match.
+#[inline]
+pub fn check_row<'f, 'm, T: ?Sized, R: ReadRow<'f, 'm>>(
+    specs: &[ColumnSpec<'_>],
+    first: usize,
+    names: &[&'static str],
+) -> Result<(), TypeCheckError> {
+    R::check_from::<T>(specs, first, names)
+}
+
+/// Reads the next columns of `row` as `R` (see [`ReadRow`]), for row type
+/// `T`.
+///
+/// # Errors
+/// As [`next_col`] and [`next_opt_col`].
+#[inline]
+pub fn read_row<'f, 'm, T: ?Sized, R: ReadRow<'f, 'm>>(
+    row: &mut ColumnIterator<'f, 'm>,
+) -> Result<R, DeserializationError> {
+    R::read_from::<T>(row)
+}
+
+/// Reads the next column of `row` as `V`: as [`next_opt_col`] reads it
+/// when `V` takes a null (an optional column), else as [`next_col`]. An
+/// empty value of a type whose values are never empty is tried as a null
+/// first, and read as itself when `V` refuses a null.
+#[inline]
+fn read_col<'f, 'm, T: ?Sized, V: DeserializeValue<'f, 'm>>(
+    row: &mut ColumnIterator<'f, 'm>,
+) -> Result<V, DeserializationError> {
+    let column = match row.next() {
+        Some(column) => column?,
+        None => return Err(missing_column::<T>()),
+    };
+    let typ = column.spec.typ();
+    if column.slice.is_some_and(|slice| slice.is_empty())
+        && empty_is_null(typ)
+        && let Ok(value) = V::deserialize(typ, None)
+    {
+        return Ok(value);
+    }
+    match V::deserialize(typ, column.slice) {
+        Ok(value) => Ok(value),
+        Err(err) => Err(column_error::<T>(column.index, column.spec.name(), err)),
+    }
+}
+
 /// Checks that a result has the `count` columns that row type `T` reads.
 ///
 /// # Errors
@@ -263,4 +521,126 @@ fn row_typck_err<T: ?Sized>(specs: &[ColumnSpec<'_>], kind: RowTypeCheckKind) ->
             .collect(),
         kind,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use scylla::deserialize::FrameSlice;
+    use scylla::frame::response::result::TableSpec;
+
+    use super::*;
+
+    const TABLE: TableSpec<'static> = TableSpec::borrowed("ks", "t");
+
+    fn spec(name: &'static str, typ: NativeType) -> ColumnSpec<'static> {
+        ColumnSpec::borrowed(name, ColumnType::Native(typ), TABLE)
+    }
+
+    /// Binds `values` to markers of the types `specs`, into a row's bytes.
+    fn bound(
+        specs: &[ColumnSpec<'_>],
+        values: impl BindRow,
+    ) -> Result<Vec<u8>, SerializationError> {
+        let mut bytes = Vec::new();
+        let mut writer = RowWriter::new(&mut bytes);
+        bind_row::<str>(
+            &RowSerializationContext::from_specs(specs),
+            &mut writer,
+            values,
+        )?;
+        assert_eq!(writer.value_count(), specs.len());
+        Ok(bytes)
+    }
+
+    #[test]
+    fn a_tuple_binds_in_order_and_nests_past_sixteen() {
+        let specs: Vec<_> = (0..17).map(|_| spec("n", NativeType::Int)).collect();
+        let n: Vec<i32> = (0..17).collect();
+        let nested = bound(
+            &specs,
+            (
+                (&n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6], &n[7]),
+                (&n[8], &n[9], &n[10], &n[11], &n[12], &n[13], &n[14], &n[15]),
+                (&n[16],),
+            ),
+        )
+        .unwrap();
+        // Each value: its length (4) and its bytes, in order.
+        let expected: Vec<u8> = n
+            .iter()
+            .flat_map(|n| [4_i32.to_be_bytes(), n.to_be_bytes()].concat())
+            .collect();
+        assert_eq!(nested, expected);
+        assert_eq!(bound(&[], ()).unwrap(), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn a_statement_with_other_markers_is_refused() {
+        let specs = [spec("a", NativeType::Int), spec("b", NativeType::Int)];
+        let err = bound(&specs, (&1_i32,)).unwrap_err();
+        assert!(err.to_string().contains("wrong column count"), "{err}");
+        let err = bound(&specs, (&1_i32, &2_i32, &3_i32)).unwrap_err();
+        assert!(err.to_string().contains("wrong column count"), "{err}");
+        let err = bound(&specs, (&1_i32, &"text")).unwrap_err();
+        assert!(err.to_string().contains('b'), "names the column: {err}");
+    }
+
+    /// A result row of `cells` (`None`: null) read as `R` after checking
+    /// it against `specs` and `names`.
+    fn read<R: for<'f, 'm> ReadRow<'f, 'm>>(
+        specs: &[ColumnSpec<'_>],
+        names: &[&'static str],
+        cells: &[Option<&[u8]>],
+    ) -> Result<R, String> {
+        check_row::<str, R>(specs, 0, names).map_err(|err| err.to_string())?;
+        let mut frame = Vec::new();
+        for cell in cells {
+            match cell {
+                Some(bytes) => {
+                    frame.extend(i32::try_from(bytes.len()).unwrap().to_be_bytes());
+                    frame.extend(*bytes);
+                }
+                None => frame.extend((-1_i32).to_be_bytes()),
+            }
+        }
+        let mut row = ColumnIterator::new(specs, FrameSlice::new_borrowed(&frame));
+        read_row::<str, R>(&mut row).map_err(|err| err.to_string())
+    }
+
+    #[test]
+    fn columns_read_in_order_with_empty_as_null_where_values_are_never_empty() {
+        let specs = [
+            spec("a", NativeType::Int),
+            spec("b", NativeType::Int),
+            spec("c", NativeType::Text),
+        ];
+        let names = ["a", "b", "c"];
+        let seven = 7_i32.to_be_bytes();
+        let row: (i32, Option<i32>, Option<String>) =
+            read(&specs, &names, &[Some(&seven), Some(&[]), Some(&[])]).unwrap();
+        // An empty int is a null for an optional column; empty text is text.
+        assert_eq!(row, (7, None, Some(String::new())));
+        let row: (i32, Option<i32>, Option<String>) =
+            read(&specs, &names, &[Some(&seven), None, None]).unwrap();
+        assert_eq!(row, (7, None, None));
+        // A required column refuses an empty int and a null.
+        let err =
+            read::<(i32, Option<i32>, Option<String>)>(&specs, &names, &[Some(&[]), None, None]);
+        assert!(err.unwrap_err().contains('a'));
+        let err = read::<(i32, Option<i32>, Option<String>)>(&specs, &names, &[None, None, None]);
+        assert!(err.is_err());
+    }
+
+    #[test]
+    fn a_result_with_other_columns_is_refused() {
+        let specs = [spec("a", NativeType::Int), spec("b", NativeType::Int)];
+        let renamed = read::<(i32, i32)>(&specs, &["a", "x"], &[]).unwrap_err();
+        assert!(renamed.contains("x"), "{renamed}");
+        let retyped = read::<(i32, String)>(&specs, &["a", "b"], &[]).unwrap_err();
+        assert!(retyped.contains('b'), "{retyped}");
+        let short = read::<(i32, i32, i32)>(&specs, &["a", "b", "c"], &[]).unwrap_err();
+        assert!(short.contains("count"), "{short}");
+    }
 }
