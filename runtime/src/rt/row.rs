@@ -65,6 +65,29 @@ pub fn bind<T: ?Sized>(
     }
 }
 
+/// Calls `$macro` with each tuple arity from 1 to 16, as `A 0, B 1, …`
+/// (a type parameter and its index).
+macro_rules! for_each_tuple {
+    ($macro:ident) => {
+        $macro!(A 0);
+        $macro!(A 0, B 1);
+        $macro!(A 0, B 1, C 2);
+        $macro!(A 0, B 1, C 2, D 3);
+        $macro!(A 0, B 1, C 2, D 3, E 4);
+        $macro!(A 0, B 1, C 2, D 3, E 4, F 5);
+        $macro!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+        $macro!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+        $macro!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+        $macro!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+        $macro!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+        $macro!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+        $macro!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12);
+        $macro!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13);
+        $macro!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14);
+        $macro!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15);
+    };
+}
+
 /// Values bound in order to a statement's markers: a reference to one
 /// value, or a tuple of up to 16 (whose items are references or tuples
 /// again). A generated `SerializeRow` is one [`bind_row`] of a tuple of
@@ -142,22 +165,7 @@ macro_rules! bind_row_tuple {
     };
 }
 
-bind_row_tuple!(A 0);
-bind_row_tuple!(A 0, B 1);
-bind_row_tuple!(A 0, B 1, C 2);
-bind_row_tuple!(A 0, B 1, C 2, D 3);
-bind_row_tuple!(A 0, B 1, C 2, D 3, E 4);
-bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
-bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
-bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
-bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
-bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
-bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
-bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12);
-bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13);
-bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14);
-bind_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15);
+for_each_tuple!(bind_row_tuple);
 
 /// Binds `values` (see [`BindRow`]) to the markers of `ctx`'s statement,
 /// in order, for row type `T`.
@@ -248,22 +256,7 @@ macro_rules! read_row_tuple {
     };
 }
 
-read_row_tuple!(A 0);
-read_row_tuple!(A 0, B 1);
-read_row_tuple!(A 0, B 1, C 2);
-read_row_tuple!(A 0, B 1, C 2, D 3);
-read_row_tuple!(A 0, B 1, C 2, D 3, E 4);
-read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
-read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
-read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
-read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
-read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
-read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
-read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12);
-read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13);
-read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14);
-read_row_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15);
+for_each_tuple!(read_row_tuple);
 
 /// The name of column `index` of a [`check_row`] (an empty name, which no
 /// column has, when `names` are fewer than its types).
