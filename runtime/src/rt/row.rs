@@ -180,6 +180,8 @@ pub fn bind_row<T: ?Sized>(
     writer: &mut RowWriter<'_>,
     values: impl BindRow,
 ) -> Result<(), SerializationError> {
+    // `values` is an `impl` argument so that generated code can name `T`
+    // alone (`bind_row::<Self>`); its type's count is read through this.
     fn count<V: BindRow>(_: &V) -> usize {
         V::COUNT
     }
