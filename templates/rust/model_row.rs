@@ -76,23 +76,7 @@ impl {{ item.ident }} {
 }
 
 /// Binds the key columns, in key order, to a `WHERE` clause on them.
-impl SerializeRow for {{ key.ident }} {
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        let markers = rt::markers::<Self, {{ key.fields.len() }}>(ctx)?;
-{% for field in key.fields %}
-        rt::bind::<Self>(writer, &markers[{{ loop.index0 }}], &self.{{ field.ident }})?;
-{% endfor %}
-        Ok(())
-    }
-
-    fn is_empty(&self) -> bool {
-        false
-    }
-}
+{% call rows::serialize_row(key.ident, key.fields) %}{% endcall %}
 {% endfor %}
 {% if let Some(patch) = item.patch %}
 

@@ -28,9 +28,7 @@
 //!         ctx: &RowSerializationContext<'_>,
 //!         writer: &mut RowWriter,
 //!     ) -> Result<(), SerializationError> {
-//!         let [id, body] = rt::markers::<Self, 2>(ctx)?;
-//!         rt::bind::<Self>(writer, id, &self.id)?;
-//!         rt::bind::<Self>(writer, body, &self.body)
+//!         rt::bind_row::<Self>(ctx, writer, (&self.id, &self.body))
 //!     }
 //!     fn is_empty(&self) -> bool { false }
 //! }
@@ -38,14 +36,11 @@
 //! impl<'f, 'm> DeserializeRow<'f, 'm> for Note {
 //!     fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
 //!         rt::check_count::<Self>(specs, 2)?;
-//!         rt::check_col::<Self, i32>(specs, 0, "id")?;
-//!         rt::check_col::<Self, Option<String>>(specs, 1, "body")
+//!         rt::check_row::<Self, (i32, Option<String>)>(specs, 0, &["id", "body"])
 //!     }
 //!     fn deserialize(mut row: ColumnIterator<'f, 'm>) -> Result<Self, DeserializationError> {
-//!         Ok(Self {
-//!             id: rt::next_col::<Self, _>(&mut row)?,
-//!             body: rt::next_col::<Self, _>(&mut row)?,
-//!         })
+//!         let (id, body) = rt::read_row::<Self, _>(&mut row)?;
+//!         Ok(Self { id, body })
 //!     }
 //! }
 //! ```
