@@ -58,7 +58,7 @@ pub use crate::trace::Traced;
 pub use cache::{Cached, StatementCache, update_text};
 pub use error::CodecError;
 pub use row::{
-    BindRow, ReadRow, bind, bind_row, check_col, check_count, check_row, markers, next_checked_col,
+    BindRow, ReadRow, bind, bind_row, check_col, check_count, check_row, next_checked_col,
     next_col, next_opt_col, read_row, skip_col,
 };
 pub use statement::{WithTtlAndTimestamp, quoted, with_ttl_and_timestamp};

@@ -21,29 +21,8 @@ use scylla::serialize::writers::RowWriter;
 
 use super::CodecError;
 
-/// The statement's `N` bind markers, for row type `T` to bind in order.
-///
-/// # Errors
-/// The driver's `WrongColumnCount` type check error (naming `T`) when the
-/// statement has a different number of markers.
-#[inline]
-pub fn markers<'c, T: ?Sized, const N: usize>(
-    ctx: &'c RowSerializationContext<'_>,
-) -> Result<&'c [ColumnSpec<'c>; N], SerializationError> {
-    let columns = ctx.columns();
-    columns.try_into().map_err(|_| {
-        SerializationError::new(BuiltinTypeCheckError {
-            rust_name: type_name::<T>(),
-            kind: BuiltinTypeCheckErrorKind::WrongColumnCount {
-                rust_cols: N,
-                cql_cols: columns.len(),
-            },
-        })
-    })
-}
-
-/// Writes `value` as the next bound value, to the marker `spec` (one of
-/// those [`markers`] returned), for row type `T`.
+/// Writes `value` as the next bound value, to the marker `spec`, for row
+/// type `T` (what [`BindRow`] does for each value).
 ///
 /// # Errors
 /// The driver's `ColumnSerializationFailed` error, naming `T` and the marker.
