@@ -409,18 +409,8 @@ pub fn skip_col<T: ?Sized>(row: &mut ColumnIterator<'_, '_>) -> Result<(), Deser
 pub fn next_opt_col<'f, 'm, T: ?Sized, V: DeserializeValue<'f, 'm>>(
     row: &mut ColumnIterator<'f, 'm>,
 ) -> Result<Option<V>, DeserializationError> {
-    let column = match row.next() {
-        Some(column) => column?,
-        None => return Err(missing_column::<T>()),
-    };
-    let typ = column.spec.typ();
-    if column.slice.is_some_and(|slice| slice.is_empty()) && empty_is_null(typ) {
-        return Ok(None);
-    }
-    match <Option<V>>::deserialize(typ, column.slice) {
-        Ok(value) => Ok(value),
-        Err(err) => Err(column_error::<T>(column.index, column.spec.name(), err)),
-    }
+    // An `Option` takes a null, so an empty value reads as `None` there.
+    read_col::<T, Option<V>>(row)
 }
 
 /// Reads the next column of `row` as `V`, checking its type first, for
