@@ -57,6 +57,16 @@ use tracing::{Level, Span};
 use crate::instruments::Instruments;
 use crate::{Error, ErrorKind, Result};
 
+/// Whether a subscriber may take corm's `INFO` spans. When none does, the
+/// span makers return `Span::none()`: with `tracing`'s `log` feature on
+/// (axum's defaults turn it on), a disabled span would still write log
+/// records of its fields and of every enter and exit, hundreds of
+/// instructions per request that nobody reads.
+#[inline]
+fn listened() -> bool {
+    tracing::level_enabled!(Level::INFO)
+}
+
 /// The span of one operation of `model`'s repository on `table` of
 /// `keyspace`.
 pub(crate) fn request(
@@ -66,11 +76,7 @@ pub(crate) fn request(
     table: &str,
     consistency: Option<Consistency>,
 ) -> Span {
-    // Nothing listens: no span at all. (With `tracing`'s `log` feature on,
-    // which axum's defaults turn on, a disabled span still writes log
-    // records of its fields and of every enter and exit: hundreds of
-    // instructions per request that nobody reads.)
-    if !tracing::level_enabled!(Level::INFO) {
+    if !listened() {
         return Span::none();
     }
     // A method named after a Rust keyword is `r#type`; its operation is `type`.
@@ -104,6 +110,9 @@ pub(crate) fn batch(
     logged: bool,
     consistency: Option<Consistency>,
 ) -> Span {
+    if !listened() {
+        return Span::none();
+    }
     let span = tracing::info_span!(
         target: "corm",
         "corm.request",
@@ -138,6 +147,9 @@ fn record_consistency(span: &Span, consistency: Option<Consistency>) {
 /// The span of one page of a token-range scan (`scan_parallel`), on the
 /// table `prepared` reads.
 pub(crate) fn scan_page(prepared: &PreparedStatement, from: i64, to: i64) -> Span {
+    if !listened() {
+        return Span::none();
+    }
     tracing::info_span!(
         target: "corm",
         "corm.request",
@@ -158,6 +170,9 @@ pub(crate) fn scan_page(prepared: &PreparedStatement, from: i64, to: i64) -> Spa
 
 /// The span of one statement of a migration.
 pub(crate) fn migration_statement(keyspace: &str, id: u32, name: &str, index: usize) -> Span {
+    if !listened() {
+        return Span::none();
+    }
     tracing::info_span!(
         target: "corm",
         "corm.migration",
