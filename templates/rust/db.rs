@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 {% for repo in file.repos %}
-use super::{{ repo.module }}::{ {{ repo.model }}, {{ repo.repo }}{% if !repo.unique.is_empty() %}, {{ repo.model }}Claims{% endif %} };
+use super::{{ repo.module }}::{ {{ repo.model }}, {{ repo.repo }} };
 {% endfor %}
 {% for series in file.series %}
 use super::{{ series.accessor }}::{{ series.ident }};
@@ -36,9 +36,6 @@ struct DbInner {
     keyspace: String,
 {% for repo in file.repos %}
     {{ repo.accessor }}: corm::TableStatements,
-{% if !repo.unique.is_empty() %}
-    {{ repo.batch_suffix }}_claims: {{ repo.model }}Claims,
-{% endif %}
 {% if repo.reserve.is_some() %}
     {{ repo.batch_suffix }}_reservations: corm::saga::reservation::ReservationStatements,
 {% endif %}
@@ -79,9 +76,6 @@ impl Db {
             inner: Arc::new(DbInner {
 {% for repo in file.repos %}
                 {{ repo.accessor }}: corm::TableStatements::with_caches(&keyspace, &{{ repo.model }}::TABLE, caches),
-{% if !repo.unique.is_empty() %}
-                {{ repo.batch_suffix }}_claims: {{ repo.model }}Claims::new(&keyspace),
-{% endif %}
 {% if repo.reserve.is_some() %}
                 {{ repo.batch_suffix }}_reservations: corm::saga::reservation::ReservationStatements::new(
                     &keyspace,
@@ -266,11 +260,7 @@ impl Db {
     pub fn {{ repo.accessor }}(&self) -> {{ repo.repo }}<'_> {
 {% endif %}
         let base = corm::Repository::new(&self.inner.session, &self.inner.{{ repo.accessor }});
-{% if repo.unique.is_empty() %}
         {{ repo.repo }}::new(self, base)
-{% else %}
-        {{ repo.repo }}::new(self, base, &self.inner.{{ repo.batch_suffix }}_claims)
-{% endif %}
     }
 {% endfor %}
 {% for repo in file.repos %}

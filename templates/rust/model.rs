@@ -371,25 +371,59 @@ impl corm::Clustered for {{ item.ident }} {
 {% endif %}
 {% if !repo.unique.is_empty() %}
 
-/// The statements of the `@unique` lookup tables of `{{ item.ident }}`.
-#[derive(Debug)]
-pub(super) struct {{ item.ident }}Claims {
-{% for statement in repo.claim_statements %}
-    {{ statement.ident }}: corm::Statement,
+/// The `@unique` fields and their lookup tables, over which
+/// [`corm::Repository`]'s `*_claiming` writes claim values.
+impl corm::unique::Unique for {{ item.ident }} {
+    const UNIQUE: &'static [corm::unique::UniqueField] = &[
+{% for unique in repo.unique %}
+        corm::unique::UniqueField {
+            name: {{ unique.field }},
+            claim: {{ unique.claim }},
+            keep: {{ unique.keep }},
+            release: {{ unique.release }},
+            find: ({{ unique.find_head }}, {{ unique.find_tail }}),
+        },
 {% endfor %}
-}
+    ];
+{% if repo.tenant %}
+    const TENANT: bool = true;
+{% endif %}
+    type Owner = ({% for field in item.key.fields %}Option<{{ field.ty }}>,{% endfor %});
 
-impl {{ item.ident }}Claims {
-    pub(super) fn new(keyspace: &str) -> Self {
-        let quoted = rt::quoted(keyspace);
-        let statement = |before: &str, after: &str| {
-            corm::Statement::new([before, quoted.as_str(), after].concat())
-        };
-        Self {
-{% for statement in repo.claim_statements %}
-            {{ statement.ident }}: statement({{ statement.before }}, {{ statement.after }}),
+    fn owner(({% for field in item.key.fields %}{{ field.ident }},{% endfor %}): Self::Owner) -> Option<{{ repo.key }}> {
+        Some({{ repo.key }} { {% for field in item.key.fields %}{{ field.ident }}: {{ field.ident }}?,{% endfor %} })
+    }
+
+    fn unique_value(&self, field: usize) -> Option<&dyn corm::unique::Value> {
+        match field {
+{% for unique in repo.unique %}
+{% if unique.optional %}
+            {{ unique.index }} => self.{{ unique.ident }}.as_ref().map(|value| value as &dyn corm::unique::Value),
+{% else %}
+            {{ unique.index }} => Some(&self.{{ unique.ident }}),
+{% endif %}
 {% endfor %}
+            _ => None,
         }
+    }
+{% let patched = repo.patched_unique() %}
+
+    fn patch_value(patch: &{{ repo.update_patch() }}, field: usize) -> Option<Option<&dyn corm::unique::Value>> {
+{% if patched.is_empty() %}
+        let _ = (patch, field);
+        None
+{% else %}
+        match field {
+{% for unique in patched.iter() %}
+{% if unique.optional %}
+            {{ unique.index }} => patch.{{ unique.ident }}.as_ref().map(|value| value.as_ref().map(|value| value as &dyn corm::unique::Value)),
+{% else %}
+            {{ unique.index }} => patch.{{ unique.ident }}.as_ref().map(|value| Some(value as &dyn corm::unique::Value)),
+{% endif %}
+{% endfor %}
+            _ => None,
+        }
+{% endif %}
     }
 }
 {% endif %}
@@ -419,9 +453,6 @@ impl {{ item.ident }}Claims {
 pub struct {{ repo.repo }}<'a> {
     pub(super) base: corm::Repository<'a, {{ item.ident }}>,
     pub(super) db: &'a Db,
-{% if !repo.unique.is_empty() %}
-    claims: &'a {{ item.ident }}Claims,
-{% endif %}
 }
 
 impl<'a> std::ops::Deref for {{ repo.repo }}<'a> {
@@ -433,15 +464,9 @@ impl<'a> std::ops::Deref for {{ repo.repo }}<'a> {
 }
 
 impl<'a> {{ repo.repo }}<'a> {
-{% if repo.unique.is_empty() %}
     pub(super) fn new(db: &'a Db, base: corm::Repository<'a, {{ item.ident }}>) -> Self {
         Self { base, db }
     }
-{% else %}
-    pub(super) fn new(db: &'a Db, base: corm::Repository<'a, {{ item.ident }}>, claims: &'a {{ item.ident }}Claims) -> Self {
-        Self { base, db, claims }
-    }
-{% endif %}
 
     /// This repository with `options` for every call.
     #[must_use]
@@ -572,8 +597,8 @@ impl<'a> {{ repo.repo }}<'a> {
 {% endif %}
 {% if !repo.unique.is_empty() %}
 
-    /// Writes `row`, every column, as [`corm::Repository`]'s `insert` does,
-    /// after claiming its `@unique` values.
+    /// Writes `row`, every column, after claiming its `@unique` values
+    /// ([`corm::Repository::insert_claiming`]).
     ///
     /// # Errors
     /// [`corm::Error::Validation`] when `row` breaks its `@validate` rules,
@@ -584,16 +609,12 @@ impl<'a> {{ repo.repo }}<'a> {
 {% if !repo.embeds.is_empty() %}
         let row = &self.embedded(row).await?;
 {% endif %}
-        corm::Table::validate(row)?;
-        let previous = self.base.get(&row.key()).await?;
-        let claims = self.claim_unique(row, self.base.options().bound_ttl()).await?;
-        let written = self.base.write_row(row).await;
-        self.settle_claims(row, previous.as_ref(), &claims, written).await
+        self.base.insert_claiming(row).await
     }
 
-    /// Writes `row` only if no row has its primary key (`IF NOT EXISTS`, a
-    /// lightweight transaction), after claiming its `@unique` values.
-    /// Returns whether it was written.
+    /// Writes `row` only if no row has its primary key (`IF NOT EXISTS`),
+    /// after claiming its `@unique` values; whether it was written
+    /// ([`corm::Repository::insert_if_not_exists_claiming`]).
     ///
     /// # Errors
     /// As for [`insert`](Self::insert), or an error reading the result of
@@ -602,18 +623,7 @@ impl<'a> {{ repo.repo }}<'a> {
 {% if !repo.embeds.is_empty() %}
         let row = &self.embedded(row).await?;
 {% endif %}
-        corm::Table::validate(row)?;
-        let claims = self.claim_unique(row, self.base.options().bound_ttl()).await?;
-        let applied = self.base.write_row_if_not_exists(row).await;
-        let written = match &applied {
-            Ok(applied) => *applied,
-            Err(error) => !error.certainly_not_applied(),
-        };
-        if !written {
-            // Not written: give back what this call claimed.
-            self.release_new_claims(row, &claims).await?;
-        }
-        applied
+        self.base.insert_if_not_exists_claiming(row).await
     }
 
     /// Writes `rows` as [`insert`](Self::insert) does, one at a time (each
@@ -633,129 +643,37 @@ impl<'a> {{ repo.repo }}<'a> {
     }
 
     /// Deletes the row at `key` (nothing happens when there is none) and
-    /// gives back its `@unique` values.
+    /// gives back its `@unique` values ([`corm::Repository::delete_claiming`]).
     ///
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
     pub async fn delete(&self, key: &{{ repo.key }}) -> corm::Result<()> {
-        let previous = self.base.get(key).await?;
-        self.base.delete_row(key).await?;
-        if let Some(previous) = previous {
-            self.release_dropped_claims(key, &previous, None).await?;
-        }
-        Ok(())
+        self.base.delete_claiming(key).await
     }
 {% if let Some(partition) = repo.partition %}
 
     /// Deletes every row of the partition `partition` and gives back their
-    /// `@unique` values.
+    /// `@unique` values ([`corm::Repository::delete_partition_claiming`]).
     ///
     /// # Errors
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
     pub async fn delete_partition(&self, partition: &{{ partition }}) -> corm::Result<()> {
-        let rows: Vec<{{ item.ident }}> = corm::TryStreamExt::try_collect(self.base.partition(partition).await?).await?;
-        self.base.delete_partition_rows(partition).await?;
-        for row in &rows {
-            self.release_dropped_claims(&row.key(), row, None).await?;
-        }
-        Ok(())
+        self.base.delete_partition_claiming(partition).await
     }
 {% endif %}
-{% if let Some(update) = repo.update %}
 
-    /// Writes the fields of `patch` that are set to the row at `key`, as
-    /// [`corm::Repository`]'s `update` does; a patch that sets a `@unique`
-    /// field claims the new value first and gives the old one back after.
+    /// Writes the fields of `patch` that are set to the row at `key`; a
+    /// patch that sets a `@unique` field claims the new value first and
+    /// gives the old one back after ([`corm::Repository::update_claiming`]).
     ///
     /// # Errors
     /// [`corm::Error::Validation`] when `patch` breaks its `@validate` rules,
     /// [`corm::Error::Unique`] when another row holds a `@unique` value the
     /// patch sets (nothing is written in either case);
     /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
-    pub async fn update(&self, key: &{{ repo.key }}, patch: &{{ update.patch }}) -> corm::Result<()> {
-        <{{ item.ident }} as corm::Updatable>::validate_patch(patch)?;
-{% let patched = repo.patched_unique() %}
-{% if !patched.is_empty() %}
-        // A patch that sets a `@unique` field claims the new value first and
-        // gives the old one back after the write.
-        let previous = if {% for unique in patched.iter() %}{% if !loop.first %} || {% endif %}patch.{{ unique.ident }}.is_some(){% endfor %} {
-            self.base.get(key).await?
-        } else {
-            None
-        };
-        let mut claims = [None; {{ patched.len() }}];
-{% for unique in patched.iter() %}
-{% if unique.optional %}
-        if let Some(Some(value)) = &patch.{{ unique.ident }} {
-{% else %}
-        if let Some(value) = &patch.{{ unique.ident }} {
-{% endif %}
-            match self.claim_{{ unique.name }}(value, key, corm::MaybeUnset::Unset).await {
-                Ok(claim) => claims[{{ loop.index0 }}] = Some(claim),
-                Err(error) => {
-                    self.release_new_patch_claims({% if repo.tenant %}key, {% endif %}patch, &claims).await?;
-                    return Err(error);
-                }
-            }
-        }
-{% endfor %}
-{% endif %}
-        let written = self.base.write_patch(key, patch).await;
-{% if patched.is_empty() %}
-        written
-{% else %}
-        if let Err(error) = written {
-            if error.certainly_not_applied() {
-                // A claim left behind is stale and taken over after the
-                // grace period.
-                let _released = self.release_new_patch_claims({% if repo.tenant %}key, {% endif %}patch, &claims).await;
-            }
-            return Err(error);
-        }
-        let Some(previous) = previous else {
-            return Ok(());
-        };
-{% for unique in patched.iter() %}
-{% if unique.optional %}
-        if let (Some(new), Some(old)) = (&patch.{{ unique.ident }}, &previous.{{ unique.ident }}) {
-            if new.as_ref() != Some(old) {
-                self.release_held_{{ unique.name }}(old, key).await?;
-            }
-        }
-{% else %}
-        if let Some(new) = &patch.{{ unique.ident }} {
-            if *new != previous.{{ unique.ident }} {
-                self.release_held_{{ unique.name }}(&previous.{{ unique.ident }}, key).await?;
-            }
-        }
-{% endif %}
-{% endfor %}
-        Ok(())
-{% endif %}
+    pub async fn update(&self, key: &{{ repo.key }}, patch: &{{ repo.update_patch() }}) -> corm::Result<()> {
+        self.base.update_claiming(key, patch).await
     }
-{% if !patched.is_empty() %}
-
-    /// Gives back the claims in `claims` that were made for the values
-    /// `patch` sets (not the ones its row held already).
-    ///
-    /// # Errors
-    /// The error of a conditional delete.
-    async fn release_new_patch_claims(&self, {% if repo.tenant %}key: &{{ repo.key }}, {% endif %}patch: &{{ update.patch }}, claims: &[Option<corm::unique::Claim>; {{ patched.len() }}]) -> corm::Result<()> {
-{% for unique in patched.iter() %}
-{% if unique.optional %}
-        if let (Some(corm::unique::Claim::New(token)), Some(Some(value))) = (claims[{{ loop.index0 }}], &patch.{{ unique.ident }}) {
-{% else %}
-        if let (Some(corm::unique::Claim::New(token)), Some(value)) = (claims[{{ loop.index0 }}], &patch.{{ unique.ident }}) {
-{% endif %}
-            self.release_{{ unique.name }}({% if let Some(tenant) = unique.tenant %}&key.{{ tenant.ident }}, {% endif %}value, Some(token)).await?;
-        }
-{% endfor %}
-        Ok(())
-    }
-{% endif %}
-{% endif %}
-{% endif %}
-{% if !repo.unique.is_empty() %}
 {% for unique in repo.unique %}
 
 {% if repo.tenant %}
@@ -779,224 +697,10 @@ impl<'a> {{ repo.repo }}<'a> {
     /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
     /// reading a row.
     pub async fn find_by_{{ unique.name }}(&self, {% if let Some(tenant) = unique.tenant %}tenant: &{{ tenant.borrowed }}, {% endif %}value: {{ unique.param }}) -> corm::Result<Option<{{ repo.model }}>> {
-        let owner = self.base.unique_owner(
-            corm::unique::LOOKUP_STATEMENTS{% if unique.index > 0 %} + {{ unique.index }}{% endif %},
-            &self.claims.find_{{ unique.name }},
-            &({% if unique.tenant.is_some() %}tenant, {% endif %}{% if !unique.optional && unique.param_kind == UniqueParam::Owned %}&value{% else %}value{% endif %},),
-            || async move {
-                let held = self.{{ unique.name }}_claim({% if unique.tenant.is_some() %}tenant, {% endif %}{% if !unique.optional && unique.param_kind == UniqueParam::Owned %}&value{% else %}value{% endif %}).await?;
-                Ok(held.and_then(|held| held.owner))
-            },
-        ).await?;
-        let Some(owner) = owner else {
-            return Ok(None);
-        };
-        Ok(self.base.get(&owner).await?.filter(|row| {% call claims::holds_param(unique) %}{% endcall %}))
-    }
-
-    /// The claim of `value` in the lookup table of `{{ unique.name }}`, if any.
-    ///
-    /// # Errors
-    /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
-    /// reading the row.
-    async fn {{ unique.name }}_claim<V>(&self, {% if let Some(tenant) = unique.tenant %}tenant: &{{ tenant.borrowed }}, {% endif %}value: &V) -> corm::Result<Option<corm::unique::Held<{{ repo.key }}>>>
-    where
-        V: rt::SerializeValue + Sync + ?Sized,
-    {
-        let prepared = self.claims.find_{{ unique.name }}.prepared(self.base.session()).await?;
-        let claim = self.base
-            .session()
-            .execute_first::<({% for (field, column, ty) in unique.owner %}Option<{{ ty }}>,{% endfor %} Option<corm::unique::ClaimToken>, Option<i64>, i64)>(prepared, ({% if unique.tenant.is_some() %}tenant, {% endif %}value,))
-            .await?;
-        Ok(claim.map(|({% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %} token, written_micros, now_millis)| corm::unique::Held {
-            owner: match ({% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %}) {
-                ({% for (field, column, ty) in unique.owner %}Some({{ field }}),{% endfor %}) => Some({{ repo.key }} { {% for (field, column, ty) in unique.owner %}{{ field }},{% endfor %} }),
-                _ => None,
-            },
-            token,
-            written_micros,
-            now_millis,
-        }))
-    }
-
-    /// Claims `value` of `{{ unique.name }}` for the row at `key` in the
-    /// lookup table, with a new token (`INSERT … IF NOT EXISTS`, living as
-    /// long as the row: `ttl`, or the table's default when unset).
-    ///
-    /// The row's own claim (from an earlier write of it, perhaps a cancelled
-    /// one) is renewed with the new token, so that a release still in flight
-    /// from that write can't remove it. Another row's claim is taken over
-    /// when it is stale: that row does not hold the value and the claim is
-    /// older than the session's grace period (see [`corm::unique`]).
-    ///
-    /// # Errors
-    /// [`corm::Error::Unique`] when another row holds the value, or the
-    /// error of a conditional write.
-    async fn claim_{{ unique.name }}(&self, value: &{{ unique.ty }}, key: &{{ repo.key }}, ttl: corm::MaybeUnset<i32>) -> corm::Result<corm::unique::Claim> {
-        let claim = self.claims.claim_{{ unique.name }}.prepared(self.base.session()).await?;
-        for _ in 0..corm::unique::ATTEMPTS {
-            let token = corm::unique::new_token();
-            let result = self.base
-                .session()
-                .execute(claim, (value, {% for (field, column, ty) in unique.owner %}&key.{{ field }},{% endfor %} token, ttl))
-                .await?;
-            if corm::lwt::was_applied(claim.get_statement(), result)? {
-                return Ok(corm::unique::Claim::New(token));
-            }
-            let Some(held) = self.{{ unique.name }}_claim({% if let Some(tenant) = unique.tenant %}&key.{{ tenant.ident }}, {% endif %}value).await? else {
-                // Given back since: claim it again.
-                continue;
-            };
-            if held.owner.as_ref() == Some(key) {
-                let keep = self.claims.keep_{{ unique.name }}.prepared(self.base.session()).await?;
-                let result = self.base
-                    .session()
-                    .execute(keep, (ttl, {% for (field, column, ty) in unique.kept %}&key.{{ field }},{% endfor %} token, {% if let Some(tenant) = unique.tenant %}&key.{{ tenant.ident }}, {% endif %}value, held.token))
-                    .await?;
-                if corm::lwt::was_applied(keep.get_statement(), result)? {
-                    return Ok(corm::unique::Claim::Kept(token));
-                }
-                continue;
-            }
-            let holds = match &held.owner {
-                Some(owner) => self.base.get(owner).await?.is_some_and(|row| {% call claims::holds(unique) %}{% endcall %}),
-                None => false,
-            };
-            if holds || !held.is_older_than(self.base.session().unique_claim_grace()) {
-                break;
-            }
-            // A stale claim: give it back for its row, then claim again.
-            self.release_{{ unique.name }}({% if let Some(tenant) = unique.tenant %}&key.{{ tenant.ident }}, {% endif %}value, held.token).await?;
-        }
-        Err(corm::unique::taken({{ repo.model_literal }}, {{ unique.field }}, format!("{value:?}")))
-    }
-
-    /// Deletes the claim of `value` of `{{ unique.name }}` if it still has
-    /// `token` (`DELETE … IF corm_claim = ?`: a claim renewed or made since
-    /// is left alone).
-    ///
-    /// # Errors
-    /// The error of the conditional delete.
-    async fn release_{{ unique.name }}(&self, {% if let Some(tenant) = unique.tenant %}tenant: &{{ tenant.borrowed }}, {% endif %}value: &{{ unique.ty }}, token: Option<corm::unique::ClaimToken>) -> corm::Result<()> {
-        let prepared = self.claims.release_{{ unique.name }}.prepared(self.base.session()).await?;
-        self.base.session().execute(prepared, ({% if unique.tenant.is_some() %}tenant, {% endif %}value, token)).await?;
-        Ok(())
-    }
-
-    /// Gives `value` of `{{ unique.name }}` back if the row at `key` holds
-    /// its claim, naming the claim's token as read.
-    ///
-    /// # Errors
-    /// The error of the read or of the conditional delete.
-    async fn release_held_{{ unique.name }}(&self, value: &{{ unique.ty }}, key: &{{ repo.key }}) -> corm::Result<()> {
-        if let Some(held) = self.{{ unique.name }}_claim({% if let Some(tenant) = unique.tenant %}&key.{{ tenant.ident }}, {% endif %}value).await? {
-            if held.owner.as_ref() == Some(key) {
-                self.release_{{ unique.name }}({% if let Some(tenant) = unique.tenant %}&key.{{ tenant.ident }}, {% endif %}value, held.token).await?;
-            }
-        }
-        Ok(())
+        let row = self.base.find_unique({{ unique.index }}, {% if unique.tenant.is_some() %}Some(&tenant){% else %}None{% endif %}, &value).await?;
+        Ok(row.filter(|row| {% call claims::holds_param(unique) %}{% endcall %}))
     }
 {% endfor %}
-
-    /// Claims the `@unique` values of `row` for it, in field order. On a
-    /// conflict it gives back the claims it made and fails.
-    ///
-    /// # Errors
-    /// [`corm::Error::Unique`] naming the field and value, or the error of a
-    /// conditional write.
-    async fn claim_unique(&self, row: &{{ repo.model }}, ttl: corm::MaybeUnset<i32>) -> corm::Result<[Option<corm::unique::Claim>; {{ repo.unique.len() }}]> {
-        let key = row.key();
-        let mut claims = [None; {{ repo.unique.len() }}];
-{% for unique in repo.unique %}
-{% if unique.optional %}
-        if let Some(value) = &row.{{ unique.ident }} {
-{% else %}
-        {
-            let value = &row.{{ unique.ident }};
-{% endif %}
-            match self.claim_{{ unique.name }}(value, &key, ttl).await {
-                Ok(claim) => claims[{{ loop.index0 }}] = Some(claim),
-                Err(error) => {
-                    self.release_new_claims(row, &claims).await?;
-                    return Err(error);
-                }
-            }
-        }
-{% endfor %}
-        Ok(claims)
-    }
-
-    /// Gives back the claims in `claims` that were made for `row` (not the
-    /// ones it held already).
-    ///
-    /// # Errors
-    /// The error of a conditional delete.
-    async fn release_new_claims(&self, row: &{{ repo.model }}, claims: &[Option<corm::unique::Claim>; {{ repo.unique.len() }}]) -> corm::Result<()> {
-{% for unique in repo.unique %}
-{% if unique.optional %}
-        if let (Some(corm::unique::Claim::New(token)), Some(value)) = (claims[{{ loop.index0 }}], &row.{{ unique.ident }}) {
-            self.release_{{ unique.name }}({% if let Some(tenant) = unique.tenant %}&row.{{ tenant.ident }}, {% endif %}value, Some(token)).await?;
-        }
-{% else %}
-        if let Some(corm::unique::Claim::New(token)) = claims[{{ loop.index0 }}] {
-            self.release_{{ unique.name }}({% if let Some(tenant) = unique.tenant %}&row.{{ tenant.ident }}, {% endif %}&row.{{ unique.ident }}, Some(token)).await?;
-        }
-{% endif %}
-{% endfor %}
-        Ok(())
-    }
-
-    /// Gives back every `@unique` value `row` (a row as it was before a
-    /// write or delete at `key`) holds that `now` (the row as written, if
-    /// any) does not.
-    ///
-    /// # Errors
-    /// The error of a read or of a conditional delete.
-    async fn release_dropped_claims(&self, key: &{{ repo.key }}, row: &{{ repo.model }}, now: Option<&{{ repo.model }}>) -> corm::Result<()> {
-{% for unique in repo.unique %}
-{% if unique.optional %}
-        if let Some(value) = &row.{{ unique.ident }} {
-            if now.is_none_or(|now| now.{{ unique.ident }}.as_ref() != Some(value)) {
-                self.release_held_{{ unique.name }}(value, key).await?;
-            }
-        }
-{% else %}
-        if now.is_none_or(|now| now.{{ unique.ident }} != row.{{ unique.ident }}) {
-            self.release_held_{{ unique.name }}(&row.{{ unique.ident }}, key).await?;
-        }
-{% endif %}
-{% endfor %}
-        Ok(())
-    }
-
-    /// Settles the claims of a write of `row`: when it certainly failed,
-    /// gives back the claims it made and returns its error (after a timeout
-    /// the row may have been written, so its claims stay); when it
-    /// succeeded, gives back the values `previous` (the row before) held
-    /// that `row` no longer does.
-    ///
-    /// # Errors
-    /// The write's error, or the error of a read or conditional delete.
-    async fn settle_claims(
-        &self,
-        row: &{{ repo.model }},
-        previous: Option<&{{ repo.model }}>,
-        claims: &[Option<corm::unique::Claim>; {{ repo.unique.len() }}],
-        written: corm::Result<()>,
-    ) -> corm::Result<()> {
-        if let Err(error) = written {
-            if error.certainly_not_applied() {
-                // The write's error is the one to report; a claim left
-                // behind is stale and taken over after the grace period.
-                let _released = self.release_new_claims(row, claims).await;
-            }
-            return Err(error);
-        }
-        match previous {
-            Some(previous) => self.release_dropped_claims(&row.key(), previous, Some(row)).await,
-            None => Ok(()),
-        }
-    }
 {% endif %}
 }
 {% if let Some(reserve) = repo.reserve %}

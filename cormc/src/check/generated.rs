@@ -739,8 +739,8 @@ fn generated_by<'a>(
 /// model's and time series' `Db` accessor (its name in `snake_case`)
 /// against `Db`'s methods and the other accessors, and on each repository, the named queries,
 /// aggregates and relation loaders (`<relation>` and `<relation>_of`)
-/// against the repository's own methods (and `find_by_…`, `claim_…`,
-/// `release_…` of `@unique` fields) and against each other.
+/// against the repository's own methods (and `find_by_…` of `@unique`
+/// fields) and against each other.
 fn method_names(items: &Items<'_>, index: &Index<'_>, ctx: &mut Context) {
     let mut accessors: FxHashMap<Cow<'_, str>, (Span, &str)> = FxHashMap::default();
     for model in items.models {
@@ -868,7 +868,7 @@ impl<'m> Repository<'m> {
                 format!("method `{ident}`"),
             )
             .help(format!(
-                "rename it: a repository has {}, and `find_by_…`, `claim_…`, `release_…` for `@unique` fields",
+                "rename it: a repository has {}, and `find_by_…` for `@unique` fields",
                 REPOSITORY_METHODS
                     .iter()
                     .map(|m| format!("`{m}`"))

@@ -123,6 +123,8 @@ pub trait Bind<'v>: Default + SerializeRow + Send + Sync {
     fn bind(&mut self, value: BoundValue<'v>);
     /// The bits of the patch fields set so far.
     fn set_columns(&self) -> u64;
+    /// The values bound so far, in order.
+    fn bound_values(&self) -> &[BoundValue<'v>];
 }
 
 impl<'v, const N: usize> Bind<'v> for BoundValues<'v, N> {
@@ -134,6 +136,11 @@ impl<'v, const N: usize> Bind<'v> for BoundValues<'v, N> {
     #[inline]
     fn set_columns(&self) -> u64 {
         self.mask
+    }
+
+    #[inline]
+    fn bound_values(&self) -> &[BoundValue<'v>] {
+        self.bound()
     }
 }
 

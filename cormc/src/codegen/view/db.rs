@@ -13,7 +13,7 @@ use crate::codegen::CodegenError;
 use crate::cql::ident::quote;
 use crate::ir;
 
-use super::generated_names::{DB_METHODS, MAX_TUPLE, MAX_UPDATE_COLUMNS, RESERVED_MODULES};
+use super::generated_names::{DB_METHODS, MAX_UPDATE_COLUMNS, RESERVED_MODULES};
 
 /// Everything `db.rs` holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,9 +63,6 @@ pub struct RepoView {
     pub counter: bool,
     /// A materialized view: reads only (Cassandra writes it).
     pub read_only: bool,
-    /// The statements of the `@unique` lookup tables, in the order of the
-    /// claims struct's fields.
-    pub claim_statements: Vec<StatementView>,
     /// The table's CQL, for its `TableSpec`.
     pub spec: SpecView,
     /// The `corm::Clustered` impl, when the model has clustering columns.
@@ -171,6 +168,15 @@ impl RepoView {
         !self.counter && self.unique.is_empty() && !self.read_only
     }
 
+    /// The patch type (empty for a model without updates, which has no
+    /// `@unique` fields: the view refuses them).
+    #[must_use]
+    pub fn update_patch(&self) -> &str {
+        self.update
+            .as_ref()
+            .map_or("", |update| update.patch.as_str())
+    }
+
     /// The unique fields the patch can set.
     #[must_use]
     pub fn patched_unique(&self) -> Vec<&UniqueView> {
@@ -189,12 +195,16 @@ impl RepoView {
     }
 }
 
+/// The most values a claim statement binds (the runtime's bound: the key's
+/// columns and four markers).
+const MAX_CLAIM_VALUES: usize = 20;
+
 /// A `@unique` field: claimed in its lookup table before a row holding
-/// it is written.
+/// it is written (by the runtime, over the model's `corm::unique::Unique`
+/// impl).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UniqueView {
-    /// The field's Rust name without `r#` (for method names:
-    /// `claim_email`, `find_by_email`).
+    /// The field's Rust name without `r#` (for `find_by_email`).
     pub name: String,
     /// The Rust field.
     pub ident: String,
@@ -202,29 +212,28 @@ pub struct UniqueView {
     pub field: String,
     /// Whether the field is optional (a `None` claims nothing).
     pub optional: bool,
-    /// The value's Rust type (without `Option`).
-    pub ty: String,
     /// The type `find_by_` takes the value as (`&str` for text, `&[u8]`
     /// for blobs, by value for `Copy` types).
     pub param: String,
     /// How `find_by_` takes the value, which decides how the template
     /// compares it with a row's field.
     pub param_kind: UniqueParam,
-    /// The owner's key: each key field with its column in the lookup
-    /// table (quoted CQL, as a Rust string literal) and its Rust type, in
-    /// key order.
-    pub owner: Vec<(String, String, String)>,
-    /// The owner's key fields a renewed claim sets: all of them, or all but
-    /// the tenant id, which keys the lookup table of a model with one.
-    pub kept: Vec<(String, String, String)>,
     /// For a model with a tenant id, whose lookup table is keyed by tenant
-    /// and value: the tenant id's field, which the claim helpers take
-    /// before the value.
+    /// and value: the tenant id's field, which `find_by_` takes before the
+    /// value.
     pub tenant: Option<TenantField>,
-    /// Which of the model's `@unique` fields it is (from 0): its lookups'
-    /// key in the model's cache is `corm::unique::LOOKUP_STATEMENTS` plus
-    /// this.
+    /// Which of the model's `@unique` fields it is (from 0).
     pub index: usize,
+    /// The claim statement's text after the keyspace, as a Rust literal.
+    pub claim: String,
+    /// The renewal's text after the keyspace, as a Rust literal.
+    pub keep: String,
+    /// The release's text after the keyspace, as a Rust literal.
+    pub release: String,
+    /// The lookup's text before the keyspace, as a Rust literal.
+    pub find_head: String,
+    /// The lookup's text after the keyspace, as a Rust literal.
+    pub find_tail: String,
 }
 
 /// How `find_by_<field>` takes a `@unique` value.
@@ -400,17 +409,6 @@ pub struct ClusteredView {
     /// The clustering key type's fields (empty when it is the column's own
     /// type).
     pub fields: Vec<String>,
-}
-
-/// One statement: its field name and its text around the keyspace.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatementView {
-    /// The field of the statements struct.
-    pub ident: String,
-    /// The text before the keyspace, as a Rust string literal.
-    pub before: String,
-    /// The text after the keyspace, as a Rust string literal.
-    pub after: String,
 }
 
 /// A counter column's delta parameter of `add`.
@@ -619,14 +617,6 @@ fn repo_view(
     let by_key = where_clause(&mut model.key.fields());
     let by_partition = where_clause(&mut model.key.partition.iter().map(String::as_str));
     let counter = model.is_counter_table();
-    let mut statements = Vec::new();
-    let mut add = |ident: &str, before: &str, after: String| {
-        statements.push(StatementView {
-            ident: ident.to_owned(),
-            before: format!("{before:?}"),
-            after: format!("{after:?}"),
-        });
-    };
     let mut counters = Vec::new();
     if counter {
         let deltas: Vec<&ir::Field> = model
@@ -653,9 +643,7 @@ fn repo_view(
     let unique = model
         .unique_fields()
         .enumerate()
-        .map(|(index, field)| {
-            unique_view(model, view, (index, field), &key_columns, types, &mut add)
-        })
+        .map(|(index, field)| unique_view(model, view, (index, field), &key_columns, types))
         .collect::<Result<Vec<_>, _>>()?;
     let literal = |text: &str| format!("{text:?}");
     let spec = SpecView {
@@ -728,6 +716,14 @@ fn repo_view(
             .filter(|update: &UpdateView| !update.steps.is_empty()),
         None => None,
     };
+    if update.is_none()
+        && let Some(field) = model.unique_fields().next()
+    {
+        return Err(CodegenError::Unsupported {
+            what: format!("`{}.{}`", model.name, field.name),
+            reason: "a `@unique` field of a model whose rows no update can change".to_owned(),
+        });
+    }
     let clustered = clustered_view(model, view)?;
     let spec = match &update {
         Some(update) => SpecView {
@@ -863,7 +859,6 @@ fn repo_view(
         key: view.key.ident.clone(),
         partition: view.partition.as_ref().map(|key| key.ident.clone()),
         counter,
-        claim_statements: statements,
         counters,
     })
 }
@@ -902,17 +897,17 @@ fn clustered_view(
     }))
 }
 
-/// The `index`th `@unique` field: its view, and its lookup table's
-/// statements passed to `add` (claim, keep, release, find). `key_columns`
-/// are the model's key columns, quoted, in key order.
+/// The `index`th `@unique` field: its view, with its lookup table's
+/// statements. `key_columns` are the model's key columns, quoted, in key
+/// order.
 fn unique_view(
     model: &ir::Model,
     view: &ModelView,
     (index, field): (usize, &ir::Field),
     key_columns: &[String],
     types: &TypesFile,
-    add: &mut dyn FnMut(&str, &str, String),
 ) -> Result<UniqueView, CodegenError> {
+    let what = format!("`{}.{}`", model.name, field.name);
     let field_view = view
         .fields
         .iter()
@@ -920,10 +915,9 @@ fn unique_view(
         .find(|(_, candidate)| candidate.name == field.name)
         .map(|(field_view, _)| field_view)
         .ok_or_else(|| CodegenError::Unsupported {
-            what: format!("`{}.{}`", model.name, field.name),
+            what: what.clone(),
             reason: "a unique field that is not a field".to_owned(),
         })?;
-    let name = bare(&field_view.ident).to_owned();
     let lookup = quote(&crate::check::lower::unique_table_name(model, field)).into_owned();
     let value = quote(&field.cql_name).into_owned();
     let token = crate::check::lower::UNIQUE_CLAIM_COLUMN;
@@ -941,60 +935,34 @@ fn unique_view(
             key_columns.first().cloned().unwrap_or_default(),
         ),
     };
-    add(
-        &format!("claim_{name}"),
-        "INSERT INTO ",
-        format!(
-            ".{lookup} ({value}, {}, {token}) VALUES (?, {}, ?) IF NOT EXISTS USING TTL ?",
-            key_columns.join(", "),
-            vec!["?"; key_columns.len()].join(", ")
-        ),
-    );
-    add(
-        &format!("keep_{name}"),
-        "UPDATE ",
-        format!(
-            ".{lookup} USING TTL ? SET {}{token} = ? WHERE {lookup_key} IF {token} = ?",
-            key_columns[kept_from..]
-                .iter()
-                .map(|column| format!("{column} = ?, "))
-                .collect::<String>()
-        ),
-    );
-    add(
-        &format!("release_{name}"),
-        "DELETE FROM ",
-        format!(".{lookup} WHERE {lookup_key} IF {token} = ?"),
-    );
-    add(
-        &format!("find_{name}"),
-        &format!(
-            "SELECT {}, {token}, writetime({written_at}), toUnixTimestamp(now()) FROM ",
-            key_columns.join(", "),
-        ),
-        format!(".{lookup} WHERE {lookup_key}"),
-    );
-    if key_columns.len() + 3 > MAX_TUPLE {
+    if key_columns.len() + 4 > MAX_CLAIM_VALUES {
         return Err(CodegenError::Unsupported {
-            what: format!("`{}.{}`", model.name, field.name),
-            reason: format!("a unique claim binds more than {MAX_TUPLE} values"),
+            what,
+            reason: format!(
+                "a unique claim binds more than {MAX_CLAIM_VALUES} values (the key's columns and four more)"
+            ),
         });
     }
-    let what = format!("`{}.{}`", model.name, field.name);
+    let literal = |text: String| format!("{text:?}");
+    let claim = literal(format!(
+        ".{lookup} ({value}, {}, {token}) VALUES (?, {}, ?) IF NOT EXISTS USING TTL ?",
+        key_columns.join(", "),
+        vec!["?"; key_columns.len()].join(", ")
+    ));
+    let keep = literal(format!(
+        ".{lookup} USING TTL ? SET {}{token} = ? WHERE {lookup_key} IF {token} = ?",
+        key_columns[kept_from..]
+            .iter()
+            .map(|column| format!("{column} = ?, "))
+            .collect::<String>()
+    ));
+    let release = literal(format!(".{lookup} WHERE {lookup_key} IF {token} = ?"));
+    let find_head = literal(format!(
+        "SELECT {token}, writetime({written_at}), toUnixTimestamp(now()), {} FROM ",
+        key_columns.join(", "),
+    ));
+    let find_tail = literal(format!(".{lookup} WHERE {lookup_key}"));
     let param = super::queries::param_type(&field.ty, false, &what, types)?;
-    let owner: Vec<(String, String, String)> = view
-        .key
-        .fields
-        .iter()
-        .zip(key_columns)
-        .map(|(key_field, column)| {
-            (
-                key_field.ident.clone(),
-                format!("{column:?}"),
-                key_field.ty.clone(),
-            )
-        })
-        .collect();
     // The tenant id's field and the type a helper borrows it as.
     let tenant = match (tenant, view.key.fields.first()) {
         (Some(_), Some(first)) => Some(TenantField {
@@ -1015,17 +983,19 @@ fn unique_view(
         UniqueParam::Owned
     };
     Ok(UniqueView {
-        name,
+        name: bare(&field_view.ident).to_owned(),
         ident: field_view.ident.clone(),
         field: format!("{:?}", field.name),
         optional: field.optional,
-        ty: super::rust_type(&field.ty, &what)?.path,
         param,
         param_kind,
-        kept: owner[kept_from..].to_vec(),
         tenant,
         index,
-        owner,
+        claim,
+        keep,
+        release,
+        find_head,
+        find_tail,
     })
 }
 

@@ -51,11 +51,12 @@ pub const REPOSITORY_METHODS: &[&str] = &[
     "delete_row",
     "delete_partition_rows",
     "add_counters",
-    "claim_unique",
-    "release_new_claims",
-    "release_new_patch_claims",
-    "release_dropped_claims",
-    "settle_claims",
+    "insert_claiming",
+    "insert_if_not_exists_claiming",
+    "update_claiming",
+    "delete_claiming",
+    "delete_partition_claiming",
+    "find_unique",
     "clone",
     "tenant_row",
     "tenant_key",
@@ -64,14 +65,8 @@ pub const REPOSITORY_METHODS: &[&str] = &[
 /// The methods a `@unique` field (its Rust name without `r#`) adds to its
 /// repository.
 #[must_use]
-pub fn unique_field_methods(field: &str) -> [String; 5] {
-    [
-        format!("find_by_{field}"),
-        format!("claim_{field}"),
-        format!("release_{field}"),
-        format!("release_held_{field}"),
-        format!("{field}_claim"),
-    ]
+pub fn unique_field_methods(field: &str) -> [String; 1] {
+    [format!("find_by_{field}")]
 }
 
 /// The types generated beside each model's row type, by suffix

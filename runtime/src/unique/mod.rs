@@ -1,5 +1,7 @@
-//! Claims of `@unique` values: the pieces of the claim protocol that do not
-//! depend on a model.
+//! Claims of `@unique` values, written once over what generated code states
+//! of a model ([`Unique`]): [`Repository`](crate::Repository)'s
+//! `insert_claiming`, `insert_if_not_exists_claiming`, `update_claiming`,
+//! `delete_claiming`, `delete_partition_claiming` and `find_unique`.
 //!
 //! A `@unique` field has a lookup table keyed by the value; a row that holds
 //! a value owns its claim there. Generated writes claim before they write the
@@ -25,9 +27,21 @@
 //! retries): a write slower than that could land after its claim was taken
 //! over.
 
+mod claims;
+mod field;
+mod held_row;
+
 use std::time::Duration;
 
 use uuid::Uuid;
+
+pub use field::{Unique, UniqueField, Value};
+
+/// The keys of the lookup tables' statements in a table's cache of extra
+/// statements: four per `@unique` field (claim, keep, release, find), from
+/// here on (clear of named queries', relation loaders' and vector
+/// searches').
+pub const CLAIM_STATEMENTS: u64 = 1 << 35;
 
 /// The cache keys of `@unique` lookups: the first field's, then one more
 /// for each other `@unique` field of the model (clear of named queries',
