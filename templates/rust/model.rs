@@ -3,6 +3,7 @@
 {% import "rust/unique_claims.rs" as claims %}
 {% import "rust/validation_checks.rs" as checks %}
 {% import "rust/aggregate_rows.rs" as aggregate_rows %}
+{% import "rust/running_totals.rs" as totals %}
 //! {{ item.ident }}: the row, key and patch types of table `{{ repo.table }}`,
 //! how they bind, and the repository.
 {% for path in uses %}

@@ -98,8 +98,8 @@ impl {{ client.totals }} {
     /// values.
     fn new({% for param in client.new_params %}{{ param.ident }}: {{ param.ty }},{% endfor %}) -> Self {
         Self {
-{% for init in client.new_inits %}
-            {{ init }},
+{% for total in client.running %}
+{% call totals::new_init(total) %}{% endcall %}
 {% endfor %}
         }
     }
@@ -107,8 +107,8 @@ impl {{ client.totals }} {
 {% endif %}
     /// Adds one row's values.
     fn add(&mut self, {% for param in client.add_params %}{{ param.ident }}: {{ param.ty }},{% endfor %}) {
-{% for step in client.add_steps %}
-        {{ step }}
+{% for total in client.running %}
+{% call totals::add_step(total) %}{% endcall %}
 {% endfor %}
     }
 
@@ -116,8 +116,11 @@ impl {{ client.totals }} {
     /// The group's result row; `Err` says which value does not fit its type.
     fn finish(self, {{ client.key_param }}) -> Result<{{ aggregate.row }}, &'static str> {
         Ok({{ aggregate.row }} {
-{% for init in client.finish_inits %}
-            {{ init }},
+{% for field in client.grouped %}
+            {{ field }},
+{% endfor %}
+{% for total in client.running %}
+{% call totals::finish_init(total) %}{% endcall %}
 {% endfor %}
         })
     }
@@ -125,8 +128,11 @@ impl {{ client.totals }} {
     /// The group's result row.
     fn finish(self, {{ client.key_param }}) -> {{ aggregate.row }} {
         {{ aggregate.row }} {
-{% for init in client.finish_inits %}
-            {{ init }},
+{% for field in client.grouped %}
+            {{ field }},
+{% endfor %}
+{% for total in client.running %}
+{% call totals::finish_init(total) %}{% endcall %}
 {% endfor %}
         }
     }

@@ -28,7 +28,7 @@ use crate::codegen::CodegenError;
 use crate::cql::ident::quote;
 use crate::ir::{self, Literal, Operand, Operator, Scalar, Type};
 
-pub use aggregate::{AggregateView, ReadAs};
+pub use aggregate::{AggregateView, Compare, Kept, Owned, ReadAs, Summand, TotalOp};
 pub use mutation::{MutationView, Outcome};
 
 /// The most values a driver tuple binds or reads.
@@ -1079,7 +1079,13 @@ mod tests {
         .unwrap()
         .unwrap();
         let client = file.aggregates[0].client.as_ref().unwrap();
-        assert_eq!(client.add_steps, ["self.total += price;"]);
+        let total = &client.running[0];
+        assert_eq!(total.op, TotalOp::Sum);
+        assert_eq!(total.summand, Summand::Exact);
+        assert_eq!(
+            (total.total.as_str(), total.local.as_str()),
+            ("total", "price")
+        );
         assert_eq!(client.add_params[0].ty, "&corm::BigDecimal");
     }
 

@@ -16,10 +16,17 @@
 //!   group's row is finished, `having` filters, `order` sorts (stable, so
 //!   ties keep the groups' key order) and `limit` truncates. Integer sums
 //!   are kept in `i128` and checked against the result type when finished.
-//!   Refused (as [`CodegenError::Unsupported`]): grouping by a column whose
-//!   Rust type has no order, `sum`/`avg` of `decimal` or `varint` and
-//!   `min`/`max` of types without an order in Rust (no arbitrary-precision
-//!   arithmetic in generated code), and ordering by an optional float.
+//!   Sums and averages of `decimal` and `varint` are exact (`corm::BigDecimal`,
+//!   `corm::BigInt`). Each item's running total is data
+//!   ([`RunningTotal`]); the template writes its Rust. Refused (as
+//!   [`CodegenError::Unsupported`]): grouping by a column whose Rust type
+//!   has no order, `min`/`max` of types without an order in Rust, and
+//!   ordering by an optional float.
+
+mod running_total;
+
+pub use running_total::{Compare, Kept, Owned, RunningTotal, Summand, TotalOp};
+use running_total::{RunningTotals, Selected, running_total};
 
 use super::{
     Kind, MAX_ARGS, ParamView, StatementView, column, method_doc, param_ident, param_idents,
@@ -137,18 +144,17 @@ pub struct ClientView {
     /// The parameters of `Totals::new`, the values that seed `min`/`max`
     /// (none: `Totals` is `Default`).
     pub new_params: Vec<ParamView>,
-    /// `Totals::new`'s field initialisers.
-    pub new_inits: Vec<String>,
     /// The arguments of `Totals::new` in the read loop.
     pub new_args: String,
     /// The parameters of `Totals::add`.
     pub add_params: Vec<ParamView>,
     /// The arguments of `Totals::add` in the read loop.
     pub add_args: String,
-    /// The statements of `Totals::add`.
-    pub add_steps: Vec<String>,
-    /// `finish`'s field initialisers of the row.
-    pub finish_inits: Vec<String>,
+    /// The running total of each selected item: how `new`, `add` and
+    /// `finish` treat it.
+    pub running: Vec<RunningTotal>,
+    /// The grouped fields of the row, which `finish` takes in its key.
+    pub grouped: Vec<String>,
     /// Whether `finish` can fail (a sum that does not fit its type).
     pub fallible: bool,
     /// The `having` condition over `row`, if any.
@@ -687,34 +693,6 @@ fn rust_op(op: Operator) -> Option<&'static str> {
     }
 }
 
-/// How numbers add up.
-enum Number {
-    /// Added in `i128`, then converted to the result type (its name).
-    Integer(&'static str),
-    /// Added in `f64`; the result is `f32` when `narrow`.
-    Float { narrow: bool },
-    /// `decimal` or `varint`: added exactly in the column's own type (its
-    /// path).
-    Exact(&'static str),
-}
-
-fn number(ty: &Type) -> Option<Number> {
-    match ty.unfrozen() {
-        Type::Scalar(scalar) => match scalar {
-            Scalar::Tinyint => Some(Number::Integer("i8")),
-            Scalar::Smallint => Some(Number::Integer("i16")),
-            Scalar::Int => Some(Number::Integer("i32")),
-            Scalar::Bigint | Scalar::Counter => Some(Number::Integer("i64")),
-            Scalar::Float => Some(Number::Float { narrow: true }),
-            Scalar::Double => Some(Number::Float { narrow: false }),
-            Scalar::Decimal => Some(Number::Exact("corm::BigDecimal")),
-            Scalar::Varint => Some(Number::Exact("corm::BigInt")),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// The aggregate a client-side view is built for, with what it reads.
 struct Item<'a> {
     aggregate: &'a ir::Aggregate,
@@ -725,300 +703,6 @@ struct Item<'a> {
     types: &'a TypesFile,
     /// The aggregate, for errors.
     what: &'a str,
-}
-
-/// The running totals of a client-side aggregate as its items add them: the
-/// fields of the totals type, how `new` seeds them, what `add` does per row,
-/// how `finish` builds the result row, and the locals `new` reads.
-#[derive(Default)]
-struct RunningTotals {
-    fields: Vec<ItemView>,
-    /// `field: expression`, seeded from a local.
-    seeded_inits: Vec<String>,
-    add_steps: Vec<String>,
-    finish_inits: Vec<String>,
-    /// `(local, &T)`: the locals `new` takes.
-    seeds: Vec<(String, String)>,
-    /// Whether `finish` can fail (an integer sum that does not fit).
-    fallible: bool,
-}
-
-/// One selected item of a client-side aggregate, with the column its read
-/// selects for it.
-struct Selected<'a> {
-    item: &'a ir::AggregateItem,
-    /// Its field in the result row.
-    field: &'a GroupView,
-    /// The column the read selects for it (`None` for `count(*)`).
-    column: Option<&'a ReadColumn>,
-    /// The model field it reads, with its Rust type.
-    source: Option<&'a (&'a ir::Field, String)>,
-    /// The call as written, for messages.
-    call: &'a str,
-    /// The aggregate, for errors.
-    what: &'a str,
-}
-
-impl Selected<'_> {
-    /// The error for what the generator can't do for this item.
-    fn unsupported(&self, reason: String) -> CodegenError {
-        CodegenError::Unsupported {
-            what: self.what.to_owned(),
-            reason,
-        }
-    }
-
-    /// The column the read selects for an item that needs one, and the
-    /// model field it reads.
-    fn column_and_source(&self) -> Result<(&ReadColumn, &ir::Field), CodegenError> {
-        match (self.column, self.source) {
-            (Some(column), Some((source, _))) => Ok((column, source)),
-            _ => Err(self.unsupported(format!("`{}` has no column", self.call))),
-        }
-    }
-}
-
-/// Wraps a step in `if let Some(x) = x` for an optional column.
-fn guarded(column: &ReadColumn, body: String) -> String {
-    if column.optional {
-        format!("if let Some({0}) = {0} {{ {body} }}", column.local)
-    } else {
-        body
-    }
-}
-
-/// Adds the running total of one selected item to `totals`.
-fn running_total(totals: &mut RunningTotals, selected: &Selected<'_>) -> Result<(), CodegenError> {
-    match selected.item.function {
-        AggregateFunction::Count => count_total(totals, selected),
-        AggregateFunction::Sum | AggregateFunction::Avg => sum_or_avg_total(totals, selected),
-        AggregateFunction::Min | AggregateFunction::Max => min_or_max_total(totals, selected),
-    }
-}
-
-/// `count`: a 64-bit count of the rows (or of the non-null values).
-fn count_total(totals: &mut RunningTotals, selected: &Selected<'_>) -> Result<(), CodegenError> {
-    let Selected { field, column, .. } = *selected;
-    let total = field.ident.clone();
-    totals.fields.push(ItemView {
-        ident: total.clone(),
-        ty: "i64".to_owned(),
-    });
-    totals.seeded_inits.push(format!("{total}: 0"));
-    totals.add_steps.push(match column {
-        Some(column) => {
-            format!("if {}.is_some() {{ self.{total} += 1; }}", column.local)
-        }
-        None => format!("self.{total} += 1;"),
-    });
-    totals
-        .finish_inits
-        .push(format!("{}: self.{total}", field.ident));
-    Ok(())
-}
-
-/// `sum` and `avg`: added in `i128`, `f64` or exactly, then converted.
-fn sum_or_avg_total(
-    totals: &mut RunningTotals,
-    selected: &Selected<'_>,
-) -> Result<(), CodegenError> {
-    let Selected {
-        item, field, call, ..
-    } = *selected;
-    let unsupported = |reason: String| selected.unsupported(reason);
-    let total = field.ident.clone();
-    let stem = bare(&field.ident);
-    let (column, source) = selected.column_and_source()?;
-    let Some(kind) = number(&source.ty) else {
-        return Err(unsupported(format!(
-            "`{call}` runs in the client, which adds up only numbers, not `{}`",
-            source.ty
-        )));
-    };
-    let value = match (&kind, column.counter) {
-        (Number::Integer(_), true) => format!("i128::from({}.0)", column.local),
-        (Number::Integer(_), false) => format!("i128::from(*{})", column.local),
-        (Number::Float { narrow: true }, _) => format!("f64::from(*{})", column.local),
-        (Number::Float { narrow: false }, _) => format!("*{}", column.local),
-        // Added by reference, exactly.
-        (Number::Exact(_), _) => column.local.clone(),
-    };
-    let (sum_ty, zero) = match kind {
-        Number::Integer(_) => ("i128", "0"),
-        Number::Float { .. } => ("f64", "0.0"),
-        Number::Exact(path) => (path, "Default::default()"),
-    };
-    if item.function == AggregateFunction::Sum {
-        totals.fields.push(ItemView {
-            ident: total.clone(),
-            ty: sum_ty.to_owned(),
-        });
-        totals.seeded_inits.push(format!("{total}: {zero}"));
-        totals
-            .add_steps
-            .push(guarded(column, format!("self.{total} += {value};")));
-        totals.finish_inits.push(match kind {
-            Number::Integer(target) => {
-                totals.fallible = true;
-                format!(
-                    "{}: {target}::try_from(self.{total}).map_err(|_| {:?})?",
-                    field.ident,
-                    format!("{call} does not fit `{}`", source.ty)
-                )
-            }
-            Number::Float { narrow: true } => {
-                format!("{}: self.{total} as f32", field.ident)
-            }
-            Number::Float { narrow: false } | Number::Exact(_) => {
-                format!("{}: self.{total}", field.ident)
-            }
-        });
-    } else {
-        let sum = format!("{stem}_sum");
-        let count = format!("{stem}_count");
-        totals.fields.push(ItemView {
-            ident: sum.clone(),
-            ty: sum_ty.to_owned(),
-        });
-        totals.fields.push(ItemView {
-            ident: count.clone(),
-            ty: "i64".to_owned(),
-        });
-        totals.seeded_inits.push(format!("{sum}: {zero}"));
-        totals.seeded_inits.push(format!("{count}: 0"));
-        totals.add_steps.push(guarded(
-            column,
-            format!("self.{sum} += {value}; self.{count} += 1;"),
-        ));
-        totals.finish_inits.push(match kind {
-                Number::Integer(target) => {
-                    totals.fallible = true;
-                    format!(
-                        "{}: {target}::try_from(self.{sum}.checked_div(i128::from(self.{count})).unwrap_or(0)).map_err(|_| {:?})?",
-                        field.ident,
-                        format!("{call} does not fit `{}`", source.ty)
-                    )
-                }
-                // The exact sum divided once (a `decimal` quotient to
-                // bigdecimal's default 100 digits; a `varint` one
-                // truncated, as Cassandra's integer averages are).
-                Number::Exact(_) => format!(
-                    "{}: if self.{count} == 0 {{ Default::default() }} else {{ self.{sum} / {}::from(self.{count}) }}",
-                    field.ident,
-                    sum_ty
-                ),
-                Number::Float { narrow } => {
-                    let average = format!(
-                        "if self.{count} == 0 {{ 0.0 }} else {{ self.{sum} / self.{count} as f64 }}"
-                    );
-                    if narrow {
-                        format!("{}: ({average}) as f32", field.ident)
-                    } else {
-                        format!("{}: {average}", field.ident)
-                    }
-                }
-            });
-    }
-    Ok(())
-}
-
-/// `min` and `max`: the least or greatest value so far, compared as the
-/// column's kind orders it.
-fn min_or_max_total(
-    totals: &mut RunningTotals,
-    selected: &Selected<'_>,
-) -> Result<(), CodegenError> {
-    let Selected {
-        item, field, call, ..
-    } = *selected;
-    let unsupported = |reason: String| selected.unsupported(reason);
-    let total = field.ident.clone();
-    let (column, source) = selected.column_and_source()?;
-    let less = item.function == AggregateFunction::Min;
-    let (op, ordering) = if less { ("<", "is_lt") } else { (">", "is_gt") };
-    let compare = |x: &str, y: &str| -> Result<String, CodegenError> {
-        Ok(match column.kind {
-            Kind::Copy | Kind::Text | Kind::Blob | Kind::Exact => {
-                format!("{x} {op} {y}")
-            }
-            Kind::Enum | Kind::OpenEnum => format!("{x}.as_str() {op} {y}.as_str()"),
-            Kind::Float => format!("{x}.total_cmp({y}).{ordering}()"),
-            Kind::Other => {
-                return Err(unsupported(format!(
-                    "`{call}` runs in the client, which can't order values of `{}`",
-                    source.ty
-                )));
-            }
-        })
-    };
-    // `add` and `new` take `&str`, `&[u8]` or `&T` (see
-    // `column_param`).
-    let owned = match column.kind {
-        Kind::Copy | Kind::Enum | Kind::Float => format!("*{}", column.local),
-        Kind::Text | Kind::Blob => format!("{}.to_owned()", column.local),
-        Kind::Other | Kind::OpenEnum | Kind::Exact => {
-            format!("Clone::clone({})", column.local)
-        }
-    };
-    let path = rust_type(&item.ty, selected.what)?.path;
-    if field.ty.starts_with("Option<") {
-        let current = if column.local == "current" {
-            "kept"
-        } else {
-            "current"
-        };
-        let borrowed = match column.kind {
-            Kind::Text | Kind::Blob => "as_deref",
-            Kind::Copy | Kind::Enum | Kind::OpenEnum | Kind::Float | Kind::Exact | Kind::Other => {
-                "as_ref"
-            }
-        };
-        totals.fields.push(ItemView {
-            ident: total.clone(),
-            ty: format!("Option<{path}>"),
-        });
-        totals.seeded_inits.push(format!("{total}: None"));
-        let better = format!(
-            "self.{total}.{borrowed}().is_none_or(|{current}| {})",
-            compare(&column.local, current)?
-        );
-        totals.add_steps.push(if column.optional {
-                format!(
-                    "if let Some({0}) = {0}.filter(|&{0}| {better}) {{ self.{total} = Some({owned}); }}",
-                    column.local
-                )
-            } else {
-                format!("if {better} {{ self.{total} = Some({owned}); }}")
-            });
-    } else {
-        totals.fields.push(ItemView {
-            ident: total.clone(),
-            ty: path.clone(),
-        });
-        if !totals.seeds.iter().any(|(local, _)| *local == column.local) {
-            totals
-                .seeds
-                .push((column.local.clone(), column_param(column, false).0));
-        }
-        totals.seeded_inits.push(format!("{total}: {owned}"));
-        totals.add_steps.push(format!(
-            "if {} {{ self.{total} = {owned}; }}",
-            compare(
-                &column.local,
-                &match column.kind {
-                    Kind::Text => format!("self.{total}.as_str()"),
-                    Kind::Blob => format!("self.{total}.as_slice()"),
-                    Kind::Enum => format!("self.{total}"),
-                    Kind::Copy | Kind::Float | Kind::Other | Kind::OpenEnum | Kind::Exact =>
-                        format!("&self.{total}"),
-                }
-            )?
-        ));
-    }
-    totals
-        .finish_inits
-        .push(format!("{}: self.{total}", field.ident));
-    Ok(())
 }
 
 /// The running totals, `having`, `order` and `limit` of a client-side
@@ -1084,13 +768,7 @@ fn client_view(
     }
     let grouped = key_locals.len();
 
-    let mut totals = RunningTotals {
-        finish_inits: fields[..grouped]
-            .iter()
-            .map(|field| field.ident.clone())
-            .collect(),
-        ..RunningTotals::default()
-    };
+    let mut totals = RunningTotals::default();
     let mut used: Vec<String> = Vec::new(); // locals `add` reads
     for (item, field) in aggregate.select.iter().zip(&fields[grouped..]) {
         let call = call_text(item, model);
@@ -1123,10 +801,8 @@ fn client_view(
     }
     let RunningTotals {
         fields: totals_fields,
-        add_steps,
-        finish_inits,
+        totals: running,
         seeds,
-        seeded_inits,
         fallible,
     } = totals;
     for (i, field) in totals_fields.iter().enumerate() {
@@ -1297,11 +973,7 @@ fn client_view(
         )),
         None => None,
     };
-    let new_inits = if seeds.is_empty() {
-        Vec::new()
-    } else {
-        seeded_inits
-    };
+
     Ok((
         ClientView {
             totals: format!("{row}Totals"),
@@ -1310,12 +982,14 @@ fn client_view(
             key_type,
             key_param,
             new_params,
-            new_inits,
             new_args,
             add_params,
             add_args,
-            add_steps,
-            finish_inits,
+            running,
+            grouped: fields[..grouped]
+                .iter()
+                .map(|field| field.ident.clone())
+                .collect(),
             fallible,
             having: (!having.is_empty()).then(|| having.join(" && ")),
             order,
