@@ -52,6 +52,7 @@ impl Instruments {
 
     /// The span of a request of `operation` and, with the `metrics`
     /// feature, its meter.
+    #[inline]
     pub(crate) fn start(
         &self,
         operation: &'static str,

@@ -123,6 +123,7 @@ impl Options {
     /// a marker, and the page size, which the paging functions check): the
     /// statement itself when no option applies to it, else a clone (an
     /// `Arc` bump, no copy of its text).
+    #[inline]
     pub fn apply<'p>(&self, prepared: &'p PreparedStatement) -> Cow<'p, PreparedStatement> {
         if self.consistency.is_none()
             && self.serial_consistency.is_none()
@@ -131,6 +132,13 @@ impl Options {
         {
             return Cow::Borrowed(prepared);
         }
+        Cow::Owned(self.applied_to_clone(prepared))
+    }
+
+    /// A clone of `prepared` with the options that apply to it set (the
+    /// uncommon case of [`apply`](Self::apply), out of line).
+    #[inline(never)]
+    fn applied_to_clone(&self, prepared: &PreparedStatement) -> PreparedStatement {
         let mut statement = prepared.clone();
         if let Some(consistency) = self.consistency {
             statement.set_consistency(consistency);
@@ -144,7 +152,7 @@ impl Options {
         if self.timestamp.is_some() {
             statement.set_timestamp(self.timestamp);
         }
-        Cow::Owned(statement)
+        statement
     }
 
     /// Sets these options on a driver batch (all but the TTL and the page

@@ -68,7 +68,9 @@ fn listened() -> bool {
 }
 
 /// The span of one operation of `model`'s repository on `table` of
-/// `keyspace`.
+/// `keyspace`: checked inline (a plain load, no call) when nothing
+/// listens, made out of line when something does.
+#[inline]
 pub(crate) fn request(
     model: &'static str,
     operation: &'static str,
@@ -76,9 +78,22 @@ pub(crate) fn request(
     table: &str,
     consistency: Option<Consistency>,
 ) -> Span {
-    if !listened() {
-        return Span::none();
+    if listened() {
+        listened_request(model, operation, keyspace, table, consistency)
+    } else {
+        Span::none()
     }
+}
+
+/// [`request`]'s span, made.
+#[inline(never)]
+fn listened_request(
+    model: &'static str,
+    operation: &'static str,
+    keyspace: &str,
+    table: &str,
+    consistency: Option<Consistency>,
+) -> Span {
     // A method named after a Rust keyword is `r#type`; its operation is `type`.
     let operation = operation.strip_prefix("r#").unwrap_or(operation);
     let span = tracing::info_span!(
@@ -224,6 +239,7 @@ enum SpanState<'i> {
 
 impl SpanState<'_> {
     /// The span and meter, made now if the request was not polled before.
+    #[inline]
     fn started(&mut self) -> (&Span, &mut MeterSlot) {
         if let Self::Unstarted {
             instruments,

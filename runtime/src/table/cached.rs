@@ -58,6 +58,30 @@ impl<'a, T: Table> Repository<'a, T> {
         WriteMark(std::marker::PhantomData)
     }
 
+    /// The mark of a write of `row`: [`marks_row`](Self::marks_row) at its
+    /// key, which is made (cloned from the row) only when the table has
+    /// caches to mark.
+    pub(crate) async fn marks_row_of(&self, row: &T) -> WriteMark<'a> {
+        #[cfg(feature = "cache")]
+        if self.statements().caching().is_some() {
+            return self.marks_row(&row.primary_key()).await;
+        }
+        let _ = row;
+        self.marks_table_none()
+    }
+
+    /// No mark: a table without caches.
+    fn marks_table_none(&self) -> WriteMark<'a> {
+        #[cfg(feature = "cache")]
+        {
+            WriteMark::new(None, None)
+        }
+        #[cfg(not(feature = "cache"))]
+        {
+            WriteMark(std::marker::PhantomData)
+        }
+    }
+
     /// The mark of a write that may change any row (a partition's, a
     /// named mutation's, a batch's, a bulk write's).
     pub(crate) fn marks_table(&self) -> WriteMark<'a> {
@@ -92,13 +116,20 @@ impl<'a, T: Table> Repository<'a, T> {
             .map(|(_, _, cache)| cache)
     }
 
-    /// The row at `key` through the table's cache, if it has one; `None`
-    /// (the caller reads) when it has none.
+    /// The read of the row at `key` through the table's cache, if it has
+    /// one; `None` (the caller reads) when it has none. Boxed: a table
+    /// without a cache then reads with a future no bigger than a build
+    /// without the `cache` feature makes (the cached read's state would
+    /// make every `get` future bigger, and every move of it dearer), for
+    /// one allocation per cached read.
     #[cfg(feature = "cache")]
-    pub(crate) async fn get_cached(&self, key: &T::Key) -> Option<Result<Option<T>>> {
+    pub(crate) fn get_cached<'k>(
+        &'k self,
+        key: &'k T::Key,
+    ) -> Option<futures::future::BoxFuture<'k, Result<Option<T>>>> {
         let caching = self.statements().caching()?;
         let cache = caching.rows.as_ref()?;
-        Some(self.get_through(caching, cache, key).await)
+        Some(Box::pin(self.get_through(caching, cache, key)))
     }
 
     #[cfg(feature = "cache")]

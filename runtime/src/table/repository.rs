@@ -105,8 +105,8 @@ impl<'a, T: Table> Repository<'a, T> {
     pub fn get(&self, key: &T::Key) -> impl Future<Output = Result<Option<T>>> {
         self.traced("get", async move {
             #[cfg(feature = "cache")]
-            if let Some(cached) = self.get_cached(key).await {
-                return cached;
+            if let Some(cached) = self.get_cached(key) {
+                return cached.await;
             }
             let prepared = self.statements.get.prepared(self.session).await?;
             self.session
@@ -161,7 +161,7 @@ impl<'a, T: Table> Repository<'a, T> {
 
     /// [`write_row`](Self::write_row) in the caller's span.
     async fn write_row_untraced(&self, row: &T) -> Result<()> {
-        let _mark = self.marks_row(&row.primary_key()).await;
+        let _mark = self.marks_row_of(row).await;
         if let Some(log) = self.statements.changes() {
             return self.record_insert(log, row).await;
         }
@@ -202,7 +202,7 @@ impl<'a, T: Table> Repository<'a, T> {
                     .to_owned(),
             });
         }
-        let _mark = self.marks_row(&row.primary_key()).await;
+        let _mark = self.marks_row_of(row).await;
         let options = &self.options;
         let (prepared, result) = match options.ttl {
             Some(ttl) => {
