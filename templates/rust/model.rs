@@ -4,6 +4,7 @@
 {% import "rust/validation_checks.rs" as checks %}
 {% import "rust/aggregate_rows.rs" as aggregate_rows %}
 {% import "rust/running_totals.rs" as totals %}
+{% import "rust/client_rows.rs" as client_rows %}
 //! {{ item.ident }}: the row, key and patch types of table `{{ repo.table }}`,
 //! how they bind, and the repository.
 {% for path in uses %}

@@ -204,8 +204,8 @@ impl {{ aggregate.repo }}<'_> {
 {% else %}
         let row = totals.finish();
 {% endif %}
-{% if let Some(keep) = aggregate.keep %}
-        Ok(({{ keep }}).then_some(row))
+{% if aggregate.keeps %}
+        Ok(({% call client_rows::keeps(client) %}{% endcall %}).then_some(row))
 {% else %}
         Ok(row)
 {% endif %}
@@ -231,22 +231,23 @@ impl {{ aggregate.repo }}<'_> {
 {% else %}
             let row = totals.finish(key);
 {% endif %}
-{% if let Some(having) = client.having %}
-            if {{ having }} {
+{% if !client.having.is_empty() %}
+            if {% call client_rows::having(client) %}{% endcall %} {
                 results.push(row);
             }
 {% else %}
             results.push(row);
 {% endif %}
         }
-{% if let Some(key) = client.sort_key() %}
-        results.sort_by_key(|row| {{ key }});
-{% endif %}
-{% if let Some(body) = client.sort_by() %}
-        results.sort_by(|a, b| {{ body }});
+{% if client.sorts_by_key() %}
+{% for o in client.order %}
+        results.sort_by_key(|row| {% call client_rows::sort_key(o) %}{% endcall %});
+{% endfor %}
+{% else if !client.order.is_empty() %}
+        results.sort_by(|a, b| {% call client_rows::comparator(client) %}{% endcall %});
 {% endif %}
 {% if let Some(limit) = client.limit %}
-        results.truncate({{ limit }});
+        results.truncate({% call client_rows::limit(limit) %}{% endcall %});
 {% endif %}
         Ok(results)
 {% endif %}

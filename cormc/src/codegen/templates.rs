@@ -4,8 +4,9 @@
 use askama::Template;
 
 use super::view::{
-    Bound, Check, ClusteredView, Compare, DbFile, Kept, ModelView, Outcome, Owned, QueriesFile,
-    ReadAs, RelationsFile, RepoView, SpecView, Summand, TotalOp, TypesFile, UniqueParam,
+    Bound, Check, ClusteredView, Compare, DbFile, Kept, Limit, ModelView, OrderBy, Outcome, Owned,
+    QueriesFile, Reach, ReadAs, RelationsFile, RepoView, SpecView, Summand, TotalOp, TypesFile,
+    UniqueParam,
 };
 
 /// `mod.rs`: the module declarations and re-exports, and the schema's DDL.

@@ -33,7 +33,9 @@ pub use ident::{bare as bare_ident, field_ident, type_ident};
 pub use items::{
     EnumView, FieldView, KeyView, ModelView, PatchView, ROW_USES, TypesFile, UdtView, VariantView,
 };
-pub use queries::{Compare, Kept, Outcome, Owned, QueriesFile, ReadAs, Summand, TotalOp};
+pub use queries::{
+    Compare, Kept, Limit, OrderBy, Outcome, Owned, QueriesFile, Reach, ReadAs, Summand, TotalOp,
+};
 pub use relations::RelationsFile;
 pub use rust_type::rust_type;
 pub use saga::{SagaView, StepView, saga_view};

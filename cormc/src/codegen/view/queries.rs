@@ -28,7 +28,9 @@ use crate::codegen::CodegenError;
 use crate::cql::ident::quote;
 use crate::ir::{self, Literal, Operand, Operator, Scalar, Type};
 
-pub use aggregate::{AggregateView, Compare, Kept, Owned, ReadAs, Summand, TotalOp};
+pub use aggregate::{
+    AggregateView, Compare, Kept, Limit, OrderBy, Owned, Reach, ReadAs, Summand, TotalOp,
+};
 pub use mutation::{MutationView, Outcome};
 
 /// The most values a driver tuple binds or reads.

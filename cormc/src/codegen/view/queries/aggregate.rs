@@ -23,8 +23,12 @@
 //!   has no order, `min`/`max` of types without an order in Rust, and
 //!   ordering by an optional float.
 
+mod having;
+mod ordering;
 mod running_total;
 
+pub use having::{Condition, Reach};
+pub use ordering::{OrderBy, Ordering};
 pub use running_total::{Compare, Kept, Owned, RunningTotal, Summand, TotalOp};
 use running_total::{RunningTotals, Selected, running_total};
 
@@ -40,9 +44,7 @@ use crate::codegen::view::ident::{bare, field_ident, type_ident};
 use crate::codegen::view::items::ModelView;
 use crate::codegen::view::rust_type::rust_type;
 use crate::cql::ident::quote;
-use crate::ir::{
-    self, AggregateFunction, Execution, Literal, Operand, Operator, Order, Scalar, Type,
-};
+use crate::ir::{self, AggregateFunction, Execution, Literal, Operand, Operator, Scalar, Type};
 
 /// An aggregate: its result row and its method.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,8 +84,9 @@ pub struct AggregateView {
     /// `Option<Row>`.
     pub returns: String,
     /// A client-side aggregate without `group by` whose `having` or
-    /// `limit ?n` may drop its row: the condition that keeps it.
-    pub keep: Option<String>,
+    /// `limit ?n` may drop its row (the template writes the condition that
+    /// keeps it).
+    pub keeps: bool,
     /// The same aggregate on a tenant's handle, for a model with a
     /// `@tenant` field whose first parameter is the tenant id.
     pub scoped: Option<super::ScopedQueryView>,
@@ -157,41 +160,30 @@ pub struct ClientView {
     pub grouped: Vec<String>,
     /// Whether `finish` can fail (a sum that does not fit its type).
     pub fallible: bool,
-    /// The `having` condition over `row`, if any.
-    pub having: Option<String>,
-    /// How the rows are sorted, if they are.
-    pub order: Option<Sort>,
-    /// The number of rows kept, as a `usize` expression, if limited.
-    pub limit: Option<String>,
+    /// The `having` conditions over `row` (all must hold).
+    pub having: Vec<Condition>,
+    /// The fields the rows are ordered by, in order (none without `group
+    /// by`: one row).
+    pub order: Vec<Ordering>,
+    /// How many rows are kept, if limited.
+    pub limit: Option<Limit>,
 }
 
-/// How a client-side aggregate sorts its rows.
+/// How many rows a client-side aggregate keeps.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Sort {
-    /// `sort_by_key`, with the key of a `row` (one ordered value that is
-    /// `Copy`).
-    Key(String),
-    /// `sort_by`, with the comparator's body over `a` and `b`.
-    By(String),
+pub enum Limit {
+    /// A number the schema writes.
+    Fixed(u32),
+    /// A parameter (none are kept when it is not positive).
+    Param(String),
 }
 
 impl ClientView {
-    /// The key of `sort_by_key`, when the rows are sorted by one.
+    /// Whether one key sorts the rows (`sort_by_key`): one ordered field,
+    /// whose value is one `Copy` value or an enum's text.
     #[must_use]
-    pub fn sort_key(&self) -> Option<&str> {
-        match &self.order {
-            Some(Sort::Key(key)) => Some(key),
-            Some(Sort::By(_)) | None => None,
-        }
-    }
-
-    /// The body of `sort_by`'s comparator, when the rows are sorted by one.
-    #[must_use]
-    pub fn sort_by(&self) -> Option<&str> {
-        match &self.order {
-            Some(Sort::By(body)) => Some(body),
-            Some(Sort::Key(_)) | None => None,
-        }
+    pub fn sorts_by_key(&self) -> bool {
+        matches!(self.order.as_slice(), [only] if only.keyed)
     }
 }
 
@@ -572,18 +564,13 @@ pub(super) fn aggregate_view(
     }
     let cql = format!("{head}<keyspace>.{}{tail}", quote(&model.table));
     let single = aggregate.group_by.is_empty();
-    let keep = client.as_ref().filter(|_| single).and_then(|client| {
-        match (&client.having, &client.limit) {
-            (None, None) => None,
-            (Some(having), None) => Some(having.clone()),
-            (None, Some(limit)) => Some(format!("{limit} > 0")),
-            (Some(having), Some(limit)) => Some(format!("({having}) && {limit} > 0")),
-        }
-    });
-    let returns = match (single, &keep) {
+    let keeps = client
+        .as_ref()
+        .is_some_and(|client| single && (!client.having.is_empty() || client.limit.is_some()));
+    let returns = match (single, keeps) {
         (false, _) => format!("Vec<{row}>"),
-        (true, None) => row.clone(),
-        (true, Some(_)) => format!("Option<{row}>"),
+        (true, false) => row.clone(),
+        (true, true) => format!("Option<{row}>"),
     };
     let scoped = super::scoped_view(
         view,
@@ -610,7 +597,7 @@ pub(super) fn aggregate_view(
         client,
         single,
         returns,
-        keep,
+        keeps,
     })
 }
 
@@ -895,7 +882,7 @@ fn client_view(
                 condition.op.as_str()
             )));
         };
-        having.push(having_condition(
+        having.push(having::condition(
             info,
             op,
             &condition.operand,
@@ -903,74 +890,21 @@ fn client_view(
             what,
         )?);
     }
-    // `order`: a key when it is one `Copy` value, else a comparator over
-    // rows `a` and `b`.
-    let mut comparators = Vec::new();
-    let mut keys = Vec::new();
-    for ordering in &aggregate.order {
-        let Some(info) = infos.iter().find(|info| info.name == ordering.column) else {
-            return Err(unsupported(format!("`order` names `{}`", ordering.column)));
-        };
-        let (first, second) = match ordering.order {
-            Order::Asc => ("a", "b"),
-            Order::Desc => ("b", "a"),
-        };
-        let f = &info.ident;
-        let key = match (info.kind, info.optional) {
-            (Kind::Copy, _) => Some(format!("row.{f}")),
-            (Kind::Enum, false) => Some(format!("row.{f}.as_str()")),
-            (Kind::Enum, true) => Some(format!("row.{f}.map({}::as_str)", info.path)),
-            (
-                Kind::Text | Kind::Blob | Kind::Float | Kind::Other | Kind::OpenEnum | Kind::Exact,
-                _,
-            ) => None,
-        };
-        keys.push(key.map(|key| match ordering.order {
-            Order::Asc => key,
-            Order::Desc => format!("std::cmp::Reverse({key})"),
-        }));
-        comparators.push(match (info.kind, info.optional) {
-            (Kind::Copy | Kind::Text | Kind::Blob | Kind::Exact, _) => {
-                format!("{first}.{f}.cmp(&{second}.{f})")
-            }
-            (Kind::Enum, false) => format!("{first}.{f}.as_str().cmp({second}.{f}.as_str())"),
-            (Kind::Enum, true) => format!(
-                "{first}.{f}.map({0}::as_str).cmp(&{second}.{f}.map({0}::as_str))",
-                info.path
-            ),
-            (Kind::OpenEnum, false) => {
-                format!("{first}.{f}.as_str().cmp({second}.{f}.as_str())")
-            }
-            (Kind::OpenEnum, true) => format!(
-                "{first}.{f}.as_ref().map({0}::as_str).cmp(&{second}.{f}.as_ref().map({0}::as_str))",
-                info.path
-            ),
-            (Kind::Float, false) => format!("{first}.{f}.total_cmp(&{second}.{f})"),
-            (Kind::Float, true) | (Kind::Other, _) => {
-                return Err(unsupported(format!(
-                    "it orders by `{}` in the client, and `{}` values have no order there",
-                    info.name, info.path
-                )));
-            }
-        });
+    // `order`: without `group by` there is one row, nothing to order.
+    let mut order = Vec::new();
+    if !aggregate.group_by.is_empty() {
+        for ordering in &aggregate.order {
+            let Some(info) = infos.iter().find(|info| info.name == ordering.column) else {
+                return Err(unsupported(format!("`order` names `{}`", ordering.column)));
+            };
+            order.push(ordering::ordering(info, ordering.order, what)?);
+        }
     }
-    let order = match (keys.as_slice(), comparators.split_first()) {
-        (_, None) => None,
-        ([Some(key)], _) => Some(Sort::Key(key.clone())),
-        (_, Some((first, rest))) => Some(Sort::By(rest.iter().fold(first.clone(), |acc, next| {
-            format!("{acc}.then_with(|| {next})")
-        }))),
-    };
-    // Without `group by` there is one row: nothing to order, and a fixed
-    // limit (at least 1) keeps it.
-    let order = order.filter(|_| !aggregate.group_by.is_empty());
+    // Without `group by`, a fixed limit (at least 1) keeps the one row.
     let limit = match &aggregate.limit {
         Some(ir::Limit::Fixed(_)) if aggregate.group_by.is_empty() => None,
-        Some(ir::Limit::Fixed(n)) => Some(n.to_string()),
-        Some(ir::Limit::Param(name)) => Some(format!(
-            "usize::try_from({}).unwrap_or(0)",
-            param_ident(params, name, what)?
-        )),
+        Some(ir::Limit::Fixed(n)) => Some(Limit::Fixed(*n)),
+        Some(ir::Limit::Param(name)) => Some(Limit::Param(param_ident(params, name, what)?)),
         None => None,
     };
 
@@ -991,7 +925,7 @@ fn client_view(
                 .map(|field| field.ident.clone())
                 .collect(),
             fallible,
-            having: (!having.is_empty()).then(|| having.join(" && ")),
+            having,
             order,
             limit,
         },
@@ -1090,93 +1024,4 @@ fn served_by_key(conditions: &[ir::Condition], model: &ir::Model) -> bool {
 /// never null does not).
 fn needs_value(item: &ir::AggregateItem, field: Option<&ir::Field>) -> bool {
     item.function != AggregateFunction::Count || field.is_some_and(|field| field.optional)
-}
-
-/// One `having` condition over the finished `row`.
-fn having_condition(
-    info: &FieldInfo,
-    op: &str,
-    operand: &Operand,
-    params: &[(String, &ir::Param)],
-    what: &str,
-) -> Result<String, CodegenError> {
-    let unsupported = |reason: String| CodegenError::Unsupported {
-        what: what.to_owned(),
-        reason,
-    };
-    // An exact number written in the schema, built without parsing.
-    let exact_rhs = |written: &str| {
-        super::super::exact::literal(written, &info.path).ok_or_else(|| {
-                unsupported(format!(
-                    "`having {}` compares with {written}, which is not an exact `{}` of at most 38 digits",
-                    info.name, info.path
-                ))
-            })
-    };
-    let rhs = match operand {
-        Operand::Param(name) => {
-            let ident = param_ident(params, name, what)?;
-            if matches!(info.kind, Kind::Enum | Kind::OpenEnum) {
-                format!("{ident}.as_str()")
-            } else {
-                ident
-            }
-        }
-        Operand::Literal(literal) => match (literal, info.kind) {
-            (Literal::Integer(value), Kind::Float) => format!("{value}.0"),
-            (Literal::Integer(value), Kind::Copy) => value.to_string(),
-            (Literal::Decimal(text), Kind::Float) => {
-                text.strip_prefix('+').unwrap_or(text).to_owned()
-            }
-            (Literal::String(text), Kind::Text) => format!("{text:?}"),
-            (Literal::Integer(value), Kind::Exact) => exact_rhs(&value.to_string())?,
-            (Literal::Decimal(text), Kind::Exact) => exact_rhs(text)?,
-            (Literal::EnumValue { variant, .. }, Kind::Enum | Kind::OpenEnum) => {
-                format!("{variant:?}")
-            }
-            (literal, _) => {
-                return Err(unsupported(format!(
-                    "`having {}` compares with {literal:?}, which has no Rust literal here; use a parameter",
-                    info.name
-                )));
-            }
-        },
-    };
-    let f = &info.ident;
-    let is_param = matches!(operand, Operand::Param(_));
-    let value = if rhs == "value" { "found" } else { "value" };
-    Ok(match (info.kind, info.optional) {
-        (Kind::Copy | Kind::Float, false) => format!("row.{f} {op} {rhs}"),
-        (Kind::Copy | Kind::Float, true) => {
-            format!("row.{f}.is_some_and(|{value}| {value} {op} {rhs})")
-        }
-        (Kind::Enum, false) => format!("row.{f}.as_str() {op} {rhs}"),
-        (Kind::Enum, true) => {
-            format!("row.{f}.is_some_and(|{value}| {value}.as_str() {op} {rhs})")
-        }
-        // A parameter is a reference, a literal a value.
-        (Kind::Exact, false) if is_param => format!("row.{f} {op} *{rhs}"),
-        (Kind::Exact, false) => format!("row.{f} {op} {rhs}"),
-        (Kind::Exact, true) if is_param => {
-            format!("row.{f}.as_ref().is_some_and(|{value}| {value} {op} {rhs})")
-        }
-        (Kind::Exact, true) => {
-            format!("row.{f}.as_ref().is_some_and(|{value}| *{value} {op} {rhs})")
-        }
-        (Kind::OpenEnum, false) => format!("row.{f}.as_str() {op} {rhs}"),
-        (Kind::OpenEnum, true) => {
-            format!("row.{f}.as_ref().is_some_and(|{value}| {value}.as_str() {op} {rhs})")
-        }
-        (Kind::Text, false) => format!("row.{f}.as_str() {op} {rhs}"),
-        (Kind::Blob, false) => format!("row.{f}.as_slice() {op} {rhs}"),
-        (Kind::Text | Kind::Blob, true) => {
-            format!("row.{f}.as_deref().is_some_and(|{value}| {value} {op} {rhs})")
-        }
-        (Kind::Other, _) => {
-            return Err(unsupported(format!(
-                "`having {}` compares `{}` values, which the client can't compare",
-                info.name, info.path
-            )));
-        }
-    })
 }
