@@ -231,96 +231,16 @@ pub(super) fn aggregate_view(
         reason,
     };
     let row = type_ident(&aggregate.name);
-    // The row and its running totals are types beside those of `types.rs`
-    // and `db.rs` (rows of other aggregates are checked by the caller).
-    let taken = |name: &str| {
-        let models = types.models.iter().map(|model| bare(&model.ident));
-        types
-            .enums
-            .iter()
-            .map(|item| item.ident.as_str())
-            .chain(types.udts.iter().map(|item| item.ident.as_str()))
-            .any(|ident| ident == name)
-            || models.clone().any(|model| {
-                std::iter::once(&"")
-                    .chain(MODEL_TYPE_SUFFIXES)
-                    .any(|suffix| format!("{model}{suffix}") == name)
-            })
-            || name == "Db"
-            || name == "Batch"
-    };
-    for name in [row.clone(), format!("{row}Totals")] {
-        if taken(&name) {
-            return Err(unsupported(format!(
-                "the generated type `{name}` clashes with another type"
-            )));
-        }
+    if let Some(name) = clashing_type(&row, types) {
+        return Err(unsupported(format!(
+            "the generated type `{name}` clashes with another type"
+        )));
     }
     let repo = format!("{}Repository", bare(&view.ident));
     let ident = field_ident(&aggregate.name);
     let params = param_idents(&aggregate.params);
-    let field_of = |name: &str| field_of(model, view, name, &what);
 
-    // The result row: grouped columns, then select items.
-    let mut fields = Vec::new();
-    let mut infos = Vec::new();
-    for name in &aggregate.group_by {
-        let (field, ty) = field_of(name)?;
-        type_uses(&field.ty, uses);
-        fields.push(GroupView {
-            doc: doc_lines(
-                Some(&format!("The grouped column `{}`.", field.cql_name)),
-                "",
-            ),
-            ident: field_ident(name),
-            ty,
-        });
-        infos.push(FieldInfo {
-            name: name.clone(),
-            ident: field_ident(name),
-            kind: Kind::of(&field.ty, types),
-            path: rust_type(&field.ty, &what)?.path,
-            optional: field.optional,
-        });
-    }
-    for item in &aggregate.select {
-        type_uses(&item.ty, uses);
-        let path = rust_type(&item.ty, &what)?.path;
-        let optional = nullable(aggregate, item, model);
-        let call = call_text(item, model);
-        let doc = if optional {
-            format!("`{call}`: `None` when there is no value (no row, or only nulls).")
-        } else {
-            format!("`{call}`.")
-        };
-        fields.push(GroupView {
-            doc: doc_lines(Some(&doc), ""),
-            ident: field_ident(&item.alias),
-            ty: if optional {
-                format!("Option<{path}>")
-            } else {
-                path.clone()
-            },
-        });
-        infos.push(FieldInfo {
-            name: item.alias.clone(),
-            ident: field_ident(&item.alias),
-            kind: Kind::of(&item.ty, types),
-            path,
-            optional,
-        });
-    }
-    for (i, field) in fields.iter().enumerate() {
-        if fields[..i]
-            .iter()
-            .any(|earlier| earlier.ident == field.ident)
-        {
-            return Err(unsupported(format!(
-                "two fields of its result row are named `{}`",
-                field.ident
-            )));
-        }
-    }
+    let (fields, infos) = result_row(aggregate, model, view, types, &what, uses)?;
 
     let (mut tail, mut values) = where_clause(&aggregate.conditions, model, &params, &what)?;
     let mut param_views = Vec::new();
@@ -340,7 +260,6 @@ pub(super) fn aggregate_view(
         "Computes the aggregate `{}` over the rows of `{}`.",
         aggregate.name, model.name
     );
-    let base_errors = "[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`]";
     let row_doc_line = format!(
         "A row of [`{repo}::{ident}`](super::{repo}::{ident}): {}.",
         if aggregate.group_by.is_empty() {
@@ -358,96 +277,24 @@ pub(super) fn aggregate_view(
         .unwrap_or_default();
     row_doc.push_str(&row_doc_line);
 
-    let (head, read, pattern, native, client, details, errors) = match aggregate.execution {
-        Execution::Native => {
-            let mut selected = grouped.clone();
-            let mut read = Vec::new();
-            let mut pattern = Vec::new();
-            let mut native_fields = Vec::new();
-            let mut field_as = |ident: &str, read_as| {
-                native_fields.push(NativeField {
-                    ident: ident.to_owned(),
-                    read_as,
-                });
-            };
-            for field in &fields[..grouped.len()] {
-                read.push(field.ty.clone());
-                pattern.push(field.ident.clone());
-                field_as(&field.ident, ReadAs::Itself);
-            }
-            for (item, field) in aggregate.select.iter().zip(&fields[grouped.len()..]) {
-                selected.push(call_cql(item, model));
-                pattern.push(field.ident.clone());
-                let counter = item.function != AggregateFunction::Count
-                    && item
-                        .column
-                        .as_deref()
-                        .and_then(|name| model.field(name))
-                        .is_some_and(|field| field.ty.is_counter());
-                if counter {
-                    let optional = field.ty.starts_with("Option<");
-                    read.push(if optional {
-                        "Option<corm::Counter>".to_owned()
-                    } else {
-                        "corm::Counter".to_owned()
-                    });
-                    field_as(
-                        &field.ident,
-                        if optional {
-                            ReadAs::OptionalCounter
-                        } else {
-                            ReadAs::Counter
-                        },
-                    );
-                } else {
-                    read.push(field.ty.clone());
-                    field_as(&field.ident, ReadAs::Itself);
-                }
-            }
-            if !grouped.is_empty() {
-                tail.push_str(&format!(" GROUP BY {}", grouped.join(", ")));
-            }
-            match &aggregate.limit {
-                Some(ir::Limit::Fixed(n)) => tail.push_str(&format!(" LIMIT {n}")),
-                Some(ir::Limit::Param(name)) => {
-                    tail.push_str(" LIMIT ?");
-                    values.push(param_ident(&params, name, &what)?);
-                }
-                None => {}
-            }
-            let mut details = vec![if grouped.is_empty() {
-                "Computed by Cassandra in one row over every matching row (with no row, counts and sums are 0 and `min`/`max` are `None`).".to_owned()
-            } else {
-                "Computed by Cassandra (`GROUP BY` a primary-key prefix): one row per group, in the table's order (partitions by token, then clustering order); every page of groups is read (of the page size in the repository's options).".to_owned()
-            }];
-            if aggregate.select.iter().any(|item| {
-                matches!(
-                    item.function,
-                    AggregateFunction::Sum | AggregateFunction::Avg
-                )
-            }) {
-                details.push("As in Cassandra, `sum` and `avg` keep the column's type: an integer sum wraps around when it overflows, and an integer average is truncated.".to_owned());
-            }
-            if aggregate.select.iter().any(|item| {
-                item.function == AggregateFunction::Avg
-                    && matches!(item.ty.unfrozen(), Type::Scalar(Scalar::Decimal))
-            }) {
-                details.push("Cassandra's `avg` of a `decimal` is a running mean rounded (half even, to the scale of the values read so far) at every row, so it depends on the order rows are read in; `sum` and `count` are exact.".to_owned());
-            }
-            let read = tuple(&read, &what)?;
-            let pattern = tuple(&pattern, &what)?;
-            (
-                format!("SELECT {} FROM ", selected.join(", ")),
-                read,
-                pattern,
-                Some(NativeView {
-                    fields: native_fields,
-                }),
-                None,
-                details,
-                format!("{base_errors}."),
-            )
-        }
+    let Read {
+        head,
+        read,
+        pattern,
+        native,
+        client,
+        mut details,
+        errors,
+    } = match aggregate.execution {
+        Execution::Native => native_read(
+            aggregate,
+            model,
+            &fields,
+            &grouped,
+            (&mut tail, &mut values),
+            &params,
+            &what,
+        )?,
         Execution::ClientSide => {
             let item = Item {
                 aggregate,
@@ -457,104 +304,9 @@ pub(super) fn aggregate_view(
                 types,
                 what: &what,
             };
-            let (client, columns) = client_view(&item, &fields, &infos, &row)?;
-            let selected: Vec<String> = if columns.is_empty() {
-                // Nothing to read but the rows themselves: a key column.
-                vec![column(
-                    model,
-                    model.key.partition.first().map_or("", String::as_str),
-                )]
-            } else {
-                columns.iter().map(|c| column(model, &c.field)).collect()
-            };
-            let (read, pattern) = if columns.is_empty() {
-                let first = model
-                    .key
-                    .partition
-                    .first()
-                    .map(|name| field_of(name).map(|(_, ty)| ty))
-                    .transpose()?
-                    .unwrap_or_default();
-                (format!("({first},)"), "(_,)".to_owned())
-            } else {
-                let read: Vec<String> = columns.iter().map(|c| c.ty.clone()).collect();
-                let locals: Vec<String> = columns.iter().map(|c| c.local.clone()).collect();
-                (tuple(&read, &what)?, tuple(&locals, &what)?)
-            };
-            let mut steps = Vec::new();
-            if !aggregate.having.is_empty() {
-                steps.push(format!(
-                    "keeps the groups where {}",
-                    aggregate
-                        .having
-                        .iter()
-                        .map(|h| format!(
-                            "`{} {} {}`",
-                            h.alias,
-                            h.op.as_str(),
-                            operand_text(&h.operand)
-                        ))
-                        .collect::<Vec<_>>()
-                        .join(" and ")
-                ));
-            }
-            if !aggregate.order.is_empty() {
-                steps.push(format!(
-                    "orders them by {}",
-                    aggregate
-                        .order
-                        .iter()
-                        .map(|o| format!("`{} {}`", o.column, o.order.cql().to_lowercase()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            match &aggregate.limit {
-                Some(ir::Limit::Fixed(n)) => steps.push(format!("keeps the first {n}")),
-                Some(ir::Limit::Param(name)) => steps.push(format!(
-                    "keeps the first `{}` (none when it is not positive)",
-                    param_ident(&params, name, &what)?
-                )),
-                None => {}
-            }
-            let mut details = vec![format!(
-                "Runs client-side over a paged read: every matching row is read (of the page size in the repository's options) and added to {}, so memory grows with the number of groups, never with the number of rows.{}",
-                if grouped.is_empty() {
-                    "one running total"
-                } else {
-                    "its group's running total"
-                },
-                if steps.is_empty() {
-                    String::new()
-                } else {
-                    format!(" Then it {}.", join_and(&steps))
-                }
-            )];
-            if aggregate.group_by.is_empty() {
-                details.push("Without `group by` there is one group, even with no row (counts and sums are then 0).".to_owned());
-            } else if aggregate.order.is_empty() {
-                details.push("The rows come in the order of the grouped values.".to_owned());
-            }
-            let errors = if client.fallible {
-                details.push("Integer sums are added up in 128 bits: a `sum` that does not fit the column's type is an error instead of wrapping around as in Cassandra; an integer average is truncated.".to_owned());
-                format!(
-                    "{base_errors}; [`corm::Error::UnexpectedResult`] when a sum does not fit its type."
-                )
-            } else {
-                format!("{base_errors}.")
-            };
-            (
-                format!("SELECT {} FROM ", selected.join(", ")),
-                read,
-                pattern,
-                None,
-                Some(client),
-                details,
-                errors,
-            )
+            client_read(&item, &fields, &infos, &row)?
         }
     };
-    let mut details = details;
     if !served_by_key(&aggregate.conditions, model) {
         // The IR does not say whether `allow filtering` was written; an
         // unneeded ALLOW FILTERING changes nothing in Cassandra, so it is
@@ -598,6 +350,336 @@ pub(super) fn aggregate_view(
         single,
         returns,
         keeps,
+    })
+}
+
+/// A type generated for an aggregate whose row type is `row` (the row, its
+/// running totals) that clashes with a type of `types.rs` or `db.rs` (rows
+/// of other aggregates are checked by the caller).
+fn clashing_type(row: &str, types: &TypesFile) -> Option<String> {
+    let taken = |name: &str| {
+        let models = types.models.iter().map(|model| bare(&model.ident));
+        types
+            .enums
+            .iter()
+            .map(|item| item.ident.as_str())
+            .chain(types.udts.iter().map(|item| item.ident.as_str()))
+            .any(|ident| ident == name)
+            || models.clone().any(|model| {
+                std::iter::once(&"")
+                    .chain(MODEL_TYPE_SUFFIXES)
+                    .any(|suffix| format!("{model}{suffix}") == name)
+            })
+            || name == "Db"
+            || name == "Batch"
+    };
+    [row.to_owned(), format!("{row}Totals")]
+        .into_iter()
+        .find(|name| taken(name))
+}
+
+/// The result row's fields (grouped columns, then select items) and what
+/// each holds, for `having` and `order`.
+fn result_row(
+    aggregate: &ir::Aggregate,
+    model: &ir::Model,
+    view: &ModelView,
+    types: &TypesFile,
+    what: &str,
+    uses: &mut Vec<String>,
+) -> Result<(Vec<GroupView>, Vec<FieldInfo>), CodegenError> {
+    let mut fields = Vec::new();
+    let mut infos = Vec::new();
+    for name in &aggregate.group_by {
+        let (field, ty) = field_of(model, view, name, what)?;
+        type_uses(&field.ty, uses);
+        fields.push(GroupView {
+            doc: doc_lines(
+                Some(&format!("The grouped column `{}`.", field.cql_name)),
+                "",
+            ),
+            ident: field_ident(name),
+            ty,
+        });
+        infos.push(FieldInfo {
+            name: name.clone(),
+            ident: field_ident(name),
+            kind: Kind::of(&field.ty, types),
+            path: rust_type(&field.ty, what)?.path,
+            optional: field.optional,
+        });
+    }
+    for item in &aggregate.select {
+        type_uses(&item.ty, uses);
+        let path = rust_type(&item.ty, what)?.path;
+        let optional = nullable(aggregate, item, model);
+        let call = call_text(item, model);
+        let doc = if optional {
+            format!("`{call}`: `None` when there is no value (no row, or only nulls).")
+        } else {
+            format!("`{call}`.")
+        };
+        fields.push(GroupView {
+            doc: doc_lines(Some(&doc), ""),
+            ident: field_ident(&item.alias),
+            ty: if optional {
+                format!("Option<{path}>")
+            } else {
+                path.clone()
+            },
+        });
+        infos.push(FieldInfo {
+            name: item.alias.clone(),
+            ident: field_ident(&item.alias),
+            kind: Kind::of(&item.ty, types),
+            path,
+            optional,
+        });
+    }
+    for (i, field) in fields.iter().enumerate() {
+        if fields[..i]
+            .iter()
+            .any(|earlier| earlier.ident == field.ident)
+        {
+            return Err(CodegenError::Unsupported {
+                what: what.to_owned(),
+                reason: format!("two fields of its result row are named `{}`", field.ident),
+            });
+        }
+    }
+    Ok((fields, infos))
+}
+
+/// The errors every aggregate's read can end with.
+const BASE_ERRORS: &str = "[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`]";
+
+/// How an aggregate reads: its statement's head, the tuple a row is read
+/// as and the pattern it is read into, how the result rows are made
+/// (natively or client-side), and what its docs say.
+struct Read {
+    head: String,
+    read: String,
+    pattern: String,
+    native: Option<NativeView>,
+    client: Option<ClientView>,
+    details: Vec<String>,
+    errors: String,
+}
+
+/// A native aggregate's read: `SELECT <grouped>, <calls> FROM`, with
+/// `GROUP BY` and `LIMIT` added to `tail` (a `LIMIT ?`'s value to
+/// `values`), the tuple it reads and how the row is filled.
+fn native_read(
+    aggregate: &ir::Aggregate,
+    model: &ir::Model,
+    fields: &[GroupView],
+    grouped: &[String],
+    (tail, values): (&mut String, &mut Vec<String>),
+    params: &[(String, &ir::Param)],
+    what: &str,
+) -> Result<Read, CodegenError> {
+    let mut selected = grouped.to_vec();
+    let mut read = Vec::new();
+    let mut pattern = Vec::new();
+    let mut native_fields = Vec::new();
+    let mut field_as = |ident: &str, read_as| {
+        native_fields.push(NativeField {
+            ident: ident.to_owned(),
+            read_as,
+        });
+    };
+    for field in &fields[..grouped.len()] {
+        read.push(field.ty.clone());
+        pattern.push(field.ident.clone());
+        field_as(&field.ident, ReadAs::Itself);
+    }
+    for (item, field) in aggregate.select.iter().zip(&fields[grouped.len()..]) {
+        selected.push(call_cql(item, model));
+        pattern.push(field.ident.clone());
+        let counter = item.function != AggregateFunction::Count
+            && item
+                .column
+                .as_deref()
+                .and_then(|name| model.field(name))
+                .is_some_and(|field| field.ty.is_counter());
+        if counter {
+            let optional = field.ty.starts_with("Option<");
+            read.push(if optional {
+                "Option<corm::Counter>".to_owned()
+            } else {
+                "corm::Counter".to_owned()
+            });
+            field_as(
+                &field.ident,
+                if optional {
+                    ReadAs::OptionalCounter
+                } else {
+                    ReadAs::Counter
+                },
+            );
+        } else {
+            read.push(field.ty.clone());
+            field_as(&field.ident, ReadAs::Itself);
+        }
+    }
+    if !grouped.is_empty() {
+        tail.push_str(&format!(" GROUP BY {}", grouped.join(", ")));
+    }
+    match &aggregate.limit {
+        Some(ir::Limit::Fixed(n)) => tail.push_str(&format!(" LIMIT {n}")),
+        Some(ir::Limit::Param(name)) => {
+            tail.push_str(" LIMIT ?");
+            values.push(param_ident(params, name, what)?);
+        }
+        None => {}
+    }
+    let mut details = vec![if grouped.is_empty() {
+        "Computed by Cassandra in one row over every matching row (with no row, counts and sums are 0 and `min`/`max` are `None`).".to_owned()
+    } else {
+        "Computed by Cassandra (`GROUP BY` a primary-key prefix): one row per group, in the table's order (partitions by token, then clustering order); every page of groups is read (of the page size in the repository's options).".to_owned()
+    }];
+    if aggregate.select.iter().any(|item| {
+        matches!(
+            item.function,
+            AggregateFunction::Sum | AggregateFunction::Avg
+        )
+    }) {
+        details.push("As in Cassandra, `sum` and `avg` keep the column's type: an integer sum wraps around when it overflows, and an integer average is truncated.".to_owned());
+    }
+    if aggregate.select.iter().any(|item| {
+        item.function == AggregateFunction::Avg
+            && matches!(item.ty.unfrozen(), Type::Scalar(Scalar::Decimal))
+    }) {
+        details.push("Cassandra's `avg` of a `decimal` is a running mean rounded (half even, to the scale of the values read so far) at every row, so it depends on the order rows are read in; `sum` and `count` are exact.".to_owned());
+    }
+    let read = tuple(&read, what)?;
+    let pattern = tuple(&pattern, what)?;
+    Ok(Read {
+        head: format!("SELECT {} FROM ", selected.join(", ")),
+        read,
+        pattern,
+        native: Some(NativeView {
+            fields: native_fields,
+        }),
+        client: None,
+        details,
+        errors: format!("{BASE_ERRORS}."),
+    })
+}
+
+/// A client-side aggregate's read: the columns it selects, read a page at
+/// a time into running totals (see [`client_view`]).
+fn client_read(
+    item: &Item<'_>,
+    fields: &[GroupView],
+    infos: &[FieldInfo],
+    row: &str,
+) -> Result<Read, CodegenError> {
+    let Item {
+        aggregate,
+        model,
+        view,
+        params,
+        what,
+        ..
+    } = *item;
+    let (client, columns) = client_view(item, fields, infos, row)?;
+    let selected: Vec<String> = if columns.is_empty() {
+        // Nothing to read but the rows themselves: a key column.
+        vec![column(
+            model,
+            model.key.partition.first().map_or("", String::as_str),
+        )]
+    } else {
+        columns.iter().map(|c| column(model, &c.field)).collect()
+    };
+    let (read, pattern) = if columns.is_empty() {
+        let first = model
+            .key
+            .partition
+            .first()
+            .map(|name| field_of(model, view, name, what).map(|(_, ty)| ty))
+            .transpose()?
+            .unwrap_or_default();
+        (format!("({first},)"), "(_,)".to_owned())
+    } else {
+        let read: Vec<String> = columns.iter().map(|c| c.ty.clone()).collect();
+        let locals: Vec<String> = columns.iter().map(|c| c.local.clone()).collect();
+        (tuple(&read, what)?, tuple(&locals, what)?)
+    };
+    let mut steps = Vec::new();
+    if !aggregate.having.is_empty() {
+        steps.push(format!(
+            "keeps the groups where {}",
+            aggregate
+                .having
+                .iter()
+                .map(|h| format!(
+                    "`{} {} {}`",
+                    h.alias,
+                    h.op.as_str(),
+                    operand_text(&h.operand)
+                ))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ));
+    }
+    if !aggregate.order.is_empty() {
+        steps.push(format!(
+            "orders them by {}",
+            aggregate
+                .order
+                .iter()
+                .map(|o| format!("`{} {}`", o.column, o.order.cql().to_lowercase()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    match &aggregate.limit {
+        Some(ir::Limit::Fixed(n)) => steps.push(format!("keeps the first {n}")),
+        Some(ir::Limit::Param(name)) => steps.push(format!(
+            "keeps the first `{}` (none when it is not positive)",
+            param_ident(params, name, what)?
+        )),
+        None => {}
+    }
+    let mut details = vec![format!(
+        "Runs client-side over a paged read: every matching row is read (of the page size in the repository's options) and added to {}, so memory grows with the number of groups, never with the number of rows.{}",
+        if aggregate.group_by.is_empty() {
+            "one running total"
+        } else {
+            "its group's running total"
+        },
+        if steps.is_empty() {
+            String::new()
+        } else {
+            format!(" Then it {}.", join_and(&steps))
+        }
+    )];
+    if aggregate.group_by.is_empty() {
+        details.push(
+            "Without `group by` there is one group, even with no row (counts and sums are then 0)."
+                .to_owned(),
+        );
+    } else if aggregate.order.is_empty() {
+        details.push("The rows come in the order of the grouped values.".to_owned());
+    }
+    let errors = if client.fallible {
+        details.push("Integer sums are added up in 128 bits: a `sum` that does not fit the column's type is an error instead of wrapping around as in Cassandra; an integer average is truncated.".to_owned());
+        format!(
+            "{BASE_ERRORS}; [`corm::Error::UnexpectedResult`] when a sum does not fit its type."
+        )
+    } else {
+        format!("{BASE_ERRORS}.")
+    };
+    Ok(Read {
+        head: format!("SELECT {} FROM ", selected.join(", ")),
+        read,
+        pattern,
+        native: None,
+        client: Some(client),
+        details,
+        errors,
     })
 }
 
