@@ -579,46 +579,114 @@ fn repo_view(
     queries: &[ir::Query],
 ) -> Result<RepoView, CodegenError> {
     let accessor = field_ident(&model.name);
-    if DB_METHODS.contains(&bare(&accessor)) {
+    check_accessor(model, &accessor)?;
+    let table = quote(&model.table).into_owned();
+    let column = |name: &str| super::queries::column(model, name);
+    let counter = model.is_counter_table();
+    let counters = counter_views(model);
+    let key_columns: Vec<String> = model.key.fields().map(&column).collect();
+    let unique = model
+        .unique_fields()
+        .enumerate()
+        .map(|(index, field)| unique_view(model, view, (index, field), &key_columns, types))
+        .collect::<Result<Vec<_>, _>>()?;
+    let literal = |text: &str| format!("{text:?}");
+    let spec = spec_view(model, view, queries);
+    let update = match &view.patch {
+        Some(patch) => Some(update_view(model, view, patch)?)
+            .filter(|update: &UpdateView| !update.steps.is_empty()),
+        None => None,
+    };
+    if update.is_none()
+        && let Some(field) = model.unique_fields().next()
+    {
+        return Err(CodegenError::Unsupported {
+            what: format!("`{}.{}`", model.name, field.name),
+            reason: "a `@unique` field of a model whose rows no update can change".to_owned(),
+        });
+    }
+    let clustered = clustered_view(model, view)?;
+    let spec = match &update {
+        Some(update) => SpecView {
+            updatable: update.columns.clone(),
+            statics: update.statics.clone(),
+            ..spec
+        },
+        None => spec,
+    };
+    let vector_searches = vector_search_views(model);
+    let embeds = embed_views(model);
+    let changes = model.changes.as_ref().map(|_| ChangesView {
+        key_fields: view.key.fields.iter().map(|f| f.ident.clone()).collect(),
+        partition: view.partition.as_ref().map(|partition| {
+            (
+                partition.ident.clone(),
+                partition.fields.iter().map(|f| f.ident.clone()).collect(),
+            )
+        }),
+    });
+    let reserve = model.reserve.as_ref().map(|reserve| ReserveView {
+        stock_type: if reserve.stock_bigint { "i64" } else { "i32" }.to_owned(),
+        stock: literal(&quote(&reserve.stock)),
+        holds: literal(&quote(&reserve.holds)),
+        stock_field: reserve.stock.clone(),
+    });
+    Ok(RepoView {
+        tenant: model.fields.iter().any(|field| field.tenant),
+        changes,
+        reserve,
+        vector_searches,
+        embeds,
+        read_only: model.view_of.is_some(),
+        spec,
+        clustered,
+        model_literal: format!("{:?}", model.name),
+        unique,
+        validates: view.validate.is_some(),
+        patch_validates: view
+            .validate
+            .as_ref()
+            .is_some_and(super::ValidateView::patch_validates),
+        batch_suffix: bare(&accessor).to_owned(),
+        update,
+        model: view.ident.clone(),
+        table,
+        repo: format!("{}Repository", bare(&view.ident)),
+        module: accessor.clone(),
+        accessor,
+        key: view.key.ident.clone(),
+        partition: view.partition.as_ref().map(|key| key.ident.clone()),
+        counter,
+        counters,
+    })
+}
+
+/// Refuses a model whose `Db` accessor or module clashes with the
+/// generated code's own names.
+fn check_accessor(model: &ir::Model, accessor: &str) -> Result<(), CodegenError> {
+    if DB_METHODS.contains(&bare(accessor)) {
         return Err(CodegenError::Unsupported {
             what: format!("`{}`", model.name),
             reason: format!("its repository accessor `Db::{accessor}` clashes with a `Db` method"),
         });
     }
-    if RESERVED_MODULES.contains(&bare(&accessor)) {
+    if RESERVED_MODULES.contains(&bare(accessor)) {
         return Err(CodegenError::Unsupported {
             what: format!("`{}`", model.name),
             reason: format!(
                 "its module `{accessor}` (the file `{}.rs`) clashes with a generated module",
-                bare(&accessor)
+                bare(accessor)
             ),
         });
     }
-    let table = quote(&model.table).into_owned();
-    let column = |name: &str| -> String {
-        model.field(name).map_or_else(
-            || quote(name).into_owned(),
-            |field| quote(&field.cql_name).into_owned(),
-        )
-    };
-    let columns: Vec<String> = model
-        .fields
-        .iter()
-        .map(|field| quote(&field.cql_name).into_owned())
-        .collect();
-    let columns = columns.join(", ");
-    let markers = vec!["?"; model.fields.len()].join(", ");
-    let where_clause = |names: &mut dyn Iterator<Item = &str>| -> String {
-        names
-            .map(|name| format!("{} = ?", column(name)))
-            .collect::<Vec<_>>()
-            .join(" AND ")
-    };
-    let by_key = where_clause(&mut model.key.fields());
-    let by_partition = where_clause(&mut model.key.partition.iter().map(String::as_str));
-    let counter = model.is_counter_table();
+    Ok(())
+}
+
+/// The parameters of a counter table's `add`: one delta per counter column
+/// (none for other tables).
+fn counter_views(model: &ir::Model) -> Vec<CounterView> {
     let mut counters = Vec::new();
-    if counter {
+    if model.is_counter_table() {
         let deltas: Vec<&ir::Field> = model
             .fields
             .iter()
@@ -639,14 +707,31 @@ fn repo_view(
             })
             .collect();
     }
-    let key_columns: Vec<String> = model.key.fields().map(&column).collect();
-    let unique = model
-        .unique_fields()
-        .enumerate()
-        .map(|(index, field)| unique_view(model, view, (index, field), &key_columns, types))
-        .collect::<Result<Vec<_>, _>>()?;
+    counters
+}
+
+/// The table's CQL, for its `TableSpec` (the updatable columns and
+/// statics are the update's, filled in after).
+fn spec_view(model: &ir::Model, view: &ModelView, queries: &[ir::Query]) -> SpecView {
+    let table = quote(&model.table).into_owned();
+    let column = |name: &str| super::queries::column(model, name);
+    let columns: Vec<String> = model
+        .fields
+        .iter()
+        .map(|field| quote(&field.cql_name).into_owned())
+        .collect();
+    let columns = columns.join(", ");
+    let markers = vec!["?"; model.fields.len()].join(", ");
+    let where_clause = |names: &mut dyn Iterator<Item = &str>| -> String {
+        names
+            .map(|name| format!("{} = ?", column(name)))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    };
+    let by_key = where_clause(&mut model.key.fields());
+    let by_partition = where_clause(&mut model.key.partition.iter().map(String::as_str));
     let literal = |text: &str| format!("{text:?}");
-    let spec = SpecView {
+    SpecView {
         table: literal(&table),
         columns: literal(&columns),
         markers: literal(&markers),
@@ -710,29 +795,19 @@ fn repo_view(
             || queries
                 .iter()
                 .any(|query| query.model == model.name && query.cache.is_some()),
-    };
-    let update = match &view.patch {
-        Some(patch) => Some(update_view(model, view, patch)?)
-            .filter(|update: &UpdateView| !update.steps.is_empty()),
-        None => None,
-    };
-    if update.is_none()
-        && let Some(field) = model.unique_fields().next()
-    {
-        return Err(CodegenError::Unsupported {
-            what: format!("`{}.{}`", model.name, field.name),
-            reason: "a `@unique` field of a model whose rows no update can change".to_owned(),
-        });
     }
-    let clustered = clustered_view(model, view)?;
-    let spec = match &update {
-        Some(update) => SpecView {
-            updatable: update.columns.clone(),
-            statics: update.statics.clone(),
-            ..spec
-        },
-        None => spec,
-    };
+}
+
+/// One `nearest_<field>` per vector index of the model.
+fn vector_search_views(model: &ir::Model) -> Vec<VectorSearchView> {
+    let table = quote(&model.table).into_owned();
+    let columns = model
+        .fields
+        .iter()
+        .map(|field| quote(&field.cql_name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let column = |name: &str| super::queries::column(model, name);
     let embedded_indexes = model
         .vector_indexes
         .iter()
@@ -742,7 +817,7 @@ fn repo_view(
                 .is_some_and(|field| !field.embed.is_empty())
         })
         .count();
-    let vector_searches = model
+    model
         .vector_indexes
         .iter()
         .enumerate()
@@ -787,8 +862,12 @@ fn repo_view(
                 },
             })
         })
-        .collect();
-    let embeds = model
+        .collect()
+}
+
+/// The `@embed` fields, each with the text fields it is computed from.
+fn embed_views(model: &ir::Model) -> Vec<EmbedView> {
+    model
         .fields
         .iter()
         .filter(|field| !field.embed.is_empty())
@@ -817,50 +896,7 @@ fn repo_view(
                 source_names: names.join(" and "),
             })
         })
-        .collect();
-    let changes = model.changes.as_ref().map(|_| ChangesView {
-        key_fields: view.key.fields.iter().map(|f| f.ident.clone()).collect(),
-        partition: view.partition.as_ref().map(|partition| {
-            (
-                partition.ident.clone(),
-                partition.fields.iter().map(|f| f.ident.clone()).collect(),
-            )
-        }),
-    });
-    let reserve = model.reserve.as_ref().map(|reserve| ReserveView {
-        stock_type: if reserve.stock_bigint { "i64" } else { "i32" }.to_owned(),
-        stock: literal(&quote(&reserve.stock)),
-        holds: literal(&quote(&reserve.holds)),
-        stock_field: reserve.stock.clone(),
-    });
-    Ok(RepoView {
-        tenant: model.fields.iter().any(|field| field.tenant),
-        changes,
-        reserve,
-        vector_searches,
-        embeds,
-        read_only: model.view_of.is_some(),
-        spec,
-        clustered,
-        model_literal: format!("{:?}", model.name),
-        unique,
-        validates: view.validate.is_some(),
-        patch_validates: view
-            .validate
-            .as_ref()
-            .is_some_and(super::ValidateView::patch_validates),
-        batch_suffix: bare(&accessor).to_owned(),
-        update,
-        model: view.ident.clone(),
-        table,
-        repo: format!("{}Repository", bare(&view.ident)),
-        module: accessor.clone(),
-        accessor,
-        key: view.key.ident.clone(),
-        partition: view.partition.as_ref().map(|key| key.ident.clone()),
-        counter,
-        counters,
-    })
+        .collect()
 }
 
 /// The `corm::Clustered` impl of a model with clustering columns (`None`
