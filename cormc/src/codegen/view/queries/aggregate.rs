@@ -952,6 +952,60 @@ fn client_view(
         .collect::<Vec<_>>()
         .join(", ");
 
+    let AfterTotals {
+        having,
+        order,
+        limit,
+    } = after_totals(aggregate, infos, params, what)?;
+
+    Ok((
+        ClientView {
+            totals: format!("{row}Totals"),
+            totals_fields,
+            group_key,
+            key_type,
+            key_param,
+            new_params,
+            new_args,
+            add_params,
+            add_args,
+            running,
+            grouped: fields[..grouped]
+                .iter()
+                .map(|field| field.ident.clone())
+                .collect(),
+            fallible,
+            having,
+            order,
+            limit,
+        },
+        columns,
+    ))
+}
+
+/// What a client-side aggregate does with its finished rows.
+struct AfterTotals {
+    /// The `having` conditions over each.
+    having: Vec<Condition>,
+    /// The fields they are ordered by.
+    order: Vec<Ordering>,
+    /// How many are kept.
+    limit: Option<Limit>,
+}
+
+/// What a client-side aggregate does with its finished rows: the
+/// `having` conditions over each, the fields they are ordered by, and how
+/// many are kept.
+fn after_totals(
+    aggregate: &ir::Aggregate,
+    infos: &[FieldInfo],
+    params: &[(String, &ir::Param)],
+    what: &str,
+) -> Result<AfterTotals, CodegenError> {
+    let unsupported = |reason: String| CodegenError::Unsupported {
+        what: what.to_owned(),
+        reason,
+    };
     // `having`, over the finished `row`.
     let mut having = Vec::new();
     for condition in &aggregate.having {
@@ -989,30 +1043,11 @@ fn client_view(
         Some(ir::Limit::Param(name)) => Some(Limit::Param(param_ident(params, name, what)?)),
         None => None,
     };
-
-    Ok((
-        ClientView {
-            totals: format!("{row}Totals"),
-            totals_fields,
-            group_key,
-            key_type,
-            key_param,
-            new_params,
-            new_args,
-            add_params,
-            add_args,
-            running,
-            grouped: fields[..grouped]
-                .iter()
-                .map(|field| field.ident.clone())
-                .collect(),
-            fallible,
-            having,
-            order,
-            limit,
-        },
-        columns,
-    ))
+    Ok(AfterTotals {
+        having,
+        order,
+        limit,
+    })
 }
 
 /// How the read loop passes a column's value to `add` and `new`: the
