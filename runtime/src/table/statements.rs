@@ -37,6 +37,10 @@ pub struct TableStatements {
     pub(crate) update: StatementCache,
     pub(crate) range: StatementCache,
     extra: StatementCache,
+    /// The statements of the `@unique` lookup tables, four per field,
+    /// built on the first claim or lookup (the table's spec does not list
+    /// them; the model's `corm::unique::Unique` impl does).
+    lookups: std::sync::OnceLock<Box<[Statement]>>,
     /// The change log's statements, for a model with `changes`.
     changes: Option<ChangeStatements>,
     /// The caches of its rows and named queries, when it has any.
@@ -102,6 +106,7 @@ impl TableStatements {
             update: StatementCache::new(),
             range: StatementCache::new(),
             extra: StatementCache::new(),
+            lookups: std::sync::OnceLock::new(),
             changes: spec
                 .changes
                 .map(|log| ChangeStatements::new(&keyspace, &table, spec, log)),
@@ -113,6 +118,13 @@ impl TableStatements {
             table,
             instruments,
         }
+    }
+
+    /// The statements of the `@unique` lookup tables, built by `build`
+    /// on first use.
+    pub(crate) fn lookups(&self, build: impl FnOnce(&str) -> Vec<Statement>) -> &[Statement] {
+        self.lookups
+            .get_or_init(|| build(&self.keyspace).into_boxed_slice())
     }
 
     /// What the schema says about the table.

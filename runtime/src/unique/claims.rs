@@ -8,11 +8,10 @@ use scylla::value::MaybeUnset;
 
 use super::held_row::HeldRow;
 use super::{
-    ATTEMPTS, CLAIM_STATEMENTS, Claim, ClaimToken, Held, LOOKUP_STATEMENTS, Unique, Value,
-    new_token, taken,
+    ATTEMPTS, Claim, ClaimToken, Held, LOOKUP_STATEMENTS, Unique, Value, new_token, taken,
 };
-use crate::rt::{Bind, BoundValue, BoundValues, Cached};
-use crate::{Clustered, Repository, Result};
+use crate::rt::{Bind, BoundValue, BoundValues};
+use crate::{Clustered, Repository, Result, Statement};
 
 /// The values the claims of one write bind at most: the key's columns (16
 /// at most) and four markers.
@@ -21,12 +20,12 @@ const MAX_CLAIM_VALUES: usize = 20;
 /// The values of one lookup-table statement, bound from the stack.
 type ClaimValues<'v> = BoundValues<'v, MAX_CLAIM_VALUES>;
 
-/// The claims one write made, by field (`None` for a field it did not
-/// claim).
-type Claims = Vec<Option<Claim>>;
+/// The claims one write made: each with its field (allocated only when a
+/// claim is made).
+type Claims = Vec<(usize, Claim)>;
 
-/// The four statements of a field's lookup table, in the order of their
-/// cache keys.
+/// The four statements of a field's lookup table, in their order among the
+/// table's lookup statements.
 #[derive(Clone, Copy)]
 enum Lookup {
     Claim,
@@ -103,13 +102,13 @@ impl<'a, T: Unique> Repository<'a, T> {
         let fields = T::UNIQUE.len();
         let touched = (0..fields).any(|field| T::patch_value(patch, field).is_some());
         let previous = if touched { self.get(key).await? } else { None };
-        let mut claims: Claims = vec![None; fields];
+        let mut claims = Claims::new();
         for field in 0..fields {
             let Some(Some(value)) = T::patch_value(patch, field) else {
                 continue;
             };
             match self.claim(field, value, key, MaybeUnset::Unset).await {
-                Ok(claim) => claims[field] = Some(claim),
+                Ok(claim) => claims.push((field, claim)),
                 Err(error) => {
                     self.release_new_patch_claims(key, patch, &claims).await?;
                     return Err(error);
@@ -168,9 +167,9 @@ impl<'a, T: Unique> Repository<'a, T> {
         value: BoundValue<'_>,
     ) -> Result<Option<T>> {
         let values = lookup_values(tenant, value);
-        let find = self.lookup(field, Lookup::Find);
+        let find = self.lookup(field, Lookup::Find)?;
         let owner = self
-            .unique_owner(LOOKUP_STATEMENTS + field as u64, &find, &values, || async {
+            .unique_owner(LOOKUP_STATEMENTS + field as u64, find, &values, || async {
                 let held = self.held(field, tenant, value).await?;
                 Ok(held.and_then(|held| held.owner))
             })
@@ -181,22 +180,32 @@ impl<'a, T: Unique> Repository<'a, T> {
         }
     }
 
-    /// The statement `which` of field `field`'s lookup table.
-    fn lookup(&self, field: usize, which: Lookup) -> Cached<'a> {
-        let statements = self.statements();
-        let key = CLAIM_STATEMENTS + 4 * field as u64 + which as u64;
-        statements.extra().get_marked(key, true, || {
-            let keyspace = statements.keyspace();
-            let Some(unique) = T::UNIQUE.get(field) else {
-                return String::new();
-            };
-            match which {
-                Lookup::Claim => ["INSERT INTO ", keyspace, unique.claim].concat(),
-                Lookup::Keep => ["UPDATE ", keyspace, unique.keep].concat(),
-                Lookup::Release => ["DELETE FROM ", keyspace, unique.release].concat(),
-                Lookup::Find => [unique.find.0, keyspace, unique.find.1].concat(),
-            }
-        })
+    /// The statement `which` of field `field`'s lookup table (the
+    /// table's lookup statements are built on the first use of any).
+    fn lookup(&self, field: usize, which: Lookup) -> Result<&'a Statement> {
+        let statements = self.statements().lookups(|keyspace| {
+            T::UNIQUE
+                .iter()
+                .flat_map(|unique| {
+                    [
+                        ["INSERT INTO ", keyspace, unique.claim].concat(),
+                        ["UPDATE ", keyspace, unique.keep].concat(),
+                        ["DELETE FROM ", keyspace, unique.release].concat(),
+                        [unique.find.0, keyspace, unique.find.1].concat(),
+                    ]
+                })
+                .map(Statement::new)
+                .collect()
+        });
+        statements
+            .get(4 * field + which as usize)
+            .ok_or_else(|| crate::Error::UnexpectedResult {
+                statement: String::new(),
+                problem: format!(
+                    "`{}` has no `@unique` field {field}",
+                    self.statements().spec().model
+                ),
+            })
     }
 
     /// The claim of `value` in field `field`'s lookup table, if any.
@@ -206,7 +215,7 @@ impl<'a, T: Unique> Repository<'a, T> {
         tenant: Option<BoundValue<'_>>,
         value: BoundValue<'_>,
     ) -> Result<Option<Held<T::Key>>> {
-        let find = self.lookup(field, Lookup::Find);
+        let find = self.lookup(field, Lookup::Find)?;
         let prepared = find.prepared(self.session()).await?;
         let held = self
             .session()
@@ -234,7 +243,7 @@ impl<'a, T: Unique> Repository<'a, T> {
         let owner = key_values::<T>(key);
         let owner = owner.bound_values();
         let tenant = tenant_of::<T>(owner);
-        let claim = self.lookup(field, Lookup::Claim);
+        let claim = self.lookup(field, Lookup::Claim)?;
         let claim = claim.prepared(self.session()).await?;
         for _ in 0..ATTEMPTS {
             let token = new_token();
@@ -252,7 +261,7 @@ impl<'a, T: Unique> Repository<'a, T> {
                 continue;
             };
             if held.owner.as_ref() == Some(key) {
-                let keep = self.lookup(field, Lookup::Keep);
+                let keep = self.lookup(field, Lookup::Keep)?;
                 let keep = keep.prepared(self.session()).await?;
                 let kept = if T::TENANT {
                     owner.get(1..).unwrap_or_default()
@@ -305,7 +314,7 @@ impl<'a, T: Unique> Repository<'a, T> {
         value: &dyn Value,
         token: Option<ClaimToken>,
     ) -> Result<()> {
-        let release = self.lookup(field, Lookup::Release);
+        let release = self.lookup(field, Lookup::Release)?;
         let prepared = release.prepared(self.session()).await?;
         let mut values = lookup_values(tenant, value.bound());
         values.push(&token);
@@ -329,13 +338,13 @@ impl<'a, T: Unique> Repository<'a, T> {
     /// Claims the `@unique` values of `row` (at `key`) in field order. On
     /// a conflict it gives back the claims it made and fails.
     async fn claim_row(&self, row: &T, key: &T::Key, ttl: MaybeUnset<i32>) -> Result<Claims> {
-        let mut claims: Claims = vec![None; T::UNIQUE.len()];
+        let mut claims = Claims::new();
         for field in 0..T::UNIQUE.len() {
             let Some(value) = row.unique_value(field) else {
                 continue;
             };
             match self.claim(field, value, key, ttl).await {
-                Ok(claim) => claims[field] = Some(claim),
+                Ok(claim) => claims.push((field, claim)),
                 Err(error) => {
                     self.release_new_claims(row, key, &claims).await?;
                     return Err(error);
@@ -350,9 +359,9 @@ impl<'a, T: Unique> Repository<'a, T> {
     async fn release_new_claims(&self, row: &T, key: &T::Key, claims: &Claims) -> Result<()> {
         let owner = key_values::<T>(key);
         let tenant = tenant_of::<T>(owner.bound_values());
-        for (field, claim) in claims.iter().enumerate() {
-            if let (Some(Claim::New(token)), Some(value)) = (claim, row.unique_value(field)) {
-                self.release(field, tenant, value, Some(*token)).await?;
+        for &(field, claim) in claims {
+            if let (Claim::New(token), Some(value)) = (claim, row.unique_value(field)) {
+                self.release(field, tenant, value, Some(token)).await?;
             }
         }
         Ok(())
@@ -368,11 +377,9 @@ impl<'a, T: Unique> Repository<'a, T> {
     ) -> Result<()> {
         let owner = key_values::<T>(key);
         let tenant = tenant_of::<T>(owner.bound_values());
-        for (field, claim) in claims.iter().enumerate() {
-            if let (Some(Claim::New(token)), Some(Some(value))) =
-                (claim, T::patch_value(patch, field))
-            {
-                self.release(field, tenant, value, Some(*token)).await?;
+        for &(field, claim) in claims {
+            if let (Claim::New(token), Some(Some(value))) = (claim, T::patch_value(patch, field)) {
+                self.release(field, tenant, value, Some(token)).await?;
             }
         }
         Ok(())

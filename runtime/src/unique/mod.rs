@@ -37,12 +37,6 @@ use uuid::Uuid;
 
 pub use field::{Unique, UniqueField, Value};
 
-/// The keys of the lookup tables' statements in a table's cache of extra
-/// statements: four per `@unique` field (claim, keep, release, find), from
-/// here on (clear of named queries', relation loaders' and vector
-/// searches').
-pub const CLAIM_STATEMENTS: u64 = 1 << 35;
-
 /// The cache keys of `@unique` lookups: the first field's, then one more
 /// for each other `@unique` field of the model (clear of named queries',
 /// relation loaders' and vector searches' keys).
