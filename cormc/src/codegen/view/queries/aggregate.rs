@@ -885,46 +885,17 @@ fn client_view(
             )));
         }
     }
-    // The read loop passes references; group key parts that `add` or `new`
-    // also reads are cloned into the key (copied, when `Copy`).
-    let reads_local =
-        |local: &str| used.iter().any(|u| u == local) || seeds.iter().any(|(s, _)| s == local);
-    let copied = |local: &str| {
-        columns
-            .iter()
-            .any(|c| c.local == local && matches!(c.kind, Kind::Copy | Kind::Enum | Kind::Float))
-    };
-    let key_parts: Vec<String> = key_locals
-        .iter()
-        .map(|local| {
-            if reads_local(local) && !copied(local) {
-                format!("Clone::clone(&{local})")
-            } else {
-                local.clone()
-            }
-        })
-        .collect();
-    let (group_key, key_type, key_param) = match key_parts.as_slice() {
-        [] => (String::new(), String::new(), String::new()),
-        [one] => (
-            one.clone(),
-            key_types.join(""),
-            format!("{}: {}", fields[0].ident, key_types.join("")),
-        ),
-        parts => (
-            format!("({})", parts.join(", ")),
-            format!("({})", key_types.join(", ")),
-            format!(
-                "({}): ({})",
-                fields[..grouped]
-                    .iter()
-                    .map(|f| f.ident.clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                key_types.join(", ")
-            ),
-        ),
-    };
+    let GroupKey {
+        group_key,
+        key_type,
+        key_param,
+    } = group_key(
+        &key_locals,
+        &key_types,
+        &fields[..grouped],
+        &columns,
+        |local: &str| used.iter().any(|u| u == local) || seeds.iter().any(|(s, _)| s == local),
+    );
     let mut add_params = Vec::new();
     let mut add_args = Vec::new();
     for column in used
@@ -981,6 +952,75 @@ fn client_view(
         },
         columns,
     ))
+}
+
+/// A client-side aggregate's group key, as the read loop makes it and
+/// `finish` takes it.
+struct GroupKey {
+    /// The key of a row read (empty without `group by`).
+    group_key: String,
+    /// Its type (empty without `group by`).
+    key_type: String,
+    /// `finish`'s key parameter (empty without `group by`).
+    key_param: String,
+}
+
+/// The group key made of `key_locals` (of types `key_types`; the fields
+/// `grouped` of the result row): the read loop passes references, so a
+/// part that `add` or `new` also reads (`reads_local`) is cloned into the
+/// key (copied, when `Copy`).
+fn group_key(
+    key_locals: &[String],
+    key_types: &[String],
+    grouped: &[GroupView],
+    columns: &[ReadColumn],
+    reads_local: impl Fn(&str) -> bool,
+) -> GroupKey {
+    let copied = |local: &str| {
+        columns
+            .iter()
+            .any(|c| c.local == local && matches!(c.kind, Kind::Copy | Kind::Enum | Kind::Float))
+    };
+    let key_parts: Vec<String> = key_locals
+        .iter()
+        .map(|local| {
+            if reads_local(local) && !copied(local) {
+                format!("Clone::clone(&{local})")
+            } else {
+                local.clone()
+            }
+        })
+        .collect();
+    let (group_key, key_type, key_param) = match key_parts.as_slice() {
+        [] => (String::new(), String::new(), String::new()),
+        [one] => (
+            one.clone(),
+            key_types.join(""),
+            format!(
+                "{}: {}",
+                grouped.first().map_or("", |field| field.ident.as_str()),
+                key_types.join("")
+            ),
+        ),
+        parts => (
+            format!("({})", parts.join(", ")),
+            format!("({})", key_types.join(", ")),
+            format!(
+                "({}): ({})",
+                grouped
+                    .iter()
+                    .map(|f| f.ident.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                key_types.join(", ")
+            ),
+        ),
+    };
+    GroupKey {
+        group_key,
+        key_type,
+        key_param,
+    }
 }
 
 /// What a client-side aggregate does with its finished rows.
