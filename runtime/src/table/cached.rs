@@ -67,19 +67,8 @@ impl<'a, T: Table> Repository<'a, T> {
             return self.marks_row(&row.primary_key()).await;
         }
         let _ = row;
-        self.marks_table_none()
-    }
-
-    /// No mark: a table without caches.
-    fn marks_table_none(&self) -> WriteMark<'a> {
-        #[cfg(feature = "cache")]
-        {
-            WriteMark::new(None, None)
-        }
-        #[cfg(not(feature = "cache"))]
-        {
-            WriteMark(std::marker::PhantomData)
-        }
+        // Without a cache, the table's mark marks nothing.
+        self.marks_table()
     }
 
     /// The mark of a write that may change any row (a partition's, a

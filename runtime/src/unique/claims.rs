@@ -200,11 +200,8 @@ impl<'a, T: Unique> Repository<'a, T> {
         statements
             .get(4 * field + which as usize)
             .ok_or_else(|| crate::Error::UnexpectedResult {
-                statement: String::new(),
-                problem: format!(
-                    "`{}` has no `@unique` field {field}",
-                    self.statements().spec().model
-                ),
+                statement: self.statements().spec().model.to_owned(),
+                problem: format!("the model has no `@unique` field number {field}"),
             })
     }
 
