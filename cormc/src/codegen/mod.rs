@@ -34,6 +34,7 @@
 mod error;
 mod files;
 mod graphql_types;
+mod parallel;
 mod render;
 mod sdl;
 mod templates;
@@ -194,94 +195,112 @@ pub fn generate_reusing_with(
     options: Options,
     previous: impl Fn(&str) -> Option<String> + Sync,
 ) -> Result<GeneratedFiles, CodegenError> {
-    let rust_file = |file: &str, template: &dyn askama::DynTemplate| {
-        render::rust_file(file, template, previous(file).as_deref())
-    };
     let model = view::TypesFile::new(schema)?;
     let db = view::DbFile::new(schema, &model)?;
     let queries = view::QueriesFile::new(schema, &model)?;
     let relations = view::RelationsFile::new(schema, &model)?;
     let statements = setup_statements(&schema.desired)?;
-    let mut files = GeneratedFiles::default();
-    files.insert(
-        "mod.rs",
-        rust_file(
-            "mod.rs",
-            &templates::ModRs {
-                graphql: options.graphql && !db.repos.is_empty(),
+    let graphql = if options.graphql && !db.repos.is_empty() {
+        Some(view::GraphqlFile::new(
+            schema,
+            &model,
+            &db,
+            relations.as_ref(),
+            queries.as_ref(),
+        )?)
+    } else {
+        None
+    };
+    let migrations = crate::migrate::embed_all(schema);
+
+    // Every file is a job; the largest (`mod.rs`, `db.rs`) go first, so no
+    // thread is left formatting one of them alone at the end.
+    let mut jobs: Vec<(String, TemplateFn<'_>)> = Vec::new();
+    jobs.push((
+        "mod.rs".into(),
+        Box::new(|| {
+            Box::new(templates::ModRs {
+                graphql: graphql.is_some(),
                 ..templates::ModRs::new(&model, &db, &statements, queries.as_ref())
-            },
-        )?,
-    );
-    if model.has_values() {
-        files.insert(
-            "types.rs",
-            rust_file("types.rs", &templates::TypesRs::new(&model))?,
-        );
+            })
+        }),
+    ));
+    if !db.is_empty() {
+        jobs.push((
+            "db.rs".into(),
+            Box::new(|| Box::new(templates::DbRs::new(&db))),
+        ));
     }
-    let pairs: Vec<_> = model.models.iter().zip(&db.repos).collect();
-    let rendered = render::in_parallel(&pairs, |&(item, repo)| {
-        let path = format!("{}.rs", view::bare_ident(&repo.module));
-        let text = rust_file(
-            &path,
-            &templates::ModelRs::new(item, repo, &model, queries.as_ref(), relations.as_ref()),
-        )?;
-        Ok((path, text))
-    });
-    for file in rendered {
-        let (path, text) = file?;
-        files.insert(path, text);
+    if let Some(graphql) = &graphql {
+        jobs.push((
+            "graphql.rs".into(),
+            Box::new(|| Box::new(templates::GraphqlRs { file: graphql })),
+        ));
+    }
+    if model.has_values() {
+        jobs.push((
+            "types.rs".into(),
+            Box::new(|| Box::new(templates::TypesRs::new(&model))),
+        ));
+    }
+    if !migrations.is_empty() {
+        jobs.push((
+            "migrations.rs".into(),
+            Box::new(|| Box::new(templates::MigrationsRs::new(&migrations))),
+        ));
+    }
+    for (item, repo) in model.models.iter().zip(&db.repos) {
+        let (model, queries, relations) = (&model, queries.as_ref(), relations.as_ref());
+        jobs.push((
+            format!("{}.rs", view::bare_ident(&repo.module)),
+            Box::new(move || {
+                Box::new(templates::ModelRs::new(
+                    item, repo, model, queries, relations,
+                ))
+            }),
+        ));
     }
     for series in &db.series {
-        let path = format!("{}.rs", view::bare_ident(&series.accessor));
-        let text = rust_file(&path, &templates::TimeSeriesRs::new(series, &model))?;
-        files.insert(path, text);
+        let model = &model;
+        jobs.push((
+            format!("{}.rs", view::bare_ident(&series.accessor)),
+            Box::new(move || Box::new(templates::TimeSeriesRs::new(series, model))),
+        ));
     }
+    let has_types = model.has_values();
     for store in &db.stores {
-        let path = format!("{}.rs", view::bare_ident(&store.accessor));
-        let text = rust_file(
-            &path,
-            &templates::EventStoreRs {
-                store,
-                has_types: model.has_values(),
-            },
-        )?;
-        files.insert(path, text);
+        jobs.push((
+            format!("{}.rs", view::bare_ident(&store.accessor)),
+            Box::new(move || Box::new(templates::EventStoreRs { store, has_types })),
+        ));
     }
     for saga in &db.sagas {
-        let path = format!("{}.rs", view::bare_ident(&saga.accessor));
-        let text = rust_file(
-            &path,
-            &templates::SagaRs {
-                saga,
-                has_types: model.has_values(),
-            },
-        )?;
-        files.insert(path, text);
+        jobs.push((
+            format!("{}.rs", view::bare_ident(&saga.accessor)),
+            Box::new(move || Box::new(templates::SagaRs { saga, has_types })),
+        ));
     }
-    if !db.is_empty() {
-        files.insert("db.rs", rust_file("db.rs", &templates::DbRs::new(&db))?);
+    let rendered = parallel::map(&jobs, parallel::cores(), |(path, template)| {
+        render::rust_file(path, &*template(), previous(path).as_deref())
+    });
+
+    let mut files = GeneratedFiles::default();
+    for ((path, _), text) in jobs.iter().zip(rendered) {
+        files.insert(path.as_str(), text?);
     }
-    if options.graphql && !db.repos.is_empty() {
-        let graphql =
-            view::GraphqlFile::new(schema, &model, &db, relations.as_ref(), queries.as_ref())?;
-        files.insert(
-            "graphql.rs",
-            rust_file("graphql.rs", &templates::GraphqlRs { file: &graphql })?,
-        );
-        files.insert("schema.graphql", sdl::render_sdl(schema, &graphql));
+    if let Some(graphql) = &graphql {
+        files.insert("schema.graphql", sdl::render_sdl(schema, graphql));
     }
     files.insert(
         "schema.cql",
         format!("{CQL_HEADER}{}", render_schema(&schema.desired)),
     );
-    let migrations = crate::migrate::embed_all(schema);
     if !migrations.is_empty() {
-        files.insert(
-            "migrations.rs",
-            rust_file("migrations.rs", &templates::MigrationsRs::new(&migrations))?,
-        );
         files.insert("migrations.cql", migrations_script(&migrations));
     }
     Ok(files)
 }
+
+/// Makes the template of one generated Rust file (on the thread that
+/// formats it).
+type TemplateFn<'v> = Box<dyn Fn() -> Box<dyn askama::DynTemplate + 'v> + Sync + 'v>;

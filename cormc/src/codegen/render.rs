@@ -78,41 +78,6 @@ fn digest(text: &str) -> String {
     format!("{:016x}", XxHash3_64::oneshot(text.as_bytes()))
 }
 
-/// `render` applied to every item of `items`, on as many threads as the
-/// machine has cores (each takes a contiguous share), the results in the
-/// order of `items`: formatting is most of code generation's time, and each
-/// model's file formats on its own.
-pub(crate) fn in_parallel<T, R>(items: &[T], render: impl Fn(&T) -> R + Sync) -> Vec<R>
-where
-    T: Sync,
-    R: Send,
-{
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    if threads < 2 || items.len() < 2 {
-        return items.iter().map(&render).collect();
-    }
-    let share = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = items
-            .chunks(share)
-            .map(|chunk| {
-                let render = &render;
-                scope.spawn(move || chunk.iter().map(render).collect::<Vec<R>>())
-            })
-            .collect();
-        workers
-            .into_iter()
-            // A worker only panics if `render` does, which is a bug: pass
-            // the panic on rather than lose its files.
-            .flat_map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use askama::Template;

@@ -65,22 +65,18 @@ pub fn leftover_files(files: &GeneratedFiles, out_dir: &Utf8Path) -> Vec<Utf8Pat
 /// written; files written before the failure stay written.
 pub fn write(files: &GeneratedFiles, out_dir: &Utf8Path) -> Result<WriteReport, CodegenError> {
     let mut report = WriteReport::default();
-    for (relative, text) in files.iter() {
-        let path = out_dir.join(relative);
-        match std::fs::read(&path) {
-            Ok(bytes) if bytes == text.as_bytes() => {
-                report.unchanged.push(relative.to_owned());
-                continue;
-            }
-            Ok(_) => {}
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(CodegenError::Io { path, source }),
+    let entries: Vec<_> = files.iter().collect();
+    // Most of a write is waiting for the disk (each file is synced before
+    // its rename), so several files are written at once.
+    let outcomes = super::parallel::map(&entries, WRITERS, |&(relative, text)| {
+        write_one(&out_dir.join(relative), text)
+    });
+    for (&(relative, _), outcome) in entries.iter().zip(outcomes) {
+        if outcome? {
+            report.written.push(relative.to_owned());
+        } else {
+            report.unchanged.push(relative.to_owned());
         }
-        replace(&path, text).map_err(|source| CodegenError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        report.written.push(relative.to_owned());
     }
     for leftover in leftover_files(files, out_dir) {
         let path = out_dir.join(&leftover);
@@ -88,6 +84,30 @@ pub fn write(files: &GeneratedFiles, out_dir: &Utf8Path) -> Result<WriteReport, 
         report.removed.push(leftover);
     }
     Ok(report)
+}
+
+/// How many files [`write()`] writes at once.
+const WRITERS: usize = 8;
+
+/// Writes `text` to `path` unless the file already holds it; whether it
+/// was written.
+fn write_one(path: &Utf8Path, text: &str) -> Result<bool, CodegenError> {
+    match std::fs::read(path) {
+        Ok(bytes) if bytes == text.as_bytes() => return Ok(false),
+        Ok(_) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(source) => {
+            return Err(CodegenError::Io {
+                path: path.to_owned(),
+                source,
+            });
+        }
+    }
+    replace(path, text).map_err(|source| CodegenError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(true)
 }
 
 /// Writes `text` to a temporary file beside `path`, then renames it over `path`.
