@@ -3,6 +3,15 @@
 //! once), and the grouping they share, written once: the distinct keys of
 //! the inputs, and each row handed to every input whose key it holds.
 //!
+//! A batched loader gives one result per input, in the inputs' order (an
+//! input with no match gets `None` or an empty `Vec`; inputs with equal
+//! keys get equal results). Each distinct key is read once, in `IN` lists
+//! of at most [`IN_CHUNK`] keys (or one request per key where Cassandra
+//! allows no `IN`), with at most [`CONCURRENT_REQUESTS`] requests running;
+//! a row goes to the inputs whose key it holds, compared by value, never by
+//! its position in the answers. Any request's error, or a row that does not
+//! read, fails the whole load: there is no partial result.
+//!
 //! ```
 //! let inputs = ["b", "a", "b", "c"];
 //! let keys = corm::loader::distinct_keys(&inputs, |input| Some(*input));

@@ -24,9 +24,7 @@ use super::db::Db;
 {% include "rust/model_row.rs" %}
 
 impl {{ item.ident }} {
-    /// The table's CQL, from which the repository builds its statements.
 {% if let Some(note) = spec.cache_note %}
-    ///
     /// {{ note }}
 {% endif %}
     pub const TABLE: corm::TableSpec = corm::TableSpec {
@@ -131,18 +129,12 @@ impl {{ item.ident }}OfTenant<'_> {
 
     /// Writes `row` for the tenant, every column, after claiming its
     /// `@unique` values among the tenant's.
-    ///
-    /// # Errors
-    /// As [`{{ repo.repo }}::insert`].
     pub async fn insert(&self, row: &{{ tenant.row }}) -> corm::Result<()> {
         self.repo.insert(&self.tenant_row(row)).await
     }
 
     /// Writes `row` for the tenant if no row has its key, after claiming
     /// its `@unique` values; whether it was written.
-    ///
-    /// # Errors
-    /// As [`{{ repo.repo }}::insert_if_not_exists`].
     pub async fn insert_if_not_exists(&self, row: &{{ tenant.row }}) -> corm::Result<bool> {
         self.repo.insert_if_not_exists(&self.tenant_row(row)).await
     }
@@ -150,9 +142,6 @@ impl {{ item.ident }}OfTenant<'_> {
 
     /// Writes the set fields of `patch` to the tenant's row at `key`,
     /// claiming the `@unique` values it sets.
-    ///
-    /// # Errors
-    /// As [`{{ repo.repo }}::update`].
     pub async fn update(&self, key: &{{ tenant.key }}, patch: &{{ update.patch }}) -> corm::Result<()> {
         self.repo.update(&self.tenant_key(key), patch).await
     }
@@ -160,9 +149,6 @@ impl {{ item.ident }}OfTenant<'_> {
 
     /// Deletes the tenant's row at `key` and gives back its `@unique`
     /// values.
-    ///
-    /// # Errors
-    /// As [`{{ repo.repo }}::delete`].
     pub async fn delete(&self, key: &{{ tenant.key }}) -> corm::Result<()> {
         self.repo.delete(&self.tenant_key(key)).await
     }
@@ -170,9 +156,6 @@ impl {{ item.ident }}OfTenant<'_> {
 
     /// Deletes every row of the tenant's partition `partition` and gives
     /// back their `@unique` values.
-    ///
-    /// # Errors
-    /// As [`{{ repo.repo }}::delete_partition`].
     pub async fn delete_partition(&self, partition: &{{ tenant.partition }}) -> corm::Result<()> {
         let partition = <{{ item.ident }} as corm::tenancy::TenantScoped>::partition_with_tenant(&self.tenant, partition);
         self.repo.delete_partition(&partition).await
@@ -181,9 +164,6 @@ impl {{ item.ident }}OfTenant<'_> {
 {% for unique in repo.unique %}
 
     /// The tenant's row whose `{{ unique.name }}` is `value`, or `None`.
-    ///
-    /// # Errors
-    /// As [`{{ repo.repo }}::find_by_{{ unique.name }}`].
     pub async fn find_by_{{ unique.name }}(&self, value: {{ unique.param }}) -> corm::Result<Option<{{ tenant.row }}>> {
         let row = self.repo.find_by_{{ unique.name }}(&self.tenant, value).await?;
         Ok(row.map(corm::tenancy::TenantScoped::without_tenant))
@@ -373,8 +353,6 @@ impl corm::Clustered for {{ item.ident }} {
 {% endif %}
 {% if !repo.unique.is_empty() %}
 
-/// The `@unique` fields and their lookup tables, over which
-/// [`corm::Repository`]'s `*_claiming` writes claim values.
 impl corm::unique::Unique for {{ item.ident }} {
     const UNIQUE: &'static [corm::unique::UniqueField] = &[
 {% for unique in repo.unique %}
@@ -431,25 +409,9 @@ impl corm::unique::Unique for {{ item.ident }} {
 {% endif %}
 
 {% if repo.read_only %}
-/// Reads `{{ item.ident }}` rows (materialized view `{{ repo.table }}`, which
-/// Cassandra keeps from its base table): the reads of [`corm::Repository`]
-/// with this view's types (`get`, `scan`, …); there are no writes.
+/// Reads `{{ item.ident }}` rows (materialized view `{{ repo.table }}`): [`corm::Repository`]'s reads.
 {% else %}
-/// Reads and writes `{{ item.ident }}` rows (table `{{ repo.table }}`): the
-/// methods of [`corm::Repository`] with this model's types (`get`,
-{% endif %}
-{% if repo.read_only %}
-{% else if repo.batchable() %}
-/// `insert`, `update`, `delete`, …), and this model's own below.
-{% else if repo.counter %}
-/// `delete`, …), and `add` for the counters.
-{% else %}
-/// …), and writes that claim the `@unique` values below.
-{% endif %}
-{% if repo.tenant %}
-/// From [`AdminDb::{{ repo.accessor }}`](super::AdminDb::{{ repo.accessor }}): every tenant's rows.
-{% else %}
-/// From [`Db::{{ repo.accessor }}`].
+/// Reads and writes `{{ item.ident }}` rows (table `{{ repo.table }}`): [`corm::Repository`]'s methods and this model's own.
 {% endif %}
 #[derive(Clone, Copy, Debug)]
 pub struct {{ repo.repo }}<'a> {
@@ -484,12 +446,6 @@ impl<'a> {{ repo.repo }}<'a> {
     /// ```cql
     /// {{ search.cql }}
     /// ```
-    ///
-    /// # Errors
-    /// [`corm::Error::InvalidVector`] for a query with a NaN or infinite
-    /// component, the zero vector under cosine, or `k` outside 1..=1000
-    /// (nothing is sent); [`corm::Error::Prepare`],
-    /// [`corm::Error::Execute`] or a row that does not read.
     pub async fn {{ search.method }}(&self, query: &corm::Vector<{{ search.dimensions }}>, k: i32) -> corm::Result<Vec<corm::vector::Scored<{{ item.ident }}>>> {
         const INDEX: corm::vector::VectorIndex = corm::vector::VectorIndex {
             name: {{ search.index }},
@@ -508,13 +464,7 @@ impl<'a> {{ repo.repo }}<'a> {
     }
 {% if let Some(text_method) = search.text_method %}
 
-    /// The `k` rows whose `{{ search.field }}` is nearest to the vector of
-    /// `text`, computed by the `Db`'s embedder (see
-    /// [`{{ search.method }}`](Self::{{ search.method }})).
-    ///
-    /// # Errors
-    /// [`corm::Error::Embed`] when no embedder is set or it fails; as for
-    /// [`{{ search.method }}`](Self::{{ search.method }}).
+    /// [`{{ search.method }}`](Self::{{ search.method }}) of the vector the `Db`'s embedder computes for `text`.
     pub async fn {{ text_method }}(&self, text: &str, k: i32) -> corm::Result<Vec<corm::vector::Scored<{{ item.ident }}>>> {
         let query = corm::embed::embed_one::<{{ search.dimensions }}>(self.db.embedder()?, text).await?;
         self.{{ search.method }}(&query, k).await
@@ -529,9 +479,6 @@ impl<'a> {{ repo.repo }}<'a> {
     /// `{{ embed.ident }}` from {{ embed.source_names }} (the texts that are
     /// set, one per line; none set leaves it unset).
 {% endfor %}
-    ///
-    /// # Errors
-    /// [`corm::Error::Embed`] when no embedder is set or it fails.
     pub async fn embedded(&self, row: &{{ item.ident }}) -> corm::Result<{{ item.ident }}> {
         let mut row = row.clone();
 {% for embed in repo.embeds %}
@@ -545,22 +492,13 @@ impl<'a> {{ repo.repo }}<'a> {
     }
 {% if repo.unique.is_empty() %}
 
-    /// Writes `row` as [`corm::Repository::insert`] does, its `@embed`
-    /// vectors computed first when unset ([`embedded`](Self::embedded)).
-    ///
-    /// # Errors
-    /// [`corm::Error::Embed`], or as for [`corm::Repository::insert`].
+    /// [`corm::Repository::insert`] of the row [`embedded`](Self::embedded).
     pub async fn insert(&self, row: &{{ item.ident }}) -> corm::Result<()> {
         let row = self.embedded(row).await?;
         self.base.insert(&row).await
     }
 
-    /// Writes `row` as [`corm::Repository::insert_if_not_exists`] does, its
-    /// `@embed` vectors computed first when unset.
-    ///
-    /// # Errors
-    /// [`corm::Error::Embed`], or as for
-    /// [`corm::Repository::insert_if_not_exists`].
+    /// [`corm::Repository::insert_if_not_exists`] of the row [`embedded`](Self::embedded).
     pub async fn insert_if_not_exists(&self, row: &{{ item.ident }}) -> corm::Result<bool> {
         let row = self.embedded(row).await?;
         self.base.insert_if_not_exists(&row).await
@@ -569,29 +507,16 @@ impl<'a> {{ repo.repo }}<'a> {
 {% endif %}
 {% if repo.counter %}
 
-    /// Adds the deltas to the counters of the row at `key` (a negative
-    /// delta subtracts; a missing row starts at 0).
-    ///
-    /// # Errors
-    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    /// Adds the deltas to the row's counters (a missing row starts at 0).
     pub async fn add(&self, key: &{{ repo.key }}, {% for counter in repo.counters %}{{ counter.param }}: i64,{% endfor %}) -> corm::Result<()> {
         self.base.add_counters(key, &[{% for counter in repo.counters %}&corm::Counter({{ counter.param }}),{% endfor %}]).await
     }
 
-    /// Deletes the row at `key`, its counters with it (nothing happens when
-    /// there is none).
-    ///
-    /// # Errors
-    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
     pub async fn delete(&self, key: &{{ repo.key }}) -> corm::Result<()> {
         self.base.delete_row(key).await
     }
 {% if let Some(partition) = repo.partition %}
 
-    /// Deletes every row of the partition `partition`.
-    ///
-    /// # Errors
-    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
     pub async fn delete_partition(&self, partition: &{{ partition }}) -> corm::Result<()> {
         self.base.delete_partition_rows(partition).await
     }
@@ -599,14 +524,7 @@ impl<'a> {{ repo.repo }}<'a> {
 {% endif %}
 {% if !repo.unique.is_empty() %}
 
-    /// Writes `row`, every column, after claiming its `@unique` values
-    /// ([`corm::Repository::insert_claiming`]).
-    ///
-    /// # Errors
-    /// [`corm::Error::Validation`] when `row` breaks its `@validate` rules,
-    /// [`corm::Error::Unique`] when another row holds one of its `@unique`
-    /// values (nothing is written in either case);
-    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    /// [`corm::Repository::insert_claiming`]: claims the `@unique` values, then writes.
     pub async fn insert(&self, row: &{{ item.ident }}) -> corm::Result<()> {
 {% if !repo.embeds.is_empty() %}
         let row = &self.embedded(row).await?;
@@ -614,13 +532,7 @@ impl<'a> {{ repo.repo }}<'a> {
         self.base.insert_claiming(row).await
     }
 
-    /// Writes `row` only if no row has its primary key (`IF NOT EXISTS`),
-    /// after claiming its `@unique` values; whether it was written
-    /// ([`corm::Repository::insert_if_not_exists_claiming`]).
-    ///
-    /// # Errors
-    /// As for [`insert`](Self::insert), or an error reading the result of
-    /// the conditional write.
+    /// [`corm::Repository::insert_if_not_exists_claiming`].
     pub async fn insert_if_not_exists(&self, row: &{{ item.ident }}) -> corm::Result<bool> {
 {% if !repo.embeds.is_empty() %}
         let row = &self.embedded(row).await?;
@@ -628,9 +540,7 @@ impl<'a> {{ repo.repo }}<'a> {
         self.base.insert_if_not_exists_claiming(row).await
     }
 
-    /// Writes `rows` as [`insert`](Self::insert) does, one at a time (each
-    /// claims its `@unique` values, which a batch can't hold), at most 32 at
-    /// once. Every row is counted as written or reported with its error.
+    /// [`insert`](Self::insert) of each row (claims can't share a batch), 32 at once.
     pub async fn insert_many(&self, rows: impl IntoIterator<Item = {{ item.ident }}>) -> corm::BulkReport<{{ item.ident }}> {
         self.insert_stream(corm::futures::stream::iter(rows)).await
     }
@@ -644,60 +554,25 @@ impl<'a> {{ repo.repo }}<'a> {
         .await
     }
 
-    /// Deletes the row at `key` (nothing happens when there is none) and
-    /// gives back its `@unique` values ([`corm::Repository::delete_claiming`]).
-    ///
-    /// # Errors
-    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    /// [`corm::Repository::delete_claiming`]: deletes, then releases the `@unique` values.
     pub async fn delete(&self, key: &{{ repo.key }}) -> corm::Result<()> {
         self.base.delete_claiming(key).await
     }
 {% if let Some(partition) = repo.partition %}
 
-    /// Deletes every row of the partition `partition` and gives back their
-    /// `@unique` values ([`corm::Repository::delete_partition_claiming`]).
-    ///
-    /// # Errors
-    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    /// [`corm::Repository::delete_partition_claiming`].
     pub async fn delete_partition(&self, partition: &{{ partition }}) -> corm::Result<()> {
         self.base.delete_partition_claiming(partition).await
     }
 {% endif %}
 
-    /// Writes the fields of `patch` that are set to the row at `key`; a
-    /// patch that sets a `@unique` field claims the new value first and
-    /// gives the old one back after ([`corm::Repository::update_claiming`]).
-    ///
-    /// # Errors
-    /// [`corm::Error::Validation`] when `patch` breaks its `@validate` rules,
-    /// [`corm::Error::Unique`] when another row holds a `@unique` value the
-    /// patch sets (nothing is written in either case);
-    /// [`corm::Error::Prepare`] or [`corm::Error::Execute`].
+    /// [`corm::Repository::update_claiming`]: claims a `@unique` value it sets first.
     pub async fn update(&self, key: &{{ repo.key }}, patch: &{{ repo.update_patch() }}) -> corm::Result<()> {
         self.base.update_claiming(key, patch).await
     }
 {% for unique in repo.unique %}
 
-{% if repo.tenant %}
-    /// The row of `tenant` whose `{{ unique.name }}` is `value` (each tenant
-    /// has its own values), found through its `@unique` lookup table, or
-    /// `None`. A claim whose row does not hold the value (left by a
-    /// cancelled write) finds nothing.
-{% else %}
-    /// The row whose `{{ unique.name }}` is `value`, found through its
-    /// `@unique` lookup table, or `None`. A claim whose row does not hold
-    /// the value (left by a cancelled write) finds nothing.
-{% endif %}
-{% if spec.cached %}
-    ///
-    /// Through the model's cache: the owner found for a value is kept
-    /// until any write of the model, then the row is read through the
-    /// cache as `get` reads it.
-{% endif %}
-    ///
-    /// # Errors
-    /// [`corm::Error::Prepare`], [`corm::Error::Execute`], or an error
-    /// reading a row.
+    /// The row{% if repo.tenant %} of `tenant`{% endif %} whose `{{ unique.name }}` is `value`, or `None` ([`corm::Repository::find_unique`]{% if spec.cached %}, through the cache{% endif %}).
     pub async fn find_by_{{ unique.name }}(&self, {% if let Some(tenant) = unique.tenant %}tenant: &{{ tenant.borrowed }}, {% endif %}value: {{ unique.param }}) -> corm::Result<Option<{{ repo.model }}>> {
         let row = self.base.find_unique({{ unique.index }}, {% if unique.tenant.is_some() %}Some(&tenant){% else %}None{% endif %}, &value).await?;
         Ok(row.filter(|row| {% call claims::holds_param(unique) %}{% endcall %}))

@@ -18,7 +18,6 @@ impl {{ item.ident }} {
 {% if item.new_has_many_args %}
     #[allow(clippy::too_many_arguments)]
 {% endif %}
-    #[must_use]
     pub fn new({% for field in item.fields %}{% if field.is_param() %}{{ field.ident }}: {{ field.ty }},{% endif %}{% endfor %}) -> Self {
         Self {
 {% for field in item.fields %}
@@ -41,10 +40,8 @@ impl Default for {{ item.ident }} {
 }
 {% endif %}
 
-/// Binds every column, in declaration order, to an insert of all columns.
 {% call rows::serialize_row(item.ident, item.fields) %}{% endcall %}
 
-/// Reads every column, in declaration order.
 {% call rows::deserialize_row(item.ident, item.fields) %}{% endcall %}
 {% for key in item.keys() %}
 
@@ -62,10 +59,6 @@ pub struct {{ key.ident }} {
 }
 
 impl {{ item.ident }} {
-{% for line in key.method_doc %}
-///{{ line }}
-{% endfor %}
-    #[must_use]
     pub fn {{ key.method }}(&self) -> {{ key.ident }} {
         {{ key.ident }} {
 {% for field in key.fields %}
@@ -75,7 +68,6 @@ impl {{ item.ident }} {
     }
 }
 
-/// Binds the key columns, in key order, to a `WHERE` clause on them.
 {% call rows::serialize_row(key.ident, key.fields) %}{% endcall %}
 {% endfor %}
 {% if let Some(patch) = item.patch %}
@@ -84,6 +76,7 @@ impl {{ item.ident }} {
 ///{{ line }}
 {% endfor %}
 #[derive(Debug, Clone, Default, PartialEq)]
+#[must_use = "a patch writes nothing until it is passed to an update"]
 pub struct {{ patch.ident }} {
 {% for field in patch.fields %}
 {% for line in field.doc %}
@@ -96,8 +89,6 @@ pub struct {{ patch.ident }} {
 
 impl {{ patch.ident }} {
 {% for field in patch.fields %}
-    /// Sets the column {{ field.cql_name }} to `value`.
-    #[must_use]
     pub fn {{ field.ident }}(mut self, value: {{ field.ty }}) -> Self {
         self.{{ field.ident }} = Some(value);
         self
@@ -109,11 +100,7 @@ impl {{ patch.ident }} {
 {% if validate.patch_validates() %}
 
 impl {{ patch.ident }} {
-    /// Checks the `@validate` rules of the fields that are set; every
-    /// violation is reported at once. Every generated update runs it first.
-    ///
-    /// # Errors
-    /// A [`corm::validate::ValidationError`] listing the violations.
+    /// The `@validate` rules of the fields that are set, every violation at once.
     pub fn validate(&self) -> Result<(), corm::validate::ValidationError> {
         let mut violations = corm::validate::Violations::new({{ validate.model }});
 {% for field in validate.fields %}
@@ -138,11 +125,7 @@ impl {{ patch.ident }} {
 {% if let Some(validate) = item.validate %}
 
 impl {{ item.ident }} {
-    /// Checks the `@validate` rules of every field; every violation is
-    /// reported at once. Every generated write runs it first.
-    ///
-    /// # Errors
-    /// A [`corm::validate::ValidationError`] listing the violations.
+    /// The `@validate` rules of every field, every violation at once.
     pub fn validate(&self) -> Result<(), corm::validate::ValidationError> {
         let mut violations = corm::validate::Violations::new({{ validate.model }});
 {% for field in validate.fields %}

@@ -14,7 +14,6 @@ pub struct {{ partial.ident }} {
 {% endfor %}
 }
 
-/// Reads the columns of the query's `select`, in order.
 {% call rows::deserialize_row(partial.ident, partial.fields) %}{% endcall %}
 {% endif %}
 
@@ -81,8 +80,7 @@ pub struct {{ aggregate.row }} {
 }
 {% if let Some(client) = aggregate.client %}
 
-/// The running totals of one group of [`{{ aggregate.row }}`], as the rows
-/// are read.
+/// The running totals of one group of [`{{ aggregate.row }}`].
 {% if client.new_params.is_empty() %}
 #[derive(Default)]
 {% endif %}
@@ -94,8 +92,6 @@ struct {{ client.totals }} {
 
 impl {{ client.totals }} {
 {% if !client.new_params.is_empty() %}
-    /// Empty totals, with `min` and `max` starting at the group's first
-    /// values.
     fn new({% for param in client.new_params %}{{ param.ident }}: {{ param.ty }},{% endfor %}) -> Self {
         Self {
 {% for total in client.running %}
@@ -105,7 +101,6 @@ impl {{ client.totals }} {
     }
 
 {% endif %}
-    /// Adds one row's values.
     fn add(&mut self, {% for param in client.add_params %}{{ param.ident }}: {{ param.ty }},{% endfor %}) {
 {% for total in client.running %}
 {% call totals::add_step(total) %}{% endcall %}
@@ -125,7 +120,6 @@ impl {{ client.totals }} {
         })
     }
 {% else %}
-    /// The group's result row.
     fn finish(self, {{ client.key_param }}) -> {{ aggregate.row }} {
         {{ aggregate.row }} {
 {% for field in client.grouped %}

@@ -159,8 +159,6 @@ pub struct KeyView {
     pub ident: String,
     /// The model's method that builds it from a row.
     pub method: String,
-    /// Doc lines of that method.
-    pub method_doc: Vec<String>,
     /// The key fields, in key order.
     pub fields: Vec<FieldView>,
 }
@@ -354,7 +352,6 @@ fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
         ),
         ident: format!("{}Key", bare(&ident)),
         method: "key".to_owned(),
-        method_doc: doc_lines(Some("This row's primary key (its key fields, cloned)."), ""),
         fields: key_fields(&mut item.key.fields())?,
     };
     let partition = if item.key.clustering.is_empty() {
@@ -370,10 +367,6 @@ fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
             ),
             ident: format!("{}Partition", bare(&ident)),
             method: "partition_key".to_owned(),
-            method_doc: doc_lines(
-                Some("This row's partition key (its partition key fields, cloned)."),
-                "",
-            ),
             fields: key_fields(&mut item.key.partition.iter().map(String::as_str))?,
         })
     };
@@ -392,10 +385,6 @@ fn model_view(item: &ir::Model) -> Result<ModelView, CodegenError> {
             ),
             ident: format!("{}Clustering", bare(&ident)),
             method: "clustering".to_owned(),
-            method_doc: doc_lines(
-                Some("This row's clustering columns (cloned): its position in its partition."),
-                "",
-            ),
             fields: key_fields(&mut item.key.clustering.iter().map(|c| c.field.as_str()))?,
         })
     };

@@ -593,7 +593,9 @@ pub(super) fn tuple(values: &[String], what: &str) -> Result<String, CodegenErro
 }
 
 /// The doc lines of a method: the item's doc (or `fallback`), then
-/// `details` paragraphs, the CQL it runs, and `errors`.
+/// `details` paragraphs, the CQL it runs, and `errors` when the method
+/// has its own (those every read or write can end with are
+/// [`corm::Fetch`]'s and [`corm::Error`]'s to say).
 pub(super) fn method_doc(
     doc: Option<&str>,
     fallback: &str,
@@ -612,8 +614,11 @@ pub(super) fn method_doc(
     }
     text.push_str("\n\n```cql\n");
     text.push_str(cql);
-    text.push_str("\n```\n\n# Errors\n");
-    text.push_str(errors);
+    text.push_str("\n```");
+    if !errors.is_empty() {
+        text.push_str("\n\n# Errors\n");
+        text.push_str(errors);
+    }
     doc_lines(Some(&text), "")
 }
 
@@ -791,13 +796,9 @@ fn query_view(
     }
     let cql = format!("{head}<keyspace>.{}{tail}", quote(&model.table));
     let errors = if query.nearest.is_some() {
-        "[`corm::Error::InvalidVector`] for a query vector with a NaN or infinite component, the zero vector under cosine, or a limit outside 1..=1000 (nothing is sent); [`corm::Error::Prepare`], [`corm::Error::Execute`] or an error reading a row."
-    } else if single {
-        "[`corm::Error::Prepare`], [`corm::Error::Execute`], or an error reading the row."
-    } else if bounded {
-        "[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`]."
+        "[`corm::Error::InvalidVector`] for a query vector with a NaN or infinite component, the zero vector under cosine, or a limit outside 1..=1000 (nothing is sent)."
     } else {
-        "[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or the first page's error; later failures are items of the stream."
+        ""
     };
     let doc = method_doc(
         query.doc.as_deref(),

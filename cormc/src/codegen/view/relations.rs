@@ -702,10 +702,10 @@ fn docs(
             )
         }
     };
-    let (each, per, empty) = match relation.kind {
-        RelationKind::HasMany => ("parent", "a `Vec`", "an empty `Vec`"),
-        RelationKind::HasOne => ("parent", "an `Option`", "`None`"),
-        RelationKind::BelongsTo => ("child", "an `Option`", "`None`"),
+    let (each, per) = match relation.kind {
+        RelationKind::HasMany => ("parent", "a `Vec`"),
+        RelationKind::HasOne => ("parent", "an `Option`"),
+        RelationKind::BelongsTo => ("child", "an `Option`"),
     };
     let inputs = if each == "parent" {
         "parents"
@@ -713,31 +713,17 @@ fn docs(
         "children"
     };
     let read = if chunked {
-        "in `IN` lists of at most [`IN_CHUNK`](corm::loader::IN_CHUNK) keys"
+        "in `IN` lists"
     } else {
         "one request per key"
     };
     let batch = format!(
-        "Relation `{name}` of many {inputs}: {per} per {each}, in the order of `{inputs}`. \
-         A {each} with no match gets {empty}, and {inputs} with equal keys get equal results.\n\n\
-         Each distinct key is read once, {read}, with at most [`CONCURRENT_REQUESTS`](corm::loader::CONCURRENT_REQUESTS) requests \
-         running. Every row goes to the {inputs} whose key it holds, compared by value, never \
-         by its position in the answers."
+        "Relation `{name}` of many {inputs}: {per} per {each}, in the order of `{inputs}` \
+         ([`corm::loader`]: each distinct key read once, {read})."
     );
-    let paged = "\n\n# Errors\n[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], or \
-                 the error of a page or of reading a row.";
-    let one_errors = if relation.kind == RelationKind::HasMany {
-        paged
-    } else {
-        "\n\n# Errors\n[`corm::Error::Prepare`], [`corm::Error::Execute`], or an error reading \
-         the row."
-    };
-    let batch_errors = "\n\n# Errors\n[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], \
-                        or the error of any request or of reading a row: there is no partial \
-                        result.";
     (
-        super::doc_lines(Some(&wrap(&format!("{one}{one_errors}"))), ""),
-        super::doc_lines(Some(&wrap(&format!("{batch}{batch_errors}"))), ""),
+        super::doc_lines(Some(&wrap(&one)), ""),
+        super::doc_lines(Some(&wrap(&batch)), ""),
     )
 }
 

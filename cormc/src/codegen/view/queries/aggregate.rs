@@ -450,9 +450,6 @@ fn result_row(
     Ok((fields, infos))
 }
 
-/// The errors every aggregate's read can end with.
-const BASE_ERRORS: &str = "[`corm::Error::Prepare`], [`corm::Error::InvalidPageSize`], [`corm::Error::Pager`] or [`corm::Error::NextRow`]";
-
 /// How an aggregate reads: its statement's head, the tuple a row is read
 /// as and the pattern it is read into, how the result rows are made
 /// (natively or client-side), and what its docs say.
@@ -563,7 +560,7 @@ fn native_read(
         }),
         client: None,
         details,
-        errors: format!("{BASE_ERRORS}."),
+        errors: String::new(),
     })
 }
 
@@ -666,11 +663,9 @@ fn client_read(
     }
     let errors = if client.fallible {
         details.push("Integer sums are added up in 128 bits: a `sum` that does not fit the column's type is an error instead of wrapping around as in Cassandra; an integer average is truncated.".to_owned());
-        format!(
-            "{BASE_ERRORS}; [`corm::Error::UnexpectedResult`] when a sum does not fit its type."
-        )
+        "[`corm::Error::UnexpectedResult`] when a sum does not fit its type.".to_owned()
     } else {
-        format!("{BASE_ERRORS}.")
+        String::new()
     };
     Ok(Read {
         head: format!("SELECT {} FROM ", selected.join(", ")),

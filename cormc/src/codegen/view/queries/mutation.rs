@@ -248,18 +248,12 @@ pub(super) fn mutation_view(
         );
     }
     let cql = format!("{head}<keyspace>.{table}{tail}");
-    let errors = match mutation.check {
-        None => "[`corm::Error::Prepare`] or [`corm::Error::Execute`].",
-        Some(_) => {
-            "[`corm::Error::Prepare`], [`corm::Error::Execute`], or an error reading the result."
-        }
-    };
     let doc = method_doc(
         mutation.doc.as_deref(),
         &format!("The mutation `{}` of `{}`.", mutation.name, model.name),
         &details,
         &cql,
-        errors,
+        "",
     );
     uses.push(view.ident.clone());
     let mut param_views = Vec::new();
