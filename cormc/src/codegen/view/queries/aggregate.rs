@@ -366,9 +366,9 @@ fn clashing_type(row: &str, types: &TypesFile) -> Option<String> {
             .chain(types.udts.iter().map(|item| item.ident.as_str()))
             .any(|ident| ident == name)
             || models.clone().any(|model| {
-                std::iter::once(&"")
-                    .chain(MODEL_TYPE_SUFFIXES)
-                    .any(|suffix| format!("{model}{suffix}") == name)
+                name.strip_prefix(model).is_some_and(|suffix| {
+                    suffix.is_empty() || MODEL_TYPE_SUFFIXES.contains(&suffix)
+                })
             })
             || name == "Db"
             || name == "Batch"
