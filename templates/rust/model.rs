@@ -35,7 +35,7 @@ impl {{ item.ident }} {
         key: {{ spec.key }},
         partition: {{ spec.partition }},
         clustering: &[{% for column in spec.clustering %}{{ column }},{% endfor %}],
-        updatable: &[{% for column in spec.updatable %}{{ column }},{% endfor %}],
+        updatable: {{ spec.updatable }},
         statics: {{ spec.statics }},
         counters: &[{% for column in spec.counters %}{{ column }},{% endfor %}],
         changes: {{ spec.changes }},

@@ -111,7 +111,7 @@ impl {{ patch.ident }} {
         if let Some(value) = &self.{{ field.ident }} {
 {% endif %}
 {% for check in field.checks %}
-            {% call checks::check(check, field.name) %}{% endcall %}
+            {% call checks::check(check, field.name, "") %}{% endcall %}
 {% endfor %}
         }
 {% endif %}
@@ -131,14 +131,15 @@ impl {{ item.ident }} {
 {% for field in validate.fields %}
 {% if field.optional %}
         if let Some(value) = &self.{{ field.ident }} {
-{% else %}
-        {
-            let value = &self.{{ field.ident }};
-{% endif %}
 {% for check in field.checks %}
-            {% call checks::check(check, field.name) %}{% endcall %}
+            {% call checks::check(check, field.name, "") %}{% endcall %}
 {% endfor %}
         }
+{% else %}
+{% for check in field.checks %}
+        {% call checks::check(check, field.name, field.ident) %}{% endcall %}
+{% endfor %}
+{% endif %}
 {% endfor %}
         violations.finish()
     }

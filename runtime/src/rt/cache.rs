@@ -182,17 +182,17 @@ impl StatementCache {
     }
 }
 
-/// The text of an update of the columns of `columns` whose bit is set in
-/// `mask` (bit `i` for `columns[i]`, at most 64 columns): `head`, then
-/// `column = ?` for each, joined by `, `, then `tail`.
+/// The text of an update of the columns of `columns` (CQL names joined by
+/// `, `, as a `TableSpec` lists them) whose bit is set in `mask` (bit `i`
+/// for column `i`, at most 64 columns): `head`, then `column = ?` for each,
+/// joined by `, `, then `tail`.
 ///
 /// ```
-/// let text = corm::rt::update_text("UPDATE t SET ", &["a", "b", "\"c\""], 0b101, " WHERE k = ?");
-/// assert_eq!(text, "UPDATE t SET a = ?, \"c\" = ? WHERE k = ?");
+/// let text = corm::rt::update_text("UPDATE t SET ", "a, b, \"c, d\"", 0b101, " WHERE k = ?");
+/// assert_eq!(text, "UPDATE t SET a = ?, \"c, d\" = ? WHERE k = ?");
 /// ```
-pub fn update_text(head: &str, columns: &[&str], mask: u64, tail: &str) -> String {
-    let set = columns
-        .iter()
+pub fn update_text(head: &str, columns: &str, mask: u64, tail: &str) -> String {
+    let set = column_names(columns)
         .take(64)
         .enumerate()
         .filter(|(bit, _)| mask & (1 << bit) != 0)
@@ -200,6 +200,28 @@ pub fn update_text(head: &str, columns: &[&str], mask: u64, tail: &str) -> Strin
         .collect::<Vec<_>>()
         .join(", ");
     [head, set.as_str(), tail].concat()
+}
+
+/// The names of a column list (`a, "b, c", d`): split at each `, `
+/// outside a quoted name (whose `""` is an escaped quote).
+fn column_names(list: &str) -> impl Iterator<Item = &str> {
+    let mut rest = (!list.is_empty()).then_some(list);
+    std::iter::from_fn(move || {
+        let list = rest?;
+        let mut quoted = false;
+        for (at, byte) in list.bytes().enumerate() {
+            match byte {
+                b'"' => quoted = !quoted,
+                b',' if !quoted => {
+                    rest = Some(list[at + 1..].trim_start_matches(' '));
+                    return Some(&list[..at]);
+                }
+                _ => {}
+            }
+        }
+        rest = None;
+        Some(list)
+    })
 }
 
 #[cfg(test)]
@@ -253,10 +275,16 @@ mod tests {
 
     #[test]
     fn update_text_sets_masked_columns() {
-        assert_eq!(update_text("S ", &["a", "b"], 0b10, " W"), "S b = ? W");
-        assert_eq!(
-            update_text("S ", &["a", "b"], 0b11, " W"),
-            "S a = ?, b = ? W"
-        );
+        assert_eq!(update_text("S ", "a, b", 0b10, " W"), "S b = ? W");
+        assert_eq!(update_text("S ", "a, b", 0b11, " W"), "S a = ?, b = ? W");
+    }
+
+    #[test]
+    fn column_names_split_outside_quotes() {
+        let names = |list| super::column_names(list).collect::<Vec<_>>();
+        assert_eq!(names(""), Vec::<&str>::new());
+        assert_eq!(names("a"), ["a"]);
+        assert_eq!(names("a, \"b, c\", d"), ["a", "\"b, c\"", "d"]);
+        assert_eq!(names("\"x\"\", y\", z"), ["\"x\"\", y\"", "z"]);
     }
 }

@@ -22,8 +22,9 @@ pub struct TableSpec {
     pub partition: &'static str,
     /// The clustering columns, in key order.
     pub clustering: &'static [&'static str],
-    /// The columns an update can set, in the order of the bits of its mask.
-    pub updatable: &'static [&'static str],
+    /// The columns an update can set, in the order of the bits of its
+    /// mask, joined by `, `: `b, c`.
+    pub updatable: &'static str,
     /// The bits of `updatable` that are static columns (an update of these
     /// alone is made by partition).
     pub statics: u64,

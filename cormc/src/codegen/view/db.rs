@@ -261,8 +261,8 @@ pub struct TenantField {
 pub struct UpdateView {
     /// The patch type.
     pub patch: String,
-    /// The updatable columns, quoted CQL, as Rust string literals (bit `i`
-    /// of the mask is column `i`).
+    /// The updatable columns, quoted CQL (bit `i` of the mask is column
+    /// `i`).
     pub columns: Vec<String>,
     /// The columns with how each is filled, in the same order.
     pub steps: Vec<UpdateStep>,
@@ -315,8 +315,9 @@ pub struct SpecView {
     pub partition: String,
     /// The clustering columns.
     pub clustering: Vec<String>,
-    /// The updatable columns, in mask bit order.
-    pub updatable: Vec<String>,
+    /// The updatable columns, in mask bit order, joined by `, `, as a Rust
+    /// string literal.
+    pub updatable: String,
     /// The mask of the static updatable columns, as a Rust literal.
     pub statics: String,
     /// The counter columns.
@@ -608,7 +609,7 @@ fn repo_view(
     let clustered = clustered_view(model, view)?;
     let spec = match &update {
         Some(update) => SpecView {
-            updatable: update.columns.clone(),
+            updatable: format!("{:?}", update.columns.join(", ")),
             statics: update.statics.clone(),
             ..spec
         },
@@ -743,7 +744,7 @@ fn spec_view(model: &ir::Model, view: &ModelView, queries: &[ir::Query]) -> Spec
             .iter()
             .map(|clustering| literal(&column(&clustering.field)))
             .collect(),
-        updatable: Vec::new(),
+        updatable: "\"\"".to_owned(),
         statics: "0".to_owned(),
         counters: model
             .fields
@@ -1068,7 +1069,7 @@ fn update_view(
             now,
             optional: field.optional,
         });
-        columns.push(format!("{:?}", quote(&field.cql_name)));
+        columns.push(quote(&field.cql_name).into_owned());
     }
     if columns.len() > MAX_UPDATE_COLUMNS {
         return Err(CodegenError::Unsupported {
