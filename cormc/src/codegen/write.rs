@@ -62,7 +62,8 @@ pub fn leftover_files(files: &GeneratedFiles, out_dir: &Utf8Path) -> Vec<Utf8Pat
 ///
 /// # Errors
 /// [`CodegenError::Io`] when a folder or file can't be read, created or
-/// written; files written before the failure stay written.
+/// written (the first such file in path order); the other files are
+/// written all the same (each whole or not at all), and stay written.
 pub fn write(files: &GeneratedFiles, out_dir: &Utf8Path) -> Result<WriteReport, CodegenError> {
     let mut report = WriteReport::default();
     let entries: Vec<_> = files.iter().collect();
