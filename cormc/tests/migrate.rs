@@ -24,9 +24,10 @@ migration 1 init {
 }
 ";
 
-/// A schema file of the test's own, in a fresh folder.
+/// A schema file of the test's own, in a fresh folder (under cargo's
+/// target folder, so that nothing is left behind in the system's).
 fn schema_file(test: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cormc-migrate-{test}-{}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cormc-migrate-{test}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let path = dir.join("schema.corm");

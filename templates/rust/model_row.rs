@@ -42,7 +42,7 @@ impl Default for {{ item.ident }} {
 
 {% call rows::serialize_row(item.ident, item.fields) %}{% endcall %}
 
-{% call rows::deserialize_row(item.ident, item.fields) %}{% endcall %}
+{% call rows::deserialize_row(item.ident, item.fields, "Self::TABLE.columns") %}{% endcall %}
 {% for key in item.keys() %}
 
 {% for line in key.doc %}
@@ -89,9 +89,12 @@ pub struct {{ patch.ident }} {
 
 impl {{ patch.ident }} {
 {% for field in patch.fields %}
-    pub fn {{ field.ident }}(mut self, value: {{ field.ty }}) -> Self {
-        self.{{ field.ident }} = Some(value);
-        self
+    pub fn {{ field.ident }}(self, value: {{ field.ty }}) -> Self {
+{% if patch.fields.len() == 1 %}
+        Self { {{ field.ident }}: Some(value) }
+{% else %}
+        Self { {{ field.ident }}: Some(value), ..self }
+{% endif %}
     }
 {% endfor %}
 }

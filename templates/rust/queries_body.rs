@@ -14,7 +14,7 @@ pub struct {{ partial.ident }} {
 {% endfor %}
 }
 
-{% call rows::deserialize_row(partial.ident, partial.fields) %}{% endcall %}
+{% call rows::deserialize_row(partial.ident, partial.fields, partial.columns) %}{% endcall %}
 {% endif %}
 
 impl {{ query.repo }}<'_> {

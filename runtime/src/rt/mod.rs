@@ -35,8 +35,8 @@
 //!
 //! impl<'f, 'm> DeserializeRow<'f, 'm> for Note {
 //!     fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
-//!         rt::check_count::<Self>(specs, 2)?;
-//!         rt::check_row::<Self, (i32, Option<String>)>(specs, 0, &["id", "body"])
+//!         rt::check_names::<Self>(specs, "id, body")?;
+//!         rt::check_types::<Self, (i32, Option<String>)>(specs, 0)
 //!     }
 //!     fn deserialize(mut row: ColumnIterator<'f, 'm>) -> Result<Self, DeserializationError> {
 //!         let (id, body) = rt::read_row::<Self, _>(&mut row)?;
@@ -58,8 +58,8 @@ pub use crate::trace::Traced;
 pub use cache::{Cached, StatementCache, update_text};
 pub use error::CodecError;
 pub use row::{
-    BindRow, ReadRow, bind, bind_row, check_col, check_count, check_row, next_checked_col,
-    next_col, next_opt_col, read_row, skip_col,
+    BindRow, ReadRow, bind, bind_row, check_col, check_count, check_names, check_types,
+    next_checked_col, next_col, next_opt_col, read_row, skip_col,
 };
 pub use statement::{WithTtlAndTimestamp, quoted, with_ttl_and_timestamp};
 pub use text::{check_text, parse_error, read_text, serialize_text, unknown_variant};

@@ -184,23 +184,19 @@ fn wrong_marker_count<T: ?Sized>(rust: usize, cql: usize) -> SerializationError 
 }
 
 /// Columns read in order: a tuple of up to 16 types the driver reads
-/// (`Option<V>` for an optional column). A generated `DeserializeRow` is
-/// a [`check_row`] and a [`read_row`] per 16 columns: the reading is
-/// written once, here, and each row only states its columns.
+/// (`Option<V>` for an optional column). A generated `DeserializeRow`
+/// checks its columns' types with a [`check_types`] per 16 columns: the
+/// checking is written once, here, and each row only states its types.
 pub trait ReadRow<'f, 'm>: Sized {
     /// How many columns.
     const COUNT: usize;
 
-    /// Checks the columns `first..first + COUNT` of `specs` against
-    /// `names` and the types, for row type `T`.
+    /// Checks the types of the columns `first..first + COUNT` of `specs`,
+    /// for row type `T`.
     ///
     /// # Errors
-    /// As [`check_col`], for the first column that does not match.
-    fn check_from<T: ?Sized>(
-        specs: &[ColumnSpec<'_>],
-        first: usize,
-        names: &[&'static str],
-    ) -> Result<(), TypeCheckError>;
+    /// As [`check_types`], for the first column that does not match.
+    fn check_from<T: ?Sized>(specs: &[ColumnSpec<'_>], first: usize) -> Result<(), TypeCheckError>;
 
     /// Reads the next `COUNT` columns of `row`, for row type `T`.
     ///
@@ -219,10 +215,9 @@ macro_rules! read_row_tuple {
             fn check_from<T: ?Sized>(
                 specs: &[ColumnSpec<'_>],
                 first: usize,
-                names: &[&'static str],
             ) -> Result<(), TypeCheckError> {
                 $(
-                    check_col::<T, $item>(specs, first + $index, column_name(names, $index))?;
+                    check_type::<T, $item>(specs, first + $index)?;
                 )+
                 Ok(())
             }
@@ -239,25 +234,116 @@ macro_rules! read_row_tuple {
 
 for_each_tuple!(read_row_tuple);
 
-/// The name of column `index` of a [`check_row`] (an empty name, which no
-/// column has, when `names` are fewer than its types).
-fn column_name(names: &[&'static str], index: usize) -> &'static str {
-    names.get(index).copied().unwrap_or("")
-}
-
-/// Checks the columns `first..` of a result against `names` and the types
-/// of `R` (see [`ReadRow`]), for row type `T`. The count is
-/// [`check_count`]'s to check.
+/// Checks that a result has exactly the columns of `columns`, in order,
+/// for row type `T`. `columns` is a statement's column list as CQL writes
+/// it (`id, "Name", body`: a quoted name as CQL quotes it, an unquoted one
+/// as written), the same text the statement selects; the types are
+/// [`check_types`]'s to check.
 ///
 /// # Errors
-/// As [`check_col`], for the first column that does not match.
+/// The driver's `WrongColumnCount` or `ColumnNameMismatch` error, naming
+/// `T`, for the first column that does not match.
 #[inline]
-pub fn check_row<'f, 'm, T: ?Sized, R: ReadRow<'f, 'm>>(
+pub fn check_names<T: ?Sized>(
+    specs: &[ColumnSpec<'_>],
+    columns: &'static str,
+) -> Result<(), TypeCheckError> {
+    let mut rest = columns;
+    for (index, spec) in specs.iter().enumerate() {
+        match after_column(rest, spec.name()) {
+            Some(after) => rest = after,
+            None => return Err(names_mismatch::<T>(specs, columns, index)),
+        }
+    }
+    if rest.is_empty() {
+        Ok(())
+    } else {
+        Err(names_mismatch::<T>(specs, columns, specs.len()))
+    }
+}
+
+/// `rest` after its first column name and the `, ` that follows, when that
+/// name is `name`; `None` when it is another name.
+#[inline]
+fn after_column<'c>(rest: &'c str, name: &str) -> Option<&'c str> {
+    let after = if rest.starts_with('"') {
+        after_quoted(rest, name)?
+    } else {
+        rest.strip_prefix(name)?
+    };
+    match after.strip_prefix(", ") {
+        Some(next) => Some(next),
+        None => after.is_empty().then_some(after),
+    }
+}
+
+/// `rest` after its first name, a quoted one (`"a""b"` is `a"b`), when that
+/// name is `name`.
+#[cold]
+fn after_quoted<'c>(rest: &'c str, name: &str) -> Option<&'c str> {
+    let bytes = rest.as_bytes();
+    let mut expected = name.bytes();
+    let mut at = 1;
+    loop {
+        match *bytes.get(at)? {
+            b'"' if bytes.get(at + 1) == Some(&b'"') => {
+                (expected.next() == Some(b'"')).then_some(())?;
+                at += 2;
+            }
+            b'"' => return expected.next().is_none().then(|| &rest[at + 1..]),
+            byte => {
+                (expected.next() == Some(byte)).then_some(())?;
+                at += 1;
+            }
+        }
+    }
+}
+
+/// The error of a result whose column `index` is not the one `columns`
+/// names there (or that has more or fewer columns).
+#[cold]
+#[inline(never)]
+fn names_mismatch<T: ?Sized>(
+    specs: &[ColumnSpec<'_>],
+    columns: &'static str,
+    index: usize,
+) -> TypeCheckError {
+    let rust_cols = super::cache::column_names(columns).count();
+    let expected = super::cache::column_names(columns).nth(index);
+    match (expected, specs.get(index)) {
+        (Some(expected), Some(spec)) if rust_cols == specs.len() => row_typck_err::<T>(
+            specs,
+            RowTypeCheckKind::ColumnNameMismatch {
+                field_index: index,
+                column_index: index,
+                rust_column_name: expected,
+                db_column_name: spec.name().to_owned(),
+            },
+        ),
+        _ => row_typck_err::<T>(
+            specs,
+            RowTypeCheckKind::WrongColumnCount {
+                rust_cols,
+                cql_cols: specs.len(),
+            },
+        ),
+    }
+}
+
+/// Checks the types of the columns `first..` of a result against `R` (see
+/// [`ReadRow`]), for row type `T`. The names and count are
+/// [`check_names`]'s to check.
+///
+/// # Errors
+/// The driver's `ColumnTypeCheckFailed` error, naming `T`, for the first
+/// column whose type `R` can't read (`WrongColumnCount` when the result
+/// has fewer columns).
+#[inline]
+pub fn check_types<'f, 'm, T: ?Sized, R: ReadRow<'f, 'm>>(
     specs: &[ColumnSpec<'_>],
     first: usize,
-    names: &[&'static str],
 ) -> Result<(), TypeCheckError> {
-    R::check_from::<T>(specs, first, names)
+    R::check_from::<T>(specs, first)
 }
 
 /// Reads the next columns of `row` as `R` (see [`ReadRow`]), for row type
@@ -358,6 +444,35 @@ pub fn check_col<'f, 'm, T: ?Sized, V: DeserializeValue<'f, 'm>>(
             RowTypeCheckKind::ColumnTypeCheckFailed {
                 column_index: index,
                 column_name: name.to_owned(),
+                err,
+            },
+        )),
+    }
+}
+
+/// Checks that column `index` of a result has a type that `V` can read,
+/// for row type `T`.
+#[inline]
+fn check_type<'f, 'm, T: ?Sized, V: DeserializeValue<'f, 'm>>(
+    specs: &[ColumnSpec<'_>],
+    index: usize,
+) -> Result<(), TypeCheckError> {
+    let Some(spec) = specs.get(index) else {
+        return Err(row_typck_err::<T>(
+            specs,
+            RowTypeCheckKind::WrongColumnCount {
+                rust_cols: index + 1,
+                cql_cols: specs.len(),
+            },
+        ));
+    };
+    match V::type_check(spec.typ()) {
+        Ok(()) => Ok(()),
+        Err(err) => Err(row_typck_err::<T>(
+            specs,
+            RowTypeCheckKind::ColumnTypeCheckFailed {
+                column_index: index,
+                column_name: spec.name().to_owned(),
                 err,
             },
         )),
@@ -552,13 +667,14 @@ mod tests {
     }
 
     /// A result row of `cells` (`None`: null) read as `R` after checking
-    /// it against `specs` and `names`.
+    /// it against `specs` and `columns`.
     fn read<R: for<'f, 'm> ReadRow<'f, 'm>>(
         specs: &[ColumnSpec<'_>],
-        names: &[&'static str],
+        columns: &'static str,
         cells: &[Option<&[u8]>],
     ) -> Result<R, String> {
-        check_row::<str, R>(specs, 0, names).map_err(|err| err.to_string())?;
+        check_names::<str>(specs, columns).map_err(|err| err.to_string())?;
+        check_types::<str, R>(specs, 0).map_err(|err| err.to_string())?;
         let mut frame = Vec::new();
         for cell in cells {
             match cell {
@@ -580,31 +696,57 @@ mod tests {
             spec("b", NativeType::Int),
             spec("c", NativeType::Text),
         ];
-        let names = ["a", "b", "c"];
+        let names = "a, b, c";
         let seven = 7_i32.to_be_bytes();
         let row: (i32, Option<i32>, Option<String>) =
-            read(&specs, &names, &[Some(&seven), Some(&[]), Some(&[])]).unwrap();
+            read(&specs, names, &[Some(&seven), Some(&[]), Some(&[])]).unwrap();
         // An empty int is a null for an optional column; empty text is text.
         assert_eq!(row, (7, None, Some(String::new())));
         let row: (i32, Option<i32>, Option<String>) =
-            read(&specs, &names, &[Some(&seven), None, None]).unwrap();
+            read(&specs, names, &[Some(&seven), None, None]).unwrap();
         assert_eq!(row, (7, None, None));
         // A required column refuses an empty int and a null.
         let err =
-            read::<(i32, Option<i32>, Option<String>)>(&specs, &names, &[Some(&[]), None, None]);
+            read::<(i32, Option<i32>, Option<String>)>(&specs, names, &[Some(&[]), None, None]);
         assert!(err.unwrap_err().contains('a'));
-        let err = read::<(i32, Option<i32>, Option<String>)>(&specs, &names, &[None, None, None]);
+        let err = read::<(i32, Option<i32>, Option<String>)>(&specs, names, &[None, None, None]);
         assert!(err.is_err());
     }
 
     #[test]
     fn a_result_with_other_columns_is_refused() {
         let specs = [spec("a", NativeType::Int), spec("b", NativeType::Int)];
-        let renamed = read::<(i32, i32)>(&specs, &["a", "x"], &[]).unwrap_err();
+        let renamed = read::<(i32, i32)>(&specs, "a, x", &[]).unwrap_err();
         assert!(renamed.contains("x"), "{renamed}");
-        let retyped = read::<(i32, String)>(&specs, &["a", "b"], &[]).unwrap_err();
+        let prefix = read::<(i32, i32)>(&specs, "a, bb", &[]).unwrap_err();
+        assert!(prefix.contains("bb"), "{prefix}");
+        let retyped = read::<(i32, String)>(&specs, "a, b", &[]).unwrap_err();
         assert!(retyped.contains('b'), "{retyped}");
-        let short = read::<(i32, i32, i32)>(&specs, &["a", "b", "c"], &[]).unwrap_err();
+        let short = read::<(i32, i32, i32)>(&specs, "a, b, c", &[]).unwrap_err();
         assert!(short.contains("count"), "{short}");
+        let long = read::<(i32,)>(&specs, "a", &[]).unwrap_err();
+        assert!(long.contains("count"), "{long}");
+    }
+
+    #[test]
+    fn quoted_column_names_are_compared_unquoted() {
+        let specs = [
+            spec("Mixed", NativeType::Int),
+            spec("a, \"b\"", NativeType::Int),
+            spec("c", NativeType::Int),
+        ];
+        let columns = "\"Mixed\", \"a, \"\"b\"\"\", c";
+        assert!(check_names::<str>(&specs, columns).is_ok());
+        for other in [
+            "\"Mixed\", \"a, \"\"b\"\"\"",
+            "\"Mixed\", \"a, \"\"b\"\"\", c, d",
+            "\"Mixed\", \"a, \"\"b\"\"\", \"c",
+            "\"Mixe\", \"a, \"\"b\"\"\", c",
+            "\"Mixed\", \"a, \"\"b\"\", c",
+        ] {
+            assert!(check_names::<str>(&specs, other).is_err(), "{other}");
+        }
+        assert!(check_names::<str>(&[], "").is_ok());
+        assert!(check_names::<str>(&[], "a").is_err());
     }
 }

@@ -141,6 +141,9 @@ pub struct PartialRowView {
     pub doc: Vec<String>,
     /// Its fields in the statement's order.
     pub fields: Vec<PartialFieldView>,
+    /// The names of its columns in the result, as the statement selects
+    /// them (`a, "B"`), as a Rust string literal.
+    pub columns: String,
 }
 
 /// A field of a partial row.
@@ -150,8 +153,6 @@ pub struct PartialFieldView {
     pub ident: String,
     /// Its Rust type (an `Option` for values that may be null).
     pub ty: String,
-    /// The name of its column in the result, as a Rust string literal.
-    pub cql_name: String,
     /// Whether it is an `Option` (read so that an empty value is `None`).
     pub optional: bool,
     /// Its doc lines.
@@ -920,6 +921,7 @@ fn projection_view(
     uses: &mut Vec<String>,
 ) -> Result<(String, PartialRowView), CodegenError> {
     let mut selectors = Vec::new();
+    let mut names = Vec::new();
     let mut fields = Vec::new();
     for selected in &projection.columns {
         let Some(field) = model.field(&selected.field) else {
@@ -964,10 +966,10 @@ fn projection_view(
             (selector, field.cql_name.clone())
         };
         selectors.push(selector);
+        names.push(quote(&column).into_owned());
         fields.push(PartialFieldView {
             ident: field_ident(&selected.name),
             ty,
-            cql_name: format!("{column:?}"),
             optional,
             doc: doc_lines(doc.as_deref(), ""),
         });
@@ -988,7 +990,16 @@ fn projection_view(
         )),
         "",
     );
-    Ok((head, PartialRowView { ident, doc, fields }))
+    let columns = format!("{:?}", names.join(", "));
+    Ok((
+        head,
+        PartialRowView {
+            ident,
+            doc,
+            fields,
+            columns,
+        },
+    ))
 }
 
 #[cfg(test)]
