@@ -42,7 +42,7 @@ impl Default for {{ item.ident }} {
 
 {% call rows::serialize_row(item.ident, item.fields) %}{% endcall %}
 
-{% call rows::deserialize_row(item.ident, item.fields, "Self::TABLE.columns") %}{% endcall %}
+{% call rows::deserialize_row(item.ident, item.fields, "{}::TABLE.columns"|format(item.ident)) %}{% endcall %}
 {% for key in item.keys() %}
 
 {% for line in key.doc %}

@@ -2,10 +2,11 @@
     `SerializeRow`, its fields bound in order to a statement's markers (a
     tuple of references, nested by 16: `corm::rt::BindRow`).
     `deserialize_row`: its `DeserializeRow`, the columns checked by name
-    (against `columns`, an expression of the column list as the statement
-    selects it) and by type, then read in order, 16 at a time
-    (`corm::rt::ReadRow`; `fields`: `ident`, `ty`): one call per 16
-    columns, not one per column, which costs `cargo check` time. Shared by models' rows,
+    (against `columns`, a constant expression of the column list as the
+    statement selects it, split at compile time by `rt::column_names`) and
+    by type, then read in order, 16 at a time (`corm::rt::ReadRow`;
+    `fields`: `ident`, `ty`): one call per 16 columns, not one per column,
+    which costs `cargo check` time. Shared by models' rows,
     queries' partial rows and time series' points and series. -#}
 {% macro serialize_row(ident, fields) %}
 impl SerializeRow for {{ ident }} {
@@ -35,9 +36,10 @@ impl SerializeRow for {{ ident }} {
 {% macro deserialize_row(ident, fields, columns) %}
 impl<'f, 'm> DeserializeRow<'f, 'm> for {{ ident }} {
     fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
-        rt::check_names::<Self>(specs, {{ columns }})?;
+        const NAMES: [&str; {{ fields.len() }}] = rt::column_names({{ columns }});
+        rt::check_count::<Self>(specs, {{ fields.len() }})?;
 {% for chunk in fields.chunks(16) %}
-        rt::check_types::<Self, ({% for field in chunk.iter() %}{{ field.ty }},{% endfor %})>(specs, {{ loop.index0 * 16 }}){% if !loop.last %}?;{% endif %}
+        rt::check_row::<Self, ({% for field in chunk.iter() %}{{ field.ty }},{% endfor %})>(specs, {{ loop.index0 * 16 }}, &NAMES{% if !loop.first %}[{{ loop.index0 * 16 }}..]{% endif %}){% if !loop.last %}?;{% endif %}
 
 {% endfor %}
 {% if fields.is_empty() %}

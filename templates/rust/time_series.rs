@@ -41,7 +41,7 @@ impl {{ series.ident }} {
 {% call rows::serialize_row(series.ident, series.fields) %}{% endcall %}
 
 /// Reads every column, in order.
-{% call rows::deserialize_row(series.ident, series.fields, "<Self as corm::timeseries::Point>::SPEC.columns") %}{% endcall %}
+{% call rows::deserialize_row(series.ident, series.fields, "<{} as corm::timeseries::Point>::SPEC.columns"|format(series.ident)) %}{% endcall %}
 
 /// A series of [`{{ series.ident }}`]: its series fields, which pick the
 /// partitions (with the bucket of each point's time).

@@ -204,7 +204,7 @@ pub fn update_text(head: &str, columns: &str, mask: u64, tail: &str) -> String {
 
 /// The names of a column list (`a, "b, c", d`): split at each `, `
 /// outside a quoted name (whose `""` is an escaped quote).
-pub(super) fn column_names(list: &str) -> impl Iterator<Item = &str> {
+fn column_names(list: &str) -> impl Iterator<Item = &str> {
     let mut rest = (!list.is_empty()).then_some(list);
     std::iter::from_fn(move || {
         let list = rest?;

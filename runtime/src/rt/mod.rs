@@ -35,8 +35,8 @@
 //!
 //! impl<'f, 'm> DeserializeRow<'f, 'm> for Note {
 //!     fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
-//!         rt::check_names::<Self>(specs, "id, body")?;
-//!         rt::check_types::<Self, (i32, Option<String>)>(specs, 0)
+//!         rt::check_count::<Self>(specs, 2)?;
+//!         rt::check_row::<Self, (i32, Option<String>)>(specs, 0, &["id", "body"])
 //!     }
 //!     fn deserialize(mut row: ColumnIterator<'f, 'm>) -> Result<Self, DeserializationError> {
 //!         let (id, body) = rt::read_row::<Self, _>(&mut row)?;
@@ -58,7 +58,7 @@ pub use crate::trace::Traced;
 pub use cache::{Cached, StatementCache, update_text};
 pub use error::CodecError;
 pub use row::{
-    BindRow, ReadRow, bind, bind_row, check_col, check_count, check_names, check_types,
+    BindRow, ReadRow, bind, bind_row, check_col, check_count, check_row, column_names,
     next_checked_col, next_col, next_opt_col, read_row, skip_col,
 };
 pub use statement::{WithTtlAndTimestamp, quoted, with_ttl_and_timestamp};

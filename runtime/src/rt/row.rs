@@ -184,19 +184,23 @@ fn wrong_marker_count<T: ?Sized>(rust: usize, cql: usize) -> SerializationError 
 }
 
 /// Columns read in order: a tuple of up to 16 types the driver reads
-/// (`Option<V>` for an optional column). A generated `DeserializeRow`
-/// checks its columns' types with a [`check_types`] per 16 columns: the
-/// checking is written once, here, and each row only states its types.
+/// (`Option<V>` for an optional column). A generated `DeserializeRow` is
+/// a [`check_row`] and a [`read_row`] per 16 columns: the reading is
+/// written once, here, and each row only states its columns.
 pub trait ReadRow<'f, 'm>: Sized {
     /// How many columns.
     const COUNT: usize;
 
-    /// Checks the types of the columns `first..first + COUNT` of `specs`,
-    /// for row type `T`.
+    /// Checks the columns `first..first + COUNT` of `specs` against
+    /// `names` and the types, for row type `T`.
     ///
     /// # Errors
-    /// As [`check_types`], for the first column that does not match.
-    fn check_from<T: ?Sized>(specs: &[ColumnSpec<'_>], first: usize) -> Result<(), TypeCheckError>;
+    /// As [`check_col`], for the first column that does not match.
+    fn check_from<T: ?Sized>(
+        specs: &[ColumnSpec<'_>],
+        first: usize,
+        names: &[&'static str],
+    ) -> Result<(), TypeCheckError>;
 
     /// Reads the next `COUNT` columns of `row`, for row type `T`.
     ///
@@ -215,9 +219,10 @@ macro_rules! read_row_tuple {
             fn check_from<T: ?Sized>(
                 specs: &[ColumnSpec<'_>],
                 first: usize,
+                names: &[&'static str],
             ) -> Result<(), TypeCheckError> {
                 $(
-                    check_type::<T, $item>(specs, first + $index)?;
+                    check_col::<T, $item>(specs, first + $index, column_name(names, $index))?;
                 )+
                 Ok(())
             }
@@ -234,116 +239,25 @@ macro_rules! read_row_tuple {
 
 for_each_tuple!(read_row_tuple);
 
-/// Checks that a result has exactly the columns of `columns`, in order,
-/// for row type `T`. `columns` is a statement's column list as CQL writes
-/// it (`id, "Name", body`: a quoted name as CQL quotes it, an unquoted one
-/// as written), the same text the statement selects; the types are
-/// [`check_types`]'s to check.
+/// The name of column `index` of a [`check_row`] (an empty name, which no
+/// column has, when `names` are fewer than its types).
+fn column_name(names: &[&'static str], index: usize) -> &'static str {
+    names.get(index).copied().unwrap_or("")
+}
+
+/// Checks the columns `first..` of a result against `names` and the types
+/// of `R` (see [`ReadRow`]), for row type `T`. The count is
+/// [`check_count`]'s to check.
 ///
 /// # Errors
-/// The driver's `WrongColumnCount` or `ColumnNameMismatch` error, naming
-/// `T`, for the first column that does not match.
+/// As [`check_col`], for the first column that does not match.
 #[inline]
-pub fn check_names<T: ?Sized>(
-    specs: &[ColumnSpec<'_>],
-    columns: &'static str,
-) -> Result<(), TypeCheckError> {
-    let mut rest = columns;
-    for (index, spec) in specs.iter().enumerate() {
-        match after_column(rest, spec.name()) {
-            Some(after) => rest = after,
-            None => return Err(names_mismatch::<T>(specs, columns, index)),
-        }
-    }
-    if rest.is_empty() {
-        Ok(())
-    } else {
-        Err(names_mismatch::<T>(specs, columns, specs.len()))
-    }
-}
-
-/// `rest` after its first column name and the `, ` that follows, when that
-/// name is `name`; `None` when it is another name.
-#[inline]
-fn after_column<'c>(rest: &'c str, name: &str) -> Option<&'c str> {
-    let after = if rest.starts_with('"') {
-        after_quoted(rest, name)?
-    } else {
-        rest.strip_prefix(name)?
-    };
-    match after.strip_prefix(", ") {
-        Some(next) => Some(next),
-        None => after.is_empty().then_some(after),
-    }
-}
-
-/// `rest` after its first name, a quoted one (`"a""b"` is `a"b`), when that
-/// name is `name`.
-#[cold]
-fn after_quoted<'c>(rest: &'c str, name: &str) -> Option<&'c str> {
-    let bytes = rest.as_bytes();
-    let mut expected = name.bytes();
-    let mut at = 1;
-    loop {
-        match *bytes.get(at)? {
-            b'"' if bytes.get(at + 1) == Some(&b'"') => {
-                (expected.next() == Some(b'"')).then_some(())?;
-                at += 2;
-            }
-            b'"' => return expected.next().is_none().then(|| &rest[at + 1..]),
-            byte => {
-                (expected.next() == Some(byte)).then_some(())?;
-                at += 1;
-            }
-        }
-    }
-}
-
-/// The error of a result whose column `index` is not the one `columns`
-/// names there (or that has more or fewer columns).
-#[cold]
-#[inline(never)]
-fn names_mismatch<T: ?Sized>(
-    specs: &[ColumnSpec<'_>],
-    columns: &'static str,
-    index: usize,
-) -> TypeCheckError {
-    let rust_cols = super::cache::column_names(columns).count();
-    let expected = super::cache::column_names(columns).nth(index);
-    match (expected, specs.get(index)) {
-        (Some(expected), Some(spec)) if rust_cols == specs.len() => row_typck_err::<T>(
-            specs,
-            RowTypeCheckKind::ColumnNameMismatch {
-                field_index: index,
-                column_index: index,
-                rust_column_name: expected,
-                db_column_name: spec.name().to_owned(),
-            },
-        ),
-        _ => row_typck_err::<T>(
-            specs,
-            RowTypeCheckKind::WrongColumnCount {
-                rust_cols,
-                cql_cols: specs.len(),
-            },
-        ),
-    }
-}
-
-/// Checks the types of the columns `first..` of a result against `R` (see
-/// [`ReadRow`]), for row type `T`. The names and count are
-/// [`check_names`]'s to check.
-///
-/// # Errors
-/// The driver's `ColumnTypeCheckFailed` error, naming `T`, for the first
-/// column whose type `R` can't read (`WrongColumnCount` when the result
-/// has fewer columns).
-#[inline]
-pub fn check_types<'f, 'm, T: ?Sized, R: ReadRow<'f, 'm>>(
+pub fn check_row<'f, 'm, T: ?Sized, R: ReadRow<'f, 'm>>(
     specs: &[ColumnSpec<'_>],
     first: usize,
+    names: &[&'static str],
 ) -> Result<(), TypeCheckError> {
-    R::check_from::<T>(specs, first)
+    R::check_from::<T>(specs, first, names)
 }
 
 /// Reads the next columns of `row` as `R` (see [`ReadRow`]), for row type
@@ -411,7 +325,8 @@ pub fn check_count<T: ?Sized>(
 /// # Errors
 /// The driver's `ColumnNameMismatch`, `ColumnTypeCheckFailed` or (when
 /// `index` is out of range) `WrongColumnCount` error, naming `T`.
-#[inline]
+// Always inlined: `name` is then a constant, compared without a call.
+#[inline(always)]
 pub fn check_col<'f, 'm, T: ?Sized, V: DeserializeValue<'f, 'm>>(
     specs: &[ColumnSpec<'_>],
     index: usize,
@@ -426,7 +341,7 @@ pub fn check_col<'f, 'm, T: ?Sized, V: DeserializeValue<'f, 'm>>(
             },
         ));
     };
-    if spec.name() != name {
+    if spec.name() != name && !is_quoted_name(name, spec.name()) {
         return Err(row_typck_err::<T>(
             specs,
             RowTypeCheckKind::ColumnNameMismatch {
@@ -450,32 +365,77 @@ pub fn check_col<'f, 'm, T: ?Sized, V: DeserializeValue<'f, 'm>>(
     }
 }
 
-/// Checks that column `index` of a result has a type that `V` can read,
-/// for row type `T`.
-#[inline]
-fn check_type<'f, 'm, T: ?Sized, V: DeserializeValue<'f, 'm>>(
-    specs: &[ColumnSpec<'_>],
-    index: usize,
-) -> Result<(), TypeCheckError> {
-    let Some(spec) = specs.get(index) else {
-        return Err(row_typck_err::<T>(
-            specs,
-            RowTypeCheckKind::WrongColumnCount {
-                rust_cols: index + 1,
-                cql_cols: specs.len(),
-            },
-        ));
+/// Whether `written` is `name` quoted as CQL quotes it (`"a""b"` for
+/// `a"b`). A name compared this way is one [`column_names`] kept quoted.
+#[cold]
+fn is_quoted_name(written: &str, name: &str) -> bool {
+    let Some(inner) = written
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+    else {
+        return false;
     };
-    match V::type_check(spec.typ()) {
-        Ok(()) => Ok(()),
-        Err(err) => Err(row_typck_err::<T>(
-            specs,
-            RowTypeCheckKind::ColumnTypeCheckFailed {
-                column_index: index,
-                column_name: spec.name().to_owned(),
-                err,
-            },
-        )),
+    let mut expected = name.bytes();
+    let mut bytes = inner.bytes();
+    while let Some(byte) = bytes.next() {
+        if byte == b'"' && bytes.next() != Some(b'"') {
+            return false;
+        }
+        if expected.next() != Some(byte) {
+            return false;
+        }
+    }
+    expected.next().is_none()
+}
+
+/// The `N` names of a column list as CQL writes it (`id, "Name", body`),
+/// split at compile time: a generated `DeserializeRow` checks a result's
+/// columns against `const NAMES: [&str; N] = column_names(Model::TABLE.columns)`,
+/// so that the model states its column list once and each name is still a
+/// constant that the check compares inline. A quoted name stays quoted
+/// ([`check_col`] compares it unquoted).
+///
+/// # Panics
+/// When `columns` does not hold `N` names: at compile time, in a `const`.
+#[must_use]
+pub const fn column_names<const N: usize>(columns: &'static str) -> [&'static str; N] {
+    let bytes = columns.as_bytes();
+    let mut names = [""; N];
+    let mut count = 0;
+    let mut start = 0;
+    let mut at = 0;
+    let mut quoted = false;
+    while at <= bytes.len() {
+        let end = at == bytes.len();
+        if !end && bytes[at] == b'"' {
+            quoted = !quoted;
+        } else if end || (bytes[at] == b',' && !quoted) {
+            if end && start == at && count == 0 {
+                break;
+            }
+            assert!(count < N, "more column names than the count");
+            names[count] = const_slice(columns, start, at);
+            count += 1;
+            at += 1;
+            while at < bytes.len() && bytes[at] == b' ' {
+                at += 1;
+            }
+            start = at;
+            continue;
+        }
+        at += 1;
+    }
+    assert!(count == N, "fewer column names than the count");
+    names
+}
+
+/// `text[start..end]`, in a `const`.
+const fn const_slice(text: &'static str, start: usize, end: usize) -> &'static str {
+    let (head, _) = text.as_bytes().split_at(end);
+    let (_, part) = head.split_at(start);
+    match std::str::from_utf8(part) {
+        Ok(part) => part,
+        Err(_) => panic!("a column list cut inside a character"),
     }
 }
 
@@ -667,14 +627,13 @@ mod tests {
     }
 
     /// A result row of `cells` (`None`: null) read as `R` after checking
-    /// it against `specs` and `columns`.
+    /// it against `specs` and `names`.
     fn read<R: for<'f, 'm> ReadRow<'f, 'm>>(
         specs: &[ColumnSpec<'_>],
-        columns: &'static str,
+        names: &[&'static str],
         cells: &[Option<&[u8]>],
     ) -> Result<R, String> {
-        check_names::<str>(specs, columns).map_err(|err| err.to_string())?;
-        check_types::<str, R>(specs, 0).map_err(|err| err.to_string())?;
+        check_row::<str, R>(specs, 0, names).map_err(|err| err.to_string())?;
         let mut frame = Vec::new();
         for cell in cells {
             match cell {
@@ -696,57 +655,54 @@ mod tests {
             spec("b", NativeType::Int),
             spec("c", NativeType::Text),
         ];
-        let names = "a, b, c";
+        let names = ["a", "b", "c"];
         let seven = 7_i32.to_be_bytes();
         let row: (i32, Option<i32>, Option<String>) =
-            read(&specs, names, &[Some(&seven), Some(&[]), Some(&[])]).unwrap();
+            read(&specs, &names, &[Some(&seven), Some(&[]), Some(&[])]).unwrap();
         // An empty int is a null for an optional column; empty text is text.
         assert_eq!(row, (7, None, Some(String::new())));
         let row: (i32, Option<i32>, Option<String>) =
-            read(&specs, names, &[Some(&seven), None, None]).unwrap();
+            read(&specs, &names, &[Some(&seven), None, None]).unwrap();
         assert_eq!(row, (7, None, None));
         // A required column refuses an empty int and a null.
         let err =
-            read::<(i32, Option<i32>, Option<String>)>(&specs, names, &[Some(&[]), None, None]);
+            read::<(i32, Option<i32>, Option<String>)>(&specs, &names, &[Some(&[]), None, None]);
         assert!(err.unwrap_err().contains('a'));
-        let err = read::<(i32, Option<i32>, Option<String>)>(&specs, names, &[None, None, None]);
+        let err = read::<(i32, Option<i32>, Option<String>)>(&specs, &names, &[None, None, None]);
         assert!(err.is_err());
+    }
+
+    #[test]
+    fn column_lists_split_at_compile_time_and_quoted_names_compare_unquoted() {
+        const NAMES: [&str; 4] = column_names("a, \"B, \"\"c\"\"\", d_1, \"e\"");
+        assert_eq!(NAMES, ["a", "\"B, \"\"c\"\"\"", "d_1", "\"e\""]);
+        const NONE: [&str; 0] = column_names("");
+        assert_eq!(NONE.len(), 0);
+        assert!(is_quoted_name("\"B, \"\"c\"\"\"", "B, \"c\""));
+        assert!(is_quoted_name("\"e\"", "e"));
+        assert!(!is_quoted_name("\"e\"", "E"));
+        assert!(!is_quoted_name("\"B, \"\"c\"\"\"", "B, \"c"));
+        assert!(!is_quoted_name("\"a\"b\"", "a\"b"));
+        assert!(!is_quoted_name("e", "e"));
+        let specs = [
+            spec("a", NativeType::Int),
+            spec("B, \"c\"", NativeType::Int),
+            spec("d_1", NativeType::Int),
+            spec("e", NativeType::Int),
+        ];
+        check_row::<str, (i32, i32, i32, i32)>(&specs, 0, &NAMES).unwrap();
+        let specs = [spec("a", NativeType::Int), spec("B, c", NativeType::Int)];
+        assert!(check_row::<str, (i32, i32)>(&specs, 0, &NAMES[..2]).is_err());
     }
 
     #[test]
     fn a_result_with_other_columns_is_refused() {
         let specs = [spec("a", NativeType::Int), spec("b", NativeType::Int)];
-        let renamed = read::<(i32, i32)>(&specs, "a, x", &[]).unwrap_err();
+        let renamed = read::<(i32, i32)>(&specs, &["a", "x"], &[]).unwrap_err();
         assert!(renamed.contains("x"), "{renamed}");
-        let prefix = read::<(i32, i32)>(&specs, "a, bb", &[]).unwrap_err();
-        assert!(prefix.contains("bb"), "{prefix}");
-        let retyped = read::<(i32, String)>(&specs, "a, b", &[]).unwrap_err();
+        let retyped = read::<(i32, String)>(&specs, &["a", "b"], &[]).unwrap_err();
         assert!(retyped.contains('b'), "{retyped}");
-        let short = read::<(i32, i32, i32)>(&specs, "a, b, c", &[]).unwrap_err();
+        let short = read::<(i32, i32, i32)>(&specs, &["a", "b", "c"], &[]).unwrap_err();
         assert!(short.contains("count"), "{short}");
-        let long = read::<(i32,)>(&specs, "a", &[]).unwrap_err();
-        assert!(long.contains("count"), "{long}");
-    }
-
-    #[test]
-    fn quoted_column_names_are_compared_unquoted() {
-        let specs = [
-            spec("Mixed", NativeType::Int),
-            spec("a, \"b\"", NativeType::Int),
-            spec("c", NativeType::Int),
-        ];
-        let columns = "\"Mixed\", \"a, \"\"b\"\"\", c";
-        assert!(check_names::<str>(&specs, columns).is_ok());
-        for other in [
-            "\"Mixed\", \"a, \"\"b\"\"\"",
-            "\"Mixed\", \"a, \"\"b\"\"\", c, d",
-            "\"Mixed\", \"a, \"\"b\"\"\", \"c",
-            "\"Mixe\", \"a, \"\"b\"\"\", c",
-            "\"Mixed\", \"a, \"\"b\"\", c",
-        ] {
-            assert!(check_names::<str>(&specs, other).is_err(), "{other}");
-        }
-        assert!(check_names::<str>(&[], "").is_ok());
-        assert!(check_names::<str>(&[], "a").is_err());
     }
 }
