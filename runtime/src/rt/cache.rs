@@ -205,22 +205,16 @@ pub fn update_text(head: &str, columns: &str, mask: u64, tail: &str) -> String {
 /// The names of a column list (`a, "b, c", d`): split at each `, `
 /// outside a quoted name (whose `""` is an escaped quote).
 fn column_names(list: &str) -> impl Iterator<Item = &str> {
-    let mut rest = (!list.is_empty()).then_some(list);
+    let bytes = list.as_bytes();
+    let mut start = 0;
     std::iter::from_fn(move || {
-        let list = rest?;
-        let mut quoted = false;
-        for (at, byte) in list.bytes().enumerate() {
-            match byte {
-                b'"' => quoted = !quoted,
-                b',' if !quoted => {
-                    rest = Some(list[at + 1..].trim_start_matches(' '));
-                    return Some(&list[..at]);
-                }
-                _ => {}
-            }
+        if start >= bytes.len() {
+            return None;
         }
-        rest = None;
-        Some(list)
+        let end = super::row::name_end(bytes, start);
+        let name = list.get(start..end);
+        start = super::row::next_name(bytes, end);
+        name
     })
 }
 

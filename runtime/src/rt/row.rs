@@ -403,30 +403,41 @@ pub const fn column_names<const N: usize>(columns: &'static str) -> [&'static st
     let mut names = [""; N];
     let mut count = 0;
     let mut start = 0;
-    let mut at = 0;
-    let mut quoted = false;
-    while at <= bytes.len() {
-        let end = at == bytes.len();
-        if !end && bytes[at] == b'"' {
-            quoted = !quoted;
-        } else if end || (bytes[at] == b',' && !quoted) {
-            if end && start == at && count == 0 {
-                break;
-            }
-            assert!(count < N, "more column names than the count");
-            names[count] = const_slice(columns, start, at);
-            count += 1;
-            at += 1;
-            while at < bytes.len() && bytes[at] == b' ' {
-                at += 1;
-            }
-            start = at;
-            continue;
-        }
-        at += 1;
+    while start < bytes.len() {
+        let end = name_end(bytes, start);
+        assert!(count < N, "more column names than the count");
+        names[count] = const_slice(columns, start, end);
+        count += 1;
+        start = next_name(bytes, end);
     }
     assert!(count == N, "fewer column names than the count");
     names
+}
+
+/// Where the column name that starts at `start` of a column list ends: at
+/// the next `,` outside quotes, or at the end.
+pub(super) const fn name_end(list: &[u8], start: usize) -> usize {
+    let mut at = start;
+    let mut quoted = false;
+    while at < list.len() {
+        match list[at] {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => return at,
+            _ => {}
+        }
+        at += 1;
+    }
+    at
+}
+
+/// Where the next name of a column list starts, after the `,` at `end` and
+/// the spaces that follow it (the end of the list when `end` is).
+pub(super) const fn next_name(list: &[u8], end: usize) -> usize {
+    let mut at = end + 1;
+    while at < list.len() && list[at] == b' ' {
+        at += 1;
+    }
+    if at > list.len() { list.len() } else { at }
 }
 
 /// `text[start..end]`, in a `const`.
