@@ -72,6 +72,17 @@ async fn metrics_count_a_known_workload_and_ready_answers() {
             matches!(refused, Err(corm::Error::Validation(_))),
             "{refused:?}"
         );
+        // A write that fails (THREE replicas can't answer on one node)
+        // counts as an error, and as slow as any other request.
+        let failed = db
+            .order()
+            .with(corm::Options::new().consistency(corm::Consistency::Three))
+            .delete(&orders[2].key())
+            .await;
+        assert!(
+            matches!(failed, Err(corm::Error::Execute { .. })),
+            "{failed:?}"
+        );
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -199,6 +210,10 @@ async fn metrics_count_a_known_workload_and_ready_answers() {
             .operation("order", "get")
             .unwrap_or_else(|| panic!("{report}"));
         assert_eq!((gets.calls, gets.errors, gets.slow), (2, 0, 2));
+        let deletes = report
+            .operation("order", "delete")
+            .unwrap_or_else(|| panic!("{report}"));
+        assert_eq!((deletes.calls, deletes.errors, deletes.slow), (1, 1, 1));
         assert!(gets.max >= gets.mean && gets.mean > std::time::Duration::ZERO);
         server.abort();
     })

@@ -95,7 +95,7 @@ pub use paging::{Page, PagingToken};
 pub use report::{OperationReport, Report, report};
 pub use session::Session;
 pub use sort_order::SortOrder;
-pub use statement::Statement;
+pub use statement::{Prepared, Statement};
 #[doc(hidden)]
 pub use table::NamedStatement;
 #[doc(hidden)]

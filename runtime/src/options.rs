@@ -109,12 +109,14 @@ impl Options {
     }
 
     /// The value for a `USING TTL ?` marker: unset (no TTL) when none is set.
+    #[inline]
     pub fn bound_ttl(&self) -> MaybeUnset<i32> {
         self.ttl.map_or(MaybeUnset::Unset, MaybeUnset::Set)
     }
 
     /// The value for a `USING TIMESTAMP ?` marker: unset (the coordinator's
     /// time) when none is set.
+    #[inline]
     pub fn bound_timestamp(&self) -> MaybeUnset<i64> {
         self.timestamp.map_or(MaybeUnset::Unset, MaybeUnset::Set)
     }

@@ -311,36 +311,77 @@ impl Session {
         prepared: &PreparedStatement,
         values: impl SerializeRow,
     ) -> Result<QueryResult> {
+        self.execute_then(prepared, values, std::convert::identity)
+            .await
+    }
+
+    /// [`execute`](Self::execute) of a write whose result is not read:
+    /// the driver's result (248 bytes) is dropped where it lands instead
+    /// of being moved out to the caller.
+    ///
+    /// # Errors
+    /// As [`execute`](Self::execute).
+    #[inline]
+    pub(crate) async fn write(
+        &self,
+        prepared: &PreparedStatement,
+        values: impl SerializeRow,
+    ) -> Result<()> {
+        self.execute_then(prepared, values, drop).await
+    }
+
+    /// [`execute`](Self::execute), with `then` applied to the result where
+    /// it lands. A failure goes out of line (boxed): the retries, the slow
+    /// request's log and the error.
+    #[inline]
+    async fn execute_then<R>(
+        &self,
+        prepared: &PreparedStatement,
+        values: impl SerializeRow,
+        then: impl FnOnce(QueryResult) -> R,
+    ) -> Result<R> {
         let slow = self
             .slow_request_threshold
             .map(|threshold| (threshold, Instant::now()));
         if tracing::level_enabled!(tracing::Level::INFO) {
             crate::trace::record_statement(prepared, self.trace_values.then_some(&values));
         }
-        let outcome = match self.driver.execute_unpaged(prepared, &values).await {
-            Err(error) if self.retry.max_retries > 0 => {
-                // Boxed: the request's future keeps a pointer, not the
-                // retries' state, for the path that rarely runs.
-                Box::pin(crate::retry::after(
-                    &self.retry,
-                    prepared.get_is_idempotent(),
-                    error,
-                    || self.driver.execute_unpaged(prepared, &values),
-                ))
-                .await
-            }
-            outcome => outcome,
+        let result = match self.driver.execute_unpaged(prepared, &values).await {
+            Ok(result) => result,
+            Err(error) => Box::pin(self.after_failure(prepared, &values, error, slow)).await?,
         };
         if let Some((threshold, started)) = slow {
             crate::trace::slow_request(prepared.get_statement(), started.elapsed(), threshold);
         }
-        match outcome {
-            Ok(result) => {
-                crate::trace::record_result(&result);
-                Ok(result)
+        crate::trace::record_result(&result);
+        Ok(then(result))
+    }
+
+    /// After a first attempt of `prepared` failed with `error`: the
+    /// retries the [`RetryPolicy`] allows, and the slow request's log and
+    /// the error when they fail too.
+    #[cold]
+    async fn after_failure(
+        &self,
+        prepared: &PreparedStatement,
+        values: &impl SerializeRow,
+        error: ExecutionError,
+        slow: Option<(Duration, Instant)>,
+    ) -> Result<QueryResult> {
+        let outcome = if self.retry.max_retries > 0 {
+            crate::retry::after(&self.retry, prepared.get_is_idempotent(), error, || {
+                self.driver.execute_unpaged(prepared, values)
+            })
+            .await
+        } else {
+            Err(error)
+        };
+        outcome.map_err(|source| {
+            if let Some((threshold, started)) = slow {
+                crate::trace::slow_request(prepared.get_statement(), started.elapsed(), threshold);
             }
-            Err(source) => Err(execute_error(prepared, source)),
-        }
+            execute_error(prepared, source)
+        })
     }
 
     /// Runs `batch`, retrying it as the session's [`RetryPolicy`] allows (a

@@ -1,6 +1,8 @@
 //! Statements that generated repositories prepare lazily, once per session.
 
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
 
 use scylla::statement::prepared::PreparedStatement;
 use tokio::sync::OnceCell;
@@ -84,12 +86,13 @@ impl Statement {
     ///
     /// # Errors
     /// [`Error::Prepare`](crate::Error::Prepare) with the statement text.
-    pub async fn prepared(&self, session: &Session) -> Result<&PreparedStatement> {
-        // The common case, after the first use: no initialisation future.
-        if let Some(prepared) = self.prepared.get() {
-            return Ok(prepared);
+    pub fn prepared<'s>(&'s self, session: &'s Session) -> Prepared<'s> {
+        // The common case, after the first use: a future that is ready at
+        // once, two words in the request's own future.
+        match self.prepared.get() {
+            Some(prepared) => Prepared(PreparedState::Ready(prepared)),
+            None => Prepared(PreparedState::Preparing(Box::pin(self.prepare(session)))),
         }
-        self.prepare(session).await
     }
 
     #[cold]
@@ -137,6 +140,38 @@ fn is_conditional(text: &str) -> bool {
         }
     }
     false
+}
+
+/// The future of [`Statement::prepared`]: ready at once when the
+/// statement is prepared (every use after the first), else its preparation,
+/// boxed because it runs once: so a request that awaits it holds two words
+/// for it rather than the state of a preparation.
+#[must_use = "futures do nothing unless awaited"]
+pub struct Prepared<'s>(PreparedState<'s>);
+
+/// What a [`Prepared`] holds.
+enum PreparedState<'s> {
+    Ready(&'s PreparedStatement),
+    Preparing(Pin<Box<dyn Future<Output = Result<&'s PreparedStatement>> + Send + 's>>),
+}
+
+impl std::fmt::Debug for Prepared<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ready = matches!(self.0, PreparedState::Ready(_));
+        f.debug_struct("Prepared").field("ready", &ready).finish()
+    }
+}
+
+impl<'s> Future for Prepared<'s> {
+    type Output = Result<&'s PreparedStatement>;
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match &mut self.0 {
+            PreparedState::Ready(prepared) => Poll::Ready(Ok(*prepared)),
+            PreparedState::Preparing(preparing) => preparing.as_mut().poll(cx),
+        }
+    }
 }
 
 #[cfg(test)]

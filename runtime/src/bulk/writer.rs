@@ -190,7 +190,7 @@ async fn write<I: BulkItem>(
     items: &[I],
 ) -> Result<()> {
     if let [item] = items {
-        session.execute(prepared, item).await?;
+        session.write(prepared, item).await?;
         return Ok(());
     }
     let mut batch = DriverBatch::new(BatchType::Unlogged);

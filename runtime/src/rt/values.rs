@@ -173,6 +173,7 @@ impl Now {
     /// The time of an update: the current time when it `stamps` (has
     /// `@on_update(now)` columns), else [`EPOCH`](Self::EPOCH), without
     /// reading the clock.
+    #[inline]
     pub fn of_update(stamps: bool) -> Self {
         if stamps { Self::current() } else { Self::EPOCH }
     }

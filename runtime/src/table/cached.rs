@@ -34,27 +34,59 @@ fn unbound(statement: &str, error: &scylla::serialize::SerializationError) -> Er
 impl<'a, T: Table> Repository<'a, T> {
     /// The mark of a write of the row at `key`: that row (every row when
     /// its key does not serialise) and every query answer.
-    #[cfg(feature = "cache")]
+    ///
+    /// A table without a row cache needs no key for it, so its mark is
+    /// made at once ([`row_mark_at_once`](Self::row_mark_at_once)), without
+    /// a future to poll; a row cache finds the row's stripe from its cache
+    /// key, which needs the prepared `get`.
     pub(crate) async fn marks_row(&self, key: &T::Key) -> WriteMark<'a> {
+        match self.row_mark_at_once() {
+            Some(mark) => mark,
+            None => self.marks_cached_row(key).await,
+        }
+    }
+
+    /// The mark of a write of one row when it needs no key: `None` when the
+    /// table caches rows.
+    #[inline]
+    pub(crate) fn row_mark_at_once(&self) -> Option<WriteMark<'a>> {
+        #[cfg(feature = "cache")]
+        {
+            match self.statements().caching() {
+                None => Some(WriteMark::new(None, None)),
+                Some(caching) if caching.rows.is_none() => {
+                    Some(WriteMark::new(Some(&caching.epochs), None))
+                }
+                Some(_) => None,
+            }
+        }
+        #[cfg(not(feature = "cache"))]
+        {
+            Some(WriteMark(std::marker::PhantomData))
+        }
+    }
+
+    /// [`marks_row`](Self::marks_row) of a table that caches rows.
+    #[cfg(feature = "cache")]
+    #[cold]
+    pub(crate) async fn marks_cached_row(&self, key: &T::Key) -> WriteMark<'a> {
         let Some(caching) = self.statements().caching() else {
             return WriteMark::new(None, None);
         };
-        let stripe = match caching.rows {
-            Some(_) => match self.statements().get.prepared(self.session()).await {
-                Ok(prepared) => CacheKey::new(GET, prepared, key)
-                    .ok()
-                    .map(|key| Epochs::stripe(&key.values)),
-                Err(_) => None,
-            },
-            None => None,
+        let stripe = match self.statements().get.prepared(self.session()).await {
+            Ok(prepared) => CacheKey::new(GET, prepared, key)
+                .ok()
+                .map(|key| Epochs::stripe(&key.values)),
+            Err(_) => None,
         };
         WriteMark::new(Some(&caching.epochs), stripe)
     }
 
-    /// [`marks_row`](Self::marks_row) without the `cache` feature.
+    /// [`marks_cached_row`](Self::marks_cached_row) without the `cache`
+    /// feature: never called, as every mark is made at once.
     #[cfg(not(feature = "cache"))]
     #[allow(clippy::unused_async)]
-    pub(crate) async fn marks_row(&self, _key: &T::Key) -> WriteMark<'a> {
+    pub(crate) async fn marks_cached_row(&self, _key: &T::Key) -> WriteMark<'a> {
         WriteMark(std::marker::PhantomData)
     }
 

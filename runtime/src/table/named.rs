@@ -367,7 +367,7 @@ impl<'a, T: Table> Repository<'a, T> {
             let prepared = statement.prepared(self.session()).await?;
             let _mark = self.marks_table();
             self.session()
-                .execute(&self.options().apply(prepared), values)
+                .write(&self.options().apply(prepared), values)
                 .await?;
             Ok(())
         })

@@ -176,7 +176,7 @@ impl<'a, T: Table> Repository<'a, T> {
                 .await?;
         } else {
             let prepared = self.statements.insert.prepared(self.session).await?;
-            self.session.execute(&options.apply(prepared), row).await?;
+            self.session.write(&options.apply(prepared), row).await?;
         }
         Ok(())
     }
@@ -242,13 +242,16 @@ impl<'a, T: Table> Repository<'a, T> {
     #[doc(hidden)]
     pub fn delete_row(&self, key: &T::Key) -> impl Future<Output = Result<()>> {
         self.traced("delete", async move {
-            let _mark = self.marks_row(key).await;
+            let _mark = match self.row_mark_at_once() {
+                Some(mark) => mark,
+                None => self.marks_cached_row(key).await,
+            };
             if let Some(log) = self.statements.changes() {
                 return self.record_delete(log, key).await;
             }
             let prepared = self.statements.delete.prepared(self.session).await?;
             self.session
-                .execute(&self.options.apply(prepared), key)
+                .write(&self.options.apply(prepared), key)
                 .await?;
             Ok(())
         })
@@ -263,7 +266,10 @@ impl<'a, T: Table> Repository<'a, T> {
         deltas: &[BoundValue<'_>],
     ) -> impl Future<Output = Result<()>> {
         self.traced("increment", async move {
-            let _mark = self.marks_row(key).await;
+            let _mark = match self.row_mark_at_once() {
+                Some(mark) => mark,
+                None => self.marks_cached_row(key).await,
+            };
             let prepared = self.statements.add.prepared(self.session).await?;
             let values = Chain {
                 before: deltas,
@@ -271,7 +277,7 @@ impl<'a, T: Table> Repository<'a, T> {
                 after: &[],
             };
             self.session
-                .execute(&self.options.apply(prepared), values)
+                .write(&self.options.apply(prepared), values)
                 .await?;
             Ok(())
         })
@@ -397,7 +403,7 @@ impl<T: Clustered> Repository<'_, T> {
                 .prepared(self.session)
                 .await?;
             self.session
-                .execute(&self.options.apply(prepared), partition)
+                .write(&self.options.apply(prepared), partition)
                 .await?;
             Ok(())
         })

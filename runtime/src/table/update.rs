@@ -48,11 +48,22 @@ impl<T: Updatable> Repository<'_, T> {
     /// it). The values are bound from the stack, without allocating.
     #[doc(hidden)]
     pub fn write_patch(&self, key: &T::Key, patch: &T::Patch) -> impl Future<Output = Result<()>> {
-        self.traced("update", self.write_patch_untraced(key, patch))
+        self.traced("update", self.write_patch_untraced(key, patch, false))
     }
 
-    /// [`write_patch`](Self::write_patch) in the caller's span.
-    async fn write_patch_untraced(&self, key: &T::Key, patch: &T::Patch) -> Result<()> {
+    /// [`write_patch`](Self::write_patch) in the caller's span, after
+    /// checking the patch's `@validate` rules when `validate` (in the same
+    /// future: [`update`](Self::update) would otherwise poll one more
+    /// layer on every request).
+    async fn write_patch_untraced(
+        &self,
+        key: &T::Key,
+        patch: &T::Patch,
+        validate: bool,
+    ) -> Result<()> {
+        if validate {
+            T::validate_patch(patch)?;
+        }
         if let Some(log) = self.statements().changes() {
             // A static columns' update is recorded by partition; either
             // way the whole table is marked (a change log's update is
@@ -79,13 +90,16 @@ impl<T: Updatable> Repository<'_, T> {
         let _mark = if by_partition {
             self.marks_table()
         } else {
-            self.marks_row(key).await
+            match self.row_mark_at_once() {
+                Some(mark) => mark,
+                None => self.marks_cached_row(key).await,
+            }
         };
         T::bind_key(key, &mut values, !by_partition);
         let statement = statements.update_statement(if using { mask | UPDATE_USING } else { mask });
         let prepared = statement.prepared(self.session()).await?;
         self.session()
-            .execute(&options.apply(prepared), &values)
+            .write(&options.apply(prepared), &values)
             .await?;
         Ok(())
     }
@@ -110,11 +124,6 @@ impl<T: Updatable + DirectWrites> Repository<'_, T> {
     /// [`Error::Prepare`](crate::Error::Prepare) or
     /// [`Error::Execute`](crate::Error::Execute).
     pub fn update(&self, key: &T::Key, patch: &T::Patch) -> impl Future<Output = Result<()>> {
-        // One future for the checks and the write: a nested `async fn`
-        // would add a layer to poll on every request.
-        self.traced("update", async move {
-            T::validate_patch(patch)?;
-            self.write_patch_untraced(key, patch).await
-        })
+        self.traced("update", self.write_patch_untraced(key, patch, true))
     }
 }

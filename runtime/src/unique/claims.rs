@@ -315,7 +315,7 @@ impl<'a, T: Unique> Repository<'a, T> {
         let prepared = release.prepared(self.session()).await?;
         let mut values = lookup_values(tenant, value.bound());
         values.push(&token);
-        self.session().execute(prepared, &values).await?;
+        self.session().write(prepared, &values).await?;
         Ok(())
     }
 
