@@ -17,6 +17,18 @@ use crate::BenchError;
 use crate::suite::Context;
 use crate::workload::{Scenario, Side};
 
+/// glibc's malloc settings for the counted runs: no fast bins and a deep
+/// per-thread cache, so a block is taken and given back the same way
+/// whatever the heap looked like before. With the default settings, how
+/// much `_int_malloc`, `_int_free` and `malloc_consolidate` cost per
+/// operation depended on the heap's state (the driver's start-up, its
+/// background refreshes): about ±400 instructions, 1.5% of an update,
+/// from one run of the same binary to the next, on either side. With
+/// these, and the operations on one thread (`corm-bench ops`), repeated
+/// runs agree within 5 instructions. The number of blocks allocated (dhat)
+/// does not depend on them.
+const STEADY_MALLOC: &str = "glibc.malloc.mxfast=0:glibc.malloc.tcache_count=1000";
+
 /// Tries of one valgrind run before giving up.
 const ATTEMPTS: u32 = 3;
 
@@ -120,7 +132,8 @@ async fn run_child(
         .args(["--delete-base", &delete_base.to_string()])
         // Everything is slow under valgrind: give the requests time.
         .env("CORM_CONNECT_TIMEOUT", "60s")
-        .env("CORM_REQUEST_TIMEOUT", "60s");
+        .env("CORM_REQUEST_TIMEOUT", "60s")
+        .env("GLIBC_TUNABLES", STEADY_MALLOC);
     let label = format!("{} {scenario} {side} {ops} ops", tool.name());
     let output = tokio::task::spawn_blocking(move || command.output())
         .await

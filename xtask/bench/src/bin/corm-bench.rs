@@ -339,8 +339,30 @@ struct OpsArgs {
     delete_base: u64,
 }
 
-#[tokio::main(flavor = "multi_thread")]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // The counted operations of `ops` (run under valgrind) run on one
+    // thread: on a pool, whether a worker parks or steals between a
+    // request and its response varies from run to run, by more (about 2%
+    // of an operation's instructions) than the differences measured.
+    let runtime = match cli.command {
+        Command::Ops(_) => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
+        _ => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build(),
+    };
+    match runtime {
+        Ok(runtime) => runtime.block_on(run(cli)),
+        Err(err) => {
+            eprintln!("corm-bench: cannot start the runtime: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> ExitCode {
     // With `--features metrics`, every request is counted into a real
     // recorder, as a program exporting to Prometheus would. Built, not
     // installed with its upkeep thread: a thread waking on its own would
@@ -352,7 +374,7 @@ async fn main() -> ExitCode {
         eprintln!("corm-bench: cannot install the metrics recorder: {err}");
         return ExitCode::FAILURE;
     }
-    let outcome = match Cli::parse().command {
+    let outcome = match cli.command {
         Command::Suite(args) => suite(args).await,
         Command::Ops(args) => ops(args).await,
         Command::Scan(args) => scan(args).await,
