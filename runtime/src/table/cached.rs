@@ -38,7 +38,9 @@ impl<'a, T: Table> Repository<'a, T> {
     /// A table without a row cache needs no key for it, so its mark is
     /// made at once ([`row_mark_at_once`](Self::row_mark_at_once)), without
     /// a future to poll; a row cache finds the row's stripe from its cache
-    /// key, which needs the prepared `get`.
+    /// key, which needs the prepared `get`. (The hot paths, `update`,
+    /// `delete` and counter increments, write this `match` out themselves,
+    /// so that they make no future at all for it.)
     pub(crate) async fn marks_row(&self, key: &T::Key) -> WriteMark<'a> {
         match self.row_mark_at_once() {
             Some(mark) => mark,
