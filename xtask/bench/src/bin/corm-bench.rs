@@ -343,8 +343,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // The counted operations of `ops` (run under valgrind) run on one
     // thread: on a pool, whether a worker parks or steals between a
-    // request and its response varies from run to run, by more (about 2%
-    // of an operation's instructions) than the differences measured.
+    // request and its response varies from run to run. With glibc's
+    // malloc (see `valgrind::STEADY_MALLOC`), that put up to ±1.5% of an
+    // update's instructions between two runs of the same binary: more
+    // than the differences measured.
     let runtime = match cli.command {
         Command::Ops(_) => tokio::runtime::Builder::new_current_thread()
             .enable_all()
