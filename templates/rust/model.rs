@@ -1,4 +1,3 @@
-{% import "rust/row_codecs.rs" as rows %}
 {% import "rust/scoped.rs" as tenant_handles %}
 {% import "rust/unique_claims.rs" as claims %}
 {% import "rust/validation_checks.rs" as checks %}

@@ -1,7 +1,8 @@
 {% for line in item.doc %}
 ///{{ line }}
 {% endfor %}
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, rt::SerializeRow, rt::DeserializeRow)]
+#[corm(columns = {{ item.ident }}::TABLE.columns)]
 pub struct {{ item.ident }} {
 {% for field in item.fields %}
 {% for line in field.doc %}
@@ -40,15 +41,12 @@ impl Default for {{ item.ident }} {
 }
 {% endif %}
 
-{% call rows::serialize_row(item.ident, item.fields) %}{% endcall %}
-
-{% call rows::deserialize_row(item.ident, item.fields, "{}::TABLE.columns"|format(item.ident)) %}{% endcall %}
 {% for key in item.keys() %}
 
 {% for line in key.doc %}
 ///{{ line }}
 {% endfor %}
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, rt::SerializeRow)]
 pub struct {{ key.ident }} {
 {% for field in key.fields %}
 {% for line in field.doc %}
@@ -67,15 +65,13 @@ impl {{ item.ident }} {
         }
     }
 }
-
-{% call rows::serialize_row(key.ident, key.fields) %}{% endcall %}
 {% endfor %}
 {% if let Some(patch) = item.patch %}
 
 {% for line in patch.doc %}
 ///{{ line }}
 {% endfor %}
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, rt::Setters)]
 #[must_use = "a patch writes nothing until it is passed to an update"]
 pub struct {{ patch.ident }} {
 {% for field in patch.fields %}
@@ -85,20 +81,6 @@ pub struct {{ patch.ident }} {
     pub {{ field.ident }}: Option<{{ field.ty }}>,
 {% endfor %}
 }
-{% if !patch.fields.is_empty() %}
-
-impl {{ patch.ident }} {
-{% for field in patch.fields %}
-    pub fn {{ field.ident }}(self, value: {{ field.ty }}) -> Self {
-{% if patch.fields.len() == 1 %}
-        Self { {{ field.ident }}: Some(value) }
-{% else %}
-        Self { {{ field.ident }}: Some(value), ..self }
-{% endif %}
-    }
-{% endfor %}
-}
-{% endif %}
 {% if let Some(validate) = item.validate %}
 {% if validate.patch_validates() %}
 

@@ -4,7 +4,8 @@
 {% for line in partial.doc %}
 ///{{ line }}
 {% endfor %}
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, rt::DeserializeRow)]
+#[corm(columns = {{ partial.columns }})]
 pub struct {{ partial.ident }} {
 {% for field in partial.fields %}
 {% for line in field.doc %}
@@ -13,8 +14,6 @@ pub struct {{ partial.ident }} {
     pub {{ field.ident }}: {{ field.ty }},
 {% endfor %}
 }
-
-{% call rows::deserialize_row(partial.ident, partial.fields, partial.columns) %}{% endcall %}
 {% endif %}
 
 impl {{ query.repo }}<'_> {

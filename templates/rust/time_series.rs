@@ -1,4 +1,3 @@
-{% import "rust/row_codecs.rs" as rows %}
 {% import "rust/scoped.rs" as tenant_handles %}
 //! {{ series.ident }}: the point, series and rollup types of time series
 //! table {{ series.table }}, and how they bind and read.
@@ -15,7 +14,8 @@ use super::types::*;
 ///
 /// Two points of one series at the same `ts` are one point: the second
 /// write replaces the first.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, rt::SerializeRow, rt::DeserializeRow)]
+#[corm(columns = <{{ series.ident }} as corm::timeseries::Point>::SPEC.columns)]
 pub struct {{ series.ident }} {
 {% for field in series.fields %}
 {% for line in field.doc %}
@@ -37,23 +37,14 @@ impl {{ series.ident }} {
     }
 }
 
-/// Binds every column, in order, to a write of the point.
-{% call rows::serialize_row(series.ident, series.fields) %}{% endcall %}
-
-/// Reads every column, in order.
-{% call rows::deserialize_row(series.ident, series.fields, "<{} as corm::timeseries::Point>::SPEC.columns"|format(series.ident)) %}{% endcall %}
-
 /// A series of [`{{ series.ident }}`]: its series fields, which pick the
 /// partitions (with the bucket of each point's time).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, rt::SerializeRow)]
 pub struct {{ series.series_ident }} {
 {% for field in series.series_fields() %}
     pub {{ field.ident }}: {{ field.ty }},
 {% endfor %}
 }
-
-/// Binds the series fields, in order.
-{% call rows::serialize_row(series.series_ident, series.series_fields()) %}{% endcall %}
 
 {% if let Some(tenant) = series.tenant %}
 /// A [`{{ series.ident }}`] point of the tenant a scoped handle

@@ -86,7 +86,7 @@ impl<'a> TimeSeriesRs<'a> {
     pub(crate) fn new(series: &'a super::view::SeriesView, types: &TypesFile) -> Self {
         Self {
             series,
-            uses: super::view::ROW_USES,
+            uses: super::view::SERIES_USES,
             has_types: types.has_values(),
         }
     }
@@ -185,7 +185,11 @@ impl<'a> ModelRs<'a> {
             repo,
             spec: &repo.spec,
             clustered: repo.clustered.as_ref(),
-            uses: super::view::ROW_USES,
+            uses: if repo.changes.is_some() {
+                super::view::LOGGED_MODEL_USES
+            } else {
+                super::view::MODEL_USES
+            },
             has_types: types.has_values(),
             queries,
             relations,

@@ -1,15 +1,26 @@
-//! Helpers for generated code: the building blocks of the hand-written
-//! `SerializeRow`, `DeserializeRow`, `SerializeValue` and `DeserializeValue`
-//! impls that `cormc` writes for every model, UDT and enum.
+//! Helpers for generated code: the building blocks of the `SerializeRow`,
+//! `DeserializeRow`, `SerializeValue` and `DeserializeValue` impls of the
+//! rows, UDTs and enums that `cormc` writes.
 //!
-//! Generated code implements the driver's traits by hand instead of using its
-//! derive macros (12x faster to compile, see `docs/driver-notes.md`), binding
-//! values by position. These functions keep those impls short and give their
-//! errors the context a reader needs: the Rust type, the column or field name
-//! and the value. They use only the driver's public API; users normally don't
-//! call them.
+//! Generated code does not use the driver's derive macros (12x slower to
+//! compile, see `docs/driver-notes.md`): a row derives corm's own
+//! [`SerializeRow`](macro@SerializeRow) and
+//! [`DeserializeRow`](macro@DeserializeRow), which expand to calls of the
+//! functions here, binding and reading values by position; UDTs and enums
+//! implement the value traits by hand with them. They keep those impls
+//! short and give their errors the context a reader needs: the Rust type,
+//! the column or field name and the value. They use only the driver's
+//! public API; users normally don't call them.
 //!
-//! A row written and read as generated code does it:
+//! A row as generated code declares it, and what the derives expand to:
+//!
+//! ```
+//! use corm::rt;
+//!
+//! #[derive(rt::SerializeRow, rt::DeserializeRow)]
+//! #[corm(columns = "id, body")]
+//! struct Note { id: i32, body: Option<String> }
+//! ```
 //!
 //! ```
 //! use corm::rt;
@@ -35,14 +46,30 @@
 //!
 //! impl<'f, 'm> DeserializeRow<'f, 'm> for Note {
 //!     fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
+//!         const NAMES: [&str; 2] = rt::column_names("id, body");
 //!         rt::check_count::<Self>(specs, 2)?;
-//!         rt::check_row::<Self, (i32, Option<String>)>(specs, 0, &["id", "body"])
+//!         rt::check_row::<Self, (i32, Option<String>)>(specs, 0, &NAMES)?;
+//!         Ok(())
 //!     }
 //!     fn deserialize(mut row: ColumnIterator<'f, 'm>) -> Result<Self, DeserializationError> {
 //!         let (id, body) = rt::read_row::<Self, _>(&mut row)?;
 //!         Ok(Self { id, body })
 //!     }
 //! }
+//! ```
+//!
+//! `DeserializeRow` needs the column list:
+//!
+//! ```compile_fail
+//! #[derive(corm::rt::DeserializeRow)]
+//! struct Note { id: i32 }
+//! ```
+//!
+//! and both take only structs with named fields:
+//!
+//! ```compile_fail
+//! #[derive(corm::rt::SerializeRow)]
+//! struct Note(i32);
 //! ```
 
 mod cache;
@@ -76,3 +103,12 @@ pub use values::{Bind, BoundValue, BoundValues, Chain, MAX_BOUND_VALUES, MAX_RAN
 pub use scylla::serialize::row::SerializeRow;
 /// See [`SerializeRow`].
 pub use scylla::serialize::value::SerializeValue;
+
+/// The derives of generated rows: `#[derive(rt::SerializeRow)]` binds a
+/// struct's fields in order ([`bind_row`]); `#[derive(rt::DeserializeRow)]`
+/// with `#[corm(columns = <expr>)]` (a constant `&str`, the column list as
+/// the statement selects it) checks the columns' count, names and types
+/// and reads them in order ([`check_row`], [`read_row`]), 16 to a call.
+/// `#[derive(rt::Setters)]` gives a patch (a struct of `Option<T>`
+/// fields) a setter per field: `fn field(self, value: T) -> Self`.
+pub use corm_macros::{DeserializeRow, SerializeRow, Setters};

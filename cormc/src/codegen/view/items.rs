@@ -7,15 +7,25 @@ use super::rust_type::rust_type;
 use crate::codegen::CodegenError;
 use crate::ir::{self, Literal, Scalar, Type};
 
-/// The `use` paths of a model's file: the row codecs' traits and helpers.
-pub const ROW_USES: &[&str] = &[
+/// The `use` paths of a model's file: the runtime's helpers and row
+/// derives (`rt::SerializeRow`, `rt::DeserializeRow`).
+pub const MODEL_USES: &[&str] = &["corm::rt"];
+
+/// The `use` paths of a model's file whose changes are logged: also what
+/// its hand-written `corm::changes::Logged` readers name.
+pub const LOGGED_MODEL_USES: &[&str] = &[
+    "corm::rt",
+    "corm::scylla::deserialize::DeserializationError",
+    "corm::scylla::deserialize::row::ColumnIterator",
+];
+
+/// The `use` paths of a time series' file: the runtime's helpers, and
+/// what the rollup row's hand-written `DeserializeRow` names.
+pub const SERIES_USES: &[&str] = &[
     "corm::rt",
     "corm::scylla::deserialize::row::{ColumnIterator, DeserializeRow}",
     "corm::scylla::deserialize::{DeserializationError, TypeCheckError}",
     "corm::scylla::frame::response::result::ColumnSpec",
-    "corm::scylla::serialize::SerializationError",
-    "corm::scylla::serialize::row::{RowSerializationContext, SerializeRow}",
-    "corm::scylla::serialize::writers::RowWriter",
 ];
 
 /// Everything `types.rs` holds.

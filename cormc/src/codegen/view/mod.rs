@@ -31,7 +31,8 @@ pub use graphql::{
 };
 pub use ident::{bare as bare_ident, field_ident, type_ident};
 pub use items::{
-    EnumView, FieldView, KeyView, ModelView, PatchView, ROW_USES, TypesFile, UdtView, VariantView,
+    EnumView, FieldView, KeyView, LOGGED_MODEL_USES, MODEL_USES, ModelView, PatchView, SERIES_USES,
+    TypesFile, UdtView, VariantView,
 };
 pub use queries::{
     Compare, Kept, Limit, OrderBy, Outcome, Owned, QueriesFile, Reach, ReadAs, Summand, TotalOp,
