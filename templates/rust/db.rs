@@ -259,8 +259,12 @@ impl Db {
     #[must_use]
     pub fn {{ repo.accessor }}(&self) -> {{ repo.repo }}<'_> {
 {% endif %}
+{% if repo.own_methods %}
         let base = corm::Repository::new(&self.inner.session, &self.inner.{{ repo.accessor }});
-        {{ repo.repo }}::new(self, base)
+        {{ repo.repo }} { base, db: self }
+{% else %}
+        corm::Repository::new(&self.inner.session, &self.inner.{{ repo.accessor }})
+{% endif %}
     }
 {% endfor %}
 {% for repo in file.repos %}

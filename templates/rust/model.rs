@@ -22,26 +22,6 @@ use super::db::Db;
 
 {% include "rust/model_row.rs" %}
 
-impl {{ item.ident }} {
-{% if let Some(note) = spec.cache_note %}
-    /// {{ note }}
-{% endif %}
-    pub const TABLE: corm::TableSpec = corm::TableSpec {
-        model: {{ repo.model_literal }},
-        table: {{ spec.table }},
-        columns: {{ spec.columns }},
-        markers: {{ spec.markers }},
-        key: {{ spec.key }},
-        partition: {{ spec.partition }},
-        clustering: &[{% for column in spec.clustering %}{{ column }},{% endfor %}],
-        updatable: {{ spec.updatable }},
-        statics: {{ spec.statics }},
-        counters: &[{% for column in spec.counters %}{{ column }},{% endfor %}],
-        changes: {{ spec.changes }},
-        cache: {{ spec.cache }},
-        queries: &[{% for query in spec.queries %}{{ query }},{% endfor %}],
-    };
-}
 {% if spec.cached %}
 
 const _: () = corm::cache::require_cache_feature::<{{ item.ident }}>();
@@ -92,13 +72,13 @@ impl<'a> {{ item.ident }}OfTenant<'a> {
     pub(super) fn new(repo: {{ repo.repo }}<'a>, tenant: {{ tenant.field.ty }}) -> Self {
 {% if tenant_handle_has_repo() %}
         Self {
-            scoped: corm::tenancy::Scoped::new(*repo, Clone::clone(&tenant)),
+            scoped: corm::tenancy::Scoped::new({% if repo.own_methods %}*repo{% else %}repo{% endif %}, Clone::clone(&tenant)),
             repo,
             tenant,
         }
 {% else %}
         Self {
-            scoped: corm::tenancy::Scoped::new(*repo, tenant),
+            scoped: corm::tenancy::Scoped::new({% if repo.own_methods %}*repo{% else %}repo{% endif %}, tenant),
         }
 {% endif %}
     }
@@ -407,6 +387,14 @@ impl corm::unique::Unique for {{ item.ident }} {
 }
 {% endif %}
 
+{% if !repo.own_methods %}
+{% if repo.read_only %}
+/// Reads `{{ item.ident }}` rows (materialized view `{{ repo.table }}`): [`corm::Repository`]'s reads.
+{% else %}
+/// Reads and writes `{{ item.ident }}` rows (table `{{ repo.table }}`): [`corm::Repository`]'s methods.
+{% endif %}
+pub type {{ repo.repo }}<'a> = corm::Repository<'a, {{ item.ident }}>;
+{% else %}
 {% if repo.read_only %}
 /// Reads `{{ item.ident }}` rows (materialized view `{{ repo.table }}`): [`corm::Repository`]'s reads.
 {% else %}
@@ -426,15 +414,12 @@ impl<'a> std::ops::Deref for {{ repo.repo }}<'a> {
     }
 }
 
-impl<'a> {{ repo.repo }}<'a> {
-    pub(super) fn new(db: &'a Db, base: corm::Repository<'a, {{ item.ident }}>) -> Self {
-        Self { base, db }
-    }
-
+impl {{ repo.repo }}<'_> {
     /// This repository with `options` for every call.
     #[must_use]
-    pub fn with(self, options: corm::Options) -> Self {
-        Self { base: self.base.with(options), ..self }
+    pub fn with(mut self, options: corm::Options) -> Self {
+        self.base = self.base.with(options);
+        self
     }
 {% for search in repo.vector_searches %}
 
@@ -579,6 +564,7 @@ impl<'a> {{ repo.repo }}<'a> {
 {% endfor %}
 {% endif %}
 }
+{% endif %}
 {% if let Some(reserve) = repo.reserve %}
 
 impl corm::saga::reservation::Reservable for {{ item.ident }} {

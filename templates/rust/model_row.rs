@@ -13,6 +13,41 @@ pub struct {{ item.ident }} {
 }
 
 impl {{ item.ident }} {
+{% if let Some(note) = spec.cache_note %}
+    /// {{ note }}
+{% endif %}
+    pub const TABLE: corm::TableSpec = corm::TableSpec {
+        model: {{ repo.model_literal }},
+        table: {{ spec.table }},
+        columns: {{ spec.columns }},
+        markers: {{ spec.markers }},
+        key: {{ spec.key }},
+        partition: {{ spec.partition }},
+        clustering: &[{% for column in spec.clustering %}{{ column }},{% endfor %}],
+        updatable: {{ spec.updatable }},
+        statics: {{ spec.statics }},
+        counters: &[{% for column in spec.counters %}{{ column }},{% endfor %}],
+{% if let Some(changes) = spec.changes %}
+        changes: Some(corm::changes::ChangeLogSpec { table: {{ changes.table }}, retain_seconds: {{ changes.retain_seconds }} }),
+{% else %}
+        changes: None,
+{% endif %}
+{% if let Some(cache) = spec.cache %}
+        cache: Some(corm::cache::CacheSpec::new(std::time::Duration::from_millis({{ cache.ttl_millis }}), {{ cache.max_entries }})),
+{% else %}
+        cache: None,
+{% endif %}
+        queries: &[
+{% for query in spec.queries %}
+{% if let Some(cache) = query.cache %}
+            corm::QuerySpec::new({{ query.name }}, {{ query.key }}).cached(corm::cache::CacheSpec::new(std::time::Duration::from_millis({{ cache.ttl_millis }}), {{ cache.max_entries }})),
+{% else %}
+            corm::QuerySpec::new({{ query.name }}, {{ query.key }}),
+{% endif %}
+{% endfor %}
+        ],
+    };
+
 {% for line in item.new_doc %}
 ///{{ line }}
 {% endfor %}
@@ -31,6 +66,37 @@ impl {{ item.ident }} {
 {% endfor %}
         }
     }
+{% for key in item.keys() %}
+
+    pub fn {{ key.method }}(&self) -> {{ key.ident }} {
+        {{ key.ident }} {
+{% for field in key.fields %}
+            {{ field.ident }}: Clone::clone(&self.{{ field.ident }}),
+{% endfor %}
+        }
+    }
+{% endfor %}
+{% if let Some(validate) = item.validate %}
+
+    /// The `@validate` rules of every field, every violation at once.
+    pub fn validate(&self) -> Result<(), corm::validate::ValidationError> {
+        let mut violations = corm::validate::Violations::new({{ validate.model }});
+{% for field in validate.fields %}
+{% if field.optional %}
+        if let Some(value) = &self.{{ field.ident }} {
+{% for check in field.checks %}
+            {% call checks::check(check, field.name, "") %}{% endcall %}
+{% endfor %}
+        }
+{% else %}
+{% for check in field.checks %}
+        {% call checks::check(check, field.name, field.ident) %}{% endcall %}
+{% endfor %}
+{% endif %}
+{% endfor %}
+        violations.finish()
+    }
+{% endif %}
 }
 {% if item.new_is_nullary %}
 
@@ -56,15 +122,6 @@ pub struct {{ key.ident }} {
 {% endfor %}
 }
 
-impl {{ item.ident }} {
-    pub fn {{ key.method }}(&self) -> {{ key.ident }} {
-        {{ key.ident }} {
-{% for field in key.fields %}
-            {{ field.ident }}: Clone::clone(&self.{{ field.ident }}),
-{% endfor %}
-        }
-    }
-}
 {% endfor %}
 {% if let Some(patch) = item.patch %}
 
@@ -106,27 +163,4 @@ impl {{ patch.ident }} {
 }
 {% endif %}
 {% endif %}
-{% endif %}
-{% if let Some(validate) = item.validate %}
-
-impl {{ item.ident }} {
-    /// The `@validate` rules of every field, every violation at once.
-    pub fn validate(&self) -> Result<(), corm::validate::ValidationError> {
-        let mut violations = corm::validate::Violations::new({{ validate.model }});
-{% for field in validate.fields %}
-{% if field.optional %}
-        if let Some(value) = &self.{{ field.ident }} {
-{% for check in field.checks %}
-            {% call checks::check(check, field.name, "") %}{% endcall %}
-{% endfor %}
-        }
-{% else %}
-{% for check in field.checks %}
-        {% call checks::check(check, field.name, field.ident) %}{% endcall %}
-{% endfor %}
-{% endif %}
-{% endfor %}
-        violations.finish()
-    }
-}
 {% endif %}

@@ -196,9 +196,9 @@ pub fn generate_reusing_with(
     previous: impl Fn(&str) -> Option<String> + Sync,
 ) -> Result<GeneratedFiles, CodegenError> {
     let model = view::TypesFile::new(schema)?;
-    let db = view::DbFile::new(schema, &model)?;
     let queries = view::QueriesFile::new(schema, &model)?;
     let relations = view::RelationsFile::new(schema, &model)?;
+    let db = view::DbFile::new(schema, &model, queries.as_ref(), relations.as_ref())?;
     let statements = setup_statements(&schema.desired)?;
     let graphql = if options.graphql && !db.repos.is_empty() {
         Some(view::GraphqlFile::new(

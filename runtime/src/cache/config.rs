@@ -12,6 +12,14 @@ pub struct CacheSpec {
     pub max_entries: u64,
 }
 
+impl CacheSpec {
+    /// Entries that answer for `ttl`, at most `max_entries` of them.
+    #[must_use]
+    pub const fn new(ttl: Duration, max_entries: u64) -> Self {
+        Self { ttl, max_entries }
+    }
+}
+
 /// The bytes a cache holds at most unless told otherwise: 64 MiB.
 pub const DEFAULT_MAX_BYTES: u64 = 64 << 20;
 

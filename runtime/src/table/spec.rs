@@ -52,6 +52,28 @@ pub struct QuerySpec {
     pub cache: Option<crate::cache::CacheSpec>,
 }
 
+impl QuerySpec {
+    /// The query `name`, whose statement is the table's named statement
+    /// `key`, without a cache.
+    #[must_use]
+    pub const fn new(name: &'static str, key: u64) -> Self {
+        Self {
+            name,
+            key,
+            cache: None,
+        }
+    }
+
+    /// This query with its answers cached as `cache` says.
+    #[must_use]
+    pub const fn cached(self, cache: crate::cache::CacheSpec) -> Self {
+        Self {
+            cache: Some(cache),
+            ..self
+        }
+    }
+}
+
 impl TableSpec {
     /// Whether the table has counter columns (and so no insert).
     pub const fn is_counter(&self) -> bool {

@@ -9,6 +9,8 @@
 
 use super::ident::{bare, field_ident};
 use super::items::{ModelView, PatchView, TypesFile};
+use super::queries::QueriesFile;
+use super::relations::RelationsFile;
 use crate::codegen::CodegenError;
 use crate::cql::ident::quote;
 use crate::ir;
@@ -89,6 +91,12 @@ pub struct RepoView {
     pub changes: Option<ChangesView>,
     /// `reserve stock in holds`.
     pub reserve: Option<ReserveView>,
+    /// Whether the repository has methods of its own (a vector search,
+    /// `@embed` fields, counters, `@unique` fields, reservations, named
+    /// queries, aggregates or relation loaders): a struct around
+    /// `corm::Repository`. Else `<Model>Repository` names
+    /// `corm::Repository<'a, Model>` itself.
+    pub own_methods: bool,
 }
 
 /// A model's reservations (`reserve stock in holds`).
@@ -325,20 +333,56 @@ pub struct SpecView {
     /// The Rust type of the partition key (the key type when the model has
     /// no clustering columns).
     pub partition_type: String,
-    /// The change log's `corm::changes::ChangeLogSpec`, as a Rust
-    /// expression (`None` without `changes`).
-    pub changes: String,
-    /// The rows' `corm::cache::CacheSpec`, as a Rust expression (`None`
-    /// without `cache`).
-    pub cache: String,
-    /// A `corm::QuerySpec` expression per named query of the model whose
-    /// answer a cache can hold (bounded, not `nearest`).
-    pub queries: Vec<String>,
+    /// The change log (`changes retain …`).
+    pub changes: Option<ChangeLogView>,
+    /// The rows' cache (`cache …`).
+    pub cache: Option<CacheView>,
+    /// Each named query of the model whose answer a cache can hold
+    /// (bounded, not `nearest`).
+    pub queries: Vec<QuerySpecView>,
     /// Whether the model or one of its queries has a `cache` clause (the
     /// generated code then needs corm's `cache` feature).
     pub cached: bool,
     /// What its cache guarantees, for the docs of a model with `cache`.
     pub cache_note: Option<String>,
+}
+
+/// A model's change log: its `corm::changes::ChangeLogSpec`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeLogView {
+    /// The log table, as a Rust string literal.
+    pub table: String,
+    /// How long a change is kept, in seconds.
+    pub retain_seconds: u64,
+}
+
+/// A `cache` clause: a `corm::cache::CacheSpec`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheView {
+    /// How long an entry answers, in milliseconds.
+    pub ttl_millis: u64,
+    /// How many entries it holds at most.
+    pub max_entries: u64,
+}
+
+impl CacheView {
+    fn new(cache: &ir::Cache) -> Self {
+        Self {
+            ttl_millis: cache.ttl_millis,
+            max_entries: cache.max_entries,
+        }
+    }
+}
+
+/// A named query a cache can hold: its `corm::QuerySpec`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuerySpecView {
+    /// Its name, as a Rust string literal.
+    pub name: String,
+    /// Its statement's key: its place among the schema's queries.
+    pub key: usize,
+    /// Its `cache` clause.
+    pub cache: Option<CacheView>,
 }
 
 /// `db.tenant(id)`: the tenant id's Rust type and the models it scopes.
@@ -386,19 +430,6 @@ impl TenancyView {
     }
 }
 
-/// A `cache` clause as a `corm::cache::CacheSpec` expression.
-fn cache_spec(cache: Option<&ir::Cache>) -> String {
-    cache.map_or_else(
-        || "None".to_owned(),
-        |cache| {
-            format!(
-                "Some(corm::cache::CacheSpec {{ ttl: std::time::Duration::from_millis({}), max_entries: {} }})",
-                cache.ttl_millis, cache.max_entries
-            )
-        },
-    )
-}
-
 /// A model's `corm::Clustered` impl.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusteredView {
@@ -428,7 +459,12 @@ impl DbFile {
     /// # Errors
     /// [`CodegenError::Unsupported`] when a generated name would clash, or a
     /// counter update binds more values than the driver's tuples.
-    pub fn new(schema: &ir::Schema, types: &TypesFile) -> Result<Self, CodegenError> {
+    pub fn new(
+        schema: &ir::Schema,
+        types: &TypesFile,
+        queries: Option<&QueriesFile>,
+        relations: Option<&RelationsFile>,
+    ) -> Result<Self, CodegenError> {
         let mut repos = Vec::new();
         let type_names: Vec<&str> = types
             .enums
@@ -438,7 +474,9 @@ impl DbFile {
             .chain(types.models.iter().map(|item| item.ident.as_str()))
             .collect();
         for (model, view) in schema.models.iter().zip(&types.models) {
-            let repo = repo_view(model, view, types, &schema.queries)?;
+            let mut repo = repo_view(model, view, types, &schema.queries)?;
+            repo.own_methods |= queries.is_some_and(|file| file.serves(&repo.repo))
+                || relations.is_some_and(|file| file.serves(&repo.repo));
             for generated in std::iter::once(&view.key.ident)
                 .chain(view.partition.as_ref().map(|key| &key.ident))
                 .chain(view.clustering.as_ref().map(|key| &key.ident))
@@ -633,6 +671,11 @@ fn repo_view(
         stock_field: reserve.stock.clone(),
     });
     Ok(RepoView {
+        own_methods: !vector_searches.is_empty()
+            || !embeds.is_empty()
+            || counter
+            || !unique.is_empty()
+            || reserve.is_some(),
         tenant: model.fields.iter().any(|field| field.tenant),
         changes,
         reserve,
@@ -756,16 +799,11 @@ fn spec_view(model: &ir::Model, view: &ModelView, queries: &[ir::Query]) -> Spec
             .partition
             .as_ref()
             .map_or_else(|| view.key.ident.clone(), |key| key.ident.clone()),
-        changes: model.changes.as_ref().map_or_else(
-            || "None".to_owned(),
-            |changes| {
-                format!(
-                    "Some(corm::changes::ChangeLogSpec {{ table: {:?}, retain_seconds: {} }})",
-                    changes.table, changes.retain_seconds
-                )
-            },
-        ),
-        cache: cache_spec(model.cache.as_ref()),
+        changes: model.changes.as_ref().map(|changes| ChangeLogView {
+            table: literal(&changes.table),
+            retain_seconds: changes.retain_seconds,
+        }),
+        cache: model.cache.as_ref().map(CacheView::new),
         // A query's statement key is its place among the schema's queries.
         queries: queries
             .iter()
@@ -773,12 +811,10 @@ fn spec_view(model: &ir::Model, view: &ModelView, queries: &[ir::Query]) -> Spec
             .filter(|(_, query)| {
                 query.model == model.name && query.is_limited() && query.nearest.is_none()
             })
-            .map(|(index, query)| {
-                format!(
-                    "corm::QuerySpec {{ name: {:?}, key: {index}, cache: {} }}",
-                    query.name,
-                    cache_spec(query.cache.as_ref())
-                )
+            .map(|(index, query)| QuerySpecView {
+                name: literal(&query.name),
+                key: index,
+                cache: query.cache.as_ref().map(CacheView::new),
             })
             .collect(),
         cache_note: model.cache.map(|cache| {

@@ -19,8 +19,8 @@ mod time_series;
 mod validate;
 
 pub use db::{
-    ClusteredView, CounterView, DbFile, RepoView, ReserveView, SpecView, TenantField, UniqueParam,
-    UniqueView, UpdateStep, UpdateView,
+    CacheView, ChangeLogView, ClusteredView, CounterView, DbFile, QuerySpecView, RepoView,
+    ReserveView, SpecView, TenantField, UniqueParam, UniqueView, UpdateStep, UpdateView,
 };
 pub use doc::doc_lines;
 pub use event_store::{EventView, StoreView, no_json, store_view};

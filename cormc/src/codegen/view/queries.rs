@@ -251,6 +251,17 @@ impl QueriesFile {
         }))
     }
 
+    /// Whether the repository `repo` has a query, aggregate or mutation.
+    #[must_use]
+    pub fn serves(&self, repo: &str) -> bool {
+        self.queries.iter().any(|query| query.repo == repo)
+            || self
+                .aggregates
+                .iter()
+                .any(|aggregate| aggregate.repo == repo)
+            || self.mutations.iter().any(|mutation| mutation.repo == repo)
+    }
+
     /// The queries and aggregates of the repository `repo` alone, or `None`
     /// when it has none.
     #[must_use]

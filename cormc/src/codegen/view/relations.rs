@@ -170,6 +170,12 @@ pub struct Guard {
 }
 
 impl RelationsFile {
+    /// Whether the repository `repo` has a loader.
+    #[must_use]
+    pub fn serves(&self, repo: &str) -> bool {
+        self.repos.iter().any(|view| view.repo == repo)
+    }
+
     /// The loaders of the repository `repo` alone, or `None` when it has
     /// none.
     #[must_use]
