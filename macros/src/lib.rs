@@ -17,14 +17,23 @@ mod setters;
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
+/// Parses a derive's input and expands it with `expand`; an error becomes
+/// a `compile_error!` at its span.
+fn derive(
+    input: TokenStream,
+    expand: fn(&DeriveInput) -> syn::Result<proc_macro2::TokenStream>,
+) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
 /// `SerializeRow` for a struct with named fields: binds its fields in
 /// declaration order to a statement's markers (`corm::rt::bind_row`).
 #[proc_macro_derive(SerializeRow)]
 pub fn derive_serialize_row(input: TokenStream) -> TokenStream {
-    let input = parse_macro_input!(input as DeriveInput);
-    serialize::expand(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    derive(input, serialize::expand)
 }
 
 /// `DeserializeRow` for a struct with named fields: checks the columns'
@@ -34,10 +43,7 @@ pub fn derive_serialize_row(input: TokenStream) -> TokenStream {
 /// them as the statement selects them (e.g. `Order::TABLE.columns`).
 #[proc_macro_derive(DeserializeRow, attributes(corm))]
 pub fn derive_deserialize_row(input: TokenStream) -> TokenStream {
-    let input = parse_macro_input!(input as DeriveInput);
-    deserialize::expand(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    derive(input, deserialize::expand)
 }
 
 /// A setter per field of a struct whose fields are all `Option<T>` (a
@@ -46,8 +52,5 @@ pub fn derive_deserialize_row(input: TokenStream) -> TokenStream {
 /// setter's own line.
 #[proc_macro_derive(Setters)]
 pub fn derive_setters(input: TokenStream) -> TokenStream {
-    let input = parse_macro_input!(input as DeriveInput);
-    setters::expand(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    derive(input, setters::expand)
 }

@@ -3,39 +3,28 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::{Attribute, Data, DeriveInput, Fields, GenericArgument, PathArguments, Type};
+use syn::{Attribute, DeriveInput, GenericArgument, PathArguments, Type};
+
+use crate::fields;
 
 /// The setters of `input`, a struct whose fields are all `Option`s.
 pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
-    let Data::Struct(data) = &input.data else {
-        return Err(syn::Error::new_spanned(
-            &input.ident,
-            "`#[derive(Setters)]` takes a struct with named fields",
-        ));
-    };
-    let Fields::Named(fields) = &data.fields else {
-        return Err(syn::Error::new_spanned(
-            &input.ident,
-            "`#[derive(Setters)]` takes a struct with named fields",
-        ));
-    };
-    let only = fields.named.len() == 1;
-    let mut setters = Vec::with_capacity(fields.named.len());
-    for field in &fields.named {
-        let Some(ident) = &field.ident else {
-            continue;
-        };
-        let value = option_of(&field.ty).ok_or_else(|| {
-            syn::Error::new_spanned(&field.ty, "a setter's field must be an `Option<T>`")
+    let fields = fields::named(input)?;
+    let only = fields.len() == 1;
+    let mut setters = Vec::with_capacity(fields.len());
+    for field in &fields {
+        let ident = field.ident;
+        let value = option_of(field.ty).ok_or_else(|| {
+            syn::Error::new_spanned(field.ty, "a setter's field must be an `Option<T>`")
         })?;
         let docs = field.attrs.iter().filter(|a| a.path().is_ident("doc"));
-        let vis = &field.vis;
+        let vis = field.vis;
         let body = if only {
             quote!(Self { #ident: ::core::option::Option::Some(value) })
         } else {
             quote!(Self { #ident: ::core::option::Option::Some(value), ..self })
         };
-        let doc = setter_doc(&field.attrs, ident);
+        let doc = setter_doc(field.attrs, ident);
         setters.push(quote! {
             #doc
             #(#docs)*
@@ -45,10 +34,9 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         });
     }
     let ident = &input.ident;
-    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
     Ok(quote! {
         #[automatically_derived]
-        impl #impl_generics #ident #type_generics #where_clause {
+        impl #ident {
             #(#setters)*
         }
     })
