@@ -18,7 +18,9 @@ use super::types::*;
 {% if !imports.is_empty() %}
 use super::{ {% for name in imports %}{{ name }},{% endfor %} };
 {% endif %}
+{% if repo.own_methods %}
 use super::db::Db;
+{% endif %}
 
 {% include "rust/model_row.rs" %}
 
