@@ -196,10 +196,20 @@ pub fn generate_reusing_with(
     previous: impl Fn(&str) -> Option<String> + Sync,
 ) -> Result<GeneratedFiles, CodegenError> {
     let model = view::TypesFile::new(schema)?;
-    let queries = view::QueriesFile::new(schema, &model)?;
-    let relations = view::RelationsFile::new(schema, &model)?;
+    // The views that need only the types are built side by side (each a
+    // tenth of a run's serial part on 500 models); the rest need them.
+    let (queries, relations, statements, migrations) = std::thread::scope(|scope| {
+        let relations = scope.spawn(|| view::RelationsFile::new(schema, &model));
+        let setup = scope.spawn(|| {
+            let statements = setup_statements(&schema.desired);
+            (statements, crate::migrate::embed_all(schema))
+        });
+        let queries = view::QueriesFile::new(schema, &model);
+        let relations = parallel::joined(relations);
+        let (statements, migrations) = parallel::joined(setup);
+        Ok::<_, CodegenError>((queries?, relations?, statements?, migrations))
+    })?;
     let db = view::DbFile::new(schema, &model, queries.as_ref(), relations.as_ref())?;
-    let statements = setup_statements(&schema.desired)?;
     let graphql = if options.graphql && !db.repos.is_empty() {
         Some(view::GraphqlFile::new(
             schema,
@@ -211,7 +221,6 @@ pub fn generate_reusing_with(
     } else {
         None
     };
-    let migrations = crate::migrate::embed_all(schema);
 
     // Every file is a job; the largest (`mod.rs`, `db.rs`) go first, so no
     // thread is left formatting one of them alone at the end.

@@ -1,6 +1,6 @@
-//! Running independent pieces of work on several threads: formatting the
-//! generated files (most of code generation's time) and writing them (most
-//! of a write's time is waiting for the disk).
+//! Running independent pieces of work on several threads: building the
+//! views, formatting the generated files (most of code generation's time)
+//! and writing them (most of a write's time is the kernel's).
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,19 +40,18 @@ where
                 })
             })
             .collect();
-        workers
-            .into_iter()
-            // A worker only panics if `work` does, which is a bug: pass
-            // the panic on rather than lose the other results.
-            .flat_map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+        workers.into_iter().flat_map(joined).collect()
     });
     done.sort_unstable_by_key(|(index, _)| *index);
     done.into_iter().map(|(_, result)| result).collect()
+}
+
+/// What the scoped thread `worker` returned. A worker only panics if its
+/// work does, which is a bug: the panic is passed on rather than lost.
+pub(crate) fn joined<R>(worker: std::thread::ScopedJoinHandle<'_, R>) -> R {
+    worker
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 #[cfg(test)]
