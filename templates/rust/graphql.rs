@@ -1,4 +1,5 @@
 {% import "rust/graphql_values.rs" as values %}
+{% import "rust/expressions.rs" as expressions %}
 //! The schema in GraphQL (`corm::graphql`): how each enum, user-defined
 //! type and model maps to GraphQL, and [`graphql_schema`], which builds the
 //! schema `schema.graphql` (beside this file) describes, over a [`Db`].
@@ -273,7 +274,7 @@ impl corm::graphql::PagedQuery for {{ query.ident }} {
         let {{ param.local }}: {{ param.owned }} = input.get("{{ param.name }}")?;
 {% endfor %}
         Ok(Box::pin(async move {
-            db.{{ query.accessor }}().fetch_page(&STATEMENT, {{ page.values }}, page_size, token.as_ref()).await
+            db.{{ query.accessor }}().fetch_page(&STATEMENT, {% call expressions::tuple(page.values) %}{% endcall %}, page_size, token.as_ref()).await
         }))
     }
 }

@@ -4,6 +4,7 @@
 {% import "rust/aggregate_rows.rs" as aggregate_rows %}
 {% import "rust/running_totals.rs" as totals %}
 {% import "rust/client_rows.rs" as client_rows %}
+{% import "rust/expressions.rs" as expressions %}
 //! {{ item.ident }}: the row, key and patch types of table `{{ repo.table }}`,
 //! how they bind, and the repository.
 {% for path in uses %}
@@ -445,7 +446,7 @@ impl {{ repo.repo }}<'_> {
             idempotent: true,
         };
         self.base
-            .nearest(&INDEX, &STATEMENT, (query, k), (query, k), |row| {{ search.vector }})
+            .nearest(&INDEX, &STATEMENT, (query, k), (query, k), |row| {% call expressions::row_vector(search.vector) %}{% endcall %})
             .await
     }
 {% if let Some(text_method) = search.text_method %}
@@ -469,7 +470,7 @@ impl {{ repo.repo }}<'_> {
         let mut row = row.clone();
 {% for embed in repo.embeds %}
         if row.{{ embed.ident }}.is_none() {
-            if let Some(text) = corm::embed::joined(&[{% for source in embed.sources %}{{ source }}, {% endfor %}]) {
+            if let Some(text) = corm::embed::joined(&[{% for source in embed.sources %}{% call expressions::row_text(source) %}{% endcall %}, {% endfor %}]) {
                 row.{{ embed.ident }} = Some(corm::embed::embed_one::<{{ embed.dimensions }}>(self.db.embedder()?, &text).await?);
             }
         }

@@ -49,13 +49,13 @@ impl {{ query.repo }}<'_> {
             idempotent: true,
         };
 {% if let Some(nearest) = query.nearest %}
-        self.base.reborrow().nearest(&INDEX, &STATEMENT, {{ query.values }}, ({{ nearest.query }}, {{ nearest.k }}), |row| {{ nearest.vector }})
+        self.base.reborrow().nearest(&INDEX, &STATEMENT, {% call expressions::tuple(query.values) %}{% endcall %}, ({{ nearest.query }}, {{ nearest.k }}), |row| {% call expressions::row_vector(nearest.vector) %}{% endcall %})
 {% else if query.single %}
-        self.base.reborrow().fetch_optional(&STATEMENT, {{ query.values }})
+        self.base.reborrow().fetch_optional(&STATEMENT, {% call expressions::tuple(query.values) %}{% endcall %})
 {% else if query.bounded %}
-        self.base.reborrow().fetch_all(&STATEMENT, {{ query.values }})
+        self.base.reborrow().fetch_all(&STATEMENT, {% call expressions::tuple(query.values) %}{% endcall %})
 {% else %}
-        self.base.reborrow().fetch(&STATEMENT, {{ query.values }})
+        self.base.reborrow().fetch(&STATEMENT, {% call expressions::tuple(query.values) %}{% endcall %})
 {% endif %}
     }
 }
@@ -158,8 +158,8 @@ impl {{ aggregate.repo }}<'_> {
         let prepared = statement.prepared(self.base.session()).await?;
 {% if let Some(native) = aggregate.native %}
 {% if aggregate.single %}
-        let mut rows = self.base.stream::<{{ aggregate.read }}>(prepared, {{ aggregate.values }}).await?;
-        let Some({{ aggregate.pattern }}) = rows.try_next().await? else {
+        let mut rows = self.base.stream::<{% call expressions::tuple(aggregate.read) %}{% endcall %}>(prepared, {% call expressions::tuple(aggregate.values) %}{% endcall %}).await?;
+        let Some({% call expressions::tuple(aggregate.pattern) %}{% endcall %}) = rows.try_next().await? else {
             return Err(corm::Error::UnexpectedResult {
                 statement: statement.text().to_owned(),
                 problem: "an aggregate without GROUP BY returned no row".to_owned(),
@@ -171,9 +171,9 @@ impl {{ aggregate.repo }}<'_> {
 {% endfor %}
         })
 {% else %}
-        self.base.stream::<{{ aggregate.read }}>(prepared, {{ aggregate.values }})
+        self.base.stream::<{% call expressions::tuple(aggregate.read) %}{% endcall %}>(prepared, {% call expressions::tuple(aggregate.values) %}{% endcall %})
             .await?
-            .map_ok(|{{ aggregate.pattern }}| {{ aggregate.row }} {
+            .map_ok(|{% call expressions::tuple(aggregate.pattern) %}{% endcall %}| {{ aggregate.row }} {
 {% for field in native.fields %}
                 {% call aggregate_rows::native_field(field) %}{% endcall %},
 {% endfor %}
@@ -183,10 +183,10 @@ impl {{ aggregate.repo }}<'_> {
 {% endif %}
 {% endif %}
 {% if let Some(client) = aggregate.client %}
-        let mut rows = self.base.stream::<{{ aggregate.read }}>(prepared, {{ aggregate.values }}).await?;
+        let mut rows = self.base.stream::<{% call expressions::tuple(aggregate.read) %}{% endcall %}>(prepared, {% call expressions::tuple(aggregate.values) %}{% endcall %}).await?;
 {% if client.group_key.is_empty() %}
         let mut totals = {{ client.totals }}::default();
-        while let Some({{ aggregate.pattern }}) = rows.try_next().await? {
+        while let Some({% call expressions::tuple(aggregate.pattern) %}{% endcall %}) = rows.try_next().await? {
             totals.add({{ client.add_args }});
         }
 {% if client.fallible %}
@@ -204,7 +204,7 @@ impl {{ aggregate.repo }}<'_> {
 {% endif %}
 {% else %}
         let mut groups: std::collections::BTreeMap<{{ client.key_type }}, {{ client.totals }}> = std::collections::BTreeMap::new();
-        while let Some({{ aggregate.pattern }}) = rows.try_next().await? {
+        while let Some({% call expressions::tuple(aggregate.pattern) %}{% endcall %}) = rows.try_next().await? {
             groups
                 .entry({{ client.group_key }})
 {% if client.new_params.is_empty() %}
@@ -292,12 +292,12 @@ impl {{ mutation.repo }}<'_> {
 {% endif %}
 {% match mutation.outcome %}
 {% when Outcome::Done %}
-        self.base.execute_named(&STATEMENT, {{ mutation.values }}).await
+        self.base.execute_named(&STATEMENT, {% call expressions::tuple(mutation.values) %}{% endcall %}).await
 {% when Outcome::Exists %}
-        let rejected = self.base.execute_named_if(&STATEMENT, {{ mutation.values }}).await?;
+        let rejected = self.base.execute_named_if(&STATEMENT, {% call expressions::tuple(mutation.values) %}{% endcall %}).await?;
         Ok(rejected.is_none())
 {% when Outcome::Conditional(current) %}
-        let Some(rejected) = self.base.execute_named_if(&STATEMENT, {{ mutation.values }}).await? else {
+        let Some(rejected) = self.base.execute_named_if(&STATEMENT, {% call expressions::tuple(mutation.values) %}{% endcall %}).await? else {
             return Ok(corm::Conditional::Applied);
         };
         Ok(corm::Conditional::NotApplied({{ current.ident }} {

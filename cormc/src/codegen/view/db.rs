@@ -11,6 +11,7 @@ use super::ident::{bare, field_ident};
 use super::items::{ModelView, PatchView, TypesFile};
 use super::queries::QueriesFile;
 use super::relations::RelationsFile;
+use super::row_field::RowField;
 use crate::codegen::CodegenError;
 use crate::cql::ident::quote;
 use crate::ir;
@@ -129,8 +130,8 @@ pub struct EmbedView {
     pub ident: String,
     /// Its dimension.
     pub dimensions: u32,
-    /// Each source field as an `Option<&str>` expression on `row`.
-    pub sources: Vec<String>,
+    /// Each source field (text), read from `row`.
+    pub sources: Vec<RowField>,
     /// The source fields, for docs (`` `a` and `b` ``).
     pub source_names: String,
 }
@@ -150,8 +151,8 @@ pub struct VectorSearchView {
     pub similarity_function: String,
     /// The vector's dimension.
     pub dimensions: u32,
-    /// How a row gives its vector (`Some(&row.f)` or `row.f.as_ref()`).
-    pub vector: String,
+    /// The vector field, read from `row`.
+    pub vector: RowField,
     /// The statement's text before the table name, as a literal.
     pub head: String,
     /// Its text after the table name, as a literal.
@@ -877,11 +878,7 @@ fn vector_search_views(model: &ir::Model) -> Vec<VectorSearchView> {
                 similarity_function: super::queries::similarity_function(index.similarity)
                     .to_owned(),
                 dimensions: *dimensions,
-                vector: if field.optional {
-                    format!("row.{ident}.as_ref()")
-                } else {
-                    format!("Some(&row.{ident})")
-                },
+                vector: RowField::new(field),
                 cql: format!("{head}<keyspace>.{table}{tail}"),
                 head: format!("{head:?}"),
                 tail: format!("{tail:?}"),
@@ -916,14 +913,7 @@ fn embed_views(model: &ir::Model) -> Vec<EmbedView> {
                 .embed
                 .iter()
                 .filter_map(|name| model.field(name))
-                .map(|source| {
-                    let ident = field_ident(&source.name);
-                    if source.optional {
-                        format!("row.{ident}.as_deref()")
-                    } else {
-                        format!("Some(row.{ident}.as_str())")
-                    }
-                })
+                .map(RowField::new)
                 .collect();
             let names: Vec<String> = field.embed.iter().map(|name| format!("`{name}`")).collect();
             Some(EmbedView {

@@ -185,8 +185,8 @@ pub struct GraphqlPage {
     pub head: String,
     /// The CQL after the table, as a Rust string literal.
     pub tail: String,
-    /// The values bound, as a Rust tuple expression over the arguments.
-    pub values: String,
+    /// The values bound: the items of a Rust tuple over the arguments.
+    pub values: Vec<String>,
 }
 
 /// An argument of a named query.

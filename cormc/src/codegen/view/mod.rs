@@ -13,6 +13,7 @@ mod ident;
 mod items;
 mod queries;
 mod relations;
+mod row_field;
 mod rust_type;
 mod saga;
 mod time_series;
@@ -38,6 +39,7 @@ pub use queries::{
     Compare, Kept, Limit, OrderBy, Outcome, Owned, QueriesFile, Reach, ReadAs, Summand, TotalOp,
 };
 pub use relations::RelationsFile;
+pub use row_field::RowField;
 pub use rust_type::rust_type;
 pub use saga::{SagaView, StepView, saga_view};
 pub use time_series::{SeriesView, series_view};

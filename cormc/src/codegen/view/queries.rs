@@ -23,6 +23,7 @@ use super::TypesFile;
 use super::doc::doc_lines;
 use super::ident::{bare, field_ident};
 use super::items::ModelView;
+use super::row_field::RowField;
 use super::rust_type::rust_type;
 use crate::codegen::CodegenError;
 use crate::cql::ident::quote;
@@ -83,8 +84,8 @@ pub struct QueryView {
     pub statement: StatementView,
     /// The parameters, in order (`limit ?n` included).
     pub params: Vec<ParamView>,
-    /// The values bound, as a Rust tuple expression.
-    pub values: String,
+    /// The values bound: the items of a Rust tuple.
+    pub values: Vec<String>,
     /// The row type (the model, or the partial row of a `select`).
     pub row: String,
     /// The partial row a `select` reads, generated beside the method.
@@ -128,8 +129,8 @@ pub struct NearestView {
     pub query: String,
     /// How many rows: the limit's parameter or number, as an `i32`.
     pub k: String,
-    /// How a row gives its vector (`Some(&row.f)` or `row.f.as_ref()`).
-    pub vector: String,
+    /// The vector field, read from `row`.
+    pub vector: RowField,
 }
 
 /// The row of a query whose `select` names its columns.
@@ -590,18 +591,17 @@ impl StatementView {
     }
 }
 
-/// The Rust tuple expression of `values` (`()` for none).
-pub(super) fn tuple(values: &[String], what: &str) -> Result<String, CodegenError> {
-    if values.len() > MAX_TUPLE {
+/// `items`, the items of a Rust tuple (values, types or patterns; the
+/// templates' `expressions::tuple` writes it), if the driver takes a tuple
+/// that long.
+pub(super) fn tuple(items: Vec<String>, what: &str) -> Result<Vec<String>, CodegenError> {
+    if items.len() > MAX_TUPLE {
         return Err(CodegenError::Unsupported {
             what: what.to_owned(),
             reason: format!("it binds more than {MAX_TUPLE} values"),
         });
     }
-    Ok(match values {
-        [one] => format!("({one},)"),
-        values => format!("({})", values.join(", ")),
-    })
+    Ok(items)
 }
 
 /// The doc lines of a method: the item's doc (or `fallback`), then
@@ -688,7 +688,6 @@ fn query_view(
                 what: what.clone(),
                 reason: format!("`{}` is not a field of `{}`", nearest.field, model.name),
             })?;
-        let ident = field_ident(&field.name);
         nearest_view = Some(NearestView {
             index: format!("{:?}", format!("{}.{}", model.name, field.name)),
             similarity: format!(
@@ -706,11 +705,7 @@ fn query_view(
                     });
                 }
             },
-            vector: if field.optional {
-                format!("row.{ident}.as_ref()")
-            } else {
-                format!("Some(&row.{ident})")
-            },
+            vector: RowField::new(field),
         });
     }
     if !query.order.is_empty() {
@@ -864,7 +859,7 @@ fn query_view(
         statement: StatementView::new(index, &head, &tail),
         many_args: param_views.len() + 2 > MAX_ARGS,
         params: param_views,
-        values: tuple(&values, &what)?,
+        values: tuple(values, &what)?,
         row: partial
             .as_ref()
             .map_or_else(|| view.ident.clone(), |row| row.ident.clone()),

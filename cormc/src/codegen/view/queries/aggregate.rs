@@ -61,12 +61,13 @@ pub struct AggregateView {
     pub params: Vec<ParamView>,
     /// Whether the method takes more arguments than clippy likes.
     pub many_args: bool,
-    /// The values bound, as a Rust tuple expression.
-    pub values: String,
-    /// The type of a row read, as a Rust tuple type.
-    pub read: String,
-    /// The pattern a row read is destructured with.
-    pub pattern: String,
+    /// The values bound: the items of a Rust tuple.
+    pub values: Vec<String>,
+    /// The type of a row read: the items of a Rust tuple type.
+    pub read: Vec<String>,
+    /// The pattern a row read is destructured with: the items of a tuple
+    /// pattern.
+    pub pattern: Vec<String>,
     /// Doc lines of the result row.
     pub row_doc: Vec<String>,
     /// The result row type.
@@ -339,7 +340,7 @@ pub(super) fn aggregate_view(
         statement: StatementView::new(index, &head, &tail),
         many_args: param_views.len() + 2 > MAX_ARGS,
         params: param_views,
-        values: tuple(&values, &what)?,
+        values: tuple(values, &what)?,
         read,
         pattern,
         row_doc: doc_lines(Some(&row_doc), ""),
@@ -455,8 +456,8 @@ fn result_row(
 /// (natively or client-side), and what its docs say.
 struct Read {
     head: String,
-    read: String,
-    pattern: String,
+    read: Vec<String>,
+    pattern: Vec<String>,
     native: Option<NativeView>,
     client: Option<ClientView>,
     details: Vec<String>,
@@ -549,8 +550,8 @@ fn native_read(
     }) {
         details.push("Cassandra's `avg` of a `decimal` is a running mean rounded (half even, to the scale of the values read so far) at every row, so it depends on the order rows are read in; `sum` and `count` are exact.".to_owned());
     }
-    let read = tuple(&read, what)?;
-    let pattern = tuple(&pattern, what)?;
+    let read = tuple(read, what)?;
+    let pattern = tuple(pattern, what)?;
     Ok(Read {
         head: format!("SELECT {} FROM ", selected.join(", ")),
         read,
@@ -598,11 +599,11 @@ fn client_read(
             .map(|name| field_of(model, view, name, what).map(|(_, ty)| ty))
             .transpose()?
             .unwrap_or_default();
-        (format!("({first},)"), "(_,)".to_owned())
+        (vec![first], vec!["_".to_owned()])
     } else {
         let read: Vec<String> = columns.iter().map(|c| c.ty.clone()).collect();
         let locals: Vec<String> = columns.iter().map(|c| c.local.clone()).collect();
-        (tuple(&read, what)?, tuple(&locals, what)?)
+        (tuple(read, what)?, tuple(locals, what)?)
     };
     let mut steps = Vec::new();
     if !aggregate.having.is_empty() {

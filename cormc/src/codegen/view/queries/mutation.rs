@@ -32,8 +32,8 @@ pub struct MutationView {
     pub statement: StatementView,
     /// The parameters, in order.
     pub params: Vec<ParamView>,
-    /// The values bound, as a Rust tuple expression.
-    pub values: String,
+    /// The values bound: the items of a Rust tuple.
+    pub values: Vec<String>,
     /// Whether the values use `now` (an `@on_update(now)` column).
     pub now: bool,
     /// What the method returns.
@@ -275,7 +275,7 @@ pub(super) fn mutation_view(
         },
         many_args: param_views.len() + 1 > MAX_ARGS,
         params: param_views,
-        values: tuple(&values, &what)?,
+        values: tuple(values, &what)?,
         now,
         outcome,
     })
