@@ -1,4 +1,5 @@
-{#- Rust expressions: tuples, and reads of a row's fields (`RowField`s). #}
+{#- Rust expressions: tuples, arguments, and reads of a row's fields
+    (`RowField`s). #}
 
 {#- A tuple of `items` (values, types or patterns): `()`, `(a,)`, `(a, b)`. #}
 {% macro tuple(items) -%}
@@ -13,4 +14,9 @@
 {#- The text field as an `Option<&str>`. #}
 {% macro row_text(field) -%}
 {% if field.optional %}row.{{ field.ident }}.as_deref(){% else %}Some(row.{{ field.ident }}.as_str()){% endif %}
+{%- endmacro %}
+
+{#- `args`, separated by commas: `&a`, `b.as_deref()`, `c.as_ref()`. #}
+{% macro arguments(args) -%}
+{% for arg in args.iter() %}{% match arg.pass %}{% when Pass::Ref %}&{{ arg.local }}{% when Pass::AsDeref %}{{ arg.local }}.as_deref(){% when Pass::AsRef %}{{ arg.local }}.as_ref(){% endmatch %}{% if !loop.last %}, {% endif %}{% endfor %}
 {%- endmacro %}

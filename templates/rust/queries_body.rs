@@ -187,7 +187,7 @@ impl {{ aggregate.repo }}<'_> {
 {% if client.group_key.is_empty() %}
         let mut totals = {{ client.totals }}::default();
         while let Some({% call expressions::tuple(aggregate.pattern) %}{% endcall %}) = rows.try_next().await? {
-            totals.add({{ client.add_args }});
+            totals.add({% call expressions::arguments(client.add_args) %}{% endcall %});
         }
 {% if client.fallible %}
         let row = totals.finish().map_err(|problem| corm::Error::UnexpectedResult {
@@ -210,9 +210,9 @@ impl {{ aggregate.repo }}<'_> {
 {% if client.new_params.is_empty() %}
                 .or_default()
 {% else %}
-                .or_insert_with(|| {{ client.totals }}::new({{ client.new_args }}))
+                .or_insert_with(|| {{ client.totals }}::new({% call expressions::arguments(client.new_args) %}{% endcall %}))
 {% endif %}
-                .add({{ client.add_args }});
+                .add({% call expressions::arguments(client.add_args) %}{% endcall %});
         }
         let mut results = Vec::with_capacity(groups.len());
         for (key, totals) in groups {

@@ -5,8 +5,8 @@ use askama::Template;
 
 use super::view::{
     Bound, Check, ClusteredView, Compare, DbFile, Kept, Limit, ModelView, OrderBy, Outcome, Owned,
-    QueriesFile, Reach, ReadAs, RelationsFile, RepoView, SpecView, Summand, TotalOp, TypesFile,
-    UniqueParam,
+    Pass, QueriesFile, Reach, ReadAs, RelationsFile, RepoView, SpecView, Summand, TotalOp,
+    TypesFile, UniqueParam,
 };
 
 /// `mod.rs`: the module declarations and re-exports, and the schema's DDL.

@@ -36,7 +36,8 @@ pub use items::{
     TypesFile, UdtView, VariantView,
 };
 pub use queries::{
-    Compare, Kept, Limit, OrderBy, Outcome, Owned, QueriesFile, Reach, ReadAs, Summand, TotalOp,
+    Argument, Compare, Kept, Limit, OrderBy, Outcome, Owned, Pass, QueriesFile, Reach, ReadAs,
+    Summand, TotalOp,
 };
 pub use relations::RelationsFile;
 pub use row_field::RowField;

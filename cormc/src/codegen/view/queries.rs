@@ -30,7 +30,8 @@ use crate::cql::ident::quote;
 use crate::ir::{self, Literal, Operand, Operator, Scalar, Type};
 
 pub use aggregate::{
-    AggregateView, Compare, Kept, Limit, OrderBy, Owned, Reach, ReadAs, Summand, TotalOp,
+    AggregateView, Argument, Compare, Kept, Limit, OrderBy, Owned, Pass, Reach, ReadAs, Summand,
+    TotalOp,
 };
 pub use mutation::{MutationView, Outcome};
 

@@ -23,10 +23,12 @@
 //!   has no order, `min`/`max` of types without an order in Rust, and
 //!   ordering by an optional float.
 
+mod argument;
 mod having;
 mod ordering;
 mod running_total;
 
+pub use argument::{Argument, Pass};
 pub use having::{Condition, Reach};
 pub use ordering::{OrderBy, Ordering};
 pub use running_total::{Compare, Kept, Owned, RunningTotal, Summand, TotalOp};
@@ -149,11 +151,11 @@ pub struct ClientView {
     /// (none: `Totals` is `Default`).
     pub new_params: Vec<ParamView>,
     /// The arguments of `Totals::new` in the read loop.
-    pub new_args: String,
+    pub new_args: Vec<Argument>,
     /// The parameters of `Totals::add`.
     pub add_params: Vec<ParamView>,
     /// The arguments of `Totals::add` in the read loop.
-    pub add_args: String,
+    pub add_args: Vec<Argument>,
     /// The running total of each selected item: how `new`, `add` and
     /// `finish` treat it.
     pub running: Vec<RunningTotal>,
@@ -905,7 +907,6 @@ fn client_view(
         });
         add_args.push(arg);
     }
-    let add_args = add_args.join(", ");
     let new_params: Vec<ParamView> = seeds
         .iter()
         .map(|(local, ty)| ParamView {
@@ -915,9 +916,8 @@ fn client_view(
         .collect();
     let new_args = seeds
         .iter()
-        .map(|(local, _)| format!("&{local}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+        .map(|(local, _)| Argument::new(local, Pass::Ref))
+        .collect();
 
     let AfterTotals {
         having,
@@ -1089,13 +1089,19 @@ fn after_totals(
 /// How the read loop passes a column's value to `add` and `new`: the
 /// parameter's type and the argument (`optional`: the column's `Option`, as
 /// an `Option` of a reference).
-fn column_param(column: &ReadColumn, optional: bool) -> (String, String) {
+fn column_param(column: &ReadColumn, optional: bool) -> (String, Argument) {
     let local = &column.local;
     match (column.kind, optional) {
-        (Kind::Text, false) => ("&str".to_owned(), format!("&{local}")),
-        (Kind::Blob, false) => ("&[u8]".to_owned(), format!("&{local}")),
-        (Kind::Text, true) => ("Option<&str>".to_owned(), format!("{local}.as_deref()")),
-        (Kind::Blob, true) => ("Option<&[u8]>".to_owned(), format!("{local}.as_deref()")),
+        (Kind::Text, false) => ("&str".to_owned(), Argument::new(local, Pass::Ref)),
+        (Kind::Blob, false) => ("&[u8]".to_owned(), Argument::new(local, Pass::Ref)),
+        (Kind::Text, true) => (
+            "Option<&str>".to_owned(),
+            Argument::new(local, Pass::AsDeref),
+        ),
+        (Kind::Blob, true) => (
+            "Option<&[u8]>".to_owned(),
+            Argument::new(local, Pass::AsDeref),
+        ),
         (
             Kind::Copy | Kind::Enum | Kind::OpenEnum | Kind::Float | Kind::Exact | Kind::Other,
             true,
@@ -1105,12 +1111,15 @@ fn column_param(column: &ReadColumn, optional: bool) -> (String, String) {
                 .strip_prefix("Option<")
                 .and_then(|ty| ty.strip_suffix('>'))
                 .unwrap_or(&column.ty);
-            (format!("Option<&{inner}>"), format!("{local}.as_ref()"))
+            (
+                format!("Option<&{inner}>"),
+                Argument::new(local, Pass::AsRef),
+            )
         }
         (
             Kind::Copy | Kind::Enum | Kind::OpenEnum | Kind::Float | Kind::Exact | Kind::Other,
             false,
-        ) => (format!("&{}", column.ty), format!("&{local}")),
+        ) => (format!("&{}", column.ty), Argument::new(local, Pass::Ref)),
     }
 }
 
