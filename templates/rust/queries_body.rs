@@ -108,7 +108,7 @@ impl {{ client.totals }} {
 
 {% if client.fallible %}
     /// The group's result row; `Err` says which value does not fit its type.
-    fn finish(self, {{ client.key_param }}) -> Result<{{ aggregate.row }}, &'static str> {
+    fn finish(self{% if !client.grouped.is_empty() %}, {% call expressions::grouped(client.grouped) %}{% endcall %}: {% call expressions::grouped(client.key_types) %}{% endcall %}{% endif %}) -> Result<{{ aggregate.row }}, &'static str> {
         Ok({{ aggregate.row }} {
 {% for field in client.grouped %}
             {{ field }},
@@ -119,7 +119,7 @@ impl {{ client.totals }} {
         })
     }
 {% else %}
-    fn finish(self, {{ client.key_param }}) -> {{ aggregate.row }} {
+    fn finish(self{% if !client.grouped.is_empty() %}, {% call expressions::grouped(client.grouped) %}{% endcall %}: {% call expressions::grouped(client.key_types) %}{% endcall %}{% endif %}) -> {{ aggregate.row }} {
         {{ aggregate.row }} {
 {% for field in client.grouped %}
             {{ field }},
@@ -203,10 +203,10 @@ impl {{ aggregate.repo }}<'_> {
         Ok(row)
 {% endif %}
 {% else %}
-        let mut groups: std::collections::BTreeMap<{{ client.key_type }}, {{ client.totals }}> = std::collections::BTreeMap::new();
+        let mut groups: std::collections::BTreeMap<{% call expressions::grouped(client.key_types) %}{% endcall %}, {{ client.totals }}> = std::collections::BTreeMap::new();
         while let Some({% call expressions::tuple(aggregate.pattern) %}{% endcall %}) = rows.try_next().await? {
             groups
-                .entry({{ client.group_key }})
+                .entry({% call expressions::group_key(client.group_key) %}{% endcall %})
 {% if client.new_params.is_empty() %}
                 .or_default()
 {% else %}

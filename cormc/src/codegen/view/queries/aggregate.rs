@@ -24,11 +24,14 @@
 //!   ordering by an optional float.
 
 mod argument;
+mod group_key;
 mod having;
 mod ordering;
 mod running_total;
 
 pub use argument::{Argument, Pass};
+pub use group_key::KeyPart;
+use group_key::group_key;
 pub use having::{Condition, Reach};
 pub use ordering::{OrderBy, Ordering};
 pub use running_total::{Compare, Kept, Owned, RunningTotal, Summand, TotalOp};
@@ -142,11 +145,9 @@ pub struct ClientView {
     /// Its fields.
     pub totals_fields: Vec<ItemView>,
     /// The group key of a row read (empty without `group by`).
-    pub group_key: String,
-    /// The group key type (empty without `group by`).
-    pub key_type: String,
-    /// `finish`'s key parameter, `name: Type` (empty without `group by`).
-    pub key_param: String,
+    pub group_key: Vec<KeyPart>,
+    /// The types of its parts.
+    pub key_types: Vec<String>,
     /// The parameters of `Totals::new`, the values that seed `min`/`max`
     /// (none: `Totals` is `Default`).
     pub new_params: Vec<ParamView>,
@@ -883,17 +884,9 @@ fn client_view(
             )));
         }
     }
-    let GroupKey {
-        group_key,
-        key_type,
-        key_param,
-    } = group_key(
-        &key_locals,
-        &key_types,
-        &fields[..grouped],
-        &columns,
-        |local: &str| used.iter().any(|u| u == local) || seeds.iter().any(|(s, _)| s == local),
-    );
+    let group_key = group_key(&key_locals, &columns, |local: &str| {
+        used.iter().any(|u| u == local) || seeds.iter().any(|(s, _)| s == local)
+    });
     let mut add_params = Vec::new();
     let mut add_args = Vec::new();
     for column in used
@@ -930,8 +923,7 @@ fn client_view(
             totals: format!("{row}Totals"),
             totals_fields,
             group_key,
-            key_type,
-            key_param,
+            key_types,
             new_params,
             new_args,
             add_params,
@@ -948,75 +940,6 @@ fn client_view(
         },
         columns,
     ))
-}
-
-/// A client-side aggregate's group key, as the read loop makes it and
-/// `finish` takes it.
-struct GroupKey {
-    /// The key of a row read (empty without `group by`).
-    group_key: String,
-    /// Its type (empty without `group by`).
-    key_type: String,
-    /// `finish`'s key parameter (empty without `group by`).
-    key_param: String,
-}
-
-/// The group key made of `key_locals` (of types `key_types`; the fields
-/// `grouped` of the result row): the read loop passes references, so a
-/// part that `add` or `new` also reads (`reads_local`) is cloned into the
-/// key (copied, when `Copy`).
-fn group_key(
-    key_locals: &[String],
-    key_types: &[String],
-    grouped: &[GroupView],
-    columns: &[ReadColumn],
-    reads_local: impl Fn(&str) -> bool,
-) -> GroupKey {
-    let copied = |local: &str| {
-        columns
-            .iter()
-            .any(|c| c.local == local && matches!(c.kind, Kind::Copy | Kind::Enum | Kind::Float))
-    };
-    let key_parts: Vec<String> = key_locals
-        .iter()
-        .map(|local| {
-            if reads_local(local) && !copied(local) {
-                format!("Clone::clone(&{local})")
-            } else {
-                local.clone()
-            }
-        })
-        .collect();
-    let (group_key, key_type, key_param) = match key_parts.as_slice() {
-        [] => (String::new(), String::new(), String::new()),
-        [one] => (
-            one.clone(),
-            key_types.join(""),
-            format!(
-                "{}: {}",
-                grouped.first().map_or("", |field| field.ident.as_str()),
-                key_types.join("")
-            ),
-        ),
-        parts => (
-            format!("({})", parts.join(", ")),
-            format!("({})", key_types.join(", ")),
-            format!(
-                "({}): ({})",
-                grouped
-                    .iter()
-                    .map(|f| f.ident.clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                key_types.join(", ")
-            ),
-        ),
-    };
-    GroupKey {
-        group_key,
-        key_type,
-        key_param,
-    }
 }
 
 /// What a client-side aggregate does with its finished rows.
