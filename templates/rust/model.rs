@@ -5,6 +5,7 @@
 {% import "rust/running_totals.rs" as totals %}
 {% import "rust/client_rows.rs" as client_rows %}
 {% import "rust/expressions.rs" as expressions %}
+{% import "rust/key_bindings.rs" as key_bindings %}
 //! {{ item.ident }}: the row, key and patch types of table `{{ repo.table }}`,
 //! how they bind, and the repository.
 {% for path in uses %}

@@ -17,7 +17,7 @@ impl {{ repo.repo }}<'_> {
             idempotent: true,
         };
         let table = self.db.{{ loader.target_accessor }}().statements().table();
-        let values = {{ loader.input_key.as_option }};
+        let values = {% call key_bindings::values_option(loader.input_key) %}{% endcall %};
         self.base.reborrow().fetch_related_{% if loader.many %}all{% else %}optional{% endif %}(&STATEMENT, table, values)
     }
 
@@ -39,22 +39,14 @@ impl {{ repo.repo }}<'_> {
         impl corm::loader::Relation for {{ loader.relation_ident }} {
             type Input = {{ loader.input_ty }};
             type Row = {{ loader.row }};
-            type Key<'k> = {{ loader.key_ty }};
+            type Key<'k> = {% call key_bindings::key_type(loader.input_key, loader.key_types) %}{% endcall %};
             fn input_key({{ loader.input }}: &{{ loader.input_ty }}) -> Option<Self::Key<'_>> {
-{% if let Some(guard) = loader.input_key.guard %}
-                let {{ guard.pattern }} = {{ guard.value }} else {
-                    return None;
-                };
-{% endif %}
-                Some({{ loader.input_key.key }})
+{% call key_bindings::guard(loader.input_key) %}{% endcall %}
+                Some({% call key_bindings::key(loader.input_key) %}{% endcall %})
             }
             fn row_key(row: &{{ loader.row }}) -> Option<Self::Key<'_>> {
-{% if let Some(guard) = loader.row_key.guard %}
-                let {{ guard.pattern }} = {{ guard.value }} else {
-                    return None;
-                };
-{% endif %}
-                Some({{ loader.row_key.key }})
+{% call key_bindings::guard(loader.row_key) %}{% endcall %}
+                Some({% call key_bindings::key(loader.row_key) %}{% endcall %})
             }
         }
         let table = self.db.{{ loader.target_accessor }}().statements().table();

@@ -11,6 +11,7 @@ pub mod generated_names;
 mod graphql;
 mod ident;
 mod items;
+mod key_binding;
 mod queries;
 mod relations;
 mod row_field;
@@ -35,6 +36,7 @@ pub use items::{
     EnumView, FieldView, KeyView, LOGGED_MODEL_USES, MODEL_USES, ModelView, PatchView, SERIES_USES,
     TypesFile, UdtView, VariantView,
 };
+pub use key_binding::{KeyBinding, KeyField};
 pub use queries::{
     Argument, Compare, Kept, Limit, OrderBy, Outcome, Owned, Pass, QueriesFile, Reach, ReadAs,
     Summand, TotalOp,

@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 
 use super::TypesFile;
 use super::ident::{bare, field_ident, type_ident};
+use super::key_binding::KeyBinding;
 use super::rust_type::rust_type;
 use crate::codegen::CodegenError;
 use crate::cql::ident::quote;
@@ -138,35 +139,10 @@ pub struct LoaderView {
     /// `corm::loader::Relation` (`Keys`, or `Keys2`… when a type the
     /// implementation names is called that).
     pub relation_ident: String,
-    /// The type of the key both sides hold, borrowed for `'k`
-    /// (`&'k corm::Uuid`, `(&'k corm::Uuid, corm::CqlTimestamp)`).
-    pub key_ty: String,
-}
-
-/// A key read from a row or input: the key expression (a reference, or a
-/// tuple of references) and, when some of its fields are optional, the
-/// `let … else` that binds their values first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyBinding {
-    /// `let <pattern> = <value> else { … };`, when a field is optional.
-    pub guard: Option<Guard>,
-    /// The key, as a Rust expression: `&row.a`, `(&row.a, &row.b)`, or
-    /// the guard's bindings.
-    pub key: String,
-    /// The key as the bound values of a statement (a tuple).
-    pub values: String,
-    /// The values as an `Option` expression, `None` when a field of the
-    /// key is `None`.
-    pub as_option: String,
-}
-
-/// The refutable binding of a key with optional fields.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Guard {
-    /// The pattern (`Some(a)`, `(Some(a), b)`).
-    pub pattern: String,
-    /// The value matched (`&row.a`, `(&row.a, &row.b)`).
-    pub value: String,
+    /// The types of the parts of the key both sides hold, borrowed for
+    /// `'k` (`&'k corm::Uuid`, `corm::CqlTimestamp`): bare or a tuple, as
+    /// the key is.
+    pub key_types: Vec<String>,
 }
 
 impl RelationsFile {
@@ -454,17 +430,12 @@ fn loader_view(
     // values, so a key of one column is a 1-tuple; an `IN` read binds the
     // bare values as a list.
     let key_is_row = in_where.is_none();
-    let input_key = key_binding(input, &access.input_fields, key_is_row);
-    let row_key = key_binding("row", &access.columns, key_is_row);
-    let key_ty = match key_parts.as_slice() {
-        [one] if !key_is_row => one.clone(),
-        [one] => format!("({one},)"),
-        _ => format!("({})", key_parts.join(", ")),
-    };
+    let input_key = KeyBinding::new(input, &access.input_fields, key_is_row, LOCALS);
+    let row_key = KeyBinding::new("row", &access.columns, key_is_row, LOCALS);
     let input_ty = type_ident(&model.name);
     let row = type_ident(&target.name);
     let relation_ident = local_type_ident("Keys", |name| {
-        name == input_ty || name == row || key_ty.contains(name)
+        name == input_ty || name == row || key_parts.iter().any(|ty| ty.contains(name))
     });
     let key = |offset: usize| match 2 * index + offset {
         0 => "corm::loader::RELATION_STATEMENTS".to_owned(),
@@ -491,7 +462,7 @@ fn loader_view(
         input_key,
         row_key,
         relation_ident,
-        key_ty,
+        key_types: key_parts,
         scoped,
     })
 }
@@ -540,101 +511,6 @@ fn scoped_loader(
         row: row(target),
         strip: true,
     })
-}
-
-/// The key `fields` of the value `var` hold.
-///
-/// Each part of the key is a reference to the field, except for a
-/// `timestamp`: Cassandra keeps milliseconds, so a key in memory with a
-/// finer time must compare equal to the row it wrote, and its part is the
-/// driver's `CqlTimestamp` (milliseconds, ordered, and bound as a
-/// `timestamp`). With `key_is_row`, the key is a tuple even of one part (it
-/// is bound as a statement's values).
-fn key_binding(var: &str, fields: &[&ir::Field], key_is_row: bool) -> KeyBinding {
-    let optional = fields.iter().any(|field| field.optional);
-    // What each part reads: the field, or the local a guard bound it to.
-    let sources: Vec<String> = fields
-        .iter()
-        .map(|field| {
-            let ident = field_ident(&field.name);
-            if !optional {
-                format!("{var}.{ident}")
-            } else if LOCALS.contains(&bare(&ident)) {
-                format!("{}_key", bare(&ident))
-            } else {
-                ident
-            }
-        })
-        .collect();
-    // Each part of the key, and whether it is a reference.
-    let parts: Vec<(String, bool)> = fields
-        .iter()
-        .zip(&sources)
-        .map(|(field, source)| {
-            let millis = matches!(field.ty, Type::Scalar(Scalar::Timestamp));
-            match (millis, optional) {
-                (true, _) => (
-                    format!("corm::CqlTimestamp({source}.timestamp_millis())"),
-                    false,
-                ),
-                (false, false) => (format!("&{source}"), true),
-                (false, true) => (source.clone(), true),
-            }
-        })
-        .collect();
-    let tuple = |items: Vec<String>| match items.as_slice() {
-        [one] => one.clone(),
-        _ => format!("({})", items.join(", ")),
-    };
-    let values = match parts.as_slice() {
-        [(part, _)] => format!("({part},)"),
-        _ => tuple(parts.iter().map(|(part, _)| part.clone()).collect()),
-    };
-    let key = if key_is_row {
-        values.clone()
-    } else {
-        tuple(parts.iter().map(|(part, _)| part.clone()).collect())
-    };
-    let guard = optional.then(|| Guard {
-        pattern: tuple(
-            fields
-                .iter()
-                .zip(&sources)
-                .map(|(field, local)| {
-                    if field.optional {
-                        format!("Some({local})")
-                    } else {
-                        local.clone()
-                    }
-                })
-                .collect(),
-        ),
-        value: tuple(
-            fields
-                .iter()
-                .map(|field| format!("&{var}.{}", field_ident(&field.name)))
-                .collect(),
-        ),
-    });
-    // The values as an `Option`: `None` when the guard does not match
-    // (`Option::map` on the one field when the key is one optional field).
-    let as_option = match (&guard, fields, sources.as_slice()) {
-        (None, _, _) => format!("Some({values})"),
-        (Some(_), [field], [local]) => format!(
-            "{var}.{}.as_ref().map(|{local}| {values})",
-            field_ident(&field.name)
-        ),
-        (Some(guard), _, _) => format!(
-            "if let {} = {} {{ Some({values}) }} else {{ None }}",
-            guard.pattern, guard.value
-        ),
-    };
-    KeyBinding {
-        guard,
-        key,
-        values,
-        as_option,
-    }
 }
 
 /// The doc lines of the one-row and the batched loader.
@@ -812,8 +688,19 @@ mod tests {
             loader.in_where.as_deref(),
             Some("\" WHERE author_id IN ?\"")
         );
-        assert_eq!(loader.input_key.key, "&parent.id");
-        assert_eq!(loader.row_key.key, "&row.author_id");
+        // An `IN` read binds the bare key: `&parent.id`, `&row.author_id`.
+        let read = |key: &KeyBinding| {
+            let parts: Vec<String> = key.parts.iter().map(|part| part.ident.clone()).collect();
+            (key.var.clone(), parts, key.guarded, key.as_row)
+        };
+        assert_eq!(
+            read(&loader.input_key),
+            ("parent".to_owned(), vec!["id".to_owned()], false, false)
+        );
+        assert_eq!(
+            read(&loader.row_key),
+            ("row".to_owned(), vec!["author_id".to_owned()], false, false)
+        );
     }
 
     #[test]
@@ -825,7 +712,7 @@ mod tests {
         .unwrap();
         let loader = &file.repos[0].loaders[0];
         assert_eq!(loader.relation_ident, "Keys");
-        assert_eq!(loader.key_ty, "&'k corm::Uuid");
+        assert_eq!(loader.key_types, ["&'k corm::Uuid"]);
         let file = view(
             "model Keys { id: uuid\n key (id) }\n\
              model Keys2 { id: uuid\n at: timestamp\n key (id, at) }\n\
@@ -842,8 +729,20 @@ mod tests {
         // A key read with `IN` is bound bare; one bound as a row (one
         // request per key) is a tuple; a timestamp is compared in
         // milliseconds.
-        assert_eq!(loaders[0].key_ty, "&'k corm::Uuid");
-        assert_eq!(loaders[1].key_ty, "(&'k corm::Uuid, corm::CqlTimestamp)");
+        assert_eq!(loaders[0].key_types, ["&'k corm::Uuid"]);
+        assert!(!loaders[0].input_key.as_row);
+        assert_eq!(
+            loaders[1].key_types,
+            ["&'k corm::Uuid", "corm::CqlTimestamp"]
+        );
+        assert!(loaders[1].input_key.as_row);
+        let millis: Vec<bool> = loaders[1]
+            .input_key
+            .parts
+            .iter()
+            .map(|p| p.millis)
+            .collect();
+        assert_eq!(millis, [false, true]);
     }
 
     #[test]
@@ -877,11 +776,13 @@ mod tests {
         .unwrap()
         .unwrap();
         let key = &file.repos[0].loaders[0].input_key;
-        let guard = key.guard.as_ref().unwrap();
-        assert_eq!(
-            (guard.pattern.as_str(), guard.value.as_str()),
-            ("Some(author)", "&child.author")
-        );
-        assert_eq!(key.values, "(author,)");
+        // Bound by `let Some(author) = &child.author else { … };`, bound
+        // to the one-row read as `(author,)` and compared bare by the
+        // batched `IN` read (the template writes them; the snapshots show
+        // them).
+        assert!(key.guarded && !key.as_row);
+        assert_eq!(key.var, "child");
+        let part = &key.parts[0];
+        assert_eq!((part.local.as_str(), part.optional), ("author", true));
     }
 }
