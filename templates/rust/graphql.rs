@@ -294,7 +294,7 @@ impl corm::graphql::NamedQuery for {{ query.ident }} {
         let {{ param.local }}: {{ param.owned }} = input.get("{{ param.name }}")?;
 {% endfor %}
         Ok(Box::pin(async move {
-            db.{{ query.accessor }}().{{ query.method }}({% for param in query.params %}{{ param.pass }},{% endfor %}).await{% if query.partial.is_some() %}.map(corm::graphql::Values){% endif %}
+            db.{{ query.accessor }}().{{ query.method }}({% for param in query.params %}{% if param.borrowed %}&{% endif %}{{ param.local }},{% endfor %}).await{% if query.partial.is_some() %}.map(corm::graphql::Values){% endif %}
         }))
     }
 }
@@ -328,7 +328,7 @@ impl corm::graphql::NamedQuery for {{ aggregate.ident }} {
         let {{ param.local }}: {{ param.owned }} = input.get("{{ param.name }}")?;
 {% endfor %}
         Ok(Box::pin(async move {
-            db.{{ aggregate.accessor }}().{{ aggregate.method }}({% for param in aggregate.params %}{{ param.pass }},{% endfor %}).await.map(corm::graphql::Values)
+            db.{{ aggregate.accessor }}().{{ aggregate.method }}({% for param in aggregate.params %}{% if param.borrowed %}&{% endif %}{{ param.local }},{% endfor %}).await.map(corm::graphql::Values)
         }))
     }
 }

@@ -198,8 +198,8 @@ pub struct GraphqlParam {
     pub local: String,
     /// The owned Rust type read from the client's value.
     pub owned: String,
-    /// How the method takes it: `local` or `&local`.
-    pub pass: String,
+    /// Whether the method borrows it (`&local`) rather than taking it.
+    pub borrowed: bool,
     /// The GraphQL input type.
     pub graphql: String,
 }
@@ -865,20 +865,19 @@ fn graphql_params(
                 .ty
                 .strip_prefix("&'s ")
                 .or_else(|| param.ty.strip_prefix('&'));
-            let (owned, pass) = match borrowed {
-                Some("str") => ("String".to_owned(), format!("&{}", param.ident)),
-                Some(slice) if slice.starts_with('[') => (
-                    format!("Vec<{}>", &slice[1..slice.len() - 1]),
-                    format!("&{}", param.ident),
-                ),
-                Some(other) => (other.to_owned(), format!("&{}", param.ident)),
-                None => (param.ty.clone(), param.ident.clone()),
+            let owned = match borrowed {
+                Some("str") => "String".to_owned(),
+                Some(slice) if slice.starts_with('[') => {
+                    format!("Vec<{}>", &slice[1..slice.len() - 1])
+                }
+                Some(other) => other.to_owned(),
+                None => param.ty.clone(),
             };
             Some(GraphqlParam {
                 name: field_name(&ir.name),
                 local: param.ident.clone(),
                 owned,
-                pass,
+                borrowed: borrowed.is_some(),
                 graphql,
             })
         })
