@@ -50,9 +50,29 @@ pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
+/// The local `name` (`snake_case`) is bound to in a generated body whose
+/// own locals are `taken`: its name, or when that is taken, its name and
+/// `suffix` (`id` → `id_`, `id_key`).
+#[must_use]
+pub fn local_apart(name: &str, taken: &[&str], suffix: &str) -> String {
+    let ident = field_ident(name);
+    if taken.contains(&bare(&ident)) {
+        format!("{}{suffix}", bare(&ident))
+    } else {
+        ident
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locals_apart_from_the_bodys_own() {
+        assert_eq!(local_apart("row", &["row", "rows"], "_"), "row_");
+        assert_eq!(local_apart("type", &["type"], "_key"), "type_key");
+        assert_eq!(local_apart("author", &["row"], "_"), "author");
+    }
 
     #[test]
     fn keywords() {

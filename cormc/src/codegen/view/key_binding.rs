@@ -12,7 +12,7 @@
 
 use crate::ir::{self, Scalar, Type};
 
-use super::ident::{bare, field_ident};
+use super::ident::{field_ident, local_apart};
 
 /// A key read from a row or input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,19 +51,11 @@ impl KeyBinding {
     pub(super) fn new(var: &str, fields: &[&ir::Field], as_row: bool, locals: &[&str]) -> Self {
         let parts = fields
             .iter()
-            .map(|field| {
-                let ident = field_ident(&field.name);
-                let local = if locals.contains(&bare(&ident)) {
-                    format!("{}_key", bare(&ident))
-                } else {
-                    ident.clone()
-                };
-                KeyField {
-                    ident,
-                    local,
-                    optional: field.optional,
-                    millis: matches!(field.ty, Type::Scalar(Scalar::Timestamp)),
-                }
+            .map(|field| KeyField {
+                ident: field_ident(&field.name),
+                local: local_apart(&field.name, locals, "_key"),
+                optional: field.optional,
+                millis: matches!(field.ty, Type::Scalar(Scalar::Timestamp)),
             })
             .collect();
         Self {

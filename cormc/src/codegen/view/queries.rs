@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use super::TypesFile;
 use super::doc::doc_lines;
-use super::ident::{bare, field_ident};
+use super::ident::{bare, field_ident, local_apart};
 use super::items::ModelView;
 use super::row_field::RowField;
 use super::rust_type::rust_type;
@@ -412,15 +412,7 @@ pub(super) fn param_type(
 pub(super) fn param_idents(params: &[ir::Param]) -> Vec<(String, &ir::Param)> {
     params
         .iter()
-        .map(|param| {
-            let ident = field_ident(&param.name);
-            let ident = if LOCALS.contains(&bare(&ident)) {
-                format!("{}_", bare(&ident))
-            } else {
-                ident
-            };
-            (ident, param)
-        })
+        .map(|param| (local_apart(&param.name, LOCALS, "_"), param))
         .collect()
 }
 

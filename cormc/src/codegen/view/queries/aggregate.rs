@@ -45,7 +45,7 @@ use crate::codegen::CodegenError;
 use crate::codegen::view::TypesFile;
 use crate::codegen::view::doc::doc_lines;
 use crate::codegen::view::generated_names::MODEL_TYPE_SUFFIXES;
-use crate::codegen::view::ident::{bare, field_ident, type_ident};
+use crate::codegen::view::ident::{bare, field_ident, local_apart, type_ident};
 use crate::codegen::view::items::ModelView;
 use crate::codegen::view::rust_type::rust_type;
 use crate::cql::ident::quote;
@@ -1058,9 +1058,9 @@ fn join_and(items: &[String]) -> String {
 /// The local of a column in the read loop: its name, with a trailing `_`
 /// when the method body uses that name.
 fn local_ident(name: &str) -> String {
-    let ident = field_ident(name);
-    if super::LOCALS.contains(&bare(&ident)) || bare(&ident) == "current" {
-        format!("{}_", bare(&ident))
+    let ident = local_apart(name, super::LOCALS, "_");
+    if ident == "current" {
+        "current_".to_owned()
     } else {
         ident
     }
