@@ -1,3 +1,4 @@
+{% import "rust/expressions.rs" as expressions %}
 {#- A relation's key (`KeyBinding`) read from its input or a loaded row. #}
 
 {#- One part of the key `b`: a reference to the field (or the local a
@@ -44,5 +45,5 @@
 
 {#- The key's type, of the parts' `types`: bare or a tuple, as the key is. #}
 {% macro key_type(b, types) -%}
-{% if b.as_row || types.len() > 1 %}({% for t in types.iter() %}{{ t }}{% if loop.first && loop.last %},{% else if !loop.last %}, {% endif %}{% endfor %}){% else %}{% for t in types.iter() %}{{ t }}{% endfor %}{% endif %}
+{% if b.as_row %}{% call expressions::tuple(types) %}{% endcall %}{% else %}{% call expressions::grouped(types) %}{% endcall %}{% endif %}
 {%- endmacro %}
