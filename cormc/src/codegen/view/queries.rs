@@ -587,7 +587,10 @@ impl StatementView {
 /// `items`, the items of a Rust tuple (values, types or patterns; the
 /// templates' `expressions::tuple` writes it), if the driver takes a tuple
 /// that long.
-pub(super) fn tuple(items: Vec<String>, what: &str) -> Result<Vec<String>, CodegenError> {
+pub(super) fn within_tuple_limit(
+    items: Vec<String>,
+    what: &str,
+) -> Result<Vec<String>, CodegenError> {
     if items.len() > MAX_TUPLE {
         return Err(CodegenError::Unsupported {
             what: what.to_owned(),
@@ -852,7 +855,7 @@ fn query_view(
         statement: StatementView::new(index, &head, &tail),
         many_args: param_views.len() + 2 > MAX_ARGS,
         params: param_views,
-        values: tuple(values, &what)?,
+        values: within_tuple_limit(values, &what)?,
         row: partial
             .as_ref()
             .map_or_else(|| view.ident.clone(), |row| row.ident.clone()),

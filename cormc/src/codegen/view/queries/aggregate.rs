@@ -39,7 +39,7 @@ use running_total::{RunningTotals, Selected, running_total};
 
 use super::{
     Kind, MAX_ARGS, ParamView, StatementView, column, method_doc, param_ident, param_idents,
-    param_type, tuple, type_uses, where_clause,
+    param_type, type_uses, where_clause, within_tuple_limit,
 };
 use crate::codegen::CodegenError;
 use crate::codegen::view::TypesFile;
@@ -343,7 +343,7 @@ pub(super) fn aggregate_view(
         statement: StatementView::new(index, &head, &tail),
         many_args: param_views.len() + 2 > MAX_ARGS,
         params: param_views,
-        values: tuple(values, &what)?,
+        values: within_tuple_limit(values, &what)?,
         read,
         pattern,
         row_doc: doc_lines(Some(&row_doc), ""),
@@ -553,8 +553,8 @@ fn native_read(
     }) {
         details.push("Cassandra's `avg` of a `decimal` is a running mean rounded (half even, to the scale of the values read so far) at every row, so it depends on the order rows are read in; `sum` and `count` are exact.".to_owned());
     }
-    let read = tuple(read, what)?;
-    let pattern = tuple(pattern, what)?;
+    let read = within_tuple_limit(read, what)?;
+    let pattern = within_tuple_limit(pattern, what)?;
     Ok(Read {
         head: format!("SELECT {} FROM ", selected.join(", ")),
         read,
@@ -606,7 +606,10 @@ fn client_read(
     } else {
         let read: Vec<String> = columns.iter().map(|c| c.ty.clone()).collect();
         let locals: Vec<String> = columns.iter().map(|c| c.local.clone()).collect();
-        (tuple(read, what)?, tuple(locals, what)?)
+        (
+            within_tuple_limit(read, what)?,
+            within_tuple_limit(locals, what)?,
+        )
     };
     let mut steps = Vec::new();
     if !aggregate.having.is_empty() {

@@ -13,7 +13,7 @@ use super::super::items::ModelView;
 use super::super::rust_type::rust_type;
 use super::{
     MAX_ARGS, ParamView, StatementView, column, cql_literal, method_doc, param_ident, param_idents,
-    param_type, tuple, type_uses, where_parts,
+    param_type, type_uses, where_parts, within_tuple_limit,
 };
 use crate::codegen::CodegenError;
 use crate::cql::ident::quote;
@@ -275,7 +275,7 @@ pub(super) fn mutation_view(
         },
         many_args: param_views.len() + 1 > MAX_ARGS,
         params: param_views,
-        values: tuple(values, &what)?,
+        values: within_tuple_limit(values, &what)?,
         now,
         outcome,
     })
